@@ -1,0 +1,458 @@
+"""The ``annotator`` command. Each command's docstring is its ``--help``.
+
+Commands that change a project take its lock (a project open in the window is refused with a
+message naming that process); commands that only read open it read-only and work alongside.
+Errors are one line on standard error and a non-zero exit status.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from annotator import __version__, paths, services
+from annotator.domain.errors import UserError
+from annotator.domain.model import DocumentStatus
+from annotator.services import exports
+from annotator.services.checks import check_project
+from annotator.services.codings import MAX_PROBLEMS_SHOWN, CodingsFileError
+from annotator.storage import Project
+
+EXIT_REFUSED = 1
+
+
+class _Group(click.Group):
+    """Turns known errors into one line on stderr; bugs too, unless ANNOTATOR_DEBUG is set."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CodingsFileError as error:
+            for problem in error.problems[:MAX_PROBLEMS_SHOWN]:
+                click.echo(f"  {problem}", err=True)
+            raise click.ClickException(str(error)) from None
+        except UserError as error:
+            raise click.ClickException(str(error)) from None
+        except sqlite3.OperationalError as error:
+            raise click.ClickException(f"the project could not be used ({error})") from None
+        except OSError as error:
+            where = f"{Path(error.filename).name}: " if error.filename else ""
+            raise click.ClickException(f"{where}{error.strerror or error}") from None
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as error:
+            if os.environ.get("ANNOTATOR_DEBUG"):
+                raise
+            raise click.ClickException(
+                f"internal error ({type(error).__name__}: {error}); this is a bug: please report "
+                "it, with the output of the same command run with ANNOTATOR_DEBUG=1"
+            ) from None
+
+
+def _print_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+@contextmanager
+def _open(project_path: str, *, write: bool) -> Iterator[Project]:
+    project = Project.open(project_path, read_only=not write)
+    try:
+        yield project
+    finally:
+        project.close()
+
+
+_project_argument = click.argument("project", type=click.Path(dir_okay=False))
+_json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+
+
+@click.group(cls=_Group, invoke_without_command=True)
+@click.version_option(__version__, prog_name="annotator")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False),
+    help=f"Folder for the default project (default: {paths.data_dir()}; "
+    f"or set {paths.HOME_VARIABLE}).",
+)
+@click.pass_context
+def cli(ctx: click.Context, data_dir: str | None) -> None:
+    """Code news articles, measure inter-coder agreement, export for R, SPSS and Stata.
+
+    With no command, opens the coding window on the default project (made from the demo
+    articles on first run).
+
+    Example: annotator new study.annotator --demo
+    """
+    if data_dir:
+        os.environ[paths.HOME_VARIABLE] = data_dir
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(gui)
+
+
+@cli.command()
+@click.argument("project", type=click.Path(dir_okay=False), required=False)
+def gui(project: str | None) -> None:
+    """Open the coding window on PROJECT (default: the default project).
+
+    Example: annotator gui study.annotator
+    """
+    try:
+        from annotator.ui.app import run
+    except ImportError as error:
+        if error.name is not None and error.name.startswith("annotator.ui"):
+            raise UserError(
+                "the coding window is not part of this version yet; the commands in "
+                "'annotator --help' work"
+            ) from None
+        raise UserError(f"the coding window cannot start: {error}") from None
+    sys.exit(run(Path(project) if project else None))
+
+
+@cli.command()
+@_project_argument
+@click.option(
+    "--codebook",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Codebook (.json or .csv) to start with.",
+)
+@click.option("--demo", is_flag=True, help="Add the bundled demo articles and two coders' codings.")
+@click.option("--no-codebook", is_flag=True, help="Start with an empty codebook.")
+def new(project: str, codebook: str | None, demo: bool, no_codebook: bool) -> None:
+    """Create a new project file PROJECT.
+
+    The codebook is the default one for news on North Korean defection unless --codebook or
+    --no-codebook says otherwise.
+
+    Example: annotator new study.annotator --demo
+    """
+    created = services.create_project(
+        project, codebook=codebook, demo=demo, with_default_codebook=not no_codebook
+    )
+    with created:
+        click.echo(
+            f"created {created.name}: {created.documents.count()} documents, "
+            f"{created.codebook.count()} codebook entries, {created.codings.count()} codings"
+        )
+
+
+@cli.command("import")
+@_project_argument
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--variables",
+    type=click.Path(exists=True, dir_okay=False),
+    help="CSV of document variables keyed by file name (column 'file').",
+)
+@_json_option
+def import_(project: str, paths: tuple[str, ...], variables: str | None, as_json: bool) -> None:
+    """Import article files or folders (.txt, .md, .html, .docx, .pdf) into PROJECT.
+
+    Unusable files are refused one by one with a reason (exit status 1); the rest are imported.
+    Text already in the project is reported and not imported twice.
+
+    Example: annotator import study.annotator articles/ --variables articles/meta.csv
+    """
+    with _open(project, write=True) as opened, _progress_bar() as progress:
+        report = services.import_files(opened, paths, variables_csv=variables, progress=progress)
+    if as_json:
+        _print_json(
+            {
+                "imported": [
+                    {
+                        "id": i.document_id,
+                        "name": i.name,
+                        "source": i.source,
+                        "characters": i.characters,
+                    }
+                    for i in report.imported
+                ],
+                "duplicates": [
+                    {"source": d.source, "existing": d.existing} for d in report.duplicates
+                ],
+                "refused": [{"file": str(r.path), "reason": r.reason} for r in report.refused],
+                "warnings": report.warnings,
+            }
+        )
+    else:
+        characters = sum(i.characters for i in report.imported)
+        click.echo(f"imported {len(report.imported)} articles ({characters:,} characters)")
+        for duplicate in report.duplicates:
+            click.echo(f"duplicate: {duplicate}")
+        for warning in report.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        for refusal in report.refused:
+            click.echo(f"refused: {refusal}", err=True)
+    if report.refused:
+        sys.exit(EXIT_REFUSED)
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[int, int, str], None] | None]:
+    """A progress bar on a terminal for batches worth waiting for; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bars: list[Any] = []
+
+    def progress(done: int, total: int, name: str) -> None:
+        if not bars and total >= 20:
+            bar = click.progressbar(length=total, label="reading", file=sys.stderr)
+            bars.append(bar.__enter__())
+        if bars:
+            bars[0].update(1)
+
+    try:
+        yield progress
+    finally:
+        if bars:
+            bars[0].__exit__(None, None, None)
+
+
+@cli.command()
+@_project_argument
+@_json_option
+def documents(project: str, as_json: bool) -> None:
+    """List the documents of PROJECT with their variables, codings and status per coder.
+
+    Example: annotator documents study.annotator --json
+    """
+    with _open(project, write=False) as opened:
+        coders = {c.id: c.name for c in opened.coders.all()}
+        values = opened.documents.all_values()
+        counts = opened.codings.counts_by_document()
+        statuses = opened.statuses.all()
+        listing: list[dict[str, Any]] = [
+            {
+                "id": d.id,
+                "name": d.name,
+                "source": d.source,
+                "sha256": d.sha256,
+                "characters": d.length,
+                "imported_at": d.imported_at,
+                "variables": values.get(d.id, {}),
+                "codings": counts.get(d.id, 0),
+                "status": {
+                    name: statuses.get((d.id, coder_id), DocumentStatus.NOT_STARTED).value
+                    for coder_id, name in coders.items()
+                },
+            }
+            for d in opened.documents.all()
+        ]
+    if as_json:
+        _print_json(listing)
+        return
+    if not listing:
+        click.echo("no documents yet: add some with 'annotator import'")
+        return
+    width = max(len(str(item["name"])) for item in listing)
+    click.echo(f"{'id':>4}  {'name':<{width}}  {'characters':>10}  {'codings':>7}  done by")
+    for item in listing:
+        done = ", ".join(n for n, s in item["status"].items() if s == "done") or "-"
+        name, characters = item["name"], item["characters"]
+        click.echo(
+            f"{item['id']:>4}  {name:<{width}}  {characters:>10,}  {item['codings']:>7}  {done}"
+        )
+
+
+@cli.group()
+def codebook() -> None:
+    """Read or write the codebook of a project (.json or .csv).
+
+    Example: annotator codebook export study.annotator codebook.csv
+    """
+
+
+@codebook.command("import")
+@_project_argument
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def codebook_import(project: str, file: str) -> None:
+    """Merge the codebook FILE into PROJECT by path; report what was added and changed.
+
+    Example: annotator codebook import study.annotator my-codebook.csv
+    """
+    with _open(project, write=True) as opened:
+        report = services.import_codebook(opened, file)
+    click.echo(
+        f"added {len(report.added)}, changed {len(report.changed)}, unchanged {report.unchanged}"
+    )
+    for path in report.added:
+        click.echo(f"  added: {path}")
+    for path in report.changed:
+        click.echo(f"  changed: {path}")
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@codebook.command("export")
+@_project_argument
+@click.argument("file", type=click.Path(dir_okay=False))
+def codebook_export(project: str, file: str) -> None:
+    """Write the codebook of PROJECT to FILE (.json with GUIDs, or .csv).
+
+    Example: annotator codebook export study.annotator codebook.json
+    """
+    with _open(project, write=False) as opened:
+        count = services.export_codebook(opened, file)
+    click.echo(f"wrote {count} codebook entries to {file}")
+
+
+@cli.group()
+def codings() -> None:
+    """Bring codings into a project.
+
+    Example: annotator codings import study.annotator segments.csv --mark-done
+    """
+
+
+@codings.command("import")
+@_project_argument
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--mark-done", is_flag=True, help="Mark every (coder, document) pair in the file done."
+)
+@_json_option
+def codings_import(project: str, file: str, mark_done: bool, as_json: bool) -> None:
+    """Import codings from a long CSV (the columns of 'export --format segments').
+
+    Rows whose text does not match the document, or whose document or code is unknown, are
+    listed and nothing from the file is written. Rows already present are skipped.
+
+    Example: annotator codings import study.annotator ana.csv --mark-done
+    """
+    with _open(project, write=True) as opened:
+        report = services.import_codings(opened, file, mark_done=mark_done)
+    summary = {
+        "added": report.added,
+        "unchanged": report.unchanged,
+        "memos_updated": report.memos_updated,
+        "coders_added": report.coders_added,
+        "marked_done": report.marked_done,
+    }
+    if as_json:
+        _print_json(summary)
+        return
+    click.echo(
+        f"added {report.added} codings, {report.unchanged} already present"
+        + (f", {report.memos_updated} memos updated" if report.memos_updated else "")
+        + (f"; new coders: {', '.join(report.coders_added)}" if report.coders_added else "")
+        + (f"; marked {report.marked_done} (coder, document) pairs done" if mark_done else "")
+    )
+
+
+@cli.command()
+@_project_argument
+@click.option(
+    "--format",
+    "format_",
+    required=True,
+    type=click.Choice(["segments", "codebook", "documents"]),
+    help="segments: one row per coding; codebook: .json or .csv by the file's extension; "
+    "documents: one row per document with its variables.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="File to write (default: standard output).",
+)
+def export(project: str, format_: str, output: str | None) -> None:
+    """Export data from PROJECT as CSV (or the codebook as JSON/CSV).
+
+    Example: annotator export study.annotator --format segments -o segments.csv
+    """
+    target = Path(output) if output else None
+    with _open(project, write=False) as opened:
+        if format_ == "segments":
+            count = exports.export_segments(opened, target)
+            noun = "codings"
+        elif format_ == "documents":
+            count = exports.export_documents(opened, target)
+            noun = "documents"
+        else:
+            count = services.export_codebook(opened, target, suffix=None if target else ".json")
+            noun = "codebook entries"
+    if target is not None:
+        click.echo(f"wrote {count} {noun} to {target}")
+
+
+@cli.command()
+@_project_argument
+@click.option("--coder", required=True, help="The coder whose status to set (created if new).")
+@click.option(
+    "--done", "status", flag_value=DocumentStatus.DONE.value, help="Mark the documents done."
+)
+@click.option(
+    "--in-progress",
+    "status",
+    flag_value=DocumentStatus.IN_PROGRESS.value,
+    help="Mark them in progress.",
+)
+@click.option(
+    "--not-started",
+    "status",
+    flag_value=DocumentStatus.NOT_STARTED.value,
+    help="Mark them not started.",
+)
+@click.argument("documents", nargs=-1, required=True)
+def status(project: str, coder: str, status: str | None, documents: tuple[str, ...]) -> None:
+    """Set CODER's status on DOCUMENTS (names, or ids) in PROJECT.
+
+    Agreement counts a document for a coder only once that coder has marked it done.
+
+    Example: annotator status study.annotator --coder Ana --done 01_restaurant-workers 2
+    """
+    if status is None:
+        raise click.UsageError("say --done, --in-progress or --not-started")
+    with _open(project, write=True) as opened:
+        changes, new_coder = services.set_status(opened, coder, DocumentStatus(status), documents)
+    if new_coder:
+        click.echo(f"new coder: {coder}")
+    click.echo(f"{coder}: {len(changes.statuses)} documents marked {status.replace('_', ' ')}")
+
+
+@cli.command()
+@_project_argument
+@_json_option
+def check(project: str, as_json: bool) -> None:
+    """Check PROJECT: file integrity, document hashes, spans, exclusive-dimension overlaps.
+
+    Exit status 1 when the project is damaged; warnings alone exit 0.
+
+    Example: annotator check study.annotator
+    """
+    with _open(project, write=False) as opened:
+        report = check_project(opened)
+    if as_json:
+        _print_json(
+            {
+                "ok": report.ok,
+                "errors": report.errors,
+                "warnings": report.warnings,
+                "counts": report.counts,
+            }
+        )
+    else:
+        counts = ", ".join(
+            f"{value} {key}" for key, value in report.counts.items() if key != "schema"
+        )
+        click.echo(f"{Path(project).name}: {counts} (schema {report.counts.get('schema')})")
+        for error in report.errors:
+            click.echo(f"error: {error}")
+        for warning in report.warnings:
+            click.echo(f"warning: {warning}")
+        click.echo("ok" if report.ok else f"{len(report.errors)} errors: the project is damaged")
+    if not report.ok:
+        sys.exit(EXIT_REFUSED)
+
+
+def main() -> None:
+    """Entry point of the ``annotator`` console script."""
+    cli(prog_name="annotator")

@@ -1,0 +1,1 @@
+"""Plain data types and the rules that hold whatever stores or shows them."""

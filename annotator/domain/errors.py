@@ -1,0 +1,44 @@
+"""Errors a researcher can act on.
+
+Anything that is a :class:`UserError` is shown as one line (the CLI prints it, the GUI shows a
+dialog). Any other exception is a bug and is reported with its traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class UserError(Exception):
+    """An error with a message a researcher understands, shown without a traceback."""
+
+
+class BadFileError(UserError):
+    """A file from outside (article, CSV, codebook, project) that cannot be used as it is."""
+
+    def __init__(self, path: str | Path, problem: str, line: int | None = None) -> None:
+        self.path = Path(path)
+        self.problem = problem
+        self.line = line
+        where = f"{self.path.name}, line {line}" if line is not None else self.path.name
+        super().__init__(f"{where}: {problem}")
+
+
+class ProjectError(UserError):
+    """The project file cannot be opened or used (not a project, newer schema, locked)."""
+
+
+class ProjectLockedError(ProjectError):
+    """Another running annotator has the project open for writing."""
+
+
+class InvalidSpanError(UserError):
+    """A coding span outside the text or of zero length."""
+
+
+class NotFoundError(UserError):
+    """A named document, code or coder that the project does not have."""
+
+
+class ConflictError(UserError):
+    """A change that would break a rule of the project (a duplicate name, a used shortcut)."""

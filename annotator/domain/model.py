@@ -1,0 +1,124 @@
+"""The project's records as plain, immutable values."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+
+class VariableType(StrEnum):
+    """How a document variable's values are read and exported."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    DATE = "date"
+    CATEGORY = "category"
+
+
+class DocumentStatus(StrEnum):
+    """A coder's progress on one document."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """An imported article (its text is fetched separately: it can be large)."""
+
+    id: int
+    guid: str
+    name: str
+    source: str
+    sha256: str
+    length: int
+    imported_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    """A typed document variable such as outlet or date."""
+
+    id: int
+    name: str
+    type: VariableType
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """A node of the codebook tree; a node without a parent is a dimension."""
+
+    id: int
+    guid: str
+    parent_id: int | None
+    name: str
+    color: str
+    description: str
+    shortcut: str | None
+    position: int
+    exclusive: bool
+
+    @property
+    def is_dimension(self) -> bool:
+        return self.parent_id is None
+
+
+@dataclass(frozen=True, slots=True)
+class Coder:
+    """A person who codes; every coding belongs to exactly one coder."""
+
+    id: int
+    guid: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Coding:
+    """A code applied by a coder to a span ``[start, end)`` of a document, or to all of it.
+
+    Offsets are Python string indices (Unicode code points). An article-level coding has
+    ``start`` and ``end`` both ``None``.
+    """
+
+    id: int
+    guid: str
+    document_id: int
+    coder_id: int
+    code_id: int
+    start: int | None
+    end: int | None
+    memo: str
+    created_at: str
+    updated_at: str
+
+    @property
+    def is_article_level(self) -> bool:
+        return self.start is None
+
+
+@dataclass(frozen=True, slots=True)
+class Memo:
+    """A note on the project, a document or a code."""
+
+    id: int
+    guid: str
+    target: str
+    document_id: int | None
+    code_id: int | None
+    coder_id: int | None
+    text: str
+    created_at: str
+    updated_at: str
+
+
+def utc_now() -> str:
+    """The current time as an ISO 8601 UTC timestamp with second precision."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def new_guid() -> str:
+    """A new lowercase 8-4-4-4-12 GUID, the form REFI-QDA exchange expects."""
+    return str(uuid.uuid4())

@@ -1,0 +1,111 @@
+"""CSV in and out: UTF-8, RFC 4180 quoting, errors that name the file and the line."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO
+
+from annotator.domain.errors import BadFileError
+
+MAX_CSV_BYTES = 512 * 1024 * 1024
+# A coded passage can be a whole long article; the csv module's default cap is 128 KB.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+def read_csv_text(path: Path, *, max_bytes: int = MAX_CSV_BYTES) -> str:
+    """The text of a CSV file (UTF-8, with or without BOM), with a clear refusal otherwise."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise BadFileError(path, f"is {size / 2**20:.0f} MB, more than a CSV file here may be")
+        data = path.read_bytes()
+    except OSError as error:
+        raise BadFileError(path, f"cannot be read ({error.strerror or error})") from None
+    if b"\x00" in data:
+        raise BadFileError(path, "is a binary file, not CSV")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise BadFileError(path, "is not UTF-8 text; save it as CSV UTF-8", line=line) from None
+
+
+def read_csv(
+    path: Path, *, required: Sequence[str] = ()
+) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """Header and rows of a CSV file; each row with the line it starts on.
+
+    Header names are stripped; a missing required column, a duplicate column, a row with more
+    fields than the header, or broken quoting is refused with the line.
+    """
+    text = read_csv_text(path)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[int, dict[str, str]]] = []
+    try:
+        header = [name.strip() for name in next(reader, [])]
+        if not any(header):
+            raise BadFileError(path, "is empty: a header row is needed", line=1)
+        duplicates = sorted({n for n in header if header.count(n) > 1 and n})
+        if duplicates:
+            raise BadFileError(path, f"column '{duplicates[0]}' appears twice", line=1)
+        missing = [name for name in required if name not in header]
+        if missing:
+            raise BadFileError(path, f"the header lacks the column '{missing[0]}'", line=1)
+        line = reader.line_num + 1
+        for record in reader:
+            if any(value.strip() for value in record):
+                if len(record) > len(header):
+                    raise BadFileError(
+                        path, f"{len(record)} fields, but the header names {len(header)}", line=line
+                    )
+                record += [""] * (len(header) - len(record))
+                rows.append((line, dict(zip(header, record, strict=True))))
+            line = reader.line_num + 1
+    except csv.Error as error:
+        raise BadFileError(path, f"broken CSV ({error})", line=reader.line_num) from None
+    return header, rows
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path | None, *, encoding: str = "utf-8") -> Iterator[IO[str]]:
+    """Write text to ``path`` only if everything is written: a temporary file is renamed
+    into place at the end, so a failed export never leaves a half-written file. ``None``
+    writes to standard output."""
+    if path is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    directory = path.resolve().parent
+    if not directory.is_dir():
+        raise BadFileError(path, f"cannot be written: the folder {directory} does not exist")
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed into place after closing
+        "w", encoding=encoding, newline="", dir=directory, prefix=f".{path.name}.", delete=False
+    )
+    try:
+        with handle:
+            yield handle
+        # NamedTemporaryFile is private to its owner; an export should be as readable as any file.
+        os.chmod(handle.name, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        os.replace(handle.name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(handle.name)
+        raise
+
+
+def write_csv(handle: IO[str], header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+    """Write a header and rows (RFC 4180, ``\\n`` line ends); return the number of rows."""
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(header)
+    count = 0
+    for row in rows:
+        writer.writerow(["" if value is None else value for value in row])
+        count += 1
+    return count

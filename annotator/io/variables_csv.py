@@ -1,0 +1,105 @@
+"""The variables CSV of an import: one row per article file, one column per variable.
+
+The ``file`` column holds the article's file name; every other column is a variable. A column
+may state its type as ``name:type`` (text, number, date, category); otherwise the type is
+inferred: number when every value is a number, date when every value is an ISO date
+(YYYY-MM-DD), text otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from annotator.domain.errors import BadFileError, UserError
+from annotator.domain.model import VariableType
+from annotator.io.csvfiles import read_csv
+
+FILE_COLUMN = "file"
+
+
+@dataclass(frozen=True)
+class VariablesTable:
+    """Variables by article file name, with each variable's type."""
+
+    types: dict[str, VariableType]
+    values: dict[str, dict[str, str]]  # file name -> variable -> value (empty ones left out)
+    lines: dict[str, int]  # file name -> line in the CSV, for messages
+
+
+def check_value(value: str, type_: VariableType) -> str:
+    """The value in stored form, or :class:`UserError` if it does not fit the type."""
+    value = value.strip()
+    if type_ is VariableType.NUMBER:
+        try:
+            float(value)
+        except ValueError:
+            raise UserError(f"'{value}' is not a number") from None
+    elif type_ is VariableType.DATE:
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            raise UserError(f"'{value}' is not a date of the form YYYY-MM-DD") from None
+    return value
+
+
+def _infer(values: list[str]) -> VariableType:
+    present = [v for v in values if v.strip()]
+    if not present:
+        return VariableType.TEXT
+    for type_ in (VariableType.NUMBER, VariableType.DATE):
+        try:
+            for value in present:
+                check_value(value, type_)
+        except UserError:
+            continue
+        return type_
+    return VariableType.TEXT
+
+
+def read_variables_csv(path: Path) -> VariablesTable:
+    header, rows = read_csv(path, required=[FILE_COLUMN])
+    columns: dict[str, tuple[str, VariableType | None]] = {}
+    for name in header:
+        if name == FILE_COLUMN or not name:
+            continue
+        variable, _, type_name = name.partition(":")
+        variable = variable.strip()
+        if not variable:
+            raise BadFileError(path, f"column '{name}' has no variable name", line=1)
+        declared = None
+        if type_name:
+            try:
+                declared = VariableType(type_name.strip().lower())
+            except ValueError:
+                kinds = ", ".join(t.value for t in VariableType)
+                raise BadFileError(
+                    path, f"column '{name}': unknown type '{type_name}' (use {kinds})", line=1
+                ) from None
+        if variable in {v for v, _ in columns.values()}:
+            raise BadFileError(path, f"variable '{variable}' appears twice", line=1)
+        columns[name] = (variable, declared)
+    types: dict[str, VariableType] = {}
+    for column, (variable, declared) in columns.items():
+        types[variable] = declared or _infer([row[column] for _, row in rows])
+    values: dict[str, dict[str, str]] = {}
+    lines: dict[str, int] = {}
+    for line, row in rows:
+        file_name = row[FILE_COLUMN].strip()
+        if not file_name:
+            raise BadFileError(path, "the 'file' column is empty", line=line)
+        if file_name in lines:
+            raise BadFileError(
+                path, f"'{file_name}' already has a row (line {lines[file_name]})", line=line
+            )
+        lines[file_name] = line
+        row_values: dict[str, str] = {}
+        for column, (variable, _) in columns.items():
+            if row[column].strip():
+                try:
+                    row_values[variable] = check_value(row[column], types[variable])
+                except UserError as error:
+                    raise BadFileError(path, f"{variable}: {error}", line=line) from None
+        values[file_name] = row_values
+    return VariablesTable(types=types, values=values, lines=lines)

@@ -1,0 +1,101 @@
+"""The integrity report of ``annotator check``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotator.domain.model import Coding, DocumentStatus
+from annotator.domain.text import normalise_text, text_sha256
+from annotator.storage import Project
+
+
+@dataclass
+class CheckReport:
+    """Errors (the project is damaged), warnings (coding that needs a look) and counts."""
+
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    counts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def check_project(project: Project) -> CheckReport:
+    report = CheckReport()
+    report.errors.extend(project.integrity_problems())
+    documents = {d.id: d for d in project.documents.all()}
+    tree = project.codebook.tree()
+    coders = {c.id: c.name for c in project.coders.all()}
+    for document_id, text in project.documents.texts().items():
+        document = documents[document_id]
+        if text_sha256(text) != document.sha256:
+            report.errors.append(
+                f"document '{document.name}': its text no longer matches its SHA-256"
+            )
+        if normalise_text(text) != text:
+            report.errors.append(f"document '{document.name}': text holds a BOM or CR line endings")
+    statuses = project.statuses.all()
+    by_coder_document: dict[tuple[int, int], list[Coding]] = defaultdict(list)
+    codings = 0
+    for coding in project.codings.all():
+        codings += 1
+        document = documents[coding.document_id]
+        if coding.end is not None and coding.end > document.length:
+            report.errors.append(
+                f"coding {coding.id}: span ends after the text of '{document.name}'"
+            )
+        if coding.code_id not in tree or tree.get(coding.code_id).is_dimension:
+            report.errors.append(f"coding {coding.id}: applies a dimension, not a code")
+            continue
+        by_coder_document[(coding.coder_id, coding.document_id)].append(coding)
+    for (coder_id, document_id), items in sorted(by_coder_document.items()):
+        where = f"'{documents[document_id].name}', coder {coders[coder_id]}"
+        report.warnings.extend(f"{where}: {problem}" for problem in _overlaps(items, tree))
+        if statuses.get((document_id, coder_id)) is not DocumentStatus.DONE:
+            report.warnings.append(
+                f"{where}: has codings but is not marked done (agreement leaves it out)"
+            )
+    report.counts = {
+        "documents": len(documents),
+        "codes": len(tree.codes()),
+        "dimensions": len(tree.dimensions()),
+        "coders": len(coders),
+        "codings": codings,
+        "schema": project.schema_version()[-1],
+    }
+    return report
+
+
+def _overlaps(codings: list[Coding], tree: Any) -> list[str]:
+    """Two codes of one exclusive dimension on overlapping spans, and exact duplicates."""
+    problems: list[str] = []
+    spans = sorted((c for c in codings if c.start is not None), key=lambda c: (c.start, c.end))
+    seen: set[tuple[int, int | None, int | None]] = set()
+    for coding in codings:
+        key = (coding.code_id, coding.start, coding.end)
+        if key in seen:
+            problems.append(f"'{tree.path(coding.code_id)}' applied twice to the same passage")
+        seen.add(key)
+    for i, first in enumerate(spans):
+        dimension = tree.dimension_of(first.code_id)
+        if not dimension.exclusive:
+            continue
+        for second in spans[i + 1 :]:
+            assert first.end is not None
+            assert second.start is not None
+            if second.start >= first.end:
+                break
+            if (
+                second.code_id != first.code_id
+                and tree.dimension_of(second.code_id).id == dimension.id
+            ):
+                problems.append(
+                    f"'{tree.path(first.code_id)}' and '{tree.path(second.code_id)}' overlap at "
+                    f"{max(first.start or 0, second.start)}–{min(first.end, second.end or 0)} "
+                    f"('{dimension.name}' is exclusive)"
+                )
+    return problems

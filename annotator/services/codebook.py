@@ -1,0 +1,129 @@
+"""Codebook import (merging by path) and export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.domain.codebook import CodeSpec, join_path
+from annotator.domain.errors import BadFileError, UserError
+from annotator.domain.model import Code
+from annotator.io.codebook_files import read_codebook, write_codebook
+from annotator.io.csvfiles import atomic_output
+from annotator.services.changes import Changes
+from annotator.storage import Project
+
+
+@dataclass
+class CodebookImportReport:
+    """Paths of the nodes a codebook import added and changed."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(codebook=bool(self.added or self.changed))
+
+
+def import_codebook(project: Project, path: str | Path) -> CodebookImportReport:
+    """Merge a codebook file (.json or .csv) into the project by path, in one transaction.
+
+    A node whose path the project lacks is added; a node it has gets the file's colour,
+    shortcut, description and exclusive flag where the file gives them. Nothing is removed.
+    """
+    path = Path(path)
+    return apply_codebook(project, read_codebook(path), path)
+
+
+def apply_codebook(
+    project: Project, dimensions: list[CodeSpec], origin: Path
+) -> CodebookImportReport:
+    """Merge dimensions read from ``origin`` into the project, in one transaction."""
+    report = CodebookImportReport()
+    with project.transaction():
+        for dimension in dimensions:
+            _merge(project, origin, dimension, None, (), report)
+    return report
+
+
+def _merge(
+    project: Project,
+    path: Path,
+    spec: CodeSpec,
+    parent: Code | None,
+    parents: tuple[str, ...],
+    report: CodebookImportReport,
+) -> None:
+    parts = (*parents, spec.name)
+    where = join_path(parts)
+    tree = project.codebook.tree()
+    existing = tree.find(where)
+    try:
+        if existing is None:
+            guid = spec.guid
+            if guid and project.codebook.by_guid(guid) is not None:
+                report.warnings.append(
+                    f"{where}: its GUID is taken by another code; given a new one"
+                )
+                guid = None
+            node = project.codebook.add(
+                spec.name,
+                None if parent is None else parent.id,
+                color=spec.color,
+                description=spec.description,
+                shortcut=spec.shortcut,
+                exclusive=spec.exclusive and parent is None,
+                guid=guid,
+            )
+            report.added.append(where)
+        else:
+            node = project.codebook.update(
+                existing.id,
+                color=spec.color,
+                description=spec.description if spec.description else None,
+                shortcut=spec.shortcut,
+                exclusive=spec.exclusive if parent is None else None,
+            )
+            if node != existing:
+                report.changed.append(where)
+            else:
+                report.unchanged += 1
+    except UserError as error:
+        raise BadFileError(path, f"{where}: {error}", line=spec.line) from None
+    for child in spec.children:
+        _merge(project, path, child, node, parts, report)
+
+
+def codebook_specs(project: Project) -> list[CodeSpec]:
+    """The project's codebook as file-ready trees."""
+    tree = project.codebook.tree()
+
+    def spec(code: Code) -> CodeSpec:
+        return CodeSpec(
+            name=code.name,
+            color=code.color,
+            shortcut=code.shortcut,
+            description=code.description,
+            exclusive=code.exclusive,
+            guid=code.guid,
+            children=[spec(child) for child in tree.children(code.id)],
+        )
+
+    return [spec(dimension) for dimension in tree.dimensions()]
+
+
+def export_codebook(project: Project, path: str | Path | None, *, suffix: str | None = None) -> int:
+    """Write the codebook as .json or .csv (by the file's extension, or ``suffix`` when
+    writing to standard output with ``path=None``); return the number of nodes written."""
+    target = None if path is None else Path(path)
+    suffix = (suffix or (target.suffix if target else "")).lower()
+    if suffix not in (".json", ".csv"):
+        name = target.name if target else "output"
+        raise UserError(f"{name}: codebooks are written as .json or .csv")
+    specs = codebook_specs(project)
+    with atomic_output(target) as handle:
+        write_codebook(handle, suffix, specs, name=project.info("name") or project.name)
+    return sum(1 for dimension in specs for _ in dimension.walk())

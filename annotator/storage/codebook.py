@@ -1,0 +1,154 @@
+"""The codebook tree: dimensions and codes."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+
+from annotator.domain.codebook import Codebook, check_name, check_shortcut
+from annotator.domain.colors import next_color, normalise_color
+from annotator.domain.errors import ConflictError, NotFoundError, UserError
+from annotator.domain.model import Code, new_guid
+
+_COLUMNS = "id, guid, parent_id, name, color, description, shortcut, position, exclusive"
+
+
+def _code(row: tuple[object, ...]) -> Code:
+    id_, guid, parent_id, name, color, description, shortcut, position, exclusive = row
+    return Code(
+        id=int(str(id_)),
+        guid=str(guid),
+        parent_id=None if parent_id is None else int(str(parent_id)),
+        name=str(name),
+        color=str(color),
+        description=str(description),
+        shortcut=None if shortcut is None else str(shortcut),
+        position=int(str(position)),
+        exclusive=bool(exclusive),
+    )
+
+
+class CodebookStore:
+    """Read the codebook as a tree; add and change its nodes."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def tree(self) -> Codebook:
+        """The whole codebook as a :class:`Codebook` view (a snapshot)."""
+        rows = self.db.execute(f"SELECT {_COLUMNS} FROM codes")
+        return Codebook(_code(row) for row in rows)
+
+    def get(self, code_id: int) -> Code:
+        row = self.db.execute(f"SELECT {_COLUMNS} FROM codes WHERE id = ?", [code_id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"there is no code with id {code_id}")
+        return _code(row)
+
+    def by_guid(self, guid: str) -> Code | None:
+        row = self.db.execute(f"SELECT {_COLUMNS} FROM codes WHERE guid = ?", [guid]).fetchone()
+        return None if row is None else _code(row)
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM codes").fetchone()[0])
+
+    def add(
+        self,
+        name: str,
+        parent_id: int | None = None,
+        *,
+        color: str | None = None,
+        description: str = "",
+        shortcut: str | None = None,
+        exclusive: bool = False,
+        guid: str | None = None,
+    ) -> Code:
+        """Add a dimension (``parent_id=None``) or a code at the end of its parent's list."""
+        name = check_name(name)
+        shortcut = check_shortcut(shortcut)
+        if color is None:
+            used = {str(c) for (c,) in self.db.execute("SELECT color FROM codes")}
+            color = next_color(used)
+        color = normalise_color(color)
+        self._check_free(name, parent_id, shortcut, None)
+        with self.db.atomic():
+            position = self.db.execute(
+                "SELECT ifnull(max(position) + 1, 0) FROM codes WHERE parent_id IS ?", [parent_id]
+            ).fetchone()[0]
+            cursor = self._write(
+                "INSERT INTO codes (guid, parent_id, name, color, description, shortcut, "
+                "position, exclusive) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    guid or new_guid(),
+                    parent_id,
+                    name,
+                    color,
+                    description,
+                    shortcut,
+                    position,
+                    int(exclusive),
+                ],
+            )
+        return self.get(int(cursor.lastrowid or 0))
+
+    def update(
+        self,
+        code_id: int,
+        *,
+        name: str | None = None,
+        color: str | None = None,
+        description: str | None = None,
+        shortcut: str | None = None,
+        clear_shortcut: bool = False,
+        exclusive: bool | None = None,
+    ) -> Code:
+        """Change the given fields of a node; the others stay as they are."""
+        code = self.get(code_id)
+        fields: dict[str, object] = {}
+        if name is not None and name != code.name:
+            fields["name"] = check_name(name)
+        if color is not None:
+            fields["color"] = normalise_color(color)
+        if description is not None:
+            fields["description"] = description
+        if clear_shortcut:
+            fields["shortcut"] = None
+        elif shortcut is not None:
+            fields["shortcut"] = check_shortcut(shortcut)
+        if exclusive is not None:
+            fields["exclusive"] = int(exclusive)
+        if not fields:
+            return code
+        new_name = str(fields.get("name", code.name))
+        new_shortcut = fields.get("shortcut", code.shortcut)
+        self._check_free(
+            new_name, code.parent_id, None if new_shortcut is None else str(new_shortcut), code_id
+        )
+        assignments = ", ".join(f"{column} = ?" for column in fields)
+        with self.db.atomic():
+            self._write(f"UPDATE codes SET {assignments} WHERE id = ?", [*fields.values(), code_id])
+        return self.get(code_id)
+
+    def _check_free(
+        self, name: str, parent_id: int | None, shortcut: str | None, code_id: int | None
+    ) -> None:
+        clash = self.db.execute(
+            "SELECT id FROM codes WHERE parent_id IS ? AND name = ? AND id IS NOT ?",
+            [parent_id, name, code_id],
+        ).fetchone()
+        if clash is not None:
+            where = "a dimension" if parent_id is None else "a code under the same parent"
+            raise ConflictError(f"there is already {where} named '{name}'")
+        if shortcut is not None:
+            holder = self.db.execute(
+                "SELECT name FROM codes WHERE shortcut = ? AND id IS NOT ?", [shortcut, code_id]
+            ).fetchone()
+            if holder is not None:
+                raise ConflictError(f"shortcut '{shortcut}' is already used by '{holder[0]}'")
+
+    def _write(self, sql: str, parameters: list[object]) -> sqlite3.Cursor:
+        try:
+            return self.db.execute(sql, parameters)
+        except sqlite3.IntegrityError as error:
+            raise UserError(f"the codebook cannot take this change ({error})") from None

@@ -1,0 +1,203 @@
+"""Codings: a coder's code on a span of a document, or on the whole article."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlite_utils import Database
+
+from annotator.domain.errors import NotFoundError, UserError
+from annotator.domain.model import Coding, new_guid, utc_now
+from annotator.domain.text import check_span
+
+_COLUMNS = 'id, guid, document_id, coder_id, code_id, start, "end", memo, created_at, updated_at'
+# Article-level codings first, then spans by position.
+_ORDER = 'ORDER BY document_id, start IS NOT NULL, start, "end", code_id, coder_id, id'
+
+
+def _coding(row: tuple[object, ...]) -> Coding:
+    id_, guid, document_id, coder_id, code_id, start, end, memo, created, updated = row
+    return Coding(
+        id=int(str(id_)),
+        guid=str(guid),
+        document_id=int(str(document_id)),
+        coder_id=int(str(coder_id)),
+        code_id=int(str(code_id)),
+        start=None if start is None else int(str(start)),
+        end=None if end is None else int(str(end)),
+        memo=str(memo),
+        created_at=str(created),
+        updated_at=str(updated),
+    )
+
+
+class CodingStore:
+    """Create, change, delete and list codings."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def add(
+        self,
+        document_id: int,
+        coder_id: int,
+        code_id: int,
+        start: int | None,
+        end: int | None,
+        *,
+        memo: str = "",
+        created_at: str | None = None,
+        guid: str | None = None,
+    ) -> Coding:
+        """Apply a code; ``start``/``end`` ``None`` codes the whole article.
+
+        Spans outside the text or of zero length are refused, as are dimensions (only the
+        codes below a dimension can be applied).
+        """
+        self._check(document_id, code_id, start, end)
+        now = utc_now()
+        with self.db.atomic():
+            cursor = self.db.execute(
+                f"INSERT INTO codings ({_COLUMNS.removeprefix('id, ')}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    guid or new_guid(),
+                    document_id,
+                    coder_id,
+                    code_id,
+                    start,
+                    end,
+                    memo,
+                    created_at or now,
+                    created_at or now,
+                ],
+            )
+        return self.get(int(cursor.lastrowid or 0))
+
+    def _check(self, document_id: int, code_id: int, start: int | None, end: int | None) -> None:
+        row = self.db.execute("SELECT length FROM documents WHERE id = ?", [document_id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"there is no document with id {document_id}")
+        check_span(start, end, int(row[0]))
+        code = self.db.execute(
+            "SELECT parent_id, name FROM codes WHERE id = ?", [code_id]
+        ).fetchone()
+        if code is None:
+            raise NotFoundError(f"there is no code with id {code_id}")
+        if code[0] is None:
+            raise UserError(f"'{code[1]}' is a dimension: apply one of its codes")
+
+    def get(self, coding_id: int) -> Coding:
+        row = self.db.execute(
+            f"SELECT {_COLUMNS} FROM codings WHERE id = ?", [coding_id]
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"there is no coding with id {coding_id}")
+        return _coding(row)
+
+    def set_span(self, coding_id: int, start: int | None, end: int | None) -> Coding:
+        """Move a coding's boundaries (or make it article-level with ``None, None``)."""
+        coding = self.get(coding_id)
+        self._check(coding.document_id, coding.code_id, start, end)
+        with self.db.atomic():
+            self.db.execute(
+                'UPDATE codings SET start = ?, "end" = ?, updated_at = ? WHERE id = ?',
+                [start, end, utc_now(), coding_id],
+            )
+        return self.get(coding_id)
+
+    def set_code(self, coding_id: int, code_id: int) -> Coding:
+        coding = self.get(coding_id)
+        self._check(coding.document_id, code_id, coding.start, coding.end)
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE codings SET code_id = ?, updated_at = ? WHERE id = ?",
+                [code_id, utc_now(), coding_id],
+            )
+        return self.get(coding_id)
+
+    def set_memo(self, coding_id: int, memo: str) -> Coding:
+        self.get(coding_id)
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE codings SET memo = ?, updated_at = ? WHERE id = ?",
+                [memo, utc_now(), coding_id],
+            )
+        return self.get(coding_id)
+
+    def delete(self, coding_id: int) -> Coding:
+        """Remove a coding and return what it was (so it can be restored)."""
+        coding = self.get(coding_id)
+        with self.db.atomic():
+            self.db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
+        return coding
+
+    def restore(self, coding: Coding) -> Coding:
+        """Put back a deleted coding with its id, GUID and times (for undo)."""
+        self._check(coding.document_id, coding.code_id, coding.start, coding.end)
+        with self.db.atomic():
+            self.db.execute(
+                f"INSERT INTO codings ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    coding.id,
+                    coding.guid,
+                    coding.document_id,
+                    coding.coder_id,
+                    coding.code_id,
+                    coding.start,
+                    coding.end,
+                    coding.memo,
+                    coding.created_at,
+                    coding.updated_at,
+                ],
+            )
+        return self.get(coding.id)
+
+    def for_document(self, document_id: int, coder_id: int | None = None) -> list[Coding]:
+        if coder_id is None:
+            sql = f"SELECT {_COLUMNS} FROM codings WHERE document_id = ? {_ORDER}"
+            return [_coding(r) for r in self.db.execute(sql, [document_id])]
+        sql = f"SELECT {_COLUMNS} FROM codings WHERE document_id = ? AND coder_id = ? {_ORDER}"
+        return [_coding(r) for r in self.db.execute(sql, [document_id, coder_id])]
+
+    def for_code(self, code_id: int) -> list[Coding]:
+        sql = f"SELECT {_COLUMNS} FROM codings WHERE code_id = ? {_ORDER}"
+        return [_coding(r) for r in self.db.execute(sql, [code_id])]
+
+    def for_coder(self, coder_id: int) -> list[Coding]:
+        sql = f"SELECT {_COLUMNS} FROM codings WHERE coder_id = ? {_ORDER}"
+        return [_coding(r) for r in self.db.execute(sql, [coder_id])]
+
+    def all(self) -> Iterator[Coding]:
+        """Every coding, by document and position (streamed: projects can be large)."""
+        for row in self.db.execute(f"SELECT {_COLUMNS} FROM codings {_ORDER}"):
+            yield _coding(row)
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM codings").fetchone()[0])
+
+    def find_same(
+        self, document_id: int, coder_id: int, code_id: int, start: int | None, end: int | None
+    ) -> Coding | None:
+        """A coding with exactly this document, coder, code and span, if there is one."""
+        row = self.db.execute(
+            f"SELECT {_COLUMNS} FROM codings WHERE document_id = ? AND coder_id = ? "
+            'AND code_id = ? AND start IS ? AND "end" IS ? ORDER BY id LIMIT 1',
+            [document_id, coder_id, code_id, start, end],
+        ).fetchone()
+        return None if row is None else _coding(row)
+
+    def counts_by_code(self, document_id: int | None = None) -> dict[int, int]:
+        """How many codings each code has, in one document or in the whole project."""
+        if document_id is None:
+            rows = self.db.execute("SELECT code_id, count(*) FROM codings GROUP BY code_id")
+        else:
+            rows = self.db.execute(
+                "SELECT code_id, count(*) FROM codings WHERE document_id = ? GROUP BY code_id",
+                [document_id],
+            )
+        return {int(code_id): int(n) for code_id, n in rows}
+
+    def counts_by_document(self) -> dict[int, int]:
+        rows = self.db.execute("SELECT document_id, count(*) FROM codings GROUP BY document_id")
+        return {int(document_id): int(n) for document_id, n in rows}

@@ -1,0 +1,194 @@
+"""Documents (immutable text) and their typed variables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlite_utils import Database
+
+from annotator.domain.errors import ConflictError, NotFoundError
+from annotator.domain.model import Document, Variable, VariableType, new_guid, utc_now
+from annotator.domain.text import text_sha256
+
+_COLUMNS = "id, guid, name, source, sha256, length, imported_at"
+
+
+def _document(row: tuple[object, ...]) -> Document:
+    id_, guid, name, source, sha256, length, imported_at = row
+    return Document(
+        id=int(str(id_)),
+        guid=str(guid),
+        name=str(name),
+        source=str(source),
+        sha256=str(sha256),
+        length=int(str(length)),
+        imported_at=str(imported_at),
+    )
+
+
+class DocumentStore:
+    """Read and add documents; set their variables."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- documents -------------------------------------------------------------------
+
+    def add(
+        self,
+        name: str,
+        source: str,
+        text: str,
+        *,
+        guid: str | None = None,
+        imported_at: str | None = None,
+    ) -> Document:
+        """Store a new document. ``text`` must already be normalised (see domain.text).
+
+        The name is made unique with a numbered suffix; the same text twice is refused.
+        """
+        sha256 = text_sha256(text)
+        existing = self.by_sha256(sha256)
+        if existing is not None:
+            raise ConflictError(
+                f"{source}: the project already holds this text as '{existing.name}'"
+            )
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "INSERT INTO documents (guid, name, source, text, length, sha256, imported_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    guid or new_guid(),
+                    self.unique_name(name),
+                    source,
+                    text,
+                    len(text),
+                    sha256,
+                    imported_at or utc_now(),
+                ],
+            )
+        return self.get(int(cursor.lastrowid or 0))
+
+    def unique_name(self, name: str) -> str:
+        """``name``, or ``name (2)``, ``name (3)``… whichever is not yet taken."""
+        candidate, number = name, 1
+        while self.by_name(candidate) is not None:
+            number += 1
+            candidate = f"{name} ({number})"
+        return candidate
+
+    def get(self, document_id: int) -> Document:
+        row = self.db.execute(
+            f"SELECT {_COLUMNS} FROM documents WHERE id = ?", [document_id]
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"there is no document with id {document_id}")
+        return _document(row)
+
+    def by_name(self, name: str) -> Document | None:
+        row = self.db.execute(f"SELECT {_COLUMNS} FROM documents WHERE name = ?", [name]).fetchone()
+        return None if row is None else _document(row)
+
+    def by_sha256(self, sha256: str) -> Document | None:
+        row = self.db.execute(
+            f"SELECT {_COLUMNS} FROM documents WHERE sha256 = ?", [sha256]
+        ).fetchone()
+        return None if row is None else _document(row)
+
+    def find(self, name_or_id: str) -> Document:
+        """A document by exact name, or by id when given a number that is not a name."""
+        document = self.by_name(name_or_id)
+        if document is None and name_or_id.isdigit():
+            row = self.db.execute(
+                f"SELECT {_COLUMNS} FROM documents WHERE id = ?", [int(name_or_id)]
+            ).fetchone()
+            document = None if row is None else _document(row)
+        if document is None:
+            raise NotFoundError(f"the project has no document named '{name_or_id}'")
+        return document
+
+    def all(self) -> list[Document]:
+        """Every document, in import order."""
+        return [
+            _document(row)
+            for row in self.db.execute(f"SELECT {_COLUMNS} FROM documents ORDER BY id")
+        ]
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    def text(self, document_id: int) -> str:
+        row = self.db.execute("SELECT text FROM documents WHERE id = ?", [document_id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"there is no document with id {document_id}")
+        return str(row[0])
+
+    def texts(self) -> dict[int, str]:
+        return {int(i): str(t) for i, t in self.db.execute("SELECT id, text FROM documents")}
+
+    # -- variables -------------------------------------------------------------------
+
+    def variables(self) -> list[Variable]:
+        rows = self.db.execute("SELECT id, name, type FROM variables ORDER BY position, id")
+        return [Variable(int(i), str(n), VariableType(t)) for i, n, t in rows]
+
+    def variable(self, name: str) -> Variable | None:
+        row = self.db.execute(
+            "SELECT id, name, type FROM variables WHERE name = ?", [name]
+        ).fetchone()
+        return None if row is None else Variable(int(row[0]), str(row[1]), VariableType(row[2]))
+
+    def define_variable(self, name: str, type_: VariableType) -> Variable:
+        """The variable called ``name``, created with ``type_`` if the project lacks it."""
+        existing = self.variable(name)
+        if existing is not None:
+            return existing
+        with self.db.atomic():
+            position = self.db.execute("SELECT count(*) FROM variables").fetchone()[0]
+            self.db.execute(
+                "INSERT INTO variables (name, type, position) VALUES (?, ?, ?)",
+                [name, type_.value, position],
+            )
+        variable = self.variable(name)
+        assert variable is not None
+        return variable
+
+    def set_values(self, document_id: int, values: dict[int, str | None]) -> None:
+        """Set (or, with ``None``, clear) variable values of one document, by variable id."""
+        with self.db.atomic():
+            for variable_id, value in values.items():
+                if value is None or value == "":
+                    self.db.execute(
+                        "DELETE FROM document_values WHERE document_id = ? AND variable_id = ?",
+                        [document_id, variable_id],
+                    )
+                else:
+                    self.db.execute(
+                        "INSERT INTO document_values (document_id, variable_id, value) "
+                        "VALUES (?, ?, ?) ON CONFLICT (document_id, variable_id) "
+                        "DO UPDATE SET value = excluded.value",
+                        [document_id, variable_id, value],
+                    )
+
+    def values(self, document_id: int) -> dict[str, str]:
+        """A document's variable values by variable name."""
+        rows = self.db.execute(
+            "SELECT v.name, dv.value FROM document_values dv "
+            "JOIN variables v ON v.id = dv.variable_id WHERE dv.document_id = ? "
+            "ORDER BY v.position, v.id",
+            [document_id],
+        )
+        return {str(name): str(value) for name, value in rows}
+
+    def all_values(self, document_ids: Iterable[int] | None = None) -> dict[int, dict[str, str]]:
+        """Variable values of every document (or of the given ones), by id then name."""
+        result: dict[int, dict[str, str]] = {}
+        rows = self.db.execute(
+            "SELECT dv.document_id, v.name, dv.value FROM document_values dv "
+            "JOIN variables v ON v.id = dv.variable_id ORDER BY dv.document_id, v.position, v.id"
+        )
+        wanted = None if document_ids is None else set(document_ids)
+        for document_id, name, value in rows:
+            if wanted is None or document_id in wanted:
+                result.setdefault(int(document_id), {})[str(name)] = str(value)
+        return result

@@ -1,0 +1,90 @@
+"""Memos on the project, a document or a code. (A coding's memo lives on the coding.)"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from annotator.domain.errors import NotFoundError
+from annotator.domain.model import Memo, new_guid, utc_now
+
+_COLUMNS = "id, guid, target, document_id, code_id, coder_id, text, created_at, updated_at"
+
+
+def _memo(row: tuple[object, ...]) -> Memo:
+    id_, guid, target, document_id, code_id, coder_id, text, created, updated = row
+    return Memo(
+        id=int(str(id_)),
+        guid=str(guid),
+        target=str(target),
+        document_id=None if document_id is None else int(str(document_id)),
+        code_id=None if code_id is None else int(str(code_id)),
+        coder_id=None if coder_id is None else int(str(coder_id)),
+        text=str(text),
+        created_at=str(created),
+        updated_at=str(updated),
+    )
+
+
+class MemoStore:
+    """Add, change, delete and list memos."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def add(
+        self,
+        text: str,
+        *,
+        document_id: int | None = None,
+        code_id: int | None = None,
+        coder_id: int | None = None,
+        guid: str | None = None,
+        created_at: str | None = None,
+    ) -> Memo:
+        """A memo on a document, on a code, or (neither given) on the project."""
+        if document_id is not None and code_id is not None:
+            raise ValueError("a memo belongs to a document or to a code, not both")
+        target = (
+            "document" if document_id is not None else "code" if code_id is not None else "project"
+        )
+        now = created_at or utc_now()
+        with self.db.atomic():
+            cursor = self.db.execute(
+                f"INSERT INTO memos ({_COLUMNS.removeprefix('id, ')}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [guid or new_guid(), target, document_id, code_id, coder_id, text, now, now],
+            )
+        return self.get(int(cursor.lastrowid or 0))
+
+    def get(self, memo_id: int) -> Memo:
+        row = self.db.execute(f"SELECT {_COLUMNS} FROM memos WHERE id = ?", [memo_id]).fetchone()
+        if row is None:
+            raise NotFoundError(f"there is no memo with id {memo_id}")
+        return _memo(row)
+
+    def set_text(self, memo_id: int, text: str) -> Memo:
+        self.get(memo_id)
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE memos SET text = ?, updated_at = ? WHERE id = ?", [text, utc_now(), memo_id]
+            )
+        return self.get(memo_id)
+
+    def delete(self, memo_id: int) -> None:
+        with self.db.atomic():
+            self.db.execute("DELETE FROM memos WHERE id = ?", [memo_id])
+
+    def all(self) -> list[Memo]:
+        return [_memo(r) for r in self.db.execute(f"SELECT {_COLUMNS} FROM memos ORDER BY id")]
+
+    def for_document(self, document_id: int) -> list[Memo]:
+        rows = self.db.execute(
+            f"SELECT {_COLUMNS} FROM memos WHERE document_id = ? ORDER BY id", [document_id]
+        )
+        return [_memo(r) for r in rows]
+
+    def for_code(self, code_id: int) -> list[Memo]:
+        rows = self.db.execute(
+            f"SELECT {_COLUMNS} FROM memos WHERE code_id = ? ORDER BY id", [code_id]
+        )
+        return [_memo(r) for r in rows]

@@ -1,0 +1,252 @@
+"""The Project facade: one SQLite file holding a whole coding project.
+
+Open a project with :meth:`Project.open` (or make one with :meth:`Project.create`); reach its
+records through ``project.documents``, ``project.codebook``, ``project.coders``,
+``project.codings``, ``project.statuses`` and ``project.memos``; group several writes into one
+transaction with ``with project.transaction():``. Every write method commits on return (or joins
+the transaction around it), so nothing waits for a Save.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import TracebackType
+
+from sqlite_utils import Database
+
+from annotator.domain.errors import ProjectError
+from annotator.domain.model import new_guid, utc_now
+from annotator.storage import schema
+from annotator.storage.codebook import CodebookStore
+from annotator.storage.coders import CoderStore
+from annotator.storage.codings import CodingStore
+from annotator.storage.documents import DocumentStore
+from annotator.storage.lock import ProjectLock
+from annotator.storage.memos import MemoStore
+from annotator.storage.statuses import StatusStore
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class Project:
+    """An open annotator project."""
+
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        path: Path | None,
+        *,
+        read_only: bool = False,
+        lock: ProjectLock | None = None,
+    ) -> None:
+        self.path = path
+        self.read_only = read_only
+        self._lock = lock
+        self.db = Database(connection)
+        self.documents = DocumentStore(self.db)
+        self.codebook = CodebookStore(self.db)
+        self.coders = CoderStore(self.db)
+        self.codings = CodingStore(self.db)
+        self.statuses = StatusStore(self.db)
+        self.memos = MemoStore(self.db)
+
+    # -- opening and closing -------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: str | Path, setup: Callable[[Project], None] | None = None) -> Project:
+        """Create a new project file at ``path`` and return it open for writing.
+
+        ``setup`` fills the new project (codebook, demo articles). The project is built under a
+        temporary name and moved into place only when ``setup`` has succeeded, so a failure
+        leaves no half-made project behind.
+        """
+        path = Path(path)
+        if path.exists():
+            raise ProjectError(f"{path.name}: a file of that name already exists")
+        if not path.parent.is_dir():
+            raise ProjectError(f"{path.name}: the folder {path.parent} does not exist")
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.creating")
+        try:
+            project = cls._connect(temporary, read_only=False, lock=None)
+            try:
+                with project.transaction():
+                    project._set_info("guid", new_guid())
+                    project._set_info("created_at", utc_now())
+                if setup is not None:
+                    setup(project)
+                # Fold the write-ahead log into the file so the file alone is the project.
+                project.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                project.close()
+            if path.exists():
+                raise ProjectError(f"{path.name}: a file of that name already exists")
+            os.replace(temporary, path)
+        finally:
+            for leftover in (temporary, *_sidecars(temporary)):
+                with contextlib.suppress(FileNotFoundError):
+                    leftover.unlink()
+        return cls.open(path)
+
+    @classmethod
+    def open(cls, path: str | Path, *, read_only: bool = False) -> Project:
+        """Open an existing project; refuse files that are not projects or are in use.
+
+        A project open for writing in another annotator is refused with a message naming that
+        process; ``read_only=True`` opens it anyway, for reading.
+        """
+        path = Path(path)
+        _check_is_project_file(path)
+        lock = None
+        if not read_only:
+            lock = ProjectLock(path)
+            lock.acquire()
+        try:
+            return cls._connect(path, read_only=read_only, lock=lock)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+
+    @classmethod
+    def in_memory(cls) -> Project:
+        """A throwaway project in memory (for tests and scratch work)."""
+        project = cls._connect(None, read_only=False, lock=None)
+        with project.transaction():
+            project._set_info("guid", new_guid())
+            project._set_info("created_at", utc_now())
+        return project
+
+    @classmethod
+    def _connect(cls, path: Path | None, *, read_only: bool, lock: ProjectLock | None) -> Project:
+        name = path.name if path is not None else ":memory:"
+        try:
+            if path is None:
+                connection = sqlite3.connect(":memory:", isolation_level=None)
+            elif read_only:
+                connection = sqlite3.connect(
+                    path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None
+                )
+            else:
+                connection = sqlite3.connect(path, isolation_level=None)
+            project = cls(connection, path, read_only=read_only, lock=lock)
+            project._prepare(name)
+        except sqlite3.DatabaseError as error:
+            raise ProjectError(f"{name}: cannot be opened as a project ({error})") from None
+        return project
+
+    def _prepare(self, name: str) -> None:
+        db = self.db
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA busy_timeout = 5000")
+        application_id = db.execute("PRAGMA application_id").fetchone()[0]
+        has_tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+        if application_id != schema.APPLICATION_ID and has_tables:
+            self.close()
+            raise ProjectError(
+                f"{name}: not an annotator project (an SQLite file of another program)"
+            )
+        applied = {m.name for m in schema.migrations.applied(db)}
+        unknown = applied - set(schema.known_migrations())
+        if unknown:
+            self.close()
+            raise ProjectError(
+                f"{name}: made by a newer version of annotator (schema {sorted(unknown)[-1]}); "
+                "update annotator to open it"
+            )
+        if self.read_only:
+            if schema.migrations.pending(db):
+                self.close()
+                raise ProjectError(
+                    f"{name}: made by an older version of annotator; open it once for writing "
+                    "to bring it up to date"
+                )
+            return
+        if self.path is not None:
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+        db.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+        schema.migrations.apply(db)
+
+    def close(self) -> None:
+        """Close the database and release the project's lock. Safe to call twice."""
+        try:
+            self.db.close()
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- transactions and project information --------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group writes: all of them are committed together, or none is."""
+        if self.read_only:
+            raise ProjectError(f"{self.name}: the project is open read-only")
+        with self.db.atomic():
+            yield
+
+    @property
+    def name(self) -> str:
+        return self.path.name if self.path is not None else ":memory:"
+
+    @property
+    def guid(self) -> str:
+        return self.info("guid") or ""
+
+    def info(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM project WHERE key = ?", [key]).fetchone()
+        return None if row is None else str(row[0])
+
+    def _set_info(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO project (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
+
+    def integrity_problems(self) -> list[str]:
+        """What SQLite's own checks find wrong with the file (empty when it is sound)."""
+        problems = [
+            str(row[0]) for row in self.db.execute("PRAGMA integrity_check") if row[0] != "ok"
+        ]
+        for table, rowid, parent, _ in self.db.execute("PRAGMA foreign_key_check"):
+            problems.append(f"row {rowid} of {table} points to a missing row of {parent}")
+        return problems
+
+    def schema_version(self) -> list[str]:
+        """The migrations applied to this file, oldest first."""
+        return [m.name for m in schema.migrations.applied(self.db)]
+
+
+def _sidecars(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+
+
+def _check_is_project_file(path: Path) -> None:
+    if not path.exists():
+        raise ProjectError(f"{path.name}: no such project (make one with 'annotator new')")
+    if not path.is_file():
+        raise ProjectError(f"{path.name}: not a project file")
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise ProjectError(f"{path.name}: cannot be read ({error.strerror})") from None
+    if header != SQLITE_HEADER:
+        raise ProjectError(f"{path.name}: not an annotator project (not an SQLite database)")

@@ -1,0 +1,144 @@
+"""The project schema as append-only migrations.
+
+A migration that has shipped is never edited: change the schema by adding a new function at the
+end. Every migration runs in one transaction together with the record that it ran.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "annotator"
+# PRAGMA application_id marks a file as an annotator project ("ANNO").
+APPLICATION_ID = 0x414E4E4F
+
+migrations = Migrations(MIGRATION_SET)
+
+
+def _run(db: Database, statements: list[str]) -> None:
+    # Not executescript(): it commits first, which would break the migration's transaction.
+    for statement in statements:
+        db.execute(statement)
+
+
+@migrations(name="0001_initial")
+def initial(db: Database) -> None:
+    """Documents, variables, codebook, coders, codings, statuses and memos."""
+    _run(
+        db,
+        [
+            """CREATE TABLE project (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            )""",
+            """CREATE TABLE documents (
+                id INTEGER PRIMARY KEY,
+                guid TEXT NOT NULL UNIQUE,
+                name TEXT NOT NULL UNIQUE CHECK (name <> ''),
+                source TEXT NOT NULL,
+                text TEXT NOT NULL,
+                length INTEGER NOT NULL CHECK (length = length(text)),
+                sha256 TEXT NOT NULL UNIQUE,
+                imported_at TEXT NOT NULL
+            )""",
+            """CREATE TRIGGER documents_text_is_immutable
+                BEFORE UPDATE OF text, length, sha256 ON documents
+                BEGIN SELECT RAISE(ABORT, 'a document''s text cannot change once imported'); END""",
+            """CREATE TABLE variables (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE CHECK (name <> ''),
+                type TEXT NOT NULL CHECK (type IN ('text', 'number', 'date', 'category')),
+                position INTEGER NOT NULL DEFAULT 0
+            )""",
+            """CREATE TABLE document_values (
+                document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                variable_id INTEGER NOT NULL REFERENCES variables(id) ON DELETE CASCADE,
+                value TEXT NOT NULL,
+                PRIMARY KEY (document_id, variable_id)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX document_values_by_variable ON document_values (variable_id)",
+            """CREATE TABLE codes (
+                id INTEGER PRIMARY KEY,
+                guid TEXT NOT NULL UNIQUE,
+                parent_id INTEGER REFERENCES codes(id),
+                name TEXT NOT NULL CHECK (name <> '' AND instr(name, '>') = 0),
+                color TEXT NOT NULL CHECK (length(color) = 7
+                    AND color GLOB '#[0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F]'),
+                description TEXT NOT NULL DEFAULT '',
+                shortcut TEXT UNIQUE CHECK (shortcut IS NULL OR length(shortcut) = 1),
+                position INTEGER NOT NULL DEFAULT 0,
+                exclusive INTEGER NOT NULL DEFAULT 0 CHECK (exclusive IN (0, 1))
+            )""",
+            "CREATE UNIQUE INDEX codes_unique_name ON codes (ifnull(parent_id, 0), name)",
+            "CREATE INDEX codes_by_parent ON codes (parent_id, position)",
+            """CREATE TABLE coders (
+                id INTEGER PRIMARY KEY,
+                guid TEXT NOT NULL UNIQUE,
+                name TEXT NOT NULL UNIQUE CHECK (name <> '')
+            )""",
+            """CREATE TABLE codings (
+                id INTEGER PRIMARY KEY,
+                guid TEXT NOT NULL UNIQUE,
+                document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                coder_id INTEGER NOT NULL REFERENCES coders(id),
+                code_id INTEGER NOT NULL REFERENCES codes(id),
+                start INTEGER,
+                "end" INTEGER,
+                memo TEXT NOT NULL DEFAULT '',
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                CHECK ((start IS NULL AND "end" IS NULL) OR (start >= 0 AND "end" > start))
+            )""",
+            "CREATE INDEX codings_by_document ON codings (document_id, coder_id, start)",
+            "CREATE INDEX codings_by_code ON codings (code_id)",
+            "CREATE INDEX codings_by_coder ON codings (coder_id, document_id)",
+            """CREATE TRIGGER codings_span_inside_text_on_insert
+                BEFORE INSERT ON codings
+                WHEN NEW."end" > (SELECT length FROM documents WHERE id = NEW.document_id)
+                BEGIN SELECT RAISE(ABORT, 'a coding span lies outside the document text'); END""",
+            """CREATE TRIGGER codings_span_inside_text_on_update
+                BEFORE UPDATE OF start, "end", document_id ON codings
+                WHEN NEW."end" > (SELECT length FROM documents WHERE id = NEW.document_id)
+                BEGIN SELECT RAISE(ABORT, 'a coding span lies outside the document text'); END""",
+            """CREATE TRIGGER codings_not_on_dimensions_on_insert
+                BEFORE INSERT ON codings
+                WHEN (SELECT parent_id FROM codes WHERE id = NEW.code_id) IS NULL
+                BEGIN SELECT RAISE(ABORT, 'a dimension cannot be applied, only its codes'); END""",
+            """CREATE TRIGGER codings_not_on_dimensions_on_update
+                BEFORE UPDATE OF code_id ON codings
+                WHEN (SELECT parent_id FROM codes WHERE id = NEW.code_id) IS NULL
+                BEGIN SELECT RAISE(ABORT, 'a dimension cannot be applied, only its codes'); END""",
+            """CREATE TABLE document_status (
+                document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                coder_id INTEGER NOT NULL REFERENCES coders(id) ON DELETE CASCADE,
+                status TEXT NOT NULL DEFAULT 'not_started'
+                    CHECK (status IN ('not_started', 'in_progress', 'done')),
+                assigned INTEGER NOT NULL DEFAULT 0 CHECK (assigned IN (0, 1)),
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (document_id, coder_id)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX document_status_by_coder ON document_status (coder_id, status)",
+            """CREATE TABLE memos (
+                id INTEGER PRIMARY KEY,
+                guid TEXT NOT NULL UNIQUE,
+                target TEXT NOT NULL CHECK (target IN ('project', 'document', 'code')),
+                document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
+                code_id INTEGER REFERENCES codes(id) ON DELETE CASCADE,
+                coder_id INTEGER REFERENCES coders(id),
+                text TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                CHECK ((target = 'project' AND document_id IS NULL AND code_id IS NULL)
+                    OR (target = 'document' AND document_id IS NOT NULL AND code_id IS NULL)
+                    OR (target = 'code' AND code_id IS NOT NULL AND document_id IS NULL))
+            )""",
+            "CREATE INDEX memos_by_document ON memos (document_id)",
+            "CREATE INDEX memos_by_code ON memos (code_id)",
+        ],
+    )
+
+
+def known_migrations() -> list[str]:
+    """Names of every migration this version of annotator knows, oldest first."""
+    return [migration.name for migration in migrations.pending(Database(memory=True))]

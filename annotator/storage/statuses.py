@@ -1,0 +1,57 @@
+"""Each coder's progress on each document (not started, in progress, done) and assignments."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from annotator.domain.model import DocumentStatus, utc_now
+
+
+class StatusStore:
+    """Per-coder document status. A missing row means *not started* and *not assigned*."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def mark(self, document_id: int, coder_id: int, status: DocumentStatus) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO document_status (document_id, coder_id, status, updated_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (document_id, coder_id) "
+                "DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at",
+                [document_id, coder_id, status.value, utc_now()],
+            )
+
+    def set_assigned(self, document_id: int, coder_id: int, assigned: bool = True) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO document_status (document_id, coder_id, assigned, updated_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (document_id, coder_id) "
+                "DO UPDATE SET assigned = excluded.assigned, updated_at = excluded.updated_at",
+                [document_id, coder_id, int(assigned), utc_now()],
+            )
+
+    def get(self, document_id: int, coder_id: int) -> DocumentStatus:
+        row = self.db.execute(
+            "SELECT status FROM document_status WHERE document_id = ? AND coder_id = ?",
+            [document_id, coder_id],
+        ).fetchone()
+        return DocumentStatus.NOT_STARTED if row is None else DocumentStatus(row[0])
+
+    def all(self) -> dict[tuple[int, int], DocumentStatus]:
+        """Every recorded status, keyed by ``(document_id, coder_id)``."""
+        rows = self.db.execute("SELECT document_id, coder_id, status FROM document_status")
+        return {(int(d), int(c)): DocumentStatus(s) for d, c, s in rows}
+
+    def assigned(self) -> set[tuple[int, int]]:
+        rows = self.db.execute(
+            "SELECT document_id, coder_id FROM document_status WHERE assigned = 1"
+        )
+        return {(int(d), int(c)) for d, c in rows}
+
+    def done_count(self, coder_id: int) -> int:
+        row = self.db.execute(
+            "SELECT count(*) FROM document_status WHERE coder_id = ? AND status = 'done'",
+            [coder_id],
+        ).fetchone()
+        return int(row[0])
