@@ -28,8 +28,6 @@ def read_csv_text(path: Path, *, max_bytes: int = MAX_CSV_BYTES) -> str:
         data = path.read_bytes()
     except OSError as error:
         raise BadFileError(path, f"cannot be read ({error.strerror or error})") from None
-    if b"\x00" in data:
-        raise BadFileError(path, "is a binary file, not CSV")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

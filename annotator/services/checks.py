@@ -43,7 +43,9 @@ def check_project(project: Project) -> CheckReport:
     codings = 0
     for coding in project.codings.all():
         codings += 1
-        document = documents[coding.document_id]
+        document = documents.get(coding.document_id)
+        if document is None:  # reported by the foreign key check
+            continue
         if coding.end is not None and coding.end > document.length:
             report.errors.append(
                 f"coding {coding.id}: span ends after the text of '{document.name}'"
@@ -53,7 +55,7 @@ def check_project(project: Project) -> CheckReport:
             continue
         by_coder_document[(coding.coder_id, coding.document_id)].append(coding)
     for (coder_id, document_id), items in sorted(by_coder_document.items()):
-        where = f"'{documents[document_id].name}', coder {coders[coder_id]}"
+        where = f"'{documents[document_id].name}', coder {coders.get(coder_id, f'#{coder_id}')}"
         report.warnings.extend(f"{where}: {problem}" for problem in _overlaps(items, tree))
         if statuses.get((document_id, coder_id)) is not DocumentStatus.DONE:
             report.warnings.append(

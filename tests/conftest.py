@@ -1,0 +1,54 @@
+"""Shared fixtures. Tests never need a display: Qt is told to draw offscreen."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from annotator import paths
+from annotator.services import create_project
+from annotator.storage import Project
+
+SHARED_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never touch the real user data folder."""
+    monkeypatch.setenv(paths.HOME_VARIABLE, str(tmp_path_factory.mktemp("home")))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[Project]:
+    """A new project file with the default codebook and no documents."""
+    opened = create_project(tmp_path / "test.annotator")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[Project]:
+    """A new project file holding the bundled demo articles and codings."""
+    opened = create_project(tmp_path / "demo.annotator", demo=True)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def memory() -> Iterator[Project]:
+    """An empty project in memory."""
+    opened = Project.in_memory()
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    return paths.corpus_dir()
