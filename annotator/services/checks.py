@@ -43,13 +43,11 @@ def check_project(project: Project) -> CheckReport:
     codings = 0
     for coding in project.codings.all():
         codings += 1
-        document = documents.get(coding.document_id)
-        if document is None:  # reported by the foreign key check
+        coded = documents.get(coding.document_id)
+        if coded is None:  # reported by the foreign key check
             continue
-        if coding.end is not None and coding.end > document.length:
-            report.errors.append(
-                f"coding {coding.id}: span ends after the text of '{document.name}'"
-            )
+        if coding.end is not None and coding.end > coded.length:
+            report.errors.append(f"coding {coding.id}: span ends after the text of '{coded.name}'")
         if coding.code_id not in tree or tree.get(coding.code_id).is_dimension:
             report.errors.append(f"coding {coding.id}: applies a dimension, not a code")
             continue
