@@ -28,6 +28,8 @@ def read_csv_text(path: Path, *, max_bytes: int = MAX_CSV_BYTES) -> str:
         data = path.read_bytes()
     except OSError as error:
         raise BadFileError(path, f"cannot be read ({error.strerror or error})") from None
+    if b"\x00" in data:
+        raise BadFileError(path, "is a binary file, not CSV")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -46,6 +48,7 @@ def read_csv(
     text = read_csv_text(path)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, dict[str, str]]] = []
+    line = 1
     try:
         header = [name.strip() for name in next(reader, [])]
         if not any(header):
@@ -67,7 +70,9 @@ def read_csv(
                 rows.append((line, dict(zip(header, record, strict=True))))
             line = reader.line_num + 1
     except csv.Error as error:
-        raise BadFileError(path, f"broken CSV ({error})", line=reader.line_num) from None
+        # The record that fails starts at `line`; line_num is where the parser gave up, which
+        # for an unclosed quote is the end of the file.
+        raise BadFileError(path, f"broken CSV ({error})", line=line) from None
     return header, rows
 
 

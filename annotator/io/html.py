@@ -37,13 +37,12 @@ def read_html(data: bytes, path: Path) -> tuple[str, Metadata]:
         with_metadata=True,
         include_comments=False,
         include_tables=True,
-        favor_recall=True,
         date_extraction_params={"extensive_search": True, "original_date": True},
     )
     if isinstance(document, dict):  # only with as_dict=True, which is not asked for
         raise TypeError("trafilatura returned a dict")
     text = "" if document is None else (document.text or "")
-    if not text.strip():
+    if not text.strip() or _only_link_labels(text, data):
         raise BadFileError(path, "no article text found in this web page")
     # trafilatura separates paragraphs with one newline; a blank line reads better and
     # matches the plain-text articles.
@@ -63,3 +62,16 @@ def read_html(data: bytes, path: Path) -> tuple[str, Metadata]:
         values[variable] = value
         types[variable] = type_
     return text, Metadata(values, types)
+
+
+def _only_link_labels(text: str, data: bytes) -> bool:
+    """True when every line of the extracted text is the label of a link: a menu, not an
+    article (trafilatura falls back to such text on pages without a main body)."""
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(data)
+    except (ValueError, lxml.etree.ParserError):
+        return False
+    labels = {" ".join(a.text_content().split()) for a in root.iter("a")}
+    return all(" ".join(line.split()) in labels for line in text.splitlines() if line.strip())

@@ -80,7 +80,7 @@ def _row(path: Path, line: int, row: dict[str, str]) -> SegmentRow:
         raise fail("no document_name (or document_id)")
     document_id = None
     if document_id_text:
-        if not document_id_text.isdigit():
+        if not (document_id_text.isascii() and document_id_text.isdigit()):
             raise fail(f"document_id '{document_id_text}' is not a number")
         document_id = int(document_id_text)
     coder = row["coder"].strip()
@@ -125,6 +125,6 @@ def _offset(value: str, column: str) -> int | None:
     value = value.strip()
     if not value:
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):
         raise ValueError(f"{column} '{value}' is not a whole number ≥ 0")
     return int(value)

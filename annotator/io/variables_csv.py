@@ -8,6 +8,7 @@ inferred: number when every value is a number, date when every value is an ISO d
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,9 @@ from annotator.domain.model import VariableType
 from annotator.io.csvfiles import read_csv
 
 FILE_COLUMN = "file"
+# Plain decimal numbers as statistics packages read them (no "nan", "inf" or "1_000").
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$", re.ASCII)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -32,12 +36,12 @@ def check_value(value: str, type_: VariableType) -> str:
     """The value in stored form, or :class:`UserError` if it does not fit the type."""
     value = value.strip()
     if type_ is VariableType.NUMBER:
-        try:
-            float(value)
-        except ValueError:
-            raise UserError(f"'{value}' is not a number") from None
+        if not _NUMBER.match(value):
+            raise UserError(f"'{value}' is not a number")
     elif type_ is VariableType.DATE:
         try:
+            if not _DATE.match(value):
+                raise ValueError(value)
             return date.fromisoformat(value).isoformat()
         except ValueError:
             raise UserError(f"'{value}' is not a date of the form YYYY-MM-DD") from None

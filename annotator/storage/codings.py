@@ -55,6 +55,7 @@ class CodingStore:
         codes below a dimension can be applied).
         """
         self._check(document_id, code_id, start, end)
+        self._check_memo(memo)
         now = utc_now()
         with self.db.atomic():
             cursor = self.db.execute(
@@ -73,6 +74,11 @@ class CodingStore:
                 ],
             )
         return self.get(int(cursor.lastrowid or 0))
+
+    @staticmethod
+    def _check_memo(memo: str) -> None:
+        if "\x00" in memo:
+            raise UserError("a memo cannot contain NUL characters")
 
     def _check(self, document_id: int, code_id: int, start: int | None, end: int | None) -> None:
         row = self.db.execute("SELECT length FROM documents WHERE id = ?", [document_id]).fetchone()
@@ -118,6 +124,7 @@ class CodingStore:
 
     def set_memo(self, coding_id: int, memo: str) -> Coding:
         self.get(coding_id)
+        self._check_memo(memo)
         with self.db.atomic():
             self.db.execute(
                 "UPDATE codings SET memo = ?, updated_at = ? WHERE id = ?",

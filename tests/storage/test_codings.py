@@ -164,3 +164,13 @@ def test_a_failed_multi_step_write_leaves_nothing(
         three_writes_the_last_one_bad()
     assert project.codings.count() == 0
     assert [c.name for c in project.coders.all()] == ["Ana"]
+
+
+def test_memo_with_nul_is_refused(setup: tuple[Project, Document, Coder, Code, Code]) -> None:
+    project, document, coder, political, _ = setup
+    with pytest.raises(UserError, match="NUL"):
+        project.codings.add(document.id, coder.id, political.id, 0, 3, memo="a\x00b")
+    coding = project.codings.add(document.id, coder.id, political.id, 0, 3, memo="fine")
+    with pytest.raises(UserError, match="NUL"):
+        project.codings.set_memo(coding.id, "\x00")
+    assert project.codings.get(coding.id).memo == "fine"
