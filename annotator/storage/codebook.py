@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -14,19 +15,8 @@ from annotator.domain.model import Code, new_guid
 _COLUMNS = "id, guid, parent_id, name, color, description, shortcut, position, exclusive"
 
 
-def _code(row: tuple[object, ...]) -> Code:
-    id_, guid, parent_id, name, color, description, shortcut, position, exclusive = row
-    return Code(
-        id=int(str(id_)),
-        guid=str(guid),
-        parent_id=None if parent_id is None else int(str(parent_id)),
-        name=str(name),
-        color=str(color),
-        description=str(description),
-        shortcut=None if shortcut is None else str(shortcut),
-        position=int(str(position)),
-        exclusive=bool(exclusive),
-    )
+def _code(row: Any) -> Code:
+    return Code(*row[:-1], bool(row[-1]))  # exclusive is stored as 0/1
 
 
 class CodebookStore:

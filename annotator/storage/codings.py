@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -15,20 +16,9 @@ _COLUMNS = 'id, guid, document_id, coder_id, code_id, start, "end", memo, create
 _ORDER = 'ORDER BY document_id, start IS NOT NULL, start, "end", code_id, coder_id, id'
 
 
-def _coding(row: tuple[object, ...]) -> Coding:
-    id_, guid, document_id, coder_id, code_id, start, end, memo, created, updated = row
-    return Coding(
-        id=int(str(id_)),
-        guid=str(guid),
-        document_id=int(str(document_id)),
-        coder_id=int(str(coder_id)),
-        code_id=int(str(code_id)),
-        start=None if start is None else int(str(start)),
-        end=None if end is None else int(str(end)),
-        memo=str(memo),
-        created_at=str(created),
-        updated_at=str(updated),
-    )
+def _coding(row: Any) -> Coding:
+    # Columns are in field order and SQLite returns ints, NULLs and text as the fields expect.
+    return Coding(*row)
 
 
 class CodingStore:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -13,17 +14,8 @@ from annotator.domain.text import text_sha256
 _COLUMNS = "id, guid, name, source, sha256, length, imported_at"
 
 
-def _document(row: tuple[object, ...]) -> Document:
-    id_, guid, name, source, sha256, length, imported_at = row
-    return Document(
-        id=int(str(id_)),
-        guid=str(guid),
-        name=str(name),
-        source=str(source),
-        sha256=str(sha256),
-        length=int(str(length)),
-        imported_at=str(imported_at),
-    )
+def _document(row: Any) -> Document:
+    return Document(*row)
 
 
 class DocumentStore:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlite_utils import Database
 
 from annotator.domain.errors import NotFoundError
@@ -10,19 +12,8 @@ from annotator.domain.model import Memo, new_guid, utc_now
 _COLUMNS = "id, guid, target, document_id, code_id, coder_id, text, created_at, updated_at"
 
 
-def _memo(row: tuple[object, ...]) -> Memo:
-    id_, guid, target, document_id, code_id, coder_id, text, created, updated = row
-    return Memo(
-        id=int(str(id_)),
-        guid=str(guid),
-        target=str(target),
-        document_id=None if document_id is None else int(str(document_id)),
-        code_id=None if code_id is None else int(str(code_id)),
-        coder_id=None if coder_id is None else int(str(coder_id)),
-        text=str(text),
-        created_at=str(created),
-        updated_at=str(updated),
-    )
+def _memo(row: Any) -> Memo:
+    return Memo(*row)
 
 
 class MemoStore:

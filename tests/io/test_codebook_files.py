@@ -12,6 +12,7 @@ import pytest
 from annotator.domain.codebook import CodeSpec
 from annotator.domain.errors import BadFileError, UserError
 from annotator.io.codebook_files import read_codebook, write_codebook
+from tests.helpers import refused, write
 
 BUNDLED = Path(__file__).resolve().parents[2] / "resources" / "codebook.json"
 
@@ -52,21 +53,8 @@ def raw_tree(document: dict[str, Any]) -> list[Any]:
     return [node(d, True) for d in document["dimensions"]]
 
 
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_bytes(text.encode("utf-8"))
-    return path
-
-
 def bad(path: Path, line: int | None) -> BadFileError:
-    with pytest.raises(BadFileError) as caught:
-        read_codebook(path)
-    error = caught.value
-    assert error.path == path
-    assert error.line == line
-    where = path.name if line is None else f"{path.name}, line {line}"
-    assert str(error).startswith(f"{where}: ")
-    return error
+    return refused(read_codebook, path, line)
 
 
 def save(tmp_path: Path, name: str, dimensions: list[CodeSpec]) -> Path:

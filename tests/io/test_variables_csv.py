@@ -9,23 +9,16 @@ import pytest
 from annotator.domain.errors import BadFileError, UserError
 from annotator.domain.model import VariableType
 from annotator.io.variables_csv import check_value, read_variables_csv
+from tests.helpers import refused
+from tests.helpers import write as write_file
 
 
 def write(tmp_path: Path, text: str, name: str = "variables.csv") -> Path:
-    path = tmp_path / name
-    path.write_bytes(text.encode("utf-8"))
-    return path
+    return write_file(tmp_path, name, text)
 
 
 def bad(path: Path, line: int | None) -> BadFileError:
-    with pytest.raises(BadFileError) as caught:
-        read_variables_csv(path)
-    error = caught.value
-    assert error.path == path
-    assert error.line == line
-    where = path.name if line is None else f"{path.name}, line {line}"
-    assert str(error).startswith(f"{where}: ")
-    return error
+    return refused(read_variables_csv, path, line)
 
 
 def test_declared_types(tmp_path: Path) -> None:
