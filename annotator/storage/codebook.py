@@ -16,7 +16,8 @@ _COLUMNS = "id, guid, parent_id, name, color, description, shortcut, position, e
 
 
 def _code(row: Any) -> Code:
-    return Code(*row[:-1], bool(row[-1]))  # exclusive is stored as 0/1
+    id_, guid, parent_id, name, color, description, shortcut, position, exclusive = row
+    return Code(id_, guid, parent_id, name, color, description, shortcut, position, bool(exclusive))
 
 
 class CodebookStore:
