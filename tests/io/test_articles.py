@@ -16,8 +16,7 @@ from annotator.domain.errors import BadFileError
 from annotator.domain.model import VariableType
 from annotator.io import articles
 from annotator.io.articles import Refusal, collect_files, read_article
-
-SHARED_CORPUS = Path("/work/shared/corpus")
+from tests.conftest import SHARED_CORPUS
 
 
 def refused(path: Path) -> BadFileError:
