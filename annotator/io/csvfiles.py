@@ -104,8 +104,12 @@ def atomic_output(path: Path | None, *, encoding: str = "utf-8") -> Iterator[IO[
 
 
 def write_csv(handle: IO[str], header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
-    """Write a header and rows (RFC 4180, ``\\n`` line ends); return the number of rows."""
-    writer = csv.writer(handle, lineterminator="\n")
+    """Write a header and rows as RFC 4180 CSV; return the number of rows.
+
+    Records end in CRLF, as the RFC says; that also makes the csv module quote any field holding
+    a carriage return, which a bare ``\\n`` terminator would leave unquoted, breaking the file.
+    """
+    writer = csv.writer(handle, lineterminator="\r\n")
     writer.writerow(header)
     count = 0
     for row in rows:

@@ -121,6 +121,46 @@ class CodebookStore:
             self._write(f"UPDATE codes SET {assignments} WHERE id = ?", [*fields.values(), code_id])
         return self.get(code_id)
 
+    def subtree(self, code_id: int) -> list[int]:
+        """The node and all its descendants."""
+        rows = self.db.execute(
+            "WITH RECURSIVE below(id) AS (SELECT ? UNION ALL "
+            "SELECT codes.id FROM codes JOIN below ON codes.parent_id = below.id) "
+            "SELECT id FROM below",
+            [code_id],
+        )
+        return [int(i) for (i,) in rows]
+
+    def move(self, code_id: int, parent_id: int | None, position: int) -> Code:
+        """Put a node under ``parent_id`` (``None``: make it a dimension) at ``position`` among
+        its new siblings. A code with codings cannot become a dimension."""
+        code = self.get(code_id)
+        if parent_id is not None and parent_id in self.subtree(code_id):
+            raise UserError(f"'{code.name}' cannot be moved inside itself")
+        self._check_free(code.name, parent_id, None, code_id)
+        siblings = [
+            int(i)
+            for (i,) in self.db.execute(
+                "SELECT id FROM codes WHERE parent_id IS ? AND id <> ? ORDER BY position, id",
+                [parent_id, code_id],
+            )
+        ]
+        siblings.insert(max(0, min(position, len(siblings))), code_id)
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE codes SET parent_id = ?, exclusive = exclusive AND ? IS NULL WHERE id = ?",
+                [parent_id, parent_id, code_id],
+            )
+            for index, sibling in enumerate(siblings):
+                self.db.execute("UPDATE codes SET position = ? WHERE id = ?", [index, sibling])
+        return self.get(code_id)
+
+    def delete(self, code_id: int) -> None:
+        """Remove a node and its descendants (their codings must be gone first)."""
+        with self.db.atomic():
+            for node in reversed(self.subtree(code_id)):
+                self._write("DELETE FROM codes WHERE id = ?", [node])
+
     def _check_free(
         self, name: str, parent_id: int | None, shortcut: str | None, code_id: int | None
     ) -> None:

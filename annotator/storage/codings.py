@@ -195,6 +195,38 @@ class CodingStore:
             )
         return {int(code_id): int(n) for code_id, n in rows}
 
+    def count_for_codes(self, code_ids: list[int]) -> int:
+        marks = ", ".join("?" * len(code_ids))
+        row = self.db.execute(
+            f"SELECT count(*) FROM codings WHERE code_id IN ({marks})", code_ids
+        ).fetchone()
+        return int(row[0])
+
+    def delete_for_codes(self, code_ids: list[int]) -> int:
+        """Delete every coding of these codes; return how many there were."""
+        count = self.count_for_codes(code_ids)
+        marks = ", ".join("?" * len(code_ids))
+        with self.db.atomic():
+            self.db.execute(f"DELETE FROM codings WHERE code_id IN ({marks})", code_ids)
+        return count
+
+    def reassign(self, source_id: int, target_id: int) -> int:
+        """Move every coding of one code to another, dropping those that become exact duplicates
+        of a coding the target already has. Returns how many codings were moved."""
+        with self.db.atomic():
+            self.db.execute(
+                "DELETE FROM codings WHERE code_id = ? AND EXISTS (SELECT 1 FROM codings t "
+                "WHERE t.code_id = ? AND t.document_id = codings.document_id "
+                "AND t.coder_id = codings.coder_id AND t.start IS codings.start "
+                'AND t."end" IS codings."end")',
+                [source_id, target_id],
+            )
+            cursor = self.db.execute(
+                "UPDATE codings SET code_id = ?, updated_at = ? WHERE code_id = ?",
+                [target_id, utc_now(), source_id],
+            )
+        return int(cursor.rowcount)
+
     def counts_by_document(self) -> dict[int, int]:
         rows = self.db.execute("SELECT document_id, count(*) FROM codings GROUP BY document_id")
         return {int(document_id): int(n) for document_id, n in rows}

@@ -307,4 +307,27 @@ def test_written_file_is_standard_csv(tmp_path: Path) -> None:
     assert records[0] == list(COLUMNS)
     expected = [["" if v is None else str(v) for v in row] for row in ROUND_TRIP]
     assert records[1:] == expected
-    assert "\r" not in buffer.getvalue()
+    assert buffer.getvalue().endswith("\r\n")  # RFC 4180 record ends
+
+
+def test_a_bare_carriage_return_in_a_memo_survives(tmp_path: Path) -> None:
+    row = [
+        7,
+        3,
+        "doc",
+        "Ana",
+        "Political",
+        "Motive > Political",
+        "Motive",
+        0,
+        4,
+        "They",
+        "a\rb",
+        "",
+    ]
+    path = tmp_path / "segments.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        write_segments(handle, [row])
+    [read] = read_segments(path)
+    assert read.memo == "a\rb"
+    assert read.document_id == 3

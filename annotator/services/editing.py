@@ -1,0 +1,132 @@
+"""Coding as the window does it: apply, replace, remove, move boundaries, memo, status.
+
+Each function is one transaction and returns what it did in enough detail to undo it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from annotator.domain.errors import UserError
+from annotator.domain.model import Coding, DocumentStatus
+from annotator.services.changes import Changes
+from annotator.storage import Project
+
+
+@dataclass(frozen=True)
+class Applied:
+    """A code applied: the new coding and the codings it replaced."""
+
+    coding: Coding
+    replaced: tuple[Coding, ...]
+    changes: Changes
+
+
+def overlaps(first: Coding, start: int | None, end: int | None) -> bool:
+    """Whether a coding overlaps a span; article-level codings overlap each other only."""
+    if first.start is None or start is None:
+        return first.start is None and start is None
+    assert first.end is not None
+    assert end is not None
+    return first.start < end and start < first.end
+
+
+def exclusive_conflicts(
+    project: Project,
+    document_id: int,
+    coder_id: int,
+    code_id: int,
+    start: int | None,
+    end: int | None,
+) -> list[Coding]:
+    """The coder's codings of *other* codes of the same exclusive dimension overlapping the span.
+
+    Applying the code next to them breaks the dimension's rule; the window offers to replace them.
+    """
+    tree = project.codebook.tree()
+    dimension = tree.dimension_of(code_id)
+    if not dimension.exclusive:
+        return []
+    return [
+        coding
+        for coding in project.codings.for_document(document_id, coder_id)
+        if coding.code_id != code_id
+        and tree.dimension_of(coding.code_id).id == dimension.id
+        and overlaps(coding, start, end)
+    ]
+
+
+def apply_code(
+    project: Project,
+    document_id: int,
+    coder_id: int,
+    code_id: int,
+    start: int | None,
+    end: int | None,
+    *,
+    replace: Sequence[int] = (),
+    memo: str = "",
+) -> Applied:
+    """Apply a code to a span (or the article with ``None, None``), first removing the codings
+    whose ids are in ``replace`` (they must be this coder's codings of this document)."""
+    with project.transaction():
+        replaced = []
+        for coding_id in replace:
+            old = project.codings.get(coding_id)
+            if (old.document_id, old.coder_id) != (document_id, coder_id):
+                raise UserError("only the same coder's codings of this article can be replaced")
+            replaced.append(project.codings.delete(coding_id))
+        same = project.codings.find_same(document_id, coder_id, code_id, start, end)
+        coding = same or project.codings.add(document_id, coder_id, code_id, start, end, memo=memo)
+    touched = frozenset({coding.id, *(c.id for c in replaced)})
+    return Applied(
+        coding, tuple(replaced), Changes(documents=frozenset({document_id}), codings=touched)
+    )
+
+
+def remove_codings(project: Project, coding_ids: Iterable[int]) -> list[Coding]:
+    """Delete codings; returns them as they were, for undo."""
+    with project.transaction():
+        removed = [project.codings.delete(coding_id) for coding_id in coding_ids]
+    return removed
+
+
+def restore_codings(project: Project, codings: Iterable[Coding]) -> Changes:
+    """Put deleted codings back exactly (same ids, GUIDs, times)."""
+    restored = list(codings)
+    with project.transaction():
+        for coding in restored:
+            project.codings.restore(coding)
+    return coding_changes(restored)
+
+
+def change_span(project: Project, coding_id: int, start: int | None, end: int | None) -> Coding:
+    """Move a coding's boundaries; returns the coding as it was before."""
+    before = project.codings.get(coding_id)
+    project.codings.set_span(coding_id, start, end)
+    return before
+
+
+def set_memo(project: Project, coding_id: int, memo: str) -> Coding:
+    """Change a coding's memo; returns the coding as it was before."""
+    before = project.codings.get(coding_id)
+    project.codings.set_memo(coding_id, memo)
+    return before
+
+
+def set_document_status(
+    project: Project, document_id: int, coder_id: int, status: DocumentStatus
+) -> DocumentStatus:
+    """Set one coder's status on one document; returns the previous status."""
+    before = project.statuses.get(document_id, coder_id)
+    project.statuses.mark(document_id, coder_id, status)
+    return before
+
+
+def coding_changes(codings: Iterable[Coding]) -> Changes:
+    """What changing these codings touches (for the window to refresh)."""
+    items = list(codings)
+    return Changes(
+        documents=frozenset(c.document_id for c in items), codings=frozenset(c.id for c in items)
+    )
