@@ -46,6 +46,36 @@ class ImportReport:
     changes: Changes = field(default_factory=Changes)
 
 
+@dataclass
+class ReadBatch:
+    """Articles read from files, not yet stored (reading needs no project: it can run in a
+    worker thread while the window stays responsive)."""
+
+    articles: list[Article] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+
+
+def read_articles(
+    paths: Iterable[str | Path],
+    *,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> ReadBatch:
+    """Read article files and folders; unusable files become refusals with a reason."""
+    files, refused = collect_files(Path(p) for p in paths)
+    batch = ReadBatch(refused=refused)
+    for done, path in enumerate(files, start=1):
+        if cancelled is not None and cancelled():
+            break
+        if progress is not None:
+            progress(done, len(files), path.name)
+        try:
+            batch.articles.append(read_article(path))
+        except BadFileError as error:
+            batch.refused.append(Refusal(path, error.problem))
+    return batch
+
+
 def import_files(
     project: Project,
     paths: Iterable[str | Path],
@@ -59,18 +89,20 @@ def import_files(
     leaves the project as it was. The same text (by SHA-256) is never imported twice.
     """
     table = read_variables_csv(Path(variables_csv)) if variables_csv is not None else None
-    files, refused = collect_files(Path(p) for p in paths)
-    report = ImportReport(refused=refused)
+    return store_articles(project, read_articles(paths, progress=progress), table, variables_csv)
+
+
+def store_articles(
+    project: Project,
+    batch: ReadBatch,
+    table: VariablesTable | None = None,
+    variables_csv: str | Path | None = None,
+) -> ImportReport:
+    """Write a read batch (and the variables of ``table``) in one transaction."""
+    report = ImportReport(refused=list(batch.refused))
     articles: dict[str, Article] = {}  # sha256 -> article to import (the first with that text)
     already_held: dict[str, int] = {}  # file name -> id of the document that holds its text
-    for done, path in enumerate(files, start=1):
-        if progress is not None:
-            progress(done, len(files), path.name)
-        try:
-            article = read_article(path)
-        except BadFileError as error:
-            report.refused.append(Refusal(path, error.problem))
-            continue
+    for article in batch.articles:
         sha256 = text_sha256(article.text)
         existing = project.documents.by_sha256(sha256)
         if existing is not None:
@@ -82,7 +114,7 @@ def import_files(
             articles[sha256] = article
     if table is not None:
         read_names = {a.source for a in articles.values()} | set(already_held)
-        csv_name = Path(str(variables_csv)).name
+        csv_name = Path(str(variables_csv or "variables.csv")).name
         report.warnings.extend(
             f"{csv_name}, line {line}: no article file '{file_name}' in this import"
             for file_name, line in table.lines.items()

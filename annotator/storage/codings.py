@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from sqlite_utils import Database
@@ -184,17 +184,6 @@ class CodingStore:
         ).fetchone()
         return None if row is None else _coding(row)
 
-    def counts_by_code(self, document_id: int | None = None) -> dict[int, int]:
-        """How many codings each code has, in one document or in the whole project."""
-        if document_id is None:
-            rows = self.db.execute("SELECT code_id, count(*) FROM codings GROUP BY code_id")
-        else:
-            rows = self.db.execute(
-                "SELECT code_id, count(*) FROM codings WHERE document_id = ? GROUP BY code_id",
-                [document_id],
-            )
-        return {int(code_id): int(n) for code_id, n in rows}
-
     def count_for_codes(self, code_ids: list[int]) -> int:
         marks = ", ".join("?" * len(code_ids))
         row = self.db.execute(
@@ -227,6 +216,78 @@ class CodingStore:
             )
         return int(cursor.rowcount)
 
-    def counts_by_document(self) -> dict[int, int]:
-        rows = self.db.execute("SELECT document_id, count(*) FROM codings GROUP BY document_id")
+    def counts_by_code(
+        self, document_id: int | None = None, coder_ids: Collection[int] | None = None
+    ) -> dict[int, int]:
+        """How many codings each code has, in one document or the whole project, by all coders
+        or by the given ones."""
+        where, parameters = _filters(document_id=document_id, coder_ids=coder_ids)
+        rows = self.db.execute(
+            f"SELECT code_id, count(*) FROM codings {where} GROUP BY code_id", parameters
+        )
+        return {int(code_id): int(n) for code_id, n in rows}
+
+    def counts_by_document(
+        self, document_ids: Collection[int] | None = None, coder_ids: Collection[int] | None = None
+    ) -> dict[int, int]:
+        """How many codings each document has (all, or of the given documents and coders)."""
+        where, parameters = _filters(document_ids=document_ids, coder_ids=coder_ids)
+        rows = self.db.execute(
+            f"SELECT document_id, count(*) FROM codings {where} GROUP BY document_id", parameters
+        )
         return {int(document_id): int(n) for document_id, n in rows}
+
+    def spans(
+        self, document_id: int, coder_ids: Collection[int] | None = None
+    ) -> list[tuple[int, int, int, int, int]]:
+        """``(start, end, coding id, code id, coder id)`` of a document's span codings, by start.
+
+        Plain tuples straight from SQLite: the reader takes tens of thousands at once.
+        """
+        where, parameters = _filters(document_id=document_id, coder_ids=coder_ids)
+        rows: list[tuple[int, int, int, int, int]] = self.db.execute(
+            f'SELECT start, "end", id, code_id, coder_id FROM codings {where} '
+            "AND start IS NOT NULL ORDER BY start",
+            parameters,
+        ).fetchall()
+        return rows
+
+    def retrieve(
+        self, code_ids: Collection[int], coder_ids: Collection[int] | None = None
+    ) -> list[tuple[int, int, str, int, int, int | None, int | None]]:
+        """``(coding id, document id, document name, coder id, code id, start, end)`` of every
+        coding of the given codes, by document name and position."""
+        where, parameters = _filters(code_ids=code_ids, coder_ids=coder_ids, alias="c.")
+        rows: list[tuple[int, int, str, int, int, int | None, int | None]] = self.db.execute(
+            'SELECT c.id, c.document_id, d.name, c.coder_id, c.code_id, c.start, c."end" '
+            f"FROM codings c JOIN documents d ON d.id = c.document_id {where} "
+            "ORDER BY d.name, c.start IS NOT NULL, c.start, c.id",
+            parameters,
+        ).fetchall()
+        return rows
+
+
+def _filters(
+    *,
+    document_id: int | None = None,
+    document_ids: Collection[int] | None = None,
+    coder_ids: Collection[int] | None = None,
+    code_ids: Collection[int] | None = None,
+    alias: str = "",
+) -> tuple[str, list[object]]:
+    """A WHERE clause (always present, so callers may append ``AND …``) and its parameters."""
+    clauses: list[str] = ["1"]
+    parameters: list[object] = []
+    if document_id is not None:
+        clauses.append(f"{alias}document_id = ?")
+        parameters.append(document_id)
+    for column, ids in (
+        ("document_id", document_ids),
+        ("coder_id", coder_ids),
+        ("code_id", code_ids),
+    ):
+        if ids is not None:
+            values = list(ids)
+            clauses.append(f"{alias}{column} IN ({', '.join('?' * len(values))})")
+            parameters.extend(values)
+    return "WHERE " + " AND ".join(clauses), parameters

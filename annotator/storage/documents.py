@@ -175,12 +175,38 @@ class DocumentStore:
     def all_values(self, document_ids: Iterable[int] | None = None) -> dict[int, dict[str, str]]:
         """Variable values of every document (or of the given ones), by id then name."""
         result: dict[int, dict[str, str]] = {}
+        where, parameters = "", list[object]()
+        if document_ids is not None:
+            parameters = list(document_ids)
+            where = f"WHERE dv.document_id IN ({', '.join('?' * len(parameters))})"
         rows = self.db.execute(
             "SELECT dv.document_id, v.name, dv.value FROM document_values dv "
-            "JOIN variables v ON v.id = dv.variable_id ORDER BY dv.document_id, v.position, v.id"
+            f"JOIN variables v ON v.id = dv.variable_id {where} "
+            "ORDER BY dv.document_id, v.position, v.id",
+            parameters,
         )
-        wanted = None if document_ids is None else set(document_ids)
         for document_id, name, value in rows:
-            if wanted is None or document_id in wanted:
-                result.setdefault(int(document_id), {})[str(name)] = str(value)
+            result.setdefault(int(document_id), {})[str(name)] = str(value)
         return result
+
+    def names(self) -> list[tuple[int, str]]:
+        """``(id, name)`` of every document in import order: cheap even for large projects."""
+        rows: list[tuple[int, str]] = self.db.execute(
+            "SELECT id, name FROM documents ORDER BY id"
+        ).fetchall()
+        return rows
+
+    def context(self, document_id: int, start: int, end: int, width: int) -> tuple[str, str, str]:
+        """The text before a span (up to ``width`` characters), the span, and after it.
+
+        SQLite's substr counts characters, as Python does, so only these pieces are read.
+        """
+        begin = max(start - width, 0)
+        row = self.db.execute(
+            "SELECT substr(text, ?, ?), substr(text, ?, ?), substr(text, ?, ?) "
+            "FROM documents WHERE id = ?",
+            [begin + 1, start - begin, start + 1, end - start, end + 1, width, document_id],
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"there is no document with id {document_id}")
+        return str(row[0]), str(row[1]), str(row[2])

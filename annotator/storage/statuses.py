@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlite_utils import Database
 
 from annotator.domain.model import DocumentStatus, utc_now
@@ -42,6 +44,16 @@ class StatusStore:
         """Every recorded status, keyed by ``(document_id, coder_id)``."""
         rows = self.db.execute("SELECT document_id, coder_id, status FROM document_status")
         return {(int(d), int(c)): DocumentStatus(s) for d, c, s in rows}
+
+    def for_coder(self, coder_id: int, document_ids: Collection[int]) -> dict[int, DocumentStatus]:
+        """One coder's recorded statuses on the given documents."""
+        ids = list(document_ids)
+        rows = self.db.execute(
+            "SELECT document_id, status FROM document_status WHERE coder_id = ? "
+            f"AND document_id IN ({', '.join('?' * len(ids))})",
+            [coder_id, *ids],
+        )
+        return {int(d): DocumentStatus(s) for d, s in rows}
 
     def assigned(self) -> set[tuple[int, int]]:
         rows = self.db.execute(

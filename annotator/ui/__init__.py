@@ -1,0 +1,1 @@
+"""The coding window: the only package that imports Qt (PySide6)."""

@@ -1,0 +1,103 @@
+"""Starting the window: the application object, the project, the coder, crash reports."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from annotator import __version__, paths
+from annotator.domain.errors import ProjectLockedError, UserError
+from annotator.domain.model import Coder
+from annotator.services.projects import open_default_project
+from annotator.storage import Project
+from annotator.ui import settings
+from annotator.ui.controller import Controller
+from annotator.ui.dialogs.coder import CoderDialog
+from annotator.ui.main_window import MainWindow
+
+
+def application() -> QApplication:
+    """The QApplication (made once), named so that Qt's own settings land under annotator."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("annotator")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("annotator")
+    return app
+
+
+def open_project(path: Path | None, parent: QWidget | None = None) -> Project | None:
+    """Open a project for writing; if another annotator has it, offer to open it read-only."""
+    try:
+        return open_default_project() if path is None else Project.open(path)
+    except ProjectLockedError as error:
+        answer = QMessageBox.question(
+            parent,
+            "Project in use",
+            f"{error}.\n\nOpen it read-only (you can look, but not code)?",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return None
+        return Project.open(path or paths.default_project_path(), read_only=True)
+
+
+def choose_coder(project: Project, parent: QWidget | None = None) -> Coder | None:
+    """The remembered coder if the project knows them; otherwise ask."""
+    store = settings.open_settings()
+    name = settings.CODER.get(store)
+    coder = project.coders.by_name(name) if name else None
+    if coder is None:
+        if project.read_only:
+            coders = project.coders.all()
+            return coders[0] if coders else None
+        dialog = CoderDialog(project, name, parent)
+        if dialog.exec() != CoderDialog.DialogCode.Accepted or dialog.coder is None:
+            return None
+        coder = dialog.coder
+    settings.CODER.set(store, coder.name)
+    return coder
+
+
+def _report_crash(
+    kind: type[BaseException], error: BaseException, tb: TracebackType | None
+) -> None:
+    """A bug: show it with its traceback instead of vanishing (the data is already saved)."""
+    text = "".join(traceback.format_exception(kind, error, tb))
+    sys.stderr.write(text)
+    box = QMessageBox(QMessageBox.Icon.Critical, "annotator: internal error", str(error))
+    box.setInformativeText(
+        "This is a bug in annotator. Your codings up to this moment are saved. "
+        "Please report it with the details below."
+    )
+    box.setDetailedText(text)
+    box.exec()
+
+
+def run(project_path: Path | None = None) -> int:
+    """Open the coding window; returns the exit status."""
+    app = application()
+    sys.excepthook = _report_crash
+    try:
+        project = open_project(project_path)
+    except UserError as error:
+        QMessageBox.critical(None, "annotator", str(error))
+        return 1
+    if project is None:
+        return 1
+    coder = choose_coder(project)
+    if coder is None:
+        project.close()
+        return 1
+    controller = Controller(project, coder)
+    window = MainWindow(controller)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        project.close()

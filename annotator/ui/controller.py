@@ -1,0 +1,251 @@
+"""The one object through which the window changes the project.
+
+Every change goes through a method here, runs a service (one transaction, committed when the
+method returns) and emits :attr:`Controller.changed` with what changed; each model refreshes
+only that. Coding actions are pushed on an undo stack as commands that call the same services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from annotator.domain.codebook import Codebook
+from annotator.domain.errors import UserError
+from annotator.domain.model import Coder, Coding, DocumentStatus
+from annotator.services import editing
+from annotator.services.changes import Changes
+from annotator.storage import Project
+
+RECENT_CODES = 8
+
+
+class Controller(QObject):
+    """Holds the open project, the current coder and article, and the undo stack."""
+
+    #: A :class:`Changes`: what an action added, changed or removed.
+    changed = Signal(object)
+    #: The article shown changed (its id, or None).
+    documentOpened = Signal(object)
+    #: The current coder changed.
+    coderChanged = Signal()
+    #: Whose codings are shown changed (blind mode switched).
+    visibilityChanged = Signal()
+
+    def __init__(self, project: Project, coder: Coder, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.coder = coder
+        self.document_id: int | None = None
+        self.undo_stack = QUndoStack(self)
+        self.recent_codes: list[int] = []
+        # Blind by default when others code this project too: you see only your own codings.
+        self.show_all_coders = len(project.coders.all()) <= 1
+        # Asked before replacing codings of an exclusive dimension; the window shows a dialog.
+        self.confirm_replace: Callable[[list[Coding]], bool] = lambda conflicts: True
+        self._codebook: Codebook | None = None
+        self.changed.connect(self._forget_codebook)
+
+    # -- what is shown ---------------------------------------------------------------------
+
+    @property
+    def codebook(self) -> Codebook:
+        if self._codebook is None:
+            self._codebook = self.project.codebook.tree()
+        return self._codebook
+
+    def _forget_codebook(self, changes: Changes) -> None:
+        if changes.codebook:
+            self._codebook = None
+
+    def visible_coder_ids(self) -> set[int] | None:
+        """The coders whose codings are shown; ``None`` means everyone."""
+        return None if self.show_all_coders else {self.coder.id}
+
+    def set_show_all_coders(self, show: bool) -> None:
+        if show != self.show_all_coders:
+            self.show_all_coders = show
+            self.visibilityChanged.emit()
+
+    def open_document(self, document_id: int | None) -> None:
+        if document_id != self.document_id:
+            self.document_id = document_id
+            self.documentOpened.emit(document_id)
+
+    def set_coder(self, coder: Coder) -> None:
+        if coder.id != self.coder.id:
+            self.coder = coder
+            self.undo_stack.clear()  # another coder's history is not ours to undo
+            self.coderChanged.emit()
+
+    def notify(self, changes: Changes) -> None:
+        """Tell every view what changed (for changes made outside the undo stack)."""
+        if changes:
+            self.changed.emit(changes)
+
+    # -- coding actions (undoable) ---------------------------------------------------------
+
+    def apply_code(self, code_id: int, span: tuple[int, int] | None) -> bool:
+        """Apply a code to a span of the open article (``None``: to the whole article).
+
+        In an exclusive dimension, overlapping codings of its other codes by this coder are
+        replaced if :attr:`confirm_replace` agrees; otherwise nothing happens. Returns whether
+        the code was applied.
+        """
+        if self.document_id is None:
+            raise UserError("open an article first")
+        code = self.codebook.get(code_id)
+        if code.is_dimension:
+            raise UserError(f"'{code.name}' is a dimension: choose one of its codes")
+        start, end = span if span is not None else (None, None)
+        conflicts = editing.exclusive_conflicts(
+            self.project, self.document_id, self.coder.id, code_id, start, end
+        )
+        if conflicts and not self.confirm_replace(conflicts):
+            return False
+        if self.project.codings.find_same(self.document_id, self.coder.id, code_id, start, end):
+            return False
+        command = _ApplyCode(self, self.document_id, code_id, start, end, [c.id for c in conflicts])
+        self.undo_stack.push(command)
+        self._remember(code_id)
+        return True
+
+    def remove_codings(self, coding_ids: list[int]) -> None:
+        if coding_ids:
+            self.undo_stack.push(_RemoveCodings(self, coding_ids))
+
+    def change_span(self, coding_id: int, start: int, end: int) -> None:
+        self.undo_stack.push(_ChangeSpan(self, coding_id, start, end))
+
+    def set_memo(self, coding_id: int, memo: str) -> None:
+        if self.project.codings.get(coding_id).memo != memo:
+            self.undo_stack.push(_SetMemo(self, coding_id, memo))
+
+    def set_status(self, status: DocumentStatus, document_id: int | None = None) -> None:
+        target = document_id if document_id is not None else self.document_id
+        if target is not None and self.project.statuses.get(target, self.coder.id) != status:
+            self.undo_stack.push(_SetStatus(self, target, status))
+
+    def _remember(self, code_id: int) -> None:
+        if code_id in self.recent_codes:
+            self.recent_codes.remove(code_id)
+        self.recent_codes.insert(0, code_id)
+        del self.recent_codes[RECENT_CODES:]
+
+
+class _Command(QUndoCommand):
+    """An undoable action: runs a service and tells the views what changed."""
+
+    def __init__(self, controller: Controller, text: str) -> None:
+        super().__init__(text)
+        self.controller = controller
+        self.project = controller.project
+
+
+class _ApplyCode(_Command):
+    def __init__(
+        self,
+        controller: Controller,
+        document_id: int,
+        code_id: int,
+        start: int | None,
+        end: int | None,
+        replace: list[int],
+    ) -> None:
+        name = controller.codebook.get(code_id).name
+        super().__init__(controller, f"apply {name}")
+        self.document_id, self.code_id, self.start, self.end = document_id, code_id, start, end
+        self.replace = replace
+        self.coder_id = controller.coder.id
+        self.applied: editing.Applied | None = None
+
+    def redo(self) -> None:
+        if self.applied is None:
+            self.applied = editing.apply_code(
+                self.project,
+                self.document_id,
+                self.coder_id,
+                self.code_id,
+                self.start,
+                self.end,
+                replace=self.replace,
+            )
+            self.controller.notify(self.applied.changes)
+        else:  # again after an undo: the same coding, same id, comes back
+            editing.remove_codings(self.project, [c.id for c in self.applied.replaced])
+            self.controller.notify(editing.restore_codings(self.project, [self.applied.coding]))
+
+    def undo(self) -> None:
+        assert self.applied is not None
+        editing.remove_codings(self.project, [self.applied.coding.id])
+        self.controller.notify(editing.coding_changes([self.applied.coding]))
+        self.controller.notify(editing.restore_codings(self.project, self.applied.replaced))
+
+
+class _RemoveCodings(_Command):
+    def __init__(self, controller: Controller, coding_ids: list[int]) -> None:
+        super().__init__(controller, "remove coding" if len(coding_ids) == 1 else "remove codings")
+        self.coding_ids = coding_ids
+        self.removed: list[Coding] = []
+
+    def redo(self) -> None:
+        self.removed = editing.remove_codings(self.project, self.coding_ids)
+        self.controller.notify(editing.coding_changes(self.removed))
+
+    def undo(self) -> None:
+        self.controller.notify(editing.restore_codings(self.project, self.removed))
+
+
+class _ChangeSpan(_Command):
+    def __init__(self, controller: Controller, coding_id: int, start: int, end: int) -> None:
+        super().__init__(controller, "change boundaries")
+        self.coding_id, self.start, self.end = coding_id, start, end
+        self.before: Coding | None = None
+
+    def redo(self) -> None:
+        self.before = editing.change_span(self.project, self.coding_id, self.start, self.end)
+        self.controller.notify(editing.coding_changes([self.before]))
+
+    def undo(self) -> None:
+        assert self.before is not None
+        editing.change_span(self.project, self.coding_id, self.before.start, self.before.end)
+        self.controller.notify(editing.coding_changes([self.before]))
+
+
+class _SetMemo(_Command):
+    def __init__(self, controller: Controller, coding_id: int, memo: str) -> None:
+        super().__init__(controller, "edit memo")
+        self.coding_id, self.memo = coding_id, memo
+        self.before: Coding | None = None
+
+    def redo(self) -> None:
+        self.before = editing.set_memo(self.project, self.coding_id, self.memo)
+        self.controller.notify(editing.coding_changes([self.before]))
+
+    def undo(self) -> None:
+        assert self.before is not None
+        editing.set_memo(self.project, self.coding_id, self.before.memo)
+        self.controller.notify(editing.coding_changes([self.before]))
+
+
+class _SetStatus(_Command):
+    def __init__(self, controller: Controller, document_id: int, status: DocumentStatus) -> None:
+        super().__init__(controller, f"mark {status.value.replace('_', ' ')}")
+        self.document_id, self.status = document_id, status
+        self.coder_id = controller.coder.id
+        self.before = DocumentStatus.NOT_STARTED
+
+    def redo(self) -> None:
+        self.before = editing.set_document_status(
+            self.project, self.document_id, self.coder_id, self.status
+        )
+        self._notify()
+
+    def undo(self) -> None:
+        editing.set_document_status(self.project, self.document_id, self.coder_id, self.before)
+        self._notify()
+
+    def _notify(self) -> None:
+        self.controller.notify(Changes(statuses=frozenset({(self.document_id, self.coder_id)})))

@@ -1,0 +1,416 @@
+"""The main window: articles | reader | codebook and codings, with menus and shortcuts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QWidget,
+)
+
+from annotator.domain.errors import UserError
+from annotator.domain.model import Coding, DocumentStatus
+from annotator.services.changes import Changes
+from annotator.ui import settings
+from annotator.ui.article_view import ArticleView
+from annotator.ui.controller import Controller
+from annotator.ui.models.codebook import CodebookModel, swatch
+from annotator.ui.panels import CodebookView, CodingsPanel, DocumentsPanel, titled
+
+
+class MainWindow(QMainWindow):
+    """The coding window over one open project and one coder."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.store = settings.open_settings()
+        self.documents = DocumentsPanel(controller)
+        self.article = ArticleView(controller)
+        self.reader = self.article.reader
+        self.codebook_model = CodebookModel(controller)
+        self.codebook = CodebookView(self.codebook_model)
+        self.codings = CodingsPanel(controller)
+        self.side = QSplitter(Qt.Orientation.Vertical)
+        self.side.addWidget(titled("Codebook", self.codebook))
+        self.side.addWidget(self.codings)
+        self.main = QSplitter(Qt.Orientation.Horizontal)
+        self.main.addWidget(self.documents)
+        self.main.addWidget(self.article)
+        self.main.addWidget(self.side)
+        self.main.setStretchFactor(1, 1)
+        self.main.setSizes([300, 760, 380])
+        self.side.setSizes([420, 300])
+        self.setCentralWidget(self.main)
+        self.status_label = QLabel()
+        self.statusBar().addPermanentWidget(self.status_label)
+        self._build_actions()
+        self._wire()
+        self.controller.confirm_replace = self._confirm_replace
+        self._restore_state()
+        self._update_title()
+        self._update_progress()
+        if controller.document_id is None and self.documents.proxy.rowCount():
+            self.documents.step(0)
+
+    # -- actions and menus -------------------------------------------------------------------
+
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        *,
+        checkable: bool = False,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if isinstance(shortcut, list):
+            action.setShortcuts(shortcut)
+        elif shortcut is not None:
+            action.setShortcut(shortcut)
+        action.setCheckable(checkable)
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda *_: self._guarded(slot))
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        stack = self.controller.undo_stack
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.delete_action = self._action(
+            "&Remove selected codings",
+            self.remove_selected_codings,
+            QKeySequence.StandardKey.Delete,
+        )
+        self.boundaries_action = self._action(
+            "Set coding &boundaries to selection",
+            self.set_boundaries,
+            "Ctrl+B",
+            tip="Move the chosen coding's start and end to the selected text",
+        )
+        self.snap_action = self._action(
+            "Snap selection to whole &words", self._toggle_snap, checkable=True
+        )
+        self.snap_action.setChecked(settings.SNAP_TO_WORDS.get(self.store))
+        self.reader.snap_to_words = self.snap_action.isChecked()
+        self.show_all_action = self._action(
+            "Show &other coders' codings",
+            self._toggle_show_all,
+            "Ctrl+Shift+A",
+            checkable=True,
+            tip="Off (blind mode): you see only your own codings",
+        )
+        self.show_all_action.setChecked(self.controller.show_all_coders)
+        self.done_action = self._action(
+            "Mark article &done", lambda: self._mark(DocumentStatus.DONE), "Ctrl+D"
+        )
+        self.progress_action = self._action(
+            "Mark article in &progress",
+            lambda: self._mark(DocumentStatus.IN_PROGRESS),
+            "Ctrl+Shift+D",
+        )
+        self.next_action = self._action(
+            "&Next article", lambda: self.documents.step(1), "Ctrl+PgDown"
+        )
+        self.previous_action = self._action(
+            "&Previous article", lambda: self.documents.step(-1), "Ctrl+PgUp"
+        )
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        self.file_menu = file_menu
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit = menus.addMenu("&Edit")
+        edit.addAction(self.undo_action)
+        edit.addAction(self.redo_action)
+        edit.addSeparator()
+        edit.addAction(self.delete_action)
+        edit.addAction(self.boundaries_action)
+        edit.addAction(self.snap_action)
+        self.code_menu = menus.addMenu("&Code")
+        self.code_menu.aboutToShow.connect(self._fill_code_menu)
+        view = menus.addMenu("&View")
+        view.addAction(self.show_all_action)
+        self.view_menu = view
+        article = menus.addMenu("&Article")
+        for action in (
+            self.done_action,
+            self.progress_action,
+            self.next_action,
+            self.previous_action,
+        ):
+            article.addAction(action)
+        self.coder_menu = menus.addMenu("C&oder")
+        self.help_menu = menus.addMenu("&Help")
+        self.help_menu.addAction(self._action("&Keyboard shortcuts", self._show_shortcuts, "F1"))
+
+    def _wire(self) -> None:
+        controller = self.controller
+        self.reader.shortcutPressed.connect(
+            lambda key: self._guarded(lambda: self.apply_shortcut(key))
+        )
+        self.reader.codingsClicked.connect(self.codings.select)
+        self.reader.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.reader.customContextMenuRequested.connect(self._reader_menu)
+        self.codebook.codeActivated.connect(
+            lambda code_id: self._guarded(lambda: self.apply(code_id))
+        )
+        self.codebook.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.codebook.customContextMenuRequested.connect(self._codebook_menu)
+        self.codings.codingChosen.connect(self.show_coding)
+        controller.changed.connect(self._on_changed)
+        controller.coderChanged.connect(self._update_title)
+        controller.coderChanged.connect(self._update_progress)
+
+    def _guarded(self, action: Callable[[], object]) -> None:
+        """Run a user action; a UserError becomes a message, not a crash."""
+        try:
+            action()
+        except UserError as error:
+            QMessageBox.warning(self, "annotator", str(error))
+
+    # -- coding ----------------------------------------------------------------------------------
+
+    def apply(self, code_id: int, *, whole_article: bool = False) -> bool:
+        """Apply a code to the selected passage (or the whole article)."""
+        if whole_article:
+            return self.controller.apply_code(code_id, None)
+        span = self.reader.selected_span()
+        if span is None:
+            self.statusBar().showMessage("Select a passage first, then choose a code.", 4000)
+            return False
+        applied = self.controller.apply_code(code_id, span)
+        if applied:
+            code = self.controller.codebook.get(code_id)
+            self.statusBar().showMessage(f"Coded as {self.controller.codebook.path(code.id)}", 3000)
+        return applied
+
+    def apply_shortcut(self, key: str) -> None:
+        code = self.controller.codebook.by_shortcut(key)
+        if code is None:
+            self.statusBar().showMessage(f"No code has the key '{key}'.", 3000)
+            return
+        self.apply(code.id)
+
+    def remove_selected_codings(self) -> None:
+        ids = self.codings.selected_ids()
+        own = [
+            i
+            for i in ids
+            if self.controller.project.codings.get(i).coder_id == self.controller.coder.id
+        ]
+        if len(own) < len(ids):
+            self.statusBar().showMessage("Only your own codings can be removed.", 4000)
+        self.controller.remove_codings(own)
+
+    def set_boundaries(self) -> None:
+        ids = self.codings.selected_ids()
+        span = self.reader.selected_span()
+        if len(ids) != 1 or span is None:
+            raise UserError("choose one coding in the list and select its new passage in the text")
+        coding = self.controller.project.codings.get(ids[0])
+        if coding.coder_id != self.controller.coder.id:
+            raise UserError("only your own codings can be changed")
+        self.controller.change_span(coding.id, *span)
+
+    def show_coding(self, coding_id: int) -> None:
+        coding = self.controller.project.codings.get(coding_id)
+        if coding.start is not None and coding.end is not None:
+            self.reader.select_span(coding.start, coding.end)
+
+    def _confirm_replace(self, conflicts: list[Coding]) -> bool:
+        codebook = self.controller.codebook
+        names = ", ".join(sorted({codebook.path(c.code_id) for c in conflicts}))
+        dimension = codebook.dimension_of(conflicts[0].code_id).name
+        answer = QMessageBox.question(
+            self,
+            "Replace coding?",
+            f"'{dimension}' is exclusive: a passage takes only one of its codes.\n\n"
+            f"Replace {names} on the overlapping passage?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _mark(self, status: DocumentStatus) -> None:
+        if self.controller.document_id is None:
+            raise UserError("open an article first")
+        self.controller.set_status(status)
+
+    def _toggle_snap(self) -> None:
+        self.reader.snap_to_words = self.snap_action.isChecked()
+        settings.SNAP_TO_WORDS.set(self.store, self.snap_action.isChecked())
+
+    def _toggle_show_all(self) -> None:
+        self.controller.set_show_all_coders(self.show_all_action.isChecked())
+
+    # -- menus -------------------------------------------------------------------------------------
+
+    def _code_action(self, menu: QMenu, code_id: int, *, whole_article: bool = False) -> None:
+        codebook = self.controller.codebook
+        code = codebook.get(code_id)
+        label = codebook.path(code_id) + (f"\t{code.shortcut}" if code.shortcut else "")
+        action = menu.addAction(swatch(code.color), label)
+        action.triggered.connect(
+            lambda *_: self._guarded(lambda: self.apply(code_id, whole_article=whole_article))
+        )
+
+    def _codes_submenu(self, menu: QMenu, title: str, *, whole_article: bool = False) -> QMenu:
+        submenu = menu.addMenu(title)
+        codebook = self.controller.codebook
+        for dimension in codebook.dimensions():
+            section = submenu.addMenu(swatch(dimension.color), dimension.name)
+            for code in codebook.walk(dimension.id):
+                self._code_action(section, code.id, whole_article=whole_article)
+        return submenu
+
+    def _fill_code_menu(self) -> None:
+        menu = self.code_menu
+        menu.clear()
+        self._codes_submenu(menu, "Apply to &selected passage")
+        self._codes_submenu(menu, "Apply to whole &article", whole_article=True)
+        menu.addSeparator()
+        menu.addAction(self.snap_action)
+
+    def _reader_menu(self, point: QPoint) -> None:
+        menu = QMenu(self)
+        if self.reader.selected_span() is not None:
+            recent = [c for c in self.controller.recent_codes if c in self.controller.codebook]
+            if recent:
+                menu.addSection("Recently used codes")
+                for code_id in recent:
+                    self._code_action(menu, code_id)
+            self._codes_submenu(menu, "All codes")
+            menu.addSeparator()
+        spans = self.reader.spans_at(point)
+        own = [s for s in spans if s.coder_id == self.controller.coder.id]
+        for span in own:
+            label = self.reader.label(span)
+            action = menu.addAction(f"Remove {label}")
+            action.triggered.connect(
+                lambda *_, i=span.coding_id: self._guarded(
+                    lambda: self.controller.remove_codings([i])
+                )
+            )
+        if spans:
+            show = menu.addAction("Show these codings in the list")
+            show.triggered.connect(lambda *_: self.codings.select([s.coding_id for s in spans]))
+        menu.addSeparator()
+        menu.addAction(self.undo_action)
+        menu.addAction(self.redo_action)
+        menu.exec(self.reader.viewport().mapToGlobal(point))
+
+    def _codebook_menu(self, point: QPoint) -> None:
+        code = self.codebook.codebook_model().code_at(self.codebook.indexAt(point))
+        menu = QMenu(self)
+        if code is not None and not code.is_dimension:
+            selected = menu.addAction("Apply to selected passage")
+            selected.triggered.connect(lambda *_: self._guarded(lambda: self.apply(code.id)))
+            article = menu.addAction("Apply to whole article")
+            article.triggered.connect(
+                lambda *_: self._guarded(lambda: self.apply(code.id, whole_article=True))
+            )
+        self.extend_codebook_menu(menu, code)
+        if not menu.isEmpty():
+            menu.exec(self.codebook.viewport().mapToGlobal(point))
+
+    def extend_codebook_menu(self, menu: QMenu, code: object) -> None:
+        """Hook for the retrieval and codebook-editor features to add their entries."""
+
+    # -- refreshing --------------------------------------------------------------------------------
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.statuses or changes.documents:
+            self._update_progress()
+
+    def _update_title(self) -> None:
+        project = self.controller.project
+        suffix = " [read-only]" if project.read_only else ""
+        self.setWindowTitle(
+            f"{project.name} — coder: {self.controller.coder.name}{suffix} — annotator"
+        )
+
+    def _update_progress(self) -> None:
+        """This coder's progress under the list; every coder's in the status bar."""
+        project, me = self.controller.project, self.controller.coder
+        total = project.documents.count()
+        counts = {
+            coder.name: project.statuses.done_count(coder.id) for coder in project.coders.all()
+        }
+        self.documents.progress.setText(f"{counts.get(me.name, 0)} of {total} done by {me.name}")
+        self.status_label.setText(
+            "Done: "
+            + " · ".join(
+                f"<b>{name} {done}/{total}</b>" if name == me.name else f"{name} {done}/{total}"
+                for name, done in counts.items()
+            )
+        )
+
+    def _show_shortcuts(self) -> None:
+        codebook = self.controller.codebook
+        keys = "".join(
+            f"<tr><td><b>{c.shortcut}</b></td><td>{codebook.path(c.id)}</td></tr>"
+            for c in codebook.codes()
+            if c.shortcut
+        )
+        actions = "".join(
+            f"<tr><td><b>{a.shortcut().toString()}</b></td><td>{a.text().replace('&', '')}</td>"
+            "</tr>"
+            for a in (
+                self.undo_action,
+                self.redo_action,
+                self.delete_action,
+                self.boundaries_action,
+                self.show_all_action,
+                self.done_action,
+                self.progress_action,
+                self.next_action,
+                self.previous_action,
+            )
+        )
+        QMessageBox.information(
+            self,
+            "Keyboard shortcuts",
+            "<p>Select a passage, then press a code's key:</p>"
+            f"<table>{keys}</table><p>Other keys:</p><table>{actions}</table>",
+        )
+
+    # -- state -------------------------------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        geometry = settings.GEOMETRY.get(self.store)
+        if not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1440, 860)
+        for setting, splitter in (
+            (settings.MAIN_SPLITTER, self.main),
+            (settings.SIDE_SPLITTER, self.side),
+        ):
+            state = setting.get(self.store)
+            if not state.isEmpty():
+                splitter.restoreState(state)
+
+    def save_state(self) -> None:
+        settings.GEOMETRY.set(self.store, self.saveGeometry())
+        settings.MAIN_SPLITTER.set(self.store, self.main.saveState())
+        settings.SIDE_SPLITTER.set(self.store, self.side.saveState())
+        self.store.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)

@@ -1,0 +1,133 @@
+"""The document list: every article with this coder's status, coding count and variables.
+
+The model holds only ids and names for all rows; the rest of a row is fetched, with its page
+of neighbours, the first time a view asks for it. A project of ten thousand articles opens
+without reading them all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from annotator.domain.model import DocumentStatus
+from annotator.services.changes import Changes
+from annotator.ui.controller import Controller
+from annotator.ui.models import ROOT, Index
+
+DOCUMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+PAGE = 256
+FIXED_COLUMNS = ("Article", "Status", "Codings")
+STATUS_TEXT = {
+    DocumentStatus.NOT_STARTED: "",
+    DocumentStatus.IN_PROGRESS: "in progress",
+    DocumentStatus.DONE: "✓ done",
+}
+
+
+class DocumentsModel(QAbstractTableModel):
+    """Articles with this coder's status, coding count (visible codings) and variables."""
+
+    def __init__(self, controller: Controller) -> None:
+        super().__init__(controller)
+        self.controller = controller
+        self._rows: list[tuple[int, str]] = []
+        self._row_of: dict[int, int] = {}
+        self._variables: list[str] = []
+        self._pages: dict[int, dict[int, tuple[DocumentStatus, int, dict[str, str]]]] = {}
+        self.reload()
+        controller.changed.connect(self._on_changed)
+        controller.coderChanged.connect(self._forget_pages)
+        controller.visibilityChanged.connect(self._forget_pages)
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._rows = self.controller.project.documents.names()
+        self._row_of = {document_id: row for row, (document_id, _) in enumerate(self._rows)}
+        self._variables = [v.name for v in self.controller.project.documents.variables()]
+        self._pages = {}
+        self.endResetModel()
+
+    def _forget_pages(self) -> None:
+        self._pages = {}
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, 1), self.index(len(self._rows) - 1, self.columnCount() - 1)
+            )
+
+    def _on_changed(self, changes: Changes) -> None:
+        known = set(self._row_of)
+        if changes.variables or (changes.documents - known):
+            self.reload()
+            return
+        touched = set(changes.documents) | {d for d, _ in changes.statuses}
+        for document_id in touched & known:
+            row = self._row_of[document_id]
+            self._pages.pop(row // PAGE, None)
+            self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+    def _details(self, row: int) -> tuple[DocumentStatus, int, dict[str, str]]:
+        page = row // PAGE
+        if page not in self._pages:
+            ids = [document_id for document_id, _ in self._rows[page * PAGE : (page + 1) * PAGE]]
+            project = self.controller.project
+            statuses = project.statuses.for_coder(self.controller.coder.id, ids)
+            counts = project.codings.counts_by_document(ids, self.controller.visible_coder_ids())
+            values = project.documents.all_values(ids)
+            self._pages[page] = {
+                i: (
+                    statuses.get(i, DocumentStatus.NOT_STARTED),
+                    counts.get(i, 0),
+                    values.get(i, {}),
+                )
+                for i in ids
+            }
+        return self._pages[page][self._rows[row][0]]
+
+    def document_id(self, row: int) -> int:
+        return self._rows[row][0]
+
+    def row_of(self, document_id: int) -> int | None:
+        return self._row_of.get(document_id)
+
+    # -- QAbstractTableModel ---------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(FIXED_COLUMNS) + len(self._variables)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return (*FIXED_COLUMNS, *self._variables)[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        document_id, name = self._rows[row]
+        if role == DOCUMENT_ID_ROLE:
+            return document_id
+        if column == 0 and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return name
+        if column == 0 and role == SORT_ROLE:
+            return name.casefold()
+        if role not in (Qt.ItemDataRole.DisplayRole, SORT_ROLE, Qt.ItemDataRole.ForegroundRole):
+            return None
+        status, count, values = self._details(row)
+        if column == 1:
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#1B7F3B")) if status is DocumentStatus.DONE else None
+            return STATUS_TEXT[status] if role == Qt.ItemDataRole.DisplayRole else status.value
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return None
+        if column == 2:
+            return count
+        return values.get(self._variables[column - len(FIXED_COLUMNS)], "")

@@ -1,0 +1,181 @@
+"""The panels around the reader: articles, codebook, and this article's codings."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.domain.model import Code
+from annotator.ui.controller import Controller
+from annotator.ui.models.codebook import CodebookModel
+from annotator.ui.models.codings import CODING_ID_ROLE, ArticleCodingsModel
+from annotator.ui.models.documents import DOCUMENT_ID_ROLE, SORT_ROLE, DocumentsModel
+
+
+def titled(title: str, *widgets: QWidget) -> QWidget:
+    panel = QWidget()
+    layout = QVBoxLayout(panel)
+    layout.setContentsMargins(4, 4, 4, 4)
+    layout.setSpacing(4)
+    label = QLabel(f"<b>{title}</b>")
+    layout.addWidget(label)
+    for widget in widgets:
+        layout.addWidget(widget)
+    return panel
+
+
+class DocumentsPanel(QWidget):
+    """Filterable, sortable list of articles; choosing one opens it."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.model = DocumentsModel(controller)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter articles…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # import order until asked
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.setColumnWidth(0, 170)
+        self.view.setColumnWidth(1, 80)
+        self.view.setColumnWidth(2, 60)
+        self.view.setWordWrap(False)
+        self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.progress = QLabel()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(titled("Articles", self.filter, self.view, self.progress))
+        controller.documentOpened.connect(self._select)
+
+    def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if current.isValid():
+            self.controller.open_document(current.data(DOCUMENT_ID_ROLE))
+
+    def _select(self, document_id: int | None) -> None:
+        row = None if document_id is None else self.model.row_of(document_id)
+        if row is None:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if index.isValid() and self.view.currentIndex().row() != index.row():
+            self.view.setCurrentIndex(index)
+            self.view.scrollTo(index)
+
+    def step(self, offset: int) -> bool:
+        """Open the article ``offset`` rows below (or above) the current one, in view order."""
+        rows = self.proxy.rowCount()
+        if rows == 0:
+            return False
+        current = self.view.currentIndex()
+        row = current.row() + offset if current.isValid() else 0
+        if not 0 <= row < rows:
+            return False
+        self.view.setCurrentIndex(self.proxy.index(row, 0))
+        return True
+
+
+class CodebookView(QTreeView):
+    """The codebook tree; a passage dragged from the reader can be dropped on a code."""
+
+    codeActivated = Signal(int)
+
+    def __init__(self, model: CodebookModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setUniformRowHeights(True)
+        self.setAllColumnsShowFocus(True)
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.expandAll()
+        model.modelReset.connect(self.expandAll)
+        self.clicked.connect(self._clicked)
+
+    def codebook_model(self) -> CodebookModel:
+        model = self.model()
+        assert isinstance(model, CodebookModel)
+        return model
+
+    def current_code(self) -> Code | None:
+        return self.codebook_model().code_at(self.currentIndex())
+
+    def _clicked(self, index: QModelIndex) -> None:
+        code = self.codebook_model().code_at(index)
+        if code is not None and not code.is_dimension:
+            self.codeActivated.emit(code.id)
+
+
+class CodingsPanel(QWidget):
+    """This article's codings; selecting one shows its passage, the memo is edited in place."""
+
+    codingChosen = Signal(int)
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = ArticleCodingsModel(controller)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.setColumnWidth(0, 140)
+        self.view.setColumnWidth(1, 60)
+        self.view.setColumnWidth(2, 240)
+        self.view.setWordWrap(False)
+        self.view.clicked.connect(lambda index: self.codingChosen.emit(index.data(CODING_ID_ROLE)))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(titled("Codings in this article", self.view))
+
+    def selected_ids(self) -> list[int]:
+        rows = {index.row() for index in self.view.selectionModel().selectedRows()}
+        return [self.model.coding(row).id for row in sorted(rows)]
+
+    def select(self, coding_ids: list[int]) -> None:
+        selection = self.view.selectionModel()
+        selection.clearSelection()
+        first = None
+        for coding_id in coding_ids:
+            row = self.model.row_of(coding_id)
+            if row is None:
+                continue
+            index = self.model.index(row, 0)
+            first = first or index
+            selection.select(
+                index,
+                selection.SelectionFlag.Select | selection.SelectionFlag.Rows,
+            )
+        if first is not None:
+            self.view.scrollTo(first)

@@ -1,0 +1,367 @@
+"""The article reader: read-only text with coded passages highlighted and coding stripes.
+
+Highlights are painted, not stored in the text document: on every paint the reader asks its
+:class:`SpanIndex` for the spans on the visible lines and fills their rectangles behind the
+text (blended where codes overlap), then lets Qt draw the text on top. Opening an article with
+ten thousand codings therefore costs a sort, not ten thousand formatting calls. The stripes
+margin on the left draws one lane per code, as MAXQDA's coding stripes do.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QHelpEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QTextBlock,
+    QTextCursor,
+)
+from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
+
+from annotator.domain.text import snap_to_words
+from annotator.ui.highlights import Span, SpanIndex, blend, segments
+from annotator.ui.offsets import OffsetMap
+
+SPAN_MIME = "application/x-annotator-span"
+LANE_WIDTH = 6
+LANE_GAP = 2
+
+
+class Reader(QPlainTextEdit):
+    """Shows one article. Offsets in and out of this class are code points."""
+
+    #: A code shortcut key was pressed (the key's text, lower case).
+    shortcutPressed = Signal(str)
+    #: The user clicked text covered by these codings (ids), or nothing coded (empty list).
+    codingsClicked = Signal(list)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setMouseTracking(True)
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF(), 11.0))
+        self.setFont(font)
+        self.document().setDocumentMargin(14)
+        self.snap_to_words = True
+        self.document_id: int | None = None
+        self._text = ""
+        self._offsets = OffsetMap("")
+        self._index = SpanIndex()
+        self._colors: dict[int, str] = {}
+        self._code_names: dict[int, str] = {}
+        self._coder_names: dict[int, str] = {}
+        self._lanes: dict[int, int] = {}
+        self._pressed_at: QPoint | None = None
+        self.stripes = StripeMargin(self)
+        self.updateRequest.connect(self._scrolled)
+        self._update_margin()
+
+    # -- content ---------------------------------------------------------------------------
+
+    def show_article(self, document_id: int | None, text: str) -> None:
+        """Show a new article (no highlights until :meth:`set_spans`)."""
+        self.document_id = document_id
+        self._text = text
+        self._offsets = OffsetMap(text)
+        self._index = SpanIndex()
+        self.setPlainText(text)
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    def set_spans(
+        self,
+        spans: list[tuple[int, int, int, int, int]],
+        colors: dict[int, str],
+        code_names: dict[int, str],
+        coder_names: dict[int, str],
+        lane_order: list[int],
+    ) -> None:
+        """Replace the highlights.
+
+        ``spans`` holds ``(start, end, coding id, code id, coder id)`` in code points; ``colors``
+        maps code ids to ``#RRGGBB``; the names label tooltips; ``lane_order`` lists code ids in
+        the order of their stripes.
+        """
+        convert = self._offsets.to_utf16
+        if self._offsets.is_identity:
+            self._index = SpanIndex(Span(*span) for span in spans)
+        else:
+            self._index = SpanIndex(
+                Span(convert(s), convert(e), coding, code, coder)
+                for s, e, coding, code, coder in spans
+            )
+        self._colors = colors
+        self._code_names = code_names
+        self._coder_names = coder_names
+        self._lanes = {code_id: lane for lane, code_id in enumerate(lane_order)}
+        self._update_margin()
+        self.viewport().update()
+        self.stripes.update()
+
+    def add_span(self, span: tuple[int, int, int, int, int], color: str) -> None:
+        start, end, coding_id, code_id, coder_id = span
+        convert = self._offsets.to_utf16
+        self._index.add(Span(convert(start), convert(end), coding_id, code_id, coder_id))
+        self._colors[code_id] = color
+        if code_id not in self._lanes:
+            self._lanes[code_id] = len(self._lanes)
+            self._update_margin()
+        self.viewport().update()
+        self.stripes.update()
+
+    def remove_span(self, coding_id: int) -> None:
+        self._index.remove(coding_id)
+        self.viewport().update()
+        self.stripes.update()
+
+    def span_count(self) -> int:
+        return len(self._index)
+
+    # -- selection in code points --------------------------------------------------------------
+
+    def selected_span(self) -> tuple[int, int] | None:
+        """The selection as a code-point span (snapped to words when that is on), or None."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start = self._offsets.to_code_points(cursor.selectionStart())
+        end = self._offsets.to_code_points(cursor.selectionEnd())
+        if self.snap_to_words:
+            start, end = snap_to_words(self._text, start, end)
+        return (start, end) if start < end else None
+
+    def select_span(self, start: int, end: int) -> None:
+        """Select ``[start, end)`` (code points) and scroll it into view."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._offsets.to_utf16(start))
+        cursor.setPosition(self._offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.centerCursor()
+
+    def spans_at(self, point: QPoint) -> list[Span]:
+        """The spans covering the character under a viewport point."""
+        cursor = self.cursorForPosition(point)
+        position = cursor.position()
+        # cursorForPosition gives the nearest gap between characters; take the character on
+        # the side that was pointed at.
+        if point.x() < self.cursorRect(cursor).left() and position > 0:
+            position -= 1
+        return self._index.at(position)
+
+    def codings_at(self, point: QPoint) -> list[int]:
+        """Ids of the codings covering the character under a viewport point."""
+        return [span.coding_id for span in self.spans_at(point)]
+
+    def label(self, span: Span) -> str:
+        """Tooltip text for a span: its code's path and its coder."""
+        code = self._code_names.get(span.code_id, "?")
+        return f"{code} — {self._coder_names.get(span.coder_id, '?')}"
+
+    # -- events ------------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        plain = event.modifiers() in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.KeypadModifier,
+            Qt.KeyboardModifier.ShiftModifier,
+        )
+        if plain and len(text) == 1 and text.isprintable() and not text.isspace():
+            self.shortcutPressed.emit(text.lower())
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._pressed_at = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        point = event.position().toPoint()
+        moved = self._pressed_at is not None and (point - self._pressed_at).manhattanLength() > 3
+        self._pressed_at = None
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        if moved and self.snap_to_words:
+            span = self.selected_span()
+            if span is not None:
+                self._select_quietly(*span)
+        elif not moved:
+            self.codingsClicked.emit(self.codings_at(point))
+
+    def _select_quietly(self, start: int, end: int) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._offsets.to_utf16(start))
+        cursor.setPosition(self._offsets.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            labels = sorted({self.label(span) for span in self.spans_at(event.pos())})
+            if labels:
+                QToolTip.showText(event.globalPos(), "\n".join(labels), self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
+
+    def createMimeDataFromSelection(self) -> QMimeData:
+        """Dragging a selection carries its span, so it can be dropped on a code."""
+        mime = super().createMimeDataFromSelection()
+        span = self.selected_span()
+        if span is not None and self.document_id is not None:
+            payload = {"document_id": self.document_id, "start": span[0], "end": span[1]}
+            mime.setData(SPAN_MIME, json.dumps(payload).encode())
+        return mime
+
+    # -- painting ------------------------------------------------------------------------------
+
+    def visible_blocks(self) -> Iterator[tuple[QTextBlock, QRectF]]:
+        """Blocks on screen with their rectangles in viewport coordinates."""
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        bottom = self.viewport().height()
+        while block.isValid():
+            rect = self.blockBoundingGeometry(block).translated(offset)
+            if rect.top() > bottom:
+                break
+            if block.isVisible():
+                yield block, rect
+            block = block.next()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if len(self._index):
+            painter = QPainter(self.viewport())
+            clip = event.rect()
+            for block, rect in self.visible_blocks():
+                if rect.bottom() < clip.top():
+                    continue
+                self._paint_block(painter, block, rect)
+            painter.end()
+        super().paintEvent(event)
+
+    def _paint_block(self, painter: QPainter, block: QTextBlock, rect: QRectF) -> None:
+        start = block.position()
+        end = start + max(block.length() - 1, 0)
+        spans = self._index.overlapping(start, end + 1)
+        if not spans:
+            return
+        layout = block.layout()
+        origin = rect.topLeft() + layout.position()
+        for a, b, codes in segments(spans, start, end):
+            color = QColor(blend(self._colors.get(code, "#DDDDDD") for code in codes))
+            for i in range(layout.lineCount()):
+                line = layout.lineAt(i)
+                line_start = line.textStart()
+                line_end = line_start + line.textLength()
+                left, right = max(a - start, line_start), min(b - start, line_end)
+                if left >= right:
+                    continue
+                x1 = line.cursorToX(left)[0]
+                x2 = line.cursorToX(right)[0]
+                painter.fillRect(
+                    QRectF(origin.x() + x1, origin.y() + line.y(), x2 - x1, line.height()), color
+                )
+
+    def paint_stripes(self, painter: QPainter, width: int) -> None:
+        """Draw the coding stripes for the visible lines into the margin widget."""
+        top_offset = self.viewport().geometry().top() - self.stripes.geometry().top()
+        for block, rect in self.visible_blocks():
+            start = block.position()
+            end = start + max(block.length(), 1)
+            layout = block.layout()
+            origin_y = rect.top() + layout.position().y() + top_offset
+            for span in self._index.overlapping(start, end):
+                lane = self._lanes.get(span.code_id)
+                if lane is None:
+                    continue
+                first = layout.lineForTextPosition(max(span.start - start, 0))
+                last = layout.lineForTextPosition(min(span.end - start, block.length()) - 1)
+                if not first.isValid():
+                    continue
+                if not last.isValid():
+                    last = layout.lineAt(layout.lineCount() - 1)
+                y1 = origin_y + first.y()
+                y2 = origin_y + last.y() + last.height()
+                x = width - (lane + 1) * (LANE_WIDTH + LANE_GAP)
+                color = QColor(self._colors.get(span.code_id, "#DDDDDD")).darker(115)
+                painter.fillRect(QRectF(x, y1, LANE_WIDTH, y2 - y1), color)
+
+    def stripe_spans_at(self, y: int) -> list[Span]:
+        """Spans whose stripe passes the margin's height ``y`` (for tooltips)."""
+        point = QPoint(1, y + self.stripes.geometry().top() - self.viewport().geometry().top())
+        cursor = self.cursorForPosition(point)
+        block = cursor.block()
+        line = block.layout().lineForTextPosition(cursor.positionInBlock())
+        if not line.isValid():
+            return []
+        start = block.position() + line.textStart()
+        return self._index.overlapping(start, start + line.textLength() + 1)
+
+    def _margin_width(self) -> int:
+        lanes = len(self._lanes)
+        return 10 + lanes * (LANE_WIDTH + LANE_GAP) if lanes else 10
+
+    def _update_margin(self) -> None:
+        self.setViewportMargins(self._margin_width(), 0, 0, 0)
+        self._place_stripes()
+
+    def _place_stripes(self) -> None:
+        rect = self.contentsRect()
+        self.stripes.setGeometry(
+            QRect(rect.left(), rect.top(), self._margin_width(), rect.height())
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_stripes()
+
+    def _scrolled(self, rect: QRect, dy: int) -> None:
+        self.stripes.update()
+
+
+class StripeMargin(QWidget):
+    """The margin left of the text where each code's passages show as a coloured bar."""
+
+    def __init__(self, reader: Reader) -> None:
+        super().__init__(reader)
+        self.reader = reader
+        self.setMouseTracking(True)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.reader._margin_width(), 0)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), self.palette().window())
+        self.reader.paint_stripes(painter, self.width())
+        painter.end()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            spans = self.reader.stripe_spans_at(event.pos().y())
+            labels = sorted({self.reader.label(span) for span in spans})
+            if labels:
+                QToolTip.showText(event.globalPos(), "\n".join(labels), self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
