@@ -83,6 +83,25 @@ class CodebookStore:
             )
         return self.get(int(cursor.lastrowid or 0))
 
+    def restore(self, code: Code) -> Code:
+        """Put back a deleted node exactly (same id and GUID), for undo."""
+        with self.db.atomic():
+            self._write(
+                f"INSERT INTO codes ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    code.id,
+                    code.guid,
+                    code.parent_id,
+                    code.name,
+                    code.color,
+                    code.description,
+                    code.shortcut,
+                    code.position,
+                    int(code.exclusive),
+                ],
+            )
+        return self.get(code.id)
+
     def update(
         self,
         code_id: int,

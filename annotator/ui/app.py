@@ -79,25 +79,51 @@ def _report_crash(
     box.exec()
 
 
+class Session:
+    """The open project and its window; File → Open/New replaces both."""
+
+    def __init__(self) -> None:
+        self.project: Project | None = None
+        self.window: MainWindow | None = None
+
+    def open(self, path: Path | None) -> bool:
+        try:
+            project = open_project(path, self.window)
+        except UserError as error:
+            QMessageBox.critical(self.window, "annotator", str(error))
+            return False
+        if project is None:
+            return False
+        coder = choose_coder(project, self.window)
+        if coder is None:
+            project.close()
+            return False
+        old_window, old_project = self.window, self.project
+        self.project = project
+        self.window = MainWindow(Controller(project, coder))
+        self.window.projectRequested.connect(self.open)
+        self.window.show()
+        if old_window is not None:
+            old_window.close()
+            old_window.deleteLater()
+        if old_project is not None:
+            old_project.close()
+        settings.LAST_PROJECT.set(settings.open_settings(), str(project.path or ""))
+        return True
+
+    def close(self) -> None:
+        if self.project is not None:
+            self.project.close()
+
+
 def run(project_path: Path | None = None) -> int:
     """Open the coding window; returns the exit status."""
     app = application()
     sys.excepthook = _report_crash
-    try:
-        project = open_project(project_path)
-    except UserError as error:
-        QMessageBox.critical(None, "annotator", str(error))
+    session = Session()
+    if not session.open(project_path):
         return 1
-    if project is None:
-        return 1
-    coder = choose_coder(project)
-    if coder is None:
-        project.close()
-        return 1
-    controller = Controller(project, coder)
-    window = MainWindow(controller)
-    window.show()
     try:
         return app.exec()
     finally:
-        project.close()
+        session.close()

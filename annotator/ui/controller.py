@@ -107,26 +107,30 @@ class Controller(QObject):
             return False
         if self.project.codings.find_same(self.document_id, self.coder.id, code_id, start, end):
             return False
-        command = _ApplyCode(self, self.document_id, code_id, start, end, [c.id for c in conflicts])
-        self.undo_stack.push(command)
+        self.run(_ApplyCode(self, self.document_id, code_id, start, end, [c.id for c in conflicts]))
         self._remember(code_id)
         return True
 
     def remove_codings(self, coding_ids: list[int]) -> None:
         if coding_ids:
-            self.undo_stack.push(_RemoveCodings(self, coding_ids))
+            self.run(_RemoveCodings(self, coding_ids))
 
     def change_span(self, coding_id: int, start: int, end: int) -> None:
-        self.undo_stack.push(_ChangeSpan(self, coding_id, start, end))
+        self.run(_ChangeSpan(self, coding_id, start, end))
 
     def set_memo(self, coding_id: int, memo: str) -> None:
         if self.project.codings.get(coding_id).memo != memo:
-            self.undo_stack.push(_SetMemo(self, coding_id, memo))
+            self.run(_SetMemo(self, coding_id, memo))
 
     def set_status(self, status: DocumentStatus, document_id: int | None = None) -> None:
         target = document_id if document_id is not None else self.document_id
         if target is not None and self.project.statuses.get(target, self.coder.id) != status:
-            self.undo_stack.push(_SetStatus(self, target, status))
+            self.run(_SetStatus(self, target, status))
+
+    def run(self, command: Command) -> None:
+        """Do an action now (errors surface here) and put it on the undo stack."""
+        command.do()
+        self.undo_stack.push(command)
 
     def _remember(self, code_id: int) -> None:
         if code_id in self.recent_codes:
@@ -135,16 +139,34 @@ class Controller(QObject):
         del self.recent_codes[RECENT_CODES:]
 
 
-class _Command(QUndoCommand):
-    """An undoable action: runs a service and tells the views what changed."""
+class Command(QUndoCommand):
+    """An undoable action that runs a service and tells the views what changed.
+
+    The action is done by :meth:`do` *before* the command is pushed, so that an error (a
+    UserError, say) reaches the caller in Python instead of being raised inside Qt's
+    ``push()``; the first ``redo()`` that ``push()`` calls is therefore skipped.
+    """
 
     def __init__(self, controller: Controller, text: str) -> None:
         super().__init__(text)
         self.controller = controller
         self.project = controller.project
+        self._done_once = False
+
+    def do(self) -> None:
+        raise NotImplementedError
+
+    def again(self) -> None:
+        """Redo after an undo (by default the same as the first time)."""
+        self.do()
+
+    def redo(self) -> None:
+        if self._done_once:
+            self.again()
+        self._done_once = True
 
 
-class _ApplyCode(_Command):
+class _ApplyCode(Command):
     def __init__(
         self,
         controller: Controller,
@@ -161,21 +183,23 @@ class _ApplyCode(_Command):
         self.coder_id = controller.coder.id
         self.applied: editing.Applied | None = None
 
-    def redo(self) -> None:
-        if self.applied is None:
-            self.applied = editing.apply_code(
-                self.project,
-                self.document_id,
-                self.coder_id,
-                self.code_id,
-                self.start,
-                self.end,
-                replace=self.replace,
-            )
-            self.controller.notify(self.applied.changes)
-        else:  # again after an undo: the same coding, same id, comes back
-            editing.remove_codings(self.project, [c.id for c in self.applied.replaced])
-            self.controller.notify(editing.restore_codings(self.project, [self.applied.coding]))
+    def do(self) -> None:
+        self.applied = editing.apply_code(
+            self.project,
+            self.document_id,
+            self.coder_id,
+            self.code_id,
+            self.start,
+            self.end,
+            replace=self.replace,
+        )
+        self.controller.notify(self.applied.changes)
+
+    def again(self) -> None:  # the same coding, with the same id, comes back
+        assert self.applied is not None
+        editing.remove_codings(self.project, [c.id for c in self.applied.replaced])
+        self.controller.notify(editing.restore_codings(self.project, [self.applied.coding]))
+        self.controller.notify(editing.coding_changes(self.applied.replaced))
 
     def undo(self) -> None:
         assert self.applied is not None
@@ -184,13 +208,13 @@ class _ApplyCode(_Command):
         self.controller.notify(editing.restore_codings(self.project, self.applied.replaced))
 
 
-class _RemoveCodings(_Command):
+class _RemoveCodings(Command):
     def __init__(self, controller: Controller, coding_ids: list[int]) -> None:
         super().__init__(controller, "remove coding" if len(coding_ids) == 1 else "remove codings")
         self.coding_ids = coding_ids
         self.removed: list[Coding] = []
 
-    def redo(self) -> None:
+    def do(self) -> None:
         self.removed = editing.remove_codings(self.project, self.coding_ids)
         self.controller.notify(editing.coding_changes(self.removed))
 
@@ -198,13 +222,13 @@ class _RemoveCodings(_Command):
         self.controller.notify(editing.restore_codings(self.project, self.removed))
 
 
-class _ChangeSpan(_Command):
+class _ChangeSpan(Command):
     def __init__(self, controller: Controller, coding_id: int, start: int, end: int) -> None:
         super().__init__(controller, "change boundaries")
         self.coding_id, self.start, self.end = coding_id, start, end
         self.before: Coding | None = None
 
-    def redo(self) -> None:
+    def do(self) -> None:
         self.before = editing.change_span(self.project, self.coding_id, self.start, self.end)
         self.controller.notify(editing.coding_changes([self.before]))
 
@@ -214,13 +238,13 @@ class _ChangeSpan(_Command):
         self.controller.notify(editing.coding_changes([self.before]))
 
 
-class _SetMemo(_Command):
+class _SetMemo(Command):
     def __init__(self, controller: Controller, coding_id: int, memo: str) -> None:
         super().__init__(controller, "edit memo")
         self.coding_id, self.memo = coding_id, memo
         self.before: Coding | None = None
 
-    def redo(self) -> None:
+    def do(self) -> None:
         self.before = editing.set_memo(self.project, self.coding_id, self.memo)
         self.controller.notify(editing.coding_changes([self.before]))
 
@@ -230,14 +254,14 @@ class _SetMemo(_Command):
         self.controller.notify(editing.coding_changes([self.before]))
 
 
-class _SetStatus(_Command):
+class _SetStatus(Command):
     def __init__(self, controller: Controller, document_id: int, status: DocumentStatus) -> None:
         super().__init__(controller, f"mark {status.value.replace('_', ' ')}")
         self.document_id, self.status = document_id, status
         self.coder_id = controller.coder.id
         self.before = DocumentStatus.NOT_STARTED
 
-    def redo(self) -> None:
+    def do(self) -> None:
         self.before = editing.set_document_status(
             self.project, self.document_id, self.coder_id, self.status
         )

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -21,12 +24,19 @@ from annotator.services.changes import Changes
 from annotator.ui import settings
 from annotator.ui.article_view import ArticleView
 from annotator.ui.controller import Controller
+from annotator.ui.dialogs.codebook_editor import CodebookDialog
+from annotator.ui.dialogs.coder import CoderDialog
+from annotator.ui.dialogs.import_articles import ImportDialog, ImportReportDialog
+from annotator.ui.dialogs.retrieval import RetrievalPanel
 from annotator.ui.models.codebook import CodebookModel, swatch
 from annotator.ui.panels import CodebookView, CodingsPanel, DocumentsPanel, titled
 
 
 class MainWindow(QMainWindow):
     """The coding window over one open project and one coder."""
+
+    #: Another project should be opened in place of this one (its path).
+    projectRequested = Signal(object)
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,6 +59,12 @@ class MainWindow(QMainWindow):
         self.main.setSizes([300, 760, 380])
         self.side.setSizes([420, 300])
         self.setCentralWidget(self.main)
+        self.retrieval = RetrievalPanel(controller)
+        self.retrieval_dock = QDockWidget("Coded passages", self)
+        self.retrieval_dock.setObjectName("retrieval")
+        self.retrieval_dock.setWidget(self.retrieval)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.retrieval_dock)
+        self.retrieval_dock.hide()
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
         self._build_actions()
@@ -128,10 +144,24 @@ class MainWindow(QMainWindow):
             "&Previous article", lambda: self.documents.step(-1), "Ctrl+PgUp"
         )
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.new_action = self._action(
+            "&New project…", self.new_project, QKeySequence.StandardKey.New
+        )
+        self.open_action = self._action(
+            "&Open project…", self.open_project, QKeySequence.StandardKey.Open
+        )
+        self.import_action = self._action("&Import articles…", self.import_articles, "Ctrl+I")
+        self.codebook_action = self._action("&Edit codebook…", self.edit_codebook, "Ctrl+E")
+        self.retrieval_action = self.retrieval_dock.toggleViewAction()
+        self.retrieval_action.setText("Coded &passages (retrieval)")
+        self.retrieval_action.setShortcut("Ctrl+R")
+        self.coder_action = self._action("&Switch coder…", self.switch_coder, "Ctrl+Shift+C")
 
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
         self.file_menu = file_menu
+        for action in (self.new_action, self.open_action, self.import_action):
+            file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit = menus.addMenu("&Edit")
@@ -145,6 +175,7 @@ class MainWindow(QMainWindow):
         self.code_menu.aboutToShow.connect(self._fill_code_menu)
         view = menus.addMenu("&View")
         view.addAction(self.show_all_action)
+        view.addAction(self.retrieval_action)
         self.view_menu = view
         article = menus.addMenu("&Article")
         for action in (
@@ -154,7 +185,10 @@ class MainWindow(QMainWindow):
             self.previous_action,
         ):
             article.addAction(action)
+        codebook = menus.addMenu("Code&book")
+        codebook.addAction(self.codebook_action)
         self.coder_menu = menus.addMenu("C&oder")
+        self.coder_menu.addAction(self.coder_action)
         self.help_menu = menus.addMenu("&Help")
         self.help_menu.addAction(self._action("&Keyboard shortcuts", self._show_shortcuts, "F1"))
 
@@ -172,6 +206,7 @@ class MainWindow(QMainWindow):
         self.codebook.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.codebook.customContextMenuRequested.connect(self._codebook_menu)
         self.codings.codingChosen.connect(self.show_coding)
+        self.retrieval.jumpRequested.connect(self.jump_to)
         controller.changed.connect(self._on_changed)
         controller.coderChanged.connect(self._update_title)
         controller.coderChanged.connect(self._update_progress)
@@ -287,6 +322,11 @@ class MainWindow(QMainWindow):
         menu.addAction(self.snap_action)
 
     def _reader_menu(self, point: QPoint) -> None:
+        self.reader_menu(point).exec(self.reader.viewport().mapToGlobal(point))
+
+    def reader_menu(self, point: QPoint) -> QMenu:
+        """The reader's context menu at a viewport point: recent codes for the selection, and
+        the codings under the pointer."""
         menu = QMenu(self)
         if self.reader.selected_span() is not None:
             recent = [c for c in self.controller.recent_codes if c in self.controller.codebook]
@@ -312,9 +352,15 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(self.undo_action)
         menu.addAction(self.redo_action)
-        menu.exec(self.reader.viewport().mapToGlobal(point))
+        return menu
 
     def _codebook_menu(self, point: QPoint) -> None:
+        menu = self.codebook_menu(point)
+        if not menu.isEmpty():
+            menu.exec(self.codebook.viewport().mapToGlobal(point))
+
+    def codebook_menu(self, point: QPoint) -> QMenu:
+        """The codebook's context menu for the node at a viewport point."""
         code = self.codebook.codebook_model().code_at(self.codebook.indexAt(point))
         menu = QMenu(self)
         if code is not None and not code.is_dimension:
@@ -324,12 +370,60 @@ class MainWindow(QMainWindow):
             article.triggered.connect(
                 lambda *_: self._guarded(lambda: self.apply(code.id, whole_article=True))
             )
-        self.extend_codebook_menu(menu, code)
-        if not menu.isEmpty():
-            menu.exec(self.codebook.viewport().mapToGlobal(point))
+        if code is not None:
+            show = menu.addAction("Show coded passages")
+            show.triggered.connect(lambda *_: self.retrieve(code.id))
+        menu.addAction(self.codebook_action)
+        return menu
 
-    def extend_codebook_menu(self, menu: QMenu, code: object) -> None:
-        """Hook for the retrieval and codebook-editor features to add their entries."""
+    # -- other windows -----------------------------------------------------------------------
+
+    def retrieve(self, code_id: int) -> None:
+        self.retrieval_dock.show()
+        self.retrieval.show_code(code_id)
+
+    def jump_to(self, document_id: int, start: int | None, end: int | None) -> None:
+        """Open an article and select a passage in it (from the retrieval view)."""
+        self.controller.open_document(document_id)
+        if start is not None and end is not None:
+            self.reader.select_span(start, end)
+        self.reader.setFocus()
+
+    def edit_codebook(self) -> None:
+        CodebookDialog(self.controller, self.codebook_model, self).exec()
+
+    def import_articles(self, paths: list[Path] | None = None) -> ImportDialog:
+        dialog = ImportDialog(self.controller, self)
+        dialog.imported.connect(lambda report: ImportReportDialog(report, self).exec())
+        if paths:
+            dialog.add_paths(paths)
+        dialog.open()
+        return dialog
+
+    def switch_coder(self) -> None:
+        dialog = CoderDialog(self.controller.project, self.controller.coder.name, self)
+        if dialog.exec() == CoderDialog.DialogCode.Accepted and dialog.coder is not None:
+            settings.CODER.set(self.store, dialog.coder.name)
+            self.controller.set_coder(dialog.coder)
+            self.controller.notify(Changes(coders=True))
+
+    def open_project(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open project", "", "annotator projects (*.annotator *.sqlite);;All files (*)"
+        )
+        if path:
+            self.projectRequested.emit(Path(path))
+
+    def new_project(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "New project", "study.annotator", "annotator projects (*.annotator)"
+        )
+        if not path:
+            return
+        from annotator.services import create_project
+
+        create_project(path).close()
+        self.projectRequested.emit(Path(path))
 
     # -- refreshing --------------------------------------------------------------------------------
 

@@ -1,0 +1,87 @@
+"""Every coding action is undoable and redoable from the keyboard, and saved at once."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from annotator.domain.model import DocumentStatus
+from annotator.storage import Project
+from annotator.ui.main_window import MainWindow
+
+
+def _count(window: MainWindow) -> int:
+    project, coder = window.controller.project, window.controller.coder
+    assert window.controller.document_id is not None
+    return len(project.codings.for_document(window.controller.document_id, coder.id))
+
+
+def test_undo_and_redo_with_the_keyboard(window: MainWindow, qtbot: QtBot) -> None:
+    before, shown = _count(window), window.reader.span_count()
+    start = window.reader.text.index("hung up")
+    window.reader.select_span(start, start + 7)
+    qtbot.keyClick(window.reader, "2")
+    assert _count(window) == before + 1
+    assert window.reader.span_count() == shown + 1
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert _count(window) == before
+    assert window.reader.span_count() == shown
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert _count(window) == before + 1
+    assert window.reader.span_count() == shown + 1
+
+
+def test_remove_memo_boundaries_and_status_undo(window: MainWindow, qtbot: QtBot) -> None:
+    project = window.controller.project
+    coding_id = window.codings.model.coding(3).id
+    window.codings.select([coding_id])
+    assert window.codings.selected_ids() == [coding_id]
+    original = project.codings.get(coding_id)
+    # memo, edited in place
+    memo_index = window.codings.model.index(3, 3)
+    assert window.codings.model.setData(memo_index, "check with Ben")
+    assert project.codings.get(coding_id).memo == "check with Ben"
+    # boundaries to a new selection
+    window.reader.select_span(0, 10)
+    window.codings.select([coding_id])
+    window.boundaries_action.trigger()
+    moved = project.codings.get(coding_id)
+    assert (moved.start, moved.end) != (original.start, original.end)
+    # remove
+    window.codings.select([coding_id])
+    window.delete_action.trigger()
+    assert coding_id not in {c.id for c in project.codings.for_coder(window.controller.coder.id)}
+    # status
+    document_id = window.controller.document_id
+    assert document_id is not None
+    window.progress_action.trigger()
+    assert (
+        project.statuses.get(document_id, window.controller.coder.id) is DocumentStatus.IN_PROGRESS
+    )
+    for _ in range(4):
+        window.undo_action.trigger()
+    restored = project.codings.get(coding_id)
+    # Content is as it was; updated_at records the undo, the latest change.
+    assert replace(restored, updated_at=original.updated_at) == original
+    assert project.statuses.get(document_id, window.controller.coder.id) is DocumentStatus.DONE
+
+
+def test_codings_survive_a_killed_process(window: MainWindow, qtbot: QtBot) -> None:
+    """No Save step: another connection sees the coding as soon as the key press returns."""
+    start = window.reader.text.index("hung up")
+    window.reader.select_span(start, start + 7)
+    qtbot.keyClick(window.reader, "3")
+    path = window.controller.project.path
+    assert isinstance(path, Path)
+    with Project.open(path, read_only=True) as other:
+        codes = {
+            other.codebook.get(c.code_id).name for c in other.codings.all() if c.start == start
+        }
+    assert "Family / personal" in codes
