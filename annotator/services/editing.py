@@ -48,13 +48,8 @@ def exclusive_conflicts(
     dimension = tree.dimension_of(code_id)
     if not dimension.exclusive:
         return []
-    return [
-        coding
-        for coding in project.codings.for_document(document_id, coder_id)
-        if coding.code_id != code_id
-        and tree.dimension_of(coding.code_id).id == dimension.id
-        and overlaps(coding, start, end)
-    ]
+    others = [code.id for code in tree.walk(dimension.id) if code.id != code_id]
+    return project.codings.overlapping(document_id, coder_id, others, start, end)
 
 
 def apply_code(

@@ -252,6 +252,92 @@ class CodingStore:
         ).fetchall()
         return rows
 
+    def summary(
+        self, document_id: int, coder_ids: Collection[int] | None = None
+    ) -> list[tuple[int, int, int, int | None]]:
+        """Per code: ``(code id, codings, article-level codings, longest span)`` in a document.
+
+        One pass over the covering index, whatever the number of codings: the window reads
+        this on opening an article instead of the codings themselves.
+        """
+        where, parameters = _filters(document_id=document_id, coder_ids=coder_ids)
+        rows: list[tuple[int, int, int, int | None]] = self.db.execute(
+            f'SELECT code_id, count(*), count(*) - count(start), max("end" - start) '
+            f"FROM codings {where} GROUP BY code_id",
+            parameters,
+        ).fetchall()
+        return rows
+
+    def spans_between(
+        self,
+        document_id: int,
+        coder_ids: Collection[int] | None,
+        start: int,
+        end: int,
+        longest: int,
+    ) -> list[tuple[int, int, int, int, int]]:
+        """``(start, end, id, code id, coder id)`` of the span codings overlapping
+        ``[start, end)``, by start. ``longest`` (the longest span in the document) bounds the
+        index range to read, so a screenful costs a screenful."""
+        where, parameters = _filters(document_id=document_id, coder_ids=coder_ids)
+        rows: list[tuple[int, int, int, int, int]] = self.db.execute(
+            f'SELECT start, "end", id, code_id, coder_id FROM codings {where} '
+            'AND start >= ? AND start < ? AND "end" > ? ORDER BY start, "end"',
+            [*parameters, start - longest, end, start],
+        ).fetchall()
+        return rows
+
+    def page(
+        self, document_id: int, coder_ids: Collection[int] | None, offset: int, limit: int
+    ) -> list[tuple[int | None, int | None, int, int, int]]:
+        """``(start, end, id, code id, coder id)`` of a document's codings ``offset`` to
+        ``offset + limit``: article-level first (NULL sorts first), then by position."""
+        where, parameters = _filters(document_id=document_id, coder_ids=coder_ids)
+        rows: list[tuple[int | None, int | None, int, int, int]] = self.db.execute(
+            f'SELECT start, "end", id, code_id, coder_id FROM codings {where} '
+            'ORDER BY start, "end", code_id, id LIMIT ? OFFSET ?',
+            [*parameters, limit, offset],
+        ).fetchall()
+        return rows
+
+    def memos(self, document_id: int) -> dict[int, str]:
+        """The non-empty memos of a document's codings, by coding id (a partial index)."""
+        rows = self.db.execute(
+            "SELECT id, memo FROM codings WHERE document_id = ? AND memo <> ''", [document_id]
+        )
+        return {int(i): str(m) for i, m in rows}
+
+    def article_level(
+        self, document_id: int, coder_ids: Collection[int] | None = None
+    ) -> list[Coding]:
+        """A document's codings of the whole article (no span)."""
+        where, parameters = _filters(document_id=document_id, coder_ids=coder_ids)
+        rows = self.db.execute(
+            f"SELECT {_COLUMNS} FROM codings {where} AND start IS NULL {_ORDER}", parameters
+        )
+        return [_coding(row) for row in rows]
+
+    def overlapping(
+        self,
+        document_id: int,
+        coder_id: int,
+        code_ids: Collection[int],
+        start: int | None,
+        end: int | None,
+    ) -> list[Coding]:
+        """A coder's codings of the given codes that overlap a span (article-level codings
+        overlap only each other)."""
+        where, parameters = _filters(
+            document_id=document_id, coder_ids=[coder_id], code_ids=code_ids
+        )
+        if start is None or end is None:
+            where += " AND start IS NULL"
+        else:
+            where += ' AND start < ? AND "end" > ?'
+            parameters += [end, start]
+        rows = self.db.execute(f"SELECT {_COLUMNS} FROM codings {where} {_ORDER}", parameters)
+        return [_coding(row) for row in rows]
+
     def retrieve(
         self, code_ids: Collection[int], coder_ids: Collection[int] | None = None
     ) -> list[tuple[int, int, str, int, int, int | None, int | None]]:

@@ -142,6 +142,8 @@ class Project:
         db = self.db
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA busy_timeout = 5000")
+        # 64 MB of page cache (the default is 2 MB, less than one long article and its codings).
+        db.execute("PRAGMA cache_size = -65536")
         application_id = db.execute("PRAGMA application_id").fetchone()[0]
         has_tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
         if application_id != schema.APPLICATION_ID and has_tables:

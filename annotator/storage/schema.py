@@ -139,6 +139,26 @@ def initial(db: Database) -> None:
     )
 
 
+@migrations(name="0002_indexes_for_the_window")
+def indexes_for_the_window(db: Database) -> None:
+    """Indexes that let the window read an article's codings, the codebook's counts and the
+    memos from indexes alone, without visiting the table."""
+    _run(
+        db,
+        [
+            "DROP INDEX codings_by_document",
+            "CREATE INDEX codings_by_document "
+            'ON codings (document_id, coder_id, start, "end", code_id)',
+            # An article's counts per code, grouped in index order (without it SQLite groups
+            # through codings_by_coder_code and reads every coding of that coder).
+            "CREATE INDEX codings_by_document_code "
+            'ON codings (document_id, coder_id, code_id, start, "end")',
+            "CREATE INDEX codings_by_coder_code ON codings (coder_id, code_id)",
+            "CREATE INDEX codings_with_memo ON codings (document_id) WHERE memo <> ''",
+        ],
+    )
+
+
 def known_migrations() -> list[str]:
     """Names of every migration this version of annotator knows, oldest first."""
     return [migration.name for migration in migrations.pending(Database(memory=True))]

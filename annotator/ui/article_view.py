@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from annotator.domain.errors import NotFoundError
 from annotator.domain.model import DocumentStatus
 from annotator.services.changes import Changes
 from annotator.ui.controller import Controller
@@ -47,6 +46,8 @@ class ArticleView(QWidget):
 
     def _show(self, document_id: int | None) -> None:
         text = "" if document_id is None else self.controller.project.documents.text(document_id)
+        # The stripes' margin first, so the text is laid out once, at its final width.
+        self.reader.set_lane_count(len(self._lanes()))
         self.reader.show_article(document_id, text)
         self._update_heading()
         self.load_spans()
@@ -61,15 +62,12 @@ class ArticleView(QWidget):
         values = project.documents.values(document_id)
         status = project.statuses.get(document_id, self.controller.coder.id)
         details = " · ".join(_escape(v) for v in values.values())
-        visible = self.controller.visible_coder_ids()
         codebook = self.controller.codebook
-        whole = sorted(
-            {
-                codebook.get(c.code_id).name
-                for c in project.codings.for_document(document_id)
-                if c.start is None and (visible is None or c.coder_id in visible)
-            }
-        )
+        visible = self.controller.visible_coder_ids()
+        # The summary says whether there are any, so most articles need no query here.
+        whole_article = self.controller.summary.whole_article
+        codings = project.codings.article_level(document_id, visible) if whole_article else []
+        whole = sorted({codebook.get(c.code_id).name for c in codings})
         self.heading.setText(
             f"<b>{_escape(document.name)}</b>"
             + (f" &nbsp;<span style='color:#555'>{details}</span>" if details else "")
@@ -85,50 +83,51 @@ class ArticleView(QWidget):
 
     def load_spans(self) -> None:
         """Show the highlights of every coding the coder may see in this article."""
-        document_id = self.controller.document_id
-        if document_id is None:
-            self.reader.set_spans([], {}, {}, {}, [])
-            return
         controller = self.controller
-        spans = controller.project.codings.spans(document_id, controller.visible_coder_ids())
+        document_id = controller.document_id
+        if document_id is None:
+            self.reader.set_source(None, 0, {}, {}, {}, [])
+            return
         codebook = controller.codebook
-        used = {span[3] for span in spans}
-        lanes = [code.id for code in codebook.codes() if code.id in used]
-        self.reader.set_spans(
-            spans,
+        self.reader.set_source(
+            self._spans,
+            controller.summary.spans,
             {code.id: code.color for code in codebook.codes()},
             {code.id: codebook.path(code.id) for code in codebook.codes()},
             {coder.id: coder.name for coder in controller.project.coders.all()},
-            lanes,
+            self._lanes(),
         )
+
+    def _spans(self, start: int, end: int) -> list[tuple[int, int, int, int, int]]:
+        controller = self.controller
+        if controller.document_id is None:
+            return []
+        return controller.project.codings.spans_between(
+            controller.document_id,
+            controller.visible_coder_ids(),
+            start,
+            end,
+            controller.summary.longest,
+        )
+
+    def _lanes(self) -> list[int]:
+        """One stripe lane per code used in this article, in codebook order."""
+        used = self.controller.summary.counts
+        return [code.id for code in self.controller.codebook.codes() if code.id in used]
 
     def _on_changed(self, changes: Changes) -> None:
         document_id = self.controller.document_id
         if document_id is None:
             return
         if changes.codebook or changes.coders:
-            self.load_spans()
+            self._refresh()
             return
         if (document_id, self.controller.coder.id) in changes.statuses or (
             document_id in changes.documents
         ):
             self._update_heading()
-        if document_id not in changes.documents:
-            return
-        visible = self.controller.visible_coder_ids()
-        codebook = self.controller.codebook
-        for coding_id in changes.codings:
-            self.reader.remove_span(coding_id)
-            try:
-                coding = self.controller.project.codings.get(coding_id)
-            except NotFoundError:
-                continue
-            if coding.document_id != document_id or coding.start is None or coding.end is None:
-                continue
-            if visible is None or coding.coder_id in visible:
-                code = codebook.get(coding.code_id)
-                span = (coding.start, coding.end, coding.id, coding.code_id, coding.coder_id)
-                self.reader.add_span(span, code.color)
+        if document_id in changes.documents:
+            self.reader.refresh(self.controller.summary.spans, self._lanes())
 
 
 def _escape(text: str) -> str:

@@ -8,6 +8,7 @@ only that. Coding actions are pushed on an undo stack as commands that call the 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -20,6 +21,25 @@ from annotator.services.changes import Changes
 from annotator.storage import Project
 
 RECENT_CODES = 8
+ArticleRow = tuple[int | None, int | None, int, int, int]
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """What the window needs to know about the open article's visible codings without reading
+    them: counts per code, how many are article-level, and the longest span."""
+
+    counts: dict[int, int] = field(default_factory=dict)
+    whole_article: int = 0
+    longest: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def spans(self) -> int:
+        return self.total - self.whole_article
 
 
 class Controller(QObject):
@@ -46,7 +66,8 @@ class Controller(QObject):
         # Asked before replacing codings of an exclusive dimension; the window shows a dialog.
         self.confirm_replace: Callable[[list[Coding]], bool] = lambda conflicts: True
         self._codebook: Codebook | None = None
-        self.changed.connect(self._forget_codebook)
+        self._summary: ArticleSummary | None = None
+        self.changed.connect(self._forget)
 
     # -- what is shown ---------------------------------------------------------------------
 
@@ -56,9 +77,26 @@ class Controller(QObject):
             self._codebook = self.project.codebook.tree()
         return self._codebook
 
-    def _forget_codebook(self, changes: Changes) -> None:
+    def _forget(self, changes: Changes) -> None:
         if changes.codebook:
             self._codebook = None
+        if self.document_id in changes.documents or changes.codebook:
+            self._summary = None
+
+    @property
+    def summary(self) -> ArticleSummary:
+        """The open article's :class:`ArticleSummary` (read once, until something changes)."""
+        if self._summary is None:
+            if self.document_id is None:
+                self._summary = ArticleSummary()
+            else:
+                rows = self.project.codings.summary(self.document_id, self.visible_coder_ids())
+                self._summary = ArticleSummary(
+                    counts={code: count for code, count, _, _ in rows},
+                    whole_article=sum(whole for _, _, whole, _ in rows),
+                    longest=max((longest or 0 for _, _, _, longest in rows), default=0),
+                )
+        return self._summary
 
     def visible_coder_ids(self) -> set[int] | None:
         """The coders whose codings are shown; ``None`` means everyone."""
@@ -67,16 +105,19 @@ class Controller(QObject):
     def set_show_all_coders(self, show: bool) -> None:
         if show != self.show_all_coders:
             self.show_all_coders = show
+            self._summary = None
             self.visibilityChanged.emit()
 
     def open_document(self, document_id: int | None) -> None:
         if document_id != self.document_id:
             self.document_id = document_id
+            self._summary = None
             self.documentOpened.emit(document_id)
 
     def set_coder(self, coder: Coder) -> None:
         if coder.id != self.coder.id:
             self.coder = coder
+            self._summary = None
             self.undo_stack.clear()  # another coder's history is not ours to undo
             self.coderChanged.emit()
 

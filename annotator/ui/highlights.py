@@ -7,15 +7,17 @@ widgets; it computes colours and stripes lanes for the reader to paint.
 
 from __future__ import annotations
 
-import itertools
 from bisect import bisect_left
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Span:
-    """One visible coding, in UTF-16 units of the reader's text."""
+class Span(NamedTuple):
+    """One visible coding, in UTF-16 units of the reader's text.
+
+    A NamedTuple, not a dataclass: tens of thousands are made and sorted per article, and
+    tuples are built and compared in C.
+    """
 
     start: int
     end: int
@@ -31,35 +33,29 @@ def blend(colors: Iterable[str]) -> str:
     return "#" + "".join(f"{v:02X}" for v in channels)
 
 
-class SpanIndex:
-    """Spans sorted by start, with the longest span's length bounding every search."""
+SpanRow = tuple[int, int, int, int, int]  # a Span's fields, as SQLite returns them
 
-    def __init__(self, spans: Iterable[Span] = ()) -> None:
-        self._spans = sorted(spans)
-        self._starts = [span.start for span in self._spans]
-        self._longest = max((s.end - s.start for s in self._spans), default=0)
+
+class SpanIndex:
+    """Spans sorted by start, with the longest span's length bounding every search.
+
+    Entries are kept as the plain tuples the database returns (building ten thousand objects
+    would cost more than the rest of opening an article); queries hand back :class:`Span`s.
+    """
+
+    def __init__(self, spans: Iterable[SpanRow] = ()) -> None:
+        self._spans: list[SpanRow] = sorted(spans)  # already in order: a linear check
+        self._starts = [span[0] for span in self._spans]
+        self._longest = max((span[1] - span[0] for span in self._spans), default=0)
 
     def __len__(self) -> int:
         return len(self._spans)
-
-    def add(self, span: Span) -> None:
-        index = bisect_left(self._spans, span)
-        self._spans.insert(index, span)
-        self._starts.insert(index, span.start)
-        self._longest = max(self._longest, span.end - span.start)
-
-    def remove(self, coding_id: int) -> None:
-        for index, span in enumerate(self._spans):
-            if span.coding_id == coding_id:
-                del self._spans[index]
-                del self._starts[index]
-                return
 
     def overlapping(self, start: int, end: int) -> list[Span]:
         """Spans that overlap ``[start, end)``."""
         first = bisect_left(self._starts, start - self._longest)
         last = bisect_left(self._starts, end)
-        return [s for s in self._spans[first:last] if s.end > start]
+        return [Span._make(s) for s in self._spans[first:last] if s[1] > start]
 
     def at(self, position: int) -> list[Span]:
         """Spans covering the character at ``position``."""
@@ -69,16 +65,26 @@ class SpanIndex:
 def segments(spans: list[Span], start: int, end: int) -> list[tuple[int, int, frozenset[int]]]:
     """Cut ``[start, end)`` into pieces covered by one unchanging set of codes.
 
-    Returns ``(piece start, piece end, code ids)`` for the covered pieces only.
+    Returns ``(piece start, piece end, code ids)`` for the covered pieces only. One sweep over
+    the spans' edges, counting how many spans of each code are open at each point.
     """
-    edges = {start, end}
+    events: list[tuple[int, int, int]] = []  # (position, +1 opens / -1 closes, code id)
     for span in spans:
-        edges.add(min(max(span.start, start), end))
-        edges.add(min(max(span.end, start), end))
-    ordered = sorted(edges)
-    pieces = []
-    for a, b in itertools.pairwise(ordered):
-        codes = frozenset(s.code_id for s in spans if s.start <= a and s.end >= b)
-        if codes:
-            pieces.append((a, b, codes))
+        a, b = max(span.start, start), min(span.end, end)
+        if a < b:
+            events.append((a, 1, span.code_id))
+            events.append((b, -1, span.code_id))
+    events.sort()
+    pieces: list[tuple[int, int, frozenset[int]]] = []
+    open_codes: dict[int, int] = {}
+    position = start
+    for point, step, code in events:
+        if point > position and open_codes:
+            pieces.append((position, point, frozenset(open_codes)))
+        position = point
+        count = open_codes.get(code, 0) + step
+        if count:
+            open_codes[code] = count
+        else:
+            open_codes.pop(code, None)
     return pieces

@@ -113,8 +113,11 @@ class CodebookView(QTreeView):
         header = self.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Fixed widths: measuring contents again on every count change costs milliseconds.
+        width = self.fontMetrics().horizontalAdvance("Project") + 16
         for column in (1, 2, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, width if column > 1 else width * 2 // 3)
         self.expandAll()
         model.modelReset.connect(self.expandAll)
         self.clicked.connect(self._clicked)
@@ -148,7 +151,11 @@ class CodingsPanel(QWidget):
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
-        self.view.verticalHeader().hide()
+        header = self.view.verticalHeader()
+        header.hide()
+        header.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        # A scroll bar that comes and goes with the article re-lays out the list each time.
+        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.setColumnWidth(0, 140)
         self.view.setColumnWidth(1, 60)
@@ -158,12 +165,28 @@ class CodingsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(titled("Codings in this article", self.view))
+        self.controller = controller
+        self._kept: tuple[int | None, list[int], int] = (None, [], 0)
+        self.model.modelAboutToBeReset.connect(self._keep)
+        self.model.modelReset.connect(self._restore)
+
+    def _keep(self) -> None:
+        scroll = self.view.verticalScrollBar().value()
+        self._kept = (self.controller.document_id, self.selected_ids(), scroll)
+
+    def _restore(self) -> None:
+        """After a refresh of the same article, put back the selection and scroll position."""
+        document_id, selected, scroll = self._kept
+        if document_id == self.controller.document_id:
+            self.view.verticalScrollBar().setValue(scroll)
+            if selected:
+                self.select(selected, scroll_to=False)
 
     def selected_ids(self) -> list[int]:
         rows = {index.row() for index in self.view.selectionModel().selectedRows()}
-        return [self.model.coding(row).id for row in sorted(rows)]
+        return [self.model.coding_id(row) for row in sorted(rows)]
 
-    def select(self, coding_ids: list[int]) -> None:
+    def select(self, coding_ids: list[int], *, scroll_to: bool = True) -> None:
         selection = self.view.selectionModel()
         selection.clearSelection()
         first = None
@@ -177,5 +200,5 @@ class CodingsPanel(QWidget):
                 index,
                 selection.SelectionFlag.Select | selection.SelectionFlag.Rows,
             )
-        if first is not None:
+        if first is not None and scroll_to:
             self.view.scrollTo(first)

@@ -10,7 +10,7 @@ margin on the left draws one lane per code, as MAXQDA's coding stripes do.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from PySide6.QtCore import QEvent, QMimeData, QPoint, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -32,6 +32,10 @@ from annotator.ui.highlights import Span, SpanIndex, blend, segments
 from annotator.ui.offsets import OffsetMap
 
 SPAN_MIME = "application/x-annotator-span"
+# Spans are read for the screen's text plus this much on either side (UTF-16 units), so that
+# scrolling a little needs no new query.
+WINDOW_MARGIN = 20_000
+SpanSource = Callable[[int, int], list[tuple[int, int, int, int, int]]]
 LANE_WIDTH = 6
 LANE_GAP = 2
 
@@ -61,11 +65,14 @@ class Reader(QPlainTextEdit):
         self.document_id: int | None = None
         self._text = ""
         self._offsets = OffsetMap("")
-        self._index = SpanIndex()
+        self._source: SpanSource | None = None
+        self._count = 0
+        self._forget_window()
         self._colors: dict[int, str] = {}
         self._code_names: dict[int, str] = {}
         self._coder_names: dict[int, str] = {}
         self._lanes: dict[int, int] = {}
+        self._lane_count = 0
         self._pressed_at: QPoint | None = None
         self.stripes = StripeMargin(self)
         self.updateRequest.connect(self._scrolled)
@@ -74,65 +81,82 @@ class Reader(QPlainTextEdit):
     # -- content ---------------------------------------------------------------------------
 
     def show_article(self, document_id: int | None, text: str) -> None:
-        """Show a new article (no highlights until :meth:`set_spans`)."""
+        """Show a new article (no highlights until :meth:`set_source`)."""
         self.document_id = document_id
         self._text = text
         self._offsets = OffsetMap(text)
-        self._index = SpanIndex()
+        self._source = None
+        self._forget_window()
         self.setPlainText(text)
 
     @property
     def text(self) -> str:
         return self._text
 
-    def set_spans(
+    def set_source(
         self,
-        spans: list[tuple[int, int, int, int, int]],
+        source: SpanSource | None,
+        count: int,
         colors: dict[int, str],
         code_names: dict[int, str],
         coder_names: dict[int, str],
         lane_order: list[int],
     ) -> None:
-        """Replace the highlights.
+        """Where the highlights come from, and how to draw them.
 
-        ``spans`` holds ``(start, end, coding id, code id, coder id)`` in code points; ``colors``
-        maps code ids to ``#RRGGBB``; the names label tooltips; ``lane_order`` lists code ids in
-        the order of their stripes.
+        ``source(start, end)`` returns ``(start, end, coding id, code id, coder id)`` of the
+        spans overlapping ``[start, end)``, all in code points; the reader asks only for the
+        part of the article near the screen. ``count`` is the number of spans in the article;
+        ``colors`` maps code ids to ``#RRGGBB``; the names label tooltips; ``lane_order``
+        lists code ids in the order of their stripes.
         """
-        convert = self._offsets.to_utf16
-        if self._offsets.is_identity:
-            self._index = SpanIndex(Span(*span) for span in spans)
-        else:
-            self._index = SpanIndex(
-                Span(convert(s), convert(e), coding, code, coder)
-                for s, e, coding, code, coder in spans
-            )
+        self._source = source
         self._colors = colors
         self._code_names = code_names
         self._coder_names = coder_names
+        self.refresh(count, lane_order)
+
+    def refresh(self, count: int, lane_order: list[int]) -> None:
+        """The spans changed: read them again when next painted."""
+        self._count = count
         self._lanes = {code_id: lane for lane, code_id in enumerate(lane_order)}
+        self._lane_count = len(self._lanes)
+        self._forget_window()
         self._update_margin()
         self.viewport().update()
         self.stripes.update()
 
-    def add_span(self, span: tuple[int, int, int, int, int], color: str) -> None:
-        start, end, coding_id, code_id, coder_id = span
-        convert = self._offsets.to_utf16
-        self._index.add(Span(convert(start), convert(end), coding_id, code_id, coder_id))
-        self._colors[code_id] = color
-        if code_id not in self._lanes:
-            self._lanes[code_id] = len(self._lanes)
-            self._update_margin()
-        self.viewport().update()
-        self.stripes.update()
+    def set_lane_count(self, lanes: int) -> None:
+        """Make room for this many stripe lanes (before showing text, to lay it out once)."""
+        self._lane_count = lanes
+        self._update_margin()
 
-    def remove_span(self, coding_id: int) -> None:
-        self._index.remove(coding_id)
-        self.viewport().update()
-        self.stripes.update()
+    def _forget_window(self) -> None:
+        self._window = (0, 0)
+        self._index = SpanIndex()
+        self._highlight_cache: dict[
+            tuple[int, int], list[tuple[float, float, float, float, QColor]]
+        ] = {}
+
+    def _spans_near(self, start: int, end: int) -> SpanIndex:
+        """The spans around ``[start, end)`` (UTF-16 units), read once per window of text."""
+        if self._source is None:
+            return self._index
+        if not (self._window[0] <= start and end <= self._window[1]):
+            margin = max(WINDOW_MARGIN, 2 * (end - start))
+            low = max(0, start - margin)
+            high = min(self._offsets.utf16_length, end + margin)
+            to_points, to_units = self._offsets.to_code_points, self._offsets.to_utf16
+            spans = self._source(to_points(low), to_points(high) + 1)
+            if not self._offsets.is_identity:
+                spans = [(to_units(s), to_units(e), i, c, k) for s, e, i, c, k in spans]
+            self._index = SpanIndex(spans)
+            self._window = (low, high)
+        return self._index
 
     def span_count(self) -> int:
-        return len(self._index)
+        """How many passages (span codings) the article has for the coders shown."""
+        return self._count
 
     # -- selection in code points --------------------------------------------------------------
 
@@ -163,7 +187,7 @@ class Reader(QPlainTextEdit):
         # the side that was pointed at.
         if point.x() < self.cursorRect(cursor).left() and position > 0:
             position -= 1
-        return self._index.at(position)
+        return self._spans_near(position, position + 1).at(position)
 
     def codings_at(self, point: QPoint) -> list[int]:
         """Ids of the codings covering the character under a viewport point."""
@@ -247,26 +271,46 @@ class Reader(QPlainTextEdit):
                 yield block, rect
             block = block.next()
 
+    def _visible_index(self) -> tuple[list[tuple[QTextBlock, QRectF]], SpanIndex]:
+        blocks = list(self.visible_blocks())
+        if not blocks or not self._count:
+            return blocks, SpanIndex()
+        first, last = blocks[0][0], blocks[-1][0]
+        return blocks, self._spans_near(first.position(), last.position() + last.length())
+
     def paintEvent(self, event: QPaintEvent) -> None:
-        if len(self._index):
+        blocks, index = self._visible_index()
+        if len(index):
             painter = QPainter(self.viewport())
             clip = event.rect()
-            for block, rect in self.visible_blocks():
-                if rect.bottom() < clip.top():
-                    continue
-                self._paint_block(painter, block, rect)
+            for block, rect in blocks:
+                if rect.bottom() >= clip.top():
+                    self._paint_block(painter, index, block, rect)
             painter.end()
         super().paintEvent(event)
 
-    def _paint_block(self, painter: QPainter, block: QTextBlock, rect: QRectF) -> None:
+    def _paint_block(
+        self, painter: QPainter, index: SpanIndex, block: QTextBlock, rect: QRectF
+    ) -> None:
+        origin = rect.topLeft() + block.layout().position()
+        for x, y, width, height, color in self._block_highlights(index, block):
+            painter.fillRect(QRectF(origin.x() + x, origin.y() + y, width, height), color)
+
+    def _block_highlights(
+        self, index: SpanIndex, block: QTextBlock
+    ) -> list[tuple[float, float, float, float, QColor]]:
+        """Rectangles (relative to the block) and colours of a block's highlights, worked out
+        once and reused by later paints until the spans, the text or its width change."""
+        key = (block.blockNumber(), self.viewport().width())
+        cached = self._highlight_cache.get(key)
+        if cached is not None:
+            return cached
         start = block.position()
         end = start + max(block.length() - 1, 0)
-        spans = self._index.overlapping(start, end + 1)
-        if not spans:
-            return
+        spans = index.overlapping(start, end + 1)
         layout = block.layout()
-        origin = rect.topLeft() + layout.position()
-        for a, b, codes in segments(spans, start, end):
+        rectangles = []
+        for a, b, codes in segments(spans, start, end) if spans else ():
             color = QColor(blend(self._colors.get(code, "#DDDDDD") for code in codes))
             for i in range(layout.lineCount()):
                 line = layout.lineAt(i)
@@ -277,19 +321,20 @@ class Reader(QPlainTextEdit):
                     continue
                 x1 = line.cursorToX(left)[0]
                 x2 = line.cursorToX(right)[0]
-                painter.fillRect(
-                    QRectF(origin.x() + x1, origin.y() + line.y(), x2 - x1, line.height()), color
-                )
+                rectangles.append((x1, line.y(), x2 - x1, line.height(), color))
+        self._highlight_cache[key] = rectangles
+        return rectangles
 
     def paint_stripes(self, painter: QPainter, width: int) -> None:
         """Draw the coding stripes for the visible lines into the margin widget."""
         top_offset = self.viewport().geometry().top() - self.stripes.geometry().top()
-        for block, rect in self.visible_blocks():
+        blocks, index = self._visible_index()
+        for block, rect in blocks:
             start = block.position()
             end = start + max(block.length(), 1)
             layout = block.layout()
             origin_y = rect.top() + layout.position().y() + top_offset
-            for span in self._index.overlapping(start, end):
+            for span in index.overlapping(start, end):
                 lane = self._lanes.get(span.code_id)
                 if lane is None:
                     continue
@@ -314,15 +359,18 @@ class Reader(QPlainTextEdit):
         if not line.isValid():
             return []
         start = block.position() + line.textStart()
-        return self._index.overlapping(start, start + line.textLength() + 1)
+        end = start + line.textLength() + 1
+        return self._spans_near(start, end).overlapping(start, end)
 
     def _margin_width(self) -> int:
-        lanes = len(self._lanes)
+        lanes = self._lane_count
         return 10 + lanes * (LANE_WIDTH + LANE_GAP) if lanes else 10
 
     def _update_margin(self) -> None:
-        self.setViewportMargins(self._margin_width(), 0, 0, 0)
-        self._place_stripes()
+        width = self._margin_width()
+        if width != self.viewportMargins().left():  # a change relays out and repaints
+            self.setViewportMargins(width, 0, 0, 0)
+            self._place_stripes()
 
     def _place_stripes(self) -> None:
         rect = self.contentsRect()

@@ -40,7 +40,7 @@ def test_undo_and_redo_with_the_keyboard(window: MainWindow, qtbot: QtBot) -> No
 
 def test_remove_memo_boundaries_and_status_undo(window: MainWindow, qtbot: QtBot) -> None:
     project = window.controller.project
-    coding_id = window.codings.model.coding(3).id
+    coding_id = window.codings.model.coding_id(3)
     window.codings.select([coding_id])
     assert window.codings.selected_ids() == [coding_id]
     original = project.codings.get(coding_id)

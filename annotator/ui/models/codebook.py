@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections import Counter
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, Qt
@@ -30,7 +32,9 @@ class _Node:
         self.children: list[_Node] = []
 
 
+@functools.cache
 def swatch(color: str, size: int = 12) -> QIcon:
+    """A square of the code's colour (made once per colour: views ask on every paint)."""
     pixmap = QPixmap(size, size)
     pixmap.fill(QColor(color))
     return QIcon(pixmap)
@@ -45,8 +49,7 @@ class CodebookModel(QAbstractItemModel):
         self.controller = controller
         self._root = _Node(None, None, 0)
         self._nodes: dict[int, _Node] = {}
-        self._icons: dict[str, QIcon] = {}
-        self._article: dict[int, int] = {}
+        self._article: Counter[int] = Counter()
         self._project: dict[int, int] = {}
         self._rebuild()
         controller.changed.connect(self._on_changed)
@@ -74,12 +77,10 @@ class CodebookModel(QAbstractItemModel):
         self.endResetModel()
 
     def _count(self, *, project: bool = True) -> None:
-        coders = self.controller.visible_coder_ids()
-        document_id = self.controller.document_id
-        codings = self.controller.project.codings
-        self._article = {} if document_id is None else codings.counts_by_code(document_id, coders)
+        self._article = Counter(self.controller.summary.counts)
         if project:
-            self._project = codings.counts_by_code(None, coders)
+            coders = self.controller.visible_coder_ids()
+            self._project = self.controller.project.codings.counts_by_code(None, coders)
 
     def _refresh_counts(self, *, project: bool = True) -> None:
         self._count(project=project)
@@ -173,9 +174,7 @@ class CodebookModel(QAbstractItemModel):
                 return sum(counts.get(c.id, 0) for c in self.controller.codebook.walk(code.id))
             return counts.get(code.id, 0)
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
-            if code.color not in self._icons:
-                self._icons[code.color] = swatch(code.color)
-            return self._icons[code.color]
+            return swatch(code.color)
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             kind = "dimension (codes exclusive)" if code.exclusive else "dimension"
             head = self.controller.codebook.path(code.id) + (

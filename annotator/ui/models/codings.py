@@ -1,16 +1,13 @@
-"""The codings of the open article (code, coder, passage, memo), kept in step incrementally."""
+"""The codings of the open article (code, coder, passage, memo), read a page at a time."""
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, Qt
 
-from annotator.domain.errors import NotFoundError
-from annotator.domain.model import Coding
 from annotator.services.changes import Changes
-from annotator.ui.controller import Controller
+from annotator.ui.controller import ArticleRow, Controller
 from annotator.ui.models import ROOT, Index
 from annotator.ui.models.codebook import swatch
 
@@ -18,21 +15,24 @@ CODING_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Code", "Coder", "Passage", "Memo")
 MEMO_COLUMN = 3
 PASSAGE_LIMIT = 160
-
-
-def _order(coding: Coding) -> tuple[int, int, int, int]:
-    # Article-level codings first, then by position.
-    return (coding.start is not None, coding.start or 0, coding.end or 0, coding.id)
+PAGE = 64
+START, END, ID, CODE, CODER = range(5)
 
 
 class ArticleCodingsModel(QAbstractTableModel):
-    """This article's codings the coder may see; memos are edited in place."""
+    """This article's codings the coder may see, article-level first, then by position.
+
+    Only the row count is known up front (from the controller's summary); rows are read from
+    the database a page at a time as the view shows them. Any change to the article resets the
+    model (the panel keeps its scroll position and selection).
+    """
 
     def __init__(self, controller: Controller) -> None:
         super().__init__(controller)
         self.controller = controller
-        self._codings: list[Coding] = []
-        self._keys: list[tuple[int, int, int, int]] = []
+        self._count = 0
+        self._pages: dict[int, list[ArticleRow]] = {}
+        self._memos: dict[int, str] = {}
         self._text = ""
         self._coders: dict[int, str] = {}
         controller.documentOpened.connect(lambda _: self.reload())
@@ -44,68 +44,43 @@ class ArticleCodingsModel(QAbstractTableModel):
         self.beginResetModel()
         project, document_id = self.controller.project, self.controller.document_id
         self._coders = {c.id: c.name for c in project.coders.all()}
-        if document_id is None:
-            self._codings, self._text = [], ""
-        else:
-            self._text = project.documents.text(document_id)
-            visible = self.controller.visible_coder_ids()
-            self._codings = sorted(
-                (
-                    c
-                    for c in project.codings.for_document(document_id)
-                    if visible is None or c.coder_id in visible
-                ),
-                key=_order,
-            )
-        self._keys = [_order(c) for c in self._codings]
+        self._text = "" if document_id is None else project.documents.text(document_id)
+        self._memos = {} if document_id is None else project.codings.memos(document_id)
+        self._count = self.controller.summary.total
+        self._pages = {}
         self.endResetModel()
 
     def _on_changed(self, changes: Changes) -> None:
-        document_id = self.controller.document_id
-        if changes.codebook or changes.coders:
+        if changes.codebook or changes.coders or self.controller.document_id in changes.documents:
             self.reload()
-            return
-        if document_id is None or document_id not in changes.documents:
-            return
-        visible = self.controller.visible_coder_ids()
-        for coding_id in sorted(changes.codings):
-            self._remove(coding_id)
-            try:
-                coding = self.controller.project.codings.get(coding_id)
-            except NotFoundError:
-                continue
-            if coding.document_id == document_id and (
-                visible is None or coding.coder_id in visible
-            ):
-                self._insert(coding)
 
-    def _remove(self, coding_id: int) -> None:
-        for row, coding in enumerate(self._codings):
-            if coding.id == coding_id:
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self._codings[row]
-                del self._keys[row]
-                self.endRemoveRows()
-                return
+    def _row(self, row: int) -> ArticleRow:
+        page = row // PAGE
+        if page not in self._pages:
+            document_id = self.controller.document_id
+            assert document_id is not None
+            self._pages[page] = self.controller.project.codings.page(
+                document_id, self.controller.visible_coder_ids(), page * PAGE, PAGE
+            )
+        return self._pages[page][row % PAGE]
 
-    def _insert(self, coding: Coding) -> None:
-        key = _order(coding)
-        row = bisect_left(self._keys, key)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._codings.insert(row, coding)
-        self._keys.insert(row, key)
-        self.endInsertRows()
+    def coding_id(self, row: int) -> int:
+        return self._row(row)[ID]
 
-    def coding(self, row: int) -> Coding:
-        return self._codings[row]
+    def coder_id(self, row: int) -> int:
+        return self._row(row)[CODER]
 
     def row_of(self, coding_id: int) -> int | None:
-        return next((row for row, c in enumerate(self._codings) if c.id == coding_id), None)
+        """The row showing a coding (reads every page up to it if need be)."""
+        for row in range(self._count):
+            if self._row(row)[ID] == coding_id:
+                return row
+        return None
 
-    def passage(self, coding: Coding) -> str:
-        if coding.start is None:
+    def passage(self, row: ArticleRow) -> str:
+        if row[START] is None:
             return "(whole article)"
-        passage = " ".join(self._text[coding.start : coding.end].split())
+        passage = " ".join(self._text[row[START] : row[END]].split())
         if len(passage) > PASSAGE_LIMIT:
             passage = passage[: PASSAGE_LIMIT - 1] + "…"
         return f"“{passage}”"
@@ -113,7 +88,7 @@ class ArticleCodingsModel(QAbstractTableModel):
     # -- QAbstractTableModel ---------------------------------------------------------------------
 
     def rowCount(self, parent: Index = ROOT) -> int:
-        return 0 if parent.isValid() else len(self._codings)
+        return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
@@ -128,40 +103,40 @@ class ArticleCodingsModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        coding = self._codings[index.row()]
+        row = self._row(index.row())
         column = index.column()
         codebook = self.controller.codebook
         if role == CODING_ID_ROLE:
-            return coding.id
+            return row[ID]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if column == 0:
-                return codebook.get(coding.code_id).name
+                return codebook.get(row[CODE]).name
             if column == 1:
-                return self._coders.get(coding.coder_id, "?")
+                return self._coders.get(row[CODER], "?")
             if column == 2:
-                return self.passage(coding)
-            return coding.memo
+                return self.passage(row)
+            return self._memos.get(row[ID], "")
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == 0:
-                return codebook.path(coding.code_id)
-            if column == 2 and coding.start is not None:
-                return self._text[coding.start : coding.end]
+                return codebook.path(row[CODE])
+            if column == 2 and row[START] is not None:
+                return self._text[row[START] : row[END]]
             if column == MEMO_COLUMN:
-                return coding.memo or "Double-click to write a memo"
+                return self._memos.get(row[ID]) or "Double-click to write a memo"
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
-            return swatch(codebook.get(coding.code_id).color)
+            return swatch(codebook.get(row[CODE]).color)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         flags = super().flags(index)
-        if index.isValid() and index.column() == MEMO_COLUMN:
-            coding = self._codings[index.row()]
-            if coding.coder_id == self.controller.coder.id:
-                flags |= Qt.ItemFlag.ItemIsEditable
+        # Only the memo column asks for the row (only your own memos are editable).
+        memo = index.isValid() and index.column() == MEMO_COLUMN
+        if memo and self._row(index.row())[CODER] == self.controller.coder.id:
+            flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or index.column() != MEMO_COLUMN or role != Qt.ItemDataRole.EditRole:
             return False
-        self.controller.set_memo(self._codings[index.row()].id, str(value))
+        self.controller.set_memo(self._row(index.row())[ID], str(value))
         return True

@@ -1,0 +1,343 @@
+"""Speed benchmarks. Prints one JSON object whose keys are the figures the issues name.
+
+    python tests/benchmarks/run.py            # full sizes
+    python tests/benchmarks/run.py --quick    # small sizes, a smoke run
+    python tests/benchmarks/run.py --only open_ratio,apply_code_ms
+
+Times are medians of repeated runs, in seconds (``_s``) or milliseconds (``_ms``). Synthetic
+projects are built in a temporary folder; GUI figures are measured offscreen, from the action
+to the end of the repaint it causes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from annotator.domain.model import VariableType
+from annotator.services import create_project
+from annotator.storage import Project
+
+PROSE = (
+    "the official said workers defected from a restaurant abroad and crossed the border into a "
+    "third country where brokers arranged passage to Seoul according to sources inside the North "
+    "who asked not to be named because of security concerns while state media denounced the "
+    "defectors as traitors and families received remittances"
+)
+WORDS = PROSE.split()
+
+OPEN_REPEATS = 21
+FULL = {
+    "article_chars": 1_000_000,
+    "codings": 10_000,
+    "documents": 10_000,
+    "project_codings": 200_000,
+}
+QUICK = {"article_chars": 100_000, "codings": 1_000, "documents": 500, "project_codings": 5_000}
+
+
+def article_text(characters: int, seed: int = 7) -> str:
+    rng = random.Random(seed)
+    paragraphs, size = [], 0
+    while size < characters:
+        words = [rng.choice(WORDS) for _ in range(rng.randint(40, 160))]
+        paragraph = " ".join(words).capitalize() + "."
+        paragraphs.append(paragraph)
+        size += len(paragraph) + 2
+    return "\n\n".join(paragraphs)
+
+
+def median_time(action: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _bulk_codings(
+    project: Project, document_id: int, length: int, count: int, coder_id: int, seed: int
+) -> None:
+    rng = random.Random(seed)
+    codes = [code.id for code in project.codebook.tree().codes()]
+    now = "2026-01-01T00:00:00Z"
+    rows = []
+    for _ in range(count):
+        start = rng.randrange(0, length - 1)
+        end = min(length, start + rng.randint(15, 400))
+        rows.append(
+            (str(uuid.uuid4()), document_id, coder_id, rng.choice(codes), start, end, now, now)
+        )
+    with project.transaction():
+        project.db.conn.executemany(
+            'INSERT INTO codings (guid, document_id, coder_id, code_id, start, "end", '
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+
+
+# -- the reader: opening a long article, applying and removing one code ------------------------
+
+
+def bench_reader(folder: Path, sizes: dict[str, int], only: set[str] | None) -> dict[str, float]:
+    from annotator.ui.app import application
+    from annotator.ui.controller import Controller
+    from annotator.ui.main_window import MainWindow
+
+    app = application()
+    text = article_text(sizes["article_chars"])
+    results: dict[str, float] = {}
+
+    def open_window(coded: bool) -> tuple[MainWindow, int, int]:
+        name = "coded" if coded else "uncoded"
+        project = create_project(folder / f"{name}.annotator")
+        small = project.documents.add("small", "small.txt", "A short article.")
+        big = project.documents.add("long", "long.txt", text)
+        coder = project.coders.add("Ana")
+        if coded:
+            _bulk_codings(project, big.id, len(text), sizes["codings"], coder.id, seed=1)
+        window = MainWindow(Controller(project, coder))
+        window.resize(1400, 860)
+        window.show()
+        app.processEvents()
+        return window, small.id, big.id
+
+    def open_once(window: MainWindow, small: int, big: int) -> float:
+        """Open the long article (coming from the short one), until it is painted and idle."""
+        controller = window.controller
+        controller.open_document(small)
+        app.processEvents()
+        started = time.perf_counter()
+        controller.open_document(big)
+        window.repaint()
+        app.processEvents()
+        return time.perf_counter() - started
+
+    # Both windows stay open and are measured in turn, so that drift in the machine's speed
+    # falls on both sides of the ratio alike.
+    uncoded, small_u, big_u = open_window(coded=False)
+    coded, small_c, big_c = open_window(coded=True)
+    plain_times, coded_times = [], []
+    for _ in range(OPEN_REPEATS):
+        plain_times.append(open_once(uncoded, small_u, big_u))
+        coded_times.append(open_once(coded, small_c, big_c))
+    results["open_uncoded_s"] = statistics.median(plain_times)
+    results["open_10k_s"] = statistics.median(coded_times)
+    results["open_ratio"] = results["open_10k_s"] / results["open_uncoded_s"]
+    assert coded.reader.span_count() == sizes["codings"]
+    uncoded.close()
+
+    # Apply and remove one code on the visible part of the long article.
+    controller = coded.controller
+    controller.open_document(big_c)
+    app.processEvents()
+    code = controller.codebook.find("Actor type > Diplomat")
+    assert code is not None
+    rng = random.Random(3)
+    applied: list[int] = []
+    apply_times, remove_times = [], []
+    for _ in range(15):
+        start = rng.randrange(0, 1500)
+        coded.reader.select_span(start, start + 40)
+        coded.reader.moveCursor(coded.reader.textCursor().MoveOperation.Start)
+        coded.reader.select_span(start, start + 40)
+        app.processEvents()
+        before = controller.project.codings.count()
+        started = time.perf_counter()
+        coded.apply(code.id)
+        coded.repaint()
+        app.processEvents()
+        apply_times.append(time.perf_counter() - started)
+        if controller.project.codings.count() == before + 1:
+            applied.append(max(c.id for c in controller.project.codings.for_code(code.id)))
+    for coding_id in applied:
+        started = time.perf_counter()
+        controller.remove_codings([coding_id])
+        coded.repaint()
+        app.processEvents()
+        remove_times.append(time.perf_counter() - started)
+    results["apply_code_ms"] = statistics.median(apply_times) * 1000
+    results["remove_code_ms"] = statistics.median(remove_times) * 1000
+    coded.close()
+    return results
+
+
+# -- a large project: opening its window ----------------------------------------------------------
+
+
+def build_large_project(path: Path, sizes: dict[str, int]) -> None:
+    project = create_project(path)
+    rng = random.Random(11)
+    coder_ids = [project.coders.add(name).id for name in ("Ana", "Ben")]
+    outlet = project.documents.define_variable("outlet", VariableType.CATEGORY)
+    now = "2026-01-01T00:00:00Z"
+    documents = []
+    for number in range(sizes["documents"]):
+        body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(250, 450)))
+        text = f"Article {number}\n\n{body}."
+        documents.append(
+            (
+                str(uuid.uuid4()),
+                f"article-{number:05d}",
+                f"article-{number:05d}.txt",
+                text,
+                len(text),
+                hashlib.sha256(text.encode()).hexdigest(),
+                now,
+            )
+        )
+    codes = [code.id for code in project.codebook.tree().codes()]
+    with project.transaction():
+        project.db.conn.executemany(
+            "INSERT INTO documents (guid, name, source, text, length, sha256, imported_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            documents,
+        )
+        ids = [row[0] for row in project.db.execute("SELECT id, length FROM documents")]
+        lengths = dict(project.db.execute("SELECT id, length FROM documents").fetchall())
+        project.db.conn.executemany(
+            "INSERT INTO document_values (document_id, variable_id, value) VALUES (?, ?, ?)",
+            [
+                (i, outlet.id, rng.choice(["Seoul Ledger", "Pacific Wire", "Border Monitor"]))
+                for i in ids
+            ],
+        )
+        codings = []
+        for _ in range(sizes["project_codings"]):
+            document_id = rng.choice(ids)
+            start = rng.randrange(0, lengths[document_id] - 10)
+            end = min(lengths[document_id], start + rng.randint(10, 300))
+            codings.append(
+                (
+                    str(uuid.uuid4()),
+                    document_id,
+                    rng.choice(coder_ids),
+                    rng.choice(codes),
+                    start,
+                    end,
+                    now,
+                    now,
+                )
+            )
+        project.db.conn.executemany(
+            'INSERT INTO codings (guid, document_id, coder_id, code_id, start, "end", '
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            codings,
+        )
+        project.db.conn.executemany(
+            "INSERT INTO document_status (document_id, coder_id, status, updated_at) "
+            "VALUES (?, ?, 'done', ?)",
+            [(i, coder_ids[0], now) for i in ids[: len(ids) // 2]],
+        )
+    project.close()
+
+
+def open_large_project_child(path: str) -> None:
+    """In a fresh process: open the project's window, scroll the list; report time and memory."""
+    from annotator.ui.app import application
+    from annotator.ui.controller import Controller
+    from annotator.ui.main_window import MainWindow
+
+    app = application()
+    started = time.perf_counter()
+    project = Project.open(path)
+    coder = project.coders.find("Ana")
+    window = MainWindow(Controller(project, coder))
+    window.resize(1400, 860)
+    window.show()
+    window.repaint()
+    app.processEvents()
+    opened = time.perf_counter() - started
+    view = window.documents.view
+    bar = view.verticalScrollBar()
+    steps = []
+    for value in range(0, bar.maximum(), max(bar.pageStep(), 1)):
+        step_started = time.perf_counter()
+        bar.setValue(value)
+        view.viewport().repaint()
+        app.processEvents()
+        steps.append(time.perf_counter() - step_started)
+    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "open_project_10k_docs_s": opened,
+                "scroll_page_ms": statistics.median(steps) * 1000 if steps else 0.0,
+                "scroll_page_max_ms": max(steps) * 1000 if steps else 0.0,
+                "peak_rss_mb": rss_kb / 1024,
+            }
+        )
+    )
+    window.close()
+    project.close()
+
+
+def bench_large_project(folder: Path, sizes: dict[str, int]) -> dict[str, float]:
+    path = folder / "large.annotator"
+    build_large_project(path, sizes)
+    runs = []
+    for _ in range(3):
+        child = subprocess.run(
+            [sys.executable, __file__, "--child-open", str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "ANNOTATOR_HOME": str(folder / "home")},
+        )
+        runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
+READER_KEYS = {"open_uncoded_s", "open_10k_s", "open_ratio", "apply_code_ms", "remove_code_ms"}
+PROJECT_KEYS = {"open_project_10k_docs_s", "peak_rss_mb", "scroll_page_ms", "scroll_page_max_ms"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
+    parser.add_argument("--only", help="comma-separated keys to measure")
+    parser.add_argument("--child-open", help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.child_open:
+        open_large_project_child(arguments.child_open)
+        return
+    sizes = QUICK if arguments.quick else FULL
+    only = set(arguments.only.split(",")) if arguments.only else None
+    results: dict[str, float | int | bool | str] = {}
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary)
+        os.environ["ANNOTATOR_HOME"] = str(folder / "home")
+        if only is None or only & READER_KEYS:
+            results.update(bench_reader(folder, sizes, only))
+        if only is None or only & PROJECT_KEYS:
+            results.update(bench_large_project(folder, sizes))
+    if only is not None:
+        results = {key: value for key, value in results.items() if key in only}
+    results = {
+        key: round(value, 4) if isinstance(value, float) else value
+        for key, value in results.items()
+    }
+    results["sizes"] = "quick" if arguments.quick else "full"
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
