@@ -34,7 +34,7 @@ from annotator.ui.offsets import OffsetMap
 SPAN_MIME = "application/x-annotator-span"
 # Spans are read for the screen's text plus this much on either side (UTF-16 units), so that
 # scrolling a little needs no new query.
-WINDOW_MARGIN = 20_000
+WINDOW_MARGIN = 6_000
 SpanSource = Callable[[int, int], list[tuple[int, int, int, int, int]]]
 LANE_WIDTH = 6
 LANE_GAP = 2
@@ -69,6 +69,7 @@ class Reader(QPlainTextEdit):
         self._count = 0
         self._forget_window()
         self._colors: dict[int, str] = {}
+        self._color_cache: dict[frozenset[int], QColor] = {}
         self._code_names: dict[int, str] = {}
         self._coder_names: dict[int, str] = {}
         self._lanes: dict[int, int] = {}
@@ -112,6 +113,7 @@ class Reader(QPlainTextEdit):
         """
         self._source = source
         self._colors = colors
+        self._color_cache: dict[frozenset[int], QColor] = {}
         self._code_names = code_names
         self._coder_names = coder_names
         self.refresh(count, lane_order)
@@ -137,6 +139,7 @@ class Reader(QPlainTextEdit):
         self._highlight_cache: dict[
             tuple[int, int], list[tuple[float, float, float, float, QColor]]
         ] = {}
+        self._stripe_cache: dict[tuple[int, int], list[tuple[int, float, float, QColor]]] = {}
 
     def _spans_near(self, start: int, end: int) -> SpanIndex:
         """The spans around ``[start, end)`` (UTF-16 units), read once per window of text."""
@@ -296,6 +299,14 @@ class Reader(QPlainTextEdit):
         for x, y, width, height, color in self._block_highlights(index, block):
             painter.fillRect(QRectF(origin.x() + x, origin.y() + y, width, height), color)
 
+    def _blended(self, codes: frozenset[int]) -> QColor:
+        """The highlight colour of a set of overlapping codes (made once per set)."""
+        color = self._color_cache.get(codes)
+        if color is None:
+            color = QColor(blend(self._colors.get(code, "#DDDDDD") for code in codes))
+            self._color_cache[codes] = color
+        return color
+
     def _block_highlights(
         self, index: SpanIndex, block: QTextBlock
     ) -> list[tuple[float, float, float, float, QColor]]:
@@ -311,7 +322,7 @@ class Reader(QPlainTextEdit):
         layout = block.layout()
         rectangles = []
         for a, b, codes in segments(spans, start, end) if spans else ():
-            color = QColor(blend(self._colors.get(code, "#DDDDDD") for code in codes))
+            color = self._blended(codes)
             for i in range(layout.lineCount()):
                 line = layout.lineAt(i)
                 line_start = line.textStart()
@@ -330,25 +341,36 @@ class Reader(QPlainTextEdit):
         top_offset = self.viewport().geometry().top() - self.stripes.geometry().top()
         blocks, index = self._visible_index()
         for block, rect in blocks:
-            start = block.position()
-            end = start + max(block.length(), 1)
-            layout = block.layout()
-            origin_y = rect.top() + layout.position().y() + top_offset
-            for span in index.overlapping(start, end):
-                lane = self._lanes.get(span.code_id)
-                if lane is None:
-                    continue
-                first = layout.lineForTextPosition(max(span.start - start, 0))
-                last = layout.lineForTextPosition(min(span.end - start, block.length()) - 1)
-                if not first.isValid():
-                    continue
-                if not last.isValid():
-                    last = layout.lineAt(layout.lineCount() - 1)
-                y1 = origin_y + first.y()
-                y2 = origin_y + last.y() + last.height()
+            origin_y = rect.top() + block.layout().position().y() + top_offset
+            for lane, top, height, color in self._block_stripes(index, block):
                 x = width - (lane + 1) * (LANE_WIDTH + LANE_GAP)
-                color = QColor(self._colors.get(span.code_id, "#DDDDDD")).darker(115)
-                painter.fillRect(QRectF(x, y1, LANE_WIDTH, y2 - y1), color)
+                painter.fillRect(QRectF(x, origin_y + top, LANE_WIDTH, height), color)
+
+    def _block_stripes(
+        self, index: SpanIndex, block: QTextBlock
+    ) -> list[tuple[int, float, float, QColor]]:
+        """``(lane, top, height, colour)`` of the stripe pieces beside a block, relative to it;
+        kept like the highlights until the spans, the text or its width change."""
+        key = (block.blockNumber(), self.viewport().width())
+        cached = self._stripe_cache.get(key)
+        if cached is not None:
+            return cached
+        start = block.position()
+        layout = block.layout()
+        pieces = []
+        for span in index.overlapping(start, start + max(block.length(), 1)):
+            lane = self._lanes.get(span.code_id)
+            first = layout.lineForTextPosition(max(span.start - start, 0))
+            if lane is None or not first.isValid():
+                continue
+            last = layout.lineForTextPosition(min(span.end - start, block.length()) - 1)
+            if not last.isValid():
+                last = layout.lineAt(layout.lineCount() - 1)
+            top = first.y()
+            color = self._blended(frozenset({span.code_id})).darker(115)
+            pieces.append((lane, top, last.y() + last.height() - top, color))
+        self._stripe_cache[key] = pieces
+        return pieces
 
     def stripe_spans_at(self, y: int) -> list[Span]:
         """Spans whose stripe passes the margin's height ``y`` (for tooltips)."""

@@ -161,3 +161,21 @@ def test_many_void_qt_calls_do_not_crash(qtbot: QtBot) -> None:
     for number in range(50_000):
         label.setText(str(number))
     assert label.text() == "49999"
+
+
+def test_codings_list_follows_a_new_article_without_mixing_them(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """The list fills after the article is drawn; until then it keeps showing the old one."""
+    model = window.codings.model
+    first = window.controller.document_id
+    old_rows = model.rowCount()
+    old_ids = {model.coding_id(row) for row in range(old_rows)}
+    window.documents.step(1)
+    second = window.controller.document_id
+    assert second != first
+    # Before the list's turn: still the first article's rows, all readable.
+    assert {model.coding_id(row) for row in range(model.rowCount())} == old_ids
+    project = window.controller.project
+    expected = {c.id for c in project.codings.for_document(second, window.controller.coder.id)}
+    qtbot.waitUntil(lambda: {model.coding_id(r) for r in range(model.rowCount())} == expected)

@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QIcon, QPixmap
 
 from annotator.domain.model import Code
@@ -53,7 +53,13 @@ class CodebookModel(QAbstractItemModel):
         self._project: dict[int, int] = {}
         self._rebuild()
         controller.changed.connect(self._on_changed)
-        controller.documentOpened.connect(lambda _: self._refresh_counts(project=False))
+        # The article's counts follow on the next turn of the event loop, after the article
+        # itself is drawn.
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(0)
+        self._pending.timeout.connect(lambda: self._refresh_counts(project=False))
+        controller.documentOpened.connect(lambda _: self._pending.start())
         controller.visibilityChanged.connect(self._refresh_counts)
         controller.coderChanged.connect(self._refresh_counts)
 

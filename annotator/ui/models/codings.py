@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, Qt
+from PySide6.QtCore import QAbstractTableModel, Qt, QTimer
 
 from annotator.services.changes import Changes
 from annotator.ui.controller import ArticleRow, Controller
@@ -31,18 +31,31 @@ class ArticleCodingsModel(QAbstractTableModel):
         super().__init__(controller)
         self.controller = controller
         self._count = 0
+        # What is shown, captured at reload: pages are read for this article and these coders
+        # even while a newly opened article waits for its turn.
+        self._document_id: int | None = None
+        self._visible: set[int] | None = None
         self._pages: dict[int, list[ArticleRow]] = {}
         self._memos: dict[int, str] = {}
         self._text = ""
         self._coders: dict[int, str] = {}
-        controller.documentOpened.connect(lambda _: self.reload())
+        # A new article is drawn first; this list fills on the next turn of the event loop
+        # (a timer restarted by every switch, so flicking through articles reads only the last).
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(0)
+        self._pending.timeout.connect(self.reload)
+        controller.documentOpened.connect(lambda _: self._pending.start())
         controller.visibilityChanged.connect(self.reload)
         controller.coderChanged.connect(self.reload)
         controller.changed.connect(self._on_changed)
 
     def reload(self) -> None:
+        self._pending.stop()
         self.beginResetModel()
         project, document_id = self.controller.project, self.controller.document_id
+        self._document_id = document_id
+        self._visible = self.controller.visible_coder_ids()
         self._coders = {c.id: c.name for c in project.coders.all()}
         self._text = "" if document_id is None else project.documents.text(document_id)
         self._memos = {} if document_id is None else project.codings.memos(document_id)
@@ -51,16 +64,15 @@ class ArticleCodingsModel(QAbstractTableModel):
         self.endResetModel()
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.codebook or changes.coders or self.controller.document_id in changes.documents:
+        if changes.codebook or changes.coders or self._document_id in changes.documents:
             self.reload()
 
     def _row(self, row: int) -> ArticleRow:
         page = row // PAGE
         if page not in self._pages:
-            document_id = self.controller.document_id
-            assert document_id is not None
+            assert self._document_id is not None
             self._pages[page] = self.controller.project.codings.page(
-                document_id, self.controller.visible_coder_ids(), page * PAGE, PAGE
+                self._document_id, self._visible, page * PAGE, PAGE
             )
         return self._pages[page][row % PAGE]
 
