@@ -119,11 +119,12 @@ class Session:
 def run(project_path: Path | None = None) -> int:
     """Open the coding window; returns the exit status."""
     app = application()
-    sys.excepthook = _report_crash
+    previous_hook, sys.excepthook = sys.excepthook, _report_crash
     session = Session()
-    if not session.open(project_path):
-        return 1
     try:
+        if not session.open(project_path):
+            return 1
         return app.exec()
     finally:
         session.close()
+        sys.excepthook = previous_hook

@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self._update_progress()
         if controller.document_id is None and self.documents.proxy.rowCount():
             self.documents.step(0)
+        self.reader.setFocus()  # coding happens here: keys go to the reader from the start
 
     # -- actions and menus -------------------------------------------------------------------
 

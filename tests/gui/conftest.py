@@ -31,8 +31,10 @@ def open_window(qtbot: QtBot, project: Project, coder_name: str = "Ana") -> Main
     window = MainWindow(Controller(project, coder))
     qtbot.addWidget(window)
     window.resize(1400, 860)
-    window.show()
-    qtbot.waitExposed(window)
+    with qtbot.waitExposed(window):
+        window.show()
+    with qtbot.waitActive(window):  # keyboard shortcuts act on the active window, as for a user
+        window.activateWindow()
     return window
 
 

@@ -145,7 +145,7 @@ class CodebookDialog(QDialog):
         self.exclusive.setChecked(code.exclusive)
         self.exclusive.setEnabled(code.is_dimension)
         self.description.setPlainText(code.description)
-        self.usage.setText(f"Used by {self.editor.usage(code.id)} codings.")
+        self.usage.setText(f"Used by {self.editor.usage(code.id)} codings (all coders).")
 
     def _show_color(self, color: str) -> None:
         self._color = color

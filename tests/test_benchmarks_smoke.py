@@ -1,0 +1,40 @@
+"""The benchmark script keeps working (small sizes; the figures themselves are not asserted)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).parent / "benchmarks" / "run.py"
+KEYS = {
+    "open_uncoded_s",
+    "open_10k_s",
+    "open_ratio",
+    "apply_code_ms",
+    "remove_code_ms",
+    "open_project_10k_docs_s",
+    "peak_rss_mb",
+}
+
+
+@pytest.mark.slow
+def test_quick_benchmark_prints_every_key_as_json(tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ANNOTATOR_HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--quick"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=240,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert set(figures) >= KEYS
+    assert all(isinstance(figures[key], (int, float)) and figures[key] > 0 for key in KEYS)
+    assert figures["sizes"] == "quick"
