@@ -10,8 +10,22 @@ from dataclasses import dataclass
 
 from annotator.domain.errors import UserError
 from annotator.domain.model import Coding, DocumentStatus
-from annotator.services.changes import Changes
+from annotator.services.changes import Changes, coding_changes
 from annotator.storage import Project
+
+__all__ = [
+    "Applied",
+    "Edited",
+    "apply_code",
+    "change_span",
+    "coding_changes",
+    "exchange_codings",
+    "exclusive_conflicts",
+    "remove_codings",
+    "restore_codings",
+    "set_document_status",
+    "set_memo",
+]
 
 
 @dataclass(frozen=True)
@@ -21,6 +35,18 @@ class Applied:
     coding: Coding
     replaced: tuple[Coding, ...]
     changes: Changes
+
+
+@dataclass(frozen=True)
+class Edited:
+    """A coding changed in place: as it was and as it is now."""
+
+    before: Coding
+    after: Coding
+
+    @property
+    def changes(self) -> Changes:
+        return coding_changes((self.before,), (self.after,))
 
 
 def overlaps(first: Coding, start: int | None, end: int | None) -> bool:
@@ -74,10 +100,8 @@ def apply_code(
             replaced.append(project.codings.delete(coding_id))
         same = project.codings.find_same(document_id, coder_id, code_id, start, end)
         coding = same or project.codings.add(document_id, coder_id, code_id, start, end, memo=memo)
-    touched = frozenset({coding.id, *(c.id for c in replaced)})
-    return Applied(
-        coding, tuple(replaced), Changes(documents=frozenset({document_id}), codings=touched)
-    )
+    changes = coding_changes(tuple(replaced), () if same else (coding,))
+    return Applied(coding, tuple(replaced), changes | Changes(documents=frozenset({document_id})))
 
 
 def remove_codings(project: Project, coding_ids: Iterable[int]) -> list[Coding]:
@@ -93,21 +117,30 @@ def restore_codings(project: Project, codings: Iterable[Coding]) -> Changes:
     with project.transaction():
         for coding in restored:
             project.codings.restore(coding)
-    return coding_changes(restored)
+    return coding_changes(after=tuple(restored))
 
 
-def change_span(project: Project, coding_id: int, start: int | None, end: int | None) -> Coding:
-    """Move a coding's boundaries; returns the coding as it was before."""
+def exchange_codings(
+    project: Project, remove: Sequence[Coding], restore: Sequence[Coding]
+) -> Changes:
+    """Delete some codings and put others back exactly, in one transaction (undoing or redoing
+    a replacement in an exclusive dimension)."""
+    with project.transaction():
+        removed = tuple(project.codings.delete(coding.id) for coding in remove)
+        changes = restore_codings(project, restore)
+    return coding_changes(before=removed) | changes
+
+
+def change_span(project: Project, coding_id: int, start: int | None, end: int | None) -> Edited:
+    """Move a coding's boundaries."""
     before = project.codings.get(coding_id)
-    project.codings.set_span(coding_id, start, end)
-    return before
+    return Edited(before, project.codings.set_span(coding_id, start, end))
 
 
-def set_memo(project: Project, coding_id: int, memo: str) -> Coding:
-    """Change a coding's memo; returns the coding as it was before."""
+def set_memo(project: Project, coding_id: int, memo: str) -> Edited:
+    """Change a coding's memo."""
     before = project.codings.get(coding_id)
-    project.codings.set_memo(coding_id, memo)
-    return before
+    return Edited(before, project.codings.set_memo(coding_id, memo))
 
 
 def set_document_status(
@@ -117,11 +150,3 @@ def set_document_status(
     before = project.statuses.get(document_id, coder_id)
     project.statuses.mark(document_id, coder_id, status)
     return before
-
-
-def coding_changes(codings: Iterable[Coding]) -> Changes:
-    """What changing these codings touches (for the window to refresh)."""
-    items = list(codings)
-    return Changes(
-        documents=frozenset(c.document_id for c in items), codings=frozenset(c.id for c in items)
-    )

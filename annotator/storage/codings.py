@@ -69,6 +69,13 @@ class CodingStore:
     def _check_memo(memo: str) -> None:
         if "\x00" in memo:
             raise UserError("a memo cannot contain NUL characters")
+        if not memo.isascii():
+            try:
+                memo.encode("utf-8")
+            except UnicodeEncodeError as error:  # a lone surrogate, from a broken paste
+                raise UserError(
+                    f"a memo cannot contain the unpaired surrogate U+{ord(memo[error.start]):04X}"
+                ) from None
 
     def _check(self, document_id: int, code_id: int, start: int | None, end: int | None) -> None:
         row = self.db.execute("SELECT length FROM documents WHERE id = ?", [document_id]).fetchone()
@@ -291,11 +298,12 @@ class CodingStore:
         self, document_id: int, coder_ids: Collection[int] | None, offset: int, limit: int
     ) -> list[tuple[int | None, int | None, int, int, int]]:
         """``(start, end, id, code id, coder id)`` of a document's codings ``offset`` to
-        ``offset + limit``: article-level first (NULL sorts first), then by position."""
+        ``offset + limit``: article-level first (NULL sorts first), then by position, code and
+        coder (the order of the index ``codings_by_position``)."""
         where, parameters = _filters(document_id=document_id, coder_ids=coder_ids)
         rows: list[tuple[int | None, int | None, int, int, int]] = self.db.execute(
             f'SELECT start, "end", id, code_id, coder_id FROM codings {where} '
-            'ORDER BY start, "end", code_id, id LIMIT ? OFFSET ?',
+            'ORDER BY start, "end", code_id, coder_id, id LIMIT ? OFFSET ?',
             [*parameters, limit, offset],
         ).fetchall()
         return rows

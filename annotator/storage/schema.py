@@ -159,6 +159,23 @@ def indexes_for_the_window(db: Database) -> None:
     )
 
 
+@migrations(name="0003_indexes_for_all_coders")
+def indexes_for_all_coders(db: Database) -> None:
+    """Indexes for an article shown with every coder's codings (after a merge, in review):
+    its codings in reading order, and its counts per code, from indexes alone, without
+    sorting. 0002's indexes lead with the coder and serve one coder at a time."""
+    _run(
+        db,
+        [
+            "CREATE INDEX codings_by_position "
+            'ON codings (document_id, start, "end", code_id, coder_id)',
+            "DROP INDEX codings_by_document_code",
+            "CREATE INDEX codings_by_document_code "
+            'ON codings (document_id, code_id, coder_id, start, "end")',
+        ],
+    )
+
+
 def known_migrations() -> list[str]:
     """Names of every migration this version of annotator knows, oldest first."""
     return [migration.name for migration in migrations.pending(Database(memory=True))]

@@ -45,7 +45,7 @@ class ArticleView(QWidget):
         self.load_spans()
 
     def _show(self, document_id: int | None) -> None:
-        text = "" if document_id is None else self.controller.project.documents.text(document_id)
+        text = self.controller.text
         # The stripes' margin first, so the text is laid out once, at its final width.
         self.reader.set_lane_count(len(self._lanes()))
         self.reader.show_article(document_id, text)

@@ -7,6 +7,7 @@ only that. Coding actions are pushed on an undo stack as commands that call the 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -41,6 +42,24 @@ class ArticleSummary:
     def spans(self) -> int:
         return self.total - self.whole_article
 
+    def adjusted(self, changes: Changes, counted: Callable[[Coding], bool]) -> ArticleSummary:
+        """The summary after a :attr:`Changes.described` change, without reading the article's
+        codings again. ``longest`` only grows: it bounds searches, so a stale bound is safe."""
+        counts = Counter(self.counts)
+        counts.update(changes.count_change(counted))
+        whole = self.whole_article
+        whole += sum(1 for c in changes.after if c.start is None and counted(c))
+        whole -= sum(1 for c in changes.before if c.start is None and counted(c))
+        longest = max(
+            [self.longest]
+            + [c.end - c.start for c in changes.after if c.start is not None and c.end is not None]
+        )
+        return ArticleSummary(
+            counts={code: n for code, n in counts.items() if n > 0},
+            whole_article=whole,
+            longest=longest,
+        )
+
 
 class Controller(QObject):
     """Holds the open project, the current coder and article, and the undo stack."""
@@ -67,6 +86,7 @@ class Controller(QObject):
         self.confirm_replace: Callable[[list[Coding]], bool] = lambda conflicts: True
         self._codebook: Codebook | None = None
         self._summary: ArticleSummary | None = None
+        self._text: tuple[int | None, str] = (None, "")
         self.changed.connect(self._forget)
 
     # -- what is shown ---------------------------------------------------------------------
@@ -81,7 +101,18 @@ class Controller(QObject):
         if changes.codebook:
             self._codebook = None
         if self.document_id in changes.documents or changes.codebook:
-            self._summary = None
+            if self._summary is not None and changes.described:
+                self._summary = self._summary.adjusted(changes, self._counted_in_article)
+            else:
+                self._summary = None
+
+    def is_shown(self, coding: Coding) -> bool:
+        """Whether the window shows this coding in its counts (a coder it shows)."""
+        visible = self.visible_coder_ids()
+        return visible is None or coding.coder_id in visible
+
+    def _counted_in_article(self, coding: Coding) -> bool:
+        return coding.document_id == self.document_id and self.is_shown(coding)
 
     @property
     def summary(self) -> ArticleSummary:
@@ -97,6 +128,15 @@ class Controller(QObject):
                     longest=max((longest or 0 for _, _, _, longest in rows), default=0),
                 )
         return self._summary
+
+    @property
+    def text(self) -> str:
+        """The open article's text ("" if none): read once per opening, as it never changes."""
+        if self._text[0] != self.document_id:
+            document_id = self.document_id
+            text = "" if document_id is None else self.project.documents.text(document_id)
+            self._text = (document_id, text)
+        return self._text[1]
 
     def visible_coder_ids(self) -> set[int] | None:
         """The coders whose codings are shown; ``None`` means everyone."""
@@ -238,61 +278,78 @@ class _ApplyCode(Command):
 
     def again(self) -> None:  # the same coding, with the same id, comes back
         assert self.applied is not None
-        editing.remove_codings(self.project, [c.id for c in self.applied.replaced])
-        self.controller.notify(editing.restore_codings(self.project, [self.applied.coding]))
-        self.controller.notify(editing.coding_changes(self.applied.replaced))
+        applied = self.applied
+        self.controller.notify(
+            editing.exchange_codings(self.project, applied.replaced, [applied.coding])
+        )
 
     def undo(self) -> None:
         assert self.applied is not None
-        editing.remove_codings(self.project, [self.applied.coding.id])
-        self.controller.notify(editing.coding_changes([self.applied.coding]))
-        self.controller.notify(editing.restore_codings(self.project, self.applied.replaced))
+        applied = self.applied
+        self.controller.notify(
+            editing.exchange_codings(self.project, [applied.coding], applied.replaced)
+        )
 
 
 class _RemoveCodings(Command):
     def __init__(self, controller: Controller, coding_ids: list[int]) -> None:
         super().__init__(controller, "remove coding" if len(coding_ids) == 1 else "remove codings")
         self.coding_ids = coding_ids
-        self.removed: list[Coding] = []
+        self.removed: tuple[Coding, ...] = ()
 
     def do(self) -> None:
-        self.removed = editing.remove_codings(self.project, self.coding_ids)
-        self.controller.notify(editing.coding_changes(self.removed))
+        self.removed = tuple(editing.remove_codings(self.project, self.coding_ids))
+        self.controller.notify(editing.coding_changes(before=self.removed))
 
     def undo(self) -> None:
         self.controller.notify(editing.restore_codings(self.project, self.removed))
 
 
-class _ChangeSpan(Command):
+class _EditCoding(Command):
+    """Change one coding in place (its span or its memo); undo puts the old value back."""
+
+    def __init__(self, controller: Controller, text: str, coding_id: int) -> None:
+        super().__init__(controller, text)
+        self.coding_id = coding_id
+        self.edited: editing.Edited | None = None
+
+    def edit(self) -> editing.Edited:
+        raise NotImplementedError
+
+    def restore(self, before: Coding) -> editing.Edited:
+        raise NotImplementedError
+
+    def do(self) -> None:
+        self.edited = self.edit()
+        self.controller.notify(self.edited.changes)
+
+    def undo(self) -> None:
+        assert self.edited is not None
+        self.controller.notify(self.restore(self.edited.before).changes)
+
+
+class _ChangeSpan(_EditCoding):
     def __init__(self, controller: Controller, coding_id: int, start: int, end: int) -> None:
-        super().__init__(controller, "change boundaries")
-        self.coding_id, self.start, self.end = coding_id, start, end
-        self.before: Coding | None = None
+        super().__init__(controller, "change boundaries", coding_id)
+        self.start, self.end = start, end
 
-    def do(self) -> None:
-        self.before = editing.change_span(self.project, self.coding_id, self.start, self.end)
-        self.controller.notify(editing.coding_changes([self.before]))
+    def edit(self) -> editing.Edited:
+        return editing.change_span(self.project, self.coding_id, self.start, self.end)
 
-    def undo(self) -> None:
-        assert self.before is not None
-        editing.change_span(self.project, self.coding_id, self.before.start, self.before.end)
-        self.controller.notify(editing.coding_changes([self.before]))
+    def restore(self, before: Coding) -> editing.Edited:
+        return editing.change_span(self.project, self.coding_id, before.start, before.end)
 
 
-class _SetMemo(Command):
+class _SetMemo(_EditCoding):
     def __init__(self, controller: Controller, coding_id: int, memo: str) -> None:
-        super().__init__(controller, "edit memo")
-        self.coding_id, self.memo = coding_id, memo
-        self.before: Coding | None = None
+        super().__init__(controller, "edit memo", coding_id)
+        self.memo = memo
 
-    def do(self) -> None:
-        self.before = editing.set_memo(self.project, self.coding_id, self.memo)
-        self.controller.notify(editing.coding_changes([self.before]))
+    def edit(self) -> editing.Edited:
+        return editing.set_memo(self.project, self.coding_id, self.memo)
 
-    def undo(self) -> None:
-        assert self.before is not None
-        editing.set_memo(self.project, self.coding_id, self.before.memo)
-        self.controller.notify(editing.coding_changes([self.before]))
+    def restore(self, before: Coding) -> editing.Edited:
+        return editing.set_memo(self.project, self.coding_id, before.memo)
 
 
 class _SetStatus(Command):

@@ -51,6 +51,10 @@ class SpanIndex:
     def __len__(self) -> int:
         return len(self._spans)
 
+    def rows(self) -> set[SpanRow]:
+        """Every span as its plain tuple (to tell what changed between two readings)."""
+        return set(self._spans)
+
     def overlapping(self, start: int, end: int) -> list[Span]:
         """Spans that overlap ``[start, end)``."""
         first = bisect_left(self._starts, start - self._longest)

@@ -18,7 +18,9 @@ class OffsetMap:
 
     def __init__(self, text: str) -> None:
         # Code-point index of every astral character, and the UTF-16 index just after it.
-        self._astral = [match.start() for match in _ASTRAL.finditer(text)]
+        self._astral = (
+            [match.start() for match in _ASTRAL.finditer(text)] if _has_astral(text) else []
+        )
         self._astral_end_utf16 = [p + k + 2 for k, p in enumerate(self._astral)]
         self.length = len(text)
         self.utf16_length = len(text) + len(self._astral)
@@ -36,3 +38,9 @@ class OffsetMap:
         """UTF-16 offset → code-point offset (a position inside a surrogate pair moves to
         the character's end)."""
         return position - bisect_right(self._astral_end_utf16, position)
+
+
+def _has_astral(text: str) -> bool:
+    """Whether any character takes two UTF-16 units. Most articles have none, and these two
+    checks run at C speed where the regular expression would walk a long article slowly."""
+    return not text.isascii() and len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text)

@@ -21,6 +21,16 @@ from annotator.ui.models.codings import CODING_ID_ROLE, ArticleCodingsModel
 from annotator.ui.models.documents import DOCUMENT_ID_ROLE, SORT_ROLE, DocumentsModel
 
 
+def one_line_rows(view: QTableView, padding: int = 6) -> None:
+    """Rows of one line of text, all the same height, no row numbers. Fixed heights let the
+    view skip measuring rows when a long list is reset."""
+    header = view.verticalHeader()
+    header.hide()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    header.setDefaultSectionSize(view.fontMetrics().height() + padding)
+    view.setWordWrap(False)
+
+
 def titled(title: str, *widgets: QWidget) -> QWidget:
     panel = QWidget()
     layout = QVBoxLayout(panel)
@@ -55,14 +65,12 @@ class DocumentsPanel(QWidget):
         self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # import order until asked
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        one_line_rows(self.view)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.setColumnWidth(0, 170)
         self.view.setColumnWidth(1, 80)
         self.view.setColumnWidth(2, 60)
-        self.view.setWordWrap(False)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.progress = QLabel()
         layout = QVBoxLayout(self)
@@ -151,16 +159,13 @@ class CodingsPanel(QWidget):
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
         )
-        header = self.view.verticalHeader()
-        header.hide()
-        header.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        one_line_rows(self.view, padding=8)
         # A scroll bar that comes and goes with the article re-lays out the list each time.
         self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.setColumnWidth(0, 140)
         self.view.setColumnWidth(1, 60)
         self.view.setColumnWidth(2, 240)
-        self.view.setWordWrap(False)
         self.view.clicked.connect(lambda index: self.codingChosen.emit(index.data(CODING_ID_ROLE)))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

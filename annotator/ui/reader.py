@@ -10,7 +10,9 @@ margin on the left draws one lane per code, as MAXQDA's coding stripes do.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QMimeData, QPoint, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -24,11 +26,12 @@ from PySide6.QtGui import (
     QResizeEvent,
     QTextBlock,
     QTextCursor,
+    QTextLine,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from annotator.domain.text import snap_to_words
-from annotator.ui.highlights import Span, SpanIndex, blend, segments
+from annotator.ui.highlights import Span, SpanIndex, SpanRow, blend, segments
 from annotator.ui.offsets import OffsetMap
 
 SPAN_MIME = "application/x-annotator-span"
@@ -38,6 +41,14 @@ WINDOW_MARGIN = 6_000
 SpanSource = Callable[[int, int], list[tuple[int, int, int, int, int]]]
 LANE_WIDTH = 6
 LANE_GAP = 2
+
+
+class BlockDrawing(NamedTuple):
+    """A block's highlights ``(x, y, width, height, colour)`` and stripe pieces ``(lane, top,
+    height, colour)``, relative to the block."""
+
+    highlights: list[tuple[float, float, float, float, QColor]]
+    stripes: list[tuple[int, float, float, QColor]]
 
 
 class Reader(QPlainTextEdit):
@@ -70,6 +81,7 @@ class Reader(QPlainTextEdit):
         self._forget_window()
         self._colors: dict[int, str] = {}
         self._color_cache: dict[frozenset[int], QColor] = {}
+        self._stripe_colors: dict[int, QColor] = {}
         self._code_names: dict[int, str] = {}
         self._coder_names: dict[int, str] = {}
         self._lanes: dict[int, int] = {}
@@ -114,19 +126,56 @@ class Reader(QPlainTextEdit):
         self._source = source
         self._colors = colors
         self._color_cache: dict[frozenset[int], QColor] = {}
+        self._stripe_colors: dict[int, QColor] = {}
         self._code_names = code_names
         self._coder_names = coder_names
+        self._forget_window()  # colours and coders may differ: draw everything anew
         self.refresh(count, lane_order)
 
     def refresh(self, count: int, lane_order: list[int]) -> None:
-        """The spans changed: read them again when next painted."""
+        """The spans changed: read the spans near the screen again, and work out again only
+        the highlights and stripes of the lines whose spans changed."""
+        lanes = {code_id: lane for lane, code_id in enumerate(lane_order)}
         self._count = count
-        self._lanes = {code_id: lane for lane, code_id in enumerate(lane_order)}
-        self._lane_count = len(self._lanes)
-        self._forget_window()
+        low, high = self._window
+        old = self._index
+        if self._source is None or low >= high or not count:
+            self._forget_window()
+        else:
+            self._index = SpanIndex(self._source_between(low, high))
+            changed = old.rows() ^ self._index.rows()
+            if lanes != self._lanes:  # a code came into or went out of use: stripes move
+                changed = old.rows() | self._index.rows()
+            self._forget_blocks(low, high, changed)
+        self._lanes = lanes
+        self._lane_count = len(lanes)
         self._update_margin()
         self.viewport().update()
         self.stripes.update()
+
+    def _forget_blocks(self, low: int, high: int, changed: set[SpanRow]) -> None:
+        """Drop the cached drawing of blocks outside ``[low, high)`` (UTF-16 units; their
+        spans were not read again) and of blocks under the changed spans."""
+        document = self.document()
+        first, beyond = document.findBlock(low), document.findBlock(high)
+        # The blocks wholly inside the window (the block holding ``high`` reaches past it).
+        inside = range(
+            first.blockNumber() + (first.position() < low),
+            beyond.blockNumber() if beyond.isValid() else document.blockCount(),
+        )
+        stale = set()
+        for start, end, *_ in changed:
+            stale.update(
+                range(
+                    document.findBlock(start).blockNumber(),
+                    document.findBlock(max(end - 1, start)).blockNumber() + 1,
+                )
+            )
+
+        def keep(key: tuple[int, int]) -> bool:
+            return key[0] in inside and key[0] not in stale
+
+        self._drawing_cache = {k: v for k, v in self._drawing_cache.items() if keep(k)}
 
     def set_lane_count(self, lanes: int) -> None:
         """Make room for this many stripe lanes (before showing text, to lay it out once)."""
@@ -136,10 +185,7 @@ class Reader(QPlainTextEdit):
     def _forget_window(self) -> None:
         self._window = (0, 0)
         self._index = SpanIndex()
-        self._highlight_cache: dict[
-            tuple[int, int], list[tuple[float, float, float, float, QColor]]
-        ] = {}
-        self._stripe_cache: dict[tuple[int, int], list[tuple[int, float, float, QColor]]] = {}
+        self._drawing_cache: dict[tuple[int, int], BlockDrawing] = {}
 
     def _spans_near(self, start: int, end: int) -> SpanIndex:
         """The spans around ``[start, end)`` (UTF-16 units), read once per window of text."""
@@ -149,13 +195,18 @@ class Reader(QPlainTextEdit):
             margin = max(WINDOW_MARGIN, 2 * (end - start))
             low = max(0, start - margin)
             high = min(self._offsets.utf16_length, end + margin)
-            to_points, to_units = self._offsets.to_code_points, self._offsets.to_utf16
-            spans = self._source(to_points(low), to_points(high) + 1)
-            if not self._offsets.is_identity:
-                spans = [(to_units(s), to_units(e), i, c, k) for s, e, i, c, k in spans]
-            self._index = SpanIndex(spans)
+            self._index = SpanIndex(self._source_between(low, high))
             self._window = (low, high)
         return self._index
+
+    def _source_between(self, low: int, high: int) -> list[SpanRow]:
+        """The spans overlapping ``[low, high)``, in UTF-16 units (both ways)."""
+        assert self._source is not None
+        to_points, to_units = self._offsets.to_code_points, self._offsets.to_utf16
+        spans = self._source(to_points(low), to_points(high) + 1)
+        if not self._offsets.is_identity:
+            spans = [(to_units(s), to_units(e), i, c, k) for s, e, i, c, k in spans]
+        return spans
 
     def span_count(self) -> int:
         """How many passages (span codings) the article has for the coders shown."""
@@ -296,7 +347,7 @@ class Reader(QPlainTextEdit):
         self, painter: QPainter, index: SpanIndex, block: QTextBlock, rect: QRectF
     ) -> None:
         origin = rect.topLeft() + block.layout().position()
-        for x, y, width, height, color in self._block_highlights(index, block):
+        for x, y, width, height, color in self._drawing(index, block).highlights:
             painter.fillRect(QRectF(origin.x() + x, origin.y() + y, width, height), color)
 
     def _blended(self, codes: frozenset[int]) -> QColor:
@@ -307,70 +358,86 @@ class Reader(QPlainTextEdit):
             self._color_cache[codes] = color
         return color
 
-    def _block_highlights(
-        self, index: SpanIndex, block: QTextBlock
-    ) -> list[tuple[float, float, float, float, QColor]]:
-        """Rectangles (relative to the block) and colours of a block's highlights, worked out
-        once and reused by later paints until the spans, the text or its width change."""
+    def _stripe_color(self, code_id: int) -> QColor:
+        color = self._stripe_colors.get(code_id)
+        if color is None:
+            color = self._stripe_colors[code_id] = self._blended(frozenset({code_id})).darker(115)
+        return color
+
+    def _drawing(self, index: SpanIndex, block: QTextBlock) -> BlockDrawing:
+        """What to paint for a block's codings, relative to the block: worked out once and
+        reused by later paints until its spans, the text's width or the lanes change."""
         key = (block.blockNumber(), self.viewport().width())
-        cached = self._highlight_cache.get(key)
+        cached = self._drawing_cache.get(key)
         if cached is not None:
             return cached
-        start = block.position()
-        end = start + max(block.length() - 1, 0)
-        spans = index.overlapping(start, end + 1)
+        start, length = block.position(), block.length()
+        spans = index.overlapping(start, start + max(length, 1))
         layout = block.layout()
-        rectangles = []
-        for a, b, codes in segments(spans, start, end) if spans else ():
-            color = self._blended(codes)
-            for i in range(layout.lineCount()):
-                line = layout.lineAt(i)
-                line_start = line.textStart()
-                line_end = line_start + line.textLength()
-                left, right = max(a - start, line_start), min(b - start, line_end)
-                if left >= right:
+        lines = [layout.lineAt(i) for i in range(layout.lineCount())]
+        drawing = BlockDrawing([], [])
+        if spans and lines:
+            line_starts = [line.textStart() for line in lines]
+            self._highlights(drawing.highlights, spans, start, length, lines, line_starts)
+            for span in spans:
+                lane = self._lanes.get(span.code_id)
+                if lane is None:
                     continue
-                x1 = line.cursorToX(left)[0]
-                x2 = line.cursorToX(right)[0]
-                rectangles.append((x1, line.y(), x2 - x1, line.height(), color))
-        self._highlight_cache[key] = rectangles
-        return rectangles
+                # The lines holding the span's first and last characters within the block.
+                first = lines[max(bisect_right(line_starts, span.start - start) - 1, 0)]
+                end = min(span.end - start, length) - 1
+                last = lines[max(bisect_right(line_starts, end) - 1, 0)]
+                top = first.y()
+                height = last.y() + last.height() - top
+                drawing.stripes.append((lane, top, height, self._stripe_color(span.code_id)))
+        self._drawing_cache[key] = drawing
+        return drawing
+
+    def _highlights(
+        self,
+        rectangles: list[tuple[float, float, float, float, QColor]],
+        spans: list[Span],
+        start: int,
+        length: int,
+        lines: list[QTextLine],
+        line_starts: list[int],
+    ) -> None:
+        """Append a rectangle per line of each piece of text under one set of codes."""
+        line_ends = [
+            first + line.textLength() for first, line in zip(line_starts, lines, strict=True)
+        ]
+        x_at: dict[tuple[int, int], float] = {}  # neighbouring pieces share their edges
+
+        def x(number: int, position: int) -> float:
+            found = x_at.get((number, position))
+            if found is None:
+                found = x_at[(number, position)] = lines[number].cursorToX(position)[0]
+            return found
+
+        for a, b, codes in segments(spans, start, start + max(length - 1, 0)):
+            color = self._blended(codes)
+            left, right = a - start, b - start
+            # Only the lines the piece runs over, from the one it starts on.
+            number = max(bisect_right(line_starts, left) - 1, 0)
+            while number < len(lines) and line_starts[number] < right:
+                first, last = max(left, line_starts[number]), min(right, line_ends[number])
+                if first < last:
+                    line = lines[number]
+                    x1, x2 = x(number, first), x(number, last)
+                    rectangles.append((x1, line.y(), x2 - x1, line.height(), color))
+                number += 1
 
     def paint_stripes(self, painter: QPainter, width: int) -> None:
         """Draw the coding stripes for the visible lines into the margin widget."""
         top_offset = self.viewport().geometry().top() - self.stripes.geometry().top()
         blocks, index = self._visible_index()
+        if not len(index):
+            return
         for block, rect in blocks:
             origin_y = rect.top() + block.layout().position().y() + top_offset
-            for lane, top, height, color in self._block_stripes(index, block):
+            for lane, top, height, color in self._drawing(index, block).stripes:
                 x = width - (lane + 1) * (LANE_WIDTH + LANE_GAP)
                 painter.fillRect(QRectF(x, origin_y + top, LANE_WIDTH, height), color)
-
-    def _block_stripes(
-        self, index: SpanIndex, block: QTextBlock
-    ) -> list[tuple[int, float, float, QColor]]:
-        """``(lane, top, height, colour)`` of the stripe pieces beside a block, relative to it;
-        kept like the highlights until the spans, the text or its width change."""
-        key = (block.blockNumber(), self.viewport().width())
-        cached = self._stripe_cache.get(key)
-        if cached is not None:
-            return cached
-        start = block.position()
-        layout = block.layout()
-        pieces = []
-        for span in index.overlapping(start, start + max(block.length(), 1)):
-            lane = self._lanes.get(span.code_id)
-            first = layout.lineForTextPosition(max(span.start - start, 0))
-            if lane is None or not first.isValid():
-                continue
-            last = layout.lineForTextPosition(min(span.end - start, block.length()) - 1)
-            if not last.isValid():
-                last = layout.lineAt(layout.lineCount() - 1)
-            top = first.y()
-            color = self._blended(frozenset({span.code_id})).darker(115)
-            pieces.append((lane, top, last.y() + last.height() - top, color))
-        self._stripe_cache[key] = pieces
-        return pieces
 
     def stripe_spans_at(self, y: int) -> list[Span]:
         """Spans whose stripe passes the margin's height ``y`` (for tooltips)."""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from annotator.domain.errors import UserError
 from annotator.domain.model import DocumentStatus
 from annotator.services import editing
+from annotator.services.changes import Changes
 from annotator.storage import Project
 
 TEXT = "They fled because of hunger. Others left for political reasons entirely."
@@ -76,9 +79,52 @@ def test_span_memo_and_status_changes_return_the_previous_state(
     project: Project, ids: dict[str, int]
 ) -> None:
     coding = editing.apply_code(project, ids["doc"], ids["ana"], ids["Political"], 5, 9).coding
-    assert editing.change_span(project, coding.id, 0, 9) == coding
-    assert editing.set_memo(project, coding.id, "note").start == 0
+    assert editing.change_span(project, coding.id, 0, 9).before == coding
+    assert editing.set_memo(project, coding.id, "note").before.start == 0
     assert project.codings.get(coding.id).memo == "note"
     before = editing.set_document_status(project, ids["doc"], ids["ana"], DocumentStatus.DONE)
     assert before is DocumentStatus.NOT_STARTED
     assert project.statuses.get(ids["doc"], ids["ana"]) is DocumentStatus.DONE
+
+
+def test_each_action_describes_the_codings_it_changed(
+    project: Project, ids: dict[str, int]
+) -> None:
+    """Views adjust their counts from ``before``/``after``: both must say exactly what the
+    database now holds."""
+
+    def counts() -> dict[int, int]:
+        return project.codings.counts_by_code(ids["doc"])
+
+    def check(changes: Changes, previous: dict[int, int]) -> None:
+        assert changes.described
+        expected = Counter(previous)
+        expected.update(changes.count_change(bool))
+        assert {k: v for k, v in expected.items() if v} == counts()
+
+    doc, ana = ids["doc"], ids["ana"]
+    previous = counts()
+    first = editing.apply_code(project, doc, ana, ids["Subsistence"], 5, 9)
+    check(first.changes, previous)
+    previous = counts()
+    second = editing.apply_code(
+        project, doc, ana, ids["Political"], 0, 12, replace=[first.coding.id]
+    )
+    assert [c.id for c in second.changes.before] == [first.coding.id]
+    check(second.changes, previous)
+    previous = counts()
+    check(editing.exchange_codings(project, [second.coding], second.replaced), previous)
+    previous = counts()
+    edited = editing.change_span(project, first.coding.id, 0, 4)
+    assert (edited.before.start, edited.after.start, edited.after.end) == (5, 0, 4)
+    check(edited.changes, previous)
+    previous = counts()
+    removed = editing.remove_codings(project, [first.coding.id])
+    check(editing.coding_changes(before=tuple(removed)), previous)
+    previous = counts()
+    check(editing.restore_codings(project, removed), previous)
+    # Applying what is already there adds nothing, and says so.
+    previous = counts()
+    again = editing.apply_code(project, doc, ana, ids["Subsistence"], 0, 4)
+    assert again.changes.after == ()
+    check(again.changes, previous)

@@ -174,3 +174,15 @@ def test_memo_with_nul_is_refused(setup: tuple[Project, Document, Coder, Code, C
     with pytest.raises(UserError, match="NUL"):
         project.codings.set_memo(coding.id, "\x00")
     assert project.codings.get(coding.id).memo == "fine"
+
+
+def test_memo_with_a_lone_surrogate_is_refused_not_crashed_on(
+    setup: tuple[Project, Document, Coder, Code, Code],
+) -> None:
+    project, document, coder, political, _ = setup
+    with pytest.raises(UserError, match="U\\+D800"):
+        project.codings.add(document.id, coder.id, political.id, 0, 3, memo="ok \ud800")
+    coding = project.codings.add(document.id, coder.id, political.id, 0, 3, memo="北 😀")
+    with pytest.raises(UserError, match="surrogate"):
+        project.codings.set_memo(coding.id, "\udfff")
+    assert project.codings.get(coding.id).memo == "北 😀"

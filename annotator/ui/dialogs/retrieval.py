@@ -18,6 +18,7 @@ from annotator.services.changes import Changes
 from annotator.ui.controller import Controller
 from annotator.ui.models.codebook import swatch
 from annotator.ui.models.retrieval import RetrievalModel
+from annotator.ui.panels import one_line_rows
 
 
 class RetrievalPanel(QWidget):
@@ -48,12 +49,11 @@ class RetrievalPanel(QWidget):
         self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # by article and position
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().hide()
+        one_line_rows(self.view)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.setColumnWidth(0, 180)
         self.view.setColumnWidth(1, 70)
         self.view.setColumnWidth(2, 160)
-        self.view.setWordWrap(False)
         self.view.doubleClicked.connect(self._jump)
         top = QHBoxLayout()
         top.addWidget(QLabel("Code:"))

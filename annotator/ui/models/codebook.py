@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, Qt, QTimer
@@ -50,7 +51,7 @@ class CodebookModel(QAbstractItemModel):
         self._root = _Node(None, None, 0)
         self._nodes: dict[int, _Node] = {}
         self._article: Counter[int] = Counter()
-        self._project: dict[int, int] = {}
+        self._project: Counter[int] = Counter()
         self._rebuild()
         controller.changed.connect(self._on_changed)
         # The article's counts follow on the next turn of the event loop, after the article
@@ -86,7 +87,7 @@ class CodebookModel(QAbstractItemModel):
         self._article = Counter(self.controller.summary.counts)
         if project:
             coders = self.controller.visible_coder_ids()
-            self._project = self.controller.project.codings.counts_by_code(None, coders)
+            self._project = Counter(self.controller.project.codings.counts_by_code(None, coders))
 
     def _refresh_counts(self, *, project: bool = True) -> None:
         self._count(project=project)
@@ -104,9 +105,27 @@ class CodebookModel(QAbstractItemModel):
 
         walk(QModelIndex())
 
+    def _emit_count_changes(self, code_ids: Iterable[int]) -> None:
+        """Tell views the counts of these codes and of their ancestors changed."""
+        nodes = set()
+        for code_id in code_ids:
+            node = self._nodes.get(code_id)
+            while node is not None and node is not self._root:
+                nodes.add(node)
+                node = node.parent
+        for node in nodes:
+            self.dataChanged.emit(
+                self.createIndex(node.row, 2, node), self.createIndex(node.row, 3, node)
+            )
+
     def _on_changed(self, changes: Changes) -> None:
         if changes.codebook:
             self._rebuild()
+        elif changes.codings and changes.described:  # counts move by what changed
+            delta = changes.count_change(self.controller.is_shown)
+            self._project.update(delta)
+            self._article = Counter(self.controller.summary.counts)
+            self._emit_count_changes(delta)
         elif changes.codings:
             self._refresh_counts()
 

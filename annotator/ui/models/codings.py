@@ -17,6 +17,15 @@ MEMO_COLUMN = 3
 PASSAGE_LIMIT = 160
 PAGE = 64
 START, END, ID, CODE, CODER = range(5)
+ROLES = frozenset(
+    {
+        CODING_ID_ROLE,
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.EditRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.DecorationRole,
+    }
+)
 
 
 class ArticleCodingsModel(QAbstractTableModel):
@@ -57,14 +66,16 @@ class ArticleCodingsModel(QAbstractTableModel):
         self._document_id = document_id
         self._visible = self.controller.visible_coder_ids()
         self._coders = {c.id: c.name for c in project.coders.all()}
-        self._text = "" if document_id is None else project.documents.text(document_id)
+        self._text = self.controller.text
         self._memos = {} if document_id is None else project.codings.memos(document_id)
         self._count = self.controller.summary.total
         self._pages = {}
         self.endResetModel()
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.codebook or changes.coders or self._document_id in changes.documents:
+        # The article now open, even if its turn to be listed has not come yet.
+        shown = {self._document_id, self.controller.document_id}
+        if changes.codebook or changes.coders or shown & changes.documents:
             self.reload()
 
     def _row(self, row: int) -> ArticleRow:
@@ -113,7 +124,8 @@ class ArticleCodingsModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # Views ask for a dozen roles per cell on every paint; most are not ours.
+        if role not in ROLES or not index.isValid():
             return None
         row = self._row(index.row())
         column = index.column()

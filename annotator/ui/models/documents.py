@@ -7,6 +7,7 @@ without reading them all.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, Qt
@@ -59,15 +60,29 @@ class DocumentsModel(QAbstractTableModel):
             )
 
     def _on_changed(self, changes: Changes) -> None:
-        known = set(self._row_of)
-        if changes.variables or (changes.documents - known):
+        if changes.variables or not changes.documents <= self._row_of.keys():
             self.reload()
             return
         touched = set(changes.documents) | {d for d, _ in changes.statuses}
-        for document_id in touched & known:
+        moved = self._moved_counts(changes) if not changes.statuses else None
+        for document_id in touched & self._row_of.keys():
             row = self._row_of[document_id]
-            self._pages.pop(row // PAGE, None)
+            page = self._pages.get(row // PAGE)
+            if moved is not None and page is not None:  # only the count moved: adjust it
+                status, count, values = page[document_id]
+                page[document_id] = (status, count + moved.get(document_id, 0), values)
+            else:
+                self._pages.pop(row // PAGE, None)
             self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+    def _moved_counts(self, changes: Changes) -> Counter[int] | None:
+        """By document: how many shown codings a described change added minus removed."""
+        if not (changes.codings and changes.described):
+            return None
+        shown = self.controller.is_shown
+        moved = Counter(c.document_id for c in changes.after if shown(c))
+        moved.subtract(c.document_id for c in changes.before if shown(c))
+        return moved
 
     def _details(self, row: int) -> tuple[DocumentStatus, int, dict[str, str]]:
         page = row // PAGE
