@@ -106,6 +106,13 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        # Connected after the stack's own slots, so these run once the step is taken.
+        self.undo_action.triggered.connect(
+            lambda: self.statusBar().showMessage(f"Undone: {stack.text(stack.index())}", 3000)
+        )
+        self.redo_action.triggered.connect(
+            lambda: self.statusBar().showMessage(f"Redone: {stack.text(stack.index() - 1)}", 3000)
+        )
         self.delete_action = self._action(
             "&Remove selected codings",
             self.remove_selected_codings,

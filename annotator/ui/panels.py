@@ -18,7 +18,7 @@ from annotator.domain.model import Code
 from annotator.ui.controller import Controller
 from annotator.ui.models.codebook import CodebookModel
 from annotator.ui.models.codings import CODING_ID_ROLE, ArticleCodingsModel
-from annotator.ui.models.documents import DOCUMENT_ID_ROLE, SORT_ROLE, DocumentsModel
+from annotator.ui.models.documents import DOCUMENT_ID_ROLE, DocumentsModel
 
 
 def one_line_rows(view: QTableView, padding: int = 6) -> None:
@@ -43,6 +43,33 @@ def titled(title: str, *widgets: QWidget) -> QWidget:
     return panel
 
 
+class DocumentsFilter(QSortFilterProxyModel):
+    """The articles whose name, status or variables contain the filter's words. Sorting is
+    the source model's own (one pass in Python, where this proxy would call back for every
+    comparison); this proxy keeps the order it is given."""
+
+    def __init__(self, model: DocumentsModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSourceModel(model)
+        self.documents = model
+        self._words = ""
+
+    def set_words(self, text: str) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9 and later
+            self.beginFilterChange()
+            self._words = text.strip().casefold()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self._words = text.strip().casefold()
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
+        return not self._words or self.documents.matches(source_row, self._words)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.documents.sort(column, order)
+
+
 class DocumentsPanel(QWidget):
     """Filterable, sortable list of articles; choosing one opens it."""
 
@@ -50,19 +77,16 @@ class DocumentsPanel(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.model = DocumentsModel(controller)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.proxy.setFilterKeyColumn(-1)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy = DocumentsFilter(self.model, self)
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter articles…")
         self.filter.setClearButtonEnabled(True)
-        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter.textChanged.connect(self.proxy.set_words)
         self.view = QTableView()
         self.view.setModel(self.proxy)
+        # Import order until asked; set first, or enabling sorting sorts by name.
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)
-        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # import order until asked
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         one_line_rows(self.view)
@@ -163,8 +187,8 @@ class CodingsPanel(QWidget):
         # A scroll bar that comes and goes with the article re-lays out the list each time.
         self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.setColumnWidth(0, 140)
-        self.view.setColumnWidth(1, 60)
+        self.view.setColumnWidth(0, 128)
+        self.view.setColumnWidth(1, 72)
         self.view.setColumnWidth(2, 240)
         self.view.clicked.connect(lambda index: self.codingChosen.emit(index.data(CODING_ID_ROLE)))
         layout = QVBoxLayout(self)

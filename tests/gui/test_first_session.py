@@ -47,4 +47,4 @@ def test_three_passages_by_key_undo_stripes_and_retrieval(qtbot: QtBot, demo_pro
     window.retrieve(subsistence.id)
     panel = window.retrieval
     assert panel.proxy.rowCount() == 1
-    assert "[we were hungry]" in panel.proxy.index(0, 3).data()
+    assert "we left because [we were hungry], that is all." in panel.proxy.index(0, 3).data()

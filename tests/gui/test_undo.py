@@ -29,6 +29,7 @@ def test_undo_and_redo_with_the_keyboard(window: MainWindow, qtbot: QtBot) -> No
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert _count(window) == before
     assert window.reader.span_count() == shown
+    assert window.statusBar().currentMessage() == "Undone: apply Political"
     qtbot.keyClick(
         window,
         Qt.Key.Key_Z,
@@ -36,6 +37,7 @@ def test_undo_and_redo_with_the_keyboard(window: MainWindow, qtbot: QtBot) -> No
     )
     assert _count(window) == before + 1
     assert window.reader.span_count() == shown + 1
+    assert window.statusBar().currentMessage() == "Redone: apply Political"
 
 
 def test_remove_memo_boundaries_and_status_undo(window: MainWindow, qtbot: QtBot) -> None:

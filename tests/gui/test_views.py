@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from annotator.domain.model import DocumentStatus
+from annotator.domain.model import DocumentStatus, VariableType
+from annotator.services.changes import Changes
 from annotator.storage import Project
 from annotator.ui.main_window import MainWindow
 from tests.gui.conftest import open_window
@@ -106,14 +107,43 @@ def test_mark_done_and_move_between_articles(window: MainWindow, qtbot: QtBot) -
     assert "Ana 8/8" in window.status_label.text()
 
 
+PACIFIC = {"02_security-officer", "06_returnee-on-tv"}
+
+
 def test_document_filter_and_sort(window: MainWindow) -> None:
     panel = window.documents
     panel.filter.setText("famine")
     assert panel.proxy.rowCount() == 1
     assert panel.proxy.index(0, 0).data() == "07_famine-memoir"
+    panel.filter.setText("PACIFIC wire")  # a variable's value, any case
+    assert {panel.proxy.index(r, 0).data() for r in range(panel.proxy.rowCount())} == PACIFIC
     panel.filter.clear()
+    assert panel.proxy.rowCount() == 8
+    panel.view.setCurrentIndex(panel.proxy.index(3, 0))  # open 04_diplomat
+    diplomat = window.controller.document_id
     panel.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
     assert panel.proxy.index(0, 0).data() == "08_arrival-statistics"
+    # The open article stays the current row wherever the sort puts it.
+    current = panel.view.currentIndex()
+    assert current.row() == 4
+    assert current.data() == "04_diplomat"
+    assert window.controller.document_id == diplomat
+    # A number variable sorts by value, not as text; empty values go last.
+    project = window.controller.project
+    words = project.documents.define_variable("words", VariableType.NUMBER)
+    for name, value in [("01_restaurant-workers", "900"), ("02_security-officer", "85")]:
+        document = project.documents.by_name(name)
+        assert document is not None
+        project.documents.set_values(document.id, {words.id: value})
+    window.controller.notify(Changes(variables=True))
+    column = panel.model.columnCount() - 1
+    assert panel.model.headerData(column, Qt.Orientation.Horizontal) == "words"
+    panel.view.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+    names = [panel.proxy.index(r, 0).data() for r in range(3)]
+    assert names == ["02_security-officer", "01_restaurant-workers", "03_construction-crew"]
+    panel.view.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # by status: all done for Ana
+    panel.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # back to import order
+    assert panel.proxy.index(0, 0).data() == "01_restaurant-workers"
 
 
 def test_every_model_passes_the_model_tester(

@@ -45,8 +45,9 @@ class RetrievalPanel(QWidget):
         self.count = QLabel()
         self.view = QTableView()
         self.view.setModel(self.proxy)
+        # By article and position until asked; set first, or enabling sorting sorts.
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)
-        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # by article and position
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         one_line_rows(self.view)

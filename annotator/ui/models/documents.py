@@ -8,20 +8,25 @@ without reading them all.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from annotator.domain.model import DocumentStatus
+from annotator.domain.model import DocumentStatus, VariableType
 from annotator.services.changes import Changes
 from annotator.ui.controller import Controller
 from annotator.ui.models import ROOT, Index
 
 DOCUMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 PAGE = 256
 FIXED_COLUMNS = ("Article", "Status", "Codings")
+STATUS_ORDER = {
+    DocumentStatus.NOT_STARTED: 0,
+    DocumentStatus.IN_PROGRESS: 1,
+    DocumentStatus.DONE: 2,
+}
 STATUS_TEXT = {
     DocumentStatus.NOT_STARTED: "",
     DocumentStatus.IN_PROGRESS: "in progress",
@@ -38,6 +43,7 @@ class DocumentsModel(QAbstractTableModel):
         self._rows: list[tuple[int, str]] = []
         self._row_of: dict[int, int] = {}
         self._variables: list[str] = []
+        self._numeric: set[str] = set()  # number variables sort by value, not as text
         self._pages: dict[int, dict[int, tuple[DocumentStatus, int, dict[str, str]]]] = {}
         self.reload()
         controller.changed.connect(self._on_changed)
@@ -48,7 +54,9 @@ class DocumentsModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = self.controller.project.documents.names()
         self._row_of = {document_id: row for row, (document_id, _) in enumerate(self._rows)}
-        self._variables = [v.name for v in self.controller.project.documents.variables()]
+        variables = self.controller.project.documents.variables()
+        self._variables = [v.name for v in variables]
+        self._numeric = {v.name for v in variables if v.type is VariableType.NUMBER}
         self._pages = {}
         self.endResetModel()
 
@@ -108,6 +116,59 @@ class DocumentsModel(QAbstractTableModel):
     def row_of(self, document_id: int) -> int | None:
         return self._row_of.get(document_id)
 
+    # -- sorting and filtering, done here in one pass ----------------------------------------
+    # (A QSortFilterProxyModel would call data() a few times per row and comparison.)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows by a column (``-1``: import order), keeping selections on their
+        articles."""
+        key = self._sort_key(column)
+        self.layoutAboutToBeChanged.emit()
+        persistent = [(index, self._rows[index.row()][0]) for index in self.persistentIndexList()]
+        self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder and column >= 0)
+        self._row_of = {document_id: row for row, (document_id, _) in enumerate(self._rows)}
+        self._repage()
+        self.changePersistentIndexList(
+            [index for index, _ in persistent],
+            [self.index(self._row_of[d], index.column()) for index, d in persistent],
+        )
+        self.layoutChanged.emit()
+
+    def _repage(self) -> None:
+        """Pages are runs of rows: after a sort, rebuild them if every row is known."""
+        known = {i: detail for page in self._pages.values() for i, detail in page.items()}
+        self._pages = {}
+        if len(known) == len(self._rows):
+            for row, (document_id, _) in enumerate(self._rows):
+                self._pages.setdefault(row // PAGE, {})[document_id] = known[document_id]
+
+    def _sort_key(self, column: int) -> Callable[[tuple[int, str]], Any]:
+        if column < 0:
+            return lambda row: row[0]
+        if column == 0:
+            return lambda row: (row[1].casefold(), row[0])
+        details = self._all_details()
+        if column == 1:
+            return lambda row: (STATUS_ORDER[details[row[0]][0]], row[0])
+        if column == 2:
+            return lambda row: (details[row[0]][1], row[0])
+        name = self._variables[column - len(FIXED_COLUMNS)]
+        if name in self._numeric:
+            return lambda row: _number_key(details[row[0]][2].get(name, ""), row[0])
+        return lambda row: (details[row[0]][2].get(name, "").casefold(), row[0])
+
+    def _all_details(self) -> dict[int, tuple[DocumentStatus, int, dict[str, str]]]:
+        for page in range((len(self._rows) + PAGE - 1) // PAGE):
+            self._details(page * PAGE)
+        return {i: detail for page in self._pages.values() for i, detail in page.items()}
+
+    def matches(self, row: int, words: str) -> bool:
+        """Whether a row's name, status or variables contain ``words`` (ignoring case)."""
+        if words in self._rows[row][1].casefold():
+            return True
+        status, _, values = self._details(row)
+        return words in STATUS_TEXT[status] or any(words in v.casefold() for v in values.values())
+
     # -- QAbstractTableModel ---------------------------------------------------------------------
 
     def rowCount(self, parent: Index = ROOT) -> int:
@@ -132,17 +193,23 @@ class DocumentsModel(QAbstractTableModel):
             return document_id
         if column == 0 and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return name
-        if column == 0 and role == SORT_ROLE:
-            return name.casefold()
-        if role not in (Qt.ItemDataRole.DisplayRole, SORT_ROLE, Qt.ItemDataRole.ForegroundRole):
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole):
             return None
         status, count, values = self._details(row)
         if column == 1:
             if role == Qt.ItemDataRole.ForegroundRole:
                 return QBrush(QColor("#1B7F3B")) if status is DocumentStatus.DONE else None
-            return STATUS_TEXT[status] if role == Qt.ItemDataRole.DisplayRole else status.value
+            return STATUS_TEXT[status]
         if role == Qt.ItemDataRole.ForegroundRole:
             return None
         if column == 2:
             return count
         return values.get(self._variables[column - len(FIXED_COLUMNS)], "")
+
+
+def _number_key(value: str, document_id: int) -> tuple[int, float, int]:
+    """Numbers in order, empty or unreadable values last."""
+    try:
+        return (0, float(value), document_id)
+    except ValueError:
+        return (1, 0.0, document_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, Qt
@@ -15,6 +16,9 @@ COLUMNS = ("Article", "Coder", "Code", "Passage in context")
 CONTEXT = 60
 PASSAGE_LIMIT = 400
 Row = tuple[int, int, str, int, int, int | None, int | None]
+
+
+_SPACES = re.compile(r"\s+")
 
 
 class RetrievalModel(QAbstractTableModel):
@@ -95,10 +99,21 @@ class RetrievalModel(QAbstractTableModel):
                 return self._coders.get(row[3], "?")
             if column == 2:
                 return self.controller.codebook.get(row[4]).name
-            before, passage, after = (" ".join(part.split()) for part in self._context(row))
+            if row[5] is None:
+                return self._context(row)[1]
+            context = self._context(row)
+            before, passage, after = (_one_line(part) for part in context)
             if len(passage) > PASSAGE_LIMIT:
                 passage = passage[: PASSAGE_LIMIT - 1] + "…"
-            return f"…{before} [{passage}] {after}…" if row[5] is not None else passage
+            # The passage keeps the spacing the article has around it; "…" where text goes on.
+            more_before = "…" if row[5] > len(context[0]) else ""
+            more_after = "…" if len(context[2]) == CONTEXT else ""
+            return f"{more_before}{before.lstrip()}[{passage.strip()}]{after.rstrip()}{more_after}"
         if role == Qt.ItemDataRole.ToolTipRole and column == 3:
             return self._context(row)[1]
         return None
+
+
+def _one_line(text: str) -> str:
+    """Runs of white space (line breaks included) as one space, edges kept."""
+    return _SPACES.sub(" ", text)
