@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 from annotator import __version__, paths, services
-from annotator.domain.errors import UserError
+from annotator.domain.errors import OutdatedProjectError, UserError
 from annotator.domain.model import DocumentStatus
 from annotator.services import exports
 from annotator.services.checks import check_project
@@ -63,7 +63,13 @@ def _print_json(value: Any) -> None:
 
 @contextmanager
 def _open(project_path: str, *, write: bool) -> Iterator[Project]:
-    project = Project.open(project_path, read_only=not write)
+    try:
+        project = Project.open(project_path, read_only=not write)
+    except OutdatedProjectError:
+        # A reading command on a project from an earlier version: bring the file up to date
+        # first (as opening it in the window would), then read as asked.
+        Project.open(project_path).close()
+        project = Project.open(project_path, read_only=True)
     try:
         yield project
     finally:
@@ -451,6 +457,130 @@ def check(project: str, as_json: bool) -> None:
         click.echo("ok" if report.ok else f"{len(report.errors)} errors: the project is damaged")
     if not report.ok:
         sys.exit(EXIT_REFUSED)
+
+
+LEVEL_CHOICES = {
+    "document": ("document",),
+    "character": ("character",),
+    "unitizing": ("unitizing",),
+    "segment": ("segment",),
+    "span": ("character", "unitizing", "segment"),
+    "all": ("document", "character", "unitizing", "segment"),
+}
+
+
+def _names(value: str | None) -> list[str]:
+    return [name.strip() for name in (value or "").split(",") if name.strip()]
+
+
+@cli.command()
+@_project_argument
+@click.option(
+    "--level",
+    type=click.Choice(list(LEVEL_CHOICES)),
+    default="all",
+    show_default=True,
+    help="document: per article; span: character level, unitizing (α_U) and segments.",
+)
+@click.option(
+    "--coders",
+    help="Coders to compare, by name: A,B (default: all who have done "
+    "articles, except the consensus coder).",
+)
+@click.option(
+    "--codes", help="Codes or dimensions to compare: 'Motive,Actor type > Diplomat' (default: all)."
+)
+@click.option(
+    "--counted-by",
+    type=click.Choice(["done", "assigned"]),
+    default="done",
+    show_default=True,
+    help="An article counts for a coder once marked done, or once assigned to them.",
+)
+@click.option(
+    "--overlap",
+    type=click.IntRange(1, 100),
+    default=90,
+    show_default=True,
+    help="Segment matching: the overlap (in % of both segments together) that counts as agreement.",
+)
+@click.option("--no-interval", is_flag=True, help="Skip the bootstrap interval for α.")
+@_json_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write the report to FILE.csv (one row per measure) or FILE.html (a page to keep).",
+)
+def agreement(
+    project: str,
+    level: str,
+    coders: str | None,
+    codes: str | None,
+    counted_by: str,
+    overlap: int,
+    no_interval: bool,
+    as_json: bool,
+    output: str | None,
+) -> None:
+    """Inter-coder agreement in PROJECT: percent agreement, Cohen's and Fleiss' κ,
+    Krippendorff's α (with a 95 % bootstrap interval), Gwet's AC1 and positive agreement, per
+    code, dimension and overall, at article and character level, with α_U and segment matching.
+
+    Example: annotator agreement study.annotator --coders Ana,Ben -o agreement.html
+    """
+    from annotator.io.agreement_files import report_html, text_table, write_report_csv
+    from annotator.io.csvfiles import atomic_output
+    from annotator.services.agreement import Request, measure
+
+    target = Path(output) if output else None
+    if target is not None and target.suffix.lower() not in (".csv", ".html", ".htm"):
+        raise UserError(f"{target.name}: the report is written as .csv or .html")
+    request = Request(
+        coders=_names(coders),
+        codes=_names(codes),
+        levels=LEVEL_CHOICES[level],
+        counted_by=counted_by,
+        threshold=overlap / 100,
+        interval=not no_interval,
+    )
+    with _open(project, write=False) as opened:
+        report = measure(opened, request)
+    if as_json:
+        _print_json(report.as_dict())
+    elif target is None:
+        click.echo(text_table(report))
+    if target is not None:
+        with atomic_output(target) as handle:
+            if target.suffix.lower() == ".csv":
+                write_report_csv(handle, report)
+            else:
+                handle.write(
+                    report_html(report, title=f"Inter-coder agreement: {Path(project).stem}")
+                )
+        click.echo(f"wrote {len(report.measures)} measures to {target}", err=as_json)
+
+
+@cli.command()
+@_project_argument
+@click.option("--size", type=click.IntRange(min=1), required=True, help="How many articles.")
+@click.option("--coders", required=True, help="Coders to assign them to: A,B.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the draw.")
+def sample(project: str, size: int, coders: str, seed: int) -> None:
+    """Draw a reliability sample: SIZE articles of PROJECT at random (the same ones for the same
+    seed), assigned to each of the CODERS. `agreement --counted-by assigned` then compares
+    the coders on the articles assigned to them.
+
+    Example: annotator sample study.annotator --size 20 --coders Ana,Ben --seed 7
+    """
+    from annotator.services.agreement import draw_sample
+
+    with _open(project, write=True) as opened:
+        drawn, _ = draw_sample(opened, size, _names(coders), seed)
+        names = dict(opened.documents.names())
+    click.echo(f"assigned {len(drawn)} articles to {coders}:")
+    for document in drawn:
+        click.echo(f"  {names[document]}")
 
 
 def main() -> None:

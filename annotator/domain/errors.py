@@ -28,6 +28,10 @@ class ProjectError(UserError):
     """The project file cannot be opened or used (not a project, newer schema, locked)."""
 
 
+class OutdatedProjectError(ProjectError):
+    """The project's schema is older than this version's and it was opened read-only."""
+
+
 class ProjectLockedError(ProjectError):
     """Another running annotator has the project open for writing."""
 

@@ -115,6 +115,10 @@ class DocumentStore:
             raise NotFoundError(f"there is no document with id {document_id}")
         return str(row[0])
 
+    def lengths(self) -> dict[int, int]:
+        """Every document's length in characters, by id."""
+        return {int(i): int(n) for i, n in self.db.execute("SELECT id, length FROM documents")}
+
     def texts(self) -> dict[int, str]:
         return {int(i): str(t) for i, t in self.db.execute("SELECT id, text FROM documents")}
 

@@ -18,7 +18,7 @@ from types import TracebackType
 
 from sqlite_utils import Database
 
-from annotator.domain.errors import ProjectError
+from annotator.domain.errors import OutdatedProjectError, ProjectError
 from annotator.domain.model import new_guid, utc_now
 from annotator.storage import schema
 from annotator.storage.codebook import CodebookStore
@@ -162,7 +162,7 @@ class Project:
         if self.read_only:
             if schema.migrations.pending(db):
                 self.close()
-                raise ProjectError(
+                raise OutdatedProjectError(
                     f"{name}: made by an older version of annotator; open it once for writing "
                     "to bring it up to date"
                 )

@@ -1,0 +1,240 @@
+"""Agreement coefficients for nominal ratings, with missing data and weighted units.
+
+Formulas follow ../shared/docs/agreement.md §2 (and Gwet's handling of missing ratings, as
+his irrCAC package does). Each function returns ``(value, note)``: the value is ``None`` when
+the coefficient is undefined for these data, and the note says why. Nothing here returns NaN.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import combinations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from annotator.agreement.ratings import Ratings
+
+Value = tuple[float | None, str]
+FloatArray = NDArray[np.float64]
+
+# A chance agreement this close to 1 leaves nothing to correct for.
+_TINY = 1e-12
+
+NO_PAIRS = "no unit was coded by two or more of the coders"
+ONE_VALUE = "every value is the same: there is no variation to agree on"
+NOBODY_CODED = "no coder applied the code"
+
+
+@dataclass(frozen=True)
+class Coefficients:
+    """Every coefficient of one set of ratings, ``None`` where undefined (see ``notes``)."""
+
+    units: int
+    percent_agreement: float | None
+    cohen_kappa: float | None
+    fleiss_kappa: float | None
+    krippendorff_alpha: float | None
+    gwet_ac1: float | None
+    positive_agreement: float | None
+    notes: tuple[str, ...] = field(default=())
+
+
+class _Tally:
+    """Per-unit counts of the pairable units (two or more values), computed once."""
+
+    def __init__(self, ratings: Ratings) -> None:
+        counts = ratings.counts()
+        raters = counts.sum(axis=1)
+        self.any = raters >= 1
+        self.pairable = raters >= 2
+        self.counts = counts[self.pairable].astype(np.float64)
+        self.raters = raters[self.pairable].astype(np.float64)
+        self.weights = ratings.weights[self.pairable].astype(np.float64)
+        self.units = int(ratings.weights[self.pairable].sum())
+        # Chance category shares over every unit that has a value (Gwet's π_k).
+        rated = counts[self.any].astype(np.float64)
+        shares = rated / raters[self.any, None]
+        weight = ratings.weights[self.any].astype(np.float64)
+        total = weight.sum()
+        self.shares: FloatArray = (
+            (shares * weight[:, None]).sum(axis=0) / total
+            if total
+            else np.zeros(ratings.categories)
+        )
+
+    def observed(self) -> float:
+        """Mean over pairable units of the share of agreeing coder pairs."""
+        agreeing = (self.counts * (self.counts - 1)).sum(axis=1)
+        per_unit = agreeing / (self.raters * (self.raters - 1))
+        return float((per_unit * self.weights).sum() / self.weights.sum())
+
+
+def percent_agreement(ratings: Ratings, tally: _Tally | None = None) -> Value:
+    """The share of agreeing coder pairs per unit, averaged over units (two coders: the share
+    of units on which they agree)."""
+    tally = tally or _Tally(ratings)
+    if not tally.units:
+        return None, NO_PAIRS
+    return tally.observed(), ""
+
+
+def fleiss_kappa(ratings: Ratings, tally: _Tally | None = None) -> Value:
+    """Fleiss' κ; for units some coders did not code, Gwet's generalisation (agreement over
+    units with two or more values, chance from every unit's category shares)."""
+    tally = tally or _Tally(ratings)
+    if not tally.units:
+        return None, NO_PAIRS
+    chance = float((tally.shares**2).sum())
+    return _corrected(tally.observed(), chance, "κ")
+
+
+def gwet_ac1(ratings: Ratings, tally: _Tally | None = None) -> Value:
+    """Gwet's AC1: chance agreement Σ π_k (1 − π_k) / (q − 1) over the q possible categories."""
+    tally = tally or _Tally(ratings)
+    if not tally.units:
+        return None, NO_PAIRS
+    if ratings.categories < 2:
+        return None, "AC1 needs two or more possible categories"
+    chance = float((tally.shares * (1 - tally.shares)).sum() / (ratings.categories - 1))
+    return _corrected(tally.observed(), chance, "AC1")
+
+
+def krippendorff_alpha(ratings: Ratings, tally: _Tally | None = None) -> Value:
+    """Krippendorff's α for nominal data; units with fewer than two values drop out."""
+    return alpha_from_statistics(alpha_statistics(ratings, tally))
+
+
+def alpha_statistics(ratings: Ratings, tally: _Tally | None = None) -> FloatArray:
+    """What α is made of, summed over units: ``[Σ_c o_cc, n_0, …, n_{q-1}]`` — additive over
+    units, so that a bootstrap can resample them by summing rows."""
+    tally = tally or _Tally(ratings)
+    return _alpha_rows(tally).sum(axis=0) if tally.units else np.zeros(1 + ratings.categories)
+
+
+def alpha_statistics_by_group(ratings: Ratings) -> tuple[NDArray[np.int64], FloatArray]:
+    """:func:`alpha_statistics` per group (article): the groups and one row each."""
+    tally = _Tally(ratings)
+    groups = ratings.groups[tally.pairable]
+    names, inverse = np.unique(groups, return_inverse=True)
+    rows = _alpha_rows(tally)
+    sums = np.zeros((len(names), rows.shape[1]))
+    np.add.at(sums, inverse, rows)
+    return names, sums
+
+
+def _alpha_rows(tally: _Tally) -> FloatArray:
+    counts, weights = tally.counts, tally.weights[:, None]
+    pairs = tally.raters[:, None] - 1
+    within = (counts * (counts - 1) / pairs * weights).sum(axis=1, keepdims=True)
+    return np.hstack([within, counts * weights])
+
+
+def alpha_values(statistics: FloatArray) -> tuple[FloatArray, NDArray[np.bool_]]:
+    """α = 1 − (n − 1) · (n − Σ o_cc) / (n² − Σ n_c²) for each row of
+    :func:`alpha_statistics`, and which rows define it (two values or more, not all one)."""
+    agreeing, values = statistics[:, 0], statistics[:, 1:]
+    n = values.sum(axis=1)
+    expected = n * n - (values**2).sum(axis=1)
+    defined = (n >= 2) & (expected > _TINY)
+    alpha = np.zeros(len(statistics))
+    alpha[defined] = 1 - (n[defined] - 1) * (n[defined] - agreeing[defined]) / expected[defined]
+    return alpha, defined
+
+
+def alpha_from_statistics(statistics: FloatArray) -> Value:
+    """α from one row of :func:`alpha_statistics`, or why it is undefined."""
+    alpha, defined = alpha_values(statistics[None, :])
+    if defined[0]:
+        return float(alpha[0]), ""
+    values = statistics[1:]
+    if values.sum() < 2:
+        return None, NO_PAIRS
+    return None, ONE_VALUE
+
+
+def cohen_kappa(ratings: Ratings) -> Value:
+    """Cohen's κ for two coders; for more, the mean of every pair's κ (Light's κ), undefined
+    if any pair's is."""
+    if ratings.coders < 2:
+        return None, "κ needs two coders"
+    if ratings.coders == 2:
+        return _cohen_pair(ratings)
+    values = []
+    for first, second in combinations(range(ratings.coders), 2):
+        value, note = _cohen_pair(ratings.pair(first, second))
+        if value is None:
+            return None, f"κ of coders {first + 1} and {second + 1}: {note}"
+        values.append(value)
+    return float(np.mean(values)), ""
+
+
+def _cohen_pair(ratings: Ratings) -> Value:
+    first, second = ratings.values[:, 0], ratings.values[:, 1]
+    both = (first >= 0) & (second >= 0)
+    q = ratings.categories
+    table = np.bincount(
+        first[both] * q + second[both], weights=ratings.weights[both], minlength=q * q
+    ).reshape(q, q)
+    total = table.sum()
+    if not total:
+        return None, NO_PAIRS
+    observed = float(np.trace(table) / total)
+    chance = float((table.sum(axis=1) * table.sum(axis=0)).sum() / total**2)
+    return _corrected(observed, chance, "κ")
+
+
+def positive_agreement(ratings: Ratings, category: int = 1, tally: _Tally | None = None) -> Value:
+    """Specific agreement on ``category`` (presence): 2a / (2a + b + c) for two coders;
+    for more, agreeing pairs on the category over all pairs involving it."""
+    tally = tally or _Tally(ratings)
+    if not tally.units:
+        return None, NO_PAIRS
+    given = tally.counts[:, category]
+    together = float((given * (given - 1) * tally.weights).sum())
+    involved = float((given * (tally.raters - 1) * tally.weights).sum())
+    if not involved:
+        return None, NOBODY_CODED
+    return together / involved, ""
+
+
+def _corrected(observed: float, chance: float, name: str) -> Value:
+    if 1 - chance <= _TINY:
+        return None, (
+            f"{name} is undefined: every coder used one and the same category throughout "
+            "(chance agreement is 1)"
+        )
+    return (observed - chance) / (1 - chance), ""
+
+
+def coefficients(ratings: Ratings, *, binary: bool) -> Coefficients:
+    """Every coefficient at once; positive agreement only for presence/absence ratings."""
+    tally = _Tally(ratings)
+    results = {
+        "percent agreement": percent_agreement(ratings, tally),
+        "Cohen's κ": cohen_kappa(ratings),
+        "Fleiss' κ": fleiss_kappa(ratings, tally),
+        "α": krippendorff_alpha(ratings, tally),
+        "AC1": gwet_ac1(ratings, tally),
+        "positive agreement": positive_agreement(ratings, 1, tally) if binary else (None, ""),
+    }
+    # One note per reason, naming the coefficients it holds for.
+    reasons: dict[str, list[str]] = {}
+    for name, (_, note) in results.items():
+        if note:
+            reasons.setdefault(note, []).append(name)
+    everything = len(results) - (0 if binary else 1)
+    notes = tuple(
+        note if note == NO_PAIRS or len(names) >= everything else f"{', '.join(names)}: {note}"
+        for note, names in reasons.items()
+    )
+    return Coefficients(
+        units=tally.units,
+        percent_agreement=results["percent agreement"][0],
+        cohen_kappa=results["Cohen's κ"][0],
+        fleiss_kappa=results["Fleiss' κ"][0],
+        krippendorff_alpha=results["α"][0],
+        gwet_ac1=results["AC1"][0],
+        positive_agreement=results["positive agreement"][0],
+        notes=notes,
+    )

@@ -1,0 +1,121 @@
+"""What the agreement engine is given: coders, articles, the codebook part compared, codings,
+and which articles count for which coder. Plain values, read from a project elsewhere."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from numpy.typing import NDArray
+
+IntArray = NDArray[np.int64]
+WHOLE_ARTICLE = -1  # start and end of an article-level coding
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A dimension compared: its name, whether its codes exclude each other on a passage, and
+    the codes compared (ids, in codebook order) — ``whole`` when they are all of its codes,
+    as measures of the dimension itself need."""
+
+    id: int
+    name: str
+    exclusive: bool
+    codes: tuple[int, ...]
+    whole: bool = True
+
+
+@dataclass(frozen=True, eq=False)
+class Study:
+    """Coders (column order), articles (id → length in characters), for each coder the
+    articles that count, the dimensions and codes compared (id → path), and the codings as
+    rows ``(document, coder index, code, start, end)`` (``WHOLE_ARTICLE`` for no span)."""
+
+    coders: tuple[str, ...]
+    lengths: Mapping[int, int]
+    counted: tuple[frozenset[int], ...]
+    dimensions: tuple[Dimension, ...]
+    paths: Mapping[int, str]
+    rows: IntArray
+
+    @classmethod
+    def of(
+        cls,
+        coders: Sequence[str],
+        lengths: Mapping[int, int],
+        counted: Sequence[Iterable[int]],
+        dimensions: Sequence[Dimension],
+        paths: Mapping[int, str],
+        codings: Iterable[tuple[int, int, int, int | None, int | None]],
+    ) -> Study:
+        """A study from plain rows; codings of other codes, articles or coders are ignored."""
+        if len(counted) != len(coders):
+            raise ValueError("give the counted articles of every coder")
+        codes = {code for dimension in dimensions for code in dimension.codes}
+        rows = [
+            (d, c, k, WHOLE_ARTICLE if s is None else s, WHOLE_ARTICLE if e is None else e)
+            for d, c, k, s, e in codings
+            if k in codes and d in lengths and 0 <= c < len(coders)
+        ]
+        table = np.asarray(rows, dtype=np.int64).reshape(-1, 5)
+        return cls(
+            tuple(coders),
+            dict(lengths),
+            tuple(frozenset(d for d in docs if d in lengths) for docs in counted),
+            tuple(dimensions),
+            dict(paths),
+            table,
+        )
+
+    # -- derived ---------------------------------------------------------------------------
+
+    @property
+    def codes(self) -> list[int]:
+        """Every code compared, dimension by dimension, in codebook order."""
+        return [code for dimension in self.dimensions for code in dimension.codes]
+
+    @cached_property
+    def documents(self) -> IntArray:
+        """The articles that count for at least one coder, by id."""
+        counted = set().union(*self.counted) if self.counted else set()
+        return np.asarray(sorted(counted), dtype=np.int64)
+
+    @cached_property
+    def counted_mask(self) -> NDArray[np.bool_]:
+        """``mask[c, i]``: whether article ``documents[i]`` counts for coder ``c``."""
+        return np.array(
+            [np.isin(self.documents, sorted(docs)) for docs in self.counted], dtype=bool
+        ).reshape(len(self.coders), len(self.documents))
+
+    @cached_property
+    def compared(self) -> int:
+        """How many articles count for two or more coders (can be compared at all)."""
+        return int((self.counted_mask.sum(axis=0) >= 2).sum())
+
+    @cached_property
+    def offsets(self) -> IntArray:
+        """Where each article starts on the continuum of all articles, end to end."""
+        lengths = np.array([self.lengths[int(d)] for d in self.documents], dtype=np.int64)
+        return np.concatenate([[0], np.cumsum(lengths)])
+
+    def positions(self, rows: IntArray) -> IntArray:
+        """The article index (in :attr:`documents`) of each coding row (-1 if it does not
+        count for anyone)."""
+        documents = self.documents
+        index = np.searchsorted(documents, rows[:, 0])
+        found = index < len(documents)
+        found[found] = documents[index[found]] == rows[found, 0]
+        return np.where(found, index, -1)
+
+    @cached_property
+    def located(self) -> IntArray:
+        """The codings of counted articles as ``(article index, coder, code, start, end)``."""
+        if not len(self.rows):
+            return np.zeros((0, 5), dtype=np.int64)
+        where = self.positions(self.rows)
+        keep = where >= 0
+        located = self.rows[keep].copy()
+        located[:, 0] = where[keep]
+        return located

@@ -1,0 +1,233 @@
+"""The agreement report as a CSV table (one row per measure), a self-contained HTML page, and
+plain text for the terminal."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import IO
+
+from annotator.agreement.report import Confusion, Measure, Report
+from annotator.io.csvfiles import write_csv
+
+CSV_COLUMNS = (
+    "level",
+    "scope",
+    "name",
+    "units",
+    "coders",
+    "percent_agreement",
+    "cohen_kappa",
+    "fleiss_kappa",
+    "krippendorff_alpha",
+    "alpha_ci95_low",
+    "alpha_ci95_high",
+    "gwet_ac1",
+    "positive_agreement",
+    "note",
+)
+LEVEL_NAMES = {
+    "document": "Article level",
+    "character": "Character level",
+    "unitizing": "Unitizing (α_U)",
+    "segment": "Segment matching",
+}
+UNIT_NAMES = {
+    "document": "articles",
+    "character": "characters",
+    "unitizing": "characters",
+    "segment": "segments",
+}
+
+
+def _number(value: float | None, digits: int = 3) -> str:
+    return "" if value is None else f"{value:.{digits}f}"
+
+
+def csv_rows(report: Report) -> Iterable[list[object]]:
+    for m in report.measures:
+        low, high = m.alpha_ci95 if m.alpha_ci95 else (None, None)
+        yield [
+            m.level,
+            m.scope,
+            m.name,
+            m.units,
+            ";".join(m.coders),
+            *(
+                None if v is None else round(v, 6)
+                for v in (m.percent_agreement, m.cohen_kappa, m.fleiss_kappa)
+            ),
+            None if m.krippendorff_alpha is None else round(m.krippendorff_alpha, 6),
+            None if low is None else round(low, 6),
+            None if high is None else round(high, 6),
+            None if m.gwet_ac1 is None else round(m.gwet_ac1, 6),
+            None if m.positive_agreement is None else round(m.positive_agreement, 6),
+            m.note,
+        ]
+
+
+def write_report_csv(handle: IO[str], report: Report) -> int:
+    """One row per measure; numbers to six decimals, empty where undefined."""
+    return write_csv(handle, CSV_COLUMNS, csv_rows(report))
+
+
+# -- the terminal ---------------------------------------------------------------------------
+
+
+def text_table(report: Report) -> str:
+    """The measures as aligned text, level by level, then warnings."""
+    lines = [
+        f"Coders: {', '.join(report.coders)}; articles compared: {report.documents}",
+    ]
+    header = f"{'':40} {'N':>9} {'agree':>6} {'κ':>6} {'Fleiss':>6} {'α':>6} {'α 95% CI':>15} "
+    header += f"{'AC1':>6} {'pos.':>6}"
+    for level in LEVEL_NAMES:
+        rows = [m for m in report.measures if m.level == level]
+        if not rows:
+            continue
+        lines += ["", f"{LEVEL_NAMES[level]} (N = {UNIT_NAMES[level]})", header]
+        for m in rows:
+            name = m.name if m.scope != "code" else "  " + m.name.split(" > ", 1)[-1]
+            interval = f"[{m.alpha_ci95[0]:.2f}, {m.alpha_ci95[1]:.2f}]" if m.alpha_ci95 else "—"
+            cells = [
+                _number(m.percent_agreement) or "—",
+                _number(m.cohen_kappa) or "—",
+                _number(m.fleiss_kappa) or "—",
+                _number(m.krippendorff_alpha) or "—",
+            ]
+            lines.append(
+                f"{name[:40]:40} {m.units:>9,} {cells[0]:>6} {cells[1]:>6} {cells[2]:>6} "
+                f"{cells[3]:>6} {interval:>15} {_number(m.gwet_ac1) or '—':>6} "
+                f"{_number(m.positive_agreement) or '—':>6}"
+            )
+    notes = sorted({m.note for m in report.measures if m.note and m.krippendorff_alpha is None})
+    if notes:
+        lines += ["", "Where a figure is '—':"] + [f"  {note}" for note in notes]
+    if report.warnings:
+        lines += ["", "Warnings:"] + [f"  {warning}" for warning in report.warnings]
+    return "\n".join(lines)
+
+
+# -- the HTML page --------------------------------------------------------------------------
+
+STYLE = """
+body { font: 15px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 72em; color: #222; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; }
+table { border-collapse: collapse; margin: .5em 0 1em; }
+th, td { padding: .25em .6em; border-bottom: 1px solid #ddd; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+thead th { border-bottom: 2px solid #444; }
+td.note { text-align: left; color: #666; font-size: .9em; }
+tr.code td:first-child { padding-left: 1.8em; }
+.warning { background: #fff4d6; border-left: 4px solid #e0a800; padding: .5em .8em; }
+caption { text-align: left; font-weight: bold; padding-bottom: .3em; }
+dl dt { font-weight: bold; } dl dd { margin: 0 0 .6em 1.2em; }
+"""
+
+
+def _cell(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
+def _measure_row(m: Measure, number: dict[str, int]) -> str:
+    interval = f"[{m.alpha_ci95[0]:.3f}, {m.alpha_ci95[1]:.3f}]" if m.alpha_ci95 else "—"
+    name = m.name.split(" > ", 1)[-1] if m.scope == "code" else m.name
+    mark = ""
+    if m.note:
+        number.setdefault(m.note, len(number) + 1)
+        mark = f"<sup>{number[m.note]}</sup>"
+    cells = [
+        html.escape(name) + mark,
+        f"{m.units:,}",
+        _cell(m.percent_agreement),
+        _cell(m.cohen_kappa),
+        _cell(m.fleiss_kappa),
+        _cell(m.krippendorff_alpha),
+        interval,
+        _cell(m.gwet_ac1),
+        _cell(m.positive_agreement),
+    ]
+    kind = "code" if m.scope == "code" else m.scope
+    return f"<tr class='{kind}'>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+
+
+def _level_table(level: str, measures: list[Measure], number: dict[str, int]) -> str:
+    head = (
+        f"<tr><th></th><th>N ({UNIT_NAMES[level]})</th><th>Agreement</th><th>Cohen's κ</th>"
+        "<th>Fleiss' κ</th><th>Krippendorff's α</th><th>α 95 % CI</th><th>Gwet's AC1</th>"
+        "<th>Positive agreement</th></tr>"
+    )
+    body = "".join(_measure_row(m, number) for m in measures)
+    return (
+        f"<table><caption>{html.escape(LEVEL_NAMES[level])}</caption><thead>{head}</thead>"
+        f"<tbody>{body}</tbody></table>"
+    )
+
+
+def _confusion_table(confusion: Confusion) -> str:
+    first, second = confusion.coders
+    head = "".join(f"<th>{html.escape(label)}</th>" for label in confusion.labels)
+    rows = "".join(
+        f"<tr><th>{html.escape(label)}</th>"
+        + "".join(f"<td>{count:,}</td>" for count in counts)
+        + "</tr>"
+        for label, counts in zip(confusion.labels, confusion.counts, strict=True)
+    )
+    return (
+        f"<table><caption>{html.escape(confusion.dimension)}: characters, "
+        f"{html.escape(first)} (rows) × {html.escape(second)} (columns)</caption>"
+        f"<thead><tr><th></th>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def report_html(report: Report, *, title: str = "Inter-coder agreement") -> str:
+    """A page to keep with the study: methods table, per-code rows, confusion matrices,
+    warnings and the definitions used. No scripts, no external files."""
+    number: dict[str, int] = {}
+    summary = [m for m in report.measures if m.scope != "code"]
+    sections = [
+        f"<h1>{html.escape(title)}</h1>",
+        f"<p>Coders: {html.escape(', '.join(report.coders))}. Articles compared (counting for "
+        f"two or more coders): {report.documents}. Made "
+        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} by annotator.</p>",
+    ]
+    if report.warnings:
+        sections.append(
+            "<div class='warning'><b>Warnings</b><ul>"
+            + "".join(f"<li>{html.escape(w)}</li>" for w in report.warnings)
+            + "</ul></div>"
+        )
+    sections.append("<h2>Summary (for a methods section)</h2>")
+    for level in LEVEL_NAMES:
+        rows = [m for m in summary if m.level == level]
+        if rows:
+            sections.append(_level_table(level, rows, number))
+    sections.append("<h2>Per code</h2>")
+    for level in LEVEL_NAMES:
+        rows = [m for m in report.measures if m.level == level]
+        if rows:
+            sections.append(_level_table(level, rows, number))
+    if report.confusions:
+        sections.append("<h2>Confusion matrices (exclusive dimensions)</h2>")
+        sections += [_confusion_table(c) for c in report.confusions]
+    if number:
+        sections.append(
+            "<h2>Notes</h2><ol>"
+            + "".join(f"<li>{html.escape(note)}</li>" for note in number)
+            + "</ol>"
+        )
+    sections.append(
+        "<h2>Definitions</h2><dl>"
+        + "".join(
+            f"<dt>{html.escape(term)}</dt><dd>{html.escape(text)}</dd>"
+            for term, text in report.definitions
+        )
+        + "</dl>"
+    )
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>"
+        + "\n".join(sections)
+        + "</body></html>\n"
+    )

@@ -1,0 +1,172 @@
+"""Agreement between coders of a project: which coders, codes and articles, then the engine.
+
+The engine (:mod:`annotator.agreement`) sees plain values only; this module reads them from
+the project: the coders chosen (everyone who has an article that counts, by default, but the
+consensus coder), the codes or dimensions chosen, and for each coder the articles that count
+(done, or assigned).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from annotator.agreement.report import LEVELS, Options, Report, measure_agreement
+from annotator.agreement.segments import THRESHOLD
+from annotator.agreement.study import Dimension, Study
+from annotator.domain.codebook import Codebook
+from annotator.domain.errors import UserError
+from annotator.domain.model import Coder, DocumentStatus
+from annotator.services.changes import Changes
+from annotator.storage import Project
+
+CONSENSUS = "consensus"
+COUNTED_BY = ("done", "assigned")
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to compare. Names of coders; code or dimension paths (``Motive`` or
+    ``Motive > Political``); levels among :data:`LEVELS`."""
+
+    coders: Sequence[str] = ()
+    codes: Sequence[str] = ()
+    levels: Sequence[str] = LEVELS
+    counted_by: str = "done"
+    threshold: float = THRESHOLD
+    interval: bool = True
+
+
+def measure(project: Project, request: Request = Request()) -> Report:
+    """The agreement report of a project."""
+    return measure_agreement(study_of(project, request), options_of(request))
+
+
+def options_of(request: Request) -> Options:
+    return Options(
+        levels=tuple(request.levels),
+        threshold=request.threshold,
+        bootstrap=request.interval,
+        counted_by=request.counted_by,
+    )
+
+
+def study_of(project: Project, request: Request) -> Study:
+    """The engine's input: coders, articles, codes and codings, as the request asks."""
+    if request.counted_by not in COUNTED_BY:
+        raise UserError(f"articles count when 'done' or 'assigned', not '{request.counted_by}'")
+    if not 0 < request.threshold <= 1:
+        raise UserError("the overlap for matching segments must be above 0 % and at most 100 %")
+    unknown = set(request.levels) - set(LEVELS)
+    if unknown:
+        raise UserError(f"unknown level '{sorted(unknown)[0]}': choose from {', '.join(LEVELS)}")
+    counted = _counted(project, request.counted_by)
+    coders = _coders(project, request.coders, counted)
+    codebook = project.codebook.tree()
+    dimensions = _dimensions(codebook, request.codes)
+    paths = {
+        c.id: codebook.path(c.id) for d in dimensions for c in (codebook.get(i) for i in d.codes)
+    }
+    column = {coder.id: k for k, coder in enumerate(coders)}
+    rows = [
+        (document, column[coder], code, start, end)
+        for document, coder, code, start, end in project.codings.rows(list(column))
+    ]
+    return Study.of(
+        coders=[c.name for c in coders],
+        lengths=project.documents.lengths(),
+        counted=[counted.get(c.id, set()) for c in coders],
+        dimensions=dimensions,
+        paths=paths,
+        codings=rows,
+    )
+
+
+def _counted(project: Project, counted_by: str) -> dict[int, set[int]]:
+    """For each coder id: the articles that count for them."""
+    result: dict[int, set[int]] = {}
+    if counted_by == "done":
+        for (document, coder), status in project.statuses.all().items():
+            if status is DocumentStatus.DONE:
+                result.setdefault(coder, set()).add(document)
+    else:
+        for document, coder in project.statuses.assigned():
+            result.setdefault(coder, set()).add(document)
+    return result
+
+
+def _coders(project: Project, names: Sequence[str], counted: dict[int, set[int]]) -> list[Coder]:
+    if names:
+        chosen = []
+        for name in names:
+            coder = project.coders.by_name(name)
+            if coder is None:
+                known = ", ".join(c.name for c in project.coders.all()) or "none"
+                raise UserError(f"there is no coder '{name}' (coders: {known})")
+            if coder in chosen:
+                raise UserError(f"coder '{name}' is named twice")
+            chosen.append(coder)
+    else:
+        chosen = [c for c in project.coders.all() if c.name != CONSENSUS and counted.get(c.id)]
+    if len(chosen) < 2:
+        raise UserError(
+            "agreement needs two coders with articles that count (mark articles done, or "
+            "name the coders with --coders)"
+        )
+    return chosen
+
+
+def _dimensions(codebook: Codebook, names: Sequence[str]) -> list[Dimension]:
+    """The dimensions compared, each with the chosen codes below it (all by default)."""
+    chosen: dict[int, list[int]] = {}
+    for name in names:
+        code = codebook.find(name)
+        if code is None:
+            raise UserError(f"there is no code or dimension '{name}' in the codebook")
+        dimension = codebook.dimension_of(code.id) if not code.is_dimension else code
+        below = [code.id] if not code.is_dimension else []
+        below += [c.id for c in codebook.walk(code.id)]
+        chosen.setdefault(dimension.id, [])
+        chosen[dimension.id] += [c for c in below if c not in chosen[dimension.id]]
+    dimensions = []
+    for dimension in codebook.children(None):
+        every = [c.id for c in codebook.walk(dimension.id)]
+        if names and dimension.id not in chosen:
+            continue
+        codes = [c for c in every if c in chosen[dimension.id]] if names else every
+        if codes:
+            whole = len(codes) == len(every)
+            dimensions.append(
+                Dimension(dimension.id, dimension.name, dimension.exclusive, tuple(codes), whole)
+            )
+    if not dimensions:
+        raise UserError("the codebook has no codes to compare")
+    return dimensions
+
+
+def draw_sample(
+    project: Project, size: int, coder_names: Sequence[str], seed: int
+) -> tuple[list[int], Changes]:
+    """Draw ``size`` articles at random (reproducibly, from ``seed``) and assign each to every
+    named coder, in one transaction. Returns the article ids drawn, in id order."""
+    if size < 1:
+        raise UserError("a reliability sample needs at least one article")
+    documents = sorted(project.documents.lengths())
+    if size > len(documents):
+        raise UserError(f"the project has {len(documents)} articles, fewer than {size}")
+    coders = []
+    for name in coder_names:
+        coder = project.coders.by_name(name)
+        if coder is None:
+            raise UserError(f"there is no coder '{name}'")
+        coders.append(coder)
+    if not coders:
+        raise UserError("name the coders to assign the sample to")
+    drawn = sorted(random.Random(seed).sample(documents, size))
+    with project.transaction():
+        for document in drawn:
+            for coder in coders:
+                project.statuses.set_assigned(document, coder.id)
+    statuses = frozenset((d, c.id) for d in drawn for c in coders)
+    return drawn, Changes(statuses=statuses)
