@@ -19,6 +19,8 @@ KEYS = {
     "remove_code_ms",
     "open_project_10k_docs_s",
     "peak_rss_mb",
+    "agreement_60k_s",
+    "character_level_1mb_s",
 }
 
 

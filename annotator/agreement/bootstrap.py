@@ -22,13 +22,12 @@ LEVEL = 0.95
 
 
 @lru_cache(maxsize=8)
-def _draws(articles: int, resamples: int, seed: int) -> NDArray[np.int64]:
+def _draws(articles: int, resamples: int, seed: int) -> NDArray[np.float64]:
     """How often each article is drawn in each resample (the same for every measure of a
     report, so intervals are reproducible and comparable)."""
     rng = np.random.default_rng(seed)
-    draws: NDArray[np.int64] = rng.multinomial(
-        articles, np.full(articles, 1 / articles), size=resamples
-    )
+    counts = rng.multinomial(articles, np.full(articles, 1 / articles), size=resamples)
+    draws: NDArray[np.float64] = counts.astype(np.float64)
     draws.setflags(write=False)
     return draws
 

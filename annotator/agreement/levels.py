@@ -11,14 +11,14 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from annotator.agreement.ratings import MISSING, IntArray, Ratings
-from annotator.agreement.study import WHOLE_ARTICLE, Dimension, Study
+from annotator.agreement.segments import matched_spans
+from annotator.agreement.study import Dimension, Study
 from annotator.agreement.unitizing import Unitizing, alpha_u
 from annotator.agreement.unitizing import overall as overall_unitizing
 
@@ -91,27 +91,16 @@ class CharacterLevel:
 
     def __init__(self, study: Study) -> None:
         self.study = study
-        located = study.located
-        spans = located[located[:, 3] != WHOLE_ARTICLE]
-        offsets = study.offsets
-        self.starts = offsets[spans[:, 0]] + spans[:, 3]
-        self.ends = offsets[spans[:, 0]] + spans[:, 4]
-        self.coders = spans[:, 1]
-        self.codes = spans[:, 2]
-        self._by_code: dict[int, NDArray[np.int64]] = {}
-        order = np.argsort(self.codes, kind="stable")
-        codes_sorted = self.codes[order]
-        for code in np.unique(codes_sorted):
-            lo, hi = np.searchsorted(codes_sorted, [code, code + 1])
-            self._by_code[int(code)] = order[lo:hi]
+        self.spans = study.spans
 
     def _coverage(self, codes: list[int]) -> tuple[IntArray, IntArray, list[IntArray]]:
         """Breakpoints, article of each run, and for each code ``cover[c, run]``: how many of
         coder c's spans of that code cover the run."""
-        rows = [self._by_code.get(code, np.zeros(0, np.int64)) for code in codes]
-        every = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+        spans = self.spans
+        rows = [spans.of_code(code) for code in codes]
+        every = spans.of_codes(codes)
         points = np.unique(
-            np.concatenate([self.study.offsets, self.starts[every], self.ends[every]])
+            np.concatenate([self.study.offsets, spans.begins[every], spans.finishes[every]])
         )
         run_article = np.searchsorted(self.study.offsets, points[:-1], side="right") - 1
         runs = len(points) - 1
@@ -119,10 +108,10 @@ class CharacterLevel:
         covers = []
         for selection in rows:
             change = np.zeros((coders, runs + 1), dtype=np.int64)
-            begin = np.searchsorted(points, self.starts[selection])
-            end = np.searchsorted(points, self.ends[selection])
-            np.add.at(change, (self.coders[selection], begin), 1)
-            np.add.at(change, (self.coders[selection], end), -1)
+            begin = np.searchsorted(points, spans.begins[selection])
+            end = np.searchsorted(points, spans.finishes[selection])
+            np.add.at(change, (spans.coders[selection], begin), 1)
+            np.add.at(change, (spans.coders[selection], end), -1)
             covers.append(np.cumsum(change, axis=1)[:, :runs])
         return points, run_article, covers
 
@@ -164,33 +153,43 @@ def unitizing(study: Study) -> tuple[dict[int, Unitizing], Unitizing, int]:
     coder (their length is returned too)."""
     every = study.counted_mask.all(axis=0)
     lengths = np.diff(study.offsets)
-    shared = np.flatnonzero(every)
-    continuum = int(lengths[shared].sum())
+    continuum = int(lengths[every].sum())
     if not continuum:
         empty = Unitizing(0.0, 0.0, None, "no article counts for every coder")
         return dict.fromkeys(study.codes, empty), empty, 0
-    start_of = np.full(len(lengths), -1, dtype=np.int64)
-    start_of[shared] = np.concatenate([[0], np.cumsum(lengths[shared])[:-1]])
-    located = study.located
-    spans = located[(located[:, 3] != WHOLE_ARTICLE) & every[located[:, 0]]]
-    by_code: dict[int, list[list[tuple[int, int]]]] = defaultdict(
-        lambda: [[] for _ in study.coders]
-    )
-    base = start_of[spans[:, 0]]
-    for (_, coder, code, start, end), offset in zip(spans.tolist(), base.tolist(), strict=True):
-        by_code[code][coder].append((offset + start, offset + end))
-    results = {
-        code: alpha_u(by_code.get(code) or [[] for _ in study.coders], continuum)
-        for code in study.codes
-    }
+    # Where each shared article starts once the others are left out.
+    start_of = np.cumsum(np.where(every, lengths, 0)) - lengths
+    spans = study.spans
+    results = {}
+    for code in study.codes:
+        rows = spans.of_code(code)
+        rows = rows[every[spans.articles[rows]]]
+        base = start_of[spans.articles[rows]]
+        begins, ends, coders = (
+            base + spans.starts[rows],
+            base + spans.ends[rows],
+            spans.coders[rows],
+        )
+        per_coder = [
+            np.column_stack((begins[coders == c], ends[coders == c]))
+            for c in range(len(study.coders))
+        ]
+        results[code] = alpha_u(per_coder, continuum)
     return results, overall_unitizing(list(results.values())), continuum
 
 
-def segments_by_article(study: Study, code: int) -> dict[int, list[list[tuple[int, int]]]]:
-    """Each coder's spans of a code, per article index (articles counted by two or more)."""
-    located = study.located
-    rows = located[(located[:, 2] == code) & (located[:, 3] != WHOLE_ARTICLE)]
-    spans: dict[int, list[list[tuple[int, int]]]] = {}
-    for article, coder, _, start, end in rows.tolist():
-        spans.setdefault(article, [[] for _ in study.coders])[coder].append((start, end))
-    return spans
+def matched_segments(
+    study: Study, code: int, first: int, second: int, threshold: float
+) -> tuple[int, int]:
+    """Segments of a code by two coders, in articles that count for both: how many are
+    matched by the other coder, and how many there are."""
+    spans = study.spans
+    rows = spans.of_code(code)
+    both = study.counted_mask[first] & study.counted_mask[second]
+    rows = rows[both[spans.articles[rows]]]
+    a = rows[spans.coders[rows] == first]
+    b = rows[spans.coders[rows] == second]
+    begins, finishes = spans.begins, spans.finishes
+    forward = matched_spans(begins[a], finishes[a], begins[b], finishes[b], threshold)
+    backward = matched_spans(begins[b], finishes[b], begins[a], finishes[a], threshold)
+    return int(forward.sum() + backward.sum()), len(a) + len(b)

@@ -13,7 +13,7 @@ import numpy as np
 from annotator.agreement import segments as segment_matching
 from annotator.agreement.bootstrap import RESAMPLES, SEED, alpha_interval
 from annotator.agreement.coefficients import Coefficients, coefficients
-from annotator.agreement.levels import ArticleLevel, CharacterLevel, segments_by_article, unitizing
+from annotator.agreement.levels import ArticleLevel, CharacterLevel, matched_segments, unitizing
 from annotator.agreement.ratings import Ratings
 from annotator.agreement.study import Study
 
@@ -303,15 +303,12 @@ def _unitizing(study: Study) -> list[Measure]:
 def _segments(study: Study, threshold: float) -> list[Measure]:
     """Per code and over all codes: the share of segments the other coder matched."""
     counts: list[tuple[str, str, int, int]] = []  # scope, name, matched, segments
+    pairs = list(combinations(range(len(study.coders)), 2))
     for code in study.codes:
-        matched = items = 0
-        for spans in segments_by_article(study, code).values():
-            for first, second in combinations(range(len(study.coders)), 2):
-                a, b = spans[first], spans[second]
-                matched += sum(segment_matching.matched(a, b, threshold))
-                matched += sum(segment_matching.matched(b, a, threshold))
-                items += len(a) + len(b)
-        counts.append(("code", study.paths[code], matched, items))
+        found = [matched_segments(study, code, a, b, threshold) for a, b in pairs]
+        counts.append(
+            ("code", study.paths[code], sum(f[0] for f in found), sum(f[1] for f in found))
+        )
     total = ("overall", "All codes", sum(c[2] for c in counts), sum(c[3] for c in counts))
     described = (
         f"share of segments matched by the same code with ≥ {threshold:.0%} overlap; "

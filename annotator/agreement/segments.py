@@ -7,7 +7,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
+
 THRESHOLD = 0.9
+IntArray = NDArray[np.int64]
 
 Span = tuple[int, int]
 
@@ -22,7 +26,40 @@ def overlap(first: Span, second: Span) -> float:
 
 def matched(first: Sequence[Span], second: Sequence[Span], threshold: float) -> list[bool]:
     """For each span of ``first``: whether ``second`` has a span overlapping it enough."""
-    return [any(overlap(span, other) >= threshold for other in second) for span in first]
+    a = np.asarray(first, dtype=np.int64).reshape(-1, 2)
+    b = np.asarray(second, dtype=np.int64).reshape(-1, 2)
+    found: list[bool] = matched_spans(a[:, 0], a[:, 1], b[:, 0], b[:, 1], threshold).tolist()
+    return found
+
+
+def matched_spans(
+    begins: IntArray, ends: IntArray, other_begins: IntArray, other_ends: IntArray, threshold: float
+) -> NDArray[np.bool_]:
+    """:func:`matched` for many spans at once (positions on one continuum).
+
+    A match needs intersection ≥ threshold × union, so the other span is at most
+    ``length / threshold`` long and starts no earlier than that before this one: only the
+    other coder's spans starting in that window are compared.
+    """
+    found = np.zeros(len(begins), dtype=bool)
+    if not len(begins) or not len(other_begins):
+        return found
+    order = np.argsort(other_begins, kind="stable")
+    starts, finishes = other_begins[order], other_ends[order]
+    reach = np.floor((ends - begins) / threshold).astype(np.int64)
+    low = np.searchsorted(starts, begins - reach, side="left")
+    high = np.searchsorted(starts, ends, side="left")
+    counts = np.maximum(high - low, 0)
+    total = int(counts.sum())
+    if not total:
+        return found
+    g = np.repeat(np.arange(len(begins)), counts)
+    h = np.repeat(low, counts) + np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    meet = np.minimum(ends[g], finishes[h]) - np.maximum(begins[g], starts[h])
+    union = np.maximum(ends[g], finishes[h]) - np.minimum(begins[g], starts[h])
+    good = (meet > 0) & (meet >= threshold * union - 1e-9)
+    found[g[good]] = True
+    return found
 
 
 @dataclass(frozen=True)

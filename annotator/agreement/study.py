@@ -110,6 +110,13 @@ class Study:
         return np.where(found, index, -1)
 
     @cached_property
+    def spans(self) -> SpanTable:
+        """The span codings of counted articles, placed on the continuum."""
+        located = self.located
+        rows = located[located[:, 3] != WHOLE_ARTICLE]
+        return SpanTable(rows, self.offsets)
+
+    @cached_property
     def located(self) -> IntArray:
         """The codings of counted articles as ``(article index, coder, code, start, end)``."""
         if not len(self.rows):
@@ -119,3 +126,30 @@ class Study:
         located = self.rows[keep].copy()
         located[:, 0] = where[keep]
         return located
+
+
+class SpanTable:
+    """Span codings as columns: ``articles`` (index in :attr:`Study.documents`), ``coders``,
+    ``codes``, ``starts``/``ends`` within the article, and ``begins``/``finishes`` on the
+    continuum of every counted article end to end (so spans of different articles never meet).
+    """
+
+    def __init__(self, rows: IntArray, offsets: IntArray) -> None:
+        self.articles, self.coders, self.codes = rows[:, 0], rows[:, 1], rows[:, 2]
+        self.starts, self.ends = rows[:, 3], rows[:, 4]
+        self.begins = offsets[self.articles] + self.starts
+        self.finishes = offsets[self.articles] + self.ends
+        order = np.lexsort((self.begins, self.codes))
+        codes = self.codes[order]
+        self._index: dict[int, IntArray] = {}
+        for code in np.unique(codes).tolist():
+            low, high = np.searchsorted(codes, [code, code + 1])
+            self._index[code] = order[low:high]
+
+    def of_code(self, code: int) -> IntArray:
+        """Row numbers of a code's spans, by position on the continuum."""
+        return self._index.get(code, np.zeros(0, np.int64))
+
+    def of_codes(self, codes: Iterable[int]) -> IntArray:
+        found = [self.of_code(code) for code in codes]
+        return np.concatenate(found) if found else np.zeros(0, np.int64)

@@ -41,12 +41,13 @@ class Unitizing:
     note: str = ""
 
 
-def merge_units(spans: Spans) -> tuple[IntArray, IntArray]:
-    """One coder's spans as non-overlapping units ``(begins, ends)``, sorted; overlapping
-    spans are joined, touching ones are kept apart."""
-    if not len(spans):
+def merge_units(spans: Spans | IntArray) -> tuple[IntArray, IntArray]:
+    """One coder's spans (pairs, or an array of shape (n, 2)) as non-overlapping units
+    ``(begins, ends)``, sorted; overlapping spans are joined, touching ones kept apart."""
+    array = np.asarray(spans, dtype=np.int64).reshape(-1, 2)
+    if not len(array):
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    array = np.asarray(sorted(spans), dtype=np.int64)
+    array = array[np.lexsort((array[:, 1], array[:, 0]))]
     begins, ends = array[:, 0], array[:, 1]
     reach = np.maximum.accumulate(ends)
     # A span starts a new unit unless it begins before everything so far has ended.
@@ -118,7 +119,7 @@ def disagreements(units: Sequence[tuple[IntArray, IntArray]], length: int) -> tu
     return observed, float(expected)
 
 
-def alpha_u(coders_spans: Sequence[Spans], length: int) -> Unitizing:
+def alpha_u(coders_spans: Sequence[Spans | IntArray], length: int) -> Unitizing:
     """α_U of one category from each coder's spans on a continuum ``[0, length)``."""
     observed, expected = disagreements([merge_units(s) for s in coders_spans], length)
     return _unitizing(observed, expected)

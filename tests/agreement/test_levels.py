@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from annotator.agreement.levels import ArticleLevel, CharacterLevel
 from annotator.agreement.ratings import MISSING
@@ -145,3 +147,17 @@ def test_bootstrap_interval_is_reproducible_and_brackets_alpha() -> None:
     assert worker.krippendorff_alpha is not None
     low, high = worker.alpha_ci95
     assert low <= worker.krippendorff_alpha <= high
+
+
+spans = st.lists(
+    st.tuples(st.integers(0, 60), st.integers(1, 25)).map(lambda t: (t[0], t[0] + t[1])),
+    max_size=12,
+)
+
+
+@given(spans, spans, st.sampled_from([0.01, 0.5, 0.9, 1.0]))
+def test_vectorised_matching_equals_comparing_every_pair(
+    first: list[tuple[int, int]], second: list[tuple[int, int]], threshold: float
+) -> None:
+    expected = [any(overlap(a, b) >= threshold for b in second) for a in first]
+    assert matched(first, second, threshold) == expected

@@ -47,8 +47,17 @@ FULL = {
     "codings": 10_000,
     "documents": 10_000,
     "project_codings": 200_000,
+    "agreement_articles": 1_000,
+    "character_chars": 1_000_000,
 }
-QUICK = {"article_chars": 100_000, "codings": 1_000, "documents": 500, "project_codings": 5_000}
+QUICK = {
+    "article_chars": 100_000,
+    "codings": 1_000,
+    "documents": 500,
+    "project_codings": 5_000,
+    "agreement_articles": 50,
+    "character_chars": 100_000,
+}
 
 
 def article_text(characters: int, seed: int = 7) -> str:
@@ -312,6 +321,95 @@ def bench_large_project(folder: Path, sizes: dict[str, int]) -> dict[str, float]
     return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
 
 
+# -- agreement: 3 coders × 1,000 articles × 20 codes; character level over 1 MB ---------------
+
+
+def build_agreement_project(
+    path: Path, articles: int, length: int, per_article: int, seed: int
+) -> tuple[int, int]:
+    """Three coders code the same articles with 20 codes (4 dimensions, the first exclusive):
+    they mostly agree, each moving some boundaries and dropping or adding some codings.
+    Returns (codings, characters)."""
+    project = Project.create(path)
+    rng = random.Random(seed)
+    codes = []
+    for d in range(4):
+        dimension = project.codebook.add(f"Dimension {d + 1}", exclusive=d == 0)
+        codes += [project.codebook.add(f"Code {d + 1}.{k + 1}", dimension.id).id for k in range(5)]
+    coders = [project.coders.add(name).id for name in ("Ana", "Ben", "Cleo")]
+    now = "2026-01-01T00:00:00Z"
+    documents, codings, statuses = [], [], []
+    for number in range(articles):
+        text = article_text(length, seed=number)[:length]
+        documents.append(
+            (
+                str(uuid.uuid4()),
+                f"a{number:05d}",
+                f"a{number:05d}.txt",
+                text,
+                len(text),
+                hashlib.sha256(text.encode()).hexdigest(),
+                now,
+            )
+        )
+    with project.transaction():
+        project.db.conn.executemany(
+            "INSERT INTO documents (guid, name, source, text, length, sha256, imported_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            documents,
+        )
+        for document_id, text_length in project.db.execute("SELECT id, length FROM documents"):
+            base = []
+            for _ in range(per_article):
+                start = rng.randrange(0, text_length - 60)
+                base.append((rng.choice(codes), start, start + rng.randint(20, 300)))
+            for coder in coders:
+                statuses.append((document_id, coder, "done", now))
+                for code, start, end in base:
+                    if rng.random() < 0.08:
+                        continue  # this coder missed it
+                    shift = rng.randint(-5, 5) if rng.random() < 0.3 else 0
+                    start, end = max(0, start + shift), min(text_length, end + shift)
+                    codings.append(
+                        (str(uuid.uuid4()), document_id, coder, code, start, end, now, now)
+                    )
+        project.db.conn.executemany(
+            'INSERT INTO codings (guid, document_id, coder_id, code_id, start, "end", '
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            codings,
+        )
+        project.db.conn.executemany(
+            "INSERT INTO document_status (document_id, coder_id, status, updated_at) "
+            "VALUES (?, ?, ?, ?)",
+            statuses,
+        )
+    characters = sum(d[4] for d in documents)
+    project.close()
+    return len(codings), characters
+
+
+def bench_agreement(folder: Path, sizes: dict[str, int], only: set[str] | None) -> dict[str, float]:
+    from annotator.services.agreement import Request, measure
+
+    results: dict[str, float] = {}
+    if only is None or "agreement_60k_s" in only:
+        path = folder / "agreement.annotator"
+        count, _ = build_agreement_project(path, sizes["agreement_articles"], 2_000, 20, seed=5)
+        with Project.open(path, read_only=True) as project:
+            results["agreement_60k_s"] = median_time(lambda: measure(project), 5)
+        results["agreement_codings"] = count
+    if only is None or "character_level_1mb_s" in only:
+        path = folder / "characters.annotator"
+        articles = sizes["character_chars"] // 10_000
+        _, characters = build_agreement_project(path, articles, 10_000, 60, seed=6)
+        with Project.open(path, read_only=True) as project:
+            request = Request(levels=("character",))
+            results["character_level_1mb_s"] = median_time(lambda: measure(project, request), 5)
+        results["character_level_chars"] = characters
+    return results
+
+
+AGREEMENT_KEYS = {"agreement_60k_s", "character_level_1mb_s"}
 READER_KEYS = {
     "open_uncoded_s",
     "open_10k_s",
@@ -344,6 +442,8 @@ def main() -> None:
         os.environ["ANNOTATOR_HOME"] = str(folder / "home")
         if only is None or only & READER_KEYS:
             results.update(bench_reader(folder, sizes, only))
+        if only is None or only & AGREEMENT_KEYS:
+            results.update(bench_agreement(folder, sizes, only))
         if only is None or only & PROJECT_KEYS:
             results.update(bench_large_project(folder, sizes))
     if only is not None:
