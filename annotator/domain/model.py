@@ -114,6 +114,34 @@ class Memo:
     updated_at: str
 
 
+class Choice(StrEnum):
+    """What a disagreement review decided for the consensus."""
+
+    FIRST = "first"
+    SECOND = "second"
+    BOTH = "both"
+    NEITHER = "neither"
+    EDITED = "edited"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A reviewed disagreement between two coders on one code in one article: the extent
+    reviewed (``None`` for the whole article), the choice and the reason given."""
+
+    id: int
+    guid: str
+    document_id: int
+    code_id: int
+    first_coder_id: int
+    second_coder_id: int
+    start: int | None
+    end: int | None
+    choice: Choice
+    reason: str
+    created_at: str
+
+
 def utc_now() -> str:
     """The current time as an ISO 8601 UTC timestamp with second precision."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -24,6 +24,7 @@ from annotator.storage import schema
 from annotator.storage.codebook import CodebookStore
 from annotator.storage.coders import CoderStore
 from annotator.storage.codings import CodingStore
+from annotator.storage.decisions import DecisionStore
 from annotator.storage.documents import DocumentStore
 from annotator.storage.lock import ProjectLock
 from annotator.storage.memos import MemoStore
@@ -53,6 +54,7 @@ class Project:
         self.codings = CodingStore(self.db)
         self.statuses = StatusStore(self.db)
         self.memos = MemoStore(self.db)
+        self.decisions = DecisionStore(self.db)
 
     # -- opening and closing -------------------------------------------------------------
 

@@ -176,6 +176,33 @@ def indexes_for_all_coders(db: Database) -> None:
     )
 
 
+@migrations(name="0004_consensus_decisions")
+def consensus_decisions(db: Database) -> None:
+    """Decisions of a disagreement review: for one article and code, which of two coders'
+    passages the consensus takes (the consensus coder's codings carry them out), and why."""
+    _run(
+        db,
+        [
+            """CREATE TABLE decisions (
+                id INTEGER PRIMARY KEY,
+                guid TEXT NOT NULL UNIQUE,
+                document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+                first_coder_id INTEGER NOT NULL REFERENCES coders(id) ON DELETE CASCADE,
+                second_coder_id INTEGER NOT NULL REFERENCES coders(id) ON DELETE CASCADE,
+                start INTEGER,
+                "end" INTEGER,
+                choice TEXT NOT NULL
+                    CHECK (choice IN ('first', 'second', 'both', 'neither', 'edited')),
+                reason TEXT NOT NULL DEFAULT '',
+                created_at TEXT NOT NULL,
+                CHECK ((start IS NULL AND "end" IS NULL) OR (start >= 0 AND "end" > start))
+            )""",
+            "CREATE INDEX decisions_by_pair "
+            "ON decisions (first_coder_id, second_coder_id, document_id, code_id)",
+        ],
+    )
+
 def known_migrations() -> list[str]:
     """Names of every migration this version of annotator knows, oldest first."""
     return [migration.name for migration in migrations.pending(Database(memory=True))]
