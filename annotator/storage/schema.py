@@ -203,6 +203,7 @@ def consensus_decisions(db: Database) -> None:
         ],
     )
 
+
 def known_migrations() -> list[str]:
     """Names of every migration this version of annotator knows, oldest first."""
     return [migration.name for migration in migrations.pending(Database(memory=True))]

@@ -24,10 +24,13 @@ from annotator.services.changes import Changes
 from annotator.ui import settings
 from annotator.ui.article_view import ArticleView
 from annotator.ui.controller import Controller
+from annotator.ui.dialogs.agreement import AgreementWindow
 from annotator.ui.dialogs.codebook_editor import CodebookDialog
 from annotator.ui.dialogs.coder import CoderDialog
 from annotator.ui.dialogs.import_articles import ImportDialog, ImportReportDialog
 from annotator.ui.dialogs.retrieval import RetrievalPanel
+from annotator.ui.dialogs.review import ReviewWindow
+from annotator.ui.dialogs.sample import SampleDialog
 from annotator.ui.models.codebook import CodebookModel, swatch
 from annotator.ui.panels import CodebookView, CodingsPanel, DocumentsPanel, titled
 
@@ -67,6 +70,8 @@ class MainWindow(QMainWindow):
         self.retrieval_dock.hide()
         self.status_label = QLabel()
         self.statusBar().addPermanentWidget(self.status_label)
+        self.agreement_window: AgreementWindow | None = None
+        self.review_window: ReviewWindow | None = None
         self._build_actions()
         self._wire()
         self.controller.confirm_replace = self._confirm_replace
@@ -164,6 +169,13 @@ class MainWindow(QMainWindow):
         self.retrieval_action.setText("Coded &passages (retrieval)")
         self.retrieval_action.setShortcut("Ctrl+R")
         self.coder_action = self._action("&Switch coder…", self.switch_coder, "Ctrl+Shift+C")
+        self.agreement_action = self._action(
+            "Inter-coder &agreement…", self.show_agreement, "Ctrl+Shift+G"
+        )
+        self.review_action = self._action(
+            "&Review disagreements…", lambda: self.show_review(), "Ctrl+Shift+V"
+        )
+        self.sample_action = self._action("Draw a reliability &sample…", self.draw_sample)
 
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
@@ -197,6 +209,9 @@ class MainWindow(QMainWindow):
         codebook.addAction(self.codebook_action)
         self.coder_menu = menus.addMenu("C&oder")
         self.coder_menu.addAction(self.coder_action)
+        self.agreement_menu = menus.addMenu("A&greement")
+        for action in (self.agreement_action, self.review_action, self.sample_action):
+            self.agreement_menu.addAction(action)
         self.help_menu = menus.addMenu("&Help")
         self.help_menu.addAction(self._action("&Keyboard shortcuts", self._show_shortcuts, "F1"))
 
@@ -396,6 +411,37 @@ class MainWindow(QMainWindow):
         if start is not None and end is not None:
             self.reader.select_span(start, end)
         self.reader.setFocus()
+
+    def show_agreement(self) -> AgreementWindow:
+        if self.agreement_window is None:
+            self.agreement_window = AgreementWindow(self.controller, self)
+            self.agreement_window.reviewRequested.connect(self.show_review)
+            self.agreement_window.addActions([self.undo_action, self.redo_action])
+        self.agreement_window.show()
+        self.agreement_window.raise_()
+        return self.agreement_window
+
+    def show_review(
+        self, first: str | None = None, second: str | None = None, codes: list[int] | None = None
+    ) -> ReviewWindow:
+        if self.review_window is None:
+            self.review_window = ReviewWindow(self.controller, self)
+            # Decisions are on the window's undo stack: Ctrl+Z works from the review too.
+            self.review_window.addActions([self.undo_action, self.redo_action])
+        window = self.review_window
+        if first and second:
+            window.review(first, second, codes or [])
+        else:
+            window.refresh()
+        window.show()
+        window.raise_()
+        return window
+
+    def draw_sample(self) -> None:
+        dialog = SampleDialog(self.controller, self)
+        if dialog.exec() == SampleDialog.DialogCode.Accepted:
+            count = len(dialog.drawn)
+            self.statusBar().showMessage(f"Assigned {count} articles for the reliability sample.")
 
     def edit_codebook(self) -> None:
         CodebookDialog(self.controller, self.codebook_model, self).exec()

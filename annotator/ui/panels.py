@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.model import Code
 from annotator.ui.controller import Controller
+from annotator.ui.models import refilter
 from annotator.ui.models.codebook import CodebookModel
 from annotator.ui.models.codings import CODING_ID_ROLE, ArticleCodingsModel
 from annotator.ui.models.documents import DOCUMENT_ID_ROLE, DocumentsModel
@@ -55,13 +56,7 @@ class DocumentsFilter(QSortFilterProxyModel):
         self._words = ""
 
     def set_words(self, text: str) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt 6.9 and later
-            self.beginFilterChange()
-            self._words = text.strip().casefold()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self._words = text.strip().casefold()
-            self.invalidateRowsFilter()
+        refilter(self, lambda: setattr(self, "_words", text.strip().casefold()))
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
         return not self._words or self.documents.matches(source_row, self._words)

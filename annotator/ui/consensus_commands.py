@@ -1,0 +1,87 @@
+"""Consensus decisions from the review window, undoable like every coding action."""
+
+from __future__ import annotations
+
+from annotator.domain.model import Choice, Coder, Coding
+from annotator.services import consensus, editing
+from annotator.services.changes import coding_changes
+from annotator.services.consensus import Decided, Difference
+from annotator.ui.controller import Command, Controller
+
+
+def decide(
+    controller: Controller,
+    first: Coder,
+    second: Coder,
+    item: Difference,
+    choice: Choice,
+    reason: str = "",
+    edited: tuple[tuple[int, int], ...] = (),
+) -> Decided:
+    """Decide a difference (undoable); returns what was written."""
+    command = _Decide(controller, first, second, item, choice, reason, edited)
+    controller.run(command)
+    assert command.decided is not None
+    return command.decided
+
+
+def adopt_agreements(controller: Controller, first: Coder, second: Coder) -> int:
+    """Give the consensus every coding the two coders agree on (undoable); returns how many."""
+    command = _Adopt(controller, first, second)
+    controller.run(command)
+    return len(command.made)
+
+
+class _Decide(Command):
+    def __init__(
+        self,
+        controller: Controller,
+        first: Coder,
+        second: Coder,
+        item: Difference,
+        choice: Choice,
+        reason: str,
+        edited: tuple[tuple[int, int], ...],
+    ) -> None:
+        super().__init__(controller, f"decide {item.code_path}: {choice.value}")
+        self.first, self.second, self.item = first, second, item
+        self.choice, self.reason, self.edited = choice, reason, edited
+        self.decided: Decided | None = None
+
+    def do(self) -> None:
+        self.decided = consensus.decide(
+            self.project,
+            self.first,
+            self.second,
+            self.item,
+            self.choice,
+            reason=self.reason,
+            edited=self.edited,
+        )
+        self.controller.notify(self.decided.changes)
+
+    def again(self) -> None:
+        assert self.decided is not None
+        self.controller.notify(consensus.reinstate(self.project, self.decided))
+
+    def undo(self) -> None:
+        assert self.decided is not None
+        self.controller.notify(consensus.withdraw(self.project, self.decided))
+
+
+class _Adopt(Command):
+    def __init__(self, controller: Controller, first: Coder, second: Coder) -> None:
+        super().__init__(controller, f"adopt {first.name} and {second.name}'s agreements")
+        self.first, self.second = first, second
+        self.made: tuple[Coding, ...] = ()
+
+    def do(self) -> None:
+        self.made, changes = consensus.adopt_agreements(self.project, self.first, self.second)
+        self.controller.notify(changes)
+
+    def again(self) -> None:
+        self.controller.notify(editing.restore_codings(self.project, self.made))
+
+    def undo(self) -> None:
+        removed = editing.remove_codings(self.project, [c.id for c in self.made])
+        self.controller.notify(coding_changes(before=tuple(removed)))

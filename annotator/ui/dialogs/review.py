@@ -1,0 +1,322 @@
+"""Disagreement review: the differences of two coders, the article side by side with each
+coder's highlights, and a decision for each difference written as consensus codings."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.domain.errors import UserError
+from annotator.domain.model import Choice, Coder
+from annotator.services import consensus
+from annotator.services.agreement import CONSENSUS
+from annotator.services.changes import Changes
+from annotator.services.consensus import Difference
+from annotator.ui import consensus_commands
+from annotator.ui.controller import Controller
+from annotator.ui.models import refilter
+from annotator.ui.models.agreement import DifferencesModel
+from annotator.ui.panels import one_line_rows
+from annotator.ui.reader import Reader
+
+
+class CoderPane(QWidget):
+    """One coder's codings of an article, read-only, with the difference selected."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.title = QLabel()
+        self.reader = Reader(self)
+        self.reader.shortcutPressed.connect(lambda _: None)  # keys code nothing here
+        self.coder: Coder | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.reader, 1)
+
+    def show_article(self, coder: Coder, document_id: int, extent: tuple[int, int] | None) -> None:
+        project = self.controller.project
+        codebook = self.controller.codebook
+        rows = project.codings.summary(document_id, {coder.id})
+        used = {code for code, _, _, _ in rows}
+        longest = max((longest or 0 for _, _, _, longest in rows), default=0)
+        spans = sum(count - whole for _, count, whole, _ in rows)
+        lanes = [code.id for code in codebook.codes() if code.id in used]
+        if self.coder != coder or self.reader.document_id != document_id:
+            self.reader.set_lane_count(len(lanes))
+            self.reader.show_article(document_id, project.documents.text(document_id))
+        self.coder = coder
+
+        def source(start: int, end: int) -> list[tuple[int, int, int, int, int]]:
+            return project.codings.spans_between(document_id, {coder.id}, start, end, longest)
+
+        self.reader.set_source(
+            source,
+            spans,
+            {code.id: code.color for code in codebook.codes()},
+            {code.id: codebook.path(code.id) for code in codebook.codes()},
+            {coder.id: coder.name},
+            lanes,
+        )
+        whole = [codebook.get(code).name for code, _, count, _ in rows if count]
+        suffix = f" — whole article: {', '.join(whole)}" if whole else ""
+        self.title.setText(f"<b>{coder.name}</b>{suffix}")
+        if extent is not None:
+            self.reader.select_span(*extent)
+
+
+class ReviewWindow(QDialog):
+    """Go through two coders' differences and decide each for the consensus."""
+
+    #: A decision was made (the difference it decided).
+    decided = Signal(object)
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Review disagreements")
+        self.setWindowFlag(Qt.WindowType.Window)
+        self.resize(1320, 800)
+        self.controller = controller
+        self.codes: list[int] = []
+        self.first_combo, self.second_combo = QComboBox(), QComboBox()
+        self.overlap = QSpinBox()
+        self.overlap.setRange(1, 100)
+        self.overlap.setValue(90)
+        self.overlap.setSuffix(" %")
+        self.show_decided = QCheckBox("Show decided")
+        self.show_decided.setChecked(True)
+        self.scope = QLabel()
+        self.model = DifferencesModel(self)
+        self.proxy = _OpenFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.show_decided.toggled.connect(self.proxy.set_show_decided)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        one_line_rows(self.table)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((150, 210, 130, 90, 90)):
+            self.table.setColumnWidth(column, width)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
+        self.panes = (CoderPane(controller, self), CoderPane(controller, self))
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("Reason (optional; kept with the decision)")
+        self.buttons: dict[Choice, QPushButton] = {}
+        row = QHBoxLayout()
+        row.addWidget(self.reason, 1)
+        for choice, label, key in (
+            (Choice.FIRST, "Accept &first", "Ctrl+1"),
+            (Choice.SECOND, "Accept &second", "Ctrl+2"),
+            (Choice.BOTH, "&Both", "Ctrl+3"),
+            (Choice.NEITHER, "&Neither", "Ctrl+4"),
+            (Choice.EDITED, "&Edit: use selection", "Ctrl+5"),
+        ):
+            button = QPushButton(label)
+            button.setShortcut(QKeySequence(key))
+            button.setToolTip(f"{key}")
+            button.clicked.connect(lambda *_, c=choice: self.decide(c))
+            self.buttons[choice] = button
+            row.addWidget(button)
+        self.adopt = QPushButton("Copy &agreements to consensus")
+        self.adopt.setToolTip(
+            "Give the consensus coder every coding the two coders agree on, so that it holds "
+            "the whole adjudicated coding"
+        )
+        self.adopt.clicked.connect(self.adopt_agreements)
+        self.status = QLabel()
+
+        top = QHBoxLayout()
+        for label, widget in (
+            ("First:", self.first_combo),
+            ("Second:", self.second_combo),
+            ("Passages agree from:", self.overlap),
+        ):
+            top.addWidget(QLabel(label))
+            top.addWidget(widget)
+        top.addWidget(self.show_decided)
+        top.addWidget(self.scope, 1)
+        top.addWidget(self.adopt)
+        sides = QSplitter(Qt.Orientation.Horizontal)
+        for pane in self.panes:
+            sides.addWidget(pane)
+        body = QSplitter(Qt.Orientation.Vertical)
+        body.addWidget(self.table)
+        body.addWidget(sides)
+        body.setSizes([260, 520])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(body, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.status)
+        self.fill_coders()
+        self.first_combo.currentIndexChanged.connect(lambda _: self.refresh())
+        self.second_combo.currentIndexChanged.connect(lambda _: self.refresh())
+        self.overlap.valueChanged.connect(lambda _: self.refresh())
+        controller.changed.connect(self._on_changed)
+
+    def fill_coders(self) -> None:
+        names = [c.name for c in self.controller.project.coders.all()]
+        if CONSENSUS not in names:
+            names.append(CONSENSUS)
+        for combo in (self.first_combo, self.second_combo):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(names)
+            combo.blockSignals(False)
+        if len(names) > 1:
+            self.second_combo.setCurrentIndex(1)
+
+    def review(self, first: str, second: str, codes: list[int]) -> None:
+        """Show the differences of two coders on these codes (all if empty)."""
+        self.codes = codes
+        for combo, name in ((self.first_combo, first), (self.second_combo, second)):
+            combo.blockSignals(True)
+            combo.setCurrentText(name)
+            combo.blockSignals(False)
+        self.refresh()
+
+    def refresh(self) -> None:
+        first, second = self.first_combo.currentText(), self.second_combo.currentText()
+        keep = self.current()
+        try:
+            found = consensus.review(
+                self.controller.project,
+                first,
+                second,
+                codes=self.codes or None,
+                threshold=self.overlap.value() / 100,
+            )
+        except UserError as error:
+            self.model.set_review(None)
+            self.status.setText(str(error))
+            return
+        self.model.set_review(found)
+        codebook = self.controller.codebook
+        named = ", ".join(codebook.path(c) for c in self.codes[:3]) if self.codes else "all codes"
+        if len(self.codes) > 3:
+            named += ", …"
+        self.scope.setText(f"Codes: {named}")
+        for choice, name in ((Choice.FIRST, first), (Choice.SECOND, second)):
+            self.buttons[choice].setText(f"Accept {name}")
+        self.status.setText(
+            f"{len(found.differences)} differences in {found.articles} articles; "
+            f"{len(found.open)} to decide."
+        )
+        self._select(keep)
+
+    def current(self) -> Difference | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.difference(self.proxy.mapToSource(index).row())
+
+    def _select(self, previous: Difference | None) -> None:
+        """Select the same difference again, or the first one still to decide."""
+        rows = self.proxy.rowCount()
+        target = None
+        for row in range(rows):
+            item = self.model.difference(self.proxy.mapToSource(self.proxy.index(row, 0)).row())
+            same = previous is not None and (item.document_id, item.code_id, item.extent) == (
+                previous.document_id,
+                previous.code_id,
+                previous.extent,
+            )
+            if same and item.decision is None:
+                target = row
+                break
+            if target is None and item.decision is None:
+                target = row
+        if target is None and rows:
+            target = 0
+        if target is not None:
+            self.table.setCurrentIndex(self.proxy.index(target, 0))
+        self._show_current()
+
+    def _show_current(self) -> None:
+        item = self.current()
+        review = self.model.review
+        for button in self.buttons.values():
+            button.setEnabled(item is not None and item.decision is None)
+        if item is None or review is None:
+            return
+        for pane, coder in zip(self.panes, (review.first, review.second), strict=True):
+            pane.show_article(coder, item.document_id, item.extent)
+
+    def decide(self, choice: Choice) -> None:
+        item, review = self.current(), self.model.review
+        if item is None or review is None:
+            return
+        edited: tuple[tuple[int, int], ...] = ()
+        if choice is Choice.EDITED:
+            selected = next(
+                (p.reader.selected_span() for p in self.panes if p.reader.selected_span()), None
+            )
+            if selected is None:
+                QMessageBox.information(
+                    self, "Edit", "Select the passage the consensus should code in either text."
+                )
+                return
+            edited = (selected,)
+        try:
+            consensus_commands.decide(
+                self.controller, review.first, review.second, item, choice,
+                self.reason.text(), edited,
+            )  # fmt: skip
+        except UserError as error:
+            QMessageBox.warning(self, "Review disagreements", str(error))
+            return
+        self.reason.clear()
+        # On to the next difference; Ctrl+Z now undoes the decision, not the reason's text.
+        self.table.setFocus()
+        self.decided.emit(item)
+
+    def adopt_agreements(self) -> None:
+        review = self.model.review
+        if review is None:
+            return
+        count = consensus_commands.adopt_agreements(self.controller, review.first, review.second)
+        self.status.setText(f"The consensus coder took {count} agreed codings.")
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.codings or changes.coders or changes.codebook:
+            if changes.coders:
+                first, second = self.first_combo.currentText(), self.second_combo.currentText()
+                self.fill_coders()
+                self.first_combo.setCurrentText(first)
+                self.second_combo.setCurrentText(second)
+            self.refresh()
+
+
+class _OpenFilter(QSortFilterProxyModel):
+    """Hides decided differences unless asked to show them."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.show_decided = True
+
+    def set_show_decided(self, show: bool) -> None:
+        refilter(self, lambda: setattr(self, "show_decided", show))
+
+    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:  # type: ignore[no-untyped-def]
+        model = self.sourceModel()
+        assert isinstance(model, DifferencesModel)
+        return self.show_decided or model.difference(source_row).decision is None

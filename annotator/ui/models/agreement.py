@@ -1,0 +1,218 @@
+"""Table models of the agreement report (its measures, a confusion matrix) and of a
+disagreement review (its differences)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from annotator.agreement.report import Confusion, Measure, Report
+from annotator.services.consensus import Difference, Review
+from annotator.ui.models import ROOT, Index
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+LEVELS = {"document": "Article", "character": "Character", "unitizing": "Unitizing",
+          "segment": "Segment"}  # fmt: skip
+MEASURE_COLUMNS = (
+    ("Level", None, "Article level, character level, unitizing (α_U) or segment matching"),
+    ("Measure", None, "Overall, a dimension, or one code"),
+    ("N", "units", "Units compared: articles, characters or segments"),
+    ("Agreement", "percent_agreement", "Percent agreement"),
+    ("Cohen κ", "cohen_kappa", "Cohen's κ (more than two coders: the mean of every pair's)"),
+    ("Fleiss κ", "fleiss_kappa", "Fleiss' κ"),
+    ("α", "krippendorff_alpha", "Krippendorff's α (nominal)"),
+    ("α 95 % CI", None, "Bootstrap interval for α, resampling articles"),
+    ("AC1", "gwet_ac1", "Gwet's AC1"),
+    ("Positive", "positive_agreement", "Positive (specific) agreement on presence"),
+    ("Note", "note", "Why a value is empty, and what the units are"),
+)
+NOTE_COLUMN = len(MEASURE_COLUMNS) - 1
+ALPHA_COLUMN = 6
+LOW = QColor("#F6D5D0")  # α below Krippendorff's 0.667
+FAIR = QColor("#FBEFC9")  # 0.667 ≤ α < 0.8
+
+
+class MeasuresModel(QAbstractTableModel):
+    """One row per measure of a :class:`Report`; empty cells where a value is undefined."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.report: Report | None = None
+        self._rows: tuple[Measure, ...] = ()
+
+    def set_report(self, report: Report | None) -> None:
+        self.beginResetModel()
+        self.report = report
+        self._rows = report.measures if report else ()
+        self.endResetModel()
+
+    def measure(self, row: int) -> Measure:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(MEASURE_COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return MEASURE_COLUMNS[section][0]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return MEASURE_COLUMNS[section][2]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        m = self._rows[index.row()]
+        column = index.column()
+        field = MEASURE_COLUMNS[column][1]
+        value = getattr(m, field) if field else None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return LEVELS.get(m.level, m.level)
+            if column == 1:
+                return m.name if m.scope != "code" else "    " + m.name
+            if column == 7:
+                return f"{m.alpha_ci95[0]:.3f} – {m.alpha_ci95[1]:.3f}" if m.alpha_ci95 else ""
+            if field == "units":
+                return f"{m.units:,}"
+            if isinstance(value, float):
+                return f"{value:.3f}"
+            return "" if value is None else str(value)
+        if role == SORT_ROLE:
+            if column in (0, 1):
+                return (m.level, m.scope != "overall", m.scope != "dimension", m.name)
+            if column == 7:
+                return m.alpha_ci95[0] if m.alpha_ci95 else -2.0
+            return -2.0 if value is None else value
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return m.note or None
+        if role == Qt.ItemDataRole.BackgroundRole and column == ALPHA_COLUMN:
+            alpha = m.krippendorff_alpha
+            if alpha is not None and alpha < 0.667:
+                return QBrush(LOW)
+            if alpha is not None and alpha < 0.8:
+                return QBrush(FAIR)
+        if role == Qt.ItemDataRole.TextAlignmentRole and 2 <= column < NOTE_COLUMN:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and m.scope != "code" and column == 1:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+
+class ConfusionModel(QAbstractTableModel):
+    """A confusion matrix: characters by the first coder's code (rows) and the second's."""
+
+    def __init__(self, confusion: Confusion, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.confusion = confusion
+
+    def rowCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(self.confusion.labels)
+
+    def columnCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(self.confusion.labels)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.confusion.labels[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            who = self.confusion.coders[0 if orientation == Qt.Orientation.Vertical else 1]
+            return f"{who}: {self.confusion.labels[section]}"
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        count = self.confusion.counts[index.row()][index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{count:,}"
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and index.row() == index.column():
+            return QBrush(QColor("#E3F1E0"))
+        return None
+
+
+DIFFERENCE_COLUMNS = ("Article", "Code", "What differs", "First", "Second", "Decision")
+
+
+class DifferencesModel(QAbstractTableModel):
+    """The differences of a :class:`Review`, each with its decision once made."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.review: Review | None = None
+        self._rows: tuple[Difference, ...] = ()
+
+    def set_review(self, review: Review | None) -> None:
+        self.beginResetModel()
+        self.review = review
+        self._rows = review.differences if review else ()
+        self.endResetModel()
+
+    def difference(self, row: int) -> Difference:
+        return self._rows[row]
+
+    def rowCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = ROOT) -> int:
+        return 0 if parent.isValid() else len(DIFFERENCE_COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if self.review is not None and section in (3, 4):
+            return (self.review.first if section == 3 else self.review.second).name
+        return DIFFERENCE_COLUMNS[section]
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ForegroundRole,
+        ):
+            return None
+        d = self._rows[index.row()]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor("#777777")) if d.decision is not None else None
+        column = index.column()
+        if column == 0:
+            return d.document_name
+        if column == 1:
+            return d.code_path
+        if column == 2:
+            return _kind(d, self.review)
+        if column in (3, 4):
+            side = 0 if column == 3 else 1
+            if d.whole_article_by is not None:
+                return "whole article" if d.whole_article_by == side else ""
+            spans = d.first if side == 0 else d.second
+            return ", ".join(f"{a}–{b}" for a, b in spans)
+        if d.decision is None:
+            return ""
+        reason = f": {d.decision.reason}" if d.decision.reason else ""
+        return f"{d.decision.choice.value}{reason}"
+
+
+def _kind(d: Difference, review: Review | None) -> str:
+    names = (review.first.name, review.second.name) if review else ("first", "second")
+    if d.whole_article_by is not None:
+        return f"whole article: {names[d.whole_article_by]} only"
+    if not d.second:
+        return f"{names[0]} only"
+    if not d.first:
+        return f"{names[1]} only"
+    return "boundaries differ"
