@@ -116,6 +116,7 @@ body { font: 15px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 72em;
 h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; }
 table { border-collapse: collapse; margin: .5em 0 1em; }
 th, td { padding: .25em .6em; border-bottom: 1px solid #ddd; text-align: right; }
+td { white-space: nowrap; } td:first-child { white-space: normal; }
 th:first-child, td:first-child { text-align: left; }
 thead th { border-bottom: 2px solid #444; }
 td.note { text-align: left; color: #666; font-size: .9em; }
