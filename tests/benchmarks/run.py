@@ -71,6 +71,15 @@ def article_text(characters: int, seed: int = 7) -> str:
     return "\n\n".join(paragraphs)
 
 
+def _insert_codings(project: Project, rows: list[tuple[object, ...]]) -> None:
+    """Codings straight into the table (guid, document, coder, code, start, end, times)."""
+    project.db.conn.executemany(
+        'INSERT INTO codings (guid, document_id, coder_id, code_id, start, "end", '
+        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
 def median_time(action: Callable[[], object], repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -94,11 +103,7 @@ def _bulk_codings(
             (str(uuid.uuid4()), document_id, coder_id, rng.choice(codes), start, end, now, now)
         )
     with project.transaction():
-        project.db.conn.executemany(
-            'INSERT INTO codings (guid, document_id, coder_id, code_id, start, "end", '
-            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
+        _insert_codings(project, rows)
 
 
 # -- the reader: opening a long article, applying and removing one code ------------------------
@@ -252,11 +257,7 @@ def build_large_project(path: Path, sizes: dict[str, int]) -> None:
                     now,
                 )
             )
-        project.db.conn.executemany(
-            'INSERT INTO codings (guid, document_id, coder_id, code_id, start, "end", '
-            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            codings,
-        )
+        _insert_codings(project, codings)
         project.db.conn.executemany(
             "INSERT INTO document_status (document_id, coder_id, status, updated_at) "
             "VALUES (?, ?, 'done', ?)",
@@ -373,11 +374,7 @@ def build_agreement_project(
                     codings.append(
                         (str(uuid.uuid4()), document_id, coder, code, start, end, now, now)
                     )
-        project.db.conn.executemany(
-            'INSERT INTO codings (guid, document_id, coder_id, code_id, start, "end", '
-            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            codings,
-        )
+        _insert_codings(project, codings)
         project.db.conn.executemany(
             "INSERT INTO document_status (document_id, coder_id, status, updated_at) "
             "VALUES (?, ?, ?, ?)",
