@@ -67,9 +67,9 @@ def csv_rows(report: Report) -> Iterable[list[object]]:
         ]
 
 
-def write_report_csv(handle: IO[str], report: Report) -> int:
+def write_report_csv(handle: IO[str], report: Report, *, safe: bool = True) -> int:
     """One row per measure; numbers to six decimals, empty where undefined."""
-    return write_csv(handle, CSV_COLUMNS, csv_rows(report))
+    return write_csv(handle, CSV_COLUMNS, csv_rows(report), safe=safe)
 
 
 # -- the terminal ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from pathlib import Path
 from annotator.domain.codebook import CodeSpec, join_path
 from annotator.domain.errors import BadFileError, UserError
 from annotator.domain.model import Code
+from annotator.io.codebook_appendix import Usage, appendix_html, appendix_markdown
 from annotator.io.codebook_files import read_codebook, write_codebook
 from annotator.io.csvfiles import atomic_output
 from annotator.services.changes import Changes
@@ -120,10 +121,29 @@ def export_codebook(project: Project, path: str | Path | None, *, suffix: str | 
     writing to standard output with ``path=None``); return the number of nodes written."""
     target = None if path is None else Path(path)
     suffix = (suffix or (target.suffix if target else "")).lower()
+    if suffix in (".html", ".htm", ".md"):
+        return export_appendix(project, target, markdown=suffix == ".md")
     if suffix not in (".json", ".csv"):
         name = target.name if target else "output"
-        raise UserError(f"{name}: codebooks are written as .json or .csv")
+        raise UserError(
+            f"{name}: codebooks are written as .json or .csv (an appendix as .html or .md)"
+        )
     specs = codebook_specs(project)
     with atomic_output(target) as handle:
         write_codebook(handle, suffix, specs, name=project.info("name") or project.name)
     return sum(1 for dimension in specs for _ in dimension.walk())
+
+
+def export_appendix(project: Project, path: Path | None, *, markdown: bool) -> int:
+    """Write the codebook appendix (definitions, rules, examples, use) as HTML or Markdown;
+    return the number of codes described."""
+    tree = project.codebook.tree()
+    usage = {
+        code: Usage(codings, articles)
+        for code, codings, articles in project.codings.usage_by_code()
+    }
+    title = f"Codebook: {project.info('name') or project.name}"
+    write = appendix_markdown if markdown else appendix_html
+    with atomic_output(path) as handle:
+        handle.write(write(tree, usage, title))
+    return len(tree.codes())

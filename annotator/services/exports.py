@@ -1,55 +1,182 @@
-"""Exports of the project's data as CSV for statistics packages and spreadsheets."""
+"""Exports of the project's data as CSV for statistics packages and spreadsheets: the long
+CSV of codings (with a selection of coders, codes, articles and dates) and the documents."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
-from annotator.io.csvfiles import atomic_output, write_csv
-from annotator.io.segments_csv import write_segments
+from annotator.domain.errors import UserError
+from annotator.domain.model import VariableType
+from annotator.io.csvfiles import atomic_output, csv_field, write_csv
+from annotator.io.segments_csv import COLUMNS as SEGMENT_COLUMNS
 from annotator.storage import Project
 
 DOCUMENT_COLUMNS = ("document_id", "document_name", "source", "sha256", "characters", "imported_at")
+#: Called now and then with (rows done, rows in all) by long exports.
+Progress = Callable[[int, int], None]
 
 
-def segment_rows(project: Project) -> Iterator[list[object]]:
-    """Rows of the long CSV (see :mod:`annotator.io.segments_csv`), by document and position."""
+@dataclass(frozen=True)
+class Format:
+    """How CSV is written: ``safe`` neutralises formulas for spreadsheets; ``excel`` puts a
+    byte-order mark first, which Excel needs to read UTF-8."""
+
+    safe: bool = True
+    excel: bool = False
+
+    @property
+    def encoding(self) -> str:
+        return "utf-8-sig" if self.excel else "utf-8"
+
+
+PLAIN = Format()
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which codings an export takes (empty: all): coders by name, codes or dimensions by path
+    (a dimension takes its codes), articles by name or id, and the days the codings were made
+    (``since`` and ``until`` inclusive, UTC)."""
+
+    coders: Sequence[str] = ()
+    codes: Sequence[str] = ()
+    documents: Sequence[str] = ()
+    since: date | None = None
+    until: date | None = None
+
+
+@dataclass(frozen=True)
+class Chosen:
+    coder_ids: list[int] | None
+    code_ids: list[int] | None
+    document_ids: list[int] | None
+    since: str | None
+    before: str | None
+
+
+def choose(project: Project, selection: Selection) -> Chosen:
+    """The ids a selection names, with a clear refusal for a name that is not there."""
+    coders = None
+    if selection.coders:
+        coders = []
+        for name in selection.coders:
+            coder = project.coders.by_name(name)
+            if coder is None:
+                raise UserError(f"there is no coder '{name}'")
+            coders.append(coder.id)
+    codes = None
+    if selection.codes:
+        tree = project.codebook.tree()
+        codes = []
+        for path in selection.codes:
+            code = tree.find(path)
+            if code is None:
+                raise UserError(f"there is no code or dimension '{path}' in the codebook")
+            codes += [code.id, *(c.id for c in tree.walk(code.id))]
+    documents = None
+    if selection.documents:
+        documents = [project.documents.find(name).id for name in selection.documents]
+    if selection.since and selection.until and selection.since > selection.until:
+        raise UserError("the first day of the range comes after the last")
+    return Chosen(
+        coders,
+        codes,
+        documents,
+        selection.since.isoformat() if selection.since else None,
+        (selection.until + timedelta(days=1)).isoformat() if selection.until else None,
+    )
+
+
+def segment_lines(
+    project: Project,
+    selection: Selection = Selection(),
+    *,
+    safe: bool = True,
+    progress: Progress | None = None,
+) -> Iterator[str]:
+    """The long CSV's records (without line ends), by document and position.
+
+    The fields that repeat (article, coder, code) are encoded once each; per coding only the
+    passage and the memo are, which keeps 200,000 codings to about a second.
+    """
+    chosen = choose(project, selection)
     tree = project.codebook.tree()
-    coders = {coder.id: coder.name for coder in project.coders.all()}
-    documents = {document.id: document for document in project.documents.all()}
-    current_id, text = -1, ""
-    for coding in project.codings.all():
-        if coding.document_id != current_id:
-            current_id, text = coding.document_id, project.documents.text(coding.document_id)
-        code = tree.get(coding.code_id)
-        span = "" if coding.start is None else text[coding.start : coding.end]
-        yield [
-            coding.id,
-            coding.document_id,
-            documents[coding.document_id].name,
-            coders[coding.coder_id],
-            code.name,
-            tree.path(code.id),
-            tree.dimension_of(code.id).name,
-            coding.start,
-            coding.end,
-            span,
-            coding.memo,
-            coding.created_at,
-        ]
+    coders = {c.id: csv_field(c.name, safe=safe) for c in project.coders.all()}
+    names = dict(project.documents.names())
+    codes = {
+        code.id: ",".join(
+            csv_field(v, safe=safe)
+            for v in (code.name, tree.path(code.id), tree.dimension_of(code.id).name)
+        )
+        for code in tree.codes()
+    }
+    total = project.codings.count() if progress else 0
+    current, text, document = -1, "", ""
+    for number, (coding_id, document_id, coder_id, code_id, start, end, memo, created) in enumerate(
+        project.codings.for_export(
+            coder_ids=chosen.coder_ids,
+            code_ids=chosen.code_ids,
+            document_ids=chosen.document_ids,
+            since=chosen.since,
+            before=chosen.before,
+        )
+    ):
+        if document_id != current:
+            current, text = document_id, project.documents.text(document_id)
+            document = f"{document_id},{csv_field(names[document_id], safe=safe)}"
+        if start is None:
+            span, passage = ",,,", ""
+        else:
+            span, passage = f",{start},{end},", csv_field(text[start:end], safe=safe)
+        yield (
+            f"{coding_id},{document},{coders[coder_id]},{codes[code_id]}{span}{passage},"
+            f"{csv_field(memo, safe=safe) if memo else ''},{created}"
+        )
+        if progress and number % 10_000 == 0:
+            progress(number, total)
 
 
-def export_segments(project: Project, path: Path | None) -> int:
+def export_segments(
+    project: Project,
+    path: Path | None,
+    selection: Selection = Selection(),
+    style: Format = PLAIN,
+    progress: Progress | None = None,
+) -> int:
     """Write the long CSV to ``path`` (standard output if ``None``); return the row count."""
-    with atomic_output(path) as handle:
-        return write_segments(handle, segment_rows(project))
+    count = 0
+    with atomic_output(path, encoding=style.encoding) as handle:
+        handle.write(",".join(SEGMENT_COLUMNS) + "\r\n")
+        lines: list[str] = []
+        for line in segment_lines(project, selection, safe=style.safe, progress=progress):
+            lines.append(line)
+            if len(lines) >= 4096:
+                handle.write("\r\n".join(lines) + "\r\n")
+                count += len(lines)
+                lines.clear()
+        if lines:
+            handle.write("\r\n".join(lines) + "\r\n")
+            count += len(lines)
+    return count
+
+
+def typed(value: str, type_: VariableType) -> object:
+    """A document variable's stored text as the value a statistics package should read: a
+    number as a number (so that -3 is never neutralised as a formula), the rest as text."""
+    if type_ is VariableType.NUMBER and value != "":
+        number = float(value)
+        return int(number) if number.is_integer() and "e" not in value.lower() else number
+    return value
 
 
 def document_rows(project: Project) -> tuple[list[str], list[list[object]]]:
     """One row per document: identity, size, import time, then every variable."""
-    variables = [variable.name for variable in project.documents.variables()]
+    variables = project.documents.variables()
     # A variable named like a fixed column (say "source") gets a prefix, so names stay unique.
-    columns = [f"variable_{name}" if name in DOCUMENT_COLUMNS else name for name in variables]
+    columns = [f"variable_{v.name}" if v.name in DOCUMENT_COLUMNS else v.name for v in variables]
     values = project.documents.all_values()
     rows: list[list[object]] = []
     for document in project.documents.all():
@@ -62,13 +189,13 @@ def document_rows(project: Project) -> tuple[list[str], list[list[object]]]:
                 document.sha256,
                 document.length,
                 document.imported_at,
-                *(own.get(name, "") for name in variables),
+                *(typed(own.get(v.name, ""), v.type) for v in variables),
             ]
         )
     return [*DOCUMENT_COLUMNS, *columns], rows
 
 
-def export_documents(project: Project, path: Path | None) -> int:
+def export_documents(project: Project, path: Path | None, style: Format = PLAIN) -> int:
     header, rows = document_rows(project)
-    with atomic_output(path) as handle:
-        return write_csv(handle, header, rows)
+    with atomic_output(path, encoding=style.encoding) as handle:
+        return write_csv(handle, header, rows, safe=style.safe)

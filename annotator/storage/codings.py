@@ -12,8 +12,8 @@ from annotator.domain.model import Coding, new_guid, utc_now
 from annotator.domain.text import check_span
 
 _COLUMNS = 'id, guid, document_id, coder_id, code_id, start, "end", memo, created_at, updated_at'
-# Article-level codings first, then spans by position.
-_ORDER = 'ORDER BY document_id, start IS NOT NULL, start, "end", code_id, coder_id, id'
+# SQLite sorts NULL first: article-level codings come before passages, as the index has them.
+_ORDER = 'ORDER BY document_id, start, "end", code_id, coder_id, id'
 
 
 def _coding(row: Any) -> Coding:
@@ -179,6 +179,57 @@ class CodingStore:
 
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM codings").fetchone()[0])
+
+    def for_export(
+        self,
+        *,
+        coder_ids: Collection[int] | None = None,
+        code_ids: Collection[int] | None = None,
+        document_ids: Collection[int] | None = None,
+        since: str | None = None,
+        before: str | None = None,
+    ) -> Iterator[tuple[int, int, int, int, int | None, int | None, str, str]]:
+        """``(id, document id, coder id, code id, start, end, memo, created at)`` of the
+        codings chosen (created at ``since`` or later and ``before`` a time, ISO UTC), by
+        document and position; streamed as plain tuples (exports take hundreds of thousands)."""
+        where, parameters = _filters(
+            coder_ids=coder_ids, code_ids=code_ids, document_ids=document_ids
+        )
+        where, parameters = _made_between(where, parameters, since, before)
+        yield from self.db.execute(
+            f'SELECT id, document_id, coder_id, code_id, start, "end", memo, created_at '
+            f"FROM codings {where} {_ORDER}",
+            parameters,
+        )
+
+    def counts_by_document_coder_code(
+        self,
+        *,
+        coder_ids: Collection[int] | None = None,
+        code_ids: Collection[int] | None = None,
+        document_ids: Collection[int] | None = None,
+        since: str | None = None,
+        before: str | None = None,
+    ) -> list[tuple[int, int, int, int]]:
+        """``(document id, coder id, code id, codings)`` of the codings chosen (as
+        :meth:`for_export` chooses them), one row per triple that has any."""
+        where, parameters = _filters(
+            coder_ids=coder_ids, code_ids=code_ids, document_ids=document_ids
+        )
+        where, parameters = _made_between(where, parameters, since, before)
+        rows: list[tuple[int, int, int, int]] = self.db.execute(
+            f"SELECT document_id, coder_id, code_id, count(*) FROM codings {where} "
+            "GROUP BY document_id, coder_id, code_id",
+            parameters,
+        ).fetchall()
+        return rows
+
+    def usage_by_code(self) -> list[tuple[int, int, int]]:
+        """``(code id, codings, articles)`` of every code in use."""
+        rows: list[tuple[int, int, int]] = self.db.execute(
+            "SELECT code_id, count(*), count(DISTINCT document_id) FROM codings GROUP BY code_id"
+        ).fetchall()
+        return rows
 
     def rows(
         self, coder_ids: Collection[int] | None = None
@@ -371,6 +422,19 @@ class CodingStore:
             parameters,
         ).fetchall()
         return rows
+
+
+def _made_between(
+    where: str, parameters: list[object], since: str | None, before: str | None
+) -> tuple[str, list[object]]:
+    """Add a range of creation times (ISO UTC text sorts as time) to a WHERE clause."""
+    if since is not None:
+        where += " AND created_at >= ?"
+        parameters.append(since)
+    if before is not None:
+        where += " AND created_at < ?"
+        parameters.append(before)
+    return where, parameters
 
 
 def _filters(

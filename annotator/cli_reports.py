@@ -1,0 +1,252 @@
+"""The commands that take data out of a project: exports for statistics packages and
+spreadsheets, inter-coder agreement, and the reliability sample."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from annotator import services
+from annotator.cli_support import json_option, names, open_project, print_json, project_argument
+from annotator.domain.errors import UserError
+from annotator.services import exports
+from annotator.storage import Project
+
+
+def _day(value: str | None, option: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"{option} takes a day as YYYY-MM-DD, not '{value}'") from None
+
+
+EXPORT_FORMATS = ("segments", "matrix", "sav", "dta", "codebook", "documents", "agreement")
+
+
+@click.command()
+@project_argument
+@click.option(
+    "--format",
+    "format_",
+    required=True,
+    type=click.Choice(EXPORT_FORMATS),
+    help="segments: one row per coding; matrix: one row per (article, coder), one column per "
+    "code, with FILE_codebook.csv beside it; sav/dta: the matrix for SPSS/Stata with labels; "
+    "codebook: .json/.csv, or an appendix as .html/.md; documents: one row per article; "
+    "agreement: one row per agreement measure.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="File to write (default: standard output; required for sav and dta).",
+)
+@click.option("--coders", help="Only these coders: A,B.")
+@click.option("--codes", help="Only these codes or dimensions: 'Motive,Actor type > Diplomat'.")
+@click.option("--documents", "documents_", help="Only these articles (names or ids): a,b.")
+@click.option("--since", help="Only codings made on or after this day (YYYY-MM-DD, UTC).")
+@click.option("--until", help="Only codings made on or before this day.")
+@click.option("--counts", is_flag=True, help="matrix, sav, dta: how many codings, not 0/1.")
+@click.option(
+    "--dimension-columns",
+    is_flag=True,
+    help="matrix, sav, dta: also one column per exclusive dimension holding its code.",
+)
+@click.option("--excel", is_flag=True, help="CSV: UTF-8 with a byte-order mark, as Excel wants it.")
+@click.option(
+    "--allow-formulas",
+    is_flag=True,
+    help="CSV: write text starting with = + - @ as it is (by default such cells get a leading "
+    "apostrophe, so a spreadsheet never runs them; annotator reads them back unchanged).",
+)
+def export(
+    project: str,
+    format_: str,
+    output: str | None,
+    coders: str | None,
+    codes: str | None,
+    documents_: str | None,
+    since: str | None,
+    until: str | None,
+    counts: bool,
+    dimension_columns: bool,
+    excel: bool,
+    allow_formulas: bool,
+) -> None:
+    """Export data from PROJECT for R, SPSS, Stata or a spreadsheet.
+
+    Example: annotator export study.annotator --format matrix --dimension-columns -o matrix.csv
+    """
+    from annotator.services.matrix import (
+        MatrixOptions,
+        companion_path,
+        export_matrix,
+        export_stats_file,
+    )
+
+    target = Path(output) if output else None
+    selection = exports.Selection(
+        coders=names(coders),
+        codes=names(codes),
+        documents=names(documents_),
+        since=_day(since, "--since"),
+        until=_day(until, "--until"),
+    )
+    style = exports.Format(safe=not allow_formulas, excel=excel)
+    matrix = MatrixOptions(counts=counts, dimensions=dimension_columns, selection=selection)
+    extra = ""
+    with open_project(project, write=False) as opened:
+        if format_ == "segments":
+            count, noun = exports.export_segments(opened, target, selection, style), "codings"
+        elif format_ == "matrix":
+            count, noun = export_matrix(opened, target, matrix, style), "rows"
+            if target is not None:
+                extra = f" and its columns to {companion_path(target)}"
+        elif format_ in ("sav", "dta"):
+            if target is None:
+                raise UserError(f"a .{format_} file needs -o FILE.{format_}")
+            count, noun = export_stats_file(opened, target, matrix), "rows"
+        elif format_ == "documents":
+            count, noun = exports.export_documents(opened, target, style), "documents"
+        elif format_ == "agreement":
+            count, noun = _export_agreement(opened, target, style), "measures"
+        else:
+            count = services.export_codebook(opened, target, suffix=None if target else ".json")
+            noun = "codebook entries"
+    if target is not None:
+        click.echo(f"wrote {count} {noun} to {target}{extra}")
+
+
+def _export_agreement(project: Project, target: Path | None, style: exports.Format) -> int:
+    from annotator.io.agreement_files import write_report_csv
+    from annotator.io.csvfiles import atomic_output
+    from annotator.services.agreement import measure
+
+    report = measure(project)
+    with atomic_output(target, encoding=style.encoding) as handle:
+        write_report_csv(handle, report, safe=style.safe)
+    return len(report.measures)
+
+
+LEVEL_CHOICES = {
+    "document": ("document",),
+    "character": ("character",),
+    "unitizing": ("unitizing",),
+    "segment": ("segment",),
+    "span": ("character", "unitizing", "segment"),
+    "all": ("document", "character", "unitizing", "segment"),
+}
+
+
+@click.command()
+@project_argument
+@click.option(
+    "--level",
+    type=click.Choice(list(LEVEL_CHOICES)),
+    default="all",
+    show_default=True,
+    help="document: per article; span: character level, unitizing (α_U) and segments.",
+)
+@click.option(
+    "--coders",
+    help="Coders to compare, by name: A,B (default: all who have done "
+    "articles, except the consensus coder).",
+)
+@click.option(
+    "--codes", help="Codes or dimensions to compare: 'Motive,Actor type > Diplomat' (default: all)."
+)
+@click.option(
+    "--counted-by",
+    type=click.Choice(["done", "assigned"]),
+    default="done",
+    show_default=True,
+    help="An article counts for a coder once marked done, or once assigned to them.",
+)
+@click.option(
+    "--overlap",
+    type=click.IntRange(1, 100),
+    default=90,
+    show_default=True,
+    help="Segment matching: the overlap (in % of both segments together) that counts as agreement.",
+)
+@click.option("--no-interval", is_flag=True, help="Skip the bootstrap interval for α.")
+@json_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="Write the report to FILE.csv (one row per measure) or FILE.html (a page to keep).",
+)
+def agreement(
+    project: str,
+    level: str,
+    coders: str | None,
+    codes: str | None,
+    counted_by: str,
+    overlap: int,
+    no_interval: bool,
+    as_json: bool,
+    output: str | None,
+) -> None:
+    """Inter-coder agreement in PROJECT: percent agreement, Cohen's and Fleiss' κ,
+    Krippendorff's α (with a 95 % bootstrap interval), Gwet's AC1 and positive agreement, per
+    code, dimension and overall, at article and character level, with α_U and segment matching.
+
+    Example: annotator agreement study.annotator --coders Ana,Ben -o agreement.html
+    """
+    from annotator.io.agreement_files import report_html, text_table, write_report_csv
+    from annotator.io.csvfiles import atomic_output
+    from annotator.services.agreement import Request, measure
+
+    target = Path(output) if output else None
+    if target is not None and target.suffix.lower() not in (".csv", ".html", ".htm"):
+        raise UserError(f"{target.name}: the report is written as .csv or .html")
+    request = Request(
+        coders=names(coders),
+        codes=names(codes),
+        levels=LEVEL_CHOICES[level],
+        counted_by=counted_by,
+        threshold=overlap / 100,
+        interval=not no_interval,
+    )
+    with open_project(project, write=False) as opened:
+        report = measure(opened, request)
+    if as_json:
+        print_json(report.as_dict())
+    elif target is None:
+        click.echo(text_table(report))
+    if target is not None:
+        with atomic_output(target) as handle:
+            if target.suffix.lower() == ".csv":
+                write_report_csv(handle, report)
+            else:
+                handle.write(
+                    report_html(report, title=f"Inter-coder agreement: {Path(project).stem}")
+                )
+        click.echo(f"wrote {len(report.measures)} measures to {target}", err=as_json)
+
+
+@click.command()
+@project_argument
+@click.option("--size", type=click.IntRange(min=1), required=True, help="How many articles.")
+@click.option("--coders", required=True, help="Coders to assign them to: A,B.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the draw.")
+def sample(project: str, size: int, coders: str, seed: int) -> None:
+    """Draw a reliability sample: SIZE articles of PROJECT at random (the same ones for the same
+    seed), assigned to each of the CODERS. `agreement --counted-by assigned` then compares
+    the coders on the articles assigned to them.
+
+    Example: annotator sample study.annotator --size 20 --coders Ana,Ben --seed 7
+    """
+    from annotator.services.agreement import draw_sample
+
+    with open_project(project, write=True) as opened:
+        drawn, _ = draw_sample(opened, size, names(coders), seed)
+        titles = dict(opened.documents.names())
+    click.echo(f"assigned {len(drawn)} articles to {coders}:")
+    for document in drawn:
+        click.echo(f"  {titles[document]}")
