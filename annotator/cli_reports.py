@@ -8,11 +8,12 @@ from pathlib import Path
 
 import click
 
-from annotator import services
 from annotator.cli_support import json_option, names, open_project, print_json, project_argument
 from annotator.domain.errors import UserError
 from annotator.services import exports
-from annotator.storage import Project
+from annotator.services.export_job import KINDS as EXPORT_FORMATS
+from annotator.services.export_job import ExportJob, run_export
+from annotator.services.matrix import companion_path
 
 
 def _day(value: str | None, option: str) -> date | None:
@@ -22,9 +23,6 @@ def _day(value: str | None, option: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise UserError(f"{option} takes a day as YYYY-MM-DD, not '{value}'") from None
-
-
-EXPORT_FORMATS = ("segments", "matrix", "sav", "dta", "codebook", "documents", "agreement")
 
 
 @click.command()
@@ -81,55 +79,32 @@ def export(
 
     Example: annotator export study.annotator --format matrix --dimension-columns -o matrix.csv
     """
-    from annotator.services.matrix import (
-        MatrixOptions,
-        companion_path,
-        export_matrix,
-        export_stats_file,
-    )
-
     target = Path(output) if output else None
-    selection = exports.Selection(
-        coders=names(coders),
-        codes=names(codes),
-        documents=names(documents_),
-        since=_day(since, "--since"),
-        until=_day(until, "--until"),
+    job = ExportJob(
+        format_,
+        target,
+        exports.Selection(
+            coders=names(coders),
+            codes=names(codes),
+            documents=names(documents_),
+            since=_day(since, "--since"),
+            until=_day(until, "--until"),
+        ),
+        exports.Format(safe=not allow_formulas, excel=excel),
+        counts=counts,
+        dimensions=dimension_columns,
     )
-    style = exports.Format(safe=not allow_formulas, excel=excel)
-    matrix = MatrixOptions(counts=counts, dimensions=dimension_columns, selection=selection)
-    extra = ""
     with open_project(project, write=False) as opened:
-        if format_ == "segments":
-            count, noun = exports.export_segments(opened, target, selection, style), "codings"
-        elif format_ == "matrix":
-            count, noun = export_matrix(opened, target, matrix, style), "rows"
-            if target is not None:
-                extra = f" and its columns to {companion_path(target)}"
-        elif format_ in ("sav", "dta"):
-            if target is None:
-                raise UserError(f"a .{format_} file needs -o FILE.{format_}")
-            count, noun = export_stats_file(opened, target, matrix), "rows"
-        elif format_ == "documents":
-            count, noun = exports.export_documents(opened, target, style), "documents"
-        elif format_ == "agreement":
-            count, noun = _export_agreement(opened, target, style), "measures"
-        else:
-            count = services.export_codebook(opened, target, suffix=None if target else ".json")
-            noun = "codebook entries"
+        count = run_export(opened, job)
     if target is not None:
+        noun = {
+            "segments": "codings",
+            "documents": "documents",
+            "agreement": "measures",
+            "codebook": "codebook entries",
+        }.get(format_, "rows")
+        extra = f" and its columns to {companion_path(target)}" if format_ == "matrix" else ""
         click.echo(f"wrote {count} {noun} to {target}{extra}")
-
-
-def _export_agreement(project: Project, target: Path | None, style: exports.Format) -> int:
-    from annotator.io.agreement_files import write_report_csv
-    from annotator.io.csvfiles import atomic_output
-    from annotator.services.agreement import measure
-
-    report = measure(project)
-    with atomic_output(target, encoding=style.encoding) as handle:
-        write_report_csv(handle, report, safe=style.safe)
-    return len(report.measures)
 
 
 LEVEL_CHOICES = {

@@ -27,6 +27,15 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir("annotator", appauthor=False))
 
 
+def exports_dir(project: Path | None) -> Path:
+    """Where exports go by default: beside the project, unless the project lives in the
+    data folder (the default project), which people do not browse: then their documents."""
+    if project is not None and project.resolve().parent != data_dir().resolve():
+        return project.parent
+    documents = Path(platformdirs.user_documents_dir())
+    return documents if documents.is_dir() else Path.home()
+
+
 def default_project_path() -> Path:
     return data_dir() / DEFAULT_PROJECT_NAME
 

@@ -21,6 +21,8 @@ KEYS = {
     "peak_rss_mb",
     "agreement_60k_s",
     "character_level_1mb_s",
+    "export_long_200k_s",
+    "export_wide_200k_s",
 }
 
 

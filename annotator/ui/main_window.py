@@ -27,6 +27,7 @@ from annotator.ui.controller import Controller
 from annotator.ui.dialogs.agreement import AgreementWindow
 from annotator.ui.dialogs.codebook_editor import CodebookDialog
 from annotator.ui.dialogs.coder import CoderDialog
+from annotator.ui.dialogs.export import ExportDialog
 from annotator.ui.dialogs.import_articles import ImportDialog, ImportReportDialog
 from annotator.ui.dialogs.retrieval import RetrievalPanel
 from annotator.ui.dialogs.review import ReviewWindow
@@ -164,6 +165,7 @@ class MainWindow(QMainWindow):
             "&Open project…", self.open_project, QKeySequence.StandardKey.Open
         )
         self.import_action = self._action("&Import articles…", self.import_articles, "Ctrl+I")
+        self.export_action = self._action("&Export…", self.export, "Ctrl+Shift+E")
         self.codebook_action = self._action("&Edit codebook…", self.edit_codebook, "Ctrl+E")
         self.retrieval_action = self.retrieval_dock.toggleViewAction()
         self.retrieval_action.setText("Coded &passages (retrieval)")
@@ -180,7 +182,7 @@ class MainWindow(QMainWindow):
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
         self.file_menu = file_menu
-        for action in (self.new_action, self.open_action, self.import_action):
+        for action in (self.new_action, self.open_action, self.import_action, self.export_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -442,6 +444,14 @@ class MainWindow(QMainWindow):
         if dialog.exec() == SampleDialog.DialogCode.Accepted:
             count = len(dialog.drawn)
             self.statusBar().showMessage(f"Assigned {count} articles for the reliability sample.")
+
+    def export(self) -> ExportDialog:
+        dialog = ExportDialog(self.controller, self)
+        dialog.exported.connect(
+            lambda path, count: self.statusBar().showMessage(f"Exported {count:,} to {path}", 5000)
+        )
+        dialog.open()
+        return dialog
 
     def edit_codebook(self) -> None:
         CodebookDialog(self.controller, self.codebook_model, self).exec()

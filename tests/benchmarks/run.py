@@ -319,7 +319,20 @@ def bench_large_project(folder: Path, sizes: dict[str, int]) -> dict[str, float]
             env={**os.environ, "ANNOTATOR_HOME": str(folder / "home")},
         )
         runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
-    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    results = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    results.update(bench_exports(path, folder))
+    return results
+
+
+def bench_exports(path: Path, folder: Path) -> dict[str, float]:
+    """The long and the wide CSV of the large project (its 200,000 codings)."""
+    from annotator.services.exports import export_segments
+    from annotator.services.matrix import export_matrix
+
+    with Project.open(path, read_only=True) as project:
+        long = median_time(lambda: export_segments(project, folder / "long.csv"), 3)
+        wide = median_time(lambda: export_matrix(project, folder / "wide.csv"), 3)
+    return {"export_long_200k_s": long, "export_wide_200k_s": wide}
 
 
 # -- agreement: 3 coders × 1,000 articles × 20 codes; character level over 1 MB ---------------
@@ -417,7 +430,14 @@ READER_KEYS = {
     "apply_code_ms",
     "remove_code_ms",
 }
-PROJECT_KEYS = {"open_project_10k_docs_s", "peak_rss_mb", "scroll_page_ms", "scroll_page_max_ms"}
+PROJECT_KEYS = {
+    "open_project_10k_docs_s",
+    "peak_rss_mb",
+    "scroll_page_ms",
+    "scroll_page_max_ms",
+    "export_long_200k_s",
+    "export_wide_200k_s",
+}
 
 
 def main() -> None:

@@ -1,0 +1,62 @@
+"""One export, whatever its format: what the command line and the Export dialog both run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.domain.errors import UserError
+from annotator.services.codebook import export_codebook
+from annotator.services.exports import (
+    PLAIN,
+    Format,
+    Progress,
+    Selection,
+    export_documents,
+    export_segments,
+)
+from annotator.services.matrix import MatrixOptions, export_matrix, export_stats_file
+from annotator.storage import Project
+
+KINDS = ("segments", "matrix", "sav", "dta", "codebook", "documents", "agreement")
+#: The formats that take a selection of coders, codes, articles and days.
+SELECTABLE = ("segments", "matrix", "sav", "dta")
+
+
+@dataclass(frozen=True)
+class ExportJob:
+    """What to export (one of :data:`KINDS`), where (``None``: standard output, for the
+    text formats), which codings, how CSV is written, and the matrix's options."""
+
+    kind: str
+    path: Path | None
+    selection: Selection = field(default_factory=Selection)
+    style: Format = PLAIN
+    counts: bool = False
+    dimensions: bool = False
+
+
+def run_export(project: Project, job: ExportJob, progress: Progress | None = None) -> int:
+    """Write the export; return how many rows (codings, measures, codebook entries) it has."""
+    if job.kind not in KINDS:
+        raise UserError(f"there is no export format '{job.kind}'")
+    matrix = MatrixOptions(counts=job.counts, dimensions=job.dimensions, selection=job.selection)
+    if job.kind == "segments":
+        return export_segments(project, job.path, job.selection, job.style, progress)
+    if job.kind == "matrix":
+        return export_matrix(project, job.path, matrix, job.style, progress)
+    if job.kind in ("sav", "dta"):
+        if job.path is None:
+            raise UserError(f"a .{job.kind} file needs a file name (-o FILE.{job.kind})")
+        return export_stats_file(project, job.path, matrix, progress)
+    if job.kind == "documents":
+        return export_documents(project, job.path, job.style)
+    if job.kind == "agreement":
+        from annotator.io.agreement_files import write_report_csv
+        from annotator.io.csvfiles import atomic_output
+        from annotator.services.agreement import measure
+
+        report = measure(project)
+        with atomic_output(job.path, encoding=job.style.encoding) as handle:
+            return write_report_csv(handle, report, safe=job.style.safe)
+    return export_codebook(project, job.path, suffix=None if job.path else ".json")
