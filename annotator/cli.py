@@ -370,7 +370,7 @@ def check(project: str, as_json: bool) -> None:
         sys.exit(EXIT_REFUSED)
 
 
-for command in (cli_reports.export, cli_reports.agreement, cli_reports.sample):
+for command in (cli_reports.export, cli_reports.agreement, cli_reports.sample, cli_reports.merge):
     cli.add_command(command)
 
 

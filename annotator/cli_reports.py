@@ -35,7 +35,8 @@ def _day(value: str | None, option: str) -> date | None:
     help="segments: one row per coding; matrix: one row per (article, coder), one column per "
     "code, with FILE_codebook.csv beside it; sav/dta: the matrix for SPSS/Stata with labels; "
     "codebook: .json/.csv, or an appendix as .html/.md; documents: one row per article; "
-    "agreement: one row per agreement measure.",
+    "agreement: one row per agreement measure; package: one coder's work (--coders NAME), "
+    "for the lead to merge.",
 )
 @click.option(
     "-o",
@@ -102,6 +103,7 @@ def export(
             "documents": "documents",
             "agreement": "measures",
             "codebook": "codebook entries",
+            "package": "codings",
         }.get(format_, "rows")
         extra = f" and its columns to {companion_path(target)}" if format_ == "matrix" else ""
         click.echo(f"wrote {count} {noun} to {target}{extra}")
@@ -225,3 +227,85 @@ def sample(project: str, size: int, coders: str, seed: int) -> None:
     click.echo(f"assigned {len(drawn)} articles to {coders}:")
     for document in drawn:
         click.echo(f"  {titles[document]}")
+
+
+@click.command()
+@project_argument
+@click.argument("others", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--missing-articles",
+    type=click.Choice(["fail", "skip", "import"]),
+    default="fail",
+    show_default=True,
+    help="Articles the project lacks: stop, leave their codings out, or (merging a project) "
+    "import them.",
+)
+@click.option(
+    "--missing-codes",
+    type=click.Choice(["fail", "add", "by-path", "skip"]),
+    default="fail",
+    show_default=True,
+    help="Codes the codebook lacks: stop, add them, use the codebook's code of the same path "
+    "(adding the rest), or leave their codings out.",
+)
+@click.option(
+    "--coder-clash",
+    type=click.Choice(["fail", "rename", "same"]),
+    default="fail",
+    show_default=True,
+    help="A coder whose name the project gives someone else: stop, take them in renamed, or "
+    "treat them as that coder.",
+)
+@json_option
+def merge(
+    project: str,
+    others: tuple[str, ...],
+    missing_articles: str,
+    missing_codes: str,
+    coder_clash: str,
+    as_json: bool,
+) -> None:
+    """Merge coder packages or other annotator projects into PROJECT.
+
+    Codings are matched by GUID and articles by their text's SHA-256; merging the same file
+    twice changes nothing. Anything that does not fit is listed and nothing is written until
+    you choose what to do with it. Each file is one transaction.
+
+    Example: annotator merge study.annotator ben.annpkg --missing-codes add
+    """
+    from annotator.services.merge import MergeChoices, MergeConflictError, merge_file
+
+    choices = MergeChoices(missing_articles, missing_codes, coder_clash)
+    reports = []
+    with open_project(project, write=True) as opened:
+        for other in others:
+            try:
+                reports += merge_file(opened, Path(other), choices)
+            except MergeConflictError as error:
+                for conflict in error.conflicts[:20]:
+                    click.echo(f"  {conflict}", err=True)
+                raise
+    if as_json:
+        print_json(
+            [
+                {
+                    "source": r.source,
+                    "coder": r.coder,
+                    "added": r.added,
+                    "updated": r.updated,
+                    "unchanged": r.unchanged,
+                    "kept": r.kept,
+                    "statuses": r.statuses,
+                    "memos": r.memos,
+                    "codes_added": r.codes_added,
+                    "articles_added": r.articles_added,
+                    "left_out": r.left_out,
+                }
+                for r in reports
+            ]
+        )
+        return
+    for report in reports:
+        click.echo(report.summary())
+        for item in report.left_out:
+            click.echo(f"  left out: {item}")

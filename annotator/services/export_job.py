@@ -18,7 +18,7 @@ from annotator.services.exports import (
 from annotator.services.matrix import MatrixOptions, export_matrix, export_stats_file
 from annotator.storage import Project
 
-KINDS = ("segments", "matrix", "sav", "dta", "codebook", "documents", "agreement")
+KINDS = ("segments", "matrix", "sav", "dta", "codebook", "documents", "agreement", "package")
 #: The formats that take a selection of coders, codes, articles and days.
 SELECTABLE = ("segments", "matrix", "sav", "dta")
 
@@ -51,6 +51,12 @@ def run_export(project: Project, job: ExportJob, progress: Progress | None = Non
         return export_stats_file(project, job.path, matrix, progress)
     if job.kind == "documents":
         return export_documents(project, job.path, job.style)
+    if job.kind == "package":
+        from annotator.services.merge import export_package
+
+        if job.path is None or len(job.selection.coders) != 1:
+            raise UserError("a coder package needs one coder (--coders NAME) and a file (-o)")
+        return len(export_package(project, job.selection.coders[0], job.path).codings)
     if job.kind == "agreement":
         from annotator.io.agreement_files import write_report_csv
         from annotator.io.csvfiles import atomic_output

@@ -40,6 +40,10 @@ class CoderStore:
         row = self.db.execute("SELECT id, guid, name FROM coders WHERE name = ?", [name]).fetchone()
         return None if row is None else Coder(int(row[0]), str(row[1]), str(row[2]))
 
+    def by_guid(self, guid: str) -> Coder | None:
+        row = self.db.execute("SELECT id, guid, name FROM coders WHERE guid = ?", [guid]).fetchone()
+        return None if row is None else Coder(int(row[0]), str(row[1]), str(row[2]))
+
     def find(self, name: str) -> Coder:
         coder = self.by_name(name)
         if coder is None:

@@ -37,6 +37,7 @@ class CodingStore:
         *,
         memo: str = "",
         created_at: str | None = None,
+        updated_at: str | None = None,
         guid: str | None = None,
     ) -> Coding:
         """Apply a code; ``start``/``end`` ``None`` codes the whole article.
@@ -60,7 +61,7 @@ class CodingStore:
                     end,
                     memo,
                     created_at or now,
-                    created_at or now,
+                    updated_at or created_at or now,
                 ],
             )
         return self.get(int(cursor.lastrowid or 0))
@@ -97,6 +98,31 @@ class CodingStore:
         if row is None:
             raise NotFoundError(f"there is no coding with id {coding_id}")
         return _coding(row)
+
+    def by_guid(self, guid: str) -> Coding | None:
+        row = self.db.execute(f"SELECT {_COLUMNS} FROM codings WHERE guid = ?", [guid]).fetchone()
+        return None if row is None else _coding(row)
+
+    def overwrite(
+        self,
+        coding_id: int,
+        code_id: int,
+        start: int | None,
+        end: int | None,
+        memo: str,
+        updated_at: str,
+    ) -> Coding:
+        """Give a coding another version of itself (from a merge): code, span, memo, time."""
+        coding = self.get(coding_id)
+        self._check(coding.document_id, code_id, start, end)
+        self._check_memo(memo)
+        with self.db.atomic():
+            self.db.execute(
+                'UPDATE codings SET code_id = ?, start = ?, "end" = ?, memo = ?, updated_at = ? '
+                "WHERE id = ?",
+                [code_id, start, end, memo, updated_at, coding_id],
+            )
+        return self.get(coding_id)
 
     def set_span(self, coding_id: int, start: int | None, end: int | None) -> Coding:
         """Move a coding's boundaries (or make it article-level with ``None, None``)."""

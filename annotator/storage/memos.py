@@ -53,13 +53,18 @@ class MemoStore:
             raise NotFoundError(f"there is no memo with id {memo_id}")
         return _memo(row)
 
-    def set_text(self, memo_id: int, text: str) -> Memo:
+    def set_text(self, memo_id: int, text: str, *, updated_at: str | None = None) -> Memo:
         self.get(memo_id)
         with self.db.atomic():
             self.db.execute(
-                "UPDATE memos SET text = ?, updated_at = ? WHERE id = ?", [text, utc_now(), memo_id]
+                "UPDATE memos SET text = ?, updated_at = ? WHERE id = ?",
+                [text, updated_at or utc_now(), memo_id],
             )
         return self.get(memo_id)
+
+    def by_guid(self, guid: str) -> Memo | None:
+        row = self.db.execute(f"SELECT {_COLUMNS} FROM memos WHERE guid = ?", [guid]).fetchone()
+        return None if row is None else _memo(row)
 
     def delete(self, memo_id: int) -> None:
         with self.db.atomic():

@@ -1,0 +1,229 @@
+"""Coder packages: one coder's work on a project — codings, article statuses and memos —
+as one JSON file, keyed by GUIDs and by each article's SHA-256 so that another copy of the
+project can take it in. The file comes from outside: every field is checked on reading."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from annotator.domain.errors import BadFileError
+
+FORMAT = "annotator-coder-package"
+VERSION = 1
+SUFFIX = ".annpkg"
+MAX_BYTES = 512 * 1024 * 1024
+_GUID = re.compile(r"^\{?[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\}?$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_STATUSES = ("not_started", "in_progress", "done")
+
+
+@dataclass(frozen=True)
+class PackageCode:
+    guid: str
+    path: str  # dimension > code, to add it where a project lacks it
+    color: str
+    description: str
+    exclusive: bool = False
+
+
+@dataclass(frozen=True)
+class PackageDocument:
+    sha256: str
+    name: str
+
+
+@dataclass(frozen=True)
+class PackageCoding:
+    guid: str
+    document: str  # SHA-256 of the article's text
+    code: str  # code GUID
+    start: int | None
+    end: int | None
+    memo: str
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class PackageStatus:
+    document: str
+    status: str
+    assigned: bool
+
+
+@dataclass(frozen=True)
+class PackageMemo:
+    guid: str
+    target: str  # "project", "document" or "code"
+    document: str | None  # SHA-256
+    code: str | None  # GUID
+    text: str
+    created_at: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class Package:
+    project_guid: str
+    coder_guid: str
+    coder_name: str
+    created_at: str
+    codes: tuple[PackageCode, ...] = ()
+    documents: tuple[PackageDocument, ...] = ()
+    codings: tuple[PackageCoding, ...] = ()
+    statuses: tuple[PackageStatus, ...] = ()
+    memos: tuple[PackageMemo, ...] = field(default=())
+
+
+def write_package(handle: IO[str], package: Package) -> None:
+    data = {"format": FORMAT, "version": VERSION, **asdict(package)}
+    json.dump(data, handle, ensure_ascii=False, indent=1)
+    handle.write("\n")
+
+
+def normal_guid(text: str) -> str:
+    """A GUID as we store it: lower case, no braces."""
+    return text.strip().strip("{}").lower()
+
+
+def read_package(path: Path) -> Package:
+    """A package file, checked field by field; a bad one is refused naming the problem."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise BadFileError(path, f"is {size / 2**20:.0f} MB, more than a package may be")
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except OSError as error:
+        raise BadFileError(path, f"cannot be read ({error.strerror or error})") from None
+    except UnicodeDecodeError:
+        raise BadFileError(path, "is not UTF-8 text, so not a coder package") from None
+    except json.JSONDecodeError as error:
+        raise BadFileError(path, f"is not valid JSON ({error.msg})", line=error.lineno) from None
+    return _package(path, data)
+
+
+class _Check:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, where: str, problem: str) -> BadFileError:
+        return BadFileError(self.path, f"{where}: {problem}")
+
+    def get(self, record: Any, key: str, kind: type | tuple[type, ...], where: str) -> Any:
+        if not isinstance(record, dict) or key not in record:
+            raise self.fail(where, f"'{key}' is missing")
+        value = record[key]
+        if isinstance(value, bool) and kind is int:
+            raise self.fail(where, f"'{key}' must be a number")
+        if not isinstance(value, kind):
+            raise self.fail(where, f"'{key}' has the wrong type")
+        return value
+
+    def guid(self, record: Any, key: str, where: str) -> str:
+        value = self.get(record, key, str, where)
+        if not _GUID.match(value.strip()):
+            raise self.fail(where, f"'{key}' is not a GUID")
+        return normal_guid(value)
+
+    def sha(self, record: Any, key: str, where: str) -> str:
+        value: str = self.get(record, key, str, where)
+        if not _SHA256.match(value):
+            raise self.fail(where, f"'{key}' is not a SHA-256 in hex")
+        return value
+
+    def items(self, data: Any, key: str) -> list[Any]:
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            raise self.fail(key, "must be a list")
+        return value
+
+
+def _package(path: Path, data: Any) -> Package:
+    check = _Check(path)
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise BadFileError(path, "is not an annotator coder package")
+    if data.get("version") != VERSION:
+        raise BadFileError(
+            path, f"is a package of version {data.get('version')!r}; this annotator reads 1"
+        )
+    codes = []
+    for n, item in enumerate(check.items(data, "codes")):
+        where = f"codes[{n}]"
+        codes.append(
+            PackageCode(
+                check.guid(item, "guid", where),
+                check.get(item, "path", str, where),
+                check.get(item, "color", str, where),
+                check.get(item, "description", str, where),
+                bool(item.get("exclusive", False)),
+            )
+        )
+    documents = [
+        PackageDocument(
+            check.sha(item, "sha256", f"documents[{n}]"),
+            check.get(item, "name", str, f"documents[{n}]"),
+        )
+        for n, item in enumerate(check.items(data, "documents"))
+    ]
+    codings = []
+    for n, item in enumerate(check.items(data, "codings")):
+        where = f"codings[{n}]"
+        start = end = None
+        if isinstance(item, dict) and item.get("start") is not None:
+            start = check.get(item, "start", int, where)
+            end = check.get(item, "end", int, where)
+            if not 0 <= start < end:
+                raise check.fail(where, "the span is empty or negative")
+        codings.append(
+            PackageCoding(
+                check.guid(item, "guid", where),
+                check.sha(item, "document", where),
+                check.guid(item, "code", where),
+                start,
+                end,
+                check.get(item, "memo", str, where),
+                check.get(item, "created_at", str, where),
+                check.get(item, "updated_at", str, where),
+            )
+        )
+    statuses = []
+    for n, item in enumerate(check.items(data, "statuses")):
+        where = f"statuses[{n}]"
+        status = check.get(item, "status", str, where)
+        if status not in _STATUSES:
+            raise check.fail(where, f"'{status}' is not a status")
+        statuses.append(
+            PackageStatus(check.sha(item, "document", where), status, bool(item.get("assigned")))
+        )
+    memos = []
+    for n, item in enumerate(check.items(data, "memos")):
+        where = f"memos[{n}]"
+        target = check.get(item, "target", str, where)
+        if target not in ("project", "document", "code"):
+            raise check.fail(where, f"'{target}' is not a memo target")
+        memos.append(
+            PackageMemo(
+                check.guid(item, "guid", where),
+                target,
+                check.sha(item, "document", where) if target == "document" else None,
+                check.guid(item, "code", where) if target == "code" else None,
+                check.get(item, "text", str, where),
+                check.get(item, "created_at", str, where),
+                check.get(item, "updated_at", str, where),
+            )
+        )
+    return Package(
+        project_guid=check.guid(data, "project_guid", "package"),
+        coder_guid=check.guid(data, "coder_guid", "package"),
+        coder_name=check.get(data, "coder_name", str, "package"),
+        created_at=check.get(data, "created_at", str, "package"),
+        codes=tuple(codes),
+        documents=tuple(documents),
+        codings=tuple(codings),
+        statuses=tuple(statuses),
+        memos=tuple(memos),
+    )
