@@ -217,7 +217,7 @@ def documents(project: str, as_json: bool) -> None:
 
 @cli.group()
 def codebook() -> None:
-    """Read or write the codebook of a project (.json or .csv).
+    """Read or write the codebook of a project (.json, .csv or REFI-QDA .qdc).
 
     Example: annotator codebook export study.annotator codebook.csv
     """

@@ -36,7 +36,7 @@ def _day(value: str | None, option: str) -> date | None:
     "code, with FILE_codebook.csv beside it; sav/dta: the matrix for SPSS/Stata with labels; "
     "codebook: .json/.csv, or an appendix as .html/.md; documents: one row per article; "
     "agreement: one row per agreement measure; package: one coder's work (--coders NAME), "
-    "for the lead to merge.",
+    "for the lead to merge; qdpx: the whole project for other QDA tools (REFI-QDA).",
 )
 @click.option(
     "-o",
@@ -104,6 +104,7 @@ def export(
             "agreement": "measures",
             "codebook": "codebook entries",
             "package": "codings",
+            "qdpx": "codings",
         }.get(format_, "rows")
         extra = f" and its columns to {companion_path(target)}" if format_ == "matrix" else ""
         click.echo(f"wrote {count} {noun} to {target}{extra}")
@@ -238,7 +239,7 @@ def sample(project: str, size: int, coders: str, seed: int) -> None:
     default="fail",
     show_default=True,
     help="Articles the project lacks: stop, leave their codings out, or (merging a project) "
-    "import them.",
+    "import them. A .qdpx brings its articles: they are imported unless 'skip'.",
 )
 @click.option(
     "--missing-codes",
@@ -246,7 +247,7 @@ def sample(project: str, size: int, coders: str, seed: int) -> None:
     default="fail",
     show_default=True,
     help="Codes the codebook lacks: stop, add them, use the codebook's code of the same path "
-    "(adding the rest), or leave their codings out.",
+    "(adding the rest), or leave their codings out. A .qdpx's codes are added unless told.",
 )
 @click.option(
     "--coder-clash",
@@ -265,7 +266,8 @@ def merge(
     coder_clash: str,
     as_json: bool,
 ) -> None:
-    """Merge coder packages or other annotator projects into PROJECT.
+    """Merge coder packages, other annotator projects or REFI-QDA .qdpx projects (from NVivo,
+    MAXQDA, ATLAS.ti, QualCoder…) into PROJECT.
 
     Codings are matched by GUID and articles by their text's SHA-256; merging the same file
     twice changes nothing. Anything that does not fit is listed and nothing is written until

@@ -36,6 +36,10 @@ def import_codebook(project: Project, path: str | Path) -> CodebookImportReport:
     shortcut, description and exclusive flag where the file gives them. Nothing is removed.
     """
     path = Path(path)
+    if path.suffix.lower() == ".qdc":
+        from annotator.services.refi import read_qdc
+
+        return apply_codebook(project, read_qdc(path), path)
     return apply_codebook(project, read_codebook(path), path)
 
 
@@ -123,10 +127,16 @@ def export_codebook(project: Project, path: str | Path | None, *, suffix: str | 
     suffix = (suffix or (target.suffix if target else "")).lower()
     if suffix in (".html", ".htm", ".md"):
         return export_appendix(project, target, markdown=suffix == ".md")
+    if suffix == ".qdc":
+        from annotator.services.refi import export_qdc
+
+        if target is None:
+            raise UserError("a .qdc codebook needs a file name")
+        return export_qdc(project, target)
     if suffix not in (".json", ".csv"):
         name = target.name if target else "output"
         raise UserError(
-            f"{name}: codebooks are written as .json or .csv (an appendix as .html or .md)"
+            f"{name}: codebooks are written as .json, .csv or .qdc (an appendix as .html or .md)"
         )
     specs = codebook_specs(project)
     with atomic_output(target) as handle:

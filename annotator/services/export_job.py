@@ -18,7 +18,9 @@ from annotator.services.exports import (
 from annotator.services.matrix import MatrixOptions, export_matrix, export_stats_file
 from annotator.storage import Project
 
-KINDS = ("segments", "matrix", "sav", "dta", "codebook", "documents", "agreement", "package")
+KINDS = (
+    "segments", "matrix", "sav", "dta", "codebook", "documents", "agreement", "package", "qdpx",
+)  # fmt: skip
 #: The formats that take a selection of coders, codes, articles and days.
 SELECTABLE = ("segments", "matrix", "sav", "dta")
 
@@ -51,6 +53,12 @@ def run_export(project: Project, job: ExportJob, progress: Progress | None = Non
         return export_stats_file(project, job.path, matrix, progress)
     if job.kind == "documents":
         return export_documents(project, job.path, job.style)
+    if job.kind == "qdpx":
+        from annotator.services.refi import export_qdpx
+
+        if job.path is None:
+            raise UserError("a .qdpx project needs a file name (-o FILE.qdpx)")
+        return export_qdpx(project, job.path).counts["codings"]
     if job.kind == "package":
         from annotator.services.merge import export_package
 

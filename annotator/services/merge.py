@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.domain.codebook import split_path
-from annotator.domain.errors import UserError
+from annotator.domain.errors import BadFileError, UserError
 from annotator.domain.model import Coder, DocumentStatus, utc_now
 from annotator.io.packages import (
     Package,
@@ -410,11 +410,19 @@ def _merge_memo(project: Project, coder: Coder, memo: PackageMemo, plan: _Plan) 
 def merge_file(
     project: Project, path: Path, choices: MergeChoices = MergeChoices()
 ) -> list[MergeReport]:
-    """Merge a coder package or another annotator project (by what the file is)."""
-    with path.open("rb") as handle:
-        head = handle.read(16)
+    """Merge a coder package, another annotator project or a REFI-QDA .qdpx project (by what
+    the file is)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(16)
+    except OSError as error:
+        raise BadFileError(path, f"cannot be read ({error.strerror or error})") from None
     if head.startswith(b"SQLite format 3"):
         return merge_project(project, path, choices)
+    if head.startswith(b"PK") or path.suffix.lower() == ".qdpx":
+        from annotator.services.refi import merge_qdpx
+
+        return merge_qdpx(project, path, choices)[0]
     return [merge_package(project, read_package(path), choices, source=path.name)]
 
 

@@ -1,0 +1,175 @@
+"""Reading a .qdpx archive as hostile input: nothing is ever extracted to disk; the archive
+is refused, with one reason, if any entry could escape or mislead (absolute or parent paths,
+drive letters, control characters, links, encryption, duplicates) or if it is too big, packs
+too much into too little (a zip bomb) or has no single ``.qde`` at its root. Members are read
+in chunks and abandoned as soon as a limit is passed."""
+
+from __future__ import annotations
+
+import re
+import stat
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotator.domain.errors import BadFileError
+
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    entries: int = 10_000
+    qde_bytes: int = 100 * 2**20
+    member_bytes: int = 200 * 2**20
+    total_bytes: int = 2 * 2**30
+    ratio: int = 100  # for members over 1 MB
+    archive_bytes: int = 2 * 2**30
+
+
+LIMITS = Limits()
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+
+
+class Archive:
+    """A checked .qdpx: its ``.qde`` and its ``sources/`` files, read on demand."""
+
+    def __init__(self, path: Path, limits: Limits = LIMITS) -> None:
+        self.path, self.limits = path, limits
+        self.warnings: list[str] = []
+        try:
+            size = path.stat().st_size
+        except OSError as error:
+            raise BadFileError(path, f"cannot be read ({error.strerror or error})") from None
+        if size > limits.archive_bytes:
+            raise self._refuse(f"is {size / 2**30:.1f} GB, more than a project archive may be")
+        if not zipfile.is_zipfile(path):
+            raise self._refuse("is not a REFI-QDA project (.qdpx is a ZIP archive)")
+        try:
+            self.zip = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as error:
+            raise self._refuse(f"is a damaged ZIP archive ({error})") from None
+        self._check_entries()
+        self._read_total = 0
+
+    def _refuse(self, problem: str) -> BadFileError:
+        return BadFileError(self.path, problem)
+
+    def close(self) -> None:
+        self.zip.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _check_entries(self) -> None:
+        entries = self.zip.infolist()
+        if len(entries) > self.limits.entries:
+            raise self._refuse(f"holds {len(entries):,} entries, more than {self.limits.entries:,}")
+        seen: dict[str, str] = {}
+        total = 0
+        self.sources: dict[str, zipfile.ZipInfo] = {}
+        qdes: list[zipfile.ZipInfo] = []
+        for info in entries:
+            name = info.filename
+            problem = _bad_name(name)
+            if problem:
+                raise self._refuse(f"entry '{_shown(name)}' {problem}")
+            kind = stat.S_IFMT(info.external_attr >> 16)
+            if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
+                raise self._refuse(f"entry '{name}' is a link or a special file")
+            if info.flag_bits & 0x1:
+                raise self._refuse(f"entry '{name}' is encrypted")
+            if info.compress_type not in _METHODS:
+                raise self._refuse(f"entry '{name}' uses an unknown compression method")
+            folded = name.casefold().rstrip("/")
+            if folded in seen:
+                raise self._refuse(f"entry '{name}' appears twice")
+            seen[folded] = name
+            if info.is_dir():
+                continue
+            total += info.file_size
+            if (
+                info.file_size > 2**20
+                and info.compress_size
+                and (info.file_size / info.compress_size > self.limits.ratio)
+            ):
+                raise self._refuse(f"entry '{name}' unpacks {info.file_size // info.compress_size}"
+                                   " times larger than it is stored (a zip bomb?)")  # fmt: skip
+            parts = name.split("/")
+            if len(parts) == 1 and name.lower().endswith(".qde"):
+                qdes.append(info)
+            elif len(parts) == 2 and parts[0].lower() == "sources" and parts[1]:
+                self.sources[parts[1]] = info
+        if total > self.limits.total_bytes:
+            raise self._refuse(f"unpacks to {total / 2**30:.1f} GB, more than allowed")
+        named = [q for q in qdes if q.filename.lower() == "project.qde"]
+        if not qdes:
+            raise self._refuse("holds no project.qde: it is not a REFI-QDA project")
+        if len(qdes) > 1 and not named:
+            raise self._refuse("holds more than one .qde file and none is project.qde")
+        self.qde = named[0] if named else qdes[0]
+        if self.qde.filename != "project.qde":
+            self.warnings.append(f"the project file is named '{self.qde.filename}'")
+        if any(i.filename.startswith("Sources/") for i in self.sources.values()):
+            self.warnings.append("the text files are in 'Sources/', not 'sources/'")
+
+    def read(self, info: zipfile.ZipInfo, limit: int) -> bytes:
+        """A member's bytes, read in chunks, refused as soon as it passes ``limit`` (its
+        header's size is not trusted) or the archive's total."""
+        chunks, size = [], 0
+        try:
+            with self.zip.open(info) as handle:
+                while chunk := handle.read(CHUNK):
+                    size += len(chunk)
+                    self._read_total += len(chunk)
+                    if size > limit or self._read_total > self.limits.total_bytes:
+                        raise self._refuse(f"entry '{info.filename}' is larger than allowed")
+                    if (
+                        size > 2**20
+                        and info.compress_size
+                        and size / info.compress_size > (self.limits.ratio)
+                    ):
+                        raise self._refuse(f"entry '{info.filename}' unpacks far larger than "
+                                           "it is stored (a zip bomb?)")  # fmt: skip
+                    chunks.append(chunk)
+        except (zipfile.BadZipFile, OSError, EOFError) as error:
+            raise self._refuse(f"entry '{info.filename}' is damaged ({error})") from None
+        return b"".join(chunks)
+
+    def project_xml(self) -> bytes:
+        return self.read(self.qde, self.limits.qde_bytes)
+
+    def source(self, reference: str) -> bytes | None:
+        """The bytes of ``internal://name`` (a bare name too), or None if the archive has
+        no such file. Only a flat name in the sources folder is ever looked up."""
+        name = reference.removeprefix("internal://")
+        if not name or any(c in name for c in "/\\\x00") or name in (".", ".."):
+            raise self._refuse(f"refers to the file '{_shown(reference)}' outside its sources")
+        info = self.sources.get(name) or next(
+            (i for n, i in self.sources.items() if n.casefold() == name.casefold()), None
+        )
+        return None if info is None else self.read(info, self.limits.member_bytes)
+
+
+def _bad_name(name: str) -> str:
+    """Why an entry name is refused, or '' if it is fine."""
+    if not name:
+        return "has no name"
+    if any(ord(c) < 32 or c == "\x7f" for c in name):
+        return "has control characters in its name"
+    slashed = name.replace("\\", "/")
+    if slashed.startswith("/") or _DRIVE.match(slashed) or slashed.startswith("//"):
+        return "is an absolute path"
+    if ".." in slashed.split("/"):
+        return "leads out of the archive (..)"
+    if "\\" in name:
+        return "has a backslash in its name"
+    return ""
+
+
+def _shown(name: str) -> str:
+    return "".join(c if c.isprintable() else "?" for c in name)[:80]

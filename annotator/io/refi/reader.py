@@ -1,0 +1,405 @@
+"""Reading REFI-QDA projects and codebooks from any producer, leniently: namespace variants,
+BOMs, ``Sources/``, a ``.qde`` not named project.qde, invalid-but-parseable files (each with a
+warning) — and strictly on security: no DTD, no entity, nothing fetched.
+
+Text offsets are the main trap (../shared/docs/refi-qda.md §6): NVivo counts UTF-16 units and
+CRLF as two, ATLAS.ti counts CRLF as one, most others count code points of the file as it is.
+Each article's offsets are read under the model that best reproduces its selections' names.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import defusedxml.ElementTree
+from lxml import etree
+
+from annotator.domain.errors import BadFileError
+from annotator.domain.text import normalise_text
+from annotator.io.refi.schema import CODEBOOK_NS, COLOR, PROJECT_NS, problems, safe_parser
+
+_VARIANT = re.compile(r"^urn:QDA-XML:(project|codebook):[0-9.:]+$")
+MAX_DEPTH = 100
+
+
+@dataclass
+class RefiCode:
+    guid: str
+    name: str
+    color: str | None
+    description: str
+    codable: bool
+    children: list[RefiCode] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+# A Coding: its GUID, the code's GUID, the coder's, when, and the notes it refers to.
+RefiCoding = tuple[str, str, str | None, str | None, list[str]]
+
+
+@dataclass
+class RefiSelection:
+    guid: str
+    start: int
+    end: int
+    name: str
+    user: str | None
+    created: str | None
+    modified: str | None
+    description: str
+    codings: list[
+        tuple[str, str, str | None, str | None, list[str]]
+    ]  # guid, code, user, time, notes
+    notes: list[str]
+
+
+@dataclass
+class RefiSource:
+    guid: str
+    name: str
+    text_path: str | None
+    content: str | None
+    description: str
+    selections: list[RefiSelection]
+    codings: list[RefiCoding]
+    notes: list[str]
+    values: dict[str, str]  # variable GUID → value
+
+
+@dataclass
+class RefiProject:
+    origin: str
+    default_user: str | None
+    users: dict[str, str]
+    codes: list[RefiCode]
+    variables: dict[str, tuple[str, str]]  # GUID → name, type
+    sources: list[RefiSource]
+    notes: dict[str, tuple[str, str | None, str | None]]  # GUID → text, user, time
+    sets: list[tuple[str, list[str], list[str]]]  # name, member codes, member sources
+    project_notes: list[str]
+    warnings: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def guid_of(text: str | None) -> str:
+    return (text or "").strip().strip("{}").lower()
+
+
+def parse_xml(data: bytes, where: Any, *, codebook: bool = False) -> tuple[Any, list[str]]:
+    """The document's root in the 1.0 namespace, and warnings. A DTD or entity is refused."""
+    warnings: list[str] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+        warnings.append("the XML starts with a byte-order mark")
+    try:
+        defusedxml.ElementTree.fromstring(data, forbid_dtd=True)
+    except defusedxml.DefusedXmlException:
+        raise BadFileError(
+            where, "declares a DTD or entities, which REFI-QDA never needs"
+        ) from None
+    except defusedxml.ElementTree.ParseError as error:
+        raise BadFileError(where, f"is not well-formed XML ({error})") from None
+    root = etree.fromstring(data, safe_parser())
+    expected = CODEBOOK_NS if codebook else PROJECT_NS
+    namespace = etree.QName(root).namespace
+    if namespace != expected:
+        if namespace is None or _VARIANT.match(namespace):
+            warnings.append(f"namespace '{namespace or 'none'}' read as {expected}")
+            root = _renamespace(root, namespace, expected)
+        else:
+            raise BadFileError(where, f"is not a REFI-QDA file (namespace {namespace})")
+    found = problems(root, codebook=codebook)
+    if found:
+        warnings.append(f"not valid against the REFI-QDA schema ({found[0]}); read anyway")
+    return root, warnings
+
+
+def _renamespace(root: Any, old: str | None, new: str) -> Any:
+    for element in root.iter():
+        if isinstance(element.tag, str):
+            local = etree.QName(element).localname
+            element.tag = f"{{{new}}}{local}"
+    etree.cleanup_namespaces(root)
+    return etree.fromstring(etree.tostring(root), safe_parser())
+
+
+def _q(name: str, ns: str = PROJECT_NS) -> str:
+    return f"{{{ns}}}{name}"
+
+
+def _child_text(element: Any, name: str, ns: str = PROJECT_NS) -> str:
+    child = element.find(_q(name, ns))
+    return (child.text or "").strip() if child is not None else ""
+
+
+def read_codes(container: Any, ns: str, warnings: list[str], depth: int = 0) -> list[RefiCode]:
+    if depth > MAX_DEPTH:
+        raise BadFileError("codebook", f"nests codes more than {MAX_DEPTH} deep")
+    codes = []
+    for element in container.findall(_q("Code", ns)):
+        color = element.get("color")
+        if color is not None and not COLOR.match(color):
+            color = _color(color, warnings, element.get("name", "?"))
+        codes.append(
+            RefiCode(
+                guid_of(element.get("guid")),
+                (element.get("name") or "").strip() or "(unnamed)",
+                color,
+                _child_text(element, "Description", ns),
+                element.get("isCodable", "true").strip() in ("true", "1"),
+                read_codes(element, ns, warnings, depth + 1),
+                [guid_of(n.get("targetGUID")) for n in element.findall(_q("NoteRef", ns))],
+            )
+        )
+    return codes
+
+
+def _color(value: str, warnings: list[str], name: str) -> str | None:
+    value = value.strip()
+    if re.fullmatch(r"#[0-9A-Fa-f]{8}", value):
+        warnings.append(f"code '{name}': colour {value} has transparency, dropped")
+        return value[:7]
+    match = re.fullmatch(r"rgb\((\d+),\s*(\d+),\s*(\d+)\)", value)
+    if match and all(0 <= int(g) < 256 for g in match.groups()):
+        warnings.append(f"code '{name}': colour {value} read as hex")
+        return "#" + "".join(f"{int(g):02X}" for g in match.groups())
+    warnings.append(f"code '{name}': colour '{value}' is not a colour; a new one is given")
+    return None
+
+
+def _codings(element: Any) -> list[RefiCoding]:
+    found = []
+    for coding in element.findall(_q("Coding")):
+        ref = coding.find(_q("CodeRef"))
+        if ref is None:
+            continue
+        found.append(
+            (
+                guid_of(coding.get("guid")),
+                guid_of(ref.get("targetGUID")),
+                guid_of(coding.get("creatingUser")) or None,
+                coding.get("creationDateTime"),
+                [guid_of(n.get("targetGUID")) for n in coding.findall(_q("NoteRef"))],
+            )
+        )
+    return found
+
+
+def _integer(value: str | None) -> int | None:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None
+
+
+def read_project(root: Any, warnings: list[str]) -> RefiProject:
+    """Everything annotator can take from a project.qde (texts are read separately)."""
+    users = {
+        guid_of(u.get("guid")): (u.get("name") or "").strip() or "unnamed user"
+        for u in root.iterfind(f"{_q('Users')}/{_q('User')}")
+    }
+    codebook = root.find(f"{_q('CodeBook')}/{_q('Codes')}")
+    codes = read_codes(codebook, PROJECT_NS, warnings) if codebook is not None else []
+    variables = {
+        guid_of(v.get("guid")): (v.get("name") or "variable", v.get("typeOfVariable") or "Text")
+        for v in root.iterfind(f"{_q('Variables')}/{_q('Variable')}")
+    }
+    skipped: list[str] = []
+    sources = []
+    container = root.find(_q("Sources"))
+    for element in container if container is not None else []:
+        kind = etree.QName(element).localname
+        if kind != "TextSource":
+            skipped.append(f"{kind} '{element.get('name', '')}': only text sources are read")
+            continue
+        selections = []
+        for selection in element.findall(_q("PlainTextSelection")):
+            start = _integer(selection.get("startPosition"))
+            end = _integer(selection.get("endPosition"))
+            if start is None or end is None:
+                skipped.append(f"a selection in '{element.get('name')}' has no valid positions")
+                continue
+            selections.append(
+                RefiSelection(
+                    guid_of(selection.get("guid")),
+                    start,
+                    end,
+                    selection.get("name") or "",
+                    guid_of(selection.get("creatingUser") or selection.get("modifyingUser"))
+                    or None,
+                    selection.get("creationDateTime"),
+                    selection.get("modifiedDateTime"),
+                    _child_text(selection, "Description"),
+                    _codings(selection),
+                    [guid_of(n.get("targetGUID")) for n in selection.findall(_q("NoteRef"))],
+                )
+            )
+        values = {}
+        for holder in element.findall(_q("VariableValue")):
+            ref = holder.find(_q("VariableRef"))
+            value = next((c for c in holder if etree.QName(c).localname.endswith("Value")), None)
+            if ref is not None and value is not None and (value.text or "").strip():
+                values[guid_of(ref.get("targetGUID"))] = value.text.strip()
+        content = element.find(_q("PlainTextContent"))
+        sources.append(
+            RefiSource(
+                guid_of(element.get("guid")),
+                (element.get("name") or "").strip() or "article",
+                element.get("plainTextPath"),
+                content.text if content is not None else None,
+                _child_text(element, "Description"),
+                selections,
+                _codings(element),
+                [guid_of(n.get("targetGUID")) for n in element.findall(_q("NoteRef"))],
+                values,
+            )
+        )
+    # NVivo and Quirkos put document variables on a Case that points at one source.
+    for case in root.iterfind(f"{_q('Cases')}/{_q('Case')}"):
+        refs = case.findall(_q("SourceRef"))
+        if len(refs) == 1:
+            target = guid_of(refs[0].get("targetGUID"))
+            for source in sources:
+                if source.guid == target:
+                    for holder in case.findall(_q("VariableValue")):
+                        ref = holder.find(_q("VariableRef"))
+                        value = next(
+                            (c for c in holder if etree.QName(c).localname.endswith("Value")), None
+                        )
+                        if ref is not None and value is not None and (value.text or "").strip():
+                            source.values[guid_of(ref.get("targetGUID"))] = value.text.strip()
+        else:
+            skipped.append(f"case '{case.get('name', '')}' (cases are not kept)")
+    notes = {}
+    for note in root.iterfind(f"{_q('Notes')}/{_q('Note')}"):
+        content = note.find(_q("PlainTextContent"))
+        notes[guid_of(note.get("guid"))] = (
+            (content.text or "") if content is not None else "",
+            guid_of(note.get("creatingUser")) or None,
+            note.get("creationDateTime"),
+        )
+    sets = [
+        (
+            s.get("name") or "",
+            [guid_of(m.get("targetGUID")) for m in s.findall(_q("MemberCode"))],
+            [guid_of(m.get("targetGUID")) for m in s.findall(_q("MemberSource"))],
+        )
+        for s in root.iterfind(f"{_q('Sets')}/{_q('Set')}")
+    ]
+    for kind in ("Links", "Graphs"):
+        if root.find(_q(kind)) is not None:
+            skipped.append(f"{kind.lower()} (not kept)")
+    return RefiProject(
+        origin=root.get("origin") or "",
+        default_user=guid_of(root.get("creatingUserGUID")) or None,
+        users=users,
+        codes=codes,
+        variables=variables,
+        sources=sources,
+        notes=notes,
+        sets=sets,
+        project_notes=[guid_of(n.get("targetGUID")) for n in root.findall(_q("NoteRef"))],
+        warnings=warnings,
+        skipped=skipped,
+    )
+
+
+# -- text and offsets ------------------------------------------------------------------------
+
+
+def decode_source(data: bytes) -> tuple[str, list[str]]:
+    """A source file's text as it is (line ends untouched), without one leading BOM."""
+    warnings = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+        warnings.append("is not UTF-8; read as Windows-1252")
+    return text, warnings
+
+
+Mapper = Callable[[int], int | None]
+
+
+def _mappers(raw: str) -> dict[str, Mapper]:
+    """Each offset model: a map from its units to code points of the text with LF endings."""
+    crlf = [m.start() for m in re.finditer("\r\n", raw)]  # positions of \r in CRLF pairs
+    canonical = normalise_text(raw)
+    raw_astral = [i for i, c in enumerate(raw) if ord(c) > 0xFFFF]
+    lf_astral = [i for i, c in enumerate(canonical) if ord(c) > 0xFFFF]
+
+    def from_utf16(astral: list[int], length: int) -> Mapper:
+        ends = [p + k + 2 for k, p in enumerate(astral)]  # UTF-16 index after each astral
+
+        def convert(unit: int) -> int | None:
+            k = bisect_left(ends, unit + 1) if ends else 0
+            point = unit - k
+            # inside a surrogate pair: not a character boundary
+            if k < len(ends) and unit == ends[k] - 1:
+                return None
+            return point if 0 <= point <= length else None
+
+        return convert
+
+    def raw_to_lf(point: int | None) -> int | None:
+        if point is None or not 0 <= point <= len(raw):
+            return None
+        if point > 0 and point - 1 in crlf_set and point < len(raw) and raw[point - 1] == "\r":
+            return None  # between \r and \n
+        return point - bisect_left(crlf, point)
+
+    crlf_set = set(crlf)
+    utf16_raw = from_utf16(raw_astral, len(raw))
+    utf16_lf = from_utf16(lf_astral, len(canonical))
+    return {
+        "code points": lambda u: raw_to_lf(u),
+        "UTF-16 units": lambda u: raw_to_lf(utf16_raw(u)),
+        "code points, CRLF as one": lambda u: u if 0 <= u <= len(canonical) else None,
+        "UTF-16 units, CRLF as one": lambda u: utf16_lf(u),
+    }
+
+
+def choose_model(
+    raw: str, selections: list[RefiSelection], origin: str
+) -> tuple[str, Mapper, float]:
+    """The offset model under which most selection names equal their text (ties: most in
+    range); without names, the producer's known model. Returns its name, map and score."""
+    canonical = normalise_text(raw)
+    mappers = _mappers(raw)
+    named = [s for s in selections if s.name.strip()]
+    if not named:
+        default = (
+            "UTF-16 units" if "nvivo" in origin.lower()
+            else "code points, CRLF as one" if "atlas" in origin.lower()
+            else "code points"
+        )  # fmt: skip
+        return default, mappers[default], 0.0
+    best: tuple[float, float, str] | None = None
+    for name, mapper in mappers.items():
+        matched = in_range = 0
+        for s in named:
+            a, b = mapper(s.start), mapper(s.end)
+            if a is None or b is None or a > b:
+                continue
+            in_range += 1
+            if _same(canonical[a:b], s.name):
+                matched += 1
+        score = (matched / len(named), in_range / len(named), name)
+        if best is None or score[:2] > best[:2]:
+            best = score
+    assert best is not None
+    return best[2], mappers[best[2]], best[0]
+
+
+def _same(text: str, name: str) -> bool:
+    if text == name:
+        return True
+    if name.endswith("…") and text.startswith(name[:-1]):
+        return True
+    return " ".join(text.split()) == " ".join(name.split())
