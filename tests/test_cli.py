@@ -180,7 +180,7 @@ def test_check_json(demo_path: Path) -> None:
         (("codebook", "import", "{demo}", "{junk}"), "codebooks are read from .json or .csv"),
         (
             ("export", "{demo}", "--format", "codebook", "-o", "{tmp}/cb.xml"),
-            "written as .json or .csv",
+            "written as .json, .csv or .qdc",
         ),
         (
             ("export", "{demo}", "--format", "segments", "-o", "{tmp}/no/such/dir.csv"),

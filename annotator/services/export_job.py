@@ -19,8 +19,16 @@ from annotator.services.matrix import MatrixOptions, export_matrix, export_stats
 from annotator.storage import Project
 
 KINDS = (
-    "segments", "matrix", "sav", "dta", "codebook", "documents", "agreement", "package", "qdpx",
-)  # fmt: skip
+    "segments",
+    "matrix",
+    "sav",
+    "dta",
+    "codebook",
+    "documents",
+    "agreement",
+    "package",
+    "qdpx",
+)
 #: The formats that take a selection of coders, codes, articles and days.
 SELECTABLE = ("segments", "matrix", "sav", "dta")
 

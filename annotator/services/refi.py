@@ -149,10 +149,13 @@ def _code_paths(
         path = (*parents, name)
         codes.append(
             PackageCode(
-                code.guid, join_path(path), code.color or "", code.description,
+                code.guid,
+                join_path(path),
+                code.color or "",
+                code.description,
                 code.guid in exclusive,
             )
-        )  # fmt: skip
+        )
         target[code.guid] = code.guid
         children: set[str] = set()
         for child in code.children:
@@ -221,10 +224,16 @@ class _Converter:
         return self.per_user.setdefault(coder, {"codings": [], "memos": [], "statuses": []})
 
     def coding(
-        self, item: tuple[str, str, str | None, str | None, list[str]], user: str | None,
-        sha: str, span: tuple[int | None, int | None], memo: str, created: str | None,
-        modified: str | None, where: str,
-    ) -> None:  # fmt: skip
+        self,
+        item: tuple[str, str, str | None, str | None, list[str]],
+        user: str | None,
+        sha: str,
+        span: tuple[int | None, int | None],
+        memo: str,
+        created: str | None,
+        modified: str | None,
+        where: str,
+    ) -> None:
         guid, code, coder, time, notes = item
         if code not in self.code_of:
             self.losses.append(f"'{where}': a coding refers to a code the file lacks")
@@ -271,9 +280,15 @@ class _Converter:
             comment = comment.strip()
             for item in selection.codings:
                 self.coding(
-                    item, selection.user, sha, (start, end), comment, selection.created,
-                    selection.modified, source.name,
-                )  # fmt: skip
+                    item,
+                    selection.user,
+                    sha,
+                    (start, end),
+                    comment,
+                    selection.created,
+                    selection.modified,
+                    source.name,
+                )
             if not selection.codings and comment:  # an annotation, not a coding
                 self.bucket(selection.user)["memos"].append(
                     PackageMemo(
@@ -508,10 +523,14 @@ def read_qdc(path: Path) -> list[CodeSpec]:
 
     def spec(code: RefiCode) -> CodeSpec:
         return CodeSpec(
-            name=code.name, color=code.color, shortcut=keys.get(code.guid),
-            description=code.description, exclusive=code.guid in exclusive, guid=code.guid,
+            name=code.name,
+            color=code.color,
+            shortcut=keys.get(code.guid),
+            description=code.description,
+            exclusive=code.guid in exclusive,
+            guid=code.guid,
             children=[spec(c) for c in code.children],
-        )  # fmt: skip
+        )
 
     specs = [spec(c) for c in codes if c.children]
     flat = [spec(c) for c in codes if not c.children]

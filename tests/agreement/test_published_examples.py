@@ -141,8 +141,20 @@ def test_krippendorff_2004_four_coders_with_missing_values() -> None:
 
 def test_gwet_2014_four_raters_with_missing_ratings() -> None:
     """irrCAC's raw_4raters: Gwet's handbook, p. 120."""
-    units = ["11_1", "2232", "3333", "3333", "2222", "1234", "4444", "1121", "2222",
-             "_555", "__11", "__3_"]  # fmt: skip
+    units = [
+        "11_1",
+        "2232",
+        "3333",
+        "3333",
+        "2222",
+        "1234",
+        "4444",
+        "1121",
+        "2222",
+        "_555",
+        "__11",
+        "__3_",
+    ]
     r = _letters(units, "12345")
     assert ours.percent_agreement(r)[0] == approx(0.818, 3)
     assert ours.gwet_ac1(r)[0] == approx(0.77544, 5)
@@ -151,8 +163,23 @@ def test_gwet_2014_four_raters_with_missing_ratings() -> None:
 
 
 def test_gwet_five_observers_with_missing_ratings() -> None:
-    units = ["112_2", "1101_", "2333_", "_00_0", "000_0", "000_0", "102_1", "1_20_", "222_2",
-             "2111_", "_100_", "0000_", "1222_", "33223", "111_1"]  # fmt: skip
+    units = [
+        "112_2",
+        "1101_",
+        "2333_",
+        "_00_0",
+        "000_0",
+        "000_0",
+        "102_1",
+        "1_20_",
+        "222_2",
+        "2111_",
+        "_100_",
+        "0000_",
+        "1222_",
+        "33223",
+        "111_1",
+    ]
     r = _letters(units, "0123")
     assert ours.gwet_ac1(r)[0] == approx(0.497, 3)
     assert ours.fleiss_kappa(r)[0] == approx(0.458, 3)

@@ -74,8 +74,13 @@ def test_a_decision_writes_consensus_codings_and_leaves_the_coders_alone(demo: P
     assert decision is not None
     assert (decision.choice, decision.reason) == (Choice.FIRST, "he says he wanted pay")
     with pytest.raises(UserError, match="decided already"):
-        decide(demo, ana, ben, _find(again, "03_construction-crew", "Motive > Subsistence"),
-               Choice.SECOND)  # fmt: skip
+        decide(
+            demo,
+            ana,
+            ben,
+            _find(again, "03_construction-crew", "Motive > Subsistence"),
+            Choice.SECOND,
+        )
     # Undo and redo: the same coding and decision come back.
     withdraw(demo, decided)
     assert CONSENSUS not in _by_coder(demo)

@@ -88,8 +88,13 @@ def test_matrix_cells_agree_with_the_codings_table_on_the_demo(
     assert first["outlet"] == "Northeast Asia Dispatch"
     assert first["date"] == "2016-05-21"
     assert {r["motive"] for r in rows} <= {
-        "none", "Subsistence", "Political", "Family / personal", "Other / unclear", "several codes"
-    }  # fmt: skip
+        "none",
+        "Subsistence",
+        "Political",
+        "Family / personal",
+        "Other / unclear",
+        "several codes",
+    }
     columns = _read(companion_path(target))
     motive = next(c for c in columns if c["column"] == "motive_subsistence")
     assert (motive["label"], motive["kind"]) == ("Motive > Subsistence", "code")

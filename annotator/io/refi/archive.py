@@ -97,8 +97,10 @@ class Archive:
                 and info.compress_size
                 and (info.file_size / info.compress_size > self.limits.ratio)
             ):
-                raise self._refuse(f"entry '{name}' unpacks {info.file_size // info.compress_size}"
-                                   " times larger than it is stored (a zip bomb?)")  # fmt: skip
+                raise self._refuse(
+                    f"entry '{name}' unpacks {info.file_size // info.compress_size}"
+                    " times larger than it is stored (a zip bomb?)"
+                )
             parts = name.split("/")
             if len(parts) == 1 and name.lower().endswith(".qde"):
                 qdes.append(info)
@@ -133,8 +135,10 @@ class Archive:
                         and info.compress_size
                         and size / info.compress_size > (self.limits.ratio)
                     ):
-                        raise self._refuse(f"entry '{info.filename}' unpacks far larger than "
-                                           "it is stored (a zip bomb?)")  # fmt: skip
+                        raise self._refuse(
+                            f"entry '{info.filename}' unpacks far larger than "
+                            "it is stored (a zip bomb?)"
+                        )
                     chunks.append(chunk)
         except (zipfile.BadZipFile, OSError, EOFError) as error:
             raise self._refuse(f"entry '{info.filename}' is damaged ({error})") from None

@@ -375,10 +375,12 @@ def choose_model(
     named = [s for s in selections if s.name.strip()]
     if not named:
         default = (
-            "UTF-16 units" if "nvivo" in origin.lower()
-            else "code points, CRLF as one" if "atlas" in origin.lower()
+            "UTF-16 units"
+            if "nvivo" in origin.lower()
+            else "code points, CRLF as one"
+            if "atlas" in origin.lower()
             else "code points"
-        )  # fmt: skip
+        )
         return default, mappers[default], 0.0
     best: tuple[float, float, str] | None = None
     for name, mapper in mappers.items():

@@ -278,9 +278,14 @@ class ReviewWindow(QDialog):
             edited = (selected,)
         try:
             consensus_commands.decide(
-                self.controller, review.first, review.second, item, choice,
-                self.reason.text(), edited,
-            )  # fmt: skip
+                self.controller,
+                review.first,
+                review.second,
+                item,
+                choice,
+                self.reason.text(),
+                edited,
+            )
         except UserError as error:
             QMessageBox.warning(self, "Review disagreements", str(error))
             return

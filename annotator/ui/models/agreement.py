@@ -13,8 +13,12 @@ from annotator.services.consensus import Difference, Review
 from annotator.ui.models import ROOT, Index
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-LEVELS = {"document": "Article", "character": "Character", "unitizing": "Unitizing",
-          "segment": "Segment"}  # fmt: skip
+LEVELS = {
+    "document": "Article",
+    "character": "Character",
+    "unitizing": "Unitizing",
+    "segment": "Segment",
+}
 MEASURE_COLUMNS = (
     ("Level", None, "Article level, character level, unitizing (α_U) or segment matching"),
     ("Measure", None, "Overall, a dimension, or one code"),
