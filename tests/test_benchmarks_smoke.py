@@ -23,6 +23,8 @@ KEYS = {
     "character_level_1mb_s",
     "export_long_200k_s",
     "export_wide_200k_s",
+    "qdpx_export_25k_s",
+    "qdpx_import_25k_s",
 }
 
 

@@ -10,13 +10,14 @@ Each merge is one transaction, and reports what it did.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.domain.codebook import split_path
 from annotator.domain.errors import BadFileError, UserError
 from annotator.domain.model import Coder, DocumentStatus, utc_now
+from annotator.domain.text import check_span
 from annotator.io.packages import (
     Package,
     PackageCode,
@@ -292,15 +293,11 @@ def merge_package(
         for code in plan.codes_to_add:
             plan.codes[code.guid] = _add_code(project, code)
             report.codes_added.append(code.path)
-        for item in package.codings:
-            document = plan.documents.get(item.document)
-            code_id = plan.codes.get(item.code)
-            if document is None or code_id is None:
-                continue  # left out, and said so in the plan
-            outcome = _merge_coding(project, coder, document, code_id, item)
+        outcomes = _merge_codings(project, coder, package.codings, plan)
+        for outcome, article in outcomes:
             setattr(report, outcome, getattr(report, outcome) + 1)
             if outcome in ("added", "updated"):
-                touched.add(document)
+                touched.add(article)
         for status in package.statuses:
             document = plan.documents.get(status.document)
             if document is None:
@@ -344,45 +341,71 @@ def _add_code(project: Project, code: PackageCode) -> int:
     return added.id
 
 
-def _merge_coding(
-    project: Project, coder: Coder, document: int, code_id: int, item: PackageCoding
-) -> str:
-    """Add, update or keep one coding; returns which (a MergeReport field)."""
-    existing = project.codings.by_guid(item.guid)
-    if existing is None:
-        same = project.codings.find_same(document, coder.id, code_id, item.start, item.end)
-        if same is not None:
-            return "unchanged"
-        project.codings.add(
-            document,
-            coder.id,
+def _merge_codings(
+    project: Project, coder: Coder, codings: Iterable[PackageCoding], plan: _Plan
+) -> list[tuple[str, int]]:
+    """Add, update or keep each coding: ``(outcome, article)`` per coding merged, the outcome a
+    MergeReport field. New codings go in as one batch (merges bring thousands)."""
+    items = [
+        (item, plan.documents[item.document], plan.codes[item.code])
+        for item in codings
+        if item.document in plan.documents and item.code in plan.codes
+    ]
+    existing = project.codings.by_guids(item.guid for item, _, _ in items)
+    mine = project.codings.for_coder(coder.id)
+    same = {(c.document_id, c.code_id, c.start, c.end) for c in mine}
+    lengths = project.documents.lengths()
+    dimensions = {c.id for c in project.codebook.tree().children(None)}
+    new, outcomes = [], []
+    for item, document, code_id in items:
+        found = existing.get(item.guid)
+        if found is None:
+            key = (document, code_id, item.start, item.end)
+            if key in same:
+                outcomes.append(("unchanged", document))
+                continue
+            if code_id in dimensions:
+                raise UserError(f"coding {item.guid} applies a dimension, which cannot be coded")
+            check_span(item.start, item.end, lengths[document])
+            same.add(key)
+            new.append(
+                (
+                    item.guid,
+                    document,
+                    coder.id,
+                    code_id,
+                    item.start,
+                    item.end,
+                    item.memo,
+                    item.created_at,
+                    item.updated_at,
+                )
+            )
+            outcomes.append(("added", document))
+            continue
+        if found.coder_id != coder.id or found.document_id != document:
+            raise UserError(
+                f"coding {item.guid} belongs to another coder or article in the master; the "
+                "file and the master disagree on who coded what"
+            )
+        if (found.code_id, found.start, found.end, found.memo) == (
             code_id,
             item.start,
             item.end,
-            memo=item.memo,
-            created_at=item.created_at,
-            updated_at=item.updated_at,
-            guid=item.guid,
-        )
-        return "added"
-    if existing.coder_id != coder.id or existing.document_id != document:
-        raise UserError(
-            f"coding {item.guid} belongs to another coder or article in the master; the "
-            "package and the master disagree on who coded what"
-        )
-    if (existing.code_id, existing.start, existing.end, existing.memo) == (
-        code_id,
-        item.start,
-        item.end,
-        item.memo,
-    ):
-        return "unchanged"
-    if item.updated_at <= existing.updated_at:
-        return "kept"
-    project.codings.overwrite(
-        existing.id, code_id, item.start, item.end, item.memo, item.updated_at
-    )
-    return "updated"
+            item.memo,
+        ):
+            outcomes.append(("unchanged", document))
+        elif item.updated_at <= found.updated_at:
+            outcomes.append(("kept", document))
+        else:
+            project.codings.overwrite(
+                found.id, code_id, item.start, item.end, item.memo, item.updated_at
+            )
+            outcomes.append(("updated", document))
+    # In reading order: the indexes of codings by article and position then grow at their end.
+    new.sort(key=lambda row: (row[1], -1 if row[4] is None else row[4]))
+    project.codings.add_many(new)
+    return outcomes
 
 
 def _merge_memo(project: Project, coder: Coder, memo: PackageMemo, plan: _Plan) -> int:

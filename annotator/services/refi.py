@@ -15,6 +15,7 @@ import uuid
 import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from annotator.domain.codebook import CodeSpec, join_path
@@ -113,6 +114,7 @@ class RefiImport:
     keys: dict[str, str] = field(default_factory=dict)  # code GUID → shortcut key
 
 
+@lru_cache(maxsize=65536)
 def _time(value: str | None) -> str:
     """An xsd:dateTime as our UTC text (without a zone: taken as UTC; missing or odd: now)."""
     if not value:
@@ -192,6 +194,8 @@ def _parents_first(codes: list[PackageCode]) -> list[PackageCode]:
 
 
 def _notes(refi: RefiProject, guids: list[str]) -> list[str]:
+    if not guids:
+        return []
     return [refi.notes[n][0] for n in guids if n in refi.notes]
 
 

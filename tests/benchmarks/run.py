@@ -49,6 +49,7 @@ FULL = {
     "project_codings": 200_000,
     "agreement_articles": 1_000,
     "character_chars": 1_000_000,
+    "refi_codings": 25_000,
 }
 QUICK = {
     "article_chars": 100_000,
@@ -57,6 +58,7 @@ QUICK = {
     "project_codings": 5_000,
     "agreement_articles": 50,
     "character_chars": 100_000,
+    "refi_codings": 2_000,
 }
 
 
@@ -419,7 +421,34 @@ def bench_agreement(folder: Path, sizes: dict[str, int], only: set[str] | None) 
     return results
 
 
+def bench_refi(folder: Path, sizes: dict[str, int]) -> dict[str, float]:
+    """25,000 codings (two coders on 500 articles) out to .qdpx and into a fresh project."""
+    from annotator.services.merge import merge_file
+    from annotator.services.refi import export_qdpx
+
+    path = folder / "refi.annotator"
+    articles = sizes["refi_codings"] // 50
+    count, _ = build_agreement_project(path, articles, 3_000, 18, seed=7)
+    archive = folder / "refi.qdpx"
+    with Project.open(path, read_only=True) as project:
+        export = median_time(lambda: export_qdpx(project, archive), 3)
+
+    def import_once() -> None:
+        target = folder / "imported.annotator"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        with Project.create(target) as fresh:
+            merge_file(fresh, archive)
+
+    return {
+        "qdpx_export_25k_s": export,
+        "qdpx_import_25k_s": median_time(import_once, 3),
+        "qdpx_codings": count,
+    }
+
+
 AGREEMENT_KEYS = {"agreement_60k_s", "character_level_1mb_s"}
+REFI_KEYS = {"qdpx_export_25k_s", "qdpx_import_25k_s"}
 READER_KEYS = {
     "open_uncoded_s",
     "open_10k_s",
@@ -461,6 +490,8 @@ def main() -> None:
             results.update(bench_reader(folder, sizes, only))
         if only is None or only & AGREEMENT_KEYS:
             results.update(bench_agreement(folder, sizes, only))
+        if only is None or only & REFI_KEYS:
+            results.update(bench_refi(folder, sizes))
         if only is None or only & PROJECT_KEYS:
             results.update(bench_large_project(folder, sizes))
     if only is not None:

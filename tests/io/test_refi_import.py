@@ -205,6 +205,7 @@ EXTERNAL = b"""<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/
         ({**GOOD, "PROJECT.QDE": b"<x/>"}, None, "appears twice"),
         ({"project.qde": DTD}, None, "DTD or entities"),
         ({"project.qde": EXTERNAL}, None, "DTD or entities"),
+        ({"project.qde": b"<?xml version='1.0'?><!-- x -->" + DTD.split(b"?>", 1)[1]}, None, "DTD"),
         ({f"sources/{SOURCE}.txt": TEXT.encode()}, None, "no project.qde"),
         ({"a.qde": b"<x/>", "b.qde": b"<x/>"}, None, "more than one .qde"),
         (

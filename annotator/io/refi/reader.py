@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import defusedxml.ElementTree
 from lxml import etree
 
 from annotator.domain.errors import BadFileError
@@ -23,6 +22,27 @@ from annotator.domain.text import normalise_text
 from annotator.io.refi.schema import CODEBOOK_NS, COLOR, PROJECT_NS, problems, safe_parser
 
 _VARIANT = re.compile(r"^urn:QDA-XML:(project|codebook):[0-9.:]+$")
+
+
+def _declares_dtd(data: bytes) -> bool:
+    """Whether a DOCTYPE stands in the prolog (the only place it can be): past the XML
+    declaration, processing instructions, comments and white space, before the root."""
+    position = 0
+    while True:
+        while position < len(data) and data[position] in b" \t\r\n":
+            position += 1
+        if data.startswith(b"<?", position):
+            closing = b"?>"
+        elif data.startswith(b"<!--", position):
+            closing = b"-->"
+        else:
+            return data.startswith(b"<!DOCTYPE", position)
+        end = data.find(closing, position)
+        if end < 0:
+            return False
+        position = end + len(closing)
+
+
 MAX_DEPTH = 100
 
 
@@ -86,7 +106,11 @@ class RefiProject:
 
 
 def guid_of(text: str | None) -> str:
-    return (text or "").strip().strip("{}").lower()
+    if not text:
+        return ""
+    if len(text) == 36 and text.islower():  # the usual form: nothing to do
+        return text
+    return text.strip().strip("{}").lower()
 
 
 def parse_xml(data: bytes, where: Any, *, codebook: bool = False) -> tuple[Any, list[str]]:
@@ -95,15 +119,16 @@ def parse_xml(data: bytes, where: Any, *, codebook: bool = False) -> tuple[Any, 
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
         warnings.append("the XML starts with a byte-order mark")
+    if _declares_dtd(data):
+        raise BadFileError(where, "declares a DTD or entities (REFI-QDA never does)")
     try:
-        defusedxml.ElementTree.fromstring(data, forbid_dtd=True)
-    except defusedxml.DefusedXmlException:
-        raise BadFileError(
-            where, "declares a DTD or entities, which REFI-QDA never needs"
-        ) from None
-    except defusedxml.ElementTree.ParseError as error:
+        tree = etree.fromstring(data, safe_parser()).getroottree()
+    except etree.XMLSyntaxError as error:
         raise BadFileError(where, f"is not well-formed XML ({error})") from None
-    root = etree.fromstring(data, safe_parser())
+    # The parser resolves no entity and loads no DTD; a file that declares one is refused.
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise BadFileError(where, "declares a DTD or entities (REFI-QDA never does)")
+    root = tree.getroot()
     expected = CODEBOOK_NS if codebook else PROJECT_NS
     namespace = etree.QName(root).namespace
     if namespace != expected:
@@ -171,27 +196,68 @@ def _color(value: str, warnings: list[str], name: str) -> str | None:
     return None
 
 
+_CODING, _CODEREF, _NOTEREF, _DESCRIPTION, _SELECTION = (
+    f"{{{PROJECT_NS}}}{tag}"
+    for tag in ("Coding", "CodeRef", "NoteRef", "Description", "PlainTextSelection")
+)
+
+
+def _coding(coding: Any) -> RefiCoding | None:
+    code, notes = None, []
+    for child in coding:
+        if child.tag == _CODEREF:
+            code = guid_of(child.get("targetGUID"))
+        elif child.tag == _NOTEREF:
+            notes.append(guid_of(child.get("targetGUID")))
+    if code is None:
+        return None
+    return (
+        guid_of(coding.get("guid")),
+        code,
+        guid_of(coding.get("creatingUser")) or None,
+        coding.get("creationDateTime"),
+        notes,
+    )
+
+
 def _codings(element: Any) -> list[RefiCoding]:
-    found = []
-    for coding in element.findall(_q("Coding")):
-        ref = coding.find(_q("CodeRef"))
-        if ref is None:
-            continue
-        found.append(
-            (
-                guid_of(coding.get("guid")),
-                guid_of(ref.get("targetGUID")),
-                guid_of(coding.get("creatingUser")) or None,
-                coding.get("creationDateTime"),
-                [guid_of(n.get("targetGUID")) for n in coding.findall(_q("NoteRef"))],
-            )
-        )
-    return found
+    found = (_coding(child) for child in element if child.tag == _CODING)
+    return [coding for coding in found if coding is not None]
+
+
+def _selection(selection: Any, start: int, end: int) -> RefiSelection:
+    """A PlainTextSelection, its children read in one pass."""
+    description, codings, notes = "", [], []
+    for child in selection:
+        tag = child.tag
+        if tag == _CODING:
+            coding = _coding(child)
+            if coding is not None:
+                codings.append(coding)
+        elif tag == _NOTEREF:
+            notes.append(guid_of(child.get("targetGUID")))
+        elif tag == _DESCRIPTION:
+            description = (child.text or "").strip()
+    get = selection.get
+    return RefiSelection(
+        guid_of(get("guid")),
+        start,
+        end,
+        get("name") or "",
+        guid_of(get("creatingUser") or get("modifyingUser")) or None,
+        get("creationDateTime"),
+        get("modifiedDateTime"),
+        description,
+        codings,
+        notes,
+    )
 
 
 def _integer(value: str | None) -> int | None:
+    if value is None:
+        return None
     try:
-        return int(str(value).strip())
+        return int(value)
     except ValueError:
         return None
 
@@ -217,27 +283,13 @@ def read_project(root: Any, warnings: list[str]) -> RefiProject:
             skipped.append(f"{kind} '{element.get('name', '')}': only text sources are read")
             continue
         selections = []
-        for selection in element.findall(_q("PlainTextSelection")):
+        for selection in element.iterchildren(_SELECTION):
             start = _integer(selection.get("startPosition"))
             end = _integer(selection.get("endPosition"))
             if start is None or end is None:
                 skipped.append(f"a selection in '{element.get('name')}' has no valid positions")
                 continue
-            selections.append(
-                RefiSelection(
-                    guid_of(selection.get("guid")),
-                    start,
-                    end,
-                    selection.get("name") or "",
-                    guid_of(selection.get("creatingUser") or selection.get("modifyingUser"))
-                    or None,
-                    selection.get("creationDateTime"),
-                    selection.get("modifiedDateTime"),
-                    _child_text(selection, "Description"),
-                    _codings(selection),
-                    [guid_of(n.get("targetGUID")) for n in selection.findall(_q("NoteRef"))],
-                )
-            )
+            selections.append(_selection(selection, start, end))
         values = {}
         for holder in element.findall(_q("VariableValue")):
             ref = holder.find(_q("VariableRef"))
@@ -325,14 +377,20 @@ def decode_source(data: bytes) -> tuple[str, list[str]]:
 
 
 Mapper = Callable[[int], int | None]
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _astral(text: str) -> list[int]:
+    """Code-point positions of characters that take two UTF-16 units."""
+    return [] if text.isascii() else [m.start() for m in _ASTRAL.finditer(text)]
 
 
 def _mappers(raw: str) -> dict[str, Mapper]:
     """Each offset model: a map from its units to code points of the text with LF endings."""
     crlf = [m.start() for m in re.finditer("\r\n", raw)]  # positions of \r in CRLF pairs
     canonical = normalise_text(raw)
-    raw_astral = [i for i, c in enumerate(raw) if ord(c) > 0xFFFF]
-    lf_astral = [i for i, c in enumerate(canonical) if ord(c) > 0xFFFF]
+    raw_astral = _astral(raw)
+    lf_astral = _astral(canonical)
 
     def from_utf16(astral: list[int], length: int) -> Mapper:
         ends = [p + k + 2 for k, p in enumerate(astral)]  # UTF-16 index after each astral
@@ -365,6 +423,16 @@ def _mappers(raw: str) -> dict[str, Mapper]:
     }
 
 
+def _default_model(origin: str) -> str:
+    """What a producer is known to count (../shared/docs/refi-qda.md §6)."""
+    lowered = origin.lower()
+    if "nvivo" in lowered:
+        return "UTF-16 units"
+    if "atlas" in lowered:
+        return "code points, CRLF as one"
+    return "code points"
+
+
 def choose_model(
     raw: str, selections: list[RefiSelection], origin: str
 ) -> tuple[str, Mapper, float]:
@@ -374,16 +442,12 @@ def choose_model(
     mappers = _mappers(raw)
     named = [s for s in selections if s.name.strip()]
     if not named:
-        default = (
-            "UTF-16 units"
-            if "nvivo" in origin.lower()
-            else "code points, CRLF as one"
-            if "atlas" in origin.lower()
-            else "code points"
-        )
+        default = _default_model(origin)
         return default, mappers[default], 0.0
     best: tuple[float, float, str] | None = None
-    for name, mapper in mappers.items():
+    order = sorted(mappers, key=lambda name: name != _default_model(origin))
+    for name in order:
+        mapper = mappers[name]
         matched = in_range = 0
         for s in named:
             a, b = mapper(s.start), mapper(s.end)
@@ -395,6 +459,8 @@ def choose_model(
         score = (matched / len(named), in_range / len(named), name)
         if best is None or score[:2] > best[:2]:
             best = score
+        if matched == len(named):  # every name reproduced: no model can do better
+            break
     assert best is not None
     return best[2], mappers[best[2]], best[0]
 

@@ -35,8 +35,9 @@ def problems(document: Any, *, codebook: bool = False) -> list[str]:
         if schema.validate(document)
         else [f"line {e.line}: {e.message}" for e in schema.error_log]
     )
-    for element in document.iter():
-        color = element.get("color") if hasattr(element, "get") else None
+    namespace = CODEBOOK_NS if codebook else PROJECT_NS
+    for element in document.iter(f"{{{namespace}}}Code"):
+        color = element.get("color")
         if color is not None and not COLOR.match(color):
             found.append(f"line {element.sourceline}: colour '{color}' is not #RRGGBB")
     return found
