@@ -108,6 +108,8 @@ def export(
         }.get(format_, "rows")
         extra = f" and its columns to {companion_path(target)}" if format_ == "matrix" else ""
         click.echo(f"wrote {count} {noun} to {target}{extra}")
+        for note in job.notes:
+            click.echo(f"  not carried: {note}")
 
 
 LEVEL_CHOICES = {
@@ -302,6 +304,7 @@ def merge(
                     "codes_added": r.codes_added,
                     "articles_added": r.articles_added,
                     "left_out": r.left_out,
+                    "notes": r.notes,
                 }
                 for r in reports
             ]
@@ -311,3 +314,5 @@ def merge(
         click.echo(report.summary())
         for item in report.left_out:
             click.echo(f"  left out: {item}")
+        for note in report.notes:
+            click.echo(f"  {note}")

@@ -44,6 +44,8 @@ class ExportJob:
     style: Format = PLAIN
     counts: bool = False
     dimensions: bool = False
+    #: Filled by :func:`run_export`: what the format could not carry (REFI-QDA's data loss).
+    notes: list[str] = field(default_factory=list)
 
 
 def run_export(project: Project, job: ExportJob, progress: Progress | None = None) -> int:
@@ -66,7 +68,9 @@ def run_export(project: Project, job: ExportJob, progress: Progress | None = Non
 
         if job.path is None:
             raise UserError("a .qdpx project needs a file name (-o FILE.qdpx)")
-        return export_qdpx(project, job.path).counts["codings"]
+        exported = export_qdpx(project, job.path)
+        job.notes.extend(exported.losses)
+        return exported.counts["codings"]
     if job.kind == "package":
         from annotator.services.merge import export_package
 

@@ -65,6 +65,8 @@ class MergeReport:
     codes_added: list[str] = field(default_factory=list)
     articles_added: list[str] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)
+    #: For a REFI-QDA file: how its offsets were read, warnings, and what was not carried.
+    notes: list[str] = field(default_factory=list)
     changes: Changes = field(default_factory=Changes)
 
     def summary(self) -> str:

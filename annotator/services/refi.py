@@ -468,6 +468,12 @@ def merge_qdpx(
         ]
         _set_variables(project, found)
         _set_keys(project, found.keys)
+    if reports:
+        reports[0].notes = (
+            [f"offsets of '{name}' read as {model}" for name, model in found.models.items()]
+            + [f"warning: {w}" for w in found.warnings]
+            + [f"not carried: {loss}" for loss in found.losses]
+        )
     return reports, found
 
 

@@ -29,6 +29,7 @@ from annotator.ui.dialogs.codebook_editor import CodebookDialog
 from annotator.ui.dialogs.coder import CoderDialog
 from annotator.ui.dialogs.export import ExportDialog
 from annotator.ui.dialogs.import_articles import ImportDialog, ImportReportDialog
+from annotator.ui.dialogs.merge import MergeDialog
 from annotator.ui.dialogs.retrieval import RetrievalPanel
 from annotator.ui.dialogs.review import ReviewWindow
 from annotator.ui.dialogs.sample import SampleDialog
@@ -166,6 +167,16 @@ class MainWindow(QMainWindow):
         )
         self.import_action = self._action("&Import articles…", self.import_articles, "Ctrl+I")
         self.export_action = self._action("&Export…", self.export, "Ctrl+Shift+E")
+        self.package_action = self._action(
+            "Export coder &package…", lambda: self.export("package", ".annpkg")
+        )
+        self.merge_action = self._action("&Merge coders' work…", self.merge, "Ctrl+Shift+M")
+        self.refi_import_action = self._action(
+            "Import REFI-QDA project (.qdpx)…", lambda: self.merge(refi=True)
+        )
+        self.refi_export_action = self._action(
+            "Export REFI-QDA project (.qdpx)…", lambda: self.export("qdpx", ".qdpx")
+        )
         self.codebook_action = self._action("&Edit codebook…", self.edit_codebook, "Ctrl+E")
         self.retrieval_action = self.retrieval_dock.toggleViewAction()
         self.retrieval_action.setText("Coded &passages (retrieval)")
@@ -183,6 +194,14 @@ class MainWindow(QMainWindow):
         file_menu = menus.addMenu("&File")
         self.file_menu = file_menu
         for action in (self.new_action, self.open_action, self.import_action, self.export_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        for action in (
+            self.package_action,
+            self.merge_action,
+            self.refi_import_action,
+            self.refi_export_action,
+        ):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -445,11 +464,18 @@ class MainWindow(QMainWindow):
             count = len(dialog.drawn)
             self.statusBar().showMessage(f"Assigned {count} articles for the reliability sample.")
 
-    def export(self) -> ExportDialog:
+    def export(self, kind: str | None = None, suffix: str | None = None) -> ExportDialog:
         dialog = ExportDialog(self.controller, self)
+        if kind is not None:
+            dialog.set_format(kind, suffix)
         dialog.exported.connect(
             lambda path, count: self.statusBar().showMessage(f"Exported {count:,} to {path}", 5000)
         )
+        dialog.open()
+        return dialog
+
+    def merge(self, *, refi: bool = False) -> MergeDialog:
+        dialog = MergeDialog(self.controller, self, refi=refi)
         dialog.open()
         return dialog
 

@@ -46,6 +46,14 @@ FORMATS = (
     ("Codebook appendix (Markdown)", "codebook", ".md", "Markdown (*.md)"),
     ("Codebook (JSON, for another project)", "codebook", ".json", "JSON (*.json)"),
     ("Codebook (CSV)", "codebook", ".csv", "CSV (*.csv)"),
+    ("REFI-QDA project for other QDA tools (.qdpx)", "qdpx", ".qdpx", "REFI-QDA (*.qdpx)"),
+    ("REFI-QDA codebook (.qdc)", "codebook", ".qdc", "REFI-QDA codebook (*.qdc)"),
+    (
+        "Coder package: one coder's work, for the lead (.annpkg)",
+        "package",
+        ".annpkg",
+        "Coder package (*.annpkg)",
+    ),
 )
 CSV_KINDS = ("segments", "matrix", "documents", "agreement")
 
@@ -165,15 +173,24 @@ class ExportDialog(QDialog):
 
     def _format_changed(self, index: int) -> None:
         _, kind, suffix, _ = FORMATS[index]
-        for widget in (self.coders, self.codes, self.dated):
+        for widget in (self.codes, self.dated):
             widget.setEnabled(kind in SELECTABLE)
+        self.coders.setEnabled(kind in (*SELECTABLE, "package"))
+        if kind == "package":
+            self.coders.choose([self.controller.coder.name])
         for widget in (self.counts, self.dimension_columns):
             widget.setEnabled(kind in ("matrix", "sav", "dta"))
         for widget in (self.safe, self.excel):
             widget.setEnabled(kind in CSV_KINDS or (kind == "codebook" and suffix == ".csv"))
         current = self.path.text().strip()
         folder = Path(current).parent if current else self._folder()
-        stem = {"segments": "codings", "sav": "matrix", "dta": "matrix"}.get(kind, kind)
+        stem = {
+            "segments": "codings",
+            "sav": "matrix",
+            "dta": "matrix",
+            "qdpx": Path(self.controller.project.name).stem,
+            "package": self.controller.coder.name,
+        }.get(kind, kind)
         self.path.setText(str(folder / f"{stem}{suffix}"))
 
     def _folder(self) -> Path:
@@ -198,10 +215,14 @@ class ExportDialog(QDialog):
         )
         if kind in SELECTABLE and not chosen:
             raise UserError("choose at least one coder")
+        if kind == "package":
+            if len(chosen) != 1:
+                raise UserError("a coder package holds one coder's work: choose one coder")
+            selection = Selection(coders=chosen)
         return ExportJob(
             kind,
             Path(self.path.text().strip()).expanduser(),
-            selection if kind in SELECTABLE else Selection(),
+            selection if kind in (*SELECTABLE, "package") else Selection(),
             Format(safe=self.safe.isChecked(), excel=self.excel.isChecked()),
             counts=self.counts.isChecked(),
             dimensions=self.dimension_columns.isChecked(),
@@ -263,7 +284,8 @@ class ExportDialog(QDialog):
         self._stop()
         path = self._job.path
         assert path is not None
-        self.status.setText(f"Wrote {count:,} to {path}.")
+        notes = "".join(f"\n• not carried: {n}" for n in self._job.notes)
+        self.status.setText(f"Wrote {count:,} to {path}.{notes}")
         self.exported.emit(path, count)
         if self.open_after.isChecked():
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
