@@ -33,6 +33,7 @@ from annotator.ui.dialogs.merge import MergeDialog
 from annotator.ui.dialogs.retrieval import RetrievalPanel
 from annotator.ui.dialogs.review import ReviewWindow
 from annotator.ui.dialogs.sample import SampleDialog
+from annotator.ui.dialogs.shortcuts import show_shortcuts
 from annotator.ui.models.codebook import CodebookModel, swatch
 from annotator.ui.panels import CodebookView, CodingsPanel, DocumentsPanel, titled
 
@@ -545,16 +546,10 @@ class MainWindow(QMainWindow):
         )
 
     def _show_shortcuts(self) -> None:
-        codebook = self.controller.codebook
-        keys = "".join(
-            f"<tr><td><b>{c.shortcut}</b></td><td>{codebook.path(c.id)}</td></tr>"
-            for c in codebook.codes()
-            if c.shortcut
-        )
-        actions = "".join(
-            f"<tr><td><b>{a.shortcut().toString()}</b></td><td>{a.text().replace('&', '')}</td>"
-            "</tr>"
-            for a in (
+        show_shortcuts(
+            self,
+            self.controller.codebook,
+            (
                 self.undo_action,
                 self.redo_action,
                 self.delete_action,
@@ -564,13 +559,7 @@ class MainWindow(QMainWindow):
                 self.progress_action,
                 self.next_action,
                 self.previous_action,
-            )
-        )
-        QMessageBox.information(
-            self,
-            "Keyboard shortcuts",
-            "<p>Select a passage, then press a code's key:</p>"
-            f"<table>{keys}</table><p>Other keys:</p><table>{actions}</table>",
+            ),
         )
 
     # -- state -------------------------------------------------------------------------------------
