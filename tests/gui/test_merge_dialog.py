@@ -157,7 +157,7 @@ def test_refi_import_brings_articles_codes_and_coders(
     dialog.grab().save(str(tmp_path / "refi.png"))
 
 
-@pytest.mark.parametrize("kind, suffix", [("package", ".annpkg"), ("qdpx", ".qdpx")])
+@pytest.mark.parametrize(("kind", "suffix"), [("package", ".annpkg"), ("qdpx", ".qdpx")])
 def test_export_dialog_writes_a_package_and_a_qdpx(
     window: MainWindow, qtbot: QtBot, tmp_path: Path, kind: str, suffix: str
 ) -> None:
