@@ -39,7 +39,10 @@ def import_codebook(project: Project, path: str | Path) -> CodebookImportReport:
     if path.suffix.lower() == ".qdc":
         from annotator.services.refi import read_qdc
 
-        return apply_codebook(project, read_qdc(path), path)
+        warnings: list[str] = []
+        report = apply_codebook(project, read_qdc(path, warnings), path)
+        report.warnings[:0] = [f"{path.name}: {w}" for w in warnings]
+        return report
     return apply_codebook(project, read_codebook(path), path)
 
 

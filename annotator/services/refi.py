@@ -508,19 +508,22 @@ def _set_keys(project: Project, keys: dict[str, str]) -> None:
                 project.codebook.update(code.id, shortcut=key)
 
 
-def read_qdc(path: Path) -> list[CodeSpec]:
-    """A .qdc codebook as codebook specs (to merge by path, as any codebook file)."""
+def read_qdc(path: Path, warnings: list[str] | None = None) -> list[CodeSpec]:
+    """A .qdc codebook as codebook specs (to merge by path, as any codebook file); what was
+    tolerated (a variant namespace, a BOM, schema problems) is added to ``warnings``."""
     try:
         data = path.read_bytes()
     except OSError as error:
         raise BadFileError(path, f"cannot be read ({error.strerror or error})") from None
     if len(data) > 50 * 2**20:
         raise BadFileError(path, "is larger than a codebook may be (50 MB)")
-    root, warnings = parse_xml(data, path, codebook=True)
+    root, found = parse_xml(data, path, codebook=True)
+    if warnings is not None:
+        warnings.extend(found)
     container = root.find(f"{{{CODEBOOK_NS}}}Codes")
     if container is None:
         raise BadFileError(path, "has no Codes: it is not a REFI-QDA codebook")
-    codes = read_codes(container, CODEBOOK_NS, warnings)
+    codes = read_codes(container, CODEBOOK_NS, warnings if warnings is not None else [])
     exclusive = set()
     keys: dict[str, str] = {}
     for element in root.iterfind(f"{{{CODEBOOK_NS}}}Sets/{{{CODEBOOK_NS}}}Set"):

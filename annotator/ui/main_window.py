@@ -25,7 +25,7 @@ from annotator.ui import settings
 from annotator.ui.article_view import ArticleView
 from annotator.ui.controller import Controller
 from annotator.ui.dialogs.agreement import AgreementWindow
-from annotator.ui.dialogs.codebook_editor import CodebookDialog
+from annotator.ui.dialogs.codebook_editor import CodebookDialog, import_codebook_file
 from annotator.ui.dialogs.coder import CoderDialog
 from annotator.ui.dialogs.export import ExportDialog
 from annotator.ui.dialogs.import_articles import ImportDialog, ImportReportDialog
@@ -229,6 +229,10 @@ class MainWindow(QMainWindow):
             article.addAction(action)
         codebook = menus.addMenu("Code&book")
         codebook.addAction(self.codebook_action)
+        codebook.addAction(
+            self._action("&Import codebook…", lambda: import_codebook_file(self.controller, self))
+        )
+        codebook.addAction(self._action("E&xport codebook…", lambda: self.export("codebook")))
         self.coder_menu = menus.addMenu("C&oder")
         self.coder_menu.addAction(self.coder_action)
         self.agreement_menu = menus.addMenu("A&greement")

@@ -1,6 +1,6 @@
-"""File → Merge coders' work and Import/Export REFI-QDA, driven from the window: what does
-not fit is listed before anything is written, the user chooses and merges, the report says
-what came in, and the window's lists follow."""
+"""File → Merge coders' work, Import/Export REFI-QDA and Codebook → Import, driven from the
+window: what does not fit is listed before anything is written, the user chooses and merges,
+the report says what came in, and the window's lists follow."""
 
 from __future__ import annotations
 
@@ -16,9 +16,10 @@ from annotator.services import create_project
 from annotator.services.merge import export_package
 from annotator.services.refi import export_qdpx, read_qdpx
 from annotator.storage import Project
+from annotator.ui.dialogs.codebook_editor import import_codebook_file
 from annotator.ui.dialogs.merge import MergeDialog
 from annotator.ui.main_window import MainWindow
-from tests.gui.conftest import open_window
+from tests.gui.conftest import Dialogs, open_window
 
 
 def _copy(project: Project, target: Path) -> Path:
@@ -130,7 +131,7 @@ def test_a_bad_file_says_why_and_writes_nothing(
 
 @pytest.fixture
 def empty(tmp_path: Path) -> Iterator[Project]:
-    project = create_project(tmp_path / "empty.annotator")
+    project = create_project(tmp_path / "empty.annotator", with_default_codebook=False)
     yield project
     project.close()
 
@@ -180,3 +181,34 @@ def test_export_dialog_writes_a_package_and_a_qdpx(
         assert blocker.args[1] == project.codings.count()
         found = read_qdpx(target)
         assert sum(len(p.codings) for p in found.packages) == project.codings.count()
+
+
+def test_a_qdc_exported_from_the_dialog_imports_through_the_codebook_menu(
+    window: MainWindow, empty: Project, qtbot: QtBot, tmp_path: Path, dialogs: Dialogs
+) -> None:
+    dialog = window.export("codebook", ".qdc")
+    qtbot.waitExposed(dialog)
+    target = tmp_path / "codebook.qdc"
+    dialog.path.setText(str(target))
+    with qtbot.waitSignal(dialog.exported, timeout=20_000):
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    lead = open_window(qtbot, empty, "Lead")
+    [action] = [a for a in lead.menuBar().actions() if a.text() == "Code&book"]
+    [item] = [a for a in action.menu().actions() if a.text() == "&Import codebook…"]
+    report = import_codebook_file(lead.controller, lead, target)
+    assert report is not None
+    assert item.isEnabled()
+    count = window.controller.project.codebook.count()
+    assert len(report.added) == count > 0
+    assert lead.codebook_model.rowCount() == len(empty.codebook.tree().children(None))
+    [(kind, text)] = dialogs.shown
+    assert kind == "information"
+    assert f"Added {count}, changed 0" in text
+    # A broken file: a one-line warning naming it, and the codebook as it was.
+    broken = tmp_path / "broken.qdc"
+    broken.write_bytes(b"<CodeBook><Codes>")
+    assert import_codebook_file(lead.controller, lead, broken) is None
+    kind, text = dialogs.shown[-1]
+    assert kind == "warning"
+    assert "broken.qdc" in text
+    assert empty.codebook.count() == count

@@ -116,6 +116,23 @@ def test_nvivo_windows_utf16_offsets_bom_crlf_sources_folder_no_names(tmp_path: 
     project.close()
 
 
+def test_nvivo_mac_lf_text_and_an_empty_root_entry(tmp_path: Path) -> None:
+    text = TEXT.replace("\r\n", "\n")
+    start = _utf16(text, text.index(PASSAGE))
+    archive = _archive(
+        tmp_path / "nvivo-mac.qdpx",
+        {
+            "project.qde": _qde(start, start + len(PASSAGE), origin="NVivo 15 Mac").encode(),
+            "sources/.root": b"",
+            f"sources/{SOURCE}.txt": text.encode(),
+        },
+    )
+    passage, project = _import(tmp_path, archive)
+    assert passage == PASSAGE
+    assert project.documents.text(project.documents.all()[0].id) == text
+    project.close()
+
+
 def test_atlas_crlf_as_one_qde_named_after_the_project_braced_upper_guids(tmp_path: Path) -> None:
     start, end = _offsets("crlf as one")
     archive = _archive(

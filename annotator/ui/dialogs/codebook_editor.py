@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+from pathlib import Path
+
 from PySide6.QtCore import QModelIndex
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -9,6 +12,7 @@ from PySide6.QtWidgets import (
     QColorDialog,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -24,10 +28,47 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.errors import UserError
 from annotator.domain.model import Code
+from annotator.services import CodebookImportReport, import_codebook
 from annotator.ui.codebook_commands import CodebookEditor, CodeFields
 from annotator.ui.controller import Controller
 from annotator.ui.models.codebook import CodebookModel, swatch
 from annotator.ui.panels import CodebookView
+
+CODEBOOK_FILES = (
+    "Codebooks (*.json *.csv *.qdc);;annotator codebooks (*.json);;CSV (*.csv);;"
+    "REFI-QDA codebooks (*.qdc);;All files (*)"
+)
+
+
+def import_codebook_file(
+    controller: Controller, parent: QWidget, path: Path | None = None
+) -> CodebookImportReport | None:
+    """Codebook → Import: merge a .json, .csv or REFI-QDA .qdc codebook by path (nothing is
+    removed), in one transaction, and say what it added and changed."""
+    if path is None:
+        name, _ = QFileDialog.getOpenFileName(parent, "Import codebook", "", CODEBOOK_FILES)
+        if not name:
+            return None
+        path = Path(name)
+    try:
+        report = import_codebook(controller.project, path)
+    except UserError as error:
+        QMessageBox.warning(parent, "Import codebook", str(error))
+        return None
+    controller.notify(report.changes)
+    lines = [
+        f"Added {len(report.added)}, changed {len(report.changed)}, unchanged {report.unchanged}.",
+        *(f"added: {p}" for p in report.added[:30]),
+        *(f"changed: {p}" for p in report.changed[:30]),
+        *(f"warning: {w}" for w in report.warnings),
+    ]
+    if len(report.added) > 30 or len(report.changed) > 30:
+        lines.append("…")
+    # Escaped and set as rich text: a code's name is shown as it is, never read as HTML.
+    QMessageBox.information(
+        parent, "Import codebook", "<br>".join(html.escape(line) for line in lines)
+    )
+    return report
 
 
 class CodebookDialog(QDialog):
@@ -76,6 +117,7 @@ class CodebookDialog(QDialog):
             ("Move &to…", self.move_to),
             ("&Merge into…", self.merge_into),
             ("De&lete…", self.delete),
+            ("&Import…", lambda: import_codebook_file(self.controller, self)),
         ]
         for number, (text, slot) in enumerate(actions):
             button = QPushButton(text)
