@@ -83,7 +83,10 @@ class MergeReport:
         ):
             if count:
                 parts.append(f"{count} {what}")
-        return f"{self.source}: {self.coder}: " + ", ".join(parts)
+        if not self.coder:  # a codebook and articles, nobody's codings
+            parts = parts[1:] or ["nothing new"]
+        who = f"{self.coder}: " if self.coder else ""
+        return f"{self.source}: {who}" + ", ".join(parts)
 
 
 class MergeConflictError(UserError):
@@ -210,6 +213,8 @@ class _Plan:
         names = {d.sha256: d.name for d in package.documents}
         needed = {c.document for c in package.codings} | {s.document for s in package.statuses}
         needed |= {m.document for m in package.memos if m.document}
+        if choices.articles == "import":  # a project or .qdpx: its articles come, coded or not
+            needed |= set(texts)
         for sha in sorted(needed, key=lambda s: names.get(s, s)):
             found = project.documents.by_sha256(sha)
             name = names.get(sha, sha[:12])
@@ -291,10 +296,16 @@ def merge_package(
             added = project.documents.add(name, name, text)
             plan.documents[sha] = added.id
             report.articles_added.append(added.name)
-        coder = plan.coder or project.coders.add(plan.coder_name, guid=package.coder_guid)
         for code in plan.codes_to_add:
             plan.codes[code.guid] = _add_code(project, code)
             report.codes_added.append(code.path)
+        if not (package.codings or package.statuses or package.memos):
+            # A codebook and articles with nobody's work: no coder to add.
+            report.changes = Changes(
+                documents=frozenset(plan.documents.values()), codebook=bool(report.codes_added)
+            )
+            return report
+        coder = plan.coder or project.coders.add(plan.coder_name, guid=package.coder_guid)
         outcomes = _merge_codings(project, coder, package.codings, plan)
         for outcome, article in outcomes:
             setattr(report, outcome, getattr(report, outcome) + 1)
@@ -335,7 +346,7 @@ def _add_code(project: Project, code: PackageCode) -> int:
     added = project.codebook.add(
         parts[-1],
         parent_id,
-        color=code.color,
+        color=code.color or None,  # REFI files from NVivo and ATLAS.ti have none: one is given
         description=code.description,
         exclusive=code.exclusive,
         guid=code.guid,

@@ -47,6 +47,7 @@ from annotator.io.refi.writer import (
     EXCLUSIVE_SET,
     KEY_SET,
     NAMESPACE,
+    SET_PREFIX,
     STATUS_SETS,
     Exported,
     build_codebook,
@@ -56,6 +57,8 @@ from annotator.services.merge import MergeChoices, MergeReport, merge_package
 from annotator.storage import Project
 
 FLAT_DIMENSION = "Imported codes"
+#: The variable holding the names of another tool's sets an article belongs to.
+DOCUMENT_SET = "document set"
 FLAT_GUID = str(uuid.uuid5(NAMESPACE, "imported codes"))
 REFI_TYPES = {"Integer": "number", "Float": "number", "Date": "date"}
 
@@ -265,7 +268,10 @@ class _Converter:
         self.sha_of[source.guid] = sha
         self.texts[sha] = (source.name, text)
         model, mapper, score = choose_model(raw, source.selections, self.refi.origin)
-        self.models[source.name] = model + (f" ({score:.0%} of passages matched)" if score else "")
+        if source.selections:  # an article nobody coded has no offsets to read
+            self.models[source.name] = model + (
+                f" ({score:.0%} of passages matched)" if score else ""
+            )
         values = {}
         for guid, value in source.values.items():
             name, kind = self.refi.variables.get(guid, ("", "Text"))
@@ -330,9 +336,24 @@ class _Converter:
             )
 
     def sets(self) -> None:
-        """Article statuses that annotator wrote as sets (named after the coder)."""
+        """Article statuses that annotator wrote as sets (named after the coder); another
+        tool's sets of articles (MAXQDA's document groups) become the variable
+        ``document set``; its sets of codes are reported as not carried."""
         names = {name: guid for guid, name in self.refi.users.items()}
         prefixes = [(p, s.value) for s, p in STATUS_SETS.items()] + [(ASSIGNED_SET, "")]
+        groups: dict[str, list[str]] = {}
+        for set_name, codes, members in self.refi.sets:
+            if set_name.startswith(SET_PREFIX):
+                continue
+            for member in members:
+                if member in self.sha_of:
+                    groups.setdefault(self.sha_of[member], []).append(set_name or "unnamed")
+            if codes:
+                self.losses.append(f"set of codes '{set_name}' (code groups are not kept)")
+        for sha, group in groups.items():
+            self.variables.setdefault(sha, {}).setdefault(
+                DOCUMENT_SET, ("text", "; ".join(sorted(set(group))))
+            )
         for set_name, _, members in self.refi.sets:
             for prefix, status in prefixes:
                 coder = set_name[len(prefix) :] if set_name.startswith(prefix) else None
@@ -370,9 +391,9 @@ class _Converter:
                     memos=tuple(items["memos"]),  # type: ignore[arg-type]
                 )
             )
-        if not found and self.codes:  # a codebook and articles, nobody's codings
+        if not found and (self.codes or documents):  # a codebook and articles, nobody's work
             guid = str(uuid.uuid5(NAMESPACE, "imported user"))
-            found.append(Package(guid, guid, "imported", utc_now(), tuple(self.codes), documents))
+            found.append(Package(guid, guid, "", utc_now(), tuple(self.codes), documents))
         return found
 
 

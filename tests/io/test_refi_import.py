@@ -36,11 +36,12 @@ def _qde(
     namespace: str = NS,
     origin: str = "Test",
     guid_case: str = "lower",
+    colors: bool = True,
 ) -> str:
     user, code, source = ANA, CODE, SOURCE
     if guid_case == "upper":
         user, code, source = (f"{{{g.upper()}}}" for g in (ANA, CODE, SOURCE))
-    return f"""<?xml version="1.0" encoding="utf-8"?>
+    xml = f"""<?xml version="1.0" encoding="utf-8"?>
 <Project xmlns="{namespace}" name="t" origin="{origin}">
   <Users><User guid="{user}" name="Ana"/></Users>
   <CodeBook><Codes>
@@ -63,6 +64,9 @@ def _qde(
   </Sources>
 </Project>
 """
+    if not colors:  # NVivo and ATLAS.ti 26 export no code colours
+        xml = xml.replace('color="#336699"', "").replace('color="#2E7D32"', "")
+    return xml
 
 
 def _archive(
@@ -103,7 +107,7 @@ def test_nvivo_windows_utf16_offsets_bom_crlf_sources_folder_no_names(tmp_path: 
     archive = _archive(
         tmp_path / "nvivo.qdpx",
         {
-            "project.qde": _qde(start, end, name="", origin="NVivo 12.6").encode(),
+            "project.qde": _qde(start, end, name="", origin="NVivo 12.6", colors=False).encode(),
             f"Sources/{SOURCE}.txt": b"\xef\xbb\xbf" + TEXT.encode(),
         },
     )
@@ -193,6 +197,54 @@ def test_out_of_range_selections_are_reported_not_crashed_on(tmp_path: Path) -> 
     found = read_qdpx(archive)
     assert any("outside the text or is empty" in loss for loss in found.losses)
     assert sum(len(p.codings) for p in found.packages) == 0
+
+
+def test_uncoded_articles_and_document_groups_come_in_without_a_phantom_coder(
+    tmp_path: Path,
+) -> None:
+    """Like the real MAXQDA 24.7 export examined here: a codebook, articles nobody coded yet,
+    and document groups as Sets; code groups cannot be kept and are reported."""
+    other = "0d6c1b7e-5a4f-4e3d-8c2b-1a0f9e8d7c01"
+    qde = (
+        f'<?xml version="1.0" encoding="utf-8"?><Project xmlns="{NS}" name="g" '
+        f'origin="MAXQDA 24 (Release 24.7.0)"><Users><User guid="{ANA}" name="johnb"/></Users>'
+        f'<CodeBook><Codes><Code guid="{CODE}" name="Theme" isCodable="true"/></Codes></CodeBook>'
+        f'<Sources><TextSource guid="{SOURCE}" name="Batch 1" '
+        f'plainTextPath="internal://{SOURCE}.txt"/><TextSource guid="{other}" name="Batch 2" '
+        f'plainTextPath="internal://{other}.txt"/></Sources><Sets>'
+        f'<Set guid="1e6c1b7e-5a4f-4e3d-8c2b-1a0f9e8d7c01" name="2024">'
+        f'<MemberSource targetGUID="{SOURCE}"/></Set>'
+        f'<Set guid="2e6c1b7e-5a4f-4e3d-8c2b-1a0f9e8d7c01" name="Favourites">'
+        f'<MemberCode targetGUID="{CODE}"/></Set></Sets></Project>'
+    )
+    archive = _archive(
+        tmp_path / "groups.qdpx",
+        {
+            "project.qde": qde.encode(),
+            f"sources/{SOURCE}.txt": TEXT.encode(),
+            f"sources/{other}.txt": b"A second batch of abstracts.",
+        },
+    )
+    with create_project(tmp_path / "t.annotator", with_default_codebook=False) as project:
+        [report] = merge_file(project, archive)
+        assert sorted(d.name for d in project.documents.all()) == ["Batch 1", "Batch 2"]
+        assert project.coders.all() == []
+        # A top-level code with nothing below goes under a dimension of its own.
+        assert report.codes_added == ["Imported codes", "Imported codes > Theme"]
+        assert report.summary() == "groups.qdpx: 2 codes added, 2 articles added"
+        theme = project.codebook.tree().find("Imported codes > Theme")
+        assert theme is not None
+        assert theme.color.startswith("#")  # the file gave none: one was assigned
+        first = project.documents.by_name("Batch 1")
+        second = project.documents.by_name("Batch 2")
+        assert first is not None
+        assert second is not None
+        assert project.documents.values(first.id) == {"document set": "2024"}
+        assert project.documents.values(second.id) == {}
+        assert any("Favourites" in loss for loss in read_qdpx(archive).losses)
+        [again] = merge_file(project, archive)
+        assert again.summary() == "groups.qdpx: nothing new"
+        assert project.documents.count() == 2
 
 
 # -- hostile archives: each refused, nothing written ---------------------------------------------
