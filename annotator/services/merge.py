@@ -311,15 +311,7 @@ def merge_package(
             setattr(report, outcome, getattr(report, outcome) + 1)
             if outcome in ("added", "updated"):
                 touched.add(article)
-        for status in package.statuses:
-            document = plan.documents.get(status.document)
-            if document is None:
-                continue
-            if project.statuses.get(document, coder.id).value != status.status:
-                project.statuses.mark(document, coder.id, DocumentStatus(status.status))
-                report.statuses += 1
-            if status.assigned and (document, coder.id) not in project.statuses.assigned():
-                project.statuses.set_assigned(document, coder.id)
+        _merge_statuses(project, coder, package.statuses, plan, report)
         for memo in package.memos:
             report.memos += _merge_memo(project, coder, memo, plan)
     report.changes = Changes(
@@ -419,6 +411,32 @@ def _merge_codings(
     new.sort(key=lambda row: (row[1], -1 if row[4] is None else row[4]))
     project.codings.add_many(new)
     return outcomes
+
+
+def _merge_statuses(
+    project: Project,
+    coder: Coder,
+    statuses: Iterable[PackageStatus],
+    plan: _Plan,
+    report: MergeReport,
+) -> None:
+    """The package's article statuses and assignments, read and written in one batch each."""
+    wanted = {plan.documents[s.document]: s for s in statuses if s.document in plan.documents}
+    if not wanted:
+        return
+    have = project.statuses.all()  # no limit on how many articles, unlike an IN (…)
+    changed = {
+        document: DocumentStatus(s.status)
+        for document, s in wanted.items()
+        if have.get((document, coder.id), DocumentStatus.NOT_STARTED).value != s.status
+    }
+    project.statuses.mark_many(coder.id, changed)
+    report.statuses += len(changed)
+    assigned = project.statuses.assigned()
+    project.statuses.assign_many(
+        coder.id,
+        [d for d, s in wanted.items() if s.assigned and (d, coder.id) not in assigned],
+    )
 
 
 def _merge_memo(project: Project, coder: Coder, memo: PackageMemo, plan: _Plan) -> int:

@@ -13,6 +13,8 @@ import os
 import tempfile
 import uuid
 import zipfile
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -40,6 +42,7 @@ from annotator.io.refi.reader import (
     parse_xml,
     read_codes,
     read_project,
+    schema_warnings,
 )
 from annotator.io.refi.schema import CODEBOOK_NS
 from annotator.io.refi.writer import (
@@ -115,6 +118,8 @@ class RefiImport:
     warnings: list[str] = field(default_factory=list)
     losses: list[str] = field(default_factory=list)
     keys: dict[str, str] = field(default_factory=dict)  # code GUID → shortcut key
+    #: The schema check still to run (see ``read_qdpx(validate=False)``).
+    validate: Callable[[], list[str]] | None = None
 
 
 @lru_cache(maxsize=65536)
@@ -397,10 +402,11 @@ class _Converter:
         return found
 
 
-def read_qdpx(path: Path) -> RefiImport:
-    """Read a .qdpx archive (checked as hostile input) into packages and texts."""
+def read_qdpx(path: Path, *, validate: bool = True) -> RefiImport:
+    """Read a .qdpx archive (checked as hostile input) into packages and texts. With
+    ``validate=False`` the schema check is left to ``RefiImport.validate``."""
     with Archive(path) as archive:
-        root, warnings = parse_xml(archive.project_xml(), path)
+        root, warnings = parse_xml(archive.project_xml(), path, validate=validate)
         refi = read_project(root, archive.warnings + warnings)
         sources = []
         for source in refi.sources:
@@ -422,6 +428,7 @@ def read_qdpx(path: Path) -> RefiImport:
         refi.warnings,
         converter.losses,
         keys,
+        None if validate else lambda: schema_warnings(root),
     )
 
 
@@ -475,20 +482,26 @@ def merge_qdpx(
 ) -> tuple[list[MergeReport], RefiImport]:
     """Import a .qdpx into the project in one transaction: its articles (unless the choice
     is to skip those the project lacks), its codebook, one coder per user and their codings."""
-    found = read_qdpx(path)
+    found = read_qdpx(path, validate=False)
     choices = choices or MergeChoices()
     choices = MergeChoices(
         "skip" if choices.articles == "skip" else "import",
         "add" if choices.codes == "fail" else choices.codes,
         choices.coder,
     )
-    with project.transaction():
-        reports = [
-            merge_package(project, package, choices, source=path.name, texts=found.texts)
-            for package in found.packages
-        ]
-        _set_variables(project, found)
-        _set_keys(project, found.keys)
+    # The schema check only warns: it runs beside the writing, which spends its time in
+    # SQLite, outside the interpreter lock (the parsed tree is no longer touched here).
+    with ThreadPoolExecutor(1) as pool:
+        checked = pool.submit(found.validate) if found.validate else None
+        with project.transaction():
+            reports = [
+                merge_package(project, package, choices, source=path.name, texts=found.texts)
+                for package in found.packages
+            ]
+            _set_variables(project, found)
+            _set_keys(project, found.keys)
+        if checked is not None:
+            found.warnings += checked.result()
     if reports:
         reports[0].notes = (
             [f"offsets of '{name}' read as {model}" for name, model in found.models.items()]

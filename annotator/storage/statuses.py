@@ -24,6 +24,28 @@ class StatusStore:
                 [document_id, coder_id, status.value, utc_now()],
             )
 
+    def mark_many(self, coder_id: int, statuses: dict[int, DocumentStatus]) -> None:
+        """Set one coder's status on many documents in one statement (merges)."""
+        now = utc_now()
+        with self.db.atomic():
+            self.db.conn.executemany(
+                "INSERT INTO document_status (document_id, coder_id, status, updated_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (document_id, coder_id) "
+                "DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at",
+                [(d, coder_id, status.value, now) for d, status in statuses.items()],
+            )
+
+    def assign_many(self, coder_id: int, document_ids: Collection[int]) -> None:
+        """Assign many documents to one coder in one statement (merges)."""
+        now = utc_now()
+        with self.db.atomic():
+            self.db.conn.executemany(
+                "INSERT INTO document_status (document_id, coder_id, assigned, updated_at) "
+                "VALUES (?, ?, 1, ?) ON CONFLICT (document_id, coder_id) "
+                "DO UPDATE SET assigned = 1, updated_at = excluded.updated_at",
+                [(d, coder_id, now) for d in document_ids],
+            )
+
     def set_assigned(self, document_id: int, coder_id: int, assigned: bool = True) -> None:
         with self.db.atomic():
             self.db.execute(

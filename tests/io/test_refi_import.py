@@ -186,6 +186,21 @@ def test_namespace_variant_and_bom_before_the_xml(tmp_path: Path) -> None:
     project.close()
 
 
+def test_a_schema_invalid_but_readable_project_imports_with_a_warning(tmp_path: Path) -> None:
+    start, end = _offsets("code points")
+    qde = _qde(start, end).replace("</Sources>", "</Sources><Sets/>")  # Taguette's empty Sets
+    archive = _archive(
+        tmp_path / "invalid.qdpx",
+        {"project.qde": qde.encode(), f"sources/{SOURCE}.txt": TEXT.encode()},
+    )
+    with create_project(tmp_path / "t.annotator", with_default_codebook=False) as project:
+        [report] = merge_file(project, archive)
+        assert report.added == 1
+        assert any(
+            n.startswith("warning: not valid against the REFI-QDA schema") for n in report.notes
+        ), report.notes
+
+
 def test_out_of_range_selections_are_reported_not_crashed_on(tmp_path: Path) -> None:
     archive = _archive(
         tmp_path / "bad.qdpx",

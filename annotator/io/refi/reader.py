@@ -113,8 +113,11 @@ def guid_of(text: str | None) -> str:
     return text.strip().strip("{}").lower()
 
 
-def parse_xml(data: bytes, where: Any, *, codebook: bool = False) -> tuple[Any, list[str]]:
-    """The document's root in the 1.0 namespace, and warnings. A DTD or entity is refused."""
+def parse_xml(
+    data: bytes, where: Any, *, codebook: bool = False, validate: bool = True
+) -> tuple[Any, list[str]]:
+    """The document's root in the 1.0 namespace, and warnings. A DTD or entity is refused.
+    ``validate=False`` leaves the schema check to :func:`schema_warnings`, for later."""
     warnings: list[str] = []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -137,10 +140,15 @@ def parse_xml(data: bytes, where: Any, *, codebook: bool = False) -> tuple[Any, 
             root = _renamespace(root, namespace, expected)
         else:
             raise BadFileError(where, f"is not a REFI-QDA file (namespace {namespace})")
-    found = problems(root, codebook=codebook)
-    if found:
-        warnings.append(f"not valid against the REFI-QDA schema ({found[0]}); read anyway")
+    if validate:
+        warnings += schema_warnings(root, codebook=codebook)
     return root, warnings
+
+
+def schema_warnings(root: Any, *, codebook: bool = False) -> list[str]:
+    """A warning if the document does not follow the schema (it is read anyway)."""
+    found = problems(root, codebook=codebook)
+    return [f"not valid against the REFI-QDA schema ({found[0]}); read anyway"] if found else []
 
 
 def _renamespace(root: Any, old: str | None, new: str) -> Any:
@@ -408,6 +416,8 @@ def _mappers(raw: str) -> dict[str, Mapper]:
     def raw_to_lf(point: int | None) -> int | None:
         if point is None or not 0 <= point <= len(raw):
             return None
+        if not crlf:  # the usual text: nothing to shift
+            return point
         if point > 0 and point - 1 in crlf_set and point < len(raw) and raw[point - 1] == "\r":
             return None  # between \r and \n
         return point - bisect_left(crlf, point)
