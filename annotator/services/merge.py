@@ -494,6 +494,8 @@ def merge_project(
             for document in other.documents.all():
                 if project.documents.by_sha256(document.sha256) is None:
                     texts[document.sha256] = (document.name, other.documents.text(document.id))
+    if not packages:  # nobody has coded yet: the articles alone come in (if asked)
+        packages = [Package("", "", "", utc_now())]
     with project.transaction():  # every coder or none
         return [
             merge_package(project, package, choices, source=other_path.name, texts=texts)

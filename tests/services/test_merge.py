@@ -202,3 +202,15 @@ def test_a_package_with_a_bad_span_is_refused(lead: Path) -> None:
     ):
         merge_file(project, package)
     assert _count(lead) == {}
+
+
+def test_a_project_nobody_coded_yet_brings_its_articles_when_asked(
+    lead: Path, tmp_path: Path
+) -> None:
+    with create_project(tmp_path / "empty.annotator") as project:
+        [report] = merge_file(project, lead, MergeChoices(articles="import"))
+        assert sorted(report.articles_added) == sorted(ARTICLES)
+        assert project.coders.all() == []
+        assert project.documents.count() == len(ARTICLES)
+        [again] = merge_file(project, lead, MergeChoices(articles="import"))
+        assert again.summary() == "lead.annotator: nothing new"
