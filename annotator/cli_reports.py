@@ -14,6 +14,7 @@ from annotator.services import exports
 from annotator.services.export_job import KINDS as EXPORT_FORMATS
 from annotator.services.export_job import ExportJob, run_export
 from annotator.services.matrix import companion_path
+from annotator.services.merge import ARTICLE_CHOICES, CODE_CHOICES, CODER_CHOICES
 
 
 def _day(value: str | None, option: str) -> date | None:
@@ -237,7 +238,7 @@ def sample(project: str, size: int, coders: str, seed: int) -> None:
 @click.argument("others", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option(
     "--missing-articles",
-    type=click.Choice(["fail", "skip", "import"]),
+    type=click.Choice(ARTICLE_CHOICES),
     default="fail",
     show_default=True,
     help="Articles the project lacks: stop, leave their codings out, or (merging a project) "
@@ -245,7 +246,7 @@ def sample(project: str, size: int, coders: str, seed: int) -> None:
 )
 @click.option(
     "--missing-codes",
-    type=click.Choice(["fail", "add", "by-path", "skip"]),
+    type=click.Choice(CODE_CHOICES),
     default="fail",
     show_default=True,
     help="Codes the codebook lacks: stop, add them, use the codebook's code of the same path "
@@ -253,7 +254,7 @@ def sample(project: str, size: int, coders: str, seed: int) -> None:
 )
 @click.option(
     "--coder-clash",
-    type=click.Choice(["fail", "rename", "same"]),
+    type=click.Choice(CODER_CHOICES),
     default="fail",
     show_default=True,
     help="A coder whose name the project gives someone else: stop, take them in renamed, or "

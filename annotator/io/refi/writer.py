@@ -177,6 +177,19 @@ def _code_sets(project: Project) -> list[tuple[str, str, list[str]]]:
     return groups
 
 
+def _write_code_sets(
+    xml: _Xml, project_guid: str, sets: list[tuple[str, str, list[str]]], member: str
+) -> None:
+    """The code sets as ``Set`` elements; ``member`` is the attribute naming each member code
+    (``targetGUID`` in a project, ``guid`` in a codebook)."""
+    for name, description, guids in sets:
+        xml.open("Set", guid=derived(project_guid, name), name=name)
+        xml.text("Description", description)
+        for guid in guids:
+            xml.empty("MemberCode", **{member: guid})
+        xml.close("Set")
+
+
 def _status_sets(project: Project, coders: dict[int, Any]) -> list[tuple[str, list[str]]]:
     """Who has done, is doing or was assigned which article, as sets of sources."""
     groups: dict[str, list[str]] = defaultdict(list)
@@ -305,12 +318,7 @@ def build_project(project: Project) -> Exported:
     code_sets, status_sets = _code_sets(project), _status_sets(project, coders)
     if code_sets or status_sets:
         xml.open("Sets")
-        for name, description, guids in code_sets:
-            xml.open("Set", guid=derived(project.guid, name), name=name)
-            xml.text("Description", description)
-            for guid in guids:
-                xml.empty("MemberCode", targetGUID=guid)
-            xml.close("Set")
+        _write_code_sets(xml, project.guid, code_sets, "targetGUID")
         for name, members in status_sets:
             xml.open("Set", guid=derived(project.guid, name), name=name)
             for guid in members:
@@ -364,12 +372,7 @@ def build_codebook(project: Project) -> bytes:
     groups = _code_sets(project)
     if groups:
         xml.open("Sets")
-        for name, description, guids in groups:
-            xml.open("Set", guid=derived(project.guid, name), name=name)
-            xml.text("Description", description)
-            for guid in guids:
-                xml.empty("MemberCode", guid=guid)
-            xml.close("Set")
+        _write_code_sets(xml, project.guid, groups, "guid")  # Codebook.xsd names it so
         xml.close("Sets")
     xml.close("CodeBook")
     data = xml.bytes()
