@@ -233,13 +233,9 @@ def codebook_import(project: str, file: str) -> None:
     """
     with open_project(project, write=True) as opened:
         report = services.import_codebook(opened, file)
-    click.echo(
-        f"added {len(report.added)}, changed {len(report.changed)}, unchanged {report.unchanged}"
-    )
-    for path in report.added:
-        click.echo(f"  added: {path}")
-    for path in report.changed:
-        click.echo(f"  changed: {path}")
+    click.echo(report.summary())
+    for line in report.details():
+        click.echo(f"  {line}")
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
 

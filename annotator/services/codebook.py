@@ -28,6 +28,13 @@ class CodebookImportReport:
     def changes(self) -> Changes:
         return Changes(codebook=bool(self.added or self.changed))
 
+    def summary(self) -> str:
+        return f"added {len(self.added)}, changed {len(self.changed)}, unchanged {self.unchanged}"
+
+    def details(self) -> list[str]:
+        """A line per node added or changed, as the command line and the window list them."""
+        return [*(f"added: {p}" for p in self.added), *(f"changed: {p}" for p in self.changed)]
+
 
 def import_codebook(project: Project, path: str | Path) -> CodebookImportReport:
     """Merge a codebook file (.json or .csv) into the project by path, in one transaction.

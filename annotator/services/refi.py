@@ -551,13 +551,13 @@ def read_qdc(path: Path, warnings: list[str] | None = None) -> list[CodeSpec]:
         raise BadFileError(path, f"cannot be read ({error.strerror or error})") from None
     if len(data) > 50 * 2**20:
         raise BadFileError(path, "is larger than a codebook may be (50 MB)")
+    warnings = [] if warnings is None else warnings
     root, found = parse_xml(data, path, codebook=True)
-    if warnings is not None:
-        warnings.extend(found)
+    warnings += found
     container = root.find(f"{{{CODEBOOK_NS}}}Codes")
     if container is None:
         raise BadFileError(path, "has no Codes: it is not a REFI-QDA codebook")
-    codes = read_codes(container, CODEBOOK_NS, warnings if warnings is not None else [])
+    codes = read_codes(container, CODEBOOK_NS, warnings)
     exclusive = set()
     keys: dict[str, str] = {}
     for element in root.iterfind(f"{{{CODEBOOK_NS}}}Sets/{{{CODEBOOK_NS}}}Set"):

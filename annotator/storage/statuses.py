@@ -16,16 +16,10 @@ class StatusStore:
         self.db = db
 
     def mark(self, document_id: int, coder_id: int, status: DocumentStatus) -> None:
-        with self.db.atomic():
-            self.db.execute(
-                "INSERT INTO document_status (document_id, coder_id, status, updated_at) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT (document_id, coder_id) "
-                "DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at",
-                [document_id, coder_id, status.value, utc_now()],
-            )
+        self.mark_many(coder_id, {document_id: status})
 
     def mark_many(self, coder_id: int, statuses: dict[int, DocumentStatus]) -> None:
-        """Set one coder's status on many documents in one statement (merges)."""
+        """Set one coder's status on many documents in one statement."""
         now = utc_now()
         with self.db.atomic():
             self.db.conn.executemany(
@@ -35,24 +29,20 @@ class StatusStore:
                 [(d, coder_id, status.value, now) for d, status in statuses.items()],
             )
 
-    def assign_many(self, coder_id: int, document_ids: Collection[int]) -> None:
-        """Assign many documents to one coder in one statement (merges)."""
+    def set_assigned(self, document_id: int, coder_id: int, assigned: bool = True) -> None:
+        self.assign_many(coder_id, [document_id], assigned)
+
+    def assign_many(
+        self, coder_id: int, document_ids: Collection[int], assigned: bool = True
+    ) -> None:
+        """Assign many documents to one coder (or take them back) in one statement."""
         now = utc_now()
         with self.db.atomic():
             self.db.conn.executemany(
                 "INSERT INTO document_status (document_id, coder_id, assigned, updated_at) "
-                "VALUES (?, ?, 1, ?) ON CONFLICT (document_id, coder_id) "
-                "DO UPDATE SET assigned = 1, updated_at = excluded.updated_at",
-                [(d, coder_id, now) for d in document_ids],
-            )
-
-    def set_assigned(self, document_id: int, coder_id: int, assigned: bool = True) -> None:
-        with self.db.atomic():
-            self.db.execute(
-                "INSERT INTO document_status (document_id, coder_id, assigned, updated_at) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (document_id, coder_id) "
                 "DO UPDATE SET assigned = excluded.assigned, updated_at = excluded.updated_at",
-                [document_id, coder_id, int(assigned), utc_now()],
+                [(d, coder_id, int(assigned), now) for d in document_ids],
             )
 
     def get(self, document_id: int, coder_id: int) -> DocumentStatus:

@@ -56,14 +56,13 @@ def import_codebook_file(
         QMessageBox.warning(parent, "Import codebook", str(error))
         return None
     controller.notify(report.changes)
+    details = report.details()
     lines = [
-        f"Added {len(report.added)}, changed {len(report.changed)}, unchanged {report.unchanged}.",
-        *(f"added: {p}" for p in report.added[:30]),
-        *(f"changed: {p}" for p in report.changed[:30]),
+        report.summary().capitalize() + ".",
+        *details[:60],
+        *(["…"] if len(details) > 60 else []),
         *(f"warning: {w}" for w in report.warnings),
     ]
-    if len(report.added) > 30 or len(report.changed) > 30:
-        lines.append("…")
     # Escaped and set as rich text: a code's name is shown as it is, never read as HTML.
     QMessageBox.information(
         parent, "Import codebook", "<br>".join(html.escape(line) for line in lines)
