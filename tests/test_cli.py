@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from annotator import paths
-from annotator.cli import cli
+from annotator.cli.main import cli
 from tests.conftest import SHARED_CORPUS
 
 
@@ -203,7 +203,7 @@ def test_a_bug_is_one_line_too(demo_path: Path, monkeypatch: pytest.MonkeyPatch)
     def broken(project: object) -> None:
         raise RuntimeError("unexpected")
 
-    monkeypatch.setattr("annotator.cli.check_project", broken)
+    monkeypatch.setattr("annotator.cli.main.check_project", broken)
     assert checks.check_project is not broken
     assert_one_line_error(run("check", demo_path), "internal error (RuntimeError: unexpected)")
 

@@ -16,8 +16,9 @@ from typing import Any
 
 import click
 
-from annotator import __version__, cli_reports, paths, services
-from annotator.cli_support import (
+from annotator import __version__, paths, services
+from annotator.cli import reports, team
+from annotator.cli.support import (
     EXIT_REFUSED,
     Group,
     json_option,
@@ -366,7 +367,7 @@ def check(project: str, as_json: bool) -> None:
         sys.exit(EXIT_REFUSED)
 
 
-for command in (cli_reports.export, cli_reports.agreement, cli_reports.sample, cli_reports.merge):
+for command in (reports.export, reports.agreement, reports.sample, team.merge):
     cli.add_command(command)
 
 
