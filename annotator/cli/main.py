@@ -149,7 +149,7 @@ def import_(project: str, paths: tuple[str, ...], variables: str | None, as_json
 
 
 @contextmanager
-def _progress_bar() -> Iterator[Callable[[int, int, str], None] | None]:
+def _progress_bar(label: str = "reading") -> Iterator[Callable[[int, int, str], None] | None]:
     """A progress bar on a terminal for batches worth waiting for; nothing otherwise."""
     if not sys.stderr.isatty():
         yield None
@@ -158,7 +158,7 @@ def _progress_bar() -> Iterator[Callable[[int, int, str], None] | None]:
 
     def progress(done: int, total: int, name: str) -> None:
         if not bars and total >= 20:
-            bar = click.progressbar(length=total, label="reading", file=sys.stderr)
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
             bars.append(bar.__enter__())
         if bars:
             bars[0].update(1)
@@ -232,8 +232,8 @@ def codebook_import(project: str, file: str) -> None:
 
     Example: annotator codebook import study.annotator my-codebook.csv
     """
-    with open_project(project, write=True) as opened:
-        report = services.import_codebook(opened, file)
+    with open_project(project, write=True) as opened, _progress_bar("merging") as progress:
+        report = services.import_codebook(opened, file, progress=progress)
     click.echo(report.summary())
     for line in report.details():
         click.echo(f"  {line}")

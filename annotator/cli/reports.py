@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from annotator.cli.support import json_option, names, open_project, print_json, project_argument
+from annotator.domain.codebook import split_path_list
 from annotator.domain.errors import UserError
 from annotator.services import exports
 from annotator.services.export_job import KINDS as EXPORT_FORMATS
@@ -45,7 +46,11 @@ def _day(value: str | None, option: str) -> date | None:
     help="File to write (default: standard output; required for sav and dta).",
 )
 @click.option("--coders", help="Only these coders: A,B.")
-@click.option("--codes", help="Only these codes or dimensions: 'Motive,Actor type > Diplomat'.")
+@click.option(
+    "--codes",
+    help="Only these codes or dimensions: 'Motive,Actor type > Diplomat' (in a name, write > "
+    "as \\> and a comma as \\,).",
+)
 @click.option("--documents", "documents_", help="Only these articles (names or ids): a,b.")
 @click.option("--since", help="Only codings made on or after this day (YYYY-MM-DD, UTC).")
 @click.option("--until", help="Only codings made on or before this day.")
@@ -86,7 +91,7 @@ def export(
         target,
         exports.Selection(
             coders=names(coders),
-            codes=names(codes),
+            codes=split_path_list(codes or ""),
             documents=names(documents_),
             since=_day(since, "--since"),
             until=_day(until, "--until"),
@@ -137,7 +142,9 @@ LEVEL_CHOICES = {
     "articles, except the consensus coder).",
 )
 @click.option(
-    "--codes", help="Codes or dimensions to compare: 'Motive,Actor type > Diplomat' (default: all)."
+    "--codes",
+    help="Codes or dimensions to compare: 'Motive,Actor type > Diplomat' (default: all; in a "
+    "name, write > as \\> and a comma as \\,).",
 )
 @click.option(
     "--counted-by",
@@ -187,7 +194,7 @@ def agreement(
         raise UserError(f"{target.name}: the report is written as .csv or .html")
     request = Request(
         coders=names(coders),
-        codes=names(codes),
+        codes=split_path_list(codes or ""),
         levels=LEVEL_CHOICES[level],
         counted_by=counted_by,
         threshold=overlap / 100,

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotator.domain.codebook import Codebook, describe_cycle
 from annotator.domain.model import Coding, DocumentStatus
 from annotator.domain.text import normalise_text, text_sha256
 from annotator.storage import Project
@@ -38,6 +39,7 @@ def check_project(project: Project) -> CheckReport:
             )
         if normalise_text(text) != text:
             report.errors.append(f"document '{document.name}': text holds a BOM or CR line endings")
+    held = _codebook_problems(tree, report)
     statuses = project.statuses.all()
     by_coder_document: dict[tuple[int, int], list[Coding]] = defaultdict(list)
     codings = 0
@@ -45,6 +47,8 @@ def check_project(project: Project) -> CheckReport:
         codings += 1
         coded = documents.get(coding.document_id)
         if coded is None:  # reported by the foreign key check
+            continue
+        if coding.code_id in tree and coding.code_id not in held:  # in a cycle: reported
             continue
         if coding.end is not None and coding.end > coded.length:
             report.errors.append(f"coding {coding.id}: span ends after the text of '{coded.name}'")
@@ -68,6 +72,28 @@ def check_project(project: Project) -> CheckReport:
         "schema": project.schema_version()[-1],
     }
     return report
+
+
+def _codebook_problems(tree: Codebook, report: CheckReport) -> set[int]:
+    """Cycles (codes each inside the next: no dimension holds them), siblings whose names
+    differ only in case (made before the rule), a tree too deep for any file. Returns the
+    codes a dimension holds (the others cannot be looked at further)."""
+    for cycle in tree.cycles():
+        report.errors.append(
+            f"the codebook is damaged: {describe_cycle(cycle)}, so no dimension holds them"
+        )
+    held = {code.id for code in tree.walk()}
+    for pair in tree.case_pairs():
+        paths = [f"'{tree.path(code.id)}'" for code in pair if code.id in held]
+        if len(paths) > 1:
+            report.errors.append(
+                f"{' and '.join(paths)} differ only in case, so a path cannot tell them apart: "
+                "rename one, or merge them, in the codebook editor"
+            )
+    too_deep = tree.too_deep()
+    if too_deep is not None:
+        report.warnings.append(too_deep)
+    return held
 
 
 def _overlaps(codings: list[Coding], tree: Any) -> list[str]:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.domain.codebook import split_path
+from annotator.domain.codebook import ColorChooser, depth_problem, name_key, split_path
 from annotator.domain.errors import BadFileError, UserError
 from annotator.domain.model import Coder, DocumentStatus, utc_now
 from annotator.domain.text import check_span
@@ -228,20 +228,33 @@ class _Plan:
                 self.conflicts.append(f"the master has no article with the text of '{name}'")
         self.codes: dict[str, int] = {}
         self.codes_to_add: list[PackageCode] = []
-        tree = project.codebook.tree()
-        by_path = {tree.path(c.id): c.id for c in tree.walk()}
+        # Paths are matched as every lookup matches them: names without regard to case.
+        self.tree = tree = project.codebook.tree()
+        self.colors = ColorChooser(project.codebook.used_colors())
+        self.added: dict[tuple[int | None, str], int] = {}  # codes this merge adds
         for code in package.codes:
             found_code = project.codebook.by_guid(code.guid)
             if found_code is not None:
                 self.codes[code.guid] = found_code.id
                 continue
-            same_path = by_path.get(code.path)
+            try:
+                parts = split_path(code.path)
+                problem = depth_problem(len(parts), code.path)
+                if problem is not None:
+                    raise UserError(problem)
+                match = tree.find_parts(parts)
+            except UserError as error:
+                self.conflicts.append(f"code '{code.path}': {error}")
+                continue
+            same_path = None if match is None else match.id
             if choices.codes == "by-path" and same_path is not None:
                 self.codes[code.guid] = same_path
             elif choices.codes in ("add", "by-path"):
                 if same_path is not None:
+                    spelled = tree.path(same_path)
+                    also = "" if spelled == code.path else f" (the package's '{code.path}')"
                     self.conflicts.append(
-                        f"the master's codebook has '{code.path}' with another GUID "
+                        f"the master's codebook has '{spelled}'{also} with another GUID "
                         "(choose 'by-path' to take it for the same code)"
                     )
                 else:
@@ -297,7 +310,7 @@ def merge_package(
             plan.documents[sha] = added.id
             report.articles_added.append(added.name)
         for code in plan.codes_to_add:
-            plan.codes[code.guid] = _add_code(project, code)
+            plan.codes[code.guid] = _add_code(project, code, plan)
             report.codes_added.append(code.path)
         if not (package.codings or package.statuses or package.memos):
             # A codebook and articles with nobody's work: no coder to add.
@@ -323,26 +336,32 @@ def merge_package(
     return report
 
 
-def _add_code(project: Project, code: PackageCode) -> int:
-    """Add a code with its GUID below its parent (found by path: the package lists parents
-    before children, so a missing parent was added just before)."""
+def _add_code(project: Project, code: PackageCode, plan: _Plan) -> int:
+    """Add a code with its GUID below its parent (found by path, names without regard to
+    case: the package lists parents before children, so a missing parent was added just
+    before). Linear: the codebook is read once per merge (``plan.tree``)."""
     parts = split_path(code.path)
-    tree = project.codebook.tree()
     parent_id: int | None = None
     for name in parts[:-1]:
-        found = next((c for c in tree.children(parent_id) if c.name == name), None)
+        key = (parent_id, name_key(name))
+        found = plan.added.get(key)
         if found is None:
-            found = project.codebook.add(name, parent_id)
-            tree = project.codebook.tree()
-        parent_id = found.id
+            existing = plan.tree.child(parent_id, name)
+            found = existing.id if existing is not None else None
+        if found is None:
+            found = project.codebook.add(name, parent_id, color=plan.colors.take(None)).id
+            plan.added[key] = found
+        parent_id = found
     added = project.codebook.add(
         parts[-1],
         parent_id,
-        color=code.color or None,  # REFI files from NVivo and ATLAS.ti have none: one is given
+        # REFI files from NVivo and ATLAS.ti have no colour: one is given.
+        color=plan.colors.take(code.color or None),
         description=code.description,
         exclusive=code.exclusive,
         guid=code.guid,
     )
+    plan.added[(parent_id, name_key(parts[-1]))] = added.id
     return added.id
 
 

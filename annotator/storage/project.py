@@ -21,7 +21,7 @@ from sqlite_utils import Database
 from annotator.domain.errors import OutdatedProjectError, ProjectError
 from annotator.domain.model import new_guid, utc_now
 from annotator.storage import schema
-from annotator.storage.codebook import CodebookStore
+from annotator.storage.codebook import CodebookStore, codebook_damage
 from annotator.storage.coders import CoderStore
 from annotator.storage.codings import CodingStore
 from annotator.storage.decisions import DecisionStore
@@ -161,6 +161,9 @@ class Project:
                 f"{name}: made by a newer version of annotator (schema {sorted(unknown)[-1]}); "
                 "update annotator to open it"
             )
+        if damage := codebook_damage(db):  # a cycle of codes: every walk of the tree would hang
+            self.close()
+            raise ProjectError(f"{name}: {damage}")
         if self.read_only:
             if schema.migrations.pending(db):
                 self.close()

@@ -131,6 +131,9 @@ def _selection_name(text: str) -> str:
 def _codes(xml: _Xml, project: Project, used: set[int], *, notes: bool) -> None:
     """The codebook tree as nested Codes; a dimension (never applied) is not codable."""
     tree = project.codebook.tree()
+    too_deep = tree.too_deep()
+    if too_deep is not None:  # the file could not be read back (XML stops at 256 levels)
+        raise UserError(too_deep)
     refs = defaultdict(list)
     for memo in project.memos.all():
         if memo.code_id is not None:
