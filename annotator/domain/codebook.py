@@ -135,13 +135,18 @@ def check_shortcut(shortcut: str | None) -> str | None:
     return shortcut.lower()
 
 
+def shorten(path: str, limit: int = 80) -> str:
+    """A path short enough for a one-line message: its end, where it is long."""
+    return path if len(path) <= limit else "…" + path[-(limit - 1) :]
+
+
 def depth_problem(depth: int, where: str) -> str | None:
     """Why a node ``depth`` levels down (the dimension is level 1) cannot be, or None."""
     if depth <= MAX_DEPTH:
         return None
     return (
-        f"'{where}' lies {depth} levels deep; a codebook may nest at most {MAX_DEPTH} levels "
-        "(move codes up before importing)"
+        f"'{shorten(where)}' lies {depth} levels deep; a codebook may nest at most {MAX_DEPTH} "
+        "levels (move codes up before importing)"
     )
 
 
@@ -362,11 +367,11 @@ class Codebook:
         return [codes for codes in self._by_key.values() if len(codes) > 1]
 
 
-def describe_cycle(cycle: list[Code]) -> str:
-    """``'Motive' and 'Political' are each inside the other`` for a cycle of codes."""
-    names = [f"'{code.name}'" for code in cycle]
-    if len(names) == 1:
-        return f"{names[0]} is inside itself"
-    if len(names) == 2:
-        return f"{names[0]} and {names[1]} are each inside the other"
-    return f"{', '.join(names[:-1])} and {names[-1]} are each inside the next"
+def describe_cycle(names: list[str]) -> str:
+    """``'Motive' and 'Political' are each inside the other``, for the names of a cycle."""
+    quoted = [f"'{name}'" for name in names]
+    if len(quoted) == 1:
+        return f"{quoted[0]} is inside itself"
+    if len(quoted) == 2:
+        return f"{quoted[0]} and {quoted[1]} are each inside the other"
+    return f"{', '.join(quoted[:-1])} and {quoted[-1]} are each inside the next"

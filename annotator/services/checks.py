@@ -80,7 +80,8 @@ def _codebook_problems(tree: Codebook, report: CheckReport) -> set[int]:
     codes a dimension holds (the others cannot be looked at further)."""
     for cycle in tree.cycles():
         report.errors.append(
-            f"the codebook is damaged: {describe_cycle(cycle)}, so no dimension holds them"
+            f"the codebook is damaged: {describe_cycle([c.name for c in cycle])}, so no dimension "
+            "holds them"
         )
     held = {code.id for code in tree.walk()}
     for pair in tree.case_pairs():

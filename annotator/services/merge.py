@@ -14,7 +14,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.domain.codebook import ColorChooser, depth_problem, name_key, split_path
+from annotator.domain.codebook import (
+    ColorChooser,
+    depth_problem,
+    name_key,
+    shorten,
+    split_path,
+)
 from annotator.domain.errors import BadFileError, UserError
 from annotator.domain.model import Coder, DocumentStatus, utc_now
 from annotator.domain.text import check_span
@@ -244,7 +250,7 @@ class _Plan:
                     raise UserError(problem)
                 match = tree.find_parts(parts)
             except UserError as error:
-                self.conflicts.append(f"code '{code.path}': {error}")
+                self.conflicts.append(f"code '{shorten(code.path)}': {error}")
                 continue
             same_path = None if match is None else match.id
             if choices.codes == "by-path" and same_path is not None:

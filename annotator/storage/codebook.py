@@ -18,6 +18,7 @@ from annotator.domain.codebook import (
     check_shortcut,
     depth_problem,
     describe_cycle,
+    find_cycles,
     name_key,
 )
 from annotator.domain.colors import next_color, normalise_color
@@ -278,10 +279,12 @@ def codebook_damage(db: Database) -> str | None:
     exists = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'codes'")
     if exists.fetchone() is None:  # a new file, before its first migration
         return None
-    cycles = Codebook(_code(row) for row in db.execute(f"SELECT {_COLUMNS} FROM codes")).cycles()
+    parents = {int(i): p for i, p in db.execute("SELECT id, parent_id FROM codes")}
+    cycles = find_cycles(parents)
     if not cycles:
         return None
-    found = "; ".join(describe_cycle(cycle) for cycle in cycles[:3])
+    names = {int(i): str(n) for i, n in db.execute("SELECT id, name FROM codes")}
+    found = "; ".join(describe_cycle([names[i] for i in cycle]) for cycle in cycles[:3])
     more = f" (and {len(cycles) - 3} more cycles)" if len(cycles) > 3 else ""
     return (
         f"the codebook is damaged: {found}{more}, so no dimension holds them; restore a backup "

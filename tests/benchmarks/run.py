@@ -50,6 +50,7 @@ FULL = {
     "agreement_articles": 1_000,
     "character_chars": 1_000_000,
     "refi_codings": 25_000,
+    "codebook_codes": 10_000,
 }
 QUICK = {
     "article_chars": 100_000,
@@ -59,6 +60,7 @@ QUICK = {
     "agreement_articles": 50,
     "character_chars": 100_000,
     "refi_codings": 2_000,
+    "codebook_codes": 1_000,
 }
 
 
@@ -447,6 +449,48 @@ def bench_refi(folder: Path, sizes: dict[str, int]) -> dict[str, float]:
     }
 
 
+def bench_codebook(folder: Path, sizes: dict[str, int]) -> dict[str, float]:
+    """A codebook of 10,000 codes (100 dimensions, some codes nested) merged into a fresh
+    project: from a codebook file (.json) and from a REFI-QDA codebook (.qdc)."""
+    from annotator.services import import_codebook
+
+    count = sizes["codebook_codes"]
+    per = 100
+    dimensions = []
+    for d in range(count // per):
+        codes: list[dict[str, object]] = []
+        for c in range(per - 1):
+            node = {"name": f"Code {d}.{c}", "guid": str(uuid.UUID(int=d * per + c + 1))}
+            if c % 3 == 2:  # every third code nested below the one before
+                codes[-1].setdefault("codes", []).append(node)  # type: ignore[union-attr]
+            else:
+                codes.append(node)
+        dimensions.append({"name": f"Dimension {d}", "codes": codes})
+    source = folder / "codebook.json"
+    source.write_text(json.dumps({"format": "annotator-codebook", "dimensions": dimensions}))
+
+    def merge_into_fresh(path: Path) -> None:
+        target = folder / "codebook.annotator"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        with Project.create(target) as fresh:
+            report = import_codebook(fresh, path)
+            assert len(report.added) == count, report.summary()
+
+    qdc = folder / "codebook.qdc"
+    merge_into_fresh(source)
+    from annotator.services.refi import export_qdc
+
+    with Project.open(folder / "codebook.annotator") as project:
+        export_qdc(project, qdc)
+    return {
+        "codebook_import_10k_s": median_time(lambda: merge_into_fresh(source), 3),
+        "qdc_import_10k_s": median_time(lambda: merge_into_fresh(qdc), 3),
+        "codebook_codes": count,
+    }
+
+
+CODEBOOK_KEYS = {"codebook_import_10k_s", "qdc_import_10k_s"}
 AGREEMENT_KEYS = {"agreement_60k_s", "character_level_1mb_s"}
 REFI_KEYS = {"qdpx_export_25k_s", "qdpx_import_25k_s"}
 READER_KEYS = {
@@ -492,6 +536,8 @@ def main() -> None:
             results.update(bench_agreement(folder, sizes, only))
         if only is None or only & REFI_KEYS:
             results.update(bench_refi(folder, sizes))
+        if only is None or only & CODEBOOK_KEYS:
+            results.update(bench_codebook(folder, sizes))
         if only is None or only & PROJECT_KEYS:
             results.update(bench_large_project(folder, sizes))
     if only is not None:
