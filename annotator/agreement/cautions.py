@@ -1,0 +1,97 @@
+"""Warnings the report gives beside its figures: articles left out, coders and pairs that
+share few articles, α_U on a thin continuum, and high agreement with a low α or κ."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+from annotator.agreement.bootstrap import FEW_ARTICLES
+from annotator.agreement.results import Measure
+from annotator.agreement.study import Study
+
+# High agreement with a chance-corrected value below Krippendorff's "tentative" 0.667.
+PREVALENCE_AGREEMENT = 0.85
+PREVALENCE_COEFFICIENT = 0.667
+
+
+def _articles(count: int) -> str:
+    return f"{count} article" if count == 1 else f"{count} articles"
+
+
+def left_out(study: Study) -> list[str]:
+    """Assigned articles a coder has not finished: missing for them, and how many."""
+    return [
+        f"{coder}: {_articles(count)} assigned but not marked done "
+        f"{'is' if count == 1 else 'are'} left out (missing for {coder}, not 'code absent')"
+        for coder, count in zip(study.coders, study.left_out, strict=True)
+        if count
+    ]
+
+
+def coverage(study: Study, *, unitizing: bool) -> list[str]:
+    """Coders and pairs of coders whose figures rest on fewer than ``FEW_ARTICLES`` articles,
+    and α_U when the articles every coder counts are few."""
+    warnings = []
+    mask = study.counted_mask
+    coders = study.coders
+    if len(coders) == 2:
+        shared = int((mask[0] & mask[1]).sum())
+        if shared < FEW_ARTICLES:
+            warnings.append(
+                f"{coders[0]} and {coders[1]} share only {_articles(shared)} (fewer than "
+                f"{FEW_ARTICLES}): every figure rests on {'them' if shared != 1 else 'it'}"
+            )
+        return warnings
+    compared = mask & study.pairable
+    for k, coder in enumerate(coders):
+        count = int(compared[k].sum())
+        if count < FEW_ARTICLES:
+            warnings.append(
+                f"{coder} shares only {_articles(count)} with the other coders (fewer than "
+                f"{FEW_ARTICLES}); the figures pooling all coders include {coder} on "
+                f"{'them' if count != 1 else 'it'} alone"
+            )
+    for first, second in combinations(range(len(coders)), 2):
+        shared = int((mask[first] & mask[second]).sum())
+        if shared < FEW_ARTICLES:
+            effect = (
+                "Light's κ is undefined, as their pair's κ is"
+                if not shared
+                else "their pair's κ counts as much as any other pair's in Light's κ"
+            )
+            warnings.append(
+                f"{coders[first]} and {coders[second]} share only {_articles(shared)} (fewer "
+                f"than {FEW_ARTICLES}): {effect}"
+            )
+    if unitizing:
+        every = mask.all(axis=0)
+        articles = int(every.sum())
+        if articles < FEW_ARTICLES and study.compared > articles:
+            characters = int(sum(study.lengths[int(d)] for d in study.documents[every].tolist()))
+            warnings.append(
+                f"α_U rests on {_articles(articles)} ({characters:,} characters) that count for "
+                f"every coder ({', '.join(coders)}); the {study.compared - articles} other "
+                "articles compared count for fewer coders and are left out of it"
+            )
+    return warnings
+
+
+def prevalence(measures: list[Measure]) -> list[str]:
+    """High agreement with a low α or κ: a rare code (or one nearly everywhere)."""
+    warnings = []
+    for m in measures:
+        corrected = m.krippendorff_alpha if m.krippendorff_alpha is not None else m.cohen_kappa
+        if (
+            m.applied
+            and m.percent_agreement is not None
+            and corrected is not None
+            and m.percent_agreement >= PREVALENCE_AGREEMENT
+            and corrected < PREVALENCE_COEFFICIENT
+        ):
+            warnings.append(
+                f"{m.name} ({m.level} level): {m.percent_agreement:.0%} agreement but "
+                f"{'α' if m.krippendorff_alpha is not None else 'κ'} = {corrected:.2f}. When a "
+                "code is rare (or nearly everywhere), coders agree by chance; report α or κ, "
+                "not agreement alone"
+            )
+    return warnings
