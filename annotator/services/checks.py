@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotator.domain.exclusive import whole_article_clashes
 from annotator.domain.model import Coding, DocumentStatus
 from annotator.domain.text import normalise_text, text_sha256
 from annotator.storage import Project
@@ -55,6 +56,12 @@ def check_project(project: Project) -> CheckReport:
     for (coder_id, document_id), items in sorted(by_coder_document.items()):
         where = f"'{documents[document_id].name}', coder {coders.get(coder_id, f'#{coder_id}')}"
         report.warnings.extend(f"{where}: {problem}" for problem in _overlaps(items, tree))
+        report.warnings.extend(
+            clash.describe(tree, documents[document_id].name, coders.get(coder_id, f"#{coder_id}"))
+            for clash in whole_article_clashes(
+                tree, ((c.document_id, c.coder_id, c.code_id, c.start) for c in items)
+            )
+        )
         if statuses.get((document_id, coder_id)) is not DocumentStatus.DONE:
             report.warnings.append(
                 f"{where}: has codings but is not marked done (agreement leaves it out)"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from annotator.domain.codebook import split_path
 from annotator.domain.errors import BadFileError, UserError
+from annotator.domain.exclusive import WholeArticleClashError, refuse_whole_article_clashes
 from annotator.domain.model import Coder, DocumentStatus, utc_now
 from annotator.domain.text import check_span
 from annotator.io.packages import (
@@ -311,6 +312,7 @@ def merge_package(
             setattr(report, outcome, getattr(report, outcome) + 1)
             if outcome in ("added", "updated"):
                 touched.add(article)
+        _refuse_clashes(project, coder, touched, source)
         _merge_statuses(project, coder, package.statuses, plan, report)
         for memo in package.memos:
             report.memos += _merge_memo(project, coder, memo, plan)
@@ -321,6 +323,25 @@ def merge_package(
         statuses=frozenset((d, coder.id) for d in plan.documents.values()),
     )
     return report
+
+
+def _refuse_clashes(project: Project, coder: Coder, articles: set[int], source: str) -> None:
+    """Two codes of an exclusive dimension as whole-article codings of one article, counting
+    what the master holds: a conflict, and the merge is rolled back."""
+    held = [
+        c
+        for c in project.codings.for_coder(coder.id)
+        if c.document_id in articles and c.start is None
+    ]
+    try:
+        refuse_whole_article_clashes(
+            project.codebook.tree(),
+            ((c.document_id, c.coder_id, c.code_id, c.start) for c in held),
+            lambda d: project.documents.get(d).name,
+            lambda c: coder.name,
+        )
+    except WholeArticleClashError as error:
+        raise MergeConflictError(source, error.problems) from None
 
 
 def _add_code(project: Project, code: PackageCode) -> int:
