@@ -118,7 +118,9 @@ def cohen(first: Sequence[int], second: Sequence[int], categories: int = 2) -> f
     table = np.zeros((categories, categories))
     for a, b in zip(first, second, strict=True):
         table[a, b] += 1
-    return float(inter_rater.cohens_kappa(table).kappa)
+    with warnings.catch_warnings():  # its z statistic of a one-unit table divides by zero
+        warnings.simplefilter("ignore")
+        return float(inter_rater.cohens_kappa(table).kappa)
 
 
 def irr(values: Sequence[Sequence[float | None]], categories: Sequence[int]):  # type: ignore[no-untyped-def]
