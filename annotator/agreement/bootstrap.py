@@ -8,6 +8,7 @@ is a weighted sum of per-article rows and a thousand resamples are one matrix pr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -66,13 +67,35 @@ def percentile_interval(
     return Interval((float(low), float(high)), articles)
 
 
-def alpha_interval(ratings: Ratings, *, resamples: int = RESAMPLES, seed: int = SEED) -> Interval:
+def alpha_interval(
+    ratings: Ratings, *, resamples: int = RESAMPLES, seed: int = SEED
+) -> Interval:
     """The 95 % percentile interval of α over article resamples, or why there is none."""
-    groups, rows = alpha_statistics_by_group(ratings)
-    if len(groups) < 2:
-        return Interval(
-            None, len(groups), "an interval needs two or more articles with comparable codings"
-        )
-    totals = draws(len(groups), resamples, seed) @ rows
-    alpha, usable = alpha_values(totals)
-    return percentile_interval(alpha[usable], len(groups), resamples)
+    return alpha_intervals([ratings], resamples=resamples, seed=seed)[0]
+
+
+def alpha_intervals(
+    many: Sequence[Ratings], *, resamples: int = RESAMPLES, seed: int = SEED
+) -> list[Interval]:
+    """:func:`alpha_interval` of each ratings, those over the same articles in one product
+    (the resamples are the same for them, so the figures are too)."""
+    prepared = [alpha_statistics_by_group(ratings) for ratings in many]
+    found: list[Interval | None] = [None] * len(many)
+    together: dict[bytes, list[int]] = {}
+    for k, (groups, _) in enumerate(prepared):
+        if len(groups) < 2:
+            found[k] = Interval(
+                None, len(groups), "an interval needs two or more articles with comparable codings"
+            )
+        else:
+            together.setdefault(groups.tobytes(), []).append(k)
+    for members in together.values():
+        articles = len(prepared[members[0]][0])
+        totals = draws(articles, resamples, seed) @ np.hstack([prepared[k][1] for k in members])
+        column = 0
+        for k in members:
+            width = prepared[k][1].shape[1]
+            alpha, usable = alpha_values(totals[:, column : column + width])
+            found[k] = percentile_interval(alpha[usable], articles, resamples)
+            column += width
+    return [interval for interval in found if interval is not None]

@@ -16,11 +16,14 @@ def pooled(count: int) -> str:
 
 
 def row_name(m: Measure) -> str:
-    """A code's own name; a dimension's or "All codes" with how many codes it pools."""
+    """A code's own name; "All codes" with how many codes it pools, a dimension with how many
+    of its codes were applied."""
     if m.scope == "code":
         return m.path[-1] if m.path else m.name
     if m.codes_pooled is None:
         return m.name
+    if m.scope == "dimension":
+        return f"{m.name} ({pooled(m.codes_pooled)} applied)"
     return f"{m.name} ({pooled(m.codes_pooled)})"
 
 

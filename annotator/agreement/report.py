@@ -3,7 +3,7 @@ definitions used. :func:`measure_agreement` is the one entry point; it is pure."
 
 from __future__ import annotations
 
-from annotator.agreement import cautions, rows
+from annotator.agreement import cautions, rows, span_rows
 from annotator.agreement.definitions import definitions
 from annotator.agreement.results import (
     COHEN,
@@ -47,9 +47,9 @@ def measure_agreement(study: Study, options: Options | None = None) -> Report:
         confusions += matrices
         warnings += conflicts
     if "unitizing" in options.levels:
-        measures += rows.unitizing_level(study, options)
+        measures += span_rows.unitizing_level(study, options)
     if "segment" in options.levels:
-        measures += rows.segment_level(study, options.threshold)
+        measures += span_rows.segment_level(study, options.threshold)
     warnings = (
         cautions.left_out(study)
         + cautions.coverage(study, unitizing="unitizing" in options.levels)

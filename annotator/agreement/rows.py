@@ -1,4 +1,4 @@
-"""The rows of the report, level by level: all codes, each dimension, each code.
+"""The rows of the article and character levels: all codes, each dimension, each code.
 
 Pooled rows ("All codes") pool only the codes some coder applied in the articles compared: a
 code nobody applied agrees everywhere by definition, and pooling its units as agreements would
@@ -9,18 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 
-from annotator.agreement.bootstrap import Interval, alpha_interval
-from annotator.agreement.coefficients import coefficients
-from annotator.agreement.levels import ArticleLevel, CharacterLevel, matched_segments, unitizing
+from annotator.agreement.bootstrap import alpha_intervals
+from annotator.agreement.coefficients import Coefficients, coefficients
+from annotator.agreement.levels import ArticleLevel, CharacterLevel
 from annotator.agreement.ratings import Ratings
 from annotator.agreement.results import Confusion, Measure, Options, kappa_name
 from annotator.agreement.study import Dimension, Study
-from annotator.agreement.unitizing import Unitizing
-from annotator.agreement.unitizing import overall as overall_unitizing
-from annotator.agreement.unitizing_interval import unitizing_intervals
 
 ALL_CODES = "All codes"
 NOT_APPLIED = "not applied"
@@ -49,56 +47,78 @@ def _entered(study: Study, ratings: Ratings) -> tuple[str, ...]:
     return tuple(c for k, c in enumerate(study.coders) if rated[pairable, k].any())
 
 
-def _from_ratings(
-    study: Study,
-    level: str,
-    scope: str,
-    name: str,
-    ratings: Ratings,
-    options: Options,
-    *,
-    binary: bool,
-    note: str = "",
-    applied: bool = True,
-    codes_pooled: int | None = None,
-    path: tuple[str, ...] = (),
-) -> Measure:
-    found = coefficients(ratings, binary=binary)
-    notes = [note] if note else []
-    interval = None
-    if not applied:
-        notes = [note] if note.startswith(NOT_APPLIED) else [not_applied("it"), *notes]
-    else:
-        notes += found.notes
-        if options.bootstrap and found.krippendorff_alpha is not None:
-            result = alpha_interval(ratings)
-            interval = result.bounds
-            if result.why:
-                notes.append(f"no interval for α: {result.why}")
-            elif result.caution:
-                notes.append(result.caution)
-    return Measure(
-        level=level,
-        scope=scope,
-        name=name,
-        units=found.units,
-        coders=_entered(study, ratings),
-        percent_agreement=found.percent_agreement,
-        cohen_kappa=found.cohen_kappa,
-        fleiss_kappa=found.fleiss_kappa,
-        krippendorff_alpha=found.krippendorff_alpha,
-        alpha_ci95=interval,
-        gwet_ac1=found.gwet_ac1,
-        positive_agreement=found.positive_agreement,
-        note="; ".join(notes),
-        kappa_measure=kappa_name(len(study.coders)),
-        codes_pooled=codes_pooled,
-        applied=applied,
-        path=path,
-    )
+class _Rows:
+    """The rows of one level, made from ratings: coefficients at once, α's intervals together
+    at the end (one product for every row over the same articles, instead of one each)."""
+
+    def __init__(self, study: Study, options: Options) -> None:
+        self.study, self.options = study, options
+        self._pending: list[tuple[dict[str, Any], Ratings, Coefficients, list[str]]] = []
+
+    def add(
+        self,
+        level: str,
+        scope: str,
+        name: str,
+        ratings: Ratings,
+        *,
+        binary: bool,
+        note: str = "",
+        applied: bool = True,
+        codes_pooled: int | None = None,
+        path: tuple[str, ...] = (),
+    ) -> None:
+        found = coefficients(ratings, binary=binary)
+        if applied:
+            notes = [note, *found.notes] if note else list(found.notes)
+        else:
+            notes = [note] if note.startswith(NOT_APPLIED) else [not_applied("it")]
+        fields = {
+            "level": level,
+            "scope": scope,
+            "name": name,
+            "codes_pooled": codes_pooled,
+            "applied": applied,
+            "path": path,
+        }
+        self._pending.append((fields, ratings, found, notes))
+
+    def measures(self) -> list[Measure]:
+        wanted = [
+            k
+            for k, (fields, _, found, _) in enumerate(self._pending)
+            if self.options.bootstrap and fields["applied"] and found.krippendorff_alpha is not None
+        ]
+        intervals = dict(
+            zip(wanted, alpha_intervals([self._pending[k][1] for k in wanted]), strict=True)
+        )
+        measures = []
+        for k, (fields, ratings, found, notes) in enumerate(self._pending):
+            interval = intervals.get(k)
+            if interval is not None and interval.why:
+                notes.append(f"no interval for α: {interval.why}")
+            elif interval is not None and interval.caution:
+                notes.append(interval.caution)
+            measures.append(
+                Measure(
+                    units=found.units,
+                    coders=_entered(self.study, ratings),
+                    percent_agreement=found.percent_agreement,
+                    cohen_kappa=found.cohen_kappa,
+                    fleiss_kappa=found.fleiss_kappa,
+                    krippendorff_alpha=found.krippendorff_alpha,
+                    alpha_ci95=interval.bounds if interval is not None else None,
+                    gwet_ac1=found.gwet_ac1,
+                    positive_agreement=found.positive_agreement,
+                    note="; ".join(notes),
+                    kappa_measure=kappa_name(len(self.study.coders)),
+                    **fields,
+                )
+            )
+        return measures
 
 
-def _nothing_pooled(study: Study, level: str) -> Measure:
+def nothing_pooled(study: Study, level: str) -> Measure:
     return Measure(
         level=level,
         scope="overall",
@@ -118,47 +138,40 @@ def _dimension_applied(study: Study, dimension: Dimension) -> int:
 
 def article_level(study: Study, options: Options) -> list[Measure]:
     level = ArticleLevel(study)
-    measures = []
+    rows = _Rows(study, options)
     pooled = pooled_codes(study, study.codes)
     if study.codes and pooled:
-        measures.append(
-            _from_ratings(
-                study,
-                "document",
-                "overall",
-                ALL_CODES,
-                level.overall(pooled),
-                options,
-                binary=True,
-                note=_pool_note("article", len(pooled), len(study.codes)),
-                codes_pooled=len(pooled),
-            )
+        rows.add(
+            "document",
+            "overall",
+            ALL_CODES,
+            level.overall(pooled),
+            binary=True,
+            note=_pool_note("article", len(pooled), len(study.codes)),
+            codes_pooled=len(pooled),
         )
-    elif study.codes:
-        measures.append(_nothing_pooled(study, "document"))
     for dimension in study.dimensions:
         if dimension.whole:
             ratings, labels = level.dimension(dimension)
             used = _dimension_applied(study, dimension)
-            measures.append(
-                _from_ratings(
-                    study,
-                    "document",
-                    "dimension",
-                    dimension.name,
-                    ratings,
-                    options,
-                    binary=False,
-                    note=_categories_note(dimension, labels)
-                    if used
-                    else not_applied("any of its codes"),
-                    applied=bool(used),
-                    codes_pooled=used,
-                    path=(dimension.name,),
-                )
+            rows.add(
+                "document",
+                "dimension",
+                dimension.name,
+                ratings,
+                binary=False,
+                note=_categories_note(dimension, labels)
+                if used
+                else not_applied("any of its codes"),
+                applied=bool(used),
+                codes_pooled=used,
+                path=(dimension.name,),
             )
         for code in dimension.codes:
-            measures.append(_code_row(study, "document", code, level.code(code), options))
+            _code_row(rows, study, "document", code, level.code(code))
+    measures = rows.measures()
+    if study.codes and not pooled:
+        measures.insert(0, nothing_pooled(study, "document"))
     return measures
 
 
@@ -171,14 +184,12 @@ def _categories_note(dimension: Dimension, labels: list[str]) -> str:
     )
 
 
-def _code_row(study: Study, level: str, code: int, ratings: Ratings, options: Options) -> Measure:
-    return _from_ratings(
-        study,
+def _code_row(rows: _Rows, study: Study, level: str, code: int, ratings: Ratings) -> None:
+    rows.add(
         level,
         "code",
         study.paths[code],
         ratings,
-        options,
         binary=True,
         applied=code in study.applied,
         path=study.parts[code],
@@ -189,24 +200,19 @@ def character_level(
     study: Study, options: Options
 ) -> tuple[list[Measure], list[Confusion], list[str]]:
     level = CharacterLevel(study)
-    measures, matrices, warnings = [], [], []
+    rows = _Rows(study, options)
+    matrices, warnings = [], []
     pooled = pooled_codes(study, study.codes)
     if study.codes and pooled:
-        measures.append(
-            _from_ratings(
-                study,
-                "character",
-                "overall",
-                ALL_CODES,
-                level.overall(pooled),
-                options,
-                binary=True,
-                note=_pool_note("character", len(pooled), len(study.codes)),
-                codes_pooled=len(pooled),
-            )
+        rows.add(
+            "character",
+            "overall",
+            ALL_CODES,
+            level.overall(pooled),
+            binary=True,
+            note=_pool_note("character", len(pooled), len(study.codes)),
+            codes_pooled=len(pooled),
         )
-    elif study.codes:
-        measures.append(_nothing_pooled(study, "character"))
     for dimension in study.dimensions:
         if dimension.exclusive and dimension.whole:
             ratings, labels, conflicts = level.dimension(dimension)
@@ -220,24 +226,23 @@ def character_level(
                         f"characters, although {dimension.name} is exclusive; they are left out "
                         f"of {dimension.name}'s character-level figures"
                     )
-            measures.append(
-                _from_ratings(
-                    study,
-                    "character",
-                    "dimension",
-                    dimension.name,
-                    ratings,
-                    options,
-                    binary=False,
-                    note=note,
-                    applied=bool(used),
-                    codes_pooled=used,
-                    path=(dimension.name,),
-                )
+            rows.add(
+                "character",
+                "dimension",
+                dimension.name,
+                ratings,
+                binary=False,
+                note=note,
+                applied=bool(used),
+                codes_pooled=used,
+                path=(dimension.name,),
             )
             matrices += _confusions(study, dimension.name, ratings, labels)
         for code in dimension.codes:
-            measures.append(_code_row(study, "character", code, level.code(code), options))
+            _code_row(rows, study, "character", code, level.code(code))
+    measures = rows.measures()
+    if study.codes and not pooled:
+        measures.insert(0, nothing_pooled(study, "character"))
     return measures, matrices, warnings
 
 
@@ -253,154 +258,6 @@ def _confusions(study: Study, name: str, ratings: Ratings, labels: list[str]) ->
             Confusion(name, (study.coders[first], study.coders[second]), tuple(labels), counts)
         )
     return matrices
-
-
-UNITIZING_ONLY = (
-    "α_U only: agreement, κ, Fleiss' κ, AC1 and positive agreement need units of equal size "
-    "and are at the character level"
-)
-
-
-def unitizing_level(study: Study, options: Options) -> list[Measure]:
-    if len(study.coders) < 2:
-        return []
-    per_code, continuum = unitizing(study)
-    marked = [code for code in study.codes if per_code[code].expected > 0]
-    intervals: dict[int, Interval] = {}
-    pooled_interval: Interval | None = None
-    if options.bootstrap and continuum.length:
-        intervals, pooled_interval = unitizing_intervals(
-            continuum, marked, marked, len(study.coders)
-        )
-    caveat = "the 1995 definition, with more than two coders" if len(study.coders) > 2 else ""
-
-    def row(
-        scope: str,
-        name: str,
-        result: Unitizing,
-        interval: Interval | None,
-        *,
-        pooled: int | None = None,
-        path: tuple[str, ...] = (),
-        note: str = "",
-    ) -> Measure:
-        notes = [note, UNITIZING_ONLY]
-        if result.alpha is None:
-            notes.append(result.note)
-        elif interval is not None and interval.bounds is None:
-            notes.append(f"no interval for α_U: {interval.why}")
-        elif interval is not None:
-            notes.append(interval.caution)
-        return Measure(
-            level="unitizing",
-            scope=scope,
-            name=name,
-            units=continuum.length,
-            coders=study.coders if continuum.length else (),
-            krippendorff_alpha=result.alpha,
-            alpha_ci95=interval.bounds
-            if interval is not None and result.alpha is not None
-            else None,
-            note="; ".join(n for n in [*notes, caveat] if n),
-            kappa_measure=kappa_name(len(study.coders)),
-            codes_pooled=pooled,
-            path=path,
-        )
-
-    def unused(code: int) -> Measure:
-        return Measure(
-            level="unitizing",
-            scope="code",
-            name=study.paths[code],
-            units=continuum.length,
-            coders=study.coders if continuum.length else (),
-            note=not_applied("it"),
-            kappa_measure=kappa_name(len(study.coders)),
-            applied=False,
-            path=study.parts[code],
-        )
-
-    if pooled_codes(study, study.codes):
-        left = len(study.codes) - len(marked)
-        note = f"pools the {len(marked)} codes with units in the articles every coder counts"
-        measures = [
-            row(
-                "overall",
-                ALL_CODES,
-                overall_unitizing([per_code[code] for code in marked]),
-                pooled_interval,
-                pooled=len(marked),
-                note=note if left else "",
-            )
-        ]
-    else:
-        measures = [_nothing_pooled(study, "unitizing")]
-    for code in study.codes:
-        if code in study.applied:
-            measures.append(
-                row(
-                    "code",
-                    study.paths[code],
-                    per_code[code],
-                    intervals.get(code),
-                    path=study.parts[code],
-                )
-            )
-        else:
-            measures.append(unused(code))
-    return measures
-
-
-def segment_level(study: Study, threshold: float) -> list[Measure]:
-    """Per code and over all codes: the share of segments the other coder matched."""
-    pairs = [
-        (a, b)
-        for a, b in combinations(range(len(study.coders)), 2)
-        if (study.counted_mask[a] & study.counted_mask[b]).any()
-    ]
-    entered = tuple(c for k, c in enumerate(study.coders) if any(k in pair for pair in pairs))
-    kappa = kappa_name(len(study.coders))
-    described = (
-        f"share of segments matched by the same code with ≥ {threshold:.0%} overlap; "
-        "κ, α and AC1 need units of equal size and are at the character level"
-    )
-    rows: list[Measure] = []
-    matched_total = items_total = 0
-    applied = pooled_codes(study, study.codes)
-    for code in study.codes:
-        found = [matched_segments(study, code, a, b, threshold) for a, b in pairs]
-        matched, items = sum(f[0] for f in found), sum(f[1] for f in found)
-        matched_total += matched
-        items_total += items
-        used = code in study.applied
-        rows.append(
-            Measure(
-                level="segment",
-                scope="code",
-                name=study.paths[code],
-                units=items,
-                coders=entered,
-                percent_agreement=matched / items if items and used else None,
-                note=described if used else not_applied("it"),
-                kappa_measure=kappa,
-                applied=used,
-                path=study.parts[code],
-            )
-        )
-    if not applied:
-        return [_nothing_pooled(study, "segment"), *rows]
-    total = Measure(
-        level="segment",
-        scope="overall",
-        name=ALL_CODES,
-        units=items_total,
-        coders=entered,
-        percent_agreement=matched_total / items_total if items_total else None,
-        note=described + f"; pools the {len(applied)} codes applied",
-        kappa_measure=kappa,
-        codes_pooled=len(applied),
-    )
-    return [total, *rows]
 
 
 def pooled_codes(study: Study, codes: Sequence[int]) -> list[int]:
