@@ -67,9 +67,7 @@ def percentile_interval(
     return Interval((float(low), float(high)), articles)
 
 
-def alpha_interval(
-    ratings: Ratings, *, resamples: int = RESAMPLES, seed: int = SEED
-) -> Interval:
+def alpha_interval(ratings: Ratings, *, resamples: int = RESAMPLES, seed: int = SEED) -> Interval:
     """The 95 % percentile interval of α over article resamples, or why there is none."""
     return alpha_intervals([ratings], resamples=resamples, seed=seed)[0]
 

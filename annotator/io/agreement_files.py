@@ -163,9 +163,7 @@ def _cell(value: float | None) -> str:
     return "—" if value is None else f"{value:.3f}"
 
 
-def _measure_row(
-    m: Measure | None, name: str, indent: int, number: dict[str, int], everyone: tuple[str, ...]
-) -> str:
+def _measure_row(m: Measure | None, name: str, indent: int, number: dict[str, int]) -> str:
     style = f" style='padding-left: {0.6 + 1.2 * indent:.1f}em'" if indent else ""
     if m is None:  # a dimension without a row of its own at this level
         return f"<tr class='heading'><td{style}>{html.escape(name)}</td></tr>"
@@ -174,7 +172,7 @@ def _measure_row(
         number.setdefault(m.note, len(number) + 1)
         mark = f"<sup>{number[m.note]}</sup>"
     first = f"<td{style}>{html.escape(name)}{mark}</td>"
-    who = html.escape(", ".join(m.coders)) if tuple(m.coders) != everyone else "all"
+    who = html.escape(", ".join(m.coders)) or "—"
     kind = "code" if m.scope == "code" else m.scope
     if not m.applied:
         return (
@@ -209,10 +207,7 @@ def _level_table(
         "<th>Fleiss' κ</th><th>Krippendorff's α</th><th>α 95 % CI</th><th>Gwet's AC1</th>"
         "<th>Positive agreement</th><th>Coders</th></tr>"
     )
-    body = "".join(
-        _measure_row(m, name, indent, number, report.coders)
-        for indent, name, m in outline(measures)
-    )
+    body = "".join(_measure_row(m, name, indent, number) for indent, name, m in outline(measures))
     return (
         f"<table><caption>{html.escape(LEVEL_NAMES[level])}</caption><thead>{head}</thead>"
         f"<tbody>{body}</tbody></table>"

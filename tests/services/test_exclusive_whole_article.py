@@ -20,6 +20,7 @@ from annotator.storage import Project
 
 SUBSISTENCE = "Motive > Subsistence"
 POLITICAL = "Motive > Political"
+NAMES = {SUBSISTENCE: "Subsistence", POLITICAL: "Political"}
 
 
 @pytest.fixture
@@ -74,7 +75,7 @@ def _codings_csv(path: Path, rows: list[tuple[str, str]]) -> Path:
         writer = csv.writer(handle)
         writer.writerow(["document_name", "coder", "code", "code_path", "start", "end"])
         for document, code in rows:
-            writer.writerow([document, "Ana", code.split(" > ")[-1], code, "", ""])
+            writer.writerow([document, "Ana", NAMES[code], code, "", ""])
     return path
 
 
