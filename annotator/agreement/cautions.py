@@ -36,7 +36,9 @@ def coverage(study: Study, *, unitizing: bool) -> list[str]:
     coders = study.coders
     if len(coders) == 2:
         shared = int((mask[0] & mask[1]).sum())
-        if shared < FEW_ARTICLES:
+        if not shared:
+            warnings.append(f"{coders[0]} and {coders[1]} share no article: nothing is compared")
+        elif shared < FEW_ARTICLES:
             warnings.append(
                 f"{coders[0]} and {coders[1]} share only {_articles(shared)} (fewer than "
                 f"{FEW_ARTICLES}): every figure rests on {'them' if shared != 1 else 'it'}"
@@ -45,23 +47,23 @@ def coverage(study: Study, *, unitizing: bool) -> list[str]:
     compared = mask & study.pairable
     for k, coder in enumerate(coders):
         count = int(compared[k].sum())
-        if count < FEW_ARTICLES:
+        if not count:
+            warnings.append(f"{coder} shares no article with the other coders and enters no figure")
+        elif count < FEW_ARTICLES:
             warnings.append(
                 f"{coder} shares only {_articles(count)} with the other coders (fewer than "
-                f"{FEW_ARTICLES}); the figures pooling all coders include {coder} on "
-                f"{'them' if count != 1 else 'it'} alone"
+                f"{FEW_ARTICLES}): {coder}'s part in every figure rests on "
+                f"{'them' if count != 1 else 'it'}"
             )
     for first, second in combinations(range(len(coders)), 2):
         shared = int((mask[first] & mask[second]).sum())
-        if shared < FEW_ARTICLES:
-            effect = (
-                "Light's κ is undefined, as their pair's κ is"
-                if not shared
-                else "their pair's κ counts as much as any other pair's in Light's κ"
-            )
+        pair = f"{coders[first]} and {coders[second]}"
+        if not shared:
+            warnings.append(f"{pair} share no article: Light's κ is undefined, as their κ is")
+        elif shared < FEW_ARTICLES:
             warnings.append(
-                f"{coders[first]} and {coders[second]} share only {_articles(shared)} (fewer "
-                f"than {FEW_ARTICLES}): {effect}"
+                f"{pair} share only {_articles(shared)} (fewer than {FEW_ARTICLES}): their κ, "
+                "from so few, counts as much as any other pair's in Light's κ"
             )
     if unitizing:
         every = mask.all(axis=0)

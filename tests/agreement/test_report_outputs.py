@@ -66,7 +66,7 @@ def test_a_coder_on_few_articles_is_named_and_lights_kappa_is_the_mean_of_pairs(
     assert worker.coders == ("Ana", "Ben")
     assert worker.cohen_kappa is None  # Light's κ: Ana–Cleo and Ben–Cleo share nothing
     assert "κ of coders 1 and 3" in worker.note
-    assert any(w.startswith("Cleo shares only 0 articles") for w in report.warnings)
+    assert "Cleo shares no article with the other coders and enters no figure" in report.warnings
 
 
 def _not_started():  # type: ignore[no-untyped-def]
