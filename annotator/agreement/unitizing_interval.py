@@ -66,9 +66,8 @@ def _rows_of(
 ) -> tuple[IntArray, FloatArray]:
     """``values`` summed into a table of the articles in ``at`` (rows) by ``columns``."""
     rows, inverse = np.unique(at, return_inverse=True)
-    table = np.zeros((len(rows), width))
-    np.add.at(table, (inverse, columns), values)
-    return rows, table
+    flat = np.bincount(inverse * width + columns, weights=values, minlength=len(rows) * width)
+    return rows, flat.reshape(len(rows), width)
 
 
 def _terms(units: list[tuple[IntArray, IntArray]], continuum: Continuum) -> _Terms | None:
@@ -87,9 +86,10 @@ def _terms(units: list[tuple[IntArray, IntArray]], continuum: Continuum) -> _Ter
     m = len(units)
     for i in range(m):
         for j in range(i + 1, m):
-            mine, theirs = pair_terms(units[i], units[j])
-            np.add.at(delta, article_of(units[i][0]), mine)
-            np.add.at(delta, article_of(units[j][0]), theirs)
+            for (begins_of, _), share in zip(
+                (units[i], units[j]), pair_terms(units[i], units[j]), strict=True
+            ):
+                delta += np.bincount(article_of(begins_of), weights=share, minlength=articles)
 
     def per_article(values: FloatArray, at: IntArray = where) -> FloatArray:
         summed: FloatArray = np.bincount(at, weights=values, minlength=articles).astype(np.float64)

@@ -144,7 +144,8 @@ LEVEL_CHOICES = {
     type=click.Choice(["done", "assigned"]),
     default="done",
     show_default=True,
-    help="An article counts for a coder once marked done, or once assigned to them.",
+    help="An article counts for a coder once marked done, or once assigned to them and done "
+    "(an assigned article not done is left out for that coder, and the report says how many).",
 )
 @click.option(
     "--overlap",

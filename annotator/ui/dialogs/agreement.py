@@ -127,7 +127,7 @@ class AgreementWindow(QDialog):
             self.level.addItem(label)
         self.counted_by = QComboBox()
         self.counted_by.addItem("when marked done", "done")
-        self.counted_by.addItem("when assigned", "assigned")
+        self.counted_by.addItem("when assigned and done", "assigned")
         self.overlap = QSpinBox()
         self.overlap.setRange(1, 100)
         self.overlap.setValue(90)
