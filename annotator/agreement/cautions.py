@@ -68,7 +68,12 @@ def coverage(study: Study, *, unitizing: bool) -> list[str]:
     if unitizing:
         every = mask.all(axis=0)
         articles = int(every.sum())
-        if articles < FEW_ARTICLES and study.compared > articles:
+        if not articles and study.compared:
+            warnings.append(
+                f"no article counts for every coder ({', '.join(coders)}): α_U has nothing "
+                "to compare"
+            )
+        elif articles < FEW_ARTICLES and study.compared > articles:
             characters = int(sum(study.lengths[int(d)] for d in study.documents[every].tolist()))
             warnings.append(
                 f"α_U rests on {_articles(articles)} ({characters:,} characters) that count for "

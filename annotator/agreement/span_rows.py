@@ -21,6 +21,7 @@ UNITIZING_ONLY = (
 
 
 def unitizing_level(study: Study, options: Options) -> list[Measure]:
+    """α_U per code and over the codes with units, each with its interval."""
     if len(study.coders) < 2:
         return []
     per_code, continuum = unitizing(study)
@@ -86,7 +87,9 @@ def unitizing_level(study: Study, options: Options) -> list[Measure]:
             row(
                 "overall",
                 ALL_CODES,
-                overall_unitizing([per_code[code] for code in marked]),
+                overall_unitizing([per_code[code] for code in marked])
+                if continuum.length
+                else Unitizing(0.0, 0.0, None, "no article counts for every coder"),
                 pooled_interval,
                 pooled=len(marked),
                 note=note if left else "",

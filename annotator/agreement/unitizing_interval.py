@@ -67,7 +67,8 @@ def _rows_of(
     """``values`` summed into a table of the articles in ``at`` (rows) by ``columns``."""
     rows, inverse = np.unique(at, return_inverse=True)
     flat = np.bincount(inverse * width + columns, weights=values, minlength=len(rows) * width)
-    return rows, flat.reshape(len(rows), width)
+    table: FloatArray = flat.astype(np.float64).reshape(len(rows), width)
+    return rows, table
 
 
 def _terms(units: list[tuple[IntArray, IntArray]], continuum: Continuum) -> _Terms | None:
