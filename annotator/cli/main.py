@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from annotator import __version__, paths, services
-from annotator.cli import reports, team
+from annotator.cli import backups, reports, team
 from annotator.cli.support import (
     EXIT_REFUSED,
     Group,
@@ -367,7 +367,15 @@ def check(project: str, as_json: bool) -> None:
         sys.exit(EXIT_REFUSED)
 
 
-for command in (reports.export, reports.agreement, reports.sample, team.merge):
+for command in (
+    reports.export,
+    reports.agreement,
+    reports.sample,
+    team.merge,
+    backups.backup,
+    backups.list_backups,
+    backups.restore,
+):
     cli.add_command(command)
 
 
