@@ -129,13 +129,13 @@ class ImportDialog(QDialog):
                 f"Article files and folders ({SUPPORTED}); folders are read with their subfolders:"
             )
         )
-        layout.addWidget(self.paths, 1)
+        layout.addWidget(self.paths, 1)  # the preview below gets twice its height
         layout.addLayout(row)
         layout.addWidget(QLabel("Document variables:"))
         layout.addLayout(variables_row)
         layout.addLayout(encoding_row)
         layout.addWidget(self.preview_label)
-        layout.addWidget(self.preview, 1)
+        layout.addWidget(self.preview, 2)
         layout.addWidget(self.buttons)
         self.update_preview()
         self.report: ImportReport | None = None
