@@ -158,12 +158,14 @@ def decode_text(data: bytes, path: Path, encoding: str | None = None) -> tuple[s
     except UnicodeDecodeError:
         pass
     else:
-        if b"\x1b$" in data and encoding is None:
-            # ISO-2022 text is valid 7-bit ASCII, escape sequences and all.
-            escaped = _choose(data, path, _ESCAPED, only_plausible=True)
-            if escaped is not None:
-                return escaped
-        return _checked(text, path), "utf-8"
+        # ISO-2022 text is valid 7-bit ASCII, escape sequences and all.
+        escaped = b"\x1b$" in data
+        if escaped and encoding is None:
+            found = _choose(data, path, _ESCAPED, only_plausible=True)
+            if found is not None:
+                return found
+        if not (escaped and encoding is not None):
+            return _checked(text, path), "utf-8"
     if encoding is not None:
         codec = check_encoding(encoding)
         try:

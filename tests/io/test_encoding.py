@@ -318,6 +318,7 @@ def test_iso_2022_jp_is_not_taken_for_ascii() -> None:
     data = JAPANESE_SENTENCE.encode("iso2022_jp")
     assert max(data) < 0x80  # valid UTF-8, escape sequences and all
     assert decode_text(data, PATH) == (JAPANESE_SENTENCE, "iso2022_jp")
+    assert decode_text(data, PATH, "iso-2022-jp") == (JAPANESE_SENTENCE, "iso2022_jp")
 
 
 def test_a_long_file_is_judged_on_all_of_it() -> None:
