@@ -47,6 +47,9 @@ def test_unclear_encoding_is_refused_with_the_likely_ones(project_path: Path, fo
     assert refusal.startswith("refused: tokyo/ferry.txt: cannot tell its encoding: it reads as ")
     assert "Japanese (EUC-JP)" in refusal
     assert list(texts(project_path)) == ["seoul.txt"]
+    [refused] = json.loads(run("import", project_path, folder, "--json").stdout)["refused"]
+    assert refused["source"] == "tokyo/ferry.txt"
+    assert refused["file"] == str(folder / "tokyo" / "ferry.txt")
 
 
 def test_encoding_option_reads_the_refused_file(project_path: Path, folder: Path) -> None:

@@ -161,7 +161,10 @@ def import_(
                 "duplicates": [
                     {"source": d.source, "existing": d.existing} for d in report.duplicates
                 ],
-                "refused": [{"file": str(r.path), "reason": r.reason} for r in report.refused],
+                "refused": [
+                    {"file": str(r.path), "source": r.source or r.path.name, "reason": r.reason}
+                    for r in report.refused
+                ],
                 "warnings": report.warnings,
             }
         )
