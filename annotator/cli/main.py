@@ -28,6 +28,8 @@ from annotator.cli.support import (
 )
 from annotator.domain.errors import UserError
 from annotator.domain.model import DocumentStatus
+from annotator.io.encoding import check_encoding
+from annotator.io.encoding import label as encoding_label
 from annotator.services.checks import check_project
 
 
@@ -97,16 +99,41 @@ def new(project: str, codebook: str | None, demo: bool, no_codebook: bool) -> No
         )
 
 
+def _encoding_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """The codec name for ``--encoding``, or a usage error naming what is wrong."""
+    if value is None:
+        return None
+    try:
+        return check_encoding(value)
+    except UserError as error:
+        raise click.BadParameter(str(error)) from None
+
+
 @cli.command("import")
 @project_argument
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--variables",
     type=click.Path(exists=True, dir_okay=False),
-    help="CSV of document variables keyed by file name (column 'file').",
+    help="CSV of document variables keyed by file (column 'file': the path relative to the "
+    "folder imported, or the bare name where it is unique).",
+)
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    callback=_encoding_option,
+    help="Encoding of plain-text files that are not UTF-8 (shift_jis, euc_jp, euc_kr, gb18030, "
+    "big5, cp1251, koi8_r, cp1252…); without it the encoding is detected and a file whose "
+    "encoding is unclear is refused.",
 )
 @json_option
-def import_(project: str, paths: tuple[str, ...], variables: str | None, as_json: bool) -> None:
+def import_(
+    project: str,
+    paths: tuple[str, ...],
+    variables: str | None,
+    encoding: str | None,
+    as_json: bool,
+) -> None:
     """Import article files or folders (.txt, .md, .html, .docx, .pdf) into PROJECT.
 
     Unusable files are refused one by one with a reason (exit status 1); the rest are imported.
@@ -115,7 +142,9 @@ def import_(project: str, paths: tuple[str, ...], variables: str | None, as_json
     Example: annotator import study.annotator articles/ --variables articles/meta.csv
     """
     with open_project(project, write=True) as opened, _progress_bar() as progress:
-        report = services.import_files(opened, paths, variables_csv=variables, progress=progress)
+        report = services.import_files(
+            opened, paths, variables_csv=variables, encoding=encoding, progress=progress
+        )
     if as_json:
         print_json(
             {
@@ -125,19 +154,26 @@ def import_(project: str, paths: tuple[str, ...], variables: str | None, as_json
                         "name": i.name,
                         "source": i.source,
                         "characters": i.characters,
+                        "encoding": i.encoding,
                     }
                     for i in report.imported
                 ],
                 "duplicates": [
                     {"source": d.source, "existing": d.existing} for d in report.duplicates
                 ],
-                "refused": [{"file": str(r.path), "reason": r.reason} for r in report.refused],
+                "refused": [
+                    {"file": str(r.path), "source": r.source or r.path.name, "reason": r.reason}
+                    for r in report.refused
+                ],
                 "warnings": report.warnings,
             }
         )
     else:
         characters = sum(i.characters for i in report.imported)
         click.echo(f"imported {len(report.imported)} articles ({characters:,} characters)")
+        for imported in report.imported:
+            if imported.encoding not in (None, "utf-8", "utf-16", "utf-32"):
+                click.echo(f"read as {encoding_label(imported.encoding)}: {imported.source}")
         for duplicate in report.duplicates:
             click.echo(f"duplicate: {duplicate}")
         for warning in report.warnings:
