@@ -17,6 +17,7 @@ from annotator.io.variables_csv import (
     match_files,
     read_variables_csv,
 )
+from annotator.services import backups
 from annotator.services.changes import Changes
 from annotator.storage import Project
 
@@ -142,6 +143,8 @@ def store_articles(
     def values_for(index: int) -> dict[str, str]:
         return table.values[rows[index]] if table is not None and index in rows else {}
 
+    if len(new) > 1 or (table is not None and already_held):
+        backups.before_bulk_change(project, f"importing {len(new)} articles")
     with project.transaction():
         types = _define_variables(project, new, table)
         for index, article in enumerate(new):

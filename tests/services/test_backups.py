@@ -285,3 +285,22 @@ def test_save_a_copy_writes_one_complete_file_while_the_project_is_open(
 def test_a_new_project_made_from_nothing_has_no_snapshots(tmp_path: Path) -> None:
     with create_project(tmp_path / "fresh.annotator") as fresh:
         assert backups.list_snapshots(fresh.path) == []  # type: ignore[arg-type]
+
+
+def test_importing_several_articles_takes_a_snapshot_first(demo: Project, tmp_path: Path) -> None:
+    from annotator.services import import_files
+
+    assert demo.path is not None
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "one.txt").write_text("A first new article.", encoding="utf-8")
+    (folder / "two.txt").write_text("A second new article.", encoding="utf-8")
+    single = tmp_path / "single.txt"
+    single.write_text("Only this one.", encoding="utf-8")
+    import_files(demo, [single])
+    assert backups.list_snapshots(demo.path) == []
+    import_files(demo, [folder])
+    (snapshot,) = backups.list_snapshots(demo.path)
+    assert snapshot.reason == "before importing 2 articles"
+    assert snapshot.counts.articles == 9  # the state before the folder came in
+    assert demo.documents.count() == 11
