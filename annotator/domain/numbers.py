@@ -17,21 +17,21 @@ from decimal import Decimal
 _PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 # A leading zero followed by another digit: "02134", "-007".
 _LEADING_ZERO = re.compile(r"[+-]?0\d", re.ASCII)
-# Integers up to here are written as integers (every one of them is a double).
-_EXACT_INTEGERS = 2**53
+# Integral values below this go out as integers (they fit the 64-bit integers of pandas).
+_INTEGERS = 2**63
 
 
 def exact_number(text: str) -> int | float | None:
     """The number ``text`` holds if it survives the trip through a double exactly (the
     shortest form of that double has the same value), else ``None``. Integral values come
-    back as ``int``."""
+    back as ``int`` (below 2**63, the integers pandas holds)."""
     if not _PLAIN.fullmatch(text) or _LEADING_ZERO.match(text):
         return None
-    number = float(text)
-    if not math.isfinite(number) or Decimal(repr(number)) != Decimal(text):
+    number, value = float(text), Decimal(text)
+    if not math.isfinite(number) or Decimal(repr(number)) != value:
         return None
-    if number.is_integer() and abs(number) <= _EXACT_INTEGERS:
-        return int(number)
+    if number.is_integer() and abs(number) < _INTEGERS:
+        return int(value)  # the digits stored, not the double's binary expansion of them
     return number
 
 
