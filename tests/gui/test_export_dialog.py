@@ -48,7 +48,9 @@ def test_matrix_with_options_and_open_when_done(
     assert {r["coder"] for r in rows} == {"Ana"}
     assert "motive" in rows[0]  # the dimension's column
     assert opened == [str(target)]
-    assert "Wrote 8 to" in dialog.status.text()
+    assert dialog.status.text() == (
+        f"Wrote 8 to {target} and its columns to {tmp_path / 'matrix_codebook.csv'}."
+    )
     assert not dialog.progress.isVisible()
 
 
