@@ -63,6 +63,11 @@ def gui(project: str | None) -> None:
 
     Example: annotator gui study.annotator
     """
+    from annotator.ui.platform_check import platform_problem
+
+    problem = platform_problem()  # before Qt loads its X11 plugin and aborts on a gap
+    if problem is not None:
+        raise UserError(problem)
     try:
         from annotator.ui.app import run
     except ImportError as error:  # Qt missing or broken: the commands still work

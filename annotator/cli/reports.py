@@ -13,7 +13,6 @@ from annotator.domain.errors import UserError
 from annotator.services import exports
 from annotator.services.export_job import KINDS as EXPORT_FORMATS
 from annotator.services.export_job import ExportJob, run_export
-from annotator.services.matrix import companion_path
 
 
 def _day(value: str | None, option: str) -> date | None:
@@ -106,7 +105,7 @@ def export(
             "package": "codings",
             "qdpx": "codings",
         }.get(format_, "rows")
-        extra = f" and its columns to {companion_path(target)}" if format_ == "matrix" else ""
+        extra = "".join(f" and its columns to {path}" for path in job.companions)
         click.echo(f"wrote {count} {noun} to {target}{extra}")
         for note in job.notes:
             click.echo(f"  not carried: {note}")
@@ -180,11 +179,14 @@ def agreement(
     """
     from annotator.io.agreement_files import report_html, text_table, write_report_csv
     from annotator.io.csvfiles import atomic_output
+    from annotator.io.output import check_output
     from annotator.services.agreement import Request, measure
 
     target = Path(output) if output else None
-    if target is not None and target.suffix.lower() not in (".csv", ".html", ".htm"):
-        raise UserError(f"{target.name}: the report is written as .csv or .html")
+    if target is not None:
+        if target.suffix.lower() not in (".csv", ".html", ".htm"):
+            raise UserError(f"{target.name}: the report is written as .csv or .html")
+        check_output(target, [Path(project)])  # refused before the figures are computed
     request = Request(
         coders=names(coders),
         codes=names(codes),
@@ -200,7 +202,7 @@ def agreement(
     elif target is None:
         click.echo(text_table(report))
     if target is not None:
-        with atomic_output(target) as handle:
+        with atomic_output(target, protect=[Path(project)]) as handle:
             if target.suffix.lower() == ".csv":
                 write_report_csv(handle, report)
             else:
