@@ -5,7 +5,7 @@ that ``created_at >= '2025-03-02'`` means "from 2 March, UTC" whatever zone a fi
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 STORED = "%Y-%m-%dT%H:%M:%SZ"
 _STORED = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
@@ -35,10 +35,3 @@ def utc_text(value: str) -> str:
 def is_stored_form(value: str) -> bool:
     """Whether ``value`` is already in the stored UTC form."""
     return bool(_STORED.match(value))
-
-
-def second_after(value: str) -> str:
-    """The stored time one second after ``value`` (a stored time): what happened after an
-    event of the same second must still sort after it."""
-    moment = datetime.strptime(value, STORED).replace(tzinfo=UTC)
-    return (moment + timedelta(seconds=1)).strftime(STORED)

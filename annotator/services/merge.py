@@ -13,7 +13,7 @@ anything is written, and all of them are merged in one transaction: all or nothi
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -226,14 +226,18 @@ def merge_package(
             )
             return report
         coder = plan.coder or project.coders.add(plan.coder_name, guid=package.coder_guid)
-        outcomes = merge_codings(project, coder, package.codings, plan.documents, plan.codes)
+        outcomes = merge_codings(
+            project, coder, package.codings, plan.documents, plan.codes, package.created_at
+        )
         for outcome, article in outcomes:
             setattr(report, outcome, getattr(report, outcome) + 1)
             if outcome in ("added", "updated"):
                 touched.add(article)
         merge_statuses(project, coder, package.statuses, plan.documents, report)
         for memo in package.memos:
-            report.memos += merge_memo(project, coder, memo, plan.documents, plan.codes)
+            report.memos += merge_memo(
+                project, coder, memo, plan.documents, plan.codes, package.created_at
+            )
         touched |= apply_deletions(project, coder, deletions)
         report.deleted = len(deletions.codings)
         report.memos_deleted = len(deletions.memos)
@@ -305,7 +309,7 @@ def _read_project(project: Project, other_path: Path, choices: MergeChoices) -> 
     if project.path is not None and Path(other_path).resolve() == Path(project.path).resolve():
         raise UserError(f"{other_path.name}: a project cannot be merged into itself")
     with Project.open(other_path, read_only=True) as other:
-        packages = [package_of(other, coder.name) for coder in other.coders.all()]
+        packages = [_as_of_its_work(package_of(other, c.name)) for c in other.coders.all()]
         texts = {}
         if choices.articles == "import":
             for document in other.documents.all():
@@ -314,6 +318,14 @@ def _read_project(project: Project, other_path: Path, choices: MergeChoices) -> 
     if not packages:  # nobody has coded yet: the articles alone come in (if asked)
         packages = [Package("", "", "", utc_now())]
     return _Source(other_path, packages, texts)
+
+
+def _as_of_its_work(package: Package) -> Package:
+    """A project's package dated by its latest change, not by now: a copy of a project is no
+    newer than its work (an old copy must not bring back what was deleted since)."""
+    times = [c.updated_at for c in package.codings] + [m.updated_at for m in package.memos]
+    times += [d.deleted_at for d in package.deletions]
+    return replace(package, created_at=max(times, default=""))
 
 
 def _write_source(project: Project, source: _Source, choices: MergeChoices) -> list[MergeReport]:

@@ -1,8 +1,9 @@
 """The records of a package written into the master, one kind at a time: codings (added in
 one batch, updated when the package's version is newer, kept when the master's is), article
 statuses and memos. A coding or memo the master deleted after the package's version of it is
-not brought back. Called by :func:`annotator.services.merge.merge_package` inside its
-transaction, after its plan has matched articles, codes and the coder."""
+not brought back — unless the package was exported after that deletion: then the coder has it
+again (an undo), and it comes back. Called by :func:`annotator.services.merge.merge_package`
+inside its transaction, after its plan has matched articles, codes and the coder."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from annotator.domain.errors import UserError
-from annotator.domain.model import Coder, DocumentStatus
+from annotator.domain.model import Coder, Deletion, DocumentStatus
 from annotator.domain.text import check_span
 from annotator.io.packages import PackageCoding, PackageMemo, PackageStatus
 from annotator.storage import Project
@@ -19,12 +20,25 @@ if TYPE_CHECKING:
     from annotator.services.merge import MergeReport
 
 
+def stays_deleted(deletion: Deletion | None, updated_at: str, exported_at: str) -> bool:
+    """Whether the project's deletion of an item outweighs a package's version of it: the
+    deletion is newer than that version, and the package was exported no later than the
+    deletion. A package exported after it that still holds the item shows the coder has it
+    again (they undid the deletion, which keeps the item's times): it comes back."""
+    return (
+        deletion is not None
+        and deletion.deleted_at >= updated_at
+        and exported_at <= deletion.deleted_at
+    )
+
+
 def merge_codings(
     project: Project,
     coder: Coder,
     codings: Iterable[PackageCoding],
     documents: Mapping[str, int],
     codes: Mapping[str, int],
+    exported_at: str,
 ) -> list[tuple[str, int]]:
     """Add, update or keep each coding: ``(outcome, article)`` per coding merged, the outcome a
     MergeReport field. New codings go in as one batch (merges bring thousands)."""
@@ -43,7 +57,7 @@ def merge_codings(
     for item, document, code_id in items:
         found = existing.get(item.guid)
         deletion = gone.get(item.guid)
-        if found is None and deletion is not None and deletion.deleted_at >= item.updated_at:
+        if found is None and stays_deleted(deletion, item.updated_at, exported_at):
             outcomes.append(("kept", document))  # deleted here after this version of it
             continue
         if found is None:
@@ -127,6 +141,7 @@ def merge_memo(
     memo: PackageMemo,
     documents: Mapping[str, int],
     codes: Mapping[str, int],
+    exported_at: str,
 ) -> int:
     """Add the memo, or update it where the package's version is newer; 1 if it changed."""
     existing = project.memos.by_guid(memo.guid)
@@ -136,7 +151,7 @@ def merge_memo(
             return 1
         return 0
     deletion = project.deletions.by_guids([memo.guid]).get(memo.guid)
-    if deletion is not None and deletion.deleted_at >= memo.updated_at:
+    if stays_deleted(deletion, memo.updated_at, exported_at):
         return 0  # deleted here after this version of it
     document = documents.get(memo.document) if memo.document else None
     code = codes.get(memo.code) if memo.code else None

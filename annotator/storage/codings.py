@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import replace
 from typing import Any
 
 from sqlite_utils import Database
@@ -11,7 +10,6 @@ from sqlite_utils import Database
 from annotator.domain.errors import NotFoundError, UserError
 from annotator.domain.model import Coding, new_guid, utc_now
 from annotator.domain.text import check_span
-from annotator.domain.times import second_after
 from annotator.storage.deletions import DeletionStore
 
 _COLUMNS = 'id, guid, document_id, coder_id, code_id, start, "end", memo, created_at, updated_at'
@@ -214,17 +212,11 @@ class CodingStore:
 
     def restore(self, coding: Coding) -> Coding:
         """Put back a deleted coding with its id, GUID and times (for undo), and clear its
-        tombstone. Coming back is a change newer than the deletion (which a package may already
-        have carried to another copy): ``updated_at`` becomes now, and after the deletion."""
+        tombstone: a package exported from now on holds the coding again, which tells a
+        project that received the deletion that it came back."""
         self._check(coding.document_id, coding.code_id, coding.start, coding.end)
         with self.db.atomic():
-            deletion = self._deletions.by_guids([coding.guid]).get(coding.guid)
-            if deletion is not None:
-                self._deletions.clear([coding.guid])
-                # After the deletion even within its second, so that a merge that carried the
-                # deletion elsewhere takes the coding back.
-                later = max(coding.updated_at, utc_now(), second_after(deletion.deleted_at))
-                coding = replace(coding, updated_at=later)
+            self._deletions.clear([coding.guid])
             self.db.execute(
                 f"INSERT INTO codings ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [

@@ -241,21 +241,49 @@ def test_a_package_of_version_1_without_deletions_still_merges(lead: Path) -> No
 
 
 def test_a_deletion_undone_by_the_coder_brings_the_coding_back_at_the_lead(lead: Path) -> None:
-    ana = _coders_copy(lead, "Ana")
+    """Undo puts a coding back with its old times; a package exported after the deletion the
+    lead received, holding it again, brings it back."""
+    copy = lead.with_name("Ana.annotator")
+    shutil.copy(lead, copy)
+    with Project.open(copy) as project:
+        ana = project.coders.add("Ana")
+        code = project.codebook.tree().find("Motive > Political")
+        assert code is not None
+        made = "2025-01-10T09:00:00Z"
+        coding = project.codings.add(
+            project.documents.find("one").id, ana.id, code.id, 0, 20, created_at=made
+        )
+        export_package(project, "Ana", copy.with_suffix(".annpkg"))
     with Project.open(lead) as project:
-        merge_file(project, _package(ana, "Ana"))
-    with Project.open(ana) as copy:
-        [coding] = [c for c in copy.codings.all() if c.start == 21]
-        copy.codings.delete(coding.id)
-    first = _package(ana, "Ana")
+        merge_file(project, copy.with_suffix(".annpkg"))
+    with Project.open(copy) as project:
+        gone = project.codings.delete(coding.id, deleted_at="2025-01-11T09:00:00Z")
+        export_package(project, "Ana", copy.with_suffix(".annpkg"))
     with Project.open(lead) as project:
-        assert merge_file(project, first)[0].deleted == 1
-    with Project.open(ana) as copy:  # the coder undoes the deletion (as Ctrl+Z does)
-        restored = copy.codings.restore(coding)
-        assert copy.deletions.by_guids([coding.guid]) == {}
-        assert restored.updated_at >= _deleted_at(first)
+        assert merge_file(project, copy.with_suffix(".annpkg"))[0].deleted == 1
+    with Project.open(copy) as project:  # Ctrl+Z: back with its GUID and times
+        assert project.codings.restore(gone) == coding
+        assert project.deletions.count() == 0
+        package = export_package(project, "Ana", copy.with_suffix(".annpkg"))
+        assert package.deletions == ()
     with Project.open(lead) as project:
-        [report] = merge_file(project, _package(ana, "Ana"))
+        [report] = merge_file(project, copy.with_suffix(".annpkg"))
         assert report.added == 1
         assert coding.guid in _guids_of(project)
         assert project.deletions.by_guids([coding.guid]) == {}
+
+
+def test_an_old_copy_of_a_project_does_not_bring_back_what_was_deleted_since(
+    lead: Path,
+) -> None:
+    ana = _coders_copy(lead, "Ana")
+    old_copy = ana.with_name("Ana-old.annotator")
+    shutil.copy(ana, old_copy)
+    with Project.open(lead) as project:
+        merge_file(project, ana)
+    withdrawn = _withdraw(ana, "Ana")
+    with Project.open(lead) as project:
+        assert merge_file(project, ana)[0].deleted == 1
+        [report] = merge_file(project, old_copy)
+        assert (report.added, report.kept) == (0, 1)
+    assert withdrawn not in _guids(lead)

@@ -35,10 +35,8 @@ def test_deleting_a_coding_leaves_a_tombstone_and_restoring_it_clears_it(
         document,
     )
     assert tombstone.deleted_at >= coding.updated_at
-    back = memory.codings.restore(gone)
+    assert memory.codings.restore(gone) == coding  # exactly as it was, times included
     assert memory.deletions.count() == 0
-    assert (back.id, back.guid, back.start, back.end) == (coding.id, coding.guid, 0, 4)
-    assert back.updated_at > tombstone.deleted_at  # newer than the deletion, even within a second
 
 
 def test_a_deletion_merged_keeps_its_time(memory: Project) -> None:
