@@ -240,8 +240,10 @@ def sample(
     A draw adds to the coders' earlier assignments (the report gives the total now assigned);
     --replace takes those back first. --list shows what is assigned, --clear takes it back.
 
-    Examples: annotator sample study.annotator --size 20 --coders Ana,Ben --seed 7;
-    annotator sample study.annotator --list; annotator sample study.annotator --clear --coders Ben
+    \b
+    Example: annotator sample study.annotator --size 20 --coders Ana,Ben --seed 7
+             annotator sample study.annotator --list
+             annotator sample study.annotator --clear --coders Ben
     """
     from annotator.services.agreement import draw_sample
     from annotator.services.assignments import assigned_counts, assignments, clear_assignments

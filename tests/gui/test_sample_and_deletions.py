@@ -77,6 +77,9 @@ def test_taking_assignments_back_asks_first_and_can_be_undone(
     dialog.draw()
     drawn = set(dialog.drawn)
     sampled = _dialog(window, qtbot)
+    sampled.coders.choose([])
+    assert not sampled.clear_button.isEnabled()
+    assert sampled.assigned.toPlainText() == "Choose coders above."
     sampled.coders.choose(["Ben"])
     assert sampled.clear_button.isEnabled()
     dialogs.answer(QMessageBox.StandardButton.No)

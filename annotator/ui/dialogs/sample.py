@@ -75,7 +75,9 @@ class SampleDialog(QDialog):
 
     def show_assigned(self) -> None:
         """List each chosen coder's assigned articles."""
-        listed = assignments(self.controller.project, self.coders.chosen())
+        chosen = self.coders.chosen()
+        # No coder chosen lists (and would take back) nobody's, never everybody's.
+        listed = assignments(self.controller.project, chosen) if chosen else []
         parts = []
         for item in listed:
             names = ", ".join(html.escape(name) for _, name in item.documents) or "none"
