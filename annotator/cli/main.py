@@ -341,36 +341,45 @@ def codings_import(project: str, file: str, mark_done: bool, as_json: bool) -> N
 @cli.command()
 @project_argument
 @click.option("--coder", required=True, help="The coder whose status to set (created if new).")
-@click.option(
-    "--done", "status", flag_value=DocumentStatus.DONE.value, help="Mark the documents done."
-)
-@click.option(
-    "--in-progress",
-    "status",
-    flag_value=DocumentStatus.IN_PROGRESS.value,
-    help="Mark them in progress.",
-)
-@click.option(
-    "--not-started",
-    "status",
-    flag_value=DocumentStatus.NOT_STARTED.value,
-    help="Mark them not started.",
-)
+@click.option("--done", is_flag=True, help="Mark the documents done.")
+@click.option("--in-progress", is_flag=True, help="Mark them in progress.")
+@click.option("--not-started", is_flag=True, help="Mark them not started.")
 @click.argument("documents", nargs=-1, required=True)
-def status(project: str, coder: str, status: str | None, documents: tuple[str, ...]) -> None:
-    """Set CODER's status on DOCUMENTS (names, or ids) in PROJECT.
+def status(
+    project: str,
+    coder: str,
+    done: bool,
+    in_progress: bool,
+    not_started: bool,
+    documents: tuple[str, ...],
+) -> None:
+    """Set CODER's status on DOCUMENTS (names, or ids) in PROJECT: one of --done,
+    --in-progress or --not-started.
 
     Agreement counts a document for a coder only once that coder has marked it done.
 
     Example: annotator status study.annotator --coder Ana --done 01_restaurant-workers 2
     """
-    if status is None:
-        raise click.UsageError("say --done, --in-progress or --not-started")
+    chosen = [
+        value
+        for flag, value in (
+            (done, DocumentStatus.DONE),
+            (in_progress, DocumentStatus.IN_PROGRESS),
+            (not_started, DocumentStatus.NOT_STARTED),
+        )
+        if flag
+    ]
+    if len(chosen) != 1:
+        # Two flags would leave the status to their order on the line: refuse, never guess.
+        raise click.UsageError("say one of --done, --in-progress or --not-started")
+    [wanted] = chosen
     with open_project(project, write=True) as opened:
-        changes, new_coder = services.set_status(opened, coder, DocumentStatus(status), documents)
+        changes, new_coder = services.set_status(opened, coder, wanted, documents)
     if new_coder:
         click.echo(f"new coder: {coder}")
-    click.echo(f"{coder}: {len(changes.statuses)} documents marked {status.replace('_', ' ')}")
+    click.echo(
+        f"{coder}: {len(changes.statuses)} documents marked {wanted.value.replace('_', ' ')}"
+    )
 
 
 @cli.command()

@@ -488,6 +488,13 @@ def merge_qdpx(
     """Import a .qdpx into the project in one transaction: its articles (unless the choice
     is to skip those the project lacks), its codebook, one coder per user and their codings."""
     found = read_qdpx(path, validate=False)
+    return merge_read_qdpx(project, found, path.name, choices), found
+
+
+def merge_read_qdpx(
+    project: Project, found: RefiImport, source: str, choices: MergeChoices | None = None
+) -> list[MergeReport]:
+    """Merge a .qdpx already read (``read_qdpx(validate=False)``) in one transaction."""
     choices = choices or MergeChoices()
     choices = MergeChoices(
         "skip" if choices.articles == "skip" else "import",
@@ -500,7 +507,7 @@ def merge_qdpx(
         checked = pool.submit(found.validate) if found.validate else None
         with project.transaction():
             reports = [
-                merge_package(project, package, choices, source=path.name, texts=found.texts)
+                merge_package(project, package, choices, source=source, texts=found.texts)
                 for package in found.packages
             ]
             _set_variables(project, found)
@@ -513,7 +520,7 @@ def merge_qdpx(
             + [f"warning: {w}" for w in found.warnings]
             + [f"not carried: {loss}" for loss in found.losses]
         )
-    return reports, found
+    return reports
 
 
 def _set_variables(project: Project, found: RefiImport) -> None:

@@ -25,6 +25,7 @@ from annotator.storage.codebook import CodebookStore
 from annotator.storage.coders import CoderStore
 from annotator.storage.codings import CodingStore
 from annotator.storage.decisions import DecisionStore
+from annotator.storage.deletions import DeletionStore
 from annotator.storage.documents import DocumentStore
 from annotator.storage.lock import ProjectLock
 from annotator.storage.memos import MemoStore
@@ -57,6 +58,7 @@ class Project:
         self.statuses = StatusStore(self.db)
         self.memos = MemoStore(self.db)
         self.decisions = DecisionStore(self.db)
+        self.deletions = DeletionStore(self.db)
 
     # -- opening and closing -------------------------------------------------------------
 

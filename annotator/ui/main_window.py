@@ -490,9 +490,9 @@ class MainWindow(QMainWindow):
 
     def draw_sample(self) -> None:
         dialog = SampleDialog(self.controller, self)
-        if dialog.exec() == SampleDialog.DialogCode.Accepted:
-            count = len(dialog.drawn)
-            self.statusBar().showMessage(f"Assigned {count} articles for the reliability sample.")
+        dialog.exec()
+        if dialog.message:  # a draw, or assignments taken back
+            self.statusBar().showMessage(dialog.message)
 
     def export(self, kind: str | None = None, suffix: str | None = None) -> ExportDialog:
         dialog = ExportDialog(self.controller, self)
