@@ -19,7 +19,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -358,6 +358,20 @@ def before_bulk_change(project: Project, what: str) -> Snapshot | None:
     if project.read_only or project.db.conn.in_transaction:
         return None
     return take_snapshot(project, f"before {what}")
+
+
+@contextlib.contextmanager
+def discarded_on_failure(snapshot: Snapshot | None) -> Iterator[None]:
+    """Delete ``snapshot`` if the bulk change it was taken for is refused (nothing changed,
+    so it would only crowd the list)."""
+    try:
+        yield
+    except BaseException:
+        if snapshot is not None:
+            for file in (snapshot.path, snapshot.path.with_suffix(META_SUFFIX)):
+                with contextlib.suppress(OSError):
+                    file.unlink()
+        raise
 
 
 # -- restoring ---------------------------------------------------------------------------------

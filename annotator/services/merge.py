@@ -26,6 +26,7 @@ from annotator.io.packages import (
     normal_guid,
     read_package,
 )
+from annotator.services import backups
 from annotator.services.changes import Changes
 from annotator.services.coder_packages import export_package, package_of
 from annotator.services.merge_deletions import DELETION_CHOICES, apply_deletions, plan_deletions
@@ -356,7 +357,9 @@ def merge_files(
             raise _nothing_merged(error, Path(path)) from None
     reports: list[MergeReport] = []
     refused: list[MergeConflictError] = []
-    with project.transaction():
+    names = ", ".join(Path(path).name for path in paths)
+    snapshot = backups.before_bulk_change(project, f"merging {names}")
+    with backups.discarded_on_failure(snapshot), project.transaction():
         for source in sources:
             try:
                 reports += _write_source(project, source, choices)

@@ -310,3 +310,27 @@ def test_package_times_are_kept_in_utc_and_an_unreadable_one_is_refused(lead: Pa
         pytest.raises(BadFileError, match=r"codings\[0\]: 'updated_at': 'yesterday' is not"),
     ):
         merge_file(project, package)
+
+
+def test_a_merge_takes_a_snapshot_first_and_a_refused_one_leaves_none(lead: Path) -> None:
+    from annotator.services import backups
+
+    package = _machine(lead, "Ana", [("one", "Motive > Political", 0, 10)])
+    copy = lead.with_name("extra.annotator")
+    shutil.copy(lead, copy)
+    with Project.open(copy) as project:
+        extra = project.documents.add("four", "four.txt", "An article only the coder has.")
+        me = project.coders.add("Ben")
+        code = project.codebook.tree().find("Motive > Political")
+        assert code is not None
+        project.codings.add(extra.id, me.id, code.id, 0, 10)
+        export_package(project, "Ben", copy.with_suffix(".annpkg"))
+    with Project.open(lead) as project:
+        with pytest.raises(MergeConflictError):
+            merge_file(project, copy.with_suffix(".annpkg"))
+        assert backups.list_snapshots(lead) == []
+        merge_file(project, package)
+    (snapshot,) = backups.list_snapshots(lead)
+    assert snapshot.reason == "before merging Ana.annpkg"
+    assert snapshot.counts.codings == 0
+    assert _count(lead) == {"Ana": 1}
