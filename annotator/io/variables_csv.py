@@ -16,6 +16,7 @@ from pathlib import Path
 
 from annotator.domain.errors import BadFileError, UserError
 from annotator.domain.model import VariableType
+from annotator.domain.numbers import numeric_column
 from annotator.io.csvfiles import read_csv
 
 FILE_COLUMN = "file"
@@ -111,6 +112,10 @@ def _infer(values: list[str]) -> VariableType:
     present = [v for v in values if v.strip()]
     if not present:
         return VariableType.TEXT
+    # Identifiers that look like numbers (a zip code 02134, a 19-digit tweet id) stay text: a
+    # statistics package would read them as other numbers.
+    if not numeric_column(present):
+        return VariableType.DATE if _all_dates(present) else VariableType.TEXT
     for type_ in (VariableType.NUMBER, VariableType.DATE):
         try:
             for value in present:
@@ -119,6 +124,15 @@ def _infer(values: list[str]) -> VariableType:
             continue
         return type_
     return VariableType.TEXT
+
+
+def _all_dates(values: list[str]) -> bool:
+    try:
+        for value in values:
+            check_value(value, VariableType.DATE)
+    except UserError:
+        return False
+    return True
 
 
 def read_variables_csv(path: Path) -> VariablesTable:

@@ -11,9 +11,11 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from annotator.domain import project_file
+
 MIGRATION_SET = "annotator"
 # PRAGMA application_id marks a file as an annotator project ("ANNO").
-APPLICATION_ID = 0x414E4E4F
+APPLICATION_ID = project_file.APPLICATION_ID
 
 migrations = Migrations(MIGRATION_SET)
 

@@ -282,3 +282,22 @@ def test_two_rows_for_one_file_are_refused(tmp_path: Path) -> None:
         match_files(read_variables_csv(path), SOURCES)
     assert caught.value.line == 3
     assert "'day2.txt' and 'nyt/day2.txt' (line 2) both name nyt/day2.txt" in str(caught.value)
+
+
+def test_identifiers_that_look_like_numbers_are_typed_as_text(tmp_path: Path) -> None:
+    from annotator.domain.model import VariableType
+    from annotator.io.variables_csv import read_variables_csv
+
+    csv_file = tmp_path / "meta.csv"
+    csv_file.write_text(
+        "file,tweet_id,zip,words,share\n"
+        "a.txt,1234567890123456789,02134,812,0.25\n"
+        "b.txt,1234567890123456790,10001,95,1e-3\n",
+        encoding="utf-8",
+    )
+    table = read_variables_csv(csv_file)
+    types = table.types
+    assert types["tweet_id"] is VariableType.TEXT
+    assert types["zip"] is VariableType.TEXT
+    assert types["words"] is VariableType.NUMBER
+    assert types["share"] is VariableType.NUMBER

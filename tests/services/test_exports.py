@@ -250,15 +250,15 @@ def test_codebook_appendix(demo: Project, tmp_path: Path) -> None:
 
 
 def _identifiers(tmp_path: Path) -> Project:
-    """Three articles imported with a variables CSV whose tweet ids and zip codes are read as
-    numbers on import (as a researcher's sheet gives them), beside a true number column."""
+    """Three articles imported with a variables CSV that declares its tweet ids and zip codes
+    numbers (inferred, they would be text), beside a true number column."""
     folder = tmp_path / "articles"
     folder.mkdir()
     for n in (1, 2, 3):
         (folder / f"a{n}.txt").write_text(f"Article {n} on defectors.", encoding="utf-8")
     sheet = tmp_path / "variables.csv"
     sheet.write_text(
-        "file,tweet_id,zip,words,share\n"
+        "file,tweet_id:number,zip:number,words,share\n"
         "a1.txt,1234567890123456789,02134,120,0.1\n"
         "a2.txt,1234567890123456768,10001,-3,2.5\n"
         "a3.txt,,00501,7,\n",
