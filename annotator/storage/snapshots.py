@@ -64,7 +64,7 @@ def copy_project_file(source: Path, target: Path, progress: CopyProgress | None 
     Returns the copy's counts. ``target`` must not exist; it appears only once it is complete,
     checked and on disk. Safe to call from a worker thread while the project is open elsewhere.
     """
-    if target.exists():
+    if os.path.lexists(target):  # a file, a link (even a dangling one), a pipe, a device
         raise BadFileError(target, "already exists; a copy is never written over a file")
     directory = target.parent
     temporary = directory / f".{target.name}.{os.getpid()}.partial"
@@ -88,9 +88,7 @@ def copy_project_file(source: Path, target: Path, progress: CopyProgress | None 
         finally:
             copy.close()
         _flush(temporary)
-        if target.exists():
-            raise BadFileError(target, "appeared while the copy was made; not replaced")
-        os.replace(temporary, target)
+        _place(temporary, target)
         _flush_directory(directory)
         return counts
     except sqlite3.DatabaseError as error:
@@ -174,6 +172,21 @@ def restore_into(snapshot: Path, target: Database) -> Counts:
         source.close()
     schema.migrations.apply(target)
     return counts_of(target.conn)
+
+
+def _place(temporary: Path, target: Path) -> None:
+    """Give the finished copy its name, never over a file that appeared meanwhile: a hard
+    link fails if the name is taken (where links are not supported, check and rename)."""
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        raise BadFileError(target, "appeared while the copy was made; not replaced") from None
+    except OSError:
+        if os.path.lexists(target):
+            raise BadFileError(target, "appeared while the copy was made; not replaced") from None
+        os.replace(temporary, target)
+    else:
+        temporary.unlink()
 
 
 def _flush(path: Path) -> None:

@@ -304,3 +304,18 @@ def test_importing_several_articles_takes_a_snapshot_first(demo: Project, tmp_pa
     assert snapshot.reason == "before importing 2 articles"
     assert snapshot.counts.articles == 9  # the state before the folder came in
     assert demo.documents.count() == 11
+
+
+def test_a_copy_is_never_written_through_a_dangling_link_or_onto_a_pipe(
+    demo: Project, tmp_path: Path
+) -> None:
+    dangling = tmp_path / "link.annotator"
+    dangling.symlink_to(tmp_path / "nowhere" / "x.annotator")
+    pipe = tmp_path / "pipe.annotator"
+    os.mkfifo(pipe)
+    for target in (dangling, pipe):
+        with pytest.raises(UserError, match="already exists"):
+            demo.save_copy(target)
+    assert dangling.is_symlink()
+    assert not (tmp_path / "nowhere").exists()
+    assert not pipe.is_file()
