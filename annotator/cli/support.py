@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from annotator.domain.errors import OutdatedProjectError, UserError
+from annotator.services import backups
 from annotator.services.codings import MAX_PROBLEMS_SHOWN, CodingsFileError
 from annotator.storage import Project
 
@@ -52,18 +53,34 @@ def print_json(value: Any) -> None:
 
 
 @contextmanager
-def open_project(project_path: str, *, write: bool) -> Iterator[Project]:
+def open_project(
+    project_path: str, *, write: bool, snapshot_on_open: bool = True
+) -> Iterator[Project]:
+    """The project open for reading, or for writing (then a snapshot is taken first when the
+    newest is older than the backup settings' hours; a failing snapshot is a warning)."""
     try:
-        project = Project.open(project_path, read_only=not write)
+        if write:
+            project = backups.open_for_writing(project_path)
+        else:
+            project = Project.open(project_path, read_only=True)
     except OutdatedProjectError:
         # A reading command on a project from an earlier version: bring the file up to date
         # first (as opening it in the window would), then read as asked.
-        Project.open(project_path).close()
+        backups.open_for_writing(project_path).close()
         project = Project.open(project_path, read_only=True)
     try:
+        if write and snapshot_on_open:
+            _snapshot_if_due(project)
         yield project
     finally:
         project.close()
+
+
+def _snapshot_if_due(project: Project) -> None:
+    try:
+        backups.snapshot_if_due(project)
+    except UserError as error:
+        click.echo(f"warning: no snapshot taken ({error})", err=True)
 
 
 project_argument = click.argument("project", type=click.Path(dir_okay=False))

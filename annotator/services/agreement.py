@@ -165,10 +165,15 @@ def _dimensions(codebook: Codebook, names: Sequence[str]) -> list[Dimension]:
 
 
 def draw_sample(
-    project: Project, size: int, coder_names: Sequence[str], seed: int
+    project: Project, size: int, coder_names: Sequence[str], seed: int, *, replace: bool = False
 ) -> tuple[list[int], Changes]:
     """Draw ``size`` articles at random (reproducibly, from ``seed``) and assign each to every
-    named coder, in one transaction. Returns the article ids drawn, in id order."""
+    named coder, in one transaction. The draw adds to what the coders have assigned already;
+    with ``replace`` their earlier assignments are taken back first (see
+    :mod:`annotator.services.assignments` to list them). Returns the article ids drawn, in id
+    order."""
+    from annotator.services.assignments import clear_assignments
+
     if size < 1:
         raise UserError("a reliability sample needs at least one article")
     documents = sorted(project.documents.lengths())
@@ -183,9 +188,10 @@ def draw_sample(
     if not coders:
         raise UserError("name the coders to assign the sample to")
     drawn = sorted(random.Random(seed).sample(documents, size))
-    with project.transaction():
-        for document in drawn:
-            for coder in coders:
-                project.statuses.set_assigned(document, coder.id)
     statuses = frozenset((d, c.id) for d in drawn for c in coders)
+    with project.transaction():
+        if replace:
+            statuses |= clear_assignments(project, [c.name for c in coders]).changes.statuses
+        for coder in coders:
+            project.statuses.assign_many(coder.id, drawn)
     return drawn, Changes(statuses=statuses)

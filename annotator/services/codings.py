@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotator.domain.codebook import check_name
 from annotator.domain.errors import BadFileError, UserError
 from annotator.domain.exclusive import WholeArticleClashError, refuse_whole_article_clashes
 from annotator.domain.model import Document, DocumentStatus
@@ -130,6 +131,12 @@ def _resolve(project: Project, path: Path, rows: list[SegmentRow]) -> list[_Reso
     resolved: list[_Resolved] = []
     for row in rows:
         try:
+            # The coder is added inside the transaction: a name the project refuses must be
+            # found here, where the row's line is known.
+            try:
+                check_name(row.coder)
+            except UserError as error:
+                raise UserError(f"coder {error}") from None
             key = row.document_name if row.document_name is not None else f"#{row.document_id}"
             if key not in documents:
                 documents[key] = _find_document(project, row)

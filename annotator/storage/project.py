@@ -25,9 +25,11 @@ from annotator.storage.codebook import CodebookStore
 from annotator.storage.coders import CoderStore
 from annotator.storage.codings import CodingStore
 from annotator.storage.decisions import DecisionStore
+from annotator.storage.deletions import DeletionStore
 from annotator.storage.documents import DocumentStore
 from annotator.storage.lock import ProjectLock
 from annotator.storage.memos import MemoStore
+from annotator.storage.snapshots import CopyProgress, Counts, copy_project_file
 from annotator.storage.statuses import StatusStore
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -47,6 +49,7 @@ class Project:
         self.path = path
         self.read_only = read_only
         self._lock = lock
+        self.closed = False
         self.db = Database(connection)
         self.documents = DocumentStore(self.db)
         self.codebook = CodebookStore(self.db)
@@ -55,6 +58,7 @@ class Project:
         self.statuses = StatusStore(self.db)
         self.memos = MemoStore(self.db)
         self.decisions = DecisionStore(self.db)
+        self.deletions = DeletionStore(self.db)
 
     # -- opening and closing -------------------------------------------------------------
 
@@ -94,11 +98,19 @@ class Project:
         return cls.open(path)
 
     @classmethod
-    def open(cls, path: str | Path, *, read_only: bool = False) -> Project:
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        read_only: bool = False,
+        before_upgrade: Callable[[Path], object] | None = None,
+    ) -> Project:
         """Open an existing project; refuse files that are not projects or are in use.
 
         A project open for writing in another annotator is refused with a message naming that
-        process; ``read_only=True`` opens it anyway, for reading.
+        process; ``read_only=True`` opens it anyway, for reading. A project of an earlier
+        version is brought up to date; ``before_upgrade`` is called with its path first (to
+        take a snapshot of it as it was).
         """
         path = Path(path)
         _check_is_project_file(path)
@@ -107,7 +119,7 @@ class Project:
             lock = ProjectLock(path)
             lock.acquire()
         try:
-            return cls._connect(path, read_only=read_only, lock=lock)
+            return cls._connect(path, read_only=read_only, lock=lock, before_upgrade=before_upgrade)
         except BaseException:
             if lock is not None:
                 lock.release()
@@ -123,7 +135,14 @@ class Project:
         return project
 
     @classmethod
-    def _connect(cls, path: Path | None, *, read_only: bool, lock: ProjectLock | None) -> Project:
+    def _connect(
+        cls,
+        path: Path | None,
+        *,
+        read_only: bool,
+        lock: ProjectLock | None,
+        before_upgrade: Callable[[Path], object] | None = None,
+    ) -> Project:
         name = path.name if path is not None else ":memory:"
         try:
             if path is None:
@@ -135,12 +154,12 @@ class Project:
             else:
                 connection = sqlite3.connect(path, isolation_level=None)
             project = cls(connection, path, read_only=read_only, lock=lock)
-            project._prepare(name)
+            project._prepare(name, before_upgrade)
         except sqlite3.DatabaseError as error:
             raise ProjectError(f"{name}: cannot be opened as a project ({error})") from None
         return project
 
-    def _prepare(self, name: str) -> None:
+    def _prepare(self, name: str, before_upgrade: Callable[[Path], object] | None = None) -> None:
         db = self.db
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA busy_timeout = 5000")
@@ -171,12 +190,22 @@ class Project:
             return
         if self.path is not None:
             db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = NORMAL")
+            # FULL: each commit is on disk (the log synced) before the action returns, so a
+            # coding the window showed as saved survives a power cut, not only a crash.
+            db.execute("PRAGMA synchronous = FULL")
+        upgrading = has_tables and bool(schema.migrations.pending(db))
+        if before_upgrade is not None and self.path is not None and upgrading:
+            try:
+                before_upgrade(self.path)
+            except BaseException:
+                self.close()
+                raise
         db.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
         schema.migrations.apply(db)
 
     def close(self) -> None:
         """Close the database and release the project's lock. Safe to call twice."""
+        self.closed = True
         try:
             self.db.close()
         finally:
@@ -232,6 +261,23 @@ class Project:
         for table, rowid, parent, _ in self.db.execute("PRAGMA foreign_key_check"):
             problems.append(f"row {rowid} of {table} points to a missing row of {parent}")
         return problems
+
+    def checkpoint(self) -> bool:
+        """Fold the write-ahead log into the project file, without waiting for readers; true
+        when the file alone now holds every commit (a copy of it is the whole project)."""
+        if self.read_only or self.path is None:
+            return True
+        busy, frames, done = self.db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        return not busy and frames == done
+
+    def save_copy(self, target: str | Path, progress: CopyProgress | None = None) -> Counts:
+        """Write the whole project, as it is now, into the new single file ``target``."""
+        if self.path is None:
+            raise ProjectError("a project in memory has no file to copy")
+        target = Path(target)
+        if target.exists() and target.resolve() == self.path.resolve():
+            raise ProjectError(f"{target.name}: that is the project itself")
+        return copy_project_file(self.path, target, progress)
 
     def schema_version(self) -> list[str]:
         """The migrations applied to this file, oldest first."""

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from annotator import __version__, paths
 from annotator.domain.errors import ProjectLockedError, UserError
 from annotator.domain.model import Coder
+from annotator.services import backups
 from annotator.services.projects import open_default_project
 from annotator.storage import Project
 from annotator.ui import settings
@@ -35,7 +36,7 @@ def application() -> QApplication:
 def open_project(path: Path | None, parent: QWidget | None = None) -> Project | None:
     """Open a project for writing; if another annotator has it, offer to open it read-only."""
     try:
-        return open_default_project() if path is None else Project.open(path)
+        return open_default_project() if path is None else backups.open_for_writing(path)
     except ProjectLockedError as error:
         answer = QMessageBox.question(
             parent,
@@ -100,18 +101,39 @@ class Session:
             return False
         old_window, old_project = self.window, self.project
         self.project = project
-        self.window = MainWindow(Controller(project, coder))
-        self.window.projectRequested.connect(self.open)
-        self.window.show()
-        if old_window is not None:
-            old_window.close()
-            old_window.deleteLater()
+        self._show(MainWindow(Controller(project, coder)), old_window)
         if old_project is not None:
             old_project.close()
         settings.LAST_PROJECT.set(settings.open_settings(), str(project.path or ""))
+        self.window.keeper.start()  # type: ignore[union-attr]
         return True
 
+    def _show(self, window: MainWindow, old_window: MainWindow | None) -> None:
+        self.window = window
+        window.projectRequested.connect(self.open)
+        window.projectReplaced.connect(self.rebuild)
+        window.show()
+        if old_window is not None:
+            old_window.close()
+            old_window.deleteLater()
+
+    def rebuild(self) -> None:
+        """A new window over the same open project, whose content was replaced (a restore)."""
+        if self.project is None or self.window is None:
+            return
+        coder = choose_coder(self.project, self.window)
+        if coder is None:  # the restored project lacks the coder and none was chosen
+            coder = self.window.controller.coder
+            coder = self.project.coders.get_or_add(coder.name)
+        self._show(MainWindow(Controller(self.project, coder)), self.window)
+
     def close(self) -> None:
+        if self.window is not None:
+            self.window.close()  # its last snapshot, while the project is still open
+            self.window.deleteLater()
+            self.window = None
+            # Let what the closed windows still had queued run while the project is open.
+            QApplication.processEvents()
         if self.project is not None:
             self.project.close()
 
