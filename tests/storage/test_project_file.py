@@ -61,7 +61,7 @@ def test_failed_setup_leaves_no_file_behind(tmp_path: Path) -> None:
     [
         (b"just some words", "not an SQLite database"),
         (b"", "not an SQLite database"),
-        (b"SQLite format 3\x00" + b"\xff" * 200, "cannot be opened"),
+        (b"SQLite format 3\x00" + b"\xff" * 200, "is damaged: file is not a database"),
     ],
 )
 def test_hostile_files_are_refused_untouched(tmp_path: Path, content: bytes, message: str) -> None:
