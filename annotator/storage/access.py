@@ -77,4 +77,4 @@ def access_of(path: Path) -> Access:
         )
     if not can_write(resolved):
         return Access("the file is read-only; make it writable, or copy it, to change it")
-    return Access(several_names(resolved))
+    return Access(several_names(path))

@@ -89,7 +89,7 @@ class ProjectLock:
     def acquire(self) -> None:
         """Take the lock or raise :class:`ProjectLockedError` naming the holder (or
         :class:`NotWritableError` for a file with several names)."""
-        reason = several_names(self.file)
+        reason = several_names(self.project_path)
         if reason:
             raise NotWritableError(f"{self.project_path.name}: {reason}")
         status = os.stat(self.file)

@@ -220,6 +220,11 @@ class Project:
         except sqlite3.DatabaseError as error:
             if path is not None and is_damage(error):
                 raise DamagedProjectError(path, [str(error)], repairable=False) from None
+            if read_only and access.reason and not access.immutable:
+                raise ProjectError(
+                    f"{name}: cannot be read here ({error}): {name}-wal beside it holds "
+                    f"changes not yet in the file, and {access.reason}"
+                ) from None
             raise ProjectError(f"{name}: cannot be opened as a project ({error})") from None
         return project
 

@@ -97,7 +97,7 @@ def repair_schema(connection: sqlite3.Connection) -> RepairReport:
         remaining = verify.schema_problems(connection)
         if remaining:  # pragma: no cover - a bug in the plan above, never a user's file
             raise UserError(f"the repair left a problem: {remaining[0].text}")
-        broken = _broken_links(connection) - broken_links
+        broken = (_broken_links(connection) or 0) - (broken_links or 0)
         if broken > 0:
             raise UserError(
                 f"cannot be repaired without losing what {broken} rows point to (their "
@@ -119,9 +119,13 @@ def repair_schema(connection: sqlite3.Connection) -> RepairReport:
     return report
 
 
-def _broken_links(connection: sqlite3.Connection) -> int:
-    """How many rows point to a row that is not there (foreign keys)."""
-    return len(connection.execute("PRAGMA foreign_key_check").fetchall())
+def _broken_links(connection: sqlite3.Connection) -> int | None:
+    """How many rows point to a row that is not there (foreign keys); None when SQLite cannot
+    tell (a reference to something that is not a table)."""
+    try:
+        return len(connection.execute("PRAGMA foreign_key_check").fetchall())
+    except sqlite3.DatabaseError:
+        return None
 
 
 def _differs(item: SchemaObject, wanted: SchemaObject | None) -> bool:

@@ -55,6 +55,20 @@ SMALL_TABLES = (
     "decisions",
     BOOKKEEPING,
 )
+#: The tables every view of a project reads: without one of them (or one of its columns) a
+#: project cannot be shown at all; without another (memos, decisions) it can, read-only.
+READ_TABLES = frozenset(
+    {
+        "project",
+        "documents",
+        "variables",
+        "document_values",
+        "codes",
+        "coders",
+        "codings",
+        "document_status",
+    }
+)
 #: quick_check limited to one table needs SQLite 3.33.
 _TABLE_CHECKS = sqlite3.sqlite_version_info >= (3, 33, 0)
 #: At most this many of SQLite's own findings are reported.
@@ -268,7 +282,8 @@ def schema_problems(connection: sqlite3.Connection) -> list[Problem]:
                 continue  # follows from its table, which is compared
             if wanted.type != "table" and fold(wanted.table) not in found:
                 continue  # goes with its missing table
-            missing.append(Problem(f"{wanted.describe()} is missing", readable=False))
+            readable = key not in READ_TABLES
+            missing.append(Problem(f"{wanted.describe()} is missing", readable=readable))
         elif difference := _difference(connection, present, wanted):
             changed.append(difference)
     return changed + extra + missing
@@ -317,7 +332,7 @@ def _difference(
     if item.type != wanted.type:
         return Problem(
             f"'{item.name}' is a {item.type} where annotator has a {wanted.type}",
-            readable=wanted.type != "table",
+            readable=wanted.type != "table" or item.key not in READ_TABLES,
         )
     if fold(item.table) != fold(wanted.table):
         return Problem(f"{item.type} '{item.name}' is on {item.table}, not on {wanted.table}")
@@ -360,7 +375,8 @@ def _table_difference(connection: sqlite3.Connection, name: str, wanted: SchemaO
         parts = ["its references differ" + (f" (to {', '.join(targets)})" if targets else "")]
     if not parts:
         parts = ["its definition differs (a CHECK, UNIQUE or other constraint)"]
-    return Problem(f"table '{name}': " + ", ".join(parts), readable=not dropped)
+    readable = not dropped or fold(name) not in READ_TABLES
+    return Problem(f"table '{name}': " + ", ".join(parts), readable=readable)
 
 
 def foreign_keys(connection: sqlite3.Connection, table: str) -> set[tuple[object, ...]]:
@@ -399,11 +415,13 @@ def damage_problems(
     findings: list[str] = []
     for statement in statements:
         try:
-            findings.extend(
-                str(row[0])
-                for row in connection.execute(statement)
-                if row[0] != "ok" and not str(row[0]).startswith("***")
-            )
+            for row in connection.execute(statement):
+                # A finding may come after a header line naming the database.
+                findings.extend(
+                    line
+                    for line in str(row[0]).splitlines()
+                    if line.strip() and line != "ok" and not line.startswith("***")
+                )
         except sqlite3.DatabaseError as error:
             findings.append(str(error))
         if len(findings) >= MAX_DAMAGE_SHOWN:
