@@ -167,24 +167,6 @@ def check_snapshot(snapshot: Path) -> None:
         connection.close()
 
 
-def restore_into(snapshot: Path, target: Database) -> Counts:
-    """Replace the whole content of the open project database ``target`` by the snapshot's,
-    then bring it up to this version's schema.
-
-    SQLite writes the snapshot's pages into ``target`` in one transaction (all or nothing); the
-    project keeps its file, lock and journal mode. Returns the counts now in the project."""
-    check_snapshot(snapshot)
-    source = read_only_connection(snapshot)
-    try:
-        source.backup(target.conn)
-    except sqlite3.DatabaseError as error:
-        raise ProjectError(f"{snapshot.name}: could not be restored ({error})") from None
-    finally:
-        source.close()
-    schema.migrations.apply(target)
-    return counts_of(target.conn)
-
-
 def replace_project_file(snapshot: Path, project: Path) -> Counts:
     """Put a copy of ``snapshot`` in the place of the project file, for a project too damaged
     to be opened (the caller holds its lock and has kept a copy of it as it was).
@@ -210,6 +192,24 @@ def replace_project_file(snapshot: Path, project: Path) -> Counts:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
     return counts
+
+
+def restore_into(snapshot: Path, target: Database) -> Counts:
+    """Replace the whole content of the open project database ``target`` by the snapshot's,
+    then bring it up to this version's schema.
+
+    SQLite writes the snapshot's pages into ``target`` in one transaction (all or nothing); the
+    project keeps its file, lock and journal mode. Returns the counts now in the project."""
+    check_snapshot(snapshot)
+    source = read_only_connection(snapshot)
+    try:
+        source.backup(target.conn)
+    except sqlite3.DatabaseError as error:
+        raise ProjectError(f"{snapshot.name}: could not be restored ({error})") from None
+    finally:
+        source.close()
+    schema.migrations.apply(target)
+    return counts_of(target.conn)
 
 
 def _flush(path: Path) -> None:

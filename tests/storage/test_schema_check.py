@@ -156,7 +156,7 @@ def test_a_project_read_as_a_merge_source_is_checked_too(
     demo_file: Path, tmp_path: Path, project: Project
 ) -> None:
     trapped = altered(demo_file, tmp_path, BOOBY)
-    with pytest.raises(DamagedProjectError, match="booby"):
+    with pytest.raises(UserError, match=r"altered\.annotator: the project was changed.*booby"):
         merge_project(project, trapped)
     assert project.codings.count() == 0
     assert project.coders.all() == []
