@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,8 @@ class CheckReport:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     counts: dict[str, Any] = field(default_factory=dict)
+    #: Every error is one ``annotator repair`` mends (the schema was changed outside annotator).
+    repairable: bool = False
 
     @property
     def ok(self) -> bool:
@@ -26,8 +29,34 @@ class CheckReport:
 
 
 def check_project(project: Project) -> CheckReport:
+    """Everything ``annotator check`` reports. ``project`` may have been opened with
+    ``accept_problems``: what opening found comes first, and when it leaves the project
+    unreadable (a missing table, damaged pages) nothing further is read."""
     report = CheckReport()
-    report.errors.extend(project.integrity_problems())
+    problems = project.problems
+    report.errors.extend(problem.text for problem in problems)
+    report.repairable = bool(problems) and all(problem.repairable for problem in problems)
+    if project.read_only_reason:
+        report.warnings.append(f"annotator only reads it here: {project.read_only_reason}")
+    version = project.schema_version() or ["none"]
+    if not all(problem.readable for problem in problems):
+        report.counts = {"schema": version[-1]}
+        return report
+    try:
+        _check_content(project, report)
+    except sqlite3.DatabaseError as error:
+        report.repairable = False
+        report.errors.append(f"the file is damaged ({error})")
+    report.counts.setdefault("schema", version[-1])
+    return report
+
+
+def _check_content(project: Project, report: CheckReport) -> None:
+    found = set(report.errors)
+    for problem in project.integrity_problems():
+        if problem not in found:
+            report.repairable = False
+            report.errors.append(problem)
     documents = {d.id: d for d in project.documents.all()}
     tree = project.codebook.tree()
     coders = {c.id: c.name for c in project.coders.all()}
@@ -72,9 +101,7 @@ def check_project(project: Project) -> CheckReport:
         "dimensions": len(tree.dimensions()),
         "coders": len(coders),
         "codings": codings,
-        "schema": project.schema_version()[-1],
     }
-    return report
 
 
 def _overlaps(codings: list[Coding], tree: Any) -> list[str]:

@@ -325,8 +325,31 @@ def bench_large_project(folder: Path, sizes: dict[str, int]) -> dict[str, float]
         )
         runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
     results = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    results.update(bench_open_checks(path))
     results.update(bench_exports(path, folder))
     return results
+
+
+def bench_open_checks(path: Path) -> dict[str, float]:
+    """What checking the large project costs: the checks every opening runs (the schema
+    against the migrations, the small tables page by page), and every page of the file
+    (PRAGMA quick_check, which the window runs in the background and writing commands first)."""
+    import sqlite3
+
+    from annotator.storage import verify
+
+    def open_checks() -> None:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            assert verify.schema_problems(connection) == []
+            assert verify.small_tables_damage(connection) == []
+        finally:
+            connection.close()
+
+    return {
+        "open_checks_10k_docs_ms": median_time(open_checks, 9) * 1000,
+        "page_check_10k_docs_s": median_time(lambda: verify.damage_of_file(path), 3),
+    }
 
 
 def bench_exports(path: Path, folder: Path) -> dict[str, float]:
@@ -521,6 +544,8 @@ READER_KEYS = {
 }
 PROJECT_KEYS = {
     "open_project_10k_docs_s",
+    "open_checks_10k_docs_ms",
+    "page_check_10k_docs_s",
     "peak_rss_mb",
     "scroll_page_ms",
     "scroll_page_max_ms",
