@@ -27,6 +27,10 @@ MEASURE_KEYS = {
     "gwet_ac1",
     "positive_agreement",
     "note",
+    "kappa_measure",
+    "codes_pooled",
+    "applied",
+    "path",
 }
 
 
@@ -89,8 +93,9 @@ def test_errors_are_one_line(demo_path: Path, tmp_path: Path) -> None:
 def test_sample_assigns_and_agreement_counts_assigned(demo_path: Path) -> None:
     result = run("sample", demo_path, "--size", "3", "--coders", "Ana,Ben", "--seed", "4")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("assigned 3 articles to Ana,Ben")
+    assert result.stdout.startswith("drew 3 articles for Ana, Ben (seed 4):")
     again = run("sample", demo_path, "--size", "3", "--coders", "Ana,Ben", "--seed", "4")
-    assert again.stdout == result.stdout  # the same seed draws the same articles
+    # The same seed draws the same articles (the title line and the three names).
+    assert again.stdout.splitlines()[:4] == result.stdout.splitlines()[:4]
     report = json.loads(run("agreement", demo_path, "--json", "--counted-by", "assigned").stdout)
     assert report["documents"] == 3

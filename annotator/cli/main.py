@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from annotator import __version__, paths, services
-from annotator.cli import reports, team
+from annotator.cli import backups, reports, team
 from annotator.cli.support import (
     EXIT_REFUSED,
     Group,
@@ -28,6 +28,8 @@ from annotator.cli.support import (
 )
 from annotator.domain.errors import UserError
 from annotator.domain.model import DocumentStatus
+from annotator.io.encoding import check_encoding
+from annotator.io.encoding import label as encoding_label
 from annotator.services.checks import check_project
 
 
@@ -61,6 +63,11 @@ def gui(project: str | None) -> None:
 
     Example: annotator gui study.annotator
     """
+    from annotator.ui.platform_check import platform_problem
+
+    problem = platform_problem()  # before Qt loads its X11 plugin and aborts on a gap
+    if problem is not None:
+        raise UserError(problem)
     try:
         from annotator.ui.app import run
     except ImportError as error:  # Qt missing or broken: the commands still work
@@ -97,16 +104,41 @@ def new(project: str, codebook: str | None, demo: bool, no_codebook: bool) -> No
         )
 
 
+def _encoding_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """The codec name for ``--encoding``, or a usage error naming what is wrong."""
+    if value is None:
+        return None
+    try:
+        return check_encoding(value)
+    except UserError as error:
+        raise click.BadParameter(str(error)) from None
+
+
 @cli.command("import")
 @project_argument
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--variables",
     type=click.Path(exists=True, dir_okay=False),
-    help="CSV of document variables keyed by file name (column 'file').",
+    help="CSV of document variables keyed by file (column 'file': the path relative to the "
+    "folder imported, or the bare name where it is unique).",
+)
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    callback=_encoding_option,
+    help="Encoding of plain-text files that are not UTF-8 (shift_jis, euc_jp, euc_kr, gb18030, "
+    "big5, cp1251, koi8_r, cp1252…); without it the encoding is detected and a file whose "
+    "encoding is unclear is refused.",
 )
 @json_option
-def import_(project: str, paths: tuple[str, ...], variables: str | None, as_json: bool) -> None:
+def import_(
+    project: str,
+    paths: tuple[str, ...],
+    variables: str | None,
+    encoding: str | None,
+    as_json: bool,
+) -> None:
     """Import article files or folders (.txt, .md, .html, .docx, .pdf) into PROJECT.
 
     Unusable files are refused one by one with a reason (exit status 1); the rest are imported.
@@ -115,7 +147,9 @@ def import_(project: str, paths: tuple[str, ...], variables: str | None, as_json
     Example: annotator import study.annotator articles/ --variables articles/meta.csv
     """
     with open_project(project, write=True) as opened, _progress_bar() as progress:
-        report = services.import_files(opened, paths, variables_csv=variables, progress=progress)
+        report = services.import_files(
+            opened, paths, variables_csv=variables, encoding=encoding, progress=progress
+        )
     if as_json:
         print_json(
             {
@@ -125,19 +159,26 @@ def import_(project: str, paths: tuple[str, ...], variables: str | None, as_json
                         "name": i.name,
                         "source": i.source,
                         "characters": i.characters,
+                        "encoding": i.encoding,
                     }
                     for i in report.imported
                 ],
                 "duplicates": [
                     {"source": d.source, "existing": d.existing} for d in report.duplicates
                 ],
-                "refused": [{"file": str(r.path), "reason": r.reason} for r in report.refused],
+                "refused": [
+                    {"file": str(r.path), "source": r.source or r.path.name, "reason": r.reason}
+                    for r in report.refused
+                ],
                 "warnings": report.warnings,
             }
         )
     else:
         characters = sum(i.characters for i in report.imported)
         click.echo(f"imported {len(report.imported)} articles ({characters:,} characters)")
+        for imported in report.imported:
+            if imported.encoding not in (None, "utf-8", "utf-16", "utf-32"):
+                click.echo(f"read as {encoding_label(imported.encoding)}: {imported.source}")
         for duplicate in report.duplicates:
             click.echo(f"duplicate: {duplicate}")
         for warning in report.warnings:
@@ -300,50 +341,71 @@ def codings_import(project: str, file: str, mark_done: bool, as_json: bool) -> N
 @cli.command()
 @project_argument
 @click.option("--coder", required=True, help="The coder whose status to set (created if new).")
-@click.option(
-    "--done", "status", flag_value=DocumentStatus.DONE.value, help="Mark the documents done."
-)
-@click.option(
-    "--in-progress",
-    "status",
-    flag_value=DocumentStatus.IN_PROGRESS.value,
-    help="Mark them in progress.",
-)
-@click.option(
-    "--not-started",
-    "status",
-    flag_value=DocumentStatus.NOT_STARTED.value,
-    help="Mark them not started.",
-)
+@click.option("--done", is_flag=True, help="Mark the documents done.")
+@click.option("--in-progress", is_flag=True, help="Mark them in progress.")
+@click.option("--not-started", is_flag=True, help="Mark them not started.")
 @click.argument("documents", nargs=-1, required=True)
-def status(project: str, coder: str, status: str | None, documents: tuple[str, ...]) -> None:
-    """Set CODER's status on DOCUMENTS (names, or ids) in PROJECT.
+def status(
+    project: str,
+    coder: str,
+    done: bool,
+    in_progress: bool,
+    not_started: bool,
+    documents: tuple[str, ...],
+) -> None:
+    """Set CODER's status on DOCUMENTS (names, or ids) in PROJECT: one of --done,
+    --in-progress or --not-started.
 
     Agreement counts a document for a coder only once that coder has marked it done.
 
     Example: annotator status study.annotator --coder Ana --done 01_restaurant-workers 2
     """
-    if status is None:
-        raise click.UsageError("say --done, --in-progress or --not-started")
+    chosen = [
+        value
+        for flag, value in (
+            (done, DocumentStatus.DONE),
+            (in_progress, DocumentStatus.IN_PROGRESS),
+            (not_started, DocumentStatus.NOT_STARTED),
+        )
+        if flag
+    ]
+    if len(chosen) != 1:
+        # Two flags would leave the status to their order on the line: refuse, never guess.
+        raise click.UsageError("say one of --done, --in-progress or --not-started")
+    [wanted] = chosen
     with open_project(project, write=True) as opened:
-        changes, new_coder = services.set_status(opened, coder, DocumentStatus(status), documents)
+        changes, new_coder = services.set_status(opened, coder, wanted, documents)
     if new_coder:
         click.echo(f"new coder: {coder}")
-    click.echo(f"{coder}: {len(changes.statuses)} documents marked {status.replace('_', ' ')}")
+    click.echo(
+        f"{coder}: {len(changes.statuses)} documents marked {wanted.value.replace('_', ' ')}"
+    )
 
 
 @cli.command()
 @project_argument
 @json_option
 def check(project: str, as_json: bool) -> None:
-    """Check PROJECT: file integrity, document hashes, spans, exclusive-dimension overlaps.
+    """Check PROJECT: its schema against annotator's (no trigger, view, table or column the
+    migrations did not make), file integrity, document hashes, spans, exclusive-dimension
+    overlaps.
 
-    Exit status 1 when the project is damaged; warnings alone exit 0.
+    Exit status 1 when the project is damaged or was changed outside annotator; warnings
+    alone exit 0.
 
     Example: annotator check study.annotator
     """
-    with open_project(project, write=False) as opened:
+    with open_project(project, write=False, accept_problems=True) as opened:
         report = check_project(opened)
+    name = Path(project).name
+    advice = ""
+    if not report.ok:
+        advice = (
+            f"'annotator repair {name}' mends it (after a snapshot)"
+            if report.repairable
+            else f"'annotator restore {name} latest' puts the newest snapshot back "
+            f"('annotator backups {name}' lists them)"
+        )
     if as_json:
         print_json(
             {
@@ -351,23 +413,38 @@ def check(project: str, as_json: bool) -> None:
                 "errors": report.errors,
                 "warnings": report.warnings,
                 "counts": report.counts,
+                "repairable": report.repairable,
+                "advice": advice,
             }
         )
     else:
         counts = ", ".join(
             f"{value} {key}" for key, value in report.counts.items() if key != "schema"
         )
-        click.echo(f"{Path(project).name}: {counts} (schema {report.counts.get('schema')})")
+        click.echo(f"{name}: {counts or 'not read'} (schema {report.counts.get('schema')})")
         for error in report.errors:
             click.echo(f"error: {error}")
         for warning in report.warnings:
             click.echo(f"warning: {warning}")
-        click.echo("ok" if report.ok else f"{len(report.errors)} errors: the project is damaged")
+        if report.ok:
+            click.echo("ok")
+        else:
+            what = "was changed outside annotator" if report.repairable else "is damaged"
+            click.echo(f"{len(report.errors)} errors: the project {what}; {advice}")
     if not report.ok:
         sys.exit(EXIT_REFUSED)
 
 
-for command in (reports.export, reports.agreement, reports.sample, team.merge):
+for command in (
+    reports.export,
+    reports.agreement,
+    reports.sample,
+    team.merge,
+    backups.backup,
+    backups.list_backups,
+    backups.restore,
+    backups.repair,
+):
     cli.add_command(command)
 
 

@@ -14,7 +14,6 @@ from annotator.domain.errors import UserError
 from annotator.services import exports
 from annotator.services.export_job import KINDS as EXPORT_FORMATS
 from annotator.services.export_job import ExportJob, run_export
-from annotator.services.matrix import companion_path
 
 
 def _day(value: str | None, option: str) -> date | None:
@@ -111,7 +110,7 @@ def export(
             "package": "codings",
             "qdpx": "codings",
         }.get(format_, "rows")
-        extra = f" and its columns to {companion_path(target)}" if format_ == "matrix" else ""
+        extra = "".join(f" and its columns to {path}" for path in job.companions)
         click.echo(f"wrote {count} {noun} to {target}{extra}")
         for note in job.notes:
             click.echo(f"  not carried: {note}")
@@ -151,7 +150,8 @@ LEVEL_CHOICES = {
     type=click.Choice(["done", "assigned"]),
     default="done",
     show_default=True,
-    help="An article counts for a coder once marked done, or once assigned to them.",
+    help="An article counts for a coder once marked done, or once assigned to them and done "
+    "(an assigned article not done is left out for that coder, and the report says how many).",
 )
 @click.option(
     "--overlap",
@@ -187,11 +187,14 @@ def agreement(
     """
     from annotator.io.agreement_files import report_html, text_table, write_report_csv
     from annotator.io.csvfiles import atomic_output
+    from annotator.io.output import check_output
     from annotator.services.agreement import Request, measure
 
     target = Path(output) if output else None
-    if target is not None and target.suffix.lower() not in (".csv", ".html", ".htm"):
-        raise UserError(f"{target.name}: the report is written as .csv or .html")
+    if target is not None:
+        if target.suffix.lower() not in (".csv", ".html", ".htm"):
+            raise UserError(f"{target.name}: the report is written as .csv or .html")
+        check_output(target, [Path(project)])  # refused before the figures are computed
     request = Request(
         coders=names(coders),
         codes=split_path_list(codes or ""),
@@ -207,7 +210,7 @@ def agreement(
     elif target is None:
         click.echo(text_table(report))
     if target is not None:
-        with atomic_output(target) as handle:
+        with atomic_output(target, protect=[Path(project)]) as handle:
             if target.suffix.lower() == ".csv":
                 write_report_csv(handle, report)
             else:
@@ -219,21 +222,97 @@ def agreement(
 
 @click.command()
 @project_argument
-@click.option("--size", type=click.IntRange(min=1), required=True, help="How many articles.")
-@click.option("--coders", required=True, help="Coders to assign them to: A,B.")
+@click.option("--size", type=click.IntRange(min=1), help="How many articles to draw.")
+@click.option("--coders", help="Coders to assign them to: A,B (to list or clear: default all).")
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of the draw.")
-def sample(project: str, size: int, coders: str, seed: int) -> None:
+@click.option(
+    "--replace", is_flag=True, help="Take back the coders' earlier assignments before drawing."
+)
+@click.option("--list", "list_", is_flag=True, help="List the articles assigned to each coder.")
+@click.option("--clear", is_flag=True, help="Take back assignments (of --documents, or all).")
+@click.option("--documents", help="With --clear: only these articles, A,B (names or ids).")
+@json_option
+def sample(
+    project: str,
+    size: int | None,
+    coders: str | None,
+    seed: int,
+    replace: bool,
+    list_: bool,
+    clear: bool,
+    documents: str | None,
+    as_json: bool,
+) -> None:
     """Draw a reliability sample: SIZE articles of PROJECT at random (the same ones for the same
     seed), assigned to each of the CODERS. `agreement --counted-by assigned` then compares
     the coders on the articles assigned to them.
 
+    A draw adds to the coders' earlier assignments (the report gives the total now assigned);
+    --replace takes those back first. --list shows what is assigned, --clear takes it back.
+
+    \b
     Example: annotator sample study.annotator --size 20 --coders Ana,Ben --seed 7
+             annotator sample study.annotator --list
+             annotator sample study.annotator --clear --coders Ben
     """
     from annotator.services.agreement import draw_sample
+    from annotator.services.assignments import assigned_counts, assignments, clear_assignments
 
+    if list_ and clear:
+        raise click.UsageError("--list and --clear: choose one")
+    if (list_ or clear) and (size is not None or replace):
+        raise click.UsageError("--size and --replace draw a sample; not with --list or --clear")
+    if documents and not clear:
+        raise click.UsageError("--documents chooses the articles to --clear")
+    if list_:
+        with open_project(project, write=False) as opened:
+            listed = assignments(opened, names(coders))
+        if as_json:
+            print_json({a.coder: [name for _, name in a.documents] for a in listed})
+            return
+        for item in listed:
+            click.echo(f"{item.coder}: {_articles(item.count)} assigned")
+            for _, name in item.documents:
+                click.echo(f"  {name}")
+        return
+    if clear:
+        with open_project(project, write=True) as opened:
+            chosen = None
+            if documents:
+                chosen = {opened.documents.find(name).id for name in names(documents)}
+            cleared = clear_assignments(opened, names(coders), chosen)
+        if as_json:
+            print_json({"cleared": cleared.counts})
+            return
+        each = ", ".join(f"{coder} {count}" for coder, count in cleared.counts.items())
+        click.echo(f"took back {_articles(cleared.total, 'assignment')} ({each or 'no coders'})")
+        return
+    if size is None or not coders:
+        raise click.UsageError("say --size and --coders to draw (or --list, or --clear)")
     with open_project(project, write=True) as opened:
-        drawn, _ = draw_sample(opened, size, names(coders), seed)
+        before = assigned_counts(opened, names(coders))
+        drawn, _ = draw_sample(opened, size, names(coders), seed, replace=replace)
+        after = assigned_counts(opened, names(coders))
         titles = dict(opened.documents.names())
-    click.echo(f"assigned {len(drawn)} articles to {coders}:")
+    if as_json:
+        print_json({"drawn": [titles[d] for d in drawn], "replaced": replace, "assigned": after})
+        return
+    added = {coder: after[coder] - (0 if replace else before[coder]) for coder in after}
+    click.echo(f"drew {_articles(len(drawn))} for {', '.join(after)} (seed {seed}):")
     for document in drawn:
         click.echo(f"  {titles[document]}")
+    if replace:
+        click.echo("their earlier assignments were taken back first")
+    elif any(before.values()):
+        note = "added to the earlier assignments (--replace takes those back first)"
+        if any(added[coder] < len(drawn) for coder in after):
+            note += "; drawn but assigned already: " + ", ".join(
+                f"{coder} {len(drawn) - added[coder]}" for coder in after
+            )
+        click.echo(note)
+    now = ", ".join(f"{coder} {_articles(count)}" for coder, count in after.items())
+    click.echo(f"now assigned: {now}")
+
+
+def _articles(count: int, what: str = "article") -> str:
+    return f"{count} {what}" + ("" if count == 1 else "s")

@@ -7,7 +7,12 @@ from pathlib import Path
 import click
 
 from annotator.cli.support import json_option, open_project, print_json, project_argument
-from annotator.services.merge import ARTICLE_CHOICES, CODE_CHOICES, CODER_CHOICES
+from annotator.services.merge import (
+    ARTICLE_CHOICES,
+    CODE_CHOICES,
+    CODER_CHOICES,
+    DELETION_CHOICES,
+)
 
 
 @click.command()
@@ -37,6 +42,14 @@ from annotator.services.merge import ARTICLE_CHOICES, CODE_CHOICES, CODER_CHOICE
     help="A coder whose name the project gives someone else: stop, take them in renamed, or "
     "treat them as that coder.",
 )
+@click.option(
+    "--deletion-clash",
+    type=click.Choice(DELETION_CHOICES),
+    default="fail",
+    show_default=True,
+    help="A coding or memo the coder deleted that the project changed after the deletion: "
+    "stop, delete it all the same, or keep the project's version.",
+)
 @json_option
 def merge(
     project: str,
@@ -44,29 +57,29 @@ def merge(
     missing_articles: str,
     missing_codes: str,
     coder_clash: str,
+    deletion_clash: str,
     as_json: bool,
 ) -> None:
     """Merge coder packages, other annotator projects or REFI-QDA .qdpx projects (from NVivo,
     MAXQDA, ATLAS.ti, QualCoder…) into PROJECT.
 
     Codings are matched by GUID and articles by their text's SHA-256; merging the same file
-    twice changes nothing. Anything that does not fit is listed and nothing is written until
-    you choose what to do with it. Each file is one transaction.
+    twice changes nothing; a coding or memo the coder deleted is deleted here too. Every file
+    is read and checked first, then all are merged in one transaction: anything that does not
+    fit is listed and nothing is written until you choose what to do with it.
 
-    Example: annotator merge study.annotator ben.annpkg --missing-codes add
+    Example: annotator merge study.annotator ana.annpkg ben.annpkg --missing-codes add
     """
-    from annotator.services.merge import MergeChoices, MergeConflictError, merge_file
+    from annotator.services.merge import MergeChoices, MergeConflictError, merge_files
 
-    choices = MergeChoices(missing_articles, missing_codes, coder_clash)
-    reports = []
+    choices = MergeChoices(missing_articles, missing_codes, coder_clash, deletion_clash)
     with open_project(project, write=True) as opened:
-        for other in others:
-            try:
-                reports += merge_file(opened, Path(other), choices)
-            except MergeConflictError as error:
-                for conflict in error.conflicts[:20]:
-                    click.echo(f"  {conflict}", err=True)
-                raise
+        try:
+            reports = merge_files(opened, [Path(other) for other in others], choices)
+        except MergeConflictError as error:
+            for conflict in error.conflicts[:20]:
+                click.echo(f"  {conflict}", err=True)
+            raise
     if as_json:
         print_json(
             [
@@ -77,8 +90,10 @@ def merge(
                     "updated": r.updated,
                     "unchanged": r.unchanged,
                     "kept": r.kept,
+                    "deleted": r.deleted,
                     "statuses": r.statuses,
                     "memos": r.memos,
+                    "memos_deleted": r.memos_deleted,
                     "codes_added": r.codes_added,
                     "articles_added": r.articles_added,
                     "left_out": r.left_out,

@@ -51,7 +51,12 @@ def escape_name(name: str) -> str:
 def split_path(path: str) -> list[str]:
     """``"Motive > Political"`` → ``["Motive", "Political"]``; ``"Risk \\> high"`` → ``["Risk >
     high"]``. Every ``>`` not escaped separates two names; refuses empty names."""
-    parts: list[str] = []
+    if ESCAPE not in path:  # the usual path: nothing escaped
+        parts = [part.strip() for part in path.split(">")]
+        if any(not part for part in parts):
+            raise UserError(f"code path {path!r} has an empty part")
+        return parts
+    parts = []
     current: list[str] = []
     index, length = 0, len(path)
     while index < length:
@@ -375,3 +380,8 @@ def describe_cycle(names: list[str]) -> str:
     if len(quoted) == 2:
         return f"{quoted[0]} and {quoted[1]} are each inside the other"
     return f"{', '.join(quoted[:-1])} and {quoted[-1]} are each inside the next"
+
+
+def cycle_problem(names: list[str]) -> str:
+    """What ``check`` and opening say of a cycle of codes."""
+    return f"the codebook has a cycle: {describe_cycle(names)}, so no dimension holds them"

@@ -114,6 +114,18 @@ class Memo:
     updated_at: str
 
 
+@dataclass(frozen=True, slots=True)
+class Deletion:
+    """A coding or memo that was deleted (a tombstone): its GUID, whose it was, on which
+    article, and when, so that the deletion can travel to other copies of the project."""
+
+    guid: str
+    kind: str  # "coding" or "memo"
+    coder_id: int | None
+    document_id: int | None
+    deleted_at: str
+
+
 class Choice(StrEnum):
     """What a disagreement review decided for the consensus."""
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import os
 import sys
-import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO
 
 from annotator.domain.errors import BadFileError
+from annotator.io.output import Protected, open_output
 
 MAX_CSV_BYTES = 512 * 1024 * 1024
 # A coded passage can be a whole long article; the csv module's default cap is 128 KB.
@@ -78,31 +77,13 @@ def read_csv(
     return header, rows
 
 
-@contextlib.contextmanager
-def atomic_output(path: Path | None, *, encoding: str = "utf-8") -> Iterator[IO[str]]:
-    """Write text to ``path`` only if everything is written: a temporary file is renamed
-    into place at the end, so a failed export never leaves a half-written file. ``None``
-    writes to standard output."""
-    if path is None:
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    directory = path.resolve().parent
-    if not directory.is_dir():
-        raise BadFileError(path, f"cannot be written: the folder {directory} does not exist")
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - renamed into place after closing
-        "w", encoding=encoding, newline="", dir=directory, prefix=f".{path.name}.", delete=False
-    )
-    try:
-        with handle:
-            yield handle
-        # NamedTemporaryFile is private to its owner; an export should be as readable as any file.
-        os.chmod(handle.name, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(handle.name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(handle.name)
-        raise
+def atomic_output(
+    path: Path | None, *, encoding: str = "utf-8", protect: Protected = ()
+) -> contextlib.AbstractContextManager[IO[str]]:
+    """Write text to ``path`` through the one output writer (:func:`open_output`): all or
+    nothing, never onto a project, a pipe or device written to directly; ``None`` writes to
+    standard output."""
+    return open_output(path, encoding=encoding, protect=protect)
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).

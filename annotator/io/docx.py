@@ -1,14 +1,20 @@
-"""Word documents: paragraph and table text in reading order, and core properties."""
+"""Word documents: paragraph and table text in reading order, and core properties (title,
+author, and the file's own dates, which are not publication dates)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.domain.errors import BadFileError
 from annotator.domain.model import VariableType
 from annotator.io.archives import open_zip
 from annotator.io.articles import Metadata
+
+if TYPE_CHECKING:
+    from docx.opc.coreprops import CoreProperties
 
 
 def read_docx(data: bytes, path: Path) -> tuple[str, Metadata]:
@@ -32,13 +38,36 @@ def read_docx(data: bytes, path: Path) -> tuple[str, Metadata]:
                     blocks.append("\t".join(cells))
         elif block.text.strip():
             blocks.append(block.text.strip())
-    properties = document.core_properties
+    return "\n\n".join(blocks), _properties(document.core_properties)
+
+
+# python-docx's template carries these; a file made from it without setting them is not by
+# "python-docx", nor written on the day the template was.
+_TEMPLATE_AUTHOR = "python-docx"
+_TEMPLATE_TIME = dt.datetime(2013, 12, 23, 23, 15, tzinfo=dt.UTC)
+
+
+def _properties(properties: CoreProperties) -> Metadata:
+    """Title and author, and the file's own dates as ``file_created`` and ``file_modified``.
+
+    A Word file's dates say when the file was made or saved (a copy, a template, a
+    conversion), not when the article was published: they never fill ``date``.
+    """
     values: dict[str, str] = {}
     types: dict[str, VariableType] = {}
     if properties.title and properties.title.strip():
         values["title"], types["title"] = properties.title.strip(), VariableType.TEXT
-    if properties.author and properties.author.strip():
-        values["author"], types["author"] = properties.author.strip(), VariableType.TEXT
-    if properties.created is not None:
-        values["date"], types["date"] = properties.created.date().isoformat(), VariableType.DATE
-    return "\n\n".join(blocks), Metadata(values, types)
+    author = (properties.author or "").strip()
+    if author and author != _TEMPLATE_AUTHOR:
+        values["author"], types["author"] = author, VariableType.TEXT
+    for variable, stamp in (
+        ("file_created", properties.created),
+        ("file_modified", properties.modified),
+    ):
+        if stamp is not None and _utc(stamp) != _TEMPLATE_TIME:
+            values[variable], types[variable] = stamp.date().isoformat(), VariableType.DATE
+    return Metadata(values, types)
+
+
+def _utc(stamp: dt.datetime) -> dt.datetime:
+    return stamp.replace(tzinfo=dt.UTC) if stamp.tzinfo is None else stamp

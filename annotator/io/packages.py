@@ -1,6 +1,9 @@
-"""Coder packages: one coder's work on a project — codings, article statuses and memos —
-as one JSON file, keyed by GUIDs and by each article's SHA-256 so that another copy of the
-project can take it in. The file comes from outside: every field is checked on reading."""
+"""Coder packages: one coder's work on a project — codings, article statuses, memos and what
+the coder deleted — as one JSON file, keyed by GUIDs and by each article's SHA-256 so that
+another copy of the project can take it in. The file comes from outside: every field is checked
+on reading, and times are brought to UTC (:mod:`annotator.domain.times`).
+
+Version 2 added ``deletions``; a version 1 package (without them) is still read."""
 
 from __future__ import annotations
 
@@ -11,9 +14,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from annotator.domain.errors import BadFileError
+from annotator.domain.times import utc_text
 
 FORMAT = "annotator-coder-package"
-VERSION = 1
+VERSION = 2
+READABLE = (1, 2)
 SUFFIX = ".annpkg"
 MAX_BYTES = 512 * 1024 * 1024
 _GUID = re.compile(r"^\{?[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\}?$")
@@ -67,6 +72,17 @@ class PackageMemo:
 
 
 @dataclass(frozen=True)
+class PackageDeletion:
+    """A coding or memo the coder deleted: its GUID, the article it was on (SHA-256; a memo on
+    a code or the project has none) and when."""
+
+    guid: str
+    kind: str  # "coding" or "memo"
+    document: str | None
+    deleted_at: str
+
+
+@dataclass(frozen=True)
 class Package:
     project_guid: str
     coder_guid: str
@@ -77,6 +93,7 @@ class Package:
     codings: tuple[PackageCoding, ...] = ()
     statuses: tuple[PackageStatus, ...] = ()
     memos: tuple[PackageMemo, ...] = field(default=())
+    deletions: tuple[PackageDeletion, ...] = ()
 
 
 def write_package(handle: IO[str], package: Package) -> None:
@@ -135,6 +152,13 @@ class _Check:
             raise self.fail(where, f"'{key}' is not a SHA-256 in hex")
         return value
 
+    def time(self, record: Any, key: str, where: str) -> str:
+        value: str = self.get(record, key, str, where)
+        try:
+            return utc_text(value)
+        except ValueError as error:
+            raise self.fail(where, f"'{key}': {error}") from None
+
     def items(self, data: Any, key: str) -> list[Any]:
         value = data.get(key, [])
         if not isinstance(value, list):
@@ -146,9 +170,11 @@ def _package(path: Path, data: Any) -> Package:
     check = _Check(path)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise BadFileError(path, "is not an annotator coder package")
-    if data.get("version") != VERSION:
+    if data.get("version") not in READABLE:
         raise BadFileError(
-            path, f"is a package of version {data.get('version')!r}; this annotator reads 1"
+            path,
+            f"is a package of version {data.get('version')!r}; this annotator reads "
+            + " and ".join(map(str, READABLE)),
         )
     codes = []
     for n, item in enumerate(check.items(data, "codes")):
@@ -186,8 +212,8 @@ def _package(path: Path, data: Any) -> Package:
                 start,
                 end,
                 check.get(item, "memo", str, where),
-                check.get(item, "created_at", str, where),
-                check.get(item, "updated_at", str, where),
+                check.time(item, "created_at", where),
+                check.time(item, "updated_at", where),
             )
         )
     statuses = []
@@ -212,18 +238,36 @@ def _package(path: Path, data: Any) -> Package:
                 check.sha(item, "document", where) if target == "document" else None,
                 check.guid(item, "code", where) if target == "code" else None,
                 check.get(item, "text", str, where),
-                check.get(item, "created_at", str, where),
-                check.get(item, "updated_at", str, where),
+                check.time(item, "created_at", where),
+                check.time(item, "updated_at", where),
+            )
+        )
+    deletions = []
+    for n, item in enumerate(check.items(data, "deletions")):
+        where = f"deletions[{n}]"
+        kind = check.get(item, "kind", str, where)
+        if kind not in ("coding", "memo"):
+            raise check.fail(where, f"'{kind}' is not something that can be deleted")
+        document = None
+        if kind == "coding" or (isinstance(item, dict) and item.get("document") is not None):
+            document = check.sha(item, "document", where)
+        deletions.append(
+            PackageDeletion(
+                check.guid(item, "guid", where),
+                kind,
+                document,
+                check.time(item, "deleted_at", where),
             )
         )
     return Package(
         project_guid=check.guid(data, "project_guid", "package"),
         coder_guid=check.guid(data, "coder_guid", "package"),
         coder_name=check.get(data, "coder_name", str, "package"),
-        created_at=check.get(data, "created_at", str, "package"),
+        created_at=check.time(data, "created_at", "package"),
         codes=tuple(codes),
         documents=tuple(documents),
         codings=tuple(codings),
         statuses=tuple(statuses),
         memos=tuple(memos),
+        deletions=tuple(deletions),
     )

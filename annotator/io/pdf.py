@@ -1,4 +1,5 @@
-"""PDF files: the text layer, page by page, and the document information."""
+"""PDF files: the text layer, page by page, and the document information (title, author, and
+the file's own dates, which are not publication dates)."""
 
 from __future__ import annotations
 
@@ -38,10 +39,16 @@ def read_pdf(data: bytes, path: Path) -> tuple[str, Metadata]:
             values["title"], types["title"] = str(info.title).strip(), VariableType.TEXT
         if info.author and str(info.author).strip():
             values["author"], types["author"] = str(info.author).strip(), VariableType.TEXT
-        try:
-            created = info.creation_date
-        except (ValueError, TypeError):
-            created = None
-        if created is not None:
-            values["date"], types["date"] = created.date().isoformat(), VariableType.DATE
+        # When the PDF was made or changed (printed to PDF today gives today), not when the
+        # article was published: these never fill ``date``.
+        for variable, attribute in (
+            ("file_created", "creation_date"),
+            ("file_modified", "modification_date"),
+        ):
+            try:
+                stamp = getattr(info, attribute)
+            except (ValueError, TypeError):  # a malformed date string
+                stamp = None
+            if stamp is not None:
+                values[variable], types[variable] = stamp.date().isoformat(), VariableType.DATE
     return text, Metadata(values, types)

@@ -4,19 +4,20 @@
 Columns: ``coding_id, document_id, document_name, coder, code, code_path, dimension, start,
 end, text, memo, created_at``. On import ``coding_id`` and ``text`` are optional, a document is
 found by ``document_name`` (or ``document_id`` when there is no name column), and a code by
-``code_path`` (or ``dimension`` and ``code``).
+``code_path`` (or ``dimension`` and ``code``). ``created_at`` may be any ISO 8601 time (with
+``Z`` or an offset; without a zone it is taken as UTC) and is kept in UTC.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import IO
 
 from annotator.domain.codebook import join_path
 from annotator.domain.errors import BadFileError
+from annotator.domain.times import utc_text
 from annotator.io.csvfiles import read_csv, write_csv
 
 COLUMNS = (
@@ -103,8 +104,9 @@ def _row(path: Path, line: int, row: dict[str, str]) -> SegmentRow:
     text = text.replace("\r\n", "\n").replace("\r", "\n") if text else None
     created_at = row.get("created_at", "").strip() or None
     if created_at is not None:
+        # Stored in UTC whatever the file's zone, so that times compare as text.
         try:
-            datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+            created_at = utc_text(created_at)
         except ValueError:
             raise fail(f"created_at '{created_at}' is not an ISO 8601 time") from None
     return SegmentRow(

@@ -4,14 +4,12 @@ pyreadstat — an optional extra, with a clear message when it is missing."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from annotator.domain.errors import BadFileError, UserError
-from annotator.services.matrix import Matrix
+from annotator.domain.errors import UserError
+from annotator.domain.matrix import Matrix
+from annotator.io.output import Protected, check_output, write_output
 
 EXTRA = "pip install 'annotator[stats]'"
 STATA_LABEL = 80  # characters Stata keeps of a variable label
@@ -44,38 +42,26 @@ def _frame(matrix: Matrix, pandas: Any) -> Any:
     return pandas.DataFrame(data, columns=[c.name for c in matrix.columns])
 
 
-def write_stats_file(matrix: Matrix, path: Path) -> None:
-    """Write ``path`` as .sav or .dta (by its extension), all or nothing."""
+def write_stats_file(
+    matrix: Matrix, path: Path, kind: str | None = None, *, protect: Protected = ()
+) -> None:
+    """Write ``path`` as an SPSS (``kind`` "sav") or Stata ("dta") file, all or nothing (see
+    :mod:`annotator.io.output`); without ``kind``, the file's extension says which."""
     pyreadstat, pandas = _pyreadstat()
     suffix = path.suffix.lower()
-    if suffix not in (".sav", ".dta"):
-        raise UserError(f"{path.name}: SPSS files end in .sav, Stata files in .dta")
-    directory = path.resolve().parent
-    if not directory.is_dir():
-        raise BadFileError(path, f"cannot be written: the folder {directory} does not exist")
+    if kind is None:
+        if suffix not in (".sav", ".dta"):
+            raise UserError(f"{path.name}: SPSS files end in .sav, Stata files in .dta")
+        kind = suffix[1:]
+    elif suffix in (".sav", ".dta") and suffix != f".{kind}":
+        raise UserError(f"{path.name}: a .{kind} file cannot be named {suffix}")
+    check_output(path, protect)  # before the frame is built: a refusal costs nothing
     frame = _frame(matrix, pandas)
-    labels = [c.label if suffix == ".sav" else c.label[:STATA_LABEL] for c in matrix.columns]
+    labels = [c.label if kind == "sav" else c.label[:STATA_LABEL] for c in matrix.columns]
     value_labels = {c.name: dict(c.values) for c in matrix.columns if c.values}
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=suffix)
-    os.close(handle)
-    try:
-        if suffix == ".sav":
-            pyreadstat.write_sav(
-                frame,
-                temporary,
-                column_labels=labels,
-                variable_value_labels=value_labels,
-            )
-        else:
-            pyreadstat.write_dta(
-                frame,
-                temporary,
-                column_labels=labels,
-                variable_value_labels=value_labels,
-            )
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    write = pyreadstat.write_sav if kind == "sav" else pyreadstat.write_dta
+
+    def fill(temporary: str) -> None:
+        write(frame, temporary, column_labels=labels, variable_value_labels=value_labels)
+
+    write_output(path, fill, protect=protect, suffix=f".{kind}")

@@ -1,6 +1,7 @@
 """The variables CSV of an import: one row per article file, one column per variable.
 
-The ``file`` column holds the article's file name; every other column is a variable. A column
+The ``file`` column names the article file (its path relative to the folder imported, or its
+bare name where that is unique); every other column is a variable. A column
 may state its type as ``name:type`` (text, number, date, category); otherwise the type is
 inferred: number when every value is a number, date when every value is an ISO date
 (YYYY-MM-DD), text otherwise.
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from annotator.domain.errors import BadFileError, UserError
 from annotator.domain.model import VariableType
+from annotator.domain.numbers import numeric_column
 from annotator.io.csvfiles import read_csv
 
 FILE_COLUMN = "file"
@@ -25,11 +27,69 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 @dataclass(frozen=True)
 class VariablesTable:
-    """Variables by article file name, with each variable's type."""
+    """Variables by article file, with each variable's type.
+
+    A file is named by its path relative to the folder imported (``nyt/day1.txt``) or by any
+    trailing part of that path down to the bare name (``day1.txt``), which is enough where it
+    is unique: see :func:`match_files`.
+    """
 
     types: dict[str, VariableType]
-    values: dict[str, dict[str, str]]  # file name -> variable -> value (empty ones left out)
-    lines: dict[str, int]  # file name -> line in the CSV, for messages
+    values: dict[str, dict[str, str]]  # file -> variable -> value (empty ones left out)
+    lines: dict[str, int]  # file -> line in the CSV, for messages
+    path: Path | None = None  # the CSV, for messages
+
+
+def file_key(value: str) -> str:
+    """A ``file`` cell as the table keys it: forward slashes, no leading ``./``."""
+    key = value.strip().replace("\\", "/")
+    while key.startswith("./"):
+        key = key[2:]
+    return key
+
+
+def match_files(table: VariablesTable, sources: list[str]) -> tuple[dict[int, str], list[str]]:
+    """Which row each file gets, as ``{index in sources: row key}``, and a warning for each
+    row that names no file.
+
+    A row matches the files whose source path ends with the row's path, whole components only.
+    A row matching several files (``day1.txt`` with ``nyt/day1.txt`` and ``wapo/day1.txt``),
+    or two rows naming one file, is refused with :class:`BadFileError`: guessing would give one
+    outlet's variables to another's article.
+    """
+    csv = table.path or Path("variables.csv")
+    matches: dict[str, list[int]] = {}
+    for index, source in enumerate(sources):
+        parts = source.split("/")
+        for start in range(len(parts)):
+            key = "/".join(parts[start:])
+            if key in table.values:
+                matches.setdefault(key, []).append(index)
+    assigned: dict[int, str] = {}
+    warnings: list[str] = []
+    for key, line in table.lines.items():
+        found = matches.get(key, [])
+        if not found:
+            warnings.append(f"{csv.name}, line {line}: no article file '{key}' in this import")
+            continue
+        if len(found) > 1:
+            named = ", ".join(sources[i] for i in found[:3]) + (", …" if len(found) > 3 else "")
+            raise BadFileError(
+                csv,
+                f"'{key}' matches {len(found)} files of this import ({named}); name the file "
+                "by its path relative to the folder imported",
+                line=line,
+            )
+        [index] = found
+        if index in assigned:
+            other = assigned[index]
+            raise BadFileError(
+                csv,
+                f"'{key}' and '{other}' (line {table.lines[other]}) both name {sources[index]}",
+                line=line,
+            )
+        assigned[index] = key
+    return assigned, warnings
 
 
 def check_value(value: str, type_: VariableType) -> str:
@@ -52,6 +112,10 @@ def _infer(values: list[str]) -> VariableType:
     present = [v for v in values if v.strip()]
     if not present:
         return VariableType.TEXT
+    # Identifiers that look like numbers (a zip code 02134, a 19-digit tweet id) stay text: a
+    # statistics package would read them as other numbers.
+    if not numeric_column(present):
+        return VariableType.DATE if _all_dates(present) else VariableType.TEXT
     for type_ in (VariableType.NUMBER, VariableType.DATE):
         try:
             for value in present:
@@ -60,6 +124,15 @@ def _infer(values: list[str]) -> VariableType:
             continue
         return type_
     return VariableType.TEXT
+
+
+def _all_dates(values: list[str]) -> bool:
+    try:
+        for value in values:
+            check_value(value, VariableType.DATE)
+    except UserError:
+        return False
+    return True
 
 
 def read_variables_csv(path: Path) -> VariablesTable:
@@ -90,7 +163,7 @@ def read_variables_csv(path: Path) -> VariablesTable:
     values: dict[str, dict[str, str]] = {}
     lines: dict[str, int] = {}
     for line, row in rows:
-        file_name = row[FILE_COLUMN].strip()
+        file_name = file_key(row[FILE_COLUMN])
         if not file_name:
             raise BadFileError(path, "the 'file' column is empty", line=line)
         if file_name in lines:
@@ -106,4 +179,4 @@ def read_variables_csv(path: Path) -> VariablesTable:
                 except UserError as error:
                     raise BadFileError(path, f"{variable}: {error}", line=line) from None
         values[file_name] = row_values
-    return VariablesTable(types=types, values=values, lines=lines)
+    return VariablesTable(types=types, values=values, lines=lines, path=path)

@@ -200,7 +200,7 @@ def export_codebook(project: Project, path: str | Path | None, *, suffix: str | 
             f"{name}: codebooks are written as .json, .csv or .qdc (an appendix as .html or .md)"
         )
     specs = codebook_specs(project)
-    with atomic_output(target) as handle:
+    with atomic_output(target, protect=[project.path]) as handle:
         write_codebook(handle, suffix, specs, name=project.info("name") or project.name)
     return sum(1 for dimension in specs for _ in dimension.walk())
 
@@ -215,6 +215,6 @@ def export_appendix(project: Project, path: Path | None, *, markdown: bool) -> i
     }
     title = f"Codebook: {project.info('name') or project.name}"
     write = appendix_markdown if markdown else appendix_html
-    with atomic_output(path) as handle:
+    with atomic_output(path, protect=[project.path]) as handle:
         handle.write(write(tree, usage, title))
     return len(tree.codes())

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.domain.errors import UserError
+from annotator.io.output import check_output
 from annotator.services.codebook import export_codebook
 from annotator.services.exports import (
     PLAIN,
@@ -15,7 +16,12 @@ from annotator.services.exports import (
     export_documents,
     export_segments,
 )
-from annotator.services.matrix import MatrixOptions, export_matrix, export_stats_file
+from annotator.services.matrix import (
+    MatrixOptions,
+    export_matrix,
+    export_stats_file,
+    matrix_companion,
+)
 from annotator.storage import Project
 
 KINDS = (
@@ -46,6 +52,8 @@ class ExportJob:
     dimensions: bool = False
     #: Filled by :func:`run_export`: what the format could not carry (REFI-QDA's data loss).
     notes: list[str] = field(default_factory=list)
+    #: Filled by :func:`run_export`: files written beside ``path`` (the matrix's codebook).
+    companions: list[Path] = field(default_factory=list)
 
 
 def run_export(project: Project, job: ExportJob, progress: Progress | None = None) -> int:
@@ -53,14 +61,19 @@ def run_export(project: Project, job: ExportJob, progress: Progress | None = Non
     if job.kind not in KINDS:
         raise UserError(f"there is no export format '{job.kind}'")
     matrix = MatrixOptions(counts=job.counts, dimensions=job.dimensions, selection=job.selection)
+    if job.path is not None:  # refused before any work: onto a project, a folder, a disk
+        check_output(job.path, [project.path])
     if job.kind == "segments":
         return export_segments(project, job.path, job.selection, job.style, progress)
     if job.kind == "matrix":
-        return export_matrix(project, job.path, matrix, job.style, progress)
+        companion = matrix_companion(job.path, project)
+        count = export_matrix(project, job.path, matrix, job.style, progress)
+        job.companions.extend([companion] if companion is not None else [])
+        return count
     if job.kind in ("sav", "dta"):
         if job.path is None:
             raise UserError(f"a .{job.kind} file needs a file name (-o FILE.{job.kind})")
-        return export_stats_file(project, job.path, matrix, progress)
+        return export_stats_file(project, job.path, matrix, progress, job.kind)
     if job.kind == "documents":
         return export_documents(project, job.path, job.style)
     if job.kind == "qdpx":
@@ -83,6 +96,6 @@ def run_export(project: Project, job: ExportJob, progress: Progress | None = Non
         from annotator.services.agreement import measure
 
         report = measure(project)
-        with atomic_output(job.path, encoding=job.style.encoding) as handle:
+        with atomic_output(job.path, encoding=job.style.encoding, protect=[project.path]) as handle:
             return write_report_csv(handle, report, safe=job.style.safe)
     return export_codebook(project, job.path, suffix=None if job.path else ".json")

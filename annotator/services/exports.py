@@ -3,13 +3,14 @@ CSV of codings (with a selection of coders, codes, articles and dates) and the d
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from annotator.domain.errors import UserError
-from annotator.domain.model import VariableType
+from annotator.domain.model import Variable, VariableType
+from annotator.domain.numbers import exact_number, numeric_column
 from annotator.io.csvfiles import atomic_output, csv_field, write_csv
 from annotator.io.segments_csv import COLUMNS as SEGMENT_COLUMNS
 from annotator.storage import Project
@@ -148,7 +149,7 @@ def export_segments(
 ) -> int:
     """Write the long CSV to ``path`` (standard output if ``None``); return the row count."""
     count = 0
-    with atomic_output(path, encoding=style.encoding) as handle:
+    with atomic_output(path, encoding=style.encoding, protect=[project.path]) as handle:
         handle.write(",".join(SEGMENT_COLUMNS) + "\r\n")
         lines: list[str] = []
         for line in segment_lines(project, selection, safe=style.safe, progress=progress):
@@ -163,12 +164,26 @@ def export_segments(
     return count
 
 
-def typed(value: str, type_: VariableType) -> object:
-    """A document variable's stored text as the value a statistics package should read: a
-    number as a number (so that -3 is never neutralised as a formula), the rest as text."""
-    if type_ is VariableType.NUMBER and value != "":
-        number = float(value)
-        return int(number) if number.is_integer() and "e" not in value.lower() else number
+def numeric_variables(
+    variables: Sequence[Variable], values: Mapping[int, Mapping[str, str]]
+) -> set[str]:
+    """The number variables that go out as numbers: those whose every value survives the trip
+    through a double exactly (:func:`exact_number`). The others (identifiers such as tweet ids,
+    zip codes with a leading zero) are written as the text stored."""
+    return {
+        v.name
+        for v in variables
+        if v.type is VariableType.NUMBER
+        and numeric_column(own.get(v.name, "") for own in values.values())
+    }
+
+
+def typed(value: str, numeric: bool) -> object:
+    """A document variable's stored text as a statistics package should read it: a value of
+    a numeric column as a number (so that -3 is never neutralised as a formula), the rest as
+    the text stored."""
+    if numeric and value != "":
+        return exact_number(value)
     return value
 
 
@@ -178,6 +193,7 @@ def document_rows(project: Project) -> tuple[list[str], list[list[object]]]:
     # A variable named like a fixed column (say "source") gets a prefix, so names stay unique.
     columns = [f"variable_{v.name}" if v.name in DOCUMENT_COLUMNS else v.name for v in variables]
     values = project.documents.all_values()
+    numeric = numeric_variables(variables, values)
     rows: list[list[object]] = []
     for document in project.documents.all():
         own = values.get(document.id, {})
@@ -189,7 +205,7 @@ def document_rows(project: Project) -> tuple[list[str], list[list[object]]]:
                 document.sha256,
                 document.length,
                 document.imported_at,
-                *(typed(own.get(v.name, ""), v.type) for v in variables),
+                *(typed(own.get(v.name, ""), v.name in numeric) for v in variables),
             ]
         )
     return [*DOCUMENT_COLUMNS, *columns], rows
@@ -197,5 +213,5 @@ def document_rows(project: Project) -> tuple[list[str], list[list[object]]]:
 
 def export_documents(project: Project, path: Path | None, style: Format = PLAIN) -> int:
     header, rows = document_rows(project)
-    with atomic_output(path, encoding=style.encoding) as handle:
+    with atomic_output(path, encoding=style.encoding, protect=[project.path]) as handle:
         return write_csv(handle, header, rows, safe=style.safe)

@@ -10,7 +10,14 @@ from annotator.domain.errors import BadFileError, UserError
 from annotator.domain.model import VariableType
 from annotator.domain.text import text_sha256
 from annotator.io.articles import Article, Refusal, collect_files, read_article
-from annotator.io.variables_csv import VariablesTable, check_value, read_variables_csv
+from annotator.io.encoding import check_encoding
+from annotator.io.variables_csv import (
+    VariablesTable,
+    check_value,
+    match_files,
+    read_variables_csv,
+)
+from annotator.services import backups
 from annotator.services.changes import Changes
 from annotator.storage import Project
 
@@ -24,6 +31,7 @@ class Imported:
     name: str
     source: str
     characters: int
+    encoding: str | None = None  # how a plain-text file was decoded
 
 
 @dataclass(frozen=True)
@@ -58,21 +66,28 @@ class ReadBatch:
 def read_articles(
     paths: Iterable[str | Path],
     *,
+    encoding: str | None = None,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> ReadBatch:
-    """Read article files and folders; unusable files become refusals with a reason."""
+    """Read article files and folders; unusable files become refusals with a reason.
+
+    ``encoding`` is used for plain-text files that have no byte-order mark and are not UTF-8
+    (otherwise their encoding is detected, and a file whose encoding is unclear is refused).
+    """
+    if encoding is not None:
+        encoding = check_encoding(encoding)
     files, refused = collect_files(Path(p) for p in paths)
     batch = ReadBatch(refused=refused)
-    for done, path in enumerate(files, start=1):
+    for done, file in enumerate(files, start=1):
         if cancelled is not None and cancelled():
             break
         if progress is not None:
-            progress(done, len(files), path.name)
+            progress(done, len(files), file.source)
         try:
-            batch.articles.append(read_article(path))
+            batch.articles.append(read_article(file.path, source=file.source, encoding=encoding))
         except BadFileError as error:
-            batch.refused.append(Refusal(path, error.problem))
+            batch.refused.append(Refusal(file.path, error.problem, file.source))
     return batch
 
 
@@ -81,6 +96,7 @@ def import_files(
     paths: Iterable[str | Path],
     *,
     variables_csv: str | Path | None = None,
+    encoding: str | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import article files and folders; refuse unusable files one by one, with a reason.
@@ -89,58 +105,66 @@ def import_files(
     leaves the project as it was. The same text (by SHA-256) is never imported twice.
     """
     table = read_variables_csv(Path(variables_csv)) if variables_csv is not None else None
-    return store_articles(project, read_articles(paths, progress=progress), table, variables_csv)
+    batch = read_articles(paths, encoding=encoding, progress=progress)
+    return store_articles(project, batch, table)
 
 
 def store_articles(
     project: Project,
     batch: ReadBatch,
     table: VariablesTable | None = None,
-    variables_csv: str | Path | None = None,
 ) -> ImportReport:
-    """Write a read batch (and the variables of ``table``) in one transaction."""
+    """Write a read batch (and the variables of ``table``) in one transaction.
+
+    Rows of ``table`` are matched to the files by relative path (see
+    :func:`~annotator.io.variables_csv.match_files`); a row that fits several files stops the
+    run before anything is written.
+    """
     report = ImportReport(refused=list(batch.refused))
     articles: dict[str, Article] = {}  # sha256 -> article to import (the first with that text)
-    already_held: dict[str, int] = {}  # file name -> id of the document that holds its text
+    already_held: list[tuple[Article, int]] = []  # article, id of the document holding its text
     for article in batch.articles:
         sha256 = text_sha256(article.text)
         existing = project.documents.by_sha256(sha256)
         if existing is not None:
             report.duplicates.append(Duplicate(article.source, existing.name))
-            already_held.setdefault(article.source, existing.id)
+            already_held.append((article, existing.id))
         elif sha256 in articles:
             report.duplicates.append(Duplicate(article.source, articles[sha256].name))
         else:
             articles[sha256] = article
+    new = list(articles.values())
+    rows: dict[int, str] = {}  # index in new + already held -> row of the table
     if table is not None:
-        read_names = {a.source for a in articles.values()} | set(already_held)
-        csv_name = Path(str(variables_csv or "variables.csv")).name
-        report.warnings.extend(
-            f"{csv_name}, line {line}: no article file '{file_name}' in this import"
-            for file_name, line in table.lines.items()
-            if file_name not in read_names
-        )
+        sources = [a.source for a in new] + [a.source for a, _ in already_held]
+        rows, warnings = match_files(table, sources)
+        report.warnings.extend(warnings)
+
+    def values_for(index: int) -> dict[str, str]:
+        return table.values[rows[index]] if table is not None and index in rows else {}
+
+    if len(new) > 1 or (table is not None and already_held):
+        backups.before_bulk_change(project, f"importing {len(new)} articles")
     with project.transaction():
-        types = _define_variables(project, list(articles.values()), table)
-        for article in articles.values():
+        types = _define_variables(project, new, table)
+        for index, article in enumerate(new):
             document = project.documents.add(article.name, article.source, article.text)
             values = dict(article.metadata.values)
-            if table is not None:
-                values.update(table.values.get(article.source, {}))
+            values.update(values_for(index))
             _set_values(project, document.id, article.source, values, types, report)
             report.imported.append(
-                Imported(document.id, document.name, article.source, len(article.text))
+                Imported(
+                    document.id, document.name, article.source, len(article.text), article.encoding
+                )
             )
-        if table is not None:
-            # Variables for articles the project already holds are set on those documents.
-            for file_name, document_id in already_held.items():
-                if file_name in table.values:
-                    _set_values(
-                        project, document_id, file_name, table.values[file_name], types, report
-                    )
+        # Variables for articles the project already holds are set on those documents.
+        for offset, (article, document_id) in enumerate(already_held):
+            values = values_for(len(new) + offset)
+            if values:
+                _set_values(project, document_id, article.source, values, types, report)
     report.changes = Changes(
         documents=frozenset(i.document_id for i in report.imported)
-        | frozenset(already_held.values() if table is not None else ()),
+        | frozenset(document_id for _, document_id in already_held if table is not None),
         variables=bool(types),
     )
     return report

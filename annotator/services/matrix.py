@@ -5,17 +5,27 @@ column to what it means."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from annotator.domain.matrix import Column, Matrix
 from annotator.domain.model import DocumentStatus, VariableType
 from annotator.io.csvfiles import atomic_output, write_csv
-from annotator.services.exports import PLAIN, Format, Progress, Selection, choose, typed
+from annotator.io.output import check_output
+from annotator.services.exports import (
+    PLAIN,
+    Format,
+    Progress,
+    Selection,
+    choose,
+    numeric_variables,
+    typed,
+)
 from annotator.storage import Project
 
 # Stata allows 32 characters, but pyreadstat names a column's value labels after the column
@@ -32,34 +42,6 @@ RESERVED = frozenset(
 PRESENCE = {0: "absent", 1: "present"}
 CODEBOOK_COLUMNS = ("column", "kind", "label", "type", "values")
 NONE_VALUE, SEVERAL_VALUE = 0, 99
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column of the matrix: its safe name, what it is, its label (a variable's name, a
-    code's full path), its type (number, text, date, category) and value labels."""
-
-    name: str
-    kind: str  # "key", "variable", "code" or "dimension"
-    label: str
-    type: str
-    values: dict[int, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Matrix:
-    columns: list[Column]
-    rows: list[list[object]]
-
-    def text_rows(self) -> Iterable[list[object]]:
-        """Rows as CSV shows them: categories by their labels."""
-        labelled = [(i, c.values) for i, c in enumerate(self.columns) if c.type == "category"]
-        for row in self.rows:
-            if labelled:
-                row = list(row)
-                for i, values in labelled:
-                    row[i] = None if row[i] is None else values[int(row[i])]  # type: ignore[call-overload]
-            yield row
 
 
 def safe_name(text: str, taken: set[str], fallback: str) -> str:
@@ -117,6 +99,7 @@ def build_matrix(
     names = dict(project.documents.names())
     variables = project.documents.variables()
     values = project.documents.all_values()
+    numeric = numeric_variables(variables, values)
 
     taken: set[str] = set()
     columns = [
@@ -140,7 +123,10 @@ def build_matrix(
                 safe_name(variable.name, taken, "variable"),
                 "variable",
                 variable.name,
-                variable.type.value,
+                # A number column that cannot be numbers exactly is a text column.
+                "text"
+                if variable.type is VariableType.NUMBER and variable.name not in numeric
+                else variable.type.value,
                 labels,
             )
         )
@@ -186,7 +172,7 @@ def build_matrix(
             elif variable.type is VariableType.DATE:
                 row.append(date.fromisoformat(value) if value else None)
             else:
-                row.append(typed(value, variable.type) if value != "" else None)
+                row.append(typed(value, variable.name in numeric) if value != "" else None)
         for code in codes:
             n = found.get(code.id, 0)
             row.append(n if options.counts else int(n > 0))
@@ -225,16 +211,34 @@ def export_matrix(
     style: Format = PLAIN,
     progress: Progress | None = None,
 ) -> int:
-    """Write the matrix as CSV (and, for a file, its codebook beside it); return the rows."""
+    """Write the matrix as CSV (and, for a file, its codebook beside it: see
+    :func:`matrix_companion`); return the rows. Both files are checked before the matrix is
+    built and written together: neither replaces its target unless both were written."""
+    companion = matrix_companion(path, project)
     matrix = build_matrix(project, options, progress)
-    with atomic_output(path, encoding=style.encoding) as handle:
-        count = write_csv(
-            handle, [c.name for c in matrix.columns], matrix.text_rows(), safe=style.safe
-        )
-    if path is not None:
-        with atomic_output(companion_path(path), encoding=style.encoding) as handle:
-            write_csv(handle, CODEBOOK_COLUMNS, codebook_rows(matrix), safe=style.safe)
+    header = [c.name for c in matrix.columns]
+    protect = [project.path]
+    with contextlib.ExitStack() as files:
+        handle = files.enter_context(atomic_output(path, encoding=style.encoding, protect=protect))
+        side = None
+        if companion is not None:
+            side = files.enter_context(
+                atomic_output(companion, encoding=style.encoding, protect=protect)
+            )
+        count = write_csv(handle, header, matrix.text_rows(), safe=style.safe)
+        if side is not None:
+            write_csv(side, CODEBOOK_COLUMNS, codebook_rows(matrix), safe=style.safe)
     return count
+
+
+def matrix_companion(path: Path | None, project: Project) -> Path | None:
+    """Where the matrix's column codebook goes (checked, nothing written): beside a file;
+    nowhere for standard output, a pipe or a device, which take the matrix alone."""
+    if path is None or check_output(path, [project.path]).stream:
+        return None
+    companion = companion_path(path)
+    check_output(companion, [project.path])
+    return companion
 
 
 def export_stats_file(
@@ -242,10 +246,13 @@ def export_stats_file(
     path: Path,
     options: MatrixOptions = MatrixOptions(),
     progress: Progress | None = None,
+    kind: str | None = None,
 ) -> int:
-    """Write the matrix as an SPSS .sav or Stata .dta file with its labels; return the rows."""
+    """Write the matrix as an SPSS .sav or Stata .dta file with its labels (``kind`` "sav" or
+    "dta"; by default the file's extension says); return the rows."""
     from annotator.io.stats_files import write_stats_file
 
+    check_output(path, [project.path])  # before the matrix is built
     matrix = build_matrix(project, options, progress)
-    write_stats_file(matrix, path)
+    write_stats_file(matrix, path, kind, protect=[project.path])
     return len(matrix.rows)

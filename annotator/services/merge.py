@@ -1,18 +1,21 @@
-"""Team coding across machines: a coder's package out of a project, and packages or whole
-projects merged into the lead's master project.
+"""Team coding across machines: coders' packages, whole projects or .qdpx files merged into
+the lead's master project (a package comes out of a project by
+:mod:`annotator.services.coder_packages`).
 
 Merge keys are GUIDs (codes, coders, codings, memos) and SHA-256 of the text (articles), never
 names alone. Merging the same thing twice changes nothing. What does not fit — an article the
-master lacks, a code its codebook lacks, a coder name already used by another GUID — is a
-conflict: the merge lists them all and writes nothing until the caller chooses what to do.
-Each merge is one transaction, and reports what it did.
+master lacks, a code its codebook lacks, a coder name already used by another GUID, a deletion
+older than a change the master made — is a conflict: the merge lists them all and writes
+nothing until the caller chooses what to do. Every file named is read and checked before
+anything is written, and all of them are merged in one transaction: all or nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.domain.codebook import (
     ColorChooser,
@@ -22,21 +25,23 @@ from annotator.domain.codebook import (
     split_path,
 )
 from annotator.domain.errors import BadFileError, UserError
-from annotator.domain.model import Coder, DocumentStatus, utc_now
-from annotator.domain.text import check_span
+from annotator.domain.exclusive import WholeArticleClashError, refuse_whole_article_clashes
+from annotator.domain.model import Coder, utc_now
 from annotator.io.packages import (
     Package,
     PackageCode,
-    PackageCoding,
-    PackageDocument,
-    PackageMemo,
-    PackageStatus,
     normal_guid,
     read_package,
-    write_package,
 )
+from annotator.services import backups
 from annotator.services.changes import Changes
+from annotator.services.coder_packages import export_package, package_of
+from annotator.services.merge_deletions import DELETION_CHOICES, apply_deletions, plan_deletions
+from annotator.services.merge_records import merge_codings, merge_memo, merge_statuses
 from annotator.storage import Project
+
+if TYPE_CHECKING:
+    from annotator.services.refi import RefiImport
 
 ARTICLE_CHOICES = ("fail", "skip", "import")
 CODE_CHOICES = ("fail", "add", "by-path", "skip")
@@ -49,11 +54,14 @@ class MergeChoices:
     their codings out) or, merging a project, ``import`` them. Codes the codebook lacks:
     ``fail``, ``add`` them, ``by-path`` (use the master's code of the same path where there is
     one, add the rest) or ``skip``. A coder name the master uses for someone else (another
-    GUID): ``fail``, ``rename`` (take them in as "Name (2)") or ``same`` (they are that coder)."""
+    GUID): ``fail``, ``rename`` (take them in as "Name (2)") or ``same`` (they are that coder).
+    A coding or memo the coder deleted but the master changed later: ``fail``, ``delete`` it
+    all the same or ``keep`` the master's version."""
 
     articles: str = "fail"
     codes: str = "fail"
     coder: str = "fail"
+    deletions: str = "fail"
 
 
 @dataclass
@@ -65,9 +73,11 @@ class MergeReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
-    kept: int = 0  # the master's version was newer
+    kept: int = 0  # the master's version was newer (or deleted later)
+    deleted: int = 0  # codings the coder deleted, deleted here too
     statuses: int = 0
     memos: int = 0
+    memos_deleted: int = 0
     codes_added: list[str] = field(default_factory=list)
     articles_added: list[str] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)
@@ -81,8 +91,10 @@ class MergeReport:
             (self.updated, "updated"),
             (self.unchanged, "already there"),
             (self.kept, "kept as the master has them (newer)"),
+            (self.deleted, "deleted"),
             (self.statuses, "article statuses set"),
             (self.memos, "memos"),
+            (self.memos_deleted, "memos deleted"),
             (len(self.codes_added), "codes added"),
             (len(self.articles_added), "articles added"),
             (len(self.left_out), "left out"),
@@ -99,103 +111,10 @@ class MergeConflictError(UserError):
     """What does not fit, all of it; nothing was written."""
 
     def __init__(self, source: str, conflicts: list[str]) -> None:
+        self.source = source
         self.conflicts = conflicts
         more = f" (and {len(conflicts) - 1} more)" if len(conflicts) > 1 else ""
         super().__init__(f"{source}: {conflicts[0]}{more}; nothing was merged")
-
-
-# -- out: a coder's package ----------------------------------------------------------------
-
-
-def package_of(project: Project, coder_name: str) -> Package:
-    """Everything of one coder's work in the project, keyed for another copy of it."""
-    coder = project.coders.by_name(coder_name)
-    if coder is None:
-        raise UserError(f"there is no coder '{coder_name}'")
-    tree = project.codebook.tree()
-    documents = {d.id: d for d in project.documents.all()}
-    codings = project.codings.for_coder(coder.id)
-    used = {c.code_id for c in codings}
-    memos = [m for m in project.memos.all() if m.coder_id == coder.id]
-    used |= {m.code_id for m in memos if m.code_id is not None}
-    # Each code with its ancestors, parents first, so that a project lacking them can add them.
-    wanted: dict[int, None] = {}
-    for code_id in sorted(used):
-        chain = [code_id]
-        while (parent := tree.get(chain[-1]).parent_id) is not None:
-            chain.append(parent)
-        for node in reversed(chain):
-            wanted[node] = None
-    codes = [
-        PackageCode(
-            tree.get(c).guid,
-            tree.path(c),
-            tree.get(c).color,
-            tree.get(c).description,
-            tree.get(c).exclusive,
-        )
-        for c in wanted
-    ]
-    recorded = {d: s for (d, c), s in project.statuses.all().items() if c == coder.id}
-    assigned = {d for d, c in project.statuses.assigned() if c == coder.id}
-    statuses = [
-        PackageStatus(
-            documents[d].sha256,
-            recorded.get(d, DocumentStatus.NOT_STARTED).value,
-            d in assigned,
-        )
-        for d in sorted(set(recorded) | assigned)
-    ]
-    touched = {c.document_id for c in codings} | {
-        m.document_id for m in memos if m.document_id is not None
-    }
-    touched |= set(recorded) | assigned
-    return Package(
-        project_guid=project.guid,
-        coder_guid=coder.guid,
-        coder_name=coder.name,
-        created_at=utc_now(),
-        codes=tuple(codes),
-        documents=tuple(
-            PackageDocument(documents[d].sha256, documents[d].name) for d in sorted(touched)
-        ),
-        codings=tuple(
-            PackageCoding(
-                c.guid,
-                documents[c.document_id].sha256,
-                tree.get(c.code_id).guid,
-                c.start,
-                c.end,
-                c.memo,
-                c.created_at,
-                c.updated_at,
-            )
-            for c in codings
-        ),
-        statuses=tuple(statuses),
-        memos=tuple(
-            PackageMemo(
-                m.guid,
-                m.target,
-                documents[m.document_id].sha256 if m.document_id is not None else None,
-                tree.get(m.code_id).guid if m.code_id is not None else None,
-                m.text,
-                m.created_at,
-                m.updated_at,
-            )
-            for m in memos
-        ),
-    )
-
-
-def export_package(project: Project, coder_name: str, path: Path) -> Package:
-    """Write one coder's package to ``path``; returns it."""
-    from annotator.io.csvfiles import atomic_output
-
-    package = package_of(project, coder_name)
-    with atomic_output(path) as handle:
-        write_package(handle, package)
-    return package
 
 
 # -- in: merging ---------------------------------------------------------------------------
@@ -283,6 +202,8 @@ class _Plan:
                         f"the master's coder '{package.coder_name}' is someone else (another "
                         "GUID): choose 'rename' or 'same'"
                     )
+        if self.coder is not None:  # filed under the master's name (perhaps "Ana (2)")
+            self.coder_name = self.coder.name
 
 
 def _free_name(project: Project, name: str) -> str:
@@ -305,9 +226,10 @@ def merge_package(
     may be imported when ``choices.articles`` is ``import`` (merging a whole project)."""
     available = texts or {}
     plan = _Plan(project, package, choices, available)
-    if plan.conflicts:
-        raise MergeConflictError(source, plan.conflicts)
-    report = MergeReport(source, plan.coder_name, left_out=plan.left_out)
+    deletions = plan_deletions(project, package, plan.coder, choices.deletions, plan.documents)
+    if plan.conflicts or deletions.conflicts:
+        raise MergeConflictError(source, plan.conflicts + deletions.conflicts)
+    report = MergeReport(source, plan.coder_name, left_out=plan.left_out + deletions.left_out)
     touched: set[int] = set()
     with project.transaction():
         for sha in plan.to_import:
@@ -318,21 +240,29 @@ def merge_package(
         for code in plan.codes_to_add:
             plan.codes[code.guid] = _add_code(project, code, plan)
             report.codes_added.append(code.path)
-        if not (package.codings or package.statuses or package.memos):
+        if not (package.codings or package.statuses or package.memos or package.deletions):
             # A codebook and articles with nobody's work: no coder to add.
             report.changes = Changes(
                 documents=frozenset(plan.documents.values()), codebook=bool(report.codes_added)
             )
             return report
         coder = plan.coder or project.coders.add(plan.coder_name, guid=package.coder_guid)
-        outcomes = _merge_codings(project, coder, package.codings, plan)
+        outcomes = merge_codings(
+            project, coder, package.codings, plan.documents, plan.codes, package.created_at
+        )
         for outcome, article in outcomes:
             setattr(report, outcome, getattr(report, outcome) + 1)
             if outcome in ("added", "updated"):
                 touched.add(article)
-        _merge_statuses(project, coder, package.statuses, plan, report)
+        merge_statuses(project, coder, package.statuses, plan.documents, report)
         for memo in package.memos:
-            report.memos += _merge_memo(project, coder, memo, plan)
+            report.memos += merge_memo(
+                project, coder, memo, plan.documents, plan.codes, package.created_at
+            )
+        touched |= apply_deletions(project, coder, deletions)
+        report.deleted = len(deletions.codings)
+        report.memos_deleted = len(deletions.memos)
+        _refuse_clashes(project, coder, touched, source)
     report.changes = Changes(
         documents=frozenset(touched | set(plan.documents.values())),
         coders=True,
@@ -340,6 +270,25 @@ def merge_package(
         statuses=frozenset((d, coder.id) for d in plan.documents.values()),
     )
     return report
+
+
+def _refuse_clashes(project: Project, coder: Coder, articles: set[int], source: str) -> None:
+    """Two codes of an exclusive dimension as whole-article codings of one article, counting
+    what the master holds: a conflict, and the merge is rolled back."""
+    held = [
+        c
+        for c in project.codings.for_coder(coder.id)
+        if c.document_id in articles and c.start is None
+    ]
+    try:
+        refuse_whole_article_clashes(
+            project.codebook.tree(),
+            ((c.document_id, c.coder_id, c.code_id, c.start) for c in held),
+            lambda d: project.documents.get(d).name,
+            lambda c: coder.name,
+        )
+    except WholeArticleClashError as error:
+        raise MergeConflictError(source, error.problems) from None
 
 
 def _add_code(project: Project, code: PackageCode, plan: _Plan) -> int:
@@ -371,149 +320,43 @@ def _add_code(project: Project, code: PackageCode, plan: _Plan) -> int:
     return added.id
 
 
-def _merge_codings(
-    project: Project, coder: Coder, codings: Iterable[PackageCoding], plan: _Plan
-) -> list[tuple[str, int]]:
-    """Add, update or keep each coding: ``(outcome, article)`` per coding merged, the outcome a
-    MergeReport field. New codings go in as one batch (merges bring thousands)."""
-    items = [
-        (item, plan.documents[item.document], plan.codes[item.code])
-        for item in codings
-        if item.document in plan.documents and item.code in plan.codes
-    ]
-    existing = project.codings.by_guids(item.guid for item, _, _ in items)
-    mine = project.codings.for_coder(coder.id)
-    same = {(c.document_id, c.code_id, c.start, c.end) for c in mine}
-    lengths = project.documents.lengths()
-    dimensions = {c.id for c in project.codebook.tree().children(None)}
-    new, outcomes = [], []
-    for item, document, code_id in items:
-        found = existing.get(item.guid)
-        if found is None:
-            key = (document, code_id, item.start, item.end)
-            if key in same:
-                outcomes.append(("unchanged", document))
-                continue
-            if code_id in dimensions:
-                raise UserError(f"coding {item.guid} applies a dimension, which cannot be coded")
-            check_span(item.start, item.end, lengths[document])
-            same.add(key)
-            new.append(
-                (
-                    item.guid,
-                    document,
-                    coder.id,
-                    code_id,
-                    item.start,
-                    item.end,
-                    item.memo,
-                    item.created_at,
-                    item.updated_at,
-                )
-            )
-            outcomes.append(("added", document))
-            continue
-        if found.coder_id != coder.id or found.document_id != document:
-            raise UserError(
-                f"coding {item.guid} belongs to another coder or article in the master; the "
-                "file and the master disagree on who coded what"
-            )
-        if (found.code_id, found.start, found.end, found.memo) == (
-            code_id,
-            item.start,
-            item.end,
-            item.memo,
-        ):
-            outcomes.append(("unchanged", document))
-        elif item.updated_at <= found.updated_at:
-            outcomes.append(("kept", document))
-        else:
-            project.codings.overwrite(
-                found.id, code_id, item.start, item.end, item.memo, item.updated_at
-            )
-            outcomes.append(("updated", document))
-    # In reading order: the indexes of codings by article and position then grow at their end.
-    new.sort(key=lambda row: (row[1], -1 if row[4] is None else row[4]))
-    project.codings.add_many(new)
-    return outcomes
+@dataclass
+class _Source:
+    """A file read and checked, not yet merged: its packages (one per coder), the texts of its
+    articles (a project's, a .qdpx's) and, for a .qdpx, the rest of what it holds."""
+
+    path: Path
+    packages: list[Package]
+    texts: dict[str, tuple[str, str]] = field(default_factory=dict)
+    refi: RefiImport | None = None
 
 
-def _merge_statuses(
-    project: Project,
-    coder: Coder,
-    statuses: Iterable[PackageStatus],
-    plan: _Plan,
-    report: MergeReport,
-) -> None:
-    """The package's article statuses and assignments, read and written in one batch each."""
-    wanted = {plan.documents[s.document]: s for s in statuses if s.document in plan.documents}
-    if not wanted:
-        return
-    have = project.statuses.all()  # no limit on how many articles, unlike an IN (…)
-    changed = {
-        document: DocumentStatus(s.status)
-        for document, s in wanted.items()
-        if have.get((document, coder.id), DocumentStatus.NOT_STARTED).value != s.status
-    }
-    project.statuses.mark_many(coder.id, changed)
-    report.statuses += len(changed)
-    assigned = project.statuses.assigned()
-    project.statuses.assign_many(
-        coder.id,
-        [d for d, s in wanted.items() if s.assigned and (d, coder.id) not in assigned],
-    )
-
-
-def _merge_memo(project: Project, coder: Coder, memo: PackageMemo, plan: _Plan) -> int:
-    existing = project.memos.by_guid(memo.guid)
-    if existing is not None:
-        if existing.text != memo.text and memo.updated_at > existing.updated_at:
-            project.memos.set_text(existing.id, memo.text, updated_at=memo.updated_at)
-            return 1
-        return 0
-    document = plan.documents.get(memo.document) if memo.document else None
-    code = plan.codes.get(memo.code) if memo.code else None
-    if (memo.target == "document" and document is None) or (memo.target == "code" and code is None):
-        return 0
-    project.memos.add(
-        memo.text,
-        document_id=document,
-        code_id=code,
-        coder_id=coder.id,
-        guid=memo.guid,
-        created_at=memo.created_at,
-    )
-    return 1
-
-
-def merge_file(
-    project: Project, path: Path, choices: MergeChoices = MergeChoices()
-) -> list[MergeReport]:
-    """Merge a coder package, another annotator project or a REFI-QDA .qdpx project (by what
-    the file is)."""
+def read_source(project: Project, path: Path, choices: MergeChoices = MergeChoices()) -> _Source:
+    """Read and check a coder package, another annotator project or a REFI-QDA .qdpx project
+    (by what the file is), writing nothing; a damaged file is refused naming it."""
+    path = Path(path)
     try:
         with path.open("rb") as handle:
             head = handle.read(16)
     except OSError as error:
         raise BadFileError(path, f"cannot be read ({error.strerror or error})") from None
     if head.startswith(b"SQLite format 3"):
-        return merge_project(project, path, choices)
+        return _read_project(project, path, choices)
     if head.startswith(b"PK") or path.suffix.lower() == ".qdpx":
-        from annotator.services.refi import merge_qdpx
+        from annotator.services.refi import read_qdpx
 
-        return merge_qdpx(project, path, choices)[0]
-    return [merge_package(project, read_package(path), choices, source=path.name)]
+        found = read_qdpx(path, validate=False)
+        return _Source(path, found.packages, found.texts, found)
+    return _Source(path, [read_package(path)])
 
 
-def merge_project(
-    project: Project, other_path: Path, choices: MergeChoices = MergeChoices()
-) -> list[MergeReport]:
-    """Merge every coder of another project, one package each, in one transaction; with
-    ``articles="import"`` the articles the master lacks come along (name and text)."""
+def _read_project(project: Project, other_path: Path, choices: MergeChoices) -> _Source:
+    """Every coder of another project as a package each; with ``articles="import"`` the texts
+    of the articles the master lacks."""
     if project.path is not None and Path(other_path).resolve() == Path(project.path).resolve():
         raise UserError(f"{other_path.name}: a project cannot be merged into itself")
     with Project.open(other_path, read_only=True) as other:
-        packages = [package_of(other, coder.name) for coder in other.coders.all()]
+        packages = [_as_of_its_work(package_of(other, c.name)) for c in other.coders.all()]
         texts = {}
         if choices.articles == "import":
             for document in other.documents.all():
@@ -521,24 +364,103 @@ def merge_project(
                     texts[document.sha256] = (document.name, other.documents.text(document.id))
     if not packages:  # nobody has coded yet: the articles alone come in (if asked)
         packages = [Package("", "", "", utc_now())]
-    with project.transaction():  # every coder or none
+    return _Source(other_path, packages, texts)
+
+
+def _as_of_its_work(package: Package) -> Package:
+    """A project's package dated by its latest change, not by now: a copy of a project is no
+    newer than its work (an old copy must not bring back what was deleted since)."""
+    times = [c.updated_at for c in package.codings] + [m.updated_at for m in package.memos]
+    times += [d.deleted_at for d in package.deletions]
+    return replace(package, created_at=max(times, default=""))
+
+
+def _write_source(project: Project, source: _Source, choices: MergeChoices) -> list[MergeReport]:
+    if source.refi is not None:
+        from annotator.services.refi import merge_read_qdpx
+
+        return merge_read_qdpx(project, source.refi, source.path.name, choices)
+    with project.transaction():  # every coder of a project or none
         return [
-            merge_package(project, package, choices, source=other_path.name, texts=texts)
-            for package in packages
+            merge_package(project, package, choices, source=source.path.name, texts=source.texts)
+            for package in source.packages
         ]
+
+
+def merge_files(
+    project: Project, paths: Sequence[Path], choices: MergeChoices = MergeChoices()
+) -> list[MergeReport]:
+    """Merge coder packages, other projects and .qdpx projects: every file is read and checked
+    first, then all are merged in one transaction. If anything is refused — a damaged file,
+    what does not fit (every file's conflicts are listed together) — nothing is written."""
+    sources = []
+    for path in paths:
+        try:
+            sources.append(read_source(project, Path(path), choices))
+        except MergeConflictError:
+            raise
+        except UserError as error:
+            raise _nothing_merged(error, Path(path)) from None
+    reports: list[MergeReport] = []
+    refused: list[MergeConflictError] = []
+    names = ", ".join(Path(path).name for path in paths)
+    snapshot = backups.before_bulk_change(project, f"merging {names}")
+    with backups.discarded_on_failure(snapshot), project.transaction():
+        for source in sources:
+            try:
+                reports += _write_source(project, source, choices)
+            except MergeConflictError as error:  # look on: every file's conflicts are listed
+                refused.append(error)
+            except UserError as error:
+                raise _nothing_merged(error, source.path) from None
+        if len(refused) == 1:
+            raise refused[0]
+        if refused:
+            raise MergeConflictError(
+                ", ".join(e.source for e in refused),
+                [f"{e.source}: {conflict}" for e in refused for conflict in e.conflicts],
+            )
+    return reports
+
+
+def _nothing_merged(error: UserError, path: Path) -> BadFileError:
+    """The refusal of one file, named, saying that none of the files was merged."""
+    if isinstance(error, BadFileError):
+        return BadFileError(error.path, f"{error.problem}; nothing was merged", line=error.line)
+    message = str(error)
+    prefix = f"{path.name}: "
+    return BadFileError(path, f"{message.removeprefix(prefix)}; nothing was merged")
+
+
+def merge_file(
+    project: Project, path: Path, choices: MergeChoices = MergeChoices()
+) -> list[MergeReport]:
+    """Merge one coder package, annotator project or .qdpx project (see :func:`merge_files`)."""
+    return merge_files(project, [path], choices)
+
+
+def merge_project(
+    project: Project, other_path: Path, choices: MergeChoices = MergeChoices()
+) -> list[MergeReport]:
+    """Merge every coder of another project, one package each, in one transaction; with
+    ``articles="import"`` the articles the master lacks come along (name and text)."""
+    return merge_files(project, [other_path], choices)
 
 
 __all__ = [
     "ARTICLE_CHOICES",
     "CODER_CHOICES",
     "CODE_CHOICES",
+    "DELETION_CHOICES",
     "MergeChoices",
     "MergeConflictError",
     "MergeReport",
     "export_package",
     "merge_file",
+    "merge_files",
     "merge_package",
     "merge_project",
     "normal_guid",
     "package_of",
+    "read_source",
 ]

@@ -7,6 +7,7 @@ from pathlib import Path
 from annotator import paths
 from annotator.domain.codebook import CodeSpec
 from annotator.io.codebook_files import read_codebook
+from annotator.services.backups import open_for_writing
 from annotator.services.codebook import apply_codebook
 from annotator.services.codings import import_codings
 from annotator.services.imports import import_files
@@ -60,4 +61,4 @@ def open_default_project() -> Project:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         create_project(path, demo=True).close()
-    return Project.open(path)
+    return open_for_writing(path)

@@ -9,8 +9,6 @@ producer's offsets into ours; what could not be carried is reported.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 import uuid
 import zipfile
 from collections.abc import Callable
@@ -24,6 +22,7 @@ from annotator.domain.codebook import CodeSpec, join_path, name_key, split_path
 from annotator.domain.errors import BadFileError, UserError
 from annotator.domain.model import utc_now
 from annotator.domain.text import normalise_text, text_sha256
+from annotator.io.output import check_output, open_output
 from annotator.io.packages import (
     Package,
     PackageCode,
@@ -53,6 +52,7 @@ from annotator.io.refi.writer import (
     SET_PREFIX,
     STATUS_SETS,
     Exported,
+    ProjectContent,
     build_codebook,
     build_project,
 )
@@ -66,41 +66,46 @@ FLAT_GUID = str(uuid.uuid5(NAMESPACE, "imported codes"))
 REFI_TYPES = {"Integer": "number", "Float": "number", "Date": "date"}
 
 
-def _write_atomically(path: Path, write: object) -> None:
-    directory = path.resolve().parent
-    if not directory.is_dir():
-        raise BadFileError(path, f"cannot be written: the folder {directory} does not exist")
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.")
-    os.close(handle)
-    try:
-        write(temporary)  # type: ignore[operator]
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+def project_content(project: Project) -> ProjectContent:
+    """What a .qdpx export holds, read from the project as plain values."""
+    return ProjectContent(
+        name=project.info("name") or Path(project.name).stem,
+        guid=project.guid,
+        codebook=project.codebook.tree(),
+        coders=project.coders.all(),
+        documents=project.documents.all(),
+        text_of=project.documents.text,
+        codings=list(project.codings.all()),
+        memos=project.memos.all(),
+        variables=project.documents.variables(),
+        values=project.documents.all_values(),
+        statuses=project.statuses.all(),
+        assigned=project.statuses.assigned(),
+    )
 
 
 def export_qdpx(project: Project, path: Path) -> Exported:
     """Write the project as a .qdpx archive; returns what was written and what was lost."""
-    exported = build_project(project)
-
-    def write(target: str) -> None:
-        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr("project.qde", exported.qde)
-            for name, data in exported.sources.items():
-                archive.writestr(f"sources/{name}", data)
-
-    _write_atomically(path, write)
+    check_output(path, [project.path])  # refused before the archive is built
+    exported = build_project(project_content(project))
+    with (
+        open_output(path, binary=True, protect=[project.path]) as handle,
+        zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        archive.writestr("project.qde", exported.qde)
+        for name, data in exported.sources.items():
+            archive.writestr(f"sources/{name}", data)
     return exported
 
 
 def export_qdc(project: Project, path: Path) -> int:
     """Write the codebook as a .qdc file; returns the number of codes."""
-    data = build_codebook(project)
-    _write_atomically(path, lambda target: Path(target).write_bytes(data))
-    return len(list(project.codebook.tree().walk()))
+    tree = project.codebook.tree()
+    used = {code for code, _, _ in project.codings.usage_by_code()}
+    data = build_codebook(tree, project.guid, used)
+    with open_output(path, binary=True, protect=[project.path]) as handle:
+        handle.write(data)
+    return len(list(tree.walk()))
 
 
 # -- import ----------------------------------------------------------------------------------
@@ -491,6 +496,13 @@ def merge_qdpx(
     """Import a .qdpx into the project in one transaction: its articles (unless the choice
     is to skip those the project lacks), its codebook, one coder per user and their codings."""
     found = read_qdpx(path, validate=False)
+    return merge_read_qdpx(project, found, path.name, choices), found
+
+
+def merge_read_qdpx(
+    project: Project, found: RefiImport, source: str, choices: MergeChoices | None = None
+) -> list[MergeReport]:
+    """Merge a .qdpx already read (``read_qdpx(validate=False)``) in one transaction."""
     choices = choices or MergeChoices()
     choices = MergeChoices(
         "skip" if choices.articles == "skip" else "import",
@@ -503,7 +515,7 @@ def merge_qdpx(
         checked = pool.submit(found.validate) if found.validate else None
         with project.transaction():
             reports = [
-                merge_package(project, package, choices, source=path.name, texts=found.texts)
+                merge_package(project, package, choices, source=source, texts=found.texts)
                 for package in found.packages
             ]
             _set_variables(project, found)
@@ -516,7 +528,7 @@ def merge_qdpx(
             + [f"warning: {w}" for w in found.warnings]
             + [f"not carried: {loss}" for loss in found.losses]
         )
-    return reports, found
+    return reports
 
 
 def _set_variables(project: Project, found: RefiImport) -> None:

@@ -16,14 +16,15 @@ from annotator.domain.codebook import (
     Codebook,
     check_name,
     check_shortcut,
+    cycle_problem,
     depth_problem,
-    describe_cycle,
     find_cycles,
     name_key,
 )
 from annotator.domain.colors import next_color, normalise_color
 from annotator.domain.errors import ConflictError, NotFoundError, UserError
 from annotator.domain.model import Code, new_guid
+from annotator.storage.verify import DAMAGE, Problem
 
 _COLUMNS = "id, guid, parent_id, name, color, description, shortcut, position, exclusive"
 
@@ -273,20 +274,21 @@ class CodebookStore:
             raise UserError(f"the codebook cannot take this change ({error})") from None
 
 
-def codebook_damage(db: Database) -> str | None:
-    """Why the project's codebook cannot be used, or None: codes each inside the next (a
-    cycle, which no dimension holds and every walk of the tree would follow forever)."""
-    exists = db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'codes'")
-    if exists.fetchone() is None:  # a new file, before its first migration
-        return None
-    parents = {int(i): p for i, p in db.execute("SELECT id, parent_id FROM codes")}
-    cycles = find_cycles(parents)
-    if not cycles:
-        return None
-    names = {int(i): str(n) for i, n in db.execute("SELECT id, name FROM codes")}
-    found = "; ".join(describe_cycle([names[i] for i in cycle]) for cycle in cycles[:3])
-    more = f" (and {len(cycles) - 3} more cycles)" if len(cycles) > 3 else ""
-    return (
-        f"the codebook is damaged: {found}{more}, so no dimension holds them; restore a backup "
-        "of the project, or make one of them a dimension with another SQLite tool"
-    )
+def cycle_problems(connection: sqlite3.Connection) -> list[Problem]:
+    """Codes each inside the next (a cycle, which no dimension holds: made by editing the file
+    with another tool), as problems opening refuses the project for — every walk of such a
+    tree that trusts it to end would go round forever."""
+    try:
+        parents = {int(i): p for i, p in connection.execute("SELECT id, parent_id FROM codes")}
+        cycles = find_cycles(parents)
+        names = (
+            {int(i): str(n) for i, n in connection.execute("SELECT id, name FROM codes")}
+            if cycles
+            else {}
+        )
+    except sqlite3.DatabaseError:  # damaged pages or a missing table: other checks say so
+        return []
+    return [
+        Problem(cycle_problem([names[i] for i in cycle]), DAMAGE, readable=False)
+        for cycle in cycles
+    ]

@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from annotator.domain.errors import NotFoundError, UserError
 from annotator.domain.model import Coding, new_guid, utc_now
 from annotator.domain.text import check_span
+from annotator.storage.deletions import DeletionStore
 
 _COLUMNS = 'id, guid, document_id, coder_id, code_id, start, "end", memo, created_at, updated_at'
 # SQLite sorts NULL first: article-level codings come before passages, as the index has them.
@@ -22,10 +23,12 @@ def _coding(row: Any) -> Coding:
 
 
 class CodingStore:
-    """Create, change, delete and list codings."""
+    """Create, change, delete and list codings. Deleting one leaves a tombstone (its GUID, coder,
+    article and time: see :class:`DeletionStore`); a GUID that comes back clears it."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._deletions = DeletionStore(db)
 
     def add(
         self,
@@ -64,6 +67,8 @@ class CodingStore:
                     updated_at or created_at or now,
                 ],
             )
+            if guid:
+                self._deletions.clear([guid])
         return self.get(int(cursor.lastrowid or 0))
 
     @staticmethod
@@ -132,6 +137,9 @@ class CodingStore:
             self.db.execute(
                 f"INSERT INTO codings ({columns}) SELECT {columns} FROM incoming_codings"
             )
+            self.db.execute(
+                "DELETE FROM deletions WHERE guid IN (SELECT guid FROM incoming_codings)"
+            )
             self.db.execute("DELETE FROM incoming_codings")
         return len(batch)
 
@@ -191,17 +199,24 @@ class CodingStore:
             )
         return self.get(coding_id)
 
-    def delete(self, coding_id: int) -> Coding:
-        """Remove a coding and return what it was (so it can be restored)."""
+    def delete(self, coding_id: int, *, deleted_at: str | None = None) -> Coding:
+        """Remove a coding and return what it was (so it can be restored). Its tombstone says
+        when: now, or ``deleted_at`` (a deletion merged from another copy keeps its time)."""
         coding = self.get(coding_id)
         with self.db.atomic():
             self.db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
+            self._deletions.record(
+                [(coding.guid, coding.coder_id, coding.document_id)], "coding", deleted_at
+            )
         return coding
 
     def restore(self, coding: Coding) -> Coding:
-        """Put back a deleted coding with its id, GUID and times (for undo)."""
+        """Put back a deleted coding with its id, GUID and times (for undo), and clear its
+        tombstone: a package exported from now on holds the coding again, which tells a
+        project that received the deletion that it came back."""
         self._check(coding.document_id, coding.code_id, coding.start, coding.end)
         with self.db.atomic():
+            self._deletions.clear([coding.guid])
             self.db.execute(
                 f"INSERT INTO codings ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -324,24 +339,34 @@ class CodingStore:
         return int(row[0])
 
     def delete_for_codes(self, code_ids: list[int]) -> int:
-        """Delete every coding of these codes; return how many there were."""
-        count = self.count_for_codes(code_ids)
+        """Delete every coding of these codes (each leaves its tombstone); return how many
+        there were."""
         marks = ", ".join("?" * len(code_ids))
         with self.db.atomic():
+            gone = self.db.execute(
+                f"SELECT guid, coder_id, document_id FROM codings WHERE code_id IN ({marks})",
+                code_ids,
+            ).fetchall()
             self.db.execute(f"DELETE FROM codings WHERE code_id IN ({marks})", code_ids)
-        return count
+            self._deletions.record(gone, "coding")
+        return len(gone)
 
     def reassign(self, source_id: int, target_id: int) -> int:
         """Move every coding of one code to another, dropping those that become exact duplicates
         of a coding the target already has. Returns how many codings were moved."""
+        duplicate = (
+            "code_id = ? AND EXISTS (SELECT 1 FROM codings t "
+            "WHERE t.code_id = ? AND t.document_id = codings.document_id "
+            "AND t.coder_id = codings.coder_id AND t.start IS codings.start "
+            'AND t."end" IS codings."end")'
+        )
         with self.db.atomic():
-            self.db.execute(
-                "DELETE FROM codings WHERE code_id = ? AND EXISTS (SELECT 1 FROM codings t "
-                "WHERE t.code_id = ? AND t.document_id = codings.document_id "
-                "AND t.coder_id = codings.coder_id AND t.start IS codings.start "
-                'AND t."end" IS codings."end")',
+            gone = self.db.execute(
+                f"SELECT guid, coder_id, document_id FROM codings WHERE {duplicate}",
                 [source_id, target_id],
-            )
+            ).fetchall()
+            self.db.execute(f"DELETE FROM codings WHERE {duplicate}", [source_id, target_id])
+            self._deletions.record(gone, "coding")
             cursor = self.db.execute(
                 "UPDATE codings SET code_id = ?, updated_at = ? WHERE code_id = ?",
                 [target_id, utc_now(), source_id],

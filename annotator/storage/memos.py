@@ -8,6 +8,7 @@ from sqlite_utils import Database
 
 from annotator.domain.errors import NotFoundError
 from annotator.domain.model import Memo, new_guid, utc_now
+from annotator.storage.deletions import DeletionStore
 
 _COLUMNS = "id, guid, target, document_id, code_id, coder_id, text, created_at, updated_at"
 
@@ -17,10 +18,12 @@ def _memo(row: Any) -> Memo:
 
 
 class MemoStore:
-    """Add, change, delete and list memos."""
+    """Add, change, delete and list memos. Deleting one leaves a tombstone (see
+    :class:`DeletionStore`); a GUID that comes back clears it."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._deletions = DeletionStore(db)
 
     def add(
         self,
@@ -31,6 +34,7 @@ class MemoStore:
         coder_id: int | None = None,
         guid: str | None = None,
         created_at: str | None = None,
+        updated_at: str | None = None,
     ) -> Memo:
         """A memo on a document, on a code, or (neither given) on the project."""
         if document_id is not None and code_id is not None:
@@ -43,8 +47,19 @@ class MemoStore:
             cursor = self.db.execute(
                 f"INSERT INTO memos ({_COLUMNS.removeprefix('id, ')}) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [guid or new_guid(), target, document_id, code_id, coder_id, text, now, now],
+                [
+                    guid or new_guid(),
+                    target,
+                    document_id,
+                    code_id,
+                    coder_id,
+                    text,
+                    now,
+                    updated_at or now,
+                ],
             )
+            if guid:
+                self._deletions.clear([guid])
         return self.get(int(cursor.lastrowid or 0))
 
     def get(self, memo_id: int) -> Memo:
@@ -66,9 +81,16 @@ class MemoStore:
         row = self.db.execute(f"SELECT {_COLUMNS} FROM memos WHERE guid = ?", [guid]).fetchone()
         return None if row is None else _memo(row)
 
-    def delete(self, memo_id: int) -> None:
+    def delete(self, memo_id: int, *, deleted_at: str | None = None) -> Memo:
+        """Remove a memo, leaving its tombstone (deleted now, or at ``deleted_at``: a deletion
+        merged from another copy keeps its time); returns what it was."""
+        memo = self.get(memo_id)
         with self.db.atomic():
             self.db.execute("DELETE FROM memos WHERE id = ?", [memo_id])
+            self._deletions.record(
+                [(memo.guid, memo.coder_id, memo.document_id)], "memo", deleted_at
+            )
+        return memo
 
     def all(self) -> list[Memo]:
         return [_memo(r) for r in self.db.execute(f"SELECT {_COLUMNS} FROM memos ORDER BY id")]

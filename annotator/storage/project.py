@@ -18,19 +18,47 @@ from types import TracebackType
 
 from sqlite_utils import Database
 
-from annotator.domain.errors import OutdatedProjectError, ProjectError
+from annotator.domain.errors import (
+    DamagedProjectError,
+    NotWritableError,
+    OutdatedProjectError,
+    ProjectError,
+)
 from annotator.domain.model import new_guid, utc_now
-from annotator.storage import schema
-from annotator.storage.codebook import CodebookStore, codebook_damage
+from annotator.storage import schema, verify
+from annotator.storage.access import Access, access_of
+from annotator.storage.codebook import CodebookStore, cycle_problems
 from annotator.storage.coders import CoderStore
 from annotator.storage.codings import CodingStore
 from annotator.storage.decisions import DecisionStore
+from annotator.storage.deletions import DeletionStore
 from annotator.storage.documents import DocumentStore
 from annotator.storage.lock import ProjectLock
 from annotator.storage.memos import MemoStore
+from annotator.storage.snapshots import CopyProgress, Counts, copy_project_file
 from annotator.storage.statuses import StatusStore
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+
+#: What opening a project checks once its schema is annotator's, each returning the problems
+#: it finds; nothing is written before all of them pass. (The schema check runs first, in
+#: :meth:`Project._checks_on_open`.)
+CHECKS_ON_OPEN: tuple[Callable[[sqlite3.Connection], list[verify.Problem]], ...] = (
+    verify.small_tables_damage,
+    cycle_problems,
+)
+_WRITABLE = Access()
+#: SQLite's result codes for a damaged file: SQLITE_CORRUPT and SQLITE_NOTADB.
+_DAMAGE_CODES = (11, 26)
+
+
+def is_damage(error: sqlite3.DatabaseError) -> bool:
+    """Whether an SQLite error says the file is damaged (not a busy or read-only file)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in _DAMAGE_CODES
+    text = str(error)
+    return "malformed" in text or "not a database" in text
 
 
 class Project:
@@ -46,7 +74,14 @@ class Project:
     ) -> None:
         self.path = path
         self.read_only = read_only
+        #: Why the project cannot be written where it lies ('' when it can, or in memory).
+        self.read_only_reason = ""
+        #: Read as an immutable file (a read-only folder: no side files, no locks).
+        self.immutable = False
+        #: What opening found wrong (only a project opened with ``accept_problems``).
+        self.problems: list[verify.Problem] = []
         self._lock = lock
+        self.closed = False
         self.db = Database(connection)
         self.documents = DocumentStore(self.db)
         self.codebook = CodebookStore(self.db)
@@ -55,6 +90,7 @@ class Project:
         self.statuses = StatusStore(self.db)
         self.memos = MemoStore(self.db)
         self.decisions = DecisionStore(self.db)
+        self.deletions = DeletionStore(self.db)
 
     # -- opening and closing -------------------------------------------------------------
 
@@ -73,7 +109,7 @@ class Project:
             raise ProjectError(f"{path.name}: the folder {path.parent} does not exist")
         temporary = path.with_name(f".{path.name}.{os.getpid()}.creating")
         try:
-            project = cls._connect(temporary, read_only=False, lock=None)
+            project = cls._connect(temporary, read_only=False, lock=None, create=True)
             try:
                 with project.transaction():
                     project._set_info("guid", new_guid())
@@ -94,24 +130,58 @@ class Project:
         return cls.open(path)
 
     @classmethod
-    def open(cls, path: str | Path, *, read_only: bool = False) -> Project:
-        """Open an existing project; refuse files that are not projects or are in use.
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        read_only: bool = False,
+        before_upgrade: Callable[[Path], object] | None = None,
+        accept_problems: bool = False,
+    ) -> Project:
+        """Open an existing project; refuse files that are not projects, are in use, or are
+        not as annotator made them.
+
+        Opening checks the file before anything is written (see :data:`CHECKS_ON_OPEN`): a
+        schema the migrations did not make (an extra trigger or view, a changed table) or
+        damaged pages refuse it with :class:`DamagedProjectError`; ``accept_problems=True``
+        (read-only only) opens it anyway and keeps them in :attr:`problems`, for ``annotator
+        check`` and the window's banner.
 
         A project open for writing in another annotator is refused with a message naming that
-        process; ``read_only=True`` opens it anyway, for reading.
+        process; so is writing a project in a read-only folder or file, or one with several
+        names (:class:`NotWritableError`). ``read_only=True`` opens it anyway, for reading
+        (in a read-only folder as an immutable file, without side files). A project of an
+        earlier version is brought up to date; ``before_upgrade`` is called with its path
+        first (to take a snapshot of it as it was).
         """
         path = Path(path)
+        if accept_problems and not read_only:
+            raise ValueError("a project with problems can only be opened read-only")
         _check_is_project_file(path)
+        access = access_of(path)
         lock = None
         if not read_only:
+            if not access.writable:
+                raise NotWritableError(f"{path.name}: {access.reason}")
             lock = ProjectLock(path)
             lock.acquire()
         try:
-            return cls._connect(path, read_only=read_only, lock=lock)
+            project = cls._connect(
+                path,
+                read_only=read_only,
+                lock=lock,
+                before_upgrade=before_upgrade,
+                access=access,
+                accept_problems=accept_problems,
+            )
         except BaseException:
             if lock is not None:
                 lock.release()
             raise
+        if lock is not None and not lock.still_the_same_file():
+            project.close()
+            raise ProjectError(f"{path.name}: the file was replaced or linked while it was opened")
+        return project
 
     @classmethod
     def in_memory(cls) -> Project:
@@ -123,25 +193,54 @@ class Project:
         return project
 
     @classmethod
-    def _connect(cls, path: Path | None, *, read_only: bool, lock: ProjectLock | None) -> Project:
+    def _connect(
+        cls,
+        path: Path | None,
+        *,
+        read_only: bool,
+        lock: ProjectLock | None,
+        before_upgrade: Callable[[Path], object] | None = None,
+        access: Access = _WRITABLE,
+        accept_problems: bool = False,
+        create: bool = False,
+    ) -> Project:
         name = path.name if path is not None else ":memory:"
         try:
             if path is None:
                 connection = sqlite3.connect(":memory:", isolation_level=None)
-            elif read_only:
-                connection = sqlite3.connect(
-                    path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None
-                )
             else:
-                connection = sqlite3.connect(path, isolation_level=None)
+                # The resolved path: SQLite keeps the write-ahead log beside the name it is
+                # given, so a symbolic link must lead to the log of the file itself.
+                mode = "ro" if read_only else ("rwc" if create else "rw")
+                if read_only and access.immutable:
+                    mode += "&immutable=1"
+                uri = f"{path.resolve().as_uri()}?mode={mode}"
+                connection = sqlite3.connect(uri, uri=True, isolation_level=None)
             project = cls(connection, path, read_only=read_only, lock=lock)
-            project._prepare(name)
+            project.read_only_reason = access.reason
+            project.immutable = read_only and access.immutable
+            project._prepare(name, before_upgrade, accept_problems)
         except sqlite3.DatabaseError as error:
+            if path is not None and is_damage(error):
+                raise DamagedProjectError(path, [str(error)], repairable=False) from None
+            if read_only and access.reason and not access.immutable:
+                raise ProjectError(
+                    f"{name}: cannot be read here ({error}): {name}-wal beside it holds "
+                    f"changes not yet in the file, and {access.reason}"
+                ) from None
             raise ProjectError(f"{name}: cannot be opened as a project ({error})") from None
         return project
 
-    def _prepare(self, name: str) -> None:
+    def _prepare(
+        self,
+        name: str,
+        before_upgrade: Callable[[Path], object] | None = None,
+        accept_problems: bool = False,
+    ) -> None:
         db = self.db
+        # First of all: code stored in a file's schema (triggers, views, CHECKs) may call only
+        # functions without side effects, whatever the file holds.
+        db.execute("PRAGMA trusted_schema = OFF")
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA busy_timeout = 5000")
         # 64 MB of page cache (the default is 2 MB, less than one long article and its codings).
@@ -153,19 +252,24 @@ class Project:
             raise ProjectError(
                 f"{name}: not an annotator project (an SQLite file of another program)"
             )
-        applied = {m.name for m in schema.migrations.applied(db)}
-        unknown = applied - set(schema.known_migrations())
+        unknown = set(verify.applied_migrations(db.conn)) - set(schema.known_migrations())
         if unknown:
             self.close()
             raise ProjectError(
                 f"{name}: made by a newer version of annotator (schema {sorted(unknown)[-1]}); "
                 "update annotator to open it"
             )
-        if damage := codebook_damage(db):  # a cycle of codes: every walk of the tree would hang
-            self.close()
-            raise ProjectError(f"{name}: {damage}")
+        if has_tables:
+            self.problems = self._checks_on_open()
+            if self.problems and not accept_problems:
+                self.close()
+                raise DamagedProjectError(
+                    self.path or name,
+                    [problem.text for problem in self.problems],
+                    repairable=all(problem.repairable for problem in self.problems),
+                )
         if self.read_only:
-            if schema.migrations.pending(db):
+            if not self.problems and schema.migrations.pending(db):
                 self.close()
                 raise OutdatedProjectError(
                     f"{name}: made by an older version of annotator; open it once for writing "
@@ -174,12 +278,33 @@ class Project:
             return
         if self.path is not None:
             db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = NORMAL")
+            # FULL: each commit is on disk (the log synced) before the action returns, so a
+            # coding the window showed as saved survives a power cut, not only a crash.
+            db.execute("PRAGMA synchronous = FULL")
+        upgrading = has_tables and bool(schema.migrations.pending(db))
+        if before_upgrade is not None and self.path is not None and upgrading:
+            try:
+                before_upgrade(self.path)
+            except BaseException:
+                self.close()
+                raise
         db.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
         schema.migrations.apply(db)
 
+    def _checks_on_open(self) -> list[verify.Problem]:
+        """Every check opening runs, in order. The schema comes first and alone: the other
+        checks read our tables and rely on their shape."""
+        connection = self.db.conn
+        problems = verify.schema_problems(connection)
+        if problems:
+            return problems
+        for check in CHECKS_ON_OPEN:
+            problems.extend(check(connection))
+        return problems
+
     def close(self) -> None:
         """Close the database and release the project's lock. Safe to call twice."""
+        self.closed = True
         try:
             self.db.close()
         finally:
@@ -235,6 +360,23 @@ class Project:
         for table, rowid, parent, _ in self.db.execute("PRAGMA foreign_key_check"):
             problems.append(f"row {rowid} of {table} points to a missing row of {parent}")
         return problems
+
+    def checkpoint(self) -> bool:
+        """Fold the write-ahead log into the project file, without waiting for readers; true
+        when the file alone now holds every commit (a copy of it is the whole project)."""
+        if self.read_only or self.path is None:
+            return True
+        busy, frames, done = self.db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        return not busy and frames == done
+
+    def save_copy(self, target: str | Path, progress: CopyProgress | None = None) -> Counts:
+        """Write the whole project, as it is now, into the new single file ``target``."""
+        if self.path is None:
+            raise ProjectError("a project in memory has no file to copy")
+        target = Path(target)
+        if target.exists() and target.resolve() == self.path.resolve():
+            raise ProjectError(f"{target.name}: that is the project itself")
+        return copy_project_file(self.path, target, progress)
 
     def schema_version(self) -> list[str]:
         """The migrations applied to this file, oldest first."""

@@ -6,14 +6,17 @@ end. Every migration runs in one transaction together with the record that it ra
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from annotator.domain import project_file
 from annotator.domain.errors import ProjectError
 
 MIGRATION_SET = "annotator"
 # PRAGMA application_id marks a file as an annotator project ("ANNO").
-APPLICATION_ID = 0x414E4E4F
+APPLICATION_ID = project_file.APPLICATION_ID
 
 migrations = Migrations(MIGRATION_SET)
 
@@ -206,6 +209,44 @@ def consensus_decisions(db: Database) -> None:
     )
 
 
+@migrations(name="0006_deletions")
+def deletions(db: Database) -> None:
+    """What was deleted: one row per deleted coding or memo (its GUID, whose it was, on which
+    article, when), so that a coder's package carries deletions to the lead's project and a
+    merge tells a withdrawn coding from one it never saw. Also brings the times of codings and
+    memos that earlier versions kept as a file gave them to UTC ISO 8601, so that they sort."""
+    _run(
+        db,
+        [
+            """CREATE TABLE deletions (
+                guid TEXT PRIMARY KEY,
+                kind TEXT NOT NULL CHECK (kind IN ('coding', 'memo')),
+                coder_id INTEGER REFERENCES coders(id) ON DELETE CASCADE,
+                document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
+                deleted_at TEXT NOT NULL
+            ) WITHOUT ROWID""",
+            "CREATE INDEX deletions_by_coder ON deletions (coder_id, document_id)",
+            "CREATE INDEX deletions_by_document ON deletions (document_id)",
+        ],
+    )
+    # Frozen here (not the importer's helper): a shipped migration must never change.
+    stored = "____-__-__T__:__:__Z"
+    for table in ("codings", "memos"):
+        for column in ("created_at", "updated_at"):
+            rows = db.execute(
+                f"SELECT id, {column} FROM {table} WHERE {column} NOT LIKE ?", [stored]
+            ).fetchall()
+            for row_id, value in rows:
+                try:
+                    moment = datetime.fromisoformat(str(value).strip())
+                    if moment.tzinfo is None:
+                        moment = moment.replace(tzinfo=UTC)
+                    utc = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+                except (ValueError, OverflowError):
+                    continue  # not a time at all: left as it is, for a person to judge
+                db.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", [utc, row_id])
+
+
 _CODES_0005 = """CREATE TABLE codes (
                 id INTEGER PRIMARY KEY,
                 guid TEXT NOT NULL UNIQUE,
@@ -233,6 +274,9 @@ def code_names(db: Database) -> None:
     ``codes`` and of every table that cascades from it are kept aside, ``codes`` is dropped
     and made anew (no RENAME: the codings triggers name ``codes``), and everything is put back
     with its ids, the foreign keys checked at commit (``defer_foreign_keys``).
+
+    (Registered after 0006_deletions, which shipped first: migrations run in the order they
+    are defined, and a project already at 0006 takes this one next.)
 
     A project made before the rule may hold siblings that differ only in case: they are kept
     as they are (nothing renamed behind the user's back), the later one's key made unique with

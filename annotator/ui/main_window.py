@@ -15,16 +15,19 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QSplitter,
+    QVBoxLayout,
     QWidget,
 )
 
 from annotator.domain.errors import UserError
 from annotator.domain.model import Coding, DocumentStatus
+from annotator.services.backups import Restored
 from annotator.services.changes import Changes
 from annotator.ui import settings
 from annotator.ui.article_view import ArticleView
 from annotator.ui.controller import Controller
 from annotator.ui.dialogs.agreement import AgreementWindow
+from annotator.ui.dialogs.backups import RestoreDialog
 from annotator.ui.dialogs.codebook_editor import CodebookDialog, import_codebook_file
 from annotator.ui.dialogs.coder import CoderDialog
 from annotator.ui.dialogs.export import ExportDialog
@@ -34,8 +37,10 @@ from annotator.ui.dialogs.retrieval import RetrievalPanel
 from annotator.ui.dialogs.review import ReviewWindow
 from annotator.ui.dialogs.sample import SampleDialog
 from annotator.ui.dialogs.shortcuts import show_shortcuts
+from annotator.ui.keeper import ProjectKeeper
 from annotator.ui.models.codebook import CodebookModel, swatch
 from annotator.ui.panels import CodebookView, CodingsPanel, DocumentsPanel, titled
+from annotator.ui.project_banner import ProjectBanner
 
 
 class MainWindow(QMainWindow):
@@ -43,6 +48,8 @@ class MainWindow(QMainWindow):
 
     #: Another project should be opened in place of this one (its path).
     projectRequested = Signal(object)
+    #: The open project's content was replaced (a restore): rebuild the window over it.
+    projectReplaced = Signal()
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -64,7 +71,15 @@ class MainWindow(QMainWindow):
         self.main.setStretchFactor(1, 1)
         self.main.setSizes([300, 760, 380])
         self.side.setSizes([420, 300])
-        self.setCentralWidget(self.main)
+        # Above the panes, hidden unless the project can only be read (damaged, read-only).
+        self.banner = ProjectBanner()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        column.addWidget(self.main, 1)
+        self.setCentralWidget(central)
         self.retrieval = RetrievalPanel(controller)
         self.retrieval_dock = QDockWidget("Coded passages", self)
         self.retrieval_dock.setObjectName("retrieval")
@@ -75,6 +90,13 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_label)
         self.agreement_window: AgreementWindow | None = None
         self.review_window: ReviewWindow | None = None
+        self.keeper = ProjectKeeper(controller, self)
+        self.keeper.snapshotTaken.connect(
+            lambda snapshot: self.statusBar().showMessage(f"Backup taken: {snapshot.name}", 5000)
+        )
+        self.keeper.snapshotFailed.connect(
+            lambda reason: self.statusBar().showMessage(f"No backup taken: {reason}")
+        )
         self._build_actions()
         self._wire()
         self.controller.confirm_replace = self._confirm_replace
@@ -190,6 +212,16 @@ class MainWindow(QMainWindow):
             "&Review disagreements…", lambda: self.show_review(), "Ctrl+Shift+V"
         )
         self.sample_action = self._action("Draw a reliability &sample…", self.draw_sample)
+        self.restore_action = self._action(
+            "&Restore from backup…",
+            self.show_backups,
+            tip="The project's snapshots: restore one, take one now, backup settings",
+        )
+        self.copy_action = self._action(
+            "Save a &copy…",
+            self.save_copy,
+            tip="One complete file of the project as it is now, to mail, sync or archive",
+        )
 
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
@@ -204,6 +236,9 @@ class MainWindow(QMainWindow):
             self.refi_export_action,
         ):
             file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.copy_action)
+        file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit = menus.addMenu("&Edit")
@@ -465,9 +500,9 @@ class MainWindow(QMainWindow):
 
     def draw_sample(self) -> None:
         dialog = SampleDialog(self.controller, self)
-        if dialog.exec() == SampleDialog.DialogCode.Accepted:
-            count = len(dialog.drawn)
-            self.statusBar().showMessage(f"Assigned {count} articles for the reliability sample.")
+        dialog.exec()
+        if dialog.message:  # a draw, or assignments taken back
+            self.statusBar().showMessage(dialog.message)
 
     def export(self, kind: str | None = None, suffix: str | None = None) -> ExportDialog:
         dialog = ExportDialog(self.controller, self)
@@ -494,6 +529,63 @@ class MainWindow(QMainWindow):
             dialog.add_paths(paths)
         dialog.open()
         return dialog
+
+    def show_backups(self) -> RestoreDialog:
+        dialog = RestoreDialog(self.controller, self)
+        dialog.restored.connect(self._restored)
+        dialog.open()
+        return dialog
+
+    def _restored(self, restored: Restored) -> None:
+        self.keeper.restarted()
+        self.controller.undo_stack.clear()
+        # Everything may differ now: every view reads again (the session then rebuilds the
+        # window, but nothing may show the old state meanwhile).
+        project = self.controller.project
+        document = self.controller.document_id
+        if document is not None and document not in dict(project.documents.names()):
+            document = None
+        self.controller.open_document(document)
+        self.controller.notify(
+            Changes(
+                documents=frozenset(dict(project.documents.names())),
+                codebook=True,
+                coders=True,
+                variables=True,
+            )
+        )
+        counts = restored.counts
+        self.statusBar().showMessage(
+            f"Restored {restored.snapshot.name}: {counts.articles:,} articles, "
+            f"{counts.codings:,} codings, {counts.coders:,} coders"
+        )
+        self.projectReplaced.emit()
+
+    def save_copy(self) -> Path | None:
+        project = self.controller.project
+        if project.path is None:
+            return None
+        suggested = project.path.with_name(f"{project.path.stem} copy.annotator")
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Save a copy of the project",
+            str(suggested),
+            "annotator projects (*.annotator)",
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        if not path:
+            return None
+        target = Path(path)
+        try:
+            counts = project.save_copy(target)
+        except UserError as error:
+            QMessageBox.warning(self, "Save a copy", f"{error}. Choose a new file name.")
+            return None
+        self.statusBar().showMessage(
+            f"Saved a copy to {target}: {counts.articles:,} articles, {counts.codings:,} codings",
+            8000,
+        )
+        return target
 
     def switch_coder(self) -> None:
         dialog = CoderDialog(self.controller.project, self.controller.coder.name, self)
@@ -590,4 +682,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        self.statusBar().showMessage("Taking a backup…")
+        self.keeper.close()
         super().closeEvent(event)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import os
 import random
@@ -51,6 +52,7 @@ FULL = {
     "character_chars": 1_000_000,
     "refi_codings": 25_000,
     "codebook_codes": 10_000,
+    "backup_mb": 200,
 }
 QUICK = {
     "article_chars": 100_000,
@@ -61,6 +63,7 @@ QUICK = {
     "character_chars": 100_000,
     "refi_codings": 2_000,
     "codebook_codes": 1_000,
+    "backup_mb": 20,
 }
 
 
@@ -324,8 +327,31 @@ def bench_large_project(folder: Path, sizes: dict[str, int]) -> dict[str, float]
         )
         runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
     results = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    results.update(bench_open_checks(path))
     results.update(bench_exports(path, folder))
     return results
+
+
+def bench_open_checks(path: Path) -> dict[str, float]:
+    """What checking the large project costs: the checks every opening runs (the schema
+    against the migrations, the small tables page by page), and every page of the file
+    (PRAGMA quick_check, which the window runs in the background and writing commands first)."""
+    import sqlite3
+
+    from annotator.storage import verify
+
+    def open_checks() -> None:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            assert verify.schema_problems(connection) == []
+            assert verify.small_tables_damage(connection) == []
+        finally:
+            connection.close()
+
+    return {
+        "open_checks_10k_docs_ms": median_time(open_checks, 9) * 1000,
+        "page_check_10k_docs_s": median_time(lambda: verify.damage_of_file(path), 3),
+    }
 
 
 def bench_exports(path: Path, folder: Path) -> dict[str, float]:
@@ -491,6 +517,65 @@ def bench_codebook(folder: Path, sizes: dict[str, int]) -> dict[str, float]:
 
 
 CODEBOOK_KEYS = {"codebook_import_10k_s", "qdc_import_10k_s"}
+
+
+# -- backups: a snapshot of a large project, in the window's background, and a restore --------
+
+
+def bench_backups(folder: Path, sizes: dict[str, int]) -> dict[str, float]:
+    """A project of about ``backup_mb`` megabytes: how long a snapshot and a restore take, and
+    the longest the window's event loop waits while the opening snapshot runs in its thread."""
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    from annotator.services import backups
+    from annotator.ui.app import application
+    from annotator.ui.controller import Controller
+    from annotator.ui.main_window import MainWindow
+
+    app = application()
+    base = article_text(100_000, seed=11)
+    path = folder / "large-for-backups.annotator"
+    project = create_project(path)
+    coder = project.coders.add("Ana")
+    count = sizes["backup_mb"] * 10
+    with project.transaction():
+        for number in range(count):
+            project.documents.add(f"article {number}", f"a{number}.txt", f"{number}. {base}")
+    for number in range(1, min(count, 200)):
+        _bulk_codings(project, number, len(base), 100, coder.id, seed=number)
+    project.checkpoint()
+    size_mb = path.stat().st_size / 2**20
+    snapshot_time = median_time(lambda: backups.snapshot_file(path, "benchmark"), 3)
+    snapshot = backups.list_snapshots(path)[0]
+    restore_time = median_time(lambda: backups.restore(project, snapshot), 3)
+
+    window = MainWindow(Controller(project, coder))
+    window.show()
+    app.processEvents()
+    backups.save_settings(backups.BackupSettings(every_hours=0))
+    ticks: list[int] = []
+    clock = QElapsedTimer()
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(lambda: ticks.append(clock.elapsed()))
+    clock.start()
+    timer.start()
+    assert window.keeper.start()
+    while window.keeper.busy:
+        app.processEvents()
+    timer.stop()
+    gaps = [b - a for a, b in itertools.pairwise(ticks)] or [0]
+    window.close()
+    project.close()
+    return {
+        "backup_project_mb": round(size_mb, 1),
+        "snapshot_200mb_s": snapshot_time,
+        "restore_200mb_s": restore_time,
+        "snapshot_window_stall_ms": float(max(gaps)),
+    }
+
+
+BACKUP_KEYS = {"snapshot_200mb_s", "restore_200mb_s", "snapshot_window_stall_ms"}
 AGREEMENT_KEYS = {"agreement_60k_s", "character_level_1mb_s"}
 REFI_KEYS = {"qdpx_export_25k_s", "qdpx_import_25k_s"}
 READER_KEYS = {
@@ -505,6 +590,8 @@ READER_KEYS = {
 }
 PROJECT_KEYS = {
     "open_project_10k_docs_s",
+    "open_checks_10k_docs_ms",
+    "page_check_10k_docs_s",
     "peak_rss_mb",
     "scroll_page_ms",
     "scroll_page_max_ms",
@@ -540,6 +627,8 @@ def main() -> None:
             results.update(bench_codebook(folder, sizes))
         if only is None or only & PROJECT_KEYS:
             results.update(bench_large_project(folder, sizes))
+        if only is None or only & BACKUP_KEYS:
+            results.update(bench_backups(folder, sizes))
     if only is not None:
         results = {key: value for key, value in results.items() if key in only}
     results = {

@@ -48,7 +48,9 @@ def test_matrix_with_options_and_open_when_done(
     assert {r["coder"] for r in rows} == {"Ana"}
     assert "motive" in rows[0]  # the dimension's column
     assert opened == [str(target)]
-    assert "Wrote 8 to" in dialog.status.text()
+    assert dialog.status.text() == (
+        f"Wrote 8 to {target} and its columns to {tmp_path / 'matrix_codebook.csv'}."
+    )
     assert not dialog.progress.isVisible()
 
 
@@ -79,3 +81,56 @@ def test_a_file_that_cannot_be_written_is_one_message(
     assert "does not exist" in text
     assert dialog.buttons.isEnabled()
     assert not (tmp_path / "missing").exists()
+
+
+def _refused_in_dialog(
+    window: MainWindow, qtbot: QtBot, dialogs: Dialogs, kind: str, target: Path
+) -> str:
+    dialog = window.export()
+    qtbot.waitExposed(dialog)
+    dialog.set_format(kind)
+    dialog.path.setText(str(target))
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: bool(dialogs.shown))
+    kind_shown, text = dialogs.shown.pop()
+    assert kind_shown == "warning"
+    qtbot.waitUntil(dialog.buttons.isEnabled)
+    assert not dialog.progress.isVisible()
+    return text
+
+
+@pytest.mark.parametrize("kind", ["segments", "matrix", "qdpx", "package"])
+def test_exporting_onto_the_open_project_is_refused_and_changes_nothing(
+    window: MainWindow, qtbot: QtBot, dialogs: Dialogs, kind: str
+) -> None:
+    project = window.controller.project
+    assert project.path is not None
+    folder = project.path.parent
+    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix == ".annotator"}
+    text = _refused_in_dialog(window, qtbot, dialogs, kind, project.path)
+    assert "demo.annotator: is the project being exported" in text
+    wal = project.path.with_name(project.path.name + "-wal")
+    text = _refused_in_dialog(window, qtbot, dialogs, kind, wal)
+    assert "is the write-ahead log of the project demo.annotator" in text
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix == ".annotator"} == before
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []
+
+
+def test_saving_the_agreement_report_onto_the_project_is_refused(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, dialogs: Dialogs
+) -> None:
+    project = window.controller.project
+    assert project.path is not None
+    before = project.path.read_bytes()
+    link = tmp_path / "report.html"
+    link.symlink_to(project.path)
+    view = window.show_agreement()
+    qtbot.waitExposed(view)
+    with qtbot.waitSignal(view.computed, timeout=20_000):
+        view.compute_button.click()
+    assert view.save(link) is None
+    kind, text = dialogs.shown[-1]
+    assert kind == "warning"
+    assert "report.html: is an annotator project; an export never replaces it" in text
+    assert link.is_symlink()
+    assert project.path.read_bytes() == before

@@ -212,3 +212,50 @@ def test_a_qdc_exported_from_the_dialog_imports_through_the_codebook_menu(
     assert kind == "warning"
     assert "broken.qdc" in text
     assert empty.codebook.count() == count
+
+
+def test_a_good_file_and_a_broken_one_merge_nothing(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Issue 20.4: the good file used to be written while only the broken one was named."""
+    package = _cleos_package(window, tmp_path, new_code=False)
+    bad = tmp_path / "broken.annpkg"
+    bad.write_text("{not json", encoding="utf-8")
+    project = window.controller.project
+    before = project.codings.count()
+    dialog = window.merge()
+    qtbot.waitExposed(dialog)
+    with qtbot.assertNotEmitted(dialog.merged):
+        _merge(dialog, package, bad)
+    text = dialog.report.toPlainText()
+    assert text.startswith("broken.annpkg, line 1: is not valid JSON")
+    assert text.endswith("; nothing was merged")
+    assert project.codings.count() == before
+    assert project.coders.by_name("Cleo") is None
+
+
+def test_a_coders_deletion_of_what_the_lead_changed_waits_for_a_choice(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    package = _cleos_package(window, tmp_path, new_code=False)
+    project = window.controller.project
+    dialog = window.merge()
+    qtbot.waitExposed(dialog)
+    with qtbot.waitSignal(dialog.merged):
+        _merge(dialog, package)
+    cleo = project.coders.find("Cleo")
+    [coding] = project.codings.for_coder(cleo.id)
+    with Project.open(tmp_path / "cleo.annotator") as machine:  # Cleo withdraws her coding
+        machine.codings.delete(coding.id)
+        export_package(machine, "Cleo", package)
+    project.codings.overwrite(coding.id, coding.code_id, 0, 20, "", "2999-01-01T00:00:00Z")
+    _merge(dialog, package)
+    text = dialog.report.toPlainText()
+    assert "Nothing was merged" in text
+    assert "was deleted by Cleo at" in text
+    assert len(project.codings.for_coder(cleo.id)) == 1
+    dialog.deletions.setCurrentIndex(dialog.deletions.findData("delete"))
+    with qtbot.waitSignal(dialog.merged):
+        _merge(dialog, package)
+    assert "cleo.annpkg: Cleo: 0 codings added, 1 deleted" in dialog.report.toPlainText()
+    assert project.codings.for_coder(cleo.id) == []

@@ -15,7 +15,13 @@ import pytest
 from annotator.domain.errors import BadFileError
 from annotator.domain.model import VariableType
 from annotator.io import articles
-from annotator.io.articles import Refusal, collect_files, read_article
+from annotator.io.articles import (
+    Refusal,
+    SourceFile,
+    collect_files,
+    preview_text,
+    read_article,
+)
 from tests.conftest import SHARED_CORPUS
 
 
@@ -272,16 +278,39 @@ def test_docx_properties_become_variables(tmp_path: Path) -> None:
     path = tmp_path / "ferry.docx"
     write_docx(path)
     metadata = read_article(path).metadata
+    # The file's creation date is not a publication date: it has its own variable.
     assert metadata.values == {
         "title": "Ferry strike in Port Velmar",
         "author": "Mirela Dastan",
-        "date": "2019-04-16",
+        "file_created": "2019-04-16",
     }
     assert metadata.types == {
         "title": VariableType.TEXT,
         "author": VariableType.TEXT,
-        "date": VariableType.DATE,
+        "file_created": VariableType.DATE,
     }
+
+
+def test_docx_file_dates_never_fill_date(tmp_path: Path) -> None:
+    path = tmp_path / "saved.docx"
+    document = docx.Document()
+    document.add_paragraph("Passengers waited on the quay.")
+    document.core_properties.created = dt.datetime(2021, 3, 1, 9, 30)
+    document.core_properties.modified = dt.datetime(2024, 11, 5, 17, 0)
+    document.save(str(path))
+    metadata = read_article(path).metadata
+    assert "date" not in metadata.values
+    assert metadata.values["file_created"] == "2021-03-01"
+    assert metadata.values["file_modified"] == "2024-11-05"
+
+
+def test_docx_template_defaults_are_not_metadata(tmp_path: Path) -> None:
+    # python-docx's template says "python-docx" wrote it on 2013-12-23: true of no article.
+    path = tmp_path / "plain.docx"
+    document = docx.Document()
+    document.add_paragraph("Passengers waited on the quay.")
+    document.save(str(path))
+    assert read_article(path).metadata.values == {}
 
 
 def test_docx_of_random_bytes_is_refused(tmp_path: Path) -> None:
@@ -384,20 +413,24 @@ def test_pdf_text_and_information(tmp_path: Path) -> None:
                 "Title": "Ferry strike (Port Velmar)",
                 "Author": "Mirela Dastan",
                 "CreationDate": "D:20190416080000Z",
+                "ModDate": "D:20260102110000Z",
             },
         )
     )
     article = read_article(path)
     assert [line.strip() for line in article.text.splitlines() if line.strip()] == PDF_LINES
+    # When the PDF was made (printed today gives today) is no publication date.
     assert article.metadata.values == {
         "title": "Ferry strike (Port Velmar)",
         "author": "Mirela Dastan",
-        "date": "2019-04-16",
+        "file_created": "2019-04-16",
+        "file_modified": "2026-01-02",
     }
     assert article.metadata.types == {
         "title": VariableType.TEXT,
         "author": VariableType.TEXT,
-        "date": VariableType.DATE,
+        "file_created": VariableType.DATE,
+        "file_modified": VariableType.DATE,
     }
 
 
@@ -455,6 +488,36 @@ def test_whitespace_only_file_is_refused(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "blank.md"
     path.write_bytes(data)
     assert "no text" in refused(path).problem
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u200b",
+        "\u200b\u200c\u200d\n",
+        "\u2060 \ufeff\u2060\r\n",
+        " \u200b\u00ad\u180e\u2061\u3164\n\t",
+        "\u0085",
+    ],
+    ids=["zwsp", "zwnj-zwj", "word-joiner-bom", "mixed", "nel"],
+)
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_invisible_only_file_is_refused_as_empty(tmp_path: Path, text: str, encoding: str) -> None:
+    path = tmp_path / "invisible.txt"
+    path.write_bytes(text.encode(encoding))
+    assert "holds no text" in refused(path).problem
+
+
+def test_one_nel_in_a_text_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "nel.txt"
+    path.write_bytes("First line\u0085second line of the article.".encode())
+    assert read_article(path).text == "First line\u0085second line of the article."
+
+
+def test_zero_width_characters_in_a_real_text_are_kept(tmp_path: Path) -> None:
+    path = tmp_path / "zw.txt"
+    path.write_bytes("Ferry\u200bcrew walks off\u2060.".encode())
+    assert read_article(path).text == "Ferry\u200bcrew walks off\u2060."
 
 
 def test_oversized_file_is_refused_without_reading_it(
@@ -542,7 +605,8 @@ def test_collect_files_walks_folders_in_name_order(tmp_path: Path) -> None:
         (root / name).write_text("text", encoding="utf-8")
     files, refusals = collect_files([root])
     assert refusals == []
-    assert [f.relative_to(root).as_posix() for f in files] == [
+    assert [f.path for f in files] == [root / f.source for f in files]
+    assert [f.source for f in files] == [
         "a.txt",
         "b.txt",
         "c.pdf",
@@ -559,7 +623,7 @@ def test_collect_files_keeps_given_files_and_refuses_missing_ones(tmp_path: Path
     present.write_text("text", encoding="utf-8")
     missing = tmp_path / "missing.txt"
     files, refusals = collect_files([missing, present])
-    assert files == [present]
+    assert files == [SourceFile(present, "one.txt")]
     assert refusals == [Refusal(missing, "no such file or folder")]
     assert str(refusals[0]) == "missing.txt: no such file or folder"
 
@@ -572,4 +636,36 @@ def test_read_article_accepts_what_collect_files_finds(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("First article.", encoding="utf-8")
     (tmp_path / "b.md").write_bytes(b"Second\r\narticle.")
     files, _ = collect_files([tmp_path])
-    assert [read_article(f).text for f in files] == ["First article.", "Second\narticle."]
+    assert [read_article(f.path).text for f in files] == ["First article.", "Second\narticle."]
+
+
+def test_same_name_in_two_folders_keeps_each_relative_path(tmp_path: Path) -> None:
+    for outlet in ("nyt", "wapo"):
+        (tmp_path / "batch" / outlet).mkdir(parents=True)
+        (tmp_path / "batch" / outlet / "day1.txt").write_text(f"{outlet} text", encoding="utf-8")
+    files, _ = collect_files([tmp_path / "batch"])
+    assert [f.source for f in files] == ["nyt/day1.txt", "wapo/day1.txt"]
+    article = read_article(files[1].path, source=files[1].source)
+    assert (article.name, article.source) == ("day1", "wapo/day1.txt")
+    # A file chosen by itself is known by its name.
+    assert collect_files([files[0].path])[0] == [SourceFile(files[0].path, "day1.txt")]
+
+
+def test_chosen_encoding_reads_legacy_plain_text(tmp_path: Path) -> None:
+    path = tmp_path / "ambiguous.txt"
+    path.write_bytes("港の渡し船".encode("euc_jp"))
+    assert "cannot tell its encoding" in refused(path).problem
+    article = read_article(path, encoding="euc_jp")
+    assert (article.text, article.encoding) == ("港の渡し船", "euc_jp")
+
+
+def test_preview_shows_the_text_as_it_would_be_imported(tmp_path: Path) -> None:
+    path = tmp_path / "long.txt"
+    path.write_bytes(("港の渡し船の乗組員が仕事を離れた。\r\n" * 20_000).encode("shift_jis"))
+    assert path.stat().st_size > articles.PREVIEW_BYTES
+    text, encoding = preview_text(path)
+    assert encoding == "cp932"
+    assert text.startswith("港の渡し船の乗組員が仕事を離れた。\n")
+    assert text.endswith("。\n")  # cut at a line end, never inside a character
+    with pytest.raises(BadFileError, match="only plain-text files"):
+        preview_text(tmp_path / "page.html")

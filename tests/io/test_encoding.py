@@ -1,4 +1,5 @@
-"""decode_text: byte-order marks, strict UTF-8, legacy encodings, and binary data refused."""
+"""decode_text: byte-order marks, strict UTF-8, legacy encodings decoded right or refused with a
+reason, a chosen encoding, and binary data refused."""
 
 from __future__ import annotations
 
@@ -10,8 +11,15 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from annotator.domain.errors import BadFileError
-from annotator.io.encoding import decode_text
+from annotator.domain.errors import BadFileError, UserError
+from annotator.io.encoding import LEGACY, check_encoding, decode_text
+from tests.io.legacy_texts import (
+    JAPANESE_PAGE,
+    JAPANESE_SENTENCE,
+    KOREAN_SENTENCE,
+    LEGACY_TEXTS,
+    RUSSIAN_SENTENCE,
+)
 
 PATH = Path("/articles/sample-article.txt")
 
@@ -181,3 +189,157 @@ def test_utf16_round_trip(original: str) -> None:
     data = original.encode("utf-16")  # with a byte-order mark
     assert data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     assert decode_text(data, PATH)[0] == original
+
+
+# -- legacy encodings: decoded right or refused ----------------------------------------------
+
+
+# Every codec that decodes a family's bytes the same way, by Python's name for it.
+SAME_BYTES = [
+    {"cp932", "shift_jis"},
+    {"euc_jp"},
+    {"gb18030", "gbk", "gb2312"},
+    {"big5", "cp950"},
+    {"cp949", "euc_kr"},
+    {"cp1251"},
+    {"koi8-r"},
+]
+
+
+@pytest.mark.parametrize(
+    ("original", "codec"),
+    [(text, codec) for _, text, codecs_ in LEGACY_TEXTS for codec in codecs_],
+    ids=[f"{name}-{codec}" for name, _, codecs_ in LEGACY_TEXTS for codec in codecs_],
+)
+def test_legacy_text_is_decoded_right(original: str, codec: str) -> None:
+    [family] = [f for f in SAME_BYTES if codecs.lookup(codec).name in f]
+    for text in (original, original.replace("\n", "\r\n")):
+        data = text.encode(codec)
+        with pytest.raises(UnicodeDecodeError):
+            data.decode("utf-8")
+        decoded, encoding = decode_text(data, PATH)
+        assert decoded == text
+        assert codecs.lookup(encoding).name in family
+
+
+def _encodable() -> list[tuple[str, str, str]]:
+    """(name, text, codec) for every text and detected encoding that holds it, not as UTF-8."""
+    cases = []
+    for name, text, _ in LEGACY_TEXTS:
+        for legacy in LEGACY:
+            try:
+                text.encode(legacy.codec).decode("utf-8")
+            except UnicodeEncodeError:
+                continue
+            except UnicodeDecodeError:
+                cases.append((name, text, legacy.codec))
+    return cases
+
+
+@pytest.mark.parametrize(
+    ("name", "original", "codec"), _encodable(), ids=[f"{n}-{c}" for n, _, c in _encodable()]
+)
+def test_never_garbled(name: str, original: str, codec: str) -> None:
+    """Whatever encoding a text is in, it comes back exactly or is refused with a reason."""
+    outcome: str | BadFileError
+    try:
+        outcome = decode_text(original.encode(codec), PATH)[0]
+    except BadFileError as error:
+        outcome = error
+    if isinstance(outcome, BadFileError):
+        assert "cannot tell its encoding" in outcome.problem
+        assert "--encoding" in outcome.problem
+    else:
+        assert outcome == original
+
+
+def test_shift_jis_read_right_where_it_passed_for_another_encoding() -> None:
+    # Before, this came back as UTF-16 mojibake: charset-normalizer's own first guess.
+    data = JAPANESE_SENTENCE.encode("shift_jis")
+    assert decode_text(data, PATH) == (JAPANESE_SENTENCE, "cp932")
+
+
+def test_unsure_between_two_languages_is_refused_naming_both() -> None:
+    # Five characters of EUC-JP are as plausible as two Big5 hanzi words.
+    data = "港の渡し船".encode("euc_jp")
+    with pytest.raises(BadFileError) as caught:
+        decode_text(data, PATH)
+    problem = caught.value.problem
+    assert problem.startswith("cannot tell its encoding: it reads as ")
+    assert "Japanese (EUC-JP)" in problem
+    assert "Big5" in problem
+    assert str(caught.value).startswith("sample-article.txt: ")
+
+
+def test_no_plausible_reading_is_refused_naming_the_likely_encodings() -> None:
+    # Russian in Shift-JIS (which has a Cyrillic row) reads as nothing plausible.
+    data = RUSSIAN_SENTENCE.encode("shift_jis")
+    with pytest.raises(BadFileError) as caught:
+        decode_text(data, PATH)
+    problem = caught.value.problem
+    assert "reads as plausible text in none of the encodings tried" in problem
+    assert "(it decodes as " in problem
+    assert "Japanese (Shift-JIS/CP932)" in problem
+
+
+def test_chosen_encoding_reads_what_detection_refuses() -> None:
+    data = "港の渡し船".encode("euc_jp")
+    assert decode_text(data, PATH, "euc-jp") == ("港の渡し船", "euc_jp")
+    assert decode_text(data, PATH, "EUC_JP")[0] == "港の渡し船"
+
+
+def test_chosen_encoding_does_not_apply_to_utf8_or_marked_files() -> None:
+    assert decode_text("港の渡し船".encode(), PATH, "shift_jis") == ("港の渡し船", "utf-8")
+    marked = codecs.BOM_UTF16_LE + "港".encode("utf-16-le")
+    assert decode_text(marked, PATH, "shift_jis") == ("港", "utf-16")
+
+
+def test_chosen_encoding_that_does_not_fit_is_refused() -> None:
+    data = KOREAN_SENTENCE.encode("cp949")
+    with pytest.raises(BadFileError) as caught:
+        decode_text(data, PATH, "shift_jis")
+    assert caught.value.problem.startswith("is not valid Japanese (Shift-JIS) text (byte ")
+
+
+@pytest.mark.parametrize("name", ["utf-9", "base64", "rot13", ""])
+def test_unknown_encoding_names_are_refused(name: str) -> None:
+    with pytest.raises(UserError, match="is not a text encoding"):
+        check_encoding(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "codec"), [("Shift-JIS", "shift_jis"), ("EUC-KR", "euc_kr"), ("koi8-r", "koi8-r")]
+)
+def test_encoding_names_people_write(name: str, codec: str) -> None:
+    assert check_encoding(name) == codec
+
+
+def test_iso_2022_jp_is_not_taken_for_ascii() -> None:
+    data = JAPANESE_SENTENCE.encode("iso2022_jp")
+    assert max(data) < 0x80  # valid UTF-8, escape sequences and all
+    assert decode_text(data, PATH) == (JAPANESE_SENTENCE, "iso2022_jp")
+    assert decode_text(data, PATH, "iso-2022-jp") == (JAPANESE_SENTENCE, "iso2022_jp")
+
+
+def test_a_long_file_is_judged_on_all_of_it() -> None:
+    page = JAPANESE_PAGE * 60  # longer than the part every encoding is tried on
+    data = page.encode("euc_jp")
+    assert len(data) > 64 * 1024
+    assert decode_text(data, PATH) == (page, "euc_jp")
+
+
+# -- stray control characters are not binary ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "original",
+    [
+        "\u0085",
+        "Line one\u0085line two",
+        "It\u0092s a \u0093quote\u0094 from a bad conversion.",
+        "Tab\x0bvertical and a form feed\x0c.",
+    ],
+    ids=["nel-only", "nel", "c1-quotes", "vt-ff"],
+)
+def test_a_few_control_characters_are_not_binary(original: str) -> None:
+    assert decode_text(original.encode("utf-8"), PATH) == (original, "utf-8")

@@ -302,7 +302,6 @@ EXTERNAL = b"""<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/
             None,
             "outside its sources",
         ),
-        ({**GOOD, "sources/bomb.txt": b"\x00" * (5 * 2**20)}, None, "zip bomb"),
     ],
 )
 def test_hostile_archives_are_refused_with_nothing_written(

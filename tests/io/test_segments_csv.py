@@ -61,7 +61,7 @@ def test_full_rows(tmp_path: Path) -> None:
             end=5,
             text=None,
             memo="a memo",
-            created_at="2026-03-14T09:15:06+09:00",
+            created_at="2026-03-14T00:15:06Z",  # kept in UTC
         ),
     ]
 

@@ -8,7 +8,7 @@ import pytest
 
 from annotator.domain.errors import BadFileError, UserError
 from annotator.domain.model import VariableType
-from annotator.io.variables_csv import check_value, read_variables_csv
+from annotator.io.variables_csv import check_value, match_files, read_variables_csv
 from tests.helpers import refused
 from tests.helpers import write as write_file
 
@@ -233,3 +233,71 @@ def test_a_name_like_nan_is_text_not_a_number(tmp_path: Path) -> None:
     path = tmp_path / "vars.csv"
     path.write_text("file,author\na.txt,Nan\n", encoding="utf-8")
     assert read_variables_csv(path).types["author"] is VariableType.TEXT
+
+
+# -- matching rows to files by relative path -------------------------------------------------
+
+SOURCES = ["nyt/day1.txt", "wapo/day1.txt", "nyt/day2.txt", "extra/wire/day3.txt"]
+
+
+def test_paths_are_written_with_forward_slashes(tmp_path: Path) -> None:
+    path = write(tmp_path, "file,outlet\n./nyt\\day1.txt,NYT\n  wapo/day1.txt ,WaPo\n")
+    assert read_variables_csv(path).values == {
+        "nyt/day1.txt": {"outlet": "NYT"},
+        "wapo/day1.txt": {"outlet": "WaPo"},
+    }
+
+
+def test_rows_match_by_relative_path_or_unique_trailing_part(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "file,outlet\nnyt/day1.txt,NYT\nwapo/day1.txt,WaPo\nday2.txt,NYT\nwire/day3.txt,Wire\n"
+        "gone.txt,Nobody\n",
+    )
+    rows, warnings = match_files(read_variables_csv(path), SOURCES)
+    assert rows == {0: "nyt/day1.txt", 1: "wapo/day1.txt", 2: "day2.txt", 3: "wire/day3.txt"}
+    assert warnings == ["variables.csv, line 6: no article file 'gone.txt' in this import"]
+
+
+def test_a_bare_name_of_two_files_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "file,outlet\nday2.txt,NYT\nday1.txt,NYT\n")
+    with pytest.raises(BadFileError) as caught:
+        match_files(read_variables_csv(path), SOURCES)
+    assert str(caught.value) == (
+        "variables.csv, line 3: 'day1.txt' matches 2 files of this import (nyt/day1.txt, "
+        "wapo/day1.txt); name the file by its path relative to the folder imported"
+    )
+
+
+def test_part_of_a_name_is_no_match(tmp_path: Path) -> None:
+    path = write(tmp_path, "file,outlet\nay1.txt,NYT\nt/day1.txt,NYT\n")
+    rows, warnings = match_files(read_variables_csv(path), SOURCES)
+    assert rows == {}
+    assert len(warnings) == 2
+
+
+def test_two_rows_for_one_file_are_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "file,outlet\nnyt/day2.txt,NYT\nday2.txt,Other\n")
+    with pytest.raises(BadFileError) as caught:
+        match_files(read_variables_csv(path), SOURCES)
+    assert caught.value.line == 3
+    assert "'day2.txt' and 'nyt/day2.txt' (line 2) both name nyt/day2.txt" in str(caught.value)
+
+
+def test_identifiers_that_look_like_numbers_are_typed_as_text(tmp_path: Path) -> None:
+    from annotator.domain.model import VariableType
+    from annotator.io.variables_csv import read_variables_csv
+
+    csv_file = tmp_path / "meta.csv"
+    csv_file.write_text(
+        "file,tweet_id,zip,words,share\n"
+        "a.txt,1234567890123456789,02134,812,0.25\n"
+        "b.txt,1234567890123456790,10001,95,1e-3\n",
+        encoding="utf-8",
+    )
+    table = read_variables_csv(csv_file)
+    types = table.types
+    assert types["tweet_id"] is VariableType.TEXT
+    assert types["zip"] is VariableType.TEXT
+    assert types["words"] is VariableType.NUMBER
+    assert types["share"] is VariableType.NUMBER

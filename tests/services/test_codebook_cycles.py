@@ -4,6 +4,7 @@ SQLite tool): opening the project refuses with the reason — the window and eve
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -43,7 +44,7 @@ def test_opening_refuses_with_the_reason(cyclic: Path, read_only: bool) -> None:
     before = cyclic.read_bytes()
     with pytest.raises(ProjectError, match=REASON) as caught:
         Project.open(cyclic, read_only=read_only)
-    assert str(caught.value).startswith(f"{cyclic.name}: the codebook is damaged")
+    assert str(caught.value).startswith(f"{cyclic.name}: the project is damaged: the codebook")
     assert cyclic.read_bytes() == before
 
 
@@ -51,8 +52,6 @@ def test_opening_refuses_with_the_reason(cyclic: Path, read_only: bool) -> None:
 @pytest.mark.parametrize(
     "command",
     [
-        ["check"],
-        ["check", "--json"],
         ["export", "--format", "segments"],
         ["codebook", "export", "{dir}/codebook.json"],
         ["documents"],
@@ -71,6 +70,17 @@ def test_every_command_refuses_in_one_line_naming_the_codes(
     assert result.exit_code == 1
     assert_one_line_error(result, REASON)
     assert not (tmp_path / "codebook.json").exists()
+
+
+@pytest.mark.timeout(60)
+def test_check_names_the_codes_and_exits_1(cyclic: Path) -> None:
+    result = run("check", cyclic)
+    assert result.exit_code == 1
+    assert f"error: the codebook has a cycle: {REASON}" in result.stdout
+    assert "restore" in result.stdout
+    report = json.loads(run("check", cyclic, "--json").stdout)
+    assert report["ok"] is False
+    assert [e for e in report["errors"] if REASON in e]
 
 
 @pytest.mark.timeout(60)

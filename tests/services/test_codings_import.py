@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from annotator.domain.model import DocumentStatus
 from annotator.services import create_project, import_codings, import_files
 from annotator.services.codings import CodingsFileError
-from annotator.services.exports import export_segments
+from annotator.services.exports import Selection, export_segments, segment_lines
 from annotator.storage import Project
 
 FIELDS_COMPARED = (
@@ -185,3 +186,48 @@ def test_any_span_of_any_text_round_trips(
         import_codings(target, exported)
         [coding] = target.codings.all()
         assert (coding.start, coding.end, coding.memo) == (start, end, memo)
+
+
+def test_times_are_stored_in_utc_so_a_day_selects_the_right_codings(
+    project: Project, tmp_path: Path
+) -> None:
+    """Issue 20.9: times were stored as written and compared as text."""
+    project.documents.add("doc", "doc.txt", "One two three four five six.")
+    source = tmp_path / "codings.csv"
+    source.write_text(
+        "document_name,coder,code_path,start,end,created_at\n"
+        "doc,Ana,Motive > Political,0,3,20250301T120000Z\n"
+        "doc,Ana,Motive > Political,4,7,2025-03-01T23:30:00-05:00\n"
+        "doc,Ana,Motive > Political,8,13,2025-03-02 01:00\n",
+        encoding="utf-8",
+    )
+    import_codings(project, source)
+    stored = sorted((c.start, c.created_at, c.updated_at) for c in project.codings.all())
+    assert stored == [
+        (0, "2025-03-01T12:00:00Z", "2025-03-01T12:00:00Z"),
+        (4, "2025-03-02T04:30:00Z", "2025-03-02T04:30:00Z"),  # 23:30 in New York is 2 March
+        (8, "2025-03-02T01:00:00Z", "2025-03-02T01:00:00Z"),  # no zone: taken as UTC
+    ]
+    second_of_march = Selection(since=date(2025, 3, 2), until=date(2025, 3, 2))
+    starts = [line.split(",")[7] for line in segment_lines(project, second_of_march)]
+    assert starts == ["4", "8"]
+
+
+def test_a_coder_name_the_project_refuses_is_reported_with_its_line(
+    project: Project, tmp_path: Path
+) -> None:
+    project.documents.add("doc", "doc.txt", "Short text.")
+    source = tmp_path / "codings.csv"
+    source.write_text(
+        "document_name,coder,code_path,start,end\n"
+        "doc,Ana,Motive > Political,0,3\n"
+        "doc,Ana\x07Ben,Motive > Political,0,3\n",  # '>' is allowed in names since 0005
+        encoding="utf-8",
+    )
+    with pytest.raises(CodingsFileError) as caught:
+        import_codings(project, source)
+    assert str(caught.value).startswith(
+        "codings.csv, line 3: coder name 'Ana\\x07Ben' holds a control character"
+    )
+    assert project.codings.count() == 0
+    assert project.coders.all() == []

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from annotator.domain.errors import UserError
 from annotator.domain.model import DocumentStatus, VariableType
-from annotator.services import create_project, export_codebook
+from annotator.domain.numbers import exact_number
+from annotator.services import create_project, export_codebook, import_files
 from annotator.services.exports import Format, Selection, export_documents, export_segments
 from annotator.services.matrix import (
     MAX_NAME,
@@ -246,3 +247,110 @@ def test_codebook_appendix(demo: Project, tmp_path: Path) -> None:
         for part in ("Definition", "Include", "Exclude", "Example"):
             assert part in text
     assert "<dt>Exclude</dt>" in (tmp_path / "appendix.html").read_text(encoding="utf-8")
+
+
+def _identifiers(tmp_path: Path) -> Project:
+    """Three articles imported with a variables CSV that declares its tweet ids and zip codes
+    numbers (inferred, they would be text), beside a true number column."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for n in (1, 2, 3):
+        (folder / f"a{n}.txt").write_text(f"Article {n} on defectors.", encoding="utf-8")
+    sheet = tmp_path / "variables.csv"
+    sheet.write_text(
+        "file,tweet_id:number,zip:number,words,share\n"
+        "a1.txt,1234567890123456789,02134,120,0.1\n"
+        "a2.txt,1234567890123456768,10001,-3,2.5\n"
+        "a3.txt,,00501,7,\n",
+        encoding="utf-8",
+    )
+    project = create_project(tmp_path / "ids.annotator")
+    import_files(project, [folder], variables_csv=sheet)
+    ana = project.coders.add("Ana")
+    for document, _ in project.documents.names():  # a matrix row per (article, coder)
+        project.statuses.mark(document, ana.id, DocumentStatus.DONE)
+    assert {v.name: v.type for v in project.documents.variables()}["tweet_id"] == (
+        VariableType.NUMBER
+    )
+    return project
+
+
+STORED = {
+    "tweet_id": ["1234567890123456789", "1234567890123456768", ""],
+    "zip": ["02134", "10001", "00501"],
+}
+
+
+def test_identifiers_and_leading_zeros_stay_as_stored_in_csv(tmp_path: Path) -> None:
+    with _identifiers(tmp_path) as project:
+        export_documents(project, tmp_path / "documents.csv")
+        export_matrix(project, tmp_path / "matrix.csv")
+    for name in ("documents.csv", "matrix.csv"):
+        rows = _read(tmp_path / name)
+        by_name = sorted(rows, key=lambda r: r["document_name"])
+        for column, expected in STORED.items():
+            assert [r[column] for r in by_name] == expected, (name, column)
+        assert [r["words"] for r in by_name] == ["120", "-3", "7"]  # numbers, not "'-3"
+        assert [r["share"] for r in by_name] == ["0.1", "2.5", ""]
+    types = {r["column"]: r["type"] for r in _read(tmp_path / "matrix_codebook.csv")}
+    assert (types["tweet_id"], types["zip"], types["words"], types["share"]) == (
+        "text",
+        "text",
+        "number",
+        "number",
+    )
+
+
+def test_identifiers_are_string_columns_in_sav_and_dta(tmp_path: Path) -> None:
+    pyreadstat = pytest.importorskip("pyreadstat")
+    with _identifiers(tmp_path) as project:
+        for kind, read in (("sav", pyreadstat.read_sav), ("dta", pyreadstat.read_dta)):
+            target = tmp_path / f"matrix.{kind}"
+            export_stats_file(project, target)
+            frame, meta = read(str(target))
+            frame = frame.sort_values("document_name")
+            for column, expected in STORED.items():
+                assert meta.readstat_variable_types[column] == "string", (kind, column)
+                assert list(frame[column]) == expected, (kind, column)
+            assert meta.readstat_variable_types["words"] == "double"
+            assert list(frame["words"]) == [120, -3, 7]
+            assert list(frame["share"])[:2] == [0.1, 2.5]
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_every_double_written_shortest_is_that_number(value: float) -> None:
+    numpy = pytest.importorskip("numpy")
+    for text in (repr(value), numpy.format_float_positional(value, unique=True, trim="-")):
+        found = exact_number(text)
+        assert found is not None
+        assert float(found) == value  # read as a double, it is that double again
+        assert isinstance(found, int) == (value.is_integer() and abs(value) < 2**63)
+
+
+@given(st.integers(-(10**30), 10**30))
+def test_an_integer_is_a_number_only_if_its_double_shows_it(value: int) -> None:
+    # numpy's shortest formatting (its own Dragon4), as a statistics package would show it
+    numpy = pytest.importorskip("numpy")
+    shown = numpy.format_float_positional(numpy.float64(value), unique=True, trim="-")
+    found = exact_number(str(value))
+    assert (found is not None) == (shown == str(value))
+    if found is not None:  # and what goes out shows the same digits
+        assert numpy.format_float_positional(float(found), unique=True, trim="-") == str(value)
+        assert isinstance(found, int) == (abs(value) < 2**63)
+        if isinstance(found, int):
+            assert found == value
+
+
+def test_what_is_not_a_number() -> None:
+    for text in (
+        *("02134", "-007", "00", "1234567890123456789", "0.1000000000000000055511151231257827"),
+        *("1e400", "nan", "inf", "1_000", "0x1F", " 5", "", "12,5"),
+    ):
+        assert exact_number(text) is None, text
+    assert exact_number("0") == 0
+    assert exact_number("-3") == -3
+    assert exact_number("3.10") == 3.1
+    assert exact_number(".5") == 0.5
+    assert exact_number("1e3") == 1000
+    assert exact_number("9007199254740993") is None  # 2**53 + 1: a double cannot hold it
+    assert exact_number("1234567890123456800") == 1234567890123456800  # its double shows so

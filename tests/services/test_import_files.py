@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.domain.errors import BadFileError
+from annotator.domain.errors import BadFileError, UserError
 from annotator.domain.model import VariableType
 from annotator.services import import_files
 from annotator.storage import Project
@@ -50,7 +50,8 @@ def test_folder_with_bad_files_imports_the_good_ones_and_names_the_rest(
     project: Project, folder: Path
 ) -> None:
     report = import_files(project, [folder])
-    assert sorted(i.source for i in report.imported) == ["a.txt", "b.md", "c.txt"]
+    # A file in a subfolder keeps its path relative to the folder imported.
+    assert sorted(i.source for i in report.imported) == ["a.txt", "b.md", "more/c.txt"]
     refused = {r.path.name: r.reason for r in report.refused}
     assert set(refused) == {"photo.png", "binary.txt", "empty.txt"}
     assert "not an article format" in refused["photo.png"]
@@ -63,7 +64,7 @@ def test_folder_with_bad_files_imports_the_good_ones_and_names_the_rest(
     assert texts == {
         "a.txt": "First article about a border crossing.\n",
         "b.md": "# Second\n\nWith CRLF line ends and 😀.\n",
-        "c.txt": "Café “quoted” — cp1252.",
+        "more/c.txt": "Café “quoted” — cp1252.",
     }
 
 
@@ -152,3 +153,106 @@ def test_progress_is_reported_per_file(project: Project, folder: Path) -> None:
     )
     assert [done for done, _, _ in seen] == list(range(1, 8))
     assert {total for _, total, _ in seen} == {7}
+
+
+# -- the same file name in two folders -------------------------------------------------------
+
+
+@pytest.fixture
+def outlets(tmp_path: Path) -> Path:
+    root = tmp_path / "outlets"
+    for outlet, text in (("nyt", "Ferry crew walks off."), ("wapo", "Harbour strike ends.")):
+        (root / outlet).mkdir(parents=True)
+        (root / outlet / "day1.txt").write_text(text, encoding="utf-8")
+    (root / "nyt" / "day2.txt").write_text("Talks resume on Thursday.", encoding="utf-8")
+    return root
+
+
+def _outlets_by_source(project: Project) -> dict[str, dict[str, str]]:
+    return {d.source: project.documents.values(d.id) for d in project.documents.all()}
+
+
+def test_same_name_in_two_folders_is_kept_apart_by_relative_path(
+    project: Project, outlets: Path, tmp_path: Path
+) -> None:
+    variables = tmp_path / "vars.csv"
+    variables.write_text(
+        "file,outlet\nnyt/day1.txt,NYT\nwapo/day1.txt,WaPo\nday2.txt,NYT\n", encoding="utf-8"
+    )
+    report = import_files(project, [outlets], variables_csv=variables)
+    assert report.warnings == []
+    assert _outlets_by_source(project) == {
+        "nyt/day1.txt": {"outlet": "NYT"},
+        "nyt/day2.txt": {"outlet": "NYT"},
+        "wapo/day1.txt": {"outlet": "WaPo"},
+    }
+
+
+def test_an_ambiguous_bare_name_stops_the_run_before_anything_is_written(
+    project: Project, outlets: Path, tmp_path: Path
+) -> None:
+    variables = tmp_path / "vars.csv"
+    variables.write_text("file,outlet\nday1.txt,NYT\n", encoding="utf-8")
+    with pytest.raises(BadFileError) as caught:
+        import_files(project, [outlets], variables_csv=variables)
+    assert str(caught.value).startswith(
+        "vars.csv, line 2: 'day1.txt' matches 2 files of this import (nyt/day1.txt, wapo/day1.txt)"
+    )
+    assert project.documents.count() == 0
+    assert project.documents.variables() == []
+
+
+def test_relative_paths_reach_articles_already_in_the_project(
+    project: Project, outlets: Path, tmp_path: Path
+) -> None:
+    import_files(project, [outlets])
+    variables = tmp_path / "vars.csv"
+    variables.write_text("file,outlet\nwapo/day1.txt,WaPo\n", encoding="utf-8")
+    report = import_files(project, [outlets], variables_csv=variables)
+    assert report.imported == []
+    assert _outlets_by_source(project)["wapo/day1.txt"] == {"outlet": "WaPo"}
+    assert _outlets_by_source(project)["nyt/day1.txt"] == {}
+
+
+# -- encodings and invisible text ----------------------------------------------------------------
+
+
+@pytest.fixture
+def articles(tmp_path: Path) -> Path:
+    (tmp_path / "articles").mkdir()
+    return tmp_path / "articles"
+
+
+def test_legacy_japanese_imports_right_and_unclear_files_are_refused(
+    project: Project, articles: Path
+) -> None:
+    (articles / "sjis.txt").write_bytes(
+        "港の渡し船の乗組員が今朝、仕事を離れた。".encode("shift_jis")
+    )
+    (articles / "unclear.txt").write_bytes("港の渡し船".encode("euc_jp"))
+    (articles / "invisible.txt").write_bytes("\u200b\u200d\u2060\n".encode())
+    report = import_files(project, [articles])
+    assert [(i.source, i.encoding) for i in report.imported] == [("sjis.txt", "cp932")]
+    assert project.documents.text(report.imported[0].document_id).startswith("港の渡し船")
+    refused = {r.source: r.reason for r in report.refused}
+    assert refused["unclear.txt"].startswith("cannot tell its encoding")
+    assert "Japanese (EUC-JP)" in refused["unclear.txt"]
+    assert "holds no text" in refused["invisible.txt"]
+
+
+def test_a_chosen_encoding_imports_the_file_detection_refused(
+    project: Project, articles: Path
+) -> None:
+    (articles / "unclear.txt").write_bytes("港の渡し船".encode("euc_jp"))
+    (articles / "utf8.txt").write_text("Ferry crew walks off.", encoding="utf-8")
+    report = import_files(project, [articles], encoding="EUC-JP")
+    assert report.refused == []
+    texts = {d.source: project.documents.text(d.id) for d in project.documents.all()}
+    assert texts == {"unclear.txt": "港の渡し船", "utf8.txt": "Ferry crew walks off."}
+
+
+def test_an_unknown_encoding_is_refused_before_reading(project: Project, articles: Path) -> None:
+    (articles / "a.txt").write_text("Text.", encoding="utf-8")
+    with pytest.raises(UserError, match="'klingon' is not a text encoding"):
+        import_files(project, [articles], encoding="klingon")
+    assert project.documents.count() == 0

@@ -19,6 +19,7 @@ from annotator.services.merge import (
     MergeConflictError,
     export_package,
     merge_file,
+    merge_files,
 )
 from annotator.storage import Project
 
@@ -214,3 +215,122 @@ def test_a_project_nobody_coded_yet_brings_its_articles_when_asked(
         assert project.documents.count() == len(ARTICLES)
         [again] = merge_file(project, lead, MergeChoices(articles="import"))
         assert again.summary() == "lead.annotator: nothing new"
+
+
+def test_a_broken_file_after_a_good_one_writes_nothing(lead: Path) -> None:
+    """Issue 20.4: the good package used to be written (and a coder 'Ana (2)' added) while
+    the error named only the broken file."""
+    package = _machine(lead, "Ana", [("one", "Motive > Subsistence", 0, 30)])
+    broken = lead.with_name("broken.annpkg")
+    broken.write_text("{not json", encoding="utf-8")
+    with Project.open(lead) as project:
+        project.coders.add("Ana")  # someone else of that name: Ana comes in renamed
+        with pytest.raises(BadFileError) as refused:
+            merge_files(project, [package, broken], MergeChoices(coder="rename"))
+        assert str(refused.value).startswith("broken.annpkg, line 1: is not valid JSON")
+        assert str(refused.value).endswith("; nothing was merged")
+        assert project.codings.count() == 0
+        assert [c.name for c in project.coders.all()] == ["Ana"]
+
+
+def test_a_file_refused_while_writing_takes_the_files_before_it_back(lead: Path) -> None:
+    first = _machine(lead, "Ana", [("one", "Motive > Subsistence", 0, 30)])
+    second = _machine(lead, "Ben", [("two", "Motive > Political", 4, 40)])
+    data = json.loads(second.read_text(encoding="utf-8"))
+    data["codings"][0]["end"] = 4000  # past the article's end: found only against the master
+    second.write_text(json.dumps(data), encoding="utf-8")
+    with Project.open(lead) as project:
+        with pytest.raises(BadFileError, match=r"^Ben\.annpkg: .*; nothing was merged$"):
+            merge_files(project, [first, second])
+        assert project.codings.count() == 0
+        assert project.coders.all() == []
+
+
+def test_the_conflicts_of_every_file_are_listed_together(lead: Path) -> None:
+    copy = lead.with_name("extra.annotator")
+    shutil.copy(lead, copy)
+    with Project.open(copy) as project:
+        extra = project.documents.add("four", "four.txt", "An article only the coder has.")
+        me = project.coders.add("Cleo")
+        code = project.codebook.tree().find("Motive > Political")
+        assert code is not None
+        project.codings.add(extra.id, me.id, code.id, 0, 10)
+        export_package(project, "Cleo", copy.with_suffix(".annpkg"))
+    good = _machine(lead, "Ana", [("one", "Motive > Subsistence", 0, 30)])
+    with Project.open(lead) as project:
+        project.coders.add("Ben")
+        ben = _machine(lead, "Ben", [("two", "Motive > Political", 4, 40)])
+        with pytest.raises(MergeConflictError) as refused:
+            merge_files(project, [good, copy.with_suffix(".annpkg"), ben])
+        assert refused.value.conflicts == [
+            "extra.annpkg: the master has no article with the text of 'four'",
+            "Ben.annpkg: the master's coder 'Ben' is someone else (another GUID): choose "
+            "'rename' or 'same'",
+        ]
+        assert project.codings.count() == 0
+        assert [c.name for c in project.coders.all()] == ["Ben"]
+
+
+def test_the_summary_names_the_coder_the_codings_are_filed_under(lead: Path) -> None:
+    package = _machine(lead, "Ana", [("one", "Motive > Subsistence", 0, 30)])
+    with Project.open(lead) as project:
+        project.coders.add("Ana")
+        [first] = merge_file(project, package, MergeChoices(coder="rename"))
+        assert first.summary().startswith("Ana.annpkg: Ana (2): 1 codings added")
+        # Merged again (by GUID, no clash now), still filed under "Ana (2)" and named so.
+        [again] = merge_file(project, package)
+        assert again.coder == "Ana (2)"
+        assert again.summary().startswith("Ana.annpkg: Ana (2): 0 codings added, 1 already")
+    # Told they are the same person, Ana's codings are filed under the master's Ana.
+    with create_project(lead.with_name("other.annotator")) as other:
+        for name, text in ARTICLES.items():
+            other.documents.add(name, f"{name}.txt", text)
+        other.coders.add("Ana")
+        [same] = merge_file(other, package, MergeChoices(coder="same"))
+        assert same.coder == "Ana"
+
+
+def test_package_times_are_kept_in_utc_and_an_unreadable_one_is_refused(lead: Path) -> None:
+    package = _machine(lead, "Ana", [("one", "Motive > Subsistence", 0, 30)])
+    data = json.loads(package.read_text(encoding="utf-8"))
+    data["codings"][0]["created_at"] = "2025-03-01T23:30:00-05:00"
+    data["codings"][0]["updated_at"] = "20250302T043000Z"
+    package.write_text(json.dumps(data), encoding="utf-8")
+    with Project.open(lead) as project:
+        merge_file(project, package)
+        [coding] = project.codings.all()
+        assert (coding.created_at, coding.updated_at) == (
+            "2025-03-02T04:30:00Z",
+            "2025-03-02T04:30:00Z",
+        )
+    data["codings"][0]["updated_at"] = "yesterday"
+    package.write_text(json.dumps(data), encoding="utf-8")
+    with (
+        Project.open(lead) as project,
+        pytest.raises(BadFileError, match=r"codings\[0\]: 'updated_at': 'yesterday' is not"),
+    ):
+        merge_file(project, package)
+
+
+def test_a_merge_takes_a_snapshot_first_and_a_refused_one_leaves_none(lead: Path) -> None:
+    from annotator.services import backups
+
+    package = _machine(lead, "Ana", [("one", "Motive > Political", 0, 10)])
+    copy = lead.with_name("extra.annotator")
+    shutil.copy(lead, copy)
+    with Project.open(copy) as project:
+        extra = project.documents.add("four", "four.txt", "An article only the coder has.")
+        me = project.coders.add("Ben")
+        code = project.codebook.tree().find("Motive > Political")
+        assert code is not None
+        project.codings.add(extra.id, me.id, code.id, 0, 10)
+        export_package(project, "Ben", copy.with_suffix(".annpkg"))
+    with Project.open(lead) as project:
+        with pytest.raises(MergeConflictError):
+            merge_file(project, copy.with_suffix(".annpkg"))
+        assert backups.list_snapshots(lead) == []
+        merge_file(project, package)
+    (snapshot,) = backups.list_snapshots(lead)
+    assert snapshot.reason == "before merging Ana.annpkg"
+    assert snapshot.counts.codings == 0
+    assert _count(lead) == {"Ana": 1}

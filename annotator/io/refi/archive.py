@@ -1,8 +1,11 @@
 """Reading a .qdpx archive as hostile input: nothing is ever extracted to disk; the archive
 is refused, with one reason, if any entry could escape or mislead (absolute or parent paths,
-drive letters, control characters, links, encryption, duplicates) or if it is too big, packs
-too much into too little (a zip bomb) or has no single ``.qde`` at its root. Members are read
-in chunks and abandoned as soon as a limit is passed."""
+drive letters, control characters, links, encryption, duplicates), if it is too big or has no
+single ``.qde`` at its root. A zip bomb is stopped by bounds on what is unpacked — each member
+and all of them together, as declared and as actually read: members are read in chunks and
+abandoned as soon as a bound is passed. How tightly a member is packed is no reason to refuse
+it: an article that repeats itself packs a thousand to one, and annotator's own exports of it
+must come back in."""
 
 from __future__ import annotations
 
@@ -23,7 +26,6 @@ class Limits:
     qde_bytes: int = 100 * 2**20
     member_bytes: int = 200 * 2**20
     total_bytes: int = 2 * 2**30
-    ratio: int = 100  # for members over 1 MB
     archive_bytes: int = 2 * 2**30
 
 
@@ -91,23 +93,22 @@ class Archive:
             seen[folded] = name
             if info.is_dir():
                 continue
-            total += info.file_size
-            if (
-                info.file_size > 2**20
-                and info.compress_size
-                and (info.file_size / info.compress_size > self.limits.ratio)
-            ):
+            if info.file_size > self.limits.member_bytes:
                 raise self._refuse(
-                    f"entry '{name}' unpacks {info.file_size // info.compress_size}"
-                    " times larger than it is stored (a zip bomb?)"
+                    f"entry '{name}' unpacks to {_size(info.file_size)}, more than "
+                    f"{_size(self.limits.member_bytes)} (a zip bomb?)"
                 )
+            total += info.file_size
             parts = name.split("/")
             if len(parts) == 1 and name.lower().endswith(".qde"):
                 qdes.append(info)
             elif len(parts) == 2 and parts[0].lower() == "sources" and parts[1]:
                 self.sources[parts[1]] = info
         if total > self.limits.total_bytes:
-            raise self._refuse(f"unpacks to {total / 2**30:.1f} GB, more than allowed")
+            raise self._refuse(
+                f"unpacks to {_size(total)}, more than {_size(self.limits.total_bytes)} "
+                "(a zip bomb?)"
+            )
         named = [q for q in qdes if q.filename.lower() == "project.qde"]
         if not qdes:
             raise self._refuse("holds no project.qde: it is not a REFI-QDA project")
@@ -128,16 +129,15 @@ class Archive:
                 while chunk := handle.read(CHUNK):
                     size += len(chunk)
                     self._read_total += len(chunk)
-                    if size > limit or self._read_total > self.limits.total_bytes:
-                        raise self._refuse(f"entry '{info.filename}' is larger than allowed")
-                    if (
-                        size > 2**20
-                        and info.compress_size
-                        and size / info.compress_size > (self.limits.ratio)
-                    ):
+                    # The header's sizes may lie: the bounds hold for what is really read.
+                    if size > limit:
                         raise self._refuse(
-                            f"entry '{info.filename}' unpacks far larger than "
-                            "it is stored (a zip bomb?)"
+                            f"entry '{info.filename}' is larger than allowed ({_size(limit)})"
+                        )
+                    if self._read_total > self.limits.total_bytes:
+                        raise self._refuse(
+                            f"entry '{info.filename}' is larger than allowed: the archive "
+                            f"unpacks to more than {_size(self.limits.total_bytes)}"
                         )
                     chunks.append(chunk)
         except (zipfile.BadZipFile, OSError, EOFError) as error:
@@ -173,6 +173,15 @@ def _bad_name(name: str) -> str:
     if "\\" in name:
         return "has a backslash in its name"
     return ""
+
+
+def _size(count: int) -> str:
+    """A size for a message: 200 MB, 2.0 GB."""
+    if count >= 2**30:
+        return f"{count / 2**30:.1f} GB"
+    if count >= 2**20:
+        return f"{count / 2**20:.0f} MB"
+    return f"{count:,} bytes"
 
 
 def _shown(name: str) -> str:

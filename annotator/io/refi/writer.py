@@ -14,18 +14,26 @@ from __future__ import annotations
 import re
 import uuid
 from collections import defaultdict
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
 from annotator import __version__
+from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
-from annotator.domain.model import Coding, DocumentStatus, VariableType
+from annotator.domain.model import (
+    Coder,
+    Coding,
+    Document,
+    DocumentStatus,
+    Memo,
+    Variable,
+    VariableType,
+)
 from annotator.io.refi.schema import CODEBOOK_NS, PROJECT_NS, problems, safe_parser
-from annotator.storage import Project
 
 ORIGIN = f"annotator {__version__}"
 NAME_LIMIT = 100
@@ -62,6 +70,26 @@ def _sibling(guid: str, mask: int) -> str:
     :func:`derived` and cheap enough for a hundred thousand codings."""
     h = f"{int(guid.replace('-', ''), 16) ^ mask:032x}"
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+@dataclass(frozen=True)
+class ProjectContent:
+    """What a .qdpx holds, as plain values the service reads from the project: the file
+    formats never read a project themselves."""
+
+    name: str
+    guid: str
+    codebook: Codebook
+    coders: Sequence[Coder]
+    documents: Sequence[Document]
+    #: A document's text by its id, fetched one at a time (texts can be large).
+    text_of: Callable[[int], str]
+    codings: Sequence[Coding]
+    memos: Sequence[Memo]
+    variables: Sequence[Variable]
+    values: Mapping[int, Mapping[str, str]]
+    statuses: Mapping[tuple[int, int], DocumentStatus]
+    assigned: Collection[tuple[int, int]]
 
 
 @dataclass
@@ -128,14 +156,15 @@ def _selection_name(text: str) -> str:
     return text if len(text) <= NAME_LIMIT else text[: NAME_LIMIT - 1] + "…"
 
 
-def _codes(xml: _Xml, project: Project, used: set[int], *, notes: bool) -> None:
+def _codes(
+    xml: _Xml, tree: Codebook, used: Collection[int], memos: Sequence[Memo], *, notes: bool
+) -> None:
     """The codebook tree as nested Codes; a dimension (never applied) is not codable."""
-    tree = project.codebook.tree()
     too_deep = tree.too_deep()
     if too_deep is not None:  # the file could not be read back (XML stops at 256 levels)
         raise UserError(too_deep)
     refs = defaultdict(list)
-    for memo in project.memos.all():
+    for memo in memos:
         if memo.code_id is not None:
             refs[memo.code_id].append(memo.guid)
 
@@ -162,9 +191,8 @@ def _codes(xml: _Xml, project: Project, used: set[int], *, notes: bool) -> None:
     xml.close("Codes")
 
 
-def _code_sets(project: Project) -> list[tuple[str, str, list[str]]]:
+def _code_sets(tree: Codebook) -> list[tuple[str, str, list[str]]]:
     """Sets for what a codebook has and REFI does not: exclusivity, shortcut keys."""
-    tree = project.codebook.tree()
     groups: list[tuple[str, str, list[str]]] = []
     exclusive = [c.guid for c in tree.children(None) if c.exclusive]
     if exclusive:
@@ -193,14 +221,14 @@ def _write_code_sets(
         xml.close("Set")
 
 
-def _status_sets(project: Project, coders: dict[int, Any]) -> list[tuple[str, list[str]]]:
+def _status_sets(content: ProjectContent, coders: dict[int, Coder]) -> list[tuple[str, list[str]]]:
     """Who has done, is doing or was assigned which article, as sets of sources."""
     groups: dict[str, list[str]] = defaultdict(list)
-    guids = {d.id: d.guid for d in project.documents.all()}
-    for (document, coder), status in sorted(project.statuses.all().items()):
+    guids = {d.id: d.guid for d in content.documents}
+    for (document, coder), status in sorted(content.statuses.items()):
         if status in STATUS_SETS and coder in coders:
             groups[STATUS_SETS[status] + coders[coder].name].append(guids[document])
-    for document, coder in sorted(project.statuses.assigned()):
+    for document, coder in sorted(content.assigned):
         if coder in coders:
             groups[ASSIGNED_SET + coders[coder].name].append(guids[document])
     return list(groups.items())
@@ -211,23 +239,23 @@ def _decimal(value: str) -> str:
     return format(float(value), "f").rstrip("0").rstrip(".") if "e" in value.lower() else value
 
 
-def build_project(project: Project) -> Exported:
+def build_project(content: ProjectContent) -> Exported:
     """The whole project as REFI-QDA (not yet written anywhere)."""
-    tree = project.codebook.tree()
+    tree = content.codebook
     code_guids = {c.id: c.guid for c in tree.walk()}
-    coders = {c.id: c for c in project.coders.all()}
-    documents = project.documents.all()
+    coders = {c.id: c for c in content.coders}
+    documents = content.documents
     codings: dict[int, list[Coding]] = defaultdict(list)
-    for coding in project.codings.all():
+    for coding in content.codings:
         codings[coding.document_id].append(coding)
     used = {c.code_id for group in codings.values() for c in group}
-    memos = project.memos.all()
+    memos = content.memos
     losses: list[str] = []
     xml = _Xml()
     xml.open(
         "Project",
         xmlns=PROJECT_NS,
-        name=project.info("name") or Path(project.name).stem,
+        name=content.name,
         origin=ORIGIN,
     )
     if coders:
@@ -237,10 +265,10 @@ def build_project(project: Project) -> Exported:
         xml.close("Users")
     if list(tree.walk()):
         xml.open("CodeBook")
-        _codes(xml, project, used, notes=True)
+        _codes(xml, tree, used, memos, notes=True)
         xml.close("CodeBook")
-    variables = project.documents.variables()
-    variable_guids = {v.name: derived(project.guid, f"variable/{v.name}") for v in variables}
+    variables = content.variables
+    variable_guids = {v.name: derived(content.guid, f"variable/{v.name}") for v in variables}
     if variables:
         xml.open("Variables")
         for variable in variables:
@@ -253,7 +281,7 @@ def build_project(project: Project) -> Exported:
             if variable.type is VariableType.CATEGORY:
                 losses.append(f"variable '{variable.name}' is a category; REFI has it as text")
         xml.close("Variables")
-    values = project.documents.all_values()
+    values = content.values
     document_notes = defaultdict(list)
     for memo in memos:
         if memo.document_id is not None:
@@ -264,7 +292,7 @@ def build_project(project: Project) -> Exported:
     if documents:
         xml.open("Sources")
         for document in documents:
-            text = project.documents.text(document.id)
+            text = content.text_of(document.id)
             filename = f"{document.guid}.txt"
             sources[filename] = text.encode("utf-8")
             xml.open(
@@ -318,12 +346,12 @@ def build_project(project: Project) -> Exported:
             xml.text("PlainTextContent", body)
             xml.close("Note")
         xml.close("Notes")
-    code_sets, status_sets = _code_sets(project), _status_sets(project, coders)
+    code_sets, status_sets = _code_sets(tree), _status_sets(content, coders)
     if code_sets or status_sets:
         xml.open("Sets")
-        _write_code_sets(xml, project.guid, code_sets, "targetGUID")
+        _write_code_sets(xml, content.guid, code_sets, "targetGUID")
         for name, members in status_sets:
-            xml.open("Set", guid=derived(project.guid, name), name=name)
+            xml.open("Set", guid=derived(content.guid, name), name=name)
             for guid in members:
                 xml.empty("MemberSource", targetGUID=guid)
             xml.close("Set")
@@ -363,19 +391,18 @@ def _coding(
     xml.close("Coding")
 
 
-def build_codebook(project: Project) -> bytes:
-    """The codebook as a .qdc file (valid against Codebook.xsd)."""
-    tree = project.codebook.tree()
+def build_codebook(tree: Codebook, project_guid: str, used: Collection[int]) -> bytes:
+    """The codebook as a .qdc file (valid against Codebook.xsd); ``used`` holds the ids of
+    the codes applied at least once (a dimension that was is codable)."""
     if not list(tree.walk()):
         raise UserError("the codebook is empty: a .qdc file needs at least one code")
-    used = {c.code_id for c in project.codings.all()}
     xml = _Xml()
     xml.open("CodeBook", xmlns=CODEBOOK_NS, origin=ORIGIN)
-    _codes(xml, project, used, notes=False)
-    groups = _code_sets(project)
+    _codes(xml, tree, used, (), notes=False)
+    groups = _code_sets(tree)
     if groups:
         xml.open("Sets")
-        _write_code_sets(xml, project.guid, groups, "guid")  # Codebook.xsd names it so
+        _write_code_sets(xml, project_guid, groups, "guid")  # Codebook.xsd names it so
         xml.close("Sets")
     xml.close("CodeBook")
     data = xml.bytes()

@@ -285,7 +285,8 @@ class ExportDialog(QDialog):
         path = self._job.path
         assert path is not None
         notes = "".join(f"\n• not carried: {n}" for n in self._job.notes)
-        self.status.setText(f"Wrote {count:,} to {path}.{notes}")
+        beside = "".join(f" and its columns to {p}" for p in self._job.companions)
+        self.status.setText(f"Wrote {count:,} to {path}{beside}.{notes}")
         self.exported.emit(path, count)
         if self.open_after.isChecked():
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))

@@ -1,5 +1,6 @@
 """File → Merge… and Import REFI-QDA…: coder packages, other projects and .qdpx files merged
-into the open project. What does not fit is listed before anything is written; the user
+into the open project. Every file is read and checked first and all are merged in one
+transaction: what does not fit, or a damaged file, is listed and nothing is written; the user
 chooses what to do and merges again; the report says what came in and what did not."""
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.errors import UserError
 from annotator.services.changes import Changes
-from annotator.services.merge import MergeChoices, MergeConflictError, MergeReport, merge_file
+from annotator.services.merge import MergeChoices, MergeConflictError, MergeReport, merge_files
 from annotator.ui.controller import Controller
 
 ARTICLES = (
@@ -42,6 +43,11 @@ CODERS = (
     ("Stop and list them", "fail"),
     ("Take them in under another name", "rename"),
     ("They are the same person", "same"),
+)
+DELETIONS = (
+    ("Stop and list them", "fail"),
+    ("Delete them all the same", "delete"),
+    ("Keep the project's version", "keep"),
 )
 FILTERS = (
     "Work of coders (*.annpkg *.annotator *.qdpx);;Coder packages (*.annpkg);;"
@@ -81,12 +87,14 @@ class MergeDialog(QDialog):
         self.articles = _combo(ARTICLES, "import" if refi else "fail")
         self.codes = _combo(CODES, "add" if refi else "fail")
         self.coders = _combo(CODERS, "fail")
+        self.deletions = _combo(DELETIONS, "fail")
         self.report = QTextBrowser()
         self.report.setOpenLinks(False)
         self.report.setPlainText(
             "Codings are matched by their GUIDs and articles by their text, so merging the same "
-            "file twice changes nothing. Anything that does not fit is listed here first, and "
-            "nothing is written until you choose what to do with it."
+            "file twice changes nothing; what a coder deleted is deleted here too. All the "
+            "files are merged together or not at all: anything that does not fit is listed "
+            "here first, and nothing is written until you choose what to do with it."
         )
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Close
@@ -99,6 +107,7 @@ class MergeDialog(QDialog):
         form.addRow("Articles the project lacks:", self.articles)
         form.addRow("Codes the codebook lacks:", self.codes)
         form.addRow("A coder's name taken by someone else:", self.coders)
+        form.addRow("A coder's deletion of what was changed here later:", self.deletions)
         form.addRow(self.report)
         form.addRow(self.buttons)
         self.refi = refi
@@ -117,19 +126,19 @@ class MergeDialog(QDialog):
             str(self.articles.currentData()),
             str(self.codes.currentData()),
             str(self.coders.currentData()),
+            str(self.deletions.currentData()),
         )
 
     def merge(self) -> list[MergeReport] | None:
-        """Merge every file (each one transaction); show the report, or what must be chosen."""
+        """Merge every file, all in one transaction; show the report, or what must be chosen
+        (then nothing was written)."""
         paths = self.paths()
         if not paths:
             self.report.setPlainText("Choose the files to merge first.")
             return None
-        reports: list[MergeReport] = []
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            for path in paths:
-                reports += merge_file(self.controller.project, path, self.choices())
+            reports = merge_files(self.controller.project, paths, self.choices())
         except MergeConflictError as error:
             self._show_conflicts(error)
             return None
@@ -138,8 +147,7 @@ class MergeDialog(QDialog):
             return None
         finally:
             QGuiApplication.restoreOverrideCursor()
-            if reports:  # the files merged before a refusal are in
-                self._notify(reports)
+        self._notify(reports)
         self._show_report(reports)
         self.merged.emit(reports)
         return reports

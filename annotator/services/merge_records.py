@@ -1,0 +1,169 @@
+"""The records of a package written into the master, one kind at a time: codings (added in
+one batch, updated when the package's version is newer, kept when the master's is), article
+statuses and memos. A coding or memo the master deleted after the package's version of it is
+not brought back — unless the package was exported after that deletion: then the coder has it
+again (an undo), and it comes back. Called by :func:`annotator.services.merge.merge_package`
+inside its transaction, after its plan has matched articles, codes and the coder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from annotator.domain.errors import UserError
+from annotator.domain.model import Coder, Deletion, DocumentStatus
+from annotator.domain.text import check_span
+from annotator.io.packages import PackageCoding, PackageMemo, PackageStatus
+from annotator.storage import Project
+
+if TYPE_CHECKING:
+    from annotator.services.merge import MergeReport
+
+
+def stays_deleted(deletion: Deletion | None, updated_at: str, exported_at: str) -> bool:
+    """Whether the project's deletion of an item outweighs a package's version of it: the
+    deletion is newer than that version, and the package was exported no later than the
+    deletion. A package exported after it that still holds the item shows the coder has it
+    again (they undid the deletion, which keeps the item's times): it comes back."""
+    return (
+        deletion is not None
+        and deletion.deleted_at >= updated_at
+        and exported_at <= deletion.deleted_at
+    )
+
+
+def merge_codings(
+    project: Project,
+    coder: Coder,
+    codings: Iterable[PackageCoding],
+    documents: Mapping[str, int],
+    codes: Mapping[str, int],
+    exported_at: str,
+) -> list[tuple[str, int]]:
+    """Add, update or keep each coding: ``(outcome, article)`` per coding merged, the outcome a
+    MergeReport field. New codings go in as one batch (merges bring thousands)."""
+    items = [
+        (item, documents[item.document], codes[item.code])
+        for item in codings
+        if item.document in documents and item.code in codes
+    ]
+    existing = project.codings.by_guids(item.guid for item, _, _ in items)
+    gone = project.deletions.by_guids(i.guid for i, _, _ in items if i.guid not in existing)
+    mine = project.codings.for_coder(coder.id)
+    same = {(c.document_id, c.code_id, c.start, c.end) for c in mine}
+    lengths = project.documents.lengths()
+    dimensions = {c.id for c in project.codebook.tree().children(None)}
+    new, outcomes = [], []
+    for item, document, code_id in items:
+        found = existing.get(item.guid)
+        deletion = gone.get(item.guid)
+        if found is None and stays_deleted(deletion, item.updated_at, exported_at):
+            outcomes.append(("kept", document))  # deleted here after this version of it
+            continue
+        if found is None:
+            key = (document, code_id, item.start, item.end)
+            if key in same:
+                outcomes.append(("unchanged", document))
+                continue
+            if code_id in dimensions:
+                raise UserError(f"coding {item.guid} applies a dimension, which cannot be coded")
+            check_span(item.start, item.end, lengths[document])
+            same.add(key)
+            new.append(
+                (
+                    item.guid,
+                    document,
+                    coder.id,
+                    code_id,
+                    item.start,
+                    item.end,
+                    item.memo,
+                    item.created_at,
+                    item.updated_at,
+                )
+            )
+            outcomes.append(("added", document))
+            continue
+        if found.coder_id != coder.id or found.document_id != document:
+            raise UserError(
+                f"coding {item.guid} belongs to another coder or article in the master; the "
+                "file and the master disagree on who coded what"
+            )
+        if (found.code_id, found.start, found.end, found.memo) == (
+            code_id,
+            item.start,
+            item.end,
+            item.memo,
+        ):
+            outcomes.append(("unchanged", document))
+        elif item.updated_at <= found.updated_at:
+            outcomes.append(("kept", document))
+        else:
+            project.codings.overwrite(
+                found.id, code_id, item.start, item.end, item.memo, item.updated_at
+            )
+            outcomes.append(("updated", document))
+    # In reading order: the indexes of codings by article and position then grow at their end.
+    new.sort(key=lambda row: (row[1], -1 if row[4] is None else row[4]))
+    project.codings.add_many(new)
+    return outcomes
+
+
+def merge_statuses(
+    project: Project,
+    coder: Coder,
+    statuses: Iterable[PackageStatus],
+    documents: Mapping[str, int],
+    report: MergeReport,
+) -> None:
+    """The package's article statuses and assignments, read and written in one batch each."""
+    wanted = {documents[s.document]: s for s in statuses if s.document in documents}
+    if not wanted:
+        return
+    have = project.statuses.all()  # no limit on how many articles, unlike an IN (…)
+    changed = {
+        document: DocumentStatus(s.status)
+        for document, s in wanted.items()
+        if have.get((document, coder.id), DocumentStatus.NOT_STARTED).value != s.status
+    }
+    project.statuses.mark_many(coder.id, changed)
+    report.statuses += len(changed)
+    assigned = project.statuses.assigned()
+    project.statuses.assign_many(
+        coder.id,
+        [d for d, s in wanted.items() if s.assigned and (d, coder.id) not in assigned],
+    )
+
+
+def merge_memo(
+    project: Project,
+    coder: Coder,
+    memo: PackageMemo,
+    documents: Mapping[str, int],
+    codes: Mapping[str, int],
+    exported_at: str,
+) -> int:
+    """Add the memo, or update it where the package's version is newer; 1 if it changed."""
+    existing = project.memos.by_guid(memo.guid)
+    if existing is not None:
+        if existing.text != memo.text and memo.updated_at > existing.updated_at:
+            project.memos.set_text(existing.id, memo.text, updated_at=memo.updated_at)
+            return 1
+        return 0
+    deletion = project.deletions.by_guids([memo.guid]).get(memo.guid)
+    if stays_deleted(deletion, memo.updated_at, exported_at):
+        return 0  # deleted here after this version of it
+    document = documents.get(memo.document) if memo.document else None
+    code = codes.get(memo.code) if memo.code else None
+    if (memo.target == "document" and document is None) or (memo.target == "code" and code is None):
+        return 0
+    project.memos.add(
+        memo.text,
+        document_id=document,
+        code_id=code,
+        coder_id=coder.id,
+        guid=memo.guid,
+        created_at=memo.created_at,
+        updated_at=memo.updated_at,
+    )
+    return 1

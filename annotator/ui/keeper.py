@@ -1,0 +1,142 @@
+"""What keeps the open project safe while the window works on it.
+
+- On opening, a snapshot when the newest is older than the settings' hours, taken in a worker
+  thread on a connection of its own, so a large project never freezes the window.
+- After a burst of edits (two seconds without one), the write-ahead log is folded into the
+  project file, so the file alone — copied, synced or mailed — holds every coding.
+- When the window closes after changes, a last snapshot.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
+
+from annotator.domain.errors import UserError
+from annotator.services import backups
+from annotator.services.backups import Snapshot
+from annotator.ui.controller import Controller
+
+#: Milliseconds without an edit after which the log is folded into the file.
+IDLE_MS = 2000
+
+
+class SnapshotWorker(QObject):
+    """Takes one snapshot of a project file away from the window's thread."""
+
+    finished = Signal(object)  # the Snapshot
+    failed = Signal(str)
+
+    def __init__(self, project_path: Path, reason: str, schema: str) -> None:
+        super().__init__()
+        self.project_path, self.reason, self.schema = project_path, reason, schema
+
+    def run(self) -> None:
+        try:
+            snapshot = backups.snapshot_file(self.project_path, self.reason, schema=self.schema)
+        except (UserError, OSError) as error:
+            self.failed.emit(str(error))
+            return
+        self.finished.emit(snapshot)
+
+
+class ProjectKeeper(QObject):
+    """Snapshots and checkpoints for the window's open project (see the module's text)."""
+
+    #: A snapshot was written (the Snapshot), or could not be (the reason).
+    snapshotTaken = Signal(object)
+    snapshotFailed = Signal(str)
+
+    def __init__(self, controller: Controller, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.idle = QTimer(self)
+        self.idle.setSingleShot(True)
+        self.idle.setInterval(IDLE_MS)
+        self.idle.timeout.connect(self.checkpoint)
+        controller.changed.connect(lambda _changes: self.idle.start())
+        self._thread: QThread | None = None
+        self._worker: SnapshotWorker | None = None
+        self._baseline = self._total_changes()
+
+    def _total_changes(self) -> int:
+        return int(self.controller.project.db.conn.total_changes)
+
+    @property
+    def changed_since_open(self) -> bool:
+        return self._total_changes() != self._baseline
+
+    def start(self) -> bool:
+        """Take the opening snapshot in the background if one is due; true if it started."""
+        project = self.controller.project
+        if project.read_only or project.path is None or self._thread is not None:
+            return False
+        settings = backups.load_settings()
+        if not backups.is_due(project.path, settings):
+            return False
+        self._run(project.path, "opened")
+        return True
+
+    def _run(self, path: Path, reason: str) -> None:
+        schema = (self.controller.project.schema_version() or [""])[-1]
+        self._worker = SnapshotWorker(path, reason, schema)
+        self._thread = QThread(self)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._worker.finished.connect(self._finished)
+        self._worker.failed.connect(self._failed)
+        self._thread.start()
+
+    def _stop(self) -> None:
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait()
+        self._thread = self._worker = None
+
+    def _finished(self, snapshot: Snapshot) -> None:
+        self._stop()
+        self.snapshotTaken.emit(snapshot)
+
+    def _failed(self, message: str) -> None:
+        self._stop()
+        self.snapshotFailed.emit(message)
+
+    def wait(self) -> None:
+        """Let a snapshot under way finish (before the window closes or the project goes)."""
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait()
+            self._thread = self._worker = None
+
+    @property
+    def busy(self) -> bool:
+        return self._thread is not None
+
+    def checkpoint(self) -> None:
+        project = self.controller.project
+        if not project.closed and not project.read_only and project.path is not None:
+            project.checkpoint()
+
+    def close(self) -> Snapshot | None:
+        """At the window's close: finish a snapshot under way, fold the log into the file, and
+        take a last snapshot if anything changed since the project was opened."""
+        self.idle.stop()
+        self.wait()
+        project = self.controller.project
+        if project.closed or project.read_only or project.path is None:
+            return None
+        self.checkpoint()
+        if not self.changed_since_open:
+            return None
+        try:
+            snapshot = backups.take_snapshot(project, "window closed")
+        except (UserError, OSError) as error:
+            self.snapshotFailed.emit(str(error))
+            return None
+        self._baseline = self._total_changes()
+        return snapshot
+
+    def restarted(self) -> None:
+        """The project's content was replaced (a restore): count changes from now."""
+        self._baseline = self._total_changes()

@@ -1,0 +1,217 @@
+"""Before Qt starts on an X11 desktop: are the libraries of its xcb platform plugin there?
+
+Since Qt 6.5 the plugin needs ``libxcb-cursor0``, which many desktops lack; Qt then aborts
+with "could not load the Qt platform plugin" and may name the wrong library. This module
+resolves every library PySide6's ``libqxcb.so`` links to, directly or through Qt's own
+libraries (with ``ldd`` where there is one, else by reading the ELF files' ``DT_NEEDED``
+entries and loading each system library), and turns what is missing into one line saying
+what to install. It imports no Qt: it runs before Qt is loaded.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import importlib.util
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+# A library's file name → the package holding it on Debian/Ubuntu (apt), Fedora (dnf) and
+# Arch (pacman).
+PACKAGES: dict[str, tuple[str, str, str]] = {
+    "libxcb-cursor.so.0": ("libxcb-cursor0", "xcb-util-cursor", "xcb-util-cursor"),
+    "libxcb-icccm.so.4": ("libxcb-icccm4", "xcb-util-wm", "xcb-util-wm"),
+    "libxcb-keysyms.so.1": ("libxcb-keysyms1", "xcb-util-keysyms", "xcb-util-keysyms"),
+    "libxcb-image.so.0": ("libxcb-image0", "xcb-util-image", "xcb-util-image"),
+    "libxcb-render-util.so.0": (
+        "libxcb-render-util0",
+        "xcb-util-renderutil",
+        "xcb-util-renderutil",
+    ),
+    "libxcb-util.so.1": ("libxcb-util1", "xcb-util", "xcb-util"),
+    "libxkbcommon-x11.so.0": ("libxkbcommon-x11-0", "libxkbcommon-x11", "libxkbcommon-x11"),
+    "libxkbcommon.so.0": ("libxkbcommon0", "libxkbcommon", "libxkbcommon"),
+    "libxcb.so.1": ("libxcb1", "libxcb", "libxcb"),
+    "libxcb-randr.so.0": ("libxcb-randr0", "libxcb", "libxcb"),
+    "libxcb-shm.so.0": ("libxcb-shm0", "libxcb", "libxcb"),
+    "libxcb-sync.so.1": ("libxcb-sync1", "libxcb", "libxcb"),
+    "libxcb-xfixes.so.0": ("libxcb-xfixes0", "libxcb", "libxcb"),
+    "libxcb-render.so.0": ("libxcb-render0", "libxcb", "libxcb"),
+    "libxcb-shape.so.0": ("libxcb-shape0", "libxcb", "libxcb"),
+    "libxcb-xkb.so.1": ("libxcb-xkb1", "libxcb", "libxcb"),
+    "libX11-xcb.so.1": ("libx11-xcb1", "libX11-xcb", "libx11"),
+    "libX11.so.6": ("libx11-6", "libX11", "libx11"),
+    "libGL.so.1": ("libgl1", "libglvnd-glx", "libglvnd"),
+    "libEGL.so.1": ("libegl1", "libglvnd-egl", "libglvnd"),
+    "libfontconfig.so.1": ("libfontconfig1", "fontconfig", "fontconfig"),
+    "libfreetype.so.6": ("libfreetype6", "freetype", "freetype2"),
+    "libglib-2.0.so.0": ("libglib2.0-0", "glib2", "glib2"),
+    "libgthread-2.0.so.0": ("libglib2.0-0", "glib2", "glib2"),
+    "libdbus-1.so.3": ("libdbus-1-3", "dbus-libs", "dbus"),
+}
+SYSTEMS = (("Debian/Ubuntu", "sudo apt install"), ("Fedora", "sudo dnf install"))
+ARCH = ("Arch", "sudo pacman -S")
+
+
+def will_use_xcb(environ: Mapping[str, str] | None = None, platform: str | None = None) -> bool:
+    """True if Qt will load its xcb (X11) plugin: on Linux, with no QT_QPA_PLATFORM or one
+    whose first choice is xcb, not on a Wayland session (Qt picks Wayland there), a DISPLAY
+    set (without one Qt has no X server to talk to and says so itself)."""
+    environ = os.environ if environ is None else environ
+    if not (platform or sys.platform).startswith("linux"):
+        return False
+    chosen = environ.get("QT_QPA_PLATFORM", "").strip()
+    if chosen:
+        return chosen.split(";")[0].split(":")[0].strip() == "xcb"
+    if environ.get("XDG_SESSION_TYPE") == "wayland" and environ.get("WAYLAND_DISPLAY"):
+        return False
+    return bool(environ.get("DISPLAY"))
+
+
+def xcb_plugin() -> Path | None:
+    """PySide6's ``libqxcb.so``, if PySide6 is installed with one."""
+    spec = importlib.util.find_spec("PySide6")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        plugin = Path(folder) / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+        if plugin.is_file():
+            return plugin
+    return None
+
+
+def missing_libraries(plugin: Path) -> list[str]:
+    """The libraries ``plugin`` needs, directly or through others, that cannot be found."""
+    found = _missing_by_ldd(plugin)
+    return found if found is not None else _missing_by_elf(plugin)
+
+
+_NOT_FOUND = re.compile(r"^\s*(\S+)\s+=>\s+not found", re.MULTILINE)
+
+
+def _missing_by_ldd(plugin: Path) -> list[str] | None:
+    ldd = shutil.which("ldd")
+    if ldd is None:
+        return None
+    try:
+        result = subprocess.run(
+            [ldd, str(plugin)], capture_output=True, text=True, timeout=20, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if result.returncode != 0 and not _NOT_FOUND.search(result.stdout):
+        return None
+    return list(dict.fromkeys(_NOT_FOUND.findall(result.stdout)))
+
+
+def _missing_by_elf(plugin: Path) -> list[str]:
+    """Follow DT_NEEDED through the libraries Qt brings (found by their RUNPATH or in Qt's
+    lib folder); each other library is loaded to see whether the system has it."""
+    qt_lib = plugin.parents[2] / "lib"
+    missing: list[str] = []
+    seen: set[str] = set()
+    pending = [plugin]
+    while pending:
+        current = pending.pop()
+        needed, runpath = dynamic_section(current)
+        folders = [Path(p.replace("$ORIGIN", str(current.parent))) for p in runpath] + [qt_lib]
+        for name in needed:
+            if name in seen:
+                continue
+            seen.add(name)
+            bundled = next((f / name for f in folders if (f / name).is_file()), None)
+            if bundled is not None:
+                pending.append(bundled)
+                continue
+            problem = _load(name)
+            if problem is not None:
+                missing.append(problem)
+    return list(dict.fromkeys(missing))
+
+
+def _load(name: str) -> str | None:
+    """None if the system has ``name`` (and what it needs); else the library it lacks."""
+    try:
+        ctypes.CDLL(name)
+    except OSError as error:
+        # "libxcb-util.so.1: cannot open shared object file": the one really missing
+        lacking = str(error).split(":")[0].strip()
+        return lacking if lacking.startswith("lib") else name
+    return None
+
+
+_DT_NEEDED, _DT_RPATH, _DT_RUNPATH = 1, 15, 29
+_SHT_DYNAMIC = 6
+
+
+def dynamic_section(path: Path) -> tuple[list[str], list[str]]:
+    """An ELF shared library's DT_NEEDED names and its RUNPATH (or RPATH) folders."""
+    data = path.read_bytes()
+    if data[:4] != b"\x7fELF":
+        raise ValueError(f"{path.name} is not an ELF file")
+    wide, order = data[4] == 2, "<" if data[5] == 1 else ">"
+    if wide:
+        shoff, shentsize, shnum = struct.unpack_from(f"{order}Q10xHH", data, 0x28)
+        section, entry = f"{order}IIQQQQII", f"{order}qQ"
+    else:
+        shoff, shentsize, shnum = struct.unpack_from(f"{order}I10xHH", data, 0x20)
+        section, entry = f"{order}IIIIIIII", f"{order}iI"
+    sections = [struct.unpack_from(section, data, shoff + i * shentsize) for i in range(shnum)]
+    needed: list[str] = []
+    paths: dict[int, list[str]] = {}
+    for header in sections:
+        if header[1] != _SHT_DYNAMIC:
+            continue
+        offset, size, link = header[4], header[5], header[6]
+        strings = sections[link][4]
+        step = struct.calcsize(entry)
+        for at in range(offset, offset + size, step):
+            tag, value = struct.unpack_from(entry, data, at)
+            if tag == 0:
+                break
+            if tag in (_DT_NEEDED, _DT_RPATH, _DT_RUNPATH):
+                end = data.index(b"\x00", strings + value)
+                text = data[strings + value : end].decode("utf-8", "replace")
+                if tag == _DT_NEEDED:
+                    needed.append(text)
+                else:
+                    paths.setdefault(tag, []).extend(p for p in text.split(":") if p)
+    return needed, paths.get(_DT_RUNPATH) or paths.get(_DT_RPATH) or []
+
+
+def install_hint(missing: list[str]) -> str:
+    """One line naming the missing libraries and the packages that bring them."""
+    known = [name for name in missing if name in PACKAGES]
+    unknown = [name for name in missing if name not in PACKAGES]
+    commands = []
+    for index, (system, command) in enumerate((*SYSTEMS, ARCH)):
+        packages = dict.fromkeys(PACKAGES[name][index] for name in known)
+        if packages:
+            commands.append(f"{system}: {command} {' '.join(packages)}")
+    if unknown:
+        commands.append(
+            f"for {', '.join(unknown)}: the package that holds it (apt-file search, "
+            "dnf provides, pacman -F)"
+        )
+    return (
+        "the coding window cannot start: Qt's X11 platform plugin needs "
+        f"{', '.join(missing)}, which this system lacks. Install "
+        f"{'it' if len(missing) == 1 else 'them'} ({'; '.join(commands)}), or start with "
+        "QT_QPA_PLATFORM=wayland on a Wayland desktop. Every command in 'annotator --help' "
+        "works without the window."
+    )
+
+
+def platform_problem(environ: Mapping[str, str] | None = None) -> str | None:
+    """What stops Qt's X11 plugin from loading here, as one line; None if nothing does (or
+    Qt will not use it)."""
+    if not will_use_xcb(environ):
+        return None
+    plugin = xcb_plugin()
+    if plugin is None:
+        return None  # not a PySide6 we know: let Qt speak for itself
+    missing = missing_libraries(plugin)
+    return install_hint(missing) if missing else None

@@ -1,0 +1,68 @@
+"""`annotator import`: a chosen encoding, files read in a legacy encoding named, relative paths."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from annotator.cli.main import cli
+from annotator.storage import Project
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture
+def project_path(tmp_path: Path) -> Path:
+    path = tmp_path / "p.annotator"
+    assert run("new", path, "--no-codebook").exit_code == 0
+    return path
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "batch"
+    (folder / "tokyo").mkdir(parents=True)
+    (folder / "tokyo" / "ferry.txt").write_bytes("港の渡し船".encode("euc_jp"))
+    (folder / "seoul.txt").write_bytes(
+        "항구 여객선 선원들이 밀린 임금을 요구하며 오늘 아침 일손을 놓았다.".encode("euc_kr")
+    )
+    return folder
+
+
+def texts(path: Path) -> dict[str, str]:
+    with Project.open(path) as project:
+        return {d.source: project.documents.text(d.id) for d in project.documents.all()}
+
+
+def test_unclear_encoding_is_refused_with_the_likely_ones(project_path: Path, folder: Path) -> None:
+    result = run("import", project_path, folder)
+    assert result.exit_code == 1
+    assert "read as Korean (EUC-KR/CP949): seoul.txt" in result.stdout
+    [refusal] = result.stderr.strip().splitlines()
+    assert refusal.startswith("refused: tokyo/ferry.txt: cannot tell its encoding: it reads as ")
+    assert "Japanese (EUC-JP)" in refusal
+    assert list(texts(project_path)) == ["seoul.txt"]
+    [refused] = json.loads(run("import", project_path, folder, "--json").stdout)["refused"]
+    assert refused["source"] == "tokyo/ferry.txt"
+    assert refused["file"] == str(folder / "tokyo" / "ferry.txt")
+
+
+def test_encoding_option_reads_the_refused_file(project_path: Path, folder: Path) -> None:
+    result = run("import", project_path, folder / "tokyo", "--encoding", "EUC-JP", "--json")
+    assert result.exit_code == 0, result.output
+    [imported] = json.loads(result.stdout)["imported"]
+    assert (imported["source"], imported["encoding"]) == ("ferry.txt", "euc_jp")
+    assert texts(project_path) == {"ferry.txt": "港の渡し船"}
+
+
+@pytest.mark.parametrize("name", ["klingon", "base64"])
+def test_unknown_encoding_is_a_usage_error(project_path: Path, folder: Path, name: str) -> None:
+    result = run("import", project_path, folder, "--encoding", name)
+    assert result.exit_code == 2
+    assert f"'{name}' is not a text encoding annotator knows" in result.stderr
+    assert texts(project_path) == {}

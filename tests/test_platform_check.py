@@ -1,0 +1,137 @@
+"""First start on a Linux desktop: when a library of Qt's X11 plugin is missing, `annotator`
+says in one line what to install instead of letting Qt abort (absence simulated)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli.main import cli
+from annotator.ui import app, platform_check
+
+X11 = {"DISPLAY": ":0"}
+
+
+@pytest.fixture
+def on_x11(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An X11 desktop, as the user's: no platform chosen, a display."""
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.delenv("XDG_SESSION_TYPE", raising=False)
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setattr(platform_check.sys, "platform", "linux")
+
+
+@pytest.fixture
+def qt_started(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Stands in for starting the window: records that Qt would have been started."""
+    started: list[object] = []
+    monkeypatch.setattr(app, "run", lambda path: started.append(path) or 0)
+    return started
+
+
+@pytest.mark.parametrize("args", [["gui"], []], ids=["gui", "no command"])
+@pytest.mark.usefixtures("on_x11")
+def test_a_missing_library_is_one_line_naming_the_packages(
+    monkeypatch: pytest.MonkeyPatch, qt_started: list[object], args: list[str]
+) -> None:
+    monkeypatch.setattr(platform_check, "missing_libraries", lambda plugin: ["libxcb-cursor.so.0"])
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    for fragment in (
+        "needs libxcb-cursor.so.0, which this system lacks",
+        "Debian/Ubuntu: sudo apt install libxcb-cursor0",
+        "Fedora: sudo dnf install xcb-util-cursor",
+        "Arch: sudo pacman -S xcb-util-cursor",
+    ):
+        assert fragment in lines[0]
+    assert "Traceback" not in result.output
+    assert qt_started == []
+
+
+@pytest.mark.usefixtures("on_x11")
+def test_the_libraries_qt_misnames_are_each_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    missing = ["libxcb-icccm.so.4", "libxcb-keysyms.so.1", "libodd.so.2"]
+    monkeypatch.setattr(platform_check, "missing_libraries", lambda plugin: missing)
+    problem = platform_check.platform_problem()
+    assert problem is not None
+    assert "needs libxcb-icccm.so.4, libxcb-keysyms.so.1, libodd.so.2" in problem
+    assert "sudo apt install libxcb-icccm4 libxcb-keysyms1;" in problem
+    assert "sudo dnf install xcb-util-wm xcb-util-keysyms;" in problem
+    assert "for libodd.so.2: the package that holds it" in problem
+
+
+@pytest.mark.usefixtures("on_x11")
+def test_nothing_missing_starts_the_window(
+    monkeypatch: pytest.MonkeyPatch, qt_started: list[object]
+) -> None:
+    monkeypatch.setattr(platform_check, "missing_libraries", lambda plugin: [])
+    result = CliRunner().invoke(cli, ["gui"])
+    assert result.exit_code == 0, result.output
+    assert qt_started == [None]
+
+
+@pytest.mark.parametrize(
+    ("environ", "platform", "expected"),
+    [
+        (X11, "linux", True),
+        ({**X11, "QT_QPA_PLATFORM": "xcb"}, "linux", True),
+        ({**X11, "QT_QPA_PLATFORM": "xcb:dpi=96;wayland"}, "linux", True),
+        ({**X11, "QT_QPA_PLATFORM": "offscreen"}, "linux", False),
+        ({**X11, "QT_QPA_PLATFORM": "wayland;xcb"}, "linux", False),
+        ({**X11, "XDG_SESSION_TYPE": "wayland", "WAYLAND_DISPLAY": "wayland-0"}, "linux", False),
+        ({**X11, "XDG_SESSION_TYPE": "x11"}, "linux", True),
+        ({}, "linux", False),
+        (X11, "darwin", False),
+        (X11, "win32", False),
+    ],
+)
+def test_when_qt_will_use_its_x11_plugin(
+    environ: dict[str, str], platform: str, expected: bool
+) -> None:
+    assert platform_check.will_use_xcb(environ, platform) is expected
+
+
+def test_offscreen_is_never_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(plugin: Path) -> list[str]:
+        raise AssertionError("checked")
+
+    monkeypatch.setattr(platform_check, "missing_libraries", fail)
+    assert platform_check.platform_problem({**X11, "QT_QPA_PLATFORM": "offscreen"}) is None
+
+
+def _readelf(path: Path) -> tuple[list[str], list[str]]:
+    """DT_NEEDED and RUNPATH as binutils' readelf reports them."""
+    output = subprocess.run(
+        ["readelf", "-d", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    needed, runpath = [], []
+    for line in output.splitlines():
+        if "(NEEDED)" in line:
+            needed.append(line.split("[", 1)[1].rstrip("]"))
+        elif "(RUNPATH)" in line or "(RPATH)" in line:
+            runpath += line.split("[", 1)[1].rstrip("]").split(":")
+    return needed, runpath
+
+
+def test_the_elf_reader_agrees_with_readelf() -> None:
+    plugin = platform_check.xcb_plugin()
+    if plugin is None or shutil.which("readelf") is None:
+        pytest.skip("needs PySide6's X11 plugin and readelf")
+    qt_lib = plugin.parents[2] / "lib"
+    for path in (plugin, qt_lib / "libQt6XcbQpa.so.6", qt_lib / "libQt6Core.so.6"):
+        assert platform_check.dynamic_section(path) == _readelf(path), path.name
+
+
+def test_without_ldd_the_same_libraries_are_found_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    plugin = platform_check.xcb_plugin()
+    if plugin is None or shutil.which("ldd") is None:
+        pytest.skip("needs PySide6's X11 plugin and ldd")
+    with_ldd = platform_check.missing_libraries(plugin)
+    monkeypatch.setattr(platform_check.shutil, "which", lambda name: None)
+    assert sorted(platform_check.missing_libraries(plugin)) == sorted(with_ldd)
