@@ -209,7 +209,7 @@ def consensus_decisions(db: Database) -> None:
     )
 
 
-@migrations(name="0006_deletions")
+@migrations(name="0005_deletions")
 def deletions(db: Database) -> None:
     """What was deleted: one row per deleted coding or memo (its GUID, whose it was, on which
     article, when), so that a coder's package carries deletions to the lead's project and a
@@ -247,7 +247,7 @@ def deletions(db: Database) -> None:
                 db.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", [utc, row_id])
 
 
-_CODES_0005 = """CREATE TABLE codes (
+_CODES_0006 = """CREATE TABLE codes (
                 id INTEGER PRIMARY KEY,
                 guid TEXT NOT NULL UNIQUE,
                 parent_id INTEGER REFERENCES codes(id),
@@ -262,7 +262,7 @@ _CODES_0005 = """CREATE TABLE codes (
             )"""
 
 
-@migrations(name="0005_code_names")
+@migrations(name="0006_code_names")
 def code_names(db: Database) -> None:
     """Code names may hold any character (``>`` included: names come from other tools), and
     sibling names are unique without regard to case: a ``name_key`` the store fills (the name
@@ -275,8 +275,7 @@ def code_names(db: Database) -> None:
     and made anew (no RENAME: the codings triggers name ``codes``), and everything is put back
     with its ids, the foreign keys checked at commit (``defer_foreign_keys``).
 
-    (Registered after 0006_deletions, which shipped first: migrations run in the order they
-    are defined, and a project already at 0006 takes this one next.)
+    (It runs after 0005_deletions: migrations run in the order they are defined.)
 
     A project made before the rule may hold siblings that differ only in case: they are kept
     as they are (nothing renamed behind the user's back), the later one's key made unique with
@@ -300,7 +299,7 @@ def code_names(db: Database) -> None:
                 [table],
             ).fetchall()
             if on_delete != "CASCADE" or triggers:
-                raise RuntimeError(f"0005_code_names cannot keep {table} ({on_delete}, {triggers})")
+                raise RuntimeError(f"0006_code_names cannot keep {table} ({on_delete}, {triggers})")
             cascading.setdefault(table, []).append(column)
     codes = db.execute(
         "SELECT id, guid, parent_id, name, color, description, shortcut, position, exclusive "
@@ -320,7 +319,7 @@ def code_names(db: Database) -> None:
         db.execute(f"DROP TABLE IF EXISTS temp.kept_{table}")
         db.execute(f"CREATE TEMP TABLE kept_{table} AS SELECT * FROM {table} WHERE {pointing}")
     db.execute("DROP TABLE codes")
-    db.execute(_CODES_0005)
+    db.execute(_CODES_0006)
     taken: set[tuple[int, str]] = set()
     rows = []
     for code in codes:
@@ -347,7 +346,7 @@ def code_names(db: Database) -> None:
     )
     broken = len(db.execute("PRAGMA foreign_key_check").fetchall())
     if broken > broken_before:  # cannot happen: everything was put back with its ids
-        raise RuntimeError(f"0005_code_names would break {broken - broken_before} references")
+        raise RuntimeError(f"0006_code_names would break {broken - broken_before} references")
 
 
 def known_migrations() -> list[str]:

@@ -52,7 +52,7 @@ def test_a_codebook_deeper_than_python_recurses_is_shown(
     parent = demo_project.codebook.tree().find("Motive > Political")
     assert parent is not None
     columns = {row[1] for row in demo_project.db.execute("PRAGMA table_info(codes)")}
-    key = ", name_key" if "name_key" in columns else ""  # the schema before 0005 had none
+    key = ", name_key" if "name_key" in columns else ""  # the schema before 0006 had none
     with demo_project.transaction():  # as another tool would: past the store's limit
         for level in range(levels):
             values = [f"00000000-0000-4000-8000-{level:012d}", parent.id, f"L{level}"]

@@ -96,7 +96,7 @@ def nest(project: Project, parent_id: int, levels: int) -> int:
     """Hang a chain of ``levels`` codes below ``parent_id`` as another SQLite tool would (past
     the store and its limit); return the deepest code's id."""
     columns = {row[1] for row in project.db.execute("PRAGMA table_info(codes)")}
-    key = "name_key" in columns  # the schema before 0005 had none
+    key = "name_key" in columns  # the schema before 0006 had none
     with project.transaction():
         for level in range(levels):
             cursor = project.db.execute(

@@ -221,7 +221,7 @@ def test_a_coder_name_the_project_refuses_is_reported_with_its_line(
     source.write_text(
         "document_name,coder,code_path,start,end\n"
         "doc,Ana,Motive > Political,0,3\n"
-        "doc,Ana\x07Ben,Motive > Political,0,3\n",  # '>' is allowed in names since 0005
+        "doc,Ana\x07Ben,Motive > Political,0,3\n",  # '>' is allowed in names since 0006
         encoding="utf-8",
     )
     with pytest.raises(CodingsFileError) as caught:

@@ -1,4 +1,4 @@
-"""Migration 0005_code_names: ``codes`` rebuilt without the ban on ``>`` and with a case-folded
+"""Migration 0006_code_names: ``codes`` rebuilt without the ban on ``>`` and with a case-folded
 ``name_key`` under a unique index — every coding, code memo and consensus decision kept, the
 foreign keys clean, every index and trigger there; an old project whose siblings differ only
 in case migrates too (both kept, ``check`` reports them)."""
@@ -74,7 +74,7 @@ def test_every_row_survives_and_the_file_is_sound(old: Path, tmp_path: Path) -> 
     assert before["decisions"]
     assert before["codings"]
     with Project.open(old) as project:
-        assert project.schema_version()[-1] == "0005_code_names"
+        assert project.schema_version()[-1] == "0006_code_names"
         assert project.integrity_problems() == []
         assert project.db.execute("PRAGMA foreign_key_check").fetchall() == []
     after = _rows(old)
@@ -125,7 +125,7 @@ def _old_project_with_a_case_pair(path: Path) -> None:
     """A schema-0004 project whose 'Motive' holds 'Political' and 'political', each coded."""
     db = Database(path)
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    migrations.apply(db, stop_before="0005_code_names")
+    migrations.apply(db, stop_before="0006_code_names")
     db.close()
     connection = sqlite3.connect(path)
     connection.executescript(
