@@ -20,6 +20,7 @@ from annotator.domain.model import Code
 from annotator.io.codebook_appendix import Usage, appendix_html, appendix_markdown
 from annotator.io.codebook_files import read_codebook, write_codebook
 from annotator.io.csvfiles import atomic_output
+from annotator.services import backups
 from annotator.services.changes import Changes
 from annotator.storage import Project
 
@@ -60,6 +61,7 @@ def import_codebook(
     file gives them. Nothing is removed.
     """
     path = Path(path)
+    backups.before_bulk_change(project, f"importing the codebook {path.name}")
     if path.suffix.lower() == ".qdc":
         from annotator.services.refi import read_qdc
 

@@ -82,6 +82,8 @@ class Project:
         self.problems: list[verify.Problem] = []
         self._lock = lock
         self.closed = False
+        #: True while :meth:`create` fills a new project under its temporary name.
+        self.being_created = False
         self.db = Database(connection)
         self.documents = DocumentStore(self.db)
         self.codebook = CodebookStore(self.db)
@@ -110,6 +112,7 @@ class Project:
         temporary = path.with_name(f".{path.name}.{os.getpid()}.creating")
         try:
             project = cls._connect(temporary, read_only=False, lock=None, create=True)
+            project.being_created = True
             try:
                 with project.transaction():
                     project._set_info("guid", new_guid())
