@@ -16,6 +16,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -234,9 +235,52 @@ def _status_sets(content: ProjectContent, coders: dict[int, Coder]) -> list[tupl
     return list(groups.items())
 
 
-def _decimal(value: str) -> str:
-    """A number as xsd:decimal writes it (no exponent)."""
-    return format(float(value), "f").rstrip("0").rstrip(".") if "e" in value.lower() else value
+# A stored number: plain decimal notation, perhaps with an exponent (as imports check it).
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+#: The longest number written out digit by digit (a double's extremes take about 330).
+MAX_DECIMAL = 1000
+
+
+def decimal_text(value: str) -> str | None:
+    """A stored number as xs:decimal writes it — no exponent, every digit kept, nothing
+    rounded (``1.2e-07`` is ``0.00000012``) — or None if it is not a number, or would take
+    more than :data:`MAX_DECIMAL` characters written out (``1e999999``)."""
+    value = value.strip()
+    if not _NUMBER.fullmatch(value):
+        return None
+    if "e" not in value and "E" not in value:
+        return value  # already xs:decimal, digit for digit
+    number = Decimal(value)
+    _, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)  # a finite number (the pattern has no inf or nan)
+    # Measured before it is written: 1e999999999 must not fill the memory.
+    if len(digits) + abs(exponent) + 2 > MAX_DECIMAL:
+        return None
+    return format(number, "f")
+
+
+def _variable_kinds(
+    variables: Sequence[Variable], values: Mapping[int, Mapping[str, str]], losses: list[str]
+) -> dict[str, str]:
+    """Each variable's REFI type. A number variable with a value xs:decimal cannot hold (not
+    a number, or too long written out) goes out as text, whole, and the loss is named."""
+    kinds = {v.name: VARIABLE_TYPES[v.type] for v in variables}
+    for variable in variables:
+        if variable.type is VariableType.CATEGORY:
+            losses.append(f"variable '{variable.name}' is a category; REFI has it as text")
+        if kinds[variable.name] != "Float":
+            continue
+        for own in values.values():
+            value = own.get(variable.name, "")
+            if value != "" and decimal_text(value) is None:
+                kinds[variable.name] = "Text"
+                shown = value if len(value) <= 40 else value[:39] + "…"
+                losses.append(
+                    f"variable '{variable.name}' is a number variable; REFI has it as text, as "
+                    f"its value '{shown}' cannot be written as a decimal"
+                )
+                break
+    return kinds
 
 
 def build_project(content: ProjectContent) -> Exported:
@@ -269,6 +313,8 @@ def build_project(content: ProjectContent) -> Exported:
         xml.close("CodeBook")
     variables = content.variables
     variable_guids = {v.name: derived(content.guid, f"variable/{v.name}") for v in variables}
+    values = content.values
+    kinds = _variable_kinds(variables, values, losses)
     if variables:
         xml.open("Variables")
         for variable in variables:
@@ -276,12 +322,9 @@ def build_project(content: ProjectContent) -> Exported:
                 "Variable",
                 guid=variable_guids[variable.name],
                 name=variable.name,
-                typeOfVariable=VARIABLE_TYPES[variable.type],
+                typeOfVariable=kinds[variable.name],
             )
-            if variable.type is VariableType.CATEGORY:
-                losses.append(f"variable '{variable.name}' is a category; REFI has it as text")
         xml.close("Variables")
-    values = content.values
     document_notes = defaultdict(list)
     for memo in memos:
         if memo.document_id is not None:
@@ -329,10 +372,12 @@ def build_project(content: ProjectContent) -> Exported:
                 value = values.get(document.id, {}).get(variable.name, "")
                 if value == "":
                     continue
-                kind = VARIABLE_TYPES[variable.type]
+                kind = kinds[variable.name]
+                if kind == "Float":
+                    value = decimal_text(value) or value  # checked by _variable_kinds
                 xml.open("VariableValue")
                 xml.empty("VariableRef", targetGUID=variable_guids[variable.name])
-                xml.text(VALUE_ELEMENTS[kind], _decimal(value) if kind == "Float" else value)
+                xml.text(VALUE_ELEMENTS[kind], value)
                 xml.close("VariableValue")
             xml.close("TextSource")
         xml.close("Sources")
