@@ -165,6 +165,17 @@ class _Check:
             raise self.fail(key, "must be a list")
         return value
 
+    def unique(self, key: str, keys: list[str], what: str = "GUID") -> None:
+        """Refuse a list (``codes``, ``codings``…) naming one GUID (or text) twice: a package
+        written by annotator never does, and merging one would write it twice."""
+        first: dict[str, int] = {}
+        for n, value in enumerate(keys):
+            if value in first:
+                raise self.fail(
+                    f"{key}[{n}]", f"the {what} {value} appears twice (also {key}[{first[value]}])"
+                )
+            first[value] = n
+
 
 def _package(path: Path, data: Any) -> Package:
     check = _Check(path)
@@ -259,6 +270,11 @@ def _package(path: Path, data: Any) -> Package:
                 check.time(item, "deleted_at", where),
             )
         )
+    check.unique("codes", [c.guid for c in codes])
+    check.unique("documents", [d.sha256 for d in documents], "SHA-256")
+    check.unique("codings", [c.guid for c in codings])
+    check.unique("memos", [m.guid for m in memos])
+    check.unique("deletions", [d.guid for d in deletions])
     return Package(
         project_guid=check.guid(data, "project_guid", "package"),
         coder_guid=check.guid(data, "coder_guid", "package"),

@@ -284,8 +284,45 @@ def _integer(value: str | None) -> int | None:
         return None
 
 
+# What carries a GUID that becomes one of ours (a coder, a code, an article, a coding, a memo,
+# a variable): each must be unique — REFI requires it, and a second one would be written twice.
+_UNIQUE = {
+    "User": "user",
+    "Code": "code",
+    "Variable": "variable",
+    "PlainTextSelection": "selection",
+    "Coding": "coding",
+    "Note": "note",
+}
+_SOURCE_KINDS = ("TextSource", "PDFSource", "PictureSource", "AudioSource", "VideoSource")
+
+
+def refuse_duplicate_guids(root: Any, where: Any) -> None:
+    """Refuse a project that gives two users, codes, sources, selections, codings, notes or
+    variables one GUID (compared as GUIDs are: without braces or case)."""
+    kinds = dict(_UNIQUE) | dict.fromkeys(_SOURCE_KINDS, "source")
+    seen: dict[tuple[str, str], int | None] = {}
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue  # a comment or processing instruction
+        kind = kinds.get(etree.QName(element).localname)
+        guid = guid_of(element.get("guid"))
+        if kind is None or not guid:
+            continue
+        if (kind, guid) in seen:
+            lines = sorted({seen[(kind, guid)] or 0, element.sourceline or 0})
+            at = " and ".join(str(n) for n in lines if n)
+            plural = "s" if " and " in at else ""
+            raise BadFileError(
+                where, f"gives two {kind}s the GUID {guid}" + (f" (line{plural} {at})" * bool(at))
+            )
+        seen[(kind, guid)] = element.sourceline
+
+
 def read_project(root: Any, warnings: list[str], where: Any = "project.qde") -> RefiProject:
-    """Everything annotator can take from a project.qde (texts are read separately)."""
+    """Everything annotator can take from a project.qde (texts are read separately); a
+    project that gives two of its users, codes, sources, codings… one GUID is refused."""
+    refuse_duplicate_guids(root, where)
     users = {
         guid_of(u.get("guid")): (u.get("name") or "").strip() or "unnamed user"
         for u in root.iterfind(f"{_q('Users')}/{_q('User')}")
