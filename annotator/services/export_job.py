@@ -50,7 +50,8 @@ class ExportJob:
     style: Format = PLAIN
     counts: bool = False
     dimensions: bool = False
-    #: Filled by :func:`run_export`: what the format could not carry (REFI-QDA's data loss).
+    #: Filled by :func:`run_export`: what the format could not carry (REFI-QDA's data loss,
+    #: a number beyond Stata's range written as text…).
     notes: list[str] = field(default_factory=list)
     #: Filled by :func:`run_export`: files written beside ``path`` (the matrix's codebook).
     companions: list[Path] = field(default_factory=list)
@@ -73,7 +74,7 @@ def run_export(project: Project, job: ExportJob, progress: Progress | None = Non
     if job.kind in ("sav", "dta"):
         if job.path is None:
             raise UserError(f"a .{job.kind} file needs a file name (-o FILE.{job.kind})")
-        return export_stats_file(project, job.path, matrix, progress, job.kind)
+        return export_stats_file(project, job.path, matrix, progress, job.kind, job.notes)
     if job.kind == "documents":
         return export_documents(project, job.path, job.style)
     if job.kind == "qdpx":

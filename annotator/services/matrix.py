@@ -247,12 +247,16 @@ def export_stats_file(
     options: MatrixOptions = MatrixOptions(),
     progress: Progress | None = None,
     kind: str | None = None,
+    notes: list[str] | None = None,
 ) -> int:
     """Write the matrix as an SPSS .sav or Stata .dta file with its labels (``kind`` "sav" or
-    "dta"; by default the file's extension says); return the rows."""
+    "dta"; by default the file's extension says); return the rows. What the format could not
+    take as it is (a number beyond its range written as text…) is added to ``notes``."""
     from annotator.io.stats_files import write_stats_file
 
     check_output(path, [project.path])  # before the matrix is built
     matrix = build_matrix(project, options, progress)
-    write_stats_file(matrix, path, kind, protect=[project.path])
+    written = write_stats_file(matrix, path, kind, protect=[project.path])
+    if notes is not None:
+        notes.extend(written)
     return len(matrix.rows)
