@@ -8,7 +8,14 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.support import json_option, names, open_project, print_json, project_argument
+from annotator.cli.support import (
+    NAMES_HELP,
+    json_option,
+    names,
+    open_project,
+    print_json,
+    project_argument,
+)
 from annotator.domain.codebook import split_path_list
 from annotator.domain.errors import UserError
 from annotator.services import exports
@@ -44,13 +51,15 @@ def _day(value: str | None, option: str) -> date | None:
     type=click.Path(dir_okay=False),
     help="File to write (default: standard output; required for sav and dta).",
 )
-@click.option("--coders", help="Only these coders: A,B.")
+@click.option("--coders", help=f"Only these coders: A,B ({NAMES_HELP}).")
 @click.option(
     "--codes",
     help="Only these codes or dimensions: 'Motive,Actor type > Diplomat' (in a name, write > "
     "as \\> and a comma as \\,).",
 )
-@click.option("--documents", "documents_", help="Only these articles (names or ids): a,b.")
+@click.option(
+    "--documents", "documents_", help=f"Only these articles (names or ids): a,b ({NAMES_HELP})."
+)
 @click.option("--since", help="Only codings made on or after this day (YYYY-MM-DD, UTC).")
 @click.option("--until", help="Only codings made on or before this day.")
 @click.option("--counts", is_flag=True, help="matrix, sav, dta: how many codings, not 0/1.")
@@ -138,7 +147,7 @@ LEVEL_CHOICES = {
 @click.option(
     "--coders",
     help="Coders to compare, by name: A,B (default: all who have done "
-    "articles, except the consensus coder).",
+    f"articles, except the consensus coder; {NAMES_HELP}).",
 )
 @click.option(
     "--codes",
@@ -223,14 +232,19 @@ def agreement(
 @click.command()
 @project_argument
 @click.option("--size", type=click.IntRange(min=1), help="How many articles to draw.")
-@click.option("--coders", help="Coders to assign them to: A,B (to list or clear: default all).")
+@click.option(
+    "--coders",
+    help=f"Coders to assign them to: A,B (to list or clear: default all; {NAMES_HELP}).",
+)
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of the draw.")
 @click.option(
     "--replace", is_flag=True, help="Take back the coders' earlier assignments before drawing."
 )
 @click.option("--list", "list_", is_flag=True, help="List the articles assigned to each coder.")
 @click.option("--clear", is_flag=True, help="Take back assignments (of --documents, or all).")
-@click.option("--documents", help="With --clear: only these articles, A,B (names or ids).")
+@click.option(
+    "--documents", help=f"With --clear: only these articles, A,B (names or ids; {NAMES_HELP})."
+)
 @json_option
 def sample(
     project: str,

@@ -145,6 +145,30 @@ project_argument = click.argument("project", type=click.Path(dir_okay=False))
 json_option = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 
 
+#: How every comma-separated list of names (--coders, --documents) is written, for --help.
+NAMES_HELP = "a comma inside a name is written \\,"
+
+
 def names(value: str | None) -> list[str]:
-    """A comma-separated option as a list of names."""
-    return [name.strip() for name in (value or "").split(",") if name.strip()]
+    """A comma-separated option (``--coders``, ``--documents``) as a list of names. As in
+    ``--codes``, ``\\,`` is a comma inside a name and ``\\\\`` a backslash (so ``A\\\\,B`` is
+    "A\\" and "B"); any other backslash stands for itself: ``--coders 'Smith\\, J.,Ana'``
+    names "Smith, J." and "Ana"."""
+    found: list[str] = []
+    current: list[str] = []
+    text = value or ""
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and text[index + 1 : index + 2] in (",", "\\"):
+            current.append(text[index + 1])
+            index += 2
+            continue
+        if char == ",":
+            found.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+        index += 1
+    found.append("".join(current).strip())
+    return [name for name in found if name]

@@ -88,7 +88,13 @@ def run_export(project: Project, job: ExportJob, progress: Progress | None = Non
     if job.kind == "package":
         from annotator.services.merge import export_package
 
-        if job.path is None or len(job.selection.coders) != 1:
+        if len(job.selection.coders) > 1:
+            named = ", ".join(f"'{name}'" for name in job.selection.coders)
+            raise UserError(
+                f"a coder package holds one coder's work, and --coders names "
+                f"{len(job.selection.coders)} ({named}); a comma inside a name is written \\,"
+            )
+        if job.path is None or not job.selection.coders:
             raise UserError("a coder package needs one coder (--coders NAME) and a file (-o)")
         return len(export_package(project, job.selection.coders[0], job.path).codings)
     if job.kind == "agreement":
