@@ -41,7 +41,7 @@ from annotator.services.merge_records import merge_codings, merge_memo, merge_st
 from annotator.storage import Project
 
 if TYPE_CHECKING:
-    from annotator.services.refi import RefiImport
+    from annotator.services.refi_import import RefiImport
 
 ARTICLE_CHOICES = ("fail", "skip", "import")
 CODE_CHOICES = ("fail", "add", "by-path", "skip")
@@ -343,7 +343,7 @@ def read_source(project: Project, path: Path, choices: MergeChoices = MergeChoic
     if head.startswith(b"SQLite format 3"):
         return _read_project(project, path, choices)
     if head.startswith(b"PK") or path.suffix.lower() == ".qdpx":
-        from annotator.services.refi import read_qdpx
+        from annotator.services.refi_import import read_qdpx
 
         found = read_qdpx(path, validate=False)
         return _Source(path, found.packages, found.texts, found)
@@ -377,7 +377,7 @@ def _as_of_its_work(package: Package) -> Package:
 
 def _write_source(project: Project, source: _Source, choices: MergeChoices) -> list[MergeReport]:
     if source.refi is not None:
-        from annotator.services.refi import merge_read_qdpx
+        from annotator.services.refi_import import merge_read_qdpx
 
         return merge_read_qdpx(project, source.refi, source.path.name, choices)
     with project.transaction():  # every coder of a project or none

@@ -147,16 +147,21 @@ class Archive:
     def project_xml(self) -> bytes:
         return self.read(self.qde, self.limits.qde_bytes)
 
-    def source(self, reference: str) -> bytes | None:
-        """The bytes of ``internal://name`` (a bare name too), or None if the archive has
-        no such file. Only a flat name in the sources folder is ever looked up."""
+    def find_source(self, reference: str) -> zipfile.ZipInfo | None:
+        """The entry of ``internal://name`` (a bare name too), or None if the archive has no
+        such file. Only a flat name in the sources folder is ever looked up."""
         name = reference.removeprefix("internal://")
         if not name or any(c in name for c in "/\\\x00") or name in (".", ".."):
             raise self._refuse(f"refers to the file '{_shown(reference)}' outside its sources")
-        info = self.sources.get(name) or next(
+        return self.sources.get(name) or next(
             (i for n, i in self.sources.items() if n.casefold() == name.casefold()), None
         )
-        return None if info is None else self.read(info, self.limits.member_bytes)
+
+    def source(self, reference: str, limit: int | None = None) -> bytes | None:
+        """The bytes of ``internal://name`` (see :meth:`find_source`), or None; refused past
+        ``limit`` bytes (by default the bound of any member)."""
+        info = self.find_source(reference)
+        return None if info is None else self.read(info, limit or self.limits.member_bytes)
 
 
 def _bad_name(name: str) -> str:

@@ -1,0 +1,214 @@
+"""Reading a REFI-QDA .qdpx into the open project (merged like any package, in one
+transaction), and a .qdc codebook into codebook specs."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.domain.codebook import CodeSpec
+from annotator.domain.errors import BadFileError, UserError
+from annotator.io.packages import Package
+from annotator.io.refi.archive import Archive
+from annotator.io.refi.reader import (
+    RefiCode,
+    RefiProject,
+    RefiSource,
+    decode_source,
+    parse_xml,
+    read_codes,
+    read_project,
+    schema_warnings,
+)
+from annotator.io.refi.schema import CODEBOOK_NS
+from annotator.io.refi.writer import EXCLUSIVE_SET, KEY_SET
+from annotator.services.merge import MergeChoices, MergeReport, merge_package
+from annotator.services.refi_convert import FLAT_DIMENSION, FLAT_GUID, Converter
+from annotator.storage import Project
+
+
+@dataclass
+class RefiImport:
+    """A .qdpx read and turned into packages: one per coder, the articles' texts, what each
+    article's offsets were read as, and what could not be carried."""
+
+    packages: list[Package]
+    texts: dict[str, tuple[str, str]]
+    variables: dict[str, dict[str, tuple[str, str]]]  # sha → name → (type, value)
+    models: dict[str, str]  # article → offset model
+    warnings: list[str] = field(default_factory=list)
+    losses: list[str] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)  # code GUID → shortcut key
+    #: The schema check still to run (see ``read_qdpx(validate=False)``).
+    validate: Callable[[], list[str]] | None = None
+
+
+def read_qdpx(path: Path, *, validate: bool = True) -> RefiImport:
+    """Read a .qdpx archive (checked as hostile input) into packages and texts. With
+    ``validate=False`` the schema check is left to ``RefiImport.validate``."""
+    with Archive(path) as archive:
+        root, warnings = parse_xml(archive.project_xml(), path, validate=validate)
+        refi = read_project(root, archive.warnings + warnings, path)
+        sources = []
+        for source in refi.sources:
+            raw = _source_text(archive, source, refi)
+            if raw is not None:
+                sources.append((source, raw))
+    converter = Converter(refi, sources)
+    keys = {
+        guid: name[len(KEY_SET) :]
+        for name, members, _ in refi.sets
+        if name.startswith(KEY_SET)
+        for guid in members
+    }
+    return RefiImport(
+        converter.packages(),
+        converter.texts,
+        converter.variables,
+        converter.models,
+        refi.warnings,
+        converter.losses,
+        keys,
+        None if validate else lambda: schema_warnings(root),
+    )
+
+
+def _source_text(archive: Archive, source: RefiSource, refi: RefiProject) -> str | None:
+    """A source's text as it is in the archive (or inline), or None with the loss noted."""
+    if source.text_path:
+        reference = source.text_path
+        if not reference.startswith("internal://"):
+            if "://" in reference:
+                refi.skipped.append(f"'{source.name}': its text is outside the archive")
+                return None
+            refi.warnings.append(f"'{source.name}': a plain file name, {reference!r}")
+        data = archive.source(reference)
+        if data is None:
+            refi.skipped.append(f"'{source.name}': its text file is missing from the archive")
+            return None
+        raw, problems = decode_source(data)
+        refi.warnings.extend(f"'{source.name}' {p}" for p in problems)
+        return raw
+    if source.content is not None:
+        return source.content
+    refi.skipped.append(f"'{source.name}' has no text")
+    return None
+
+
+def merge_qdpx(
+    project: Project, path: Path, choices: MergeChoices | None = None
+) -> tuple[list[MergeReport], RefiImport]:
+    """Import a .qdpx into the project in one transaction: its articles (unless the choice
+    is to skip those the project lacks), its codebook, one coder per user and their codings."""
+    found = read_qdpx(path, validate=False)
+    return merge_read_qdpx(project, found, path.name, choices), found
+
+
+def merge_read_qdpx(
+    project: Project, found: RefiImport, source: str, choices: MergeChoices | None = None
+) -> list[MergeReport]:
+    """Merge a .qdpx already read (``read_qdpx(validate=False)``) in one transaction."""
+    choices = choices or MergeChoices()
+    choices = MergeChoices(
+        "skip" if choices.articles == "skip" else "import",
+        "add" if choices.codes == "fail" else choices.codes,
+        choices.coder,
+    )
+    # The schema check only warns: it runs beside the writing, which spends its time in
+    # SQLite, outside the interpreter lock (the parsed tree is no longer touched here).
+    with ThreadPoolExecutor(1) as pool:
+        checked = pool.submit(found.validate) if found.validate else None
+        with project.transaction():
+            reports = [
+                merge_package(project, package, choices, source=source, texts=found.texts)
+                for package in found.packages
+            ]
+            _set_variables(project, found)
+            _set_keys(project, found.keys)
+        if checked is not None:
+            found.warnings += checked.result()
+    if reports:
+        reports[0].notes = (
+            [f"offsets of '{name}' read as {model}" for name, model in found.models.items()]
+            + [f"warning: {w}" for w in found.warnings]
+            + [f"not carried: {loss}" for loss in found.losses]
+        )
+    return reports
+
+
+def _set_variables(project: Project, found: RefiImport) -> None:
+    from annotator.domain.model import VariableType
+
+    for sha, values in found.variables.items():
+        document = project.documents.by_sha256(sha)
+        if document is None or not values:
+            continue
+        have = project.documents.values(document.id)
+        new: dict[int, str | None] = {}
+        for name, (kind, value) in values.items():
+            if name in have:
+                continue
+            variable = project.documents.variable(name) or project.documents.define_variable(
+                name, VariableType(kind)
+            )
+            new[variable.id] = value
+        if new:
+            try:
+                project.documents.set_values(document.id, new)
+            except UserError:
+                project.documents.set_values(document.id, dict.fromkeys(new))
+
+
+def _set_keys(project: Project, keys: dict[str, str]) -> None:
+    for guid, key in keys.items():
+        code = project.codebook.by_guid(guid)
+        if code is not None and code.shortcut != key:
+            with contextlib.suppress(UserError):
+                project.codebook.update(code.id, shortcut=key)
+
+
+def read_qdc(path: Path, warnings: list[str] | None = None) -> list[CodeSpec]:
+    """A .qdc codebook as codebook specs (to merge by path, as any codebook file); what was
+    tolerated (a variant namespace, a BOM, schema problems) is added to ``warnings``."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise BadFileError(path, f"cannot be read ({error.strerror or error})") from None
+    if len(data) > 50 * 2**20:
+        raise BadFileError(path, "is larger than a codebook may be (50 MB)")
+    warnings = [] if warnings is None else warnings
+    root, found = parse_xml(data, path, codebook=True)
+    warnings += found
+    container = root.find(f"{{{CODEBOOK_NS}}}Codes")
+    if container is None:
+        raise BadFileError(path, "has no Codes: it is not a REFI-QDA codebook")
+    codes = read_codes(container, CODEBOOK_NS, warnings, path)
+    exclusive = set()
+    keys: dict[str, str] = {}
+    for element in root.iterfind(f"{{{CODEBOOK_NS}}}Sets/{{{CODEBOOK_NS}}}Set"):
+        members = [m.get("guid", "").strip("{}").lower() for m in element]
+        name = element.get("name") or ""
+        if name == EXCLUSIVE_SET:
+            exclusive.update(members)
+        elif name.startswith(KEY_SET):
+            keys.update({m: name[len(KEY_SET) :] for m in members})
+
+    def spec(code: RefiCode) -> CodeSpec:
+        return CodeSpec(
+            name=code.name,
+            color=code.color,
+            shortcut=keys.get(code.guid),
+            description=code.description,
+            exclusive=code.guid in exclusive,
+            guid=code.guid,
+            children=[spec(c) for c in code.children],
+        )
+
+    specs = [spec(c) for c in codes if c.children]
+    flat = [spec(c) for c in codes if not c.children]
+    if flat:
+        specs.append(CodeSpec(name=FLAT_DIMENSION, guid=FLAT_GUID, children=flat))
+    return specs
