@@ -43,6 +43,9 @@ from annotator.storage import Project
 if TYPE_CHECKING:
     from annotator.services.refi_import import RefiImport
 
+#: The most article text (bytes of UTF-8) one merge brings in, over all its files: a .qdpx or
+#: project holding more is refused as it is read, before it fills the memory.
+MAX_MERGE_TEXT = 256 * 2**20
 ARTICLE_CHOICES = ("fail", "skip", "import")
 CODE_CHOICES = ("fail", "add", "by-path", "skip")
 CODER_CHOICES = ("fail", "rename", "same")
@@ -331,9 +334,15 @@ class _Source:
     refi: RefiImport | None = None
 
 
-def read_source(project: Project, path: Path, choices: MergeChoices = MergeChoices()) -> _Source:
+def read_source(
+    project: Project,
+    path: Path,
+    choices: MergeChoices = MergeChoices(),
+    text_limit: int = MAX_MERGE_TEXT,
+) -> _Source:
     """Read and check a coder package, another annotator project or a REFI-QDA .qdpx project
-    (by what the file is), writing nothing; a damaged file is refused naming it."""
+    (by what the file is), writing nothing; a damaged file is refused naming it, and so is one
+    whose articles hold more than ``text_limit`` bytes of text the master lacks."""
     path = Path(path)
     try:
         with path.open("rb") as handle:
@@ -341,18 +350,20 @@ def read_source(project: Project, path: Path, choices: MergeChoices = MergeChoic
     except OSError as error:
         raise BadFileError(path, f"cannot be read ({error.strerror or error})") from None
     if head.startswith(b"SQLite format 3"):
-        return _read_project(project, path, choices)
+        return _read_project(project, path, choices, text_limit)
     if head.startswith(b"PK") or path.suffix.lower() == ".qdpx":
         from annotator.services.refi_import import read_qdpx
 
-        found = read_qdpx(path, validate=False)
+        found = read_qdpx(path, validate=False, text_limit=text_limit)
         return _Source(path, found.packages, found.texts, found)
     return _Source(path, [read_package(path)])
 
 
-def _read_project(project: Project, other_path: Path, choices: MergeChoices) -> _Source:
+def _read_project(
+    project: Project, other_path: Path, choices: MergeChoices, text_limit: int
+) -> _Source:
     """Every coder of another project as a package each; with ``articles="import"`` the texts
-    of the articles the master lacks."""
+    of the articles the master lacks (refused past ``text_limit`` bytes in all)."""
     if project.path is not None and Path(other_path).resolve() == Path(project.path).resolve():
         raise UserError(f"{other_path.name}: a project cannot be merged into itself")
     with Project.open(other_path, read_only=True) as other:
@@ -361,10 +372,26 @@ def _read_project(project: Project, other_path: Path, choices: MergeChoices) -> 
         if choices.articles == "import":
             for document in other.documents.all():
                 if project.documents.by_sha256(document.sha256) is None:
-                    texts[document.sha256] = (document.name, other.documents.text(document.id))
+                    text = other.documents.text(document.id)
+                    text_limit -= _size(text)
+                    if text_limit < 0:
+                        raise BadFileError(other_path, _too_much_text())
+                    texts[document.sha256] = (document.name, text)
     if not packages:  # nobody has coded yet: the articles alone come in (if asked)
         packages = [Package("", "", "", utc_now())]
     return _Source(other_path, packages, texts)
+
+
+def _size(text: str) -> int:
+    """Bytes of UTF-8 a text takes (counted without encoding it when it is ASCII)."""
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
+def _too_much_text() -> str:
+    return (
+        f"its articles hold more than {MAX_MERGE_TEXT // 2**20} MB of text the project lacks, "
+        "more than one merge brings in; import some of them first"
+    )
 
 
 def _as_of_its_work(package: Package) -> Package:
@@ -394,9 +421,14 @@ def merge_files(
     first, then all are merged in one transaction. If anything is refused — a damaged file,
     what does not fit (every file's conflicts are listed together) — nothing is written."""
     sources = []
+    left = MAX_MERGE_TEXT  # the article text every file together may bring in
     for path in paths:
         try:
-            sources.append(read_source(project, Path(path), choices))
+            if left < 0:
+                raise BadFileError(Path(path), _too_much_text())
+            source = read_source(project, Path(path), choices, max(left, 0))
+            left -= sum(_size(text) for _, text in source.texts.values())
+            sources.append(source)
         except MergeConflictError:
             raise
         except UserError as error:

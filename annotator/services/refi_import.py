@@ -11,6 +11,7 @@ from pathlib import Path
 
 from annotator.domain.codebook import CodeSpec
 from annotator.domain.errors import BadFileError, UserError
+from annotator.io.articles import MAX_FILE_BYTES
 from annotator.io.packages import Package
 from annotator.io.refi.archive import Archive
 from annotator.io.refi.reader import (
@@ -25,7 +26,7 @@ from annotator.io.refi.reader import (
 )
 from annotator.io.refi.schema import CODEBOOK_NS
 from annotator.io.refi.writer import EXCLUSIVE_SET, KEY_SET
-from annotator.services.merge import MergeChoices, MergeReport, merge_package
+from annotator.services.merge import MAX_MERGE_TEXT, MergeChoices, MergeReport, merge_package
 from annotator.services.refi_convert import FLAT_DIMENSION, FLAT_GUID, Converter
 from annotator.storage import Project
 
@@ -46,15 +47,18 @@ class RefiImport:
     validate: Callable[[], list[str]] | None = None
 
 
-def read_qdpx(path: Path, *, validate: bool = True) -> RefiImport:
-    """Read a .qdpx archive (checked as hostile input) into packages and texts. With
-    ``validate=False`` the schema check is left to ``RefiImport.validate``."""
+def read_qdpx(path: Path, *, validate: bool = True, text_limit: int = MAX_MERGE_TEXT) -> RefiImport:
+    """Read a .qdpx archive (checked as hostile input) into packages and texts. A source over
+    an article's limit (as on import) is left out and named; an archive whose sources hold
+    more than ``text_limit`` bytes of text in all is refused. With ``validate=False`` the
+    schema check is left to ``RefiImport.validate``."""
     with Archive(path) as archive:
         root, warnings = parse_xml(archive.project_xml(), path, validate=validate)
         refi = read_project(root, archive.warnings + warnings, path)
         sources = []
+        budget = _Budget(path, text_limit)
         for source in refi.sources:
-            raw = _source_text(archive, source, refi)
+            raw = _source_text(archive, source, refi, budget)
             if raw is not None:
                 sources.append((source, raw))
     converter = Converter(refi, sources)
@@ -76,23 +80,70 @@ def read_qdpx(path: Path, *, validate: bool = True) -> RefiImport:
     )
 
 
-def _source_text(archive: Archive, source: RefiSource, refi: RefiProject) -> str | None:
+class _Budget:
+    """The text a .qdpx may bring in all, spent source by source: refused once it is passed,
+    before more is read (a 400 KB archive can hold gigabytes of repeated letters)."""
+
+    def __init__(self, path: Path, limit: int) -> None:
+        self.path, self.left, self.limit = path, limit, limit
+
+    def spend(self, size: int) -> None:
+        self.left -= size
+        if self.left < 0:
+            raise BadFileError(
+                self.path,
+                f"holds more than {self.limit / 2**20:.0f} MB of article text, more than one "
+                "merge brings in; split the project in the tool that made it",
+            )
+
+
+def _too_large(name: str) -> str:
+    return (
+        f"'{name}': its text is more than {MAX_FILE_BYTES / 2**20:.0f} MB, the most an article "
+        "may hold (import refuses such files)"
+    )
+
+
+def _shown(reference: str) -> str:
+    """A file reference from the archive as a message may show it."""
+    shown = "".join(c if c.isprintable() else "?" for c in reference)
+    return shown if len(shown) <= 80 else shown[:79] + "…"
+
+
+def _source_text(
+    archive: Archive, source: RefiSource, refi: RefiProject, budget: _Budget
+) -> str | None:
     """A source's text as it is in the archive (or inline), or None with the loss noted."""
     if source.text_path:
         reference = source.text_path
         if not reference.startswith("internal://"):
             if "://" in reference:
-                refi.skipped.append(f"'{source.name}': its text is outside the archive")
+                refi.skipped.append(
+                    f"'{source.name}': its text is outside the archive ({_shown(reference)}); "
+                    "only the texts a .qdpx holds are read"
+                )
                 return None
             refi.warnings.append(f"'{source.name}': a plain file name, {reference!r}")
-        data = archive.source(reference)
-        if data is None:
+        info = archive.find_source(reference)
+        if info is None:
             refi.skipped.append(f"'{source.name}': its text file is missing from the archive")
             return None
+        if info.file_size > MAX_FILE_BYTES:  # as its header says: nothing read
+            refi.skipped.append(_too_large(source.name))
+            return None
+        budget.spend(info.file_size)
+        # A header that says less than the member holds is refused as it is read.
+        data = archive.read(info, MAX_FILE_BYTES)
+        budget.spend(len(data) - info.file_size)
         raw, problems = decode_source(data)
         refi.warnings.extend(f"'{source.name}' {p}" for p in problems)
         return raw
     if source.content is not None:
+        size = len(source.content) if source.content.isascii() else len(source.content.encode())
+        if size > MAX_FILE_BYTES:
+            refi.skipped.append(_too_large(source.name))
+            return None
+        budget.spend(size)
         return source.content
     refi.skipped.append(f"'{source.name}' has no text")
     return None
@@ -130,12 +181,13 @@ def merge_read_qdpx(
             _set_keys(project, found.keys)
         if checked is not None:
             found.warnings += checked.result()
-    if reports:
-        reports[0].notes = (
-            [f"offsets of '{name}' read as {model}" for name, model in found.models.items()]
-            + [f"warning: {w}" for w in found.warnings]
-            + [f"not carried: {loss}" for loss in found.losses]
-        )
+    if not reports:  # nothing anyone could merge: the report still says what was left out
+        reports = [MergeReport(source, "")]
+    reports[0].notes = (
+        [f"offsets of '{name}' read as {model}" for name, model in found.models.items()]
+        + [f"warning: {w}" for w in found.warnings]
+        + [f"not carried: {loss}" for loss in found.losses]
+    )
     return reports
 
 
