@@ -129,3 +129,18 @@ def test_a_qdpx_whose_only_source_is_outside_it_says_so(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["merge", str(project), str(archive), "--json"])
     [report] = json.loads(result.stdout)
     assert (report["source"], report["notes"]) == ("abs.qdpx", [reason])
+
+
+def test_a_source_whose_header_hides_its_size_is_refused(tmp_path: Path) -> None:
+    archive = _qdpx(tmp_path / "lying.qdpx", {"huge": b"a" * (MAX_FILE_BYTES + 1)})
+    raw = bytearray(archive.read_bytes())
+    name = b"sources/huge.txt"
+    at = raw.find(b"PK\x01\x02")  # the central directory entries
+    while raw[at + 46 : at + 46 + len(name)] != name:
+        at = raw.find(b"PK\x01\x02", at + 4)
+    raw[at + 24 : at + 28] = (100).to_bytes(4, "little")  # "unpacks to 100 bytes"
+    archive.write_bytes(bytes(raw))
+    with create_project(tmp_path / "p.annotator", with_default_codebook=False) as project:
+        with pytest.raises(BadFileError, match=r"^lying\.qdpx: entry 'sources/huge\.txt' is"):
+            merge_file(project, archive)
+        assert project.documents.count() == 0
