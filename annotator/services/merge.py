@@ -76,11 +76,14 @@ class MergeReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
-    kept: int = 0  # the master's version was newer (or deleted later)
+    kept: int = 0  # the master's version was newer
+    #: Codings the master deleted after the package's version of them: not brought back.
+    kept_deleted: int = 0
     deleted: int = 0  # codings the coder deleted, deleted here too
     statuses: int = 0
     memos: int = 0
     memos_deleted: int = 0
+    memos_kept_deleted: int = 0
     codes_added: list[str] = field(default_factory=list)
     articles_added: list[str] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)
@@ -94,10 +97,12 @@ class MergeReport:
             (self.updated, "updated"),
             (self.unchanged, "already there"),
             (self.kept, "kept as the master has them (newer)"),
+            (self.kept_deleted, _KEPT_DELETED),
             (self.deleted, "deleted"),
             (self.statuses, "article statuses set"),
             (self.memos, "memos"),
             (self.memos_deleted, "memos deleted"),
+            (self.memos_kept_deleted, "memos " + _KEPT_DELETED),
             (len(self.codes_added), "codes added"),
             (len(self.articles_added), "articles added"),
             (len(self.left_out), "left out"),
@@ -108,6 +113,9 @@ class MergeReport:
             parts = parts[1:] or ["nothing new"]
         who = f"{self.coder}: " if self.coder else ""
         return f"{self.source}: {who}" + ", ".join(parts)
+
+
+_KEPT_DELETED = "kept deleted (deleted at the lead after the package's version: not brought back)"
 
 
 class MergeConflictError(UserError):
@@ -259,9 +267,11 @@ def merge_package(
                 touched.add(article)
         merge_statuses(project, coder, package.statuses, plan.documents, report)
         for memo in package.memos:
-            report.memos += merge_memo(
+            counted = merge_memo(
                 project, coder, memo, plan.documents, plan.codes, package.created_at
             )
+            if counted:
+                setattr(report, counted, getattr(report, counted) + 1)
         touched |= apply_deletions(project, coder, deletions)
         report.deleted = len(deletions.codings)
         report.memos_deleted = len(deletions.memos)

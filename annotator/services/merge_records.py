@@ -1,9 +1,10 @@
 """The records of a package written into the master, one kind at a time: codings (added in
 one batch, updated when the package's version is newer, kept when the master's is), article
 statuses and memos. A coding or memo the master deleted after the package's version of it is
-not brought back — unless the package was exported after that deletion: then the coder has it
-again (an undo), and it comes back. Called by :func:`annotator.services.merge.merge_package`
-inside its transaction, after its plan has matched articles, codes and the coder."""
+not brought back (the report counts it as kept deleted) — unless the package was exported
+after that deletion: then the coder has it again (an undo), and it comes back. Called by
+:func:`annotator.services.merge.merge_package` inside its transaction, after its plan has
+matched articles, codes and the coder."""
 
 from __future__ import annotations
 
@@ -58,7 +59,7 @@ def merge_codings(
         found = existing.get(item.guid)
         deletion = gone.get(item.guid)
         if found is None and stays_deleted(deletion, item.updated_at, exported_at):
-            outcomes.append(("kept", document))  # deleted here after this version of it
+            outcomes.append(("kept_deleted", document))  # deleted here after this version
             continue
         if found is None:
             key = (document, code_id, item.start, item.end)
@@ -142,21 +143,23 @@ def merge_memo(
     documents: Mapping[str, int],
     codes: Mapping[str, int],
     exported_at: str,
-) -> int:
-    """Add the memo, or update it where the package's version is newer; 1 if it changed."""
+) -> str:
+    """Add the memo, or update it where the package's version is newer. Returns the
+    MergeReport field to count it in: ``memos`` if it changed, ``memos_kept_deleted`` if the
+    project deleted it after this version, ``""`` if nothing happened."""
     existing = project.memos.by_guid(memo.guid)
     if existing is not None:
         if existing.text != memo.text and memo.updated_at > existing.updated_at:
             project.memos.set_text(existing.id, memo.text, updated_at=memo.updated_at)
-            return 1
-        return 0
+            return "memos"
+        return ""
     deletion = project.deletions.by_guids([memo.guid]).get(memo.guid)
     if stays_deleted(deletion, memo.updated_at, exported_at):
-        return 0  # deleted here after this version of it
+        return "memos_kept_deleted"  # deleted here after this version of it
     document = documents.get(memo.document) if memo.document else None
     code = codes.get(memo.code) if memo.code else None
     if (memo.target == "document" and document is None) or (memo.target == "code" and code is None):
-        return 0
+        return ""
     project.memos.add(
         memo.text,
         document_id=document,
@@ -166,4 +169,4 @@ def merge_memo(
         created_at=memo.created_at,
         updated_at=memo.updated_at,
     )
-    return 1
+    return "memos"

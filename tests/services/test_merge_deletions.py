@@ -122,7 +122,12 @@ def test_an_older_package_merged_after_the_deletion_does_not_bring_it_back(lead:
         [report] = merge_file(project, new)  # the lead never had it: the deletion is kept
         assert (report.added, report.deleted) == (1, 0)
         [report] = merge_file(project, old.with_name("old.annpkg"))
-        assert (report.added, report.kept) == (0, 1)
+        # Said as it is: deleted at the lead, and not brought back (not "kept … (newer)").
+        assert (report.added, report.kept, report.kept_deleted) == (0, 0, 1)
+        assert report.summary() == (
+            "old.annpkg: Ana: 0 codings added, 1 already there, 1 kept deleted (deleted at the "
+            "lead after the package's version: not brought back)"
+        )
     assert withdrawn not in _guids(lead)
 
 
@@ -175,6 +180,7 @@ def test_a_deleted_memo_is_deleted_at_the_lead_and_a_later_edit_there_is_a_confl
     with Project.open(lead) as project:
         merge_file(project, _package(ana, "Ana"))
         [memo] = project.memos.all()
+    older = shutil.copy(_package(ana, "Ana"), lead.with_name("older.annpkg"))
     with Project.open(ana) as copy:
         copy.memos.delete(copy.memos.all()[0].id)
     package = _package(ana, "Ana")
@@ -184,6 +190,11 @@ def test_a_deleted_memo_is_deleted_at_the_lead_and_a_later_edit_there_is_a_confl
         [report] = merge_file(project, package)
         assert report.memos_deleted == 1
         assert "1 memos deleted" in report.summary()
+        assert project.memos.all() == []
+        # The package from before the deletion does not bring it back, and says so.
+        [report] = merge_file(project, Path(older))
+        assert (report.memos, report.memos_kept_deleted) == (0, 1)
+        assert "1 memos kept deleted (deleted at the lead" in report.summary()
         assert project.memos.all() == []
     with Project.open(lead_copy) as project:  # had the lead edited it later: a conflict
         project.memos.set_text(memo.id, "pay: see the contract", updated_at="2999-01-01T00:00:00Z")
@@ -285,5 +296,5 @@ def test_an_old_copy_of_a_project_does_not_bring_back_what_was_deleted_since(
     with Project.open(lead) as project:
         assert merge_file(project, ana)[0].deleted == 1
         [report] = merge_file(project, old_copy)
-        assert (report.added, report.kept) == (0, 1)
+        assert (report.added, report.kept, report.kept_deleted) == (0, 0, 1)
     assert withdrawn not in _guids(lead)
