@@ -12,6 +12,7 @@ anything is written, and all of them are merged in one transaction: all or nothi
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,9 +21,11 @@ from typing import TYPE_CHECKING
 from annotator.domain.codebook import split_path
 from annotator.domain.errors import BadFileError, UserError
 from annotator.domain.model import Coder, utc_now
+from annotator.domain.text import text_sha256
 from annotator.io.packages import (
     Package,
     PackageCode,
+    checked_package,
     normal_guid,
     read_package,
 )
@@ -294,7 +297,7 @@ def read_source(project: Project, path: Path, choices: MergeChoices = MergeChoic
             head = handle.read(16)
     except OSError as error:
         raise BadFileError(path, f"cannot be read ({error.strerror or error})") from None
-    if head.startswith(b"SQLite format 3"):
+    if head.startswith(b"SQLite format 3") or path.suffix.lower() == ".annotator":
         return _read_project(project, path, choices)
     if head.startswith(b"PK") or path.suffix.lower() == ".qdpx":
         from annotator.services.refi import read_qdpx
@@ -306,19 +309,48 @@ def read_source(project: Project, path: Path, choices: MergeChoices = MergeChoic
 
 def _read_project(project: Project, other_path: Path, choices: MergeChoices) -> _Source:
     """Every coder of another project as a package each; with ``articles="import"`` the texts
-    of the articles the master lacks."""
+    of the articles the master lacks. The file comes from outside: it is checked (pages,
+    references, the codebook's tree, every field of its packages, its texts' hashes) before
+    anything is taken from it."""
     if project.path is not None and Path(other_path).resolve() == Path(project.path).resolve():
         raise UserError(f"{other_path.name}: a project cannot be merged into itself")
-    with Project.open(other_path, read_only=True) as other:
-        packages = [_as_of_its_work(package_of(other, c.name)) for c in other.coders.all()]
-        texts = {}
-        if choices.articles == "import":
-            for document in other.documents.all():
-                if project.documents.by_sha256(document.sha256) is None:
-                    texts[document.sha256] = (document.name, other.documents.text(document.id))
+    try:
+        with Project.open(other_path, read_only=True) as other:
+            _check_sound(other, other_path)
+            packages = [
+                _as_of_its_work(checked_package(other_path, package_of(other, c.name)))
+                for c in other.coders.all()
+            ]
+            texts = {}
+            if choices.articles == "import":
+                for document in other.documents.all():
+                    if project.documents.by_sha256(document.sha256) is None:
+                        text = other.documents.text(document.id)
+                        if text_sha256(text) != document.sha256:
+                            raise BadFileError(
+                                other_path,
+                                f"the text of article '{document.name}' does not match its "
+                                "SHA-256 (changed outside annotator)",
+                            )
+                        texts[document.sha256] = (document.name, text)
+    except sqlite3.DatabaseError as error:  # a page or a row SQLite cannot read
+        raise BadFileError(other_path, f"is a damaged project ({error})") from None
+    except ValueError as error:  # a row its schema's checks would have refused (a status)
+        raise BadFileError(other_path, f"is a damaged project ({error})") from None
     if not packages:  # nobody has coded yet: the articles alone come in (if asked)
         packages = [Package("", "", "", utc_now())]
     return _Source(other_path, packages, texts)
+
+
+def _check_sound(other: Project, path: Path) -> None:
+    """Refuse a project file whose pages or references are broken, or whose codebook is not a
+    tree (a code its own ancestor would send every walk up the tree round for ever)."""
+    problems = other.integrity_problems()
+    if problems:
+        raise BadFileError(path, f"is a damaged project ({problems[0]})")
+    tree = other.codebook.tree()
+    if sum(1 for _ in tree.walk()) != len(tree):
+        raise BadFileError(path, "is a damaged project (a code of its codebook is its own parent)")
 
 
 def _as_of_its_work(package: Package) -> Package:

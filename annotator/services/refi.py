@@ -274,6 +274,9 @@ class _Converter:
         if not text:
             self.losses.append(f"'{source.name}' is empty")
             return
+        if "\x00" in text:  # a binary file in the sources, or text SQLite would cut short
+            self.losses.append(f"'{source.name}' holds NUL characters: not a text")
+            return
         sha = text_sha256(text)
         self.sha_of[source.guid] = sha
         self.texts[sha] = (source.name, text)
@@ -412,7 +415,10 @@ def read_qdpx(path: Path, *, validate: bool = True) -> RefiImport:
     ``validate=False`` the schema check is left to ``RefiImport.validate``."""
     with Archive(path) as archive:
         root, warnings = parse_xml(archive.project_xml(), path, validate=validate)
-        refi = read_project(root, archive.warnings + warnings)
+        try:
+            refi = read_project(root, archive.warnings + warnings)
+        except BadFileError as error:  # the codebook reader names no file: this is the one
+            raise BadFileError(path, error.problem, error.line) from None
         sources = []
         for source in refi.sources:
             raw = _source_text(archive, source, refi)
