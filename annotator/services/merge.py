@@ -335,7 +335,8 @@ def _read_project(project: Project, other_path: Path, choices: MergeChoices) -> 
                         texts[document.sha256] = (document.name, text)
     except sqlite3.DatabaseError as error:  # a page or a row SQLite cannot read
         raise BadFileError(other_path, f"is a damaged project ({error})") from None
-    except ValueError as error:  # a row its schema's checks would have refused (a status)
+    except (ValueError, TypeError) as error:  # rows its schema would refuse: a status of
+        # another name, text where a number belongs (SQLite keeps what it is given)
         raise BadFileError(other_path, f"is a damaged project ({error})") from None
     if not packages:  # nobody has coded yet: the articles alone come in (if asked)
         packages = [Package("", "", "", utc_now())]

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, event, settings
+from hypothesis.errors import InvalidArgument
 
 from annotator import paths
 from annotator.domain.errors import UserError
@@ -271,10 +272,12 @@ def _note(outcome: Outcome) -> None:
     """What became of the example, for ``--hypothesis-show-statistics``: how deep the
     examples reach (which refusals, how many accepted)."""
     if outcome.error is None:
-        event("accepted")
-        return
-    problem = getattr(outcome.error, "problem", str(outcome.error))
-    event(f"refused: {re.sub(r'[0-9]+', 'N', problem)[:60]}")
+        what = "accepted"
+    else:
+        problem = getattr(outcome.error, "problem", str(outcome.error))
+        what = f"refused: {re.sub(r'[0-9]+', 'N', problem)[:60]}"
+    with contextlib.suppress(InvalidArgument):  # outside a Hypothesis test: nothing to count
+        event(what)
 
 
 def assert_sqlite_text(value: str) -> None:

@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import docx
 import pytest
 
 from annotator.domain.errors import BadFileError, UserError, one_line
@@ -113,6 +114,12 @@ def test_project_with_a_code_its_own_parent_is_refused(lead: Project) -> None:
         "UPDATE codes SET parent_id = id WHERE id = (SELECT code_id FROM codings LIMIT 1)",
     )
     assert "its own parent" in refused(lead, other).problem
+
+
+def test_project_with_text_where_a_number_belongs_is_refused(lead: Project) -> None:
+    # Sorting the codebook by position compared '' with numbers: TypeError.
+    other = _other(lead, "UPDATE codes SET position = '' WHERE id = 1")
+    assert "damaged project" in refused(lead, other).problem
 
 
 def test_project_with_a_dangling_reference_is_refused(lead: Project) -> None:
@@ -221,6 +228,26 @@ def test_qdpx_with_codes_nested_too_deeply_names_the_archive(lead: Project, tmp_
 
 
 # -- articles ---------------------------------------------------------------------------------
+
+
+def test_word_document_without_a_body_is_refused(project: Project, tmp_path: Path) -> None:
+    # python-docx reads lazily: the missing body surfaced as AttributeError while reading text.
+    original = tmp_path / "ferry.docx"
+    document = docx.Document()
+    document.add_paragraph("The crew left the vessel.")
+    document.save(str(original))
+    with zipfile.ZipFile(original) as archive:
+        entries = [(info, archive.read(info)) for info in archive.infolist()]
+    index = next(i for i, (info, _) in enumerate(entries) if info.filename == "word/document.xml")
+    info, data = entries[index]
+    start, end = data.index(b"<w:body>"), data.index(b"</w:body>") + len(b"</w:body>")
+    entries[index] = (info, data[:start] + data[end:])
+    path = tmp_path / "bodiless.docx"
+    _rezip(path, entries)
+    report = import_files(project, [path])
+    [refusal] = report.refused
+    assert "damaged Word document" in refusal.reason
+    assert project.documents.all() == []
 
 
 def test_pdf_whose_text_holds_a_nul_is_imported_without_it(
