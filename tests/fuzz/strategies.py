@@ -20,6 +20,14 @@ from typing import Any
 from hypothesis import strategies as st
 from lxml import etree
 
+from annotator.services.merge import (
+    ARTICLE_CHOICES,
+    CODE_CHOICES,
+    CODER_CHOICES,
+    DELETION_CHOICES,
+    MergeChoices,
+)
+
 # Text that has broken readers before: empty, blank, control characters, lone surrogates,
 # byte-order marks, line ends, path separators, our own path notation, formulas, very long.
 NASTY_TEXT = (
@@ -604,3 +612,20 @@ def json_file(data: bytes) -> st.SearchStrategy[bytes]:
     document = json.loads(data.decode("utf-8-sig"))
     structured = mutated_json(document).flatmap(json_bytes)
     return st.one_of(structured, structured, structured, mutated_bytes(data))
+
+
+def csv_file(data: bytes) -> st.SearchStrategy[bytes]:
+    """A CSV file's bytes mutated: mostly row by row and cell by cell, sometimes raw."""
+    rows = read_rows(data)
+    structured = mutated_rows(rows).flatmap(csv_bytes)
+    return st.one_of(structured, structured, structured, mutated_bytes(data))
+
+
+#: What to do with what does not fit a merge: every combination.
+choices = st.builds(
+    MergeChoices,
+    st.sampled_from(ARTICLE_CHOICES),
+    st.sampled_from(CODE_CHOICES),
+    st.sampled_from(CODER_CHOICES),
+    st.sampled_from(DELETION_CHOICES),
+)

@@ -9,27 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annotator.services.merge import (
-    ARTICLE_CHOICES,
-    CODE_CHOICES,
-    CODER_CHOICES,
-    DELETION_CHOICES,
-    MergeChoices,
-    merge_files,
-)
+from annotator.services.merge import merge_files
 from tests.fuzz.conftest import Seeds
-from tests.fuzz.strategies import json_file
+from tests.fuzz.strategies import choices, json_file
 from tests.fuzz.support import example, fuzz, read_into, timeout_seconds
 
-choices = st.builds(
-    MergeChoices,
-    st.sampled_from(ARTICLE_CHOICES),
-    st.sampled_from(CODE_CHOICES),
-    st.sampled_from(CODER_CHOICES),
-    st.sampled_from(DELETION_CHOICES),
-)
-
-EXAMPLES = 60
+EXAMPLES = 100
 
 
 @pytest.mark.timeout(timeout_seconds(EXAMPLES))

@@ -16,18 +16,10 @@ from annotator.services.codings import import_codings
 from annotator.services.imports import ImportReport, import_files
 from annotator.storage import Project
 from tests.fuzz.conftest import Seeds
-from tests.fuzz.strategies import csv_bytes, mutated_bytes, mutated_rows, read_rows
+from tests.fuzz.strategies import csv_file
 from tests.fuzz.support import example, fuzz, read_into, timeout_seconds
 
-
-def csv_file(data: bytes) -> st.SearchStrategy[bytes]:
-    """A CSV file's bytes mutated: mostly row by row and cell by cell, sometimes raw."""
-    rows = read_rows(data)
-    structured = mutated_rows(rows).flatmap(csv_bytes)
-    return st.one_of(structured, structured, structured, mutated_bytes(data))
-
-
-EXAMPLES = 60
+EXAMPLES = 80
 
 
 @pytest.mark.timeout(timeout_seconds(EXAMPLES))

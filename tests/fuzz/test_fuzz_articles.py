@@ -87,7 +87,7 @@ def _import(ex: Example, seeds: Seeds, path: Path, encoding: str | None) -> None
             assert not outcome.changed, "a file not imported changed the project"
 
 
-EXAMPLES = 60
+EXAMPLES = 100
 
 
 @pytest.mark.timeout(timeout_seconds(EXAMPLES))
@@ -120,7 +120,7 @@ def test_plain_text_in_any_bytes(
             assert refused.path == path
 
 
-HTML_EXAMPLES = 25
+HTML_EXAMPLES = 40
 
 
 @pytest.mark.timeout(timeout_seconds(HTML_EXAMPLES))
@@ -153,7 +153,7 @@ def _word_member(name: str, body: bytes) -> st.SearchStrategy[bytes] | None:
     return None
 
 
-DOCX_EXAMPLES = 50
+DOCX_EXAMPLES = 80
 
 
 @pytest.mark.timeout(timeout_seconds(DOCX_EXAMPLES))
@@ -237,7 +237,7 @@ def pdf_tokens_changed(draw: st.DrawFn, data: bytes) -> bytes:
     return b" ".join(tokens)
 
 
-PDF_EXAMPLES = 60
+PDF_EXAMPLES = 100
 
 
 @pytest.mark.timeout(timeout_seconds(PDF_EXAMPLES))

@@ -323,7 +323,7 @@ def test_one_line_keeps_tabs_and_shows_breaks() -> None:
     strict=True,
     reason="io/refi/reader.read_codes refuses codes nested over 100 deep as "
     "BadFileError('codebook', …): the message names no file (example: a .qdc whose Codes hold "
-    "150 nested Code elements); when fixed, let test_codebooks.py nest .qdc codes again",
+    "150 nested Code elements); when fixed, let test_fuzz_codebooks.py nest .qdc codes again",
 )
 def test_qdc_with_codes_nested_too_deeply_names_the_file(project: Project, tmp_path: Path) -> None:
     guid = "0f7f58b5-0000-4000-8000-0000000000{:02x}"
@@ -347,7 +347,7 @@ def test_qdc_with_codes_nested_too_deeply_names_the_file(project: Project, tmp_p
     reason="io/codebook_files reads a JSON codebook whose name is the escape \\ud800 (a lone "
     "surrogate, valid JSON, not Unicode); storing it raises UnicodeEncodeError (example: "
     '{"dimensions": [{"name": "\\ud800", "codes": []}]}); when fixed, drop the exclusion of '
-    "such escapes in test_codebooks.py",
+    "such escapes in test_fuzz_codebooks.py",
 )
 def test_json_codebook_with_a_lone_surrogate_is_refused(project: Project, tmp_path: Path) -> None:
     path = tmp_path / "codebook.json"

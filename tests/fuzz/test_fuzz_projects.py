@@ -17,9 +17,8 @@ from hypothesis import strategies as st
 
 from annotator.services.merge import MergeChoices, merge_files
 from tests.fuzz.conftest import Seeds
-from tests.fuzz.strategies import mutated_bytes, nasty_text
+from tests.fuzz.strategies import choices, mutated_bytes, nasty_text
 from tests.fuzz.support import example, fuzz, read_into, timeout_seconds
-from tests.fuzz.test_packages import choices
 
 # Each table's columns and the key that picks one of its rows.
 TABLES = {
@@ -167,7 +166,7 @@ def damage(path: Path, statements: list[str]) -> None:
         connection.close()
 
 
-EXAMPLES = 60
+EXAMPLES = 100
 
 
 @pytest.mark.timeout(timeout_seconds(EXAMPLES))

@@ -14,9 +14,15 @@ from hypothesis import strategies as st
 
 from annotator.services.merge import MergeChoices, merge_files
 from tests.fuzz.conftest import Seeds
-from tests.fuzz.strategies import mutated_bytes, mutated_zip, nasty_text, xml_bytes, zip_entries
+from tests.fuzz.strategies import (
+    choices,
+    mutated_bytes,
+    mutated_zip,
+    nasty_text,
+    xml_bytes,
+    zip_entries,
+)
 from tests.fuzz.support import example, fuzz, read_into, timeout_seconds
-from tests.fuzz.test_packages import choices
 
 
 def _member(name: str, body: bytes) -> st.SearchStrategy[bytes] | None:
@@ -38,7 +44,7 @@ def _member(name: str, body: bytes) -> st.SearchStrategy[bytes] | None:
     return None
 
 
-EXAMPLES = 40
+EXAMPLES = 60
 
 
 @pytest.mark.timeout(timeout_seconds(EXAMPLES))
