@@ -25,6 +25,8 @@ KEYS = {
     "export_wide_200k_s",
     "qdpx_export_25k_s",
     "qdpx_import_25k_s",
+    "codebook_import_10k_s",
+    "qdc_import_10k_s",
 }
 
 

@@ -27,6 +27,10 @@ MEASURE_KEYS = {
     "gwet_ac1",
     "positive_agreement",
     "note",
+    "kappa_measure",
+    "codes_pooled",
+    "applied",
+    "path",
 }
 
 

@@ -7,6 +7,9 @@
   coder treats alike are one weighted unit.
 - Unitizing: each code's spans on the continuum of the articles every coder counts.
 - Segments: each code's spans per article, for matching.
+
+At the three span levels a whole-article coding is the span of the whole article (see
+:attr:`Study.spans`).
 """
 
 from __future__ import annotations
@@ -19,8 +22,7 @@ from numpy.typing import NDArray
 from annotator.agreement.ratings import MISSING, IntArray, Ratings
 from annotator.agreement.segments import matched_spans
 from annotator.agreement.study import Dimension, Study
-from annotator.agreement.unitizing import Unitizing, alpha_u
-from annotator.agreement.unitizing import overall as overall_unitizing
+from annotator.agreement.unitizing import Unitizing, alpha_of, disagreements, merge_units
 
 NONE = "(none)"
 
@@ -50,32 +52,30 @@ class ArticleLevel:
         return Ratings.of(values, 2)
 
     def dimension(self, dimension: Dimension) -> tuple[Ratings, list[str]]:
-        """The dimension as one nominal variable: each distinct set of its codes a category
-        (labelled by the codes' names, ``(none)`` for the empty set)."""
+        """The dimension as one nominal variable. Its categories are all it can take — none
+        of its codes, each one of them — and every combination of codes a coder gave; each
+        is a category whether or not anyone chose it (as AC1's q must count them)."""
+        codes = dimension.codes
         masks = np.zeros(self.present.shape[1:], dtype=np.int64)
-        for bit, code in enumerate(dimension.codes):
+        for bit, code in enumerate(codes):
             masks |= self.present[self.index[code]].astype(np.int64) << bit
         counted = self.study.counted_mask.T
-        seen = sorted(set(np.unique(masks[counted]).tolist())) if counted.any() else []
-        category = {mask: k for k, mask in enumerate(seen)}
+        singles = [0] + [1 << bit for bit in range(len(codes))]
+        seen = set(np.unique(masks[counted]).tolist()) if counted.any() else set()
+        order = singles + sorted(seen - set(singles))
+        category = {mask: k for k, mask in enumerate(order)}
         values = np.full(masks.shape, MISSING, dtype=np.int64)
-        lookup = np.vectorize(lambda m: category.get(int(m), MISSING), otypes=[np.int64])
-        if masks.size:
-            values[counted] = lookup(masks[counted])
+        if masks.size and counted.any():
+            values[counted] = [category[int(m)] for m in masks[counted].tolist()]
         labels = [
-            " + ".join(
-                self.study.paths[c].split(" > ")[-1]
-                for bit, c in enumerate(dimension.codes)
-                if mask >> bit & 1
-            )
-            or NONE
-            for mask in seen
+            " + ".join(self.study.name(c) for bit, c in enumerate(codes) if mask >> bit & 1) or NONE
+            for mask in order
         ]
-        return Ratings.of(values, max(len(seen), 1)), labels
+        return Ratings.of(values, len(order)), labels
 
-    def overall(self) -> Ratings:
-        """Every code's presence, pooled: units are (article, code) pairs."""
-        return Ratings.pooled([self.code(code) for code in self.study.codes])
+    def overall(self, codes: list[int]) -> Ratings:
+        """The presence of the given codes, pooled: units are (article, code) pairs."""
+        return Ratings.pooled([self.code(code) for code in codes])
 
 
 @dataclass(frozen=True)
@@ -140,27 +140,38 @@ class CharacterLevel:
         clash = (how_many > 1) & counted
         values = np.where(counted & ~clash, values, MISSING)
         conflicts = Conflicts(dimension.name, tuple(int(lengths[row].sum()) for row in clash))
-        labels = [NONE] + [self.study.paths[c].split(" > ")[-1] for c in codes]
+        labels = [NONE] + [self.study.name(c) for c in codes]
         ratings = Ratings.of(values.T, len(labels), weights=lengths, groups=article)
         return ratings, labels, conflicts
 
-    def overall(self) -> Ratings:
-        return Ratings.pooled([self.code(code) for code in self.study.codes])
+    def overall(self, codes: list[int]) -> Ratings:
+        """The given codes per character, pooled: units are (character, code) pairs."""
+        return Ratings.pooled([self.code(code) for code in codes])
 
 
-def unitizing(study: Study) -> tuple[dict[int, Unitizing], Unitizing, int]:
-    """α_U per code and over all codes on the continuum of the articles that count for every
-    coder (their length is returned too)."""
+@dataclass(frozen=True)
+class Continuum:
+    """The articles every coder counts, end to end: how long it is, where each of those
+    articles starts on it, and each code's units by coder (merged, sorted)."""
+
+    length: int
+    starts: IntArray
+    units: dict[int, list[tuple[IntArray, IntArray]]]
+
+    @property
+    def articles(self) -> int:
+        return len(self.starts)
+
+
+def shared_continuum(study: Study) -> Continuum:
+    """Each code's units on the continuum of the articles that count for every coder."""
     every = study.counted_mask.all(axis=0)
     lengths = np.diff(study.offsets)
     continuum = int(lengths[every].sum())
-    if not continuum:
-        empty = Unitizing(0.0, 0.0, None, "no article counts for every coder")
-        return dict.fromkeys(study.codes, empty), empty, 0
     # Where each shared article starts once the others are left out.
     start_of = np.cumsum(np.where(every, lengths, 0)) - lengths
     spans = study.spans
-    results = {}
+    units = {}
     for code in study.codes:
         rows = spans.of_code(code)
         rows = rows[every[spans.articles[rows]]]
@@ -170,12 +181,33 @@ def unitizing(study: Study) -> tuple[dict[int, Unitizing], Unitizing, int]:
             base + spans.ends[rows],
             spans.coders[rows],
         )
-        per_coder = [
-            np.column_stack((begins[coders == c], ends[coders == c]))
+        units[code] = [
+            merge_units(np.column_stack((begins[coders == c], ends[coders == c])))
             for c in range(len(study.coders))
         ]
-        results[code] = alpha_u(per_coder, continuum)
-    return results, overall_unitizing(list(results.values())), continuum
+    return Continuum(continuum, start_of[every], units)
+
+
+def unitizing(study: Study) -> tuple[dict[int, Unitizing], Continuum]:
+    """α_U per code on the continuum of the articles that count for every coder (returned
+    too, for the overall figure and the interval)."""
+    shared = shared_continuum(study)
+    if not shared.length:
+        empty = Unitizing(0.0, 0.0, None, "no article counts for every coder")
+        return dict.fromkeys(study.codes, empty), shared
+    results = {}
+    for code, units in shared.units.items():
+        result = alpha_of(*disagreements(units, shared.length))
+        if result.alpha is None:
+            result = Unitizing(
+                result.observed,
+                result.expected,
+                None,
+                f"no coder marked a unit of it in the {shared.articles:,} articles that count "
+                "for every coder: α_U is undefined",
+            )
+        results[code] = result
+    return results, shared
 
 
 def matched_segments(

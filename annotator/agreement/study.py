@@ -30,8 +30,10 @@ class Dimension:
 @dataclass(frozen=True, eq=False)
 class Study:
     """Coders (column order), articles (id → length in characters), for each coder the
-    articles that count, the dimensions and codes compared (id → path), and the codings as
-    rows ``(document, coder index, code, start, end)`` (``WHOLE_ARTICLE`` for no span)."""
+    articles that count, the dimensions and codes compared (id → path, and id → the names
+    from the dimension down, carried rather than parsed out of the path), the codings as rows
+    ``(document, coder index, code, start, end)`` (``WHOLE_ARTICLE`` for no span), and for
+    each coder how many articles were left out although assigned (not done)."""
 
     coders: tuple[str, ...]
     lengths: Mapping[int, int]
@@ -39,6 +41,8 @@ class Study:
     dimensions: tuple[Dimension, ...]
     paths: Mapping[int, str]
     rows: IntArray
+    parts: Mapping[int, tuple[str, ...]]
+    left_out: tuple[int, ...]
 
     @classmethod
     def of(
@@ -49,11 +53,25 @@ class Study:
         dimensions: Sequence[Dimension],
         paths: Mapping[int, str],
         codings: Iterable[tuple[int, int, int, int | None, int | None]],
+        *,
+        parts: Mapping[int, Sequence[str]] | None = None,
+        left_out: Sequence[int] | None = None,
     ) -> Study:
-        """A study from plain rows; codings of other codes, articles or coders are ignored."""
+        """A study from plain rows; codings of other codes, articles or coders are ignored.
+
+        ``parts`` gives each code's names from its dimension down (by default the dimension's
+        name and the code's path); ``left_out`` how many assigned articles each coder has not
+        finished (by default none)."""
         if len(counted) != len(coders):
             raise ValueError("give the counted articles of every coder")
+        if left_out is not None and len(left_out) != len(coders):
+            raise ValueError("give the left-out articles of every coder")
         codes = {code for dimension in dimensions for code in dimension.codes}
+        names = {
+            code: tuple(parts[code]) if parts is not None else (dimension.name, paths[code])
+            for dimension in dimensions
+            for code in dimension.codes
+        }
         rows = [
             (d, c, k, WHOLE_ARTICLE if s is None else s, WHOLE_ARTICLE if e is None else e)
             for d, c, k, s, e in codings
@@ -67,6 +85,8 @@ class Study:
             tuple(dimensions),
             dict(paths),
             table,
+            names,
+            tuple(left_out) if left_out is not None else (0,) * len(coders),
         )
 
     # -- derived ---------------------------------------------------------------------------
@@ -90,9 +110,30 @@ class Study:
         ).reshape(len(self.coders), len(self.documents))
 
     @cached_property
+    def pairable(self) -> NDArray[np.bool_]:
+        """``pairable[i]``: article ``documents[i]`` counts for two or more coders."""
+        pairable: NDArray[np.bool_] = self.counted_mask.sum(axis=0) >= 2
+        return pairable
+
+    @cached_property
     def compared(self) -> int:
         """How many articles count for two or more coders (can be compared at all)."""
-        return int((self.counted_mask.sum(axis=0) >= 2).sum())
+        return int(self.pairable.sum())
+
+    @cached_property
+    def applied(self) -> frozenset[int]:
+        """The codes some coder applied (a passage or the whole article) in an article that
+        counts for them and for another coder: the codes whose figures rest on something."""
+        located = self.located
+        if not len(located):
+            return frozenset()
+        articles, coders = located[:, 0], located[:, 1]
+        compared = self.counted_mask[coders, articles] & self.pairable[articles]
+        return frozenset(np.unique(located[compared, 2]).tolist())
+
+    def name(self, code: int) -> str:
+        """A code's own name (the last of its names, never cut out of its path)."""
+        return self.parts[code][-1]
 
     @cached_property
     def offsets(self) -> IntArray:
@@ -111,10 +152,13 @@ class Study:
 
     @cached_property
     def spans(self) -> SpanTable:
-        """The span codings of counted articles, placed on the continuum."""
-        located = self.located
-        rows = located[located[:, 3] != WHOLE_ARTICLE]
-        return SpanTable(rows, self.offsets)
+        """The codings of counted articles as spans placed on the continuum. A whole-article
+        coding covers its article's characters: it is the span ``[0, length)``."""
+        rows = self.located.copy()
+        whole = rows[:, 3] == WHOLE_ARTICLE
+        rows[whole, 3] = 0
+        rows[whole, 4] = np.diff(self.offsets)[rows[whole, 0]]
+        return SpanTable(rows[rows[:, 4] > rows[:, 3]], self.offsets)
 
     @cached_property
     def located(self) -> IntArray:

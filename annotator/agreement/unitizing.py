@@ -27,6 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
 Spans = Sequence[tuple[int, int]]
 
 
@@ -58,38 +59,50 @@ def merge_units(spans: Spans | IntArray) -> tuple[IntArray, IntArray]:
     return begins[first], merged
 
 
-def _gaps(begins: IntArray, ends: IntArray, length: int) -> IntArray:
-    """Lengths of the stretches between units (zero-length ones left out)."""
-    edges_start = np.concatenate([[0], ends])
-    edges_end = np.concatenate([begins, [length]])
-    gaps: IntArray = edges_end - edges_start
-    positive: IntArray = gaps[gaps > 0]
-    return positive
+def pair_terms(
+    first: tuple[IntArray, IntArray], second: tuple[IntArray, IntArray]
+) -> tuple[FloatArray, FloatArray]:
+    """Σ δ² over one pair of coders' segments, as the share of each unit: a pair of
+    intersecting units is the first coder's unit's, a unit inside the other coder's gap its
+    own. Summed, it is the pair's observed disagreement (each pair of segments once)."""
+    (b1, e1), (b2, e2) = first, second
+    mine = np.zeros(len(b1))
+    theirs = np.zeros(len(b2))
+    # Units of the second coder that intersect each unit of the first: a contiguous run,
+    # as both coders' units are sorted and do not overlap.
+    low = np.searchsorted(e2, b1, side="right")
+    high = np.searchsorted(b2, e1, side="left")
+    counts = np.maximum(high - low, 0)
+    met = np.zeros(len(b2), dtype=np.int64)
+    if counts.sum():
+        g = np.repeat(np.arange(len(b1)), counts)
+        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        h = np.repeat(low, counts) + offsets
+        np.add.at(mine, g, ((b1[g] - b2[h]) ** 2 + (e1[g] - e2[h]) ** 2).astype(np.float64))
+        np.add.at(met, h, 1)
+    # A unit intersecting none of the other coder's units lies inside one of their gaps.
+    alone = counts == 0
+    mine[alone] += ((e1 - b1)[alone] ** 2).astype(np.float64)
+    theirs[met == 0] += ((e2 - b2)[met == 0] ** 2).astype(np.float64)
+    return mine, theirs
 
 
 def _pair_disagreement(
     first: tuple[IntArray, IntArray], second: tuple[IntArray, IntArray]
 ) -> float:
     """Σ δ² over one pair of coders' segments (each pair of segments counted once)."""
-    (b1, e1), (b2, e2) = first, second
-    # Units of the second coder that intersect each unit of the first: a contiguous run,
-    # as both coders' units are sorted and do not overlap.
-    low = np.searchsorted(e2, b1, side="right")
-    high = np.searchsorted(b2, e1, side="left")
-    counts = np.maximum(high - low, 0)
-    total = 0.0
-    if counts.sum():
-        g = np.repeat(np.arange(len(b1)), counts)
-        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        h = np.repeat(low, counts) + offsets
-        total += float(((b1[g] - b2[h]) ** 2 + (e1[g] - e2[h]) ** 2).sum())
-    # A unit intersecting none of the other coder's units lies inside one of their gaps.
-    total += float(((e1 - b1)[counts == 0] ** 2).sum())
-    met = np.zeros(len(b2), dtype=np.int64)
-    if counts.sum():
-        np.add.at(met, h, 1)
-    total += float(((e2 - b2)[met == 0] ** 2).sum())
-    return total
+    mine, theirs = pair_terms(first, second)
+    return float(mine.sum() + theirs.sum())
+
+
+def gaps_of(begins: IntArray, ends: IntArray, length: int) -> tuple[IntArray, IntArray]:
+    """Where the stretches between one coder's units begin, and how long they are
+    (zero-length ones left out)."""
+    edges_start = np.concatenate([[0], ends]).astype(np.int64)
+    edges_end = np.concatenate([begins, [length]]).astype(np.int64)
+    lengths = edges_end - edges_start
+    positive = lengths > 0
+    return edges_start[positive], lengths[positive]
 
 
 def disagreements(units: Sequence[tuple[IntArray, IntArray]], length: int) -> tuple[float, float]:
@@ -104,7 +117,8 @@ def disagreements(units: Sequence[tuple[IntArray, IntArray]], length: int) -> tu
     lengths = np.concatenate([e - b for b, e in units]).astype(np.float64)
     if not len(lengths):
         return observed, 0.0
-    gaps = np.sort(np.concatenate([_gaps(b, e, length) for b, e in units])).astype(np.float64)
+    gaps = np.sort(np.concatenate([gaps_of(b, e, length)[1] for b, e in units]))
+    gaps = gaps.astype(np.float64)
     # Σ over gaps at least as long as each unit of (ℓ_h − ℓ_g + 1), from suffix sums.
     position = np.searchsorted(gaps, lengths, side="left")
     suffix = np.concatenate([np.cumsum(gaps[::-1])[::-1], [0.0]])
@@ -122,7 +136,7 @@ def disagreements(units: Sequence[tuple[IntArray, IntArray]], length: int) -> tu
 def alpha_u(coders_spans: Sequence[Spans | IntArray], length: int) -> Unitizing:
     """α_U of one category from each coder's spans on a continuum ``[0, length)``."""
     observed, expected = disagreements([merge_units(s) for s in coders_spans], length)
-    return _unitizing(observed, expected)
+    return alpha_of(observed, expected)
 
 
 def overall(results: Sequence[Unitizing]) -> Unitizing:
@@ -131,10 +145,11 @@ def overall(results: Sequence[Unitizing]) -> Unitizing:
         return Unitizing(0.0, 0.0, None, "there are no categories")
     observed = float(np.mean([r.observed for r in results]))
     expected = float(np.mean([r.expected for r in results]))
-    return _unitizing(observed, expected)
+    return alpha_of(observed, expected)
 
 
-def _unitizing(observed: float, expected: float) -> Unitizing:
+def alpha_of(observed: float, expected: float) -> Unitizing:
+    """α_U from the two disagreements (undefined when nothing was marked)."""
     if expected <= 0:
         return Unitizing(observed, expected, None, "no coder marked any unit: α_U is undefined")
     return Unitizing(observed, expected, 1 - observed / expected)

@@ -1,4 +1,5 @@
-"""The commands that keep a project safe: snapshots, their list and settings, restoring one."""
+"""The commands that keep a project safe: snapshots, their list and settings, restoring one,
+repairing a project whose schema was changed outside annotator."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from pathlib import Path
 import click
 
 from annotator.cli.support import json_option, open_project, print_json, project_argument
-from annotator.domain.errors import UserError
+from annotator.domain.errors import DamagedProjectError, UserError
 from annotator.services import backups
+from annotator.services.repair import put_back, repair_project
 
 
 def _when(snapshot: backups.Snapshot) -> str:
@@ -146,13 +148,18 @@ def list_backups(
 def restore(project: str, snapshot: str, as_json: bool) -> None:
     """Put SNAPSHOT back into PROJECT: its number in 'annotator backups' (1 is the newest),
     'latest', its name, or a snapshot file. The current state is snapshotted first, so a
-    restore can itself be undone.
+    restore can itself be undone. A project too damaged to be opened is replaced by the
+    snapshot, after a copy of it is kept.
 
     Example: annotator restore study.annotator 2
     """
     chosen = backups.find_snapshot(Path(project), snapshot)
-    with open_project(project, write=True, snapshot_on_open=False) as opened:
-        restored = backups.restore(opened, chosen)
+    try:
+        with open_project(project, write=True, snapshot_on_open=False) as opened:
+            restored = backups.restore(opened, chosen)
+    except DamagedProjectError:
+        _put_back(project, chosen, as_json)
+        return
     now = restored.counts
     if as_json:
         print_json(
@@ -169,3 +176,47 @@ def restore(project: str, snapshot: str, as_json: bool) -> None:
     )
     if restored.safety is not None:
         click.echo(f"the state before the restore is the snapshot {restored.safety.name}")
+
+
+def _put_back(project: str, chosen: backups.Snapshot, as_json: bool) -> None:
+    """Restore into a project that opening refuses: the snapshot takes the file's place."""
+    done = put_back(project, chosen)
+    now = done.counts
+    if as_json:
+        print_json({"restored": chosen.as_dict(), "damaged_kept": str(done.kept), **now.as_dict()})
+        return
+    click.echo(
+        f"restored {chosen.name} in place of the damaged project: {now.articles} articles, "
+        f"{now.codings} codings, {now.coders} coders"
+    )
+    click.echo(f"the damaged project is kept as {done.kept}")
+
+
+@click.command()
+@project_argument
+@json_option
+def repair(project: str, as_json: bool) -> None:
+    """Mend PROJECT when its schema was changed outside annotator: drop every trigger, view,
+    index or table the migrations did not make, and make again those of annotator's that are
+    missing or were altered (a changed table is rebuilt, keeping its rows). A snapshot of the
+    project as it was is taken first; the command lists what it dropped. A project whose
+    pages are damaged cannot be repaired: restore a snapshot instead.
+
+    Example: annotator repair study.annotator
+    """
+    repaired = repair_project(project)
+    kept = str(repaired.kept) if repaired.kept else None
+    counts = repaired.counts.as_dict() if repaired.counts else None
+    if as_json:
+        print_json({**repaired.report.__dict__, "kept": kept, "counts": counts})
+        return
+    name = Path(project).name
+    if not repaired.report.changed:
+        click.echo(f"{name}: nothing to repair; the schema is annotator's")
+        return
+    click.echo(f"{name}: the project as it was is kept in {repaired.kept}")
+    for line in repaired.report.lines():
+        click.echo(line)
+    if repaired.counts is not None:
+        c = repaired.counts
+        click.echo(f"repaired: {c.articles} articles, {c.codings} codings, {c.coders} coders")

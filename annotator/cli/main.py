@@ -190,7 +190,7 @@ def import_(
 
 
 @contextmanager
-def _progress_bar() -> Iterator[Callable[[int, int, str], None] | None]:
+def _progress_bar(label: str = "reading") -> Iterator[Callable[[int, int, str], None] | None]:
     """A progress bar on a terminal for batches worth waiting for; nothing otherwise."""
     if not sys.stderr.isatty():
         yield None
@@ -199,7 +199,7 @@ def _progress_bar() -> Iterator[Callable[[int, int, str], None] | None]:
 
     def progress(done: int, total: int, name: str) -> None:
         if not bars and total >= 20:
-            bar = click.progressbar(length=total, label="reading", file=sys.stderr)
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
             bars.append(bar.__enter__())
         if bars:
             bars[0].update(1)
@@ -273,8 +273,8 @@ def codebook_import(project: str, file: str) -> None:
 
     Example: annotator codebook import study.annotator my-codebook.csv
     """
-    with open_project(project, write=True) as opened:
-        report = services.import_codebook(opened, file)
+    with open_project(project, write=True) as opened, _progress_bar("merging") as progress:
+        report = services.import_codebook(opened, file, progress=progress)
     click.echo(report.summary())
     for line in report.details():
         click.echo(f"  {line}")
@@ -386,14 +386,26 @@ def status(
 @project_argument
 @json_option
 def check(project: str, as_json: bool) -> None:
-    """Check PROJECT: file integrity, document hashes, spans, exclusive-dimension overlaps.
+    """Check PROJECT: its schema against annotator's (no trigger, view, table or column the
+    migrations did not make), file integrity, document hashes, spans, exclusive-dimension
+    overlaps.
 
-    Exit status 1 when the project is damaged; warnings alone exit 0.
+    Exit status 1 when the project is damaged or was changed outside annotator; warnings
+    alone exit 0.
 
     Example: annotator check study.annotator
     """
-    with open_project(project, write=False) as opened:
+    with open_project(project, write=False, accept_problems=True) as opened:
         report = check_project(opened)
+    name = Path(project).name
+    advice = ""
+    if not report.ok:
+        advice = (
+            f"'annotator repair {name}' mends it (after a snapshot)"
+            if report.repairable
+            else f"'annotator restore {name} latest' puts the newest snapshot back "
+            f"('annotator backups {name}' lists them)"
+        )
     if as_json:
         print_json(
             {
@@ -401,18 +413,24 @@ def check(project: str, as_json: bool) -> None:
                 "errors": report.errors,
                 "warnings": report.warnings,
                 "counts": report.counts,
+                "repairable": report.repairable,
+                "advice": advice,
             }
         )
     else:
         counts = ", ".join(
             f"{value} {key}" for key, value in report.counts.items() if key != "schema"
         )
-        click.echo(f"{Path(project).name}: {counts} (schema {report.counts.get('schema')})")
+        click.echo(f"{name}: {counts or 'not read'} (schema {report.counts.get('schema')})")
         for error in report.errors:
             click.echo(f"error: {error}")
         for warning in report.warnings:
             click.echo(f"warning: {warning}")
-        click.echo("ok" if report.ok else f"{len(report.errors)} errors: the project is damaged")
+        if report.ok:
+            click.echo("ok")
+        else:
+            what = "was changed outside annotator" if report.repairable else "is damaged"
+            click.echo(f"{len(report.errors)} errors: the project {what}; {advice}")
     if not report.ok:
         sys.exit(EXIT_REFUSED)
 
@@ -425,6 +443,7 @@ for command in (
     backups.backup,
     backups.list_backups,
     backups.restore,
+    backups.repair,
 ):
     cli.add_command(command)
 

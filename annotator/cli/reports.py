@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from annotator.cli.support import json_option, names, open_project, print_json, project_argument
+from annotator.domain.codebook import split_path_list
 from annotator.domain.errors import UserError
 from annotator.services import exports
 from annotator.services.export_job import KINDS as EXPORT_FORMATS
@@ -44,7 +45,11 @@ def _day(value: str | None, option: str) -> date | None:
     help="File to write (default: standard output; required for sav and dta).",
 )
 @click.option("--coders", help="Only these coders: A,B.")
-@click.option("--codes", help="Only these codes or dimensions: 'Motive,Actor type > Diplomat'.")
+@click.option(
+    "--codes",
+    help="Only these codes or dimensions: 'Motive,Actor type > Diplomat' (in a name, write > "
+    "as \\> and a comma as \\,).",
+)
 @click.option("--documents", "documents_", help="Only these articles (names or ids): a,b.")
 @click.option("--since", help="Only codings made on or after this day (YYYY-MM-DD, UTC).")
 @click.option("--until", help="Only codings made on or before this day.")
@@ -85,7 +90,7 @@ def export(
         target,
         exports.Selection(
             coders=names(coders),
-            codes=names(codes),
+            codes=split_path_list(codes or ""),
             documents=names(documents_),
             since=_day(since, "--since"),
             until=_day(until, "--until"),
@@ -136,14 +141,17 @@ LEVEL_CHOICES = {
     "articles, except the consensus coder).",
 )
 @click.option(
-    "--codes", help="Codes or dimensions to compare: 'Motive,Actor type > Diplomat' (default: all)."
+    "--codes",
+    help="Codes or dimensions to compare: 'Motive,Actor type > Diplomat' (default: all; in a "
+    "name, write > as \\> and a comma as \\,).",
 )
 @click.option(
     "--counted-by",
     type=click.Choice(["done", "assigned"]),
     default="done",
     show_default=True,
-    help="An article counts for a coder once marked done, or once assigned to them.",
+    help="An article counts for a coder once marked done, or once assigned to them and done "
+    "(an assigned article not done is left out for that coder, and the report says how many).",
 )
 @click.option(
     "--overlap",
@@ -189,7 +197,7 @@ def agreement(
         check_output(target, [Path(project)])  # refused before the figures are computed
     request = Request(
         coders=names(coders),
-        codes=names(codes),
+        codes=split_path_list(codes or ""),
         levels=LEVEL_CHOICES[level],
         counted_by=counted_by,
         threshold=overlap / 100,

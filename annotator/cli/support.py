@@ -12,12 +12,26 @@ from typing import Any
 
 import click
 
-from annotator.domain.errors import OutdatedProjectError, UserError
+from annotator.domain.errors import (
+    DamagedProjectError,
+    NotWritableError,
+    OutdatedProjectError,
+    ProjectError,
+    UserError,
+)
 from annotator.services import backups
 from annotator.services.codings import MAX_PROBLEMS_SHOWN, CodingsFileError
-from annotator.storage import Project
+from annotator.storage import Project, verify
+from annotator.storage.project import is_damage
 
 EXIT_REFUSED = 1
+#: Where :func:`open_project` notes the project a command works on, for the error messages.
+PROJECT_KEY = "annotator.project"
+
+
+def damaged_message(error: DamagedProjectError) -> str:
+    """The one line a damaged project gets: what is wrong, then what to do."""
+    return f"{error}. To mend it: {error.advice()}"
 
 
 class Group(click.Group):
@@ -30,9 +44,17 @@ class Group(click.Group):
             for problem in error.problems[:MAX_PROBLEMS_SHOWN]:
                 click.echo(f"  {problem}", err=True)
             raise click.ClickException(str(error)) from None
+        except DamagedProjectError as error:
+            raise click.ClickException(damaged_message(error)) from None
         except UserError as error:
             raise click.ClickException(str(error)) from None
-        except sqlite3.OperationalError as error:
+        except sqlite3.DatabaseError as error:
+            project = ctx.meta.get(PROJECT_KEY)
+            if project is not None and is_damage(error):
+                damaged = DamagedProjectError(project, [str(error)], repairable=False)
+                raise click.ClickException(damaged_message(damaged)) from None
+            if not isinstance(error, sqlite3.OperationalError):
+                raise self._bug(error) from None
             raise click.ClickException(f"the project could not be used ({error})") from None
         except OSError as error:
             where = f"{Path(error.filename).name}: " if error.filename else ""
@@ -40,12 +62,16 @@ class Group(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as error:
-            if os.environ.get("ANNOTATOR_DEBUG"):
-                raise
-            raise click.ClickException(
-                f"internal error ({type(error).__name__}: {error}); this is a bug: please report "
-                "it, with the output of the same command run with ANNOTATOR_DEBUG=1"
-            ) from None
+            raise self._bug(error) from None
+
+    @staticmethod
+    def _bug(error: Exception) -> click.ClickException:
+        if os.environ.get("ANNOTATOR_DEBUG"):
+            raise error
+        return click.ClickException(
+            f"internal error ({type(error).__name__}: {error}); this is a bug: please report "
+            "it, with the output of the same command run with ANNOTATOR_DEBUG=1"
+        )
 
 
 def print_json(value: Any) -> None:
@@ -54,26 +80,58 @@ def print_json(value: Any) -> None:
 
 @contextmanager
 def open_project(
-    project_path: str, *, write: bool, snapshot_on_open: bool = True
+    project_path: str,
+    *,
+    write: bool,
+    snapshot_on_open: bool = True,
+    accept_problems: bool = False,
 ) -> Iterator[Project]:
     """The project open for reading, or for writing (then a snapshot is taken first when the
-    newest is older than the backup settings' hours; a failing snapshot is a warning)."""
+    newest is older than the backup settings' hours; a failing snapshot is a warning).
+
+    Opening checks the schema and the small tables (see :mod:`annotator.storage.verify`); a
+    command that writes also checks every page first, so it never writes into a damaged file.
+    A project that can only be read where it lies (a read-only folder) is read with a note.
+    ``accept_problems`` (reading only) opens a project with problems, listed in
+    ``project.problems``, instead of refusing it (for ``annotator check``)."""
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.meta[PROJECT_KEY] = project_path
     try:
         if write:
+            _refuse_damaged_pages(project_path)
             project = backups.open_for_writing(project_path)
         else:
-            project = Project.open(project_path, read_only=True)
+            project = Project.open(project_path, read_only=True, accept_problems=accept_problems)
     except OutdatedProjectError:
         # A reading command on a project from an earlier version: bring the file up to date
         # first (as opening it in the window would), then read as asked.
-        backups.open_for_writing(project_path).close()
-        project = Project.open(project_path, read_only=True)
+        try:
+            backups.open_for_writing(project_path).close()
+        except NotWritableError as error:
+            reason = str(error).split(": ", 1)[-1]
+            raise ProjectError(
+                f"{Path(project_path).name}: made by an older version of annotator, and it "
+                f"cannot be brought up to date here: {reason}"
+            ) from None
+        project = Project.open(project_path, read_only=True, accept_problems=accept_problems)
     try:
+        if not write and project.read_only_reason:
+            click.echo(
+                f"note: {project.name} is read-only here: {project.read_only_reason}", err=True
+            )
         if write and snapshot_on_open:
             _snapshot_if_due(project)
         yield project
     finally:
         project.close()
+
+
+def _refuse_damaged_pages(project_path: str) -> None:
+    """Every page checked before a command writes (the window checks in the background)."""
+    damage = verify.damage_of_file(project_path)
+    if damage:
+        raise DamagedProjectError(project_path, [p.text for p in damage], repairable=False)
 
 
 def _snapshot_if_due(project: Project) -> None:

@@ -7,6 +7,7 @@ dialog). Any other exception is a bug and is reported with its traceback.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 # Line breaks and the control characters a terminal acts on (ANSI escapes, backspace…).
@@ -47,8 +48,48 @@ class OutdatedProjectError(ProjectError):
     """The project's schema is older than this version's and it was opened read-only."""
 
 
-class ProjectLockedError(ProjectError):
+class NotWritableError(ProjectError):
+    """The project can be read where it is, but not written: its folder or file is read-only,
+    the file has several names (hard links), or another annotator has it open for writing."""
+
+
+class ProjectLockedError(NotWritableError):
     """Another running annotator has the project open for writing."""
+
+
+class DamagedProjectError(ProjectError):
+    """The project file is damaged, or holds what annotator did not make (a trigger, a view,
+    a changed table); it was refused before anything was written.
+
+    ``problems`` name each object or finding; ``repairable`` is true when ``annotator repair``
+    can mend all of them (the schema), false when the file's pages are damaged (then only a
+    snapshot brings the project back)."""
+
+    SHOWN = 3
+
+    def __init__(self, path: str | Path, problems: Sequence[str], *, repairable: bool) -> None:
+        self.path = Path(path)
+        self.problems = tuple(problems)
+        self.repairable = repairable
+        shown = "; ".join(self.problems[: self.SHOWN])
+        if len(self.problems) > self.SHOWN:
+            shown += f" (and {len(self.problems) - self.SHOWN} more)"
+        what = "was changed outside annotator" if repairable else "is damaged"
+        super().__init__(f"{self.path.name}: the project {what}: {shown}")
+
+    def advice(self) -> str:
+        """What to do, as commands (the window offers the same as buttons)."""
+        name = self.path.name
+        restore = (
+            f"'annotator restore {name} latest' puts the newest snapshot back "
+            f"('annotator backups {name}' lists them)"
+        )
+        if self.repairable:
+            return (
+                f"'annotator repair {name}' removes what annotator did not make and recreates "
+                f"its own, after a snapshot; or {restore}"
+            )
+        return restore
 
 
 class InvalidSpanError(UserError):

@@ -7,13 +7,22 @@ with the file and the line it is on.
 from __future__ import annotations
 
 import json
-import json.decoder
-import json.scanner
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from annotator.domain.codebook import CodeSpec, check_name, check_shortcut, join_path, split_path
+from annotator.domain.codebook import (
+    MAX_DEPTH,
+    CodeSpec,
+    check_name,
+    check_shortcut,
+    depth_problem,
+    escape_name,
+    join_path,
+    name_key,
+    split_path,
+)
 from annotator.domain.colors import normalise_color
 from annotator.domain.errors import BadFileError, UserError
 from annotator.io.csvfiles import read_csv, read_csv_text, write_csv
@@ -61,39 +70,59 @@ class _LinedDict(dict[str, Any]):
     line: int = 0
 
 
-def _loads_with_lines(text: str) -> Any:
-    """``json.loads`` whose objects carry their line numbers (the pure-Python scanner)."""
-    decoder = json.JSONDecoder()
+# A JSON string (skipped whole: brackets inside it are text) or a bracket.
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]]', re.DOTALL)
+# A node at level n lies inside 2n + 1 brackets ({ "dimensions": [ { "codes": [ { …), and its
+# own empty "codes" list one more.
+_MAX_BRACKETS = 2 * MAX_DEPTH + 2
 
-    def parse_object(
-        s_and_end: tuple[str, int],
-        strict: bool,
-        scan_once: Any,
-        object_hook: Any,
-        object_pairs_hook: Any,
-        memo: Any = None,
-    ) -> tuple[dict[str, Any], int]:
-        s, end = s_and_end
-        obj, new_end = json.decoder.JSONObject(  # type: ignore[attr-defined]
-            s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo
-        )
-        lined = _LinedDict(obj)
-        lined.line = s.count("\n", 0, end) + 1
-        return lined, new_end
 
-    # The C scanner does not call parse_object; the pure-Python one does.
-    decoder.parse_object = parse_object  # type: ignore[attr-defined]
-    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
-    return decoder.decode(text)
+def _object_lines(path: Path, text: str) -> list[int]:
+    """The line each JSON object starts on, in the order the objects end (the order the
+    parser finishes them); a file nested deeper than a codebook may be is refused here,
+    before the parser goes down that far."""
+    lines: list[int] = []
+    opened: list[int] = []
+    line, position = 1, 0
+    for token in _TOKENS.finditer(text):
+        start = token.start()
+        line += text.count("\n", position, start)
+        position = start
+        bracket = token.group()
+        if bracket in "{[":
+            opened.append(line if bracket == "{" else 0)
+            if len(opened) > _MAX_BRACKETS:
+                raise BadFileError(
+                    path, f"nests codes more than {MAX_DEPTH} levels deep (the limit)", line=line
+                )
+        elif bracket in "}]":
+            if not opened:
+                break  # not JSON: the parser says where
+            started = opened.pop()
+            if bracket == "}":
+                lines.append(started)
+    return lines
+
+
+def _loads_with_lines(path: Path, text: str) -> Any:
+    """``json.loads`` (the C parser) whose objects carry the line they start on."""
+    lines = iter(_object_lines(path, text))
+
+    def lined(pairs: list[tuple[str, Any]]) -> _LinedDict:
+        node = _LinedDict(pairs)
+        node.line = next(lines, 0)
+        return node
+
+    return json.loads(text, object_pairs_hook=lined)
 
 
 def _read_json(path: Path) -> list[CodeSpec]:
     text = read_csv_text(path, max_bytes=MAX_CODEBOOK_BYTES)
     try:
-        document = _loads_with_lines(text)
+        document = _loads_with_lines(path, text)
     except json.JSONDecodeError as error:
         raise BadFileError(path, f"not valid JSON ({error.msg})", line=error.lineno) from None
-    except RecursionError:
+    except RecursionError:  # only when called from deep already: the brackets were counted
         raise BadFileError(path, "nested too deeply to be a codebook") from None
     if not isinstance(document, dict) or not isinstance(document.get("dimensions"), list):
         raise BadFileError(path, 'not an annotator codebook: no "dimensions" list', line=1)
@@ -101,10 +130,21 @@ def _read_json(path: Path) -> list[CodeSpec]:
         raise BadFileError(
             path, f"format is '{document.get('format')}', expected '{FORMAT}'", line=1
         )
-    return [_from_json(path, item, dimension=True) for item in document["dimensions"]]
+    dimensions: list[CodeSpec] = []
+    # Depth first, parents before children, without recursion.
+    stack: list[tuple[Any, list[CodeSpec]]] = [
+        (item, dimensions) for item in reversed(document["dimensions"])
+    ]
+    while stack:
+        item, siblings = stack.pop()
+        spec, children = _from_json(path, item)
+        siblings.append(spec)
+        stack.extend((child, spec.children) for child in reversed(children))
+    return dimensions
 
 
-def _from_json(path: Path, item: Any, *, dimension: bool) -> CodeSpec:
+def _from_json(path: Path, item: Any) -> tuple[CodeSpec, list[Any]]:
+    """One node (without its children) and the JSON of its children."""
     line = getattr(item, "line", None)
     if not isinstance(item, dict):
         raise BadFileError(path, "each dimension and code must be an object {…}", line=line)
@@ -138,8 +178,7 @@ def _from_json(path: Path, item: Any, *, dimension: bool) -> CodeSpec:
         )
     except UserError as error:
         raise BadFileError(path, str(error), line=line) from None
-    spec.children = [_from_json(path, child, dimension=False) for child in children]
-    return spec
+    return spec, children
 
 
 def _to_json(spec: CodeSpec, *, dimension: bool) -> dict[str, Any]:
@@ -160,7 +199,7 @@ def _to_json(spec: CodeSpec, *, dimension: bool) -> dict[str, Any]:
 def _read_csv(path: Path) -> list[CodeSpec]:
     _, rows = read_csv(path, required=["path"])
     dimensions: list[CodeSpec] = []
-    nodes: dict[str, CodeSpec] = {}
+    nodes: dict[tuple[str, ...], CodeSpec] = {}
     for line, row in rows:
         try:
             parts = split_path(row["path"])
@@ -178,13 +217,16 @@ def _read_csv(path: Path) -> list[CodeSpec]:
             )
         except UserError as error:
             raise BadFileError(path, str(error), line=line) from None
-        key = join_path(parts).casefold()
+        problem = depth_problem(len(parts), row["path"].strip())
+        if problem is not None:
+            raise BadFileError(path, problem, line=line)
+        key = tuple(name_key(part) for part in parts)
         if key in nodes:
             raise BadFileError(path, f"'{join_path(parts)}' appears twice", line=line)
         if len(parts) == 1:
             dimensions.append(spec)
         else:
-            parent = nodes.get(join_path(parts[:-1]).casefold())
+            parent = nodes.get(key[:-1])
             if parent is None:
                 raise BadFileError(
                     path, f"its parent '{join_path(parts[:-1])}' is not defined above it", line=line
@@ -210,17 +252,30 @@ def _csv_rows(dimensions: Iterable[CodeSpec]) -> Iterable[list[object]]:
 
 
 def _check_tree(path: Path, dimensions: list[CodeSpec]) -> None:
-    """Names unique among siblings, shortcuts unique across the codebook, GUIDs unique."""
+    """Names unique among siblings (without regard to case), shortcuts unique across the
+    codebook, GUIDs unique, no node deeper than a codebook may be."""
     shortcuts: dict[str, str] = {}
     guids: set[str] = set()
-
-    def check_siblings(siblings: list[CodeSpec], parents: tuple[str, ...]) -> None:
-        seen: set[str] = set()
-        for spec in siblings:
-            where = join_path((*parents, spec.name))
-            if spec.name.casefold() in seen:
-                raise BadFileError(path, f"'{where}' appears twice", line=spec.line)
-            seen.add(spec.name.casefold())
+    siblings: set[tuple[int, str]] = set()  # (the parent's id(), the name's key)
+    for dimension in dimensions:
+        if (0, name_key(dimension.name)) in siblings:
+            raise BadFileError(
+                path, f"'{escape_name(dimension.name)}' appears twice", line=dimension.line
+            )
+        siblings.add((0, name_key(dimension.name)))
+    for dimension in dimensions:
+        for parts, spec in dimension.walk():
+            where = join_path(parts)
+            problem = depth_problem(len(parts), where)
+            if problem is not None:
+                raise BadFileError(path, problem, line=spec.line)
+            for child in spec.children:  # a node's children are checked as it is visited
+                key = (id(spec), name_key(child.name))
+                if key in siblings:
+                    raise BadFileError(
+                        path, f"'{join_path((*parts, child.name))}' appears twice", line=child.line
+                    )
+                siblings.add(key)
             if spec.shortcut:
                 if spec.shortcut in shortcuts:
                     raise BadFileError(
@@ -234,6 +289,3 @@ def _check_tree(path: Path, dimensions: list[CodeSpec]) -> None:
                 if spec.guid.lower() in guids:
                     raise BadFileError(path, f"GUID of '{where}' appears twice", line=spec.line)
                 guids.add(spec.guid.lower())
-            check_siblings(spec.children, (*parents, spec.name))
-
-    check_siblings(dimensions, ())

@@ -2,8 +2,10 @@
 
 The engine (:mod:`annotator.agreement`) sees plain values only; this module reads them from
 the project: the coders chosen (everyone who has an article that counts, by default, but the
-consensus coder), the codes or dimensions chosen, and for each coder the articles that count
-(done, or assigned).
+consensus coder), the codes or dimensions chosen, and for each coder the articles that count:
+those they marked done, or (``counted_by="assigned"``) those assigned to them *and* done — an
+assigned article a coder has not finished is missing for them, not "code absent", and the
+report says how many each coder left out.
 """
 
 from __future__ import annotations
@@ -61,13 +63,12 @@ def study_of(project: Project, request: Request) -> Study:
     unknown = set(request.levels) - set(LEVELS)
     if unknown:
         raise UserError(f"unknown level '{sorted(unknown)[0]}': choose from {', '.join(LEVELS)}")
-    counted = _counted(project, request.counted_by)
+    counted, left_out = _counted(project, request.counted_by)
     coders = _coders(project, request.coders, counted)
     codebook = project.codebook.tree()
     dimensions = _dimensions(codebook, request.codes)
-    paths = {
-        c.id: codebook.path(c.id) for d in dimensions for c in (codebook.get(i) for i in d.codes)
-    }
+    codes = [code for dimension in dimensions for code in dimension.codes]
+    paths = {code: codebook.path(code) for code in codes}
     column = {coder.id: k for k, coder in enumerate(coders)}
     rows = [
         (document, column[coder], code, start, end)
@@ -80,20 +81,38 @@ def study_of(project: Project, request: Request) -> Study:
         dimensions=dimensions,
         paths=paths,
         codings=rows,
+        parts={code: _names(codebook, code) for code in codes},
+        left_out=[left_out.get(c.id, 0) for c in coders],
     )
 
 
-def _counted(project: Project, counted_by: str) -> dict[int, set[int]]:
-    """For each coder id: the articles that count for them."""
-    result: dict[int, set[int]] = {}
+def _names(codebook: Codebook, code: int) -> tuple[str, ...]:
+    """A code's names from its dimension down, read from the tree (names may hold ' > ')."""
+    names = []
+    node: int | None = code
+    while node is not None:
+        names.append(codebook.get(node).name)
+        node = codebook.get(node).parent_id
+    return tuple(reversed(names))
+
+
+def _counted(project: Project, counted_by: str) -> tuple[dict[int, set[int]], dict[int, int]]:
+    """For each coder id: the articles that count for them, and (counting assigned articles)
+    how many assigned articles were left out as not done."""
+    done: dict[int, set[int]] = {}
+    for (document, coder), status in project.statuses.all().items():
+        if status is DocumentStatus.DONE:
+            done.setdefault(coder, set()).add(document)
     if counted_by == "done":
-        for (document, coder), status in project.statuses.all().items():
-            if status is DocumentStatus.DONE:
-                result.setdefault(coder, set()).add(document)
-    else:
-        for document, coder in project.statuses.assigned():
+        return done, {}
+    result: dict[int, set[int]] = {}
+    left_out: dict[int, int] = {}
+    for document, coder in project.statuses.assigned():
+        if document in done.get(coder, set()):
             result.setdefault(coder, set()).add(document)
-    return result
+        else:
+            left_out[coder] = left_out.get(coder, 0) + 1
+    return result, left_out
 
 
 def _coders(project: Project, names: Sequence[str], counted: dict[int, set[int]]) -> list[Coder]:

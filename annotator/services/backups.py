@@ -218,7 +218,7 @@ def take_snapshot(
 ) -> Snapshot | None:
     """Snapshot the project now (``None`` if backups are off or it has no file), then prune."""
     settings = settings or load_settings()
-    if not settings.enabled or project.path is None:
+    if not settings.enabled or project.path is None or project.being_created:
         return None
     return snapshot_file(
         project.path,

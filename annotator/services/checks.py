@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from annotator.domain.codebook import Codebook, cycle_problem
+from annotator.domain.exclusive import whole_article_clashes
 from annotator.domain.model import Coding, DocumentStatus
 from annotator.domain.text import normalise_text, text_sha256
 from annotator.storage import Project
@@ -18,6 +21,8 @@ class CheckReport:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     counts: dict[str, Any] = field(default_factory=dict)
+    #: Every error is one ``annotator repair`` mends (the schema was changed outside annotator).
+    repairable: bool = False
 
     @property
     def ok(self) -> bool:
@@ -25,8 +30,34 @@ class CheckReport:
 
 
 def check_project(project: Project) -> CheckReport:
+    """Everything ``annotator check`` reports. ``project`` may have been opened with
+    ``accept_problems``: what opening found comes first, and when it leaves the project
+    unreadable (a missing table, damaged pages) nothing further is read."""
     report = CheckReport()
-    report.errors.extend(project.integrity_problems())
+    problems = project.problems
+    report.errors.extend(problem.text for problem in problems)
+    report.repairable = bool(problems) and all(problem.repairable for problem in problems)
+    if project.read_only_reason:
+        report.warnings.append(f"annotator only reads it here: {project.read_only_reason}")
+    version = project.schema_version() or ["none"]
+    if not all(problem.readable for problem in problems):
+        report.counts = {"schema": version[-1]}
+        return report
+    try:
+        _check_content(project, report)
+    except sqlite3.DatabaseError as error:
+        report.repairable = False
+        report.errors.append(f"the file is damaged ({error})")
+    report.counts.setdefault("schema", version[-1])
+    return report
+
+
+def _check_content(project: Project, report: CheckReport) -> None:
+    found = set(report.errors)
+    for problem in project.integrity_problems():
+        if problem not in found:
+            report.repairable = False
+            report.errors.append(problem)
     documents = {d.id: d for d in project.documents.all()}
     tree = project.codebook.tree()
     coders = {c.id: c.name for c in project.coders.all()}
@@ -38,6 +69,7 @@ def check_project(project: Project) -> CheckReport:
             )
         if normalise_text(text) != text:
             report.errors.append(f"document '{document.name}': text holds a BOM or CR line endings")
+    held = _codebook_problems(tree, report)
     statuses = project.statuses.all()
     by_coder_document: dict[tuple[int, int], list[Coding]] = defaultdict(list)
     codings = 0
@@ -45,6 +77,8 @@ def check_project(project: Project) -> CheckReport:
         codings += 1
         coded = documents.get(coding.document_id)
         if coded is None:  # reported by the foreign key check
+            continue
+        if coding.code_id in tree and coding.code_id not in held:  # in a cycle: reported
             continue
         if coding.end is not None and coding.end > coded.length:
             report.errors.append(f"coding {coding.id}: span ends after the text of '{coded.name}'")
@@ -55,6 +89,12 @@ def check_project(project: Project) -> CheckReport:
     for (coder_id, document_id), items in sorted(by_coder_document.items()):
         where = f"'{documents[document_id].name}', coder {coders.get(coder_id, f'#{coder_id}')}"
         report.warnings.extend(f"{where}: {problem}" for problem in _overlaps(items, tree))
+        report.warnings.extend(
+            clash.describe(tree, documents[document_id].name, coders.get(coder_id, f"#{coder_id}"))
+            for clash in whole_article_clashes(
+                tree, ((c.document_id, c.coder_id, c.code_id, c.start) for c in items)
+            )
+        )
         if statuses.get((document_id, coder_id)) is not DocumentStatus.DONE:
             report.warnings.append(
                 f"{where}: has codings but is not marked done (agreement leaves it out)"
@@ -65,9 +105,29 @@ def check_project(project: Project) -> CheckReport:
         "dimensions": len(tree.dimensions()),
         "coders": len(coders),
         "codings": codings,
-        "schema": project.schema_version()[-1],
     }
-    return report
+
+
+def _codebook_problems(tree: Codebook, report: CheckReport) -> set[int]:
+    """Cycles (codes each inside the next: no dimension holds them), siblings whose names
+    differ only in case (made before the rule), a tree too deep for any file. Returns the
+    codes a dimension holds (the others cannot be looked at further)."""
+    for cycle in tree.cycles():
+        problem = cycle_problem([c.name for c in cycle])
+        if problem not in report.errors:  # opening may have found it already
+            report.errors.append(problem)
+    held = {code.id for code in tree.walk()}
+    for pair in tree.case_pairs():
+        paths = [f"'{tree.path(code.id)}'" for code in pair if code.id in held]
+        if len(paths) > 1:
+            report.errors.append(
+                f"{' and '.join(paths)} differ only in case, so a path cannot tell them apart: "
+                "rename one, or merge them, in the codebook editor"
+            )
+    too_deep = tree.too_deep()
+    if too_deep is not None:
+        report.warnings.append(too_deep)
+    return held
 
 
 def _overlaps(codings: list[Coding], tree: Any) -> list[str]:

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.domain.codebook import CodeSpec, join_path
+from annotator.domain.codebook import (
+    Codebook,
+    CodeSpec,
+    ColorChooser,
+    deepest,
+    depth_problem,
+    join_path,
+    name_key,
+)
 from annotator.domain.errors import BadFileError, UserError
 from annotator.domain.model import Code
 from annotator.io.codebook_appendix import Usage, appendix_html, appendix_markdown
 from annotator.io.codebook_files import read_codebook, write_codebook
 from annotator.io.csvfiles import atomic_output
+from annotator.services import backups
 from annotator.services.changes import Changes
 from annotator.storage import Project
 
@@ -36,47 +46,84 @@ class CodebookImportReport:
         return [*(f"added: {p}" for p in self.added), *(f"changed: {p}" for p in self.changed)]
 
 
-def import_codebook(project: Project, path: str | Path) -> CodebookImportReport:
-    """Merge a codebook file (.json or .csv) into the project by path, in one transaction.
+#: ``progress(done, total, path)`` after each node of a long import.
+Progress = Callable[[int, int, str], None]
 
-    A node whose path the project lacks is added; a node it has gets the file's colour,
-    shortcut, description and exclusive flag where the file gives them. Nothing is removed.
+
+def import_codebook(
+    project: Project, path: str | Path, *, progress: Progress | None = None
+) -> CodebookImportReport:
+    """Merge a codebook file (.json, .csv or REFI-QDA .qdc) into the project by path, in one
+    transaction.
+
+    A node whose path the project lacks is added; a node it has (its names compared without
+    regard to case) gets the file's colour, shortcut, description and exclusive flag where the
+    file gives them. Nothing is removed.
     """
     path = Path(path)
+    backups.before_bulk_change(project, f"importing the codebook {path.name}")
     if path.suffix.lower() == ".qdc":
         from annotator.services.refi import read_qdc
 
         warnings: list[str] = []
-        report = apply_codebook(project, read_qdc(path, warnings), path)
+        report = apply_codebook(project, read_qdc(path, warnings), path, progress=progress)
         report.warnings[:0] = [f"{path.name}: {w}" for w in warnings]
         return report
-    return apply_codebook(project, read_codebook(path), path)
+    return apply_codebook(project, read_codebook(path), path, progress=progress)
 
 
 def apply_codebook(
-    project: Project, dimensions: list[CodeSpec], origin: Path
+    project: Project,
+    dimensions: list[CodeSpec],
+    origin: Path,
+    *,
+    progress: Progress | None = None,
 ) -> CodebookImportReport:
-    """Merge dimensions read from ``origin`` into the project, in one transaction."""
+    """Merge dimensions read from ``origin`` into the project, in one transaction.
+
+    Linear in the size of the codebook: the tree is read once, and each node costs a few
+    indexed statements (a codebook of 10,000 codes merges in about a second).
+    """
+    depth, parts, deepest_node = deepest(dimensions)
+    problem = depth_problem(depth, join_path(parts))
+    if problem is not None:
+        raise BadFileError(origin, problem, line=deepest_node.line if deepest_node else None)
     report = CodebookImportReport()
+    total = sum(1 for dimension in dimensions for _ in dimension.walk())
     with project.transaction():
-        for dimension in dimensions:
-            _merge(project, origin, dimension, None, (), report)
+        tree = project.codebook.tree()
+        colors = ColorChooser(project.codebook.used_colors())
+        added: dict[tuple[int | None, str], Code] = {}  # nodes this import added
+        # Depth first, parents before children, as the file lists them.
+        stack: list[tuple[CodeSpec, Code | None, tuple[str, ...]]] = [
+            (dimension, None, ()) for dimension in reversed(dimensions)
+        ]
+        while stack:
+            spec, parent, parents = stack.pop()
+            parts = (*parents, spec.name)
+            node = _merge(project, origin, tree, added, colors, spec, parent, parts, report)
+            stack.extend((child, node, parts) for child in reversed(spec.children))
+            if progress is not None:
+                progress(len(report.added) + len(report.changed) + report.unchanged, total, "")
     return report
 
 
 def _merge(
     project: Project,
     path: Path,
+    tree: Codebook,
+    added: dict[tuple[int | None, str], Code],
+    colors: ColorChooser,
     spec: CodeSpec,
     parent: Code | None,
-    parents: tuple[str, ...],
+    parts: tuple[str, ...],
     report: CodebookImportReport,
-) -> None:
-    parts = (*parents, spec.name)
+) -> Code:
+    """Add one node, or change the project's node of the same path; return the node."""
     where = join_path(parts)
-    tree = project.codebook.tree()
-    existing = tree.find(where)
+    parent_id = None if parent is None else parent.id
     try:
+        existing = added.get((parent_id, name_key(spec.name))) or tree.child(parent_id, spec.name)
         if existing is None:
             guid = spec.guid
             if guid and project.codebook.by_guid(guid) is not None:
@@ -86,18 +133,19 @@ def _merge(
                 guid = None
             node = project.codebook.add(
                 spec.name,
-                None if parent is None else parent.id,
-                color=spec.color,
+                parent_id,
+                color=colors.take(spec.color),
                 description=spec.description,
                 shortcut=spec.shortcut,
                 exclusive=spec.exclusive and parent is None,
                 guid=guid,
             )
+            added[(parent_id, name_key(spec.name))] = node
             report.added.append(where)
         else:
             node = project.codebook.update(
                 existing.id,
-                color=spec.color,
+                color=None if spec.color is None else colors.take(spec.color),
                 description=spec.description if spec.description else None,
                 shortcut=spec.shortcut,
                 exclusive=spec.exclusive if parent is None else None,
@@ -108,26 +156,31 @@ def _merge(
                 report.unchanged += 1
     except UserError as error:
         raise BadFileError(path, f"{where}: {error}", line=spec.line) from None
-    for child in spec.children:
-        _merge(project, path, child, node, parts, report)
+    return node
 
 
 def codebook_specs(project: Project) -> list[CodeSpec]:
-    """The project's codebook as file-ready trees."""
+    """The project's codebook as file-ready trees (refused when deeper than a codebook file
+    may be: every file written must read back)."""
     tree = project.codebook.tree()
-
-    def spec(code: Code) -> CodeSpec:
-        return CodeSpec(
+    problem = tree.too_deep()
+    if problem is not None:
+        raise UserError(problem)
+    specs: dict[int, CodeSpec] = {}
+    dimensions: list[CodeSpec] = []
+    for code in tree.walk():  # parents first
+        spec = CodeSpec(
             name=code.name,
             color=code.color,
             shortcut=code.shortcut,
             description=code.description,
             exclusive=code.exclusive,
             guid=code.guid,
-            children=[spec(child) for child in tree.children(code.id)],
         )
-
-    return [spec(dimension) for dimension in tree.dimensions()]
+        specs[code.id] = spec
+        siblings = dimensions if code.parent_id is None else specs[code.parent_id].children
+        siblings.append(spec)
+    return dimensions
 
 
 def export_codebook(project: Project, path: str | Path | None, *, suffix: str | None = None) -> int:

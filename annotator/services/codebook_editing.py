@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from annotator.domain.errors import UserError
 from annotator.domain.model import Code
+from annotator.services import backups
 from annotator.storage import Project
 
 
@@ -13,7 +14,10 @@ def code_usage(project: Project, code_id: int) -> int:
 
 
 def delete_code(project: Project, code_id: int) -> int:
-    """Delete a node, everything below it and all their codings; return the codings deleted."""
+    """Delete a node, everything below it and all their codings; return the codings deleted.
+    A snapshot is taken first when codings go with it."""
+    if code_usage(project, code_id):
+        backups.before_bulk_change(project, f"deleting '{project.codebook.get(code_id).name}'")
     with project.transaction():
         deleted = project.codings.delete_for_codes(project.codebook.subtree(code_id))
         project.codebook.delete(code_id)
@@ -30,6 +34,8 @@ def merge_code(project: Project, source_id: int, target_id: int) -> int:
         raise UserError("only codes can be merged, not dimensions")
     if target_id in project.codebook.subtree(source_id):
         raise UserError(f"'{source.name}' cannot be merged into a code below it")
+    if code_usage(project, source_id):
+        backups.before_bulk_change(project, f"merging '{source.name}' into '{target.name}'")
     with project.transaction():
         moved = project.codings.reassign(source_id, target_id)
         tree = project.codebook.tree()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from annotator.domain.codebook import check_name
 from annotator.domain.errors import BadFileError, UserError
+from annotator.domain.exclusive import WholeArticleClashError, refuse_whole_article_clashes
 from annotator.domain.model import Document, DocumentStatus
 from annotator.domain.text import check_span
 from annotator.io.segments_csv import SegmentRow, read_segments
@@ -61,6 +62,7 @@ def import_codings(
     report = CodingsImportReport()
     coding_ids: set[int] = set()
     pairs: set[tuple[int, int]] = set()
+    whole: set[tuple[int, int]] = set()  # (article, coder) of whole-article rows
     with project.transaction():
         for item in resolved:
             row = item.row
@@ -69,6 +71,8 @@ def import_codings(
                 coder = project.coders.add(row.coder)
                 report.coders_added.append(coder.name)
             pairs.add((item.document.id, coder.id))
+            if row.start is None:
+                whole.add((item.document.id, coder.id))
             same = project.codings.find_same(
                 item.document.id, coder.id, item.code_id, row.start, row.end
             )
@@ -90,6 +94,7 @@ def import_codings(
                 report.memos_updated += 1
             else:
                 report.unchanged += 1
+        _refuse_clashes(project, path, whole)
         if mark_done:
             for document_id, coder_id in sorted(pairs):
                 project.statuses.mark(document_id, coder_id, DocumentStatus.DONE)
@@ -101,6 +106,21 @@ def import_codings(
         coders=bool(report.coders_added),
     )
     return report
+
+
+def _refuse_clashes(project: Project, path: Path, pairs: set[tuple[int, int]]) -> None:
+    """Two codes of an exclusive dimension as whole-article codings of one article by one
+    coder, with what the project holds: refused (the transaction is rolled back)."""
+    held = [c for d, k in sorted(pairs) for c in project.codings.article_level(d, [k])]
+    try:
+        refuse_whole_article_clashes(
+            project.codebook.tree(),
+            ((c.document_id, c.coder_id, c.code_id, c.start) for c in held),
+            lambda d: project.documents.get(d).name,
+            lambda c: project.coders.get(c).name,
+        )
+    except WholeArticleClashError as error:
+        raise CodingsFileError(path, [BadFileError(path, p) for p in error.problems]) from None
 
 
 def _resolve(project: Project, path: Path, rows: list[SegmentRow]) -> list[_Resolved]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from annotator.agreement.segments import THRESHOLD, differences, matched
 from annotator.domain.errors import UserError
+from annotator.domain.exclusive import refuse_whole_article_clashes
 from annotator.domain.model import Choice, Coder, Coding, Decision, DocumentStatus
 from annotator.services.agreement import CONSENSUS
 from annotator.services.changes import Changes, coding_changes
@@ -215,6 +216,7 @@ def decide(
                     item.document_id, consensus.id, item.code_id, start, end, memo=memo
                 )
             )
+        _refuse_clashes(project, consensus, made)
         extent = item.extent
         decision = project.decisions.add(
             item.document_id,
@@ -230,6 +232,24 @@ def decide(
         documents=frozenset({item.document_id}), coders=True
     )
     return Decided(decision, tuple(made), changes)
+
+
+def _refuse_clashes(project: Project, consensus: Coder, made: Sequence[Coding]) -> None:
+    """The consensus, like any coder, gives an article at most one code of an exclusive
+    dimension as a whole (raises inside the caller's transaction, which is then rolled back)."""
+    documents = sorted({c.document_id for c in made if c.start is None})
+    if not documents:
+        return
+    refuse_whole_article_clashes(
+        project.codebook.tree(),
+        (
+            (c.document_id, c.coder_id, c.code_id, c.start)
+            for document in documents
+            for c in project.codings.article_level(document, [consensus.id])
+        ),
+        lambda d: project.documents.get(d).name,
+        lambda _c: consensus.name,
+    )
 
 
 def withdraw(project: Project, decided: Decided) -> Changes:
@@ -283,5 +303,6 @@ def adopt_agreements(
             for start, end in agreed:
                 if project.codings.find_same(document, consensus.id, code, start, end) is None:
                     made.append(project.codings.add(document, consensus.id, code, start, end))
+        _refuse_clashes(project, consensus, made)
     changes = coding_changes(after=tuple(made)) | Changes(coders=True)
     return tuple(made), changes

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from annotator.domain.errors import UserError
+from annotator.domain.exclusive import refuse_whole_article_clashes
 from annotator.domain.model import Coding, DocumentStatus
 from annotator.services.changes import Changes, coding_changes
 from annotator.storage import Project
@@ -100,6 +101,16 @@ def apply_code(
             replaced.append(project.codings.delete(coding_id))
         same = project.codings.find_same(document_id, coder_id, code_id, start, end)
         coding = same or project.codings.add(document_id, coder_id, code_id, start, end, memo=memo)
+        if start is None:  # one whole-article code per exclusive dimension (else: rolled back)
+            refuse_whole_article_clashes(
+                project.codebook.tree(),
+                (
+                    (c.document_id, c.coder_id, c.code_id, c.start)
+                    for c in project.codings.article_level(document_id, [coder_id])
+                ),
+                lambda d: project.documents.get(d).name,
+                lambda c: project.coders.get(c).name,
+            )
     changes = coding_changes(tuple(replaced), () if same else (coding,))
     return Applied(coding, tuple(replaced), changes | Changes(documents=frozenset({document_id})))
 

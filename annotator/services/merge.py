@@ -18,8 +18,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotator.domain.codebook import split_path
+from annotator.domain.codebook import (
+    ColorChooser,
+    depth_problem,
+    name_key,
+    shorten,
+    split_path,
+)
 from annotator.domain.errors import BadFileError, UserError
+from annotator.domain.exclusive import WholeArticleClashError, refuse_whole_article_clashes
 from annotator.domain.model import Coder, utc_now
 from annotator.domain.text import text_sha256
 from annotator.io.packages import (
@@ -149,20 +156,33 @@ class _Plan:
                 self.conflicts.append(f"the master has no article with the text of '{name}'")
         self.codes: dict[str, int] = {}
         self.codes_to_add: list[PackageCode] = []
-        tree = project.codebook.tree()
-        by_path = {tree.path(c.id): c.id for c in tree.walk()}
+        # Paths are matched as every lookup matches them: names without regard to case.
+        self.tree = tree = project.codebook.tree()
+        self.colors = ColorChooser(project.codebook.used_colors())
+        self.added: dict[tuple[int | None, str], int] = {}  # codes this merge adds
         for code in package.codes:
             found_code = project.codebook.by_guid(code.guid)
             if found_code is not None:
                 self.codes[code.guid] = found_code.id
                 continue
-            same_path = by_path.get(code.path)
+            try:
+                parts = split_path(code.path)
+                problem = depth_problem(len(parts), code.path)
+                if problem is not None:
+                    raise UserError(problem)
+                match = tree.find_parts(parts)
+            except UserError as error:
+                self.conflicts.append(f"code '{shorten(code.path)}': {error}")
+                continue
+            same_path = None if match is None else match.id
             if choices.codes == "by-path" and same_path is not None:
                 self.codes[code.guid] = same_path
             elif choices.codes in ("add", "by-path"):
                 if same_path is not None:
+                    spelled = tree.path(same_path)
+                    also = "" if spelled == code.path else f" (the package's '{code.path}')"
                     self.conflicts.append(
-                        f"the master's codebook has '{code.path}' with another GUID "
+                        f"the master's codebook has '{spelled}'{also} with another GUID "
                         "(choose 'by-path' to take it for the same code)"
                     )
                 else:
@@ -221,7 +241,7 @@ def merge_package(
             plan.documents[sha] = added.id
             report.articles_added.append(added.name)
         for code in plan.codes_to_add:
-            plan.codes[code.guid] = _add_code(project, code)
+            plan.codes[code.guid] = _add_code(project, code, plan)
             report.codes_added.append(code.path)
         if not (package.codings or package.statuses or package.memos or package.deletions):
             # A codebook and articles with nobody's work: no coder to add.
@@ -245,6 +265,7 @@ def merge_package(
         touched |= apply_deletions(project, coder, deletions)
         report.deleted = len(deletions.codings)
         report.memos_deleted = len(deletions.memos)
+        _refuse_clashes(project, coder, touched, source)
     report.changes = Changes(
         documents=frozenset(touched | set(plan.documents.values())),
         coders=True,
@@ -254,26 +275,51 @@ def merge_package(
     return report
 
 
-def _add_code(project: Project, code: PackageCode) -> int:
-    """Add a code with its GUID below its parent (found by path: the package lists parents
-    before children, so a missing parent was added just before)."""
+def _refuse_clashes(project: Project, coder: Coder, articles: set[int], source: str) -> None:
+    """Two codes of an exclusive dimension as whole-article codings of one article, counting
+    what the master holds: a conflict, and the merge is rolled back."""
+    held = [
+        c
+        for c in project.codings.for_coder(coder.id)
+        if c.document_id in articles and c.start is None
+    ]
+    try:
+        refuse_whole_article_clashes(
+            project.codebook.tree(),
+            ((c.document_id, c.coder_id, c.code_id, c.start) for c in held),
+            lambda d: project.documents.get(d).name,
+            lambda c: coder.name,
+        )
+    except WholeArticleClashError as error:
+        raise MergeConflictError(source, error.problems) from None
+
+
+def _add_code(project: Project, code: PackageCode, plan: _Plan) -> int:
+    """Add a code with its GUID below its parent (found by path, names without regard to
+    case: the package lists parents before children, so a missing parent was added just
+    before). Linear: the codebook is read once per merge (``plan.tree``)."""
     parts = split_path(code.path)
-    tree = project.codebook.tree()
     parent_id: int | None = None
     for name in parts[:-1]:
-        found = next((c for c in tree.children(parent_id) if c.name == name), None)
+        key = (parent_id, name_key(name))
+        found = plan.added.get(key)
         if found is None:
-            found = project.codebook.add(name, parent_id)
-            tree = project.codebook.tree()
-        parent_id = found.id
+            existing = plan.tree.child(parent_id, name)
+            found = existing.id if existing is not None else None
+        if found is None:
+            found = project.codebook.add(name, parent_id, color=plan.colors.take(None)).id
+            plan.added[key] = found
+        parent_id = found
     added = project.codebook.add(
         parts[-1],
         parent_id,
-        color=code.color or None,  # REFI files from NVivo and ATLAS.ti have none: one is given
+        # REFI files from NVivo and ATLAS.ti have no colour: one is given.
+        color=plan.colors.take(code.color or None),
         description=code.description,
         exclusive=code.exclusive,
         guid=code.guid,
     )
+    plan.added[(parent_id, name_key(parts[-1]))] = added.id
     return added.id
 
 
@@ -310,8 +356,8 @@ def read_source(project: Project, path: Path, choices: MergeChoices = MergeChoic
 def _read_project(project: Project, other_path: Path, choices: MergeChoices) -> _Source:
     """Every coder of another project as a package each; with ``articles="import"`` the texts
     of the articles the master lacks. The file comes from outside: it is checked (pages,
-    references, the codebook's tree, every field of its packages, its texts' hashes) before
-    anything is taken from it."""
+    references, every field of its packages, its texts' hashes) before anything is taken
+    from it."""
     if project.path is not None and Path(other_path).resolve() == Path(project.path).resolve():
         raise UserError(f"{other_path.name}: a project cannot be merged into itself")
     try:
@@ -344,14 +390,11 @@ def _read_project(project: Project, other_path: Path, choices: MergeChoices) -> 
 
 
 def _check_sound(other: Project, path: Path) -> None:
-    """Refuse a project file whose pages or references are broken, or whose codebook is not a
-    tree (a code its own ancestor would send every walk up the tree round for ever)."""
+    """Refuse a project file whose pages or references are broken (opening checked its schema
+    and codebook, not every page nor every reference)."""
     problems = other.integrity_problems()
     if problems:
         raise BadFileError(path, f"is a damaged project ({problems[0]})")
-    tree = other.codebook.tree()
-    if sum(1 for _ in tree.walk()) != len(tree):
-        raise BadFileError(path, "is a damaged project (a code of its codebook is its own parent)")
 
 
 def _as_of_its_work(package: Package) -> Package:

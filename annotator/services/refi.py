@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from annotator.domain.codebook import CodeSpec, join_path
+from annotator.domain.codebook import CodeSpec, join_path, name_key, split_path
 from annotator.domain.errors import BadFileError, UserError
 from annotator.domain.model import utc_now
 from annotator.domain.text import normalise_text, text_sha256
@@ -146,54 +146,60 @@ def _code_paths(
 ) -> tuple[list[PackageCode], dict[str, str], list[str]]:
     """Our codebook from REFI's tree: a top-level code with children is a dimension, the
     others go into one dimension of their own; a dimension's own codings move to a code
-    below it. Returns the codes (parents first), REFI code GUID → our code GUID, losses."""
+    below it. Names are taken as they are (any character: paths escape them); the hierarchy
+    comes from the nesting alone. Returns the codes (parents first), REFI code GUID → our code
+    GUID, losses."""
     exclusive = {g for name, codes, _ in refi.sets if name == EXCLUSIVE_SET for g in codes}
     codes: list[PackageCode] = []
     target: dict[str, str] = {}
     losses: list[str] = []
 
-    def add(code: RefiCode, parents: tuple[str, ...], siblings: set[str]) -> None:
-        name = code.name
-        number = 2
-        while name.casefold() in siblings:
-            name = f"{code.name} ({number})"
-            number += 1
-        if name != code.name:
-            warnings.append(f"code '{join_path((*parents, code.name))}' appears twice: renamed")
-        siblings.add(name.casefold())
-        path = (*parents, name)
-        codes.append(
-            PackageCode(
-                code.guid,
-                join_path(path),
-                code.color or "",
-                code.description,
-                code.guid in exclusive,
+    def add(top: RefiCode, parents: tuple[str, ...], siblings: set[str]) -> str:
+        """Add ``top`` and everything below it, parents first (without recursion); return the
+        name ``top`` is added under."""
+        pending = [(top, parents, siblings)]
+        added_as = ""
+        while pending:
+            code, above, names = pending.pop()
+            name, number = code.name, 2
+            while name_key(name) in names:
+                name = f"{code.name} ({number})"
+                number += 1
+            if name != code.name:
+                warnings.append(f"code '{join_path((*above, code.name))}' appears twice: renamed")
+            names.add(name_key(name))
+            added_as = added_as or name
+            path = (*above, name)
+            codes.append(
+                PackageCode(
+                    code.guid,
+                    join_path(path),
+                    code.color or "",
+                    code.description,
+                    code.guid in exclusive,
+                )
             )
-        )
-        target[code.guid] = code.guid
-        children: set[str] = set()
-        for child in code.children:
-            add(child, path, children)
+            target[code.guid] = code.guid
+            children: set[str] = set()
+            pending.extend((child, path, children) for child in reversed(code.children))
+        return added_as
 
     top: set[str] = set()
     flat = [c for c in refi.codes if not c.children]
     for code in refi.codes:
         if not code.children:
             continue
-        add(code, (), top)
+        dimension = add(code, (), top)
         if code.guid in used:  # codings of the dimension itself
             own = str(uuid.uuid5(NAMESPACE, f"{code.guid}/itself"))
-            codes.append(
-                PackageCode(own, join_path((codes[-1].path.split(" > ")[0], code.name)), "", "")
-            )
+            codes.append(PackageCode(own, join_path((dimension, code.name)), "", ""))
             target[code.guid] = own
             losses.append(
-                f"codings of '{code.name}' itself are on '{code.name} > {code.name}' "
+                f"codings of '{code.name}' itself are on '{join_path((dimension, code.name))}' "
                 "(annotator applies the codes below a dimension)"
             )
     if flat:
-        if FLAT_DIMENSION.casefold() in top:
+        if name_key(FLAT_DIMENSION) in top:
             raise UserError(f"the file has a top-level code named '{FLAT_DIMENSION}'")
         codes.insert(0, PackageCode(FLAT_GUID, FLAT_DIMENSION, "", ""))
         inside: set[str] = set()
@@ -203,7 +209,17 @@ def _code_paths(
 
 
 def _parents_first(codes: list[PackageCode]) -> list[PackageCode]:
-    return sorted(codes, key=lambda c: c.path.count(" > "))
+    return sorted(codes, key=lambda c: len(split_path(c.path)))
+
+
+def _all_codes(codes: list[RefiCode]) -> list[RefiCode]:
+    """Every code of these trees, parents first (without recursion)."""
+    found, pending = [], list(reversed(codes))
+    while pending:
+        code = pending.pop()
+        found.append(code)
+        pending.extend(reversed(code.children))
+    return found
 
 
 def _notes(refi: RefiProject, guids: list[str]) -> list[str]:
@@ -415,10 +431,7 @@ def read_qdpx(path: Path, *, validate: bool = True) -> RefiImport:
     ``validate=False`` the schema check is left to ``RefiImport.validate``."""
     with Archive(path) as archive:
         root, warnings = parse_xml(archive.project_xml(), path, validate=validate)
-        try:
-            refi = read_project(root, archive.warnings + warnings)
-        except BadFileError as error:  # the codebook reader names no file: this is the one
-            raise BadFileError(path, error.problem, error.line) from None
+        refi = read_project(root, archive.warnings + warnings, path)
         sources = []
         for source in refi.sources:
             raw = _source_text(archive, source, refi)
@@ -463,14 +476,6 @@ def _source_text(archive: Archive, source: RefiSource, refi: RefiProject) -> str
         return source.content
     refi.skipped.append(f"'{source.name}' has no text")
     return None
-
-
-def _all_codes(codes: list[RefiCode]) -> list[RefiCode]:
-    found = []
-    for code in codes:
-        found.append(code)
-        found += _all_codes(code.children)
-    return found
 
 
 def _merged_statuses(statuses: list[PackageStatus]) -> list[PackageStatus]:
@@ -575,7 +580,7 @@ def read_qdc(path: Path, warnings: list[str] | None = None) -> list[CodeSpec]:
     container = root.find(f"{{{CODEBOOK_NS}}}Codes")
     if container is None:
         raise BadFileError(path, "has no Codes: it is not a REFI-QDA codebook")
-    codes = read_codes(container, CODEBOOK_NS, warnings)
+    codes = read_codes(container, CODEBOOK_NS, warnings, path)
     exclusive = set()
     keys: dict[str, str] = {}
     for element in root.iterfind(f"{{{CODEBOOK_NS}}}Sets/{{{CODEBOOK_NS}}}Set"):

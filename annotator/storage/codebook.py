@@ -1,4 +1,8 @@
-"""The codebook tree: dimensions and codes."""
+"""The codebook tree: dimensions and codes.
+
+Sibling names are unique without regard to case: the store fills ``name_key``
+(:func:`~annotator.domain.codebook.name_key` of the name) and a unique index holds it.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,20 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from annotator.domain.codebook import Codebook, check_name, check_shortcut
+from annotator.domain.codebook import (
+    MAX_DEPTH,
+    Codebook,
+    check_name,
+    check_shortcut,
+    cycle_problem,
+    depth_problem,
+    find_cycles,
+    name_key,
+)
 from annotator.domain.colors import next_color, normalise_color
 from annotator.domain.errors import ConflictError, NotFoundError, UserError
 from annotator.domain.model import Code, new_guid
+from annotator.storage.verify import DAMAGE, Problem
 
 _COLUMNS = "id, guid, parent_id, name, color, description, shortcut, position, exclusive"
 
@@ -63,15 +77,18 @@ class CodebookStore:
             color = next_color(used)
         color = normalise_color(color)
         self._check_free(name, parent_id, shortcut, None)
+        if parent_id is not None:
+            self._check_depth(name, self._depth(parent_id) + 1)
+        guid_value = guid or new_guid()
         with self.db.atomic():
             position = self.db.execute(
                 "SELECT ifnull(max(position) + 1, 0) FROM codes WHERE parent_id IS ?", [parent_id]
             ).fetchone()[0]
             cursor = self._write(
                 "INSERT INTO codes (guid, parent_id, name, color, description, shortcut, "
-                "position, exclusive) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "position, exclusive, name_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    guid or new_guid(),
+                    guid_value,
                     parent_id,
                     name,
                     color,
@@ -79,15 +96,26 @@ class CodebookStore:
                     shortcut,
                     position,
                     int(exclusive),
+                    name_key(name),
                 ],
             )
-        return self.get(int(cursor.lastrowid or 0))
+        return Code(
+            int(cursor.lastrowid or 0),
+            str(guid_value),
+            parent_id,
+            name,
+            color,
+            description,
+            shortcut,
+            int(position),
+            bool(exclusive),
+        )
 
     def restore(self, code: Code) -> Code:
         """Put back a deleted node exactly (same id and GUID), for undo."""
         with self.db.atomic():
             self._write(
-                f"INSERT INTO codes ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO codes ({_COLUMNS}, name_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     code.id,
                     code.guid,
@@ -98,6 +126,7 @@ class CodebookStore:
                     code.shortcut,
                     code.position,
                     int(code.exclusive),
+                    name_key(code.name),
                 ],
             )
         return self.get(code.id)
@@ -118,6 +147,7 @@ class CodebookStore:
         fields: dict[str, object] = {}
         if name is not None and name != code.name:
             fields["name"] = check_name(name)
+            fields["name_key"] = name_key(check_name(name))
         if color is not None:
             fields["color"] = normalise_color(color)
         if description is not None:
@@ -130,7 +160,9 @@ class CodebookStore:
             fields["exclusive"] = int(exclusive)
         if not fields:
             return code
-        new_name = str(fields.get("name", code.name))
+        # The name is checked only when it changes: a pair of names that differ only in case,
+        # from before the rule, can still be recoloured (and renamed apart).
+        new_name = str(fields["name"]) if "name" in fields else None
         new_shortcut = fields.get("shortcut", code.shortcut)
         self._check_free(
             new_name, code.parent_id, None if new_shortcut is None else str(new_shortcut), code_id
@@ -143,7 +175,8 @@ class CodebookStore:
     def subtree(self, code_id: int) -> list[int]:
         """The node and all its descendants."""
         rows = self.db.execute(
-            "WITH RECURSIVE below(id) AS (SELECT ? UNION ALL "
+            # UNION, not UNION ALL: a damaged codebook with a cycle must not loop forever.
+            "WITH RECURSIVE below(id) AS (SELECT ? UNION "
             "SELECT codes.id FROM codes JOIN below ON codes.parent_id = below.id) "
             "SELECT id FROM below",
             [code_id],
@@ -157,6 +190,8 @@ class CodebookStore:
         if parent_id is not None and parent_id in self.subtree(code_id):
             raise UserError(f"'{code.name}' cannot be moved inside itself")
         self._check_free(code.name, parent_id, None, code_id)
+        if parent_id is not None:
+            self._check_depth(code.name, self._depth(parent_id) + self._height(code_id))
         siblings = [
             int(i)
             for (i,) in self.db.execute(
@@ -180,16 +215,51 @@ class CodebookStore:
             for node in reversed(self.subtree(code_id)):
                 self._write("DELETE FROM codes WHERE id = ?", [node])
 
-    def _check_free(
-        self, name: str, parent_id: int | None, shortcut: str | None, code_id: int | None
-    ) -> None:
-        clash = self.db.execute(
-            "SELECT id FROM codes WHERE parent_id IS ? AND name = ? AND id IS NOT ?",
-            [parent_id, name, code_id],
+    def used_colors(self) -> set[str]:
+        """Every colour a node has (for choosing the colours of many new nodes at once)."""
+        return {str(color) for (color,) in self.db.execute("SELECT DISTINCT color FROM codes")}
+
+    def _depth(self, code_id: int) -> int:
+        """How many levels down the node lies (a dimension: 1), counted to MAX_DEPTH + 1."""
+        depth = 0
+        node: int | None = code_id
+        while node is not None and depth <= MAX_DEPTH:
+            depth += 1
+            row = self.db.execute("SELECT parent_id FROM codes WHERE id = ?", [node]).fetchone()
+            node = None if row is None else row[0]
+        return depth
+
+    def _height(self, code_id: int) -> int:
+        """How many levels the node and those below it take (a leaf: 1), to MAX_DEPTH + 1."""
+        row = self.db.execute(
+            "WITH RECURSIVE below(id, level) AS (SELECT ?, 1 UNION "
+            "SELECT codes.id, level + 1 FROM codes JOIN below ON codes.parent_id = below.id "
+            "WHERE level <= ?) SELECT max(level) FROM below",
+            [code_id, MAX_DEPTH],
         ).fetchone()
-        if clash is not None:
+        return int(row[0])
+
+    @staticmethod
+    def _check_depth(name: str, depth: int) -> None:
+        problem = depth_problem(depth, name)
+        if problem is not None:
+            raise ConflictError(problem)
+
+    def _check_free(
+        self, name: str | None, parent_id: int | None, shortcut: str | None, code_id: int | None
+    ) -> None:
+        # ifnull(parent_id, 0) as the unique index has it, so that the index answers.
+        clash = None
+        if name is not None:
+            clash = self.db.execute(
+                "SELECT name FROM codes WHERE ifnull(parent_id, 0) = ifnull(?, 0) "
+                "AND name_key = ? AND id IS NOT ?",
+                [parent_id, name_key(name), code_id],
+            ).fetchone()
+        if name is not None and clash is not None:
             where = "a dimension" if parent_id is None else "a code under the same parent"
-            raise ConflictError(f"there is already {where} named '{name}'")
+            also = "" if clash[0] == name else f" ('{clash[0]}': names differ only in case)"
+            raise ConflictError(f"there is already {where} named '{name}'{also}")
         if shortcut is not None:
             holder = self.db.execute(
                 "SELECT name FROM codes WHERE shortcut = ? AND id IS NOT ?", [shortcut, code_id]
@@ -202,3 +272,23 @@ class CodebookStore:
             return self.db.execute(sql, parameters)
         except sqlite3.IntegrityError as error:
             raise UserError(f"the codebook cannot take this change ({error})") from None
+
+
+def cycle_problems(connection: sqlite3.Connection) -> list[Problem]:
+    """Codes each inside the next (a cycle, which no dimension holds: made by editing the file
+    with another tool), as problems opening refuses the project for — every walk of such a
+    tree that trusts it to end would go round forever."""
+    try:
+        parents = {int(i): p for i, p in connection.execute("SELECT id, parent_id FROM codes")}
+        cycles = find_cycles(parents)
+        names = (
+            {int(i): str(n) for i, n in connection.execute("SELECT id, name FROM codes")}
+            if cycles
+            else {}
+        )
+    except sqlite3.DatabaseError:  # damaged pages or a missing table: other checks say so
+        return []
+    return [
+        Problem(cycle_problem([names[i] for i in cycle]), DAMAGE, readable=False)
+        for cycle in cycles
+    ]

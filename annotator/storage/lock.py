@@ -4,6 +4,12 @@ SQLite itself keeps two processes from corrupting the file; this lock keeps two 
 annotators from coding into one project at once. The lock is held on an open file descriptor,
 so the operating system releases it when the process dies: a crash never leaves a project
 locked. The lock file records who holds it, so the refusal can name the other process.
+
+The lock belongs to the file, not to the name it was opened by: it sits beside the file's
+resolved path (a symbolic link leads to the same lock) and records the file's device and inode.
+A file with several names (hard links) is never written: SQLite keeps its write-ahead log
+beside the name it was opened by, so two writers through two names would each have a log of
+their own and damage the file, and no lock beside a name can see the other name.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from annotator.domain.errors import ProjectLockedError
+from annotator.domain.errors import NotWritableError, ProjectLockedError
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
@@ -49,7 +55,24 @@ else:
 
 
 def lock_path_for(project_path: Path) -> Path:
-    return project_path.with_name(project_path.name + ".lock")
+    """The lock file of a project: beside the file the path resolves to."""
+    resolved = project_path.resolve()
+    return resolved.with_name(resolved.name + ".lock")
+
+
+def several_names(project_path: Path) -> str:
+    """Why the file cannot be written because it has more than one name ('' if it has one)."""
+    try:
+        links = os.stat(project_path).st_nlink
+    except OSError:
+        return ""
+    if links <= 1:
+        return ""
+    return (
+        f"the file has {links} names (hard links), and a project written through two names "
+        "is damaged; keep one name (remove the other links, or copy it: 'annotator backup "
+        f"{project_path.name} --to NEW-FILE')"
+    )
 
 
 class ProjectLock:
@@ -58,10 +81,19 @@ class ProjectLock:
     def __init__(self, project_path: Path) -> None:
         self.path = lock_path_for(project_path)
         self.project_path = project_path
+        self.file = project_path.resolve()
+        #: (device, inode) of the project file when the lock was taken.
+        self.identity: tuple[int, int] | None = None
         self._handle: IO[str] | None = None
 
     def acquire(self) -> None:
-        """Take the lock or raise :class:`ProjectLockedError` naming the holder."""
+        """Take the lock or raise :class:`ProjectLockedError` naming the holder (or
+        :class:`NotWritableError` for a file with several names)."""
+        reason = several_names(self.project_path)
+        if reason:
+            raise NotWritableError(f"{self.project_path.name}: {reason}")
+        status = os.stat(self.file)
+        self.identity = (status.st_dev, status.st_ino)
         for _attempt in range(5):
             handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held open
             if not _try_lock(handle):
@@ -77,13 +109,30 @@ class ProjectLock:
             if same_file:
                 handle.seek(0)
                 handle.truncate()
-                json.dump(_this_process(), handle)
+                json.dump(
+                    {
+                        **_this_process(),
+                        "file": str(self.file),
+                        "device": self.identity[0],
+                        "inode": self.identity[1],
+                    },
+                    handle,
+                )
                 handle.flush()
                 self._handle = handle
                 return
             _unlock(handle)
             handle.close()
         raise ProjectLockedError(f"{self.project_path.name}: could not take the project's lock")
+
+    def still_the_same_file(self) -> bool:
+        """Whether the project's path still leads to the file that was locked (not replaced
+        by another file meanwhile, not given a second name)."""
+        try:
+            status = os.stat(self.file)
+        except OSError:
+            return False
+        return (status.st_dev, status.st_ino) == self.identity and status.st_nlink <= 1
 
     def release(self) -> None:
         if self._handle is None:

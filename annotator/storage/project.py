@@ -18,10 +18,16 @@ from types import TracebackType
 
 from sqlite_utils import Database
 
-from annotator.domain.errors import OutdatedProjectError, ProjectError
+from annotator.domain.errors import (
+    DamagedProjectError,
+    NotWritableError,
+    OutdatedProjectError,
+    ProjectError,
+)
 from annotator.domain.model import new_guid, utc_now
-from annotator.storage import schema
-from annotator.storage.codebook import CodebookStore
+from annotator.storage import schema, verify
+from annotator.storage.access import Access, access_of
+from annotator.storage.codebook import CodebookStore, cycle_problems
 from annotator.storage.coders import CoderStore
 from annotator.storage.codings import CodingStore
 from annotator.storage.decisions import DecisionStore
@@ -33,6 +39,26 @@ from annotator.storage.snapshots import CopyProgress, Counts, copy_project_file
 from annotator.storage.statuses import StatusStore
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+
+#: What opening a project checks once its schema is annotator's, each returning the problems
+#: it finds; nothing is written before all of them pass. (The schema check runs first, in
+#: :meth:`Project._checks_on_open`.)
+CHECKS_ON_OPEN: tuple[Callable[[sqlite3.Connection], list[verify.Problem]], ...] = (
+    verify.small_tables_damage,
+    cycle_problems,
+)
+_WRITABLE = Access()
+#: SQLite's result codes for a damaged file: SQLITE_CORRUPT and SQLITE_NOTADB.
+_DAMAGE_CODES = (11, 26)
+
+
+def is_damage(error: sqlite3.DatabaseError) -> bool:
+    """Whether an SQLite error says the file is damaged (not a busy or read-only file)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in _DAMAGE_CODES
+    text = str(error)
+    return "malformed" in text or "not a database" in text
 
 
 class Project:
@@ -48,8 +74,16 @@ class Project:
     ) -> None:
         self.path = path
         self.read_only = read_only
+        #: Why the project cannot be written where it lies ('' when it can, or in memory).
+        self.read_only_reason = ""
+        #: Read as an immutable file (a read-only folder: no side files, no locks).
+        self.immutable = False
+        #: What opening found wrong (only a project opened with ``accept_problems``).
+        self.problems: list[verify.Problem] = []
         self._lock = lock
         self.closed = False
+        #: True while :meth:`create` fills a new project under its temporary name.
+        self.being_created = False
         self.db = Database(connection)
         self.documents = DocumentStore(self.db)
         self.codebook = CodebookStore(self.db)
@@ -77,7 +111,8 @@ class Project:
             raise ProjectError(f"{path.name}: the folder {path.parent} does not exist")
         temporary = path.with_name(f".{path.name}.{os.getpid()}.creating")
         try:
-            project = cls._connect(temporary, read_only=False, lock=None)
+            project = cls._connect(temporary, read_only=False, lock=None, create=True)
+            project.being_created = True
             try:
                 with project.transaction():
                     project._set_info("guid", new_guid())
@@ -104,26 +139,52 @@ class Project:
         *,
         read_only: bool = False,
         before_upgrade: Callable[[Path], object] | None = None,
+        accept_problems: bool = False,
     ) -> Project:
-        """Open an existing project; refuse files that are not projects or are in use.
+        """Open an existing project; refuse files that are not projects, are in use, or are
+        not as annotator made them.
+
+        Opening checks the file before anything is written (see :data:`CHECKS_ON_OPEN`): a
+        schema the migrations did not make (an extra trigger or view, a changed table) or
+        damaged pages refuse it with :class:`DamagedProjectError`; ``accept_problems=True``
+        (read-only only) opens it anyway and keeps them in :attr:`problems`, for ``annotator
+        check`` and the window's banner.
 
         A project open for writing in another annotator is refused with a message naming that
-        process; ``read_only=True`` opens it anyway, for reading. A project of an earlier
-        version is brought up to date; ``before_upgrade`` is called with its path first (to
-        take a snapshot of it as it was).
+        process; so is writing a project in a read-only folder or file, or one with several
+        names (:class:`NotWritableError`). ``read_only=True`` opens it anyway, for reading
+        (in a read-only folder as an immutable file, without side files). A project of an
+        earlier version is brought up to date; ``before_upgrade`` is called with its path
+        first (to take a snapshot of it as it was).
         """
         path = Path(path)
+        if accept_problems and not read_only:
+            raise ValueError("a project with problems can only be opened read-only")
         _check_is_project_file(path)
+        access = access_of(path)
         lock = None
         if not read_only:
+            if not access.writable:
+                raise NotWritableError(f"{path.name}: {access.reason}")
             lock = ProjectLock(path)
             lock.acquire()
         try:
-            return cls._connect(path, read_only=read_only, lock=lock, before_upgrade=before_upgrade)
+            project = cls._connect(
+                path,
+                read_only=read_only,
+                lock=lock,
+                before_upgrade=before_upgrade,
+                access=access,
+                accept_problems=accept_problems,
+            )
         except BaseException:
             if lock is not None:
                 lock.release()
             raise
+        if lock is not None and not lock.still_the_same_file():
+            project.close()
+            raise ProjectError(f"{path.name}: the file was replaced or linked while it was opened")
+        return project
 
     @classmethod
     def in_memory(cls) -> Project:
@@ -142,25 +203,47 @@ class Project:
         read_only: bool,
         lock: ProjectLock | None,
         before_upgrade: Callable[[Path], object] | None = None,
+        access: Access = _WRITABLE,
+        accept_problems: bool = False,
+        create: bool = False,
     ) -> Project:
         name = path.name if path is not None else ":memory:"
         try:
             if path is None:
                 connection = sqlite3.connect(":memory:", isolation_level=None)
-            elif read_only:
-                connection = sqlite3.connect(
-                    path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None
-                )
             else:
-                connection = sqlite3.connect(path, isolation_level=None)
+                # The resolved path: SQLite keeps the write-ahead log beside the name it is
+                # given, so a symbolic link must lead to the log of the file itself.
+                mode = "ro" if read_only else ("rwc" if create else "rw")
+                if read_only and access.immutable:
+                    mode += "&immutable=1"
+                uri = f"{path.resolve().as_uri()}?mode={mode}"
+                connection = sqlite3.connect(uri, uri=True, isolation_level=None)
             project = cls(connection, path, read_only=read_only, lock=lock)
-            project._prepare(name, before_upgrade)
+            project.read_only_reason = access.reason
+            project.immutable = read_only and access.immutable
+            project._prepare(name, before_upgrade, accept_problems)
         except sqlite3.DatabaseError as error:
+            if path is not None and is_damage(error):
+                raise DamagedProjectError(path, [str(error)], repairable=False) from None
+            if read_only and access.reason and not access.immutable:
+                raise ProjectError(
+                    f"{name}: cannot be read here ({error}): {name}-wal beside it holds "
+                    f"changes not yet in the file, and {access.reason}"
+                ) from None
             raise ProjectError(f"{name}: cannot be opened as a project ({error})") from None
         return project
 
-    def _prepare(self, name: str, before_upgrade: Callable[[Path], object] | None = None) -> None:
+    def _prepare(
+        self,
+        name: str,
+        before_upgrade: Callable[[Path], object] | None = None,
+        accept_problems: bool = False,
+    ) -> None:
         db = self.db
+        # First of all: code stored in a file's schema (triggers, views, CHECKs) may call only
+        # functions without side effects, whatever the file holds.
+        db.execute("PRAGMA trusted_schema = OFF")
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA busy_timeout = 5000")
         # 64 MB of page cache (the default is 2 MB, less than one long article and its codings).
@@ -172,16 +255,24 @@ class Project:
             raise ProjectError(
                 f"{name}: not an annotator project (an SQLite file of another program)"
             )
-        applied = {m.name for m in schema.migrations.applied(db)}
-        unknown = applied - set(schema.known_migrations())
+        unknown = set(verify.applied_migrations(db.conn)) - set(schema.known_migrations())
         if unknown:
             self.close()
             raise ProjectError(
                 f"{name}: made by a newer version of annotator (schema {sorted(unknown)[-1]}); "
                 "update annotator to open it"
             )
+        if has_tables:
+            self.problems = self._checks_on_open()
+            if self.problems and not accept_problems:
+                self.close()
+                raise DamagedProjectError(
+                    self.path or name,
+                    [problem.text for problem in self.problems],
+                    repairable=all(problem.repairable for problem in self.problems),
+                )
         if self.read_only:
-            if schema.migrations.pending(db):
+            if not self.problems and schema.migrations.pending(db):
                 self.close()
                 raise OutdatedProjectError(
                     f"{name}: made by an older version of annotator; open it once for writing "
@@ -202,6 +293,17 @@ class Project:
                 raise
         db.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
         schema.migrations.apply(db)
+
+    def _checks_on_open(self) -> list[verify.Problem]:
+        """Every check opening runs, in order. The schema comes first and alone: the other
+        checks read our tables and rely on their shape."""
+        connection = self.db.conn
+        problems = verify.schema_problems(connection)
+        if problems:
+            return problems
+        for check in CHECKS_ON_OPEN:
+            problems.extend(check(connection))
+        return problems
 
     def close(self) -> None:
         """Close the database and release the project's lock. Safe to call twice."""

@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from annotator.domain import project_file
+from annotator.domain.errors import ProjectError
 
 MIGRATION_SET = "annotator"
 # PRAGMA application_id marks a file as an annotator project ("ANNO").
@@ -208,7 +209,7 @@ def consensus_decisions(db: Database) -> None:
     )
 
 
-@migrations(name="0006_deletions")
+@migrations(name="0005_deletions")
 def deletions(db: Database) -> None:
     """What was deleted: one row per deleted coding or memo (its GUID, whose it was, on which
     article, when), so that a coder's package carries deletions to the lead's project and a
@@ -244,6 +245,108 @@ def deletions(db: Database) -> None:
                 except (ValueError, OverflowError):
                     continue  # not a time at all: left as it is, for a person to judge
                 db.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", [utc, row_id])
+
+
+_CODES_0006 = """CREATE TABLE codes (
+                id INTEGER PRIMARY KEY,
+                guid TEXT NOT NULL UNIQUE,
+                parent_id INTEGER REFERENCES codes(id),
+                name TEXT NOT NULL CHECK (name <> ''),
+                color TEXT NOT NULL CHECK (length(color) = 7
+                    AND color GLOB '#[0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F]'),
+                description TEXT NOT NULL DEFAULT '',
+                shortcut TEXT UNIQUE CHECK (shortcut IS NULL OR length(shortcut) = 1),
+                position INTEGER NOT NULL DEFAULT 0,
+                exclusive INTEGER NOT NULL DEFAULT 0 CHECK (exclusive IN (0, 1)),
+                name_key TEXT NOT NULL CHECK (name_key <> '')
+            )"""
+
+
+@migrations(name="0006_code_names")
+def code_names(db: Database) -> None:
+    """Code names may hold any character (``>`` included: names come from other tools), and
+    sibling names are unique without regard to case: a ``name_key`` the store fills (the name
+    case-folded) under a unique index.
+
+    SQLite cannot drop a CHECK in place, so ``codes`` is rebuilt. Inside the migration's
+    transaction foreign keys cannot be switched off, and dropping a parent table deletes its
+    rows first — firing ON DELETE CASCADE (code memos, consensus decisions). So: the rows of
+    ``codes`` and of every table that cascades from it are kept aside, ``codes`` is dropped
+    and made anew (no RENAME: the codings triggers name ``codes``), and everything is put back
+    with its ids, the foreign keys checked at commit (``defer_foreign_keys``).
+
+    (It runs after 0005_deletions: migrations run in the order they are defined.)
+
+    A project made before the rule may hold siblings that differ only in case: they are kept
+    as they are (nothing renamed behind the user's back), the later one's key made unique with
+    its id after a NUL (no name holds one); ``annotator check`` reports the pair.
+    """
+    from annotator.domain.codebook import name_key
+
+    db.execute("PRAGMA defer_foreign_keys = ON")
+    cascading: dict[str, list[str]] = {}
+    for (table,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' "
+        "AND name <> 'codes'"
+    ).fetchall():
+        for row in db.execute(f"PRAGMA foreign_key_list({table})").fetchall():
+            target, column, on_delete = row[2], row[3], row[6]
+            if target != "codes" or on_delete in ("NO ACTION", "RESTRICT"):
+                continue
+            triggers = db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
+                "AND sql LIKE '%DELETE%'",
+                [table],
+            ).fetchall()
+            if on_delete != "CASCADE" or triggers:
+                raise RuntimeError(f"0006_code_names cannot keep {table} ({on_delete}, {triggers})")
+            cascading.setdefault(table, []).append(column)
+    codes = db.execute(
+        "SELECT id, guid, parent_id, name, color, description, shortcut, position, exclusive "
+        "FROM codes ORDER BY id"
+    ).fetchall()
+    ids = {code[0] for code in codes}
+    lost = sorted(str(code[0]) for code in codes if code[2] is not None and code[2] not in ids)
+    if lost:  # only another tool, with foreign keys off, can have made these
+        raise ProjectError(
+            f"the project is damaged: codes {', '.join(lost[:5])} are inside codes that do not "
+            "exist; restore a backup of the project"
+        )
+    broken_before = len(db.execute("PRAGMA foreign_key_check").fetchall())
+    for table, columns in cascading.items():
+        # The rows the drop deletes: those that point at a code (a broken pointer stays put).
+        pointing = " OR ".join(f"{column} IN (SELECT id FROM codes)" for column in columns)
+        db.execute(f"DROP TABLE IF EXISTS temp.kept_{table}")
+        db.execute(f"CREATE TEMP TABLE kept_{table} AS SELECT * FROM {table} WHERE {pointing}")
+    db.execute("DROP TABLE codes")
+    db.execute(_CODES_0006)
+    taken: set[tuple[int, str]] = set()
+    rows = []
+    for code in codes:
+        key = name_key(code[3])
+        if (code[2] or 0, key) in taken:
+            key = f"{key}\x00{code[0]}"
+        taken.add((code[2] or 0, key))
+        rows.append((*code, key))
+    db.conn.executemany(
+        "INSERT INTO codes (id, guid, parent_id, name, color, description, shortcut, position, "
+        "exclusive, name_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    for table in cascading:
+        db.execute(f"INSERT INTO {table} SELECT * FROM temp.kept_{table}")
+        db.execute(f"DROP TABLE temp.kept_{table}")
+    _run(
+        db,
+        [
+            "CREATE UNIQUE INDEX codes_unique_name ON codes (ifnull(parent_id, 0), name)",
+            "CREATE INDEX codes_by_parent ON codes (parent_id, position)",
+            "CREATE UNIQUE INDEX codes_unique_name_key ON codes (ifnull(parent_id, 0), name_key)",
+        ],
+    )
+    broken = len(db.execute("PRAGMA foreign_key_check").fetchall())
+    if broken > broken_before:  # cannot happen: everything was put back with its ids
+        raise RuntimeError(f"0006_code_names would break {broken - broken_before} references")
 
 
 def known_migrations() -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +21,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from annotator.domain.errors import BadFileError, ProjectError
-from annotator.storage import schema
+from annotator.storage import schema, verify
+from annotator.storage.access import read_only_uri
 
 #: Called with (pages copied, pages in all) while a copy is made.
 CopyProgress = Callable[[int, int], None]
@@ -50,10 +52,9 @@ def counts_of(connection: sqlite3.Connection) -> Counts:
 
 
 def read_only_connection(path: Path) -> sqlite3.Connection:
-    """A connection that can only read ``path`` (and never creates it)."""
-    connection = sqlite3.connect(
-        path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None
-    )
+    """A connection that can only read ``path`` (and never creates it); in a read-only folder,
+    one that reads it as an immutable file (no side file can be made there)."""
+    connection = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None)
     connection.execute("PRAGMA trusted_schema = OFF")
     return connection
 
@@ -75,6 +76,7 @@ def copy_project_file(source: Path, target: Path, progress: CopyProgress | None 
     try:
         copy = sqlite3.connect(temporary, isolation_level=None)
         try:
+            copy.execute("PRAGMA trusted_schema = OFF")
             _copy(source_connection, copy, progress)
             # A snapshot is one file: the copied header says WAL, which would give it side files.
             copy.execute("PRAGMA journal_mode = DELETE")
@@ -122,7 +124,9 @@ def _copy(
 
 
 def check_snapshot(snapshot: Path) -> None:
-    """Refuse a file that is not a sound annotator project this version can open."""
+    """Refuse a file that is not a sound annotator project this version can open: another
+    program's database, a damaged file, a newer annotator's, or one whose schema holds what
+    annotator did not make (a trigger, a view, a changed table)."""
     try:
         with open(snapshot, "rb") as handle:
             header = handle.read(16)
@@ -150,10 +154,42 @@ def check_snapshot(snapshot: Path) -> None:
         unknown = applied - set(schema.known_migrations())
         if unknown:
             raise BadFileError(snapshot, "was made by a newer version of annotator")
+        foreign = verify.schema_problems(connection)
+        if foreign:
+            raise BadFileError(
+                snapshot, f"is not as annotator made it ({foreign[0].text}); not restored"
+            )
     except sqlite3.DatabaseError as error:
         raise BadFileError(snapshot, f"is damaged ({error})") from None
     finally:
         connection.close()
+
+
+def replace_project_file(snapshot: Path, project: Path) -> Counts:
+    """Put a copy of ``snapshot`` in the place of the project file, for a project too damaged
+    to be opened (the caller holds its lock and has kept a copy of it as it was).
+
+    The copy is made beside the project and checked first; then the project's side files go
+    (its write-ahead log belongs to the file being replaced and would be replayed into the new
+    one) and the copy takes the project's name in one rename."""
+    check_snapshot(snapshot)
+    project = project.resolve()  # a symbolic link stays a link, to the restored file
+    temporary = project.with_name(f".{project.name}.{os.getpid()}.restoring")
+    with contextlib.suppress(FileNotFoundError):
+        temporary.unlink()
+    counts = copy_project_file(snapshot, temporary)
+    try:
+        with contextlib.suppress(OSError):
+            shutil.copymode(project, temporary)
+        for suffix in ("-wal", "-shm", "-journal"):
+            with contextlib.suppress(FileNotFoundError):
+                project.with_name(project.name + suffix).unlink()
+        os.replace(temporary, project)
+        _flush_directory(project.parent)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+    return counts
 
 
 def restore_into(snapshot: Path, target: Database) -> Counts:

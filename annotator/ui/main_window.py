@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QSplitter,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -39,6 +40,7 @@ from annotator.ui.dialogs.shortcuts import show_shortcuts
 from annotator.ui.keeper import ProjectKeeper
 from annotator.ui.models.codebook import CodebookModel, swatch
 from annotator.ui.panels import CodebookView, CodingsPanel, DocumentsPanel, titled
+from annotator.ui.project_banner import ProjectBanner
 
 
 class MainWindow(QMainWindow):
@@ -69,7 +71,15 @@ class MainWindow(QMainWindow):
         self.main.setStretchFactor(1, 1)
         self.main.setSizes([300, 760, 380])
         self.side.setSizes([420, 300])
-        self.setCentralWidget(self.main)
+        # Above the panes, hidden unless the project can only be read (damaged, read-only).
+        self.banner = ProjectBanner()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        column.addWidget(self.main, 1)
+        self.setCentralWidget(central)
         self.retrieval = RetrievalPanel(controller)
         self.retrieval_dock = QDockWidget("Coded passages", self)
         self.retrieval_dock.setObjectName("retrieval")

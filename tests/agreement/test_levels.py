@@ -16,6 +16,7 @@ from annotator.agreement.study import Dimension, Study
 MOTIVE = Dimension(1, "Motive", True, (11, 12))
 ACTOR = Dimension(2, "Actor", False, (21,))
 PATHS = {11: "Motive > Hunger", 12: "Motive > Politics", 21: "Actor > Worker"}
+PARTS = {11: ("Motive", "Hunger"), 12: ("Motive", "Politics"), 21: ("Actor", "Worker")}
 
 
 def _study(codings, counted=({1, 2}, {1, 2}), lengths=None):  # type: ignore[no-untyped-def]
@@ -26,19 +27,30 @@ def _study(codings, counted=({1, 2}, {1, 2}), lengths=None):  # type: ignore[no-
         dimensions=[MOTIVE, ACTOR],
         paths=PATHS,
         codings=codings,
+        parts=PARTS,
     )
+
+
+def _characters(ratings):  # type: ignore[no-untyped-def]
+    chars = {}
+    for (a, b), weight in zip(ratings.values.tolist(), ratings.weights.tolist(), strict=True):
+        chars[(a, b)] = chars.get((a, b), 0) + weight
+    return chars
 
 
 def test_character_level_counts_each_character_once_per_coder() -> None:
     # Ana codes Hunger on [0, 5) twice over (overlapping), Ben on [3, 8); article 2 uncoded.
-    study = _study([(1, 0, 11, 0, 5), (1, 0, 11, 2, 4), (1, 1, 11, 3, 8), (1, 1, 11, None, None)])
+    study = _study([(1, 0, 11, 0, 5), (1, 0, 11, 2, 4), (1, 1, 11, 3, 8)])
     ratings = CharacterLevel(study).code(11)
-    chars = {}
-    for (a, b), weight in zip(ratings.values.tolist(), ratings.weights.tolist(), strict=True):
-        chars[(a, b)] = chars.get((a, b), 0) + weight
     # both: 3..5; Ana only 0..3; Ben only 5..8; neither: 8..10 and the 20 of article 2.
-    assert chars == {(1, 1): 2, (1, 0): 3, (0, 1): 3, (0, 0): 22}
+    assert _characters(ratings) == {(1, 1): 2, (1, 0): 3, (0, 1): 3, (0, 0): 22}
     assert int(ratings.weights.sum()) == 30
+
+
+def test_a_whole_article_coding_covers_the_articles_characters() -> None:
+    # Ben codes article 1 as a whole with Hunger besides his passage [3, 8): all 10 characters.
+    study = _study([(1, 0, 11, 0, 5), (1, 1, 11, 3, 8), (1, 1, 11, None, None)])
+    assert _characters(CharacterLevel(study).code(11)) == {(1, 1): 5, (0, 1): 5, (0, 0): 20}
 
 
 def test_an_article_that_does_not_count_for_a_coder_is_missing_not_absent() -> None:
@@ -104,19 +116,37 @@ def test_segment_matching_by_overlap_share() -> None:
 
 
 def test_undefined_values_are_null_with_the_reason() -> None:
-    """agreement.md pitfalls 1 and 3: nobody used the code; one unit only."""
+    """agreement.md pitfalls 1 and 3: every unit the same; one unit only."""
+    # Both coders give Worker to both articles: no variation, κ's chance agreement is 1.
+    codings = [(d, c, 21, None, None) for d in (1, 2) for c in (0, 1)]
+    report = measure_agreement(_study(codings), Options(levels=("document",)))
+    worker = next(m for m in report.measures if m.name == "Actor > Worker")
+    assert (worker.applied, worker.percent_agreement, worker.positive_agreement) == (True, 1, 1)
+    assert worker.cohen_kappa is None
+    assert worker.krippendorff_alpha is None
+    assert worker.fleiss_kappa is None
+    assert worker.alpha_ci95 is None
+    assert "chance agreement is 1" in worker.note
+    assert "no variation" in worker.note
+    assert worker.gwet_ac1 == 1.0  # AC1 stays defined (as irrCAC's)
+    # One article only: α from a single unit of two different values is 0, but no interval.
+    one = [(1, 0, 21, None, None)]
+    report = measure_agreement(_study(one, counted=({1}, {1})), Options(levels=("document",)))
+    worker = next(m for m in report.measures if m.name == "Actor > Worker")
+    assert worker.krippendorff_alpha is not None
+    assert worker.alpha_ci95 is None
+    assert "no interval for α: an interval needs two or more articles" in worker.note
+
+
+def test_a_code_nobody_applied_is_marked_so_at_every_level() -> None:
     report = measure_agreement(_study([]), Options(levels=("document", "character")))
-    hunger = next(m for m in report.measures if m.name == "Motive > Hunger")
-    assert hunger.percent_agreement == 1.0
-    assert hunger.cohen_kappa is None
-    assert hunger.krippendorff_alpha is None
-    assert hunger.fleiss_kappa is None
-    assert hunger.alpha_ci95 is None
-    assert "chance agreement is 1" in hunger.note
-    assert "no variation" in hunger.note
-    assert hunger.gwet_ac1 == 1.0  # AC1 stays defined (as irrCAC's)
-    assert hunger.positive_agreement is None
-    assert "no coder applied the code" in hunger.note
+    hunger = [m for m in report.measures if m.name == "Motive > Hunger"]
+    assert len(hunger) == 2
+    for row in hunger:
+        assert not row.applied
+        assert row.note.startswith("not applied: no coder applied it in the articles compared")
+        assert row.krippendorff_alpha is None
+        assert row.alpha_ci95 is None
 
 
 def test_one_coder_constant_the_other_varying_gives_kappa_zero() -> None:

@@ -51,6 +51,7 @@ FULL = {
     "agreement_articles": 1_000,
     "character_chars": 1_000_000,
     "refi_codings": 25_000,
+    "codebook_codes": 10_000,
     "backup_mb": 200,
 }
 QUICK = {
@@ -61,6 +62,7 @@ QUICK = {
     "agreement_articles": 50,
     "character_chars": 100_000,
     "refi_codings": 2_000,
+    "codebook_codes": 1_000,
     "backup_mb": 20,
 }
 
@@ -325,8 +327,31 @@ def bench_large_project(folder: Path, sizes: dict[str, int]) -> dict[str, float]
         )
         runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
     results = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    results.update(bench_open_checks(path))
     results.update(bench_exports(path, folder))
     return results
+
+
+def bench_open_checks(path: Path) -> dict[str, float]:
+    """What checking the large project costs: the checks every opening runs (the schema
+    against the migrations, the small tables page by page), and every page of the file
+    (PRAGMA quick_check, which the window runs in the background and writing commands first)."""
+    import sqlite3
+
+    from annotator.storage import verify
+
+    def open_checks() -> None:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            assert verify.schema_problems(connection) == []
+            assert verify.small_tables_damage(connection) == []
+        finally:
+            connection.close()
+
+    return {
+        "open_checks_10k_docs_ms": median_time(open_checks, 9) * 1000,
+        "page_check_10k_docs_s": median_time(lambda: verify.damage_of_file(path), 3),
+    }
 
 
 def bench_exports(path: Path, folder: Path) -> dict[str, float]:
@@ -450,6 +475,50 @@ def bench_refi(folder: Path, sizes: dict[str, int]) -> dict[str, float]:
     }
 
 
+def bench_codebook(folder: Path, sizes: dict[str, int]) -> dict[str, float]:
+    """A codebook of 10,000 codes (100 dimensions, some codes nested) merged into a fresh
+    project: from a codebook file (.json) and from a REFI-QDA codebook (.qdc)."""
+    from annotator.services import import_codebook
+
+    count = sizes["codebook_codes"]
+    per = 100
+    dimensions = []
+    for d in range(count // per):
+        codes: list[dict[str, object]] = []
+        for c in range(per - 1):
+            node = {"name": f"Code {d}.{c}", "guid": str(uuid.UUID(int=d * per + c + 1))}
+            if c % 3 == 2:  # every third code nested below the one before
+                codes[-1].setdefault("codes", []).append(node)  # type: ignore[union-attr]
+            else:
+                codes.append(node)
+        dimensions.append({"name": f"Dimension {d}", "codes": codes})
+    source = folder / "codebook.json"
+    source.write_text(json.dumps({"format": "annotator-codebook", "dimensions": dimensions}))
+
+    def merge_into_fresh(path: Path) -> None:
+        target = folder / "codebook.annotator"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        with Project.create(target) as fresh:
+            report = import_codebook(fresh, path)
+            assert len(report.added) == count, report.summary()
+
+    qdc = folder / "codebook.qdc"
+    merge_into_fresh(source)
+    from annotator.services.refi import export_qdc
+
+    with Project.open(folder / "codebook.annotator") as project:
+        export_qdc(project, qdc)
+    return {
+        "codebook_import_10k_s": median_time(lambda: merge_into_fresh(source), 3),
+        "qdc_import_10k_s": median_time(lambda: merge_into_fresh(qdc), 3),
+        "codebook_codes": count,
+    }
+
+
+CODEBOOK_KEYS = {"codebook_import_10k_s", "qdc_import_10k_s"}
+
+
 # -- backups: a snapshot of a large project, in the window's background, and a restore --------
 
 
@@ -521,6 +590,8 @@ READER_KEYS = {
 }
 PROJECT_KEYS = {
     "open_project_10k_docs_s",
+    "open_checks_10k_docs_ms",
+    "page_check_10k_docs_s",
     "peak_rss_mb",
     "scroll_page_ms",
     "scroll_page_max_ms",
@@ -552,6 +623,8 @@ def main() -> None:
             results.update(bench_agreement(folder, sizes, only))
         if only is None or only & REFI_KEYS:
             results.update(bench_refi(folder, sizes))
+        if only is None or only & CODEBOOK_KEYS:
+            results.update(bench_codebook(folder, sizes))
         if only is None or only & PROJECT_KEYS:
             results.update(bench_large_project(folder, sizes))
         if only is None or only & BACKUP_KEYS:

@@ -414,11 +414,10 @@ def _xml_text(value: str) -> str:
 
 
 @st.composite
-def mutated_xml(draw: st.DrawFn, data: bytes, max_edits: int = 4, *, nest: bool = True) -> bytes:
+def mutated_xml(draw: st.DrawFn, data: bytes, max_edits: int = 4) -> bytes:
     """An XML document with a few edits to its elements: attributes removed or changed
     (numbers made negative, huge or not numbers; GUIDs of other elements, so duplicated or
-    dangling), elements removed, doubled, moved, nested deeply (unless not ``nest``), or
-    given odd text."""
+    dangling), elements removed, doubled, moved, nested deeply, or given odd text."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     try:
         root = etree.fromstring(data, parser)
@@ -437,7 +436,7 @@ def mutated_xml(draw: st.DrawFn, data: bytes, max_edits: int = 4, *, nest: bool 
                     "remove",
                     "double",
                     "move",
-                    *(["nest"] if nest else []),
+                    "nest",
                     "text",
                 ]
             )
@@ -481,14 +480,14 @@ DTD_PROLOGUE = (
 )
 
 
-def xml_bytes(data: bytes, *, nest: bool = True) -> st.SearchStrategy[bytes]:
+def xml_bytes(data: bytes) -> st.SearchStrategy[bytes]:
     """A mutated XML document, perhaps with a DTD put in front or other bytes mangled."""
 
     def with_dtd(xml: bytes) -> bytes:
         body = xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml
         return DTD_PROLOGUE + body
 
-    return mutated_xml(data, nest=nest).flatmap(
+    return mutated_xml(data).flatmap(
         lambda xml: st.one_of(maybe_mangled(xml), st.just(with_dtd(xml)))
     )
 

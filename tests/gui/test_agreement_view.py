@@ -14,13 +14,17 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from annotator.domain.model import Choice, DocumentStatus
+from annotator.services import set_status
 from annotator.services.agreement import CONSENSUS
+from annotator.services.editing import apply_code
 from annotator.services.exports import export_segments
+from annotator.storage import Project
 from annotator.ui.dialogs.agreement import AgreementWindow
 from annotator.ui.dialogs.review import ReviewWindow
 from annotator.ui.dialogs.sample import SampleDialog
 from annotator.ui.main_window import MainWindow
-from annotator.ui.models.agreement import ConfusionModel
+from annotator.ui.models.agreement import CODERS_COLUMN, KAPPA_COLUMN, ConfusionModel
+from tests.gui.conftest import open_window
 from tests.gui.test_views import SCREENSHOTS
 
 
@@ -160,3 +164,40 @@ def test_reliability_sample_dialog_assigns(window: MainWindow, qtbot: QtBot) -> 
     ana = window.controller.project.coders.find("Ana").id
     assert {d for d, c in assigned if c == ana} == set(dialog.drawn)
     assert window.controller.project.statuses.get(dialog.drawn[0], ana) is DocumentStatus.DONE
+
+
+def test_three_coders_light_kappa_not_applied_and_warnings_in_the_window(
+    demo_project: Project, qtbot: QtBot
+) -> None:
+    """Issue 11.12 and 22.6–7 as the window shows them: the κ column is Light's κ for three
+    coders, a code nobody applied reads "not applied", pooled rows say how many codes they
+    pool, each row names its coders, and a coder on few articles is warned about."""
+    project = demo_project
+    motive = project.codebook.tree().find("Motive")
+    assert motive is not None
+    project.codebook.add("Exile", motive.id)  # a code nobody applied
+    cleo = project.coders.add("Cleo")
+    subsistence = project.codebook.tree().find("Motive > Subsistence")
+    assert subsistence is not None
+    first, second = [d for d, _ in project.documents.names()[:2]]
+    apply_code(project, first, cleo.id, subsistence.id, 0, 40)
+    set_status(project, "Cleo", DocumentStatus.DONE, [str(first), str(second)])
+    window = open_window(qtbot, project)
+    view = window.show_agreement()
+    qtbot.waitExposed(view)
+    assert view.chosen_coders() == ["Ana", "Ben", "Cleo"]
+    with qtbot.waitSignal(view.computed, timeout=20_000):
+        view.compute_button.click()
+    assert view.model.headerData(KAPPA_COLUMN, Qt.Orientation.Horizontal) == "Light κ"
+    assert "Light's κ" in view.summary.text()
+    exile = _row(view, "document", "Motive > Exile")
+    cells = [view.proxy.index(exile, c).data() for c in range(CODERS_COLUMN)]
+    assert cells[3] == "not applied"
+    assert cells[4:] == ["", "", "", "", "", ""]
+    assert view.proxy.index(_row(view, "document", "All codes"), 1).data() == "All codes (17 codes)"
+    assert view.proxy.index(exile, CODERS_COLUMN).data() == "Ana, Ben, Cleo"
+    details = view.details.toPlainText()
+    assert "Cleo shares only 2 articles with the other coders" in details
+    SCREENSHOTS.mkdir(exist_ok=True)
+    view.filter.setText("Motive")
+    assert view.grab().save(str(SCREENSHOTS / "agreement_three_coders.png"))

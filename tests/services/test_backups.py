@@ -319,3 +319,35 @@ def test_a_copy_is_never_written_through_a_dangling_link_or_onto_a_pipe(
     assert dangling.is_symlink()
     assert not (tmp_path / "nowhere").exists()
     assert not pipe.is_file()
+
+
+def test_a_codebook_import_and_deleting_a_used_code_take_a_snapshot_first(
+    demo: Project, tmp_path: Path
+) -> None:
+    from annotator.services import import_codebook
+    from annotator.services.codebook_editing import delete_code
+
+    assert demo.path is not None
+    codebook = tmp_path / "extra.csv"
+    codebook.write_text("path,color,shortcut,exclusive,description\nTone,,,0,\n", encoding="utf-8")
+    import_codebook(demo, codebook)
+    assert [s.reason for s in backups.list_snapshots(demo.path)] == [
+        "before importing the codebook extra.csv"
+    ]
+    tone = demo.codebook.tree().find("Tone")
+    assert tone is not None
+    delete_code(demo, tone.id)  # no codings go with it: nothing to keep
+    assert len(backups.list_snapshots(demo.path)) == 1
+    political = demo.codebook.tree().find("Motive > Political")
+    assert political is not None
+    delete_code(demo, political.id)
+    newest = backups.list_snapshots(demo.path)[0]
+    assert newest.reason == "before deleting 'Political'"
+    assert newest.counts.codings == 171
+
+
+def test_a_project_being_made_is_never_snapshotted(tmp_path: Path) -> None:
+    with create_project(tmp_path / "made.annotator", demo=True) as made:
+        assert made.path is not None
+        assert backups.list_snapshots(made.path) == []
+    assert not (paths.data_dir() / "backups").exists()

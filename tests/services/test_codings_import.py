@@ -221,11 +221,13 @@ def test_a_coder_name_the_project_refuses_is_reported_with_its_line(
     source.write_text(
         "document_name,coder,code_path,start,end\n"
         "doc,Ana,Motive > Political,0,3\n"
-        "doc,Ana > Ben,Motive > Political,0,3\n",
+        "doc,Ana\x07Ben,Motive > Political,0,3\n",  # '>' is allowed in names since 0006
         encoding="utf-8",
     )
     with pytest.raises(CodingsFileError) as caught:
         import_codings(project, source)
-    assert str(caught.value).startswith("codings.csv, line 3: coder name 'Ana > Ben' contains '>'")
+    assert str(caught.value).startswith(
+        "codings.csv, line 3: coder name 'Ana\\x07Ben' holds a control character"
+    )
     assert project.codings.count() == 0
     assert project.coders.all() == []

@@ -132,3 +132,21 @@ def test_adopting_agreements_then_the_consensus_is_a_coder_like_any(
     overall = report.measures[0]
     assert overall.percent_agreement is not None
     assert 0 < overall.percent_agreement < 1
+
+
+def test_the_consensus_takes_one_whole_article_code_of_an_exclusive_dimension(
+    demo: Project,
+) -> None:
+    ana, ben = demo.coders.by_name("Ana"), demo.coders.by_name("Ben")
+    assert ana is not None
+    assert ben is not None
+    found = review(demo, "Ana", "Ben")
+    political = _find(found, "04_diplomat", "Motive > Political")
+    family = _find(found, "04_diplomat", "Motive > Family / personal")
+    decide(demo, ana, ben, political, Choice.SECOND)
+    before = _by_coder(demo)
+    with pytest.raises(UserError, match="'Motive' is exclusive"):
+        decide(demo, ana, ben, family, Choice.FIRST)
+    assert _by_coder(demo) == before  # nothing written, the decision not recorded either
+    again = _find(review(demo, "Ana", "Ben"), "04_diplomat", "Motive > Family / personal")
+    assert again.decision is None

@@ -1,5 +1,5 @@
 """Tombstones: every way a coding or memo goes leaves one (with its coder, article and time),
-and a GUID that comes back clears it. Migration 0006 also brings times an earlier version kept
+and a GUID that comes back clears it. Migration 0005 also brings times an earlier version kept
 as a file gave them to UTC."""
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def test_times_an_earlier_version_kept_as_given_are_brought_to_utc(tmp_path: Pat
     path = tmp_path / "old.annotator"
     db = Database(path)
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    migrations.apply(db, stop_before="0006_deletions")
+    migrations.apply(db, stop_before="0005_deletions")
     db.execute("INSERT INTO documents VALUES (1, 'g1', 'a', 'a.txt', 'text', 4, 'h', 'now')")
     db.execute("INSERT INTO coders VALUES (1, 'g2', 'Ana')")
     db.execute("INSERT INTO codes VALUES (1, 'g3', NULL, 'M', '#AABBCC', '', NULL, 0, 0)")

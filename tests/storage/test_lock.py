@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.domain.errors import ProjectLockedError
+from annotator.domain.errors import NotWritableError, ProjectLockedError
 from annotator.storage import Project
 
 HOLDER = """
@@ -77,3 +78,65 @@ def test_same_process_cannot_open_twice_for_writing(tmp_path: Path) -> None:
     first.close()
     Project.open(path).close()
     assert not (tmp_path / "p.annotator.lock").exists()
+
+
+def test_a_symbolic_link_leads_to_the_same_lock(
+    held_project: tuple[Path, subprocess.Popen[str]], tmp_path: Path
+) -> None:
+    path, holder = held_project
+    link = tmp_path / "link.annotator"
+    link.symlink_to(path)
+    with pytest.raises(ProjectLockedError, match=f"process {holder.pid}"):
+        Project.open(link)
+    with Project.open(link, read_only=True) as project:  # reading goes on
+        assert project.documents.count() == 0
+
+
+def test_a_file_with_a_second_name_is_never_written(
+    held_project: tuple[Path, subprocess.Popen[str]], tmp_path: Path
+) -> None:
+    """Through a hard link, SQLite would keep a second write-ahead log and the lock beside the
+    other name would not be seen: the file is only read while it has two names."""
+    path, _ = held_project
+    second = tmp_path / "second.annotator"
+    os.link(path, second)
+    for name in (second, path):
+        with pytest.raises(NotWritableError, match="has 2 names") as caught:
+            Project.open(name)
+        assert str(caught.value).startswith(f"{name.name}: the file has 2 names (hard links)")
+    assert not (tmp_path / "second.annotator.lock").exists()
+    assert not (tmp_path / "second.annotator-wal").exists()
+    with Project.open(second, read_only=True) as project:
+        assert project.read_only_reason.startswith("the file has 2 names")
+        assert project.documents.count() == 0
+
+
+def test_two_projects_in_one_process_through_two_names(tmp_path: Path) -> None:
+    path = tmp_path / "m.annotator"
+    first = Project.create(path)
+    try:
+        os.link(path, tmp_path / "h.annotator")
+        with pytest.raises(NotWritableError, match=r"h\.annotator: the file has 2 names"):
+            Project.open(tmp_path / "h.annotator")
+        os.unlink(tmp_path / "h.annotator")
+        link = tmp_path / "s.annotator"
+        link.symlink_to(path)
+        with pytest.raises(ProjectLockedError, match=f"process {os.getpid()}"):
+            Project.open(link)
+        first.coders.add("Ana")  # the holder goes on writing
+    finally:
+        first.close()
+    with Project.open(path) as project:
+        assert [c.name for c in project.coders.all()] == ["Ana"]
+
+
+def test_the_lock_names_the_file_it_locks(tmp_path: Path) -> None:
+    path = tmp_path / "p.annotator"
+    with Project.create(path):
+        holder = json.loads((tmp_path / "p.annotator.lock").read_text(encoding="utf-8"))
+    status = path.stat()
+    assert (holder["file"], holder["device"], holder["inode"]) == (
+        str(path.resolve()),
+        status.st_dev,
+        status.st_ino,
+    )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from annotator.domain.errors import ProjectError
-from annotator.storage import Project
+from annotator.domain.errors import NotWritableError, ProjectError
+from annotator.storage import Project, access
 from annotator.storage.schema import APPLICATION_ID
 
 
@@ -61,7 +63,7 @@ def test_failed_setup_leaves_no_file_behind(tmp_path: Path) -> None:
     [
         (b"just some words", "not an SQLite database"),
         (b"", "not an SQLite database"),
-        (b"SQLite format 3\x00" + b"\xff" * 200, "cannot be opened"),
+        (b"SQLite format 3\x00" + b"\xff" * 200, "is damaged: file is not a database"),
     ],
 )
 def test_hostile_files_are_refused_untouched(tmp_path: Path, content: bytes, message: str) -> None:
@@ -102,3 +104,86 @@ def test_read_only_project_refuses_writes(tmp_path: Path) -> None:
             pass
         with pytest.raises(sqlite3.OperationalError, match="readonly"):
             project.coders.add("Ana")
+
+
+def _project_with_a_coder(path: Path) -> None:
+    with Project.create(path) as project:
+        project.coders.add("Ana")
+
+
+@pytest.fixture
+def read_only_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder annotator cannot write (a mounted share, a disc): simulated, since chmod has
+    no effect for root. Files appearing in it show what a real one would have refused."""
+    folder = tmp_path / "share"
+    folder.mkdir()
+    _project_with_a_coder(folder / "p.annotator")
+    writable = access.can_write
+
+    def can_write(path: Path) -> bool:
+        resolved = Path(path).resolve()
+        return folder not in (resolved, resolved.parent) and writable(path)
+
+    monkeypatch.setattr(access, "can_write", can_write)
+    return folder
+
+
+def test_a_project_in_a_read_only_folder_is_read_as_it_is(read_only_folder: Path) -> None:
+    path = read_only_folder / "p.annotator"
+    assert access.access_of(path) == access.Access(
+        f"its folder {read_only_folder} is read-only (a mounted share or a disc?); copy the "
+        "project to a writable folder to change it",
+        immutable=True,
+    )
+    with pytest.raises(NotWritableError, match=r"p.annotator: its folder .* is read-only"):
+        Project.open(path)
+    with Project.open(path, read_only=True) as project:
+        assert project.immutable
+        assert project.read_only_reason.startswith("its folder")
+        assert [coder.name for coder in project.coders.all()] == ["Ana"]
+    # Not one side file: the log, its index and the lock could not be made there.
+    assert sorted(p.name for p in read_only_folder.iterdir()) == ["p.annotator"]
+
+
+def test_a_log_left_beside_it_is_read_not_ignored(read_only_folder: Path, tmp_path: Path) -> None:
+    """immutable=1 would ignore commits still in the -wal: then SQLite reads it normally."""
+    writing = tmp_path / "p.annotator"
+    with Project.create(writing) as project:
+        project.coders.add("Ana")
+        project.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        project.coders.add("Ben")  # in the log only, as after a crash
+        for suffix in ("", "-wal", "-shm"):
+            shutil.copy(f"{writing}{suffix}", read_only_folder / f"p.annotator{suffix}")
+    path = read_only_folder / "p.annotator"
+    assert not access.access_of(path).immutable
+    with Project.open(path, read_only=True) as project:
+        assert [coder.name for coder in project.coders.all()] == ["Ana", "Ben"]
+
+
+def test_a_read_only_file_is_read_not_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "p.annotator"
+    _project_with_a_coder(path)
+    writable = access.can_write
+    monkeypatch.setattr(access, "can_write", lambda p: Path(p) != path and writable(p))
+    with pytest.raises(NotWritableError, match=r"p\.annotator: the file is read-only"):
+        Project.open(path)
+    with Project.open(path, read_only=True) as project:
+        assert not project.immutable
+        assert [coder.name for coder in project.coders.all()] == ["Ana"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="chmod does not stop root")
+def test_a_really_read_only_folder(tmp_path: Path) -> None:  # pragma: no cover - not as root
+    folder = tmp_path / "disc"
+    folder.mkdir()
+    _project_with_a_coder(folder / "p.annotator")
+    folder.chmod(0o555)
+    try:
+        with Project.open(folder / "p.annotator", read_only=True) as project:
+            assert [coder.name for coder in project.coders.all()] == ["Ana"]
+        with pytest.raises(NotWritableError):
+            Project.open(folder / "p.annotator")
+    finally:
+        folder.chmod(0o755)

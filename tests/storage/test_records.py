@@ -60,8 +60,12 @@ def test_codebook_tree_paths_and_rules(memory: Project) -> None:
         memory.codebook.add("Political", motive.id)
     with pytest.raises(ConflictError, match="shortcut '2' is already used by 'Political'"):
         memory.codebook.add("Other", motive.id, shortcut="2")
-    with pytest.raises(UserError, match="'>'"):
-        memory.codebook.add("A > B", motive.id)
+    with pytest.raises(ConflictError, match=r"'POLITICAL'.*differ only in case"):
+        memory.codebook.add("POLITICAL", motive.id)
+    with pytest.raises(UserError, match="control character"):
+        memory.codebook.add("A\x00B", motive.id)
+    other_tool = memory.codebook.add("A > B", motive.id)  # names from other tools: any character
+    assert memory.codebook.tree().path(other_tool.id) == "Motive > A \\> B"
     with pytest.raises(UserError, match="#RRGGBB"):
         memory.codebook.add("Bad colour", motive.id, color="red")
     renamed = memory.codebook.update(political.id, name="Politics", shortcut="p")

@@ -17,6 +17,7 @@ from typing import Any
 
 from lxml import etree
 
+from annotator.domain.codebook import MAX_DEPTH
 from annotator.domain.errors import BadFileError
 from annotator.domain.text import normalise_text
 from annotator.io.refi.schema import CODEBOOK_NS, COLOR, PROJECT_NS, problems, safe_parser
@@ -41,9 +42,6 @@ def _declares_dtd(data: bytes) -> bool:
         if end < 0:
             return False
         position = end + len(closing)
-
-
-MAX_DEPTH = 100
 
 
 @dataclass
@@ -127,6 +125,10 @@ def parse_xml(
     try:
         tree = etree.fromstring(data, safe_parser()).getroottree()
     except etree.XMLSyntaxError as error:
+        if "Excessive depth" in str(error):  # libxml2 stops at 256 levels of elements
+            raise BadFileError(
+                where, f"nests elements more than 256 deep ({error}); codes may nest 100 levels"
+            ) from None
         raise BadFileError(where, f"is not well-formed XML ({error})") from None
     # The parser resolves no entity and loads no DTD; a file that declares one is refused.
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
@@ -169,25 +171,37 @@ def _child_text(element: Any, name: str, ns: str = PROJECT_NS) -> str:
     return (child.text or "").strip() if child is not None else ""
 
 
-def read_codes(container: Any, ns: str, warnings: list[str], depth: int = 0) -> list[RefiCode]:
-    if depth > MAX_DEPTH:
-        raise BadFileError("codebook", f"nests codes more than {MAX_DEPTH} deep")
-    codes = []
-    for element in container.findall(_q("Code", ns)):
-        color = element.get("color")
-        if color is not None and not COLOR.match(color):
-            color = _color(color, warnings, element.get("name", "?"))
-        codes.append(
-            RefiCode(
+def read_codes(
+    container: Any, ns: str, warnings: list[str], where: Any = "codebook"
+) -> list[RefiCode]:
+    """The ``Code`` elements below ``container`` as trees, without recursion; a codebook nested
+    deeper than :data:`MAX_DEPTH` levels is refused (``where`` names the file)."""
+    codes: list[RefiCode] = []
+    pending: list[tuple[Any, list[RefiCode], int]] = [(container, codes, 0)]
+    while pending:
+        parent, siblings, depth = pending.pop()
+        for element in parent.iterchildren(_q("Code", ns)):
+            if depth + 1 > MAX_DEPTH:
+                name = (element.get("name") or "").strip() or "(unnamed)"
+                raise BadFileError(
+                    where,
+                    f"nests codes more than {MAX_DEPTH} levels deep, the most a codebook may "
+                    f"(line {element.sourceline}, code '{name}')",
+                )
+            color = element.get("color")
+            if color is not None and not COLOR.match(color):
+                color = _color(color, warnings, element.get("name", "?"))
+            code = RefiCode(
                 guid_of(element.get("guid")),
                 (element.get("name") or "").strip() or "(unnamed)",
                 color,
                 _child_text(element, "Description", ns),
                 element.get("isCodable", "true").strip() in ("true", "1"),
-                read_codes(element, ns, warnings, depth + 1),
+                [],
                 [guid_of(n.get("targetGUID")) for n in element.findall(_q("NoteRef", ns))],
             )
-        )
+            siblings.append(code)
+            pending.append((element, code.children, depth + 1))
     return codes
 
 
@@ -270,14 +284,14 @@ def _integer(value: str | None) -> int | None:
         return None
 
 
-def read_project(root: Any, warnings: list[str]) -> RefiProject:
+def read_project(root: Any, warnings: list[str], where: Any = "project.qde") -> RefiProject:
     """Everything annotator can take from a project.qde (texts are read separately)."""
     users = {
         guid_of(u.get("guid")): (u.get("name") or "").strip() or "unnamed user"
         for u in root.iterfind(f"{_q('Users')}/{_q('User')}")
     }
     codebook = root.find(f"{_q('CodeBook')}/{_q('Codes')}")
-    codes = read_codes(codebook, PROJECT_NS, warnings) if codebook is not None else []
+    codes = read_codes(codebook, PROJECT_NS, warnings, where) if codebook is not None else []
     variables = {
         guid_of(v.get("guid")): (v.get("name") or "variable", v.get("typeOfVariable") or "Text")
         for v in root.iterfind(f"{_q('Variables')}/{_q('Variable')}")

@@ -160,6 +160,9 @@ def _codes(
     xml: _Xml, tree: Codebook, used: Collection[int], memos: Sequence[Memo], *, notes: bool
 ) -> None:
     """The codebook tree as nested Codes; a dimension (never applied) is not codable."""
+    too_deep = tree.too_deep()
+    if too_deep is not None:  # the file could not be read back (XML stops at 256 levels)
+        raise UserError(too_deep)
     refs = defaultdict(list)
     for memo in memos:
         if memo.code_id is not None:

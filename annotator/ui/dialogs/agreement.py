@@ -37,6 +37,7 @@ from annotator.io.csvfiles import atomic_output
 from annotator.services.agreement import CONSENSUS, Request, options_of, study_of
 from annotator.ui.controller import Controller
 from annotator.ui.models.agreement import (
+    CODERS_COLUMN,
     NOTE_COLUMN,
     SORT_ROLE,
     ConfusionModel,
@@ -126,7 +127,7 @@ class AgreementWindow(QDialog):
             self.level.addItem(label)
         self.counted_by = QComboBox()
         self.counted_by.addItem("when marked done", "done")
-        self.counted_by.addItem("when assigned", "assigned")
+        self.counted_by.addItem("when assigned and done", "assigned")
         self.overlap = QSpinBox()
         self.overlap.setRange(1, 100)
         self.overlap.setValue(90)
@@ -161,6 +162,7 @@ class AgreementWindow(QDialog):
         for column in range(2, NOTE_COLUMN):
             self.table.setColumnWidth(column, 78)
         self.table.setColumnWidth(7, 110)
+        self.table.setColumnWidth(CODERS_COLUMN, 120)
         self.table.doubleClicked.connect(lambda _: self.review_selected())
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
 
@@ -280,8 +282,18 @@ class AgreementWindow(QDialog):
         self._show_confusions(report)
         self._show_details(report)
         warnings = f" — {len(report.warnings)} warnings" if report.warnings else ""
+        light = (
+            "; κ is Light's κ (the mean of every pair's)"
+            if report.kappa_measure != "Cohen's κ"
+            else ""
+        )
+        left = "".join(
+            f"; {coder}: {count} assigned but not done, left out"
+            for coder, count in report.left_out
+            if count
+        )
         self.summary.setText(
-            f"{', '.join(report.coders)}: {report.documents} articles compared, "
+            f"{', '.join(report.coders)}: {report.documents} articles compared{left}{light}, "
             f"{len(report.measures)} measures{warnings}. Double-click a code to review its "
             "disagreements."
         )
@@ -351,12 +363,14 @@ class AgreementWindow(QDialog):
             return
         codebook = self.controller.codebook
         codes: list[int] = []
-        if measure.scope != "overall":
-            node = codebook.find(measure.name)
-            if node is not None:
-                codes = (
-                    [node.id] if not node.is_dimension else [c.id for c in codebook.walk(node.id)]
-                )
+        node = None
+        for name in measure.path:  # by the names from the dimension down, not a parsed path
+            parent = None if node is None else node.id
+            node = next((c for c in codebook.children(parent) if c.name == name), None)
+            if node is None:
+                break
+        if node is not None:
+            codes = [node.id] if not node.is_dimension else [c.id for c in codebook.walk(node.id)]
         first, second = self.report.coders[:2]
         self.reviewRequested.emit(first, second, codes)
 

@@ -3,6 +3,7 @@ the backup settings (on or off, the folder, the schedule)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -93,9 +94,18 @@ class RestoreDialog(QDialog):
     #: The project's content was replaced by a snapshot (the Restored report).
     restored = Signal(object)
 
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        controller: Controller,
+        parent: QWidget | None = None,
+        *,
+        restore: Callable[[Snapshot], Any] | None = None,
+    ) -> None:
+        """``restore`` replaces the restore into the open project (for a project opened
+        read-only because it is damaged: the snapshot then takes the file's place)."""
         super().__init__(parent)
         self.setWindowTitle("Restore from backup")
+        self._restore = restore
         self.resize(720, 420)
         self.controller = controller
         self.model = SnapshotsModel(self)
@@ -131,7 +141,9 @@ class RestoreDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.folder)
         layout.addWidget(buttons)
-        read_only = controller.project.read_only or controller.project.path is None
+        read_only = (
+            controller.project.read_only and restore is None
+        ) or controller.project.path is None
         self.restore_button.setEnabled(not read_only)
         self.take_button.setEnabled(controller.project.path is not None)
         self.refresh()
@@ -178,7 +190,10 @@ class RestoreDialog(QDialog):
         if answer != QMessageBox.StandardButton.Yes:
             return None
         try:
-            restored = backups.restore(self.controller.project, snapshot)
+            if self._restore is not None:
+                restored = self._restore(snapshot)
+            else:
+                restored = backups.restore(self.controller.project, snapshot)
         except UserError as error:
             QMessageBox.warning(self, "Restore from backup", str(error))
             return None

@@ -8,7 +8,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from annotator.agreement.report import Confusion, Measure, Report
+from annotator.agreement.labels import NOT_APPLIED, row_name
+from annotator.agreement.report import COHEN, Confusion, Measure, Report
 from annotator.services.consensus import Difference, Review
 from annotator.ui.models import ROOT, Index
 
@@ -24,16 +25,21 @@ MEASURE_COLUMNS = (
     ("Measure", None, "Overall, a dimension, or one code"),
     ("N", "units", "Units compared: articles, characters or segments"),
     ("Agreement", "percent_agreement", "Percent agreement"),
-    ("Cohen κ", "cohen_kappa", "Cohen's κ (more than two coders: the mean of every pair's)"),
+    ("Cohen κ", "cohen_kappa", "Cohen's κ"),
     ("Fleiss κ", "fleiss_kappa", "Fleiss' κ"),
     ("α", "krippendorff_alpha", "Krippendorff's α (nominal)"),
     ("α 95 % CI", None, "Bootstrap interval for α, resampling articles"),
     ("AC1", "gwet_ac1", "Gwet's AC1"),
     ("Positive", "positive_agreement", "Positive (specific) agreement on presence"),
+    ("Coders", "coders", "The coders whose codings entered the figure"),
     ("Note", "note", "Why a value is empty, and what the units are"),
 )
 NOTE_COLUMN = len(MEASURE_COLUMNS) - 1
+CODERS_COLUMN = NOTE_COLUMN - 1
+KAPPA_COLUMN = 4
 ALPHA_COLUMN = 6
+LIGHT_HEADER = ("Light κ", "Light's κ: the mean of every pair of coders' Cohen's κ")
+UNUSED = QColor("#8A8A8A")  # a row nobody applied anything of
 LOW = QColor("#F6D5D0")  # α below Krippendorff's 0.667
 FAIR = QColor("#FBEFC9")  # 0.667 ≤ α < 0.8
 
@@ -51,6 +57,7 @@ class MeasuresModel(QAbstractTableModel):
         self.report = report
         self._rows = report.measures if report else ()
         self.endResetModel()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, KAPPA_COLUMN, KAPPA_COLUMN)
 
     def measure(self, row: int) -> Measure:
         return self._rows[row]
@@ -64,10 +71,13 @@ class MeasuresModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return MEASURE_COLUMNS[section][0]
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
-            return MEASURE_COLUMNS[section][2]
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        light = section == KAPPA_COLUMN and self.report and self.report.kappa_measure != COHEN
+        if role == Qt.ItemDataRole.DisplayRole:
+            return LIGHT_HEADER[0] if light else MEASURE_COLUMNS[section][0]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return LIGHT_HEADER[1] if light else MEASURE_COLUMNS[section][2]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -81,7 +91,11 @@ class MeasuresModel(QAbstractTableModel):
             if column == 0:
                 return LEVELS.get(m.level, m.level)
             if column == 1:
-                return m.name if m.scope != "code" else "    " + m.name
+                return row_name(m) if m.scope != "code" else "    " + m.name
+            if column == CODERS_COLUMN:
+                return ", ".join(m.coders)
+            if not m.applied and 2 < column < CODERS_COLUMN:
+                return NOT_APPLIED if column == 3 else ""
             if column == 7:
                 return f"{m.alpha_ci95[0]:.3f} – {m.alpha_ci95[1]:.3f}" if m.alpha_ci95 else ""
             if field == "units":
@@ -92,18 +106,22 @@ class MeasuresModel(QAbstractTableModel):
         if role == SORT_ROLE:
             if column in (0, 1):
                 return (m.level, m.scope != "overall", m.scope != "dimension", m.name)
+            if column in (CODERS_COLUMN, NOTE_COLUMN):
+                return str(self.data(index))
             if column == 7:
-                return m.alpha_ci95[0] if m.alpha_ci95 else -2.0
-            return -2.0 if value is None else value
+                return m.alpha_ci95[0] if m.alpha_ci95 and m.applied else -2.0
+            return -2.0 if value is None or not m.applied else value
+        if role == Qt.ItemDataRole.ForegroundRole and not m.applied:
+            return QBrush(UNUSED)
         if role == Qt.ItemDataRole.ToolTipRole:
             return m.note or None
-        if role == Qt.ItemDataRole.BackgroundRole and column == ALPHA_COLUMN:
+        if role == Qt.ItemDataRole.BackgroundRole and column == ALPHA_COLUMN and m.applied:
             alpha = m.krippendorff_alpha
             if alpha is not None and alpha < 0.667:
                 return QBrush(LOW)
             if alpha is not None and alpha < 0.8:
                 return QBrush(FAIR)
-        if role == Qt.ItemDataRole.TextAlignmentRole and 2 <= column < NOTE_COLUMN:
+        if role == Qt.ItemDataRole.TextAlignmentRole and 2 <= column < CODERS_COLUMN:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and m.scope != "code" and column == 1:
             font = QFont()

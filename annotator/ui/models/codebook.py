@@ -72,14 +72,16 @@ class CodebookModel(QAbstractItemModel):
         self._root = _Node(None, None, 0)
         self._nodes = {}
 
-        def add(parent: _Node, parent_id: int | None) -> None:
+        # Without recursion: a project edited elsewhere may nest codes deeper than Python
+        # recurses.
+        pending: list[tuple[_Node, int | None]] = [(self._root, None)]
+        while pending:
+            parent, parent_id = pending.pop()
             for row, code in enumerate(tree.children(parent_id)):
                 node = _Node(code, parent, row)
                 parent.children.append(node)
                 self._nodes[code.id] = node
-                add(node, code.id)
-
-        add(self._root, None)
+                pending.append((node, code.id))
         self._count()
         self.endResetModel()
 
@@ -94,16 +96,15 @@ class CodebookModel(QAbstractItemModel):
         self._emit_column_changes(2, 3)
 
     def _emit_column_changes(self, first: int, last: int) -> None:
-        def walk(parent: QModelIndex) -> None:
+        pending = [QModelIndex()]
+        while pending:
+            parent = pending.pop()
             rows = self.rowCount(parent)
             if rows:
                 self.dataChanged.emit(
                     self.index(0, first, parent), self.index(rows - 1, last, parent)
                 )
-                for row in range(rows):
-                    walk(self.index(row, 0, parent))
-
-        walk(QModelIndex())
+                pending.extend(self.index(row, 0, parent) for row in range(rows))
 
     def _emit_count_changes(self, code_ids: Iterable[int]) -> None:
         """Tell views the counts of these codes and of their ancestors changed."""

@@ -1,0 +1,132 @@
+"""Two codes of one exclusive dimension as whole-article codings of one article by one coder
+(issue 22, point 5): refused where codings are made — applying a code, `codings import`,
+merge — with nothing written, and reported by `check` in a project that holds them."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from annotator.domain.errors import UserError
+from annotator.domain.model import DocumentStatus
+from annotator.services import create_project, import_codings
+from annotator.services.checks import check_project
+from annotator.services.editing import apply_code
+from annotator.services.merge import MergeConflictError, export_package, merge_file
+from annotator.storage import Project
+
+SUBSISTENCE = "Motive > Subsistence"
+POLITICAL = "Motive > Political"
+NAMES = {SUBSISTENCE: "Subsistence", POLITICAL: "Political"}
+
+
+@pytest.fixture
+def lead(tmp_path: Path) -> Path:
+    """A project with the default codebook (Motive is exclusive), two articles, coder Ana."""
+    path = tmp_path / "lead.annotator"
+    with create_project(path) as project:
+        project.documents.add("one", "one.txt", "Workers left because wages stopped.")
+        project.documents.add("two", "two.txt", "He feared the purge that took his chief.")
+        project.coders.add("Ana")
+    return path
+
+
+def _ids(project: Project, *paths: str) -> list[int]:
+    tree = project.codebook.tree()
+    return [tree.find(p).id for p in paths]  # type: ignore[union-attr]
+
+
+def _whole(project: Project) -> list[tuple[str, str]]:
+    tree = project.codebook.tree()
+    return sorted(
+        (project.documents.get(c.document_id).name, tree.path(c.code_id))
+        for c in project.codings.all()
+        if c.start is None
+    )
+
+
+def test_applying_a_second_motive_to_the_whole_article_is_refused(lead: Path) -> None:
+    with Project.open(lead) as project:
+        one = project.documents.by_name("one").id  # type: ignore[union-attr]
+        ana = project.coders.by_name("Ana").id  # type: ignore[union-attr]
+        subsistence, political, worker = _ids(
+            project, SUBSISTENCE, POLITICAL, "Actor type > Overseas worker"
+        )
+        first = apply_code(project, one, ana, subsistence, None, None)
+        with pytest.raises(UserError, match="'Motive' is exclusive") as refused:
+            apply_code(project, one, ana, political, None, None)
+        assert "'one', coder Ana: 'Motive > Subsistence' and 'Motive > Political'" in str(
+            refused.value
+        )
+        assert _whole(project) == [("one", SUBSISTENCE)]
+        # Replacing the first is the way to change one's mind; other dimensions and passages
+        # are not touched by the rule.
+        apply_code(project, one, ana, political, None, None, replace=[first.coding.id])
+        apply_code(project, one, ana, worker, None, None)
+        apply_code(project, one, ana, subsistence, 0, 7)
+        assert _whole(project) == [("one", "Actor type > Overseas worker"), ("one", POLITICAL)]
+
+
+def _codings_csv(path: Path, rows: list[tuple[str, str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["document_name", "coder", "code", "code_path", "start", "end"])
+        for document, code in rows:
+            writer.writerow([document, "Ana", NAMES[code], code, "", ""])
+    return path
+
+
+def test_codings_import_refuses_a_second_whole_article_motive(lead: Path, tmp_path: Path) -> None:
+    both = _codings_csv(tmp_path / "both.csv", [("one", SUBSISTENCE), ("one", POLITICAL)])
+    with Project.open(lead) as project:
+        with pytest.raises(UserError) as refused:
+            import_codings(project, both)
+        message = str(refused.value)
+        assert message.startswith("both.csv: 'one', coder Ana: 'Motive > Subsistence' and")
+        assert message.endswith("nothing was imported")
+        assert project.codings.count() == 0
+        # With what the project already holds.
+        import_codings(project, _codings_csv(tmp_path / "a.csv", [("two", SUBSISTENCE)]))
+        with pytest.raises(UserError, match="'two', coder Ana"):
+            import_codings(project, _codings_csv(tmp_path / "b.csv", [("two", POLITICAL)]))
+        assert _whole(project) == [("two", SUBSISTENCE)]
+
+
+def test_merge_refuses_a_second_whole_article_motive(lead: Path) -> None:
+    copy = lead.with_name("ana.annotator")
+    shutil.copy(lead, copy)
+    with Project.open(copy) as project:  # Ana's laptop: Political for article one
+        ana = project.coders.by_name("Ana").id  # type: ignore[union-attr]
+        one = project.documents.by_name("one").id  # type: ignore[union-attr]
+        apply_code(project, one, ana, *_ids(project, POLITICAL), None, None)
+        project.statuses.mark(one, ana, DocumentStatus.DONE)
+        package = copy.with_suffix(".annpkg")
+        export_package(project, "Ana", package)
+    with Project.open(lead) as project:  # the lead's copy says Subsistence
+        ana = project.coders.by_name("Ana").id  # type: ignore[union-attr]
+        one = project.documents.by_name("one").id  # type: ignore[union-attr]
+        apply_code(project, one, ana, *_ids(project, SUBSISTENCE), None, None)
+        for source in (package, copy):
+            with pytest.raises(MergeConflictError) as refused:
+                merge_file(project, source)
+            assert str(refused.value).startswith(f"{source.name}: 'one', coder Ana:")
+            assert str(refused.value).endswith("nothing was merged")
+            assert _whole(project) == [("one", SUBSISTENCE)]
+            assert project.statuses.get(one, ana) is DocumentStatus.NOT_STARTED
+
+
+def test_check_reports_two_whole_article_motives(lead: Path) -> None:
+    with Project.open(lead) as project:  # as an older project may hold them
+        ana = project.coders.by_name("Ana").id  # type: ignore[union-attr]
+        one = project.documents.by_name("one").id  # type: ignore[union-attr]
+        for code in _ids(project, SUBSISTENCE, POLITICAL):
+            project.codings.add(one, ana, code, None, None)
+        report = check_project(project)
+    assert any(
+        "'one', coder Ana: 'Motive > Subsistence' and 'Motive > Political' both as "
+        "whole-article codings" in warning
+        for warning in report.warnings
+    ), report.warnings
