@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -132,9 +133,26 @@ def read_article(path: Path, *, source: str = "", encoding: str | None = None) -
         raise BadFileError(path, f"cannot be read ({error.strerror or error})") from None
     text, metadata, used = reader(data, path, encoding)
     text = normalise_text(text)
+    if reader is not _read_plain:  # text extracted from a page, a document's XML, a PDF
+        text, metadata = _storable(text), _storable_metadata(metadata)
     if not has_visible_text(text):
         raise BadFileError(path, "holds no text (only spaces or invisible characters)")
     return Article(path=path, text=text, metadata=metadata, encoding=used, source=source)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _storable(text: str) -> str:
+    """Extracted text as SQLite can hold it: without NUL characters (SQLite would end the
+    text there) and with a lone surrogate (half of a UTF-16 pair, from a broken PDF string)
+    as U+FFFD. Neither shows anything; a plain-text file holding them is refused instead."""
+    return _SURROGATE.sub("\ufffd", text.replace("\x00", ""))
+
+
+def _storable_metadata(metadata: Metadata) -> Metadata:
+    values = {name: _storable(value) for name, value in metadata.values.items()}
+    return Metadata(values, dict(metadata.types))
 
 
 # How much of a file the import dialog previews.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from annotator.domain.errors import BadFileError
 from annotator.domain.model import VariableType
@@ -20,15 +20,24 @@ if TYPE_CHECKING:
 def read_docx(data: bytes, path: Path) -> tuple[str, Metadata]:
     """Paragraphs separated by blank lines; a table row's cells separated by tabs."""
     import docx
-    from docx.table import Table
 
     archive = open_zip(data, path, ".docx")
     if "word/document.xml" not in archive.namelist():
         raise BadFileError(path, "is not a Word document (no word/document.xml inside)")
     try:
         document = docx.Document(io.BytesIO(data))
+        # python-docx reads the XML lazily: a part missing or odd (no body) fails here.
+        text = "\n\n".join(_blocks(document))
+        metadata = _properties(document.core_properties)
     except Exception as error:  # python-docx raises many types for damaged files
         raise BadFileError(path, f"is a damaged Word document ({type(error).__name__})") from None
+    return text, metadata
+
+
+def _blocks(document: Any) -> list[str]:
+    """Paragraphs and table rows (cells joined by tabs) in reading order, the empty left out."""
+    from docx.table import Table
+
     blocks: list[str] = []
     for block in document.iter_inner_content():
         if isinstance(block, Table):
@@ -38,7 +47,7 @@ def read_docx(data: bytes, path: Path) -> tuple[str, Metadata]:
                     blocks.append("\t".join(cells))
         elif block.text.strip():
             blocks.append(block.text.strip())
-    return "\n\n".join(blocks), _properties(document.core_properties)
+    return blocks
 
 
 # python-docx's template carries these; a file made from it without setting them is not by

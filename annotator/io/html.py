@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from datetime import date
 from pathlib import Path
 
@@ -32,13 +33,17 @@ def read_html(data: bytes, path: Path) -> tuple[str, Metadata]:
         raise BadFileError(path, "is a binary file, not a web page")
     # trafilatura logs its reasons for giving up; the refusal below says it to the user.
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-    document = trafilatura.bare_extraction(
-        data,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        date_extraction_params={"extensive_search": True, "original_date": True},
-    )
+    # dateutil warns about dates it half understands ("…ZZ"); the page is read all the same,
+    # and a warning on the terminal or in the log would only puzzle the user.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        document = trafilatura.bare_extraction(
+            data,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            date_extraction_params={"extensive_search": True, "original_date": True},
+        )
     if isinstance(document, dict):  # only with as_dict=True, which is not asked for
         raise TypeError("trafilatura returned a dict")
     text = "" if document is None else (document.text or "")

@@ -24,6 +24,7 @@ MAX_BYTES = 512 * 1024 * 1024
 _GUID = re.compile(r"^\{?[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\}?$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _STATUSES = ("not_started", "in_progress", "done")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,26 @@ def read_package(path: Path) -> Package:
         raise BadFileError(path, "is not UTF-8 text, so not a coder package") from None
     except json.JSONDecodeError as error:
         raise BadFileError(path, f"is not valid JSON ({error.msg})", line=error.lineno) from None
+    except RecursionError:  # [[[[…]]]] thousands deep: no package nests more than twice
+        raise BadFileError(path, "is nested too deeply to be a coder package") from None
     return _package(path, data)
+
+
+def checked_package(path: Path, package: Package) -> Package:
+    """``package`` checked field by field as a package file is (GUIDs, hashes, spans, times,
+    statuses), for one made from the rows of another project file: that file comes from
+    outside too, and SQLite does not hold its rows to their types."""
+    data = {"format": FORMAT, "version": VERSION, **_plain(asdict(package))}
+    return _package(path, data)
+
+
+def _plain(value: Any) -> Any:
+    """Tuples as lists, as JSON would give them."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
 
 
 class _Check:
@@ -138,6 +158,8 @@ class _Check:
             raise self.fail(where, f"'{key}' must be a number")
         if not isinstance(value, kind):
             raise self.fail(where, f"'{key}' has the wrong type")
+        if isinstance(value, str) and _SURROGATE.search(value):  # "\ud800" is valid JSON
+            raise self.fail(where, f"'{key}' is not Unicode text (it holds a lone surrogate)")
         return value
 
     def guid(self, record: Any, key: str, where: str) -> str:

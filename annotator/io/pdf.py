@@ -29,6 +29,10 @@ def read_pdf(data: bytes, path: Path) -> tuple[str, Metadata]:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError):
         raise BadFileError(path, "is not a readable PDF (damaged or not a PDF)") from None
+    except Exception as error:  # pypdf raises many more types on damaged files (AssertionError…)
+        raise BadFileError(
+            path, f"is not a readable PDF (damaged or not a PDF: {type(error).__name__})"
+        ) from None
     text = "\n\n".join(page for page in pages if page)
     if not text.strip():
         raise BadFileError(path, "has no text layer (a scanned PDF?); run OCR on it first")

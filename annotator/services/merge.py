@@ -12,6 +12,7 @@ anything is written, and all of them are merged in one transaction: all or nothi
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,9 +28,11 @@ from annotator.domain.codebook import (
 from annotator.domain.errors import BadFileError, UserError
 from annotator.domain.exclusive import WholeArticleClashError, refuse_whole_article_clashes
 from annotator.domain.model import Coder, utc_now
+from annotator.domain.text import text_sha256
 from annotator.io.packages import (
     Package,
     PackageCode,
+    checked_package,
     normal_guid,
     read_package,
 )
@@ -359,7 +362,7 @@ def read_source(
             head = handle.read(16)
     except OSError as error:
         raise BadFileError(path, f"cannot be read ({error.strerror or error})") from None
-    if head.startswith(b"SQLite format 3"):
+    if head.startswith(b"SQLite format 3") or path.suffix.lower() == ".annotator":
         return _read_project(project, path, choices, text_limit)
     if head.startswith(b"PK") or path.suffix.lower() == ".qdpx":
         from annotator.services.refi_import import read_qdpx
@@ -373,20 +376,38 @@ def _read_project(
     project: Project, other_path: Path, choices: MergeChoices, text_limit: int
 ) -> _Source:
     """Every coder of another project as a package each; with ``articles="import"`` the texts
-    of the articles the master lacks (refused past ``text_limit`` bytes in all)."""
+    of the articles the master lacks (refused past ``text_limit`` bytes in all). The file comes
+    from outside: it is checked (pages, references, every field of its packages, its texts'
+    hashes) before anything is taken from it."""
     if project.path is not None and Path(other_path).resolve() == Path(project.path).resolve():
         raise UserError(f"{other_path.name}: a project cannot be merged into itself")
-    with Project.open(other_path, read_only=True) as other:
-        packages = [_as_of_its_work(package_of(other, c.name)) for c in other.coders.all()]
-        texts = {}
-        if choices.articles == "import":
-            for document in other.documents.all():
-                if project.documents.by_sha256(document.sha256) is None:
-                    text = other.documents.text(document.id)
-                    text_limit -= _size(text)
-                    if text_limit < 0:
-                        raise BadFileError(other_path, _too_much_text())
-                    texts[document.sha256] = (document.name, text)
+    try:
+        with Project.open(other_path, read_only=True) as other:
+            _check_sound(other, other_path)
+            packages = [
+                _as_of_its_work(checked_package(other_path, package_of(other, c.name)))
+                for c in other.coders.all()
+            ]
+            texts = {}
+            if choices.articles == "import":
+                for document in other.documents.all():
+                    if project.documents.by_sha256(document.sha256) is None:
+                        text = other.documents.text(document.id)
+                        if text_sha256(text) != document.sha256:
+                            raise BadFileError(
+                                other_path,
+                                f"the text of article '{document.name}' does not match its "
+                                "SHA-256 (changed outside annotator)",
+                            )
+                        text_limit -= _size(text)
+                        if text_limit < 0:
+                            raise BadFileError(other_path, _too_much_text())
+                        texts[document.sha256] = (document.name, text)
+    except sqlite3.DatabaseError as error:  # a page or a row SQLite cannot read
+        raise BadFileError(other_path, f"is a damaged project ({error})") from None
+    except (ValueError, TypeError) as error:  # rows its schema would refuse: a status of
+        # another name, text where a number belongs (SQLite keeps what it is given)
+        raise BadFileError(other_path, f"is a damaged project ({error})") from None
     if not packages:  # nobody has coded yet: the articles alone come in (if asked)
         packages = [Package("", "", "", utc_now())]
     return _Source(other_path, packages, texts)
@@ -402,6 +423,14 @@ def _too_much_text() -> str:
         f"its articles hold more than {MAX_MERGE_TEXT // 2**20} MB of text the project lacks, "
         "more than one merge brings in; import some of them first"
     )
+
+
+def _check_sound(other: Project, path: Path) -> None:
+    """Refuse a project file whose pages or references are broken (opening checked its schema
+    and codebook, not every page nor every reference)."""
+    problems = other.integrity_problems()
+    if problems:
+        raise BadFileError(path, f"is a damaged project ({problems[0]})")
 
 
 def _as_of_its_work(package: Package) -> Package:

@@ -194,6 +194,9 @@ class Converter:
         if not text:
             self.losses.append(f"'{source.name}' is empty")
             return
+        if "\x00" in text:  # a binary file in the sources, or text SQLite would cut short
+            self.losses.append(f"'{source.name}' holds NUL characters: not a text")
+            return
         sha = text_sha256(text)
         self.sha_of[source.guid] = sha
         self.texts[sha] = (source.name, text)

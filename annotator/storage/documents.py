@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from annotator.domain.errors import ConflictError, NotFoundError
+from annotator.domain.errors import ConflictError, NotFoundError, UserError
 from annotator.domain.model import Document, Variable, VariableType, new_guid, utc_now
 from annotator.domain.text import text_sha256
 
@@ -39,6 +39,8 @@ class DocumentStore:
 
         The name is made unique with a numbered suffix; the same text twice is refused.
         """
+        if "\x00" in text:  # SQLite's length() and LIKE stop at a NUL: offsets would lie
+            raise UserError(f"{source}: the text holds a NUL character; it is not a text")
         sha256 = text_sha256(text)
         existing = self.by_sha256(sha256)
         if existing is not None:

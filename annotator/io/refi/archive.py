@@ -9,9 +9,11 @@ must come back in."""
 
 from __future__ import annotations
 
+import lzma
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,7 +142,8 @@ class Archive:
                             f"unpacks to more than {_size(self.limits.total_bytes)}"
                         )
                     chunks.append(chunk)
-        except (zipfile.BadZipFile, OSError, EOFError) as error:
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, lzma.LZMAError) as error:
+            # zlib and lzma raise their own errors on damaged data (bz2 raises OSError).
             raise self._refuse(f"entry '{info.filename}' is damaged ({error})") from None
         return b"".join(chunks)
 
