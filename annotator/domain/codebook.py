@@ -27,6 +27,7 @@ ESCAPE = "\\"
 #: real codebook, shallow enough for every file format to carry it (REFI XML stops at 256).
 MAX_DEPTH = 100
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode's control characters (Cc)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # -- paths -----------------------------------------------------------------------------------
@@ -127,6 +128,8 @@ def check_name(name: str) -> str:
         raise UserError(f"name {name!r} must be on one line")
     if _CONTROL.search(name):
         raise UserError(f"name {name!r} holds a control character")
+    if _SURROGATE.search(name):  # half of a UTF-16 pair: not a character (JSON can spell it)
+        raise UserError(f"name {name!r} holds a lone surrogate, which is not Unicode text")
     return name
 
 

@@ -3,11 +3,10 @@ REFI-QDA .qdc, as our exporters write them, mutated."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from annotator.domain.errors import UserError
@@ -27,11 +26,6 @@ from tests.fuzz.support import (
 
 EXAMPLES = 80
 
-# A known failure of the JSON codebook reader (rewritten elsewhere), a strict expected failure
-# in test_fuzz_found.py: a JSON escape of a lone surrogate ("\ud800"). The fuzz tests leave it
-# out until then, and look for others; drop the exclusion with that test's xfail mark.
-LONE_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-
 
 def _import(seeds: Seeds, base: Path, data: st.DataObject, suffix: str, raw: bytes) -> None:
     template = data.draw(st.sampled_from([seeds.demo, seeds.empty]), label="into")
@@ -45,7 +39,6 @@ def _import(seeds: Seeds, base: Path, data: st.DataObject, suffix: str, raw: byt
 @given(data=st.data())
 def test_json_codebook(seeds: Seeds, base: Path, data: st.DataObject) -> None:
     raw = data.draw(json_file(seeds.codebook_json.read_bytes()), label="json")
-    assume(not LONE_SURROGATE_ESCAPE.search(raw))  # known: see test_fuzz_found.py
     _import(seeds, base, data, ".json", raw)
 
 
@@ -79,7 +72,6 @@ def test_new_project_with_a_codebook(seeds: Seeds, base: Path, data: st.DataObje
     seed = seeds.codebook_json if suffix == ".json" else seeds.codebook_csv
     mutate = json_file if suffix == ".json" else csv_file
     raw = data.draw(mutate(seed.read_bytes()), label="codebook")
-    assume(not LONE_SURROGATE_ESCAPE.search(raw))  # known: see test_fuzz_found.py
     with example(base) as ex:
         path = ex.file(f"codebook{suffix}", raw)
         target = ex.folder / "new.annotator"

@@ -337,16 +337,9 @@ def test_qdc_with_codes_nested_too_deeply_names_the_file(project: Project, tmp_p
     assert caught.value.path == path
 
 
-# -- known failures in the codebook readers (fixed by their rewrite) ----------------------------
+# -- codebooks -----------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="io/codebook_files reads a JSON codebook whose name is the escape \\ud800 (a lone "
-    "surrogate, valid JSON, not Unicode); storing it raises UnicodeEncodeError (example: "
-    '{"dimensions": [{"name": "\\ud800", "codes": []}]}); when fixed, drop the exclusion of '
-    "such escapes in test_fuzz_codebooks.py",
-)
 def test_json_codebook_with_a_lone_surrogate_is_refused(project: Project, tmp_path: Path) -> None:
     path = tmp_path / "codebook.json"
     path.write_text('{"dimensions": [{"name": "\\ud800", "codes": []}]}', encoding="utf-8")
