@@ -81,6 +81,8 @@ class Project:
         #: What opening found wrong (only a project opened with ``accept_problems``).
         self.problems: list[verify.Problem] = []
         self._lock = lock
+        #: Opened for writing and checked: the log may be folded into the file on closing.
+        self._writing = False
         self.closed = False
         #: True while :meth:`create` fills a new project under its temporary name.
         self.being_created = False
@@ -293,6 +295,7 @@ class Project:
                 raise
         db.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
         schema.migrations.apply(db)
+        self._writing = self.path is not None
 
     def _checks_on_open(self) -> list[verify.Problem]:
         """Every check opening runs, in order. The schema comes first and alone: the other
@@ -306,7 +309,14 @@ class Project:
         return problems
 
     def close(self) -> None:
-        """Close the database and release the project's lock. Safe to call twice."""
+        """Fold the log into the file, close the database and release the project's lock.
+        Safe to call twice."""
+        if not self.closed and self._writing:
+            # SQLite folds the log on closing only when it is the last connection and the
+            # file is still where it was opened; a file renamed meanwhile would otherwise be
+            # left without the commits in the log beside its old name.
+            with contextlib.suppress(sqlite3.Error):
+                self.checkpoint(truncate=self.moved())
         self.closed = True
         try:
             self.db.close()
@@ -364,13 +374,22 @@ class Project:
             problems.append(f"row {rowid} of {table} points to a missing row of {parent}")
         return problems
 
-    def checkpoint(self) -> bool:
+    def checkpoint(self, *, truncate: bool = False) -> bool:
         """Fold the write-ahead log into the project file, without waiting for readers; true
-        when the file alone now holds every commit (a copy of it is the whole project)."""
+        when the file alone now holds every commit (a copy of it is the whole project).
+        ``truncate``: also empty the log (waiting for readers a while), so that no old frames
+        stay in a log left beside a name the file no longer has."""
         if self.read_only or self.path is None:
             return True
-        busy, frames, done = self.db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        mode = "TRUNCATE" if truncate else "PASSIVE"
+        busy, frames, done = self.db.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
         return not busy and frames == done
+
+    def moved(self) -> bool:
+        """Whether the project file, open for writing, was renamed, moved or given a second
+        name since it was opened: SQLite keeps writing its log beside the old name, so every
+        commit must then be folded into the file (see :meth:`checkpoint`) to be found."""
+        return self._lock is not None and not self._lock.still_the_same_file()
 
     def save_copy(self, target: str | Path, progress: CopyProgress | None = None) -> Counts:
         """Write the whole project, as it is now, into the new single file ``target``."""

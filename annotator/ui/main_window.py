@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         self.keeper.snapshotFailed.connect(
             lambda reason: self.statusBar().showMessage(f"No backup taken: {reason}")
         )
+        self.keeper.projectMoved.connect(self.banner.show_note)
         self._build_actions()
         self._wire()
         self.controller.confirm_replace = self._confirm_replace
