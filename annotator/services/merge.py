@@ -12,6 +12,7 @@ anything is written, and all of them are merged in one transaction: all or nothi
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -39,6 +40,7 @@ from annotator.services.coder_packages import export_package, package_of
 from annotator.services.merge_deletions import DELETION_CHOICES, apply_deletions, plan_deletions
 from annotator.services.merge_records import merge_codings, merge_memo, merge_statuses
 from annotator.storage import Project
+from annotator.storage.project import reading_error
 
 if TYPE_CHECKING:
     from annotator.services.refi import RefiImport
@@ -341,7 +343,10 @@ def read_source(project: Project, path: Path, choices: MergeChoices = MergeChoic
     except OSError as error:
         raise BadFileError(path, f"cannot be read ({error.strerror or error})") from None
     if head.startswith(b"SQLite format 3"):
-        return _read_project(project, path, choices)
+        try:
+            return _read_project(project, path, choices)
+        except sqlite3.DatabaseError as error:  # damage met reading it: this file's, not ours
+            raise reading_error(path, error) from None
     if head.startswith(b"PK") or path.suffix.lower() == ".qdpx":
         from annotator.services.refi import read_qdpx
 

@@ -7,15 +7,28 @@ connection fails with "unable to open database file". There the file is opened w
 ``immutable=1``: no side files, no locks, the file taken as it is — unless a ``-wal`` left beside
 it holds commits not yet in the file, which ``immutable`` would silently ignore; then SQLite is
 asked to read it normally (it can, when the ``-shm`` is there too) and refused otherwise.
+
+Where the folder and the file can be written, a reader opens the file read-write with
+``PRAGMA query_only`` (it can write nothing): SQLite then removes the ``-wal`` and ``-shm``
+it made when the last connection closes, instead of leaving them behind as a read-only
+connection must.
+
+The side files themselves are looked at before SQLite opens anything: a ``-wal``, ``-shm`` or
+``-journal`` that is a link, a pipe or a device would have SQLite read and write through it
+(into another project), and a ``-journal`` that is not SQLite's (a copy saved under that
+name) would be taken for a journal to roll back and deleted.
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotator.domain.errors import ProjectError
 from annotator.storage.lock import several_names
 
 #: A write-ahead log this size or smaller holds no commits (its header is 32 bytes).
@@ -58,11 +71,89 @@ def has_pending_log(path: Path) -> bool:
         return False
 
 
+#: The first bytes of a rollback journal SQLite wrote (a zeroed header is one it finished).
+JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
+_LOGS = {"-wal": "write-ahead log", "-shm": "log index", "-journal": "rollback journal"}
+
+
+def side_file_problem(path: Path) -> str:
+    """What is wrong with the side files SQLite would use beside the project ('' if
+    nothing): a link, a pipe or a device where its log should be, or a ``-journal`` that is
+    not SQLite's."""
+    resolved = path.resolve()
+    for suffix, what in _LOGS.items():
+        side = resolved.with_name(resolved.name + suffix)
+        try:
+            status = os.lstat(side)
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            return f"{side.name} beside it cannot be looked at ({error.strerror or error})"
+        if stat.S_ISLNK(status.st_mode):
+            return (
+                f"{side.name} beside it is a symbolic link (to {os.readlink(side)}), and SQLite "
+                f"would read and write the project's {what} through it; remove the link"
+            )
+        if not stat.S_ISREG(status.st_mode):
+            return (
+                f"{side.name} beside it is not a plain file (a pipe, a device or a folder) "
+                f"where SQLite keeps the project's {what}; remove it"
+            )
+        if status.st_nlink > 1:
+            return (
+                f"{side.name} beside it has another name (a hard link to another file), and "
+                f"SQLite would write the project's {what} into it; remove it"
+            )
+        if suffix == "-journal" and status.st_size > 0:
+            try:
+                with open(side, "rb") as handle:
+                    head = handle.read(len(JOURNAL_MAGIC))
+            except OSError as error:
+                return f"{side.name} beside it cannot be read ({error.strerror or error})"
+            if head not in (JOURNAL_MAGIC, bytes(len(JOURNAL_MAGIC))):
+                return (
+                    f"{side.name} beside it is not a journal of SQLite's (a file saved under "
+                    "that name?), and SQLite would delete it; move it elsewhere"
+                )
+    return ""
+
+
+def check_side_files(path: Path) -> None:
+    """Raise :class:`ProjectError` naming the project and its side file when
+    :func:`side_file_problem` finds one."""
+    problem = side_file_problem(path)
+    if problem:
+        raise ProjectError(f"{path.name}: {problem}")
+
+
 def read_only_uri(path: Path) -> str:
     """The URI that opens ``path`` for reading only, never creating it: immutable where no
     side file can be made beside it."""
     immutable = path.exists() and access_of(path).immutable
     return f"{path.resolve().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}"
+
+
+def reading_uri(path: Path, access: Access) -> str:
+    """The URI a reader of ``path`` opens (see the module's text): read-write where the file
+    can be written — the caller must then set ``PRAGMA query_only`` before anything else —
+    read-only elsewhere, immutable where no side file can be made."""
+    mode = "rw" if access.writable else "ro&immutable=1" if access.immutable else "ro"
+    return f"{path.resolve().as_uri()}?mode={mode}"
+
+
+def reading_connection(path: Path) -> sqlite3.Connection:
+    """A connection that can only read ``path`` (never creating it, writing nothing, trusting
+    nothing in its schema), and leaves no side file behind where it can help it."""
+    check_side_files(path)
+    uri = reading_uri(path, access_of(path)) if path.exists() else read_only_uri(path)
+    connection = sqlite3.connect(uri, uri=True, isolation_level=None)
+    try:
+        connection.execute("PRAGMA query_only = ON")
+        connection.execute("PRAGMA trusted_schema = OFF")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
 
 
 def access_of(path: Path) -> Access:

@@ -26,7 +26,7 @@ from annotator.domain.errors import (
 )
 from annotator.domain.model import new_guid, utc_now
 from annotator.storage import schema, verify
-from annotator.storage.access import Access, access_of
+from annotator.storage.access import Access, access_of, check_side_files
 from annotator.storage.codebook import CodebookStore, cycle_problems
 from annotator.storage.coders import CoderStore
 from annotator.storage.codings import CodingStore
@@ -59,6 +59,14 @@ def is_damage(error: sqlite3.DatabaseError) -> bool:
         return code & 0xFF in _DAMAGE_CODES
     text = str(error)
     return "malformed" in text or "not a database" in text
+
+
+def reading_error(path: Path, error: sqlite3.DatabaseError) -> ProjectError:
+    """The error to raise for an SQLite error met while reading the project file at ``path``
+    (another than the one a command works on: a merge's source), naming that file."""
+    if is_damage(error):
+        return DamagedProjectError(path, [str(error)], repairable=False)
+    return ProjectError(f"{path.name}: could not be read ({error})")
 
 
 class Project:
@@ -163,6 +171,7 @@ class Project:
         if accept_problems and not read_only:
             raise ValueError("a project with problems can only be opened read-only")
         _check_is_project_file(path)
+        check_side_files(path)
         access = access_of(path)
         lock = None
         if not read_only:
@@ -215,10 +224,15 @@ class Project:
                 connection = sqlite3.connect(":memory:", isolation_level=None)
             else:
                 # The resolved path: SQLite keeps the write-ahead log beside the name it is
-                # given, so a symbolic link must lead to the log of the file itself.
-                mode = "ro" if read_only else ("rwc" if create else "rw")
-                if read_only and access.immutable:
-                    mode += "&immutable=1"
+                # given, so a symbolic link must lead to the log of the file itself. A reader
+                # where the file can be written opens it read-write with query_only (see
+                # storage/access.py): it then leaves no -wal or -shm behind.
+                if read_only:
+                    mode = "rw" if access.writable else "ro"
+                    if access.immutable:
+                        mode = "ro&immutable=1"
+                else:
+                    mode = "rwc" if create else "rw"
                 uri = f"{path.resolve().as_uri()}?mode={mode}"
                 connection = sqlite3.connect(uri, uri=True, isolation_level=None)
             project = cls(connection, path, read_only=read_only, lock=lock)
@@ -243,6 +257,8 @@ class Project:
         accept_problems: bool = False,
     ) -> None:
         db = self.db
+        if self.read_only:  # before anything else: a reader writes nothing, whatever it runs
+            db.execute("PRAGMA query_only = ON")
         # First of all: code stored in a file's schema (triggers, views, CHECKs) may call only
         # functions without side effects, whatever the file holds.
         db.execute("PRAGMA trusted_schema = OFF")
@@ -391,7 +407,7 @@ class Project:
         commit must then be folded into the file (see :meth:`checkpoint`) to be found."""
         return self._lock is not None and not self._lock.still_the_same_file()
 
-    def save_copy(self, target: str | Path, progress: CopyProgress | None = None) -> Counts:
+    def save_copy(self, target: str | Path, progress: CopyProgress | None = None) -> Counts | None:
         """Write the whole project, as it is now, into the new single file ``target``."""
         if self.path is None:
             raise ProjectError("a project in memory has no file to copy")

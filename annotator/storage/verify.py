@@ -24,8 +24,9 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from annotator.domain.errors import ProjectError
 from annotator.storage import schema
-from annotator.storage.access import read_only_uri
+from annotator.storage.access import reading_connection
 
 #: A problem ``annotator repair`` mends (the schema), or one it cannot (the file's pages).
 SCHEMA = "schema"
@@ -452,7 +453,8 @@ def damage_problems(
 def damage_of_file(path: str | Path) -> list[Problem]:
     """The whole-file check of :func:`damage_problems` on a read-only connection of its own
     (before a command writes; in a worker thread while the window has the project open).
-    Empty for what is not an SQLite file at all: opening it says so in its own words."""
+    Empty for what is not an SQLite file at all, or one with a side file SQLite must not
+    use: opening it says so in its own words."""
     path = Path(path)
     try:
         with open(path, "rb") as handle:
@@ -461,11 +463,12 @@ def damage_of_file(path: str | Path) -> list[Problem]:
     except OSError:
         return []
     try:
-        connection = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None)
+        connection = reading_connection(path)
+    except ProjectError:
+        return []
     except sqlite3.DatabaseError as error:
         return [Problem(str(error), DAMAGE, readable=False)]
     try:
-        connection.execute("PRAGMA trusted_schema = OFF")
         return damage_problems(connection)
     except sqlite3.DatabaseError as error:
         return [Problem(str(error), DAMAGE, readable=False)]
