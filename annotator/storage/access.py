@@ -8,10 +8,10 @@ connection fails with "unable to open database file". There the file is opened w
 it holds commits not yet in the file, which ``immutable`` would silently ignore; then SQLite is
 asked to read it normally (it can, when the ``-shm`` is there too) and refused otherwise.
 
-Where the folder and the file can be written, a reader opens the file read-write with
-``PRAGMA query_only`` (it can write nothing): SQLite then removes the ``-wal`` and ``-shm``
-it made when the last connection closes, instead of leaving them behind as a read-only
-connection must.
+A reader opens the file read-only (a read-write connection reads a large file two to five
+times slower); a read-only connection cannot remove the ``-wal`` and ``-shm`` SQLite makes
+for it, so where it made them, a read-write connection that writes nothing opens and closes
+after it, and SQLite removes them when that one is the last (:class:`Reader`).
 
 The side files themselves are looked at before SQLite opens anything: a ``-wal``, ``-shm`` or
 ``-journal`` that is a link, a pipe or a device would have SQLite read and write through it
@@ -133,29 +133,6 @@ def read_only_uri(path: Path) -> str:
     return f"{path.resolve().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}"
 
 
-def reading_uri(path: Path, access: Access) -> str:
-    """The URI a reader of ``path`` opens (see the module's text): read-write where the file
-    can be written — the caller must then set ``PRAGMA query_only`` before anything else —
-    read-only elsewhere, immutable where no side file can be made."""
-    mode = "rw" if access.writable else "ro&immutable=1" if access.immutable else "ro"
-    return f"{path.resolve().as_uri()}?mode={mode}"
-
-
-def reading_connection(path: Path) -> sqlite3.Connection:
-    """A connection that can only read ``path`` (never creating it, writing nothing, trusting
-    nothing in its schema), and leaves no side file behind where it can help it."""
-    check_side_files(path)
-    uri = reading_uri(path, access_of(path)) if path.exists() else read_only_uri(path)
-    connection = sqlite3.connect(uri, uri=True, isolation_level=None)
-    try:
-        connection.execute("PRAGMA query_only = ON")
-        connection.execute("PRAGMA trusted_schema = OFF")
-    except BaseException:
-        connection.close()
-        raise
-    return connection
-
-
 def access_of(path: Path) -> Access:
     """How the project file at ``path`` (it exists) can be opened."""
     resolved = path.resolve()
@@ -169,3 +146,77 @@ def access_of(path: Path) -> Access:
     if not can_write(resolved):
         return Access("the file is read-only; make it writable, or copy it, to change it")
     return Access(several_names(path))
+
+
+def reading_uri(path: Path, access: Access) -> str:
+    """The URI a reader of ``path`` opens: read-only, never creating it; immutable where no
+    side file can be made beside it."""
+    return f"{path.resolve().as_uri()}?mode={'ro&immutable=1' if access.immutable else 'ro'}"
+
+
+def _side_logs(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+
+
+class Reader(sqlite3.Connection):
+    """A read-only connection that, when closed, leaves behind no ``-wal`` or ``-shm`` it
+    made (see :func:`tidy_side_logs`)."""
+
+    #: The project file whose side logs this reader made (``None``: it made none).
+    made_side_logs: Path | None = None
+
+    def close(self) -> None:
+        super().close()
+        path, self.made_side_logs = self.made_side_logs, None
+        if path is not None and any(side.exists() for side in _side_logs(path)):
+            tidy_side_logs(path)
+
+
+def tidy_side_logs(path: Path) -> None:
+    """Let SQLite remove the ``-wal`` and ``-shm`` a reader made beside ``path``: a
+    read-only connection cannot, so a read-write one that writes nothing reads the file and
+    closes; as the last connection SQLite folds the (empty) log and removes both. While
+    another connection has the project open, SQLite leaves them to it."""
+    try:
+        janitor = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=rw", uri=True, isolation_level=None, timeout=0
+        )
+    except sqlite3.Error:
+        return
+    try:
+        janitor.execute("PRAGMA query_only = ON")
+        janitor.execute("PRAGMA trusted_schema = OFF")
+        janitor.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.Error:
+        pass
+    finally:
+        janitor.close()
+
+
+def connect_reader(path: Path, access: Access) -> sqlite3.Connection:
+    """A read-only connection to the project file ``path`` (see :class:`Reader`); the
+    caller sets ``PRAGMA trusted_schema`` and ``query_only`` first thing."""
+    resolved = path.resolve()
+    tidy = access.writable and not any(side.exists() for side in _side_logs(resolved))
+    connection = sqlite3.connect(
+        reading_uri(path, access), uri=True, isolation_level=None, factory=Reader
+    )
+    connection.made_side_logs = resolved if tidy else None
+    return connection
+
+
+def reading_connection(path: Path) -> sqlite3.Connection:
+    """A connection that can only read ``path`` (never creating it, writing nothing, trusting
+    nothing in its schema) and leaves no side file behind where it can help it."""
+    check_side_files(path)
+    if not path.exists():
+        connection = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None)
+    else:
+        connection = connect_reader(path, access_of(path))
+    try:
+        connection.execute("PRAGMA query_only = ON")
+        connection.execute("PRAGMA trusted_schema = OFF")
+    except BaseException:
+        connection.close()
+        raise
+    return connection

@@ -26,7 +26,7 @@ from annotator.domain.errors import (
 )
 from annotator.domain.model import new_guid, utc_now
 from annotator.storage import schema, verify
-from annotator.storage.access import Access, access_of, check_side_files
+from annotator.storage.access import Access, access_of, check_side_files, connect_reader
 from annotator.storage.codebook import CodebookStore, cycle_problems
 from annotator.storage.coders import CoderStore
 from annotator.storage.codings import CodingStore
@@ -225,16 +225,13 @@ class Project:
             else:
                 # The resolved path: SQLite keeps the write-ahead log beside the name it is
                 # given, so a symbolic link must lead to the log of the file itself. A reader
-                # where the file can be written opens it read-write with query_only (see
-                # storage/access.py): it then leaves no -wal or -shm behind.
+                # leaves no -wal or -shm it made behind (see storage/access.py).
                 if read_only:
-                    mode = "rw" if access.writable else "ro"
-                    if access.immutable:
-                        mode = "ro&immutable=1"
+                    connection = connect_reader(path, access)
                 else:
                     mode = "rwc" if create else "rw"
-                uri = f"{path.resolve().as_uri()}?mode={mode}"
-                connection = sqlite3.connect(uri, uri=True, isolation_level=None)
+                    uri = f"{path.resolve().as_uri()}?mode={mode}"
+                    connection = sqlite3.connect(uri, uri=True, isolation_level=None)
             project = cls(connection, path, read_only=read_only, lock=lock)
             project.read_only_reason = access.reason
             project.immutable = read_only and access.immutable
