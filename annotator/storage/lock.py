@@ -155,7 +155,7 @@ class _LockFile:
             if not stat.S_ISREG(status.st_mode):
                 raise self._refuse("is not a plain file (a pipe, a device or a folder)")
             if status.st_nlink != 1:
-                raise self._refuse("is a hard link: another name of another file")
+                raise self._refuse("has another name (a hard link to another file)")
             if status.st_size > _RECORD_BYTES:
                 raise self._refuse("holds something else than annotator's lock")
         except BaseException:

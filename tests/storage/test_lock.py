@@ -195,7 +195,7 @@ def _digest(path: Path) -> bytes:
     ("make", "named"),
     [
         (lambda lock, other: lock.symlink_to(other), "is a symbolic link"),
-        (lambda lock, other: os.link(other, lock), "is a hard link"),
+        (lambda lock, other: os.link(other, lock), "has another name"),
     ],
     ids=["symbolic link", "hard link"],
 )
