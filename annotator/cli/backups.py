@@ -11,6 +11,7 @@ from annotator.cli.support import json_option, open_project, print_json, project
 from annotator.domain.errors import DamagedProjectError, UserError
 from annotator.services import backups
 from annotator.services.repair import put_back, repair_project
+from annotator.storage.snapshots import describe_counts, unknown_counts
 
 
 def _when(snapshot: backups.Snapshot) -> str:
@@ -36,14 +37,11 @@ def backup(project: str, target: str | None, reason: str, as_json: bool) -> None
     """
     with open_project(project, write=False) as opened:
         if target is not None:
-            counts = opened.save_copy(Path(target))
+            counts = backups.save_copy(opened, Path(target))
             if as_json:
-                print_json({"copy": target, **counts.as_dict()})
+                print_json({"copy": target, **(counts.as_dict() if counts else unknown_counts())})
             else:
-                click.echo(
-                    f"wrote a complete copy to {target}: {counts.articles} articles, "
-                    f"{counts.codings} codings, {counts.coders} coders"
-                )
+                click.echo(f"wrote a complete copy to {target}: {describe_counts(counts)}")
             return
         settings = backups.load_settings()
         snapshot = backups.snapshot_file(
@@ -53,8 +51,7 @@ def backup(project: str, target: str | None, reason: str, as_json: bool) -> None
         print_json(snapshot.as_dict())
     else:
         click.echo(
-            f"snapshot {snapshot.name}: {snapshot.counts.articles} articles, "
-            f"{snapshot.counts.codings} codings, {snapshot.counts.coders} coders "
+            f"snapshot {snapshot.name}: {describe_counts(snapshot.counts)} "
             f"(in {snapshot.path.parent})"
         )
 
@@ -91,6 +88,9 @@ def list_backups(
 
     Example: annotator backups study.annotator --keep-last 20
     """
+    path = Path(project)
+    if not path.is_file():  # before any setting is saved: a mistyped name changes nothing
+        raise UserError(f"{path.name}: no such project")
     settings = backups.load_settings()
     changes: dict[str, object] = {
         name: value
@@ -110,9 +110,6 @@ def list_backups(
     if changes:
         settings = backups.BackupSettings(**{**settings.__dict__, **changes})
         backups.save_settings(settings)
-    path = Path(project)
-    if not path.is_file():
-        raise UserError(f"{path.name}: no such project")
     snapshots = backups.list_snapshots(path, settings)
     if as_json:
         print_json(
@@ -135,10 +132,12 @@ def list_backups(
         return
     for number, snapshot in enumerate(snapshots, 1):
         counts = snapshot.counts
-        click.echo(
-            f"{number:>3}  {_when(snapshot)}  {counts.articles:>6} articles  "
-            f"{counts.codings:>8} codings  {counts.coders:>3} coders  {snapshot.reason}"
+        held = (
+            f"{counts.articles:>6} articles  {counts.codings:>8} codings  {counts.coders:>3} coders"
+            if counts
+            else f"{'counts unknown':<42}"
         )
+        click.echo(f"{number:>3}  {_when(snapshot)}  {held}  {snapshot.reason}")
 
 
 @click.command()
@@ -147,9 +146,9 @@ def list_backups(
 @json_option
 def restore(project: str, snapshot: str, as_json: bool) -> None:
     """Put SNAPSHOT back into PROJECT: its number in 'annotator backups' (1 is the newest),
-    'latest', its name, or a snapshot file. The current state is snapshotted first, so a
-    restore can itself be undone. A project too damaged to be opened is replaced by the
-    snapshot, after a copy of it is kept.
+    'latest', its name, or a snapshot file. The current state is snapshotted first (even
+    with automatic snapshots off), so a restore can itself be undone. A project too damaged
+    to be opened is replaced by the snapshot, after a copy of it is kept.
 
     Example: annotator restore study.annotator 2
     """
@@ -165,17 +164,13 @@ def restore(project: str, snapshot: str, as_json: bool) -> None:
         print_json(
             {
                 "restored": chosen.as_dict(),
-                "before_restore": restored.safety.as_dict() if restored.safety else None,
+                "before_restore": restored.safety.as_dict(),
                 **now.as_dict(),
             }
         )
         return
-    click.echo(
-        f"restored {chosen.name}: {now.articles} articles, {now.codings} codings, "
-        f"{now.coders} coders"
-    )
-    if restored.safety is not None:
-        click.echo(f"the state before the restore is the snapshot {restored.safety.name}")
+    click.echo(f"restored {chosen.name}: {describe_counts(now)}")
+    click.echo(f"the state before the restore is kept as {restored.safety.path}")
 
 
 def _put_back(project: str, chosen: backups.Snapshot, as_json: bool) -> None:
@@ -183,12 +178,10 @@ def _put_back(project: str, chosen: backups.Snapshot, as_json: bool) -> None:
     done = put_back(project, chosen)
     now = done.counts
     if as_json:
-        print_json({"restored": chosen.as_dict(), "damaged_kept": str(done.kept), **now.as_dict()})
+        counts = now.as_dict() if now else unknown_counts()
+        print_json({"restored": chosen.as_dict(), "damaged_kept": str(done.kept), **counts})
         return
-    click.echo(
-        f"restored {chosen.name} in place of the damaged project: {now.articles} articles, "
-        f"{now.codings} codings, {now.coders} coders"
-    )
+    click.echo(f"restored {chosen.name} in place of the damaged project: {describe_counts(now)}")
     click.echo(f"the damaged project is kept as {done.kept}")
 
 
@@ -218,5 +211,4 @@ def repair(project: str, as_json: bool) -> None:
     for line in repaired.report.lines():
         click.echo(line)
     if repaired.counts is not None:
-        c = repaired.counts
-        click.echo(f"repaired: {c.articles} articles, {c.codings} codings, {c.coders} coders")
+        click.echo(f"repaired: {describe_counts(repaired.counts)}")

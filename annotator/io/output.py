@@ -56,10 +56,11 @@ class Target:
     stream: bool
 
 
-def check_output(path: Path, protect: Protected = ()) -> Target:
+def check_output(path: Path, protect: Protected = (), *, never: str = _NEVER) -> Target:
     """Where writing ``path`` would put the bytes, or :class:`BadFileError` saying why it may
     not be written. Nothing is written; use it to refuse early (before a long computation,
-    or before the first of two files)."""
+    or before the first of two files). ``never``: what a refusal to write over a project or
+    its side file adds (for writers other than exports)."""
     path = Path(path)
     real = Path(os.path.realpath(path))
     try:
@@ -75,7 +76,7 @@ def check_output(path: Path, protect: Protected = ()) -> Target:
             return Target(path, real, stream=True)
         if not stat.S_ISREG(status.st_mode):
             raise BadFileError(path, "is a disk device or a socket; annotator does not write there")
-    _refuse_projects(path, real, status, protect)
+    _refuse_projects(path, real, status, protect, never)
     folder = real.parent
     if not folder.is_dir():
         raise BadFileError(path, f"cannot be written: the folder {folder} does not exist")
@@ -85,17 +86,17 @@ def check_output(path: Path, protect: Protected = ()) -> Target:
 
 
 def _refuse_projects(
-    path: Path, real: Path, status: os.stat_result | None, protect: Protected
+    path: Path, real: Path, status: os.stat_result | None, protect: Protected, never: str
 ) -> None:
     for project in protect:
         if project is None:
             continue
         project = Path(project)
         if _same_file(project, real, status):
-            raise BadFileError(path, f"is the project being exported; {_NEVER}")
+            raise BadFileError(path, f"is the project being exported; {never}")
         for suffix, what in SIDE_NAMES.items():
             if _same_file(project.with_name(project.name + suffix), real, status):
-                raise BadFileError(path, f"is the {what} of the project {project.name}; {_NEVER}")
+                raise BadFileError(path, f"is the {what} of the project {project.name}; {never}")
     if status is not None:
         try:
             header = _header(real)
@@ -104,14 +105,14 @@ def _refuse_projects(
                 path, f"cannot be read to check that it is not a project ({error.strerror})"
             ) from None
         if is_project_header(header):
-            raise BadFileError(path, f"is an annotator project; {_NEVER}")
+            raise BadFileError(path, f"is an annotator project; {never}")
     side = side_file_of(real.name)
     if side is not None:
         owner = real.with_name(side[0])
         with contextlib.suppress(OSError):
             if owner.is_file() and is_project_header(_header(owner)):
                 raise BadFileError(
-                    path, f"is the {SIDE_NAMES[side[1]]} of the project {owner.name}; {_NEVER}"
+                    path, f"is the {SIDE_NAMES[side[1]]} of the project {owner.name}; {never}"
                 )
 
 

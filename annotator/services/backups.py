@@ -19,14 +19,16 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from annotator import __version__, paths
-from annotator.domain.errors import ProjectError, UserError
+from annotator.domain.errors import BadFileError, ProjectError, UserError
+from annotator.domain.project_file import side_file_of
+from annotator.io.output import check_output
 from annotator.storage import Project
 from annotator.storage.snapshots import (
     CopyProgress,
@@ -35,7 +37,9 @@ from annotator.storage.snapshots import (
     copy_project_file,
     counts_of,
     read_only_connection,
+    remove_stale_partials,
     restore_into,
+    unknown_counts,
 )
 
 SUFFIX = ".annotator"
@@ -44,6 +48,7 @@ SECTION = "backups"
 #: The folder setting that keeps snapshots beside the project instead of in the data folder.
 BESIDE = "beside the project"
 _STAMP = "%Y%m%dT%H%M%SZ"
+_NEVER_COPIED = "a copy is never written there: choose another file name"
 
 
 # -- settings ----------------------------------------------------------------------------------
@@ -135,12 +140,13 @@ def _parser() -> configparser.ConfigParser:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """One snapshot: its file, when and why it was taken, and what it holds."""
+    """One snapshot: its file, when and why it was taken, and what it holds (``counts``
+    ``None``: unknown, for a copy of a project whose schema was not annotator's)."""
 
     path: Path
     taken_at: datetime
     reason: str
-    counts: Counts
+    counts: Counts | None
     size: int
     schema: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -155,7 +161,7 @@ class Snapshot:
             "path": str(self.path),
             "taken_at": self.taken_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
             "reason": self.reason,
-            **self.counts.as_dict(),
+            **(self.counts.as_dict() if self.counts else unknown_counts()),
             "bytes": self.size,
             "schema": self.schema,
         }
@@ -189,7 +195,8 @@ def list_snapshots(project_path: Path, settings: BackupSettings | None = None) -
 def _read_snapshot(file: Path) -> Snapshot | None:
     try:
         meta = json.loads(file.with_suffix(META_SUFFIX).read_text(encoding="utf-8"))
-        counts = Counts(int(meta["articles"]), int(meta["codings"]), int(meta["coders"]))
+        numbers = [meta["articles"], meta["codings"], meta["coders"]]
+        counts = None if None in numbers else Counts(*(int(n) for n in numbers))
         taken = datetime.fromisoformat(str(meta["taken_at"]).replace("Z", "+00:00"))
         if taken.tzinfo is None:
             taken = taken.replace(tzinfo=UTC)
@@ -215,8 +222,10 @@ def take_snapshot(
     settings: BackupSettings | None = None,
     progress: CopyProgress | None = None,
     now: datetime | None = None,
+    protect: Collection[Path] = (),
 ) -> Snapshot | None:
-    """Snapshot the project now (``None`` if backups are off or it has no file), then prune."""
+    """Snapshot the project now (``None`` if backups are off or it has no file), then prune
+    (never the snapshots in ``protect``)."""
     settings = settings or load_settings()
     if not settings.enabled or project.path is None or project.being_created:
         return None
@@ -227,6 +236,7 @@ def take_snapshot(
         settings=settings,
         progress=progress,
         now=now,
+        protect=protect,
     )
 
 
@@ -238,10 +248,12 @@ def snapshot_file(
     settings: BackupSettings | None = None,
     progress: CopyProgress | None = None,
     now: datetime | None = None,
+    protect: Collection[Path] = (),
 ) -> Snapshot:
     """Snapshot the project file at ``project_path`` (it may be open elsewhere: the copy is
-    consistent all the same). Works on a connection of its own, so a window can run it in a
-    worker thread."""
+    consistent all the same), whether automatic snapshots are on or not, then prune (never
+    the snapshots in ``protect``). Works on a connection of its own, so a window can run it in
+    a worker thread."""
     settings = settings or load_settings()
     folder = backups_folder(project_path, settings)
     try:
@@ -257,7 +269,7 @@ def snapshot_file(
     meta = {
         "taken_at": taken.isoformat().replace("+00:00", "Z"),
         "reason": reason,
-        **counts.as_dict(),
+        **(counts.as_dict() if counts else unknown_counts()),
         "project": str(project_path.resolve()),
         "schema": schema,
         "annotator": __version__,
@@ -266,7 +278,7 @@ def snapshot_file(
     temporary.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     os.replace(temporary, target.with_suffix(META_SUFFIX))
     snapshot = Snapshot(target, taken, reason, counts, target.stat().st_size, schema)
-    prune(project_path, settings, now=taken)
+    prune(project_path, settings, now=taken, protect=protect)
     return snapshot
 
 
@@ -302,15 +314,24 @@ def to_keep(snapshots: list[Snapshot], settings: BackupSettings, now: datetime) 
 
 
 def prune(
-    project_path: Path, settings: BackupSettings | None = None, *, now: datetime | None = None
+    project_path: Path,
+    settings: BackupSettings | None = None,
+    *,
+    now: datetime | None = None,
+    protect: Collection[Path] = (),
 ) -> list[Path]:
-    """Delete the snapshots the schedule no longer keeps; return them."""
+    """Delete the snapshots the schedule no longer keeps — never one in ``protect`` (the
+    snapshot a restore is about to read) — and copies cut off halfway (a snapshot killed
+    while it was written); return the snapshots deleted."""
     settings = settings or load_settings()
     snapshots = list_snapshots(project_path, settings)
     keep = to_keep(snapshots, settings, now or datetime.now(UTC))
+    protected = {Path(path).resolve() for path in protect}
+    with contextlib.suppress(OSError):
+        remove_stale_partials(backups_folder(project_path, settings))
     removed = []
     for snapshot in snapshots:
-        if snapshot.path not in keep:
+        if snapshot.path not in keep and snapshot.path.resolve() not in protected:
             for file in (snapshot.path, snapshot.path.with_suffix(META_SUFFIX)):
                 with contextlib.suppress(FileNotFoundError):
                     file.unlink()
@@ -374,6 +395,25 @@ def discarded_on_failure(snapshot: Snapshot | None) -> Iterator[None]:
         raise
 
 
+def save_copy(
+    project: Project, target: str | Path, progress: CopyProgress | None = None
+) -> Counts | None:
+    """Write one complete copy of the open project to the new file ``target`` (File → Save a
+    copy, ``annotator backup --to``), under the rules of every file annotator writes for the
+    user (:func:`annotator.io.output.check_output`): never onto a project or a project's side
+    file (SQLite would take a copy named ``study.annotator-journal`` for a journal to roll
+    back), never into a pipe or device, never over any file or link."""
+    target = Path(target)
+    if os.path.lexists(target) and side_file_of(target.name) is None:
+        raise BadFileError(target, "already exists; a copy is never written over a file")
+    where = check_output(target, protect=[project.path], never=_NEVER_COPIED)
+    if where.stream:
+        raise BadFileError(target, "is a pipe or a device; a copy is a new file: name one")
+    if os.path.lexists(target):
+        raise BadFileError(target, "already exists; a copy is never written over a file")
+    return project.save_copy(target, progress)
+
+
 # -- restoring ---------------------------------------------------------------------------------
 
 
@@ -411,7 +451,7 @@ class Restored:
     the counts now in the project (equal to the snapshot's)."""
 
     snapshot: Snapshot
-    safety: Snapshot | None
+    safety: Snapshot
     counts: Counts
 
 
@@ -422,8 +462,10 @@ def restore(
     progress: Callable[[str], None] | None = None,
 ) -> Restored:
     """Put ``snapshot`` back into the open ``project`` (open for writing), after snapshotting
-    the current state. The project keeps its file; the snapshot is checked first (a snapshot of
-    another program, a newer annotator or a damaged file is refused with nothing changed)."""
+    the current state — always, even with automatic snapshots off, and never pruning the
+    snapshot being restored. The project keeps its file; the snapshot is checked first (a
+    snapshot of another program, a newer annotator or a damaged file is refused with nothing
+    changed)."""
     if project.read_only or project.path is None:
         raise ProjectError(f"{project.name}: open the project for writing to restore into it")
     if snapshot.path.resolve() == project.path.resolve():
@@ -431,7 +473,12 @@ def restore(
     check_snapshot(snapshot.path)
     if progress:
         progress("taking a snapshot of the current state")
-    safety = take_snapshot(project, "before restore")
+    safety = snapshot_file(
+        project.path,
+        "before restore",
+        schema=(project.schema_version() or [""])[-1],
+        protect=[snapshot.path],
+    )
     if progress:
         progress(f"restoring {snapshot.name}")
     counts = restore_into(snapshot.path, project.db)

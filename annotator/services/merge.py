@@ -42,6 +42,7 @@ from annotator.services.coder_packages import export_package, package_of
 from annotator.services.merge_deletions import DELETION_CHOICES, apply_deletions, plan_deletions
 from annotator.services.merge_records import merge_codings, merge_memo, merge_statuses
 from annotator.storage import Project
+from annotator.storage.project import reading_error
 
 if TYPE_CHECKING:
     from annotator.services.refi_import import RefiImport
@@ -363,7 +364,10 @@ def read_source(
     except OSError as error:
         raise BadFileError(path, f"cannot be read ({error.strerror or error})") from None
     if head.startswith(b"SQLite format 3") or path.suffix.lower() == ".annotator":
-        return _read_project(project, path, choices, text_limit)
+        try:
+            return _read_project(project, path, choices, text_limit)
+        except sqlite3.DatabaseError as error:  # damage met reading it: this file's, not ours
+            raise reading_error(path, error) from None
     if head.startswith(b"PK") or path.suffix.lower() == ".qdpx":
         from annotator.services.refi_import import read_qdpx
 

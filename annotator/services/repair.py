@@ -50,7 +50,7 @@ class PutBack:
 
     snapshot: Snapshot
     kept: Path
-    counts: Counts
+    counts: Counts | None
 
 
 def problems_of(path: str | Path) -> list[Problem]:
@@ -63,12 +63,14 @@ def problems_of(path: str | Path) -> list[Problem]:
         return []
 
 
-def keep_copy(path: Path, reason: str) -> Path:
-    """Keep the project as it is now, before it is mended or replaced: a snapshot (listed by
-    ``annotator backups``), or, where the file is too damaged to be copied as a project, its
-    bytes and its log's, as ``….damaged`` files in the backups folder."""
+def keep_copy(path: Path, reason: str, protect: Path | None = None) -> Path:
+    """Keep the project as it is now, before it is mended or replaced — whether automatic
+    snapshots are on or not: a snapshot (listed by ``annotator backups``; pruning then never
+    removes ``protect``, the snapshot about to be put back), or, where the file is too damaged
+    to be copied as a project, its bytes and its log's, as ``….damaged`` files in the backups
+    folder."""
     try:
-        return backups.snapshot_file(path, reason).path
+        return backups.snapshot_file(path, reason, protect=[protect] if protect else []).path
     except UserError:
         pass
     folder = backups.backups_folder(path)
@@ -132,7 +134,7 @@ def put_back(path: str | Path, snapshot: Snapshot) -> PutBack:
         raise UserError(f"{snapshot.name}: that is the project itself, not a snapshot")
     lock = _writable(path)
     try:
-        kept = keep_copy(path, "before restore")
+        kept = keep_copy(path, "before restore", protect=snapshot.path)
         counts = replace_project_file(snapshot.path, path)
     finally:
         lock.release()

@@ -26,7 +26,7 @@ from annotator.domain.errors import (
 )
 from annotator.domain.model import new_guid, utc_now
 from annotator.storage import schema, verify
-from annotator.storage.access import Access, access_of
+from annotator.storage.access import Access, access_of, check_side_files, connect_reader
 from annotator.storage.codebook import CodebookStore, cycle_problems
 from annotator.storage.coders import CoderStore
 from annotator.storage.codings import CodingStore
@@ -61,6 +61,14 @@ def is_damage(error: sqlite3.DatabaseError) -> bool:
     return "malformed" in text or "not a database" in text
 
 
+def reading_error(path: Path, error: sqlite3.DatabaseError) -> ProjectError:
+    """The error to raise for an SQLite error met while reading the project file at ``path``
+    (another than the one a command works on: a merge's source), naming that file."""
+    if is_damage(error):
+        return DamagedProjectError(path, [str(error)], repairable=False)
+    return ProjectError(f"{path.name}: could not be read ({error})")
+
+
 class Project:
     """An open annotator project."""
 
@@ -81,6 +89,8 @@ class Project:
         #: What opening found wrong (only a project opened with ``accept_problems``).
         self.problems: list[verify.Problem] = []
         self._lock = lock
+        #: Opened for writing and checked: the log may be folded into the file on closing.
+        self._writing = False
         self.closed = False
         #: True while :meth:`create` fills a new project under its temporary name.
         self.being_created = False
@@ -161,6 +171,7 @@ class Project:
         if accept_problems and not read_only:
             raise ValueError("a project with problems can only be opened read-only")
         _check_is_project_file(path)
+        check_side_files(path)
         access = access_of(path)
         lock = None
         if not read_only:
@@ -213,12 +224,14 @@ class Project:
                 connection = sqlite3.connect(":memory:", isolation_level=None)
             else:
                 # The resolved path: SQLite keeps the write-ahead log beside the name it is
-                # given, so a symbolic link must lead to the log of the file itself.
-                mode = "ro" if read_only else ("rwc" if create else "rw")
-                if read_only and access.immutable:
-                    mode += "&immutable=1"
-                uri = f"{path.resolve().as_uri()}?mode={mode}"
-                connection = sqlite3.connect(uri, uri=True, isolation_level=None)
+                # given, so a symbolic link must lead to the log of the file itself. A reader
+                # leaves no -wal or -shm it made behind (see storage/access.py).
+                if read_only:
+                    connection = connect_reader(path, access)
+                else:
+                    mode = "rwc" if create else "rw"
+                    uri = f"{path.resolve().as_uri()}?mode={mode}"
+                    connection = sqlite3.connect(uri, uri=True, isolation_level=None)
             project = cls(connection, path, read_only=read_only, lock=lock)
             project.read_only_reason = access.reason
             project.immutable = read_only and access.immutable
@@ -241,6 +254,8 @@ class Project:
         accept_problems: bool = False,
     ) -> None:
         db = self.db
+        if self.read_only:  # before anything else: a reader writes nothing, whatever it runs
+            db.execute("PRAGMA query_only = ON")
         # First of all: code stored in a file's schema (triggers, views, CHECKs) may call only
         # functions without side effects, whatever the file holds.
         db.execute("PRAGMA trusted_schema = OFF")
@@ -293,6 +308,7 @@ class Project:
                 raise
         db.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
         schema.migrations.apply(db)
+        self._writing = self.path is not None
 
     def _checks_on_open(self) -> list[verify.Problem]:
         """Every check opening runs, in order. The schema comes first and alone: the other
@@ -306,7 +322,14 @@ class Project:
         return problems
 
     def close(self) -> None:
-        """Close the database and release the project's lock. Safe to call twice."""
+        """Fold the log into the file, close the database and release the project's lock.
+        Safe to call twice."""
+        if not self.closed and self._writing:
+            # SQLite folds the log on closing only when it is the last connection and the
+            # file is still where it was opened; a file renamed meanwhile would otherwise be
+            # left without the commits in the log beside its old name.
+            with contextlib.suppress(sqlite3.Error):
+                self.checkpoint(truncate=self.moved())
         self.closed = True
         try:
             self.db.close()
@@ -364,15 +387,24 @@ class Project:
             problems.append(f"row {rowid} of {table} points to a missing row of {parent}")
         return problems
 
-    def checkpoint(self) -> bool:
+    def checkpoint(self, *, truncate: bool = False) -> bool:
         """Fold the write-ahead log into the project file, without waiting for readers; true
-        when the file alone now holds every commit (a copy of it is the whole project)."""
+        when the file alone now holds every commit (a copy of it is the whole project).
+        ``truncate``: also empty the log (waiting for readers a while), so that no old frames
+        stay in a log left beside a name the file no longer has."""
         if self.read_only or self.path is None:
             return True
-        busy, frames, done = self.db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        mode = "TRUNCATE" if truncate else "PASSIVE"
+        busy, frames, done = self.db.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
         return not busy and frames == done
 
-    def save_copy(self, target: str | Path, progress: CopyProgress | None = None) -> Counts:
+    def moved(self) -> bool:
+        """Whether the project file, open for writing, was renamed, moved or given a second
+        name since it was opened: SQLite keeps writing its log beside the old name, so every
+        commit must then be folded into the file (see :meth:`checkpoint`) to be found."""
+        return self._lock is not None and not self._lock.still_the_same_file()
+
+    def save_copy(self, target: str | Path, progress: CopyProgress | None = None) -> Counts | None:
         """Write the whole project, as it is now, into the new single file ``target``."""
         if self.path is None:
             raise ProjectError("a project in memory has no file to copy")

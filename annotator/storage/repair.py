@@ -16,7 +16,7 @@ from pathlib import Path
 
 from annotator.domain.errors import UserError
 from annotator.storage import verify
-from annotator.storage.verify import SchemaObject, fold
+from annotator.storage.verify import Key, SchemaObject, fold, key_of
 
 _ORDER = ("table", "view", "index", "trigger")
 
@@ -82,12 +82,13 @@ def repair_schema(connection: sqlite3.Connection) -> RepairReport:
     connection.execute("BEGIN IMMEDIATE")
     try:
         broken_links = _broken_links(connection)
-        _drop_foreign(connection, found, expected, report, keep=set(map(fold, renamed.values())))
+        keep = {key_of("table", theirs) for theirs in renamed.values()}
+        _drop_foreign(connection, found, expected, report, keep=keep)
         for ours, theirs in sorted(renamed.items()):
             # Renamed back as SQLite renames (references to it in other tables follow).
             connection.execute(f"ALTER TABLE {_quote(theirs)} RENAME TO {_quote(ours)}")
             report.rebuilt.append(
-                f"table '{expected[ours].name}' (renamed back from '{theirs}', "
+                f"table '{expected[key_of('table', ours)].name}' (renamed back from '{theirs}', "
                 f"{_rows(connection, ours)} kept)"
             )
         # Renaming a table aside must not rename the references to it elsewhere.
@@ -138,10 +139,10 @@ def _differs(item: SchemaObject, wanted: SchemaObject | None) -> bool:
 
 def _drop_foreign(
     connection: sqlite3.Connection,
-    found: dict[str, SchemaObject],
-    expected: dict[str, SchemaObject],
+    found: dict[Key, SchemaObject],
+    expected: dict[Key, SchemaObject],
     report: RepairReport,
-    keep: set[str],
+    keep: set[Key],
 ) -> None:
     """Drop what the migrations did not make (but the tables in ``keep``: ours renamed), and
     our triggers, views and indexes that were changed (they are made again). Triggers first:
@@ -150,7 +151,7 @@ def _drop_foreign(
         for key, item in sorted(found.items()):
             if item.type != kind or not _differs(item, expected.get(key)) or key in keep:
                 continue
-            if kind == "table" and key in verify.SQLITE_INTERNAL:
+            if kind == "table" and key[1] in verify.SQLITE_INTERNAL:
                 continue
             if kind == "index" and item.sql is None:
                 continue  # goes with its table
@@ -164,8 +165,8 @@ def _drop_foreign(
 
 def _rebuild_tables(
     connection: sqlite3.Connection,
-    found: dict[str, SchemaObject],
-    expected: dict[str, SchemaObject],
+    found: dict[Key, SchemaObject],
+    expected: dict[Key, SchemaObject],
     report: RepairReport,
 ) -> None:
     """Tables of ours whose definition was changed: renamed aside, made again from the
@@ -197,7 +198,7 @@ def _rebuild_tables(
 
 
 def _create_missing(
-    connection: sqlite3.Connection, expected: dict[str, SchemaObject], report: RepairReport
+    connection: sqlite3.Connection, expected: dict[Key, SchemaObject], report: RepairReport
 ) -> None:
     present = verify.objects_of(connection)
     for kind in _ORDER:

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
+import socket
 import sqlite3
-from collections.abc import Callable
+import sys
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,12 +26,19 @@ from sqlite_utils import Database
 
 from annotator.domain.errors import BadFileError, ProjectError
 from annotator.storage import schema, verify
-from annotator.storage.access import read_only_uri
+from annotator.storage.access import reading_connection
 
 #: Called with (pages copied, pages in all) while a copy is made.
 CopyProgress = Callable[[int, int], None]
 #: Pages copied per step; between steps the progress callback runs.
 STEP_PAGES = 4096
+#: Counting what a file holds never takes longer than this (a sound file counts in well under
+#: a second; the limit guards against anything the schema check did not foresee).
+COUNT_SECONDS = 30.0
+#: A copy under way is written as ``.<name>.<pid>@<host>.partial``; one whose process is gone,
+#: or older than this, was cut off (killed, a power cut) and is removed when pruning.
+PARTIAL_SUFFIX = ".partial"
+STALE_PARTIAL_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -42,33 +53,119 @@ class Counts:
         return {"articles": self.articles, "codings": self.codings, "coders": self.coders}
 
 
-def counts_of(connection: sqlite3.Connection) -> Counts:
-    """Articles, codings and coders in an open project database."""
-    row = connection.execute(
-        "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM codings), "
-        "(SELECT count(*) FROM coders)"
-    ).fetchone()
+def describe_counts(counts: Counts | None) -> str:
+    """'8 articles, 171 codings, 2 coders', or 'counts unknown' (a file whose schema is not
+    annotator's is never counted)."""
+    if counts is None:
+        return "counts unknown"
+    return f"{counts.articles:,} articles, {counts.codings:,} codings, {counts.coders:,} coders"
+
+
+def unknown_counts() -> dict[str, None]:
+    """What :meth:`Counts.as_dict` gives for counts that are not known."""
+    return {"articles": None, "codings": None, "coders": None}
+
+
+@contextlib.contextmanager
+def time_limit(connection: sqlite3.Connection, seconds: float) -> Iterator[None]:
+    """Interrupt any statement of ``connection`` that runs past ``seconds`` from now (it then
+    raises ``sqlite3.OperationalError``)."""
+    deadline = time.monotonic() + seconds
+    connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+    try:
+        yield
+    finally:
+        connection.set_progress_handler(None, 0)
+
+
+def counts_of(connection: sqlite3.Connection) -> Counts | None:
+    """Articles, codings and coders in a project database; ``None`` (counts unknown) when its
+    schema is not annotator's — ``documents`` may then be a view that never ends — or counting
+    runs past :data:`COUNT_SECONDS`."""
+    try:
+        with time_limit(connection, COUNT_SECONDS):
+            if verify.schema_problems(connection):
+                return None
+            row = connection.execute(
+                "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM codings), "
+                "(SELECT count(*) FROM coders)"
+            ).fetchone()
+    except sqlite3.DatabaseError:
+        return None
     return Counts(int(row[0]), int(row[1]), int(row[2]))
 
 
 def read_only_connection(path: Path) -> sqlite3.Connection:
     """A connection that can only read ``path`` (and never creates it); in a read-only folder,
-    one that reads it as an immutable file (no side file can be made there)."""
-    connection = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None)
-    connection.execute("PRAGMA trusted_schema = OFF")
-    return connection
+    one that reads it as an immutable file (no side file can be made there). See
+    :func:`annotator.storage.access.reading_connection`."""
+    return reading_connection(path)
 
 
-def copy_project_file(source: Path, target: Path, progress: CopyProgress | None = None) -> Counts:
+def _host() -> str:
+    return re.sub(r"[^\w-]+", "_", socket.gethostname())[:60] or "host"
+
+
+def partial_name(target: Path) -> Path:
+    """The name a copy to ``target`` is written under until it is complete."""
+    return target.with_name(f".{target.name}.{os.getpid()}@{_host()}{PARTIAL_SUFFIX}")
+
+
+def _process_gone(pid: int) -> bool:
+    if sys.platform == "win32":  # pragma: no cover - os.kill would end the process there
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # another user's process: still there
+        return False
+    return False
+
+
+def stale_partials(folder: Path, now: float | None = None) -> list[Path]:
+    """The copies cut off halfway in ``folder`` (see :data:`PARTIAL_SUFFIX`): written by a
+    process of this machine that is gone, or untouched for :data:`STALE_PARTIAL_SECONDS`. A
+    copy under way is never among them."""
+    now = time.time() if now is None else now
+    stale = []
+    for file in folder.glob(f".*{PARTIAL_SUFFIX}"):
+        try:
+            age = now - file.lstat().st_mtime
+        except OSError:
+            continue
+        owner = file.name[: -len(PARTIAL_SUFFIX)].rsplit(".", 1)[-1]
+        pid, _, host = owner.partition("@")
+        gone = host == _host() and pid.isdigit() and _process_gone(int(pid))
+        if gone or age > STALE_PARTIAL_SECONDS:
+            stale.append(file)
+    return stale
+
+
+def remove_stale_partials(folder: Path, now: float | None = None) -> list[Path]:
+    """Delete the copies cut off halfway in ``folder`` (with their journals); return them."""
+    removed = []
+    for file in stale_partials(folder, now):
+        for leftover in (file, file.with_name(file.name + "-journal")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+        removed.append(file)
+    return removed
+
+
+def copy_project_file(
+    source: Path, target: Path, progress: CopyProgress | None = None
+) -> Counts | None:
     """Write a consistent copy of the project at ``source`` to the new file ``target``.
 
-    Returns the copy's counts. ``target`` must not exist; it appears only once it is complete,
-    checked and on disk. Safe to call from a worker thread while the project is open elsewhere.
+    Returns the copy's counts (``None``: unknown, for a file whose schema is not annotator's).
+    ``target`` must not exist; it appears only once it is complete, checked and on disk. Safe
+    to call from a worker thread while the project is open elsewhere.
     """
     if os.path.lexists(target):  # a file, a link (even a dangling one), a pipe, a device
         raise BadFileError(target, "already exists; a copy is never written over a file")
     directory = target.parent
-    temporary = directory / f".{target.name}.{os.getpid()}.partial"
+    temporary = partial_name(target)
     try:
         source_connection = read_only_connection(source)
     except sqlite3.DatabaseError as error:
@@ -80,10 +177,10 @@ def copy_project_file(source: Path, target: Path, progress: CopyProgress | None 
             _copy(source_connection, copy, progress)
             # A snapshot is one file: the copied header says WAL, which would give it side files.
             copy.execute("PRAGMA journal_mode = DELETE")
-            problems = [row[0] for row in copy.execute("PRAGMA quick_check") if row[0] != "ok"]
+            problems = verify.damage_problems(copy)
             if problems:
                 raise ProjectError(
-                    f"{source.name}: the copy does not check out ({problems[0]}); "
+                    f"{source.name}: the copy does not check out ({problems[0].text}); "
                     "the project itself may be damaged: run 'annotator check'"
                 )
             counts = counts_of(copy)
@@ -94,7 +191,7 @@ def copy_project_file(source: Path, target: Path, progress: CopyProgress | None 
         _flush_directory(directory)
         return counts
     except sqlite3.DatabaseError as error:
-        raise ProjectError(f"{source.name}: the copy failed ({error})") from None
+        raise ProjectError(f"{source.name}: the copy failed ({_one_line(error)})") from None
     finally:
         source_connection.close()
         for leftover in (temporary, temporary.with_name(temporary.name + "-journal")):
@@ -141,9 +238,9 @@ def check_snapshot(snapshot: Path) -> None:
     try:
         if connection.execute("PRAGMA application_id").fetchone()[0] != schema.APPLICATION_ID:
             raise BadFileError(snapshot, "is not an annotator project")
-        problems = [row[0] for row in connection.execute("PRAGMA quick_check") if row[0] != "ok"]
+        problems = verify.damage_problems(connection)
         if problems:
-            raise BadFileError(snapshot, f"is damaged ({problems[0]})")
+            raise BadFileError(snapshot, f"is damaged ({problems[0].text})")
         applied = {
             str(row[0])
             for row in connection.execute(
@@ -160,12 +257,18 @@ def check_snapshot(snapshot: Path) -> None:
                 snapshot, f"is not as annotator made it ({foreign[0].text}); not restored"
             )
     except sqlite3.DatabaseError as error:
-        raise BadFileError(snapshot, f"is damaged ({error})") from None
+        raise BadFileError(snapshot, f"is damaged ({_one_line(error)})") from None
     finally:
         connection.close()
 
 
-def replace_project_file(snapshot: Path, project: Path) -> Counts:
+def _one_line(error: BaseException) -> str:
+    """SQLite's message, its first line only (a finding may span several)."""
+    lines = [line for line in str(error).splitlines() if line.strip()]
+    return lines[0] if lines else type(error).__name__
+
+
+def replace_project_file(snapshot: Path, project: Path) -> Counts | None:
     """Put a copy of ``snapshot`` in the place of the project file, for a project too damaged
     to be opened (the caller holds its lock and has kept a copy of it as it was).
 
@@ -207,7 +310,10 @@ def restore_into(snapshot: Path, target: Database) -> Counts:
     finally:
         source.close()
     schema.migrations.apply(target)
-    return counts_of(target.conn)
+    counts = counts_of(target.conn)
+    if counts is None:  # pragma: no cover - the snapshot was checked, the migrations are ours
+        raise ProjectError(f"{snapshot.name}: the restored project does not check out")
+    return counts
 
 
 def _place(temporary: Path, target: Path) -> None:

@@ -24,8 +24,9 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from annotator.domain.errors import ProjectError
 from annotator.storage import schema
-from annotator.storage.access import read_only_uri
+from annotator.storage.access import reading_connection
 
 #: A problem ``annotator repair`` mends (the schema), or one it cannot (the file's pages).
 SCHEMA = "schema"
@@ -94,6 +95,18 @@ class Problem:
         return self.text
 
 
+#: An object of the schema as SQLite tells objects apart: its namespace and its folded name.
+#: Tables, indexes and views share one namespace, triggers have their own: a trigger may bear
+#: the name of an index, and keyed by name alone one of the two would drop out of view.
+Key = tuple[str, str]
+TRIGGERS, OBJECTS = "trigger", "object"
+
+
+def key_of(kind: str, name: str) -> Key:
+    """The key of an object of type ``kind`` named ``name`` (see :data:`Key`)."""
+    return (TRIGGERS if kind == "trigger" else OBJECTS, fold(name))
+
+
 @dataclass(frozen=True)
 class SchemaObject:
     """One row of ``sqlite_master``: a table, index, trigger or view."""
@@ -104,15 +117,15 @@ class SchemaObject:
     sql: str | None
 
     @property
-    def key(self) -> str:
-        return fold(self.name)
+    def key(self) -> Key:
+        return key_of(self.type, self.name)
 
     @property
     def shape(self) -> tuple[tuple[str, str], ...] | None:
         return None if self.sql is None else normalise(self.sql)
 
     def describe(self) -> str:
-        if self.type in ("trigger", "index") and fold(self.table) != self.key:
+        if self.type in ("trigger", "index") and fold(self.table) != fold(self.name):
             return f"{self.type} '{self.name}' (on {self.table})"
         return f"{self.type} '{self.name}'"
 
@@ -184,13 +197,11 @@ def normalise(sql: str) -> tuple[tuple[str, str], ...]:
 # -- what a file holds, what the migrations make -----------------------------------------------
 
 
-def objects_of(connection: sqlite3.Connection) -> dict[str, SchemaObject]:
-    """Every table, index, trigger and view of the file, by folded name."""
+def objects_of(connection: sqlite3.Connection) -> dict[Key, SchemaObject]:
+    """Every table, index, trigger and view of the file, by :data:`Key`."""
     rows = connection.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
-    return {
-        fold(str(name)): SchemaObject(str(kind), str(name), str(table), sql)
-        for kind, name, table, sql in rows
-    }
+    found = [SchemaObject(str(kind), str(name), str(table), sql) for kind, name, table, sql in rows]
+    return {item.key: item for item in found}
 
 
 def applied_migrations(connection: sqlite3.Connection) -> tuple[str, ...]:
@@ -210,7 +221,7 @@ def applied_migrations(connection: sqlite3.Connection) -> tuple[str, ...]:
 
 
 @functools.cache
-def reference(version: tuple[str, ...]) -> dict[str, SchemaObject]:
+def reference(version: tuple[str, ...]) -> dict[Key, SchemaObject]:
     """What the migrations named in ``version`` (the first of this annotator's, in order) make
     of an empty database. Built once per version."""
     known = schema.known_migrations()
@@ -263,11 +274,13 @@ def schema_problems(connection: sqlite3.Connection) -> list[Problem]:
     changed: list[Problem] = []
     extra: list[Problem] = []
     missing: list[Problem] = []
-    renamed = {theirs: ours for ours, theirs in renamed_tables(found, expected).items()}
+    renamed = {
+        key_of("table", theirs): ours for ours, theirs in renamed_tables(found, expected).items()
+    }
     for key, item in sorted(found.items(), key=_by_type):
         if key in expected:
             continue
-        if item.type == "table" and key in SQLITE_INTERNAL:
+        if item.type == "table" and key[1] in SQLITE_INTERNAL:
             continue
         if item.type == "index" and item.sql is None:
             continue  # made by SQLite for a table's UNIQUE or key: the table is compared
@@ -280,9 +293,9 @@ def schema_problems(connection: sqlite3.Connection) -> list[Problem]:
         if present is None:
             if wanted.type == "index" and wanted.sql is None:
                 continue  # follows from its table, which is compared
-            if wanted.type != "table" and fold(wanted.table) not in found:
+            if wanted.type != "table" and key_of("table", wanted.table) not in found:
                 continue  # goes with its missing table
-            readable = key not in READ_TABLES
+            readable = key[1] not in READ_TABLES
             missing.append(Problem(f"{wanted.describe()} is missing", readable=readable))
         elif difference := _difference(connection, present, wanted):
             changed.append(difference)
@@ -290,40 +303,48 @@ def schema_problems(connection: sqlite3.Connection) -> list[Problem]:
 
 
 def renamed_tables(
-    found: dict[str, SchemaObject], expected: dict[str, SchemaObject]
+    found: dict[Key, SchemaObject], expected: dict[Key, SchemaObject]
 ) -> dict[str, str]:
     """Our tables that are in the file under another name (``ALTER TABLE … RENAME``, often to
     put a view in their place): our folded name → the name in the file. A table is ours
-    renamed when its definition, but for its name, is word for word one of ours."""
+    renamed when its definition, but for its name, is word for word one of ours — a reference
+    to itself (``parent_id REFERENCES codes``) read as one to our name, since SQLite renames
+    that reference with the table."""
     missing = {
-        key: _body(wanted)
+        key[1]: _body(wanted)
         for key, wanted in expected.items()
         if wanted.type == "table" and (key not in found or found[key].type != "table")
     }
     extra = [
         item
         for key, item in found.items()
-        if item.type == "table" and key not in expected and key not in SQLITE_INTERNAL
+        if item.type == "table" and key not in expected and key[1] not in SQLITE_INTERNAL
     ]
     renamed = {}
-    for key, body in missing.items():
-        candidates = [item.name for item in extra if _body(item) == body]
+    for ours, body in missing.items():
+        candidates = [item.name for item in extra if _body(item, as_name=ours) == body]
         if len(candidates) == 1:
-            renamed[key] = candidates[0]
+            renamed[ours] = candidates[0]
     return renamed
 
 
-def _body(item: SchemaObject) -> tuple[tuple[str, str], ...] | None:
-    """A CREATE TABLE statement without its first three words (CREATE TABLE name)."""
+def _body(item: SchemaObject, as_name: str | None = None) -> tuple[tuple[str, str], ...] | None:
+    """A CREATE TABLE statement without its first three words (CREATE TABLE name);
+    ``as_name``: with the table's references to itself read as references to that name."""
     shape = item.shape
-    return None if shape is None else shape[3:]
+    if shape is None:
+        return None
+    if as_name is None:
+        return shape[3:]
+    own = ("name", fold(item.name))
+    return tuple(("name", as_name) if token == own else token for token in shape[3:])
 
 
 _TYPE_ORDER = {"table": 0, "view": 1, "trigger": 2, "index": 3}
 
 
-def _by_type(entry: tuple[str, SchemaObject]) -> tuple[int, str]:
-    return _TYPE_ORDER.get(entry[1].type, 4), entry[0]
+def _by_type(entry: tuple[Key, SchemaObject]) -> tuple[int, str]:
+    return _TYPE_ORDER.get(entry[1].type, 4), entry[0][1]
 
 
 def _difference(
@@ -332,7 +353,7 @@ def _difference(
     if item.type != wanted.type:
         return Problem(
             f"'{item.name}' is a {item.type} where annotator has a {wanted.type}",
-            readable=wanted.type != "table" or item.key not in READ_TABLES,
+            readable=wanted.type != "table" or fold(item.name) not in READ_TABLES,
         )
     if fold(item.table) != fold(wanted.table):
         return Problem(f"{item.type} '{item.name}' is on {item.table}, not on {wanted.table}")
@@ -406,7 +427,7 @@ def damage_problems(
     if tables is not None:
         if not _TABLE_CHECKS:
             return []
-        present = {fold(name) for name in objects_of(connection)}
+        present = {key[1] for key in objects_of(connection) if key[0] == OBJECTS}
         statements = [
             f'PRAGMA quick_check("{name.replace(chr(34), chr(34) * 2)}")'
             for name in ("sqlite_master", *tables)
@@ -432,7 +453,8 @@ def damage_problems(
 def damage_of_file(path: str | Path) -> list[Problem]:
     """The whole-file check of :func:`damage_problems` on a read-only connection of its own
     (before a command writes; in a worker thread while the window has the project open).
-    Empty for what is not an SQLite file at all: opening it says so in its own words."""
+    Empty for what is not an SQLite file at all, or one with a side file SQLite must not
+    use: opening it says so in its own words."""
     path = Path(path)
     try:
         with open(path, "rb") as handle:
@@ -441,11 +463,12 @@ def damage_of_file(path: str | Path) -> list[Problem]:
     except OSError:
         return []
     try:
-        connection = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None)
+        connection = reading_connection(path)
+    except ProjectError:
+        return []
     except sqlite3.DatabaseError as error:
         return [Problem(str(error), DAMAGE, readable=False)]
     try:
-        connection.execute("PRAGMA trusted_schema = OFF")
         return damage_problems(connection)
     except sqlite3.DatabaseError as error:
         return [Problem(str(error), DAMAGE, readable=False)]

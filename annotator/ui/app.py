@@ -361,7 +361,10 @@ class Session:
         if coder is None:  # the restored project lacks the coder and none was chosen
             coder = self.window.controller.coder
             coder = self.project.coders.get_or_add(coder.name)
+        # What the old window said last (what was restored, where the state before is kept).
+        said = self.window.statusBar().currentMessage()
         self._show(MainWindow(Controller(self.project, coder)), self.window)
+        self.window.statusBar().showMessage(said)
 
     def close(self) -> None:
         self._stop_page_check()

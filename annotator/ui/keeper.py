@@ -5,6 +5,10 @@
 - After a burst of edits (two seconds without one), the write-ahead log is folded into the
   project file, so the file alone — copied, synced or mailed — holds every coding.
 - When the window closes after changes, a last snapshot.
+- After each edit, a look at whether the project file was renamed or moved meanwhile (a file
+  manager, a sync tool): SQLite goes on writing its log beside the old name, where the file
+  under its new name cannot find it; from then on every edit is folded into the file at once,
+  and the window says so.
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ class ProjectKeeper(QObject):
     #: A snapshot was written (the Snapshot), or could not be (the reason).
     snapshotTaken = Signal(object)
     snapshotFailed = Signal(str)
+    #: The project file was renamed, moved or given a second name while open (what to do).
+    projectMoved = Signal(str)
 
     def __init__(self, controller: Controller, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -55,10 +61,25 @@ class ProjectKeeper(QObject):
         self.idle.setSingleShot(True)
         self.idle.setInterval(IDLE_MS)
         self.idle.timeout.connect(self.checkpoint)
-        controller.changed.connect(lambda _changes: self.idle.start())
+        controller.changed.connect(lambda _changes: self._edited())
+        self.moved = False
         self._thread: QThread | None = None
         self._worker: SnapshotWorker | None = None
         self._baseline = self._total_changes()
+
+    def _edited(self) -> None:
+        self.idle.start()
+        project = self.controller.project
+        if project.closed or project.read_only or project.path is None or not project.moved():
+            return
+        project.checkpoint(truncate=True)
+        if not self.moved:
+            self.moved = True
+            self.projectMoved.emit(
+                f"{project.name} was renamed or moved (or given a second name) while open. "
+                "Your work is saved in the file; close the project and open it where it is "
+                "now before going on."
+            )
 
     def _total_changes(self) -> int:
         return int(self.controller.project.db.conn.total_changes)

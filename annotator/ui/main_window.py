@@ -21,8 +21,10 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.errors import UserError
 from annotator.domain.model import Coding, DocumentStatus
+from annotator.services import backups
 from annotator.services.backups import Restored
 from annotator.services.changes import Changes
+from annotator.storage.snapshots import describe_counts
 from annotator.ui import settings
 from annotator.ui.article_view import ArticleView
 from annotator.ui.controller import Controller
@@ -97,6 +99,7 @@ class MainWindow(QMainWindow):
         self.keeper.snapshotFailed.connect(
             lambda reason: self.statusBar().showMessage(f"No backup taken: {reason}")
         )
+        self.keeper.projectMoved.connect(self.banner.show_note)
         self._build_actions()
         self._wire()
         self.controller.confirm_replace = self._confirm_replace
@@ -557,7 +560,8 @@ class MainWindow(QMainWindow):
         counts = restored.counts
         self.statusBar().showMessage(
             f"Restored {restored.snapshot.name}: {counts.articles:,} articles, "
-            f"{counts.codings:,} codings, {counts.coders:,} coders"
+            f"{counts.codings:,} codings, {counts.coders:,} coders. The state before it is "
+            f"kept as {restored.safety.path}"
         )
         self.projectReplaced.emit()
 
@@ -577,14 +581,11 @@ class MainWindow(QMainWindow):
             return None
         target = Path(path)
         try:
-            counts = project.save_copy(target)
+            counts = backups.save_copy(project, target)
         except UserError as error:
             QMessageBox.warning(self, "Save a copy", f"{error}. Choose a new file name.")
             return None
-        self.statusBar().showMessage(
-            f"Saved a copy to {target}: {counts.articles:,} articles, {counts.codings:,} codings",
-            8000,
-        )
+        self.statusBar().showMessage(f"Saved a copy to {target}: {describe_counts(counts)}", 8000)
         return target
 
     def switch_coder(self) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.errors import DamagedProjectError
 from annotator.services.backups import Snapshot
+from annotator.storage.snapshots import describe_counts
 from annotator.storage.verify import Problem, damage_of_file
 
 #: Problems listed in the banner (all of them in its tooltip).
@@ -76,10 +77,9 @@ class ProjectBanner(QFrame):
         items = "".join(f"<li>{html.escape(p.text)}</li>" for p in problems[:SHOWN])
         more = f"<li>and {len(problems) - SHOWN} more</li>" if len(problems) > SHOWN else ""
         if newest is not None:
-            counts = newest.counts
             offer = (
-                f"The newest good snapshot is of {_when(newest)} ({counts.articles:,} "
-                f"articles, {counts.codings:,} codings)."
+                f"The newest good snapshot is of {_when(newest)} "
+                f"({describe_counts(newest.counts)})."
             )
         else:
             offer = "There is no snapshot of it that checks out."

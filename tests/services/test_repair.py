@@ -19,7 +19,7 @@ from annotator.services.repair import (
     repair_project,
 )
 from annotator.storage import Project, verify
-from tests.storage.test_schema_check import ALTERATIONS, BOOBY, altered
+from tests.storage.test_schema_check import ALTERATIONS, BOOBY, HIDDEN_BOOBY, altered
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +70,49 @@ def test_repair_drops_the_booby_trap_and_the_project_works_again(
         project.codings.add(document.id, ana.id, code.id, 0, 3)
         assert project.codings.count() == 172
     assert repair_project(path).report.changed is False  # nothing left to mend
+
+
+def test_a_trigger_hidden_behind_an_index_name_is_dropped_and_the_index_kept(
+    demo_file: Path, tmp_path: Path
+) -> None:
+    path = altered(demo_file, tmp_path, *HIDDEN_BOOBY)
+    repaired = repair_project(path)
+    assert repaired.report.dropped == ["trigger 'codings_by_code' (on codings)"]
+    assert repaired.report.recreated == repaired.report.rebuilt == []
+    connection = sqlite3.connect(path)
+    kinds = connection.execute(
+        "SELECT type FROM sqlite_master WHERE name = 'codings_by_code'"
+    ).fetchall()
+    connection.close()
+    assert kinds == [("index",)]
+    with Project.open(path) as project:
+        document = project.documents.all()[0]
+        code = project.codebook.tree().find("Motive > Political")
+        assert code is not None
+        project.codings.add(document.id, project.coders.find("Ana").id, code.id, 0, 3)
+        assert project.codings.count() == 172
+
+
+def test_a_renamed_table_that_refers_to_itself_gets_its_name_back(
+    demo_file: Path, tmp_path: Path
+) -> None:
+    """Renaming ``codes`` rewrites its own ``parent_id REFERENCES codes`` (and the references
+    of codings to it): still ours, renamed."""
+    path = altered(
+        demo_file,
+        tmp_path,
+        "ALTER TABLE codes RENAME TO codes_x",
+        "CREATE VIEW codes AS SELECT * FROM codes_x",
+    )
+    repaired = repair_project(path)
+    assert "table 'codes' (renamed back from 'codes_x', 20 rows kept)" in repaired.report.rebuilt
+    assert problems_of(path) == []
+    with Project.open(path) as project:
+        assert (
+            len(project.codebook.tree().codes()) + len(project.codebook.tree().dimensions()) == 20
+        )
+        assert project.codings.count() == 171
+        assert project.integrity_problems() == []
 
 
 @pytest.mark.parametrize("case", ALTERATIONS, ids=list(ALTERATIONS))

@@ -140,3 +140,126 @@ def test_the_lock_names_the_file_it_locks(tmp_path: Path) -> None:
         status.st_dev,
         status.st_ino,
     )
+
+
+def test_a_project_renamed_while_open_keeps_its_lock(
+    held_project: tuple[Path, subprocess.Popen[str]], tmp_path: Path
+) -> None:
+    """The file manager renames the project while a window writes it: a second annotator
+    opening it under its new name is refused (two writers would each keep a write-ahead log
+    beside their own name and damage the file)."""
+    path, holder = held_project
+    renamed = tmp_path / "q.annotator"
+    os.rename(path, renamed)
+    with pytest.raises(ProjectLockedError) as caught:
+        Project.open(renamed)
+    message = str(caught.value)
+    assert message.startswith(f"q.annotator is open in another annotator (process {holder.pid}")
+    assert f"which opened it as {path}" in message
+    assert not (tmp_path / "q.annotator-wal").exists()
+    moved = tmp_path / "elsewhere" / "r.annotator"
+    moved.parent.mkdir()
+    os.rename(renamed, moved)  # moved to another folder, still the same file
+    with pytest.raises(ProjectLockedError, match=f"process {holder.pid}"):
+        Project.open(moved)
+    with Project.open(moved, read_only=True) as project:  # reading goes on
+        assert project.documents.count() == 0
+
+
+def test_a_renamed_project_in_this_process_is_refused_too(tmp_path: Path) -> None:
+    path = tmp_path / "p.annotator"
+    first = Project.create(path)
+    try:
+        os.rename(path, tmp_path / "q.annotator")
+        with pytest.raises(ProjectLockedError, match=f"process {os.getpid()}"):
+            Project.open(tmp_path / "q.annotator")
+    finally:
+        first.close()
+    Project.open(tmp_path / "q.annotator").close()  # free again once the first is closed
+
+
+@pytest.fixture
+def two_projects(tmp_path: Path) -> tuple[Path, Path]:
+    study = tmp_path / "study.annotator"
+    Project.create(study).close()
+    received = tmp_path / "received.annotator"
+    Project.create(received).close()
+    return study, received
+
+
+def _digest(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("make", "named"),
+    [
+        (lambda lock, other: lock.symlink_to(other), "is a symbolic link"),
+        (lambda lock, other: os.link(other, lock), "has another name"),
+    ],
+    ids=["symbolic link", "hard link"],
+)
+def test_a_lock_file_that_is_a_link_is_never_written_through(
+    two_projects: tuple[Path, Path], make: object, named: str
+) -> None:
+    study, received = two_projects
+    before = _digest(study)
+    lock = received.with_name("received.annotator.lock")
+    make(lock, study)  # type: ignore[operator]
+    with pytest.raises(NotWritableError) as caught:
+        Project.open(received)
+    assert str(caught.value).startswith(f"received.annotator: its lock file {lock} {named}")
+    assert _digest(study) == before
+    assert lock.is_symlink() or lock.exists()  # left as it was for the user to look at
+    with Project.open(study, read_only=True) as project:
+        assert project.documents.count() == 0
+
+
+def test_a_dangling_link_as_lock_file_creates_nothing(two_projects: tuple[Path, Path]) -> None:
+    _, received = two_projects
+    target = received.with_name("somewhere-else.txt")
+    lock = received.with_name("received.annotator.lock")
+    lock.symlink_to(target)
+    with pytest.raises(NotWritableError, match="is a symbolic link"):
+        Project.open(received)
+    assert not target.exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-null"])
+def test_a_lock_that_is_a_pipe_or_a_device_gets_one_clear_line(
+    two_projects: tuple[Path, Path], kind: str
+) -> None:
+    _, received = two_projects
+    lock = received.with_name("received.annotator.lock")
+    if kind == "fifo":
+        os.mkfifo(lock)
+    else:
+        lock.symlink_to("/dev/null")
+    with pytest.raises(NotWritableError) as caught:
+        Project.open(received)
+    message = str(caught.value)
+    assert message.startswith(f"received.annotator: its lock file {lock} ")
+    assert "not a plain file" in message or "symbolic link" in message
+    assert "\n" not in message
+
+
+def test_a_lock_file_holding_something_else_is_left_alone(
+    two_projects: tuple[Path, Path],
+) -> None:
+    study, received = two_projects
+    lock = received.with_name("received.annotator.lock")
+    lock.write_bytes(_digest(study)[:4000])  # someone's file under that name
+    with pytest.raises(NotWritableError, match="holds something else than annotator's lock"):
+        Project.open(received)
+    assert lock.read_bytes() == _digest(study)[:4000]
+
+
+def test_a_lock_left_by_a_killed_annotator_is_taken_over(tmp_path: Path) -> None:
+    path = tmp_path / "p.annotator"
+    Project.create(path).close()
+    lock = tmp_path / "p.annotator.lock"
+    lock.write_text(json.dumps({"pid": 1, "host": "gone"}), encoding="utf-8")
+    with Project.open(path) as project:
+        project.coders.add("Ana")
+        assert json.loads(lock.read_text(encoding="utf-8"))["pid"] == os.getpid()
+    assert not lock.exists()

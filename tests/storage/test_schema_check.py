@@ -24,6 +24,14 @@ FIXTURES = Path(__file__).parent / "schemas"
 BOOBY = (
     "CREATE TRIGGER booby AFTER INSERT ON codings BEGIN DELETE FROM codings WHERE id < new.id; END"
 )
+#: A trigger bearing the name of one of our indexes (SQLite keeps trigger names apart from
+#: those of tables, indexes and views), the index made again after it.
+HIDDEN_BOOBY = (
+    "CREATE TRIGGER codings_by_code AFTER INSERT ON codings "
+    "BEGIN DELETE FROM codings WHERE id < new.id; END",
+    "DROP INDEX codings_by_code",
+    "CREATE INDEX codings_by_code ON codings (code_id)",
+)
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +100,14 @@ ALTERATIONS = {
     "an extra index": (
         ["CREATE INDEX sneaky ON codings (memo)"],
         "index 'sneaky' (on codings) was not made by annotator",
+    ),
+    "a trigger named as one of our indexes": (
+        list(HIDDEN_BOOBY),
+        "trigger 'codings_by_code' (on codings) was not made by annotator",
+    ),
+    "a table referring to itself renamed, a view in its place": (
+        ["ALTER TABLE codes RENAME TO codes_x", "CREATE VIEW codes AS SELECT * FROM codes_x"],
+        "'codes' is a view where annotator has a table",
     ),
     "a table dropped": (["DROP TABLE memos"], "table 'memos' is missing"),
     "an index dropped": (["DROP INDEX codes_by_parent"], "index 'codes_by_parent'"),
@@ -162,11 +178,29 @@ def test_a_project_read_as_a_merge_source_is_checked_too(
     assert project.coders.all() == []
 
 
-def test_a_booby_trapped_snapshot_is_refused(demo_file: Path, tmp_path: Path) -> None:
-    trapped = altered(demo_file, tmp_path, BOOBY)
-    with pytest.raises(UserError, match=r"not as annotator made it.*booby"):
+@pytest.mark.parametrize(
+    ("statements", "named"),
+    [((BOOBY,), "booby"), (HIDDEN_BOOBY, "trigger 'codings_by_code'")],
+    ids=["trigger", "trigger named as an index"],
+)
+def test_a_booby_trapped_snapshot_is_refused(
+    demo_file: Path, tmp_path: Path, statements: tuple[str, ...], named: str
+) -> None:
+    trapped = altered(demo_file, tmp_path, *statements)
+    with pytest.raises(UserError, match=f"not as annotator made it.*{named}"):
         check_snapshot(trapped)
     check_snapshot(demo_file)  # a sound one passes
+
+
+def test_a_trigger_and_an_index_of_one_name_are_both_seen(demo_file: Path, tmp_path: Path) -> None:
+    path = altered(demo_file, tmp_path, *HIDDEN_BOOBY)
+    connection = sqlite3.connect(path)
+    try:
+        found = verify.objects_of(connection)
+    finally:
+        connection.close()
+    assert found[("trigger", "codings_by_code")].type == "trigger"
+    assert found[("object", "codings_by_code")].type == "index"
 
 
 @pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("*.annotator")), ids=lambda p: p.stem)

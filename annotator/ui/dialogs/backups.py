@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from annotator.domain.errors import UserError
 from annotator.services import backups
 from annotator.services.backups import BackupSettings, Restored, Snapshot
+from annotator.storage.snapshots import describe_counts
 from annotator.ui.controller import Controller
 
 Index = QModelIndex | QPersistentModelIndex
@@ -73,12 +74,15 @@ class SnapshotsModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             counts = snapshot.counts
+            held = (
+                (f"{counts.articles:,}", f"{counts.codings:,}", f"{counts.coders:,}")
+                if counts
+                else ("?", "?", "?")  # a copy of a project whose schema was not annotator's
+            )
             return (
                 when(snapshot),
                 snapshot.reason,
-                f"{counts.articles:,}",
-                f"{counts.codings:,}",
-                f"{counts.coders:,}",
+                *held,
                 f"{snapshot.size / 2**20:.1f} MB",
             )[column]
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= 2:
@@ -179,13 +183,12 @@ class RestoreDialog(QDialog):
         snapshot = self.chosen()
         if snapshot is None or not self.restore_button.isEnabled():
             return None
-        counts = snapshot.counts
         answer = QMessageBox.question(
             self,
             "Restore from backup",
             f"Replace the project by the snapshot of {when(snapshot)} ({snapshot.reason}):\n"
-            f"{counts.articles:,} articles, {counts.codings:,} codings, {counts.coders:,} "
-            "coders?\n\nThe current state is kept as a snapshot first; undo history is cleared.",
+            f"{describe_counts(snapshot.counts)}?\n\nThe current state is kept as a snapshot "
+            "first (even with automatic snapshots off); undo history is cleared.",
         )
         if answer != QMessageBox.StandardButton.Yes:
             return None
