@@ -34,3 +34,22 @@ def test_real_process_creates_lists_and_fails_cleanly(tmp_path: Path) -> None:
         "Error: missing.annotator: no such project (make one with 'annotator new')"
     ]
     assert failed.stdout == ""
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path: Path) -> None:
+    """`annotator documents P --json | head -1`: the pipe closes under a long listing."""
+    project = tmp_path / "study.annotator"
+    assert annotator("new", project, "--demo", home=tmp_path).returncode == 0
+    env = {**os.environ, "ANNOTATOR_HOME": str(tmp_path)}
+    listing = subprocess.Popen(
+        [sys.executable, "-m", "annotator", "documents", project, "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert listing.stdout is not None and listing.stderr is not None
+    listing.stdout.close()  # the reader goes away before the listing is written
+    with listing.stderr:
+        stderr = listing.stderr.read().decode()
+    assert listing.wait(timeout=120) == 0, stderr
+    assert "Broken pipe" not in stderr and "Traceback" not in stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,6 +57,12 @@ class Group(click.Group):
             if not isinstance(error, sqlite3.OperationalError):
                 raise self._bug(error) from None
             raise click.ClickException(f"the project could not be used ({error})") from None
+        except BrokenPipeError:
+            # The reader of our output went away (annotator documents P | head): stop quietly,
+            # as other command-line tools do; Python would complain again when it flushes.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise click.exceptions.Exit(0) from None
         except OSError as error:
             where = f"{Path(error.filename).name}: " if error.filename else ""
             raise click.ClickException(f"{where}{error.strerror or error}") from None
