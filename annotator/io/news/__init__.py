@@ -1,0 +1,75 @@
+"""Files from news databases and article sheets: many articles to a file, with their metadata.
+
+One module per database format (Factiva, Nexis, Lexis, sheets). Each offers a :class:`Reader`:
+``recognises`` looks at the file's content (never its extension alone) and ``read`` gives a
+:class:`NewsFile`, or raises :class:`~annotator.domain.errors.BadFileError` with a one-line
+reason. Readers take bytes and give plain values; storing them is the services' work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+# The variables every reader fills where its format has them, in this order; any other field a
+# format carries keeps a readable name of its own (``subject``, ``load_date``).
+STANDARD_FIELDS = (
+    "title",
+    "outlet",
+    "date",  # ISO YYYY-MM-DD (see dates.py); an unparseable date stays text under date_text
+    "author",
+    "section",
+    "words",  # a whole number
+    "language",
+    "url",
+)
+
+
+@dataclass(frozen=True)
+class NewsArticle:
+    """One article of a database export or a sheet.
+
+    ``title`` and ``body`` make the document's text (headline, blank line, body); ``fields``
+    its variables, by the names of :data:`STANDARD_FIELDS` and readable names for the rest.
+    ``position`` numbers it in its file from 1, for messages ("article 7 of export.html").
+    """
+
+    title: str
+    body: str
+    fields: dict[str, str] = field(default_factory=dict)
+    position: int = 0
+
+    @property
+    def text(self) -> str:
+        return f"{self.title}\n\n{self.body}" if self.title else self.body
+
+
+@dataclass(frozen=True)
+class NewsFile:
+    """What a reader found in one file: the database and format, the articles, and the
+    entries it left out with why (an entry without text)."""
+
+    database: str  # "Factiva", "Nexis Uni", "Nexis UK", "LexisNexis Academic", "sheet"
+    format: str  # a readable name of the layout: "Factiva HTML (Article Format)"
+    articles: tuple[NewsArticle, ...]
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A database format: how to recognise its files by content, and how to read them."""
+
+    name: str
+    recognises: Callable[[bytes, str], bool]
+    read: Callable[[bytes, str], NewsFile]
+
+
+def readers() -> tuple[Reader, ...]:
+    """Every format known, most specific first. Imported here, not at module level, so that
+    importing a plain article never loads the readers' dependencies."""
+    return ()
+
+
+def recognise(data: bytes, name: str) -> Reader | None:
+    """The reader whose format ``data`` is in, or None for an ordinary single article."""
+    return next((reader for reader in readers() if reader.recognises(data, name)), None)
