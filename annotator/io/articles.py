@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -22,6 +23,22 @@ class Metadata:
 
     values: dict[str, str] = field(default_factory=dict)
     types: dict[str, VariableType] = field(default_factory=dict)
+
+
+# No file on a personal computer is older than this (FAT, the oldest file system still read,
+# starts in 1980): a date before it, or after today, is a damaged or made-up field.
+EARLIEST_FILE_DATE = dt.date(1980, 1, 1)
+
+
+def file_date(stamp: dt.datetime | None, today: dt.date | None = None) -> str | None:
+    """The day of a file's own time stamp (created, modified) as YYYY-MM-DD, or None when
+    there is none or it cannot be true: before 1980 or after today (a day of slack for time
+    zones). A PDF's ``D:99999999`` is the year 9999, not a date to keep."""
+    if stamp is None:
+        return None
+    day = stamp.date()
+    latest = (today or dt.date.today()) + dt.timedelta(days=1)
+    return day.isoformat() if EARLIEST_FILE_DATE <= day <= latest else None
 
 
 @dataclass(frozen=True)
