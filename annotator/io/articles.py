@@ -45,9 +45,9 @@ def file_date(stamp: dt.datetime | None, today: dt.date | None = None) -> str | 
 class Article:
     """An article read from a file, ready to store: the text is already normalised.
 
-    ``source`` is the file's path relative to the folder it was imported from (``nyt/day1.txt``),
-    or its name when the file itself was chosen: two files of one name in two folders keep
-    apart.
+    ``source`` names the file within its import, as :func:`collect_files` gives it (the path
+    relative to the folder imported, ``nyt/day1.txt``; a file chosen itself, its name): two
+    files of one name in two folders keep apart.
     """
 
     path: Path
@@ -197,22 +197,60 @@ def has_visible_text(text: str) -> bool:
 def collect_files(paths: Iterable[Path]) -> tuple[list[SourceFile], list[Refusal]]:
     """Expand folders (recursively, in name order, skipping hidden files) into files.
 
-    A file inside a folder keeps its path relative to that folder as its source; a file named
-    itself has its name. Paths that do not exist come back as refusals; everything else is
-    left for :func:`read_article` to accept or refuse.
+    Each file gets a source that tells it apart from every other file of the run: a file inside
+    the one folder given keeps its path relative to that folder (``sub/day1.txt``); with
+    several folders given, the folder's own name leads (``nyt/day1.txt``, ``wapo/day1.txt``); a
+    file named itself has its name. Where two sources would still be the same (two folders
+    both called ``data``, two ``day1.txt`` named directly), their parent folders are added
+    until they differ. Paths that do not exist come back as refusals; everything else is left
+    for :func:`read_article` to accept or refuse.
     """
-    files: list[SourceFile] = []
+    given = list(paths)
+    several_folders = sum(1 for path in given if path.is_dir()) > 1
+    found: list[tuple[Path, list[str], list[str]]] = []  # file, source parts, parts above them
     refused: list[Refusal] = []
-    for path in paths:
+    for path in given:
         if path.is_dir():
+            above = list(path.absolute().parts)
+            lead = [above.pop()] if several_folders and len(above) > 1 else []
             for root, dirs, names in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(names):
                     if not name.startswith("."):
                         file = Path(root) / name
-                        files.append(SourceFile(file, file.relative_to(path).as_posix()))
+                        found.append((file, [*lead, *file.relative_to(path).parts], above))
         elif path.exists():
-            files.append(SourceFile(path, path.name))
+            found.append((path, [path.name], list(path.absolute().parent.parts)))
         else:
             refused.append(Refusal(path, "no such file or folder"))
+    sources = _distinct_sources(
+        [(parts, above) for _, parts, above in found],
+        [str(file.absolute()) for file, _, _ in found],
+    )
+    files = [SourceFile(file, source) for (file, _, _), source in zip(found, sources, strict=True)]
     return files, refused
+
+
+def _distinct_sources(entries: list[tuple[list[str], list[str]]], files: list[str]) -> list[str]:
+    """Each entry's parts joined by ``/``, with as many of the parts above it (its parent
+    folders, nearest last) put in front as it takes for no two of the ``files`` to share a
+    source (one file given twice is one file)."""
+    taken = [0] * len(entries)  # parts above in use, per entry
+
+    def source(index: int) -> str:
+        parts, above = entries[index]
+        return "/".join([*above[len(above) - taken[index] :], *parts])
+
+    while True:
+        by_source: dict[str, list[int]] = {}
+        for index in range(len(entries)):
+            by_source.setdefault(source(index), []).append(index)
+        grown = False
+        for group in by_source.values():
+            if len({files[index] for index in group}) > 1:
+                for index in group:
+                    if taken[index] < len(entries[index][1]) - 1:  # never the root
+                        taken[index] += 1
+                        grown = True
+        if not grown:
+            return [source(index) for index in range(len(entries))]

@@ -101,8 +101,8 @@ def test_an_ambiguous_bare_name_in_the_variables_is_refused(
         (
             "warning",
             "Import articles: vars.csv, line 2: 'day1.txt' matches 2 files of this import "
-            "(nyt/day1.txt, wapo/day1.txt); name the file by its path relative to the folder "
-            "imported",
+            "(nyt/day1.txt, wapo/day1.txt); name each file by its path as the import knows it "
+            "(nyt/day1.txt)",
         )
     ]
     assert window.controller.project.documents.count() == documents
