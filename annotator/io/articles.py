@@ -12,7 +12,7 @@ from pathlib import Path
 from annotator.domain.errors import BadFileError
 from annotator.domain.model import VariableType
 from annotator.domain.text import normalise_text
-from annotator.io.encoding import decode_text
+from annotator.io.encoding import decode, decode_text
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -55,6 +55,7 @@ class Article:
     metadata: Metadata
     encoding: str | None = None
     source: str = ""
+    warning: str | None = None  # something the import's report should say about the file
 
     def __post_init__(self) -> None:
         if not self.source:
@@ -85,34 +86,38 @@ class SourceFile:
     source: str
 
 
-def _read_plain(data: bytes, path: Path, encoding: str | None) -> tuple[str, Metadata, str | None]:
-    text, used = decode_text(data, path, encoding)
-    return text, Metadata(), used
+# Text, variables, the encoding a plain-text file was read in, and a warning about the file.
+_Read = tuple[str, Metadata, str | None, str | None]
 
 
-def _read_html(data: bytes, path: Path, _: str | None) -> tuple[str, Metadata, str | None]:
+def _read_plain(data: bytes, path: Path, encoding: str | None) -> _Read:
+    decoded = decode(data, path, encoding)
+    return decoded.text, Metadata(), decoded.encoding, decoded.warning
+
+
+def _read_html(data: bytes, path: Path, _: str | None) -> _Read:
     from annotator.io.html import read_html
 
     text, metadata = read_html(data, path)
-    return text, metadata, None
+    return text, metadata, None, None
 
 
-def _read_docx(data: bytes, path: Path, _: str | None) -> tuple[str, Metadata, str | None]:
+def _read_docx(data: bytes, path: Path, _: str | None) -> _Read:
     from annotator.io.docx import read_docx
 
     text, metadata = read_docx(data, path)
-    return text, metadata, None
+    return text, metadata, None, None
 
 
-def _read_pdf(data: bytes, path: Path, _: str | None) -> tuple[str, Metadata, str | None]:
+def _read_pdf(data: bytes, path: Path, _: str | None) -> _Read:
     from annotator.io.pdf import read_pdf
 
     text, metadata = read_pdf(data, path)
-    return text, metadata, None
+    return text, metadata, None, None
 
 
 # Called with the bytes, the path, and the encoding chosen for legacy plain text (if any).
-_Reader = Callable[[bytes, Path, str | None], tuple[str, Metadata, str | None]]
+_Reader = Callable[[bytes, Path, str | None], _Read]
 READERS: dict[str, _Reader] = {
     ".txt": _read_plain,
     ".text": _read_plain,
@@ -147,11 +152,11 @@ def read_article(path: Path, *, source: str = "", encoding: str | None = None) -
         data = path.read_bytes()
     except OSError as error:
         raise BadFileError(path, f"cannot be read ({error.strerror or error})") from None
-    text, metadata, used = reader(data, path, encoding)
+    text, metadata, used, warning = reader(data, path, encoding)
     text = normalise_text(text)
     if not has_visible_text(text):
         raise BadFileError(path, "holds no text (only spaces or invisible characters)")
-    return Article(path=path, text=text, metadata=metadata, encoding=used, source=source)
+    return Article(path, text, metadata, used, source, warning)
 
 
 # How much of a file the import dialog previews.

@@ -43,9 +43,12 @@ def test_preview_follows_the_chosen_encoding_and_the_import_uses_it(
     dialog.encoding.setCurrentIndex(dialog.encoding.findText("Japanese (EUC-JP)"))
     assert "read as <b>Japanese (EUC-JP)</b>" in dialog.preview_label.text()
     assert dialog.preview.toPlainText() == UNCLEAR
-    # A wrong choice shows at once.
+    # A wrong choice shows at once: refused, naming an encoding it reads in.
     dialog.encoding.setCurrentIndex(dialog.encoding.findText("Korean (EUC-KR/CP949)"))
-    assert dialog.preview.toPlainText() not in ("", UNCLEAR)
+    assert "Would be refused:" in dialog.preview_label.text()
+    assert "does not read as Korean (EUC-KR/CP949) text" in dialog.preview_label.text()
+    assert "; it reads as " in dialog.preview_label.text()
+    assert dialog.preview.toPlainText() == ""
     dialog.choose_encoding("euc_jp")
     with qtbot.waitSignal(dialog.imported, timeout=20_000) as blocker:
         dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
