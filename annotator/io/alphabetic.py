@@ -158,7 +158,7 @@ def judge(text: str) -> Judgement:
     sample = text[:SAMPLE]
     tally = _Tally()
     _tally_signs(sample, tally)
-    _tally_words(sample, tally)
+    _tally_words(sample, tally, cut=len(text) > len(sample))
     odd = sum(tally.reasons.values())
     script = tally.scripts.most_common(1)[0][0] if tally.scripts else "latin"
     allowed = tally.sites // TOLERANCE
@@ -245,7 +245,7 @@ def _tally_signs(sample: str, tally: _Tally) -> None:
             reasons["opening quotes before a space"] += 1
 
 
-def _tally_words(sample: str, tally: _Tally) -> None:
+def _tally_words(sample: str, tally: _Tally, *, cut: bool = False) -> None:
     """Words with letters beyond ASCII: their shape, their letters, their script."""
     reasons = tally.reasons
     for match in _WORD.finditer(sample):
@@ -266,8 +266,8 @@ def _tally_words(sample: str, tally: _Tally) -> None:
             reasons["capitals inside small-letter words"] += 1
         # An initial (Á. Orbán) is a letter alone too.
         initial = word.isupper() and sample.startswith(".", match.end())
-        # The last word of a sample may be cut off.
-        alone = len(word) == 1 and match.end() < len(sample)
+        # The last word of a sample cut from a longer text may be cut off.
+        alone = len(word) == 1 and not (cut and match.end() == len(sample))
         if alone and script in _CASED and _small(word) not in _SINGLE[script]:
             reasons["letters standing alone"] += not initial
         if script == "hebrew" and any(ch in _FINAL for ch in word[:-1]):

@@ -177,7 +177,9 @@ def preview_text(path: Path, encoding: str | None = None) -> tuple[str, str]:
         # End on a line break, which no multi-byte character holds; UTF-16 and -32 (with
         # their byte-order mark) on a whole character.
         data = data[:PREVIEW_BYTES]
-        wide = data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"))
+        wide = data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")) or (
+            encoding or ""
+        ).lower().replace("_", "-").startswith(("utf-16", "utf-32", "utf16", "utf32"))
         data = data[: len(data) - len(data) % 4] if wide else data[: data.rfind(b"\n") + 1]
     text, used = decode_text(data, path, encoding)
     return normalise_text(text), used

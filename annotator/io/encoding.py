@@ -21,12 +21,18 @@ from __future__ import annotations
 
 import codecs
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.domain.errors import BadFileError, UserError
-from annotator.io.alphabetic import judge
-from annotator.io.scripts import ALLOWED_CONTROLS, CJK_SCRIPTS, assess, cjk_letters
+from annotator.io.alphabetic import Judgement, judge
+from annotator.io.scripts import (
+    ALLOWED_CONTROLS,
+    CJK_SCRIPTS,
+    Assessment,
+    assess,
+    cjk_letters,
+)
 
 # Longest first: the UTF-32 LE mark begins with the UTF-16 LE mark.
 _BOMS = (
@@ -135,6 +141,7 @@ class Reading:
     confirmed: bool = False  # its own evidence bears it out (see _decide)
     known: int = 0  # words of a language it gives that have letters beyond ASCII
     plain: bool = False  # its frequent words are those of a language written in ASCII
+    score: float = 1.0  # of CJK readings: the share of common characters (see scripts.py)
 
 
 # Names for codecs that the lists above cover through a superset.
@@ -237,8 +244,7 @@ def _cut_utf8(data: bytes, error: UnicodeDecodeError, path: Path) -> Decoded | N
     return Decoded(
         _checked(head.decode("utf-8"), path),
         "utf-8",
-        "ends inside a character, so it looks cut off: its incomplete last character was "
-        "left out",
+        "ends inside a character, so it looks cut off: its incomplete last character was left out",
     )
 
 
@@ -250,19 +256,33 @@ def _prefix_decode(data: bytes, codec: str) -> str | None:
         return None
 
 
-def _judge(text: str, legacy: Legacy) -> Reading:
+@dataclass
+class _Memo:
+    """What was found of texts already judged: code pages of one alphabet often read the
+    same bytes the same way."""
+
+    assessed: dict[str, Assessment] = field(default_factory=dict)
+    judged: dict[str, Judgement] = field(default_factory=dict)
+
+
+def _judge(text: str, legacy: Legacy, memo: _Memo | None = None) -> Reading:
     """How ``text``, decoded with ``legacy``, reads."""
-    judged = assess(text)
+    memo = _Memo() if memo is None else memo
+    judged = memo.assessed.get(text)
+    if judged is None:
+        judged = memo.assessed[text] = assess(text)
     if judged.problem is not None:
         return Reading(legacy, text, judged.problem)
     if judged.script not in legacy.scripts:
         return Reading(legacy, text, f"it would be {judged.script} text, which it is not for")
     if judged.script in CJK_SCRIPTS:
         evidence = cjk_letters(text) >= _CJK_EVIDENCE and judged.score >= _CJK_SCORE
-        return Reading(legacy, text, None, evidence)
+        return Reading(legacy, text, None, evidence, score=judged.score)
     if judged.script not in _ALPHABETIC:
         return Reading(legacy, text, None)
-    verdict = judge(text)
+    verdict = memo.judged.get(text)
+    if verdict is None:
+        verdict = memo.judged[text] = judge(text)
     # A reading without letters beyond ASCII fits every language: it bears out no code page
     # seldom used (Mac Roman reads the Ò of a Western text as “).
     confirmed = verdict.confirmed and (legacy.alone or verdict.letters > 0)
@@ -272,10 +292,11 @@ def _judge(text: str, legacy: Legacy) -> Reading:
 def _readings(data: bytes, candidates: tuple[Legacy, ...]) -> list[Reading]:
     """How the bytes read in each candidate that decodes them, in the candidates' order."""
     readings = []
+    memo = _Memo()
     for legacy in candidates:
         text = _prefix_decode(data, legacy.codec)
         if text is not None:
-            readings.append(_judge(text, legacy))
+            readings.append(_judge(text, legacy, memo))
     return readings
 
 
@@ -326,7 +347,7 @@ def _decide(plausible: list[Reading], path: Path) -> Reading:
         groups.setdefault(reading.text, []).append(reading)
     firsts = [next((r for r in group if r.legacy.alone), group[0]) for group in groups.values()]
     confirmed = [r for r in firsts if any(other.confirmed for other in groups[r.text])]
-    pool = sorted(confirmed or firsts, key=lambda r: -r.known)
+    pool = sorted(confirmed or firsts, key=lambda r: (-r.known, -r.score))
     top = [r for r in pool if r.known == pool[0].known]
     if len(top) > 1 and sum(r.legacy.alone for r in top) == 1 and all(r.plain for r in top):
         # Between equals in a language written in ASCII (English), the code page often used:
@@ -342,7 +363,7 @@ def _decide(plausible: list[Reading], path: Path) -> Reading:
             f" ({_where_they_differ(top[0], [])}), which is seldom used, and nothing bears that "
             "out; choose the encoding (--encoding, or in the import dialog) or save it as UTF-8",
         )
-    shown = (pool + [r for r in firsts if r not in pool])[:3]
+    shown = (pool + [r for r in firsts if r not in pool])[:4]
     readings = " or as ".join(f"{r.legacy.label} ({_where_they_differ(r, shown)})" for r in shown)
     raise BadFileError(
         path,

@@ -235,6 +235,12 @@ def _share(part: int, whole: int) -> float:
 
 def assess(text: str) -> Assessment:
     """Measure how plausible ``text`` is as writing in one script (see the module docstring)."""
+    # Most wrong readings hold a character no text does: found at once among the distinct ones.
+    kinds = {_kind(ch) for ch in set(text[:SAMPLE]) if ch >= "\x80"}
+    if "bad" in kinds:
+        return Assessment("", 0.0, "it would hold unassigned or private-use characters")
+    if "control" in kinds:
+        return Assessment("", 0.0, "it would hold control characters")
     counts = _count(text[:SAMPLE])
     letters = counts.letters
     if counts.bad:
@@ -300,6 +306,8 @@ def _assess_cjk(sample: str, counts: _Counts, penalty: float) -> Assessment:
         return Assessment("", 0.0, "it would have single CJK characters inside Latin words")
     if cjk < letters.get("ascii", 0) and counts.glued_cjk_runs * 2 > counts.cjk_runs:
         return Assessment("", 0.0, "it would be Latin text with CJK characters glued to words")
+    if cjk == counts.cjk_runs and 10 * cjk < letters.get("ascii", 0):
+        return Assessment("", 0.0, "it would be Latin text with stray CJK characters")
     if counts.odd_forms:
         return Assessment("", 0.0, "it would have punctuation in small or vertical forms")
     hangul, jamo = letters.get("hangul", 0), letters.get("jamo", 0)
