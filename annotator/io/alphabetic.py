@@ -67,6 +67,9 @@ class Judgement:
     # Words with letters beyond ASCII that are known words of a language (été, naïve).
     known: int = 0
     letters: int = 0  # letters beyond ASCII
+    # Odd characters, and letters the language of its words (else the best fitting one)
+    # does not write: how far from clean a plausible reading is.
+    odd: int = 0
 
     @property
     def written_in(self) -> frozenset[str]:
@@ -191,17 +194,24 @@ def judge(text: str) -> Judgement:
         problem = f"it would have {tally.reasons.most_common(1)[0][0]}"
     if problem is None and not fitting:
         problem = "its letters would be those of no one language"
+    if problem is None and tally.letters and written_in and not written_in & fitting:
+        # Its words say which language it is in, and that language does not write these
+        # letters: Croatian whose č reads as è, English read as Cyrillic.
+        spoken = " or ".join(sorted(written_in))
+        problem = f"its letters would not be those of {spoken}, the language of its words"
     letters = sum(tally.letters.values())
-    return Judgement(script, problem, fitting, evidence, known, letters)
+    own = [count for name, count in outside.items() if name in written_in] or list(outside.values())
+    odd += min(own, default=0)
+    return Judgement(script, problem, fitting, evidence, known, letters, odd)
 
 
 def _loans_outside(tally: _Tally, script: str) -> int:
     """For a language with no letters beyond ASCII: the words with such letters that are in
     the letters of no one language (Müller, Peña and Molière are each in some language's,
     but Vuèiæ too: the evidence of names is weak); all of them if those letters are more
-    than one in twelve letters, which names in a text are not."""
+    than one in ten letters, which names in a text are not."""
     beyond = sum(tally.letters.values())
-    if beyond > (beyond + tally.ascii_letters) / 12:
+    if beyond > (beyond + tally.ascii_letters) / 10:
         return beyond
     alphabets = [lang.letters for lang in LANGUAGES if lang.script == script and lang.letters]
     return sum(
@@ -251,8 +261,8 @@ def _tally_words(sample: str, tally: _Tally, *, cut: bool = False) -> None:
     for match in _WORD.finditer(sample):
         word = match.group()
         tally.words[word.lower()] += 1
+        tally.ascii_letters += sum(ch.isascii() for ch in word)
         if word.isascii():
-            tally.ascii_letters += len(word)
             continue
         kinds = {script_of(ch) for ch in word if ch.isalpha()}
         if not kinds:  # marks alone: assess() counts them

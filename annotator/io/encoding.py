@@ -62,8 +62,8 @@ def _legacy(codec: str, label: str, *scripts: str, alone: bool = True) -> Legacy
     return Legacy(codec, label, frozenset({*scripts, ""}), alone)
 
 
-# The encodings tried, most likely first: among equally plausible readings in one script the
-# earlier wins (Windows-1252 for Western text, as browsers do). Kana only count as Japanese
+# The encodings tried; of those that read the bytes as the same text, the first names it
+# (Windows-1252 for Western text, as browsers do). Kana only count as Japanese
 # from a Japanese encoding, Hangul as Korean from a Korean one: GB 2312 and KS X 1001 hold
 # kana too, and that is exactly how EUC-JP is misread as GB18030.
 LEGACY = (
@@ -97,8 +97,6 @@ _ESCAPED = (
     _legacy("iso2022_jp", "Japanese (ISO-2022-JP)", "japanese", "chinese"),
     _legacy("iso2022_kr", "Korean (ISO-2022-KR)", "korean"),
 )
-# Offered to choose from but never guessed: Thai letters and vowel signs in any order are
-# hard to tell from bytes of other code pages read as Thai.
 # Every script a Unicode encoding carries.
 _ANY = ("latin", "cyrillic", "greek", "hebrew", "arabic", "thai", *CJK_SCRIPTS)
 # Offered to choose from but never guessed: Thai letters and vowel signs in any order are
@@ -142,6 +140,7 @@ class Reading:
     known: int = 0  # words of a language it gives that have letters beyond ASCII
     plain: bool = False  # its frequent words are those of a language written in ASCII
     score: float = 1.0  # of CJK readings: the share of common characters (see scripts.py)
+    odd: int = 0  # odd characters tolerated in it (see alphabetic.py)
 
 
 # Names for codecs that the lists above cover through a superset.
@@ -286,7 +285,9 @@ def _judge(text: str, legacy: Legacy, memo: _Memo | None = None) -> Reading:
     # A reading without letters beyond ASCII fits every language: it bears out no code page
     # seldom used (Mac Roman reads the Ò of a Western text as “).
     confirmed = verdict.confirmed and (legacy.alone or verdict.letters > 0)
-    return Reading(legacy, text, verdict.problem, confirmed, verdict.known, verdict.plain)
+    return Reading(
+        legacy, text, verdict.problem, confirmed, verdict.known, verdict.plain, odd=verdict.odd
+    )
 
 
 def _readings(data: bytes, candidates: tuple[Legacy, ...]) -> list[Reading]:
@@ -338,7 +339,8 @@ def _decide(plausible: list[Reading], path: Path) -> Reading:
     Readings that give the same text are one. Of different ones, those borne out by their
     own evidence (the frequent words and letters of one language, the common characters of
     CJK text) are looked at, or all if none is. Of them, the one that gives the most known
-    words with letters beyond ASCII (naïve, not naďve) is taken; between equals in English,
+    words with letters beyond ASCII (naïve, not naďve) is taken, or of those the one with the
+    fewest odd characters (dueño, not dueńo, in a Spanish text); between equals in English,
     the one in a code page often used, if it is the only one. A code page seldom used (see
     :attr:`Legacy.alone`) is taken only when its reading is borne out.
     """
@@ -347,8 +349,8 @@ def _decide(plausible: list[Reading], path: Path) -> Reading:
         groups.setdefault(reading.text, []).append(reading)
     firsts = [next((r for r in group if r.legacy.alone), group[0]) for group in groups.values()]
     confirmed = [r for r in firsts if any(other.confirmed for other in groups[r.text])]
-    pool = sorted(confirmed or firsts, key=lambda r: (-r.known, -r.score))
-    top = [r for r in pool if r.known == pool[0].known]
+    pool = sorted(confirmed or firsts, key=lambda r: (-r.known, r.odd, -r.score))
+    top = [r for r in pool if (r.known, r.odd) == (pool[0].known, pool[0].odd)]
     if len(top) > 1 and sum(r.legacy.alone for r in top) == 1 and all(r.plain for r in top):
         # Between equals in a language written in ASCII (English), the code page often used:
         # Mac Roman reads the ’ and “ ” of such a text in Windows-1252 as í and ì î. In a

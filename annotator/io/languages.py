@@ -157,6 +157,12 @@ LANGUAGES = (
     ),
     _language("Basque", "latin", "ñ", "eta da ez du bat ere zen dira izan dute baina"),
     _language(
+        "Occitan",
+        "latin",
+        "àáèéíïòóúüç",
+        "lo los la las de e en un una es per amb que pas se son es dins aquel aquesta mai",
+    ),
+    _language(
         "Afrikaans",
         "latin",
         "áäèéêëíîïóôöúûü",

@@ -179,3 +179,14 @@ def test_a_legacy_file_ending_in_a_letter_is_not_taken_for_cut_utf8() -> None:
 def test_a_one_line_file_cut_in_its_only_character_is_never_garbled() -> None:
     # Before, read as CP875 (EBCDIC Greek).
     assert decoded_or_refused("The broker said — ".encode()[:-2]) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "codec"),
+    [("pound", "shift_jis"), ("pound", "gb18030"), ("no-break-spaces", "gb18030")],
+)
+def test_english_in_a_cjk_code_page_is_never_read_as_arabic_letters(name: str, codec: str) -> None:
+    # Before, Windows-1256 read the £ and no-break spaces of these as Arabic letters inside
+    # English text ("paid پ’4,500"): letters English, the language of its words, never has.
+    text = dict(ENGLISH)[name]
+    assert decoded_or_refused(text.encode(codec)) in (None, text)
