@@ -51,8 +51,9 @@ def definitions(options: Options, coders: int = 2) -> tuple[tuple[str, str], ...
             "Unitizing",
             "Krippendorff's α_U (1995; 2004) per code on the articles that count for "
             "every coder, joined end to end, in characters; overall 1 − mean D_O / mean D_E. Its "
-            f"95 % interval resamples those articles as α's does ({RESAMPLES:,} resamples), each "
-            "with the uncoded stretch that begins in it.",
+            f"95 % interval resamples those articles as α's does ({RESAMPLES:,} resamples): each "
+            "resample's α_U is that of the drawn articles joined end to end (in their order, an "
+            "article drawn twice twice in a row), uncoded stretches running on across the joins.",
         ),
         (
             "Segments",
