@@ -41,24 +41,24 @@ class Coefficients:
 
 
 class _Tally:
-    """Per-unit counts of the pairable units (two or more values), computed once."""
+    """Per-unit counts of the units compared — those two or more coders rated — computed
+    once. Every coefficient reads only these: a unit one coder rated alone (an article that
+    counts for one coder) is compared with nobody, so it moves no figure, chance shares
+    included."""
 
     def __init__(self, ratings: Ratings) -> None:
         counts = ratings.counts()
         raters = counts.sum(axis=1)
-        self.any = raters >= 1
         self.pairable = raters >= 2
         self.counts = counts[self.pairable].astype(np.float64)
         self.raters = raters[self.pairable].astype(np.float64)
         self.weights = ratings.weights[self.pairable].astype(np.float64)
         self.units = int(ratings.weights[self.pairable].sum())
-        # Chance category shares over every unit that has a value (Gwet's π_k).
-        rated = counts[self.any].astype(np.float64)
-        shares = rated / raters[self.any, None]
-        weight = ratings.weights[self.any].astype(np.float64)
-        total = weight.sum()
+        # Chance category shares over the units compared (Gwet's π_k).
+        shares = self.counts / self.raters[:, None]
+        total = self.weights.sum()
         self.shares: FloatArray = (
-            (shares * weight[:, None]).sum(axis=0) / total
+            (shares * self.weights[:, None]).sum(axis=0) / total
             if total
             else np.zeros(ratings.categories)
         )
@@ -80,8 +80,8 @@ def percent_agreement(ratings: Ratings, tally: _Tally | None = None) -> Value:
 
 
 def fleiss_kappa(ratings: Ratings, tally: _Tally | None = None) -> Value:
-    """Fleiss' κ; for units some coders did not code, Gwet's generalisation (agreement over
-    units with two or more values, chance from every unit's category shares)."""
+    """Fleiss' κ; for units some coders did not code, Gwet's generalisation (agreement and
+    chance from the category shares of the units with two or more values)."""
     tally = tally or _Tally(ratings)
     if not tally.units:
         return None, NO_PAIRS
