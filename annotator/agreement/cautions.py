@@ -19,12 +19,17 @@ def _articles(count: int) -> str:
 
 
 def left_out(study: Study) -> list[str]:
-    """Assigned articles a coder has not finished: missing for them, and how many."""
+    """Assigned articles a coder has not finished: missing for them, and how many; and
+    coders assigned articles who finished none, so are not compared at all."""
     return [
         f"{coder}: {_articles(count)} assigned but not marked done "
         f"{'is' if count == 1 else 'are'} left out (missing for {coder}, not 'code absent')"
         for coder, count in zip(study.coders, study.left_out, strict=True)
         if count
+    ] + [
+        f"{coder} was assigned {_articles(count)} and has marked none of them done: {coder} "
+        "is left out of every figure"
+        for coder, count in study.absent
     ]
 
 

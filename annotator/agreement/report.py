@@ -57,6 +57,7 @@ def measure_agreement(study: Study, options: Options | None = None) -> Report:
         + warnings
     )
     left = tuple((c, n) for c, n in zip(study.coders, study.left_out, strict=True))
+    left += study.absent
     return Report(
         coders=study.coders,
         documents=study.compared,

@@ -69,7 +69,8 @@ class Confusion:
 class Report:
     """Every measure, the confusion matrices, warnings and definitions. ``left_out`` says,
     per coder, how many articles assigned to them were left out as not done (when articles
-    count once assigned)."""
+    count once assigned) — also for a coder assigned articles who finished none and so is
+    not among ``coders``."""
 
     coders: tuple[str, ...]
     documents: int

@@ -152,6 +152,38 @@ def test_an_assigned_article_not_done_is_missing_not_absent(build: Build) -> Non
     assert "has marked it done" in dict(report.definitions)["Articles"]
 
 
+def test_an_assigned_coder_who_finished_nothing_is_named(build: Build) -> None:
+    """Cleo was assigned the sample with Ana and Ben and finished none of it: counting
+    assigned articles, she is not compared, and the report says so (she vanished)."""
+    built = build({"Motive": (True, ["Subsistence", "Political"])}, 8)
+    for coder in ("Ana", "Ben", "Cleo"):
+        built.coder(coder)
+    drawn = draw_sample(built.project, 6, ["Ana", "Ben", "Cleo"], seed=3)[0]
+    names = [name for name, id in built.ids.items() if id in drawn]
+    for a in names:
+        built.code("Ana", a, "Motive > Subsistence", (0, 20))
+        built.code("Ben", a, "Motive > Subsistence", (0, 20))
+    built.code("Cleo", names[0], "Motive > Political", (0, 20))  # begun, never finished
+    built.done("Ana", *names)
+    built.done("Ben", *names[:5])
+    report = built.measure(levels=("document",), counted_by="assigned")
+    assert report.coders == ("Ana", "Ben")
+    assert report.as_dict()["assigned_not_done"] == {"Ana": 0, "Ben": 1, "Cleo": 6}
+    assert (
+        "Cleo was assigned 6 articles and has marked none of them done: Cleo is left out of "
+        "every figure" in report.warnings
+    )
+    assert "Cleo: 6 assigned but not done, left out." in report_html(report)
+    # Named on purpose, she is compared (with nothing) and warned about as before.
+    named = built.measure(levels=("document",), counted_by="assigned", coders=("Ana", "Cleo"))
+    assert [w for w in named.warnings if "marked none" in w] == []
+    assert any(
+        w.startswith("Cleo: 6 articles assigned but not marked done") for w in named.warnings
+    )
+    # Counting done articles, assignment says nothing about who is compared.
+    assert not [w for w in built.measure(levels=("document",)).warnings if "Cleo" in w]
+
+
 MOTIVES = ["Subsistence", "Political", "Family", "Other"]
 
 
