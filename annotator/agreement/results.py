@@ -46,12 +46,16 @@ class Measure:
     codes_pooled: int | None = None
     applied: bool = True
     path: tuple[str, ...] = ()
+    # Light's κ: the pairs of coders whose own κ is undefined, leaving it empty (for the
+    # warnings; the note says it in words).
+    undefined_pairs: tuple[tuple[str, str], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["coders"] = list(self.coders)
         data["alpha_ci95"] = list(self.alpha_ci95) if self.alpha_ci95 else None
         data["path"] = list(self.path)
+        del data["undefined_pairs"]
         return data
 
 
