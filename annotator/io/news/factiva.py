@@ -116,6 +116,12 @@ def _text(element: lxml.html.HtmlElement) -> str:
     return clean(element.text_content())
 
 
+def _preformatted(element: lxml.html.HtmlElement) -> str:
+    # A table set in fixed-width text keeps its lines.
+    lines = (" ".join(line.split()) for line in element.text_content().splitlines())
+    return "\n".join(line for line in lines if line)
+
+
 def _read_formatted(article: lxml.html.HtmlElement, draft: Draft) -> None:
     """The Article Format: bare header ``div``s around the headline, then the paragraphs,
     then the publisher and "Document …" as plain ``p``s."""
@@ -127,7 +133,7 @@ def _read_formatted(article: lxml.html.HtmlElement, draft: Draft) -> None:
         classes = child.get("class") or ""
         if "articleParagraph" in classes or "articlePre" in classes:
             state = "body"
-            text = _text(child)
+            text = _preformatted(child) if child.tag == "pre" else _text(child)
             if text:
                 draft.paragraphs.append(text)
         elif child.get("id") == "hd" or "Headline" in classes:
@@ -200,7 +206,7 @@ def read_rtf(data: bytes, name: str) -> NewsFile:
     text = rtf_lines(data)
     problems: list[str] = []
     if code_lines(text.lines) >= 3:
-        articles = tagged_articles(text.lines, name, problems)
+        articles = tagged_articles(text.lines, name, problems, line_paragraphs=True)
         layout = "Full Article/Report plus Indexing"
     else:
         articles = formatted_articles(text.lines, text.bold, name, problems)

@@ -142,7 +142,7 @@ def coded_list(value: str) -> str:
     without a description stays)."""
     items = []
     for item in value.split("|"):
-        code, _, description = item.partition(" : ")
+        code, _, description = item.partition(":")
         text = clean(description) or clean(code)
         if text:
             items.append(text)

@@ -34,13 +34,16 @@ def code_lines(lines: Sequence[str], limit: int | None = None) -> int:
     return sum(1 for line in lines[:limit] if _CODE_LINE.fullmatch(line))
 
 
-def tagged_articles(lines: Sequence[str], name: str, problems: list[str]) -> list[NewsArticle]:
+def tagged_articles(
+    lines: Sequence[str], name: str, problems: list[str], *, line_paragraphs: bool = False
+) -> list[NewsArticle]:
     """The articles of the indexing layout: blocks of a code and its value lines; an article
-    ends with its accession number (AN), or where a code comes a second time."""
+    ends with its accession number (AN), or where a code comes a second time. With
+    ``line_paragraphs`` (RTF) each line is a paragraph; else blank lines part them."""
     articles: list[NewsArticle] = []
     for position, blocks in enumerate(_tagged_groups(lines), start=1):
         draft = Draft()
-        from_codes(draft, blocks_as_paragraphs(blocks))
+        from_codes(draft, [(code, paragraphs_of(value, line_paragraphs)) for code, value in blocks])
         article = finish(draft, position, name, problems)
         if article is not None:
             articles.append(article)
@@ -68,8 +71,9 @@ def _tagged_groups(lines: Sequence[str]) -> Iterator[list[tuple[str, list[str]]]
         yield group
 
 
-def paragraphs_of(lines: Sequence[str]) -> list[str]:
-    """Lines as paragraphs: blank lines (and tabs, which end table cells) separate them."""
+def paragraphs_of(lines: Sequence[str], line_paragraphs: bool = False) -> list[str]:
+    """Lines as paragraphs: blank lines (and tabs, which end table cells) separate them, or
+    with ``line_paragraphs`` every line is one."""
     paragraphs: list[str] = []
     current: list[str] = []
     for line in lines:
@@ -77,19 +81,12 @@ def paragraphs_of(lines: Sequence[str]) -> list[str]:
             text = cell.strip()
             if text:
                 current.append(text)
-            elif current:
+            if (line_paragraphs or not text) and current:
                 paragraphs.append(" ".join(current))
                 current = []
     if current:
         paragraphs.append(" ".join(current))
     return paragraphs
-
-
-def blocks_as_paragraphs(
-    blocks: list[tuple[str, list[str]]],
-) -> list[tuple[str, list[str]]]:
-    """Each block's value lines as paragraphs."""
-    return [(code, paragraphs_of(value)) for code, value in blocks]
 
 
 def formatted_articles(
