@@ -66,6 +66,8 @@ _CJK_DATE = re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s
 _SOURCE_CODE = re.compile(r"[A-Z0-9]{2,12}")
 _PAGE = re.compile(r"[A-Za-z]{0,4}\d+[A-Za-z]?(?:\s*[,;/&\u2013-]\s*[A-Za-z]{0,4}\d+[A-Za-z]?)*")
 _ACCESSION = re.compile(r"(?:\S{1,16}\s+)?([A-Za-z0-9]{20,32})")
+# Header lines longer than this are none of the short ones (word count, time, date, page).
+_SHORT = 120
 _COPYRIGHT = re.compile(r"\(c\)|©|copyright|\bcopr\b|all rights reserved", re.IGNORECASE)
 # The word count's word tells the interface language, and the dates are written in it.
 _INTERFACE = {
@@ -111,7 +113,7 @@ def clean(text: str) -> str:
 
 def interface_languages(words: str) -> tuple[str, ...]:
     """The interface language that wrote "1285 Wörter" (``("de",)``), or none known."""
-    match = WORD_COUNT.fullmatch(clean(words))
+    match = WORD_COUNT.fullmatch(clean(words)) if len(words) <= _SHORT else None
     if match is None:
         return ()
     label = words[match.end(1) :].strip(" .").lower()
@@ -120,11 +122,12 @@ def interface_languages(words: str) -> tuple[str, ...]:
 
 
 def is_word_count(text: str) -> bool:
-    return WORD_COUNT.fullmatch(clean(text)) is not None
+    # Short lines only: the patterns are matched on whatever a hostile file puts there.
+    return len(text) <= _SHORT and WORD_COUNT.fullmatch(clean(text)) is not None
 
 
 def is_time(text: str) -> bool:
-    return _TIME.fullmatch(clean(text)) is not None
+    return len(text) <= _SHORT and _TIME.fullmatch(clean(text)) is not None
 
 
 def is_copyright(text: str) -> bool:
@@ -133,6 +136,8 @@ def is_copyright(text: str) -> bool:
 
 def accession(text: str) -> str | None:
     """The accession number of a "Document IINM000020171113edbd0000d" line (any label)."""
+    if len(text) > _SHORT:
+        return None
     match = _ACCESSION.fullmatch(clean(text))
     return match.group(1) if match else None
 
@@ -179,7 +184,8 @@ def from_header(draft: Draft, before: Sequence[str], after: Sequence[str]) -> No
     at = next((i for i, line in enumerate(lines) if is_word_count(line)), None)
     if at is None:
         # No word count: the date is the first line that reads as one.
-        at = next((i - 1 for i, line in enumerate(lines) if _date_of(line, ())), None)
+        dated = (i - 1 for i, line in enumerate(lines[:8]) if _date_of(line, ()))
+        at = next(dated, None)
         if at is None:
             draft.put("header", " | ".join(lines))
             return
@@ -195,7 +201,7 @@ def from_header(draft: Draft, before: Sequence[str], after: Sequence[str]) -> No
         draft.put("time", rest.pop(0))
     if rest:
         draft.put("outlet", rest.pop(0))
-    if rest and _SOURCE_CODE.fullmatch(rest[0]):
+    if rest and len(rest[0]) <= _SHORT and _SOURCE_CODE.fullmatch(rest[0]):
         draft.put("source_code", rest.pop(0))
     if rest and (is_copyright(rest[-1]) or (len(rest) > 1 and not _is_language(rest[-1]))):
         draft.put("copyright", rest.pop())
@@ -212,7 +218,8 @@ def _is_language(text: str) -> bool:
 def _edition_page_volume(draft: Draft, lines: list[str]) -> None:
     # Edition, page and volume are each optional, in that order: the page is the line that
     # reads as page numbers ("13", "4,5", "A12", "45-61").
-    page = next((i for i in range(len(lines) - 1, -1, -1) if _PAGE.fullmatch(lines[i])), None)
+    pages = (i for i in range(len(lines) - 1, -1, -1) if _is_page(lines[i]))
+    page = next(pages, None)
     if page is None:
         if lines:
             draft.put("edition", "; ".join(lines))
@@ -224,8 +231,14 @@ def _edition_page_volume(draft: Draft, lines: list[str]) -> None:
         draft.put("volume", "; ".join(lines[page + 1 :]))
 
 
+def _is_page(text: str) -> bool:
+    return len(text) <= _SHORT and _PAGE.fullmatch(text) is not None
+
+
 def _date_of(text: str, languages: tuple[str, ...]) -> str | None:
     text = clean(text)
+    if len(text) > _SHORT:
+        return None
     cjk = _CJK_DATE.search(text)
     if cjk:
         year, month, day = cjk.groups()
@@ -244,7 +257,7 @@ def finish(draft: Draft, position: int, name: str, problems: list[str]) -> NewsA
         return None
     if "date" in fields:
         raw = fields.pop("date")
-        time = _TRAILING_TIME.match(raw)
+        time = _TRAILING_TIME.match(raw) if len(raw) <= _SHORT else None
         if time and "time" not in fields:
             raw, fields["time"] = time.group(1).strip(), time.group(2)
         iso = _date_of(raw, draft.languages)
