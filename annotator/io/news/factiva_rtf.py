@@ -14,12 +14,11 @@ import codecs
 import re
 from dataclasses import dataclass
 
-# One token: a control word with its number, a hex byte, a control symbol, a brace, a line
-# break (ignored in RTF), or a run of plain text.
-_TOKEN = re.compile(
-    rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\([^a-zA-Z'])|([{}])|[\r\n]+"
-    rb"|([^\\{}\r\n]+)",
-    re.DOTALL,
+# The control words that matter here (all others, table and paragraph formatting, are
+# passed over in runs: a table row of Factiva's RTF holds dozens of them).
+_MEANINGFUL = (
+    b"b plain u uc ansicpg bin par sect page row cell line tab emdash endash lquote rquote "
+    b"ldblquote rdblquote bullet emspace enspace".split()
 )
 # Groups whose content is not text.
 _HIDDEN = frozenset(
@@ -43,6 +42,15 @@ _SYMBOLS = {
     b"line": "\n",
 }
 _BREAKS = frozenset((b"par", b"sect", b"page", b"row"))
+_OTHER_WORDS = b"|".join([*_MEANINGFUL, *sorted(_HIDDEN)])
+# One token: a run of control words that do not matter and line breaks (ignored in RTF); a
+# control word with its number; a hex byte; a control symbol; a brace; a run of plain text.
+_TOKEN = re.compile(
+    rb"(?:\\(?!(?:" + _OTHER_WORDS + rb")(?![a-zA-Z]))[a-zA-Z]{1,32}-?\d{0,10} ?|[\r\n]+)+"
+    rb"|\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\([^a-zA-Z'])|([{}])"
+    rb"|([^\\{}\r\n]+)",
+    re.DOTALL,
+)
 # Deeper nesting than this is no document's: the rest is read as hidden.
 _MAX_DEPTH = 512
 
