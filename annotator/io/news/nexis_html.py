@@ -1,0 +1,102 @@
+"""Nexis UK / Nexis Advance HTML downloads: one page holding many documents, each behind a
+hidden "<DOC NUMBER=1><DOCFULL>" comment and opening with "3 of 49 DOCUMENTS".
+
+The page is parsed once with lxml; each top-level DIV is a block, centred or not by its CSS
+class (the page's own stylesheet says which classes are centred), and the classic layout
+(:mod:`annotator.io.news.nexis_classic`) makes the articles of the blocks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from annotator.domain.errors import BadFileError
+from annotator.io.news import NewsFile
+from annotator.io.news.nexis_classic import COUNT_LINE, Block, documents, languages, parse
+from annotator.io.news.nexis_fields import Articles
+
+DATABASE = "Nexis UK"
+# The hidden markers every document of these pages carries, and the count line.
+_MARKER = re.compile(rb"<DOCFULL>\s*-->", re.IGNORECASE)
+_COUNT = re.compile(COUNT_LINE.pattern.encode(), re.IGNORECASE)
+_CENTRED_CLASS = re.compile(r"\.([\w-]+)\s*\{[^}]*text-align:\s*center", re.IGNORECASE)
+_SPACES = re.compile(r"[ \t\r\n\f\v\u00a0]+")
+
+
+def recognises(data: bytes, name: str) -> bool:
+    """True for a Nexis HTML download: the hidden DOCFULL markers and a count line."""
+    head = data[:1_000_000]
+    return bool(_MARKER.search(head)) and bool(_COUNT.search(head)) and b"<" in data[:1024]
+
+
+def read(data: bytes, name: str) -> NewsFile:
+    """The documents of a Nexis HTML download; :class:`BadFileError` if it holds none."""
+    path = Path(name)
+    docs = documents(_blocks(_decode(data), path))
+    found = Articles(languages=languages(docs))
+    parse(docs, found)
+    if not found.found:
+        why = "; ".join(found.problems[:3]) or "no document in it"
+        raise BadFileError(path, f"is a Nexis download without any article ({why})")
+    return NewsFile(DATABASE, "Nexis UK HTML", tuple(found.found), tuple(found.problems))
+
+
+def _decode(data: bytes) -> str:
+    # Nexis writes these pages in UTF-8 (or ASCII with entities); older ones in Windows-1252.
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _blocks(text: str, path: Path) -> Iterator[Block]:
+    import lxml.html
+    from lxml import etree
+
+    # lxml refuses a str that declares its own encoding; the bytes were decoded above.
+    text = re.sub(r"^\s*<\?xml[^>]*>", "", text[:1024]) + text[1024:]
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (ValueError, etree.ParserError):
+        raise BadFileError(path, "is a damaged Nexis download (its HTML cannot be read)") from None
+    centred = {
+        name.lower()
+        for style in root.iter("style")
+        for name in _CENTRED_CLASS.findall(style.text_content())
+    }
+    for div in root.iter("div"):
+        if any(parent.tag == "div" for parent in div.iterancestors()):
+            continue  # its outer DIV gives it
+        paragraphs = [p for p in (_text(p) for p in div.iter("p")) or () if p]
+        if not paragraphs:
+            paragraphs = [_text(div)]
+        yield Block(tuple(p for p in paragraphs if p), _is_centred(div, centred))
+
+
+def _is_centred(div: Any, centred: set[str]) -> bool:
+    for element in (div, *div.iter("p")):
+        if (element.get("align") or "").lower() == "center":
+            return True
+        if "center" in (element.get("style") or "").lower():
+            return True
+        if {c.lower() for c in (element.get("class") or "").split()} & centred:
+            return True
+    return False
+
+
+def _text(element: Any) -> str:
+    parts: list[str] = []
+    for node in element.iter():
+        if node.tag == "br":
+            parts.append("\n")
+        elif isinstance(node.tag, str) and node.tag not in ("script", "style") and node.text:
+            parts.append(node.text)  # not a comment, nor code
+        if node is not element and node.tail:
+            parts.append(node.tail)
+    lines = (_SPACES.sub(" ", line).strip() for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
