@@ -67,7 +67,9 @@ class Reader:
 def readers() -> tuple[Reader, ...]:
     """Every format known, most specific first. Imported here, not at module level, so that
     importing a plain article never loads the readers' dependencies."""
-    return ()
+    from annotator.io.news import nexis
+
+    return (*nexis.READERS,)
 
 
 def recognise(data: bytes, name: str) -> Reader | None:

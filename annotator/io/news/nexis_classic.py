@@ -20,6 +20,7 @@ from annotator.io.news.nexis_fields import (
     Entry,
     field_name,
     fold_label,
+    known_label,
     split_date_line,
 )
 
@@ -100,28 +101,41 @@ def _entry(doc: Sequence[Block]) -> Entry:
     for block in blocks[end:]:
         entry.add("copyright" if COPYRIGHT.match(block.text) else "notes", block.text)
     middle = blocks[start:end]
-    if middle and label_of(middle[0]) is None:
+    labels = [label_of(block) for block in middle]
+    first = 0
+    if middle and labels[0] is None:
         entry.title = middle[0].text
-        middle = middle[1:]
+        first = 1
+    # Before the body, a paragraph in capitals with a colon is a field if Nexis uses the
+    # label or the value is short ("PORT VELMAR: The cranes …" opens a body); after the body
+    # has begun, the first field begins the trailer, and lines without a label there belong
+    # to the field before them (a caption's second line).
     last = ""
-    for block in middle:
-        labelled = label_of(block)
-        if labelled:
+    for block, labelled in zip(middle[first:], labels[first:], strict=True):
+        if labelled and ((last and entry.paragraphs) or _is_field(*labelled)):
             last = field_name(labelled[0])
             entry.add(last, labelled[1])
-        elif last in ("graphic", "highlight") and entry.paragraphs:
-            entry.add(last, block.text)  # more lines of a caption after the body
+        elif last and entry.paragraphs:
+            entry.add(last, block.text)
         else:
+            last = ""
             entry.paragraphs.extend(p.strip() for p in block.paragraphs)
     return entry
+
+
+def _is_field(label: str, value: str) -> bool:
+    return known_label(label) or "-" in label or (len(value) <= 80 and ". " not in value)
 
 
 def _header(lines: list[str], entry: Entry) -> None:
     if not lines:
         return
     entry.add("outlet", lines[0])
-    for line in lines[1:]:
-        if not entry.date_line and split_date_line(line)[0]:
+    # The date is the line after the outlet; one that is not a date as we know them is kept
+    # as the date all the same (and reported), unless a later line is one.
+    dated = next((i for i, line in enumerate(lines[1:], 1) if split_date_line(line)[0]), 1)
+    for i, line in enumerate(lines[1:], 1):
+        if i == dated:
             entry.date_line = line
         elif COPYRIGHT.match(line):
             entry.add("copyright", line)

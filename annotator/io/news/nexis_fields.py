@@ -64,6 +64,21 @@ _LABELS = {
     "document-type": "document_type",
     "publication-type": "publication_type",
     "notes": "notes",
+    "series": "series",
+    "distribution": "distribution",
+    "correction-date": "correction_date",
+    "subject": "subject",
+    "organization": "organization",
+    "person": "person",
+    "company": "company",
+    "ticker": "ticker",
+    "industry": "industry",
+    "geographic": "geographic",
+    "city": "city",
+    "state": "state",
+    "country": "country",
+    "edition": "edition",
+    "bibliographie": "bibliography",
 }
 
 # "LENGTH: 1823 words", "LÄNGE: 1285 Wörter": the number is what a researcher counts by.
@@ -104,6 +119,11 @@ COPYRIGHT = re.compile(
 def fold_label(label: str) -> str:
     """A label as the table above knows it: case folded, spaces single, no colon."""
     return " ".join(label.replace("\u00a0", " ").strip().rstrip(":").split()).casefold()
+
+
+def known_label(label: str) -> bool:
+    """True for a label Nexis is known to use (in any of the interface languages above)."""
+    return fold_label(label) in _LABELS
 
 
 def field_name(label: str) -> str:
