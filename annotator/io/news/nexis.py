@@ -8,10 +8,11 @@ DOCUMENTS"); the modules per file kind turn the file into their paragraphs.
 
 from __future__ import annotations
 
-from annotator.io.news import Reader
-from annotator.io.news import nexis_docx, nexis_html, nexis_rtf
+from annotator.io.news import Reader, nexis_docx, nexis_html, nexis_rtf
 
-NEXIS_DOCX = Reader("Nexis Uni / Lexis Advance DOCX", nexis_docx.recognises_docx, nexis_docx.read_docx)
+NEXIS_DOCX = Reader(
+    "Nexis Uni / Lexis Advance DOCX", nexis_docx.recognises_docx, nexis_docx.read_docx
+)
 NEXIS_ZIP = Reader("Nexis Uni DOCX files in a ZIP", nexis_docx.recognises_zip, nexis_docx.read_zip)
 NEXIS_HTML = Reader("Nexis UK HTML", nexis_html.recognises, nexis_html.read)
 NEXIS_RTF = Reader("Nexis RTF", nexis_rtf.recognises, nexis_rtf.read)

@@ -33,8 +33,18 @@ COUNT_LINE = re.compile(
 # A field's label: capitals, hyphens and spaces, then a colon ("PUBLICATION-TYPE:", "LÄNGE:").
 _LABEL = re.compile(r"([A-ZÀ-Þ][A-ZÀ-Þ0-9&/ -]{1,30}?)\s?:(?:[\s\u00a0]+|$)(.*)", re.DOTALL)
 # Labels tell the interface language, which tells dateparser how to read the date line.
-_LANGUAGES = {"sprache": "de", "rubrik": "de", "länge": "de", "langue": "fr", "longueur": "fr",
-              "idioma": "es", "longitud": "es", "lingua": "it", "taal": "nl", "language": "en"}  # fmt: skip
+_LANGUAGES = {
+    "sprache": "de",
+    "rubrik": "de",
+    "länge": "de",
+    "langue": "fr",
+    "longueur": "fr",
+    "idioma": "es",
+    "longitud": "es",
+    "lingua": "it",
+    "taal": "nl",
+    "language": "en",
+}
 
 
 @dataclass(frozen=True)

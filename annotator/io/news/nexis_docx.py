@@ -148,7 +148,9 @@ def _document_xml(data: bytes, path: Path) -> bytes | None:
     except KeyError:
         return None
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
-        raise BadFileError(path, "is a damaged Word document (its text cannot be unpacked)") from None
+        raise BadFileError(
+            path, "is a damaged Word document (its text cannot be unpacked)"
+        ) from None
 
 
 def paragraphs(xml: bytes, path: Path | None = None) -> list[str]:
@@ -250,7 +252,9 @@ def _parsed(xml: bytes) -> Iterator[str]:
             yield _text(element)
         else:
             for row in element.iter(_W + "tr"):
-                cells = [" ".join(_text(p) for p in cell.iter(_W + "p")) for cell in row.iter(_W + "tc")]
+                cells = [
+                    " ".join(_text(p) for p in cell.iter(_W + "p")) for cell in row.iter(_W + "tc")
+                ]
                 yield "\t".join(c.strip() for c in cells)
         # Drop what has been read: memory stays flat however long the download.
         element.clear()

@@ -72,7 +72,7 @@ def _blocks(text: str, path: Path) -> Iterator[Block]:
     for div in root.iter("div"):
         if any(parent.tag == "div" for parent in div.iterancestors()):
             continue  # its outer DIV gives it
-        paragraphs = [p for p in (_text(p) for p in div.iter("p")) or () if p]
+        paragraphs = [p for p in (_text(p) for p in div.iter("p")) if p]
         if not paragraphs:
             paragraphs = [_text(div)]
         yield Block(tuple(p for p in paragraphs if p), _is_centred(div, centred))

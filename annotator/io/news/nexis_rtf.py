@@ -15,8 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from annotator.domain.errors import BadFileError
-from annotator.io.news import NewsFile
-from annotator.io.news import nexis_classic, nexis_uni
+from annotator.io.news import NewsFile, nexis_classic, nexis_uni
 from annotator.io.news.nexis_fields import Articles
 
 # Words a Nexis download holds somewhere, checked in the raw bytes before any conversion.
@@ -34,10 +33,43 @@ _TOKEN = re.compile(
 # Groups whose content is not text: tables of fonts and colours, pictures, headers, fields'
 # instructions, document properties.
 _SKIPPED = frozenset(
-    "fonttbl colortbl stylesheet info pict object header headerl headerr headerf footer "
-    "footerl footerr footerf fldinst themedata colorschememapping datastore latentstyles "
-    "listtable listoverridetable rsidtbl xmlnstbl generator filetbl revtbl pgdsctbl "
-    "mmathPr userprops nonshppict shppict bkmkstart bkmkend footnote annotation".split()
+    [
+        "fonttbl",
+        "colortbl",
+        "stylesheet",
+        "info",
+        "pict",
+        "object",
+        "header",
+        "headerl",
+        "headerr",
+        "headerf",
+        "footer",
+        "footerl",
+        "footerr",
+        "footerf",
+        "fldinst",
+        "themedata",
+        "colorschememapping",
+        "datastore",
+        "latentstyles",
+        "listtable",
+        "listoverridetable",
+        "rsidtbl",
+        "xmlnstbl",
+        "generator",
+        "filetbl",
+        "revtbl",
+        "pgdsctbl",
+        "mmathPr",
+        "userprops",
+        "nonshppict",
+        "shppict",
+        "bkmkstart",
+        "bkmkend",
+        "footnote",
+        "annotation",
+    ]
 )
 _CHARACTERS = {
     "tab": "\t",
@@ -60,7 +92,7 @@ _CENTRED_DOCUMENT_FORMAT = "Nexis RTF (classic layout)"
 
 def recognises(data: bytes, name: str) -> bool:
     """True for an RTF file in either Nexis layout."""
-    if not data.lstrip()[:5] == b"{\\rtf" or not _HINTS.search(data):
+    if data.lstrip()[:5] != b"{\\rtf" or not _HINTS.search(data):
         return False
     paragraphs = _converted(data)
     texts = [text for text, _ in paragraphs]
@@ -73,7 +105,7 @@ def recognises(data: bytes, name: str) -> bool:
 def read(data: bytes, name: str) -> NewsFile:
     """The documents of a Nexis RTF download; :class:`BadFileError` if it holds none."""
     path = Path(name)
-    if not data.lstrip()[:5] == b"{\\rtf":
+    if data.lstrip()[:5] != b"{\\rtf":
         raise BadFileError(path, "is not an RTF file")
     paragraphs = _converted(data)
     texts = [text for text, _ in paragraphs]

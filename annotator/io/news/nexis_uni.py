@@ -60,15 +60,15 @@ _HEADER_FIELD = re.compile(r"([^\W\d_][\w&/'. -]{0,40}?)\s?:[\u00a0 ]\s*(.*)", r
 
 
 def is_nexis_uni(paragraphs: Sequence[str]) -> bool:
-    """True when the paragraphs are in this layout: a paragraph "End of Document", or a
-    "Body" heading with a labelled Load-Date or Length field (a document saved alone)."""
-    folded = {p.strip().casefold() for p in paragraphs if len(p) < 60}
-    if folded & END_OF_DOCUMENT:
-        return True
-    if not folded & _BODY:
+    """True when the paragraphs are in this layout: fields labelled the Nexis way
+    ("Load-Date:\u00a0…", "Length:\u00a0…") with a "Body" heading or "End of Document", in a
+    download of many documents or of one. A Word letter saying "End of Document" is not."""
+    short = {p.strip().casefold() for p in paragraphs if len(p) < 40}
+    if not short & (_BODY | END_OF_DOCUMENT):
         return False
     return any(
-        (match := _FIELD.match(p.strip())) and field_name(match.group(1)) in ("load_date", "words")
+        (labelled := _field(p.strip(), _FIELD))
+        and labelled[0] in ("load_date", "words", "section", "author")
         for p in paragraphs
     )
 
@@ -159,11 +159,11 @@ def _header(header: list[str], entry: Entry) -> None:
         entry.add("outlet", header[1])
     rest = header[2:]
     for i, line in enumerate(rest[:3]):
-        if not _field(line, _HEADER_FIELD) and not COPYRIGHT.match(line):
-            if split_date_line(line)[0]:
-                entry.date_line = line
-                rest = rest[:i] + rest[i + 1 :]
-                break
+        plain = not _field(line, _HEADER_FIELD) and not COPYRIGHT.match(line)
+        if plain and split_date_line(line)[0]:
+            entry.date_line = line
+            rest = rest[:i] + rest[i + 1 :]
+            break
     last = "edition"
     for line in rest:
         labelled = _field(line, _HEADER_FIELD)
