@@ -9,8 +9,10 @@ dropped once read), so a large download takes little memory; the ZIP bounds of
 from __future__ import annotations
 
 import html
+import lzma
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +25,18 @@ from annotator.io.news.nexis_uni import cover_count, documents, is_nexis_uni, pa
 DATABASE = "Nexis Uni"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _DOCUMENT = "word/document.xml"
+# What unpacking a damaged or odd ZIP member raises (encrypted: RuntimeError; an unknown method:
+# NotImplementedError; broken compressed data: zlib's and lzma's own errors).
+_UNPACKING = (
+    zipfile.BadZipFile,
+    OSError,
+    ValueError,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    zlib.error,
+    lzma.LZMAError,
+)
 # Strings every Nexis Uni document.xml holds; a Word file without any is not read further.
 _MARKERS = (b"End of Document", b"Load-Date", b"Ende des Dokuments", b"Fin du document")
 MAX_MEMBERS = 20_000  # files in a ZIP of downloads; a download holds a few hundred at most
@@ -137,7 +151,7 @@ def _docx_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
 def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> bytes:
     try:
         return archive.read(info)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as error:
+    except _UNPACKING as error:
         raise BadFileError(path, f"{info.filename} inside cannot be read ({error})") from None
 
 
@@ -147,7 +161,7 @@ def _document_xml(data: bytes, path: Path) -> bytes | None:
         return archive.read(_DOCUMENT)
     except KeyError:
         return None
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+    except _UNPACKING:
         raise BadFileError(
             path, "is a damaged Word document (its text cannot be unpacked)"
         ) from None
