@@ -67,9 +67,9 @@ class Reader:
 def readers() -> tuple[Reader, ...]:
     """Every format known, most specific first. Imported here, not at module level, so that
     importing a plain article never loads the readers' dependencies."""
-    from annotator.io.news import factiva, lexis_academic
+    from annotator.io.news import factiva, lexis_academic, nexis
 
-    return (*factiva.READERS, *lexis_academic.READERS)
+    return (*factiva.READERS, *nexis.READERS, *lexis_academic.READERS)
 
 
 def recognise(data: bytes, name: str) -> Reader | None:
