@@ -240,6 +240,10 @@ class Articles:
             return
         fields = {"title": title} if title else {}
         fields.update((k, v) for k, v in entry.fields.items() if v)
+        if "load_date" in fields:  # ISO like every date we store, where it reads as one
+            fields["load_date"] = (
+                parse_date(fields["load_date"], self.languages) or fields["load_date"]
+            )
         if entry.date_line:
             self._date(entry.date_line, fields, position)
         else:

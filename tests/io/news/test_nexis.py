@@ -9,7 +9,7 @@ import zipfile
 import pytest
 
 from annotator.domain.errors import BadFileError
-from annotator.io.news import STANDARD_FIELDS, NewsFile, readers, recognise
+from annotator.io.news import STANDARD_FIELDS, NewsFile, nexis, readers, recognise
 from annotator.io.news.nexis import NEXIS_DOCX, NEXIS_HTML, NEXIS_RTF, NEXIS_ZIP
 from tests.conftest import SHARED_CORPUS
 from tests.fuzz.conftest import NEWS_PAGE
@@ -57,7 +57,7 @@ def test_a_nexis_uni_docx_gives_each_document_with_its_fields_and_no_furniture()
         "language": "ENGLISH",
         "publication_type": "Newspaper",
         "subject": "STRIKES (91%); PORTS (88%)",
-        "load_date": "March 6, 2012",
+        "load_date": "2012-03-06",
     }
     # A sentence with a colon stays in the body; headings and fields do not come into it.
     assert strike.body.split("\n\n") == [
@@ -185,7 +185,7 @@ def test_a_nexis_uk_html_page_in_german_gives_its_articles() -> None:
         "words": "1285",
         "highlight": "Seit Montag ruht die Arbeit am Ostkai. Die Gewerkschaft fordert den "
         "versprochenen Lohn.",
-        "load_date": "28. Februar 2012",
+        "load_date": "2012-02-28",
         "language": "GERMAN; DEUTSCH",
         "graphic": "Kräne am Ostkai Foto: Hafenarchiv",
         "publication_type": "Web-Publikation",
@@ -241,7 +241,7 @@ def test_a_classic_nexis_rtf_gives_its_articles_and_keeps_capitals_in_the_body()
         "section": "BUSINESS; Pg. 4",
         "words": "1204",
         "dateline": "PORT VELMAR",
-        "load_date": "March 6, 2012",
+        "load_date": "2012-03-06",
         "language": "ENGLISH",
         "graphic": "PHOTO: Cranes on the eastern quay; Harbour archive",
         "publication_type": "Newspaper",
@@ -313,5 +313,11 @@ def test_real_downloads_of_other_databases_are_not_claimed() -> None:
     if not all(path.is_file() for path in others):
         pytest.skip(f"{EXPORTS} is not here")
     for path in others:
-        reader = recognise(path.read_bytes(), path.name)
-        assert reader is None or "Nexis" not in reader.name
+        data = path.read_bytes()
+        claimed = [r.name for r in nexis.READERS if r.recognises(data, path.name)]
+        assert claimed == [], path.name
+    # and every file is taken by its own database's reader
+    assert [recognise(p.read_bytes(), p.name).name for p in others] == [  # type: ignore[union-attr]
+        "LexisNexis Academic text",
+        "Factiva HTML",
+    ]
