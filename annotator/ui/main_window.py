@@ -26,6 +26,7 @@ from annotator.services.backups import Restored
 from annotator.services.changes import Changes
 from annotator.storage.snapshots import describe_counts
 from annotator.ui import settings
+from annotator.ui.article_list import DocumentsPanel
 from annotator.ui.article_view import ArticleView
 from annotator.ui.controller import Controller
 from annotator.ui.dialogs.agreement import AgreementWindow
@@ -41,7 +42,7 @@ from annotator.ui.dialogs.sample import SampleDialog
 from annotator.ui.dialogs.shortcuts import show_shortcuts
 from annotator.ui.keeper import ProjectKeeper
 from annotator.ui.models.codebook import CodebookModel, swatch
-from annotator.ui.panels import CodebookView, CodingsPanel, DocumentsPanel, titled
+from annotator.ui.panels import CodebookView, CodingsPanel, titled
 from annotator.ui.project_banner import ProjectBanner
 
 
