@@ -392,7 +392,9 @@ class _SetVariables(Command):
         after: dict[str, str],
         before: dict[str, str],
     ) -> None:
-        super().__init__(controller, "edit variables" if len(after) > 1 else f"edit {[*after][0]}")
+        super().__init__(
+            controller, "edit variables" if len(after) > 1 else f"edit {next(iter(after))}"
+        )
         self.document_id, self.after, self.before = document_id, after, before
 
     def do(self) -> None:

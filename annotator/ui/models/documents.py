@@ -9,8 +9,8 @@ filtered by that variable. A project of ten thousand articles opens without read
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
-from operator import itemgetter
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, Qt
@@ -22,6 +22,11 @@ from annotator.ui.controller import Controller
 from annotator.ui.models import ROOT, Index
 
 DOCUMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+DISPLAY = Qt.ItemDataRole.DisplayRole
+FOREGROUND = Qt.ItemDataRole.ForegroundRole
+ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
+_ROLES = frozenset({DISPLAY, Qt.ItemDataRole.ToolTipRole, FOREGROUND, ALIGNMENT, DOCUMENT_ID_ROLE})
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 PAGE = 256
 FIXED_COLUMNS = ("Article", "Status", "Codings")
 STATUS_ORDER = {
@@ -35,6 +40,7 @@ STATUS_TEXT = {
     DocumentStatus.DONE: "✓ done",
 }
 DONE_COLOUR = "#1B7F3B"
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII).fullmatch
 Details = tuple[DocumentStatus, int, dict[str, str]]
 Row = tuple[int, str]  # document id, name
 
@@ -48,11 +54,15 @@ class DocumentsModel(QAbstractTableModel):
         self._rows: list[Row] = []
         self._row_of: dict[int, int] = {}
         self._variables: list[Variable] = []
+        self._right_aligned: set[int] = set()
         self._details: dict[int, Details] = {}  # by document id, fetched a page at a time
         self._values: dict[str, dict[int, str]] = {}  # a variable's values, read when needed
+        self._keys: dict[str, tuple[dict[int, Any], list[int]]] = {}  # what they sort by
         # The sort asked for, by column title (a variable's column moves when others are added
         # or removed), put back after a reload.
         self._sorted: tuple[str, Qt.SortOrder] | None = None
+        # Whether the rows are still in that order (a change of a value may move a row).
+        self._in_order = True
         self.reload()
         controller.changed.connect(self._on_changed)
         controller.coderChanged.connect(self._forget_details)
@@ -63,14 +73,21 @@ class DocumentsModel(QAbstractTableModel):
         self.beginResetModel()
         project = self.controller.project
         self._variables = project.documents.variables()
+        self._right_aligned = {2} | {  # counts and numbers
+            column
+            for column, v in enumerate(self._variables, start=len(FIXED_COLUMNS))
+            if v.type is VariableType.NUMBER
+        }
         self._details = {}
         self._values = {}
+        self._keys = {}
         self._set_rows(project.documents.names())
         column = self.sort_column()
         if column >= 0 and self._sorted is not None:
             self._set_rows(self._sorted_rows(self._rows, column, self._sorted[1]))
         else:
             self._sorted = None
+        self._in_order = True
         self.endResetModel()
 
     def _set_rows(self, rows: list[Row]) -> None:
@@ -89,6 +106,7 @@ class DocumentsModel(QAbstractTableModel):
             self.reload()
             return
         touched = set(changes.documents) | {d for d, _ in changes.statuses}
+        self._in_order = self._in_order and not (touched and self._sorted)
         moved = self._moved_counts(changes) if not changes.statuses else None
         # Values change with no coding changed (an import or an edit of variables).
         if self._values and changes.documents and not (changes.codings and changes.described):
@@ -106,6 +124,7 @@ class DocumentsModel(QAbstractTableModel):
     def _read_values_again(self, document_ids: frozenset[int]) -> None:
         """Bring the variables' values kept for sorting and filtering up to date."""
         fresh = self.controller.project.documents.all_values(document_ids)
+        self._keys = {}
         for name, values in self._values.items():
             for document_id in document_ids:
                 value = fresh.get(document_id, {}).get(name)
@@ -192,7 +211,10 @@ class DocumentsModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort the rows by a column (``-1``: import order), keeping selections on their
         articles. Empty values go last in either order."""
-        self._sorted = (self.column_titles()[column], order) if column >= 0 else None
+        wanted = (self.column_titles()[column], order) if column >= 0 else None
+        if wanted == self._sorted and self._in_order:
+            return  # asked twice (QTableView.sortByColumn sorts, then its header asks again)
+        self._sorted, self._in_order = wanted, True
         self.layoutAboutToBeChanged.emit()
         persistent = [(index, self._rows[index.row()][0]) for index in self.persistentIndexList()]
         self._set_rows(self._sorted_rows(self._rows, column, order))
@@ -230,21 +252,27 @@ class DocumentsModel(QAbstractTableModel):
             else:
                 rows.sort(key=lambda row: details[row[0]][1], reverse=descending)
             return rows
-        values = self.values_of(variable.name)
-        key = SORT_KEYS.get(variable.type, _text_key)
-        keyed, unreadable, empty = [], [], []
-        for row in rows:
-            value = values.get(row[0], "")
-            if not value:
-                empty.append(row)
-                continue
-            sort_key = key(value)
-            if sort_key is None:
-                unreadable.append(row)
-            else:
-                keyed.append((sort_key, row))
-        keyed.sort(key=itemgetter(0), reverse=descending)
-        return [row for _, row in keyed] + unreadable + empty
+        keys, unreadable = self._sort_keys(variable)
+        names = dict(rows)
+        # The keys are in import order and sorted() is stable, reversed or not.
+        ordered = sorted(keys, key=keys.__getitem__, reverse=descending)
+        placed = keys.keys() | unreadable
+        empty = [i for i in names if i not in placed]
+        return [(i, names[i]) for i in ordered + unreadable + empty]
+
+    def _sort_keys(self, variable: Variable) -> tuple[dict[int, Any], list[int]]:
+        """What each article's value sorts by, in import order, and the articles whose value
+        its type cannot hold (sorted after the others); kept until the values change, so that
+        sorting again in the other direction reads nothing."""
+        if variable.name not in self._keys:
+            key = SORT_KEYS.get(variable.type, _text_key)
+            values = self.values_of(variable.name)
+            keys = {i: key(values[i]) for i in sorted(values) if values[i]}
+            unreadable = [i for i, k in keys.items() if k is None]
+            for i in unreadable:
+                del keys[i]
+            self._keys[variable.name] = (keys, unreadable)
+        return self._keys[variable.name]
 
     def matches(self, row: int, words: str) -> bool:
         """Whether a row's name, status or variables contain ``words`` (ignoring case)."""
@@ -274,39 +302,29 @@ class DocumentsModel(QAbstractTableModel):
                 return f"{variable.name}: a {variable.type.value} variable"
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        # Called for every cell and role at each repaint: the cheap answers come first.
+        if role not in _ROLES or not index.isValid():
             return None
         row, column = index.row(), index.column()
-        document_id, name = self._rows[row]
         if role == DOCUMENT_ID_ROLE:
-            return document_id
-        if column == 0 and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return name
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            variable = self.variable_at(column)
-            if column == 2 or (variable is not None and variable.type is VariableType.NUMBER):
-                return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-            return None
-        if role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ForegroundRole,
-            Qt.ItemDataRole.ToolTipRole,
-        ):
-            return None
+            return self._rows[row][0]
+        if role == ALIGNMENT:
+            return RIGHT if column in self._right_aligned else None
+        if column == 0:
+            return None if role == FOREGROUND else self._rows[row][1]
         status, count, values = self.details(row)
         if column == 1:
-            if role == Qt.ItemDataRole.ForegroundRole:
+            if role == FOREGROUND:
                 return QBrush(QColor(DONE_COLOUR)) if status is DocumentStatus.DONE else None
-            return STATUS_TEXT[status] if role == Qt.ItemDataRole.DisplayRole else None
-        if role == Qt.ItemDataRole.ForegroundRole:
+            return STATUS_TEXT[status] if role == DISPLAY else None
+        if role == FOREGROUND:
             return None
         if column == 2:
-            return count if role == Qt.ItemDataRole.DisplayRole else None
-        variable = self.variable_at(column)
-        value = "" if variable is None else values.get(variable.name, "")
+            return count if role == DISPLAY else None
+        value = values.get(self._variables[column - len(FIXED_COLUMNS)].name, "")
         # A long value (a headline, a URL) is cut off in its cell: the tooltip shows it whole.
-        return value if role == Qt.ItemDataRole.DisplayRole or value else None
+        return value if role == DISPLAY or value else None
 
 
 def _number_key(value: str) -> float | None:
@@ -319,14 +337,7 @@ def _number_key(value: str) -> float | None:
 
 def _date_key(value: str) -> str | None:
     # Dates are stored as YYYY-MM-DD, which sorts as text; anything else cannot be placed.
-    if (
-        len(value) == 10
-        and value[4] == "-"
-        and value[7] == "-"
-        and value.replace("-", "").isdigit()
-    ):
-        return value
-    return None
+    return value if _ISO_DATE(value) else None
 
 
 def _text_key(value: str) -> str | None:
