@@ -11,8 +11,8 @@ import calendar
 import math
 import re
 from dataclasses import dataclass
-from functools import cached_property
 from enum import StrEnum
+from functools import cached_property
 
 from annotator.domain.errors import UserError
 from annotator.domain.model import VariableType
