@@ -102,23 +102,35 @@ class FilterBar(QFrame):
         layout.addLayout(self.rows)
         layout.addLayout(bottom)
         self.labels: list[QLabel] = []
+        self._shown: list[tuple[str, str]] = []
         self.hide()
 
     def show_filters(self, conditions: list[Condition], words: str, shown: int, total: int) -> None:
+        rows = [(c.describe(), c.variable) for c in conditions]
+        if words:
+            rows.insert(0, (f"words: “{words}”", ""))
+        if rows != self._shown:  # the lines change with the filters, not with each count
+            self._show_rows(rows)
+        self.count.setText(f"<b>{shown}</b> of {total} articles shown")
+        self.clear_button.setVisible(bool(conditions))
+        self.setVisible(bool(rows))
+
+    def _show_rows(self, rows: list[tuple[str, str]]) -> None:
+        """One line per filter: what it lets through, and (for a variable) a button to remove
+        it."""
+        self._shown = rows
         while self.rows.count():
             item = self.rows.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
         self.labels = []
-        rows = [(c.describe(), c.variable) for c in conditions]
-        if words:
-            rows.insert(0, (f"words: “{words}”", ""))
         for text, variable in rows:
             row = QWidget()
             line = QHBoxLayout(row)
             line.setContentsMargins(0, 0, 0, 0)
             label = QLabel(text)
+            label.setTextFormat(Qt.TextFormat.PlainText)  # values are shown as they are
             label.setToolTip(text)
             self.labels.append(label)
             line.addWidget(label, 1)
@@ -130,9 +142,6 @@ class FilterBar(QFrame):
                 remove.clicked.connect(lambda _=False, v=variable: self.removeRequested.emit(v))
                 line.addWidget(remove)
             self.rows.addWidget(row)
-        self.count.setText(f"<b>{shown}</b> of {total} articles shown")
-        self.clear_button.setVisible(bool(conditions))
-        self.setVisible(bool(rows))
 
     def texts(self) -> list[str]:
         """What the bar says, line by line (for tests and screen readers)."""
@@ -158,7 +167,9 @@ class DocumentsPanel(QWidget):
         self.filter.textChanged.connect(self.proxy.set_words)
         self.filter_button = QToolButton()
         self.filter_button.setText("By variable")
-        self.filter_button.setToolTip("Show only the articles whose variable has a value")
+        self.filter_button.setToolTip(
+            "Show only the articles whose variables have the values you choose"
+        )
         self.filter_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.filter_button.setMenu(QMenu(self.filter_button))
         self.filter_button.menu().aboutToShow.connect(self._fill_filter_menu)
@@ -288,7 +299,9 @@ class DocumentsPanel(QWidget):
         if not variables:
             menu.addAction("The project has no variables").setEnabled(False)
         for variable in variables:
-            menu.addAction(f"{variable.name}…", lambda v=variable.name: self.filter_by(v))
+            menu.addAction(
+                _menu_text(f"{variable.name}…"), lambda v=variable.name: self.filter_by(v)
+            )
         if self.proxy.conditions():
             menu.addSeparator()
             menu.addAction("Clear filters", self.clear_filters)
@@ -300,7 +313,9 @@ class DocumentsPanel(QWidget):
         menu = QMenu(self)
         variable = self.model.variable_at(column)
         if variable is not None:
-            menu.addAction(f"Filter by {variable.name}…", lambda: self.filter_by(variable.name))
+            menu.addAction(
+                _menu_text(f"Filter by {variable.name}…"), lambda: self.filter_by(variable.name)
+            )
             menu.addSeparator()
         self._fill_columns_menu(menu)
         return menu
@@ -309,7 +324,7 @@ class DocumentsPanel(QWidget):
         if menu is self.columns_button.menu():
             menu.clear()
         for title in self.model.column_titles()[1:]:  # the article's name is always shown
-            action = QAction(title, menu)
+            action = QAction(_menu_text(title), menu)
             action.setCheckable(True)
             action.setChecked(title not in self.hidden)
             action.toggled.connect(lambda shown, t=title: self.show_column(t, shown))
@@ -374,10 +389,12 @@ class DocumentsPanel(QWidget):
             condition = _same_value(variable.name, variable.type, value)
             shown = f"“{value}”" if value else "no value"
             menu.addAction(
-                f"Only articles with {variable.name} {shown}",
+                _menu_text(f"Only articles with {variable.name} {shown}"),
                 lambda: self.add_condition(condition),
             )
-            menu.addAction(f"Filter by {variable.name}…", lambda: self.filter_by(variable.name))
+            menu.addAction(
+                _menu_text(f"Filter by {variable.name}…"), lambda: self.filter_by(variable.name)
+            )
             menu.addSeparator()
         document_id = self.model.document_id(source.row())
         menu.addAction(
@@ -409,3 +426,8 @@ def _hidden_columns(saved: str) -> set[str]:
     if not isinstance(titles, list):
         return set()
     return {t for t in titles if isinstance(t, str) and t != FIXED_COLUMNS[0]}
+
+
+def _menu_text(text: str) -> str:
+    """``text`` as a menu shows it: an ``&`` in a name (AT&T) is not a shortcut mark."""
+    return text.replace("&", "&&")

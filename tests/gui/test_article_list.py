@@ -224,6 +224,20 @@ def test_the_menu_of_a_cell_filters_by_its_value(window: MainWindow) -> None:
     assert panel.bar.texts()[1] == "date is 2017-09-12"
 
 
+def test_values_are_shown_as_they_are_in_menus_and_the_bar(window: MainWindow) -> None:
+    panel = window.documents
+    _set(window, "04_diplomat", outlet="AT&T <b>Wire</b>")
+    row = panel.shown_names().index("04_diplomat")
+    menu = panel.cell_menu(panel.proxy.index(row, _column(panel, "outlet")))
+    only = menu.actions()[0]
+    assert only.text() == "Only articles with outlet “AT&&T <b>Wire</b>”"  # && shows as &
+    only.trigger()
+    assert panel.shown_names() == ["04_diplomat"]
+    [label] = panel.bar.labels
+    assert label.text() == "outlet is “AT&T <b>Wire</b>”"
+    assert label.textFormat() == Qt.TextFormat.PlainText  # not bold: the value as typed
+
+
 # -- an article's variables -----------------------------------------------------------------------
 
 

@@ -68,7 +68,9 @@ class VariableFilterDialog(QDialog):
         self.pages.addWidget(ranges)
         self.empty = QCheckBox("Articles with no value")
         self.count = QLabel()
+        self.count.setTextFormat(Qt.TextFormat.PlainText)  # it quotes values
         self.error = QLabel()
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setStyleSheet(ERROR_STYLE)
         self.error.setWordWrap(True)
         buttons = QDialogButtonBox(
