@@ -28,6 +28,7 @@ KEYS = {
     "codebook_import_10k_s",
     "qdc_import_10k_s",
     "article_list_sort_10k_ms",
+    "legacy_text_5k_ms",
 }
 
 

@@ -124,6 +124,8 @@ def store_articles(
     articles: dict[str, Article] = {}  # sha256 -> article to import (the first with that text)
     already_held: list[tuple[Article, int]] = []  # article, id of the document holding its text
     for article in batch.articles:
+        if article.warning is not None:
+            report.warnings.append(f"{article.source}: {article.warning}")
         sha256 = text_sha256(article.text)
         existing = project.documents.by_sha256(sha256)
         if existing is not None:

@@ -369,13 +369,22 @@ class MainWindow(QMainWindow):
 
     def _confirm_replace(self, conflicts: list[Coding]) -> bool:
         codebook = self.controller.codebook
-        names = ", ".join(sorted({codebook.path(c.code_id) for c in conflicts}))
         dimension = codebook.dimension_of(conflicts[0].code_id).name
+        text = self.reader.text
+
+        def where(coding: Coding) -> str:
+            if coding.start is None:
+                return "the whole article"
+            passage = " ".join(text[coding.start : coding.end].split())
+            return f"“{passage[:60]}…”" if len(passage) > 60 else f"“{passage}”"
+
+        listed = "\n".join(f"• {codebook.path(c.code_id)}: {where(c)}" for c in conflicts)
         answer = QMessageBox.question(
             self,
             "Replace coding?",
-            f"'{dimension}' is exclusive: a passage takes only one of its codes.\n\n"
-            f"Replace {names} on the overlapping passage?",
+            f"'{dimension}' is exclusive: a passage takes only one of its codes, and a "
+            f"whole-article coding covers the whole article.\n\nReplace your coding"
+            f"{'s' if len(conflicts) > 1 else ''}?\n{listed}",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.Yes,
         )

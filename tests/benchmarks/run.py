@@ -577,6 +577,19 @@ def bench_backups(folder: Path, sizes: dict[str, int]) -> dict[str, float]:
     }
 
 
+def bench_legacy_text() -> dict[str, float]:
+    """Reading a 5,000-character article in Windows-1252 (quotes, dashes, a café and a
+    no-break space): every legacy encoding is tried and judged."""
+    from annotator.io.encoding import decode_text
+
+    text = article_text(5_000).replace(" said ", " “said” — ").replace(" the ", " the café ")
+    data = text.replace("  ", "\u00a0").encode("cp1252")
+    path = Path("article.txt")
+    assert decode_text(data, path) == (text.replace("  ", "\u00a0"), "cp1252")
+    return {"legacy_text_5k_ms": median_time(lambda: decode_text(data, path), 7) * 1000}
+
+
+LEGACY_KEYS = {"legacy_text_5k_ms"}
 BACKUP_KEYS = {"snapshot_200mb_s", "restore_200mb_s", "snapshot_window_stall_ms"}
 AGREEMENT_KEYS = {"agreement_60k_s", "character_level_1mb_s"}
 REFI_KEYS = {"qdpx_export_25k_s", "qdpx_import_25k_s"}
@@ -633,6 +646,8 @@ def main() -> None:
             results.update(bench_backups(folder, sizes))
         if only is None or only & ARTICLE_LIST_KEYS:
             results.update(bench_article_list(folder, sizes["documents"]))
+        if only is None or only & LEGACY_KEYS:
+            results.update(bench_legacy_text())
     if only is not None:
         results = {key: value for key, value in results.items() if key in only}
     results = {
