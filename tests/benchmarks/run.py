@@ -30,6 +30,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from article_list_bench import ARTICLE_LIST_KEYS, bench_article_list
+
 from annotator.domain.model import VariableType
 from annotator.services import create_project
 from annotator.storage import Project
@@ -642,6 +644,8 @@ def main() -> None:
             results.update(bench_large_project(folder, sizes))
         if only is None or only & BACKUP_KEYS:
             results.update(bench_backups(folder, sizes))
+        if only is None or only & ARTICLE_LIST_KEYS:
+            results.update(bench_article_list(folder, sizes["documents"]))
         if only is None or only & LEGACY_KEYS:
             results.update(bench_legacy_text())
     if only is not None:
