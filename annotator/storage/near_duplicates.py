@@ -34,27 +34,25 @@ class NearDuplicateStore:
     def add(self, entries: Iterable[IndexEntry]) -> int:
         """Store the entries (replacing a document's earlier ones) in one transaction; returns
         how many. Rows go in with one statement per table: bulk, not row by row."""
-        signatures: list[tuple[int, int, bytes]] = []
-        bands: list[tuple[int, int]] = []
-        for entry in entries:
-            signatures.append((entry.document_id, entry.shingles, entry.signature))
-            bands.extend((int(key), entry.document_id) for key in entry.band_keys)
-        if not signatures:
+        latest = {entry.document_id: entry for entry in entries}  # a document given twice
+        if not latest:
             return 0
-        bands.sort()  # in key order, the B-tree takes them page after page
+        bands = sorted(  # in key order, the B-tree takes them page after page
+            (int(key), entry.document_id) for entry in latest.values() for key in entry.band_keys
+        )
         with self.db.atomic():
-            self.remove(entry[0] for entry in signatures)
+            self.remove(latest)
             self.db.conn.executemany(
                 "INSERT INTO near_duplicate_signatures (document_id, shingles, signature) "
                 "VALUES (?, ?, ?)",
-                signatures,
+                [(e.document_id, e.shingles, e.signature) for e in latest.values()],
             )
             # OR IGNORE: two bands of one document may, rarely, hash to one key.
             self.db.conn.executemany(
                 "INSERT OR IGNORE INTO near_duplicate_bands (band_key, document_id) VALUES (?, ?)",
                 bands,
             )
-        return len(signatures)
+        return len(latest)
 
     def remove(self, document_ids: Iterable[int]) -> None:
         """Take documents out of the index (their bands follow by cascade)."""
