@@ -75,14 +75,14 @@ def signatures(sets: ShingleSets) -> U32:
     filled_flat[cell] = True
     result = flat.reshape(rows, BINS)
     filled = filled_flat.reshape(rows, BINS)
-    sparse = np.flatnonzero(~filled.all(axis=1) & (sets.sizes() > 0))
-    for start in range(0, sparse.size, 256):  # bounded memory: 256 x 128 x 128 booleans
-        chunk = sparse[start : start + 256]
-        # For each empty bin, the first filled bin in that bin's own order.
-        lookup = filled[chunk][:, _ORDER]  # (rows, BINS, BINS)
-        source = _ORDER[np.arange(BINS), lookup.argmax(axis=2)]
-        densified = np.take_along_axis(result[chunk], source, axis=1)
-        result[chunk] = np.where(filled[chunk], result[chunk], densified)
+    # Each empty bin of a text with shingles takes the value of the first filled bin in that
+    # bin's own order.
+    rows_of, bins_of = np.nonzero(~filled & (sets.sizes() > 0)[:, None])
+    for start in range(0, rows_of.size, 65536):  # bounded memory: 65536 x 128 booleans
+        row, empty = rows_of[start : start + 65536], bins_of[start : start + 65536]
+        order = _ORDER[empty]  # (pairs, BINS)
+        source = order[np.arange(row.size), filled[row[:, None], order].argmax(axis=1)]
+        result[row, empty] = result[row, source]
     return result
 
 

@@ -17,7 +17,7 @@ times faster than hashing word by word in Python (measured on 500-word articles)
 
 from __future__ import annotations
 
-import functools
+import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -125,16 +125,28 @@ def words(text: str) -> list[str]:
     return found
 
 
-@functools.cache
-def _basic_plane_classes() -> npt.NDArray[np.uint8]:
-    """:func:`character_class` of every code point below U+10000 (made once, ~30 ms)."""
-    return np.array([character_class(code) for code in range(0x10000)], dtype=np.uint8)
+# character_class of the code points below U+10000, filled a block of 256 at a time as texts
+# bring them (a Latin text needs two or three blocks; all 256 would take a third of a second).
+_BASIC_CLASSES = np.zeros(0x10000, dtype=np.uint8)
+_BASIC_BLOCKS_READY = np.zeros(0x100, dtype=bool)
+_BASIC_LOCK = threading.Lock()
 
 
 def _classes(codes: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint8]:
     classes = np.empty(codes.size, dtype=np.uint8)
     basic = codes < 0x10000
-    classes[basic] = _basic_plane_classes()[codes[basic]]
+    basic_codes = codes[basic] if not basic.all() else codes
+    blocks = np.flatnonzero(np.bincount(basic_codes >> 8, minlength=0x100))
+    missing = blocks[~_BASIC_BLOCKS_READY[blocks]]
+    if missing.size:
+        with _BASIC_LOCK:
+            for block in missing.tolist():
+                start = block << 8
+                _BASIC_CLASSES[start : start + 0x100] = [
+                    character_class(code) for code in range(start, start + 0x100)
+                ]
+                _BASIC_BLOCKS_READY[block] = True
+    classes[basic] = _BASIC_CLASSES[basic_codes]
     if not basic.all():  # emoji, rare scripts, Han extensions: few distinct ones, asked one by one
         distinct, inverse = np.unique(codes[~basic], return_inverse=True)
         table = np.array([character_class(int(code)) for code in distinct], dtype=np.uint8)

@@ -115,10 +115,7 @@ class _Pool:
 
     def candidates(self, keys: Sequence[int]) -> list[int]:
         """The documents sharing a band key with ``keys``, those sharing the most first."""
-        hits: Counter[int] = Counter()
-        for key in keys:
-            hits.update(self.by_key.get(key, ()))
-        return [document for document, _ in hits.most_common(_CANDIDATES)]
+        return _most_shared(keys, self.by_key)
 
     def signatures(self, documents: Iterable[int]) -> dict[int, tuple[int, minhash.U32]]:
         wanted = set(documents)
@@ -127,6 +124,14 @@ class _Pool:
         for document, (shingles, data) in stored.items():
             found[document] = (shingles, minhash.signature_from_bytes(data))
         return found
+
+
+def _most_shared(keys: Sequence[int], holders: dict[int, list[int]]) -> list[int]:
+    """Those holding any of ``keys``, those holding the most first (at most _CANDIDATES)."""
+    found = [holder for key in keys if key in holders for holder in holders[key]]
+    if not found:
+        return []
+    return [holder for holder, _ in Counter(found).most_common(_CANDIDATES)]
 
 
 def _shortlist(
@@ -190,10 +195,7 @@ def find_near_duplicates(
             found.append(NearDuplicate(index, best[1], None, best[0]))
             continue
         keys = batch.keys[index].tolist()
-        hits: Counter[int] = Counter()
-        for key in keys:
-            hits.update(roots.get(key, ()))
-        earlier = [i for i, _ in hits.most_common(_CANDIDATES)]
+        earlier = _most_shared(keys, roots)
         local = {i: (batch.sizes[i], batch.signatures[i]) for i in earlier}
         chosen = _shortlist(batch.signatures[index], batch.sizes[index], earlier, local, threshold)
         best = _best(batch.sets[index], chosen, {i: batch.sets[i] for i in chosen}, threshold)
@@ -280,20 +282,29 @@ def _index(
     done = 0
     with project.transaction():
         for ids, texts in _chunks(documents):
+            if len(set(ids)) < len(ids):  # a document given twice: its last text counts
+                last = dict(zip(ids, texts, strict=True))
+                ids, texts = list(last), list(last.values())
             signatures, sizes = _signatures(texts)
-            keys = minhash.band_keys(signatures)
-            store.add(
-                IndexEntry(
-                    document,
-                    sizes[row],
-                    minhash.signature_bytes(signatures[row]),
-                    keys[row].tolist() if sizes[row] else [],
-                )
+            entries = [
+                IndexEntry(document, sizes[row], minhash.signature_bytes(signatures[row]))
                 for row, document in enumerate(ids)
-            )
+            ]
+            store.add(entries, _band_rows(ids, sizes, minhash.band_keys(signatures)))
             done += len(ids)
             if progress is not None:
                 progress(done, total if total is not None else done)
+
+
+def _band_rows(
+    ids: Sequence[int], sizes: Sequence[int], keys: minhash.I64
+) -> list[tuple[int, int]]:
+    """``(band key, document id)`` of the documents with words, sorted by key."""
+    with_words = np.array(sizes) > 0
+    flat = keys[with_words].ravel()
+    owners = np.repeat(np.array(ids, dtype=np.int64)[with_words], minhash.BANDS)
+    order = np.argsort(flat, kind="stable")
+    return list(zip(flat[order].tolist(), owners[order].tolist(), strict=True))
 
 
 # -- signatures of texts just checked --------------------------------------------------------

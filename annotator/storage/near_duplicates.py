@@ -17,12 +17,11 @@ _CHUNK = 900
 
 @dataclass(frozen=True)
 class IndexEntry:
-    """One document's part of the index."""
+    """One document's signature (its band keys go apart, see :meth:`NearDuplicateStore.add`)."""
 
     document_id: int
     shingles: int  # distinct word shingles (0: a text without words, never a candidate)
     signature: bytes
-    band_keys: Sequence[int]
 
 
 class NearDuplicateStore:
@@ -31,28 +30,25 @@ class NearDuplicateStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def add(self, entries: Iterable[IndexEntry]) -> int:
-        """Store the entries (replacing a document's earlier ones) in one transaction; returns
-        how many. Rows go in with one statement per table: bulk, not row by row."""
-        latest = {entry.document_id: entry for entry in entries}  # a document given twice
-        if not latest:
-            return 0
-        bands = sorted(  # in key order, the B-tree takes them page after page
-            (int(key), entry.document_id) for entry in latest.values() for key in entry.band_keys
-        )
+    def add(self, entries: Sequence[IndexEntry], bands: Iterable[tuple[int, int]]) -> None:
+        """Store the signatures of ``entries`` and the ``(band key, document id)`` pairs of
+        their bands, replacing what the index held for those documents, in one transaction.
+        Rows go in with one statement per table: in bulk, not row by row; bands sorted by key
+        go in fastest (the B-tree takes them page after page)."""
+        if not entries:
+            return
         with self.db.atomic():
-            self.remove(latest)
+            self.remove(entry.document_id for entry in entries)
             self.db.conn.executemany(
                 "INSERT INTO near_duplicate_signatures (document_id, shingles, signature) "
                 "VALUES (?, ?, ?)",
-                [(e.document_id, e.shingles, e.signature) for e in latest.values()],
+                [(e.document_id, e.shingles, e.signature) for e in entries],
             )
             # OR IGNORE: two bands of one document may, rarely, hash to one key.
             self.db.conn.executemany(
                 "INSERT OR IGNORE INTO near_duplicate_bands (band_key, document_id) VALUES (?, ?)",
                 bands,
             )
-        return len(latest)
 
     def remove(self, document_ids: Iterable[int]) -> None:
         """Take documents out of the index (their bands follow by cascade)."""
