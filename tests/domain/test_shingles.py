@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.domain import shingles
 from annotator.domain.shingles import exact_jaccard, shingle_set, shingle_sets, word_hash, words
@@ -147,3 +149,13 @@ def test_hashes_are_the_same_in_every_process() -> None:
 
 # The hash of one word as this version defines it (see the test above for why it is pinned).
 PINNED_WORD_HASH = 7228875879027913037
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(max_size=60), max_size=6))
+def test_any_text_gives_the_set_its_words_define(texts: list[str]) -> None:
+    """Whatever the characters (controls, lone surrogates, emoji, marks, ideographs), the
+    vectorised sets are those of the word-by-word definition, and nothing else comes out."""
+    batch = shingle_sets(texts)
+    for index, text in enumerate(texts):
+        assert set(batch[index].tolist()) == _reference_set(text)

@@ -5,6 +5,8 @@ checked; checking writes nothing."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.domain.errors import UserError
 from annotator.domain.shingles import exact_jaccard, shingle_set
@@ -29,11 +31,16 @@ def _words(text: str) -> list[str]:
 
 
 def _jaccard(first: str, second: str) -> float:
-    """The exact Jaccard index of five-word shingles, computed apart from the service."""
-    a, b = _words(first), _words(second)
-    x = {tuple(a[i : i + 5]) for i in range(len(a) - 4)}
-    y = {tuple(b[i : i + 5]) for i in range(len(b) - 4)}
-    return len(x & y) / len(x | y)
+    """The exact Jaccard index of five-word shingles, computed apart from the service (a text
+    of fewer words is one shingle of them all; texts without words are alike to nothing)."""
+    x, y = _shingles(first), _shingles(second)
+    return len(x & y) / len(x | y) if x and y else 0.0
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = _words(text)
+    width = min(len(words), 5)
+    return {tuple(words[i : i + width]) for i in range(len(words) - width + 1)} if words else set()
 
 
 def _add(project: Project, name: str, text: str, *, indexed: bool = True) -> int:
@@ -150,3 +157,44 @@ def test_similarity_is_the_exact_jaccard_index_of_the_shingle_sets(memory: Proje
     _add(memory, "flood barrier", REPORT_A)
     [found] = find_near_duplicates(memory, [REWRITTEN])
     assert found.similarity == exact_jaccard(shingle_set(REPORT_A), shingle_set(REWRITTEN))
+
+
+WORDS = ["gate", "river", "town", "flood", "rain", "quay"]
+short_texts = st.lists(st.sampled_from(WORDS), max_size=12).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    existing=st.lists(short_texts, max_size=5, unique=True),
+    batch=st.lists(short_texts, max_size=8),
+    threshold=st.floats(min_value=0.8, max_value=1.0),
+)
+def test_every_pair_at_the_threshold_is_reported_and_no_other(
+    existing: list[str], batch: list[str], threshold: float
+) -> None:
+    """Checked against the exact index of every pair: a text is reported when a document or
+    an earlier unreported text reaches the threshold (at 0.8 the band keys miss such a pair
+    with probability 1e-13), with the best of them; never otherwise."""
+    with Project.in_memory() as project:
+        ids = [_add(project, f"d{number}", text) for number, text in enumerate(existing)]
+        found = {f.index: f for f in find_near_duplicates(project, batch, threshold=threshold)}
+    documents = dict(zip(ids, existing, strict=True))
+    roots: list[int] = []
+    for index, text in enumerate(batch):
+        if not _words(text):
+            assert index not in found
+            continue
+        alike = {d: _jaccard(text, other) for d, other in documents.items()}
+        best = max(alike.values(), default=0.0)
+        if best >= threshold:
+            assert found[index].existing_id in {d for d, j in alike.items() if j == best}
+            assert found[index].similarity == pytest.approx(best)
+            continue
+        earlier = {i: _jaccard(text, batch[i]) for i in roots}
+        best = max(earlier.values(), default=0.0)
+        if best >= threshold:
+            assert found[index].batch_index in {i for i, j in earlier.items() if j == best}
+            assert found[index].similarity == pytest.approx(best)
+            continue
+        assert index not in found
+        roots.append(index)
