@@ -27,6 +27,8 @@ KEYS = {
     "qdpx_import_25k_s",
     "codebook_import_10k_s",
     "qdc_import_10k_s",
+    "near_duplicate_check_50k_s",
+    "near_duplicate_index_10k_s",
 }
 
 

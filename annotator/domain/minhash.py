@@ -60,14 +60,27 @@ def _densification_order() -> npt.NDArray[np.intp]:
 _ORDER = _densification_order()
 
 
+#: Texts whose signatures are made together (bounds memory: about 30 bytes a shingle).
+_ROWS_AT_ONCE = 1024
+
+
 def signatures(sets: ShingleSets) -> U32:
     """One signature per shingle set, ``(len(sets), BINS)``; a set without shingles (a text
     without words) has every value 0xFFFFFFFF and is never compared."""
+    result = np.full((len(sets), BINS), _EMPTY, dtype=np.uint32)
+    for first in range(0, len(sets), _ROWS_AT_ONCE):
+        last = min(first + _ROWS_AT_ONCE, len(sets))
+        begin, end = int(sets.starts[first]), int(sets.starts[last])
+        part = ShingleSets(sets.hashes[begin:end], sets.starts[first : last + 1] - begin)
+        result[first:last] = _signatures(part)
+    return result
+
+
+def _signatures(sets: ShingleSets) -> U32:
     rows = len(sets)
-    owners = sets.owners
     # The top bits choose the bin, the low 32 bits are the value: independent bits of a
     # well-mixed hash.
-    cell = owners * BINS + (sets.hashes >> np.uint64(64 - _BIN_BITS)).astype(np.int64)
+    cell = sets.owners * BINS + (sets.hashes >> np.uint64(64 - _BIN_BITS)).astype(np.int64)
     value = (sets.hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32)
     flat = np.full(rows * BINS, _EMPTY, dtype=np.uint32)
     np.minimum.at(flat, cell, value)

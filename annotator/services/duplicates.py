@@ -99,10 +99,10 @@ class _Pool:
     def __init__(self, store: NearDuplicateStore, keys: Iterable[int]) -> None:
         self.store = store
         self.by_key: dict[int, list[int]] = {}
-        for key, document in store.documents_with_keys(keys):
+        wanted = set(keys)
+        for key, document in store.documents_with_keys(wanted):
             self.by_key.setdefault(key, []).append(document)
         self.loose: dict[int, tuple[int, minhash.U32]] = {}  # id -> shingles, signature
-        wanted = set(keys)
         for ids, texts in _chunks(store.texts(store.unindexed())):
             fingerprint = _batch(texts)
             for row, document in enumerate(ids):

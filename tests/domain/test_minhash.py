@@ -113,3 +113,11 @@ def test_stored_signatures_read_back_and_stay_what_they_are() -> None:
 
 
 PINNED_SIGNATURE_SHA256 = "65f235eefa68b9bc5ddf747a8aa518595eb0cec5e2509f1b73bbb932c37b50dc"
+
+
+def test_signatures_made_in_parts_are_those_made_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(13)
+    texts = [[rng.choice(VOCABULARY) for _ in range(rng.randint(0, 200))] for _ in range(40)]
+    whole = _signatures(*texts)
+    monkeypatch.setattr(minhash, "_ROWS_AT_ONCE", 7)
+    assert np.array_equal(_signatures(*texts), whole)
