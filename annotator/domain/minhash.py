@@ -16,6 +16,12 @@ sqrt(J(1 - J) / 128), and a little less for sets much larger than 128).
 
 Like the shingle hashes, everything here is fixed by this module and stable across runs and
 platforms; stored signatures are little-endian.
+
+Why not datasketch (2.0): it requires SciPy (tens of megabytes more in the packaged app, for
+its LSH parameter search, which an index kept in SQLite does not use), and its
+``MinHash.bulk`` took 0.72 s of CPU for the signatures of 1,000 articles of 500 words where
+this module takes 0.16 s from the raw texts, shingling included (measured on this project's
+benchmark texts). Its LSH index lives in memory or Redis, not in a project file.
 """
 
 from __future__ import annotations
