@@ -349,6 +349,32 @@ def code_names(db: Database) -> None:
         raise RuntimeError(f"0006_code_names would break {broken - broken_before} references")
 
 
+@migrations(name="0007_near_duplicates")
+def near_duplicates(db: Database) -> None:
+    """The near-duplicate index: each document's MinHash signature (128 little-endian 32-bit
+    values) and how many distinct word shingles it has, and one row per band key (42 per
+    document with words), looked up by key. Rows go with their document (ON DELETE CASCADE,
+    through the signature; the index by document serves the cascade). Documents of an older
+    project are indexed on first use, not here: a migration must stay quick."""
+    _run(
+        db,
+        [
+            """CREATE TABLE near_duplicate_signatures (
+                document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+                shingles INTEGER NOT NULL CHECK (shingles >= 0),
+                signature BLOB NOT NULL CHECK (length(signature) = 512)
+            )""",
+            """CREATE TABLE near_duplicate_bands (
+                band_key INTEGER NOT NULL,
+                document_id INTEGER NOT NULL
+                    REFERENCES near_duplicate_signatures(document_id) ON DELETE CASCADE,
+                PRIMARY KEY (band_key, document_id)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX near_duplicate_bands_by_document ON near_duplicate_bands (document_id)",
+        ],
+    )
+
+
 def known_migrations() -> list[str]:
     """Names of every migration this version of annotator knows, oldest first."""
     return [migration.name for migration in migrations.pending(Database(memory=True))]

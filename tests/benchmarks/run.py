@@ -55,6 +55,9 @@ FULL = {
     "refi_codings": 25_000,
     "codebook_codes": 10_000,
     "backup_mb": 200,
+    "near_duplicate_project": 50_000,
+    "near_duplicate_batch": 1_000,
+    "near_duplicate_index": 10_000,
 }
 QUICK = {
     "article_chars": 100_000,
@@ -66,6 +69,9 @@ QUICK = {
     "refi_codings": 2_000,
     "codebook_codes": 1_000,
     "backup_mb": 20,
+    "near_duplicate_project": 2_000,
+    "near_duplicate_batch": 200,
+    "near_duplicate_index": 500,
 }
 
 
@@ -590,6 +596,156 @@ def bench_legacy_text() -> dict[str, float]:
 
 
 LEGACY_KEYS = {"legacy_text_5k_ms"}
+# -- near-duplicates: a batch checked against a large project, and indexing -------------------
+
+
+def news_articles(count: int, seed: int) -> list[str]:
+    """``count`` articles of about 500 words drawn from a vocabulary with news-like (Zipf)
+    word frequencies, quickly (NumPy)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    syllables = np.array(["ka", "ro", "mi", "te", "su", "na", "li", "po", "de", "an", "vi", "or"])
+    shape = (30_000, 3)
+    vocabulary = np.array(
+        ["".join(parts) for parts in syllables[rng.integers(0, syllables.size, shape)]]
+    )
+    ranks = np.minimum(rng.zipf(1.15, size=(count, 520)), vocabulary.size) - 1
+    lengths = rng.integers(440, 520, size=count)
+    return [
+        " ".join(vocabulary[ranks[row, : lengths[row]]].tolist()).capitalize() + "."
+        for row in range(count)
+    ]
+
+
+def _bulk_documents(project: Project, texts: list[str], prefix: str) -> list[int]:
+    now = "2026-01-01T00:00:00Z"
+    rows = [
+        (
+            str(uuid.uuid4()),
+            f"{prefix}-{number:05d}",
+            f"{prefix}-{number:05d}.txt",
+            text,
+            len(text),
+            hashlib.sha256(text.encode()).hexdigest(),
+            now,
+        )
+        for number, text in enumerate(texts)
+    ]
+    with project.transaction():
+        project.db.conn.executemany(
+            "INSERT INTO documents (guid, name, source, text, length, sha256, imported_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    return [int(row[0]) for row in project.db.execute("SELECT id FROM documents ORDER BY id")]
+
+
+def _rewritten(text: str, rng: random.Random) -> str:
+    """``text`` with its first sentence (12 words) rewritten: about 0.94 alike."""
+    words = text.split()
+    return " ".join([*(rng.choice(WORDS) for _ in range(12)), *words[12:]])
+
+
+def near_duplicate_batch(project_texts: list[str], count: int, seed: int) -> list[str]:
+    """A batch as a new download brings it: mostly new articles, some copies of the project's
+    with the first sentence rewritten (5 %), some exact (1 %), some repeated within the batch
+    with a sentence changed (2 %)."""
+    rng = random.Random(seed)
+    batch = news_articles(count, seed)
+    for index in range(count):
+        roll = rng.random()
+        if roll < 0.05:
+            batch[index] = _rewritten(rng.choice(project_texts), rng)
+        elif roll < 0.06:
+            batch[index] = rng.choice(project_texts)
+        elif roll < 0.08 and index > 0:
+            batch[index] = _rewritten(batch[rng.randrange(index)], rng)
+    return batch
+
+
+def _own_peak_kb() -> int:
+    """This process's peak resident memory. Linux keeps ru_maxrss across exec, so a child
+    started by a large parent would report the parent's; VmHWM is the child's own."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def near_duplicate_child(path: str, batch_path: str) -> None:
+    """In a fresh process: check the batch against the project (read-only), report the time
+    and the process's peak memory."""
+    from annotator.services.duplicates import find_near_duplicates
+
+    batch = json.loads(Path(batch_path).read_text(encoding="utf-8"))
+    with Project.open(path, read_only=True) as project:
+        found: list[object] = []
+        started = time.process_time()
+        elapsed = median_time(lambda: found.append(find_near_duplicates(project, batch)), 3)
+        cpu = (time.process_time() - started) / 3  # the machine may be busy: CPU time too
+    print(
+        json.dumps(
+            {
+                "near_duplicate_check_50k_s": elapsed,
+                "near_duplicate_check_50k_cpu_s": cpu,
+                "near_duplicate_check_found": len(found[-1]),  # type: ignore[arg-type]
+                "near_duplicate_peak_rss_mb": _own_peak_kb() / 1024,
+            }
+        )
+    )
+
+
+def bench_near_duplicates(folder: Path, sizes: dict[str, int]) -> dict[str, float]:
+    """Check a batch against a large project (in a fresh process, for its peak memory); index
+    a project's articles (the first use on a project made by an earlier version)."""
+    from annotator.services.duplicates import index_missing
+
+    path = folder / "near-duplicates.annotator"
+    project = create_project(path)
+    texts = news_articles(sizes["near_duplicate_project"], seed=21)
+    _bulk_documents(project, texts, "article")
+    started = time.perf_counter()
+    index_missing(project)
+    build_index = time.perf_counter() - started
+    project.checkpoint()
+    project.close()
+    batch_path = folder / "near-duplicate-batch.json"
+    batch = near_duplicate_batch(texts, sizes["near_duplicate_batch"], seed=22)
+    batch_path.write_text(json.dumps(batch), encoding="utf-8")
+    child = subprocess.run(
+        [sys.executable, __file__, "--child-near-duplicates", f"{path}{os.pathsep}{batch_path}"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "ANNOTATOR_HOME": str(folder / "home")},
+    )
+    results: dict[str, float] = json.loads(child.stdout.strip().splitlines()[-1])
+    results["near_duplicate_project_index_s"] = build_index
+    results["near_duplicate_project_mb"] = path.stat().st_size / 2**20
+
+    fresh = create_project(folder / "index-10k.annotator")
+    _bulk_documents(fresh, news_articles(sizes["near_duplicate_index"], seed=23), "article")
+
+    def index_again() -> None:
+        with fresh.transaction():
+            fresh.db.execute("DELETE FROM near_duplicate_signatures")
+        index_missing(fresh)
+
+    started = time.process_time()
+    results["near_duplicate_index_10k_s"] = median_time(index_again, 3)
+    results["near_duplicate_index_10k_cpu_s"] = (time.process_time() - started) / 3
+    fresh.close()
+    return results
+
+
+NEAR_DUPLICATE_KEYS = {
+    "near_duplicate_check_50k_s",
+    "near_duplicate_index_10k_s",
+    "near_duplicate_peak_rss_mb",
+}
 BACKUP_KEYS = {"snapshot_200mb_s", "restore_200mb_s", "snapshot_window_stall_ms"}
 AGREEMENT_KEYS = {"agreement_60k_s", "character_level_1mb_s"}
 REFI_KEYS = {"qdpx_export_25k_s", "qdpx_import_25k_s"}
@@ -622,9 +778,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--only", help="comma-separated keys to measure")
     parser.add_argument("--child-open", help=argparse.SUPPRESS)
+    parser.add_argument("--child-near-duplicates", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.child_open:
         open_large_project_child(arguments.child_open)
+        return
+    if arguments.child_near_duplicates:
+        near_duplicate_child(*arguments.child_near_duplicates.split(os.pathsep))
         return
     sizes = QUICK if arguments.quick else FULL
     only = set(arguments.only.split(",")) if arguments.only else None
@@ -648,6 +808,8 @@ def main() -> None:
             results.update(bench_article_list(folder, sizes["documents"]))
         if only is None or only & LEGACY_KEYS:
             results.update(bench_legacy_text())
+        if only is None or only & NEAR_DUPLICATE_KEYS:
+            results.update(bench_near_duplicates(folder, sizes))
     if only is not None:
         results = {key: value for key, value in results.items() if key in only}
     results = {

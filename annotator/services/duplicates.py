@@ -1,0 +1,349 @@
+"""Near-duplicate articles: the same story downloaded twice, a wire story printed by several
+outlets with another headline or a sentence changed.
+
+Two texts are near-duplicates when the Jaccard index of their sets of five-word shingles
+(:mod:`annotator.domain.shingles`) reaches a threshold (0.9 by default; the user may choose
+from 0.5 to 1.0). Candidates come from the index kept in the project (MinHash band keys,
+:mod:`annotator.domain.minhash`, stored by :mod:`annotator.storage.near_duplicates`), are
+sorted by their estimated index, and the best are confirmed by their exact index: so a pair is
+never reported on an estimate alone, and checking a batch never scans the project pairwise.
+
+Exact duplicates (the same text) are recognised at import by the text's hash; they are
+near-duplicates too, of similarity 1.0.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from annotator.domain import minhash
+from annotator.domain.errors import UserError
+from annotator.domain.shingles import U64, ShingleSets, exact_jaccard, shingle_sets
+from annotator.storage import Project
+from annotator.storage.near_duplicates import IndexEntry, NearDuplicateStore
+
+DEFAULT_THRESHOLD = 0.9
+#: Below 0.5 the band keys no longer find nearly every pair (see minhash.BANDS), and texts
+#: that share a topic and phrases begin to pass for copies.
+MIN_THRESHOLD, MAX_THRESHOLD = 0.5, 1.0
+#: Candidates kept per text, those sharing the most band keys (bounds the work when a project
+#: holds many copies of one story).
+_CANDIDATES = 64
+#: Candidates whose exact index is computed per text, the best estimates first.
+_CONFIRMED = 8
+#: A candidate whose estimate is this far below the threshold is set aside unread: over five
+#: standard errors of a 128-value signature (at most 0.044, at J = 0.5).
+_MARGIN = 0.25
+#: Below this many shingles a signature repeats few values and its estimate is coarse: such
+#: candidates are confirmed whatever their estimate.
+_SMALL = minhash.BINS
+#: Texts fingerprinted at a time (bounds memory: about 40 bytes a word).
+_CHUNK = 1000
+
+# Called as progress(done, total) while documents are indexed.
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class NearDuplicate:
+    """A text of a batch that is a near-duplicate of a project document or of an earlier text
+    of the same batch (exactly one of ``existing_id`` and ``batch_index`` is set)."""
+
+    index: int  # position of the text in the batch given
+    existing_id: int | None  # the project document it duplicates, or None if it duplicates
+    batch_index: int | None  # an earlier text of the same batch
+    similarity: float  # Jaccard index of the word-shingle sets, exact (1.0 for the same text)
+
+
+def check_threshold(threshold: float) -> float:
+    """``threshold`` if it is a Jaccard index the search supports, else a one-line refusal."""
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float):
+        raise UserError(f"near-duplicate threshold {threshold!r}: not a number")
+    if math.isnan(threshold) or not MIN_THRESHOLD <= threshold <= MAX_THRESHOLD:
+        raise UserError(
+            f"near-duplicate threshold {threshold:g}: must be between {MIN_THRESHOLD} and "
+            f"{MAX_THRESHOLD} (the share of five-word sequences two texts have in common)"
+        )
+    return float(threshold)
+
+
+# -- the batch checked -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Batch:
+    sets: ShingleSets
+    signatures: minhash.U32
+    keys: minhash.I64
+    sizes: list[int]
+
+
+def _batch(texts: Sequence[str]) -> _Batch:
+    sets = shingle_sets(texts)
+    signatures = minhash.signatures(sets)
+    _remember(texts, signatures, sets.sizes())
+    return _Batch(sets, signatures, minhash.band_keys(signatures), sets.sizes().tolist())
+
+
+class _Pool:
+    """Project documents a text may duplicate: those of the index, and those not indexed yet
+    (read and fingerprinted in memory: checking never writes)."""
+
+    def __init__(self, store: NearDuplicateStore, keys: Iterable[int]) -> None:
+        self.store = store
+        self.by_key: dict[int, list[int]] = {}
+        wanted = set(keys)
+        for key, document in store.documents_with_keys(wanted):
+            self.by_key.setdefault(key, []).append(document)
+        self.loose: dict[int, tuple[int, minhash.U32]] = {}  # id -> shingles, signature
+        for ids, texts in _chunks(store.texts(store.unindexed())):
+            fingerprint = _batch(texts)
+            for row, document in enumerate(ids):
+                if fingerprint.sizes[row] == 0:
+                    continue
+                self.loose[document] = (fingerprint.sizes[row], fingerprint.signatures[row])
+                for key in fingerprint.keys[row].tolist():
+                    if key in wanted:
+                        self.by_key.setdefault(key, []).append(document)
+
+    def candidates(self, keys: Sequence[int]) -> list[int]:
+        """The documents sharing a band key with ``keys``, those sharing the most first."""
+        return _most_shared(keys, self.by_key)
+
+    def signatures(self, documents: Iterable[int]) -> dict[int, tuple[int, minhash.U32]]:
+        wanted = set(documents)
+        found = {d: self.loose[d] for d in wanted if d in self.loose}
+        stored = self.store.signatures(wanted - found.keys())
+        for document, (shingles, data) in stored.items():
+            found[document] = (shingles, minhash.signature_from_bytes(data))
+        return found
+
+
+def _most_shared(keys: Sequence[int], holders: dict[int, list[int]]) -> list[int]:
+    """Those holding any of ``keys``, those holding the most first (at most _CANDIDATES)."""
+    found = [holder for key in keys if key in holders for holder in holders[key]]
+    if not found:
+        return []
+    return [holder for holder, _ in Counter(found).most_common(_CANDIDATES)]
+
+
+def _shortlist(
+    signature: minhash.U32,
+    size: int,
+    candidates: Sequence[int],
+    signatures: dict[int, tuple[int, minhash.U32]],
+    threshold: float,
+) -> list[int]:
+    """The candidates worth an exact comparison, the best estimates first."""
+    known = [c for c in candidates if c in signatures]
+    if not known:
+        return []
+    estimates = minhash.agreement(signature, np.stack([signatures[c][1] for c in known]))
+    kept = [
+        (float(estimate), candidate)
+        for estimate, candidate in zip(estimates, known, strict=True)
+        if estimate >= threshold - _MARGIN or min(size, signatures[candidate][0]) < _SMALL
+    ]
+    kept.sort(key=lambda pair: (-pair[0], pair[1]))
+    return [candidate for _, candidate in kept[:_CONFIRMED]]
+
+
+def find_near_duplicates(
+    project: Project, texts: Sequence[str], *, threshold: float = DEFAULT_THRESHOLD
+) -> list[NearDuplicate]:
+    """The texts of a batch that are near-duplicates of a project document or of an earlier
+    text of the batch, in batch order, each with the one it duplicates best.
+
+    A project document is preferred to a text of the batch. A later text of the batch names an
+    earlier one that is not itself a near-duplicate (so each group has one first text); texts
+    without words are never near-duplicates (the exact-duplicate check sees identical ones).
+    Only reads: documents not in the index yet are fingerprinted in memory (slower; call
+    :func:`index_missing` first where the project may be written).
+    """
+    threshold = check_threshold(threshold)
+    texts = list(texts)
+    if not texts:
+        return []
+    batch = _batch(texts)
+    pool = _Pool(
+        NearDuplicateStore(project.db), batch.keys[np.array(batch.sizes) > 0].ravel().tolist()
+    )
+    shortlists: dict[int, list[int]] = {}
+    per_text = {i: pool.candidates(batch.keys[i].tolist()) for i, n in enumerate(batch.sizes) if n}
+    signatures = pool.signatures(d for found in per_text.values() for d in found)
+    for index, candidates in per_text.items():
+        chosen = _shortlist(
+            batch.signatures[index], batch.sizes[index], candidates, signatures, threshold
+        )
+        if chosen:
+            shortlists[index] = chosen
+    existing_sets = _sets_of(pool.store, {d for found in shortlists.values() for d in found})
+    found: list[NearDuplicate] = []
+    roots: dict[int, list[int]] = {}  # band key -> earlier texts that are not duplicates
+    for index in range(len(texts)):
+        if batch.sizes[index] == 0:
+            continue
+        best = _best(batch.sets[index], shortlists.get(index, []), existing_sets, threshold)
+        if best is not None:
+            found.append(NearDuplicate(index, best[1], None, best[0]))
+            continue
+        keys = batch.keys[index].tolist()
+        earlier = _most_shared(keys, roots)
+        local = {i: (batch.sizes[i], batch.signatures[i]) for i in earlier}
+        chosen = _shortlist(batch.signatures[index], batch.sizes[index], earlier, local, threshold)
+        best = _best(batch.sets[index], chosen, {i: batch.sets[i] for i in chosen}, threshold)
+        if best is not None:
+            found.append(NearDuplicate(index, None, best[1], best[0]))
+            continue
+        for key in keys:
+            roots.setdefault(key, []).append(index)
+    return found
+
+
+def _best(
+    shingles: U64,
+    candidates: Sequence[int],
+    sets: dict[int, U64],
+    threshold: float,
+) -> tuple[float, int] | None:
+    """(Jaccard index, candidate) of the candidate most alike at or above ``threshold``."""
+    best: tuple[float, int] | None = None
+    for candidate in candidates:
+        if candidate not in sets:
+            continue
+        similarity = exact_jaccard(shingles, sets[candidate])
+        if similarity >= threshold and (best is None or similarity > best[0]):
+            best = (similarity, candidate)
+    return best
+
+
+def _sets_of(store: NearDuplicateStore, documents: set[int]) -> dict[int, U64]:
+    """The shingle sets of project documents (read and computed: the index keeps none)."""
+    found: dict[int, U64] = {}
+    for ids, texts in _chunks(store.texts(sorted(documents))):
+        sets = shingle_sets(texts)
+        found.update((document, sets[row]) for row, document in enumerate(ids))
+    return found
+
+
+def _chunks(pairs: Iterable[tuple[int, str]]) -> Iterator[tuple[list[int], list[str]]]:
+    ids: list[int] = []
+    texts: list[str] = []
+    for document, text in pairs:
+        ids.append(document)
+        texts.append(text)
+        if len(ids) == _CHUNK:
+            yield ids, texts
+            ids, texts = [], []
+    if ids:
+        yield ids, texts
+
+
+# -- the index -------------------------------------------------------------------------------
+
+
+def index_documents(project: Project, documents: Iterable[tuple[int, str]]) -> None:
+    """Add ``(document id, text)`` pairs to the project's near-duplicate index (replacing what
+    it held for them), in one transaction: call it in the transaction that stores them."""
+    _index(project, documents, total=None, progress=None)
+
+
+def missing_from_index(project: Project) -> int:
+    """How many documents the near-duplicate index does not hold yet."""
+    return len(NearDuplicateStore(project.db).unindexed())
+
+
+def index_missing(project: Project, *, progress: Progress | None = None) -> int:
+    """Index the documents the index does not hold yet (those of a project made by an earlier
+    version, or imported by a path that does not index) in one transaction, calling
+    ``progress(done, total)`` as it goes; returns how many."""
+    store = NearDuplicateStore(project.db)
+    missing = store.unindexed()
+    if missing:
+        _index(project, store.texts(missing), total=len(missing), progress=progress)
+    return len(missing)
+
+
+def _index(
+    project: Project,
+    documents: Iterable[tuple[int, str]],
+    *,
+    total: int | None,
+    progress: Progress | None,
+) -> None:
+    store = NearDuplicateStore(project.db)
+    done = 0
+    with project.transaction():
+        for ids, texts in _chunks(documents):
+            if len(set(ids)) < len(ids):  # a document given twice: its last text counts
+                last = dict(zip(ids, texts, strict=True))
+                ids, texts = list(last), list(last.values())
+            signatures, sizes = _signatures(texts)
+            entries = [
+                IndexEntry(document, sizes[row], minhash.signature_bytes(signatures[row]))
+                for row, document in enumerate(ids)
+            ]
+            store.add(entries, _band_rows(ids, sizes, minhash.band_keys(signatures)))
+            done += len(ids)
+            if progress is not None:
+                progress(done, total if total is not None else done)
+
+
+def _band_rows(
+    ids: Sequence[int], sizes: Sequence[int], keys: minhash.I64
+) -> list[tuple[int, int]]:
+    """``(band key, document id)`` of the documents with words, sorted by key."""
+    with_words = np.array(sizes) > 0
+    flat = keys[with_words].ravel()
+    owners = np.repeat(np.array(ids, dtype=np.int64)[with_words], minhash.BANDS)
+    order = np.argsort(flat, kind="stable")
+    return list(zip(flat[order].tolist(), owners[order].tolist(), strict=True))
+
+
+# -- signatures of texts just checked --------------------------------------------------------
+# An import checks a batch, then stores and indexes the same texts: remember their signatures
+# (a pure function of the text) for a while instead of computing them twice.
+
+_REMEMBERED = 20_000
+_remembered: OrderedDict[bytes, tuple[int, minhash.U32]] = OrderedDict()
+_remembered_lock = threading.Lock()
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _remember(texts: Sequence[str], signatures: minhash.U32, sizes: minhash.I64) -> None:
+    with _remembered_lock:
+        for row, text in enumerate(texts):
+            _remembered[_digest(text)] = (int(sizes[row]), signatures[row].copy())
+        while len(_remembered) > _REMEMBERED:
+            _remembered.popitem(last=False)
+
+
+def _signatures(texts: Sequence[str]) -> tuple[minhash.U32, list[int]]:
+    """Signatures and shingle counts of ``texts``, from memory where they were just made."""
+    digests = [_digest(text) for text in texts]
+    with _remembered_lock:
+        known = {d: _remembered[d] for d in digests if d in _remembered}
+    missing = [row for row, digest in enumerate(digests) if digest not in known]
+    result = np.empty((len(texts), minhash.BINS), dtype=np.uint32)
+    sizes = [0] * len(texts)
+    if missing:
+        sets = shingle_sets([texts[row] for row in missing])
+        computed = minhash.signatures(sets)
+        counts = sets.sizes().tolist()
+        for position, row in enumerate(missing):
+            result[row] = computed[position]
+            sizes[row] = counts[position]
+    for row, digest in enumerate(digests):
+        if digest in known:
+            sizes[row], result[row] = known[digest]
+    return result, sizes
