@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path

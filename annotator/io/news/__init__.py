@@ -67,7 +67,10 @@ class Reader:
 def readers() -> tuple[Reader, ...]:
     """Every format known, most specific first. Imported here, not at module level, so that
     importing a plain article never loads the readers' dependencies."""
-    return ()
+    from annotator.io.news import sheets
+
+    # Sheets last: the database formats are more specific than "a table with a text column".
+    return (sheets.READER,)
 
 
 def recognise(data: bytes, name: str) -> Reader | None:

@@ -36,7 +36,7 @@ def _parse(text: str, languages: tuple[str, ...]) -> str | None:
     if date is None:
         return None
     tomorrow = dt.date.today() + dt.timedelta(days=1)
-    if not EARLIEST_YEAR <= date.year or date > tomorrow:
+    if date.year < EARLIEST_YEAR or date > tomorrow:
         return None
     return date.isoformat()
 
