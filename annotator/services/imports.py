@@ -207,13 +207,14 @@ def store_articles(
         for i in f.indices
         if chosen is None or i in chosen
     }
-    new = {sha for sha in shas.values() if project.documents.by_sha256(sha) is None}
+    held = project.documents.existing_sha256(shas.values())
+    new = set(shas.values()) - held
     if len(new) > 1 or (table is not None and shas):
         backups.before_bulk_change(project, f"importing {len(new)} articles")
     with project.transaction():
         for file in files:
             indices = [i for i in file.indices if i in shas]
-            run.store_file(file, indices, shas)
+            run.store_file(file, indices, shas, held)
         run.finish()
     return run.report
 
@@ -249,7 +250,9 @@ class _Run:
         self.report.warnings.extend(warnings)
         self.rows = {files[i].source: row for i, row in rows.items()}
 
-    def store_file(self, file: FileRead, indices: list[int], shas: dict[int, str]) -> None:
+    def store_file(
+        self, file: FileRead, indices: list[int], shas: dict[int, str], held: set[str]
+    ) -> None:
         """Store one file's chosen articles in a savepoint of their own."""
         if file.refused is not None:
             self.report.files.append(ImportedFile(file.source, file.format, refused=file.refused))
@@ -258,7 +261,7 @@ class _Run:
         run_id, documents, defined = self.run_id, set(self.documents), self.defined
         try:
             with self.project.transaction():
-                self._store(file, indices, shas)
+                self._store(file, indices, shas, held)
         except UserError as error:
             # The savepoint is rolled back: forget what it held.
             self.run_id, self.documents, self.defined = run_id, documents, defined
@@ -280,7 +283,9 @@ class _Run:
                 )
             )
 
-    def _store(self, file: FileRead, indices: list[int], shas: dict[int, str]) -> None:
+    def _store(
+        self, file: FileRead, indices: list[int], shas: dict[int, str], held: set[str]
+    ) -> None:
         project, report = self.project, self.report
         values_from_table = self._table_values(file)
         new: list[int] = []
@@ -289,13 +294,14 @@ class _Run:
         warnings_before = len(report.warnings)
         for index in indices:
             article, sha256 = self.batch.articles[index], shas[index]
-            existing = project.documents.by_sha256(sha256)
+            # Held before the run, or stored by an earlier file of it.
+            existing = project.documents.by_sha256(sha256) if sha256 in held else None
             if existing is not None:
                 report.duplicates.append(Duplicate(article.source, existing.name))
                 duplicates += 1
                 if values_from_table:  # the table's variables go to the document holding it
                     self._define(values_from_table.keys(), {})
-                    self._set_values(existing.id, article.source, values_from_table, {})
+                    self._set_values(existing.id, article.source, values_from_table)
                     self.documents.add(existing.id)
             elif sha256 in seen:
                 report.duplicates.append(Duplicate(article.source, seen[sha256]))
@@ -305,6 +311,8 @@ class _Run:
                 new.append(index)
         near = self._near_duplicates(new)
         stored: dict[int, str] = {}  # position in new -> name stored under
+        sha256s = [shas[index] for index in new]
+        rows: list[tuple[int, int, str]] = []  # values of the new documents
         index_entries: list[tuple[int, str]] = []
         for position, index in enumerate(new):
             article = self.batch.articles[index]
@@ -326,8 +334,9 @@ class _Run:
                 self.run_id = project.imports.start(__version__, self._record())
             document = project.documents.add(article.name, article.source, article.text)
             stored[position] = document.name
+            held.add(sha256s[position])
             self._define(values.keys(), types)
-            self._set_values(document.id, article.source, values, types)
+            rows.extend(self._checked(document.id, article.source, values))
             index_entries.append((document.id, article.text))
             self.documents.add(document.id)
             report.imported.append(
@@ -338,6 +347,7 @@ class _Run:
             self.stored += 1
             if self.progress is not None:
                 self.progress(self.stored, self.to_store, file.source)
+        project.documents.add_values(rows)
         if index_entries and self.near is not None:
             # NEAR-DUPLICATES (brief news_d): what is stored is indexed for the next batch.
             self.near.index_documents(project, index_entries)
@@ -394,21 +404,23 @@ class _Run:
             )
             self.defined = True
 
-    def _set_values(
-        self,
-        document_id: int,
-        source: str,
-        values: dict[str, str],
-        types: dict[str, VariableType],
-    ) -> None:
-        checked: dict[int, str | None] = {}
+    def _checked(
+        self, document_id: int, source: str, values: dict[str, str]
+    ) -> list[tuple[int, int, str]]:
+        """``(document, variable, value)`` rows of the values that fit their variable's type;
+        one that does not is left empty, with a warning."""
+        rows: list[tuple[int, int, str]] = []
         for name, value in values.items():
             variable = self.variables[name]
             try:
-                checked[variable.id] = check_value(value, variable.type)
+                rows.append((document_id, variable.id, check_value(value, variable.type)))
             except UserError as error:
                 self.report.warnings.append(f"{source}: variable '{name}' left empty: {error}")
-        self.project.documents.set_values(document_id, checked)
+        return rows
+
+    def _set_values(self, document_id: int, source: str, values: dict[str, str]) -> None:
+        checked = self._checked(document_id, source, values)
+        self.project.documents.set_values(document_id, {v: value for _, v, value in checked})
 
     def _record(self) -> dict[str, object]:
         record: dict[str, object] = self.options.record()

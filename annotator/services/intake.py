@@ -169,11 +169,11 @@ def _articles(
     stem = file.path.stem
     for position, entry in enumerate(news.articles, start=1):
         number = entry.position or position
-        text = storable(normalise_text(entry.text)).strip("\n")
+        text = _storable(normalise_text(entry.text)).strip("\n")
         if not has_visible_text(text):
             problems.append(f"article {number}: no text, left out")
             continue
-        values = {name: storable(value) for name, value in entry.fields.items() if value}
+        values = {name: _storable(value) for name, value in entry.fields.items() if value}
         values["database"] = news.database
         values["source_file"] = file.source
         value_types = {
@@ -193,3 +193,8 @@ def _articles(
             )
         )
     return articles, tuple(problems)
+
+
+def _storable(text: str) -> str:
+    # Most text is ASCII: without a NUL it needs no change, and that is quick to tell.
+    return text if text.isascii() and "\x00" not in text else storable(text)

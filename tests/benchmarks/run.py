@@ -53,6 +53,7 @@ FULL = {
     "refi_codings": 25_000,
     "codebook_codes": 10_000,
     "backup_mb": 200,
+    "import_articles": 10_000,
 }
 QUICK = {
     "article_chars": 100_000,
@@ -64,6 +65,7 @@ QUICK = {
     "refi_codings": 2_000,
     "codebook_codes": 1_000,
     "backup_mb": 20,
+    "import_articles": 1_000,
 }
 
 
@@ -575,6 +577,103 @@ def bench_backups(folder: Path, sizes: dict[str, int]) -> dict[str, float]:
     }
 
 
+# -- imports: many articles per file ---------------------------------------------------------
+
+
+def build_article_exports(folder: Path, count: int) -> Path:
+    """``count`` articles as files that hold many: no database reader is on main yet, so an
+    article sheet (CSV, as a scraper or Media Cloud writes) and the same rows as an .xlsx;
+    one article in a hundred is a second copy of another (duplicates are checked)."""
+    import csv
+
+    from tests.io.news.workbooks import ExcelDate, workbook
+
+    exports = folder / "exports"
+    exports.mkdir(exist_ok=True)
+    outlets = ["Harbour Weekly", "The Coastal Ledger", "Pacific Wire", "Seoul Ledger"]
+    header = ["title", "text", "publish_date", "media_name", "author", "url", "words", "section"]
+    rows: list[list[object]] = []
+    for number in range(count):
+        source = number - 1 if number % 100 == 99 else number  # a repeated story
+        text = article_text(2_500, seed=1_000 + source)
+        rows.append(
+            [
+                f"Story {source}: talks at the harbour",
+                text,
+                f"2019-{1 + source % 12:02d}-{1 + source % 28:02d}",
+                outlets[source % len(outlets)],
+                f"Reporter {source % 50}",
+                f"https://example.invalid/{source}",
+                len(text.split()),
+                "World" if source % 3 else "Business",
+            ]
+        )
+    with (exports / "articles.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    xlsx_rows = [
+        [*r[:2], ExcelDate(43466 + int(str(r[0]).split()[1].rstrip(":")) % 365), *r[3:]]
+        for r in rows
+    ]
+    (folder / "articles.xlsx").write_bytes(workbook([header, *xlsx_rows]))
+    return exports
+
+
+def import_child(files: str, target: str) -> None:
+    """In a fresh process: import ``files`` (comma-separated) into a new project; report the
+    time and the peak memory."""
+    from annotator.services.imports import import_files
+
+    started = time.perf_counter()
+    with create_project(target, with_default_codebook=False) as project:
+        report = import_files(project, files.split(","))
+    elapsed = time.perf_counter() - started
+    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "seconds": elapsed,
+                "imported": len(report.imported),
+                "duplicates": len(report.duplicates),
+                "peak_rss_mb": rss_kb / 1024,
+            }
+        )
+    )
+
+
+def bench_imports(folder: Path, sizes: dict[str, int]) -> dict[str, float]:
+    """10,000 articles from files holding many into a fresh project, duplicates checked; the
+    time includes creating the project and reading the files (in a fresh process each run)."""
+    count = sizes["import_articles"]
+    exports = build_article_exports(folder, count)
+    results: dict[str, float] = {}
+    for key, files in (
+        ("import_exports_10k", str(exports)),
+        ("import_xlsx_10k", str(folder / "articles.xlsx")),
+    ):
+        runs = []
+        for attempt in range(3):
+            target = folder / f"{key}-{attempt}.annotator"
+            child = subprocess.run(
+                [sys.executable, __file__, "--child-import", files, "--target", str(target)],
+                capture_output=True,
+                text=True,
+                check=True,
+                env={**os.environ, "ANNOTATOR_HOME": str(folder / "home")},
+            )
+            runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
+        expected = count - count // 100
+        assert all(run["imported"] == expected for run in runs), runs
+        results[f"{key}_s"] = statistics.median(run["seconds"] for run in runs)
+        results[f"{key}_peak_rss_mb"] = max(run["peak_rss_mb"] for run in runs)
+    results["import_articles"] = count
+    return results
+
+
+IMPORT_KEYS = {"import_exports_10k_s", "import_xlsx_10k_s"}
+
+
 BACKUP_KEYS = {"snapshot_200mb_s", "restore_200mb_s", "snapshot_window_stall_ms"}
 AGREEMENT_KEYS = {"agreement_60k_s", "character_level_1mb_s"}
 REFI_KEYS = {"qdpx_export_25k_s", "qdpx_import_25k_s"}
@@ -607,9 +706,14 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--only", help="comma-separated keys to measure")
     parser.add_argument("--child-open", help=argparse.SUPPRESS)
+    parser.add_argument("--child-import", help=argparse.SUPPRESS)
+    parser.add_argument("--target", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.child_open:
         open_large_project_child(arguments.child_open)
+        return
+    if arguments.child_import:
+        import_child(arguments.child_import, arguments.target)
         return
     sizes = QUICK if arguments.quick else FULL
     only = set(arguments.only.split(",")) if arguments.only else None
@@ -629,6 +733,8 @@ def main() -> None:
             results.update(bench_large_project(folder, sizes))
         if only is None or only & BACKUP_KEYS:
             results.update(bench_backups(folder, sizes))
+        if only is None or only & IMPORT_KEYS:
+            results.update(bench_imports(folder, sizes))
     if only is not None:
         results = {key: value for key, value in results.items() if key in only}
     results = {
