@@ -47,9 +47,11 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path: Path) -> N
         stderr=subprocess.PIPE,
         env=env,
     )
-    assert listing.stdout is not None and listing.stderr is not None
+    assert listing.stdout is not None
+    assert listing.stderr is not None
     listing.stdout.close()  # the reader goes away before the listing is written
     with listing.stderr:
         stderr = listing.stderr.read().decode()
     assert listing.wait(timeout=120) == 0, stderr
-    assert "Broken pipe" not in stderr and "Traceback" not in stderr
+    assert "Broken pipe" not in stderr
+    assert "Traceback" not in stderr

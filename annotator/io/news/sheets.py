@@ -357,7 +357,7 @@ def read_sheet(data: bytes, name: str, options: SheetOptions | None = None) -> S
     """The articles of a sheet, or :class:`BadFileError` with a one-line reason."""
     options = options or SheetOptions()
     path = Path(name)
-    if is_workbook(data):
+    if is_workbook(data) or data.startswith(b"PK\x03\x04"):  # a ZIP: a workbook, or broken
         sheet = _read_rows(_workbook(data, path), options, path, "row")
         return Sheet(_retitled(sheet.file, "Excel workbook (.xlsx)"), sheet.types)
     text = _decode(data, path)

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (the XML of a package is written as Excel writes it)
 """Excel workbooks (.xlsx) written for the tests: the smallest Office Open XML package that
 Excel, LibreOffice and calamine open — shared strings for text, numbers as numbers, and an
 optional date cell (a serial day number with a date style), as Excel saves them."""
