@@ -78,6 +78,10 @@ def _repacked(data: bytes, path: Path) -> bytes:
     declared = sum(entry.file_size for entry in entries)
     if declared > MAX_UNPACKED_BYTES:
         raise BadFileError(path, f"unpacks to {_mb(declared)}; refused as a possible zip bomb")
+    names = [entry.filename for entry in entries]
+    doubled = next((name for name in names if names.count(name) > 1), None)
+    if doubled is not None:  # which of the two would a reader take?
+        raise BadFileError(path, f"is a damaged Excel workbook (entry '{doubled}' appears twice)")
     output = io.BytesIO()
     total = 0
     with source, zipfile.ZipFile(output, "w", zipfile.ZIP_STORED) as target:
@@ -102,7 +106,14 @@ def _repacked(data: bytes, path: Path) -> bytes:
                                 "refused as a possible zip bomb",
                             )
                         chunks.append(chunk)
-            except (zipfile.BadZipFile, OSError, EOFError, zlib.error, lzma.LZMAError) as error:
+            except (
+                zipfile.BadZipFile,
+                OSError,
+                EOFError,
+                ValueError,
+                zlib.error,
+                lzma.LZMAError,
+            ) as error:
                 raise BadFileError(
                     path, f"is a damaged Excel workbook ({entry.filename}: {_short(error)})"
                 ) from None
