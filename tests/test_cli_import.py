@@ -66,3 +66,47 @@ def test_unknown_encoding_is_a_usage_error(project_path: Path, folder: Path, nam
     assert result.exit_code == 2
     assert f"'{name}' is not a text encoding annotator knows" in result.stderr
     assert texts(project_path) == {}
+
+
+def test_a_chosen_encoding_that_garbles_a_file_refuses_it(
+    project_path: Path, tmp_path: Path
+) -> None:
+    # Before, --encoding cp1251 stored the Korean article as Cyrillic mojibake, exit 0.
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    russian = "Экипаж парома покинул судно сегодня утром, требуя выплатить долги по зарплате."
+    (folder / "ru.txt").write_bytes(russian.encode("cp1251"))
+    (folder / "ko.txt").write_bytes(
+        "항구 여객선 선원들이 밀린 임금을 요구하며 오늘 아침 일손을 놓았다.".encode("euc_kr")
+    )
+    result = run("import", project_path, folder, "--encoding", "cp1251")
+    assert result.exit_code == 1
+    [refusal] = result.stderr.strip().splitlines()
+    assert refusal.startswith("refused: ko.txt: does not read as Cyrillic (Windows-1251) text (")
+    assert "it reads as Korean (EUC-KR/CP949): choose that encoding for it" in refusal
+    assert texts(project_path) == {"ru.txt": russian}
+
+
+def test_utf16_without_a_byte_order_mark_when_named(project_path: Path, tmp_path: Path) -> None:
+    path = tmp_path / "wide.txt"
+    path.write_bytes("항구 여객선 선원들이 일손을 놓았다.".encode("utf-16-le"))
+    refused = run("import", project_path, path)
+    assert refused.exit_code == 1
+    assert "(--encoding utf-16-le)" in refused.stderr
+    result = run("import", project_path, path, "--encoding", "utf-16-le")
+    assert result.exit_code == 0, result.output
+    assert texts(project_path) == {"wide.txt": "항구 여객선 선원들이 일손을 놓았다."}
+
+
+def test_utf8_cut_inside_its_last_character_is_imported_with_a_warning(
+    project_path: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "cut.txt"
+    path.write_bytes("Café owners said “no” — ".encode()[:-2])
+    result = run("import", project_path, path)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == (
+        "warning: cut.txt: ends inside a character, so it looks cut off: its incomplete last "
+        "character was left out"
+    )
+    assert texts(project_path) == {"cut.txt": "Café owners said “no” "}

@@ -19,18 +19,24 @@ def _articles(count: int) -> str:
 
 
 def left_out(study: Study) -> list[str]:
-    """Assigned articles a coder has not finished: missing for them, and how many."""
+    """Assigned articles a coder has not finished: missing for them, and how many; and
+    coders assigned articles who finished none, so are not compared at all."""
     return [
         f"{coder}: {_articles(count)} assigned but not marked done "
         f"{'is' if count == 1 else 'are'} left out (missing for {coder}, not 'code absent')"
         for coder, count in zip(study.coders, study.left_out, strict=True)
         if count
+    ] + [
+        f"{coder} was assigned {_articles(count)} and has marked none of them done: {coder} "
+        "is left out of every figure"
+        for coder, count in study.absent
     ]
 
 
-def coverage(study: Study, *, unitizing: bool) -> list[str]:
-    """Coders and pairs of coders whose figures rest on fewer than ``FEW_ARTICLES`` articles,
-    and α_U when the articles every coder counts are few."""
+def coverage(study: Study, measures: list[Measure], *, unitizing: bool) -> list[str]:
+    """Coders and pairs of coders whose figures rest on fewer than ``FEW_ARTICLES`` articles
+    (and a pair whose κ, undefined, leaves Light's κ empty in some ``measures``), and α_U
+    when the articles every coder counts are few."""
     warnings = []
     mask = study.counted_mask
     coders = study.coders
@@ -61,10 +67,7 @@ def coverage(study: Study, *, unitizing: bool) -> list[str]:
         if not shared:
             warnings.append(f"{pair} share no article: Light's κ is undefined, as their κ is")
         elif shared < FEW_ARTICLES:
-            warnings.append(
-                f"{pair} share only {_articles(shared)} (fewer than {FEW_ARTICLES}): their κ, "
-                "from so few, counts as much as any other pair's in Light's κ"
-            )
+            warnings.append(_few_shared(pair, shared, (coders[first], coders[second]), measures))
     if unitizing:
         every = mask.all(axis=0)
         articles = int(every.sum())
@@ -81,6 +84,23 @@ def coverage(study: Study, *, unitizing: bool) -> list[str]:
                 "articles compared count for fewer coders and are left out of it"
             )
     return warnings
+
+
+def _few_shared(pair: str, shared: int, names: tuple[str, str], measures: list[Measure]) -> str:
+    """A pair sharing few articles: their κ counts fully in Light's κ, or, where it is
+    undefined, leaves Light's κ empty."""
+    few = f"{pair} share only {_articles(shared)} (fewer than {FEW_ARTICLES})"
+    rows = [m for m in measures if m.applied and m.level in ("document", "character")]
+    empty = sum(names in m.undefined_pairs for m in rows)
+    if not empty:
+        return f"{few}: their κ, from so few, counts as much as any other pair's in Light's κ"
+    if empty == len(rows):
+        return f"{few}, and their κ is undefined there: Light's κ is empty in every row"
+    return (
+        f"{few}: their κ is undefined in {empty} of the {len(rows)} rows, which leaves "
+        "Light's κ empty there; elsewhere their κ, from so few, counts as much as any other "
+        "pair's"
+    )
 
 
 def prevalence(measures: list[Measure]) -> list[str]:

@@ -7,6 +7,7 @@ the coefficient is undefined for these data, and the note says why. Nothing here
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -24,6 +25,9 @@ _TINY = 1e-12
 NO_PAIRS = "no unit was coded by two or more of the coders"
 ONE_VALUE = "every value is the same: there is no variation to agree on"
 NOBODY_CODED = "no coder applied the code"
+SAME_CATEGORY = (
+    "undefined: every coder used one and the same category throughout (chance agreement is 1)"
+)
 
 
 @dataclass(frozen=True)
@@ -38,27 +42,29 @@ class Coefficients:
     gwet_ac1: float | None
     positive_agreement: float | None
     notes: tuple[str, ...] = field(default=())
+    # Light's κ: the pairs whose κ is undefined, leaving it undefined (flat: first, second, …)
+    undefined_pairs: tuple[int, ...] = ()
 
 
 class _Tally:
-    """Per-unit counts of the pairable units (two or more values), computed once."""
+    """Per-unit counts of the units compared — those two or more coders rated — computed
+    once. Every coefficient reads only these: a unit one coder rated alone (an article that
+    counts for one coder) is compared with nobody, so it moves no figure, chance shares
+    included."""
 
     def __init__(self, ratings: Ratings) -> None:
         counts = ratings.counts()
         raters = counts.sum(axis=1)
-        self.any = raters >= 1
         self.pairable = raters >= 2
         self.counts = counts[self.pairable].astype(np.float64)
         self.raters = raters[self.pairable].astype(np.float64)
         self.weights = ratings.weights[self.pairable].astype(np.float64)
         self.units = int(ratings.weights[self.pairable].sum())
-        # Chance category shares over every unit that has a value (Gwet's π_k).
-        rated = counts[self.any].astype(np.float64)
-        shares = rated / raters[self.any, None]
-        weight = ratings.weights[self.any].astype(np.float64)
-        total = weight.sum()
+        # Chance category shares over the units compared (Gwet's π_k).
+        shares = self.counts / self.raters[:, None]
+        total = self.weights.sum()
         self.shares: FloatArray = (
-            (shares * weight[:, None]).sum(axis=0) / total
+            (shares * self.weights[:, None]).sum(axis=0) / total
             if total
             else np.zeros(ratings.categories)
         )
@@ -80,13 +86,13 @@ def percent_agreement(ratings: Ratings, tally: _Tally | None = None) -> Value:
 
 
 def fleiss_kappa(ratings: Ratings, tally: _Tally | None = None) -> Value:
-    """Fleiss' κ; for units some coders did not code, Gwet's generalisation (agreement over
-    units with two or more values, chance from every unit's category shares)."""
+    """Fleiss' κ; for units some coders did not code, Gwet's generalisation (agreement and
+    chance from the category shares of the units with two or more values)."""
     tally = tally or _Tally(ratings)
     if not tally.units:
         return None, NO_PAIRS
     chance = float((tally.shares**2).sum())
-    return _corrected(tally.observed(), chance, "κ")
+    return _corrected(tally.observed(), chance)
 
 
 def gwet_ac1(ratings: Ratings, tally: _Tally | None = None) -> Value:
@@ -97,7 +103,7 @@ def gwet_ac1(ratings: Ratings, tally: _Tally | None = None) -> Value:
     if ratings.categories < 2:
         return None, "AC1 needs two or more possible categories"
     chance = float((tally.shares * (1 - tally.shares)).sum() / (ratings.categories - 1))
-    return _corrected(tally.observed(), chance, "AC1")
+    return _corrected(tally.observed(), chance)
 
 
 def krippendorff_alpha(ratings: Ratings, tally: _Tally | None = None) -> Value:
@@ -153,20 +159,41 @@ def alpha_from_statistics(statistics: FloatArray) -> Value:
     return None, ONE_VALUE
 
 
-def cohen_kappa(ratings: Ratings) -> Value:
+def cohen_kappa(ratings: Ratings, coders: Sequence[str] = ()) -> Value:
     """Cohen's κ for two coders; for more, the mean of every pair's κ (Light's κ), undefined
-    if any pair's is."""
+    if any pair's is — the note then names that pair (``coders``: the coders' names, by
+    column; numbers otherwise)."""
+    value, note, _ = _kappa(ratings, coders)
+    return value, note
+
+
+def _kappa(ratings: Ratings, coders: Sequence[str]) -> tuple[float | None, str, tuple[int, ...]]:
+    """:func:`cohen_kappa`, and the pairs whose κ is undefined (flat: first, second, …)."""
     if ratings.coders < 2:
-        return None, "κ needs two coders"
+        return None, "κ needs two coders", ()
     if ratings.coders == 2:
-        return _cohen_pair(ratings)
-    values = []
+        value, note = _cohen_pair(ratings)
+        return value, note, ()
+    values, undefined, reasons = [], [], []
     for first, second in combinations(range(ratings.coders), 2):
         value, note = _cohen_pair(ratings.pair(first, second))
         if value is None:
-            return None, f"κ of coders {first + 1} and {second + 1}: {note}"
-        values.append(value)
-    return float(np.mean(values)), ""
+            pair = (
+                f"{coders[first]} and {coders[second]}"
+                if len(coders) == ratings.coders
+                else f"coders {first + 1} and {second + 1}"
+            )
+            undefined += [first, second]
+            reasons.append((pair, PAIR_REASONS.get(note, note)))
+        else:
+            values.append(value)
+    if not undefined:
+        return float(np.mean(values)), "", ()
+    if len({why for _, why in reasons}) == 1:
+        pairs = " and of ".join(pair for pair, _ in reasons)
+        return None, f"undefined, as the κ of {pairs} is ({reasons[0][1]})", tuple(undefined)
+    pairs = " and of ".join(f"{pair} ({why})" for pair, why in reasons)
+    return None, f"undefined, as the κ of {pairs} is", tuple(undefined)
 
 
 def _cohen_pair(ratings: Ratings) -> Value:
@@ -181,7 +208,7 @@ def _cohen_pair(ratings: Ratings) -> Value:
         return None, NO_PAIRS
     observed = float(np.trace(table) / total)
     chance = float((table.sum(axis=1) * table.sum(axis=0)).sum() / total**2)
-    return _corrected(observed, chance, "κ")
+    return _corrected(observed, chance)
 
 
 def positive_agreement(ratings: Ratings, category: int = 1, tally: _Tally | None = None) -> Value:
@@ -198,43 +225,55 @@ def positive_agreement(ratings: Ratings, category: int = 1, tally: _Tally | None
     return together / involved, ""
 
 
-def _corrected(observed: float, chance: float, name: str) -> Value:
+def _corrected(observed: float, chance: float) -> Value:
     if 1 - chance <= _TINY:
-        return None, (
-            f"{name} is undefined: every coder used one and the same category throughout "
-            "(chance agreement is 1)"
-        )
+        return None, SAME_CATEGORY
     return (observed - chance) / (1 - chance), ""
 
 
-def coefficients(ratings: Ratings, *, binary: bool) -> Coefficients:
-    """Every coefficient at once; positive agreement only for presence/absence ratings."""
+# Why one pair's κ is undefined, said of the pair (in Light's κ's note).
+PAIR_REASONS = {
+    NO_PAIRS: "they rated no unit both",
+    SAME_CATEGORY: "both used one and the same category throughout: chance agreement is 1",
+}
+
+
+NOT_PRESENCE = "it is specific agreement on one code's presence, and these values are categories"
+
+
+def coefficients(ratings: Ratings, *, binary: bool, coders: Sequence[str] = ()) -> Coefficients:
+    """Every coefficient at once; positive agreement only for presence/absence ratings.
+    ``coders`` (names, by column) name the pair that leaves Light's κ undefined."""
     tally = _Tally(ratings)
-    results = {
+    kappa = "Cohen's κ" if ratings.coders <= 2 else "Light's κ"
+    kappa_value, kappa_note, pair = _kappa(ratings, coders)
+    results: dict[str, Value] = {
         "percent agreement": percent_agreement(ratings, tally),
-        "Cohen's κ": cohen_kappa(ratings),
+        kappa: (kappa_value, kappa_note),
         "Fleiss' κ": fleiss_kappa(ratings, tally),
         "α": krippendorff_alpha(ratings, tally),
         "AC1": gwet_ac1(ratings, tally),
-        "positive agreement": positive_agreement(ratings, 1, tally) if binary else (None, ""),
+        "positive agreement": positive_agreement(ratings, 1, tally)
+        if binary
+        else (None, NOT_PRESENCE),
     }
     # One note per reason, naming the coefficients it holds for.
     reasons: dict[str, list[str]] = {}
     for name, (_, note) in results.items():
         if note:
             reasons.setdefault(note, []).append(name)
-    everything = len(results) - (0 if binary else 1)
     notes = tuple(
-        note if note == NO_PAIRS or len(names) >= everything else f"{', '.join(names)}: {note}"
+        note if note == NO_PAIRS or len(names) == len(results) else f"{', '.join(names)}: {note}"
         for note, names in reasons.items()
     )
     return Coefficients(
         units=tally.units,
         percent_agreement=results["percent agreement"][0],
-        cohen_kappa=results["Cohen's κ"][0],
+        cohen_kappa=results[kappa][0],
         fleiss_kappa=results["Fleiss' κ"][0],
         krippendorff_alpha=results["α"][0],
         gwet_ac1=results["AC1"][0],
         positive_agreement=results["positive agreement"][0],
         notes=notes,
+        undefined_pairs=pair,
     )

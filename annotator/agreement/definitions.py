@@ -19,7 +19,10 @@ def definitions(options: Options, coders: int = 2) -> tuple[tuple[str, str], ...
             "Articles",
             f"An article counts for a coder once the coder {counted}; an article that "
             "does not count for a coder is missing for them, not coded 'absent'. Articles "
-            "compared are those that count for two or more coders.",
+            "compared are those that count for two or more coders. Every coefficient is "
+            "computed on the units compared only — units two or more coders rated: those "
+            "articles, their characters — so a unit only one coder rated moves no figure, "
+            "not even the chance agreement of Fleiss' κ and AC1.",
         ),
         (
             "Whole-article codings",
@@ -51,8 +54,9 @@ def definitions(options: Options, coders: int = 2) -> tuple[tuple[str, str], ...
             "Unitizing",
             "Krippendorff's α_U (1995; 2004) per code on the articles that count for "
             "every coder, joined end to end, in characters; overall 1 − mean D_O / mean D_E. Its "
-            f"95 % interval resamples those articles as α's does ({RESAMPLES:,} resamples), each "
-            "with the uncoded stretch that begins in it.",
+            f"95 % interval resamples those articles as α's does ({RESAMPLES:,} resamples): each "
+            "resample's α_U is that of the drawn articles joined end to end (in their order, an "
+            "article drawn twice twice in a row), uncoded stretches running on across the joins.",
         ),
         (
             "Segments",
@@ -67,7 +71,11 @@ def definitions(options: Options, coders: int = 2) -> tuple[tuple[str, str], ...
             else "The mean of every pair of coders' Cohen's κ (Light's κ), undefined if any "
             "pair's is.",
         ),
-        ("Fleiss' κ", "With Gwet's handling of units that not every coder rated."),
+        (
+            "Fleiss' κ",
+            "With Gwet's handling of units that not every coder rated; the category shares "
+            "π_k of its chance agreement are those of the units compared.",
+        ),
         (
             "Krippendorff's α",
             "Nominal; units with fewer than two values drop out. The 95 % "
@@ -77,7 +85,8 @@ def definitions(options: Options, coders: int = 2) -> tuple[tuple[str, str], ...
         (
             "Gwet's AC1",
             "Chance agreement Σ π_k(1 − π_k)/(q − 1) over the q possible categories "
-            "(for a dimension, all of its categories, used or not).",
+            "(for a dimension, all of its categories, used or not), π_k the category shares "
+            "of the units compared.",
         ),
         ("Positive agreement", "Specific agreement on presence: 2a / (2a + b + c)."),
         (

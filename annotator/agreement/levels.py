@@ -53,20 +53,22 @@ class ArticleLevel:
 
     def dimension(self, dimension: Dimension) -> tuple[Ratings, list[str]]:
         """The dimension as one nominal variable. Its categories are all it can take — none
-        of its codes, each one of them — and every combination of codes a coder gave; each
-        is a category whether or not anyone chose it (as AC1's q must count them)."""
+        of its codes, each one of them — and every combination of codes a coder gave in the
+        articles compared; each is a category whether or not anyone chose it (as AC1's q
+        must count them). An article that counts for one coder only is compared with nobody:
+        its value is left out, so that a combination given there adds no category."""
         codes = dimension.codes
         masks = np.zeros(self.present.shape[1:], dtype=np.int64)
         for bit, code in enumerate(codes):
             masks |= self.present[self.index[code]].astype(np.int64) << bit
-        counted = self.study.counted_mask.T
+        compared = self.study.counted_mask.T & self.study.pairable[:, None]
         singles = [0] + [1 << bit for bit in range(len(codes))]
-        seen = set(np.unique(masks[counted]).tolist()) if counted.any() else set()
+        seen = set(np.unique(masks[compared]).tolist()) if compared.any() else set()
         order = singles + sorted(seen - set(singles))
         category = {mask: k for k, mask in enumerate(order)}
         values = np.full(masks.shape, MISSING, dtype=np.int64)
-        if masks.size and counted.any():
-            values[counted] = [category[int(m)] for m in masks[counted].tolist()]
+        if masks.size and compared.any():
+            values[compared] = [category[int(m)] for m in masks[compared].tolist()]
         labels = [
             " + ".join(self.study.name(c) for bit, c in enumerate(codes) if mask >> bit & 1) or NONE
             for mask in order

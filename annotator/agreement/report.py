@@ -52,11 +52,12 @@ def measure_agreement(study: Study, options: Options | None = None) -> Report:
         measures += span_rows.segment_level(study, options.threshold)
     warnings = (
         cautions.left_out(study)
-        + cautions.coverage(study, unitizing="unitizing" in options.levels)
+        + cautions.coverage(study, measures, unitizing="unitizing" in options.levels)
         + cautions.prevalence(measures)
         + warnings
     )
     left = tuple((c, n) for c, n in zip(study.coders, study.left_out, strict=True))
+    left += study.absent
     return Report(
         coders=study.coders,
         documents=study.compared,

@@ -46,12 +46,16 @@ class Measure:
     codes_pooled: int | None = None
     applied: bool = True
     path: tuple[str, ...] = ()
+    # Light's κ: the pairs of coders whose own κ is undefined, leaving it empty (for the
+    # warnings; the note says it in words).
+    undefined_pairs: tuple[tuple[str, str], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["coders"] = list(self.coders)
         data["alpha_ci95"] = list(self.alpha_ci95) if self.alpha_ci95 else None
         data["path"] = list(self.path)
+        del data["undefined_pairs"]
         return data
 
 
@@ -69,7 +73,8 @@ class Confusion:
 class Report:
     """Every measure, the confusion matrices, warnings and definitions. ``left_out`` says,
     per coder, how many articles assigned to them were left out as not done (when articles
-    count once assigned)."""
+    count once assigned) — also for a coder assigned articles who finished none and so is
+    not among ``coders``."""
 
     coders: tuple[str, ...]
     documents: int

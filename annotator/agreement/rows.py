@@ -24,11 +24,23 @@ ALL_CODES = "All codes"
 NOT_APPLIED = "not applied"
 
 
-def not_applied(what: str) -> str:
-    """The note of a row nobody applied anything of."""
+# What a row nobody applied anything of holds, by level.
+_NOTHING_TO_AGREE_ON = {
+    "document": "agreement and AC1 are 1 by definition, α and κ undefined",
+    "character": "agreement and AC1 are 1 by definition, α and κ undefined",
+    "unitizing": "α_U is undefined",
+    "segment": "there is no segment to match",
+}
+
+
+def not_applied(what: str, level: str, compared: int) -> str:
+    """The note of a row nobody applied anything of (``what``: "it", "any of its codes"),
+    at a level where ``compared`` units (articles at the span levels) were compared."""
+    if not compared:
+        return f"{NOT_APPLIED}: nothing was compared (no article counts for two or more coders)"
     return (
         f"{NOT_APPLIED}: no coder applied {what} in the articles compared, so there was "
-        "nothing to agree on (agreement and AC1 are 1 by definition, α and κ undefined)"
+        f"nothing to agree on ({_NOTHING_TO_AGREE_ON[level]})"
     )
 
 
@@ -65,14 +77,16 @@ class _Rows:
         binary: bool,
         note: str = "",
         applied: bool = True,
+        nobody: str = "it",
         codes_pooled: int | None = None,
         path: tuple[str, ...] = (),
     ) -> None:
-        found = coefficients(ratings, binary=binary)
+        """A row; when not ``applied``, its note says that nobody applied ``nobody``."""
+        found = coefficients(ratings, binary=binary, coders=self.study.coders)
         if applied:
             notes = [note, *found.notes] if note else list(found.notes)
         else:
-            notes = [note] if note.startswith(NOT_APPLIED) else [not_applied("it")]
+            notes = [not_applied(nobody, level, found.units)]
         fields = {
             "level": level,
             "scope": scope,
@@ -93,7 +107,12 @@ class _Rows:
             zip(wanted, alpha_intervals([self._pending[k][1] for k in wanted]), strict=True)
         )
         measures = []
+        names = self.study.coders
         for k, (fields, ratings, found, notes) in enumerate(self._pending):
+            pairs = found.undefined_pairs
+            undefined = tuple(
+                (names[pairs[i]], names[pairs[i + 1]]) for i in range(0, len(pairs), 2)
+            )
             interval = intervals.get(k)
             if interval is not None and interval.why:
                 notes.append(f"no interval for α: {interval.why}")
@@ -112,6 +131,7 @@ class _Rows:
                     positive_agreement=found.positive_agreement,
                     note="; ".join(notes),
                     kappa_measure=kappa_name(len(self.study.coders)),
+                    undefined_pairs=undefined,
                     **fields,
                 )
             )
@@ -125,7 +145,7 @@ def nothing_pooled(study: Study, level: str) -> Measure:
         name=ALL_CODES,
         units=0,
         coders=(),
-        note=not_applied("any of the codes"),
+        note=not_applied("any of the codes", level, study.compared),
         kappa_measure=kappa_name(len(study.coders)),
         codes_pooled=0,
         applied=False,
@@ -160,10 +180,9 @@ def article_level(study: Study, options: Options) -> list[Measure]:
                 dimension.name,
                 ratings,
                 binary=False,
-                note=_categories_note(dimension, labels)
-                if used
-                else not_applied("any of its codes"),
+                note=_categories_note(dimension, labels),
                 applied=bool(used),
+                nobody="any of its codes",
                 codes_pooled=used,
                 path=(dimension.name,),
             )
@@ -177,7 +196,11 @@ def article_level(study: Study, options: Options) -> list[Measure]:
 
 def _categories_note(dimension: Dimension, labels: list[str]) -> str:
     combined = len(labels) - 1 - len(dimension.codes)
-    combinations_given = f", {combined} combinations coders gave" if combined else ""
+    combinations_given = (
+        f", {combined} {'combination' if combined == 1 else 'combinations'} coders gave"
+        if combined
+        else ""
+    )
     return (
         f"values are sets of its codes: none, each of its {len(dimension.codes)} codes"
         f"{combinations_given} ({len(labels)} categories, all counted by AC1)"
@@ -217,7 +240,7 @@ def character_level(
         if dimension.exclusive and dimension.whole:
             ratings, labels, conflicts = level.dimension(dimension)
             used = _dimension_applied(study, dimension)
-            note = "" if used else not_applied("any of its codes")
+            note = ""
             for coder, characters in zip(study.coders, conflicts.characters, strict=True):
                 if characters:
                     note = "characters a coder gave two of its codes are left out"
@@ -234,6 +257,7 @@ def character_level(
                 binary=False,
                 note=note,
                 applied=bool(used),
+                nobody="any of its codes",
                 codes_pooled=used,
                 path=(dimension.name,),
             )

@@ -14,10 +14,13 @@ from annotator.agreement.unitizing import Unitizing
 from annotator.agreement.unitizing import overall as overall_unitizing
 from annotator.agreement.unitizing_interval import unitizing_intervals
 
-UNITIZING_ONLY = (
-    "α_U only: agreement, κ, Fleiss' κ, AC1 and positive agreement need units of equal size "
-    "and are at the character level"
-)
+
+def unitizing_only(kappa: str) -> str:
+    """Why a unitizing row has α_U alone (``kappa``: what the κ column holds)."""
+    return (
+        f"α_U only: agreement, {kappa}, Fleiss' κ, AC1 and positive agreement need units of "
+        "equal size and are at the character level"
+    )
 
 
 def unitizing_level(study: Study, options: Options) -> list[Measure]:
@@ -44,7 +47,7 @@ def unitizing_level(study: Study, options: Options) -> list[Measure]:
         path: tuple[str, ...] = (),
         note: str = "",
     ) -> Measure:
-        notes = [note, UNITIZING_ONLY]
+        notes = [note, unitizing_only(kappa_name(len(study.coders)))]
         if result.alpha is None:
             notes.append(result.note)
         elif interval is not None and interval.bounds is None:
@@ -74,7 +77,7 @@ def unitizing_level(study: Study, options: Options) -> list[Measure]:
             name=study.paths[code],
             units=continuum.length,
             coders=study.coders if continuum.length else (),
-            note=not_applied("it"),
+            note=not_applied("it", "unitizing", study.compared),
             kappa_measure=kappa_name(len(study.coders)),
             applied=False,
             path=study.parts[code],
@@ -124,8 +127,10 @@ def segment_level(study: Study, threshold: float) -> list[Measure]:
     kappa = kappa_name(len(study.coders))
     described = (
         f"share of segments matched by the same code with ≥ {threshold:.0%} overlap; "
-        "κ, α and AC1 need units of equal size and are at the character level"
+        f"{kappa}, Fleiss' κ, α, AC1 and positive agreement need units of equal size and are "
+        "at the character level"
     )
+    none = "no coder gave it a segment in an article another coder counts too"
     rows: list[Measure] = []
     matched_total = items_total = 0
     applied = pooled_codes(study, study.codes)
@@ -143,7 +148,9 @@ def segment_level(study: Study, threshold: float) -> list[Measure]:
                 units=items,
                 coders=entered,
                 percent_agreement=matched / items if items and used else None,
-                note=described if used else not_applied("it"),
+                note=(described if items else f"{described}; {none}")
+                if used
+                else not_applied("it", "segment", study.compared),
                 kappa_measure=kappa,
                 applied=used,
                 path=study.parts[code],

@@ -32,8 +32,10 @@ class Study:
     """Coders (column order), articles (id → length in characters), for each coder the
     articles that count, the dimensions and codes compared (id → path, and id → the names
     from the dimension down, carried rather than parsed out of the path), the codings as rows
-    ``(document, coder index, code, start, end)`` (``WHOLE_ARTICLE`` for no span), and for
-    each coder how many articles were left out although assigned (not done)."""
+    ``(document, coder index, code, start, end)`` (``WHOLE_ARTICLE`` for no span), for
+    each coder how many articles were left out although assigned (not done), and the coders
+    assigned articles who are not compared at all, because they finished none of them
+    (``absent``: name and how many assigned articles they have not finished)."""
 
     coders: tuple[str, ...]
     lengths: Mapping[int, int]
@@ -43,6 +45,7 @@ class Study:
     rows: IntArray
     parts: Mapping[int, tuple[str, ...]]
     left_out: tuple[int, ...]
+    absent: tuple[tuple[str, int], ...] = ()
 
     @classmethod
     def of(
@@ -56,12 +59,14 @@ class Study:
         *,
         parts: Mapping[int, Sequence[str]] | None = None,
         left_out: Sequence[int] | None = None,
+        absent: Sequence[tuple[str, int]] = (),
     ) -> Study:
         """A study from plain rows; codings of other codes, articles or coders are ignored.
 
         ``parts`` gives each code's names from its dimension down (by default the dimension's
         name and the code's path); ``left_out`` how many assigned articles each coder has not
-        finished (by default none)."""
+        finished (by default none); ``absent`` the coders left out although assigned
+        articles, with how many they have not finished."""
         if len(counted) != len(coders):
             raise ValueError("give the counted articles of every coder")
         if left_out is not None and len(left_out) != len(coders):
@@ -87,6 +92,7 @@ class Study:
             table,
             names,
             tuple(left_out) if left_out is not None else (0,) * len(coders),
+            tuple(absent),
         )
 
     # -- derived ---------------------------------------------------------------------------

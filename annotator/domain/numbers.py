@@ -3,7 +3,8 @@
 R, SPSS and Stata read numbers as doubles. A value goes out as a number only if reading it
 that way gives back exactly what was stored: ``1234567890123456789`` (more digits than a double
 holds) and ``02134`` (a zip code; the leading zero is part of it) are identifiers, and stay
-text. A column is numeric only if every value in it is.
+text. A column is numeric only if every value in it is, and no two different values in it
+are the same number: section ``1.1`` and section ``1.10`` are two sections, not one.
 """
 
 from __future__ import annotations
@@ -36,5 +37,14 @@ def exact_number(text: str) -> int | float | None:
 
 
 def numeric_column(values: Iterable[str]) -> bool:
-    """True if every non-empty value is an :func:`exact_number`."""
-    return all(exact_number(value) is not None for value in values if value != "")
+    """True if every non-empty value is an :func:`exact_number` and no two different values
+    are the same number (``1.1`` and ``1.10``, ``7`` and ``+7``): written as numbers, they
+    would become one value, and what set them apart would be lost."""
+    seen: dict[int | float, str] = {}
+    for value in values:
+        if value == "":
+            continue
+        number = exact_number(value)
+        if number is None or seen.setdefault(number, value) != value:
+            return False
+    return True

@@ -93,7 +93,8 @@ def _kappa_header(report: Report) -> tuple[str, str]:
 
 def text_table(report: Report) -> str:
     """The measures as aligned text, level by level in the codebook's hierarchy (a dimension
-    without a row of its own at a level is a heading), then notes and warnings."""
+    without a row of its own at a level is a heading), each row with the number of its note
+    (why a figure is '—', what the units are), then the notes and warnings."""
     kappa, explained = _kappa_header(report)
     counted = "done" if report.counted_by == "done" else "assigned and done"
     lines = [
@@ -102,6 +103,7 @@ def text_table(report: Report) -> str:
     ]
     if explained:
         lines.append(explained)
+    number: dict[str, int] = {}  # each note's number, in the order the rows first give it
     header = f"{'':40} {'N':>9} {'agree':>6} {kappa:>7} {'Fleiss':>6} {'α':>6} {'α 95% CI':>15} "
     header += f"{'AC1':>6} {'pos.':>6}"
     for level in LEVEL_NAMES:
@@ -116,6 +118,9 @@ def text_table(report: Report) -> str:
                 continue
             who = coders_note(m, report.coders)
             tail = f"  [{who}]" if who else ""
+            if m.note:
+                number.setdefault(m.note, len(number) + 1)
+                tail = f"  ({number[m.note]}){tail}"
             if not m.applied:
                 lines.append(f"{label[:40]:40} {m.units:>9,} {NOT_APPLIED:>6}{tail}")
                 continue
@@ -131,10 +136,9 @@ def text_table(report: Report) -> str:
                 f"{cells[3]:>6} {interval:>15} {_number(m.gwet_ac1) or '—':>6} "
                 f"{_number(m.positive_agreement) or '—':>6}{tail}"
             )
-    notes = sorted({m.note for m in report.measures if m.note})
-    if notes:
+    if number:
         lines += ["", "Notes (why a figure is '—' or 'not applied', what the units are):"]
-        lines += [f"  {note}" for note in notes]
+        lines += [f"  ({k}) {note}" for note, k in number.items()]
     if report.warnings:
         lines += ["", "Warnings:"] + [f"  {warning}" for warning in report.warnings]
     return "\n".join(lines)

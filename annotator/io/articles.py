@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import unicodedata
@@ -12,7 +13,7 @@ from pathlib import Path
 from annotator.domain.errors import BadFileError
 from annotator.domain.model import VariableType
 from annotator.domain.text import normalise_text
-from annotator.io.encoding import decode_text
+from annotator.io.encoding import decode, decode_text
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -25,13 +26,29 @@ class Metadata:
     types: dict[str, VariableType] = field(default_factory=dict)
 
 
+# No file on a personal computer is older than this (FAT, the oldest file system still read,
+# starts in 1980): a date before it, or after today, is a damaged or made-up field.
+EARLIEST_FILE_DATE = dt.date(1980, 1, 1)
+
+
+def file_date(stamp: dt.datetime | None, today: dt.date | None = None) -> str | None:
+    """The day of a file's own time stamp (created, modified) as YYYY-MM-DD, or None when
+    there is none or it cannot be true: before 1980 or after today (a day of slack for time
+    zones). A PDF's ``D:99999999`` is the year 9999, not a date to keep."""
+    if stamp is None:
+        return None
+    day = stamp.date()
+    latest = (today or dt.date.today()) + dt.timedelta(days=1)
+    return day.isoformat() if EARLIEST_FILE_DATE <= day <= latest else None
+
+
 @dataclass(frozen=True)
 class Article:
     """An article read from a file, ready to store: the text is already normalised.
 
-    ``source`` is the file's path relative to the folder it was imported from (``nyt/day1.txt``),
-    or its name when the file itself was chosen: two files of one name in two folders keep
-    apart.
+    ``source`` names the file within its import, as :func:`collect_files` gives it (the path
+    relative to the folder imported, ``nyt/day1.txt``; a file chosen itself, its name): two
+    files of one name in two folders keep apart.
     """
 
     path: Path
@@ -39,6 +56,7 @@ class Article:
     metadata: Metadata
     encoding: str | None = None
     source: str = ""
+    warning: str | None = None  # something the import's report should say about the file
     title: str = ""  # the name to store it under, where not the file's (an export's headline)
 
     def __post_init__(self) -> None:
@@ -70,34 +88,38 @@ class SourceFile:
     source: str
 
 
-def _read_plain(data: bytes, path: Path, encoding: str | None) -> tuple[str, Metadata, str | None]:
-    text, used = decode_text(data, path, encoding)
-    return text, Metadata(), used
+# Text, variables, the encoding a plain-text file was read in, and a warning about the file.
+_Read = tuple[str, Metadata, str | None, str | None]
 
 
-def _read_html(data: bytes, path: Path, _: str | None) -> tuple[str, Metadata, str | None]:
+def _read_plain(data: bytes, path: Path, encoding: str | None) -> _Read:
+    decoded = decode(data, path, encoding)
+    return decoded.text, Metadata(), decoded.encoding, decoded.warning
+
+
+def _read_html(data: bytes, path: Path, _: str | None) -> _Read:
     from annotator.io.html import read_html
 
     text, metadata = read_html(data, path)
-    return text, metadata, None
+    return text, metadata, None, None
 
 
-def _read_docx(data: bytes, path: Path, _: str | None) -> tuple[str, Metadata, str | None]:
+def _read_docx(data: bytes, path: Path, _: str | None) -> _Read:
     from annotator.io.docx import read_docx
 
     text, metadata = read_docx(data, path)
-    return text, metadata, None
+    return text, metadata, None, None
 
 
-def _read_pdf(data: bytes, path: Path, _: str | None) -> tuple[str, Metadata, str | None]:
+def _read_pdf(data: bytes, path: Path, _: str | None) -> _Read:
     from annotator.io.pdf import read_pdf
 
     text, metadata = read_pdf(data, path)
-    return text, metadata, None
+    return text, metadata, None, None
 
 
 # Called with the bytes, the path, and the encoding chosen for legacy plain text (if any).
-_Reader = Callable[[bytes, Path, str | None], tuple[str, Metadata, str | None]]
+_Reader = Callable[[bytes, Path, str | None], _Read]
 READERS: dict[str, _Reader] = {
     ".txt": _read_plain,
     ".text": _read_plain,
@@ -132,13 +154,13 @@ def read_article(path: Path, *, source: str = "", encoding: str | None = None) -
         data = path.read_bytes()
     except OSError as error:
         raise BadFileError(path, f"cannot be read ({error.strerror or error})") from None
-    text, metadata, used = reader(data, path, encoding)
+    text, metadata, used, warning = reader(data, path, encoding)
     text = normalise_text(text)
     if reader is not _read_plain:  # text extracted from a page, a document's XML, a PDF
         text, metadata = storable(text), _storable_metadata(metadata)
     if not has_visible_text(text):
         raise BadFileError(path, "holds no text (only spaces or invisible characters)")
-    return Article(path=path, text=text, metadata=metadata, encoding=used, source=source)
+    return Article(path, text, metadata, used, source, warning)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -174,7 +196,9 @@ def preview_text(path: Path, encoding: str | None = None) -> tuple[str, str]:
         # End on a line break, which no multi-byte character holds; UTF-16 and -32 (with
         # their byte-order mark) on a whole character.
         data = data[:PREVIEW_BYTES]
-        wide = data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"))
+        wide = data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")) or (
+            encoding or ""
+        ).lower().replace("_", "-").startswith(("utf-16", "utf-32", "utf16", "utf32"))
         data = data[: len(data) - len(data) % 4] if wide else data[: data.rfind(b"\n") + 1]
     text, used = decode_text(data, path, encoding)
     return normalise_text(text), used
@@ -199,22 +223,60 @@ def has_visible_text(text: str) -> bool:
 def collect_files(paths: Iterable[Path]) -> tuple[list[SourceFile], list[Refusal]]:
     """Expand folders (recursively, in name order, skipping hidden files) into files.
 
-    A file inside a folder keeps its path relative to that folder as its source; a file named
-    itself has its name. Paths that do not exist come back as refusals; everything else is
-    left for :func:`read_article` to accept or refuse.
+    Each file gets a source that tells it apart from every other file of the run: a file inside
+    the one folder given keeps its path relative to that folder (``sub/day1.txt``); with
+    several folders given, the folder's own name leads (``nyt/day1.txt``, ``wapo/day1.txt``); a
+    file named itself has its name. Where two sources would still be the same (two folders
+    both called ``data``, two ``day1.txt`` named directly), their parent folders are added
+    until they differ. Paths that do not exist come back as refusals; everything else is left
+    for :func:`read_article` to accept or refuse.
     """
-    files: list[SourceFile] = []
+    given = list(paths)
+    several_folders = sum(1 for path in given if path.is_dir()) > 1
+    found: list[tuple[Path, list[str], list[str]]] = []  # file, source parts, parts above them
     refused: list[Refusal] = []
-    for path in paths:
+    for path in given:
         if path.is_dir():
+            above = list(path.absolute().parts)
+            lead = [above.pop()] if several_folders and len(above) > 1 else []
             for root, dirs, names in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(names):
                     if not name.startswith("."):
                         file = Path(root) / name
-                        files.append(SourceFile(file, file.relative_to(path).as_posix()))
+                        found.append((file, [*lead, *file.relative_to(path).parts], above))
         elif path.exists():
-            files.append(SourceFile(path, path.name))
+            found.append((path, [path.name], list(path.absolute().parent.parts)))
         else:
             refused.append(Refusal(path, "no such file or folder"))
+    sources = _distinct_sources(
+        [(parts, above) for _, parts, above in found],
+        [str(file.absolute()) for file, _, _ in found],
+    )
+    files = [SourceFile(file, source) for (file, _, _), source in zip(found, sources, strict=True)]
     return files, refused
+
+
+def _distinct_sources(entries: list[tuple[list[str], list[str]]], files: list[str]) -> list[str]:
+    """Each entry's parts joined by ``/``, with as many of the parts above it (its parent
+    folders, nearest last) put in front as it takes for no two of the ``files`` to share a
+    source (one file given twice is one file)."""
+    taken = [0] * len(entries)  # parts above in use, per entry
+
+    def source(index: int) -> str:
+        parts, above = entries[index]
+        return "/".join([*above[len(above) - taken[index] :], *parts])
+
+    while True:
+        by_source: dict[str, list[int]] = {}
+        for index in range(len(entries)):
+            by_source.setdefault(source(index), []).append(index)
+        grown = False
+        for group in by_source.values():
+            if len({files[index] for index in group}) > 1:
+                for index in group:
+                    if taken[index] < len(entries[index][1]) - 1:  # never the root
+                        taken[index] += 1
+                        grown = True
+        if not grown:
+            return [source(index) for index in range(len(entries))]

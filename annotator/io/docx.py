@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.domain.errors import BadFileError
 from annotator.domain.model import VariableType
 from annotator.io.archives import open_zip
-from annotator.io.articles import Metadata
+from annotator.io.articles import Metadata, file_date
 
 if TYPE_CHECKING:
     from docx.opc.coreprops import CoreProperties
@@ -73,8 +73,9 @@ def _properties(properties: CoreProperties) -> Metadata:
         ("file_created", properties.created),
         ("file_modified", properties.modified),
     ):
-        if stamp is not None and _utc(stamp) != _TEMPLATE_TIME:
-            values[variable], types[variable] = stamp.date().isoformat(), VariableType.DATE
+        day = file_date(stamp) if stamp is not None and _utc(stamp) != _TEMPLATE_TIME else None
+        if day is not None:
+            values[variable], types[variable] = day, VariableType.DATE
     return Metadata(values, types)
 
 

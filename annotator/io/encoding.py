@@ -1,26 +1,38 @@
 """Turn the bytes of a plain-text file into text: decoded right, or refused with a reason.
 
-A byte-order mark decides; then strict UTF-8; then the legacy encodings news text really comes
-in are each tried and the result judged by :mod:`annotator.io.scripts` (is it plausible text in
-one script, in a language that encoding is written in?). charset-normalizer's mess ratio ranks
-the plausible readings. When two readings in different scripts are about as plausible, or none
-is, the file is refused with a reason naming the likely encodings: a garbled article would
-silently corrupt a corpus, a refused one is fixed by choosing the encoding (``--encoding``).
+A byte-order mark decides; then strict UTF-8 (a last character cut off is left out, with a
+warning); then the legacy encodings news text really comes in, each tried and its reading
+judged: CJK readings by :mod:`annotator.io.scripts` (the common syllables and ideographs of the
+language's own standard, kana only from a Japanese encoding…), readings in an alphabet by
+:mod:`annotator.io.alphabetic` (no symbol inside a word, the letters of one language…).
+
+Among the plausible readings, those that give the same text are one; if the readings left
+give different text, the one whose frequent words and letters agree on a language is taken
+when it is the only one; otherwise the file is refused with a reason naming the encodings
+and how each reads: Windows-1252 reads a name as Molière, Windows-1250 the same bytes as
+Moličre, and only a reader knows which. A garbled article would silently corrupt a corpus; a
+refused one is fixed by choosing the encoding (``--encoding``, or in the import dialog).
+
+A chosen encoding is held to the same test: a file that reads as garbled text in it, and as
+plausible text in another encoding, is refused naming that one.
 """
 
 from __future__ import annotations
 
 import codecs
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import charset_normalizer
-from charset_normalizer.cd import coherence_ratio
-from charset_normalizer.md import mess_ratio
-
 from annotator.domain.errors import BadFileError, UserError
-from annotator.io.scripts import ALLOWED_CONTROLS, CJK_SCRIPTS, assess
+from annotator.io.alphabetic import Judgement, judge
+from annotator.io.scripts import (
+    ALLOWED_CONTROLS,
+    CJK_SCRIPTS,
+    Assessment,
+    assess,
+    cjk_letters,
+)
 
 # Longest first: the UTF-32 LE mark begins with the UTF-16 LE mark.
 _BOMS = (
@@ -39,15 +51,19 @@ class Legacy:
     codec: str
     label: str
     scripts: frozenset[str]
+    # Taken when it is the one plausible reading. A code page seldom used for news is taken
+    # only when the text's own words bear its reading out: its plausible readings are more
+    # often another code page's mojibake than its own text.
+    alone: bool = True
 
 
-def _legacy(codec: str, label: str, *scripts: str) -> Legacy:
+def _legacy(codec: str, label: str, *scripts: str, alone: bool = True) -> Legacy:
     # "" is a reading without letters outside ASCII (only symbols such as € differ).
-    return Legacy(codec, label, frozenset({*scripts, ""}))
+    return Legacy(codec, label, frozenset({*scripts, ""}), alone)
 
 
-# The encodings tried, most likely first: among equally plausible readings in one script the
-# earlier wins (Windows-1252 for Western text, as browsers do). Kana only count as Japanese
+# The encodings tried; of those that read the bytes as the same text, the first names it
+# (Windows-1252 for Western text, as browsers do). Kana only count as Japanese
 # from a Japanese encoding, Hangul as Korean from a Korean one: GB 2312 and KS X 1001 hold
 # kana too, and that is exactly how EUC-JP is misread as GB18030.
 LEGACY = (
@@ -64,42 +80,67 @@ LEGACY = (
     _legacy("cp932", "Japanese (Shift-JIS/CP932)", "japanese", "chinese"),
     _legacy("euc_jp", "Japanese (EUC-JP)", "japanese", "chinese"),
     _legacy("koi8_r", "Cyrillic (KOI8-R)", "cyrillic"),
-    _legacy("koi8_u", "Cyrillic (KOI8-U)", "cyrillic"),
+    _legacy("koi8_u", "Cyrillic (KOI8-U)", "cyrillic", alone=False),
     _legacy("iso8859_15", "Western (ISO-8859-15)", "latin"),
     _legacy("latin_1", "Western (ISO-8859-1)", "latin"),
     _legacy("iso8859_2", "Central European (ISO-8859-2)", "latin"),
-    _legacy("iso8859_5", "Cyrillic (ISO-8859-5)", "cyrillic"),
-    _legacy("cp866", "Cyrillic (DOS 866)", "cyrillic"),
-    _legacy("mac_cyrillic", "Cyrillic (Mac)", "cyrillic"),
+    _legacy("iso8859_5", "Cyrillic (ISO-8859-5)", "cyrillic", alone=False),
+    _legacy("cp866", "Cyrillic (DOS 866)", "cyrillic", alone=False),
+    _legacy("mac_cyrillic", "Cyrillic (Mac)", "cyrillic", alone=False),
     _legacy("iso8859_7", "Greek (ISO-8859-7)", "greek", "latin"),
     _legacy("cp1255", "Hebrew (Windows-1255)", "hebrew"),
     _legacy("cp1256", "Arabic (Windows-1256)", "arabic"),
-    _legacy("mac_roman", "Western (Mac Roman)", "latin"),
+    _legacy("mac_roman", "Western (Mac Roman)", "latin", alone=False),
 )
 # Seven-bit encodings that pass as UTF-8 but for their escape sequences.
 _ESCAPED = (
     _legacy("iso2022_jp", "Japanese (ISO-2022-JP)", "japanese", "chinese"),
     _legacy("iso2022_kr", "Korean (ISO-2022-KR)", "korean"),
 )
+# Every script a Unicode encoding carries.
+_ANY = ("latin", "cyrillic", "greek", "hebrew", "arabic", "thai", *CJK_SCRIPTS)
 # Offered to choose from but never guessed: Thai letters and vowel signs in any order are
-# hard to tell from bytes of other code pages read as Thai.
-CHOOSABLE = LEGACY + _ESCAPED + (_legacy("cp874", "Thai (Windows-874)", "thai"),)
-# charset-normalizer's own default: a decoding messier than this is discarded.
-MESS_THRESHOLD = 0.2
-# Readings in different scripts closer than this are a guess: refused.
-MARGIN = 0.15
+# hard to tell from bytes of other code pages read as Thai; UTF-16 without a byte-order mark
+# is full of NUL bytes, as binary files are.
+CHOOSABLE = (
+    LEGACY
+    + _ESCAPED
+    + (
+        _legacy("cp874", "Thai (Windows-874)", "thai"),
+        _legacy("utf_16_le", "Unicode (UTF-16 LE, no byte-order mark)", *_ANY),
+        _legacy("utf_16_be", "Unicode (UTF-16 BE, no byte-order mark)", *_ANY),
+    )
+)
 # Bytes judged; the reading chosen is then checked over the whole file.
 _PREFIX = 64 * 1024
+# A CJK reading is borne out by its own evidence with this many characters, this plausible.
+_CJK_EVIDENCE = 10
+_CJK_SCORE = 0.9
+# The scripts annotator.io.alphabetic judges ("" is a reading with no letters beyond ASCII).
+_ALPHABETIC = frozenset({"", "latin", "cyrillic", "greek", "hebrew", "arabic"})
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A decoded text, the codec that decoded it, and a warning for the import's report."""
+
+    text: str
+    encoding: str
+    warning: str | None = None
 
 
 @dataclass(frozen=True)
 class Reading:
-    """One way of decoding the bytes, and how plausible it is."""
+    """One way of decoding the bytes (their first :data:`_PREFIX`), and how it reads."""
 
     legacy: Legacy
     text: str
-    script: str
-    score: float
+    problem: str | None  # None: plausible
+    confirmed: bool = False  # its own evidence bears it out (see _decide)
+    known: int = 0  # words of a language it gives that have letters beyond ASCII
+    plain: bool = False  # its frequent words are those of a language written in ASCII
+    score: float = 1.0  # of CJK readings: the share of common characters (see scripts.py)
+    odd: int = 0  # odd characters tolerated in it (see alphabetic.py)
 
 
 # Names for codecs that the lists above cover through a superset.
@@ -133,11 +174,20 @@ def check_encoding(name: str) -> str:
 
 
 def decode_text(data: bytes, path: Path, encoding: str | None = None) -> tuple[str, str]:
-    """Return ``(text, encoding)`` for the bytes of a text file, or raise :class:`BadFileError`.
+    """``(text, encoding)`` of :func:`decode`."""
+    decoded = decode(data, path, encoding)
+    return decoded.text, decoded.encoding
 
-    A byte-order mark decides (UTF-8, UTF-16, UTF-32); otherwise strict UTF-8; otherwise
-    ``encoding`` when given; otherwise the plausible legacy reading (see the module docstring).
-    The BOM is not part of the text returned. Binary data is refused.
+
+def decode(data: bytes, path: Path, encoding: str | None = None) -> Decoded:
+    """Decode the bytes of a text file, or raise :class:`BadFileError` saying why not.
+
+    A byte-order mark decides (UTF-8, UTF-16, UTF-32); otherwise strict UTF-8 (UTF-8 cut off
+    inside its last character loses that character, with a warning); otherwise ``encoding``
+    when given, if the text reads plausibly in it or in nothing else; otherwise the plausible
+    legacy reading (see the module docstring). UTF-16 without a byte-order mark is read only
+    when ``encoding`` names it. The BOM is not part of the text returned. Binary data is
+    refused.
     """
     for bom, codec in _BOMS:
         if data.startswith(bom):
@@ -150,33 +200,51 @@ def decode_text(data: bytes, path: Path, encoding: str | None = None) -> tuple[s
                     f"{codec.upper()} (byte {error.start})",
                 ) from None
             # The codec has already dropped the mark; a second U+FEFF would be text.
-            return _checked(text, path), codec.removesuffix("-sig")
+            return Decoded(_checked(text, path), codec.removesuffix("-sig"))
+    chosen = check_encoding(encoding) if encoding is not None else None
+    if chosen is not None and chosen.startswith(("utf-16", "utf-32")):
+        return _chosen(data, path, chosen)
     if b"\x00" in data:
-        raise BadFileError(path, "is a binary file, not text (it contains NUL bytes)")
+        raise BadFileError(
+            path, "is a binary file, not text (it contains NUL bytes)" + _wide_hint(data)
+        )
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        cut = _cut_utf8(data, error, path)
+        if cut is not None:
+            return cut
     else:
         # ISO-2022 text is valid 7-bit ASCII, escape sequences and all.
         escaped = b"\x1b$" in data
-        if escaped and encoding is None:
-            found = _choose(data, path, _ESCAPED, only_plausible=True)
+        if escaped and chosen is None:
+            found = _detect(data, path, _ESCAPED, only_plausible=True)
             if found is not None:
                 return found
-        if not (escaped and encoding is not None):
-            return _checked(text, path), "utf-8"
-    if encoding is not None:
-        codec = check_encoding(encoding)
-        try:
-            return _checked(data.decode(codec), path), codec
-        except UnicodeDecodeError as error:
-            raise BadFileError(
-                path, f"is not valid {label(codec)} text (byte {error.start})"
-            ) from None
-    result = _choose(data, path, LEGACY)
-    assert result is not None
-    return result
+        if not (escaped and chosen is not None):
+            return Decoded(_checked(text, path), "utf-8")
+    if chosen is not None:
+        return _chosen(data, path, chosen)
+    found = _detect(data, path, LEGACY)
+    assert found is not None
+    return found
+
+
+def _cut_utf8(data: bytes, error: UnicodeDecodeError, path: Path) -> Decoded | None:
+    """UTF-8 cut off inside its last character (a download stopped, a tool that cuts at N
+    bytes): the text without that character, and a warning. Only when the rest holds valid
+    UTF-8 beyond ASCII, which text in a legacy encoding practically never does; "café" in
+    Windows-1252 also ends in what would begin a UTF-8 character."""
+    if error.reason != "unexpected end of data" or error.end != len(data):
+        return None
+    head = data[: error.start]
+    if head.isascii():
+        return None
+    return Decoded(
+        _checked(head.decode("utf-8"), path),
+        "utf-8",
+        "ends inside a character, so it looks cut off: its incomplete last character was left out",
+    )
 
 
 def _prefix_decode(data: bytes, codec: str) -> str | None:
@@ -187,70 +255,76 @@ def _prefix_decode(data: bytes, codec: str) -> str | None:
         return None
 
 
-def _readings(data: bytes, candidates: tuple[Legacy, ...]) -> tuple[list[Reading], list[str]]:
-    """Plausible readings, and the labels of encodings that decode but read as garbled."""
-    readings: list[Reading] = []
-    garbled: list[str] = []
-    # A multi-byte encoding that decodes the bytes at all is a strong hint (random bytes rarely
-    # do), while a single-byte one decodes anything: the first are named first.
-    candidates = tuple(sorted(candidates, key=lambda legacy: not legacy.scripts & CJK_SCRIPTS))
+@dataclass
+class _Memo:
+    """What was found of texts already judged: code pages of one alphabet often read the
+    same bytes the same way."""
+
+    assessed: dict[str, Assessment] = field(default_factory=dict)
+    judged: dict[str, Judgement] = field(default_factory=dict)
+
+
+def _judge(text: str, legacy: Legacy, memo: _Memo | None = None) -> Reading:
+    """How ``text``, decoded with ``legacy``, reads."""
+    memo = _Memo() if memo is None else memo
+    judged = memo.assessed.get(text)
+    if judged is None:
+        judged = memo.assessed[text] = assess(text)
+    if judged.problem is not None:
+        return Reading(legacy, text, judged.problem)
+    if judged.script not in legacy.scripts:
+        return Reading(legacy, text, f"it would be {judged.script} text, which it is not for")
+    if judged.script in CJK_SCRIPTS:
+        evidence = cjk_letters(text) >= _CJK_EVIDENCE and judged.score >= _CJK_SCORE
+        return Reading(legacy, text, None, evidence, score=judged.score)
+    if judged.script not in _ALPHABETIC:
+        return Reading(legacy, text, None)
+    verdict = memo.judged.get(text)
+    if verdict is None:
+        verdict = memo.judged[text] = judge(text)
+    # A reading without letters beyond ASCII fits every language: it bears out no code page
+    # seldom used (Mac Roman reads the Ò of a Western text as “).
+    confirmed = verdict.confirmed and (legacy.alone or verdict.letters > 0)
+    return Reading(
+        legacy, text, verdict.problem, confirmed, verdict.known, verdict.plain, odd=verdict.odd
+    )
+
+
+def _readings(data: bytes, candidates: tuple[Legacy, ...]) -> list[Reading]:
+    """How the bytes read in each candidate that decodes them, in the candidates' order."""
+    readings = []
+    memo = _Memo()
     for legacy in candidates:
         text = _prefix_decode(data, legacy.codec)
-        if text is None:
-            continue
-        judged = assess(text)
-        if judged.problem is not None or judged.script not in legacy.scripts:
-            garbled.append(legacy.label)
-            continue
-        score = judged.score
-        if judged.script not in CJK_SCRIPTS:
-            # charset-normalizer's measures tell code pages of one alphabet apart (they count
-            # the switches between kana and kanji of every Japanese text as mess): above its
-            # own threshold a reading is garbled; letter frequencies of a language favour the
-            # code page written for it (Turkish ı over ý).
-            mess = mess_ratio(text[:8_000], maximum_threshold=1.0)
-            if mess > MESS_THRESHOLD:
-                garbled.append(legacy.label)
-                continue
-            languages = coherence_ratio(text[:8_000])
-            score += 0.1 * (languages[0][1] if languages else 0.0) - mess
-        readings.append(Reading(legacy, text, judged.script, score))
-    return readings, garbled
+        if text is not None:
+            readings.append(_judge(text, legacy, memo))
+    return readings
 
 
-def _choose(
+def _detect(
     data: bytes, path: Path, candidates: tuple[Legacy, ...], *, only_plausible: bool = False
-) -> tuple[str, str] | None:
-    readings, garbled = _readings(data, candidates)
-    if not readings and not only_plausible:
-        readings = _suggested_by_charset_normalizer(data, candidates)
-    while readings:
-        # Best first; equal scores keep the order of the candidates.
-        best = max(readings, key=lambda r: r.score)
-        rivals = [
-            r.legacy.label
-            for r in readings
-            if r.script != best.script and r.text != best.text and r.score >= best.score - MARGIN
-        ]
-        if rivals:
-            raise BadFileError(
-                path,
-                f"cannot tell its encoding: it reads as {best.legacy.label} or as "
-                f"{' or '.join(rivals[:2])}; choose the encoding (--encoding, or in the "
-                "import dialog) or save it as UTF-8",
-            )
+) -> Decoded | None:
+    readings = _readings(data, candidates)
+    plausible = [r for r in readings if r.problem is None]
+    while plausible:
+        best = _decide(plausible, path)
         try:
             text = data.decode(best.legacy.codec)
         except UnicodeDecodeError:
-            readings.remove(best)  # valid at the start only
-            continue
-        if len(data) > _PREFIX and assess(text[len(best.text) :]).problem is not None:
-            readings.remove(best)
-            continue
-        return _checked(text, path), best.legacy.codec
+            text = None  # valid at the start only
+        if text is not None and len(data) > _PREFIX:
+            rest = _judge(text[len(best.text) :], best.legacy)
+            text = text if rest.problem is None else None
+        if text is not None:
+            return Decoded(_checked(text, path), best.legacy.codec)
+        plausible = [r for r in plausible if r.text != best.text]
     if only_plausible:
         return None
-    likely = f" (it decodes as {', '.join(garbled[:3])}, but as garbled text)" if garbled else ""
+    # A multi-byte encoding that decodes the bytes at all is a strong hint (random bytes
+    # rarely do), while a single-byte one decodes anything: the first are named first.
+    garbled = sorted(readings, key=lambda r: not r.legacy.scripts & CJK_SCRIPTS)
+    names = ", ".join(r.legacy.label for r in garbled[:3])
+    likely = f" (it decodes as {names}, but as garbled text)" if garbled else ""
     raise BadFileError(
         path,
         "cannot tell its encoding: it is not UTF-8 and reads as plausible text in none of the "
@@ -259,21 +333,110 @@ def _choose(
     )
 
 
-def _suggested_by_charset_normalizer(data: bytes, tried: tuple[Legacy, ...]) -> list[Reading]:
-    """Readings in encodings beyond ours that charset-normalizer proposes, held to the same
-    test; only alphabetic scripts, as our list covers the CJK encodings in use."""
-    names = {codecs.lookup(legacy.codec).name for legacy in tried}
-    extra: list[Legacy] = []
-    for match in charset_normalizer.from_bytes(data[:_PREFIX]):
-        try:
-            name = codecs.lookup(match.encoding).name
-        except LookupError:
-            continue
-        if name not in names and not name.startswith("utf"):
-            names.add(name)
-            extra.append(_legacy(name, label(name), "latin", "cyrillic", "greek"))
-    readings, _ = _readings(data, tuple(extra))
-    return readings
+def _decide(plausible: list[Reading], path: Path) -> Reading:
+    """The reading to take among plausible ones, or :class:`BadFileError` naming them.
+
+    Readings that give the same text are one. Of different ones, those borne out by their
+    own evidence (the frequent words and letters of one language, the common characters of
+    CJK text) are looked at, or all if none is. Of them, the one that gives the most known
+    words with letters beyond ASCII (naïve, not naďve) is taken, or of those the one with the
+    fewest odd characters (dueño, not dueńo, in a Spanish text); between equals in English,
+    the one in a code page often used, if it is the only one. A code page seldom used (see
+    :attr:`Legacy.alone`) is taken only when its reading is borne out.
+    """
+    groups: dict[str, list[Reading]] = {}
+    for reading in plausible:
+        groups.setdefault(reading.text, []).append(reading)
+    firsts = [next((r for r in group if r.legacy.alone), group[0]) for group in groups.values()]
+    confirmed = [r for r in firsts if any(other.confirmed for other in groups[r.text])]
+    pool = sorted(confirmed or firsts, key=lambda r: (-r.known, r.odd, -r.score))
+    top = [r for r in pool if (r.known, r.odd) == (pool[0].known, pool[0].odd)]
+    if len(top) > 1 and sum(r.legacy.alone for r in top) == 1 and all(r.plain for r in top):
+        # Between equals in a language written in ASCII (English), the code page often used:
+        # Mac Roman reads the ’ and “ ” of such a text in Windows-1252 as í and ì î. In a
+        # language with letters of its own they may be letters: nothing to prefer.
+        top = [r for r in top if r.legacy.alone]
+    if len(top) == 1 and (confirmed or top[0].legacy.alone):
+        return top[0]
+    if len(top) == 1:
+        raise BadFileError(
+            path,
+            f"cannot tell its encoding: it reads as plausible text only as {top[0].legacy.label}"
+            f" ({_where_they_differ(top[0], [])}), which is seldom used, and nothing bears that "
+            "out; choose the encoding (--encoding, or in the import dialog) or save it as UTF-8",
+        )
+    shown = (pool + [r for r in firsts if r not in pool])[:4]
+    readings = " or as ".join(f"{r.legacy.label} ({_where_they_differ(r, shown)})" for r in shown)
+    raise BadFileError(
+        path,
+        f"cannot tell its encoding: it reads as {readings}; choose the encoding (--encoding, "
+        "or in the import dialog) or save it as UTF-8",
+    )
+
+
+def _where_they_differ(reading: Reading, others: list[Reading]) -> str:
+    """The word of ``reading`` where the readings first differ, quoted: "Molière"; with no
+    other reading, its first word with a character beyond ASCII."""
+    first = min(
+        (_common_start(reading.text, o.text) for o in others if o is not reading),
+        default=next((i for i, ch in enumerate(reading.text) if ch >= "\x80"), 0),
+    )
+    text = reading.text
+    start, end = first, first + 1
+    while start > 0 and first - start < 20 and _in_word(text[start - 1]):
+        start -= 1
+    while end < len(text) and end - first < 20 and _in_word(text[end]):
+        end += 1
+    return '"' + text[start:end].strip() + '"'
+
+
+def _common_start(a: str, b: str) -> int:
+    """How many characters ``a`` and ``b`` begin with in common."""
+    return next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+
+
+def _in_word(ch: str) -> bool:
+    return ch.isalnum() or ch in "'’-"
+
+
+def _chosen(data: bytes, path: Path, codec: str) -> Decoded:
+    """The text in the encoding the user chose, unless it reads as garbled text in it and as
+    plausible text in another encoding: then refused, naming that one."""
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as error:
+        raise BadFileError(path, f"is not valid {label(codec)} text (byte {error.start})") from None
+    text = _checked(text, path)
+    known = [c for c in CHOOSABLE if codecs.lookup(c.codec).name == codecs.lookup(codec).name]
+    legacy = known[0] if known else _legacy(codec, label(codec), *_ANY)
+    reading = _judge(_prefix_decode(data, codec) or text, legacy)
+    if reading.problem is None:
+        return Decoded(text, codec)
+    others = [r for r in _readings(data, LEGACY) if r.problem is None and r.text != reading.text]
+    if not others:  # nothing reads better: the choice stands
+        return Decoded(text, codec)
+    better = next((r for r in others if r.confirmed), others[0])
+    raise BadFileError(
+        path,
+        f"does not read as {label(codec)} text ({reading.problem}); it reads as "
+        f"{better.legacy.label}: choose that encoding for it, or save it as UTF-8",
+    )
+
+
+def _wide_hint(data: bytes) -> str:
+    """For bytes with NULs: a hint naming UTF-16 when they read as plausible UTF-16 text."""
+    if len(data) % 2:
+        return ""
+    for codec in ("utf-16-le", "utf-16-be"):
+        text = _prefix_decode(data, codec)
+        if text is not None and "\x00" not in text and assess(text).problem is None:
+            return (
+                f"; if it is UTF-16 without a byte-order mark, choose {label(codec)} "
+                f"(--encoding {codec})"
+            )
+    return ""
 
 
 def _checked(text: str, path: Path) -> str:

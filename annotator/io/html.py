@@ -1,24 +1,67 @@
-"""Saved news pages: the article's main text and its metadata, extracted by trafilatura."""
+"""Saved news pages: the article's main text and its metadata, extracted by trafilatura; the
+publication date only from where a page states one (see :func:`publication_date`)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
+import json
 import logging
+import re
 import warnings
-from datetime import date
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from annotator.domain.errors import BadFileError
 from annotator.domain.model import VariableType
 from annotator.io.articles import Metadata
 
-# Where each piece of page metadata goes, and the variable's type.
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+# Where each piece of page metadata goes, and the variable's type. The date is not among them:
+# trafilatura guesses one from anything dated on the page (a footer's "© 2019", a link to an
+# older story, an image's /uploads/2008/09/ path, a death date in the text).
 _VARIABLES = {
     "title": ("title", VariableType.TEXT),
     "author": ("author", VariableType.TEXT),
-    "date": ("date", VariableType.DATE),
     "sitename": ("outlet", VariableType.CATEGORY),
     "url": ("url", VariableType.TEXT),
 }
+# <meta> names and properties (compared in lower case) that state when the article was first
+# published: Open Graph, Dublin Core, schema.org microdata, Google Scholar, Parse.ly, Sailthru
+# and the names newspaper systems write. Modification times are not publication dates.
+_PUBLISHED_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "og:published_time",
+    "published_time",
+    "article:published",
+    "datepublished",
+    "date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "publication_date",
+    "publication-date",
+    "original-publish-date",
+    "article.published",
+    "article_date_original",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.date",
+    "dcterms.issued",
+    "citation_publication_date",
+    "citation_date",
+    "parsely-pub-date",
+    "sailthru.date",
+)
+# JSON-LD objects that are the article or its page, not an image, a video or an organisation.
+_JSON_LD_ARTICLES = re.compile(r"(Article|BlogPosting|Report|Posting|WebPage)$")
+# 2019-04-16, 20190416 or 2019/04/16, alone or leading a time.
+_ISO_DAY = re.compile(r"(\d{4})([-/]?)(\d{2})\2(\d{2})(?!\d)")
 
 
 def read_html(data: bytes, path: Path) -> tuple[str, Metadata]:
@@ -42,12 +85,14 @@ def read_html(data: bytes, path: Path) -> tuple[str, Metadata]:
             with_metadata=True,
             include_comments=False,
             include_tables=True,
-            date_extraction_params={"extensive_search": True, "original_date": True},
+            # The date it finds is not used (see _VARIABLES); searching the text for one is slow.
+            date_extraction_params={"extensive_search": False, "original_date": True},
         )
     if isinstance(document, dict):  # only with as_dict=True, which is not asked for
         raise TypeError("trafilatura returned a dict")
     text = "" if document is None else (document.text or "")
-    if not text.strip() or _only_link_labels(text, data):
+    root = _parse(data)
+    if not text.strip() or (root is not None and _only_link_labels(text, root)):
         raise BadFileError(path, "no article text found in this web page")
     # trafilatura separates paragraphs with one newline; a blank line reads better and
     # matches the plain-text articles.
@@ -58,25 +103,105 @@ def read_html(data: bytes, path: Path) -> tuple[str, Metadata]:
         value = getattr(document, attribute, None)
         if not value or not str(value).strip():
             continue
-        value = str(value).strip()
-        if type_ is VariableType.DATE:
-            try:
-                value = date.fromisoformat(value[:10]).isoformat()
-            except ValueError:
-                continue
-        values[variable] = value
+        values[variable] = str(value).strip()
         types[variable] = type_
+    published = None if root is None else _publication_date(root)
+    if published is not None:
+        values["date"], types["date"] = published, VariableType.DATE
     return text, Metadata(values, types)
 
 
-def _only_link_labels(text: str, data: bytes) -> bool:
-    """True when every line of the extracted text is the label of a link: a menu, not an
-    article (trafilatura falls back to such text on pages without a main body)."""
+def publication_date(data: bytes, today: dt.date | None = None) -> str | None:
+    """The date a page states as the article's publication date, as YYYY-MM-DD, or None.
+
+    Only what says "published" counts: a publication ``<meta>`` (``article:published_time``,
+    ``date``, ``dc.date.issued``…), ``datePublished`` of the article in JSON-LD or microdata,
+    a ``<time pubdate>``. In that order, the first readable date wins; a date after tomorrow
+    is not one. Modification times, dates in the text, in addresses or in a copyright line
+    are none: a wrong publication date is worse than an empty one.
+    """
+    root = _parse(data)
+    return None if root is None else _publication_date(root, today)
+
+
+def _parse(data: bytes) -> HtmlElement | None:
     import lxml.html
 
     try:
-        root = lxml.html.document_fromstring(data)
+        return lxml.html.document_fromstring(data)
     except (ValueError, lxml.etree.ParserError):
-        return False
+        return None
+
+
+def _publication_date(root: HtmlElement, today: dt.date | None = None) -> str | None:
+    latest = (today or dt.date.today()) + dt.timedelta(days=1)
+    for stated in _stated_dates(root):
+        day = _parse_date(stated)
+        if day is not None and day <= latest:
+            return day.isoformat()
+    return None
+
+
+def _stated_dates(root: HtmlElement) -> Iterator[str]:
+    metas: dict[str, str] = {}
+    for meta in root.iter("meta"):
+        content = meta.get("content")
+        for key in ("property", "name", "itemprop", "http-equiv"):
+            name = (meta.get(key) or "").strip().lower()
+            if name and content:
+                metas.setdefault(name, content)
+    yield from (metas[name] for name in _PUBLISHED_META if name in metas)
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() == "application/ld+json":
+            try:
+                yield from _json_ld_dates(json.loads(script.text or ""))
+            except (ValueError, RecursionError):
+                continue
+    for element in root.iter():
+        if not isinstance(element.tag, str):  # comments, processing instructions
+            continue
+        if (element.get("itemprop") or "").strip() == "datePublished":
+            yield element.get("datetime") or element.get("content") or element.text_content()
+        elif element.tag == "time" and element.get("pubdate") is not None:
+            yield element.get("datetime") or element.text_content()
+
+
+def _json_ld_dates(node: object) -> Iterator[str]:
+    """``datePublished`` of every article object, however deep (``@graph``, lists)."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _json_ld_dates(item)
+    elif isinstance(node, dict):
+        kinds = node.get("@type")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        published = node.get("datePublished")
+        if isinstance(published, str) and any(
+            isinstance(kind, str) and _JSON_LD_ARTICLES.search(kind) for kind in kinds
+        ):
+            yield published
+        for key, value in node.items():
+            if key != "datePublished":
+                yield from _json_ld_dates(value)
+
+
+def _parse_date(value: str) -> dt.date | None:
+    """An ISO date or time (``2019-04-16``, ``2019-04-16T08:00:00+09:00``: the day as stated,
+    in the publisher's zone), ``20190416``, ``2019/04/16``, or an e-mail style date."""
+    value = value.strip()
+    match = _ISO_DAY.match(value)
+    if match:
+        try:
+            return dt.date(int(match[1]), int(match[3]), int(match[4]))
+        except ValueError:
+            return None
+    try:
+        return email.utils.parsedate_to_datetime(value).date()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _only_link_labels(text: str, root: HtmlElement) -> bool:
+    """True when every line of the extracted text is the label of a link: a menu, not an
+    article (trafilatura falls back to such text on pages without a main body)."""
     labels = {" ".join(a.text_content().split()) for a in root.iter("a")}
     return all(" ".join(line.split()) in labels for line in text.splitlines() if line.strip())

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from annotator.domain.errors import BadFileError
 from annotator.domain.model import VariableType
-from annotator.io.articles import Metadata
+from annotator.io.articles import Metadata, file_date
 
 
 def read_pdf(data: bytes, path: Path) -> tuple[str, Metadata]:
@@ -53,6 +53,7 @@ def read_pdf(data: bytes, path: Path) -> tuple[str, Metadata]:
                 stamp = getattr(info, attribute)
             except (ValueError, TypeError):  # a malformed date string
                 stamp = None
-            if stamp is not None:
-                values[variable], types[variable] = stamp.date().isoformat(), VariableType.DATE
+            day = file_date(stamp)
+            if day is not None:
+                values[variable], types[variable] = day, VariableType.DATE
     return text, Metadata(values, types)

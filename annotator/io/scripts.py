@@ -88,7 +88,7 @@ def _kind(ch: str) -> str:
         return "bad"
     if category == "Cc":
         return "other" if ch in ALLOWED_CONTROLS else "control"
-    if category[0] == "L":
+    if category[0] == "L" and ch not in "ªº":  # ordinal signs: 1ª, nº
         index = bisect.bisect_right(_STARTS, code) - 1
         if index >= 0 and code <= _RANGES[index][1]:
             return _RANGES[index][2]
@@ -147,6 +147,9 @@ class _Counts:
     odd_forms: int = 0  # small and vertical presentation forms (﹐﹜︰): for layout, not text
     hangul_runs: int = 0
     stray_marks: int = 0  # a combining mark (a Thai vowel, an accent) on no letter
+    cjk_runs: int = 0  # runs of CJK characters
+    glued_cjk_runs: int = 0  # of them, runs touching an ASCII letter (Kim’s read as Shift-JIS)
+    glossed_han: int = 0  # ideographs in brackets, as Korean glosses a word with its hanja
 
 
 def _count(text: str) -> _Counts:
@@ -204,7 +207,26 @@ def _count(text: str) -> _Counts:
         previous_lower = ch.islower()
     if run_scripts:
         end_run()
+    for run in _CJK_RUN.finditer(text):
+        counts.cjk_runs += 1
+        start, end = run.span()
+        glued = (start and kinds[start - 1] == "ascii") or (
+            end < len(text) and kinds[end] == "ascii"
+        )
+        counts.glued_cjk_runs += bool(glued)
+    counts.glossed_han = sum(len(gloss) for gloss in _GLOSS.findall(text))
     return counts
+
+
+# Runs of CJK letters; ideographs alone in brackets.
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff]+")
+_GLOSS = re.compile(r"(?<=[(（])[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+(?=[)）])")
+
+
+def cjk_letters(text: str) -> int:
+    """How many kana, Hangul syllables and ideographs the first :data:`SAMPLE` characters
+    hold."""
+    return sum(len(run) for run in _CJK_RUN.findall(text[:SAMPLE]))
 
 
 def _share(part: int, whole: int) -> float:
@@ -213,6 +235,12 @@ def _share(part: int, whole: int) -> float:
 
 def assess(text: str) -> Assessment:
     """Measure how plausible ``text`` is as writing in one script (see the module docstring)."""
+    # Most wrong readings hold a character no text does: found at once among the distinct ones.
+    kinds = {_kind(ch) for ch in set(text[:SAMPLE]) if ch >= "\x80"}
+    if "bad" in kinds:
+        return Assessment("", 0.0, "it would hold unassigned or private-use characters")
+    if "control" in kinds:
+        return Assessment("", 0.0, "it would hold control characters")
     counts = _count(text[:SAMPLE])
     letters = counts.letters
     if counts.bad:
@@ -244,7 +272,8 @@ def assess(text: str) -> Assessment:
     penalty = flipped + glued
     if main == "latin":
         accented = _share(letters["latin"], letters["latin"] + letters.get("ascii", 0))
-        if accented > 0.4:
+        # A short text may well be one word of many accents (Łódź).
+        if accented > 0.4 and letters["latin"] + letters.get("ascii", 0) >= 20:
             return Assessment("", 0.0, "it would be Latin text with most letters accented")
         return Assessment("latin", 1.0 - penalty)
     if main == "greek" and _misspelt_greek(text[:SAMPLE]):
@@ -275,6 +304,10 @@ def _assess_cjk(sample: str, counts: _Counts, penalty: float) -> Assessment:
     cjk = sum(letters.get(s, 0) for s in _CJK)
     if _share(counts.isolated_cjk, cjk) > 0.2:
         return Assessment("", 0.0, "it would have single CJK characters inside Latin words")
+    if cjk < letters.get("ascii", 0) and counts.glued_cjk_runs * 2 > counts.cjk_runs:
+        return Assessment("", 0.0, "it would be Latin text with CJK characters glued to words")
+    if cjk == counts.cjk_runs and 10 * cjk < letters.get("ascii", 0):
+        return Assessment("", 0.0, "it would be Latin text with stray CJK characters")
     if counts.odd_forms:
         return Assessment("", 0.0, "it would have punctuation in small or vertical forms")
     hangul, jamo = letters.get("hangul", 0), letters.get("jamo", 0)
@@ -290,7 +323,8 @@ def _assess_cjk(sample: str, counts: _Counts, penalty: float) -> Assessment:
             return Assessment("", 0.0, "it would be Korean of rare syllables")
         if hangul >= 20 and hangul / counts.hangul_runs > 8:
             return Assessment("", 0.0, "it would be Korean without spaces between words")
-        if _share(han, cjk) > 0.3:
+        # Hanja in brackets after a word (국가정보원(國家情報院)) gloss it: they do not count.
+        if _share(han - counts.glossed_han, cjk - counts.glossed_han) > 0.3:
             return Assessment("", 0.0, "it would be Korean with more hanja than news uses")
         return Assessment("korean", common - penalty)
     if counts.spaced_ideographs >= 2 and counts.spaced_ideographs > 0.05 * han:

@@ -76,8 +76,8 @@ def match_files(table: VariablesTable, sources: list[str]) -> tuple[dict[int, st
             named = ", ".join(sources[i] for i in found[:3]) + (", …" if len(found) > 3 else "")
             raise BadFileError(
                 csv,
-                f"'{key}' matches {len(found)} files of this import ({named}); name the file "
-                "by its path relative to the folder imported",
+                f"'{key}' matches {len(found)} files of this import ({named}); name each "
+                f"file by its path as the import knows it ({sources[found[0]]})",
                 line=line,
             )
         [index] = found

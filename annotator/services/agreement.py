@@ -65,6 +65,15 @@ def study_of(project: Project, request: Request) -> Study:
         raise UserError(f"unknown level '{sorted(unknown)[0]}': choose from {', '.join(LEVELS)}")
     counted, left_out = _counted(project, request.counted_by)
     coders = _coders(project, request.coders, counted)
+    # Chosen by default, a coder assigned articles who finished none is not compared: say so.
+    absent = [
+        (coder.name, left_out[coder.id])
+        for coder in project.coders.all()
+        if not request.coders
+        and coder not in coders
+        and coder.name != CONSENSUS
+        and left_out.get(coder.id)
+    ]
     codebook = project.codebook.tree()
     dimensions = _dimensions(codebook, request.codes)
     codes = [code for dimension in dimensions for code in dimension.codes]
@@ -83,6 +92,7 @@ def study_of(project: Project, request: Request) -> Study:
         codings=rows,
         parts={code: _names(codebook, code) for code in codes},
         left_out=[left_out.get(c.id, 0) for c in coders],
+        absent=absent,
     )
 
 

@@ -62,7 +62,6 @@ def import_codings(
     report = CodingsImportReport()
     coding_ids: set[int] = set()
     pairs: set[tuple[int, int]] = set()
-    whole: set[tuple[int, int]] = set()  # (article, coder) of whole-article rows
     with project.transaction():
         for item in resolved:
             row = item.row
@@ -71,8 +70,6 @@ def import_codings(
                 coder = project.coders.add(row.coder)
                 report.coders_added.append(coder.name)
             pairs.add((item.document.id, coder.id))
-            if row.start is None:
-                whole.add((item.document.id, coder.id))
             same = project.codings.find_same(
                 item.document.id, coder.id, item.code_id, row.start, row.end
             )
@@ -94,7 +91,7 @@ def import_codings(
                 report.memos_updated += 1
             else:
                 report.unchanged += 1
-        _refuse_clashes(project, path, whole)
+        _refuse_clashes(project, path, pairs)
         if mark_done:
             for document_id, coder_id in sorted(pairs):
                 project.statuses.mark(document_id, coder_id, DocumentStatus.DONE)
@@ -109,9 +106,14 @@ def import_codings(
 
 
 def _refuse_clashes(project: Project, path: Path, pairs: set[tuple[int, int]]) -> None:
-    """Two codes of an exclusive dimension as whole-article codings of one article by one
-    coder, with what the project holds: refused (the transaction is rolled back)."""
-    held = [c for d, k in sorted(pairs) for c in project.codings.article_level(d, [k])]
+    """A whole-article code of an exclusive dimension beside another code of it (whole or on
+    a passage) in one article by one coder, with what the project holds: refused (the
+    transaction is rolled back). Only an (article, coder) with a whole-article coding can
+    clash, so only theirs are read in full."""
+    held = []
+    for document, coder in sorted(pairs):
+        if project.codings.article_level(document, [coder]):
+            held += project.codings.for_document(document, coder)
     try:
         refuse_whole_article_clashes(
             project.codebook.tree(),

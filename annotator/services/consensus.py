@@ -235,9 +235,10 @@ def decide(
 
 
 def _refuse_clashes(project: Project, consensus: Coder, made: Sequence[Coding]) -> None:
-    """The consensus, like any coder, gives an article at most one code of an exclusive
-    dimension as a whole (raises inside the caller's transaction, which is then rolled back)."""
-    documents = sorted({c.document_id for c in made if c.start is None})
+    """The consensus, like any coder, gives an article no other code of an exclusive
+    dimension beside a whole-article code of it (raises inside the caller's transaction,
+    which is then rolled back)."""
+    documents = sorted({c.document_id for c in made})
     if not documents:
         return
     refuse_whole_article_clashes(
@@ -245,7 +246,8 @@ def _refuse_clashes(project: Project, consensus: Coder, made: Sequence[Coding]) 
         (
             (c.document_id, c.coder_id, c.code_id, c.start)
             for document in documents
-            for c in project.codings.article_level(document, [consensus.id])
+            if project.codings.article_level(document, [consensus.id])
+            for c in project.codings.for_document(document, consensus.id)
         ),
         lambda d: project.documents.get(d).name,
         lambda _c: consensus.name,

@@ -20,6 +20,7 @@ __all__ = [
     "apply_code",
     "change_span",
     "coding_changes",
+    "dimension_codings",
     "exchange_codings",
     "exclusive_conflicts",
     "remove_codings",
@@ -67,7 +68,10 @@ def exclusive_conflicts(
     start: int | None,
     end: int | None,
 ) -> list[Coding]:
-    """The coder's codings of *other* codes of the same exclusive dimension overlapping the span.
+    """The coder's codings of *other* codes of the same exclusive dimension that applying the
+    code would contradict: passages overlapping the span; and, as a whole-article coding
+    covers the article, their whole-article codings (applying a passage) or all their codings
+    in the article (applying the whole article).
 
     Applying the code next to them breaks the dimension's rule; the window offers to replace them.
     """
@@ -76,7 +80,25 @@ def exclusive_conflicts(
     if not dimension.exclusive:
         return []
     others = [code.id for code in tree.walk(dimension.id) if code.id != code_id]
-    return project.codings.overlapping(document_id, coder_id, others, start, end)
+    if start is None:
+        return dimension_codings(project, document_id, coder_id, others)
+    whole = [
+        c for c in project.codings.article_level(document_id, [coder_id]) if c.code_id in others
+    ]
+    return whole + project.codings.overlapping(document_id, coder_id, others, start, end)
+
+
+def dimension_codings(
+    project: Project, document_id: int, coder_id: int, codes: Sequence[int]
+) -> list[Coding]:
+    """A coder's codings of the given codes in an article: whole-article ones, then passages
+    (only these codes' rows are read: an article may hold thousands of codings)."""
+    chosen = set(codes)
+    whole = [
+        c for c in project.codings.article_level(document_id, [coder_id]) if c.code_id in chosen
+    ]
+    length = project.documents.get(document_id).length
+    return whole + project.codings.overlapping(document_id, coder_id, codes, 0, length)
 
 
 def apply_code(
@@ -101,12 +123,15 @@ def apply_code(
             replaced.append(project.codings.delete(coding_id))
         same = project.codings.find_same(document_id, coder_id, code_id, start, end)
         coding = same or project.codings.add(document_id, coder_id, code_id, start, end, memo=memo)
-        if start is None:  # one whole-article code per exclusive dimension (else: rolled back)
+        tree = project.codebook.tree()
+        dimension = tree.dimension_of(code_id)
+        if dimension.exclusive:  # nothing beside a whole-article code of it (else: rolled back)
+            codes = [code.id for code in tree.walk(dimension.id)]
             refuse_whole_article_clashes(
-                project.codebook.tree(),
+                tree,
                 (
                     (c.document_id, c.coder_id, c.code_id, c.start)
-                    for c in project.codings.article_level(document_id, [coder_id])
+                    for c in dimension_codings(project, document_id, coder_id, codes)
                 ),
                 lambda d: project.documents.get(d).name,
                 lambda c: project.coders.get(c).name,

@@ -294,6 +294,8 @@ class _Run:
         warnings_before = len(report.warnings)
         for index in indices:
             article, sha256 = self.batch.articles[index], shas[index]
+            if article.warning is not None:  # something the file's reader noticed
+                report.warnings.append(f"{article.source}: {article.warning}")
             # Held before the run, or stored by an earlier file of it.
             existing = project.documents.by_sha256(sha256) if sha256 in held else None
             if existing is not None:

@@ -290,13 +290,10 @@ def merge_package(
 
 
 def _refuse_clashes(project: Project, coder: Coder, articles: set[int], source: str) -> None:
-    """Two codes of an exclusive dimension as whole-article codings of one article, counting
-    what the master holds: a conflict, and the merge is rolled back."""
-    held = [
-        c
-        for c in project.codings.for_coder(coder.id)
-        if c.document_id in articles and c.start is None
-    ]
+    """A whole-article code of an exclusive dimension beside another code of it (whole or on
+    a passage) in one article, counting what the master holds: a conflict, and the merge is
+    rolled back."""
+    held = [c for c in project.codings.for_coder(coder.id) if c.document_id in articles]
     try:
         refuse_whole_article_clashes(
             project.codebook.tree(),

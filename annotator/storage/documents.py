@@ -217,6 +217,13 @@ class DocumentStore:
             result.setdefault(int(document_id), {})[str(name)] = str(value)
         return result
 
+    def values_of(self, variable_id: int) -> dict[int, str]:
+        """One variable's value for every document that has one, by document id."""
+        rows = self.db.execute(
+            "SELECT document_id, value FROM document_values WHERE variable_id = ?", [variable_id]
+        )
+        return {int(document_id): str(value) for document_id, value in rows}
+
     def names(self) -> list[tuple[int, str]]:
         """``(id, name)`` of every document in import order: cheap even for large projects."""
         rows: list[tuple[int, str]] = self.db.execute(

@@ -17,7 +17,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
 from annotator.domain.model import Coder, Coding, DocumentStatus
-from annotator.services import editing
+from annotator.services import editing, variables
 from annotator.services.changes import Changes
 from annotator.storage import Project
 
@@ -208,6 +208,17 @@ class Controller(QObject):
         if target is not None and self.project.statuses.get(target, self.coder.id) != status:
             self.run(_SetStatus(self, target, status))
 
+    def set_variables(self, document_id: int, values: dict[str, str]) -> bool:
+        """Set an article's variable values by name ("" clears one); undoable. Values are
+        checked as an import checks them (UserError, nothing written, if one does not fit).
+        Returns whether anything changed."""
+        before = self.project.documents.values(document_id)
+        after = {n: v.strip() for n, v in values.items() if v.strip() != before.get(n, "")}
+        if not after:
+            return False
+        self.run(_SetVariables(self, document_id, after, {n: before.get(n, "") for n in after}))
+        return True
+
     def run(self, command: Command) -> None:
         """Do an action now (errors surface here) and put it on the undo stack."""
         command.do()
@@ -371,3 +382,27 @@ class _SetStatus(Command):
 
     def _notify(self) -> None:
         self.controller.notify(Changes(statuses=frozenset({(self.document_id, self.coder_id)})))
+
+
+class _SetVariables(Command):
+    def __init__(
+        self,
+        controller: Controller,
+        document_id: int,
+        after: dict[str, str],
+        before: dict[str, str],
+    ) -> None:
+        super().__init__(
+            controller, "edit variables" if len(after) > 1 else f"edit {next(iter(after))}"
+        )
+        self.document_id, self.after, self.before = document_id, after, before
+
+    def do(self) -> None:
+        self.controller.notify(
+            variables.set_document_values(self.project, self.document_id, self.after)
+        )
+
+    def undo(self) -> None:
+        self.controller.notify(
+            variables.set_document_values(self.project, self.document_id, self.before)
+        )

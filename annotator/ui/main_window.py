@@ -26,6 +26,7 @@ from annotator.services.backups import Restored
 from annotator.services.changes import Changes
 from annotator.storage.snapshots import describe_counts
 from annotator.ui import settings
+from annotator.ui.article_list import DocumentsPanel
 from annotator.ui.article_view import ArticleView
 from annotator.ui.controller import Controller
 from annotator.ui.dialogs.agreement import AgreementWindow
@@ -39,9 +40,10 @@ from annotator.ui.dialogs.retrieval import RetrievalPanel
 from annotator.ui.dialogs.review import ReviewWindow
 from annotator.ui.dialogs.sample import SampleDialog
 from annotator.ui.dialogs.shortcuts import show_shortcuts
+from annotator.ui.dialogs.variables import VariablesDialog
 from annotator.ui.keeper import ProjectKeeper
 from annotator.ui.models.codebook import CodebookModel, swatch
-from annotator.ui.panels import CodebookView, CodingsPanel, DocumentsPanel, titled
+from annotator.ui.panels import CodebookView, CodingsPanel, titled
 from annotator.ui.project_banner import ProjectBanner
 
 
@@ -184,6 +186,12 @@ class MainWindow(QMainWindow):
         self.previous_action = self._action(
             "&Previous article", lambda: self.documents.step(-1), "Ctrl+PgUp"
         )
+        self.variables_action = self._action(
+            "&Variables…",
+            lambda: self.edit_variables(),
+            "Ctrl+Shift+I",
+            tip="See and edit this article's variables (outlet, date, …)",
+        )
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.new_action = self._action(
             "&New project…", self.new_project, QKeySequence.StandardKey.New
@@ -265,6 +273,8 @@ class MainWindow(QMainWindow):
             self.previous_action,
         ):
             article.addAction(action)
+        article.addSeparator()
+        article.addAction(self.variables_action)
         codebook = menus.addMenu("Code&book")
         codebook.addAction(self.codebook_action)
         codebook.addAction(
@@ -294,6 +304,9 @@ class MainWindow(QMainWindow):
         self.codebook.customContextMenuRequested.connect(self._codebook_menu)
         self.codings.codingChosen.connect(self.show_coding)
         self.retrieval.jumpRequested.connect(self.jump_to)
+        self.documents.variablesRequested.connect(
+            lambda document_id: self._guarded(lambda: self.edit_variables(document_id))
+        )
         controller.changed.connect(self._on_changed)
         controller.coderChanged.connect(self._update_title)
         controller.coderChanged.connect(self._update_progress)
@@ -356,13 +369,22 @@ class MainWindow(QMainWindow):
 
     def _confirm_replace(self, conflicts: list[Coding]) -> bool:
         codebook = self.controller.codebook
-        names = ", ".join(sorted({codebook.path(c.code_id) for c in conflicts}))
         dimension = codebook.dimension_of(conflicts[0].code_id).name
+        text = self.reader.text
+
+        def where(coding: Coding) -> str:
+            if coding.start is None:
+                return "the whole article"
+            passage = " ".join(text[coding.start : coding.end].split())
+            return f"“{passage[:60]}…”" if len(passage) > 60 else f"“{passage}”"
+
+        listed = "\n".join(f"• {codebook.path(c.code_id)}: {where(c)}" for c in conflicts)
         answer = QMessageBox.question(
             self,
             "Replace coding?",
-            f"'{dimension}' is exclusive: a passage takes only one of its codes.\n\n"
-            f"Replace {names} on the overlapping passage?",
+            f"'{dimension}' is exclusive: a passage takes only one of its codes, and a "
+            f"whole-article coding covers the whole article.\n\nReplace your coding"
+            f"{'s' if len(conflicts) > 1 else ''}?\n{listed}",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.Yes,
         )
@@ -525,6 +547,16 @@ class MainWindow(QMainWindow):
     def edit_codebook(self) -> None:
         CodebookDialog(self.controller, self.codebook_model, self).exec()
 
+    def edit_variables(self, document_id: int | None = None) -> VariablesDialog | None:
+        """Article → Variables…: the open article's variables (or another article's)."""
+        document_id = document_id if document_id is not None else self.controller.document_id
+        if document_id is None:
+            self.statusBar().showMessage("Open an article first.", 4000)
+            return None
+        dialog = VariablesDialog(self.controller, document_id, self.documents.model, self)
+        dialog.open()
+        return dialog
+
     def import_articles(self, paths: list[Path] | None = None) -> ImportDialog:
         dialog = ImportDialog(self.controller, self)
         dialog.imported.connect(lambda report: ImportReportDialog(report, self).exec())
@@ -656,6 +688,7 @@ class MainWindow(QMainWindow):
                 self.progress_action,
                 self.next_action,
                 self.previous_action,
+                self.variables_action,
             ),
         )
 

@@ -43,6 +43,8 @@ GEOMETRY = Setting("window/geometry", QByteArray())
 STATE = Setting("window/state", QByteArray())
 MAIN_SPLITTER = Setting("window/main_splitter", QByteArray())
 SIDE_SPLITTER = Setting("window/side_splitter", QByteArray())
+# The article list's hidden columns, by title (a JSON list): the same for every project.
+HIDDEN_COLUMNS = Setting("articles/hidden_columns", "")
 
 
 def open_settings() -> QSettings:

@@ -108,10 +108,17 @@ def test_cohen_matches_statsmodels(r: Ratings) -> None:
         assert _close(value, theirs)
 
 
+def _compared(r: Ratings) -> np.ndarray:
+    """The units two or more coders rated: the only ones a report compares."""
+    return r.values[(r.values >= 0).sum(axis=1) >= 2]
+
+
 def _irrcac(r: Ratings):  # type: ignore[no-untyped-def]
+    """irrCAC given exactly the units compared (a unit one coder rated alone is compared with
+    nobody; irrCAC would count it in the chance shares π_k)."""
     raw = pytest.importorskip("irrCAC.raw")
     pandas = pytest.importorskip("pandas")
-    data = r.values.astype(float)
+    data = _compared(r).astype(float)
     data[data == MISSING] = np.nan
     with warnings.catch_warnings():  # pandas warns inside irrCAC about its own copies
         warnings.simplefilter("ignore")
@@ -119,9 +126,8 @@ def _irrcac(r: Ratings):  # type: ignore[no-untyped-def]
 
 
 def _has_pairs(r: Ratings) -> bool:
-    # irrCAC's standard errors divide by n(n − 1): give it two or more units with ratings.
-    rated = (r.values >= 0).sum(axis=1)
-    return bool((rated >= 2).any() and (rated >= 1).sum() >= 2)
+    # irrCAC's standard errors divide by n(n − 1): give it two or more units compared.
+    return len(_compared(r)) >= 2
 
 
 def _estimate(method) -> dict | None:  # type: ignore[no-untyped-def]
@@ -166,3 +172,31 @@ def test_weighted_units_equal_the_same_units_repeated(r: Ratings, data: st.DataO
     ):
         a, b = function(weighted)[0], function(repeated)[0]
         assert (a is None and b is None) or (a is not None and b is not None and abs(a - b) < 1e-9)
+
+
+@settings(max_examples=150, deadline=None)
+@given(ratings(), st.data())
+def test_units_only_one_coder_rated_change_nothing(r: Ratings, data: st.DataObject) -> None:
+    """An article that counts for one coder is compared with nobody: adding such units (any
+    values, any coder) moves no coefficient, the chance shares of Fleiss' κ and AC1
+    included."""
+    extra = data.draw(
+        st.lists(
+            st.tuples(st.integers(0, r.coders - 1), st.integers(0, r.categories - 1)),
+            min_size=1,
+            max_size=10,
+        )
+    )
+    alone = np.full((len(extra), r.coders), MISSING)
+    for row, (coder, value) in enumerate(extra):
+        alone[row, coder] = value
+    more = Ratings.of(np.vstack([r.values, alone]), r.categories)
+    for function in (
+        ours.percent_agreement,
+        ours.cohen_kappa,
+        ours.fleiss_kappa,
+        ours.krippendorff_alpha,
+        ours.gwet_ac1,
+        ours.positive_agreement,
+    ):
+        assert function(r) == function(more), function.__name__

@@ -8,6 +8,8 @@ Krippendorff (1995, p. 57; 2004, p. 254) for α_U via DKPro Statistics' tests.
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 
 from annotator.agreement import coefficients as ours
@@ -157,9 +159,31 @@ def test_gwet_2014_four_raters_with_missing_ratings() -> None:
     ]
     r = _letters(units, "12345")
     assert ours.percent_agreement(r)[0] == approx(0.818, 3)
-    assert ours.gwet_ac1(r)[0] == approx(0.77544, 5)
-    assert ours.fleiss_kappa(r)[0] == approx(0.76117, 5)
     assert ours.krippendorff_alpha(r)[0] == approx(0.743, 3)
+    # The handbook's AC1 0.77544 and Fleiss' κ 0.76117 count the last unit, which one rater
+    # rated alone, in the category shares π_k. A report compares only units two or more
+    # coders rated, so ours are the handbook's formulas on the other eleven — as irrCAC
+    # computes them given those, and it gives the published figures given all twelve.
+    raw = pytest.importorskip("irrCAC.raw")
+    pandas = pytest.importorskip("pandas")
+
+    def irrcac(rows: list[str]) -> tuple[float, float]:
+        table = pandas.DataFrame(
+            [[float("nan") if ch == "_" else float(ch) for ch in unit] for unit in rows]
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            cac = raw.CAC(table, categories=[1.0, 2.0, 3.0, 4.0, 5.0], digits=15)
+            return (
+                float(cac.gwet()["est"]["coefficient_value"]),
+                float(cac.fleiss()["est"]["coefficient_value"]),
+            )
+
+    assert irrcac(units) == (approx(0.77544, 5), approx(0.76117, 5))
+    compared = irrcac(units[:-1])
+    assert ours.gwet_ac1(r)[0] == pytest.approx(compared[0], abs=1e-12)
+    assert ours.fleiss_kappa(r)[0] == pytest.approx(compared[1], abs=1e-12)
+    assert ours.gwet_ac1(r)[0] != approx(0.77544, 5)
 
 
 def test_gwet_five_observers_with_missing_ratings() -> None:

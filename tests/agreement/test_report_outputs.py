@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -65,7 +66,10 @@ def test_a_coder_on_few_articles_is_named_and_lights_kappa_is_the_mean_of_pairs(
     worker = row(report, "document", WORKER)
     assert worker.coders == ("Ana", "Ben")
     assert worker.cohen_kappa is None  # Light's κ: Ana–Cleo and Ben–Cleo share nothing
-    assert "κ of coders 1 and 3" in worker.note
+    assert worker.note == (
+        "Light's κ: undefined, as the κ of Ana and Cleo and of Ben and Cleo is (they rated no "
+        "unit both)"
+    )
     assert "Cleo shares no article with the other coders and enters no figure" in report.warnings
 
 
@@ -147,14 +151,17 @@ def test_unitizing_rows_say_why_a_measure_is_empty_and_alpha_u_has_an_interval(
         assert m.note, m
     for name in ("All codes", "Motive > Hunger", WORKER):
         alpha_u = row(report, "unitizing", name)
-        assert "α_U only: agreement, κ, Fleiss' κ, AC1" in alpha_u.note
+        assert "α_U only: agreement, Cohen's κ, Fleiss' κ, AC1" in alpha_u.note
         assert alpha_u.alpha_ci95 is not None
         assert alpha_u.krippendorff_alpha is not None
         low, high = alpha_u.alpha_ci95
         assert low <= alpha_u.krippendorff_alpha <= high
     fear = row(report, "unitizing", "Motive > Fear")
     assert not fear.applied
-    assert fear.note.startswith("not applied")
+    assert fear.note == (
+        "not applied: no coder applied it in the articles compared, so there was nothing to "
+        "agree on (α_U is undefined)"
+    )
     assert row(report, "unitizing", "All codes").codes_pooled == 2
 
 
@@ -179,3 +186,99 @@ def test_lights_kappa_is_named_and_the_text_keeps_the_codebooks_hierarchy(
         assert section[worker - 1] == "Actor", section
         assert section[worker].startswith("  Worker")
     assert lines[lines.index("Article level (N = articles)") + 1].split()[2] == "Light"
+
+
+def test_every_null_has_its_reason_named_for_what_was_computed(build: Build) -> None:
+    """Hostile review, point 5: Light's κ and its coders are named; a pair whose κ is
+    undefined is said to leave Light's κ empty; positive agreement on dimensions and segments
+    and every figure of a segment row have their reason; "not applied" says what holds at
+    each level."""
+    built = _three_coders(build)
+    report = built.measure()
+    # Every empty figure of a row that was applied has a note naming that figure.
+    named = {
+        "percent_agreement": "agreement",
+        "cohen_kappa": "Light's κ",
+        "fleiss_kappa": "Fleiss' κ",
+        "krippendorff_alpha": "α",
+        "gwet_ac1": "AC1",
+        "positive_agreement": "positive agreement",
+    }
+    for m in report.measures:
+        for field, name in named.items():
+            if m.applied and getattr(m, field) is None:
+                assert name in m.note or "no unit was coded" in m.note, (m.level, m.name, field)
+    for level in ("document", "character"):
+        motive = row(report, level, "Motive")
+        assert motive.positive_agreement is None
+        assert "positive agreement: it is specific agreement on one code's presence" in (
+            motive.note
+        )
+    assert "Light's κ, Fleiss' κ, α, AC1 and positive agreement need units of equal size" in (
+        row(report, "segment", "Motive > Hunger").note
+    )
+    # Every coder applies Hunger everywhere: each pair's κ is undefined, Light's κ empty.
+    hunger = row(report, "document", "Motive > Hunger")
+    assert hunger.cohen_kappa is None
+    assert hunger.note.startswith("Light's κ: undefined, as the κ of Ana and Ben and of Ana and")
+    # Cleo shares one article: where her κ with Ana is undefined, Light's κ is empty, and the
+    # warning says in how many rows instead of "counts as much as any other pair's".
+    rows = [m for m in report.measures if m.applied and m.level in ("document", "character")]
+    empty = [m for m in rows if "Ana and Cleo" in m.note and m.cohen_kappa is None]
+    assert 0 < len(empty) < len(rows)
+    assert (
+        f"Ana and Cleo share only 1 article (fewer than 10): their κ is undefined in "
+        f"{len(empty)} of the {len(rows)} rows, which leaves Light's κ empty there; elsewhere "
+        "their κ, from so few, counts as much as any other pair's"
+    ) in report.warnings
+    fear = {m.level: m.note for m in report.measures if m.name == "Motive > Fear"}
+    assert fear["document"].endswith("(agreement and AC1 are 1 by definition, α and κ undefined)")
+    assert fear["unitizing"].endswith("(α_U is undefined)")
+    assert fear["segment"].endswith("(there is no segment to match)")
+
+
+def test_not_applied_with_nothing_compared_says_so_and_one_combination_is_singular(
+    build: Build,
+) -> None:
+    built = build({"Motive": (True, ["Hunger", "Fear"])}, 4)
+    built.code("Ana", "a01", "Motive > Hunger", (0, 10))
+    built.code("Ben", "a02", "Motive > Hunger", (0, 10))
+    built.done("Ana", "a01")
+    built.done("Ben", "a02")
+    report = built.measure()
+    assert report.documents == 0
+    for m in report.measures:
+        assert not m.applied
+        assert m.note == (
+            "not applied: nothing was compared (no article counts for two or more coders)"
+        ), (m.level, m.name)
+    # One combination coders gave: "1 combination".
+    for coder in ("Ana", "Ben"):
+        built.code(coder, "a03", "Motive > Hunger", (0, 10))
+        built.done(coder, "a03")
+    built.code("Ana", "a03", "Motive > Fear", (20, 30))
+    motive = row(built.measure(levels=("document",)), "document", "Motive")
+    assert "each of its 2 codes, 1 combination coders gave (4 categories" in motive.note
+
+
+def test_the_text_table_numbers_each_rows_note(build: Build, tmp_path: Path) -> None:
+    """A "—" can be traced to its reason: every row with a note ends with its number, and
+    the numbered notes follow the tables."""
+    built = _three_coders(build)
+    _, _, _, text = _outputs(built, tmp_path)
+    tables, notes = text.split(
+        "\nNotes (why a figure is '—' or 'not applied', what the units are):\n"
+    )
+    numbered = {}
+    for line in notes.split("\n\nWarnings:")[0].splitlines():
+        number, note = line.strip().split(" ", 1)
+        numbered[number] = note
+    marked = 0
+    for line in tables.splitlines():
+        if "—" in line or "not applied" in line:
+            found = re.search(r"  (\(\d+\))(  \[coders: [^]]*\])?$", line)
+            assert found is not None, line
+            assert found.group(1) in numbered, line
+            marked += 1
+    assert marked > 10
+    assert numbered["(1)"].startswith("units are (article, code) pairs")

@@ -14,7 +14,7 @@ import pytest
 from annotator.io.agreement_files import report_html
 from annotator.services.agreement import draw_sample
 from tests.agreement.conftest import Build
-from tests.agreement.studies import Built, ac1, alpha, cohen, percent, row
+from tests.agreement.studies import Built, ac1, alpha, cohen, irr, percent, row
 
 Coding = tuple[str, str, str, tuple[int, int] | None]  # coder, article, code, span
 
@@ -152,6 +152,38 @@ def test_an_assigned_article_not_done_is_missing_not_absent(build: Build) -> Non
     assert "has marked it done" in dict(report.definitions)["Articles"]
 
 
+def test_an_assigned_coder_who_finished_nothing_is_named(build: Build) -> None:
+    """Cleo was assigned the sample with Ana and Ben and finished none of it: counting
+    assigned articles, she is not compared, and the report says so (she vanished)."""
+    built = build({"Motive": (True, ["Subsistence", "Political"])}, 8)
+    for coder in ("Ana", "Ben", "Cleo"):
+        built.coder(coder)
+    drawn = draw_sample(built.project, 6, ["Ana", "Ben", "Cleo"], seed=3)[0]
+    names = [name for name, id in built.ids.items() if id in drawn]
+    for a in names:
+        built.code("Ana", a, "Motive > Subsistence", (0, 20))
+        built.code("Ben", a, "Motive > Subsistence", (0, 20))
+    built.code("Cleo", names[0], "Motive > Political", (0, 20))  # begun, never finished
+    built.done("Ana", *names)
+    built.done("Ben", *names[:5])
+    report = built.measure(levels=("document",), counted_by="assigned")
+    assert report.coders == ("Ana", "Ben")
+    assert report.as_dict()["assigned_not_done"] == {"Ana": 0, "Ben": 1, "Cleo": 6}
+    assert (
+        "Cleo was assigned 6 articles and has marked none of them done: Cleo is left out of "
+        "every figure" in report.warnings
+    )
+    assert "Cleo: 6 assigned but not done, left out." in report_html(report)
+    # Named on purpose, she is compared (with nothing) and warned about as before.
+    named = built.measure(levels=("document",), counted_by="assigned", coders=("Ana", "Cleo"))
+    assert [w for w in named.warnings if "marked none" in w] == []
+    assert any(
+        w.startswith("Cleo: 6 articles assigned but not marked done") for w in named.warnings
+    )
+    # Counting done articles, assignment says nothing about who is compared.
+    assert not [w for w in built.measure(levels=("document",)).warnings if "Cleo" in w]
+
+
 MOTIVES = ["Subsistence", "Political", "Family", "Other"]
 
 
@@ -250,3 +282,104 @@ def test_dimension_ac1_counts_every_category_of_the_dimension(
     assert motive.note.startswith("not applied")
     assert motive.gwet_ac1 == pytest.approx(ac1([[0] * len(coders)] * 8, range(5)))
     assert row(report, "document", "All codes").codes_pooled == 1
+
+
+SOLO_CODINGS: list[Coding] = [  # Ana's work on articles that count for her alone
+    ("Ana", "a07", "Motive > Subsistence", (0, 30)),
+    ("Ana", "a07", "Motive > Political", (40, 90)),  # a combination no one else gave
+    ("Ana", "a08", "Motive > Political", (0, 60)),
+    ("Ana", "a09", "Motive > Political", None),
+    ("Ana", "a10", "Actor > Worker", (10, 150)),
+]
+COMPARED_CODINGS: list[Coding] = [
+    ("Ana", "a01", "Motive > Subsistence", (0, 40)),
+    ("Ben", "a01", "Motive > Subsistence", (5, 40)),
+    ("Cleo", "a01", "Motive > Political", (5, 40)),
+    ("Ana", "a02", "Motive > Political", (20, 80)),
+    ("Ben", "a02", "Motive > Political", (20, 70)),
+    ("Ana", "a03", "Actor > Worker", None),
+    ("Cleo", "a03", "Actor > Worker", (0, 50)),
+    ("Ben", "a04", "Motive > Subsistence", (0, 30)),
+    ("Ana", "a05", "Motive > Subsistence", (0, 30)),
+    ("Ben", "a05", "Motive > Subsistence", (0, 30)),
+    ("Ana", "a06", "Actor > Worker", (30, 60)),
+    ("Ben", "a06", "Actor > Worker", (30, 70)),
+]
+
+
+def _solo_study(build: Build, *, solo: bool) -> Built:
+    """Ana, Ben and Cleo: a01–a03 count for all three, a04–a06 for Ana and Ben, and (with
+    ``solo``) a07–a10 for Ana alone, who coded them."""
+    built = build(
+        {"Motive": (True, ["Subsistence", "Political"]), "Actor": (False, ["Worker"])}, 10
+    )
+    for coder, article, code, span in COMPARED_CODINGS + (SOLO_CODINGS if solo else []):
+        built.code(coder, article, code, span)
+    built.done("Ana", *ARTICLES[: 10 if solo else 6])
+    built.done("Ben", *ARTICLES[:6])
+    built.done("Cleo", *ARTICLES[:3])
+    return built
+
+
+def test_articles_that_count_for_one_coder_move_no_figure(build: Build) -> None:
+    """Fleiss' κ and AC1 took their chance shares from every rated unit, so Ana's articles
+    that count for her alone moved them (and a combination she gave there added a category
+    to Motive). Every coefficient now reads the units compared only: irrCAC given exactly
+    those units, and the same figures as without Ana's solo work."""
+    built = _solo_study(build, solo=True)
+    with_solo = built.measure(levels=("document", "character"))
+    without = _solo_study(build, solo=False).measure(levels=("document", "character"))
+    assert with_solo.documents == without.documents == 6
+    fields = ("units", "percent_agreement", "cohen_kappa", "fleiss_kappa")
+    fields += ("krippendorff_alpha", "gwet_ac1", "positive_agreement", "note")
+    for ours, theirs in zip(with_solo.measures, without.measures, strict=True):
+        for field in fields:
+            assert getattr(ours, field) == pytest.approx(getattr(theirs, field), abs=1e-12), (
+                ours.level,
+                ours.name,
+                field,
+            )
+    coders = ("Ana", "Ben", "Cleo")
+    compared = ARTICLES[:6]
+    everything = COMPARED_CODINGS + SOLO_CODINGS
+
+    def counts(coder: str, article: str) -> bool:
+        return coder != "Cleo" or compared.index(article) < 3
+
+    def value(coder: str, article: str, code: str) -> int | None:
+        return _present(everything, coder, article, code) if counts(coder, article) else None
+
+    for code in ("Motive > Subsistence", "Motive > Political", "Actor > Worker"):
+        units = [[value(c, a, code) for c in coders] for a in compared]
+        found = row(with_solo, "document", code)
+        fleiss = irr(units, [0, 1]).fleiss()["est"]["coefficient_value"]
+        assert found.fleiss_kappa == pytest.approx(fleiss, abs=1e-12)
+        assert found.gwet_ac1 == pytest.approx(ac1(units, [0, 1]), abs=1e-12)
+        assert found.krippendorff_alpha == pytest.approx(alpha(units), abs=1e-12)
+        # Character level: every character of the articles compared.
+        characters = []
+        for a in compared:
+            covered = [
+                _covered(built, everything, c, a, code) if counts(c, a) else None for c in coders
+            ]
+            for k in range(built.lengths[a]):
+                characters.append([None if x is None else int(x[k]) for x in covered])
+        found = row(with_solo, "character", code)
+        fleiss = irr(characters, [0, 1]).fleiss()["est"]["coefficient_value"]
+        assert found.fleiss_kappa == pytest.approx(fleiss, abs=1e-9)
+        assert found.gwet_ac1 == pytest.approx(ac1(characters, [0, 1]), abs=1e-9)
+    # Motive as one variable: none, Subsistence, Political (Ana's combination in a07 is no
+    # category: a07 counts for her alone).
+    motive = []
+    for a in compared:
+        per_coder = []
+        for c in coders:
+            s, p = value(c, a, "Motive > Subsistence"), value(c, a, "Motive > Political")
+            per_coder.append(None if s is None or p is None else s + 2 * p)
+        motive.append(per_coder)
+    assert all(v != 3 for unit in motive for v in unit)
+    found = row(with_solo, "document", "Motive")
+    assert found.gwet_ac1 == pytest.approx(ac1(motive, range(3)), abs=1e-12)
+    fleiss = irr(motive, range(3)).fleiss()["est"]["coefficient_value"]
+    assert found.fleiss_kappa == pytest.approx(fleiss, abs=1e-12)
+    assert "combination" not in found.note

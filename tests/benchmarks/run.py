@@ -30,6 +30,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from article_list_bench import ARTICLE_LIST_KEYS, bench_article_list
+
 from annotator.domain.model import VariableType
 from annotator.services import create_project
 from annotator.storage import Project
@@ -674,6 +676,19 @@ def bench_imports(folder: Path, sizes: dict[str, int]) -> dict[str, float]:
 IMPORT_KEYS = {"import_exports_10k_s", "import_xlsx_10k_s"}
 
 
+def bench_legacy_text() -> dict[str, float]:
+    """Reading a 5,000-character article in Windows-1252 (quotes, dashes, a café and a
+    no-break space): every legacy encoding is tried and judged."""
+    from annotator.io.encoding import decode_text
+
+    text = article_text(5_000).replace(" said ", " “said” — ").replace(" the ", " the café ")
+    data = text.replace("  ", "\u00a0").encode("cp1252")
+    path = Path("article.txt")
+    assert decode_text(data, path) == (text.replace("  ", "\u00a0"), "cp1252")
+    return {"legacy_text_5k_ms": median_time(lambda: decode_text(data, path), 7) * 1000}
+
+
+LEGACY_KEYS = {"legacy_text_5k_ms"}
 BACKUP_KEYS = {"snapshot_200mb_s", "restore_200mb_s", "snapshot_window_stall_ms"}
 AGREEMENT_KEYS = {"agreement_60k_s", "character_level_1mb_s"}
 REFI_KEYS = {"qdpx_export_25k_s", "qdpx_import_25k_s"}
@@ -735,6 +750,10 @@ def main() -> None:
             results.update(bench_backups(folder, sizes))
         if only is None or only & IMPORT_KEYS:
             results.update(bench_imports(folder, sizes))
+        if only is None or only & ARTICLE_LIST_KEYS:
+            results.update(bench_article_list(folder, sizes["documents"]))
+        if only is None or only & LEGACY_KEYS:
+            results.update(bench_legacy_text())
     if only is not None:
         results = {key: value for key, value in results.items() if key in only}
     results = {

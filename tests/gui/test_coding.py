@@ -139,6 +139,28 @@ def test_exclusive_dimension_offers_to_replace(window: MainWindow, dialogs: Dial
     assert whole == {"Motive > Other / unclear"}
 
 
+def test_a_passage_beside_a_whole_article_code_offers_to_replace_it(
+    window: MainWindow, dialogs: Dialogs, qtbot: QtBot
+) -> None:
+    """Ana coded the whole article "Other / unclear": a Subsistence passage would contradict
+    it (a whole-article coding covers the article), so the window offers to replace it."""
+    before = _codings(window)
+    assert ("Motive > Other / unclear", None, None) in before
+    start, end = _select(window, "hung up")
+    dialogs.answer(QMessageBox.StandardButton.No)
+    qtbot.keyClick(window.reader, "1")  # Subsistence
+    assert _codings(window) == before
+    assert "• Motive > Other / unclear: the whole article" in dialogs.shown[-1][1]
+    dialogs.answer(QMessageBox.StandardButton.Yes)
+    qtbot.keyClick(window.reader, "1")
+    after = _codings(window)
+    assert after == (before - {("Motive > Other / unclear", None, None)}) | {
+        ("Motive > Subsistence", start, end)
+    }
+    window.undo_action.trigger()
+    assert _codings(window) == before
+
+
 def test_no_selection_means_no_coding_and_a_hint(window: MainWindow, qtbot: QtBot) -> None:
     before = _codings(window)
     window.reader.moveCursor(window.reader.textCursor().MoveOperation.Start)

@@ -43,9 +43,12 @@ def test_preview_follows_the_chosen_encoding_and_the_import_uses_it(
     dialog.encoding.setCurrentIndex(dialog.encoding.findText("Japanese (EUC-JP)"))
     assert "read as <b>Japanese (EUC-JP)</b>" in dialog.preview_label.text()
     assert dialog.preview.toPlainText() == UNCLEAR
-    # A wrong choice shows at once.
+    # A wrong choice shows at once: refused, naming an encoding it reads in.
     dialog.encoding.setCurrentIndex(dialog.encoding.findText("Korean (EUC-KR/CP949)"))
-    assert dialog.preview.toPlainText() not in ("", UNCLEAR)
+    assert "Would be refused:" in dialog.preview_label.text()
+    assert "does not read as Korean (EUC-KR/CP949) text" in dialog.preview_label.text()
+    assert "; it reads as " in dialog.preview_label.text()
+    assert dialog.preview.toPlainText() == ""
     dialog.choose_encoding("euc_jp")
     with qtbot.waitSignal(dialog.imported, timeout=20_000) as blocker:
         dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
@@ -101,8 +104,30 @@ def test_an_ambiguous_bare_name_in_the_variables_is_refused(
         (
             "warning",
             "Import articles: vars.csv, line 2: 'day1.txt' matches 2 files of this import "
-            "(nyt/day1.txt, wapo/day1.txt); name the file by its path relative to the folder "
-            "imported",
+            "(nyt/day1.txt, wapo/day1.txt); name each file by its path as the import knows it "
+            "(nyt/day1.txt)",
         )
     ]
     assert window.controller.project.documents.count() == documents
+
+
+def test_utf16_without_a_byte_order_mark_is_chosen_and_imported(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    text = "Ferry crew walks off.\n항구 여객선 선원들이 일손을 놓았다."
+    (tmp_path / "wide.txt").write_bytes(text.encode("utf-16-le"))
+    dialog = dialog_for(window, qtbot, tmp_path / "wide.txt")
+    assert "Would be refused:" in dialog.preview_label.text()
+    assert "UTF-16 without a byte-order mark" in dialog.preview_label.text()
+    dialog.encoding.setCurrentIndex(
+        dialog.encoding.findText("Unicode (UTF-16 LE, no byte-order mark)")
+    )
+    assert "read as <b>Unicode (UTF-16 LE, no byte-order mark)</b>" in dialog.preview_label.text()
+    assert dialog.preview.toPlainText() == text
+    with qtbot.waitSignal(dialog.imported, timeout=20_000) as blocker:
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert [i.source for i in blocker.args[0].imported] == ["wide.txt"]
+    project = window.controller.project
+    document = project.documents.by_name("wide")
+    assert document is not None
+    assert project.documents.text(document.id) == text

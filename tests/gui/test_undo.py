@@ -23,13 +23,14 @@ def test_undo_and_redo_with_the_keyboard(window: MainWindow, qtbot: QtBot) -> No
     before, shown = _count(window), window.reader.span_count()
     start = window.reader.text.index("hung up")
     window.reader.select_span(start, start + 7)
-    qtbot.keyClick(window.reader, "2")
+    # Ana's motive for the whole article (another would offer to replace it: Motive is exclusive)
+    qtbot.keyClick(window.reader, "4")
     assert _count(window) == before + 1
     assert window.reader.span_count() == shown + 1
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert _count(window) == before
     assert window.reader.span_count() == shown
-    assert window.statusBar().currentMessage() == "Undone: apply Political"
+    assert window.statusBar().currentMessage() == "Undone: apply Other / unclear"
     qtbot.keyClick(
         window,
         Qt.Key.Key_Z,
@@ -37,7 +38,7 @@ def test_undo_and_redo_with_the_keyboard(window: MainWindow, qtbot: QtBot) -> No
     )
     assert _count(window) == before + 1
     assert window.reader.span_count() == shown + 1
-    assert window.statusBar().currentMessage() == "Redone: apply Political"
+    assert window.statusBar().currentMessage() == "Redone: apply Other / unclear"
 
 
 def test_remove_memo_boundaries_and_status_undo(window: MainWindow, qtbot: QtBot) -> None:
@@ -79,11 +80,11 @@ def test_codings_survive_a_killed_process(window: MainWindow, qtbot: QtBot) -> N
     """No Save step: another connection sees the coding as soon as the key press returns."""
     start = window.reader.text.index("hung up")
     window.reader.select_span(start, start + 7)
-    qtbot.keyClick(window.reader, "3")
+    qtbot.keyClick(window.reader, "4")
     path = window.controller.project.path
     assert isinstance(path, Path)
     with Project.open(path, read_only=True) as other:
         codes = {
             other.codebook.get(c.code_id).name for c in other.codings.all() if c.start == start
         }
-    assert "Family / personal" in codes
+    assert "Other / unclear" in codes

@@ -265,7 +265,7 @@ def test_a_bare_name_of_two_files_is_refused(tmp_path: Path) -> None:
         match_files(read_variables_csv(path), SOURCES)
     assert str(caught.value) == (
         "variables.csv, line 3: 'day1.txt' matches 2 files of this import (nyt/day1.txt, "
-        "wapo/day1.txt); name the file by its path relative to the folder imported"
+        "wapo/day1.txt); name each file by its path as the import knows it (nyt/day1.txt)"
     )
 
 

@@ -33,27 +33,30 @@ def _by_coder(project: Project) -> dict[str, int]:
     return counts
 
 
-def _find(found, document: str, path: str):  # type: ignore[no-untyped-def]
-    return next(d for d in found.differences if d.document_name == document and d.code_path == path)
+def _find(found, document: str, path: str, kind: str | None = None):  # type: ignore[no-untyped-def]
+    return next(
+        d
+        for d in found.differences
+        if d.document_name == document and d.code_path == path and kind in (None, d.kind)
+    )
 
 
 def test_differences_of_the_demo(demo: Project) -> None:
     found = review(demo, "Ana", "Ben")
     assert found.articles == 8
     # In 03 Ana coded "I wanted to be paid…" Subsistence, Ben Family / personal.
-    ana = _find(found, "03_construction-crew", "Motive > Subsistence")
+    ana = _find(found, "03_construction-crew", "Motive > Subsistence", "first only")
     ben = _find(found, "03_construction-crew", "Motive > Family / personal")
     assert (ana.kind, ana.first, ana.second) == ("first only", ((1692, 1751),), ())
     assert (ben.kind, ben.first, ben.second) == ("second only", (), ((1692, 1751),))
     text = demo.documents.text(ana.document_id)
     assert text[1692:1751].startswith("I wanted to be paid")
-    # Article level: Ben coded 04 as a whole Political, Ana Family / personal.
-    whole = _find(found, "04_diplomat", "Motive > Political")
-    assert (whole.kind, whole.extent) == ("whole article: second only", None)
-    assert _find(found, "04_diplomat", "Motive > Family / personal").kind == (
-        "whole article: first only"
-    )
-    assert len(found.differences) == 21
+    # Article level: Ana coded 01 as a whole Other / unclear, Ben marked its headline so.
+    whole = _find(found, "01_restaurant-workers", "Motive > Other / unclear")
+    assert (whole.kind, whole.extent) == ("whole article: first only", None)
+    headline = _find(found, "01_restaurant-workers", "Motive > Other / unclear", "second only")
+    assert headline.second == ((0, 70),)
+    assert len(found.differences) == 27
     assert all(d.decision is None for d in found.differences)
 
 
@@ -61,7 +64,7 @@ def test_a_decision_writes_consensus_codings_and_leaves_the_coders_alone(demo: P
     before = _by_coder(demo)
     found = review(demo, "Ana", "Ben")
     ana, ben = demo.coders.find("Ana"), demo.coders.find("Ben")
-    item = _find(found, "03_construction-crew", "Motive > Subsistence")
+    item = _find(found, "03_construction-crew", "Motive > Subsistence", "first only")
     decided = decide(demo, ana, ben, item, Choice.FIRST, reason="he says he wanted pay")
     [coding] = decided.codings
     assert (coding.start, coding.end, coding.memo) == (1692, 1751, "he says he wanted pay")
@@ -70,7 +73,7 @@ def test_a_decision_writes_consensus_codings_and_leaves_the_coders_alone(demo: P
     assert after.pop(CONSENSUS) == 1
     assert after == before
     again = review(demo, "Ana", "Ben")
-    decision = _find(again, "03_construction-crew", "Motive > Subsistence").decision
+    decision = _find(again, "03_construction-crew", "Motive > Subsistence", "first only").decision
     assert decision is not None
     assert (decision.choice, decision.reason) == (Choice.FIRST, "he says he wanted pay")
     with pytest.raises(UserError, match="decided already"):
@@ -78,7 +81,7 @@ def test_a_decision_writes_consensus_codings_and_leaves_the_coders_alone(demo: P
             demo,
             ana,
             ben,
-            _find(again, "03_construction-crew", "Motive > Subsistence"),
+            _find(again, "03_construction-crew", "Motive > Subsistence", "first only"),
             Choice.SECOND,
         )
     # Undo and redo: the same coding and decision come back.
@@ -134,19 +137,27 @@ def test_adopting_agreements_then_the_consensus_is_a_coder_like_any(
     assert 0 < overall.percent_agreement < 1
 
 
-def test_the_consensus_takes_one_whole_article_code_of_an_exclusive_dimension(
+def test_the_consensus_takes_nothing_beside_a_whole_article_code_of_an_exclusive_dimension(
     demo: Project,
 ) -> None:
+    """A whole-article coding covers the article: once the consensus has Ana's whole-article
+    Other / unclear for 01, Ben's Subsistence passage there is refused (nothing written, the
+    decision not recorded); his headline of Other / unclear is taken."""
     ana, ben = demo.coders.by_name("Ana"), demo.coders.by_name("Ben")
     assert ana is not None
     assert ben is not None
     found = review(demo, "Ana", "Ben")
-    political = _find(found, "04_diplomat", "Motive > Political")
-    family = _find(found, "04_diplomat", "Motive > Family / personal")
-    decide(demo, ana, ben, political, Choice.SECOND)
+    article = "01_restaurant-workers"
+    decide(demo, ana, ben, _find(found, article, "Motive > Other / unclear"), Choice.FIRST)
+    subsistence = _find(found, article, "Motive > Subsistence")
     before = _by_coder(demo)
-    with pytest.raises(UserError, match="'Motive' is exclusive"):
-        decide(demo, ana, ben, family, Choice.FIRST)
+    with pytest.raises(UserError, match="'Motive' is exclusive") as refused:
+        decide(demo, ana, ben, subsistence, Choice.SECOND)
+    assert "'Motive > Subsistence' on a passage" in str(refused.value)
     assert _by_coder(demo) == before  # nothing written, the decision not recorded either
-    again = _find(review(demo, "Ana", "Ben"), "04_diplomat", "Motive > Family / personal")
+    again = _find(review(demo, "Ana", "Ben"), article, "Motive > Subsistence")
     assert again.decision is None
+    headline = _find(found, article, "Motive > Other / unclear", "second only")
+    assert [(c.start, c.end) for c in decide(demo, ana, ben, headline, Choice.SECOND).codings] == [
+        (0, 70)
+    ]

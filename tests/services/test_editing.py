@@ -35,13 +35,19 @@ def test_exclusive_conflicts_are_same_coder_same_dimension_overlapping(
     political = editing.apply_code(project, doc, ana, ids["Political"], 0, 28).coding
     editing.apply_code(project, doc, ben, ids["Political"], 0, 28)  # another coder
     editing.apply_code(project, doc, ana, ids["Overseas worker"], 0, 28)  # another dimension
-    editing.apply_code(project, doc, ana, ids["Political"], None, None)  # article level
-    conflicts = editing.exclusive_conflicts(project, doc, ana, ids["Subsistence"], 10, 40)
-    assert conflicts == [political]
+    assert editing.exclusive_conflicts(project, doc, ana, ids["Subsistence"], 10, 40) == [political]
     assert editing.exclusive_conflicts(project, doc, ana, ids["Subsistence"], 28, 40) == []
     assert editing.exclusive_conflicts(project, doc, ana, ids["Overseas worker"], 0, 5) == []
-    [article] = editing.exclusive_conflicts(project, doc, ana, ids["Subsistence"], None, None)
-    assert article.start is None
+    # A whole-article coding covers the article: it meets a passage anywhere, and a
+    # whole-article coding meets every passage.
+    [passage] = editing.exclusive_conflicts(project, doc, ana, ids["Subsistence"], None, None)
+    assert passage == political
+    article = editing.apply_code(project, doc, ana, ids["Political"], None, None).coding
+    conflicts = editing.exclusive_conflicts(project, doc, ana, ids["Subsistence"], 28, 40)
+    assert conflicts == [article]
+    conflicts = editing.exclusive_conflicts(project, doc, ana, ids["Subsistence"], None, None)
+    assert conflicts == [article, political]
+    assert editing.exclusive_conflicts(project, doc, ana, ids["Political"], 30, 40) == []
 
 
 def test_apply_with_replacement_is_one_step_and_reversible(

@@ -22,6 +22,7 @@ from annotator.services.imports import (
 )
 from annotator.storage import Project
 from annotator.storage.documents import DocumentStore
+from tests.conftest import SHARED_CORPUS
 from tests.io.news.workbooks import workbook
 
 FIXTURES = Path(__file__).parents[1] / "io" / "news" / "fixtures"
@@ -404,3 +405,39 @@ def test_with_the_real_index(project: Project, wire: Path) -> None:
     report = import_files(project, [wire], options=ImportOptions(duplicates="mark"))
     assert _documents(project)["Wire story again"]["duplicate_of"] == "Wire story"
     assert [d.source for d in report.duplicates] == ["wire.csv#2"]
+
+
+# -- the real downloads (../shared/news_exports), when they are there -------------------------
+
+SHARED_EXPORTS = SHARED_CORPUS.parent / "news_exports"
+REAL_COUNTS = {
+    "kw_factiva_irish-independence_1_2017-11-14.html": 44,
+    "kw_nexis_spiegel_2012-02-01_0001.html": 49,
+    "kw_lexis_usa-today.docx": 7,
+    "lnt_sample.TXT": 10,
+}
+
+
+@pytest.mark.skipif(not SHARED_EXPORTS.is_dir(), reason=f"{SHARED_EXPORTS} is not here")
+def test_every_real_export_imports_as_its_number_of_articles(
+    project: Project, tmp_path: Path
+) -> None:
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    for name in REAL_COUNTS:
+        shutil.copy(SHARED_EXPORTS / name, folder / name)
+    report = import_files(project, [folder])
+    assert report.refused == []
+    assert {f.source: f.articles for f in report.files} == REAL_COUNTS
+    assert {f.source: f.imported for f in report.files} == REAL_COUNTS
+    values = project.documents.all_values()
+    for document in project.documents.all():
+        found = values[document.id]
+        assert document.name == " ".join(document.name.split())
+        assert found["outlet"]
+        assert len(found["date"]) == 10
+        assert found["source_file"] in REAL_COUNTS
+        text = project.documents.text(document.id)
+        assert len(text) > len(document.name) + 2  # a headline and a body
+    again = import_files(project, [folder])
+    assert (again.imported, again.import_id) == ([], None)

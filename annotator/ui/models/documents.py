@@ -1,25 +1,32 @@
 """The document list: every article with this coder's status, coding count and variables.
 
-The model holds only ids and names for all rows; the rest of a row is fetched, with its page
-of neighbours, the first time a view asks for it. A project of ten thousand articles opens
-without reading them all.
+The model holds only ids and names for all rows; the rest of a row is fetched, with the rows
+around it, the first time a view asks for it, and kept by document id (so a sort keeps it). A
+variable's values for every article are read in one query when the list is sorted or
+filtered by that variable. A project of ten thousand articles opens without reading them all.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from annotator.domain.model import DocumentStatus, VariableType
+from annotator.domain.model import DocumentStatus, Variable, VariableType
 from annotator.services.changes import Changes
 from annotator.ui.controller import Controller
 from annotator.ui.models import ROOT, Index
 
 DOCUMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+DISPLAY = Qt.ItemDataRole.DisplayRole
+FOREGROUND = Qt.ItemDataRole.ForegroundRole
+ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
+_ROLES = frozenset({DISPLAY, Qt.ItemDataRole.ToolTipRole, FOREGROUND, ALIGNMENT, DOCUMENT_ID_ROLE})
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 PAGE = 256
 FIXED_COLUMNS = ("Article", "Status", "Codings")
 STATUS_ORDER = {
@@ -32,6 +39,10 @@ STATUS_TEXT = {
     DocumentStatus.IN_PROGRESS: "in progress",
     DocumentStatus.DONE: "✓ done",
 }
+DONE_COLOUR = "#1B7F3B"
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII).fullmatch
+Details = tuple[DocumentStatus, int, dict[str, str]]
+Row = tuple[int, str]  # document id, name
 
 
 class DocumentsModel(QAbstractTableModel):
@@ -40,28 +51,51 @@ class DocumentsModel(QAbstractTableModel):
     def __init__(self, controller: Controller) -> None:
         super().__init__(controller)
         self.controller = controller
-        self._rows: list[tuple[int, str]] = []
+        self._rows: list[Row] = []
         self._row_of: dict[int, int] = {}
-        self._variables: list[str] = []
-        self._numeric: set[str] = set()  # number variables sort by value, not as text
-        self._pages: dict[int, dict[int, tuple[DocumentStatus, int, dict[str, str]]]] = {}
+        self._variables: list[Variable] = []
+        self._right_aligned: set[int] = set()
+        self._details: dict[int, Details] = {}  # by document id, fetched a page at a time
+        self._values: dict[str, dict[int, str]] = {}  # a variable's values, read when needed
+        self._keys: dict[str, tuple[dict[int, Any], list[int]]] = {}  # what they sort by
+        # The sort asked for, by column title (a variable's column moves when others are added
+        # or removed), put back after a reload.
+        self._sorted: tuple[str, Qt.SortOrder] | None = None
+        # Whether the rows are still in that order (a change of a value may move a row).
+        self._in_order = True
         self.reload()
         controller.changed.connect(self._on_changed)
-        controller.coderChanged.connect(self._forget_pages)
-        controller.visibilityChanged.connect(self._forget_pages)
+        controller.coderChanged.connect(self._forget_details)
+        controller.visibilityChanged.connect(self._forget_details)
 
     def reload(self) -> None:
+        """Read the articles and variables again (keeping the sort asked for)."""
         self.beginResetModel()
-        self._rows = self.controller.project.documents.names()
-        self._row_of = {document_id: row for row, (document_id, _) in enumerate(self._rows)}
-        variables = self.controller.project.documents.variables()
-        self._variables = [v.name for v in variables]
-        self._numeric = {v.name for v in variables if v.type is VariableType.NUMBER}
-        self._pages = {}
+        project = self.controller.project
+        self._variables = project.documents.variables()
+        self._right_aligned = {2} | {  # counts and numbers
+            column
+            for column, v in enumerate(self._variables, start=len(FIXED_COLUMNS))
+            if v.type is VariableType.NUMBER
+        }
+        self._details = {}
+        self._values = {}
+        self._keys = {}
+        self._set_rows(project.documents.names())
+        column = self.sort_column()
+        if column >= 0 and self._sorted is not None:
+            self._set_rows(self._sorted_rows(self._rows, column, self._sorted[1]))
+        else:
+            self._sorted = None
+        self._in_order = True
         self.endResetModel()
 
-    def _forget_pages(self) -> None:
-        self._pages = {}
+    def _set_rows(self, rows: list[Row]) -> None:
+        self._rows = rows
+        self._row_of = {document_id: row for row, (document_id, _) in enumerate(rows)}
+
+    def _forget_details(self) -> None:
+        self._details = {}
         if self._rows:
             self.dataChanged.emit(
                 self.index(0, 1), self.index(len(self._rows) - 1, self.columnCount() - 1)
@@ -72,16 +106,32 @@ class DocumentsModel(QAbstractTableModel):
             self.reload()
             return
         touched = set(changes.documents) | {d for d, _ in changes.statuses}
+        self._in_order = self._in_order and not (touched and self._sorted)
         moved = self._moved_counts(changes) if not changes.statuses else None
+        # Values change with no coding changed (an import or an edit of variables).
+        if self._values and changes.documents and not (changes.codings and changes.described):
+            self._read_values_again(changes.documents)
         for document_id in touched & self._row_of.keys():
             row = self._row_of[document_id]
-            page = self._pages.get(row // PAGE)
-            if moved is not None and page is not None:  # only the count moved: adjust it
-                status, count, values = page[document_id]
-                page[document_id] = (status, count + moved.get(document_id, 0), values)
+            details = self._details.get(document_id)
+            if moved is not None and details is not None:  # only the count moved: adjust it
+                status, count, values = details
+                self._details[document_id] = (status, count + moved.get(document_id, 0), values)
             else:
-                self._pages.pop(row // PAGE, None)
+                self._details.pop(document_id, None)
             self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+    def _read_values_again(self, document_ids: frozenset[int]) -> None:
+        """Bring the variables' values kept for sorting and filtering up to date."""
+        fresh = self.controller.project.documents.all_values(document_ids)
+        self._keys = {}
+        for name, values in self._values.items():
+            for document_id in document_ids:
+                value = fresh.get(document_id, {}).get(name)
+                if value is None:
+                    values.pop(document_id, None)
+                else:
+                    values[document_id] = value
 
     def _moved_counts(self, changes: Changes) -> Counter[int] | None:
         """By document: how many shown codings a described change added minus removed."""
@@ -92,23 +142,25 @@ class DocumentsModel(QAbstractTableModel):
         moved.subtract(c.document_id for c in changes.before if shown(c))
         return moved
 
-    def _details(self, row: int) -> tuple[DocumentStatus, int, dict[str, str]]:
-        page = row // PAGE
-        if page not in self._pages:
-            ids = [document_id for document_id, _ in self._rows[page * PAGE : (page + 1) * PAGE]]
+    def details(self, row: int) -> Details:
+        """A row's status, coding count and variable values (read with its page of rows)."""
+        document_id = self._rows[row][0]
+        if document_id not in self._details:
+            page = row // PAGE
+            ids = [
+                i for i, _ in self._rows[page * PAGE : (page + 1) * PAGE] if i not in self._details
+            ]
             project = self.controller.project
             statuses = project.statuses.for_coder(self.controller.coder.id, ids)
             counts = project.codings.counts_by_document(ids, self.controller.visible_coder_ids())
             values = project.documents.all_values(ids)
-            self._pages[page] = {
-                i: (
+            for i in ids:
+                self._details[i] = (
                     statuses.get(i, DocumentStatus.NOT_STARTED),
                     counts.get(i, 0),
                     values.get(i, {}),
                 )
-                for i in ids
-            }
-        return self._pages[page][self._rows[row][0]]
+        return self._details[document_id]
 
     def document_id(self, row: int) -> int:
         return self._rows[row][0]
@@ -116,57 +168,117 @@ class DocumentsModel(QAbstractTableModel):
     def row_of(self, document_id: int) -> int | None:
         return self._row_of.get(document_id)
 
-    # -- sorting and filtering, done here in one pass ----------------------------------------
-    # (A QSortFilterProxyModel would call data() a few times per row and comparison.)
+    # -- variables ---------------------------------------------------------------------------
+
+    def variables(self) -> list[Variable]:
+        """The project's variables, in the order of their columns."""
+        return list(self._variables)
+
+    def variable_at(self, column: int) -> Variable | None:
+        """The variable a column shows (None for the article, status and codings)."""
+        index = column - len(FIXED_COLUMNS)
+        return self._variables[index] if 0 <= index < len(self._variables) else None
+
+    def column_of(self, title: str) -> int | None:
+        """The column with this title (a variable's name, or Article, Status, Codings)."""
+        titles = self.column_titles()
+        return titles.index(title) if title in titles else None
+
+    def column_titles(self) -> list[str]:
+        return [*FIXED_COLUMNS, *(v.name for v in self._variables)]
+
+    def values_of(self, name: str) -> dict[int, str]:
+        """One variable's value for every article that has one, by document id."""
+        if name not in self._values:
+            variable = next((v for v in self._variables if v.name == name), None)
+            documents = self.controller.project.documents
+            self._values[name] = {} if variable is None else documents.values_of(variable.id)
+        return self._values[name]
+
+    def value(self, row: int, name: str) -> str:
+        """A row's value of a variable ("" if it has none)."""
+        return self.values_of(name).get(self._rows[row][0], "")
+
+    def distinct_values(self, name: str) -> list[tuple[str, int]]:
+        """The values a variable holds, each with how many articles hold it, in sort order."""
+        counts = Counter(self.values_of(name).values())
+        return sorted(counts.items(), key=lambda item: (item[0].casefold(), item[0]))
+
+    # -- sorting and filtering ---------------------------------------------------------------
+    # Sorting is done here in one pass: a QSortFilterProxyModel would call data() for every
+    # comparison.
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort the rows by a column (``-1``: import order), keeping selections on their
-        articles."""
-        key = self._sort_key(column)
+        articles. Empty values go last in either order."""
+        wanted = (self.column_titles()[column], order) if column >= 0 else None
+        if wanted == self._sorted and self._in_order:
+            return  # asked twice (QTableView.sortByColumn sorts, then its header asks again)
+        self._sorted, self._in_order = wanted, True
         self.layoutAboutToBeChanged.emit()
         persistent = [(index, self._rows[index.row()][0]) for index in self.persistentIndexList()]
-        self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder and column >= 0)
-        self._row_of = {document_id: row for row, (document_id, _) in enumerate(self._rows)}
-        self._repage()
+        self._set_rows(self._sorted_rows(self._rows, column, order))
         self.changePersistentIndexList(
             [index for index, _ in persistent],
             [self.index(self._row_of[d], index.column()) for index, d in persistent],
         )
         self.layoutChanged.emit()
 
-    def _repage(self) -> None:
-        """Pages are runs of rows: after a sort, rebuild them if every row is known."""
-        known = {i: detail for page in self._pages.values() for i, detail in page.items()}
-        self._pages = {}
-        if len(known) == len(self._rows):
-            for row, (document_id, _) in enumerate(self._rows):
-                self._pages.setdefault(row // PAGE, {})[document_id] = known[document_id]
+    def sort_column(self) -> int:
+        """The column the rows are sorted by (-1: import order)."""
+        if self._sorted is None:
+            return -1
+        column = self.column_of(self._sorted[0])
+        return -1 if column is None else column
 
-    def _sort_key(self, column: int) -> Callable[[tuple[int, str]], Any]:
+    def sort_order(self) -> Qt.SortOrder:
+        return Qt.SortOrder.AscendingOrder if self._sorted is None else self._sorted[1]
+
+    def _sorted_rows(self, rows: list[Row], column: int, order: Qt.SortOrder) -> list[Row]:
+        rows = sorted(rows)  # import order: equal values keep it, in either direction
+        descending = order == Qt.SortOrder.DescendingOrder
         if column < 0:
-            return lambda row: row[0]
+            return rows
         if column == 0:
-            return lambda row: (row[1].casefold(), row[0])
-        details = self._all_details()
-        if column == 1:
-            return lambda row: (STATUS_ORDER[details[row[0]][0]], row[0])
-        if column == 2:
-            return lambda row: (details[row[0]][1], row[0])
-        name = self._variables[column - len(FIXED_COLUMNS)]
-        if name in self._numeric:
-            return lambda row: _number_key(details[row[0]][2].get(name, ""), row[0])
-        return lambda row: (details[row[0]][2].get(name, "").casefold(), row[0])
+            rows.sort(key=lambda row: row[1].casefold(), reverse=descending)
+            return rows
+        variable = self.variable_at(column)
+        if variable is None:  # status or codings: every row's details are needed
+            for row in range(0, len(self._rows), PAGE):
+                self.details(row)
+            details = self._details
+            if column == 1:
+                rows.sort(key=lambda row: STATUS_ORDER[details[row[0]][0]], reverse=descending)
+            else:
+                rows.sort(key=lambda row: details[row[0]][1], reverse=descending)
+            return rows
+        keys, unreadable = self._sort_keys(variable)
+        names = dict(rows)
+        # The keys are in import order and sorted() is stable, reversed or not.
+        ordered = sorted(keys, key=keys.__getitem__, reverse=descending)
+        placed = keys.keys() | unreadable
+        empty = [i for i in names if i not in placed]
+        return [(i, names[i]) for i in ordered + unreadable + empty]
 
-    def _all_details(self) -> dict[int, tuple[DocumentStatus, int, dict[str, str]]]:
-        for page in range((len(self._rows) + PAGE - 1) // PAGE):
-            self._details(page * PAGE)
-        return {i: detail for page in self._pages.values() for i, detail in page.items()}
+    def _sort_keys(self, variable: Variable) -> tuple[dict[int, Any], list[int]]:
+        """What each article's value sorts by, in import order, and the articles whose value
+        its type cannot hold (sorted after the others); kept until the values change, so that
+        sorting again in the other direction reads nothing."""
+        if variable.name not in self._keys:
+            key = SORT_KEYS.get(variable.type, _text_key)
+            values = self.values_of(variable.name)
+            keys = {i: key(values[i]) for i in sorted(values) if values[i]}
+            unreadable = [i for i, k in keys.items() if k is None]
+            for i in unreadable:
+                del keys[i]
+            self._keys[variable.name] = (keys, unreadable)
+        return self._keys[variable.name]
 
     def matches(self, row: int, words: str) -> bool:
         """Whether a row's name, status or variables contain ``words`` (ignoring case)."""
         if words in self._rows[row][1].casefold():
             return True
-        status, _, values = self._details(row)
+        status, _, values = self.details(row)
         return words in STATUS_TEXT[status] or any(words in v.casefold() for v in values.values())
 
     # -- QAbstractTableModel ---------------------------------------------------------------------
@@ -180,36 +292,56 @@ class DocumentsModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (*FIXED_COLUMNS, *self._variables)[section]
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.column_titles()[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            variable = self.variable_at(section)
+            if variable is not None:
+                return f"{variable.name}: a {variable.type.value} variable"
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        # Called for every cell and role at each repaint: the cheap answers come first.
+        if role not in _ROLES or not index.isValid():
             return None
         row, column = index.row(), index.column()
-        document_id, name = self._rows[row]
         if role == DOCUMENT_ID_ROLE:
-            return document_id
-        if column == 0 and role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return name
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole):
-            return None
-        status, count, values = self._details(row)
+            return self._rows[row][0]
+        if role == ALIGNMENT:
+            return RIGHT if column in self._right_aligned else None
+        if column == 0:
+            return None if role == FOREGROUND else self._rows[row][1]
+        status, count, values = self.details(row)
         if column == 1:
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(QColor("#1B7F3B")) if status is DocumentStatus.DONE else None
-            return STATUS_TEXT[status]
-        if role == Qt.ItemDataRole.ForegroundRole:
+            if role == FOREGROUND:
+                return QBrush(QColor(DONE_COLOUR)) if status is DocumentStatus.DONE else None
+            return STATUS_TEXT[status] if role == DISPLAY else None
+        if role == FOREGROUND:
             return None
         if column == 2:
-            return count
-        return values.get(self._variables[column - len(FIXED_COLUMNS)], "")
+            return count if role == DISPLAY else None
+        value = values.get(self._variables[column - len(FIXED_COLUMNS)].name, "")
+        # A long value (a headline, a URL) is cut off in its cell: the tooltip shows it whole.
+        return value if role == DISPLAY or value else None
 
 
-def _number_key(value: str, document_id: int) -> tuple[int, float, int]:
-    """Numbers in order, empty or unreadable values last."""
+def _number_key(value: str) -> float | None:
     try:
-        return (0, float(value), document_id)
+        number = float(value)
     except ValueError:
-        return (1, 0.0, document_id)
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _date_key(value: str) -> str | None:
+    # Dates are stored as YYYY-MM-DD, which sorts as text; anything else cannot be placed.
+    return value if _ISO_DATE(value) else None
+
+
+def _text_key(value: str) -> str | None:
+    return value.casefold()
+
+
+SORT_KEYS = {VariableType.NUMBER: _number_key, VariableType.DATE: _date_key}
