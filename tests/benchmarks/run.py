@@ -582,43 +582,87 @@ def bench_backups(folder: Path, sizes: dict[str, int]) -> dict[str, float]:
 # -- imports: many articles per file ---------------------------------------------------------
 
 
-def build_article_exports(folder: Path, count: int) -> Path:
-    """``count`` articles as files that hold many: no database reader is on main yet, so an
-    article sheet (CSV, as a scraper or Media Cloud writes) and the same rows as an .xlsx;
-    one article in a hundred is a second copy of another (duplicates are checked)."""
-    import csv
+def _factiva_html(stories: list[tuple[int, str]]) -> str:
+    """A Factiva "Article Format" page as the browser saves it, one article per story."""
+    parts = []
+    for number, text in stories:
+        paragraphs = "".join(
+            f'<p class="articleParagraph enarticleParagraph">{p}</p>' for p in text.split("\n\n")
+        )
+        parts.append(
+            f'<div id="article-CLEDG000{number:08d}ef4g0000a" class="article">'
+            '<div class="article enArticle"><p>\n</p><div>Harbour</div>\n'
+            f'<div id="hd"><span class="enHeadline">Story {number}: talks at the harbour</span>'
+            f'\n</div><div class="author">Reporter {number % 50} </div>'
+            f"<div>{len(text.split())} words</div><div>{1 + number % 28} April 2019</div>"
+            "<div>The Coastal Ledger</div><div>CLEDG</div><div>English</div>"
+            f"<div>(c) 2019 Coastal Ledger Media Ltd </div><p></p>{paragraphs}"
+            f"<p>Document CLEDG000{number:08d}ef4g0000a</p></div></div><br><span></span>"
+        )
+    return (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=UTF-8">'
+        '<title>Factiva</title></head><body><div id="navcontainer" class="fcpNavContainer">'
+        '<h1>Dow Jones Factiva</h1></div><form name="PageBaseForm" method="post" '
+        'action="/hp/printsavews.aspx?pp=Save&amp;hc=Publication" id="PageBaseForm">'
+        '<div id="contentWrapper"><div id="contentLeft" class="carryOverOpen"><span></span>'
+        + "".join(parts)
+        + '</div></div></form><div id="pageFooter"><div class="footerBG">© 2019 Factiva, Inc. '
+        "All rights reserved.</div></div></body></html>"
+    )
 
+
+def _lexis_academic_text(stories: list[tuple[int, str]]) -> str:
+    """A LexisNexis Academic plain-text download ("1 of 100 DOCUMENTS")."""
+    parts = ["\ufeff\n\nDownload Request: Selected Items: 1-100\n\n"]
+    for position, (number, text) in enumerate(stories, start=1):
+        parts.append(
+            f"\n                               {position} of {len(stories)} DOCUMENTS\n\n\n\n"
+            "                                 Velmar Courier\n\n"
+            f"                             April {1 + number % 28}, 2019 Tuesday\n\n"
+            f"Story {number}: talks at the harbour\n\nBYLINE: Reporter {number % 50}\n\n"
+            f"SECTION: NEWS; Pg. 4\n\nLENGTH: {len(text.split())} words\n\n\n{text}\n\n"
+            "LOAD-DATE: April 30, 2019\n\nLANGUAGE: ENGLISH\n\n"
+            "PUBLICATION-TYPE: Newspaper\n\n\n"
+            "                      Copyright 2019 Velmar Courier Company\n"
+            "                              All Rights Reserved\n"
+        )
+    return "".join(parts).replace("\n", "\r\n")
+
+
+def build_article_exports(folder: Path, count: int) -> Path:
+    """``count`` articles in database exports of 100 each, as the readers on main recognise
+    them: half Factiva "Article Format" pages (HTML), half LexisNexis Academic text; one story
+    in a hundred is downloaded a second time (duplicates are checked). Also the same articles
+    as one article sheet (.xlsx), for ``import_xlsx_10k_s``."""
     from tests.io.news.workbooks import ExcelDate, workbook
 
     exports = folder / "exports"
     exports.mkdir(exist_ok=True)
-    outlets = ["Harbour Weekly", "The Coastal Ledger", "Pacific Wire", "Seoul Ledger"]
-    header = ["title", "text", "publish_date", "media_name", "author", "url", "words", "section"]
-    rows: list[list[object]] = []
+    stories = []
     for number in range(count):
         source = number - 1 if number % 100 == 99 else number  # a repeated story
-        text = article_text(2_500, seed=1_000 + source)
+        stories.append((source, article_text(2_500, seed=1_000 + source)))
+    for start in range(0, count, 100):
+        batch = stories[start : start + 100]
+        if (start // 100) % 2 == 0:
+            (exports / f"factiva-{start:05d}.html").write_text(_factiva_html(batch), "utf-8")
+        else:
+            data = _lexis_academic_text(batch).encode("utf-8")
+            (exports / f"lexis-{start:05d}.TXT").write_bytes(data)
+    header = ["title", "text", "publish_date", "media_name", "author", "words"]
+    rows: list[list[object]] = [header]
+    for number, text in stories:
         rows.append(
             [
-                f"Story {source}: talks at the harbour",
+                f"Story {number}: talks at the harbour",
                 text,
-                f"2019-{1 + source % 12:02d}-{1 + source % 28:02d}",
-                outlets[source % len(outlets)],
-                f"Reporter {source % 50}",
-                f"https://example.invalid/{source}",
+                ExcelDate(43556 + number % 28),
+                "The Coastal Ledger",
+                f"Reporter {number % 50}",
                 len(text.split()),
-                "World" if source % 3 else "Business",
             ]
         )
-    with (exports / "articles.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    xlsx_rows = [
-        [*r[:2], ExcelDate(43466 + int(str(r[0]).split()[1].rstrip(":")) % 365), *r[3:]]
-        for r in rows
-    ]
-    (folder / "articles.xlsx").write_bytes(workbook([header, *xlsx_rows]))
+    (folder / "articles.xlsx").write_bytes(workbook(rows))
     return exports
 
 
@@ -645,8 +689,9 @@ def import_child(files: str, target: str) -> None:
 
 
 def bench_imports(folder: Path, sizes: dict[str, int]) -> dict[str, float]:
-    """10,000 articles from files holding many into a fresh project, duplicates checked; the
-    time includes creating the project and reading the files (in a fresh process each run)."""
+    """10,000 articles from database exports into a fresh project, duplicates checked; the
+    time includes creating the project and reading the files (in a fresh process each run,
+    whose peak memory is reported too)."""
     count = sizes["import_articles"]
     exports = build_article_exports(folder, count)
     results: dict[str, float] = {}
