@@ -242,6 +242,7 @@ class _Run:
         self.stored = 0
         self.to_store = sum(len(f.indices) for f in batch.files) or len(batch.articles)
         self.near = _near_duplicates()
+        self.indexed = False  # the index holds every document stored before this run
 
     def match_table(self, files: list[FileRead]) -> None:
         if self.table is None:
@@ -258,13 +259,23 @@ class _Run:
             self.report.files.append(ImportedFile(file.source, file.format, refused=file.refused))
             return
         before = (len(self.report.imported), len(self.report.duplicates), len(self.report.warnings))
-        run_id, documents, defined = self.run_id, set(self.documents), self.defined
+        run_id, documents, defined, indexed = (
+            self.run_id,
+            set(self.documents),
+            self.defined,
+            self.indexed,
+        )
         try:
             with self.project.transaction():
                 self._store(file, indices, shas, held)
         except UserError as error:
             # The savepoint is rolled back: forget what it held.
-            self.run_id, self.documents, self.defined = run_id, documents, defined
+            self.run_id, self.documents, self.defined, self.indexed = (
+                run_id,
+                documents,
+                defined,
+                indexed,
+            )
             self.variables.clear()
             del self.report.imported[before[0] :]
             del self.report.duplicates[before[1] :]
@@ -374,6 +385,11 @@ class _Run:
         text of the same file."""
         if self.near is None or not new:
             return {}
+        if not self.indexed and hasattr(self.near, "index_missing"):
+            # Documents stored before the index existed (an older project) are indexed once,
+            # not fingerprinted again for every file checked.
+            self.near.index_missing(self.project)
+        self.indexed = True
         # NEAR-DUPLICATES (brief news_d): the one call of annotator.services.duplicates.
         found = self.near.find_near_duplicates(
             self.project,
