@@ -27,6 +27,7 @@ KEYS = {
     "qdpx_import_25k_s",
     "codebook_import_10k_s",
     "qdc_import_10k_s",
+    "import_exports_10k_s",
     "article_list_sort_10k_ms",
     "legacy_text_5k_ms",
     "near_duplicate_check_50k_s",

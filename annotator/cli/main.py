@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
 from annotator import __version__, paths, services
-from annotator.cli import backups, reports, team
+from annotator.cli import backups, intake, reports, team
 from annotator.cli.support import (
     EXIT_REFUSED,
     Group,
@@ -26,10 +24,9 @@ from annotator.cli.support import (
     print_json,
     project_argument,
 )
+from annotator.cli.support import progress_bar as _progress_bar
 from annotator.domain.errors import UserError
 from annotator.domain.model import DocumentStatus
-from annotator.io.encoding import check_encoding
-from annotator.io.encoding import label as encoding_label
 from annotator.services.checks import check_project
 
 
@@ -104,113 +101,6 @@ def new(project: str, codebook: str | None, demo: bool, no_codebook: bool) -> No
         )
 
 
-def _encoding_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """The codec name for ``--encoding``, or a usage error naming what is wrong."""
-    if value is None:
-        return None
-    try:
-        return check_encoding(value)
-    except UserError as error:
-        raise click.BadParameter(str(error)) from None
-
-
-@cli.command("import")
-@project_argument
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option(
-    "--variables",
-    type=click.Path(exists=True, dir_okay=False),
-    help="CSV of document variables keyed by file (column 'file': the path relative to the "
-    "folder imported, or the bare name where it is unique).",
-)
-@click.option(
-    "--encoding",
-    metavar="NAME",
-    callback=_encoding_option,
-    help="Encoding of plain-text files that are not UTF-8 (shift_jis, euc_jp, euc_kr, gb18030, "
-    "big5, cp1251, koi8_r, cp1252…); without it the encoding is detected and a file whose "
-    "encoding is unclear is refused.",
-)
-@json_option
-def import_(
-    project: str,
-    paths: tuple[str, ...],
-    variables: str | None,
-    encoding: str | None,
-    as_json: bool,
-) -> None:
-    """Import article files or folders (.txt, .md, .html, .docx, .pdf) into PROJECT.
-
-    Unusable files are refused one by one with a reason (exit status 1); the rest are imported.
-    Text already in the project is reported and not imported twice.
-
-    Example: annotator import study.annotator articles/ --variables articles/meta.csv
-    """
-    with open_project(project, write=True) as opened, _progress_bar() as progress:
-        report = services.import_files(
-            opened, paths, variables_csv=variables, encoding=encoding, progress=progress
-        )
-    if as_json:
-        print_json(
-            {
-                "imported": [
-                    {
-                        "id": i.document_id,
-                        "name": i.name,
-                        "source": i.source,
-                        "characters": i.characters,
-                        "encoding": i.encoding,
-                    }
-                    for i in report.imported
-                ],
-                "duplicates": [
-                    {"source": d.source, "existing": d.existing} for d in report.duplicates
-                ],
-                "refused": [
-                    {"file": str(r.path), "source": r.source or r.path.name, "reason": r.reason}
-                    for r in report.refused
-                ],
-                "warnings": report.warnings,
-            }
-        )
-    else:
-        characters = sum(i.characters for i in report.imported)
-        click.echo(f"imported {len(report.imported)} articles ({characters:,} characters)")
-        for imported in report.imported:
-            if imported.encoding not in (None, "utf-8", "utf-16", "utf-32"):
-                click.echo(f"read as {encoding_label(imported.encoding)}: {imported.source}")
-        for duplicate in report.duplicates:
-            click.echo(f"duplicate: {duplicate}")
-        for warning in report.warnings:
-            click.echo(f"warning: {warning}", err=True)
-        for refusal in report.refused:
-            click.echo(f"refused: {refusal}", err=True)
-    if report.refused:
-        sys.exit(EXIT_REFUSED)
-
-
-@contextmanager
-def _progress_bar(label: str = "reading") -> Iterator[Callable[[int, int, str], None] | None]:
-    """A progress bar on a terminal for batches worth waiting for; nothing otherwise."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    bars: list[Any] = []
-
-    def progress(done: int, total: int, name: str) -> None:
-        if not bars and total >= 20:
-            bar = click.progressbar(length=total, label=label, file=sys.stderr)
-            bars.append(bar.__enter__())
-        if bars:
-            bars[0].update(1)
-
-    try:
-        yield progress
-    finally:
-        if bars:
-            bars[0].__exit__(None, None, None)
-
-
 @cli.command()
 @project_argument
 @json_option
@@ -232,6 +122,9 @@ def documents(project: str, as_json: bool) -> None:
                 "sha256": d.sha256,
                 "characters": d.length,
                 "imported_at": d.imported_at,
+                # Where it came from: the file (an export holds many articles) and database.
+                "source_file": values.get(d.id, {}).get("source_file", d.source),
+                "database": values.get(d.id, {}).get("database"),
                 "variables": values.get(d.id, {}),
                 "codings": counts.get(d.id, 0),
                 "status": {
@@ -436,6 +329,8 @@ def check(project: str, as_json: bool) -> None:
 
 
 for command in (
+    intake.import_,
+    intake.imports,
     reports.export,
     reports.agreement,
     reports.sample,

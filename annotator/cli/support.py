@@ -6,7 +6,7 @@ import json
 import os
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -179,3 +179,26 @@ def names(value: str | None) -> list[str]:
         index += 1
     found.append("".join(current).strip())
     return [name for name in found if name]
+
+
+@contextmanager
+def progress_bar(label: str = "reading") -> Iterator[Callable[[int, int, str], None] | None]:
+    """A progress bar on a terminal for batches worth waiting for (20 steps or more); nothing
+    otherwise. The callable takes (done, total, name)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    bars: list[Any] = []
+
+    def progress(done: int, total: int, name: str) -> None:
+        if not bars and total >= 20:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            bars.append(bar.__enter__())
+        if bars:
+            bars[0].update(max(done - bars[0].pos, 0))
+
+    try:
+        yield progress
+    finally:
+        if bars:
+            bars[0].__exit__(None, None, None)

@@ -57,6 +57,7 @@ class Article:
     encoding: str | None = None
     source: str = ""
     warning: str | None = None  # something the import's report should say about the file
+    title: str = ""  # the name to store it under, where not the file's (an export's headline)
 
     def __post_init__(self) -> None:
         if not self.source:
@@ -64,7 +65,7 @@ class Article:
 
     @property
     def name(self) -> str:
-        return self.path.stem
+        return self.title or self.path.stem
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ def read_article(path: Path, *, source: str = "", encoding: str | None = None) -
     text, metadata, used, warning = reader(data, path, encoding)
     text = normalise_text(text)
     if reader is not _read_plain:  # text extracted from a page, a document's XML, a PDF
-        text, metadata = _storable(text), _storable_metadata(metadata)
+        text, metadata = storable(text), _storable_metadata(metadata)
     if not has_visible_text(text):
         raise BadFileError(path, "holds no text (only spaces or invisible characters)")
     return Article(path, text, metadata, used, source, warning)
@@ -165,7 +166,7 @@ def read_article(path: Path, *, source: str = "", encoding: str | None = None) -
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _storable(text: str) -> str:
+def storable(text: str) -> str:
     """Extracted text as SQLite can hold it: without NUL characters (SQLite would end the
     text there) and with a lone surrogate (half of a UTF-16 pair, from a broken PDF string)
     as U+FFFD. Neither shows anything; a plain-text file holding them is refused instead."""
@@ -173,7 +174,7 @@ def _storable(text: str) -> str:
 
 
 def _storable_metadata(metadata: Metadata) -> Metadata:
-    values = {name: _storable(value) for name, value in metadata.values.items()}
+    values = {name: storable(value) for name, value in metadata.values.items()}
     return Metadata(values, dict(metadata.types))
 
 

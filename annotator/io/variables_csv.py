@@ -108,7 +108,9 @@ def check_value(value: str, type_: VariableType) -> str:
     return value
 
 
-def _infer(values: list[str]) -> VariableType:
+def infer_type(values: list[str]) -> VariableType:
+    """The type a column's values suggest: number when every value is a plain number (and not
+    an identifier such as a zip code), date when every value is an ISO date, text otherwise."""
     present = [v for v in values if v.strip()]
     if not present:
         return VariableType.TEXT
@@ -135,31 +137,38 @@ def _all_dates(values: list[str]) -> bool:
     return True
 
 
+def column_variable(path: Path, name: str) -> tuple[str, VariableType | None]:
+    """The variable a column header names, and the type it declares (``outlet:category``), if
+    any; :class:`BadFileError` for a header with no name before the colon or an unknown type."""
+    variable, _, type_name = name.partition(":")
+    variable = variable.strip()
+    if not variable:
+        raise BadFileError(path, f"column '{name}' has no variable name", line=1)
+    declared = None
+    if type_name:
+        try:
+            declared = VariableType(type_name.strip().lower())
+        except ValueError:
+            kinds = ", ".join(t.value for t in VariableType)
+            raise BadFileError(
+                path, f"column '{name}': unknown type '{type_name}' (use {kinds})", line=1
+            ) from None
+    return variable, declared
+
+
 def read_variables_csv(path: Path) -> VariablesTable:
     header, rows = read_csv(path, required=[FILE_COLUMN])
     columns: dict[str, tuple[str, VariableType | None]] = {}
     for name in header:
         if name == FILE_COLUMN or not name:
             continue
-        variable, _, type_name = name.partition(":")
-        variable = variable.strip()
-        if not variable:
-            raise BadFileError(path, f"column '{name}' has no variable name", line=1)
-        declared = None
-        if type_name:
-            try:
-                declared = VariableType(type_name.strip().lower())
-            except ValueError:
-                kinds = ", ".join(t.value for t in VariableType)
-                raise BadFileError(
-                    path, f"column '{name}': unknown type '{type_name}' (use {kinds})", line=1
-                ) from None
+        variable, declared = column_variable(path, name)
         if variable in {v for v, _ in columns.values()}:
             raise BadFileError(path, f"variable '{variable}' appears twice", line=1)
         columns[name] = (variable, declared)
     types: dict[str, VariableType] = {}
     for column, (variable, declared) in columns.items():
-        types[variable] = declared or _infer([row[column] for _, row in rows])
+        types[variable] = declared or infer_type([row[column] for _, row in rows])
     values: dict[str, dict[str, str]] = {}
     lines: dict[str, int] = {}
     for line, row in rows:

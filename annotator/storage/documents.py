@@ -168,6 +168,28 @@ class DocumentStore:
                         [document_id, variable_id, value],
                     )
 
+    def add_values(self, rows: Iterable[tuple[int, int, str]]) -> None:
+        """Give documents values they do not have yet: ``(document id, variable id, value)``
+        rows, in one statement (an import of thousands of articles)."""
+        with self.db.atomic():
+            self.db.conn.executemany(
+                "INSERT INTO document_values (document_id, variable_id, value) VALUES (?, ?, ?)",
+                [row for row in rows if row[2] != ""],
+            )
+
+    def existing_sha256(self, hashes: Iterable[str]) -> set[str]:
+        """Which of ``hashes`` the project holds a text of."""
+        wanted = list(dict.fromkeys(hashes))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = self.db.execute(
+                f"SELECT sha256 FROM documents WHERE sha256 IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            found.update(str(row[0]) for row in rows)
+        return found
+
     def values(self, document_id: int) -> dict[str, str]:
         """A document's variable values by variable name."""
         rows = self.db.execute(

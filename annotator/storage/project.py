@@ -33,6 +33,7 @@ from annotator.storage.codings import CodingStore
 from annotator.storage.decisions import DecisionStore
 from annotator.storage.deletions import DeletionStore
 from annotator.storage.documents import DocumentStore
+from annotator.storage.imports import ImportStore
 from annotator.storage.lock import ProjectLock
 from annotator.storage.memos import MemoStore
 from annotator.storage.snapshots import CopyProgress, Counts, copy_project_file
@@ -103,6 +104,7 @@ class Project:
         self.memos = MemoStore(self.db)
         self.decisions = DecisionStore(self.db)
         self.deletions = DeletionStore(self.db)
+        self.imports = ImportStore(self.db)
 
     # -- opening and closing -------------------------------------------------------------
 

@@ -375,6 +375,40 @@ def near_duplicates(db: Database) -> None:
     )
 
 
+@migrations(name="0008_imports")
+def imports(db: Database) -> None:
+    """Provenance: every import run (when, by which version, with which options) and every
+    file it read (its SHA-256, the format recognised, articles found, imported, duplicates,
+    problems, or why it was refused). A file's row is written in the transaction that stores
+    its articles, so the record never claims more than the project holds."""
+    _run(
+        db,
+        [
+            """CREATE TABLE imports (
+                id INTEGER PRIMARY KEY,
+                started_at TEXT NOT NULL,
+                finished_at TEXT,
+                version TEXT NOT NULL,
+                options TEXT NOT NULL DEFAULT '{}'
+            )""",
+            """CREATE TABLE import_files (
+                id INTEGER PRIMARY KEY,
+                import_id INTEGER NOT NULL REFERENCES imports(id) ON DELETE CASCADE,
+                source TEXT NOT NULL,
+                sha256 TEXT,
+                format TEXT NOT NULL,
+                database TEXT,
+                articles INTEGER NOT NULL DEFAULT 0 CHECK (articles >= 0),
+                imported INTEGER NOT NULL DEFAULT 0 CHECK (imported >= 0),
+                duplicates INTEGER NOT NULL DEFAULT 0 CHECK (duplicates >= 0),
+                problems TEXT NOT NULL DEFAULT '[]',
+                refused TEXT
+            )""",
+            "CREATE INDEX import_files_by_import ON import_files (import_id, id)",
+        ],
+    )
+
+
 def known_migrations() -> list[str]:
     """Names of every migration this version of annotator knows, oldest first."""
     return [migration.name for migration in migrations.pending(Database(memory=True))]

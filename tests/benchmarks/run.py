@@ -58,6 +58,7 @@ FULL = {
     "near_duplicate_project": 50_000,
     "near_duplicate_batch": 1_000,
     "near_duplicate_index": 10_000,
+    "import_articles": 10_000,
 }
 QUICK = {
     "article_chars": 100_000,
@@ -72,6 +73,7 @@ QUICK = {
     "near_duplicate_project": 2_000,
     "near_duplicate_batch": 200,
     "near_duplicate_index": 500,
+    "import_articles": 1_000,
 }
 
 
@@ -583,6 +585,148 @@ def bench_backups(folder: Path, sizes: dict[str, int]) -> dict[str, float]:
     }
 
 
+# -- imports: many articles per file ---------------------------------------------------------
+
+
+def _factiva_html(stories: list[tuple[int, str]]) -> str:
+    """A Factiva "Article Format" page as the browser saves it, one article per story."""
+    parts = []
+    for number, text in stories:
+        paragraphs = "".join(
+            f'<p class="articleParagraph enarticleParagraph">{p}</p>' for p in text.split("\n\n")
+        )
+        parts.append(
+            f'<div id="article-CLEDG000{number:08d}ef4g0000a" class="article">'
+            '<div class="article enArticle"><p>\n</p><div>Harbour</div>\n'
+            f'<div id="hd"><span class="enHeadline">Story {number}: talks at the harbour</span>'
+            f'\n</div><div class="author">Reporter {number % 50} </div>'
+            f"<div>{len(text.split())} words</div><div>{1 + number % 28} April 2019</div>"
+            "<div>The Coastal Ledger</div><div>CLEDG</div><div>English</div>"
+            f"<div>(c) 2019 Coastal Ledger Media Ltd </div><p></p>{paragraphs}"
+            f"<p>Document CLEDG000{number:08d}ef4g0000a</p></div></div><br><span></span>"
+        )
+    return (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=UTF-8">'
+        '<title>Factiva</title></head><body><div id="navcontainer" class="fcpNavContainer">'
+        '<h1>Dow Jones Factiva</h1></div><form name="PageBaseForm" method="post" '
+        'action="/hp/printsavews.aspx?pp=Save&amp;hc=Publication" id="PageBaseForm">'
+        '<div id="contentWrapper"><div id="contentLeft" class="carryOverOpen"><span></span>'
+        + "".join(parts)
+        + '</div></div></form><div id="pageFooter"><div class="footerBG">© 2019 Factiva, Inc. '
+        "All rights reserved.</div></div></body></html>"
+    )
+
+
+def _lexis_academic_text(stories: list[tuple[int, str]]) -> str:
+    """A LexisNexis Academic plain-text download ("1 of 100 DOCUMENTS")."""
+    parts = ["\ufeff\n\nDownload Request: Selected Items: 1-100\n\n"]
+    for position, (number, text) in enumerate(stories, start=1):
+        parts.append(
+            f"\n                               {position} of {len(stories)} DOCUMENTS\n\n\n\n"
+            "                                 Velmar Courier\n\n"
+            f"                             April {1 + number % 28}, 2019 Tuesday\n\n"
+            f"Story {number}: talks at the harbour\n\nBYLINE: Reporter {number % 50}\n\n"
+            f"SECTION: NEWS; Pg. 4\n\nLENGTH: {len(text.split())} words\n\n\n{text}\n\n"
+            "LOAD-DATE: April 30, 2019\n\nLANGUAGE: ENGLISH\n\n"
+            "PUBLICATION-TYPE: Newspaper\n\n\n"
+            "                      Copyright 2019 Velmar Courier Company\n"
+            "                              All Rights Reserved\n"
+        )
+    return "".join(parts).replace("\n", "\r\n")
+
+
+def build_article_exports(folder: Path, count: int) -> Path:
+    """``count`` articles in database exports of 100 each, as the readers on main recognise
+    them: half Factiva "Article Format" pages (HTML), half LexisNexis Academic text; one story
+    in a hundred is downloaded a second time (duplicates are checked). Also the same articles
+    as one article sheet (.xlsx), for ``import_xlsx_10k_s``."""
+    from tests.io.news.workbooks import ExcelDate, workbook
+
+    exports = folder / "exports"
+    exports.mkdir(exist_ok=True)
+    stories = []
+    for number in range(count):
+        source = number - 1 if number % 100 == 99 else number  # a repeated story
+        stories.append((source, article_text(2_500, seed=1_000 + source)))
+    for start in range(0, count, 100):
+        batch = stories[start : start + 100]
+        if (start // 100) % 2 == 0:
+            (exports / f"factiva-{start:05d}.html").write_text(_factiva_html(batch), "utf-8")
+        else:
+            data = _lexis_academic_text(batch).encode("utf-8")
+            (exports / f"lexis-{start:05d}.TXT").write_bytes(data)
+    header = ["title", "text", "publish_date", "media_name", "author", "words"]
+    rows: list[list[object]] = [header]
+    for number, text in stories:
+        rows.append(
+            [
+                f"Story {number}: talks at the harbour",
+                text,
+                ExcelDate(43556 + number % 28),
+                "The Coastal Ledger",
+                f"Reporter {number % 50}",
+                len(text.split()),
+            ]
+        )
+    (folder / "articles.xlsx").write_bytes(workbook(rows))
+    return exports
+
+
+def import_child(files: str, target: str) -> None:
+    """In a fresh process: import ``files`` (comma-separated) into a new project; report the
+    time and the peak memory."""
+    from annotator.services.imports import import_files
+
+    started = time.perf_counter()
+    with create_project(target, with_default_codebook=False) as project:
+        report = import_files(project, files.split(","))
+    elapsed = time.perf_counter() - started
+    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "seconds": elapsed,
+                "imported": len(report.imported),
+                "duplicates": len(report.duplicates),
+                "peak_rss_mb": rss_kb / 1024,
+            }
+        )
+    )
+
+
+def bench_imports(folder: Path, sizes: dict[str, int]) -> dict[str, float]:
+    """10,000 articles from database exports into a fresh project, duplicates checked; the
+    time includes creating the project and reading the files (in a fresh process each run,
+    whose peak memory is reported too)."""
+    count = sizes["import_articles"]
+    exports = build_article_exports(folder, count)
+    results: dict[str, float] = {}
+    for key, files in (
+        ("import_exports_10k", str(exports)),
+        ("import_xlsx_10k", str(folder / "articles.xlsx")),
+    ):
+        runs = []
+        for attempt in range(3):
+            target = folder / f"{key}-{attempt}.annotator"
+            child = subprocess.run(
+                [sys.executable, __file__, "--child-import", files, "--target", str(target)],
+                capture_output=True,
+                text=True,
+                check=True,
+                env={**os.environ, "ANNOTATOR_HOME": str(folder / "home")},
+            )
+            runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
+        expected = count - count // 100
+        assert all(run["imported"] == expected for run in runs), runs
+        results[f"{key}_s"] = statistics.median(run["seconds"] for run in runs)
+        results[f"{key}_peak_rss_mb"] = max(run["peak_rss_mb"] for run in runs)
+    results["import_articles"] = count
+    return results
+
+
+IMPORT_KEYS = {"import_exports_10k_s", "import_xlsx_10k_s"}
+
+
 def bench_legacy_text() -> dict[str, float]:
     """Reading a 5,000-character article in Windows-1252 (quotes, dashes, a café and a
     no-break space): every legacy encoding is tried and judged."""
@@ -779,12 +923,17 @@ def main() -> None:
     parser.add_argument("--only", help="comma-separated keys to measure")
     parser.add_argument("--child-open", help=argparse.SUPPRESS)
     parser.add_argument("--child-near-duplicates", help=argparse.SUPPRESS)
+    parser.add_argument("--child-import", help=argparse.SUPPRESS)
+    parser.add_argument("--target", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.child_open:
         open_large_project_child(arguments.child_open)
         return
     if arguments.child_near_duplicates:
         near_duplicate_child(*arguments.child_near_duplicates.split(os.pathsep))
+        return
+    if arguments.child_import:
+        import_child(arguments.child_import, arguments.target)
         return
     sizes = QUICK if arguments.quick else FULL
     only = set(arguments.only.split(",")) if arguments.only else None
@@ -804,6 +953,8 @@ def main() -> None:
             results.update(bench_large_project(folder, sizes))
         if only is None or only & BACKUP_KEYS:
             results.update(bench_backups(folder, sizes))
+        if only is None or only & IMPORT_KEYS:
+            results.update(bench_imports(folder, sizes))
         if only is None or only & ARTICLE_LIST_KEYS:
             results.update(bench_article_list(folder, sizes["documents"]))
         if only is None or only & LEGACY_KEYS:
