@@ -11,34 +11,86 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Literal
+
+#: The order of day and month in a numeric date ("03/04/2020"): day first or month first.
+Order = Literal["DMY", "MDY"]
 
 # A date in a year before these or after tomorrow is not a publication date.
 EARLIEST_YEAR = 1800
 
 _ISO = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\s*")
+# Day, month and year in digits: 03.04.2020, 3/4/2020, 03-04-20. A year first (2020/04/03)
+# is read year-month-day in any order.
+_NUMERIC = re.compile(r"\s*(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})\.?\s*")
+_YEAR_FIRST = re.compile(r"\s*(\d{4})([./])(\d{1,2})\2(\d{1,2})\.?\s*")
 _FAST_FORMATS = ("%B %d, %Y", "%d %B %Y", "%b %d, %Y", "%d %b %Y", "%B %d, %Y %A", "%d %B %Y %A")
 
 
-def parse_date(text: str, languages: Sequence[str] | None = None) -> str | None:
+def parse_date(
+    text: str, languages: Sequence[str] | None = None, order: Order | None = None
+) -> str | None:
     """``text`` as an ISO date, or None when it is not one whole date (day, month and year)
     or lies outside the years a publication can have. ``languages`` (ISO 639-1 codes) narrows
-    dateparser's search when the format says which language it is in."""
-    return _parse(" ".join(text.split()), tuple(languages or ()))
+    dateparser's search when the format says which language it is in. ``order`` says how a
+    numeric date with slashes or hyphens is read ("DMY": 03/04/2020 is 3 April); without it
+    dateparser decides. A numeric date with dots (03.04.2020) is always day first."""
+    return _parse(" ".join(text.split()), tuple(languages or ()), order)
+
+
+def numeric_parts(text: str) -> tuple[int, int, str] | None:
+    """The first two numbers and the separator of a numeric day-month-year date in either
+    order ("13/1/2020" gives (13, 1, "/")), or None for any other text, a year-first date
+    included. What tells a column's order (see :mod:`annotator.io.news.sheets`)."""
+    match = _NUMERIC.fullmatch(text)
+    if match is None:
+        return None
+    return int(match.group(1)), int(match.group(3)), match.group(2)
 
 
 @lru_cache(maxsize=65536)
-def _parse(text: str, languages: tuple[str, ...]) -> str | None:
+def _parse(text: str, languages: tuple[str, ...], order: Order | None = None) -> str | None:
     if not text or len(text) > 200:
         return None
-    date = _fast(text)
-    if date is None:
-        date = _dateparser(text, languages)
+    # A numeric date in a known order is final, even when no such day exists (no dateparser).
+    numeric = _numeric(text, order)
+    date = numeric[0] if numeric is not None else _fast(text) or _dateparser(text, languages)
     if date is None:
         return None
     tomorrow = dt.date.today() + dt.timedelta(days=1)
     if date.year < EARLIEST_YEAR or date > tomorrow:
         return None
     return date.isoformat()
+
+
+def _numeric(text: str, order: Order | None) -> tuple[dt.date | None] | None:
+    """A numeric date read in a known order (given, or day first for dots; year first is
+    always year-month-day), as a 1-tuple whose date is None when no such day exists; None
+    when the text is not numeric or its order is not known (then dateparser reads it)."""
+    match = _YEAR_FIRST.fullmatch(text)
+    if match:
+        return (_date(int(match.group(1)), int(match.group(3)), int(match.group(4))),)
+    match = _NUMERIC.fullmatch(text)
+    if match is None:
+        return None
+    first, separator, second, year_text = match.groups()
+    if separator == ".":
+        order = "DMY"
+    if order is None:
+        return None
+    year = int(year_text)
+    if len(year_text) == 2:
+        # Two digits: the century that puts the year at most a year ahead of today.
+        year += 2000 if year <= dt.date.today().year % 100 + 1 else 1900
+    day, month = (int(first), int(second)) if order == "DMY" else (int(second), int(first))
+    return (_date(year, month, day),)
+
+
+def _date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _fast(text: str) -> dt.date | None:

@@ -27,43 +27,27 @@ from pathlib import Path
 from annotator.domain.errors import BadFileError, UserError
 from annotator.domain.model import VariableType
 from annotator.io.news import NewsArticle, NewsFile, Reader
-from annotator.io.news.dates import parse_date
+from annotator.io.news.sheet_columns import (
+    COLUMN_NAMES,
+    MAX_COLUMNS,
+    RESERVED,
+    Plan,
+    SheetOptions,
+    key,
+    plan_columns,
+    text_column,
+)
+from annotator.io.news.sheet_dates import ColumnOrder, column_order, read_date
 from annotator.io.news.xlsx import is_workbook, workbook_rows
-from annotator.io.variables_csv import column_variable, infer_type
+from annotator.io.variables_csv import infer_type
 
 DATABASE = "sheet"
-#: The variables a sheet's columns fill automatically, and the column names that fill them
-#: (compared without case, spaces, underscores or hyphens), best first.
-COLUMN_NAMES: dict[str, tuple[str, ...]] = {
-    "text": ("text", "body", "content", "full_text"),
-    "title": ("title", "headline"),
-    "date": ("date", "publish_date", "publication_date"),
-    "outlet": ("outlet", "source", "media_name", "publication"),
-    "author": ("author", "byline"),
-    "url": ("url",),
-}
-#: Variables the import sets itself: a column of the same name is left out, with a problem.
-RESERVED = frozenset({"database", "source_file", "duplicate_of", "date_text"})
-MAX_COLUMNS = 500
+__all__ = ["COLUMN_NAMES", "MAX_COLUMNS", "RESERVED", "SheetOptions", "key"]
 MAX_TEXT_CHARACTERS = 50 * 2**20  # an article's text, as for a single article file
 MAX_PROBLEMS = 200  # per file; then one line says how many more
 _HEAD = 64 * 1024  # what recognition looks at
 _DELIMITERS = ("\t", ",", ";")
 _SHEET_SUFFIXES = (".csv", ".tsv", ".tab", ".xlsx", ".jsonl", ".ndjson")
-_COLUMN_NAME = re.compile(r"[^\W_]+", re.UNICODE)
-
-
-@dataclass(frozen=True)
-class SheetOptions:
-    """The researcher's choices: the column that holds the text (``--text-column``) and
-    columns mapped to variables (``--column NAME=variable``; ``text`` names the text)."""
-
-    text_column: str | None = None
-    columns: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def given(self) -> bool:
-        return self.text_column is not None or bool(self.columns)
 
 
 @dataclass(frozen=True)
@@ -72,14 +56,6 @@ class Sheet:
 
     file: NewsFile
     types: dict[str, VariableType] = field(default_factory=dict)
-
-
-def key(name: str) -> str:
-    """A column name as matching sees it: lower case, letters and digits only."""
-    return "".join(_COLUMN_NAME.findall(name.casefold()))
-
-
-_ALIASES = {variable: tuple(key(n) for n in names) for variable, names in COLUMN_NAMES.items()}
 
 
 def has_sheet_suffix(name: str) -> bool:
@@ -92,10 +68,19 @@ def has_sheet_suffix(name: str) -> bool:
 
 def recognises(data: bytes, name: str, options: SheetOptions | None = None) -> bool:
     """True when ``data`` is a sheet of articles: a workbook; JSON Lines whose first object
-    has a text field (or any JSON Lines under a sheet's name); a CSV/TSV whose header names a
-    text column and whose first rows are as wide as the header (or, under a sheet's name,
-    any CSV). An ordinary article whose first line happens to hold a comma is not one."""
-    options = options or SheetOptions()
+    has a text field (or any JSON Lines under a sheet's name); a CSV/TSV under a sheet's name;
+    or, under any other name, a CSV/TSV the evidence bears out (:func:`_table_evidence`). An
+    ordinary article whose first line happens to hold a comma is not one. Hostile bytes give
+    False, never an exception."""
+    try:
+        return _recognises(data, name, options or SheetOptions())
+    except (ValueError, RecursionError, csv.Error, UnicodeError, UserError):
+        # A parser's complaint about the head (a JSON nested past Python's recursion limit,
+        # a broken quote) says only that this is no sheet we can recognise.
+        return False
+
+
+def _recognises(data: bytes, name: str, options: SheetOptions) -> bool:
     if is_workbook(data):
         return True
     named = has_sheet_suffix(name)
@@ -106,26 +91,55 @@ def recognises(data: bytes, name: str, options: SheetOptions | None = None) -> b
     if first.startswith("{"):
         try:
             record = json.loads(first)
-        except ValueError:
+        except (ValueError, RecursionError):
             return False
         return isinstance(record, dict) and (
-            named or _text_column([str(k) for k in record], options) is not None
+            named or text_column([str(k) for k in record], options) is not None
         )
     if named and name.lower().endswith((".csv", ".tsv", ".tab")):
         return True
     delimiter = _delimiter(first, name)
     if delimiter is None:
         return False
-    records = _head_records(head, delimiter)
+    return _table_evidence(_head_records(head, delimiter), options, cut=len(data) > _HEAD)
+
+
+#: What bears out a table under a name that is not a sheet's: this many complete rows as wide
+#: as the header, and text cells this long (the median; an article's text, not a clause).
+MIN_EVIDENCE_ROWS = 2
+MIN_TEXT_LENGTH = 80
+_SENTENCE_PUNCTUATION = re.compile(r"[.!?;:\"“”«»]|,\s")
+
+
+def _table_evidence(records: list[list[str]], options: SheetOptions, *, cut: bool) -> bool:
+    """Whether the first records of a file are a table of articles: a header of column
+    names (short, without sentence punctuation) naming a text column, then several complete
+    rows all of the header's width (the last record is no support when the head was cut off
+    inside it), whose text cells are long."""
     if len(records) < 2:
         return False
     header = [cell.strip() for cell in records[0]]
-    if len(header) < 2 or any(not cell or len(cell) > 64 for cell in header):
+    if len(header) < 2 or not all(_looks_like_column_name(cell) for cell in header):
         return False
-    if _text_column(header, options) is None:
+    text = text_column(header, options)
+    if text is None:
         return False
-    # Complete rows only (the last may be cut off by the head): each as wide as the header.
-    return all(len(record) == len(header) for record in records[1:-1] or records[1:])
+    rows = [record for record in records[1:] if any(cell.strip() for cell in record)]
+    last = rows.pop() if cut and rows else None
+    if last is not None and len(last) > len(header):
+        return False
+    if len(rows) < MIN_EVIDENCE_ROWS or any(len(row) != len(header) for row in rows):
+        return False
+    lengths = sorted(len(row[text].strip()) for row in rows)
+    return lengths[len(lengths) // 2] >= MIN_TEXT_LENGTH
+
+
+def _looks_like_column_name(cell: str) -> bool:
+    return (
+        0 < len(cell) <= 40
+        and len(cell.split()) <= 4
+        and _SENTENCE_PUNCTUATION.search(cell) is None
+    )
 
 
 def _decode_head(head: bytes) -> str | None:
@@ -143,7 +157,7 @@ def _head_records(head: str, delimiter: str) -> list[list[str]]:
     try:
         for record in csv.reader(io.StringIO(head, newline=""), delimiter=delimiter):
             records.append(record)
-            if len(records) >= 6:
+            if len(records) >= 12:
                 break
     except csv.Error:
         return records
@@ -161,110 +175,22 @@ def _delimiter(first_line: str, name: str) -> str | None:
     return best if counts[best] else None
 
 
-# -- columns ----------------------------------------------------------------------------------
-
-
-@dataclass
-class _Plan:
-    """Which column fills which variable (``text`` for the text), and what was left out."""
-
-    variables: dict[int, str] = field(default_factory=dict)  # column index -> variable
-    declared: dict[str, VariableType] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def text(self) -> int:
-        return next(i for i, v in self.variables.items() if v == "text")
-
-
-def _find(header: list[str], wanted: str) -> int | None:
-    """A column by its exact name, else by its name without case and spacing."""
-    if wanted in header:
-        return header.index(wanted)
-    keys = [key(name) for name in header]
-    return keys.index(key(wanted)) if key(wanted) in keys else None
-
-
-def _text_column(header: list[str], options: SheetOptions) -> int | None:
-    if options.text_column is not None:
-        return _find(header, options.text_column)
-    for column, variable in options.columns:
-        if variable == "text":
-            return _find(header, column)
-    keys = [key(name) for name in header]
-    return next((keys.index(a) for a in _ALIASES["text"] if a in keys), None)
-
-
-def _plan(header: list[str], options: SheetOptions, path: Path) -> _Plan:
-    if len(header) > MAX_COLUMNS:
-        raise BadFileError(
-            path, f"has {len(header):,} columns, more than {MAX_COLUMNS} a sheet may"
-        )
-    plan = _Plan()
-    listed = ", ".join(f"'{h}'" for h in header[:12] if h) + (", …" if len(header) > 12 else "")
-    if options.text_column is not None and _find(header, options.text_column) is None:
-        raise BadFileError(
-            path, f"has no column '{options.text_column}' (--text-column); its columns: {listed}"
-        )
-    text = _text_column(header, options)
-    if text is None:
-        names = ", ".join(COLUMN_NAMES["text"])
-        raise BadFileError(
-            path,
-            f"no column holds the article text (looked for {names}); its columns: "
-            f"{listed or 'none'}; name the text column with --text-column",
-        )
-    plan.variables[text] = "text"
-    for column, variable in options.columns:
-        index = _find(header, column)
-        if index is None:
-            plan.problems.append(f"no column '{column}' (--column {column}={variable})")
-        elif variable != "text" and index not in plan.variables:
-            plan.variables[index] = variable.strip()
-    taken = set(plan.variables.values())
-    keys = [key(name) for name in header]
-    for variable, aliases in _ALIASES.items():
-        if variable in taken:
-            continue
-        for alias in aliases:
-            found = [i for i, k in enumerate(keys) if k == alias and i not in plan.variables]
-            if found:
-                plan.variables[found[0]] = variable
-                taken.add(variable)
-                break
-    for index, name in enumerate(header):
-        if index in plan.variables:
-            continue
-        if not name:
-            plan.problems.append(f"column {index + 1} has no name: left out")
-            continue
-        try:
-            variable, declared = column_variable(path, name)
-        except BadFileError as error:
-            plan.problems.append(f"{error.problem}: left out")
-            continue
-        if variable in taken or variable in RESERVED:
-            plan.problems.append(
-                f"column '{name}' left out: the variable '{variable}' comes from another column"
-                if variable in taken
-                else f"column '{name}' left out: '{variable}' is set by the import itself"
-            )
-            continue
-        plan.variables[index] = variable
-        taken.add(variable)
-        if declared is not None:
-            plan.declared[variable] = declared
-    return plan
-
-
 # -- rows to articles -------------------------------------------------------------------------
 
 
 def _articles(
-    rows: Iterable[tuple[str, list[str]]], header: list[str], plan: _Plan, path: Path, kind: str
+    rows: Iterable[tuple[str, list[str]]],
+    header: list[str],
+    plan: Plan,
+    path: Path,
+    kind: str,
+    widths: _Widths | None = None,
 ) -> Sheet:
-    """Articles from rows given as (where, cells): ``where`` names the row in messages."""
+    """Articles from rows given as (where, cells): ``where`` names the row in messages;
+    ``widths`` checks them for cells beyond the header."""
     problems = list(plan.problems)
+    if widths is not None:
+        widths.problems = problems  # its lines among the others, in the order of the rows
     text_index = plan.text
     columns = [(i, v) for i, v in plan.variables.items() if v != "text"]
     fields_list: list[tuple[str, str, dict[str, str]]] = []  # where, text, fields
@@ -285,14 +211,23 @@ def _articles(
                 values[variable] = cells[index].strip()
         fields_list.append((where, body, values))
     types = _types(fields_list, columns, plan)
+    orders = {
+        variable: column_order(
+            header[index], ((where, values.get(variable, "")) for where, _, values in fields_list)
+        )
+        for index, variable in columns
+        if types.get(variable) is VariableType.DATE
+    }
     articles: list[NewsArticle] = []
     for position, (where, body, values) in enumerate(fields_list, start=1):
-        fields = _typed(values, types, where, problems)
+        fields = _typed(values, types, orders, where, problems)
         title = " ".join(fields.get("title", "").split())
         shown = title if title and not body.startswith(title) else ""
         articles.append(NewsArticle(shown, body, fields, position))
         if "date_text" in fields:
             types["date_text"] = VariableType.TEXT
+    if widths is not None:
+        widths.refuse_if_most(path)
     if not articles:
         raise BadFileError(
             path, f"holds no article: no {kind} has text in its column '{header[text_index]}'"
@@ -304,7 +239,7 @@ def _articles(
 
 
 def _types(
-    rows: list[tuple[str, str, dict[str, str]]], columns: list[tuple[int, str]], plan: _Plan
+    rows: list[tuple[str, str, dict[str, str]]], columns: list[tuple[int, str]], plan: Plan
 ) -> dict[str, VariableType]:
     types: dict[str, VariableType] = {}
     for _, variable in columns:
@@ -320,20 +255,26 @@ def _types(
 
 
 def _typed(
-    values: dict[str, str], types: dict[str, VariableType], where: str, problems: list[str]
+    values: dict[str, str],
+    types: dict[str, VariableType],
+    orders: dict[str, ColumnOrder],
+    where: str,
+    problems: list[str],
 ) -> dict[str, str]:
-    """The row's values as the variables' types want them; a date that cannot be read is
-    kept under ``date_text``, a declared type a value does not fit is reported."""
+    """The row's values as the variables' types want them; a date that cannot be read (or
+    whose day and month could swap, see :mod:`annotator.io.news.sheet_dates`) is kept under
+    ``date_text``, a declared type a value does not fit is reported."""
     fields: dict[str, str] = {}
     for variable, value in values.items():
         if types.get(variable) is VariableType.DATE:
-            parsed = parse_date(value)
+            column = orders.get(variable) or ColumnOrder(variable)
+            parsed, why = read_date(value, column, values.get("language", ""))
             if parsed is None:
                 fields["date_text" if variable == "date" else variable] = value
                 if variable == "date":
-                    problems.append(f"{where}: '{_clip(value)}' is not a date; kept as date_text")
+                    problems.append(f"{where}: '{_clip(value)}' {why}; kept as date_text")
                 else:
-                    problems.append(f"{where}: {variable} '{_clip(value)}' is not a date")
+                    problems.append(f"{where}: {variable} '{_clip(value)}' {why}")
                 continue
             fields[variable] = parsed
         else:
@@ -384,9 +325,45 @@ def _read_rows(
             break
     if header is None:
         raise BadFileError(path, "is empty: a header row naming the columns is needed")
-    plan = _plan(header, options, path)
-    body = ((f"row {number}", cells) for number, cells in rows if any(c.strip() for c in cells))
-    return _articles(body, header, plan, path, kind)
+    plan = plan_columns(header, options, path)
+    widths = _Widths(len(header))
+    body = widths.checked(
+        (f"row {number}", cells) for number, cells in rows if any(c.strip() for c in cells)
+    )
+    return _articles(body, header, plan, path, kind, widths)
+
+
+@dataclass
+class _Widths:
+    """Rows wider than the header: their extra cells name no column, so the row was split at
+    a delimiter inside its text (an unquoted comma) and its cells are not what the header
+    says. Such a row is left out and reported, never stored with cells dropped."""
+
+    header: int
+    rows: int = 0
+    wide: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def checked(self, rows: Iterable[tuple[str, list[str]]]) -> Iterator[tuple[str, list[str]]]:
+        for where, cells in rows:
+            self.rows += 1
+            if len(cells) > self.header and any(c.strip() for c in cells[self.header :]):
+                self.wide += 1
+                self.problems.append(
+                    f"{where}: {len(cells)} cells where the header has {self.header} (a "
+                    "delimiter inside an unquoted text?), left out"
+                )
+                continue
+            yield where, cells
+
+    def refuse_if_most(self, path: Path) -> None:
+        if self.wide and self.wide * 2 > self.rows:
+            raise BadFileError(
+                path,
+                f"{self.wide:,} of {self.rows:,} rows have more cells than the header's "
+                f"{self.header} (delimiters inside unquoted texts?); quote the texts or "
+                "check the delimiter",
+            )
 
 
 def _workbook(data: bytes, path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -437,7 +414,10 @@ def _read_json_lines(text: str, options: SheetOptions, path: Path) -> Sheet:
             continue
         try:
             record = json.loads(line)
-        except (ValueError, RecursionError):
+        except RecursionError:
+            problems.append(f"line {number}: JSON nested too deeply to read, left out")
+            continue
+        except ValueError:
             problems.append(f"line {number}: not valid JSON, left out")
             continue
         if not isinstance(record, dict):
@@ -455,8 +435,8 @@ def _read_json_lines(text: str, options: SheetOptions, path: Path) -> Sheet:
             cells[known[name]] = _json_value(value)
         rows.append((f"line {number}", cells))
     if not header:
-        raise BadFileError(path, "holds no JSON object")
-    plan = _plan(header, options, path)
+        raise BadFileError(path, "holds no JSON object" + (f" ({problems[0]})" if problems else ""))
+    plan = plan_columns(header, options, path)
     plan.problems.extend(problems)
     return _articles(rows, header, plan, path, "line")
 
@@ -479,11 +459,4 @@ def _read(data: bytes, name: str) -> NewsFile:
     return read_sheet(data, name).file
 
 
-def _recognises(data: bytes, name: str) -> bool:
-    try:
-        return recognises(data, name)
-    except UserError:
-        return False
-
-
-READER = Reader("article sheet", _recognises, _read)
+READER = Reader("article sheet", recognises, _read)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from annotator.io.news.dates import parse_date
+from annotator.io.news.dates import Order, parse_date
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,23 @@ def test_a_date_no_publication_can_have_is_none() -> None:
     assert parse_date(after_tomorrow.isoformat()) is None
     assert parse_date("1 March 1799") is None
     assert parse_date("1 March 1800") == "1800-03-01"
+
+
+@pytest.mark.parametrize(
+    ("text", "order", "iso"),
+    [
+        ("03.04.2020", None, "2020-04-03"),  # dots: day first, whatever the order
+        ("03.04.2020", "MDY", "2020-04-03"),
+        ("3.4.2020.", None, "2020-04-03"),
+        ("03/04/2020", "DMY", "2020-04-03"),
+        ("03/04/2020", "MDY", "2020-03-04"),
+        ("03-04-2020", "MDY", "2020-03-04"),
+        ("13/1/2020", "MDY", None),  # no 13th month: not read the other way round
+        ("03/04/20", "DMY", "2020-04-03"),
+        ("2020/04/03", "MDY", "2020-04-03"),  # a year first is year-month-day
+    ],
+)
+def test_numeric_dates_are_read_in_the_order_given(
+    text: str, order: Order | None, iso: str | None
+) -> None:
+    assert parse_date(text, order=order) == iso

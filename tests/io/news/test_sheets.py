@@ -80,16 +80,17 @@ def test_a_headline_the_text_starts_with_is_not_written_twice() -> None:
     assert article.fields["title"] == "Ferry crew walks off"
 
 
+# Article texts long enough to bear out a sheet saved under another name (see recognition).
+FERRY = "The crew of the morning ferry left the quay at Port Velmar on Tuesday over unpaid wages."
+RELIEF = "A relief crew reached Port Velmar on Wednesday and the ferry sailed again by noon."
+
+
 def test_tab_separated_utf16_as_excel_saves_unicode_text() -> None:
-    text = "Headline\tBody\tOutlet\r\nFerry\tThe crew left the quay.\tLedger\r\n"
+    text = f"Headline\tBody\tOutlet\r\nFerry\t{FERRY}\tLedger\r\nRelief\t{RELIEF}\tLedger\r\n"
     data = b"\xff\xfe" + text.encode("utf-16-le")
     assert recognises(data, "export.txt")
-    [article] = read_sheet(data, "export.txt").file.articles
-    assert (article.title, article.body, article.fields["outlet"]) == (
-        "Ferry",
-        "The crew left the quay.",
-        "Ledger",
-    )
+    [article, _] = read_sheet(data, "export.txt").file.articles
+    assert (article.title, article.body, article.fields["outlet"]) == ("Ferry", FERRY, "Ledger")
 
 
 def test_json_lines_join_lists_and_report_broken_lines() -> None:
@@ -205,8 +206,11 @@ def test_too_many_columns_are_refused() -> None:
 @pytest.mark.parametrize(
     ("data", "name"),
     [
-        (b"title,text\nFerry,The crew left.\n", "articles.txt"),
-        (b"title;body;date\nFerry;The crew left.;2019-04-16\n", "export"),
+        (f"title,text\nFerry,{FERRY}\nRelief,{RELIEF}\n".encode(), "articles.txt"),
+        (
+            f"title;body;date\nFerry;{FERRY};2019-04-16\nRelief;{RELIEF};2019-04-17\n".encode(),
+            "export",
+        ),
         (b'{"title": "Ferry", "text": "The crew left."}\n', "dump.json"),
         (b"anything at all\n", "meta.csv"),  # named as a sheet: read, to say what is wrong
     ],

@@ -1,0 +1,142 @@
+"""The columns of an article sheet: which holds the text and which fill which variable,
+from common names (:data:`COLUMN_NAMES`, case and spacing ignored) or the researcher's choice
+(:class:`SheetOptions`); the other columns become variables under their own names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from annotator.domain.errors import BadFileError
+from annotator.domain.model import VariableType
+from annotator.io.variables_csv import column_variable
+
+#: The variables a sheet's columns fill automatically, and the column names that fill them
+#: (compared without case, spaces, underscores or hyphens), best first.
+COLUMN_NAMES: dict[str, tuple[str, ...]] = {
+    "text": ("text", "body", "content", "full_text"),
+    "title": ("title", "headline"),
+    "date": ("date", "publish_date", "publication_date"),
+    "outlet": ("outlet", "source", "media_name", "publication"),
+    "author": ("author", "byline"),
+    "url": ("url",),
+}
+#: Variables the import sets itself: a column of the same name is left out, with a problem.
+RESERVED = frozenset({"database", "source_file", "duplicate_of", "date_text"})
+MAX_COLUMNS = 500
+_COLUMN_NAME = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class SheetOptions:
+    """The researcher's choices: the column that holds the text (``--text-column``) and
+    columns mapped to variables (``--column NAME=variable``; ``text`` names the text)."""
+
+    text_column: str | None = None
+    columns: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def given(self) -> bool:
+        return self.text_column is not None or bool(self.columns)
+
+
+def key(name: str) -> str:
+    """A column name as matching sees it: lower case, letters and digits only."""
+    return "".join(_COLUMN_NAME.findall(name.casefold()))
+
+
+_ALIASES = {variable: tuple(key(n) for n in names) for variable, names in COLUMN_NAMES.items()}
+
+
+@dataclass
+class Plan:
+    """Which column fills which variable (``text`` for the text), and what was left out."""
+
+    variables: dict[int, str] = field(default_factory=dict)  # column index -> variable
+    declared: dict[str, VariableType] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> int:
+        return next(i for i, v in self.variables.items() if v == "text")
+
+
+def _find(header: list[str], wanted: str) -> int | None:
+    """A column by its exact name, else by its name without case and spacing."""
+    if wanted in header:
+        return header.index(wanted)
+    keys = [key(name) for name in header]
+    return keys.index(key(wanted)) if key(wanted) in keys else None
+
+
+def text_column(header: list[str], options: SheetOptions) -> int | None:
+    if options.text_column is not None:
+        return _find(header, options.text_column)
+    for column, variable in options.columns:
+        if variable == "text":
+            return _find(header, column)
+    keys = [key(name) for name in header]
+    return next((keys.index(a) for a in _ALIASES["text"] if a in keys), None)
+
+
+def plan_columns(header: list[str], options: SheetOptions, path: Path) -> Plan:
+    if len(header) > MAX_COLUMNS:
+        raise BadFileError(
+            path, f"has {len(header):,} columns, more than {MAX_COLUMNS} a sheet may"
+        )
+    plan = Plan()
+    listed = ", ".join(f"'{h}'" for h in header[:12] if h) + (", …" if len(header) > 12 else "")
+    if options.text_column is not None and _find(header, options.text_column) is None:
+        raise BadFileError(
+            path, f"has no column '{options.text_column}' (--text-column); its columns: {listed}"
+        )
+    text = text_column(header, options)
+    if text is None:
+        names = ", ".join(COLUMN_NAMES["text"])
+        raise BadFileError(
+            path,
+            f"no column holds the article text (looked for {names}); its columns: "
+            f"{listed or 'none'}; name the text column with --text-column",
+        )
+    plan.variables[text] = "text"
+    for column, variable in options.columns:
+        index = _find(header, column)
+        if index is None:
+            plan.problems.append(f"no column '{column}' (--column {column}={variable})")
+        elif variable != "text" and index not in plan.variables:
+            plan.variables[index] = variable.strip()
+    taken = set(plan.variables.values())
+    keys = [key(name) for name in header]
+    for variable, aliases in _ALIASES.items():
+        if variable in taken:
+            continue
+        for alias in aliases:
+            found = [i for i, k in enumerate(keys) if k == alias and i not in plan.variables]
+            if found:
+                plan.variables[found[0]] = variable
+                taken.add(variable)
+                break
+    for index, name in enumerate(header):
+        if index in plan.variables:
+            continue
+        if not name:
+            plan.problems.append(f"column {index + 1} has no name: left out")
+            continue
+        try:
+            variable, declared = column_variable(path, name)
+        except BadFileError as error:
+            plan.problems.append(f"{error.problem}: left out")
+            continue
+        if variable in taken or variable in RESERVED:
+            plan.problems.append(
+                f"column '{name}' left out: the variable '{variable}' comes from another column"
+                if variable in taken
+                else f"column '{name}' left out: '{variable}' is set by the import itself"
+            )
+            continue
+        plan.variables[index] = variable
+        taken.add(variable)
+        if declared is not None:
+            plan.declared[variable] = declared
+    return plan

@@ -1,0 +1,26 @@
+"""The hostile tester's cases through the import: a file that defeats a parser is refused in
+one line and the rest of the batch is still imported; a stopped download stores no cut-off
+article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotator.services.imports import import_files
+from annotator.storage import Project
+
+
+def test_json_nested_past_the_recursion_limit_is_refused_and_the_batch_goes_on(
+    project: Project, tmp_path: Path
+) -> None:
+    deep = '{"text": "An article body of a few words.", "x": ' + "[" * 5000 + "]" * 5000 + "}\n"
+    for name in ("deep.jsonl", "deep.txt"):
+        (tmp_path / name).write_text(deep, encoding="utf-8")
+    plain = tmp_path / "plain.txt"
+    plain.write_text("Boats fill the harbour for the summer festival.\n", encoding="utf-8")
+    report = import_files(project, [plain, tmp_path / "deep.jsonl", tmp_path / "deep.txt"])
+    assert [str(r) for r in report.refused] == [
+        "deep.jsonl: holds no JSON object (line 1: JSON nested too deeply to read, left out)"
+    ]
+    # Not a sheet it can read: deep.txt is an ordinary text file, stored whole.
+    assert sorted(d.source for d in project.documents.all()) == ["deep.txt", "plain.txt"]
