@@ -9,6 +9,8 @@ from pathlib import Path
 from annotator.services.imports import import_files
 from annotator.storage import Project
 
+FIXTURES = Path(__file__).parents[1] / "io" / "news" / "fixtures"
+
 
 def test_json_nested_past_the_recursion_limit_is_refused_and_the_batch_goes_on(
     project: Project, tmp_path: Path
@@ -24,3 +26,21 @@ def test_json_nested_past_the_recursion_limit_is_refused_and_the_batch_goes_on(
     ]
     # Not a sheet it can read: deep.txt is an ordinary text file, stored whole.
     assert sorted(d.source for d in project.documents.all()) == ["deep.txt", "plain.txt"]
+
+
+def test_a_stopped_download_then_the_complete_one_stores_every_article_whole(
+    project: Project, tmp_path: Path
+) -> None:
+    data = (FIXTURES / "lexis_academic.txt").read_bytes()
+    stopped = tmp_path / "stopped.txt"
+    stopped.write_bytes(data[: data.index(b"old rope works.")])
+    report = import_files(project, [stopped])
+    [file] = report.files
+    assert (file.articles, file.imported) == (1, 1)
+    assert "article 2 of stopped.txt is cut off (the download stopped): left out" in file.problems
+    complete = tmp_path / "complete.txt"
+    complete.write_bytes(data)
+    report = import_files(project, [complete])
+    assert [d.source for d in report.imported] == ["complete.txt#2"]
+    texts = [project.documents.text(d.id) for d in project.documents.all()]
+    assert any(text.endswith("for the old rope works.") for text in texts)

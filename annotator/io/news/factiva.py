@@ -20,6 +20,7 @@ import lxml.etree
 from annotator.domain.errors import BadFileError
 from annotator.io.encoding import decode_text
 from annotator.io.news import NewsArticle, NewsFile, Reader
+from annotator.io.news.cutoff import cut_off, html_complete
 from annotator.io.news.factiva_fields import (
     CODES,
     DATABASE,
@@ -46,9 +47,19 @@ _ACCESSION_IN_RTF = re.compile(rb"Document\s+[A-Za-z0-9]{25}\b")
 _HEAD = 64 * 1024
 
 
+# Factiva's own page furniture, before the first article: a download stopped early is still
+# known as one (and refused as holding no article, not imported as a web page).
+_FACTIVA_PAGE = re.compile(
+    rb"""(?:id|class)\s*=\s*["']factivalogo["']|/hp/printsavews\.aspx""", re.IGNORECASE
+)
+
+
 def recognises_html(data: bytes, name: str) -> bool:
-    """A Factiva results page saved from the browser, in either layout."""
-    return _ARTICLE_CLASS.search(data) is not None and _FACTIVA_PARTS.search(data) is not None
+    """A Factiva results page saved from the browser, in either layout, or the start of
+    one (its Factiva logo and print-and-save address) where the download stopped early."""
+    if _ARTICLE_CLASS.search(data) is not None and _FACTIVA_PARTS.search(data) is not None:
+        return True
+    return data.lstrip()[:1] == b"<" and _FACTIVA_PAGE.search(data[: _HEAD * 4]) is not None
 
 
 def read_html(data: bytes, name: str) -> NewsFile:
@@ -65,25 +76,33 @@ def read_html(data: bytes, name: str) -> NewsFile:
         raise BadFileError(name, "is a Factiva page but holds no article with text")
     articles: list[NewsArticle] = []
     layout = "Article Format"
-    found = 0
-    for element in root.xpath("//div[contains(@class, 'Article')]"):
-        match = _LANGUAGE_CLASS.match(element.get("class") or "")
-        if match is None:
-            continue
-        found += 1
+    elements = [
+        (element, match)
+        for element in root.xpath("//div[contains(@class, 'Article')]")
+        if (match := _LANGUAGE_CLASS.match(element.get("class") or "")) is not None
+    ]
+    complete = html_complete(data)
+    for found, (element, match) in enumerate(elements, start=1):
         draft = Draft()
         language, region = match.groups()
         draft.put("language_code", f"{language}-{region.upper()}" if region else language)
         if next(element.iter("tr"), None) is not None:
             layout = "Full Article/Report plus Indexing"
-            _read_indexed(element, draft)
+            closed = _read_indexed(element, draft)
         else:
-            _read_formatted(element, draft)
+            closed = _read_formatted(element, draft)
+        if found == len(elements) and not closed and not complete:
+            # The page stops inside its last article, before the "Document …" line or AN.
+            problems.append(cut_off(found, name))
+            continue
         article = finish(draft, found, name, problems)
         if article is not None:
             articles.append(article)
     if not articles:
-        raise BadFileError(name, "is a Factiva page but holds no article with text")
+        why = "holds no article with text"
+        if not complete:
+            why += " (the download stopped before the end of its first article)"
+        raise BadFileError(name, f"is a Factiva page but {why}")
     return NewsFile(DATABASE, f"Factiva HTML ({layout})", tuple(articles), tuple(problems))
 
 
@@ -126,9 +145,10 @@ def _preformatted(element: Any) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _read_formatted(article: Any, draft: Draft) -> None:
+def _read_formatted(article: Any, draft: Draft) -> bool:
     """The Article Format: bare header ``div``s around the headline, then the paragraphs,
-    then the publisher and "Document …" as plain ``p``s."""
+    then the publisher and "Document …" as plain ``p``s. True when that last line is there
+    (the article's end)."""
     before: list[str] = []
     after: list[str] = []
     trailer: list[str] = []
@@ -153,7 +173,8 @@ def _read_formatted(article: Any, draft: Draft) -> None:
             elif _text(child):
                 (before if state == "before" else after).append(_text(child))
     from_header(draft, before, after)
-    if trailer and accession(trailer[-1]):
+    closed = bool(trailer and accession(trailer[-1]))
+    if closed:
         draft.put("document_id", accession(trailer.pop()) or "")
         if trailer:
             draft.put("publisher", trailer[-1])
@@ -161,6 +182,7 @@ def _read_formatted(article: Any, draft: Draft) -> None:
     identifier = outer.get("id") if outer is not None else None
     if identifier and identifier.startswith("article-"):
         draft.put("document_id", identifier.removeprefix("article-"))
+    return closed
 
 
 def _flattened(article: Any) -> list[Any]:
@@ -178,8 +200,9 @@ def _flattened(article: Any) -> list[Any]:
     return children
 
 
-def _read_indexed(article: Any, draft: Draft) -> None:
-    """The indexing layout: a table whose rows are a code and its value."""
+def _read_indexed(article: Any, draft: Draft) -> bool:
+    """The indexing layout: a table whose rows are a code and its value. True when the
+    accession number (AN), its last row, is there."""
     blocks: list[tuple[str, list[str]]] = []
     for row in article.iter("tr"):
         cells = [cell for cell in row if isinstance(cell.tag, str) and cell.tag == "td"]
@@ -192,6 +215,7 @@ def _read_indexed(article: Any, draft: Draft) -> None:
         values = [_text(p) for p in paragraphs] if paragraphs else [_text(cells[1])]
         blocks.append((code, values))
     from_codes(draft, blocks)
+    return any(code == "AN" for code, _ in blocks)
 
 
 # -- RTF and tagged text ---------------------------------------------------------------------

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from annotator.io.news import NewsArticle
+from annotator.io.news.cutoff import cut_off
 from annotator.io.news.factiva_fields import (
     CODES,
     Draft,
@@ -41,7 +42,12 @@ def tagged_articles(
     ends with its accession number (AN), or where a code comes a second time. With
     ``line_paragraphs`` (RTF) each line is a paragraph; else blank lines part them."""
     articles: list[NewsArticle] = []
-    for position, blocks in enumerate(_tagged_groups(lines), start=1):
+    groups = list(_tagged_groups(lines))
+    for position, blocks in enumerate(groups, start=1):
+        if position == len(groups) and all(code != "AN" for code, _ in blocks):
+            # Every article ends with its accession number: the download stopped in this one.
+            problems.append(cut_off(position, name))
+            continue
         draft = Draft()
         from_codes(draft, [(code, paragraphs_of(value, line_paragraphs)) for code, value in blocks])
         article = finish(draft, position, name, problems)
@@ -106,6 +112,11 @@ def formatted_articles(
         if article is not None:
             articles.append(article)
         start = at + 1
+    # After the last "Document …" line: the start of an article the download stopped in
+    # (its header has a word count), or nothing but the end of the file.
+    rest = [text for _, text in paragraphs[start : start + _HEADER_LINES]]
+    if any(is_word_count(text) for text in rest):
+        problems.append(cut_off(position + 1, name))
     return articles
 
 

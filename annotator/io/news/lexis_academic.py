@@ -17,6 +17,7 @@ from pathlib import Path
 from annotator.domain.errors import BadFileError
 from annotator.io.encoding import decode_text
 from annotator.io.news import NewsArticle, NewsFile, Reader
+from annotator.io.news.cutoff import cut_off
 from annotator.io.news.dates import parse_date
 from annotator.io.news.factiva_fields import Draft, clean, finish
 
@@ -115,12 +116,17 @@ def read(data: bytes, name: str) -> NewsFile:
     problems: list[str] = []
     articles: list[NewsArticle] = []
     for position, mark in enumerate(marks, start=1):
-        end = marks[position].start() if position < len(marks) else len(text)
-        article = _article(text[mark.end() : end], languages, position, name, problems)
+        last = position == len(marks)
+        end = len(text) if last else marks[position].start()
+        article = _article(text[mark.end() : end], languages, position, name, problems, last)
         if article is not None:
             articles.append(article)
+    _announced(marks[-1].group(), name, problems)
     if not articles:
-        raise BadFileError(name, "is a LexisNexis Academic download but holds no article text")
+        why = f" ({problems[0]})" if problems else ""
+        raise BadFileError(
+            name, f"is a LexisNexis Academic download but holds no article text{why}"
+        )
     return NewsFile(DATABASE, "LexisNexis Academic plain text", tuple(articles), tuple(problems))
 
 
@@ -143,8 +149,23 @@ def _is_field(line: str) -> bool:
     return match is not None and ("-" in match.group(1) or match.group(1) in _SINGLE_WORD_LABELS)
 
 
+def _announced(mark: str, name: str, problems: list[str]) -> None:
+    """A download whose last document is "7 of 10 DOCUMENTS" stopped before the end."""
+    numbers = [int(n) for n in re.findall(r"\d+", mark)]
+    if len(numbers) == 2 and numbers[0] < numbers[1]:
+        problems.append(
+            f"{Path(name).name}: the download is incomplete: it stops after document "
+            f"{numbers[0]} of {numbers[1]}"
+        )
+
+
 def _article(
-    text: str, languages: tuple[str, ...], position: int, name: str, problems: list[str]
+    text: str,
+    languages: tuple[str, ...],
+    position: int,
+    name: str,
+    problems: list[str],
+    last: bool = False,
 ) -> NewsArticle | None:
     blocks = _blocks(text)
     draft = Draft(languages=languages)
@@ -152,6 +173,11 @@ def _article(
     copyright_lines: list[str] = []
     while blocks and _COPYRIGHT.search(" ".join(blocks[-1])) and not _is_field(blocks[-1][0]):
         copyright_lines[:0] = blocks.pop()
+    # A document ends with its field blocks (LOAD-DATE, LANGUAGE) or copyright; the next
+    # document's number shows the end of all others. The last without them was cut off.
+    if last and not copyright_lines and not (blocks and _is_field(blocks[-1][0])):
+        problems.append(cut_off(position, name))
+        return None
     if blocks and not _is_field(blocks[0][0]):
         draft.put("outlet", " ".join(blocks.pop(0)))
     if blocks and not _is_field(blocks[0][0]):

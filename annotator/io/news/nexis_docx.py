@@ -19,8 +19,9 @@ from pathlib import Path
 from annotator.domain.errors import BadFileError
 from annotator.io.archives import MAX_UNPACKED_BYTES, open_zip
 from annotator.io.news import NewsFile
+from annotator.io.news.cutoff import cut_off
 from annotator.io.news.nexis_fields import Articles
-from annotator.io.news.nexis_uni import cover_count, documents, is_nexis_uni, parse
+from annotator.io.news.nexis_uni import cover_count, documents, is_nexis_uni, parse, stopped
 
 DATABASE = "Nexis Uni"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -123,6 +124,9 @@ def _add(lines: list[str], found: Articles, path: Path) -> None:
     before = found.seen
     chunks = documents(lines)
     parse(chunks, found)
+    if stopped(lines):
+        found.seen += 1
+        found.problems.append(cut_off(found.seen, path.name))
     announced = cover_count(lines)
     if announced is not None and announced != found.seen - before:
         found.problems.append(

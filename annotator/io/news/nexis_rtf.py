@@ -16,6 +16,7 @@ from pathlib import Path
 
 from annotator.domain.errors import BadFileError
 from annotator.io.news import NewsFile, nexis_classic, nexis_uni
+from annotator.io.news.cutoff import cut_off
 from annotator.io.news.nexis_fields import Articles
 
 # Words a Nexis download holds somewhere, checked in the raw bytes before any conversion.
@@ -112,6 +113,9 @@ def read(data: bytes, name: str) -> NewsFile:
     if nexis_uni.is_nexis_uni(texts):
         found = Articles()
         nexis_uni.parse(nexis_uni.documents(texts), found)
+        if nexis_uni.stopped(texts):
+            found.seen += 1
+            found.problems.append(cut_off(found.seen, path.name))
         database, layout = "Nexis Uni", "Nexis Uni RTF"
     else:
         blocks = [nexis_classic.Block((text,), centred) for text, centred in paragraphs if text]

@@ -74,8 +74,27 @@ def is_nexis_uni(paragraphs: Sequence[str]) -> bool:
 
 
 def documents(paragraphs: Sequence[str]) -> list[list[str]]:
-    """The paragraphs of each document, cover page and "End of Document" left out; a last
-    document the file breaks off in is kept if it has a body heading."""
+    """The paragraphs of each document, cover page and "End of Document" left out. A last
+    document without "End of Document" is one the download stopped in (see :func:`stopped`)
+    and is left out, unless no document of the file has that line (a file of one document
+    that does not mark its end)."""
+    chunks, last = _chunks(paragraphs)
+    if not chunks and _has_body(last):
+        chunks.append(last)
+    if chunks:
+        chunks[0] = _without_cover(chunks[0])
+    return chunks
+
+
+def stopped(paragraphs: Sequence[str]) -> bool:
+    """True when the file stops inside a document: after its last "End of Document" comes
+    one that has begun (its body heading is there) but not ended."""
+    chunks, last = _chunks(paragraphs)
+    return bool(chunks) and _has_body(last)
+
+
+def _chunks(paragraphs: Sequence[str]) -> tuple[list[list[str]], list[str]]:
+    """The documents each closed by "End of Document", and what follows the last of them."""
     chunks: list[list[str]] = [[]]
     for paragraph in paragraphs:
         if len(paragraph) < 60 and paragraph.strip().casefold() in END_OF_DOCUMENT:
@@ -83,11 +102,11 @@ def documents(paragraphs: Sequence[str]) -> list[list[str]]:
         else:
             chunks[-1].append(paragraph)
     last = chunks.pop()
-    if any(p.strip().casefold() in _BODY for p in last):
-        chunks.append(last)
-    if chunks:
-        chunks[0] = _without_cover(chunks[0])
-    return chunks
+    return chunks, last
+
+
+def _has_body(chunk: Sequence[str]) -> bool:
+    return any(p.strip().casefold() in _BODY for p in chunk)
 
 
 def cover_count(paragraphs: Sequence[str]) -> int | None:
