@@ -21,5 +21,8 @@ def cut_off(position: int, name: str) -> str:
 
 
 def html_complete(data: bytes) -> bool:
-    """True when an HTML page ends with ``</html>``, as a page saved whole does."""
+    """False for a saved page that stopped: it opens with ``<html`` but does not end with
+    ``</html>`` as a page saved whole does. (A fragment without ``<html`` tells nothing.)"""
+    if b"<html" not in data[:_TAIL].lower():
+        return True
     return data[-_TAIL:].rstrip().lower().endswith(b"</html>")
