@@ -68,6 +68,7 @@ _ORDER = _densification_order()
 
 #: Texts whose signatures are made together (bounds memory: about 30 bytes a shingle).
 _ROWS_AT_ONCE = 1024
+_HASHES_AT_ONCE = 1 << 20
 
 
 def signatures(sets: ShingleSets) -> U32:
@@ -84,14 +85,22 @@ def signatures(sets: ShingleSets) -> U32:
 
 def _signatures(sets: ShingleSets) -> U32:
     rows = len(sets)
-    # The top bits choose the bin, the low 32 bits are the value: independent bits of a
-    # well-mixed hash.
-    cell = sets.owners * BINS + (sets.hashes >> np.uint64(64 - _BIN_BITS)).astype(np.int64)
-    value = (sets.hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32)
     flat = np.full(rows * BINS, _EMPTY, dtype=np.uint32)
-    np.minimum.at(flat, cell, value)
     filled_flat = np.zeros(rows * BINS, dtype=bool)
-    filled_flat[cell] = True
+    # A bounded number of shingles at a time (a minimum is the minimum of its parts' minima):
+    # the cells of all of a batch's shingles at once took 30 bytes a shingle, a gigabyte for
+    # the texts of a 200 MB sheet.
+    for begin in range(0, sets.hashes.size, _HASHES_AT_ONCE):
+        hashes = sets.hashes[begin : begin + _HASHES_AT_ONCE]
+        # The top bits choose the bin, the low 32 bits are the value: independent bits of a
+        # well-mixed hash.
+        # Each hash's text, found among the sets' starts (not a repeat of all at once).
+        positions = np.arange(begin, begin + hashes.size, dtype=np.int64)
+        owners = np.searchsorted(sets.starts, positions, side="right") - 1
+        cell = owners * BINS + (hashes >> np.uint64(64 - _BIN_BITS)).astype(np.int64)
+        value = (hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        np.minimum.at(flat, cell, value)
+        filled_flat[cell] = True
     result = flat.reshape(rows, BINS)
     filled = filled_flat.reshape(rows, BINS)
     # Each empty bin of a text with shingles takes the value of the first filled bin in that

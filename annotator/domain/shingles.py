@@ -294,8 +294,34 @@ class ShingleSets:
         return np.diff(self.starts)
 
 
+#: Texts are fingerprinted in groups of about this many characters: the word hashes and
+#: shingles of a group take some 30 bytes a character, so a batch of 200 MB of text (an
+#: article sheet) would otherwise hold gigabytes of them at once. Only the sets are kept.
+GROUP_CHARACTERS = 4 * CHUNK_CODE_POINTS
+
+
 def shingle_sets(texts: Sequence[str]) -> ShingleSets:
     """The shingle sets of ``texts``."""
+    groups: list[ShingleSets] = []
+    start, size = 0, 0
+    for end, text in enumerate(texts, start=1):
+        size += len(text)
+        if size >= GROUP_CHARACTERS or end == len(texts):
+            groups.append(_group_sets(texts[start:end]))
+            start, size = end, 0
+    if len(groups) == 1:
+        return groups[0]
+    if not groups:
+        return _group_sets(texts)
+    offsets = np.cumsum([0] + [group.hashes.size for group in groups[:-1]])
+    starts = np.concatenate(
+        [groups[0].starts[:1]]
+        + [group.starts[1:] + offset for group, offset in zip(groups, offsets, strict=True)]
+    ).astype(np.int64)
+    return ShingleSets(np.concatenate([group.hashes for group in groups]), starts)
+
+
+def _group_sets(texts: Sequence[str]) -> ShingleSets:
     values, owners = _word_hashes(texts)
     count = len(texts)
     first = np.searchsorted(owners, np.arange(count + 1)).astype(np.int64)  # each text's words

@@ -212,7 +212,8 @@ def test_a_file_that_looks_like_a_gigabyte_is_refused_unread(
     good.write_text("title,text\nFerry,The crew left.\n", encoding="utf-8")
     report = import_files(project, [huge, good])
     assert [str(r) for r in report.refused] == [
-        "huge.csv: is 1,024 MB; files over 256 MB are refused (split it)"
+        "huge.csv: is 1,024 MB; files over 128 MB are refused (split it: more at once takes "
+        "over 1 GB of memory)"
     ]
     assert [d.name for d in project.documents.all()] == ["Ferry"]
 

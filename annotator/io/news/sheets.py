@@ -46,6 +46,7 @@ __all__ = ["COLUMN_NAMES", "MAX_COLUMNS", "RESERVED", "SheetOptions", "key"]
 MAX_TEXT_CHARACTERS = 50 * 2**20  # an article's text, as for a single article file
 MAX_PROBLEMS = 200  # per file; then one line says how many more
 _HEAD = 64 * 1024  # what recognition looks at
+_CHUNK = 2**20  # what is decoded at a time to check the encoding
 _DELIMITERS = ("\t", ",", ";")
 _SHEET_SUFFIXES = (".csv", ".tsv", ".tab", ".xlsx", ".jsonl", ".ndjson")
 
@@ -301,12 +302,15 @@ def read_sheet(data: bytes, name: str, options: SheetOptions | None = None) -> S
     if is_workbook(data) or data.startswith(b"PK\x03\x04"):  # a ZIP: a workbook, or broken
         sheet = _read_rows(_workbook(data, path), options, path, "row")
         return Sheet(_retitled(sheet.file, "Excel workbook (.xlsx)"), sheet.types)
-    text = _decode(data, path)
-    first = text.lstrip(" \t\r\n").split("\n", 1)[0]
+    head = _decode_head(data[:_HEAD])
+    if head is None:
+        raise BadFileError(path, "holds NUL characters: it is a binary file, not a sheet")
+    first = head.lstrip("\ufeff \t\r\n").split("\n", 1)[0]
+    lines = _lines(data, path)
     if first.startswith("{"):
-        return _read_json_lines(text, options, path)
+        return _read_json_lines(lines, options, path)
     delimiter = _delimiter(first, name) or ","
-    sheet = _read_rows(_csv_rows(text, delimiter, path), options, path, "row")
+    sheet = _read_rows(_csv_rows(lines, delimiter, path), options, path, "row")
     kind = "TSV" if delimiter == "\t" else "CSV"
     return Sheet(_retitled(sheet.file, f"article sheet ({kind})"), sheet.types)
 
@@ -370,29 +374,52 @@ def _workbook(data: bytes, path: Path) -> Iterator[tuple[int, list[str]]]:
     yield from workbook_rows(data, path)
 
 
-def _decode(data: bytes, path: Path) -> str:
-    """A CSV's or JSON Lines' text: UTF-8 or UTF-16 with a byte-order mark (Excel's "Unicode
-    text"), else detected as a plain article's encoding is (refused when unclear)."""
+def _lines(data: bytes, path: Path) -> Iterator[str]:
+    """A CSV's or JSON Lines' text, line by line with the line endings kept (as ``csv``
+    wants): UTF-8 or UTF-16 with a byte-order mark (Excel's "Unicode text"), else the
+    encoding detected as a plain article's is (refused when unclear). Decoded as it is read,
+    never whole: a sheet of 200 MB would otherwise be held several times over (the text,
+    and a StringIO's copy of four bytes a character)."""
     from annotator.io.encoding import decode_text
 
-    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            try:
-                return data.decode(codec).replace("\r\n", "\n")
-            except UnicodeDecodeError:
-                raise BadFileError(path, "is not valid UTF-16 text (a broken encoding)") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text, _ = decode_text(data, path)
-    if "\x00" in text:
+    encoding, errors = "utf-8-sig", "strict"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif b"\x00" in data:
         raise BadFileError(path, "holds NUL characters: it is a binary file, not a sheet")
-    return text
+    elif not _is_utf8(data):
+        # Detected on the whole text (which is then let go); read again in that encoding,
+        # without a last character the file may be cut off in (as decode_text does).
+        encoding = decode_text(data, path)[1]
+        errors = "ignore"
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors=errors, newline="")
+    try:
+        for line in stream:
+            if "\x00" in line:
+                raise BadFileError(path, "holds NUL characters: it is a binary file, not a sheet")
+            yield line
+    except UnicodeDecodeError:
+        raise BadFileError(
+            path, f"is not valid {encoding.upper()} text (a broken encoding)"
+        ) from None
 
 
-def _csv_rows(text: str, delimiter: str, path: Path) -> Iterator[tuple[int, list[str]]]:
+def _is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is UTF-8, decoded a megabyte at a time and let go."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(view), _CHUNK):
+            decoder.decode(view[start : start + _CHUNK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _csv_rows(lines: Iterator[str], delimiter: str, path: Path) -> Iterator[tuple[int, list[str]]]:
     """Records with their row number as a spreadsheet shows it (the header is row 1)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     number = 0
     try:
         for record in reader:
@@ -404,12 +431,12 @@ def _csv_rows(text: str, delimiter: str, path: Path) -> Iterator[tuple[int, list
         ) from None
 
 
-def _read_json_lines(text: str, options: SheetOptions, path: Path) -> Sheet:
+def _read_json_lines(lines: Iterator[str], options: SheetOptions, path: Path) -> Sheet:
     header: list[str] = []
     known: dict[str, int] = {}
     rows: list[tuple[str, list[str]]] = []
     problems: list[str] = []
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
