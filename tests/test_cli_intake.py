@@ -176,3 +176,21 @@ def test_imports_of_a_project_without_any(project_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout.startswith("no imports recorded")
     assert json.loads(run("imports", project_path, "--json").stdout) == []
+
+
+@pytest.mark.parametrize("value", ["0.3", "1.5", "0"])
+def test_a_similarity_outside_its_range_is_a_usage_error_before_any_file_is_read(
+    project_path: Path, tmp_path: Path, value: str
+) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("Boats fill the harbour for the summer festival.\n", encoding="utf-8")
+    result = run("import", project_path, article, "--similarity", value)
+    assert result.exit_code == 2
+    assert "is not in the range 0.5<=x<=1.0" in result.output
+    with Project.open(project_path) as project:
+        assert project.documents.count() == 0
+
+
+def test_the_similarity_help_states_its_range() -> None:
+    help_text = " ".join(run("import", "--help").output.split())
+    assert "from 0.5 to 1.0" in help_text

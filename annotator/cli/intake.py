@@ -21,6 +21,7 @@ from annotator.domain.errors import UserError
 from annotator.io.encoding import check_encoding
 from annotator.io.encoding import label as encoding_label
 from annotator.io.variables_csv import read_variables_csv
+from annotator.services.duplicates import MAX_THRESHOLD, MIN_THRESHOLD
 from annotator.services.imports import ImportReport, read_articles, store_articles
 from annotator.services.intake import ARTICLE_FORMAT, DUPLICATE_CHOICES, ImportOptions
 from annotator.storage.imports import ImportedFile, ImportRun
@@ -96,11 +97,11 @@ def _column_option(
 )
 @click.option(
     "--similarity",
-    type=click.FloatRange(0.0, 1.0, min_open=True),
+    type=click.FloatRange(MIN_THRESHOLD, MAX_THRESHOLD),
     default=0.9,
     show_default=True,
-    help="How alike two texts must be to count as near-duplicates (Jaccard similarity of "
-    "their word shingles).",
+    help=f"How alike two texts must be to count as near-duplicates, from {MIN_THRESHOLD} to "
+    f"{MAX_THRESHOLD} (the Jaccard similarity of their five-word sequences).",
 )
 @json_option
 def import_(

@@ -198,7 +198,10 @@ def _articles(
             name: types.get(name) or FIELD_TYPES.get(name, VariableType.TEXT) for name in values
         }
         title = " ".join((entry.title or entry.fields.get("title", "")).split())
-        name = storable(title) or f"{stem} {number}"
+        # A headline of only invisible characters (zero-width spaces) would name nothing
+        # one can see or pick in a list: the file and position name it instead.
+        name = storable(title) if has_visible_text(title) else ""
+        name = name or f"{stem} {number}"
         if len(name) > MAX_NAME:
             name = name[: MAX_NAME - 1].rstrip() + "…"
         articles.append(

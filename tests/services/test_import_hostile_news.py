@@ -44,3 +44,16 @@ def test_a_stopped_download_then_the_complete_one_stores_every_article_whole(
     assert [d.source for d in report.imported] == ["complete.txt#2"]
     texts = [project.documents.text(d.id) for d in project.documents.all()]
     assert any(text.endswith("for the old rope works.") for text in texts)
+
+
+def test_a_headline_of_invisible_characters_does_not_name_the_document(
+    project: Project, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(
+        'title,text\n"\u200b\u200d\u2060","Boats fill the harbour for the summer festival."\n'
+        'Visible,"A second article about the ferry timetable."\n',
+        encoding="utf-8",
+    )
+    import_files(project, [sheet])
+    assert [d.name for d in project.documents.all()] == ["sheet 1", "Visible"]

@@ -117,6 +117,12 @@ def read_zip(data: bytes, name: str) -> NewsFile:
             found.problems.append(f"{member.filename}: {error.problem}; left out")
             continue
         _add(lines, found, label)
+    others = sorted(
+        info.filename
+        for info in archive.infolist()
+        if info not in members and not info.is_dir() and not _junk(info.filename)
+    )
+    found.problems.extend(f"{other} is not a Word document (.docx); left out" for other in others)
     return _result(found, path, "Nexis Uni / Lexis Advance DOCX files in a ZIP")
 
 
@@ -147,9 +153,14 @@ def _docx_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
         for info in archive.infolist()
         if info.filename.lower().endswith(".docx")
         and not info.is_dir()
-        # Word's lock files ("~$name.docx") and macOS's resource forks are not documents.
-        and not Path(info.filename).name.startswith(("~$", "._"))
+        and not _junk(info.filename)
     ]
+
+
+def _junk(name: str) -> bool:
+    # Word's lock files ("~$name.docx") and macOS's resource forks are no one's documents:
+    # left out without a word.
+    return Path(name).name.startswith(("~$", "._")) or name.startswith("__MACOSX/")
 
 
 def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> bytes:

@@ -123,6 +123,8 @@ def test_a_zip_of_single_document_files_gives_the_documents_of_each() -> None:
             "download/03_gallery.docx": word_file(gallery),
             "download/notes.docx": word_file(["Remember to code these by Friday."]),
             "download/~$01_strike.docx": b"lock file",
+            "download/search terms.txt": b"harbour AND strike",
+            "__MACOSX/download/._01_strike.docx": b"resource fork",
         }
     )
     found = read(NEXIS_ZIP.name, archive, "Files.zip")
@@ -134,6 +136,7 @@ def test_a_zip_of_single_document_files_gives_the_documents_of_each() -> None:
     assert found.problems == (
         "article 3 (Picture gallery: the harbour in winter) has no text; left out",
         "download/notes.docx is not a Nexis document; left out",
+        "download/search terms.txt is not a Word document (.docx); left out",
     )
 
 
