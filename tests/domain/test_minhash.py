@@ -121,3 +121,25 @@ def test_signatures_made_in_parts_are_those_made_at_once(monkeypatch: pytest.Mon
     whole = _signatures(*texts)
     monkeypatch.setattr(minhash, "_ROWS_AT_ONCE", 7)
     assert np.array_equal(_signatures(*texts), whole)
+
+
+def test_texts_fingerprinted_in_groups_and_parts_give_what_one_pass_gives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Large batches are fingerprinted a group of texts and a part of the hashes at a time
+    (bounded memory); the sets and signatures must not depend on where the cuts fall."""
+    from annotator.domain import shingles
+
+    rng = random.Random(11)
+    vocabulary = [f"w{i}" for i in range(300)]
+    texts = [
+        " ".join(rng.choice(vocabulary) for _ in range(rng.randint(0, 400))) for _ in range(40)
+    ]
+    whole = shingle_sets(texts)
+    signatures = minhash.signatures(whole)
+    monkeypatch.setattr(shingles, "GROUP_CHARACTERS", 3_000)
+    monkeypatch.setattr(minhash, "_HASHES_AT_ONCE", 257)
+    grouped = shingle_sets(texts)
+    assert np.array_equal(grouped.starts, whole.starts)
+    assert np.array_equal(grouped.hashes, whole.hashes)
+    assert np.array_equal(minhash.signatures(grouped), signatures)

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from annotator.domain.errors import BadFileError
 from annotator.io.news.sheets import SheetOptions, read_sheet
+from annotator.io.news.sheets import recognises as recognises_sheet
 from annotator.services.imports import ImportOptions, ImportReport, import_files
 from annotator.storage import Project
 from tests.fuzz.conftest import Seeds
@@ -115,3 +116,29 @@ def test_importing_a_mutated_sheet(
             if not report.imported:
                 assert not outcome.changed, "a file not imported changed the project"
             event("imported" if report.imported else "nothing imported")
+
+
+RECOGNISE_EXAMPLES = 150
+
+# What a parser meets on hostile input: JSON nested past the recursion limit, broken quoting,
+# a head cut anywhere, stray NULs and encodings.
+hostile_heads = st.one_of(
+    st.integers(min_value=1, max_value=20_000).map(
+        lambda depth: b'{"text": "x", "n": ' + b"[" * depth + b"]" * depth + b"}\n"
+    ),
+    st.integers(min_value=1, max_value=20_000).map(lambda depth: b"[" * depth + b"\n"),
+    mutated_bytes(CSV).map(lambda data: data[: len(data) // 2]),
+    st.binary(max_size=300).map(lambda tail: b'Body, mind and soul\n"' + tail),
+    st.binary(max_size=300),
+)
+
+
+@pytest.mark.timeout(timeout_seconds(RECOGNISE_EXAMPLES))
+@fuzz(RECOGNISE_EXAMPLES)
+@given(data=hostile_heads, name=NAMES)
+def test_recognising_a_sheet_never_raises(data: bytes, name: str) -> None:
+    from annotator.io.news import recognise
+
+    assert recognises_sheet(data, name) in (True, False)
+    recognise(data, name)  # every reader in turn: none may raise
+    event("recognised" if recognises_sheet(data, name) else "not a sheet")
