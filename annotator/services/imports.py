@@ -9,11 +9,9 @@ storing (:func:`store_articles`) writes what was read, or the part of it chosen.
 from __future__ import annotations
 
 import dataclasses
-import importlib
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 
 from annotator import __version__
 from annotator.domain.errors import BadFileError, UserError
@@ -29,6 +27,12 @@ from annotator.io.variables_csv import (
 )
 from annotator.services import backups
 from annotator.services.changes import Changes
+from annotator.services.duplicates import (
+    NearDuplicate,
+    find_near_duplicates,
+    index_documents,
+    index_missing,
+)
 from annotator.services.intake import FileRead, ImportOptions, read_file
 from annotator.storage import Project
 from annotator.storage.imports import ImportedFile
@@ -241,7 +245,6 @@ class _Run:
         self.defined = False
         self.stored = 0
         self.to_store = sum(len(f.indices) for f in batch.files) or len(batch.articles)
-        self.near = _near_duplicates()
         self.indexed = False  # the index holds every document stored before this run
 
     def match_table(self, files: list[FileRead]) -> None:
@@ -361,9 +364,8 @@ class _Run:
             if self.progress is not None:
                 self.progress(self.stored, self.to_store, file.source)
         project.documents.add_values(rows)
-        if index_entries and self.near is not None:
-            # NEAR-DUPLICATES (brief news_d): what is stored is indexed for the next batch.
-            self.near.index_documents(project, index_entries)
+        if index_entries:  # what is stored is indexed for the next batch
+            index_documents(project, index_entries)
         problems = file.problems + tuple(report.warnings[warnings_before:])
         entry = ImportedFile(
             file.source,
@@ -380,25 +382,24 @@ class _Run:
             project.imports.add_file(self.run_id, entry)
             self.recorded.add(len(report.files) - 1)
 
-    def _near_duplicates(self, new: list[int]) -> dict[int, _NearDuplicate]:
+    def _near_duplicates(self, new: list[int]) -> dict[int, NearDuplicate]:
         """Near-duplicates among ``new`` (positions in it), of the project or of an earlier
         text of the same file."""
-        if self.near is None or not new:
+        if not new:
             return {}
-        if not self.indexed and hasattr(self.near, "index_missing"):
+        if not self.indexed:
             # Documents stored before the index existed (an older project) are indexed once,
             # not fingerprinted again for every file checked.
-            self.near.index_missing(self.project)
+            index_missing(self.project)
         self.indexed = True
-        # NEAR-DUPLICATES (brief news_d): the one call of annotator.services.duplicates.
-        found = self.near.find_near_duplicates(
+        found = find_near_duplicates(
             self.project,
             [self.batch.articles[i].text for i in new],
             threshold=self.options.similarity,
         )
         return {match.index: match for match in found}
 
-    def _target_name(self, match: _NearDuplicate, new: list[int], stored: dict[int, str]) -> str:
+    def _target_name(self, match: NearDuplicate, new: list[int], stored: dict[int, str]) -> str:
         if match.existing_id is not None:
             return self.project.documents.get(match.existing_id).name
         earlier = match.batch_index if match.batch_index is not None else 0
@@ -457,29 +458,3 @@ class _Run:
             self.project.imports.finish(self.run_id)
         self.report.import_id = self.run_id
         self.report.changes = Changes(documents=frozenset(self.documents), variables=self.defined)
-
-
-# -- near-duplicates: brief news_d's index ----------------------------------------------------
-
-
-class _NearDuplicate:
-    """What :func:`annotator.services.duplicates.find_near_duplicates` gives (news_d's
-    ``NearDuplicate``), as this module reads it."""
-
-    index: int
-    existing_id: int | None
-    batch_index: int | None
-    similarity: float
-
-
-def _near_duplicates() -> ModuleType | None:
-    """``annotator.services.duplicates`` (brief news_d: MinHash over word shingles, an index
-    kept in the project) where it is installed. NEAR-DUPLICATES: until it is merged, only
-    exact duplicates are found; nothing else changes when it arrives."""
-    name = "annotator.services.duplicates"
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        if error.name != name:
-            raise
-        return None
