@@ -34,13 +34,13 @@ from annotator.ui.dialogs.backups import RestoreDialog
 from annotator.ui.dialogs.codebook_editor import CodebookDialog, import_codebook_file
 from annotator.ui.dialogs.coder import CoderDialog
 from annotator.ui.dialogs.export import ExportDialog
-from annotator.ui.dialogs.import_articles import ImportDialog, ImportReportDialog
 from annotator.ui.dialogs.merge import MergeDialog
 from annotator.ui.dialogs.retrieval import RetrievalPanel
 from annotator.ui.dialogs.review import ReviewWindow
 from annotator.ui.dialogs.sample import SampleDialog
 from annotator.ui.dialogs.shortcuts import show_shortcuts
 from annotator.ui.dialogs.variables import VariablesDialog
+from annotator.ui.intake.dialog import ImportDialog, ImportReportDialog
 from annotator.ui.keeper import ProjectKeeper
 from annotator.ui.models.codebook import CodebookModel, swatch
 from annotator.ui.panels import CodebookView, CodingsPanel, titled

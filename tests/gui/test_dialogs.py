@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from annotator.storage import Project
 from annotator.ui.dialogs.codebook_editor import CodebookDialog
 from annotator.ui.dialogs.coder import NEW_CODER, CoderDialog
-from annotator.ui.dialogs.import_articles import ImportDialog, report_html
+from annotator.ui.intake.dialog import ImportDialog, report_html
 from annotator.ui.main_window import MainWindow
 from tests.gui.conftest import Dialogs
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from annotator.ui.dialogs.import_articles import DETECT, ImportDialog, report_html
+from annotator.ui.intake.dialog import DETECT, ImportDialog, report_html
 from annotator.ui.main_window import MainWindow
 from tests.gui.conftest import Dialogs
 
