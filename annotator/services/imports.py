@@ -43,6 +43,11 @@ Progress = Callable[[int, int, str], None]
 __all__ = ["FileRead", "ImportOptions"]
 
 
+class ImportCancelled(Exception):
+    """Raised by a progress callback to stop :func:`store_articles`: nothing is kept. Not a
+    :class:`UserError`, which would only refuse the file being stored."""
+
+
 @dataclass(frozen=True)
 class Imported:
     document_id: int
@@ -188,7 +193,10 @@ def store_articles(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Write a read batch (and the variables of ``table``): only the articles whose index in
-    ``batch.articles`` is in ``selected``, when it is given (the rows a preview left ticked).
+    ``batch.articles`` is in ``selected``, when it is given. ``selected`` is what a person
+    chose having seen each article's duplicate flag (the rows a preview left ticked): a
+    near-duplicate among them is stored — with ``duplicate_of`` under ``mark`` — not skipped;
+    the same text is still never stored twice.
 
     Each file is stored whole or not at all (a savepoint each: one that fails is rolled back
     and reported as refused, the others stay); the run is one transaction, committed once,
@@ -196,13 +204,17 @@ def store_articles(
     Rows of ``table`` are matched to the files by relative path (see
     :func:`~annotator.io.variables_csv.match_files`) and apply to every article of the file;
     a row that fits several files stops the run before anything is written.
+
+    ``progress(stored, total, file)`` is called after each article stored; if it raises
+    :class:`ImportCancelled` (or anything but a :class:`UserError`), the whole run is rolled
+    back and the snapshot taken before it removed: the project is as it was.
     """
     options = options or ImportOptions()
     files = batch.files or [
         FileRead(a.path, a.source, indices=range(i, i + 1)) for i, a in enumerate(batch.articles)
     ]
     chosen = None if selected is None else set(selected)
-    run = _Run(project, batch, options, table, progress)
+    run = _Run(project, batch, options, table, progress, chosen)
     run.report.refused = list(batch.refused)
     run.match_table([f for f in files if f.refused is None])
     shas = {
@@ -213,9 +225,10 @@ def store_articles(
     }
     held = project.documents.existing_sha256(shas.values())
     new = set(shas.values()) - held
+    snapshot = None
     if len(new) > 1 or (table is not None and shas):
-        backups.before_bulk_change(project, f"importing {len(new)} articles")
-    with project.transaction():
+        snapshot = backups.before_bulk_change(project, f"importing {len(new)} articles")
+    with backups.discarded_on_failure(snapshot), project.transaction():
         for file in files:
             indices = [i for i in file.indices if i in shas]
             run.store_file(file, indices, shas, held)
@@ -233,9 +246,11 @@ class _Run:
         options: ImportOptions,
         table: VariablesTable | None,
         progress: Progress | None,
+        chosen: set[int] | None = None,
     ) -> None:
         self.project, self.batch, self.options, self.table = project, batch, options, table
         self.progress = progress
+        self.chosen = chosen  # the articles a person chose (None: every one read)
         self.report = ImportReport()
         self.rows: dict[str, str] = {}  # file source -> row of the table
         self.run_id: int | None = None
@@ -245,6 +260,8 @@ class _Run:
         self.defined = False
         self.stored = 0
         self.to_store = sum(len(f.indices) for f in batch.files) or len(batch.articles)
+        if chosen is not None:
+            self.to_store = len(chosen)
         self.indexed = False  # the index holds every document stored before this run
 
     def match_table(self, files: list[FileRead]) -> None:
@@ -339,7 +356,7 @@ class _Run:
             if match is not None:
                 target = self._target_name(match, new, stored)
                 duplicates += 1
-                kept = self.options.duplicates != "skip"
+                kept = self.options.duplicates != "skip" or self.chosen is not None
                 report.duplicates.append(Duplicate(article.source, target, match.similarity, kept))
                 if not kept:
                     continue
@@ -447,6 +464,8 @@ class _Run:
             record["variables_csv"] = self.table.path.name
         chosen = sum(len(f.indices) for f in self.batch.files)
         record["articles_read"] = chosen or len(self.batch.articles)
+        if self.chosen is not None:  # a preview's ticks left the others out
+            record["articles_chosen"] = len(self.chosen)
         return record
 
     def finish(self) -> None:

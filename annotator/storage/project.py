@@ -208,6 +208,19 @@ class Project:
             project._set_info("created_at", utc_now())
         return project
 
+    def worker_connection(self) -> Project:
+        """This project again, on a connection of its own, for the thread that calls this
+        (SQLite connections stay in the thread that made them): the window's workers read and
+        write through one while the window stays responsive. It writes under this project's
+        lock, which it neither takes nor releases; close it before this project."""
+        if self.path is None:
+            raise ProjectError("a project in memory has no second connection")
+        if self.closed:
+            raise ProjectError(f"{self.name}: the project is closed")
+        if self.read_only:
+            return Project.open(self.path, read_only=True)
+        return Project._connect(self.path, read_only=False, lock=None, access=access_of(self.path))
+
     @classmethod
     def _connect(
         cls,
