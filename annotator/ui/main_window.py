@@ -24,6 +24,7 @@ from annotator.domain.model import Coding, DocumentStatus
 from annotator.services import backups
 from annotator.services.backups import Restored
 from annotator.services.changes import Changes
+from annotator.services.imports import ImportReport
 from annotator.storage.snapshots import describe_counts
 from annotator.ui import settings
 from annotator.ui.article_list import DocumentsPanel
@@ -40,7 +41,8 @@ from annotator.ui.dialogs.review import ReviewWindow
 from annotator.ui.dialogs.sample import SampleDialog
 from annotator.ui.dialogs.shortcuts import show_shortcuts
 from annotator.ui.dialogs.variables import VariablesDialog
-from annotator.ui.intake.dialog import ImportDialog, ImportReportDialog
+from annotator.ui.intake.dialog import ImportDialog
+from annotator.ui.intake.report import ImportReportDialog, status_message
 from annotator.ui.keeper import ProjectKeeper
 from annotator.ui.models.codebook import CodebookModel, swatch
 from annotator.ui.panels import CodebookView, CodingsPanel, titled
@@ -558,8 +560,17 @@ class MainWindow(QMainWindow):
         return dialog
 
     def import_articles(self, paths: list[Path] | None = None) -> ImportDialog:
+        """File → Import articles: the dialog (a preview before anything is written); after
+        an import the status bar says what was imported, and a report opens when storing
+        found something the preview did not show."""
         dialog = ImportDialog(self.controller, self)
-        dialog.imported.connect(lambda report: ImportReportDialog(report, self).exec())
+
+        def imported(report: ImportReport) -> None:
+            self.statusBar().showMessage(status_message(report))
+            if dialog.unforeseen:
+                ImportReportDialog(report, self).open()
+
+        dialog.imported.connect(imported)
         if paths:
             dialog.add_paths(paths)
         dialog.open()

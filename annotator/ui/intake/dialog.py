@@ -1,339 +1,334 @@
-"""Importing articles from the window: choose files, an encoding for legacy plain text (with a
-live preview), read them in the background with a progress bar, store them in one transaction,
-and show what was imported and what was refused."""
+"""File → Import articles: choose files and folders (with the encoding of legacy plain text
+and a variables CSV), read them, look at what was found — one row per article, duplicates
+unticked, refused files listed — and import the ticked articles.
+
+Reading, the duplicate check and storing run in a worker thread with progress, so the window
+stays responsive; Cancel stops each of them, and an import cancelled leaves the project as
+it was (storing is one transaction, rolled back).
+"""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QRect, QThread, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QListWidget,
     QMessageBox,
-    QPlainTextEdit,
-    QProgressDialog,
+    QProgressBar,
     QPushButton,
-    QTextBrowser,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from annotator.domain.errors import BadFileError, UserError
-from annotator.io.articles import READERS, SUPPORTED, collect_files, preview_text
-from annotator.io.encoding import CHOOSABLE
-from annotator.io.encoding import label as encoding_label
+from annotator.domain.errors import UserError
 from annotator.io.variables_csv import VariablesTable, read_variables_csv
-from annotator.services.imports import ImportReport, ReadBatch, read_articles, store_articles
+from annotator.services.import_preview import DuplicateFlag
+from annotator.services.imports import ImportOptions, ImportReport
 from annotator.ui.controller import Controller
+from annotator.ui.intake.choose import DETECT, ChoosePage
+from annotator.ui.intake.jobs import CheckJob, Job, Preview, ReadJob, StoreJob, connector
+from annotator.ui.intake.preview import PreviewPage
+from annotator.ui.intake.report import unforeseen
+
+__all__ = ["DETECT", "ImportDialog"]
 
 # Batches smaller than this finish before a progress bar would be worth showing.
 PROGRESS_FROM = 20
-# Characters of a file the preview shows.
-PREVIEW_CHARACTERS = 4_000
-# Files of a chosen folder looked at to find one worth previewing.
-PREVIEW_SEARCH = 200
-DETECT = "Detect (refuse a file when unsure)"
-
-
-class _Reader(QObject):
-    """Reads files in a worker thread (no project access there)."""
-
-    progressed = Signal(int, int, str)
-    finished = Signal(object)
-
-    def __init__(self, paths: list[Path], encoding: str | None) -> None:
-        super().__init__()
-        self.paths = paths
-        self.encoding = encoding
-        self.cancelled = False
-
-    def run(self) -> None:
-        batch = read_articles(
-            self.paths,
-            encoding=self.encoding,
-            progress=lambda done, total, name: self.progressed.emit(done, total, name),
-            cancelled=lambda: self.cancelled,
-        )
-        self.finished.emit(batch)
+CHOOSE, PREVIEW = 0, 1
 
 
 class ImportDialog(QDialog):
-    """Choose what to import; :meth:`start` reads, stores and reports."""
+    """Choose what to import, read it (:meth:`read`), tick what to keep in the preview and
+    store it (:meth:`import_ticked`); the dialog's main button does the next of these."""
 
-    #: Emitted with the :class:`ImportReport` once the articles are stored.
+    #: The :class:`ImportReport` once the ticked articles are stored.
     imported = Signal(object)
+    #: The preview shows what a reading found, or the flags of another duplicate check.
+    previewed = Signal()
+    #: A job was cancelled before it had a result ("reading", "checking" or "storing").
+    cancelled = Signal(str)
+    #: A :class:`~annotator.ui.intake.jobs.Job` about to start in its thread.
+    working = Signal(object)
+    #: Progress of the job under way: (what is being done, done, total or 0).
+    progressed = Signal(str, int, int)
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
         self.setWindowTitle("Import articles")
-        self.resize(720, 620)
-        self.paths = QListWidget()
-        self.variables = QLineEdit()
-        self.variables.setPlaceholderText(
-            "optional: CSV with a 'file' column and one column per variable"
-        )
-        add_files = QPushButton("Add &files…")
-        add_folder = QPushButton("Add f&older…")
-        remove = QPushButton("&Remove")
-        browse = QPushButton("&Browse…")
-        add_files.clicked.connect(self._add_files)
-        add_folder.clicked.connect(self._add_folder)
-        remove.clicked.connect(
-            lambda: [self.paths.takeItem(self.paths.row(i)) for i in self.paths.selectedItems()]
-        )
-        browse.clicked.connect(self._choose_variables)
-        row = QHBoxLayout()
-        for button in (add_files, add_folder, remove):
-            row.addWidget(button)
-        row.addStretch()
-        variables_row = QHBoxLayout()
-        variables_row.addWidget(self.variables, 1)
-        variables_row.addWidget(browse)
-        self.encoding = QComboBox()
-        self.encoding.addItem(DETECT, None)
-        for legacy in sorted(CHOOSABLE, key=lambda legacy: legacy.label):
-            self.encoding.addItem(legacy.label, legacy.codec)
-        self.encoding.setToolTip(
-            "Plain-text files with a byte-order mark or in UTF-8 are always read as such; "
-            "this is the encoding of the others."
-        )
-        self.preview_label = QLabel()
-        self.preview_label.setWordWrap(True)
-        self.preview = QPlainTextEdit()
-        self.preview.setReadOnly(True)
-        self.preview.setMaximumBlockCount(200)
-        self.encoding.currentIndexChanged.connect(self.update_preview)
-        self.paths.currentRowChanged.connect(self.update_preview)
-        encoding_row = QHBoxLayout()
-        encoding_label_widget = QLabel("&Encoding of plain text that is not UTF-8:")
-        encoding_label_widget.setBuddy(self.encoding)
-        encoding_row.addWidget(encoding_label_widget)
-        encoding_row.addWidget(self.encoding, 1)
+        self.choose = ChoosePage()
+        self.preview_page = PreviewPage()
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.choose)
+        self.pages.addWidget(self.preview_page)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Import")
+        self.back = QPushButton("< &Back")
+        self.back.setToolTip("Choose other files (what was read is dropped)")
+        self.buttons.addButton(self.back, QDialogButtonBox.ButtonRole.ResetRole)
+        self.back.clicked.connect(self.go_back)
         self.buttons.accepted.connect(self.start)
         self.buttons.rejected.connect(self.reject)
+        self.preview_page.tickedChanged.connect(lambda _n: self._update_buttons())
+        self.preview_page.thresholdChanged.connect(self.check_again)
+        footer = QHBoxLayout()
+        footer.addWidget(self.status, 1)
+        footer.addWidget(self.progress)
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                f"Article files and folders ({SUPPORTED}); folders are read with their subfolders:"
-            )
-        )
-        layout.addWidget(self.paths, 1)  # the preview below gets twice its height
-        layout.addLayout(row)
-        layout.addWidget(QLabel("Document variables:"))
-        layout.addLayout(variables_row)
-        layout.addLayout(encoding_row)
-        layout.addWidget(self.preview_label)
-        layout.addWidget(self.preview, 2)
+        layout.addWidget(self.pages, 1)
+        layout.addLayout(footer)
         layout.addWidget(self.buttons)
-        self.update_preview()
         self.report: ImportReport | None = None
-        self._thread: QThread | None = None
-        self._worker: _Reader | None = None
-        self._progress: QProgressDialog | None = None
+        #: What storing found that the preview did not show (the window shows the report).
+        self.unforeseen: list[str] = []
+        self.preview_result: Preview | None = None
         self._table: VariablesTable | None = None
+        self._options = ImportOptions()
+        self._checked_at = self.preview_page.threshold()
+        self._job: Job | None = None
+        self._thread: QThread | None = None
+        self._done: Callable[[object], None] | None = None
+        self._connect, self._threaded = connector(controller.project)
+        screen = (parent.screen() if parent is not None else None) or (
+            QGuiApplication.primaryScreen()
+        )
+        self.fit_to(screen.availableGeometry())
+        self._update_buttons()
+
+    def fit_to(self, available: QRect) -> None:
+        """Size the dialog for a screen of this available geometry: room for the preview's
+        columns, never more than the screen."""
+        self.resize(
+            min(1200, int(available.width() * 0.85)), min(820, int(available.height() * 0.85))
+        )
+
+    # -- the first page, as the window and the tests reach it ------------------------------
 
     def add_paths(self, paths: list[Path]) -> None:
-        present = {self.paths.item(i).text() for i in range(self.paths.count())}
-        for path in paths:
-            if str(path) not in present:
-                self.paths.addItem(str(path))
-        if self.paths.currentRow() < 0 and self.paths.count():
-            self.paths.setCurrentRow(0)  # previews it
-        else:
-            self.update_preview()
+        self.choose.add_paths(paths)
 
     def chosen_encoding(self) -> str | None:
-        """The codec chosen for legacy plain text, or None to detect it."""
-        data = self.encoding.currentData()
-        return data if isinstance(data, str) else None
+        return self.choose.chosen_encoding()
 
     def choose_encoding(self, codec: str | None) -> None:
-        """Select ``codec`` (a Python codec name from the list) or detection (None)."""
-        self.encoding.setCurrentIndex(max(0, self.encoding.findData(codec)))
+        self.choose.choose_encoding(codec)
 
-    def update_preview(self) -> None:
-        """Show the chosen entry's plain text (a folder: its first file that is not UTF-8) as
-        it would be imported with the chosen encoding, or why it would be refused."""
-        item = self.paths.currentItem() or (self.paths.item(0) if self.paths.count() else None)
-        file = _file_to_preview(Path(item.text())) if item is not None else None
-        if file is None:
-            self.preview_label.setText(
-                "Preview: choose a plain-text file (.txt, .md) or a folder holding one."
-            )
-            self.preview.setPlainText("")
-            return
-        try:
-            text, used = preview_text(file, self.chosen_encoding())
-        except BadFileError as error:
-            self.preview_label.setText(f"<b>Would be refused:</b> {_escape(str(error))}")
-            self.preview.setPlainText("")
-            return
-        self.preview_label.setText(
-            f"Preview of {_escape(file.name)}, read as <b>{_escape(encoding_label(used))}</b>:"
-        )
-        self.preview.setPlainText(text[:PREVIEW_CHARACTERS])
+    # -- the steps -----------------------------------------------------------------------------
 
-    def _add_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
-            self,
-            "Articles",
-            "",
-            "Articles (*.txt *.md *.markdown *.html *.htm *.docx *.pdf);;All files (*)",
-        )
-        self.add_paths([Path(f) for f in files])
-
-    def _add_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder of articles")
-        if folder:
-            self.add_paths([Path(folder)])
-
-    def _choose_variables(self) -> None:
-        file, _ = QFileDialog.getOpenFileName(self, "Variables", "", "CSV (*.csv)")
-        if file:
-            self.variables.setText(file)
-
-    # -- running ---------------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self._job is not None
 
     def start(self) -> None:
-        """Read the chosen files in a worker thread, then store them."""
-        paths = [Path(self.paths.item(i).text()) for i in range(self.paths.count())]
+        """The main button: read the files chosen, or import the articles ticked."""
+        if self.busy:
+            return
+        if self.pages.currentIndex() == CHOOSE:
+            self.read()
+        else:
+            self.import_ticked()
+
+    def read(self) -> None:
+        """Read the chosen files in a worker thread, then show the preview."""
+        paths = self.choose.chosen_paths()
         if not paths:
             QMessageBox.information(
                 self, "Import articles", "Add files or folders to import first."
             )
             return
+        csv = self.choose.variables.text().strip()
         try:
-            csv = self.variables.text().strip()
             self._table = read_variables_csv(Path(csv)) if csv else None
         except UserError as error:
             QMessageBox.warning(self, "Import articles", str(error))
             return
-        self.buttons.setEnabled(False)
-        self._progress = QProgressDialog("Reading articles…", "Cancel", 0, 0, self)
-        self._progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self._progress.setMinimumDuration(300)
-        self._worker = _Reader(paths, self.chosen_encoding())
-        self._thread = QThread(self)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.progressed.connect(self._on_progress)
-        self._worker.finished.connect(self._on_read)
-        self._progress.canceled.connect(self._cancel)
-        self._thread.start()
+        self._options = ImportOptions(
+            duplicates=self.preview_page.choice(),
+            similarity=self.preview_page.threshold(),
+            encoding=self.choose.chosen_encoding(),
+        )
+        job = ReadJob(self._connect, paths, self._options, self._table)
+        self._run(job, self._read_done, f"Reading {len(paths)} chosen")
 
-    def _cancel(self) -> None:
-        if self._worker is not None:
-            self._worker.cancelled = True
+    def _read_done(self, result: object) -> None:
+        assert isinstance(result, Preview)
+        self.preview_result = result
+        self._checked_at = self._options.similarity
+        self.preview_page.show_preview(result)
+        self.pages.setCurrentIndex(PREVIEW)
+        self._update_buttons()
+        self.status.setText("Nothing is imported until you press Import.")
+        self.previewed.emit()
 
-    def _on_progress(self, done: int, total: int, name: str) -> None:
-        if self._progress is not None and total >= PROGRESS_FROM:
-            self._progress.setMaximum(total)
-            self._progress.setValue(done)
-            self._progress.setLabelText(f"Reading {name}…")
-
-    def _on_read(self, batch: ReadBatch) -> None:
-        assert self._thread is not None
-        self._thread.quit()
-        self._thread.wait()
-        cancelled = self._worker is not None and self._worker.cancelled
-        if self._progress is not None:
-            self._progress.reset()
-        self.buttons.setEnabled(True)
-        if cancelled:
+    def check_again(self, threshold: float) -> None:
+        """Look for near-duplicates again at ``threshold`` (the preview's threshold changed)."""
+        if self.preview_result is None or self.busy or threshold == self._checked_at:
             return
-        try:
-            report = store_articles(self.controller.project, batch, self._table)
-        except UserError as error:
-            QMessageBox.warning(self, "Import articles", str(error))
+        job = CheckJob(self._connect, self.preview_result.batch, threshold)
+        self._run(job, self._check_done, "Looking for duplicates")
+
+    def _check_done(self, result: object) -> None:
+        assert isinstance(result, dict)
+        flags: dict[int, DuplicateFlag] = result
+        self._checked_at = self.preview_page.threshold()
+        self.preview_page.show_duplicates(flags)
+        self.status.setText(f"Near-duplicates: {self._checked_at:.2f} similar or more.")
+        self.previewed.emit()
+        # The threshold may have moved on while this check ran.
+        if self.preview_page.threshold() != self._checked_at:
+            self.check_again(self.preview_page.threshold())
+
+    def import_ticked(self) -> None:
+        """Store the ticked articles in a worker thread; then close, reporting."""
+        if self.preview_result is None:
             return
-        self.report = report
-        self.controller.notify(report.changes)
-        self.imported.emit(report)
+        selected = self.preview_page.model.ticked()
+        if not selected:
+            return
+        options = dataclasses.replace(
+            self._options,
+            duplicates=self.preview_page.choice(),
+            similarity=self._checked_at,
+        )
+        job = StoreJob(self._connect, self.preview_result.batch, self._table, options, selected)
+        self._run(job, self._stored, f"Importing {len(selected):,} articles")
+
+    def _stored(self, result: object) -> None:
+        assert isinstance(result, ImportReport)
+        assert self.preview_result is not None
+        self.report = result
+        self.unforeseen = unforeseen(
+            result, self.preview_result.batch, self.preview_page.problem_lines()
+        )
+        self.controller.notify(result.changes)
+        self.imported.emit(result)
         self.accept()
 
+    def go_back(self) -> None:
+        """Back to the files (what was read is dropped)."""
+        if self.busy:
+            return
+        self.preview_result = None
+        self.pages.setCurrentIndex(CHOOSE)
+        self.status.setText("")
+        self._update_buttons()
 
-class ImportReportDialog(QDialog):
-    """What an import did: articles imported, duplicates skipped, files refused and why."""
+    # -- running a job ---------------------------------------------------------------------
 
-    def __init__(self, report: ImportReport, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Import finished")
-        self.resize(640, 420)
-        self.text = QTextBrowser()
-        self.text.setHtml(report_html(report))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        buttons.accepted.connect(self.accept)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.text)
-        layout.addWidget(buttons)
+    def _run(self, job: Job, done: Callable[[object], None], what: str) -> None:
+        self._job, self._done = job, done
+        self.status.setText(f"{what}…")
+        self.progress.setVisible(False)
+        self._update_buttons()
+        # Slots of this dialog: queued to the window's thread, whatever thread emits.
+        job.progressed.connect(self._on_progress)
+        job.finished.connect(self._on_finished)
+        job.failed.connect(self._on_failed)
+        self.working.emit(job)
+        if not self._threaded:  # a project in memory: its one connection is this thread's
+            job.run()
+            return
+        self._thread = QThread(self)
+        job.moveToThread(self._thread)
+        self._thread.started.connect(job.run)
+        self._thread.start()
 
+    def cancel(self) -> None:
+        """Stop the job under way (the Cancel button and Esc while something runs)."""
+        if self._job is not None:
+            self._job.cancel()
+            self.status.setText("Cancelling…")
 
-def report_html(report: ImportReport) -> str:
-    def items(lines: list[str]) -> str:
-        return "<ul>" + "".join(f"<li>{_escape(line)}</li>" for line in lines) + "</ul>"
+    def _on_progress(self, what: str, done: int, total: int) -> None:
+        if self._job is None:
+            return
+        self.status.setText(f"{what}…")
+        if total >= PROGRESS_FROM:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+            self.progress.setVisible(True)
+        elif total == 0 and self.progress.isVisible():
+            self.progress.setRange(0, 0)  # busy, on a batch large enough to show it
+        self.progressed.emit(what, done, total)
 
-    characters = sum(i.characters for i in report.imported)
-    parts = [f"<p><b>Imported {len(report.imported)} articles</b> ({characters:,} characters).</p>"]
-    if report.refused:
-        parts.append(f"<p><b>Refused {len(report.refused)} files:</b></p>")
-        parts.append(items([str(r) for r in report.refused]))
-    if report.duplicates:
-        parts.append(f"<p><b>Already in the project ({len(report.duplicates)}):</b></p>")
-        parts.append(items([str(d) for d in report.duplicates]))
-    if report.warnings:
-        parts.append("<p><b>Warnings:</b></p>")
-        parts.append(items(report.warnings))
-    legacy = [i for i in report.imported if i.encoding not in (None, "utf-8", "utf-16", "utf-32")]
-    if legacy:
-        parts.append("<p>Read in a legacy encoding (check that the text reads right):</p>")
-        parts.append(items([f"{i.source}: {encoding_label(i.encoding or '')}" for i in legacy]))
-    if report.imported:
-        parts.append("<p>Imported:</p>")
-        parts.append(items([f"{i.name} ({i.source})" for i in report.imported]))
-    return "".join(parts)
+    def _stop(self) -> Job | None:
+        job = self._job
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait()
+            self._thread = None
+        self._job = None
+        self.progress.setVisible(False)
+        self._update_buttons()
+        return job
 
+    def _on_finished(self, result: object) -> None:
+        job, done = self._stop(), self._done
+        if job is None or done is None:
+            return
+        if result is None:
+            self._was_cancelled(job.stage)
+            return
+        done(result)
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    def _on_failed(self, message: str) -> None:
+        job = self._stop()
+        if job is None:
+            return
+        if job.stage == "checking":
+            self._restore_threshold()
+        self.status.setText("")
+        QMessageBox.warning(self, "Import articles", message)
 
+    def _was_cancelled(self, stage: str) -> None:
+        if stage == "reading":
+            self.status.setText("Reading cancelled: nothing was read, nothing imported.")
+        elif stage == "checking":
+            self._restore_threshold()
+            self.status.setText("Duplicate check cancelled: the flags are as they were.")
+        else:
+            self.status.setText("Import cancelled: the project is as it was.")
+        self.cancelled.emit(stage)
 
-def _file_to_preview(path: Path) -> Path | None:
-    """``path`` if it is plain text; for a folder, its first plain-text file that is neither
-    UTF-8 nor marked by a byte-order mark (the ones an encoding is chosen for), else its first
-    plain-text file."""
-    if not path.is_dir():
-        return path if _is_plain(path) else None
-    files, _ = collect_files([path])
-    plain = [f.path for f in files if _is_plain(f.path)][:PREVIEW_SEARCH]
-    for file in plain:
-        try:
-            with file.open("rb") as handle:
-                head = handle.read(64 * 1024)
-        except OSError:
-            continue
-        if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-            continue
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError as error:
-            if error.start < len(head) - 4:  # not merely a character cut at the end
-                return file
-    return plain[0] if plain else None
+    def _restore_threshold(self) -> None:
+        spin = self.preview_page.similarity
+        spin.blockSignals(True)
+        spin.setValue(self._checked_at)
+        spin.blockSignals(False)
 
+    def _update_buttons(self) -> None:
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        previewing = self.pages.currentIndex() == PREVIEW
+        self.pages.setEnabled(not self.busy)
+        self.back.setVisible(previewing)
+        self.back.setEnabled(not self.busy)
+        if previewing:
+            ticked = self.preview_page.model.ticked_count()
+            ok.setText(f"&Import {ticked:,} article" + ("" if ticked == 1 else "s"))
+            ok.setEnabled(not self.busy and ticked > 0)
+        else:
+            ok.setText("&Read and preview")
+            ok.setEnabled(not self.busy)
 
-def _is_plain(path: Path) -> bool:
-    reader = READERS.get(path.suffix.lower())
-    return reader is not None and reader is READERS[".txt"]
+    # -- closing -----------------------------------------------------------------------------
+
+    def reject(self) -> None:
+        """Cancel, Esc or closing the dialog: stop what runs (the dialog stays until it has
+        stopped); with nothing running, close (nothing was imported)."""
+        if self.busy:
+            self.cancel()
+            return
+        super().reject()
