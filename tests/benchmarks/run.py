@@ -31,6 +31,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from article_list_bench import ARTICLE_LIST_KEYS, bench_article_list
+from import_preview_bench import IMPORT_PREVIEW_KEYS, bench_import_preview
 
 from annotator.domain.model import VariableType
 from annotator.services import create_project
@@ -957,6 +958,8 @@ def main() -> None:
             results.update(bench_imports(folder, sizes))
         if only is None or only & ARTICLE_LIST_KEYS:
             results.update(bench_article_list(folder, sizes["documents"]))
+        if only is None or only & IMPORT_PREVIEW_KEYS:
+            results.update(bench_import_preview(sizes["documents"]))
         if only is None or only & LEGACY_KEYS:
             results.update(bench_legacy_text())
         if only is None or only & NEAR_DUPLICATE_KEYS:

@@ -3,10 +3,11 @@ refused files), progress, Cancel at each step, and what the window shows after a
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, QRect, Qt, Slot
 from PySide6.QtWidgets import QPushButton
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -33,15 +34,15 @@ def open_dialog(window: MainWindow, qtbot: QtBot, *paths: Path) -> ImportDialog:
 
 def shown(dialog: ImportDialog, column: int) -> list[str]:
     """A column of the preview as the table shows it, top to bottom."""
-    proxy = dialog.preview_page.proxy
-    return [proxy.index(row, column).data() for row in range(proxy.rowCount())]
+    model = dialog.preview_page.model
+    return [model.index(row, column).data() for row in range(model.rowCount())]
 
 
 def ticks(dialog: ImportDialog) -> list[bool]:
-    proxy = dialog.preview_page.proxy
+    model = dialog.preview_page.model
     return [
-        proxy.index(row, HEADLINE).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
-        for row in range(proxy.rowCount())
+        model.index(row, HEADLINE).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+        for row in range(model.rowCount())
     ]
 
 
@@ -143,7 +144,7 @@ def test_preview_of_a_factiva_page_and_a_sheet_then_import(
     # Untick the lighthouse story with the keyboard, as a user would.
     view = dialog.preview_page.view
     view.setFocus()
-    view.setCurrentIndex(dialog.preview_page.proxy.index(1, HEADLINE))
+    view.setCurrentIndex(dialog.preview_page.model.index(1, HEADLINE))
     qtbot.keyClick(view, Qt.Key.Key_Space)
     assert ticks(dialog) == [True, False, True, True, True, True]
     assert main_button(dialog).text() == "&Import 5 articles"
@@ -332,3 +333,104 @@ def test_a_project_copied_byte_for_byte_is_unchanged_by_a_cancelled_import(
     assert canceller.seen[-1] == ("Importing wire.csv", 1, 2)  # the reprint unticked
     project.checkpoint(truncate=True)
     assert project.path.read_bytes() == before
+
+
+# -- screenshots, for people to look at -------------------------------------------------------
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+OUTLETS = ("The Coastal Ledger", "Harbour Weekly", "Velmar Post", "Port Velmar Courier")
+SUBJECTS = ("Ferry crew", "Harbour office", "Fish market", "Lighthouse keepers", "Dock union")
+EVENTS = ("ask for talks", "walk off the job", "meet the mayor", "win a new contract", "protest")
+
+
+def _invented_sheet(path: Path, count: int) -> None:
+    """Articles written for this test: a headline and a few sentences each."""
+    lines = ["title,text,outlet,date"]
+    for i in range(count):
+        subject, event = SUBJECTS[i % 5], EVENTS[(i * 3) % 5]
+        body = " ".join(
+            f"On day {i} the {subject.lower()} said that talks {w} would go on until {i + w}."
+            for w in range(8 + i % 7)
+        )
+        date = f"2019-{1 + i % 12:02}-{1 + i % 28:02}"
+        lines.append(f"{subject} {event} ({i + 1}),{body},{OUTLETS[i % 4]},{date}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _grab(dialog: ImportDialog, qtbot: QtBot, name: str) -> None:
+    dialog.fit_to(QRect(0, 0, 1400, 900))  # as on a 1400×900 screen
+    qtbot.waitExposed(dialog)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    image = dialog.grab()
+    assert (image.width(), image.height()) == (1190, 765)
+    assert image.save(str(SCREENSHOTS / name))
+
+
+def test_screenshot_of_a_preview_of_fifty_articles(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, wire: Path
+) -> None:
+    """Saved for people to look at: screenshots/import-preview.png."""
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    _invented_sheet(folder / "harbour-archive.csv", 42)
+    shutil.copy(wire, folder / "agency-wire.csv")
+    shutil.copy(FIXTURES / "factiva_en.html", folder / "factiva_en.html")
+    shutil.copy(FIXTURES / "factiva_en.html", folder / "factiva_en (1).html")  # downloaded twice
+    (folder / "notes.jpg").write_bytes(b"\xff\xd8\xff\xe0")
+    dialog = open_dialog(window, qtbot, folder)
+    read(dialog, qtbot)
+    assert len(shown(dialog, HEADLINE)) == 51
+    assert sum(1 for flag in shown(dialog, DUPLICATE) if flag) == 4
+    _grab(dialog, qtbot, "import-preview.png")
+
+
+def test_screenshot_of_the_refusal_report(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
+    """Saved for people to look at: screenshots/import-refused.png."""
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "nexis_uk_de.html", folder / "nexis_uk_de.html")
+    shutil.copy(FIXTURES / "harbour_lines.jsonl", folder / "harbour_lines.jsonl")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "scan.pdf").write_bytes(b"%PDF-garbage")
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0")
+    (folder / "media-cloud.csv").write_text(
+        "stories_id,title,url\n1,Ferry,https://example.invalid\n", encoding="utf-8"
+    )
+    (folder / "no-text.csv").write_text("title,text\nOne,\nTwo,\n", encoding="utf-8")
+    dialog = open_dialog(window, qtbot, folder)
+    read(dialog, qtbot)
+    lines = dialog.preview_page.problem_lines()
+    assert sum(1 for line in lines if line.startswith("refused: ")) == 5
+    _grab(dialog, qtbot, "import-refused.png")
+
+
+def test_sorting_keeps_ticks_and_numbers_with_their_articles(
+    window: MainWindow, qtbot: QtBot, wire: Path, qtmodeltester: ModelTester
+) -> None:
+    dialog = open_dialog(window, qtbot, FIXTURES / "factiva_en.html", wire)
+    read(dialog, qtbot)
+    page = dialog.preview_page
+    page.view.setCurrentIndex(page.model.index(4, HEADLINE))  # Wire story reprinted
+    # A click on the Words header: fewest first.
+    page.view.horizontalHeader().setSortIndicator(3, Qt.SortOrder.AscendingOrder)
+    qtmodeltester.check(page.model)
+    assert shown(dialog, 3) == ["14", "87", "202", "203", "212", "1,204"]
+    numbers = [page.model.headerData(r, Qt.Orientation.Vertical) for r in range(6)]
+    assert numbers == ["6", "2", "4", "5", "1", "3"]  # each article keeps its number
+    assert shown(dialog, DUPLICATE)[3] == (
+        f"{page.model.duplicates[4].similarity:.2f} like 'Wire story' (row 4)"
+    )
+    # The current row followed its article.
+    assert page.view.currentIndex().row() == 3
+    assert ticks(dialog) == [True, True, True, False, True, True]
+    page.view.setFocus()
+    page.view.setCurrentIndex(page.model.index(1, HEADLINE))  # the lighthouse story
+    qtbot.keyClick(page.view, Qt.Key.Key_Space)
+    assert page.model.ticked() == [0, 2, 3, 5]
+    report = import_ticked(dialog, qtbot)
+    assert sorted(i.name for i in report.imported) == [
+        "Ferry crew walks off in Port Velmar",
+        "Fish market moves to the old rope works",
+        "Own story",
+        "Wire story",
+    ]

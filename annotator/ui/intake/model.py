@@ -1,8 +1,12 @@
 """The preview's table: one row per article read, with a tick box saying whether it is
 imported, and its duplicate flag. Rows are plain values made once; cells are formatted when
-the view asks for them, so 10,000 articles cost one list, not 70,000 items."""
+the view asks for them, so 10,000 articles cost one list, not 70,000 items; the model sorts
+itself (one key per row, Python's sort) rather than through a proxy that would ask for two
+cells per comparison."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QPalette
@@ -14,8 +18,6 @@ Index = QModelIndex | QPersistentModelIndex
 
 HEADLINE, OUTLET, DATE, WORDS, FILE, DUPLICATE = range(6)
 HEADERS = ("Headline", "Outlet", "Date", "Words", "File", "Duplicate")
-#: Sorts by the value (words as numbers, unticked rows first by the tick column).
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class PreviewModel(QAbstractTableModel):
@@ -31,7 +33,8 @@ class PreviewModel(QAbstractTableModel):
         self.rows: list[PreviewRow] = []
         self.duplicates: dict[int, DuplicateFlag] = {}
         self.keep_near = False  # near-duplicates ticked by default (choice mark or all)
-        self._ticked = bytearray()
+        self._ticked = bytearray()  # by position in rows (= index in the batch)
+        self._order: list[int] = []  # the position shown in each row of the view
 
     # -- filling -----------------------------------------------------------------------------
 
@@ -40,6 +43,7 @@ class PreviewModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows, self.duplicates = rows, flags
         self._ticked = bytearray(self._default(i) for i in range(len(rows)))
+        self._order = list(range(len(rows)))
         self.endResetModel()
 
     def set_duplicates(self, flags: dict[int, DuplicateFlag]) -> None:
@@ -77,13 +81,15 @@ class PreviewModel(QAbstractTableModel):
         self._all_changed()
 
     def set_ticked(self, row: int, ticked: bool) -> None:
-        if self._importable(row) and bool(self._ticked[row]) != ticked:
-            self._ticked[row] = ticked
+        """Tick (or untick) the article shown in ``row`` of the view, if it can be."""
+        position = self._order[row]
+        if self._importable(position) and bool(self._ticked[position]) != ticked:
+            self._ticked[position] = ticked
             index = self.index(row, HEADLINE)
             self.dataChanged.emit(index, index.siblingAtColumn(DUPLICATE))
 
     def is_ticked(self, row: int) -> bool:
-        return bool(self._ticked[row])
+        return bool(self._ticked[self._order[row]])
 
     def ticked(self) -> list[int]:
         """The batch indices of the ticked rows (store_articles' ``selected``)."""
@@ -111,37 +117,31 @@ class PreviewModel(QAbstractTableModel):
             return None
         if orientation == Qt.Orientation.Horizontal:
             return HEADERS[section] if 0 <= section < len(HEADERS) else None
-        return str(section + 1) if 0 <= section < len(self.rows) else None
+        # The article's number in the reading (duplicate flags name it), whatever the sort.
+        return str(self._order[section] + 1) if 0 <= section < len(self.rows) else None
 
     def flags(self, index: Index) -> Qt.ItemFlag:  # type: ignore[override]
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() == HEADLINE and self._importable(index.row()):
+        if index.column() == HEADLINE and self._importable(self._order[index.row()]):
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
-        row, column = index.row(), index.column()
+        position, column = self._order[index.row()], index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, column)
+            return self._text(position, column)
         if role == Qt.ItemDataRole.CheckStateRole and column == HEADLINE:
-            on = self._ticked[row]
+            on = self._ticked[position]
             return Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
-        if role == SORT_ROLE:
-            if column == WORDS:
-                return self.rows[row].words
-            if column == DUPLICATE:
-                flag = self.duplicates.get(row)
-                return -1.0 if flag is None else flag.similarity
-            return self._text(row, column).casefold()
         if role == Qt.ItemDataRole.ToolTipRole and column in (HEADLINE, DUPLICATE, FILE):
-            return self._tooltip(row, column)
+            return self._tooltip(position, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == WORDS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and not self._ticked[row]:
+        if role == Qt.ItemDataRole.ForegroundRole and not self._ticked[position]:
             # What is left out reads as such.
             return QBrush(QApplication.palette().color(QPalette.ColorRole.PlaceholderText))
         return None
@@ -149,11 +149,38 @@ class PreviewModel(QAbstractTableModel):
     def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.CheckStateRole or index.column() != HEADLINE:
             return False
-        if not index.isValid() or not self._importable(index.row()):
+        if not index.isValid() or not self._importable(self._order[index.row()]):
             return False
         checked = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2)
         self.set_ticked(index.row(), checked)
         return True
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the view's rows by ``column`` (words as numbers, duplicates by similarity);
+        a column out of range restores the order of the reading."""
+        self.layoutAboutToBeChanged.emit()
+        before = self._order
+        if 0 <= column < len(HEADERS):
+            key = self._sort_key(column)
+            reverse = order == Qt.SortOrder.DescendingOrder
+            self._order = sorted(range(len(self.rows)), key=key, reverse=reverse)
+        else:
+            self._order = list(range(len(self.rows)))
+        row_of = {position: row for row, position in enumerate(self._order)}
+        moved_from, moved_to = [], []
+        for index in self.persistentIndexList():
+            moved_from.append(index)
+            moved_to.append(self.index(row_of[before[index.row()]], index.column()))
+        self.changePersistentIndexList(moved_from, moved_to)
+        self.layoutChanged.emit()
+
+    def _sort_key(self, column: int) -> Callable[[int], object]:
+        rows, flags = self.rows, self.duplicates
+        if column == WORDS:
+            return lambda position: rows[position].words
+        if column == DUPLICATE:
+            return lambda position: flags[position].similarity if position in flags else -1.0
+        return lambda position: self._text(position, column).casefold()
 
     def _text(self, row: int, column: int) -> str:
         article = self.rows[row]

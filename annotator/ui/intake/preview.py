@@ -3,7 +3,7 @@ choice and threshold, and the report of refused files and per-file problems."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,11 +25,9 @@ from annotator.services.imports import ReadBatch
 from annotator.ui.intake.jobs import Preview
 from annotator.ui.intake.model import (
     DATE,
-    DUPLICATE,
     FILE,
     HEADLINE,
     OUTLET,
-    SORT_ROLE,
     WORDS,
     PreviewModel,
 )
@@ -55,13 +53,11 @@ class PreviewPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = PreviewModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
         self.view = QTableView()
-        self.view.setModel(self.proxy)
+        self.view.setModel(self.model)
+        # Unsorted at first: the order of the files and of the articles in each.
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)
-        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the order of the files
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
@@ -71,11 +67,18 @@ class PreviewPage(QWidget):
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(HEADLINE, QHeaderView.ResizeMode.Stretch)
-        width = self.view.fontMetrics().horizontalAdvance("M")
-        for column, characters in ((OUTLET, 16), (DATE, 10), (WORDS, 6), (FILE, 18)):
-            header.resizeSection(column, width * characters)
-        header.resizeSection(DUPLICATE, width * 24)
+        header.setStretchLastSection(True)  # the duplicate flag: "0.94 like 'headline' (…)"
+        # Widths from the font, not from 10,000 rows' contents.
+        metrics = self.view.fontMetrics()
+        samples = (
+            (HEADLINE, "Lighthouse keepers ask for a second boat, crew says"),
+            (OUTLET, "The Coastal Ledger (Sunday)"),
+            (DATE, "2019-04-16"),
+            (WORDS, "Words 12"),
+            (FILE, "factiva_2019-04-16.html"),
+        )
+        for column, sample in samples:
+            header.resizeSection(column, metrics.horizontalAdvance(sample) + 24)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -157,6 +160,9 @@ class PreviewPage(QWidget):
         self._batch = preview.batch
         self.model.keep_near = self.choice() != "skip"
         self.model.set_rows(preview.rows, preview.duplicates)
+        header = self.view.horizontalHeader()
+        if header.sortIndicatorSection() >= 0:  # as the user sorted the last reading
+            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
         self._show_problems(preview.batch, preview.table_warnings)
 
     def show_duplicates(self, duplicates: dict) -> None:  # type: ignore[type-arg]
@@ -216,6 +222,13 @@ class PreviewPage(QWidget):
         )
         self.problems.setPlainText("\n".join(lines))
         self.problems.setVisible(bool(lines))
+        # The report as tall as its lines (up to ten), the table the rest.
+        line = self.problems.fontMetrics().lineSpacing()
+        report = self.problems_label.sizeHint().height() + (
+            line * min(len(lines), 10) + line + 12 if lines else 0
+        )
+        total = max(self.splitter.height(), 400)
+        self.splitter.setSizes([total - report, report])
 
     def problem_lines(self) -> list[str]:
         """The report as shown, a line each."""
