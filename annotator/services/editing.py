@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from annotator.domain.errors import UserError
-from annotator.domain.exclusive import refuse_whole_article_clashes
+from annotator.domain.exclusive import refuse_exclusive_clashes
 from annotator.domain.model import Coding, DocumentStatus
 from annotator.services.changes import Changes, coding_changes
 from annotator.storage import Project
@@ -125,12 +125,12 @@ def apply_code(
         coding = same or project.codings.add(document_id, coder_id, code_id, start, end, memo=memo)
         tree = project.codebook.tree()
         dimension = tree.dimension_of(code_id)
-        if dimension.exclusive:  # nothing beside a whole-article code of it (else: rolled back)
+        if dimension.exclusive:  # its rule holds (else: rolled back)
             codes = [code.id for code in tree.walk(dimension.id)]
-            refuse_whole_article_clashes(
+            refuse_exclusive_clashes(
                 tree,
                 (
-                    (c.document_id, c.coder_id, c.code_id, c.start)
+                    (c.document_id, c.coder_id, c.code_id, c.start, c.end)
                     for c in dimension_codings(project, document_id, coder_id, codes)
                 ),
                 lambda d: project.documents.get(d).name,
