@@ -20,12 +20,15 @@ plausible text in another encoding, is refused naming that one.
 from __future__ import annotations
 
 import codecs
+import itertools
+import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.domain.errors import BadFileError, UserError
-from annotator.io.alphabetic import Judgement, judge
+from annotator.io.alphabetic import Judgement, judge, script_of
 from annotator.io.scripts import (
     ALLOWED_CONTROLS,
     CJK_SCRIPTS,
@@ -55,11 +58,16 @@ class Legacy:
     # only when the text's own words bear its reading out: its plausible readings are more
     # often another code page's mojibake than its own text.
     alone: bool = True
+    # Of those seldom used, one that news so seldom comes in that its plausible reading is
+    # only weighed against a reading in a code page often used (see _weighed).
+    weighed: bool = False
 
 
-def _legacy(codec: str, label: str, *scripts: str, alone: bool = True) -> Legacy:
+def _legacy(
+    codec: str, label: str, *scripts: str, alone: bool = True, weighed: bool = False
+) -> Legacy:
     # "" is a reading without letters outside ASCII (only symbols such as € differ).
-    return Legacy(codec, label, frozenset({*scripts, ""}), alone)
+    return Legacy(codec, label, frozenset({*scripts, ""}), alone and not weighed, weighed)
 
 
 # The encodings tried; of those that read the bytes as the same text, the first names it
@@ -91,12 +99,26 @@ LEGACY = (
     _legacy("cp1255", "Hebrew (Windows-1255)", "hebrew"),
     _legacy("cp1256", "Arabic (Windows-1256)", "arabic"),
     _legacy("mac_roman", "Western (Mac Roman)", "latin", alone=False),
+    # What a Windows console writes (DOS code pages), and Romanian's own ISO code page:
+    # seldom news, but a text in them reads as another code page's plausible text ("café"
+    # in DOS 850 is "caf‚" in Windows-1252), so they must be there to be weighed.
+    _legacy("cp850", "Western (DOS 850)", "latin", weighed=True),
+    _legacy("cp437", "Western (DOS 437)", "latin", weighed=True),
+    _legacy("cp852", "Central European (DOS 852)", "latin", weighed=True),
+    _legacy("iso8859_16", "Romanian (ISO-8859-16)", "latin", weighed=True),
 )
-# Seven-bit encodings that pass as UTF-8 but for their escape sequences.
+# Seven-bit encodings that pass as UTF-8 but for their escape sequences: ESC $ for
+# ISO-2022, "~{" … "~}" for HZ (Chinese of Usenet and early e-mail).
 _ESCAPED = (
     _legacy("iso2022_jp", "Japanese (ISO-2022-JP)", "japanese", "chinese"),
     _legacy("iso2022_kr", "Korean (ISO-2022-KR)", "korean"),
+    _legacy("hz", "Chinese simplified (HZ)", "chinese"),
 )
+_ESCAPES = {"iso2022_jp": (b"\x1b$",), "iso2022_kr": (b"\x1b$",), "hz": (b"~{", b"~}")}
+# A text that is valid UTF-8 is doubted when it has at most this many characters beyond
+# ASCII and each is rare (see _rare).
+_FEW = 8
+_BEYOND_ASCII = re.compile(r"[^\x00-\x7f]")
 # Every script a Unicode encoding carries.
 _ANY = ("latin", "cyrillic", "greek", "hebrew", "arabic", "thai", *CJK_SCRIPTS)
 # Offered to choose from but never guessed: Thai letters and vowel signs in any order are
@@ -141,6 +163,7 @@ class Reading:
     plain: bool = False  # its frequent words are those of a language written in ASCII
     score: float = 1.0  # of CJK readings: the share of common characters (see scripts.py)
     odd: int = 0  # odd characters tolerated in it (see alphabetic.py)
+    script: str = ""  # of a plausible reading: "latin", "cyrillic", "chinese"… (see scripts.py)
 
 
 # Names for codecs that the lists above cover through a superset.
@@ -215,19 +238,74 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> Decoded:
         if cut is not None:
             return cut
     else:
-        # ISO-2022 text is valid 7-bit ASCII, escape sequences and all.
-        escaped = b"\x1b$" in data
+        # ISO-2022 and HZ text is valid 7-bit ASCII, escape sequences and all.
+        escaped = tuple(c for c in _ESCAPED if all(escape in data for escape in _ESCAPES[c.codec]))
         if escaped and chosen is None:
-            found = _detect(data, path, _ESCAPED, only_plausible=True)
+            found = _detect(data, path, escaped, only_plausible=True)
             if found is not None:
                 return found
-        if not (escaped and chosen is not None):
+        doubted = _doubted(text)
+        if chosen is None and doubted:
+            _refuse_doubted(data, text, path)
+        if not ((escaped or doubted) and chosen not in (None, "utf-8")):
             return Decoded(_checked(text, path), "utf-8")
     if chosen is not None:
         return _chosen(data, path, chosen)
     found = _detect(data, path, LEGACY)
     assert found is not None
     return found
+
+
+def _doubted(text: str) -> bool:
+    """Whether a text that is valid UTF-8 may well be legacy bytes that are valid UTF-8 by
+    chance: a short one whose few characters beyond ASCII are all rare. "Ёлка" in DOS 866
+    is UTF-8 for one ideograph of CJK Extension B."""
+    beyond = [m.group() for m in itertools.islice(_BEYOND_ASCII.finditer(text), _FEW + 1)]
+    if not beyond or len(beyond) > _FEW:
+        return False
+    scripts = Counter(_script(ch) for ch in text[:_PREFIX] if ch.isalpha())
+    return all(_rare(ch, scripts) for ch in beyond)
+
+
+def _script(ch: str) -> str:
+    # Unicode names letters by script: LATIN SMALL LETTER A, SAMARITAN LETTER BIT…
+    return unicodedata.name(ch, "?").split()[0]
+
+
+def _rare(ch: str, scripts: Counter[str]) -> bool:
+    """Unassigned or private-use, a letter beyond the Basic Multilingual Plane or of CJK
+    Extension A, or a letter whose script has no other letter in the text (Greek letters
+    are also symbols: 5 Ω)."""
+    category = unicodedata.category(ch)
+    if category in ("Cn", "Co"):
+        return True
+    if not category.startswith("L"):
+        return False
+    if ord(ch) >= 0x10000 or 0x3400 <= ord(ch) <= 0x4DBF:
+        return True
+    script = _script(ch)
+    return script not in ("LATIN", "GREEK") and scripts[script] == 1
+
+
+def _refuse_doubted(data: bytes, text: str, path: Path) -> None:
+    """Refuse a doubted UTF-8 text (see _doubted) that reads as plausible text in a legacy
+    encoding, naming both readings."""
+    readings: dict[str, Reading] = {}
+    for reading in _readings(data, LEGACY):
+        if reading.problem is None:
+            readings.setdefault(reading.text, reading)
+    if not readings:
+        return
+    shown = list(readings.values())[:3]
+    utf8 = Reading(_legacy("utf-8", "UTF-8"), text, None)
+    named = " or as ".join(
+        f"{r.legacy.label} ({_where_they_differ(r, [utf8, *shown])})" for r in [utf8, *shown]
+    )
+    raise BadFileError(
+        path,
+        f"cannot tell its encoding: it reads as {named}; choose the encoding (--encoding, or "
+        "in the import dialog)",
+    )
 
 
 def _cut_utf8(data: bytes, error: UnicodeDecodeError, path: Path) -> Decoded | None:
@@ -276,9 +354,9 @@ def _judge(text: str, legacy: Legacy, memo: _Memo | None = None) -> Reading:
         return Reading(legacy, text, f"it would be {judged.script} text, which it is not for")
     if judged.script in CJK_SCRIPTS:
         evidence = cjk_letters(text) >= _CJK_EVIDENCE and judged.score >= _CJK_SCORE
-        return Reading(legacy, text, None, evidence, score=judged.score)
+        return Reading(legacy, text, None, evidence, score=judged.score, script=judged.script)
     if judged.script not in _ALPHABETIC:
-        return Reading(legacy, text, None)
+        return Reading(legacy, text, None, script=judged.script)
     verdict = memo.judged.get(text)
     if verdict is None:
         verdict = memo.judged[text] = judge(text)
@@ -286,7 +364,14 @@ def _judge(text: str, legacy: Legacy, memo: _Memo | None = None) -> Reading:
     # seldom used (Mac Roman reads the Ò of a Western text as “).
     confirmed = verdict.confirmed and (legacy.alone or verdict.letters > 0)
     return Reading(
-        legacy, text, verdict.problem, confirmed, verdict.known, verdict.plain, odd=verdict.odd
+        legacy,
+        text,
+        verdict.problem,
+        confirmed,
+        verdict.known,
+        verdict.plain,
+        odd=verdict.odd,
+        script=judged.script,
     )
 
 
@@ -338,32 +423,40 @@ def _decide(plausible: list[Reading], path: Path) -> Reading:
 
     Readings that give the same text are one. Of different ones, those borne out by their
     own evidence (the frequent words and letters of one language, the common characters of
-    CJK text) are looked at, or all if none is. Of them, the one that gives the most known
-    words with letters beyond ASCII (naïve, not naďve) is taken, or of those the one with the
-    fewest odd characters (dueño, not dueńo, in a Spanish text); between equals in English,
-    the one in a code page often used, if it is the only one. A code page seldom used (see
-    :attr:`Legacy.alone`) is taken only when its reading is borne out.
+    CJK text) are looked at, or all if none is (but see :func:`_weighed`). Of them, the one
+    that gives the most known words with letters beyond ASCII (naïve, not naďve) is taken,
+    or of those the one with the fewest odd characters (dueño, not dueńo, in a Spanish text);
+    between equals in English, the one in a code page often used, if it is the only one;
+    between equals that differ only where one reads as writing and the other as mojibake
+    of it (Άλλοι, not ’λλοι), the first. A code page seldom used (see :attr:`Legacy.alone`)
+    is taken only when its reading is borne out.
     """
     groups: dict[str, list[Reading]] = {}
     for reading in plausible:
         groups.setdefault(reading.text, []).append(reading)
     firsts = [next((r for r in group if r.legacy.alone), group[0]) for group in groups.values()]
     confirmed = [r for r in firsts if any(other.confirmed for other in groups[r.text])]
-    pool = sorted(confirmed or firsts, key=lambda r: (-r.known, r.odd, -r.score))
+    pool = sorted(confirmed or _weighed(firsts), key=lambda r: (-r.known, r.odd, -r.score))
     top = [r for r in pool if (r.known, r.odd) == (pool[0].known, pool[0].odd)]
     if len(top) > 1 and sum(r.legacy.alone for r in top) == 1 and all(r.plain for r in top):
         # Between equals in a language written in ASCII (English), the code page often used:
         # Mac Roman reads the ’ and “ ” of such a text in Windows-1252 as í and ì î. In a
         # language with letters of its own they may be letters: nothing to prefer.
         top = [r for r in top if r.legacy.alone]
+    top = [r for r in top if not any(_outread(r, other) for other in top)]
     if len(top) == 1 and (confirmed or top[0].legacy.alone):
         return top[0]
-    if len(top) == 1:
+    if not confirmed and not any(r.legacy.alone for r in pool):
+        shown = top[:4]
+        readings = " or as ".join(
+            f"{r.legacy.label} ({_where_they_differ(r, shown)})" for r in shown
+        )
+        which = "which is" if len(shown) == 1 else "which are"
         raise BadFileError(
             path,
-            f"cannot tell its encoding: it reads as plausible text only as {top[0].legacy.label}"
-            f" ({_where_they_differ(top[0], [])}), which is seldom used, and nothing bears that "
-            "out; choose the encoding (--encoding, or in the import dialog) or save it as UTF-8",
+            f"cannot tell its encoding: it reads as plausible text only as {readings}, {which}"
+            " seldom used, and nothing bears that out; choose the encoding (--encoding, or in "
+            "the import dialog) or save it as UTF-8",
         )
     shown = (pool + [r for r in firsts if r not in pool])[:4]
     readings = " or as ".join(f"{r.legacy.label} ({_where_they_differ(r, shown)})" for r in shown)
@@ -372,6 +465,75 @@ def _decide(plausible: list[Reading], path: Path) -> Reading:
         f"cannot tell its encoding: it reads as {readings}; choose the encoding (--encoding, "
         "or in the import dialog) or save it as UTF-8",
     )
+
+
+def _weighed(readings: list[Reading]) -> list[Reading]:
+    """The readings, none borne out, that weigh in the choice: a code page news seldom
+    comes in that is only weighed (:attr:`Legacy.weighed`) weighs against one often used
+    that reads the text in the same script only where that one's reading is not clean
+    (DOS 850 "café" against Windows-1252 "caf‚"), gives fewer known words, or differs from
+    it only by letters that are one to a reader (ș and ş): else a plain Finnish text in
+    Windows-1252 would be refused because DOS 850 reads its ä as õ."""
+
+    def weighs(reading: Reading) -> bool:
+        common = [r for r in readings if r.legacy.alone and r.script == reading.script]
+        return (
+            not common
+            or min(r.odd for r in common) > 0
+            or reading.known > max(r.known for r in common)
+            or any(_twins(reading.text, r.text) for r in common)
+        )
+
+    return [r for r in readings if not r.legacy.weighed or weighs(r)]
+
+
+# Letters that are one letter to a reader: Romanian written in Windows-1250, which lacks
+# the comma below, has ş and ţ for ș and ț.
+_TWINS = frozenset({("ș", "ş"), ("ț", "ţ"), ("Ș", "Ş"), ("Ț", "Ţ")})
+
+
+def _twins(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ, and only by letters that are one to a reader."""
+    if len(a) != len(b) or a == b:
+        return False
+    return all(x == y or (x, y) in _TWINS or (y, x) in _TWINS for x, y in zip(a, b, strict=True))
+
+
+# Greek capitals with tonos, which Windows-1253 and ISO-8859-7 place differently: each reads
+# the other's Ά as ’ or ¶.
+_GREEK_CAPITAL_TONOS = frozenset("ΆΈΉΊΌΎΏ")
+# What ends an elision before a vowel: l’any, d’una, qu’il, dell’anno, un’altra.
+_ELIDED = frozenset(
+    {"l", "d", "s", "n", "m", "t", "j", "c", "qu", "un", "jusqu", "lorsqu", "puisqu"}
+    | {"dell", "nell", "all", "dall", "sull", "coll", "quell", "quest"}
+)
+
+
+def _outread(reading: Reading, other: Reading) -> bool:
+    """Whether ``other`` reads right wherever the two differ and ``reading`` reads as mojibake
+    of it: Windows-1253 Άλλοι against ISO-8859-7 ’λλοι, Windows-1252 l’any against Mac Roman
+    líany."""
+    a, b = reading.text, other.text
+    if len(a) != len(b) or a == b:
+        return False
+    return all(x == y or _reads_right(b, a, i) for i, (x, y) in enumerate(zip(a, b, strict=True)))
+
+
+def _reads_right(right: str, wrong: str, index: int) -> bool:
+    ch, instead = right[index], wrong[index]
+    following = wrong[index + 1 : index + 2]
+    if ch in _GREEK_CAPITAL_TONOS:
+        # A quote or pilcrow glued to the start of a Greek word.
+        return instead in "’¶" and following.isalpha() and script_of(following) == "greek"
+    if ch == "’" and instead.isalpha():
+        start = end = index
+        while start > 0 and right[start - 1].isalpha():
+            start -= 1
+        while end + 1 < len(right) and right[end + 1].isalpha():
+            end += 1
+        left, word = right[start:index].lower(), right[index + 1 : end + 1]
+        return left in _ELIDED and len(word) >= 3 and word[0].lower() in "aeiouhàáâèéêíîóôúû"
+    return False
 
 
 def _where_they_differ(reading: Reading, others: list[Reading]) -> str:
