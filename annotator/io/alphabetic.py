@@ -4,9 +4,11 @@ Code pages of one alphabet decode the same bytes to different letters (Windows-1
 Hungarian ő as õ, Windows-1250 reads French è as č, DOS 866 reads a no-break space as а), and
 each reading is valid text to Unicode. What real writing never does is what :func:`judge`
 counts as odd: a symbol or punctuation mark between two letters (p‰‰sseens‰, B„rbatul), a
-currency sign against a letter (Ł300 is a letter, £300 a price), a spacing accent, a line
-drawing or a control character, a capital inside a small-letter word, two scripts in one
-word, a lone letter no language writes as a word, a Cyrillic word that starts with ь, ъ or ы.
+currency sign against a letter (Ł300 is a letter, £300 a price), an opening mark after a word
+(DOS 850 café read as caf‚), a sign such as ¶ or ¼ against a letter (¶λλοι, ¼uvre), a
+spacing accent, a line drawing or a control character, a capital inside a small-letter word,
+two scripts in one word, a lone letter no language writes as a word, a lone letter of another
+script amid Latin words (governo ٹ pronto), a Cyrillic word that starts with ь, ъ or ы.
 Then the letters beyond ASCII must be those of one language (:mod:`annotator.io.languages`):
 Windows-1252 reads Hungarian as á é í ó ö õ ú ü û, and no language has õ with û and ö.
 
@@ -40,8 +42,8 @@ _WORD = re.compile(r"(?:(?![\d_ªº])[\w\u0300-\u036f\u0591-\u05c7\u0610-\u061a\
 _JOINERS = frozenset("'’ʼ`·‐‑–—…\u00ad\u05be\u05f3\u05f4")
 # Characters that news text does not hold but mojibake does: spacing accents, symbols of
 # Mac Roman's mathematics, daggers, the generic currency sign, the broken bar, the drachma
-# sign of ISO-8859-7 (gone with the drachma in 2002).
-_ODD = frozenset("¤¦¨¯´¸ˆˇ˘˙˛˜˝¬†‡ƒ◊∂∆∏∑∫√≈≠≤≥∞Ω\u2126πﬁﬂ₯")
+# sign of ISO-8859-7 (gone with the drachma in 2002), the integral halves of DOS 437.
+_ODD = frozenset("¤¦¨¯´¸ˆˇ˘˙˛˜˝¬†‡ƒ◊∂∆∏∑∫√≈≠≤≥∞Ω\u2126πﬁﬂ₯⌠⌡")
 # A currency sign goes with an amount: £300, 5 €.
 _DIGIT_NEAR = re.compile(r"\d")
 # Opening marks that are never followed by a space (“ closes a quote in Czech, German,

@@ -1,8 +1,9 @@
 """Turn the bytes of a plain-text file into text: decoded right, or refused with a reason.
 
 A byte-order mark decides; then strict UTF-8 (a last character cut off is left out, with a
-warning); then the legacy encodings news text really comes in, each tried and its reading
-judged: CJK readings by :mod:`annotator.io.scripts` (the common syllables and ideographs of the
+warning; a short text whose few characters beyond ASCII are all rare is doubted, as legacy
+bytes may be valid UTF-8 by chance; ASCII with ISO-2022 or HZ escapes is read in them); then
+the legacy encodings news text really comes in, each tried and its reading judged: CJK readings by :mod:`annotator.io.scripts` (the common syllables and ideographs of the
 language's own standard, kana only from a Japanese encoding…), readings in an alphabet by
 :mod:`annotator.io.alphabetic` (no symbol inside a word, the letters of one language…).
 
@@ -10,7 +11,8 @@ Among the plausible readings, those that give the same text are one; if the read
 give different text, the one whose frequent words and letters agree on a language is taken
 when it is the only one; otherwise the file is refused with a reason naming the encodings
 and how each reads: Windows-1252 reads a name as Molière, Windows-1250 the same bytes as
-Moličre, and only a reader knows which. A garbled article would silently corrupt a corpus; a
+Moličre, and only a reader knows which. Code pages seldom used for news (Mac Roman, the DOS
+code pages a Windows console writes, ISO-8859-16) are taken only when borne out. A garbled article would silently corrupt a corpus; a
 refused one is fixed by choosing the encoding (``--encoding``, or in the import dialog).
 
 A chosen encoding is held to the same test: a file that reads as garbled text in it, and as
@@ -240,13 +242,18 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> Decoded:
     else:
         # ISO-2022 and HZ text is valid 7-bit ASCII, escape sequences and all.
         escaped = tuple(c for c in _ESCAPED if all(escape in data for escape in _ESCAPES[c.codec]))
-        if escaped and chosen is None:
-            found = _detect(data, path, escaped, only_plausible=True)
+        iso2022 = tuple(c for c in escaped if c.codec != "hz")
+        if iso2022 and chosen is None:
+            found = _detect(data, path, iso2022, only_plausible=True)
+            if found is not None:
+                return found
+        if len(escaped) > len(iso2022) and chosen is None:
+            found = _hz(data, text, path)
             if found is not None:
                 return found
         doubted = _doubted(text)
         if chosen is None and doubted:
-            _refuse_doubted(data, text, path)
+            _refuse_utf8(data, text, path, LEGACY)
         if not ((escaped or doubted) and chosen not in (None, "utf-8")):
             return Decoded(_checked(text, path), "utf-8")
     if chosen is not None:
@@ -254,6 +261,20 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> Decoded:
     found = _detect(data, path, LEGACY)
     assert found is not None
     return found
+
+
+def _hz(data: bytes, text: str, path: Path) -> Decoded | None:
+    """ASCII with HZ's "~{" and "~}": the HZ text if it reads as Chinese that bears HZ out
+    (see _CJK_EVIDENCE); refused if it reads as a few plausible hanzi, which ASCII such as
+    "~{home~}" also does; else None, for the ASCII."""
+    hz = tuple(c for c in _ESCAPED if c.codec == "hz")
+    readings = _readings(data, hz)
+    if readings and readings[0].problem is None and readings[0].confirmed:
+        found = _detect(data, path, hz, only_plausible=True)
+        if found is not None:
+            return found
+    _refuse_utf8(data, text, path, hz)
+    return None
 
 
 def _doubted(text: str) -> bool:
@@ -287,19 +308,25 @@ def _rare(ch: str, scripts: Counter[str]) -> bool:
     return script not in ("LATIN", "GREEK") and scripts[script] == 1
 
 
-def _refuse_doubted(data: bytes, text: str, path: Path) -> None:
-    """Refuse a doubted UTF-8 text (see _doubted) that reads as plausible text in a legacy
-    encoding, naming both readings."""
+def _refuse_utf8(data: bytes, text: str, path: Path, candidates: tuple[Legacy, ...]) -> None:
+    """Refuse a text valid as UTF-8 that reads as plausible text in one of ``candidates``
+    too, naming the readings: a doubted one (see _doubted), or ASCII with "~{" and "~}" that
+    reads as a few hanzi in HZ but not as Chinese that bears HZ out."""
     readings: dict[str, Reading] = {}
-    for reading in _readings(data, LEGACY):
-        if reading.problem is None:
+    for reading in _readings(data, candidates):
+        if reading.problem is None and reading.text != text:
             readings.setdefault(reading.text, reading)
     if not readings:
         return
     shown = list(readings.values())[:3]
     utf8 = Reading(_legacy("utf-8", "UTF-8"), text, None)
+    # The UTF-8 reading quoted up to a space: "~{VP~}", not "~".
+    start = min(_common_start(text, r.text) for r in shown)
+    start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+    run = text[start:].split(None, 1)[0][:20] if text[start:].strip() else ""
     named = " or as ".join(
-        f"{r.legacy.label} ({_where_they_differ(r, [utf8, *shown])})" for r in [utf8, *shown]
+        [f'UTF-8 ("{run}")']
+        + [f"{r.legacy.label} ({_where_they_differ(r, [utf8, *shown])})" for r in shown]
     )
     raise BadFileError(
         path,
