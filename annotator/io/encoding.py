@@ -3,7 +3,8 @@
 A byte-order mark decides; then strict UTF-8 (a last character cut off is left out, with a
 warning; a short text whose few characters beyond ASCII are all rare is doubted, as legacy
 bytes may be valid UTF-8 by chance; ASCII with ISO-2022 or HZ escapes is read in them); then
-the legacy encodings news text really comes in, each tried and its reading judged: CJK readings by :mod:`annotator.io.scripts` (the common syllables and ideographs of the
+the legacy encodings news text really comes in, each tried and its reading judged: CJK
+readings by :mod:`annotator.io.scripts` (the common syllables and ideographs of the
 language's own standard, kana only from a Japanese encoding…), readings in an alphabet by
 :mod:`annotator.io.alphabetic` (no symbol inside a word, the letters of one language…).
 
@@ -12,8 +13,9 @@ give different text, the one whose frequent words and letters agree on a languag
 when it is the only one; otherwise the file is refused with a reason naming the encodings
 and how each reads: Windows-1252 reads a name as Molière, Windows-1250 the same bytes as
 Moličre, and only a reader knows which. Code pages seldom used for news (Mac Roman, the DOS
-code pages a Windows console writes, ISO-8859-16) are taken only when borne out. A garbled article would silently corrupt a corpus; a
-refused one is fixed by choosing the encoding (``--encoding``, or in the import dialog).
+code pages a Windows console writes, ISO-8859-16) are taken only when borne out. A garbled
+article would silently corrupt a corpus; a refused one is fixed by choosing the encoding
+(``--encoding``, or in the import dialog).
 
 A chosen encoding is held to the same test: a file that reads as garbled text in it, and as
 plausible text in another encoding, is refused naming that one.
@@ -30,7 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.domain.errors import BadFileError, UserError
-from annotator.io.alphabetic import Judgement, judge, script_of
+from annotator.io.alphabetic import Judgement, judge
+from annotator.io.legacy_choice import Legacy, Reading, common_start, decide, where_they_differ
 from annotator.io.scripts import (
     ALLOWED_CONTROLS,
     CJK_SCRIPTS,
@@ -47,22 +50,6 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-
-
-@dataclass(frozen=True)
-class Legacy:
-    """A legacy encoding: its Python codec, a name for people, and the scripts it carries."""
-
-    codec: str
-    label: str
-    scripts: frozenset[str]
-    # Taken when it is the one plausible reading. A code page seldom used for news is taken
-    # only when the text's own words bear its reading out: its plausible readings are more
-    # often another code page's mojibake than its own text.
-    alone: bool = True
-    # Of those seldom used, one that news so seldom comes in that its plausible reading is
-    # only weighed against a reading in a code page often used (see _weighed).
-    weighed: bool = False
 
 
 def _legacy(
@@ -151,21 +138,6 @@ class Decoded:
     text: str
     encoding: str
     warning: str | None = None
-
-
-@dataclass(frozen=True)
-class Reading:
-    """One way of decoding the bytes (their first :data:`_PREFIX`), and how it reads."""
-
-    legacy: Legacy
-    text: str
-    problem: str | None  # None: plausible
-    confirmed: bool = False  # its own evidence bears it out (see _decide)
-    known: int = 0  # words of a language it gives that have letters beyond ASCII
-    plain: bool = False  # its frequent words are those of a language written in ASCII
-    score: float = 1.0  # of CJK readings: the share of common characters (see scripts.py)
-    odd: int = 0  # odd characters tolerated in it (see alphabetic.py)
-    script: str = ""  # of a plausible reading: "latin", "cyrillic", "chinese"… (see scripts.py)
 
 
 # Names for codecs that the lists above cover through a superset.
@@ -321,12 +293,12 @@ def _refuse_utf8(data: bytes, text: str, path: Path, candidates: tuple[Legacy, .
     shown = list(readings.values())[:3]
     utf8 = Reading(_legacy("utf-8", "UTF-8"), text, None)
     # The UTF-8 reading quoted up to a space: "~{VP~}", not "~".
-    start = min(_common_start(text, r.text) for r in shown)
+    start = min(common_start(text, r.text) for r in shown)
     start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
     run = text[start:].split(None, 1)[0][:20] if text[start:].strip() else ""
     named = " or as ".join(
         [f'UTF-8 ("{run}")']
-        + [f"{r.legacy.label} ({_where_they_differ(r, [utf8, *shown])})" for r in shown]
+        + [f"{r.legacy.label} ({where_they_differ(r, [utf8, *shown])})" for r in shown]
     )
     raise BadFileError(
         path,
@@ -419,7 +391,7 @@ def _detect(
     readings = _readings(data, candidates)
     plausible = [r for r in readings if r.problem is None]
     while plausible:
-        best = _decide(plausible, path)
+        best = decide(plausible, path)
         try:
             text = data.decode(best.legacy.codec)
         except UnicodeDecodeError:
@@ -443,151 +415,6 @@ def _detect(
         f"encodings tried{likely}; choose the encoding (--encoding, or in the import dialog) "
         "or save it as UTF-8",
     )
-
-
-def _decide(plausible: list[Reading], path: Path) -> Reading:
-    """The reading to take among plausible ones, or :class:`BadFileError` naming them.
-
-    Readings that give the same text are one. Of different ones, those borne out by their
-    own evidence (the frequent words and letters of one language, the common characters of
-    CJK text) are looked at, or all if none is (but see :func:`_weighed`). Of them, the one
-    that gives the most known words with letters beyond ASCII (naïve, not naďve) is taken,
-    or of those the one with the fewest odd characters (dueño, not dueńo, in a Spanish text);
-    between equals in English, the one in a code page often used, if it is the only one;
-    between equals that differ only where one reads as writing and the other as mojibake
-    of it (Άλλοι, not ’λλοι), the first. A code page seldom used (see :attr:`Legacy.alone`)
-    is taken only when its reading is borne out.
-    """
-    groups: dict[str, list[Reading]] = {}
-    for reading in plausible:
-        groups.setdefault(reading.text, []).append(reading)
-    firsts = [next((r for r in group if r.legacy.alone), group[0]) for group in groups.values()]
-    confirmed = [r for r in firsts if any(other.confirmed for other in groups[r.text])]
-    pool = sorted(confirmed or _weighed(firsts), key=lambda r: (-r.known, r.odd, -r.score))
-    top = [r for r in pool if (r.known, r.odd) == (pool[0].known, pool[0].odd)]
-    if len(top) > 1 and sum(r.legacy.alone for r in top) == 1 and all(r.plain for r in top):
-        # Between equals in a language written in ASCII (English), the code page often used:
-        # Mac Roman reads the ’ and “ ” of such a text in Windows-1252 as í and ì î. In a
-        # language with letters of its own they may be letters: nothing to prefer.
-        top = [r for r in top if r.legacy.alone]
-    top = [r for r in top if not any(_outread(r, other) for other in top)]
-    if len(top) == 1 and (confirmed or top[0].legacy.alone):
-        return top[0]
-    if not confirmed and not any(r.legacy.alone for r in pool):
-        shown = top[:4]
-        readings = " or as ".join(
-            f"{r.legacy.label} ({_where_they_differ(r, shown)})" for r in shown
-        )
-        which = "which is" if len(shown) == 1 else "which are"
-        raise BadFileError(
-            path,
-            f"cannot tell its encoding: it reads as plausible text only as {readings}, {which}"
-            " seldom used, and nothing bears that out; choose the encoding (--encoding, or in "
-            "the import dialog) or save it as UTF-8",
-        )
-    shown = (pool + [r for r in firsts if r not in pool])[:4]
-    readings = " or as ".join(f"{r.legacy.label} ({_where_they_differ(r, shown)})" for r in shown)
-    raise BadFileError(
-        path,
-        f"cannot tell its encoding: it reads as {readings}; choose the encoding (--encoding, "
-        "or in the import dialog) or save it as UTF-8",
-    )
-
-
-def _weighed(readings: list[Reading]) -> list[Reading]:
-    """The readings, none borne out, that weigh in the choice: a code page news seldom
-    comes in that is only weighed (:attr:`Legacy.weighed`) weighs against one often used
-    that reads the text in the same script only where that one's reading is not clean
-    (DOS 850 "café" against Windows-1252 "caf‚"), gives fewer known words, or differs from
-    it only by letters that are one to a reader (ș and ş): else a plain Finnish text in
-    Windows-1252 would be refused because DOS 850 reads its ä as õ."""
-
-    def weighs(reading: Reading) -> bool:
-        common = [r for r in readings if r.legacy.alone and r.script == reading.script]
-        return (
-            not common
-            or min(r.odd for r in common) > 0
-            or reading.known > max(r.known for r in common)
-            or any(_twins(reading.text, r.text) for r in common)
-        )
-
-    return [r for r in readings if not r.legacy.weighed or weighs(r)]
-
-
-# Letters that are one letter to a reader: Romanian written in Windows-1250, which lacks
-# the comma below, has ş and ţ for ș and ț.
-_TWINS = frozenset({("ș", "ş"), ("ț", "ţ"), ("Ș", "Ş"), ("Ț", "Ţ")})
-
-
-def _twins(a: str, b: str) -> bool:
-    """Whether ``a`` and ``b`` differ, and only by letters that are one to a reader."""
-    if len(a) != len(b) or a == b:
-        return False
-    return all(x == y or (x, y) in _TWINS or (y, x) in _TWINS for x, y in zip(a, b, strict=True))
-
-
-# Greek capitals with tonos, which Windows-1253 and ISO-8859-7 place differently: each reads
-# the other's Ά as ’ or ¶.
-_GREEK_CAPITAL_TONOS = frozenset("ΆΈΉΊΌΎΏ")
-# What ends an elision before a vowel: l’any, d’una, qu’il, dell’anno, un’altra.
-_ELIDED = frozenset(
-    {"l", "d", "s", "n", "m", "t", "j", "c", "qu", "un", "jusqu", "lorsqu", "puisqu"}
-    | {"dell", "nell", "all", "dall", "sull", "coll", "quell", "quest"}
-)
-
-
-def _outread(reading: Reading, other: Reading) -> bool:
-    """Whether ``other`` reads right wherever the two differ and ``reading`` reads as mojibake
-    of it: Windows-1253 Άλλοι against ISO-8859-7 ’λλοι, Windows-1252 l’any against Mac Roman
-    líany."""
-    a, b = reading.text, other.text
-    if len(a) != len(b) or a == b:
-        return False
-    return all(x == y or _reads_right(b, a, i) for i, (x, y) in enumerate(zip(a, b, strict=True)))
-
-
-def _reads_right(right: str, wrong: str, index: int) -> bool:
-    ch, instead = right[index], wrong[index]
-    following = wrong[index + 1 : index + 2]
-    if ch in _GREEK_CAPITAL_TONOS:
-        # A quote or pilcrow glued to the start of a Greek word.
-        return instead in "’¶" and following.isalpha() and script_of(following) == "greek"
-    if ch == "’" and instead.isalpha():
-        start = end = index
-        while start > 0 and right[start - 1].isalpha():
-            start -= 1
-        while end + 1 < len(right) and right[end + 1].isalpha():
-            end += 1
-        left, word = right[start:index].lower(), right[index + 1 : end + 1]
-        return left in _ELIDED and len(word) >= 3 and word[0].lower() in "aeiouhàáâèéêíîóôúû"
-    return False
-
-
-def _where_they_differ(reading: Reading, others: list[Reading]) -> str:
-    """The word of ``reading`` where the readings first differ, quoted: "Molière"; with no
-    other reading, its first word with a character beyond ASCII."""
-    first = min(
-        (_common_start(reading.text, o.text) for o in others if o is not reading),
-        default=next((i for i, ch in enumerate(reading.text) if ch >= "\x80"), 0),
-    )
-    text = reading.text
-    start, end = first, first + 1
-    while start > 0 and first - start < 20 and _in_word(text[start - 1]):
-        start -= 1
-    while end < len(text) and end - first < 20 and _in_word(text[end]):
-        end += 1
-    return '"' + text[start:end].strip() + '"'
-
-
-def _common_start(a: str, b: str) -> int:
-    """How many characters ``a`` and ``b`` begin with in common."""
-    return next(
-        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
-    )
-
-
-def _in_word(ch: str) -> bool:
-    return ch.isalnum() or ch in "'’-"
 
 
 def _chosen(data: bytes, path: Path, codec: str) -> Decoded:
