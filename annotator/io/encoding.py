@@ -33,7 +33,14 @@ from pathlib import Path
 
 from annotator.domain.errors import BadFileError, UserError
 from annotator.io.alphabetic import Judgement, judge
-from annotator.io.legacy_choice import Legacy, Reading, common_start, decide, where_they_differ
+from annotator.io.legacy_choice import (
+    Legacy,
+    Reading,
+    common_start,
+    decide,
+    outread,
+    where_they_differ,
+)
 from annotator.io.scripts import (
     ALLOWED_CONTROLS,
     CJK_SCRIPTS,
@@ -429,7 +436,15 @@ def _chosen(data: bytes, path: Path, codec: str) -> Decoded:
     legacy = known[0] if known else _legacy(codec, label(codec), *_ANY)
     reading = _judge(_prefix_decode(data, codec) or text, legacy)
     if reading.problem is None:
-        return Decoded(text, codec)
+        better = _outreading(data, reading)
+        if better is None:
+            return Decoded(text, codec)
+        raise BadFileError(
+            path,
+            f"does not read as {label(codec)} text ({where_they_differ(reading, [better])} where"
+            f" {better.legacy.label} reads {where_they_differ(better, [reading])}); choose that "
+            "encoding for it, or save it as UTF-8",
+        )
     others = [r for r in _readings(data, LEGACY) if r.problem is None and r.text != reading.text]
     if not others:  # nothing reads better: the choice stands
         return Decoded(text, codec)
@@ -438,6 +453,20 @@ def _chosen(data: bytes, path: Path, codec: str) -> Decoded:
         path,
         f"does not read as {label(codec)} text ({reading.problem}); it reads as "
         f"{better.legacy.label}: choose that encoding for it, or save it as UTF-8",
+    )
+
+
+def _outreading(data: bytes, reading: Reading) -> Reading | None:
+    """A reading in another code page of the same alphabet that reads right wherever the two
+    differ and ``reading`` reads as mojibake of it (ISO-8859-7 ’λλοι for Windows-1253
+    Άλλοι), if there is one."""
+    if reading.script not in _ALPHABETIC - {""}:
+        return None
+    rivals = tuple(
+        c for c in LEGACY if reading.script in c.scripts and c.codec != reading.legacy.codec
+    )
+    return next(
+        (r for r in _readings(data, rivals) if r.problem is None and outread(reading, r)), None
     )
 
 

@@ -74,7 +74,7 @@ def decide(plausible: list[Reading], path: Path) -> Reading:
         # Mac Roman reads the ’ and “ ” of such a text in Windows-1252 as í and ì î. In a
         # language with letters of its own they may be letters: nothing to prefer.
         top = [r for r in top if r.legacy.alone]
-    top = [r for r in top if not any(_outread(r, other) for other in top)]
+    top = [r for r in top if not any(outread(r, other) for other in top)]
     if len(top) == 1 and (confirmed or top[0].legacy.alone):
         return top[0]
     if not confirmed and not any(r.legacy.alone for r in pool):
@@ -140,7 +140,7 @@ _ELIDED = frozenset(
 )
 
 
-def _outread(reading: Reading, other: Reading) -> bool:
+def outread(reading: Reading, other: Reading) -> bool:
     """Whether ``other`` reads right wherever the two differ and ``reading`` reads as mojibake
     of it: Windows-1253 Άλλοι against ISO-8859-7 ’λλοι, Windows-1252 l’any against Mac Roman
     líany."""

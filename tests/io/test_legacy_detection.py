@@ -354,3 +354,13 @@ def test_control_characters_in_a_long_ascii_stretch_are_counted() -> None:
     text = "Café " + "word " * 50 + "\x01\x02 " + "word " * 50 + "end."
     assert assess(text).problem == "it would hold control characters"
     assert assess(text.replace("\x01\x02", "")).problem is None
+
+
+def test_a_chosen_greek_code_page_that_reads_a_capital_as_a_quote_is_refused() -> None:
+    # Before, --encoding iso8859_7 stored a Windows-1253 "Άλλοι" as "’λλοι", exit 0.
+    text = "Η κυβέρνηση δήλωσε την Τετάρτη. Άλλοι πρόσφυγες λένε."
+    problem = refusal(text.encode("cp1253"), "iso8859_7")
+    assert problem.startswith('does not read as Greek (ISO-8859-7) text ("’λλοι" where Greek')
+    assert 'Greek (Windows-1253) reads "Άλλοι"' in problem
+    assert decode_text(text.encode("cp1253"), PATH, "cp1253")[0] == text
+    assert decode_text(text.encode("iso8859_7"), PATH, "iso8859_7")[0] == text
