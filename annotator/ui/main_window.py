@@ -310,8 +310,17 @@ class MainWindow(QMainWindow):
             lambda document_id: self._guarded(lambda: self.edit_variables(document_id))
         )
         controller.changed.connect(self._on_changed)
+        controller.stepRefused.connect(self._step_refused)
         controller.coderChanged.connect(self._update_title)
         controller.coderChanged.connect(self._update_progress)
+
+    def _step_refused(self, reason: str) -> None:
+        QMessageBox.warning(
+            self,
+            "annotator",
+            f"This step cannot be undone or redone now: {reason}\n\nNothing was changed; the "
+            "undo history was cleared.",
+        )
 
     def _guarded(self, action: Callable[[], object]) -> None:
         """Run a user action; a UserError becomes a message, not a crash."""

@@ -414,10 +414,18 @@ def build_agreement_project(
             documents,
         )
         for document_id, text_length in project.db.execute("SELECT id, length FROM documents"):
-            base = []
+            base: list[tuple[int, int, int]] = []
             for _ in range(per_article):
                 start = rng.randrange(0, text_length - 60)
-                base.append((rng.choice(codes), start, start + rng.randint(20, 300)))
+                code, end = rng.choice(codes), start + rng.randint(20, 300)
+                # Dimension 1 is exclusive: no two of its codes on overlapping passages (every
+                # route refuses them), 10 characters apart so that moved boundaries keep so.
+                if code in codes[:5] and any(
+                    other in codes[:5] and other != code and start < e + 10 and s < end + 10
+                    for other, s, e in base
+                ):
+                    code = rng.choice(codes[5:])
+                base.append((code, start, end))
             for coder in coders:
                 statuses.append((document_id, coder, "done", now))
                 for code, start, end in base:
