@@ -12,10 +12,12 @@ from PySide6.QtWidgets import QPushButton
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
+from annotator.domain.model import VariableType
 from annotator.storage import Project
 from annotator.ui.intake.dialog import ImportDialog
 from annotator.ui.intake.jobs import Job
 from annotator.ui.intake.model import DUPLICATE, HEADLINE
+from annotator.ui.intake.report import ImportReportDialog
 from annotator.ui.main_window import MainWindow
 from tests.gui.importing import TIMEOUT, import_ticked, press_main_button, read
 
@@ -434,3 +436,22 @@ def test_sorting_keeps_ticks_and_numbers_with_their_articles(
         "Own story",
         "Wire story",
     ]
+
+
+def test_what_storing_finds_beyond_the_preview_is_reported(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    project = window.controller.project
+    project.documents.define_variable("pages", VariableType.NUMBER)
+    sheet = tmp_path / "pages.csv"
+    sheet.write_text("title,text,pages\nLong read,The ferry story at length.,twelve\n")
+    dialog = open_dialog(window, qtbot, sheet)
+    read(dialog, qtbot)
+    assert dialog.preview_page.problem_lines() == []
+    import_ticked(dialog, qtbot)
+    [warning] = dialog.unforeseen
+    assert warning.startswith("pages.csv#1: variable 'pages' left empty: ")
+    [report] = window.findChildren(ImportReportDialog)
+    assert report.isVisible()
+    assert warning in report.text.toPlainText()
+    assert window.statusBar().currentMessage() == "Imported 1 article from 1 file."
