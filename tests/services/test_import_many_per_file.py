@@ -392,3 +392,18 @@ def test_every_real_export_imports_as_its_number_of_articles(
         assert len(text) > len(document.name) + 2  # a headline and a body
     again = import_files(project, [folder])
     assert (again.imported, again.import_id) == ([], None)
+
+
+def test_problem_lines_name_the_file_not_the_folders_it_sits_in(
+    project: Project, tmp_path: Path
+) -> None:
+    """The window lists these lines under the preview: a temporary or home folder's path in
+    each would drown what they say."""
+    folder = tmp_path / "deep" / "downloads"
+    folder.mkdir(parents=True)
+    shutil.copy(FIXTURES / "factiva_en.html", folder / "factiva_en.html")
+    report = import_files(project, [folder / "factiva_en.html"])
+    problems = [problem for file in report.files for problem in file.problems]
+    assert problems, "the fixture has an article without text"
+    assert all(str(tmp_path) not in problem for problem in problems), problems
+    assert any("factiva_en.html" in problem for problem in problems)
