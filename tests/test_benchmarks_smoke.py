@@ -29,6 +29,7 @@ KEYS = {
     "qdc_import_10k_s",
     "import_exports_10k_s",
     "article_list_sort_10k_ms",
+    "import_preview_sort_10k_ms",
     "legacy_text_5k_ms",
     "near_duplicate_check_50k_s",
     "near_duplicate_index_10k_s",

@@ -27,7 +27,7 @@ from annotator.cli.support import (
 from annotator.cli.support import progress_bar as _progress_bar
 from annotator.domain.errors import UserError
 from annotator.domain.model import DocumentStatus
-from annotator.services.checks import check_project
+from annotator.services.checks import CLASH_ADVICE, check_project
 
 
 @click.group(cls=Group, invoke_without_command=True)
@@ -283,8 +283,8 @@ def check(project: str, as_json: bool) -> None:
     migrations did not make), file integrity, document hashes, spans, exclusive-dimension
     overlaps.
 
-    Exit status 1 when the project is damaged or was changed outside annotator; warnings
-    alone exit 0.
+    Exit status 1 when the project is damaged or was changed outside annotator, or holds
+    codings that break an exclusive dimension's rule; warnings alone exit 0.
 
     Example: annotator check study.annotator
     """
@@ -292,13 +292,15 @@ def check(project: str, as_json: bool) -> None:
         report = check_project(opened)
     name = Path(project).name
     advice = ""
-    if not report.ok:
+    if report.damaged:
         advice = (
             f"'annotator repair {name}' mends it (after a snapshot)"
             if report.repairable
             else f"'annotator restore {name} latest' puts the newest snapshot back "
             f"('annotator backups {name}' lists them)"
         )
+    elif report.clashes:
+        advice = CLASH_ADVICE
     if as_json:
         print_json(
             {
@@ -321,9 +323,11 @@ def check(project: str, as_json: bool) -> None:
             click.echo(f"warning: {warning}")
         if report.ok:
             click.echo("ok")
-        else:
+        elif report.damaged:
             what = "was changed outside annotator" if report.repairable else "is damaged"
             click.echo(f"{len(report.errors)} errors: the project {what}; {advice}")
+        else:
+            click.echo(f"{len(report.errors)} errors: {advice}")
     if not report.ok:
         sys.exit(EXIT_REFUSED)
 

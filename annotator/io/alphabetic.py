@@ -4,9 +4,11 @@ Code pages of one alphabet decode the same bytes to different letters (Windows-1
 Hungarian ő as õ, Windows-1250 reads French è as č, DOS 866 reads a no-break space as а), and
 each reading is valid text to Unicode. What real writing never does is what :func:`judge`
 counts as odd: a symbol or punctuation mark between two letters (p‰‰sseens‰, B„rbatul), a
-currency sign against a letter (Ł300 is a letter, £300 a price), a spacing accent, a line
-drawing or a control character, a capital inside a small-letter word, two scripts in one
-word, a lone letter no language writes as a word, a Cyrillic word that starts with ь, ъ or ы.
+currency sign against a letter (Ł300 is a letter, £300 a price), an opening mark after a word
+(DOS 850 café read as caf‚), a sign such as ¶ or ¼ against a letter (¶λλοι, ¼uvre), a
+spacing accent, a line drawing or a control character, a capital inside a small-letter word,
+two scripts in one word, a lone letter no language writes as a word, a lone letter of another
+script amid Latin words (governo ٹ pronto), a Cyrillic word that starts with ь, ъ or ы.
 Then the letters beyond ASCII must be those of one language (:mod:`annotator.io.languages`):
 Windows-1252 reads Hungarian as á é í ó ö õ ú ü û, and no language has õ with û and ö.
 
@@ -40,13 +42,20 @@ _WORD = re.compile(r"(?:(?![\d_ªº])[\w\u0300-\u036f\u0591-\u05c7\u0610-\u061a\
 _JOINERS = frozenset("'’ʼ`·‐‑–—…\u00ad\u05be\u05f3\u05f4")
 # Characters that news text does not hold but mojibake does: spacing accents, symbols of
 # Mac Roman's mathematics, daggers, the generic currency sign, the broken bar, the drachma
-# sign of ISO-8859-7 (gone with the drachma in 2002).
-_ODD = frozenset("¤¦¨¯´¸ˆˇ˘˙˛˜˝¬†‡ƒ◊∂∆∏∑∫√≈≠≤≥∞Ω\u2126πﬁﬂ₯")
+# sign of ISO-8859-7 (gone with the drachma in 2002), the integral halves of DOS 437.
+_ODD = frozenset("¤¦¨¯´¸ˆˇ˘˙˛˜˝¬†‡ƒ◊∂∆∏∑∫√≈≠≤≥∞Ω\u2126πﬁﬂ₯⌠⌡")
 # A currency sign goes with an amount: £300, 5 €.
 _DIGIT_NEAR = re.compile(r"\d")
 # Opening marks that are never followed by a space (“ closes a quote in Czech, German,
 # Serbian…; French « is followed by one).
 _OPENERS = frozenset("¿¡„")
+# Opening marks that never follow a letter: DOS 850 "café" read as Windows-1252 is "caf‚".
+_NOT_AFTER_LETTER = frozenset("‚„¿¡")
+# Signs that never touch a letter in writing, which mojibake glues to them: "¶λλοι" (Greek Ά
+# in ISO-8859-7 read as Windows-1253), "¼uvre" (Œ of ISO-8859-15 as Windows-1252).
+_NOT_AGAINST_LETTER = frozenset("‰¶§±×÷¼½¾")
+# Ordinal signs follow a number or n (1º, nº, 2ª), never begin a word ("ºuvre").
+_ORDINALS = frozenset("ªº")
 # Hebrew letters written only at the end of a word, and their forms inside one.
 _FINAL = frozenset("ךםןףץ")
 _SCRIPTS = {language.script for language in LANGUAGES}
@@ -243,6 +252,10 @@ def _tally_signs(sample: str, tally: _Tally) -> None:
         after = index + 1 < len(sample) and _is_letter(sample[index + 1])
         if before and after and (ch not in _JOINERS or not _joins(sample, index)):
             reasons["symbols inside words"] += 1
+        elif ch in _NOT_AGAINST_LETTER and (before or after):
+            reasons["signs against letters"] += 1
+        elif (ch in _NOT_AFTER_LETTER and before) or (ch in _ORDINALS and after):
+            reasons["opening marks or ordinal signs glued to words"] += 1
         elif category == "Sc" and (before or after):
             reasons["currency signs against letters"] += 1
         elif category == "Sc" and not _DIGIT_NEAR.search(sample, max(0, index - 2), index + 3):
@@ -258,8 +271,9 @@ def _tally_signs(sample: str, tally: _Tally) -> None:
 def _tally_words(sample: str, tally: _Tally, *, cut: bool = False) -> None:
     """Words with letters beyond ASCII: their shape, their letters, their script."""
     reasons = tally.reasons
+    previous = ""
     for match in _WORD.finditer(sample):
-        word = match.group()
+        word, before, previous = match.group(), previous, match.group()
         tally.words[word.lower()] += 1
         tally.ascii_letters += sum(ch.isascii() for ch in word)
         if word.isascii():
@@ -280,6 +294,9 @@ def _tally_words(sample: str, tally: _Tally, *, cut: bool = False) -> None:
         alone = len(word) == 1 and not (cut and match.end() == len(sample))
         if alone and script in _CASED and _small(word) not in _SINGLE[script]:
             reasons["letters standing alone"] += not initial
+        if alone and script != "latin" and _latin(before) and _latin(_next_word(sample, match)):
+            # DOS 850 "governo è pronto" read as Windows-1256 is "governo ٹ pronto".
+            reasons["letters of another script alone amid Latin words"] += 1
         if script == "hebrew" and any(ch in _FINAL for ch in word[:-1]):
             reasons["Hebrew final letters inside words"] += 1
         if script == "cyrillic" and word[0] in "ьъыЬЪЫ":
@@ -288,6 +305,15 @@ def _tally_words(sample: str, tally: _Tally, *, cut: bool = False) -> None:
             if ch >= "\x80" and ch.isalpha():
                 tally.letters[_small(ch)] += 1
                 tally.scripts[script] += 1
+
+
+def _latin(word: str) -> bool:
+    return bool(word) and all(script_of(ch) == "latin" for ch in word if ch.isalpha())
+
+
+def _next_word(sample: str, match: re.Match[str]) -> str:
+    following = _WORD.search(sample, match.end())
+    return following.group() if following else ""
 
 
 def _joins(sample: str, index: int) -> bool:

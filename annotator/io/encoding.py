@@ -1,8 +1,10 @@
 """Turn the bytes of a plain-text file into text: decoded right, or refused with a reason.
 
 A byte-order mark decides; then strict UTF-8 (a last character cut off is left out, with a
-warning); then the legacy encodings news text really comes in, each tried and its reading
-judged: CJK readings by :mod:`annotator.io.scripts` (the common syllables and ideographs of the
+warning; a short text whose few characters beyond ASCII are all rare is doubted, as legacy
+bytes may be valid UTF-8 by chance; ASCII with ISO-2022 or HZ escapes is read in them); then
+the legacy encodings news text really comes in, each tried and its reading judged: CJK
+readings by :mod:`annotator.io.scripts` (the common syllables and ideographs of the
 language's own standard, kana only from a Japanese encoding…), readings in an alphabet by
 :mod:`annotator.io.alphabetic` (no symbol inside a word, the letters of one language…).
 
@@ -10,8 +12,10 @@ Among the plausible readings, those that give the same text are one; if the read
 give different text, the one whose frequent words and letters agree on a language is taken
 when it is the only one; otherwise the file is refused with a reason naming the encodings
 and how each reads: Windows-1252 reads a name as Molière, Windows-1250 the same bytes as
-Moličre, and only a reader knows which. A garbled article would silently corrupt a corpus; a
-refused one is fixed by choosing the encoding (``--encoding``, or in the import dialog).
+Moličre, and only a reader knows which. Code pages seldom used for news (Mac Roman, the DOS
+code pages a Windows console writes, ISO-8859-16) are taken only when borne out. A garbled
+article would silently corrupt a corpus; a refused one is fixed by choosing the encoding
+(``--encoding``, or in the import dialog).
 
 A chosen encoding is held to the same test: a file that reads as garbled text in it, and as
 plausible text in another encoding, is refused naming that one.
@@ -20,12 +24,23 @@ plausible text in another encoding, is refused naming that one.
 from __future__ import annotations
 
 import codecs
+import itertools
+import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.domain.errors import BadFileError, UserError
 from annotator.io.alphabetic import Judgement, judge
+from annotator.io.legacy_choice import (
+    Legacy,
+    Reading,
+    common_start,
+    decide,
+    outread,
+    where_they_differ,
+)
 from annotator.io.scripts import (
     ALLOWED_CONTROLS,
     CJK_SCRIPTS,
@@ -44,22 +59,11 @@ _BOMS = (
 )
 
 
-@dataclass(frozen=True)
-class Legacy:
-    """A legacy encoding: its Python codec, a name for people, and the scripts it carries."""
-
-    codec: str
-    label: str
-    scripts: frozenset[str]
-    # Taken when it is the one plausible reading. A code page seldom used for news is taken
-    # only when the text's own words bear its reading out: its plausible readings are more
-    # often another code page's mojibake than its own text.
-    alone: bool = True
-
-
-def _legacy(codec: str, label: str, *scripts: str, alone: bool = True) -> Legacy:
+def _legacy(
+    codec: str, label: str, *scripts: str, alone: bool = True, weighed: bool = False
+) -> Legacy:
     # "" is a reading without letters outside ASCII (only symbols such as € differ).
-    return Legacy(codec, label, frozenset({*scripts, ""}), alone)
+    return Legacy(codec, label, frozenset({*scripts, ""}), alone and not weighed, weighed)
 
 
 # The encodings tried; of those that read the bytes as the same text, the first names it
@@ -91,12 +95,26 @@ LEGACY = (
     _legacy("cp1255", "Hebrew (Windows-1255)", "hebrew"),
     _legacy("cp1256", "Arabic (Windows-1256)", "arabic"),
     _legacy("mac_roman", "Western (Mac Roman)", "latin", alone=False),
+    # What a Windows console writes (DOS code pages), and Romanian's own ISO code page:
+    # seldom news, but a text in them reads as another code page's plausible text ("café"
+    # in DOS 850 is "caf‚" in Windows-1252), so they must be there to be weighed.
+    _legacy("cp850", "Western (DOS 850)", "latin", weighed=True),
+    _legacy("cp437", "Western (DOS 437)", "latin", weighed=True),
+    _legacy("cp852", "Central European (DOS 852)", "latin", weighed=True),
+    _legacy("iso8859_16", "Romanian (ISO-8859-16)", "latin", weighed=True),
 )
-# Seven-bit encodings that pass as UTF-8 but for their escape sequences.
+# Seven-bit encodings that pass as UTF-8 but for their escape sequences: ESC $ for
+# ISO-2022, "~{" … "~}" for HZ (Chinese of Usenet and early e-mail).
 _ESCAPED = (
     _legacy("iso2022_jp", "Japanese (ISO-2022-JP)", "japanese", "chinese"),
     _legacy("iso2022_kr", "Korean (ISO-2022-KR)", "korean"),
+    _legacy("hz", "Chinese simplified (HZ)", "chinese"),
 )
+_ESCAPES = {"iso2022_jp": (b"\x1b$",), "iso2022_kr": (b"\x1b$",), "hz": (b"~{", b"~}")}
+# A text that is valid UTF-8 is doubted when it has at most this many characters beyond
+# ASCII and each is rare (see _rare).
+_FEW = 8
+_BEYOND_ASCII = re.compile(r"[^\x00-\x7f]")
 # Every script a Unicode encoding carries.
 _ANY = ("latin", "cyrillic", "greek", "hebrew", "arabic", "thai", *CJK_SCRIPTS)
 # Offered to choose from but never guessed: Thai letters and vowel signs in any order are
@@ -127,20 +145,6 @@ class Decoded:
     text: str
     encoding: str
     warning: str | None = None
-
-
-@dataclass(frozen=True)
-class Reading:
-    """One way of decoding the bytes (their first :data:`_PREFIX`), and how it reads."""
-
-    legacy: Legacy
-    text: str
-    problem: str | None  # None: plausible
-    confirmed: bool = False  # its own evidence bears it out (see _decide)
-    known: int = 0  # words of a language it gives that have letters beyond ASCII
-    plain: bool = False  # its frequent words are those of a language written in ASCII
-    score: float = 1.0  # of CJK readings: the share of common characters (see scripts.py)
-    odd: int = 0  # odd characters tolerated in it (see alphabetic.py)
 
 
 # Names for codecs that the lists above cover through a superset.
@@ -215,19 +219,99 @@ def decode(data: bytes, path: Path, encoding: str | None = None) -> Decoded:
         if cut is not None:
             return cut
     else:
-        # ISO-2022 text is valid 7-bit ASCII, escape sequences and all.
-        escaped = b"\x1b$" in data
-        if escaped and chosen is None:
-            found = _detect(data, path, _ESCAPED, only_plausible=True)
+        # ISO-2022 and HZ text is valid 7-bit ASCII, escape sequences and all.
+        escaped = tuple(c for c in _ESCAPED if all(escape in data for escape in _ESCAPES[c.codec]))
+        iso2022 = tuple(c for c in escaped if c.codec != "hz")
+        if iso2022 and chosen is None:
+            found = _detect(data, path, iso2022, only_plausible=True)
             if found is not None:
                 return found
-        if not (escaped and chosen is not None):
+        if len(escaped) > len(iso2022) and chosen is None:
+            found = _hz(data, text, path)
+            if found is not None:
+                return found
+        doubted = _doubted(text)
+        if chosen is None and doubted:
+            _refuse_utf8(data, text, path, LEGACY)
+        if not ((escaped or doubted) and chosen not in (None, "utf-8")):
             return Decoded(_checked(text, path), "utf-8")
     if chosen is not None:
         return _chosen(data, path, chosen)
     found = _detect(data, path, LEGACY)
     assert found is not None
     return found
+
+
+def _hz(data: bytes, text: str, path: Path) -> Decoded | None:
+    """ASCII with HZ's "~{" and "~}": the HZ text if it reads as Chinese that bears HZ out
+    (see _CJK_EVIDENCE); refused if it reads as a few plausible hanzi, which ASCII such as
+    "~{home~}" also does; else None, for the ASCII."""
+    hz = tuple(c for c in _ESCAPED if c.codec == "hz")
+    readings = _readings(data, hz)
+    if readings and readings[0].problem is None and readings[0].confirmed:
+        found = _detect(data, path, hz, only_plausible=True)
+        if found is not None:
+            return found
+    _refuse_utf8(data, text, path, hz)
+    return None
+
+
+def _doubted(text: str) -> bool:
+    """Whether a text that is valid UTF-8 may well be legacy bytes that are valid UTF-8 by
+    chance: a short one whose few characters beyond ASCII are all rare. "Ёлка" in DOS 866
+    is UTF-8 for one ideograph of CJK Extension B."""
+    beyond = [m.group() for m in itertools.islice(_BEYOND_ASCII.finditer(text), _FEW + 1)]
+    if not beyond or len(beyond) > _FEW:
+        return False
+    scripts = Counter(_script(ch) for ch in text[:_PREFIX] if ch.isalpha())
+    return all(_rare(ch, scripts) for ch in beyond)
+
+
+def _script(ch: str) -> str:
+    # Unicode names letters by script: LATIN SMALL LETTER A, SAMARITAN LETTER BIT…
+    return unicodedata.name(ch, "?").split()[0]
+
+
+def _rare(ch: str, scripts: Counter[str]) -> bool:
+    """Unassigned or private-use, a letter beyond the Basic Multilingual Plane or of CJK
+    Extension A, or a letter whose script has no other letter in the text (Greek letters
+    are also symbols: 5 Ω)."""
+    category = unicodedata.category(ch)
+    if category in ("Cn", "Co"):
+        return True
+    if not category.startswith("L"):
+        return False
+    if ord(ch) >= 0x10000 or 0x3400 <= ord(ch) <= 0x4DBF:
+        return True
+    script = _script(ch)
+    return script not in ("LATIN", "GREEK") and scripts[script] == 1
+
+
+def _refuse_utf8(data: bytes, text: str, path: Path, candidates: tuple[Legacy, ...]) -> None:
+    """Refuse a text valid as UTF-8 that reads as plausible text in one of ``candidates``
+    too, naming the readings: a doubted one (see _doubted), or ASCII with "~{" and "~}" that
+    reads as a few hanzi in HZ but not as Chinese that bears HZ out."""
+    readings: dict[str, Reading] = {}
+    for reading in _readings(data, candidates):
+        if reading.problem is None and reading.text != text:
+            readings.setdefault(reading.text, reading)
+    if not readings:
+        return
+    shown = list(readings.values())[:3]
+    utf8 = Reading(_legacy("utf-8", "UTF-8"), text, None)
+    # The UTF-8 reading quoted up to a space: "~{VP~}", not "~".
+    start = min(common_start(text, r.text) for r in shown)
+    start = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+    run = text[start:].split(None, 1)[0][:20] if text[start:].strip() else ""
+    named = " or as ".join(
+        [f'UTF-8 ("{run}")']
+        + [f"{r.legacy.label} ({where_they_differ(r, [utf8, *shown])})" for r in shown]
+    )
+    raise BadFileError(
+        path,
+        f"cannot tell its encoding: it reads as {named}; choose the encoding (--encoding, or "
+        "in the import dialog)",
+    )
 
 
 def _cut_utf8(data: bytes, error: UnicodeDecodeError, path: Path) -> Decoded | None:
@@ -276,9 +360,9 @@ def _judge(text: str, legacy: Legacy, memo: _Memo | None = None) -> Reading:
         return Reading(legacy, text, f"it would be {judged.script} text, which it is not for")
     if judged.script in CJK_SCRIPTS:
         evidence = cjk_letters(text) >= _CJK_EVIDENCE and judged.score >= _CJK_SCORE
-        return Reading(legacy, text, None, evidence, score=judged.score)
+        return Reading(legacy, text, None, evidence, score=judged.score, script=judged.script)
     if judged.script not in _ALPHABETIC:
-        return Reading(legacy, text, None)
+        return Reading(legacy, text, None, script=judged.script)
     verdict = memo.judged.get(text)
     if verdict is None:
         verdict = memo.judged[text] = judge(text)
@@ -286,7 +370,14 @@ def _judge(text: str, legacy: Legacy, memo: _Memo | None = None) -> Reading:
     # seldom used (Mac Roman reads the Ò of a Western text as “).
     confirmed = verdict.confirmed and (legacy.alone or verdict.letters > 0)
     return Reading(
-        legacy, text, verdict.problem, confirmed, verdict.known, verdict.plain, odd=verdict.odd
+        legacy,
+        text,
+        verdict.problem,
+        confirmed,
+        verdict.known,
+        verdict.plain,
+        odd=verdict.odd,
+        script=judged.script,
     )
 
 
@@ -307,7 +398,7 @@ def _detect(
     readings = _readings(data, candidates)
     plausible = [r for r in readings if r.problem is None]
     while plausible:
-        best = _decide(plausible, path)
+        best = decide(plausible, path)
         try:
             text = data.decode(best.legacy.codec)
         except UnicodeDecodeError:
@@ -333,74 +424,6 @@ def _detect(
     )
 
 
-def _decide(plausible: list[Reading], path: Path) -> Reading:
-    """The reading to take among plausible ones, or :class:`BadFileError` naming them.
-
-    Readings that give the same text are one. Of different ones, those borne out by their
-    own evidence (the frequent words and letters of one language, the common characters of
-    CJK text) are looked at, or all if none is. Of them, the one that gives the most known
-    words with letters beyond ASCII (naïve, not naďve) is taken, or of those the one with the
-    fewest odd characters (dueño, not dueńo, in a Spanish text); between equals in English,
-    the one in a code page often used, if it is the only one. A code page seldom used (see
-    :attr:`Legacy.alone`) is taken only when its reading is borne out.
-    """
-    groups: dict[str, list[Reading]] = {}
-    for reading in plausible:
-        groups.setdefault(reading.text, []).append(reading)
-    firsts = [next((r for r in group if r.legacy.alone), group[0]) for group in groups.values()]
-    confirmed = [r for r in firsts if any(other.confirmed for other in groups[r.text])]
-    pool = sorted(confirmed or firsts, key=lambda r: (-r.known, r.odd, -r.score))
-    top = [r for r in pool if (r.known, r.odd) == (pool[0].known, pool[0].odd)]
-    if len(top) > 1 and sum(r.legacy.alone for r in top) == 1 and all(r.plain for r in top):
-        # Between equals in a language written in ASCII (English), the code page often used:
-        # Mac Roman reads the ’ and “ ” of such a text in Windows-1252 as í and ì î. In a
-        # language with letters of its own they may be letters: nothing to prefer.
-        top = [r for r in top if r.legacy.alone]
-    if len(top) == 1 and (confirmed or top[0].legacy.alone):
-        return top[0]
-    if len(top) == 1:
-        raise BadFileError(
-            path,
-            f"cannot tell its encoding: it reads as plausible text only as {top[0].legacy.label}"
-            f" ({_where_they_differ(top[0], [])}), which is seldom used, and nothing bears that "
-            "out; choose the encoding (--encoding, or in the import dialog) or save it as UTF-8",
-        )
-    shown = (pool + [r for r in firsts if r not in pool])[:4]
-    readings = " or as ".join(f"{r.legacy.label} ({_where_they_differ(r, shown)})" for r in shown)
-    raise BadFileError(
-        path,
-        f"cannot tell its encoding: it reads as {readings}; choose the encoding (--encoding, "
-        "or in the import dialog) or save it as UTF-8",
-    )
-
-
-def _where_they_differ(reading: Reading, others: list[Reading]) -> str:
-    """The word of ``reading`` where the readings first differ, quoted: "Molière"; with no
-    other reading, its first word with a character beyond ASCII."""
-    first = min(
-        (_common_start(reading.text, o.text) for o in others if o is not reading),
-        default=next((i for i, ch in enumerate(reading.text) if ch >= "\x80"), 0),
-    )
-    text = reading.text
-    start, end = first, first + 1
-    while start > 0 and first - start < 20 and _in_word(text[start - 1]):
-        start -= 1
-    while end < len(text) and end - first < 20 and _in_word(text[end]):
-        end += 1
-    return '"' + text[start:end].strip() + '"'
-
-
-def _common_start(a: str, b: str) -> int:
-    """How many characters ``a`` and ``b`` begin with in common."""
-    return next(
-        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
-    )
-
-
-def _in_word(ch: str) -> bool:
-    return ch.isalnum() or ch in "'’-"
-
-
 def _chosen(data: bytes, path: Path, codec: str) -> Decoded:
     """The text in the encoding the user chose, unless it reads as garbled text in it and as
     plausible text in another encoding: then refused, naming that one."""
@@ -413,7 +436,15 @@ def _chosen(data: bytes, path: Path, codec: str) -> Decoded:
     legacy = known[0] if known else _legacy(codec, label(codec), *_ANY)
     reading = _judge(_prefix_decode(data, codec) or text, legacy)
     if reading.problem is None:
-        return Decoded(text, codec)
+        better = _outreading(data, reading)
+        if better is None:
+            return Decoded(text, codec)
+        raise BadFileError(
+            path,
+            f"does not read as {label(codec)} text ({where_they_differ(reading, [better])} where"
+            f" {better.legacy.label} reads {where_they_differ(better, [reading])}); choose that "
+            "encoding for it, or save it as UTF-8",
+        )
     others = [r for r in _readings(data, LEGACY) if r.problem is None and r.text != reading.text]
     if not others:  # nothing reads better: the choice stands
         return Decoded(text, codec)
@@ -422,6 +453,20 @@ def _chosen(data: bytes, path: Path, codec: str) -> Decoded:
         path,
         f"does not read as {label(codec)} text ({reading.problem}); it reads as "
         f"{better.legacy.label}: choose that encoding for it, or save it as UTF-8",
+    )
+
+
+def _outreading(data: bytes, reading: Reading) -> Reading | None:
+    """A reading in another code page of the same alphabet that reads right wherever the two
+    differ and ``reading`` reads as mojibake of it (ISO-8859-7 ’λλοι for Windows-1253
+    Άλλοι), if there is one."""
+    if reading.script not in _ALPHABETIC - {""}:
+        return None
+    rivals = tuple(
+        c for c in LEGACY if reading.script in c.scripts and c.codec != reading.legacy.codec
+    )
+    return next(
+        (r for r in _readings(data, rivals) if r.problem is None and outread(reading, r)), None
     )
 
 

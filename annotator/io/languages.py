@@ -58,7 +58,7 @@ LANGUAGES = (
         "àâæçéèêëîïôœùûüÿ",
         "le la les de des du un une et est en que qui dans pour pas sur au aux par il elle "
         "ils ne se ce cette son sa ses avec plus ont été être mais ou où comme tout nous vous "
-        "leur lui après déjà très aussi sont était fait dit selon entre à",
+        "leur lui après déjà très aussi sont était fait dit selon entre à œuvre cœur sœur vœux",
         "à",
     ),
     _language(
@@ -100,7 +100,8 @@ LANGUAGES = (
         "latin",
         "áäèéêëíïóöúü",
         "de het een en van in is dat op te zijn met voor niet aan er die door ook als bij om "
-        "maar naar was hij zij wordt werd tot uit nog over heeft hebben kan geen deze dit",
+        "maar naar was hij zij wordt werd tot uit nog over heeft hebben kan geen deze dit "
+        "ideeën belgië italië financiële",
     ),
     _language(
         "Swedish",
@@ -224,7 +225,7 @@ LANGUAGES = (
         "latin",
         "čćđšž",
         "i je u na se da za od su a ne s sa koji koja koje kao što iz ali bi bio bila godine "
-        "nije prema samo još",
+        "nije prema samo još će već",
     ),
     _language(
         "Albanian",
@@ -242,15 +243,19 @@ LANGUAGES = (
         "Latvian",
         "latin",
         "āčēģīķļņšūž",
-        "un ir ar par uz no ka kas bet arī to lai pēc vai bija tas šo viņš viņa savu jau tikai",
+        "un ir ar par uz no ka kas bet arī to lai pēc vai bija tas šo viņš viņa savu jau tikai "
+        "sacīja valdība valdības",
     ),
     _language(
         "Lithuanian",
         "latin",
         "ąčęėįšųūž",
-        "ir į yra kad su iš bet ar tai buvo jo jos nuo po taip kaip dar jau tik apie savo",
+        "ir į yra kad su iš bet ar tai buvo jo jos nuo po taip kaip dar jau tik apie savo sakė "
+        "vyriausybė",
         "į",
     ),
+    # Its macrons are also those of Japanese names in English text (Tōkyō, Ōsaka).
+    _language("Maori", "latin", "āēīōū", "ngā kua kei tēnei ēnei hoki ērā māori"),
     _language(
         "Turkish",
         "latin",
@@ -342,6 +347,7 @@ LOANS = _words(
     fernández díaz jiménez gutiérrez álvarez núñez suárez domínguez vázquez andrés josé
     maría jesús ángel raúl óscar chávez calderón mélenchon élysée ségolène françois hélène
     thérèse gérard frédéric sébastien stéphane jérôme andré renée zoë noël citroën nestlé
-    société générale crédit björn søren jørgen tromsø åland ångström
+    société générale crédit björn søren jørgen tromsø åland ångström tōkyō kyōto ōsaka
+    hokkaidō kyūshū côte
     """
 )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import string
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -152,39 +153,47 @@ class _Counts:
     glossed_han: int = 0  # ideographs in brackets, as Korean glosses a word with its hanja
 
 
-def _count(text: str) -> _Counts:
-    counts = _Counts(letters={})
-    letters = counts.letters
-    kinds = [_kind(ch) for ch in text]
-    run_scripts: set[str] = set()
-    run_flipped = False
-    run_nonascii = False
-    previous_lower = False
+class _Scan:
+    """One pass over a text, character by character (see :func:`_count`)."""
 
-    def end_run() -> None:
-        if run_nonascii:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.counts = _Counts(letters={})
+        self.run_scripts: set[str] = set()
+        self.run_flipped = False
+        self.run_nonascii = False
+        self.previous_lower = False
+
+    def kind(self, index: int) -> str:
+        return _kind(self.text[index]) if 0 <= index < len(self.text) else "other"
+
+    def end_run(self) -> None:
+        counts = self.counts
+        if self.run_nonascii:
             counts.words += 1
-            alphabets = {"latin" if s == "ascii" else s for s in run_scripts - _CJK}
-            if len(alphabets) > 1 or (run_scripts & _CJK and alphabets - {"latin"}):
+            alphabets = {"latin" if s == "ascii" else s for s in self.run_scripts - _CJK}
+            if len(alphabets) > 1 or (self.run_scripts & _CJK and alphabets - {"latin"}):
                 counts.mixed_words += 1
-            if run_flipped:
+            if self.run_flipped:
                 counts.flipped_words += 1
-        if "hangul" in run_scripts:
+        if "hangul" in self.run_scripts:
             counts.hangul_runs += 1
+        self.run_scripts, self.run_flipped = set(), False
+        self.run_nonascii, self.previous_lower = False, False
 
-    for index, (ch, kind) in enumerate(zip(text, kinds, strict=True)):
+    def step(self, index: int) -> None:
+        counts, ch = self.counts, self.text[index]
+        kind = _kind(ch)
         if kind == "mark":
-            if not index or kinds[index - 1] in ("other", "symbol", "control"):
+            if not index or self.kind(index - 1) in ("other", "symbol", "control"):
                 counts.stray_marks += 1
-            continue
+            return
         if kind in ("other", "symbol", "bad", "control"):
-            if run_scripts:
-                end_run()
-                run_scripts, run_flipped, run_nonascii, previous_lower = set(), False, False, False
+            if self.run_scripts:
+                self.end_run()
             if kind == "symbol":
                 counts.symbols += 1
-                before = kinds[index - 1] if index else "other"
-                after = kinds[index + 1] if index + 1 < len(kinds) else "other"
+                before, after = self.kind(index - 1), self.kind(index + 1)
                 if before not in ("other", "symbol") or after not in ("other", "symbol"):
                     counts.glued_symbols += 1
             elif kind == "bad":
@@ -193,27 +202,75 @@ def _count(text: str) -> _Counts:
                 counts.controls += 1
             if 0xFE10 <= ord(ch) <= 0xFE6F:
                 counts.odd_forms += 1
-            elif ch == " " and 0 < index < len(text) - 1 and kinds[index - 1] == kinds[index + 1]:
-                counts.spaced_ideographs += kinds[index - 1] == "han"
-            continue
-        letters[kind] = letters.get(kind, 0) + 1
-        run_scripts.add(kind)
+            elif ch == " " and 0 < index < len(self.text) - 1:
+                before, after = self.kind(index - 1), self.kind(index + 1)
+                counts.spaced_ideographs += before == after == "han"
+            return
+        counts.letters[kind] = counts.letters.get(kind, 0) + 1
+        self.run_scripts.add(kind)
         if kind != "ascii":
-            run_nonascii = True
-        if kind in _CJK and 0 < index < len(text) - 1 and kinds[index - 1] == "ascii":
-            counts.isolated_cjk += kinds[index + 1] == "ascii"
-        if ch.isupper() and previous_lower:
-            run_flipped = True
-        previous_lower = ch.islower()
-    if run_scripts:
-        end_run()
+            self.run_nonascii = True
+        if kind in _CJK and 0 < index < len(self.text) - 1 and self.kind(index - 1) == "ascii":
+            counts.isolated_cjk += self.kind(index + 1) == "ascii"
+        if ch.isupper() and self.previous_lower:
+            self.run_flipped = True
+        self.previous_lower = ch.islower()
+
+    def bulk(self, part: str) -> None:
+        """ASCII between two characters that are not letters: its letters make runs of
+        ASCII alone, which count for nothing but their letters."""
+        counts = self.counts
+        letters = len(part) - len(part.translate(_DROP_ASCII_LETTERS))
+        if letters:
+            counts.letters["ascii"] = counts.letters.get("ascii", 0) + letters
+        counts.controls += len(_BAD_ASCII_CONTROLS.findall(part))
+
+
+_ASCII_STRETCH = re.compile(r"[\x00-\x7f]+")
+_DROP_ASCII_LETTERS = str.maketrans("", "", string.ascii_letters)
+_BAD_ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def _is_ascii_letter(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
+def _count(text: str) -> _Counts:
+    """What :func:`assess` measures. Character by character where letters beyond ASCII may
+    be near; a stretch of ASCII in bulk but for the letters at either end of it, which may
+    belong to a word with letters beyond ASCII (most of a Western text is ASCII)."""
+    scan = _Scan(text)
+    index = 0
+    while index < len(text):
+        if text[index] >= "\x80":
+            scan.step(index)
+            index += 1
+            continue
+        stretch = _ASCII_STRETCH.match(text, index)
+        assert stretch is not None
+        end = stretch.end()
+        while index < end and _is_ascii_letter(text[index]):
+            scan.step(index)
+            index += 1
+        if index < end:
+            last = end - 1  # the last character that is not a letter
+            while _is_ascii_letter(text[last]):
+                last -= 1
+            scan.step(index)
+            if last > index:
+                scan.bulk(text[index + 1 : last])
+                scan.step(last)
+            for trailing in range(last + 1, end):
+                scan.step(trailing)
+        index = end
+    if scan.run_scripts:
+        scan.end_run()
+    counts = scan.counts
     for run in _CJK_RUN.finditer(text):
         counts.cjk_runs += 1
-        start, end = run.span()
-        glued = (start and kinds[start - 1] == "ascii") or (
-            end < len(text) and kinds[end] == "ascii"
-        )
-        counts.glued_cjk_runs += bool(glued)
+        start, stop = run.span()
+        glued = scan.kind(start - 1) == "ascii" if start else False
+        counts.glued_cjk_runs += bool(glued or scan.kind(stop) == "ascii")
     counts.glossed_han = sum(len(gloss) for gloss in _GLOSS.findall(text))
     return counts
 

@@ -8,10 +8,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotator.domain.codebook import Codebook, cycle_problem
-from annotator.domain.exclusive import whole_article_clashes
+from annotator.domain.exclusive import PassageOverlap, WholeArticleClash, exclusive_clashes
 from annotator.domain.model import Coding, DocumentStatus
 from annotator.domain.text import normalise_text, text_sha256
 from annotator.storage import Project
+
+#: What ``check`` says when the only errors are codings that break an exclusive dimension's rule.
+CLASH_ADVICE = (
+    "codings break the rule of an exclusive dimension (the file itself is sound); each line "
+    "says which to remove"
+)
 
 
 @dataclass
@@ -23,10 +29,18 @@ class CheckReport:
     counts: dict[str, Any] = field(default_factory=dict)
     #: Every error is one ``annotator repair`` mends (the schema was changed outside annotator).
     repairable: bool = False
+    #: How many of the errors are codings that break an exclusive dimension's rule: the file
+    #: is sound, and each such line says which codings to remove.
+    clashes: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def damaged(self) -> bool:
+        """Whether any error is damage to the file (not a clash of codings)."""
+        return len(self.errors) > self.clashes
 
 
 def check_project(project: Project) -> CheckReport:
@@ -88,13 +102,16 @@ def _check_content(project: Project, report: CheckReport) -> None:
         by_coder_document[(coding.coder_id, coding.document_id)].append(coding)
     for (coder_id, document_id), items in sorted(by_coder_document.items()):
         where = f"'{documents[document_id].name}', coder {coders.get(coder_id, f'#{coder_id}')}"
-        report.warnings.extend(f"{where}: {problem}" for problem in _overlaps(items, tree))
-        report.warnings.extend(
-            clash.describe(tree, documents[document_id].name, coders.get(coder_id, f"#{coder_id}"))
-            for clash in whole_article_clashes(
-                tree, ((c.document_id, c.coder_id, c.code_id, c.start) for c in items)
+        report.warnings.extend(f"{where}: {problem}" for problem in _duplicates(items, tree))
+        for clash in exclusive_clashes(
+            tree, ((c.document_id, c.coder_id, c.code_id, c.start, c.end) for c in items)
+        ):
+            name = coders.get(coder_id, f"#{coder_id}")
+            # Every route that makes codings refuses these: the project breaks its own rule.
+            report.errors.append(
+                f"{clash.describe(tree, documents[document_id].name, name)}: {_MEND[type(clash)]}"
             )
-        )
+            report.clashes += 1
         if statuses.get((document_id, coder_id)) is not DocumentStatus.DONE:
             report.warnings.append(
                 f"{where}: has codings but is not marked done (agreement leaves it out)"
@@ -130,32 +147,22 @@ def _codebook_problems(tree: Codebook, report: CheckReport) -> set[int]:
     return held
 
 
-def _overlaps(codings: list[Coding], tree: Any) -> list[str]:
-    """Two codes of one exclusive dimension on overlapping spans, and exact duplicates."""
+# How to mend each clash, in the words of the window (README: Delete, Ctrl+B).
+_MEND = {
+    WholeArticleClash: "keep the right one and remove the others (in the window, as that "
+    "coder: choose a coding and press Delete)",
+    PassageOverlap: "remove the wrong one or move it off the other (in the window, as that "
+    "coder: choose it and press Delete, or select new bounds and press Ctrl+B)",
+}
+
+
+def _duplicates(codings: list[Coding], tree: Codebook) -> list[str]:
+    """A code applied twice to the same passage by one coder."""
     problems: list[str] = []
-    spans = sorted((c for c in codings if c.start is not None), key=lambda c: (c.start, c.end))
     seen: set[tuple[int, int | None, int | None]] = set()
     for coding in codings:
         key = (coding.code_id, coding.start, coding.end)
         if key in seen:
             problems.append(f"'{tree.path(coding.code_id)}' applied twice to the same passage")
         seen.add(key)
-    for i, first in enumerate(spans):
-        dimension = tree.dimension_of(first.code_id)
-        if not dimension.exclusive:
-            continue
-        for second in spans[i + 1 :]:
-            assert first.end is not None
-            assert second.start is not None
-            if second.start >= first.end:
-                break
-            if (
-                second.code_id != first.code_id
-                and tree.dimension_of(second.code_id).id == dimension.id
-            ):
-                problems.append(
-                    f"'{tree.path(first.code_id)}' and '{tree.path(second.code_id)}' overlap at "
-                    f"{max(first.start or 0, second.start)}–{min(first.end, second.end or 0)} "
-                    f"('{dimension.name}' is exclusive)"
-                )
     return problems

@@ -16,12 +16,14 @@ from annotator.domain.codebook import (
     name_key,
 )
 from annotator.domain.errors import BadFileError, UserError
+from annotator.domain.exclusive import ExclusiveRuleError
 from annotator.domain.model import Code
 from annotator.io.codebook_appendix import Usage, appendix_html, appendix_markdown
 from annotator.io.codebook_files import read_codebook, write_codebook
 from annotator.io.csvfiles import atomic_output
 from annotator.services import backups
 from annotator.services.changes import Changes
+from annotator.services.exclusive_rule import refuse_clashes
 from annotator.storage import Project
 
 
@@ -92,6 +94,7 @@ def apply_codebook(
     total = sum(1 for dimension in dimensions for _ in dimension.walk())
     with project.transaction():
         tree = project.codebook.tree()
+        exclusive = {d.id for d in tree.dimensions() if d.exclusive}
         colors = ColorChooser(project.codebook.used_colors())
         added: dict[tuple[int | None, str], Code] = {}  # nodes this import added
         # Depth first, parents before children, as the file lists them.
@@ -105,7 +108,31 @@ def apply_codebook(
             stack.extend((child, node, parts) for child in reversed(spec.children))
             if progress is not None:
                 progress(len(report.added) + len(report.changed) + report.unchanged, total, "")
+        _refuse_clashes(project, origin, tree, exclusive, dimensions)
     return report
+
+
+def _refuse_clashes(
+    project: Project, origin: Path, before: Codebook, exclusive: set[int], specs: list[CodeSpec]
+) -> None:
+    """A dimension the file makes exclusive whose codings would break the rule (a
+    whole-article code beside another of its codes, two of its codes on overlapping passages,
+    by one coder in one article): refused, and the transaction is rolled back. Only the
+    dimensions made exclusive now are read (new ones have no codings)."""
+    now = project.codebook.tree()
+    for dimension in now.dimensions():
+        if not dimension.exclusive or dimension.id in exclusive or dimension.id not in before:
+            continue
+        try:
+            refuse_clashes(
+                project,
+                dimension.id,
+                f"'{dimension.name}' cannot be made exclusive: its codings clash",
+            )
+        except ExclusiveRuleError as error:
+            key = name_key(dimension.name)
+            spec = next((s for s in specs if name_key(s.name) == key), None)
+            raise BadFileError(origin, str(error), line=spec.line if spec else None) from None
 
 
 def _merge(

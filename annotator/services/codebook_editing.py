@@ -1,10 +1,14 @@
-"""Changing the codebook from the window: usage counts, move, merge, delete."""
+"""Changing the codebook from the window: usage counts, edit, move, merge, delete.
+
+Editing, moving and merging refuse, with nothing changed, what would leave an exclusive
+dimension's codings breaking its rule (:mod:`annotator.services.exclusive_rule`)."""
 
 from __future__ import annotations
 
 from annotator.domain.errors import UserError
 from annotator.domain.model import Code
 from annotator.services import backups
+from annotator.services.exclusive_rule import coded_pairs, refuse_clashes
 from annotator.storage import Project
 
 
@@ -37,11 +41,23 @@ def merge_code(project: Project, source_id: int, target_id: int) -> int:
     if code_usage(project, source_id):
         backups.before_bulk_change(project, f"merging '{source.name}' into '{target.name}'")
     with project.transaction():
-        moved = project.codings.reassign(source_id, target_id)
         tree = project.codebook.tree()
+        paths = tree.path(source_id), tree.path(target_id)
+        touched = coded_pairs(project, project.codebook.subtree(source_id))
+        moved = project.codings.reassign(source_id, target_id)
         for child in tree.children(source_id):
             project.codebook.move(child.id, target_id, len(tree.children(target_id)))
         project.codebook.delete(source_id)
+        dimension = tree.dimension_of(target_id)
+        # Within one dimension a merge only joins its codes: it cannot make a clash.
+        if dimension.id != tree.dimension_of(source_id).id:
+            refuse_clashes(
+                project,
+                dimension.id,
+                f"'{paths[0]}' cannot be merged into '{paths[1]}': codings would clash in the "
+                f"exclusive dimension '{dimension.name}'",
+                among=touched,
+            )
     return moved
 
 
@@ -50,4 +66,49 @@ def move_code(project: Project, code_id: int, parent_id: int | None, position: i
     if parent_id is None and code_usage(project, code_id):
         raise UserError("a code with codings cannot become a dimension; move it under one")
     with project.transaction():
-        return project.codebook.move(code_id, parent_id, position)
+        tree = project.codebook.tree()
+        moved = project.codebook.move(code_id, parent_id, position)
+        if (
+            parent_id is not None
+            and tree.dimension_of(parent_id).id != tree.dimension_of(code_id).id
+        ):
+            dimension = tree.dimension_of(parent_id)
+            refuse_clashes(
+                project,
+                dimension.id,
+                f"'{tree.path(code_id)}' cannot be moved under '{tree.path(parent_id)}': "
+                f"codings would clash in the exclusive dimension '{dimension.name}'",
+                among=coded_pairs(project, project.codebook.subtree(code_id)),
+            )
+        return moved
+
+
+def update_code(
+    project: Project,
+    code_id: int,
+    *,
+    name: str | None = None,
+    color: str | None = None,
+    description: str | None = None,
+    shortcut: str | None = None,
+    clear_shortcut: bool = False,
+    exclusive: bool | None = None,
+) -> Code:
+    """Change the given fields of a node (see :meth:`CodebookStore.update`); making a
+    dimension exclusive is refused while its codings would break the rule."""
+    with project.transaction():
+        before = project.codebook.get(code_id)
+        code = project.codebook.update(
+            code_id,
+            name=name,
+            color=color,
+            description=description,
+            shortcut=shortcut,
+            clear_shortcut=clear_shortcut,
+            exclusive=exclusive,
+        )
+        if code.exclusive and not before.exclusive:
+            refuse_clashes(
+                project, code_id, f"'{code.name}' cannot be made exclusive: its codings clash"
+            )
+    return code

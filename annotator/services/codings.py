@@ -8,7 +8,7 @@ from pathlib import Path
 
 from annotator.domain.codebook import check_name
 from annotator.domain.errors import BadFileError, UserError
-from annotator.domain.exclusive import WholeArticleClashError, refuse_whole_article_clashes
+from annotator.domain.exclusive import ExclusiveClashError, refuse_exclusive_clashes
 from annotator.domain.model import Document, DocumentStatus
 from annotator.domain.text import check_span
 from annotator.io.segments_csv import SegmentRow, read_segments
@@ -107,21 +107,22 @@ def import_codings(
 
 def _refuse_clashes(project: Project, path: Path, pairs: set[tuple[int, int]]) -> None:
     """A whole-article code of an exclusive dimension beside another code of it (whole or on
-    a passage) in one article by one coder, with what the project holds: refused (the
-    transaction is rolled back). Only an (article, coder) with a whole-article coding can
-    clash, so only theirs are read in full."""
+    a passage), or two of its codes on overlapping passages, in one article by one coder,
+    with what the project holds: refused (the transaction is rolled back)."""
+    tree = project.codebook.tree()
+    if not any(d.exclusive for d in tree.dimensions()):
+        return
     held = []
     for document, coder in sorted(pairs):
-        if project.codings.article_level(document, [coder]):
-            held += project.codings.for_document(document, coder)
+        held += project.codings.for_document(document, coder)
     try:
-        refuse_whole_article_clashes(
-            project.codebook.tree(),
-            ((c.document_id, c.coder_id, c.code_id, c.start) for c in held),
+        refuse_exclusive_clashes(
+            tree,
+            ((c.document_id, c.coder_id, c.code_id, c.start, c.end) for c in held),
             lambda d: project.documents.get(d).name,
             lambda c: project.coders.get(c).name,
         )
-    except WholeArticleClashError as error:
+    except ExclusiveClashError as error:
         raise CodingsFileError(path, [BadFileError(path, p) for p in error.problems]) from None
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from annotator.agreement.segments import THRESHOLD, differences, matched
 from annotator.domain.errors import UserError
-from annotator.domain.exclusive import refuse_whole_article_clashes
+from annotator.domain.exclusive import refuse_exclusive_clashes
 from annotator.domain.model import Choice, Coder, Coding, Decision, DocumentStatus
 from annotator.services.agreement import CONSENSUS
 from annotator.services.changes import Changes, coding_changes
@@ -236,17 +236,16 @@ def decide(
 
 def _refuse_clashes(project: Project, consensus: Coder, made: Sequence[Coding]) -> None:
     """The consensus, like any coder, gives an article no other code of an exclusive
-    dimension beside a whole-article code of it (raises inside the caller's transaction,
-    which is then rolled back)."""
+    dimension beside a whole-article code of it, and no two of its codes on overlapping
+    passages (raises inside the caller's transaction, which is then rolled back)."""
     documents = sorted({c.document_id for c in made})
     if not documents:
         return
-    refuse_whole_article_clashes(
+    refuse_exclusive_clashes(
         project.codebook.tree(),
         (
-            (c.document_id, c.coder_id, c.code_id, c.start)
+            (c.document_id, c.coder_id, c.code_id, c.start, c.end)
             for document in documents
-            if project.codings.article_level(document, [consensus.id])
             for c in project.codings.for_document(document, consensus.id)
         ),
         lambda d: project.documents.get(d).name,

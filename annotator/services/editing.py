@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from annotator.domain.errors import UserError
-from annotator.domain.exclusive import refuse_whole_article_clashes
+from annotator.domain.exclusive import refuse_exclusive_clashes
 from annotator.domain.model import Coding, DocumentStatus
 from annotator.services.changes import Changes, coding_changes
 from annotator.storage import Project
@@ -123,21 +123,28 @@ def apply_code(
             replaced.append(project.codings.delete(coding_id))
         same = project.codings.find_same(document_id, coder_id, code_id, start, end)
         coding = same or project.codings.add(document_id, coder_id, code_id, start, end, memo=memo)
-        tree = project.codebook.tree()
-        dimension = tree.dimension_of(code_id)
-        if dimension.exclusive:  # nothing beside a whole-article code of it (else: rolled back)
-            codes = [code.id for code in tree.walk(dimension.id)]
-            refuse_whole_article_clashes(
-                tree,
-                (
-                    (c.document_id, c.coder_id, c.code_id, c.start)
-                    for c in dimension_codings(project, document_id, coder_id, codes)
-                ),
-                lambda d: project.documents.get(d).name,
-                lambda c: project.coders.get(c).name,
-            )
+        _keep_exclusive_rule(project, document_id, coder_id, code_id)
     changes = coding_changes(tuple(replaced), () if same else (coding,))
     return Applied(coding, tuple(replaced), changes | Changes(documents=frozenset({document_id})))
+
+
+def _keep_exclusive_rule(project: Project, document_id: int, coder_id: int, code_id: int) -> None:
+    """Inside the transaction that made or moved a coding of ``code_id``: raise (and so roll
+    it back) when its exclusive dimension's rule no longer holds for this coder and article."""
+    tree = project.codebook.tree()
+    dimension = tree.dimension_of(code_id)
+    if not dimension.exclusive:
+        return
+    codes = [code.id for code in tree.walk(dimension.id)]
+    refuse_exclusive_clashes(
+        tree,
+        (
+            (c.document_id, c.coder_id, c.code_id, c.start, c.end)
+            for c in dimension_codings(project, document_id, coder_id, codes)
+        ),
+        lambda d: project.documents.get(d).name,
+        lambda c: project.coders.get(c).name,
+    )
 
 
 def remove_codings(project: Project, coding_ids: Iterable[int]) -> list[Coding]:
@@ -168,9 +175,13 @@ def exchange_codings(
 
 
 def change_span(project: Project, coding_id: int, start: int | None, end: int | None) -> Edited:
-    """Move a coding's boundaries."""
-    before = project.codings.get(coding_id)
-    return Edited(before, project.codings.set_span(coding_id, start, end))
+    """Move a coding's boundaries; refused when the moved passage would overlap a passage of
+    another code of its exclusive dimension by the same coder."""
+    with project.transaction():
+        before = project.codings.get(coding_id)
+        after = project.codings.set_span(coding_id, start, end)
+        _keep_exclusive_rule(project, before.document_id, before.coder_id, before.code_id)
+    return Edited(before, after)
 
 
 def set_memo(project: Project, coding_id: int, memo: str) -> Edited:

@@ -9,11 +9,9 @@ storing (:func:`store_articles`) writes what was read, or the part of it chosen.
 from __future__ import annotations
 
 import dataclasses
-import importlib
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 
 from annotator import __version__
 from annotator.domain.errors import BadFileError, UserError
@@ -29,6 +27,12 @@ from annotator.io.variables_csv import (
 )
 from annotator.services import backups
 from annotator.services.changes import Changes
+from annotator.services.duplicates import (
+    NearDuplicate,
+    find_near_duplicates,
+    index_documents,
+    index_missing,
+)
 from annotator.services.intake import FileRead, ImportOptions, read_file
 from annotator.storage import Project
 from annotator.storage.imports import ImportedFile
@@ -37,6 +41,11 @@ from annotator.storage.imports import ImportedFile
 Progress = Callable[[int, int, str], None]
 
 __all__ = ["FileRead", "ImportOptions"]
+
+
+class ImportCancelled(Exception):
+    """Raised by a progress callback to stop :func:`store_articles`: nothing is kept. Not a
+    :class:`UserError`, which would only refuse the file being stored."""
 
 
 @dataclass(frozen=True)
@@ -184,7 +193,10 @@ def store_articles(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Write a read batch (and the variables of ``table``): only the articles whose index in
-    ``batch.articles`` is in ``selected``, when it is given (the rows a preview left ticked).
+    ``batch.articles`` is in ``selected``, when it is given. ``selected`` is what a person
+    chose having seen each article's duplicate flag (the rows a preview left ticked): a
+    near-duplicate among them is stored — with ``duplicate_of`` under ``mark`` — not skipped;
+    the same text is still never stored twice.
 
     Each file is stored whole or not at all (a savepoint each: one that fails is rolled back
     and reported as refused, the others stay); the run is one transaction, committed once,
@@ -192,13 +204,17 @@ def store_articles(
     Rows of ``table`` are matched to the files by relative path (see
     :func:`~annotator.io.variables_csv.match_files`) and apply to every article of the file;
     a row that fits several files stops the run before anything is written.
+
+    ``progress(stored, total, file)`` is called after each article stored; if it raises
+    :class:`ImportCancelled` (or anything but a :class:`UserError`), the whole run is rolled
+    back and the snapshot taken before it removed: the project is as it was.
     """
     options = options or ImportOptions()
     files = batch.files or [
         FileRead(a.path, a.source, indices=range(i, i + 1)) for i, a in enumerate(batch.articles)
     ]
     chosen = None if selected is None else set(selected)
-    run = _Run(project, batch, options, table, progress)
+    run = _Run(project, batch, options, table, progress, chosen)
     run.report.refused = list(batch.refused)
     run.match_table([f for f in files if f.refused is None])
     shas = {
@@ -209,9 +225,10 @@ def store_articles(
     }
     held = project.documents.existing_sha256(shas.values())
     new = set(shas.values()) - held
+    snapshot = None
     if len(new) > 1 or (table is not None and shas):
-        backups.before_bulk_change(project, f"importing {len(new)} articles")
-    with project.transaction():
+        snapshot = backups.before_bulk_change(project, f"importing {len(new)} articles")
+    with backups.discarded_on_failure(snapshot), project.transaction():
         for file in files:
             indices = [i for i in file.indices if i in shas]
             run.store_file(file, indices, shas, held)
@@ -229,9 +246,11 @@ class _Run:
         options: ImportOptions,
         table: VariablesTable | None,
         progress: Progress | None,
+        chosen: set[int] | None = None,
     ) -> None:
         self.project, self.batch, self.options, self.table = project, batch, options, table
         self.progress = progress
+        self.chosen = chosen  # the articles a person chose (None: every one read)
         self.report = ImportReport()
         self.rows: dict[str, str] = {}  # file source -> row of the table
         self.run_id: int | None = None
@@ -241,7 +260,8 @@ class _Run:
         self.defined = False
         self.stored = 0
         self.to_store = sum(len(f.indices) for f in batch.files) or len(batch.articles)
-        self.near = _near_duplicates()
+        if chosen is not None:
+            self.to_store = len(chosen)
         self.indexed = False  # the index holds every document stored before this run
 
     def match_table(self, files: list[FileRead]) -> None:
@@ -336,7 +356,7 @@ class _Run:
             if match is not None:
                 target = self._target_name(match, new, stored)
                 duplicates += 1
-                kept = self.options.duplicates != "skip"
+                kept = self.options.duplicates != "skip" or self.chosen is not None
                 report.duplicates.append(Duplicate(article.source, target, match.similarity, kept))
                 if not kept:
                     continue
@@ -361,9 +381,8 @@ class _Run:
             if self.progress is not None:
                 self.progress(self.stored, self.to_store, file.source)
         project.documents.add_values(rows)
-        if index_entries and self.near is not None:
-            # NEAR-DUPLICATES (brief news_d): what is stored is indexed for the next batch.
-            self.near.index_documents(project, index_entries)
+        if index_entries:  # what is stored is indexed for the next batch
+            index_documents(project, index_entries)
         problems = file.problems + tuple(report.warnings[warnings_before:])
         entry = ImportedFile(
             file.source,
@@ -380,25 +399,24 @@ class _Run:
             project.imports.add_file(self.run_id, entry)
             self.recorded.add(len(report.files) - 1)
 
-    def _near_duplicates(self, new: list[int]) -> dict[int, _NearDuplicate]:
+    def _near_duplicates(self, new: list[int]) -> dict[int, NearDuplicate]:
         """Near-duplicates among ``new`` (positions in it), of the project or of an earlier
         text of the same file."""
-        if self.near is None or not new:
+        if not new:
             return {}
-        if not self.indexed and hasattr(self.near, "index_missing"):
+        if not self.indexed:
             # Documents stored before the index existed (an older project) are indexed once,
             # not fingerprinted again for every file checked.
-            self.near.index_missing(self.project)
+            index_missing(self.project)
         self.indexed = True
-        # NEAR-DUPLICATES (brief news_d): the one call of annotator.services.duplicates.
-        found = self.near.find_near_duplicates(
+        found = find_near_duplicates(
             self.project,
             [self.batch.articles[i].text for i in new],
             threshold=self.options.similarity,
         )
         return {match.index: match for match in found}
 
-    def _target_name(self, match: _NearDuplicate, new: list[int], stored: dict[int, str]) -> str:
+    def _target_name(self, match: NearDuplicate, new: list[int], stored: dict[int, str]) -> str:
         if match.existing_id is not None:
             return self.project.documents.get(match.existing_id).name
         earlier = match.batch_index if match.batch_index is not None else 0
@@ -446,6 +464,8 @@ class _Run:
             record["variables_csv"] = self.table.path.name
         chosen = sum(len(f.indices) for f in self.batch.files)
         record["articles_read"] = chosen or len(self.batch.articles)
+        if self.chosen is not None:  # a preview's ticks left the others out
+            record["articles_chosen"] = len(self.chosen)
         return record
 
     def finish(self) -> None:
@@ -457,29 +477,3 @@ class _Run:
             self.project.imports.finish(self.run_id)
         self.report.import_id = self.run_id
         self.report.changes = Changes(documents=frozenset(self.documents), variables=self.defined)
-
-
-# -- near-duplicates: brief news_d's index ----------------------------------------------------
-
-
-class _NearDuplicate:
-    """What :func:`annotator.services.duplicates.find_near_duplicates` gives (news_d's
-    ``NearDuplicate``), as this module reads it."""
-
-    index: int
-    existing_id: int | None
-    batch_index: int | None
-    similarity: float
-
-
-def _near_duplicates() -> ModuleType | None:
-    """``annotator.services.duplicates`` (brief news_d: MinHash over word shingles, an index
-    kept in the project) where it is installed. NEAR-DUPLICATES: until it is merged, only
-    exact duplicates are found; nothing else changes when it arrives."""
-    name = "annotator.services.duplicates"
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        if error.name != name:
-            raise
-        return None

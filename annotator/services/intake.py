@@ -156,7 +156,7 @@ def _news(
     article file."""
     reader = recognise(data, path.name)
     if reader is not None and reader is not sheets.READER:
-        news = reader.read(data, str(path))
+        news = reader.read(data, path.name)  # messages name the file, not where it sits
         return news, {}
     sheet_options = options.sheet
     if (
@@ -166,7 +166,7 @@ def _news(
     ):
         # A file named as a sheet is read as one even when nothing maps: its reason (the
         # columns it has, --text-column) tells more than "not an article format".
-        sheet = sheets.read_sheet(data, str(path), sheet_options)
+        sheet = sheets.read_sheet(data, path.name, sheet_options)
         return sheet.file, sheet.types
     return None
 

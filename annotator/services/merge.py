@@ -26,7 +26,7 @@ from annotator.domain.codebook import (
     split_path,
 )
 from annotator.domain.errors import BadFileError, UserError
-from annotator.domain.exclusive import WholeArticleClashError, refuse_whole_article_clashes
+from annotator.domain.exclusive import ExclusiveClashError, refuse_exclusive_clashes
 from annotator.domain.model import Coder, utc_now
 from annotator.domain.text import text_sha256
 from annotator.io.packages import (
@@ -291,17 +291,17 @@ def merge_package(
 
 def _refuse_clashes(project: Project, coder: Coder, articles: set[int], source: str) -> None:
     """A whole-article code of an exclusive dimension beside another code of it (whole or on
-    a passage) in one article, counting what the master holds: a conflict, and the merge is
-    rolled back."""
+    a passage), or two of its codes on overlapping passages, in one article, counting what
+    the master holds: a conflict, and the merge is rolled back."""
     held = [c for c in project.codings.for_coder(coder.id) if c.document_id in articles]
     try:
-        refuse_whole_article_clashes(
+        refuse_exclusive_clashes(
             project.codebook.tree(),
-            ((c.document_id, c.coder_id, c.code_id, c.start) for c in held),
+            ((c.document_id, c.coder_id, c.code_id, c.start, c.end) for c in held),
             lambda d: project.documents.get(d).name,
             lambda c: coder.name,
         )
-    except WholeArticleClashError as error:
+    except ExclusiveClashError as error:
         raise MergeConflictError(source, error.problems) from None
 
 

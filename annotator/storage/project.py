@@ -208,6 +208,35 @@ class Project:
             project._set_info("created_at", utc_now())
         return project
 
+    def worker_connection(self) -> Project:
+        """This project again, on a connection of its own, for the thread that calls this
+        (SQLite connections stay in the thread that made them): the window's workers read and
+        write through one while the window stays responsive. The file was checked and brought
+        up to date when this project was opened, so nothing is checked or written on
+        connecting; it writes under this project's lock, which it neither takes nor releases.
+        Close it before this project."""
+        if self.path is None:
+            raise ProjectError("a project in memory has no second connection")
+        if self.closed:
+            raise ProjectError(f"{self.name}: the project is closed")
+        if self.read_only:
+            return Project.open(self.path, read_only=True)
+        try:
+            uri = f"{self.path.resolve().as_uri()}?mode=rw"
+            connection = sqlite3.connect(uri, uri=True, isolation_level=None)
+            project = Project(connection, self.path)
+            for pragma in (
+                "trusted_schema = OFF",
+                "foreign_keys = ON",
+                "busy_timeout = 5000",
+                "cache_size = -65536",
+                "synchronous = FULL",
+            ):
+                project.db.execute(f"PRAGMA {pragma}")
+        except sqlite3.DatabaseError as error:
+            raise ProjectError(f"{self.name}: cannot be opened again ({error})") from None
+        return project
+
     @classmethod
     def _connect(
         cls,

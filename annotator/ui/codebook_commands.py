@@ -103,7 +103,8 @@ class _UpdateCode(Command):
         self.before, self.after = CodeFields.of(before), after
 
     def _set(self, fields: CodeFields) -> None:
-        self.project.codebook.update(
+        codebook_editing.update_code(
+            self.project,
             self.code_id,
             name=fields.name,
             color=fields.color,

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from annotator.domain.codebook import Codebook
@@ -72,6 +72,9 @@ class Controller(QObject):
     coderChanged = Signal()
     #: Whose codings are shown changed (blind mode switched).
     visibilityChanged = Signal()
+    #: An undo or redo was refused (the project no longer allows it): the reason. Nothing
+    #: was written, and the undo history is cleared, since its steps no longer fit.
+    stepRefused = Signal(str)
 
     def __init__(self, project: Project, coder: Coder, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -254,8 +257,29 @@ class Command(QUndoCommand):
 
     def redo(self) -> None:
         if self._done_once:
-            self.again()
+            self._guard(self.again)
         self._done_once = True
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("undo")
+        if own is not None:  # Qt calls undo() itself: a refusal must not escape into Qt
+
+            def undo(self: Command, _own: Callable[[Command], None] = own) -> None:
+                self._guard(lambda: _own(self))
+
+            cls.undo = undo  # type: ignore[method-assign]
+
+    def _guard(self, step: Callable[[], None]) -> None:
+        """Take an undo or redo step; when the project refuses it (an exclusive dimension's
+        rule, say, since a codebook change), tell the user instead of crashing, and clear
+        the history once Qt has finished with this step."""
+        try:
+            step()
+        except UserError as error:
+            stack = self.controller.undo_stack
+            QTimer.singleShot(0, stack.clear)
+            self.controller.stepRefused.emit(str(error))
 
 
 class _ApplyCode(Command):

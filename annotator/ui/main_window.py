@@ -24,6 +24,7 @@ from annotator.domain.model import Coding, DocumentStatus
 from annotator.services import backups
 from annotator.services.backups import Restored
 from annotator.services.changes import Changes
+from annotator.services.imports import ImportReport
 from annotator.storage.snapshots import describe_counts
 from annotator.ui import settings
 from annotator.ui.article_list import DocumentsPanel
@@ -34,13 +35,14 @@ from annotator.ui.dialogs.backups import RestoreDialog
 from annotator.ui.dialogs.codebook_editor import CodebookDialog, import_codebook_file
 from annotator.ui.dialogs.coder import CoderDialog
 from annotator.ui.dialogs.export import ExportDialog
-from annotator.ui.dialogs.import_articles import ImportDialog, ImportReportDialog
 from annotator.ui.dialogs.merge import MergeDialog
 from annotator.ui.dialogs.retrieval import RetrievalPanel
 from annotator.ui.dialogs.review import ReviewWindow
 from annotator.ui.dialogs.sample import SampleDialog
 from annotator.ui.dialogs.shortcuts import show_shortcuts
 from annotator.ui.dialogs.variables import VariablesDialog
+from annotator.ui.intake.dialog import ImportDialog
+from annotator.ui.intake.report import ImportReportDialog, status_message
 from annotator.ui.keeper import ProjectKeeper
 from annotator.ui.models.codebook import CodebookModel, swatch
 from annotator.ui.panels import CodebookView, CodingsPanel, titled
@@ -308,8 +310,17 @@ class MainWindow(QMainWindow):
             lambda document_id: self._guarded(lambda: self.edit_variables(document_id))
         )
         controller.changed.connect(self._on_changed)
+        controller.stepRefused.connect(self._step_refused)
         controller.coderChanged.connect(self._update_title)
         controller.coderChanged.connect(self._update_progress)
+
+    def _step_refused(self, reason: str) -> None:
+        QMessageBox.warning(
+            self,
+            "annotator",
+            f"This step cannot be undone or redone now: {reason}\n\nNothing was changed; the "
+            "undo history was cleared.",
+        )
 
     def _guarded(self, action: Callable[[], object]) -> None:
         """Run a user action; a UserError becomes a message, not a crash."""
@@ -558,8 +569,17 @@ class MainWindow(QMainWindow):
         return dialog
 
     def import_articles(self, paths: list[Path] | None = None) -> ImportDialog:
+        """File → Import articles: the dialog (a preview before anything is written); after
+        an import the status bar says what was imported, and a report opens when storing
+        found something the preview did not show."""
         dialog = ImportDialog(self.controller, self)
-        dialog.imported.connect(lambda report: ImportReportDialog(report, self).exec())
+
+        def imported(report: ImportReport) -> None:
+            self.statusBar().showMessage(status_message(report))
+            if dialog.unforeseen:
+                ImportReportDialog(report, self).open()
+
+        dialog.imported.connect(imported)
         if paths:
             dialog.add_paths(paths)
         dialog.open()

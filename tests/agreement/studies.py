@@ -5,6 +5,7 @@ figures from the independent packages, computed on units the test lays out itsel
 from __future__ import annotations
 
 import csv
+import random
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -43,8 +44,10 @@ WORDS = [
 
 
 def article_text(number: int, words: int = 40) -> str:
-    """Made-up text of a given length in words (nothing from any real article)."""
-    return " ".join(WORDS[(number + k) % len(WORDS)] for k in range(words)) + "."
+    """Made-up text of a given length in words (nothing from any real article), different
+    for every number: the import would skip near-duplicates."""
+    rng = random.Random(number)
+    return " ".join(rng.choice(WORDS) for _ in range(words)) + "."
 
 
 class Built:

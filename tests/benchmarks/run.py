@@ -31,6 +31,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from article_list_bench import ARTICLE_LIST_KEYS, bench_article_list
+from import_preview_bench import IMPORT_PREVIEW_KEYS, bench_import_preview
 
 from annotator.domain.model import VariableType
 from annotator.services import create_project
@@ -415,10 +416,18 @@ def build_agreement_project(
             documents,
         )
         for document_id, text_length in project.db.execute("SELECT id, length FROM documents"):
-            base = []
+            base: list[tuple[int, int, int]] = []
             for _ in range(per_article):
                 start = rng.randrange(0, text_length - 60)
-                base.append((rng.choice(codes), start, start + rng.randint(20, 300)))
+                code, end = rng.choice(codes), start + rng.randint(20, 300)
+                # Dimension 1 is exclusive: no two of its codes on overlapping passages (every
+                # route refuses them), 10 characters apart so that moved boundaries keep so.
+                if code in codes[:5] and any(
+                    other in codes[:5] and other != code and start < e + 10 and s < end + 10
+                    for other, s, e in base
+                ):
+                    code = rng.choice(codes[5:])
+                base.append((code, start, end))
             for coder in coders:
                 statuses.append((document_id, coder, "done", now))
                 for code, start, end in base:
@@ -990,6 +999,8 @@ def main() -> None:
             results.update(bench_largest_sheet(folder, sizes["import_sheet_mb"]))
         if only is None or only & ARTICLE_LIST_KEYS:
             results.update(bench_article_list(folder, sizes["documents"]))
+        if only is None or only & IMPORT_PREVIEW_KEYS:
+            results.update(bench_import_preview(sizes["documents"]))
         if only is None or only & LEGACY_KEYS:
             results.update(bench_legacy_text())
         if only is None or only & NEAR_DUPLICATE_KEYS:

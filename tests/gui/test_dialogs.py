@@ -10,9 +10,11 @@ from pytestqt.qtbot import QtBot
 from annotator.storage import Project
 from annotator.ui.dialogs.codebook_editor import CodebookDialog
 from annotator.ui.dialogs.coder import NEW_CODER, CoderDialog
-from annotator.ui.dialogs.import_articles import ImportDialog, report_html
+from annotator.ui.intake.dialog import ImportDialog
+from annotator.ui.intake.report import report_html
 from annotator.ui.main_window import MainWindow
 from tests.gui.conftest import Dialogs
+from tests.gui.importing import read_and_import
 
 
 def test_import_dialog_reports_refused_files(
@@ -30,9 +32,7 @@ def test_import_dialog_reports_refused_files(
     dialog = ImportDialog(window.controller, window)
     qtbot.addWidget(dialog)
     dialog.add_paths([folder])
-    with qtbot.waitSignal(dialog.imported, timeout=20_000) as blocker:
-        dialog.start()
-    report = blocker.args[0]
+    report = read_and_import(dialog, qtbot)
     assert [i.source for i in report.imported] == ["new-article.txt"]
     assert {r.path.name for r in report.refused} == {"empty.txt", "scan.pdf", "photo.jpg"}
     html = report_html(report)
@@ -50,7 +50,7 @@ def test_bad_variables_csv_is_refused_before_reading(
     dialog = ImportDialog(window.controller, window)
     qtbot.addWidget(dialog)
     dialog.add_paths([tmp_path / "a.txt"])
-    dialog.variables.setText(str(tmp_path / "vars.csv"))
+    dialog.choose.variables.setText(str(tmp_path / "vars.csv"))
     dialog.start()
     assert dialogs.shown == [
         ("warning", "Import articles: vars.csv, line 1: the header lacks the column 'file'")

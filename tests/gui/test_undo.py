@@ -5,12 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from annotator.domain.errors import UserError
 from annotator.domain.model import DocumentStatus
+from annotator.services import editing
 from annotator.storage import Project
 from annotator.ui.main_window import MainWindow
+from tests.gui.conftest import Dialogs
 
 
 def _count(window: MainWindow) -> int:
@@ -88,3 +92,38 @@ def test_codings_survive_a_killed_process(window: MainWindow, qtbot: QtBot) -> N
             other.codebook.get(c.code_id).name for c in other.codings.all() if c.start == start
         }
     assert "Other / unclear" in codes
+
+
+def test_exclusive_rule_on_moving_a_passage_and_on_undo(
+    window: MainWindow, qtbot: QtBot, dialogs: Dialogs
+) -> None:
+    """Ctrl+B keeps the exclusive rule; an undo step that would break it (a coding came in by
+    another route meanwhile) tells the user, writes nothing and clears the history."""
+    controller = window.controller
+    project, coder = controller.project, controller.coder
+    document = controller.document_id
+    assert document is not None
+    tree = project.codebook.tree()
+    subsistence = tree.find("Motive > Subsistence")
+    political = tree.find("Motive > Political")
+    assert subsistence is not None
+    assert political is not None
+    motive = [c.id for c in tree.walk(tree.dimension_of(subsistence.id).id)]
+    editing.remove_codings(
+        project,
+        [c.id for c in project.codings.for_document(document, coder.id) if c.code_id in motive],
+    )
+    first = editing.apply_code(project, document, coder.id, subsistence.id, 0, 10).coding
+    second = editing.apply_code(project, document, coder.id, political.id, 20, 30).coding
+    # Ctrl+B onto the other passage: refused, nothing moved
+    with pytest.raises(UserError, match="Motive"):
+        controller.change_span(second.id, 5, 30)
+    assert (project.codings.get(second.id).start, project.codings.get(second.id).end) == (20, 30)
+    # an undoable move, then a coding by another route where the passage was
+    controller.change_span(first.id, 0, 5)
+    editing.apply_code(project, document, coder.id, political.id, 5, 10)
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert any("cannot be undone" in text for _, text in dialogs.shown)
+    moved = project.codings.get(first.id)
+    assert (moved.start, moved.end) == (0, 5)  # nothing written
+    qtbot.waitUntil(lambda: controller.undo_stack.count() == 0)

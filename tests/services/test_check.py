@@ -30,14 +30,20 @@ def test_exclusive_overlap_unfinished_document_and_damage_are_reported(project: 
     project.codings.add(document.id, ana.id, subsistence.id, 10, 30)
     project.codings.add(document.id, ana.id, worker.id, 5, 25)  # another dimension: fine
     report = check_project(project)
-    assert report.ok
-    assert any(
-        "'Motive > Political' and 'Motive > Subsistence' overlap at 10–20" in w
-        for w in report.warnings
-    )
+    # Every route that makes codings refuses the overlap: an error, saying how to mend it,
+    # and not damage to the file.
+    assert report.errors == [
+        "'doc', coder Ana: 'Motive > Political' and 'Motive > Subsistence' overlap at 10–20, "
+        "but 'Motive' is exclusive (a passage takes one of its codes): remove the wrong one or "
+        "move it off the other (in the window, as that coder: choose it and press Delete, or "
+        "select new bounds and press Ctrl+B)"
+    ]
+    assert (report.clashes, report.damaged) == (1, False)
     assert any("not marked done" in w for w in report.warnings)
 
     project.statuses.mark(document.id, ana.id, DocumentStatus.DONE)
+    project.codings.delete(project.codings.for_code(subsistence.id)[0].id)
+    assert check_project(project).ok
     project.db.execute("DROP TRIGGER documents_text_is_immutable")
     project.db.execute("UPDATE documents SET text = upper(text)")
     damaged = check_project(project)

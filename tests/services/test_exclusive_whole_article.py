@@ -2,8 +2,9 @@
 one article — a second whole-article code (issue 22, point 5) or a passage of another code (a
 whole-article coding covers the article): refused where codings are made — applying a code,
 `codings import`, merge, consensus (tests/services/test_consensus.py) — with nothing
-written, offered for replacement in the window, and reported by `check` in a project that
-holds them."""
+written, offered for replacement in the window, and reported by `check` as errors in a
+project that holds them. Changes to the codebook that would make such clashes:
+tests/services/test_exclusive_codebook.py."""
 
 from __future__ import annotations
 
@@ -205,11 +206,14 @@ def test_check_reports_two_whole_article_motives(lead: Path) -> None:
         for code in _ids(project, SUBSISTENCE, POLITICAL):
             project.codings.add(one, ana, code, None, None)
         report = check_project(project)
-    assert any(
+    # Every route that makes codings refuses them: an error (exit 1), saying how to mend it.
+    assert report.errors == [
         "'one', coder Ana: 'Motive > Subsistence' and 'Motive > Political' both as "
-        "whole-article codings" in warning
-        for warning in report.warnings
-    ), report.warnings
+        "whole-article codings, but 'Motive' is exclusive (an article takes one of its codes as "
+        "a whole): keep the right one and remove the others (in the window, as that coder: "
+        "choose a coding and press Delete)"
+    ]
+    assert not report.damaged
 
 
 def test_check_reports_a_passage_beside_a_whole_article_motive(lead: Path) -> None:
@@ -221,9 +225,10 @@ def test_check_reports_a_passage_beside_a_whole_article_motive(lead: Path) -> No
         project.codings.add(one, ana, political, 10, 20)
         project.codings.add(one, ana, subsistence, 0, 5)  # its own code: fine
         report = check_project(project)
-    found = [w for w in report.warnings if "exclusive" in w]
-    assert found == [
+    assert report.errors == [
         "'one', coder Ana: 'Motive > Subsistence' as a whole-article coding and "
         "'Motive > Political' on a passage, but 'Motive' is exclusive (a whole-article coding "
-        "covers the article, so no other of its codes fits anywhere in it)"
+        "covers the article, so no other of its codes fits anywhere in it): keep the right one "
+        "and remove the others (in the window, as that coder: choose a coding and press Delete)"
     ]
+    assert not [w for w in report.warnings if "exclusive" in w]

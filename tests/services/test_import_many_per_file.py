@@ -4,10 +4,6 @@ all, a chosen part of what was read, duplicates, and the project's record of eve
 from __future__ import annotations
 
 import shutil
-import sys
-import types
-from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -22,6 +18,7 @@ from annotator.services.imports import (
 )
 from annotator.storage import Project
 from annotator.storage.documents import DocumentStore
+from annotator.storage.near_duplicates import NearDuplicateStore
 from tests.conftest import SHARED_CORPUS
 from tests.io.news.workbooks import workbook
 
@@ -282,56 +279,7 @@ def test_every_import_is_recorded_with_its_options_and_files(
     assert (run.imported, run.refused) == (3, 1)
 
 
-# -- near-duplicates: the call into brief news_d's index ------------------------------------
-
-
-@dataclass(frozen=True)
-class _Near:
-    index: int
-    existing_id: int | None
-    batch_index: int | None
-    similarity: float
-
-
-def _shingles(text: str) -> set[tuple[str, ...]]:
-    words = text.lower().split()
-    return {tuple(words[i : i + 3]) for i in range(max(len(words) - 2, 1))}
-
-
-def _jaccard(a: str, b: str) -> float:
-    x, y = _shingles(a), _shingles(b)
-    return len(x & y) / len(x | y)
-
-
-@pytest.fixture
-def exact_jaccard(monkeypatch: pytest.MonkeyPatch) -> list[list[tuple[int, str]]]:
-    """A stand-in for annotator.services.duplicates (news_d) with its API: exact Jaccard over
-    word 3-shingles, pairwise. It tests the import's side of the contract; the real index
-    replaces it when merged (see test_with_the_real_index)."""
-    indexed: list[list[tuple[int, str]]] = []
-    module = types.ModuleType("annotator.services.duplicates")
-
-    def find_near_duplicates(
-        project: Project, texts: Sequence[str], *, threshold: float = 0.9
-    ) -> list[_Near]:
-        found = []
-        held = project.documents.texts()
-        for index, text in enumerate(texts):
-            best = max(((_jaccard(text, t), i) for i, t in held.items()), default=(0.0, 0))
-            if best[0] >= threshold:
-                found.append(_Near(index, best[1], None, best[0]))
-                continue
-            for earlier in range(index):
-                similarity = _jaccard(text, texts[earlier])
-                if similarity >= threshold:
-                    found.append(_Near(index, None, earlier, similarity))
-                    break
-        return found
-
-    module.find_near_duplicates = find_near_duplicates  # type: ignore[attr-defined]
-    module.index_documents = lambda project, documents: indexed.append(list(documents))  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "annotator.services.duplicates", module)
-    return indexed
+# -- near-duplicates: the index of annotator.services.duplicates ----------------------------
 
 
 STORY = " ".join(f"word{i}" for i in range(200))
@@ -362,7 +310,6 @@ def wire(tmp_path: Path) -> Path:
 def test_near_duplicates_are_skipped_marked_or_kept(
     project: Project,
     wire: Path,
-    exact_jaccard: list[list[tuple[int, str]]],
     choice: str,
     stored: list[str],
     marked: str | None,
@@ -377,13 +324,15 @@ def test_near_duplicates_are_skipped_marked_or_kept(
     assert values.get("Wire story again", {}).get("duplicate_of") == marked
     assert report.files[0].duplicates == 1
     # What was stored was given to the index, in the import's transaction.
-    assert [[i for i, _ in call] for call in exact_jaccard] == [
-        [d.id for d in project.documents.all()]
+    store = NearDuplicateStore(project.db)
+    assert store.unindexed() == []
+    assert sorted(store.signatures({d.id for d in project.documents.all()})) == [
+        d.id for d in project.documents.all()
     ]
 
 
 def test_near_duplicates_of_the_project_and_the_threshold(
-    project: Project, wire: Path, tmp_path: Path, exact_jaccard: list[list[tuple[int, str]]]
+    project: Project, wire: Path, tmp_path: Path
 ) -> None:
     later = tmp_path / "later.csv"
     later.write_text(
@@ -400,9 +349,7 @@ def test_near_duplicates_of_the_project_and_the_threshold(
     )
 
 
-def test_with_the_real_index(project: Project, wire: Path) -> None:
-    """Brief news_d's module, once merged: the wire story's second print is found."""
-    pytest.importorskip("annotator.services.duplicates")
+def test_the_second_print_of_a_wire_story_is_marked(project: Project, wire: Path) -> None:
     report = import_files(project, [wire], options=ImportOptions(duplicates="mark"))
     assert _documents(project)["Wire story again"]["duplicate_of"] == "Wire story"
     assert [d.source for d in report.duplicates] == ["wire.csv#2"]
@@ -446,3 +393,18 @@ def test_every_real_export_imports_as_its_number_of_articles(
         assert len(text) > len(document.name) + 2  # a headline and a body
     again = import_files(project, [folder])
     assert (again.imported, again.import_id) == ([], None)
+
+
+def test_problem_lines_name_the_file_not_the_folders_it_sits_in(
+    project: Project, tmp_path: Path
+) -> None:
+    """The window lists these lines under the preview: a temporary or home folder's path in
+    each would drown what they say."""
+    folder = tmp_path / "deep" / "downloads"
+    folder.mkdir(parents=True)
+    shutil.copy(FIXTURES / "factiva_en.html", folder / "factiva_en.html")
+    report = import_files(project, [folder / "factiva_en.html"])
+    problems = [problem for file in report.files for problem in file.problems]
+    assert problems, "the fixture has an article without text"
+    assert all(str(tmp_path) not in problem for problem in problems), problems
+    assert any("factiva_en.html" in problem for problem in problems)

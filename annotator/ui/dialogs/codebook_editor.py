@@ -98,7 +98,7 @@ class CodebookDialog(QDialog):
         self.description.setPlaceholderText("Definition: …\nInclude: …\nExclude: …\nExample: …")
         self.usage = QLabel()
         self.save = QPushButton("&Save changes")
-        self.save.clicked.connect(self.save_form)
+        self.save.clicked.connect(self._save_clicked)
         form = QFormLayout()
         form.addRow("Name:", self.name)
         form.addRow("Colour:", self.color)
@@ -210,6 +210,15 @@ class CodebookDialog(QDialog):
 
     def _dirty(self) -> bool:
         return self._code is not None and CodeFields.of(self._code) != self.fields()
+
+    def _save_clicked(self) -> None:
+        """Save changes: a change refused (a name taken, a dimension whose codings forbid making
+        it exclusive) is shown, and the form goes back to what is stored."""
+        try:
+            self.save_form()
+        except UserError as error:
+            QMessageBox.warning(self, "Codebook", str(error))
+            self._set_form(self.current())
 
     def save_form(self) -> None:
         if self._code is None or not self._dirty():
