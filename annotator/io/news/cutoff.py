@@ -26,3 +26,9 @@ def html_complete(data: bytes) -> bool:
     if b"<html" not in data[:_TAIL].lower():
         return True
     return data[-_TAIL:].rstrip().lower().endswith(b"</html>")
+
+
+def rtf_complete(data: bytes) -> bool:
+    """False for an RTF file that stopped: one saved whole ends with the brace closing its
+    outermost group."""
+    return data[-_TAIL:].rstrip(b"\x00 \t\r\n").endswith(b"}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from annotator.io.news.nexis_fields import (
     COPYRIGHT,
@@ -80,6 +81,33 @@ def documents(blocks: Iterable[Block]) -> list[list[Block]]:
         elif found:
             found[-1].append(block)
     return found
+
+
+def closed(doc: Sequence[Block]) -> bool:
+    """Whether a document reaches its end: its field blocks after the body (LOAD-DATE,
+    LANGUAGE, PUBLICATION-TYPE) or its copyright line. A download that stops before them was
+    cut off inside it."""
+    blocks = [block for block in doc if block.text]
+    if not blocks:
+        return False
+    last = blocks[-1]
+    return label_of(last) is not None or bool(COPYRIGHT.match(last.text))
+
+
+def incomplete(blocks: Iterable[Block], name: str) -> str | None:
+    """The problem line for a download whose last count line is "2 of 3 DOCUMENTS": it
+    stopped before its last documents."""
+    last = None
+    for block in blocks:
+        if len(block.paragraphs) == 1 and COUNT_LINE.fullmatch(block.paragraphs[0]):
+            last = block.paragraphs[0]
+    numbers = [int(n) for n in re.findall(r"\d+", last or "")]
+    if len(numbers) == 2 and numbers[0] < numbers[1]:
+        return (
+            f"{Path(name).name}: the download is incomplete: it stops after document "
+            f"{numbers[0]} of {numbers[1]}"
+        )
+    return None
 
 
 def languages(docs: Sequence[Sequence[Block]]) -> tuple[str, ...]:

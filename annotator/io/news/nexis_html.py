@@ -19,12 +19,12 @@ from annotator.io.news.cutoff import cut_off, html_complete
 from annotator.io.news.nexis_classic import (
     COUNT_LINE,
     Block,
+    closed,
     documents,
-    label_of,
     languages,
     parse,
 )
-from annotator.io.news.nexis_fields import COPYRIGHT, Articles
+from annotator.io.news.nexis_fields import Articles
 
 DATABASE = "Nexis UK"
 # The hidden markers every document of these pages carries, and the count line.
@@ -43,7 +43,7 @@ def read(data: bytes, name: str) -> NewsFile:
     """The documents of a Nexis HTML download; :class:`BadFileError` if it holds none."""
     path = Path(name)
     docs = documents(_blocks(data, path))
-    cut = bool(docs) and not html_complete(data) and not _closed(docs[-1])
+    cut = bool(docs) and not html_complete(data) and not closed(docs[-1])
     if cut:
         docs.pop()
     found = Articles(languages=languages(docs))
@@ -55,16 +55,6 @@ def read(data: bytes, name: str) -> NewsFile:
         why = "; ".join(found.problems[:3]) or "no document in it"
         raise BadFileError(path, f"is a Nexis download without any article ({why})")
     return NewsFile(DATABASE, "Nexis UK HTML", tuple(found.found), tuple(found.problems))
-
-
-def _closed(doc: list[Block]) -> bool:
-    """Whether a document reaches its end: its field blocks after the body (LOAD-DATE,
-    LANGUAGE, PUBLICATION-TYPE) or its copyright line. A page that stops before them was
-    cut off inside it."""
-    if not doc:
-        return False
-    last = doc[-1]
-    return label_of(last) is not None or bool(COPYRIGHT.match(last.text))
 
 
 def _encoding(data: bytes) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from annotator.domain.errors import BadFileError
 from annotator.io.news import NewsFile, nexis_classic, nexis_uni
-from annotator.io.news.cutoff import cut_off
+from annotator.io.news.cutoff import cut_off, rtf_complete
 from annotator.io.news.nexis_fields import Articles
 
 # Words a Nexis download holds somewhere, checked in the raw bytes before any conversion.
@@ -120,8 +120,17 @@ def read(data: bytes, name: str) -> NewsFile:
     else:
         blocks = [nexis_classic.Block((text,), centred) for text, centred in paragraphs if text]
         docs = nexis_classic.documents(blocks)
+        cut = bool(docs) and not rtf_complete(data) and not nexis_classic.closed(docs[-1])
+        if cut:
+            docs.pop()
         found = Articles(languages=nexis_classic.languages(docs))
         nexis_classic.parse(docs, found)
+        if cut:
+            found.seen += 1
+            found.problems.append(cut_off(found.seen, path.name))
+        announced = nexis_classic.incomplete(blocks, path.name)
+        if announced:
+            found.problems.append(announced)
         database, layout = "Nexis UK", _CENTRED_DOCUMENT_FORMAT
     if not found.found:
         why = "; ".join(found.problems[:3]) or "no document in it"

@@ -10,7 +10,7 @@ import pytest
 
 from annotator.domain.errors import BadFileError
 from annotator.io.news import factiva, lexis_academic, recognise
-from annotator.io.news.nexis import NEXIS_DOCX, NEXIS_HTML
+from annotator.io.news.nexis import NEXIS_DOCX, NEXIS_HTML, NEXIS_RTF
 from tests.conftest import SHARED_CORPUS
 from tests.io.news.nexis_samples import uni_paragraphs, word_file
 
@@ -130,3 +130,16 @@ def test_the_real_downloads_cut_as_the_tester_cut_them(
     assert f"article {last} of stopped is cut off (the download stopped): left out" in (
         found.problems
     )
+
+
+def test_a_nexis_classic_rtf_cut_inside_its_last_document() -> None:
+    data = (FIXTURES / "nexis_classic.rtf").read_bytes()
+    cut = data[: len(data) * 8 // 10]  # inside document 2 of 3: "… will run to i"
+    found = NEXIS_RTF.read(cut, "stopped.rtf")
+    assert [a.title for a in found.articles] == ["Harbour cranes stand still in Port Velmar"]
+    assert found.problems == (
+        "article 2 of stopped.rtf is cut off (the download stopped): left out",
+        "stopped.rtf: the download is incomplete: it stops after document 2 of 3",
+    )
+    whole = NEXIS_RTF.read(data, "whole.rtf")
+    assert not any("cut off" in p or "incomplete" in p for p in whole.problems)
