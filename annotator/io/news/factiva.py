@@ -246,13 +246,15 @@ def read_rtf(data: bytes, name: str) -> NewsFile:
 
 def recognises_text(data: bytes, name: str) -> bool:
     """Factiva's tagged plain text: among its first lines, a headline code (HD) and the
-    codes of the date, source and accession number, each on a line of its own."""
+    codes of the date, source and accession number, each on a line of its own. A download
+    that stopped inside its first article has no accession number yet: there the headline,
+    date and source codes and two more (word count, language, lead …) tell it."""
     head = data[:_HEAD]
     if head.lstrip()[:1] in (b"<", b"{") or b"\x00" in head:
         return False
     lines = head.decode("utf-8", errors="replace").splitlines()
     found = {line.strip() for line in lines[:2000] if line.strip() in CODES}
-    return {"HD", "PD", "SN", "AN"} <= found
+    return {"HD", "PD", "SN"} <= found and ("AN" in found or len(found) >= 5)
 
 
 def read_text(data: bytes, name: str) -> NewsFile:
@@ -261,7 +263,9 @@ def read_text(data: bytes, name: str) -> NewsFile:
     problems: list[str] = []
     articles = tagged_articles(text.splitlines(), name, problems)
     if not articles:
-        raise BadFileError(name, "is Factiva tagged text but holds no article with text")
+        stopped = [p for p in problems if p.endswith("(the download stopped): left out")]
+        why = " (the download stopped before the end of its first article)" if stopped else ""
+        raise BadFileError(name, f"is Factiva tagged text but holds no article with text{why}")
     return NewsFile(DATABASE, "Factiva tagged text", tuple(articles), tuple(problems))
 
 

@@ -143,3 +143,16 @@ def test_a_nexis_classic_rtf_cut_inside_its_last_document() -> None:
     )
     whole = NEXIS_RTF.read(data, "whole.rtf")
     assert not any("cut off" in p or "incomplete" in p for p in whole.problems)
+
+
+def test_factiva_tagged_text_cut_inside_its_first_article_is_refused() -> None:
+    data = (FIXTURES / "factiva_tagged.txt").read_bytes()
+    cut = data[: data.index(b"AN\n") if b"AN\n" in data else data.index(b"AN\r\n")]
+    reader = recognise(cut, "stopped.txt")
+    assert reader is not None and reader.name == "Factiva tagged text"
+    with pytest.raises(BadFileError) as caught:
+        factiva.read_text(cut, "stopped.txt")
+    assert str(caught.value) == (
+        "stopped.txt: is Factiva tagged text but holds no article with text (the download "
+        "stopped before the end of its first article)"
+    )
