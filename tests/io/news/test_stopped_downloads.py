@@ -149,7 +149,8 @@ def test_factiva_tagged_text_cut_inside_its_first_article_is_refused() -> None:
     data = (FIXTURES / "factiva_tagged.txt").read_bytes()
     cut = data[: data.index(b"AN\n") if b"AN\n" in data else data.index(b"AN\r\n")]
     reader = recognise(cut, "stopped.txt")
-    assert reader is not None and reader.name == "Factiva tagged text"
+    assert reader is not None
+    assert reader.name == "Factiva tagged text"
     with pytest.raises(BadFileError) as caught:
         factiva.read_text(cut, "stopped.txt")
     assert str(caught.value) == (
