@@ -70,6 +70,14 @@ def _find(header: list[str], wanted: str) -> int | None:
     return keys.index(key(wanted)) if key(wanted) in keys else None
 
 
+def known_column(name: str, options: SheetOptions) -> bool:
+    """Whether a header cell is a column name matching knows (:data:`COLUMN_NAMES`) or the
+    researcher named (``--text-column``, ``--column``)."""
+    named = [options.text_column or "", *(column for column, _ in options.columns)]
+    known = {alias for aliases in _ALIASES.values() for alias in aliases}
+    return key(name) in known or key(name) in {key(n) for n in named if n}
+
+
 def text_column(header: list[str], options: SheetOptions) -> int | None:
     if options.text_column is not None:
         return _find(header, options.text_column)

@@ -34,6 +34,7 @@ from annotator.io.news.sheet_columns import (
     Plan,
     SheetOptions,
     key,
+    known_column,
     plan_columns,
     text_column,
 )
@@ -109,6 +110,8 @@ def _recognises(data: bytes, name: str, options: SheetOptions) -> bool:
 #: as the header, and text cells this long (the median; an article's text, not a clause).
 MIN_EVIDENCE_ROWS = 2
 MIN_TEXT_LENGTH = 80
+#: A header narrower than this bears out a table only when every column name is a known one.
+MIN_UNNAMED_COLUMNS = 3
 _SENTENCE_PUNCTUATION = re.compile(r"[.!?;:\"“”«»]|,\s")
 
 
@@ -121,6 +124,10 @@ def _table_evidence(records: list[list[str]], options: SheetOptions, *, cut: boo
         return False
     header = [cell.strip() for cell in records[0]]
     if len(header) < 2 or not all(_looks_like_column_name(cell) for cell in header):
+        return False
+    # Two columns are what one comma in a headline makes ("Body, mind and soul"): they are a
+    # table only under names matching knows or the researcher gave.
+    if len(header) < MIN_UNNAMED_COLUMNS and not all(known_column(c, options) for c in header):
         return False
     text = text_column(header, options)
     if text is None:

@@ -70,6 +70,14 @@ def test_a_sheet_whose_rows_are_mostly_wider_than_its_header_is_refused() -> Non
         f"{BRIDGE.replace(' and', ', and')}\n{FESTIVAL.replace(',', '')}, said the organisers\n",
         # One row is no evidence.
         f"title,text\nOne,{BRIDGE}\n",
+        # The tester's second case: paragraphs with one comma after 80 characters and more.
+        "Body, mind and soul\n\n"
+        "The new spa that opened last month in an old textile mill on the edge of Leeds city "
+        "centre, charges visitors for an hour without phones.\n\n"
+        "Its owner spent twenty years as a nurse in the intensive care unit of a large hospital "
+        "in Bradford, and says demand is high.\n\n"
+        "Most of the guests who come on weekday evenings are office workers from the banks "
+        "around the station, the booking list shows.\n",
     ],
 )
 def test_a_plain_article_is_not_taken_for_a_sheet(text: str) -> None:
@@ -91,6 +99,16 @@ def test_a_sheet_saved_as_text_is_still_recognised() -> None:
     data = f"title,text,date\nBridge,{BRIDGE},2019-04-16\nValley,{BRIDGE[:50]},\n".encode()
     assert recognise(data, "articles.txt") is sheets.READER
     assert len(read_sheet(data, "articles.txt").file.articles) == 2
+
+
+def test_two_columns_under_another_name_need_known_column_names() -> None:
+    data = f'title,text\nOne,{BRIDGE}\nTwo,"{FESTIVAL}"\n'.encode()
+    assert recognise(data, "articles.txt") is sheets.READER
+    data = f'heading,story\nOne,{BRIDGE}\nTwo,"{FESTIVAL}"\n'.encode()
+    assert recognise(data, "articles.txt") is None
+    # Columns the researcher names count as known.
+    named = sheets.SheetOptions(text_column="story", columns=(("heading", "title"),))
+    assert recognises(data, "articles.txt", named)
 
 
 # -- JSON nested too deeply -------------------------------------------------------------------
