@@ -98,6 +98,9 @@ class ImportDialog(QDialog):
         self._table: VariablesTable | None = None
         self._options = ImportOptions()
         self._checked_at = self.preview_page.threshold()
+        # The ticks when Import was pressed before the shown threshold was checked: the
+        # import waits for that check (and goes ahead if the ticks came through it unchanged).
+        self._import_pending: list[int] | None = None
         self._job: Job | None = None
         self._thread: QThread | None = None
         self._done: Callable[[object], None] | None = None
@@ -190,6 +193,17 @@ class ImportDialog(QDialog):
         # The threshold may have moved on while this check ran.
         if self.preview_page.threshold() != self._checked_at:
             self.check_again(self.preview_page.threshold())
+            return
+        pending, self._import_pending = self._import_pending, None
+        if pending is None:
+            return
+        if pending == self.preview_page.model.ticked():
+            self.import_ticked()
+        else:
+            self.status.setText(
+                f"Near-duplicates checked again at {self._checked_at:.2f} before importing: the "
+                "flags changed which articles are ticked; look at them and press Import again."
+            )
 
     def import_ticked(self) -> None:
         """Store the ticked articles in a worker thread; then close, reporting."""
@@ -197,6 +211,12 @@ class ImportDialog(QDialog):
             return
         selected = self.preview_page.model.ticked()
         if not selected:
+            return
+        if self.preview_page.threshold() != self._checked_at:
+            # Import pressed before the threshold shown was checked: check it first.
+            self.preview_page.stop_recheck()
+            self._import_pending = selected
+            self.check_again(self.preview_page.threshold())
             return
         options = dataclasses.replace(
             self._options,
@@ -290,10 +310,12 @@ class ImportDialog(QDialog):
             return
         if job.stage == "checking":
             self._restore_threshold()
+        self._import_pending = None
         self.status.setText("")
         QMessageBox.warning(self, "Import articles", message)
 
     def _was_cancelled(self, stage: str) -> None:
+        self._import_pending = None
         if stage == "reading":
             self.status.setText("Reading cancelled: nothing was read, nothing imported.")
         elif stage == "checking":

@@ -35,6 +35,7 @@ class PreviewModel(QAbstractTableModel):
         self.keep_near = False  # near-duplicates ticked by default (choice mark or all)
         self._ticked = bytearray()  # by position in rows (= index in the batch)
         self._order: list[int] = []  # the position shown in each row of the view
+        self._chosen: set[int] = set()  # positions whose tick the user set
 
     # -- filling -----------------------------------------------------------------------------
 
@@ -44,16 +45,22 @@ class PreviewModel(QAbstractTableModel):
         self.rows, self.duplicates = rows, flags
         self._ticked = bytearray(self._default(i) for i in range(len(rows)))
         self._order = list(range(len(rows)))
+        self._chosen = set()
         self.endResetModel()
 
     def set_duplicates(self, flags: dict[int, DuplicateFlag]) -> None:
-        """New flags (another threshold): rows flagged now or before get their default tick;
-        the others keep what the user chose."""
-        changed = set(self.duplicates) | set(flags)
+        """New flags (another threshold): a row whose flag changed gets its default tick; the
+        others keep what the user chose (a row the user ticked keeps its tick while its flag
+        stays the same)."""
+        before = self.duplicates
         self.duplicates = flags
-        for row in changed:
-            if row < len(self._ticked):
-                self._ticked[row] = self._default(row)
+        for row in set(before) | set(flags):
+            if row >= len(self._ticked):
+                continue
+            if row in self._chosen and before.get(row) == flags.get(row):
+                continue
+            self._chosen.discard(row)
+            self._ticked[row] = self._default(row)
         self._all_changed()
 
     def set_keep_near(self, keep: bool) -> None:
@@ -62,6 +69,7 @@ class PreviewModel(QAbstractTableModel):
         for row, flag in self.duplicates.items():
             if not flag.exact:
                 self._ticked[row] = self._default(row)
+                self._chosen.discard(row)
         self._all_changed()
 
     def _default(self, row: int) -> bool:
@@ -78,6 +86,7 @@ class PreviewModel(QAbstractTableModel):
         """Tick (or untick) every row that can be imported."""
         for row in range(len(self.rows)):
             self._ticked[row] = ticked and self._importable(row)
+        self._chosen = set(range(len(self.rows)))
         self._all_changed()
 
     def set_ticked(self, row: int, ticked: bool) -> None:
@@ -85,6 +94,7 @@ class PreviewModel(QAbstractTableModel):
         position = self._order[row]
         if self._importable(position) and bool(self._ticked[position]) != ticked:
             self._ticked[position] = ticked
+            self._chosen.add(position)
             index = self.index(row, HEADLINE)
             self.dataChanged.emit(index, index.siblingAtColumn(DUPLICATE))
 

@@ -146,6 +146,10 @@ class PreviewPage(QWidget):
     def threshold(self) -> float:
         return round(self.similarity.value(), 2)
 
+    def stop_recheck(self) -> None:
+        """Forget a re-check the threshold's change has scheduled (it is run now instead)."""
+        self._recheck.stop()
+
     def _choice_changed(self) -> None:
         self.model.set_keep_near(self.choice() != "skip")
 
