@@ -96,22 +96,23 @@ class _Pool:
     """Project documents a text may duplicate: those of the index, and those not indexed yet
     (read and fingerprinted in memory: checking never writes)."""
 
-    def __init__(self, store: NearDuplicateStore, keys: Iterable[int]) -> None:
+    def __init__(self, store: NearDuplicateStore, keys: minhash.I64) -> None:
+        """``keys``: the band keys of the batch, sorted and each once (a NumPy array: as
+        Python integers in a set, 42 a text, they took hundreds of MB for 100,000 rows)."""
         self.store = store
         self.by_key: dict[int, list[int]] = {}
-        wanted = set(keys)
-        for key, document in store.documents_with_keys(wanted):
+        for key, document in store.documents_with_keys(keys):
             self.by_key.setdefault(key, []).append(document)
         self.loose: dict[int, tuple[int, minhash.U32]] = {}  # id -> shingles, signature
         for ids, texts in _chunks(store.texts(store.unindexed())):
             fingerprint = _batch(texts)
+            shared = np.isin(fingerprint.keys, keys)
             for row, document in enumerate(ids):
                 if fingerprint.sizes[row] == 0:
                     continue
                 self.loose[document] = (fingerprint.sizes[row], fingerprint.signatures[row])
-                for key in fingerprint.keys[row].tolist():
-                    if key in wanted:
-                        self.by_key.setdefault(key, []).append(document)
+                for key in fingerprint.keys[row][shared[row]].tolist():
+                    self.by_key.setdefault(key, []).append(document)
 
     def candidates(self, keys: Sequence[int]) -> list[int]:
         """The documents sharing a band key with ``keys``, those sharing the most first."""
@@ -172,11 +173,21 @@ def find_near_duplicates(
     if not texts:
         return []
     batch = _batch(texts)
-    pool = _Pool(
-        NearDuplicateStore(project.db), batch.keys[np.array(batch.sizes) > 0].ravel().tolist()
-    )
+    worded = batch.keys[np.array(batch.sizes) > 0]
+    pool = _Pool(NearDuplicateStore(project.db), np.unique(worded))
+    # Only a band key two texts of the batch share can make one a duplicate of the other:
+    # the others are not kept for the comparison within the batch (one list per key and text
+    # took most of the memory of a sheet of many short rows).
+    unique, counts = np.unique(worded, return_counts=True)
+    in_batch = np.isin(batch.keys, unique[counts > 1])
+    del worded, unique, counts
     shortlists: dict[int, list[int]] = {}
-    per_text = {i: pool.candidates(batch.keys[i].tolist()) for i, n in enumerate(batch.sizes) if n}
+    per_text: dict[int, list[int]] = {}
+    for i, n in enumerate(batch.sizes):
+        if n and pool.by_key:
+            found_here = pool.candidates(batch.keys[i].tolist())
+            if found_here:
+                per_text[i] = found_here
     signatures = pool.signatures(d for found in per_text.values() for d in found)
     for index, candidates in per_text.items():
         chosen = _shortlist(
@@ -194,7 +205,7 @@ def find_near_duplicates(
         if best is not None:
             found.append(NearDuplicate(index, best[1], None, best[0]))
             continue
-        keys = batch.keys[index].tolist()
+        keys = batch.keys[index][in_batch[index]].tolist()
         earlier = _most_shared(keys, roots)
         local = {i: (batch.sizes[i], batch.signatures[i]) for i in earlier}
         chosen = _shortlist(batch.signatures[index], batch.sizes[index], earlier, local, threshold)

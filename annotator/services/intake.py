@@ -25,7 +25,14 @@ from annotator.io.articles import (
     read_article,
     storable,
 )
-from annotator.io.news import NewsArticle, NewsFile, recognise, sheets
+from annotator.io.news import (
+    MAX_ARTICLES_PER_FILE,
+    NewsArticle,
+    NewsFile,
+    recognise,
+    sheets,
+    too_many_articles,
+)
 
 #: A file holding many articles may be larger than one article (MAX_FILE_BYTES), up to this:
 #: reading it and checking its articles for near-duplicates takes about seven times its size
@@ -135,6 +142,8 @@ def read_file(file: SourceFile, options: ImportOptions) -> FileArticles:
     del data
     news, types = found
     del found
+    if len(news.articles) > MAX_ARTICLES_PER_FILE:
+        raise too_many_articles(path, MAX_ARTICLES_PER_FILE)
     kind, database, read_problems = news.format, news.database, news.problems
     entries: list[NewsArticle | None] = list(news.articles)
     del news

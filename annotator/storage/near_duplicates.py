@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from sqlite_utils import Database
 
 # SQLite's default limit on the parameters of one statement is 999 (before 3.32).
@@ -91,10 +92,17 @@ class NearDuplicateStore:
 
     def documents_with_keys(self, keys: Iterable[int]) -> list[tuple[int, int]]:
         """``(band key, document id)`` of every stored band key among ``keys``."""
-        wanted = sorted({int(key) for key in keys})  # int(): NumPy's would bind as BLOBs
+        # Sorted and each once, as NumPy integers: a few bytes a key, not a Python int's 32
+        # (the keys of 100,000 texts are millions); .tolist() makes them Python ints, which
+        # bind as integers (NumPy's would bind as BLOBs).
+        wanted = np.unique(
+            np.fromiter(keys, dtype=np.int64) if not isinstance(keys, np.ndarray) else keys
+        )
         found: list[tuple[int, int]] = []
+        if not self.db.execute("SELECT 1 FROM near_duplicate_bands LIMIT 1").fetchone():
+            return found
         for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start : start + _CHUNK]
+            chunk = wanted[start : start + _CHUNK].tolist()
             rows = self.db.execute(
                 "SELECT band_key, document_id FROM near_duplicate_bands "
                 f"WHERE band_key IN ({', '.join('?' * len(chunk))})",

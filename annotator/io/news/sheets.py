@@ -26,7 +26,13 @@ from pathlib import Path
 
 from annotator.domain.errors import BadFileError, UserError
 from annotator.domain.model import VariableType
-from annotator.io.news import NewsArticle, NewsFile, Reader
+from annotator.io.news import (
+    MAX_ARTICLES_PER_FILE,
+    NewsArticle,
+    NewsFile,
+    Reader,
+    too_many_articles,
+)
 from annotator.io.news.sheet_columns import (
     COLUMN_NAMES,
     MAX_COLUMNS,
@@ -218,6 +224,8 @@ def _articles(
             if index < len(cells) and cells[index].strip():
                 values[variable] = cells[index].strip()
         fields_list.append((where, body, values))
+        if len(fields_list) > MAX_ARTICLES_PER_FILE:
+            raise too_many_articles(path, MAX_ARTICLES_PER_FILE)
     types = _types(fields_list, columns, plan)
     orders = {
         variable: column_order(
@@ -468,6 +476,8 @@ def _read_json_lines(lines: Iterator[str], options: SheetOptions, path: Path) ->
                 cells.append("")
             cells[known[name]] = _json_value(value)
         rows.append((f"line {number}", cells))
+        if len(rows) > MAX_ARTICLES_PER_FILE:
+            raise too_many_articles(path, MAX_ARTICLES_PER_FILE)
     if not header:
         raise BadFileError(path, "holds no JSON object" + (f" ({problems[0]})" if problems else ""))
     plan = plan_columns(header, options, path)

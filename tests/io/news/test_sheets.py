@@ -294,3 +294,27 @@ def test_an_encrypted_workbook_is_refused() -> None:
         data[start + 8] |= 1  # the "encrypted" flag
     with pytest.raises(BadFileError, match="encrypted Excel workbook; save it without"):
         read_sheet(bytes(data), "locked.xlsx")
+
+
+def test_a_sheet_of_more_articles_than_a_file_may_hold_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sheets, "MAX_ARTICLES_PER_FILE", 3)
+    rows = "".join(f"r{i},text of row {i}\n" for i in range(4))
+    with pytest.raises(BadFileError) as caught:
+        sheets.read_sheet(f"title,text\n{rows}".encode(), "many.csv")
+    assert str(caught.value) == (
+        "many.csv: holds more than 3 articles; split it (checking more at once for duplicates "
+        "takes over 1 GB of memory)"
+    )
+    lines = "".join(f'{{"text": "text of line {i}"}}\n' for i in range(4))
+    with pytest.raises(BadFileError):
+        sheets.read_sheet(lines.encode(), "many.jsonl")
+    assert (
+        len(
+            sheets.read_sheet(
+                f"title,text\n{rows[: rows.index('r3')]}".encode(), "three.csv"
+            ).file.articles
+        )
+        == 3
+    )
