@@ -62,6 +62,10 @@ class NearDuplicate:
     similarity: float  # Jaccard index of the word-shingle sets, exact (1.0 for the same text)
 
 
+#: How often (in texts) the check asks whether it is cancelled.
+_ASK_EVERY = 256
+
+
 def check_threshold(threshold: float) -> float:
     """``threshold`` if it is a Jaccard index the search supports, else a one-line refusal."""
     if isinstance(threshold, bool) or not isinstance(threshold, int | float):
@@ -157,7 +161,11 @@ def _shortlist(
 
 
 def find_near_duplicates(
-    project: Project, texts: Sequence[str], *, threshold: float = DEFAULT_THRESHOLD
+    project: Project,
+    texts: Sequence[str],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    cancelled: Callable[[], bool] | None = None,
 ) -> list[NearDuplicate]:
     """The texts of a batch that are near-duplicates of a project document or of an earlier
     text of the batch, in batch order, each with the one it duplicates best.
@@ -167,14 +175,25 @@ def find_near_duplicates(
     without words are never near-duplicates (the exact-duplicate check sees identical ones).
     Only reads: documents not in the index yet are fingerprinted in memory (slower; call
     :func:`index_missing` first where the project may be written).
+
+    ``cancelled()`` is asked every few hundred texts; once it is true, what was found so far
+    is returned.
     """
     threshold = check_threshold(threshold)
     texts = list(texts)
     if not texts:
         return []
+
+    def stop(row: int) -> bool:
+        return cancelled is not None and row % _ASK_EVERY == 0 and cancelled()
+
     batch = _batch(texts)
+    if stop(0):
+        return []
     worded = batch.keys[np.array(batch.sizes) > 0]
     pool = _Pool(NearDuplicateStore(project.db), np.unique(worded))
+    if stop(0):
+        return []
     # Only a band key two texts of the batch share can make one a duplicate of the other:
     # the others are not kept for the comparison within the batch (one list per key and text
     # took most of the memory of a sheet of many short rows).
@@ -184,12 +203,16 @@ def find_near_duplicates(
     shortlists: dict[int, list[int]] = {}
     per_text: dict[int, list[int]] = {}
     for i, n in enumerate(batch.sizes):
+        if stop(i + 1):
+            return []
         if n and pool.by_key:
             found_here = pool.candidates(batch.keys[i].tolist())
             if found_here:
                 per_text[i] = found_here
     signatures = pool.signatures(d for found in per_text.values() for d in found)
     for index, candidates in per_text.items():
+        if stop(index + 1):
+            return []
         chosen = _shortlist(
             batch.signatures[index], batch.sizes[index], candidates, signatures, threshold
         )
@@ -199,6 +222,8 @@ def find_near_duplicates(
     found: list[NearDuplicate] = []
     roots: dict[int, list[int]] = {}  # band key -> earlier texts that are not duplicates
     for index in range(len(texts)):
+        if stop(index + 1):
+            return found
         if batch.sizes[index] == 0:
             continue
         best = _best(batch.sets[index], shortlists.get(index, []), existing_sets, threshold)

@@ -110,7 +110,9 @@ def flag_duplicates(
             unique.append(index)
     if not unique or (cancelled is not None and cancelled()):
         return flags
-    near = find_near_duplicates(project, [articles[i].text for i in unique], threshold=similarity)
+    near = find_near_duplicates(
+        project, [articles[i].text for i in unique], threshold=similarity, cancelled=cancelled
+    )
     for match in near:
         index = unique[match.index]
         if match.existing_id is not None:

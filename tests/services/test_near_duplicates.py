@@ -198,3 +198,26 @@ def test_every_pair_at_the_threshold_is_reported_and_no_other(
             continue
         assert index not in found
         roots.append(index)
+
+
+def test_the_check_asks_whether_it_is_cancelled_every_few_hundred_texts(
+    memory: Project,
+) -> None:
+    texts = [f"Report number {i} of the harbour board meets on day {i}." for i in range(2000)]
+    texts[1500] = texts[3]
+    asked: list[int] = []
+
+    def never() -> bool:
+        asked.append(1)
+        return False
+
+    assert [n.index for n in find_near_duplicates(memory, texts, cancelled=never)] == [1500]
+    assert len(asked) >= 2 * len(texts) // 256  # in its loops over the texts
+
+    def soon() -> bool:
+        asked.append(1)
+        return len(asked) > 5
+
+    asked.clear()
+    assert find_near_duplicates(memory, texts, cancelled=soon) == []  # stopped before 1500
+    assert len(asked) == 6
