@@ -106,7 +106,11 @@ def _recognises(data: bytes, name: str, options: SheetOptions) -> bool:
         )
     if named and name.lower().endswith((".csv", ".tsv", ".tab")):
         return True
-    delimiter = _delimiter(first, name)
+    delimiter = _sep_hint(first)
+    if delimiter is not None:
+        head = head.lstrip("\ufeff \t\r\n").split("\n", 1)[-1] if "\n" in head else ""
+    else:
+        delimiter = _delimiter(first, name)
     if delimiter is None:
         return False
     return _table_evidence(_head_records(head, delimiter), options, cut=len(data) > _HEAD)
@@ -176,6 +180,24 @@ def _head_records(head: str, delimiter: str) -> list[list[str]]:
     except csv.Error:
         return records
     return records
+
+
+# Excel's hint of the delimiter, a first line of its own: "sep=;".
+_SEP_HINT = re.compile(r"sep=([^\r\n\"])\s*", re.IGNORECASE)
+
+
+def _sep_hint(first_line: str) -> str | None:
+    """The delimiter a first line "sep=;" names (Excel writes and honours it), or None."""
+    match = _SEP_HINT.fullmatch(first_line)
+    return match.group(1) if match else None
+
+
+def _after_first_line(lines: Iterator[str]) -> Iterator[str]:
+    """``lines`` without the first that is not blank (the "sep=" hint)."""
+    for line in lines:
+        if line.strip("\ufeff \t\r\n"):
+            break
+    yield from lines
 
 
 def _delimiter(first_line: str, name: str) -> str | None:
@@ -324,7 +346,10 @@ def read_sheet(data: bytes, name: str, options: SheetOptions | None = None) -> S
     lines = _lines(data, path)
     if first.startswith("{"):
         return _read_json_lines(lines, options, path)
-    delimiter = _delimiter(first, name) or ","
+    hint = _sep_hint(first)
+    if hint is not None:
+        lines = _after_first_line(lines)
+    delimiter = hint or _delimiter(first, name) or ","
     sheet = _read_rows(_csv_rows(lines, delimiter, path), options, path, "row")
     kind = "TSV" if delimiter == "\t" else "CSV"
     return Sheet(_retitled(sheet.file, f"article sheet ({kind})"), sheet.types)

@@ -318,3 +318,20 @@ def test_a_sheet_of_more_articles_than_a_file_may_hold_is_refused(
         )
         == 3
     )
+
+
+def test_excel_s_sep_line_names_the_delimiter() -> None:
+    text = (
+        "sep=;\r\ntitle;text;date\r\n"
+        'One;"The council voted on Tuesday, officials said.";2020-03-02\r\n'
+        'Two;"The school board approved a budget; teachers welcomed it.";2020-03-03\r\n'
+    )
+    news = read_sheet(text.encode(), "hint.csv").file
+    assert [(a.title, a.fields["date"]) for a in news.articles] == [
+        ("One", "2020-03-02"),
+        ("Two", "2020-03-03"),
+    ]
+    assert news.articles[1].body == "The school board approved a budget; teachers welcomed it."
+    assert news.problems == ()
+    tabbed = "sep=\t\ntitle\ttext\nOne\tThe council voted, officials said.\n"
+    assert read_sheet(tabbed.encode(), "tabbed.csv").file.articles[0].title == "One"
