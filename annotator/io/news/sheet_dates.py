@@ -156,13 +156,19 @@ def read_date(value: str, column: ColumnOrder, language: str) -> tuple[str | Non
     if parts is None or parts[2] == ".":
         iso = parse_date(value)
         return iso, "" if iso else "is not a date"
+    first, second, _ = parts
     if column.conflict is not None:
         (where_d, day), (where_m, month) = column.conflict
-        return None, (
-            f"could be day or month first: the column '{column.name}' has both, day first "
-            f"('{day}', {where_d}) and month first ('{month}', {where_m})"
+        both = (
+            f"the column '{column.name}' has both, day first ('{day}', {where_d}) and month "
+            f"first ('{month}', {where_m})"
         )
-    first, second, _ = parts
+        # A date with a number over 12 reads one way only; the column still cannot be trusted.
+        if first > 12 >= second:
+            return None, f"is day first, but {both}"
+        if second > 12 >= first:
+            return None, f"is month first, but {both}"
+        return None, f"could be day or month first: {both}"
     if first > 12 and second > 12:
         return None, "is not a date"
     order = column.order or language_order(language)

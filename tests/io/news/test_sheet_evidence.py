@@ -169,10 +169,16 @@ def test_a_column_with_both_orders_keeps_its_numeric_dates_as_text() -> None:
     dates = _dates("13/1/2020", "1/13/2020", "4 May 2020", header=header)
     assert [f.get("date_text") for f in dates] == ["13/1/2020", "1/13/2020", None]
     assert [f.get("date") for f in dates] == [None, None, "2020-05-04"]
-    assert _problems("13/1/2020", "1/13/2020", "4 May 2020")[0] == (
-        "row 2: '13/1/2020' could be day or month first: the column 'date' has both, day "
-        "first ('13/1/2020', row 2) and month first ('1/13/2020', row 3); kept as date_text"
+    both = (
+        "the column 'date' has both, day first ('13/1/2020', row 2) and month first "
+        "('1/13/2020', row 3); kept as date_text"
     )
+    # A date with a number over 12 is never said to be "day or month first".
+    assert list(_problems("13/1/2020", "1/13/2020", "4 May 2020", "3/4/2020")[:3]) == [
+        f"row 2: '13/1/2020' is day first, but {both}",
+        f"row 3: '1/13/2020' is month first, but {both}",
+        f"row 5: '3/4/2020' could be day or month first: {both}",
+    ]
 
 
 def test_the_language_column_decides_when_the_dates_do_not() -> None:
