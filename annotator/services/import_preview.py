@@ -25,6 +25,9 @@ class DuplicateFlag:
     existing: str  # the document's name, or the earlier article's headline
     similarity: float
     row: int | None = None  # the earlier article's index in the batch (None: in the project)
+    # The same text (same SHA-256). Two texts can differ and still share every five-word
+    # shingle (one repeats paragraphs of the other): similarity 1.0, yet not the same text.
+    same: bool = False
 
     @property
     def in_project(self) -> bool:
@@ -32,7 +35,7 @@ class DuplicateFlag:
 
     @property
     def exact(self) -> bool:
-        return self.similarity >= 1.0
+        return self.same
 
     @property
     def importable(self) -> bool:
@@ -101,10 +104,10 @@ def flag_duplicates(
             if sha256 not in names:
                 document = project.documents.by_sha256(sha256)
                 names[sha256] = document.name if document is not None else "?"
-            flags[index] = DuplicateFlag(names[sha256], 1.0)
+            flags[index] = DuplicateFlag(names[sha256], 1.0, same=True)
         elif sha256 in first:
             earlier = first[sha256]
-            flags[index] = DuplicateFlag(articles[earlier].name, 1.0, earlier)
+            flags[index] = DuplicateFlag(articles[earlier].name, 1.0, earlier, same=True)
         else:
             first[sha256] = index
             unique.append(index)

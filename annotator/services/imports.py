@@ -66,9 +66,11 @@ class Duplicate:
     existing: str  # the name of the document that already holds this text
     similarity: float = 1.0
     kept: bool = False  # imported all the same (--duplicates mark or all)
+    # The same text (same SHA-256), not only every five-word shingle shared (similarity 1.0).
+    same: bool = False
 
     def __str__(self) -> str:
-        if self.similarity >= 1.0 and not self.kept:
+        if self.same:
             return f"{self.source}: same text as '{self.existing}', not imported again"
         what = "imported all the same" if self.kept else "not imported"
         return f"{self.source}: nearly the same text as '{self.existing}' " + (
@@ -330,14 +332,14 @@ class _Run:
             # Held before the run, or stored by an earlier file of it.
             existing = project.documents.by_sha256(sha256) if sha256 in held else None
             if existing is not None:
-                report.duplicates.append(Duplicate(article.source, existing.name))
+                report.duplicates.append(Duplicate(article.source, existing.name, same=True))
                 duplicates += 1
                 if values_from_table:  # the table's variables go to the document holding it
                     self._define(values_from_table.keys(), {})
                     self._set_values(existing.id, article.source, values_from_table)
                     self.documents.add(existing.id)
             elif sha256 in seen:
-                report.duplicates.append(Duplicate(article.source, seen[sha256]))
+                report.duplicates.append(Duplicate(article.source, seen[sha256], same=True))
                 duplicates += 1
             else:
                 seen[sha256] = article.name

@@ -76,7 +76,7 @@ def test_flags_name_what_the_project_or_the_batch_holds(project: Project, tmp_pa
     flags = flag_duplicates(project, batch)
     assert _dump(project) == before  # only read
     assert sorted(flags) == [0, 1, 3]
-    assert flags[0] == DuplicateFlag("Wire story", 1.0)
+    assert flags[0] == DuplicateFlag("Wire story", 1.0, same=True)
     assert str(flags[0]) == "same text as 'Wire story' (in the project)"
     assert not flags[0].importable
     assert (flags[1].existing, flags[1].row) == ("Wire story", None)
@@ -87,7 +87,7 @@ def test_flags_name_what_the_project_or_the_batch_holds(project: Project, tmp_pa
     assert flags[1].importable
     # Never rounded up to read as the same text.
     assert str(DuplicateFlag("Wire story", 0.998)) == "0.99 like 'Wire story' (in the project)"
-    assert flags[3] == DuplicateFlag("Own story", 1.0, 2)
+    assert flags[3] == DuplicateFlag("Own story", 1.0, 2, same=True)
     assert str(flags[3]) == "same text as 'Own story' (row 3)"
     assert flags[3].importable  # the first one may be left out instead
     # A stricter threshold: the reprint is no longer flagged; the same text still is.
@@ -154,3 +154,27 @@ def test_a_store_cancelled_midway_leaves_the_project_as_it_was(
     # The snapshot taken before the import is gone with it.
     assert during == [snapshots + 1]
     assert len(backups.list_snapshots(project.path)) == snapshots
+
+
+def test_a_different_text_sharing_every_five_words_is_near_not_the_same(
+    project: Project, tmp_path: Path
+) -> None:
+    """One text repeats a passage of the other: every five-word sequence is shared (Jaccard
+    1.0), yet the texts differ — a near-duplicate a person may tick, never "same text"."""
+    chorus = "the ferry left the port late and nobody said why "
+    (tmp_path / "held.csv").write_text(f"title,text\nWire story,{chorus * 30}\n", encoding="utf-8")
+    import_files(project, [tmp_path / "held.csv"])
+    sheet = tmp_path / "new.csv"
+    sheet.write_text(f"title,text\nWire story,{chorus * 20}\n", encoding="utf-8")
+    batch = read_articles([sheet])
+    [flag] = flag_duplicates(project, batch).values()
+    assert _jaccard(batch.articles[0].text, project.documents.text(1)) == 1.0
+    assert flag.similarity == 1.0
+    assert not flag.exact
+    assert flag.importable
+    assert str(flag).endswith("like 'Wire story' (in the project)")
+    report = import_files(project, [sheet])
+    assert [str(d) for d in report.duplicates] == [
+        f"new.csv#1: nearly the same text as 'Wire story' ({report.duplicates[0].similarity:.2f}"
+        " similar), not imported"
+    ]
