@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
     QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QSplitter,
     QVBoxLayout,
@@ -21,17 +20,14 @@ from PySide6.QtWidgets import (
 
 from annotator.domain.errors import UserError
 from annotator.domain.model import Coding, DocumentStatus
-from annotator.services import backups
-from annotator.services.backups import Restored
 from annotator.services.changes import Changes
 from annotator.services.imports import ImportReport
-from annotator.storage.snapshots import describe_counts
 from annotator.ui import settings
 from annotator.ui.article_list import DocumentsPanel
 from annotator.ui.article_view import ArticleView
+from annotator.ui.code_menus import CodeMenus
 from annotator.ui.controller import Controller
 from annotator.ui.dialogs.agreement import AgreementWindow
-from annotator.ui.dialogs.backups import RestoreDialog
 from annotator.ui.dialogs.codebook_editor import CodebookDialog, import_codebook_file
 from annotator.ui.dialogs.coder import CoderDialog
 from annotator.ui.dialogs.export import ExportDialog
@@ -44,12 +40,13 @@ from annotator.ui.dialogs.variables import VariablesDialog
 from annotator.ui.intake.dialog import ImportDialog
 from annotator.ui.intake.report import ImportReportDialog, status_message
 from annotator.ui.keeper import ProjectKeeper
-from annotator.ui.models.codebook import CodebookModel, swatch
+from annotator.ui.models.codebook import CodebookModel
 from annotator.ui.panels import CodebookView, CodingsPanel, titled
 from annotator.ui.project_banner import ProjectBanner
+from annotator.ui.project_files import ProjectFileActions
 
 
-class MainWindow(QMainWindow):
+class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
     """The coding window over one open project and one coder."""
 
     #: Another project should be opened in place of this one (its path).
@@ -413,89 +410,6 @@ class MainWindow(QMainWindow):
     def _toggle_show_all(self) -> None:
         self.controller.set_show_all_coders(self.show_all_action.isChecked())
 
-    # -- menus -------------------------------------------------------------------------------------
-
-    def _code_action(self, menu: QMenu, code_id: int, *, whole_article: bool = False) -> None:
-        codebook = self.controller.codebook
-        code = codebook.get(code_id)
-        label = codebook.path(code_id) + (f"\t{code.shortcut}" if code.shortcut else "")
-        action = menu.addAction(swatch(code.color), label)
-        action.triggered.connect(
-            lambda *_: self._guarded(lambda: self.apply(code_id, whole_article=whole_article))
-        )
-
-    def _codes_submenu(self, menu: QMenu, title: str, *, whole_article: bool = False) -> QMenu:
-        submenu = menu.addMenu(title)
-        codebook = self.controller.codebook
-        for dimension in codebook.dimensions():
-            section = submenu.addMenu(swatch(dimension.color), dimension.name)
-            for code in codebook.walk(dimension.id):
-                self._code_action(section, code.id, whole_article=whole_article)
-        return submenu
-
-    def _fill_code_menu(self) -> None:
-        menu = self.code_menu
-        menu.clear()
-        self._codes_submenu(menu, "Apply to &selected passage")
-        self._codes_submenu(menu, "Apply to whole &article", whole_article=True)
-        menu.addSeparator()
-        menu.addAction(self.snap_action)
-
-    def _reader_menu(self, point: QPoint) -> None:
-        self.reader_menu(point).exec(self.reader.viewport().mapToGlobal(point))
-
-    def reader_menu(self, point: QPoint) -> QMenu:
-        """The reader's context menu at a viewport point: recent codes for the selection, and
-        the codings under the pointer."""
-        menu = QMenu(self)
-        if self.reader.selected_span() is not None:
-            recent = [c for c in self.controller.recent_codes if c in self.controller.codebook]
-            if recent:
-                menu.addSection("Recently used codes")
-                for code_id in recent:
-                    self._code_action(menu, code_id)
-            self._codes_submenu(menu, "All codes")
-            menu.addSeparator()
-        spans = self.reader.spans_at(point)
-        own = [s for s in spans if s.coder_id == self.controller.coder.id]
-        for span in own:
-            label = self.reader.label(span)
-            action = menu.addAction(f"Remove {label}")
-            action.triggered.connect(
-                lambda *_, i=span.coding_id: self._guarded(
-                    lambda: self.controller.remove_codings([i])
-                )
-            )
-        if spans:
-            show = menu.addAction("Show these codings in the list")
-            show.triggered.connect(lambda *_: self.codings.select([s.coding_id for s in spans]))
-        menu.addSeparator()
-        menu.addAction(self.undo_action)
-        menu.addAction(self.redo_action)
-        return menu
-
-    def _codebook_menu(self, point: QPoint) -> None:
-        menu = self.codebook_menu(point)
-        if not menu.isEmpty():
-            menu.exec(self.codebook.viewport().mapToGlobal(point))
-
-    def codebook_menu(self, point: QPoint) -> QMenu:
-        """The codebook's context menu for the node at a viewport point."""
-        code = self.codebook.codebook_model().code_at(self.codebook.indexAt(point))
-        menu = QMenu(self)
-        if code is not None and not code.is_dimension:
-            selected = menu.addAction("Apply to selected passage")
-            selected.triggered.connect(lambda *_: self._guarded(lambda: self.apply(code.id)))
-            article = menu.addAction("Apply to whole article")
-            article.triggered.connect(
-                lambda *_: self._guarded(lambda: self.apply(code.id, whole_article=True))
-            )
-        if code is not None:
-            show = menu.addAction("Show coded passages")
-            show.triggered.connect(lambda *_: self.retrieve(code.id))
-        menu.addAction(self.codebook_action)
-        return menu
-
     # -- other windows -----------------------------------------------------------------------
 
     def retrieve(self, code_id: int) -> None:
@@ -584,61 +498,6 @@ class MainWindow(QMainWindow):
             dialog.add_paths(paths)
         dialog.open()
         return dialog
-
-    def show_backups(self) -> RestoreDialog:
-        dialog = RestoreDialog(self.controller, self)
-        dialog.restored.connect(self._restored)
-        dialog.open()
-        return dialog
-
-    def _restored(self, restored: Restored) -> None:
-        self.keeper.restarted()
-        self.controller.undo_stack.clear()
-        # Everything may differ now: every view reads again (the session then rebuilds the
-        # window, but nothing may show the old state meanwhile).
-        project = self.controller.project
-        document = self.controller.document_id
-        if document is not None and document not in dict(project.documents.names()):
-            document = None
-        self.controller.open_document(document)
-        self.controller.notify(
-            Changes(
-                documents=frozenset(dict(project.documents.names())),
-                codebook=True,
-                coders=True,
-                variables=True,
-            )
-        )
-        counts = restored.counts
-        self.statusBar().showMessage(
-            f"Restored {restored.snapshot.name}: {counts.articles:,} articles, "
-            f"{counts.codings:,} codings, {counts.coders:,} coders. The state before it is "
-            f"kept as {restored.safety.path}"
-        )
-        self.projectReplaced.emit()
-
-    def save_copy(self) -> Path | None:
-        project = self.controller.project
-        if project.path is None:
-            return None
-        suggested = project.path.with_name(f"{project.path.stem} copy.annotator")
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            "Save a copy of the project",
-            str(suggested),
-            "annotator projects (*.annotator)",
-            options=QFileDialog.Option.DontConfirmOverwrite,
-        )
-        if not path:
-            return None
-        target = Path(path)
-        try:
-            counts = backups.save_copy(project, target)
-        except UserError as error:
-            QMessageBox.warning(self, "Save a copy", f"{error}. Choose a new file name.")
-            return None
-        self.statusBar().showMessage(f"Saved a copy to {target}: {describe_counts(counts)}", 8000)
-        return target
 
     def switch_coder(self) -> None:
         dialog = CoderDialog(self.controller.project, self.controller.coder.name, self)
