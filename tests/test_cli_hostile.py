@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from annotator.storage import access
+from tests.helpers import run_sql
 from tests.test_cli import assert_one_line_error, run
 
 BOOBY = (
@@ -22,14 +23,6 @@ def demo_path(tmp_path: Path) -> Path:
     path = tmp_path / "p.annotator"
     assert run("new", path, "--demo").exit_code == 0
     return path
-
-
-def _sql(path: Path, *statements: str) -> None:
-    connection = sqlite3.connect(path)
-    for statement in statements:
-        connection.execute(statement)
-    connection.commit()
-    connection.close()
 
 
 def _codings(path: Path) -> int:
@@ -63,7 +56,7 @@ def _corrupt_codings(path: Path) -> None:
 def test_the_booby_trapped_demo_is_refused_listed_and_repaired(
     demo_path: Path, tmp_path: Path
 ) -> None:
-    _sql(demo_path, BOOBY)
+    run_sql(demo_path, BOOBY)
     check = run("check", demo_path)
     assert check.exit_code == 1
     assert "error: trigger 'booby' (on codings) was not made by annotator" in check.stdout
@@ -86,7 +79,7 @@ def test_the_booby_trapped_demo_is_refused_listed_and_repaired(
 
 
 def test_a_dropped_table_is_reported_by_check(demo_path: Path) -> None:
-    _sql(demo_path, "DROP TABLE memos")
+    run_sql(demo_path, "DROP TABLE memos")
     check = run("check", demo_path, "--json")
     assert check.exit_code == 1
     report = json.loads(check.stdout)

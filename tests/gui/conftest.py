@@ -11,6 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from annotator.services import create_project, import_files
 from annotator.storage import Project
+from annotator.ui import settings
+from annotator.ui.app import Session
 from annotator.ui.controller import Controller
 from annotator.ui.main_window import MainWindow
 
@@ -89,3 +91,18 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> Dialogs:
 
         monkeypatch.setattr(QMessageBox, kind, staticmethod(stand_in))
     return fake
+
+
+@pytest.fixture
+def demo_path(tmp_path: Path) -> Path:
+    path = tmp_path / "demo.annotator"
+    create_project(path, demo=True).close()
+    settings.CODER.set(settings.open_settings(), "Ana")
+    return path
+
+
+@pytest.fixture
+def session(qtbot: QtBot) -> Iterator[Session]:
+    opened = Session()
+    yield opened
+    opened.close()

@@ -4,48 +4,25 @@ saying what is wrong, the newest good snapshot and a repair offered, and both ca
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from annotator.services import backups, create_project
+from annotator.services import backups
 from annotator.storage import Project, access
-from annotator.ui import app, settings
+from annotator.ui import app
 from annotator.ui.app import Session
 from annotator.ui.main_window import MainWindow
 from annotator.ui.project_banner import DamagedProjectDialog
 from tests.gui.conftest import Dialogs
+from tests.helpers import run_sql
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 BOOBY = (
     "CREATE TRIGGER booby AFTER INSERT ON codings BEGIN DELETE FROM codings WHERE id < new.id; END"
 )
-
-
-@pytest.fixture
-def demo_path(tmp_path: Path) -> Path:
-    path = tmp_path / "demo.annotator"
-    create_project(path, demo=True).close()
-    settings.CODER.set(settings.open_settings(), "Ana")
-    return path
-
-
-@pytest.fixture
-def session(qtbot: QtBot) -> Iterator[Session]:
-    opened = Session()
-    yield opened
-    opened.close()
-
-
-def _sql(path: Path, *statements: str) -> None:
-    connection = sqlite3.connect(path)
-    for statement in statements:
-        connection.execute(statement)
-    connection.commit()
-    connection.close()
 
 
 def _corrupt_page_of(path: Path, name: str) -> None:
@@ -72,7 +49,7 @@ def _new_window(session: Session, qtbot: QtBot, old: MainWindow) -> MainWindow:
 def test_a_booby_trapped_project_opens_read_only_with_a_banner(
     session: Session, demo_path: Path, qtbot: QtBot
 ) -> None:
-    _sql(demo_path, BOOBY)
+    run_sql(demo_path, BOOBY)
     assert session.open(demo_path)
     window = _window(session, qtbot)
     qtbot.waitExposed(window)
@@ -94,7 +71,7 @@ def test_a_booby_trapped_project_opens_read_only_with_a_banner(
 def test_repair_from_the_banner_brings_back_a_project_to_code_in(
     session: Session, demo_path: Path, qtbot: QtBot, dialogs: Dialogs
 ) -> None:
-    _sql(demo_path, BOOBY)
+    run_sql(demo_path, BOOBY)
     assert session.open(demo_path)
     window = _window(session, qtbot)
     dialogs.answer(QMessageBox.StandardButton.Yes)
@@ -125,7 +102,7 @@ def test_restore_from_the_banner_puts_the_newest_good_snapshot_in_place(
     session: Session, demo_path: Path, qtbot: QtBot, dialogs: Dialogs
 ) -> None:
     good = _good_snapshot(demo_path)
-    _sql(demo_path, BOOBY)
+    run_sql(demo_path, BOOBY)
     with Project.open(demo_path, read_only=True, accept_problems=True) as trapped:
         backups.snapshot_file(demo_path, "trapped")  # newer, but refused by a restore
     assert trapped.problems
@@ -187,7 +164,7 @@ def test_damaged_pages_found_after_opening_offer_the_newest_good_snapshot(
 def test_a_project_that_cannot_be_shown_offers_the_way_back(
     session: Session, demo_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _sql(demo_path, "ALTER TABLE codes DROP COLUMN description")
+    run_sql(demo_path, "ALTER TABLE codes DROP COLUMN description")
     offered: list[DamagedProjectDialog] = []
 
     def choose_repair(dialog: DamagedProjectDialog) -> int:
@@ -208,7 +185,7 @@ def test_a_project_that_cannot_be_shown_offers_the_way_back(
 def test_a_dropped_table_the_window_can_do_without_opens_read_only(
     session: Session, demo_path: Path, qtbot: QtBot
 ) -> None:
-    _sql(demo_path, "DROP TABLE memos")
+    run_sql(demo_path, "DROP TABLE memos")
     assert session.open(demo_path)
     window = _window(session, qtbot)
     assert window.controller.project.read_only

@@ -18,11 +18,11 @@ from pytestqt.qtbot import QtBot
 from annotator.domain.errors import ProjectLockedError
 from annotator.services import backups, create_project
 from annotator.storage import Project
-from annotator.ui import settings
 from annotator.ui.app import Session
 from annotator.ui.main_window import MainWindow
 from annotator.ui.project_banner import DamagedProjectDialog
 from tests.gui.conftest import Dialogs, open_window
+from tests.helpers import run_sql
 from tests.storage.test_schema_check import HIDDEN_BOOBY
 
 
@@ -70,29 +70,6 @@ def test_a_project_renamed_while_open_keeps_every_coding_in_the_file(
     assert _codings_in_file_alone(tmp_path / "q.annotator", tmp_path) == 173
 
 
-@pytest.fixture
-def demo_path(tmp_path: Path) -> Path:
-    path = tmp_path / "demo.annotator"
-    create_project(path, demo=True).close()
-    settings.CODER.set(settings.open_settings(), "Ana")
-    return path
-
-
-@pytest.fixture
-def session(qtbot: QtBot) -> Iterator[Session]:
-    opened = Session()
-    yield opened
-    opened.close()
-
-
-def _sql(path: Path, *statements: str) -> None:
-    connection = sqlite3.connect(path)
-    for statement in statements:
-        connection.execute(statement)
-    connection.commit()
-    connection.close()
-
-
 def _code(window: MainWindow, start: int = 0) -> bool:
     code = window.controller.codebook.find("Actor type > Diplomat")
     assert code is not None
@@ -103,7 +80,7 @@ def _code(window: MainWindow, start: int = 0) -> bool:
 def test_a_trigger_hidden_behind_an_index_name_opens_read_only_with_the_banner(
     session: Session, demo_path: Path, qtbot: QtBot
 ) -> None:
-    _sql(demo_path, *HIDDEN_BOOBY)
+    run_sql(demo_path, *HIDDEN_BOOBY)
     assert session.open(demo_path)
     window = session.window
     assert window is not None
@@ -199,7 +176,7 @@ def test_a_never_ending_view_neither_hangs_repair_nor_restore(
     if choice == "restore":
         with Project.open(demo_path) as project:
             backups.take_snapshot(project, "good")
-    _sql(demo_path, *NEVER_ENDING)
+    run_sql(demo_path, *NEVER_ENDING)
     offered: list[DamagedProjectDialog] = []
     monkeypatch.setattr(DamagedProjectDialog, "exec", _choose(choice, offered))
     assert session.open(demo_path)
