@@ -24,9 +24,9 @@ __all__ = [
     "dimension_codings",
     "exchange_codings",
     "exclusive_conflicts",
-    "revert_coding",
     "remove_codings",
     "restore_codings",
+    "revert_coding",
     "set_document_status",
     "set_memo",
 ]

@@ -32,7 +32,6 @@ from annotator.ui.dialogs.codebook_editor import CodebookDialog, import_codebook
 from annotator.ui.dialogs.coder import CoderDialog
 from annotator.ui.dialogs.export import ExportDialog
 from annotator.ui.dialogs.merge import MergeDialog
-from annotator.ui.undo_actions import undo_actions
 from annotator.ui.dialogs.retrieval import RetrievalPanel
 from annotator.ui.dialogs.review import ReviewWindow
 from annotator.ui.dialogs.sample import SampleDialog
@@ -45,6 +44,7 @@ from annotator.ui.models.codebook import CodebookModel
 from annotator.ui.panels import CodebookView, CodingsPanel, titled
 from annotator.ui.project_banner import ProjectBanner
 from annotator.ui.project_files import ProjectFileActions
+from annotator.ui.undo_actions import undo_actions
 
 
 class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
