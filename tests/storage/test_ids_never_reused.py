@@ -46,7 +46,9 @@ def test_an_old_project_upgrades_keeps_every_row_and_never_reuses_an_id(
     with Project.open(path) as project:
         assert project.schema_version() == known_migrations()
         upgraded = _contents(path)
-        assert {table: upgraded[table] for table in before} == before  # every row, its id
+        for table, rows in before.items():  # every row with its id (and columns added since)
+            width = len(rows[0]) if rows else 0
+            assert [row[:width] for row in upgraded[table]] == rows
         coder = project.coders.all()[0]
         document = project.documents.all()[0]
         code = next(c for c in project.codebook.tree().walk(None) if not c.is_dimension)
