@@ -27,6 +27,7 @@ __all__ = [
     "remove_codings",
     "restore_codings",
     "revert_coding",
+    "revert_status",
     "set_document_status",
     "set_memo",
 ]
@@ -243,3 +244,17 @@ def set_document_status(
     before = project.statuses.get(document_id, coder_id)
     project.statuses.mark(document_id, coder_id, status)
     return before
+
+
+StatusRow = tuple[str, int, str] | None
+
+
+def revert_status(
+    project: Project, document_id: int, coder_id: int, left: StatusRow, wanted: StatusRow
+) -> None:
+    """Give a coder's status on an article back a state it had (undo or redo of marking it),
+    its time included; refused (:class:`ChangedSince`) unless it is as ``left``."""
+    with project.transaction():
+        if project.statuses.row(document_id, coder_id) != left:
+            raise ChangedSince(f"the article's status was {CHANGED_SINCE}")
+        project.statuses.put_back(document_id, coder_id, wanted)

@@ -482,16 +482,25 @@ class _SetStatus(Command):
         super().__init__(controller, f"mark {status.value.replace('_', ' ')}")
         self.document_id, self.status = document_id, status
         self.coder_id = controller.coder.id
-        self.before = DocumentStatus.NOT_STARTED
+        # The stored rows before and after (status, assignment, time): undo and redo put
+        # them back exactly, so that a merge compares true times.
+        self.rows: tuple[editing.StatusRow, editing.StatusRow] = (None, None)
 
     def do(self) -> None:
-        self.before = editing.set_document_status(
-            self.project, self.document_id, self.coder_id, self.status
-        )
+        statuses = self.project.statuses
+        before = statuses.row(self.document_id, self.coder_id)
+        editing.set_document_status(self.project, self.document_id, self.coder_id, self.status)
+        self.rows = (before, statuses.row(self.document_id, self.coder_id))
+        self._notify()
+
+    def again(self) -> None:
+        before, after = self.rows
+        editing.revert_status(self.project, self.document_id, self.coder_id, before, after)
         self._notify()
 
     def undo(self) -> None:
-        editing.set_document_status(self.project, self.document_id, self.coder_id, self.before)
+        before, after = self.rows
+        editing.revert_status(self.project, self.document_id, self.coder_id, after, before)
         self._notify()
 
     def _notify(self) -> None:

@@ -367,6 +367,26 @@ def test_undo_and_redo_restore_the_times_they_stamped(
     assert project.codings.get(coding_id) == moved
 
 
+def test_undo_and_redo_of_a_status_restore_its_time(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("annotator.storage.statuses.utc_now", lambda: "2031-01-01T00:00:00Z")
+    controller = window.controller
+    document = controller.document_id
+    assert document is not None
+    statuses = controller.project.statuses
+    before = statuses.row(document, controller.coder.id)
+    window.progress_action.trigger()
+    after = statuses.row(document, controller.coder.id)
+    assert after is not None
+    assert after[2] == "2031-01-01T00:00:00Z"
+    _undo(window, qtbot)
+    assert statuses.row(document, controller.coder.id) == before
+    monkeypatch.setattr("annotator.storage.statuses.utc_now", lambda: "2032-01-01T00:00:00Z")
+    _redo(window, qtbot)
+    assert statuses.row(document, controller.coder.id) == after
+
+
 def test_undo_of_applying_a_code_leaves_no_deletion_behind(
     window: MainWindow, qtbot: QtBot
 ) -> None:
