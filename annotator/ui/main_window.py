@@ -44,6 +44,7 @@ from annotator.ui.models.codebook import CodebookModel
 from annotator.ui.panels import CodebookView, CodingsPanel, titled
 from annotator.ui.project_banner import ProjectBanner
 from annotator.ui.project_files import ProjectFileActions
+from annotator.ui.undo_actions import undo_actions
 
 
 class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
@@ -135,18 +136,11 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        stack = self.controller.undo_stack
-        self.undo_action = stack.createUndoAction(self, "&Undo")
+        # Through the controller: a refused step stays on the stack and says why (undo_actions).
+        self.undo_action, self.redo_action = undo_actions(self.controller, self)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        # Connected after the stack's own slots, so these run once the step is taken.
-        self.undo_action.triggered.connect(
-            lambda: self.statusBar().showMessage(f"Undone: {stack.text(stack.index())}", 3000)
-        )
-        self.redo_action.triggered.connect(
-            lambda: self.statusBar().showMessage(f"Redone: {stack.text(stack.index() - 1)}", 3000)
-        )
+        self.controller.stepTaken.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.delete_action = self._action(
             "&Remove selected codings",
             self.remove_selected_codings,
@@ -315,8 +309,7 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
         QMessageBox.warning(
             self,
             "annotator",
-            f"This step cannot be undone or redone now: {reason}\n\nNothing was changed; the "
-            "undo history was cleared.",
+            f"This step cannot be undone or redone now: {reason}\n\nNothing was changed.",
         )
 
     def _guarded(self, action: Callable[[], object]) -> None:
