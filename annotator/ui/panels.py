@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 from annotator.domain.model import Code
 from annotator.ui.controller import Controller
 from annotator.ui.models.codebook import CodebookModel
-from annotator.ui.models.codings import CODING_ID_ROLE, ArticleCodingsModel
+from annotator.ui.models.codings import CODER_COLUMN, CODING_ID_ROLE, ArticleCodingsModel
 
 
 def one_line_rows(view: QTableView, padding: int = 6) -> None:
@@ -111,6 +111,12 @@ class CodingsPanel(QWidget):
         self._kept: tuple[int | None, list[int], int] = (None, [], 0)
         self.model.modelAboutToBeReset.connect(self._keep)
         self.model.modelReset.connect(self._restore)
+        controller.visibilityChanged.connect(self._show_coder_column)
+        self._show_coder_column()
+
+    def _show_coder_column(self) -> None:
+        """The Coder column with every coder shown; in blind mode every row is yours."""
+        self.view.setColumnHidden(CODER_COLUMN, not self.controller.show_all_coders)
 
     def _keep(self) -> None:
         scroll = self.view.verticalScrollBar().value()
