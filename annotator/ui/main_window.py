@@ -37,6 +37,7 @@ from annotator.ui.dialogs.review import ReviewWindow
 from annotator.ui.dialogs.sample import SampleDialog
 from annotator.ui.dialogs.shortcuts import show_shortcuts
 from annotator.ui.dialogs.variables import VariablesDialog
+from annotator.ui.find import FindBar, find_actions
 from annotator.ui.intake.dialog import ImportDialog
 from annotator.ui.intake.report import ImportReportDialog, status_message
 from annotator.ui.keeper import ProjectKeeper
@@ -61,6 +62,8 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
         self.documents = DocumentsPanel(controller)
         self.article = ArticleView(controller)
         self.reader = self.article.reader
+        self.find_bar = FindBar(self.reader, controller)
+        self.article.layout().addWidget(self.find_bar)
         self.codebook_model = CodebookModel(controller)
         self.codebook = CodebookView(self.codebook_model)
         self.codings = CodingsPanel(controller)
@@ -258,6 +261,8 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
         edit.addAction(self.delete_action)
         edit.addAction(self.boundaries_action)
         edit.addAction(self.snap_action)
+        edit.addSeparator()
+        edit.addActions(find_actions(self, self.find_bar))
         self.code_menu = menus.addMenu("&Code")
         self.code_menu.aboutToShow.connect(self._fill_code_menu)
         view = menus.addMenu("&View")
