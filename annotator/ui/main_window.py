@@ -25,6 +25,7 @@ from annotator.services.imports import ImportReport
 from annotator.ui import settings
 from annotator.ui.article_list import DocumentsPanel
 from annotator.ui.article_view import ArticleView
+from annotator.ui.auto_status import StartedOnCoding
 from annotator.ui.code_menus import CodeMenus
 from annotator.ui.controller import Controller
 from annotator.ui.dialogs.agreement import AgreementWindow
@@ -97,6 +98,7 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
         self.agreement_window: AgreementWindow | None = None
         self.review_window: ReviewWindow | None = None
         self.keeper = ProjectKeeper(controller, self)
+        self.started_on_coding = StartedOnCoding(controller)
         self.keeper.snapshotTaken.connect(
             lambda snapshot: self.statusBar().showMessage(f"Backup taken: {snapshot.name}", 5000)
         )
