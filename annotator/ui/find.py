@@ -27,6 +27,12 @@ from annotator.ui.controller import Controller
 from annotator.ui.offsets import OffsetMap
 from annotator.ui.reader import Reader
 
+#: Keys of the find bar itself (listed by Help → Keyboard shortcuts).
+FIND_BAR_KEYS = (
+    ("Enter", "Next match", "Find bar"),
+    ("Shift+Enter", "Previous match", "Find bar"),
+    ("Esc", "Close the find bar", "Find bar"),
+)
 MATCH_COLOR = QColor("#FFE066")
 CURRENT_COLOR = QColor("#FF9632")
 # Beyond this many matches only the count is exact: highlighting tens of thousands of one-letter

@@ -36,9 +36,9 @@ from annotator.ui.dialogs.merge import MergeDialog
 from annotator.ui.dialogs.retrieval import RetrievalPanel
 from annotator.ui.dialogs.review import ReviewWindow
 from annotator.ui.dialogs.sample import SampleDialog
-from annotator.ui.dialogs.shortcuts import show_shortcuts
+from annotator.ui.dialogs.shortcuts import ShortcutsDialog, show_shortcuts
 from annotator.ui.dialogs.variables import VariablesDialog
-from annotator.ui.find import FindBar, find_actions
+from annotator.ui.find import FIND_BAR_KEYS, FindBar, find_actions
 from annotator.ui.intake.dialog import ImportDialog
 from annotator.ui.intake.report import ImportReportDialog, status_message
 from annotator.ui.keeper import ProjectKeeper
@@ -196,7 +196,8 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
             "Ctrl+Shift+I",
             tip="See and edit this article's variables (outlet, date, …)",
         )
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        # Ctrl+Q (Cmd+Q on macOS) everywhere: Windows and some desktops define no standard key.
+        self.quit_action = self._action("&Quit", self.close, "Ctrl+Q")
         self.new_action = self._action(
             "&New project…", self.new_project, QKeySequence.StandardKey.New
         )
@@ -560,23 +561,8 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
             )
         )
 
-    def _show_shortcuts(self) -> None:
-        show_shortcuts(
-            self,
-            self.controller.codebook,
-            (
-                self.undo_action,
-                self.redo_action,
-                self.delete_action,
-                self.boundaries_action,
-                self.show_all_action,
-                self.done_action,
-                self.progress_action,
-                self.next_action,
-                self.previous_action,
-                self.variables_action,
-            ),
-        )
+    def _show_shortcuts(self) -> ShortcutsDialog:
+        return show_shortcuts(self, self.controller.codebook, FIND_BAR_KEYS)
 
     # -- state -------------------------------------------------------------------------------------
 
