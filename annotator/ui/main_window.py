@@ -43,7 +43,7 @@ from annotator.ui.intake.dialog import ImportDialog
 from annotator.ui.intake.report import ImportReportDialog, status_message
 from annotator.ui.keeper import ProjectKeeper
 from annotator.ui.models.codebook import CodebookModel
-from annotator.ui.panels import CodebookView, CodingsPanel, titled
+from annotator.ui.panels import CodebookView, CodingsPanel, needed_width, titled
 from annotator.ui.project_banner import ProjectBanner
 from annotator.ui.project_files import ProjectFileActions
 
@@ -76,7 +76,7 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
         self.main.addWidget(self.article)
         self.main.addWidget(self.side)
         self.main.setStretchFactor(1, 1)
-        self.main.setSizes([300, 760, 380])
+        self.main.setSizes([max(300, needed_width(self.documents.view)), 760, 380])
         self.side.setSizes([420, 300])
         # Above the panes, hidden unless the project can only be read (damaged, read-only).
         self.banner = ProjectBanner()
@@ -571,7 +571,8 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
         if not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1440, 860)
+            screen = self.screen().availableGeometry()  # a first start on a small screen
+            self.resize(min(1440, screen.width()), min(860, screen.height()))
         for setting, splitter in (
             (settings.MAIN_SPLITTER, self.main),
             (settings.SIDE_SPLITTER, self.side),

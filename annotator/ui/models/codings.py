@@ -15,6 +15,7 @@ from annotator.ui.models.codebook import swatch
 CODING_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Code", "Coder", "Passage", "Memo")
 CODER_COLUMN = 1
+PASSAGE_COLUMN = 2
 MEMO_COLUMN = 3
 PASSAGE_LIMIT = 160
 PAGE = 64
