@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -76,6 +77,8 @@ class RetrievalPanel(QWidget):
             "overlapping: passages of the chosen codes that share text with a passage of the "
             "codes on the right, by the same coder"
         )
+        self.mode.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.mode.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.others = ChecklistButton("Choose codes…", "codes")
         self.coders = ChecklistButton("All coders", "coders")
         self.variable_button = QPushButton("Variable…")
@@ -83,6 +86,10 @@ class RetrievalPanel(QWidget):
         self.clear_button = QPushButton("Clear filters")
         self.conditions_label = QLabel()
         self.conditions_label.setTextFormat(Qt.TextFormat.PlainText)
+        # Long conditions are cut, not allowed to push the count off the panel.
+        self.conditions_label.setSizePolicy(
+            QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred
+        )
         self.whole = QCheckBox("Whole passages")
         self.whole.setToolTip("Show each passage in full instead of one line in its context")
         self.export_button = QPushButton("Export…")
@@ -92,6 +99,10 @@ class RetrievalPanel(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.count = QLabel()
+        self.count.setMinimumWidth(
+            self.count.fontMetrics().horizontalAdvance("00000 of 00000 passages")
+        )
+        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.view = QTableView()
         self.view.setModel(self.proxy)
         # By article and position until asked; set first, or enabling sorting sorts.
@@ -106,9 +117,9 @@ class RetrievalPanel(QWidget):
         self.view.doubleClicked.connect(self._jump)
         top = QHBoxLayout()
         top.addWidget(QLabel("Codes:"))
-        top.addWidget(self.codes, 2)
+        top.addWidget(self.codes, 3)
         top.addWidget(self.mode)
-        top.addWidget(self.others, 2)
+        top.addWidget(self.others, 3)
         top.addWidget(QLabel("Coders:"))
         top.addWidget(self.coders, 1)
         top.addWidget(self.variable_button)
@@ -174,7 +185,7 @@ class RetrievalPanel(QWidget):
             self._fill()
 
     def _mode_changed(self) -> None:
-        self.others.setVisible(self.mode.currentData() is Mode.OVERLAP)
+        self.others.setVisible(self.current_mode() is Mode.OVERLAP)
         self._query()
 
     def show_code(self, code_id: int) -> None:
@@ -230,6 +241,10 @@ class RetrievalPanel(QWidget):
         dialog.open()
         return dialog
 
+    def current_mode(self) -> Mode:
+        """How the chosen codes combine (the combo box holds the mode's text value)."""
+        return Mode(self.mode.currentData())
+
     def current_search(self) -> Search | None:
         """The search the choices make (None until a code is chosen)."""
         codes = tuple(self.codes.checked())
@@ -240,7 +255,7 @@ class RetrievalPanel(QWidget):
         coders: frozenset[int] | None = frozenset(chosen) if chosen else None
         if visible is not None:
             coders = frozenset(visible) if coders is None else coders & visible
-        mode = self.mode.currentData()
+        mode = self.current_mode()
         return Search(
             codes,
             mode,
@@ -252,7 +267,9 @@ class RetrievalPanel(QWidget):
 
     def _query(self) -> None:
         self.model.query(self.current_search())
-        self.conditions_label.setText(" · ".join(c.describe() for c in self.conditions))
+        described = " · ".join(c.describe() for c in self.conditions)
+        self.conditions_label.setText(described)
+        self.conditions_label.setToolTip(described)
         self.clear_button.setEnabled(bool(self.conditions))
 
     # -- showing -----------------------------------------------------------------------------

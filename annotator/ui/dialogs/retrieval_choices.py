@@ -4,8 +4,8 @@ while the user ticks, and the button names what is ticked."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QIcon, QMouseEvent
-from PySide6.QtWidgets import QMenu, QToolButton, QWidget
+from PySide6.QtGui import QAction, QIcon, QMouseEvent, QResizeEvent
+from PySide6.QtWidgets import QMenu, QSizePolicy, QToolButton, QWidget
 
 
 class _StayingMenu(QMenu):
@@ -29,6 +29,9 @@ class ChecklistButton(QToolButton):
         super().__init__(parent)
         self.none_text, self.noun = none_text, noun
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setMinimumWidth(110)
+        self._summary = none_text
         self.setMenu(_StayingMenu(self))
         self._actions: dict[int, QAction] = {}
         self._order: list[int] = []  # ids in the order they were ticked
@@ -76,11 +79,22 @@ class ChecklistButton(QToolButton):
 
     def _show(self) -> None:
         labels = [self._actions[i].text().strip() for i in self._order]
-        if not labels:
-            text = self.none_text
-        elif len(labels) == 1:
-            text = labels[0]
-        else:
-            text = f"{len(labels)} {self.noun}: {labels[0]}, …"
-        self.setText(self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, 240))
+        self._summary = ", ".join(labels) or self.none_text
+        if len(labels) > 1:
+            self._summary = f"{len(labels)} {self.noun}: {self._summary}"
+        self._elide()
         self.setToolTip("\n".join(labels) or self.none_text)
+
+    def summary(self) -> str:
+        """What is ticked, in full (the button shows it elided to its width)."""
+        return self._summary
+
+    def _elide(self) -> None:
+        room = max(self.width() - 28, 40)  # the menu arrow and the margins
+        self.setText(
+            self.fontMetrics().elidedText(self._summary, Qt.TextElideMode.ElideRight, room)
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
