@@ -245,3 +245,17 @@ def test_screenshot_two_codes_and_an_outlet(window: MainWindow, qtbot: QtBot) ->
     assert panel.proxy.rowCount() > 0
     qtbot.waitUntil(lambda: window.retrieval_dock.height() > 200)
     assert window.grab().save(str(SCREENSHOT))
+
+
+def test_the_consensus_is_a_coder_to_choose(window: MainWindow, qtbot: QtBot) -> None:
+    project = window.controller.project
+    subsistence = _code(window, "Motive > Subsistence")
+    document = project.codings.for_code(subsistence)[0].document_id
+    consensus = project.coders.add("consensus")
+    coding = project.codings.add(document, consensus.id, subsistence, 0, 5)
+    panel = _open(window)  # the coders' menu is built when everyone is shown
+    panel.show_code(subsistence)
+    panel.coders.action_of(consensus.id).trigger()
+    assert panel.coders.summary() == "consensus"
+    assert _shown(panel) == [coding.id]
+    assert panel.proxy.index(0, 1).data() == "consensus"
