@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import NamedTuple
 
 from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
@@ -67,9 +68,8 @@ class Search:
     memo: str = ""
 
 
-@dataclass(frozen=True)
-class Passage:
-    """One coding the search found."""
+class Passage(NamedTuple):
+    """One coding the search found (a tuple: made 100,000 at a time, fast)."""
 
     coding_id: int
     document_id: int
@@ -144,7 +144,7 @@ def retrieve(project: Project, search: Search) -> list[Passage]:
         + " ORDER BY d.name, c.start IS NOT NULL, c.start, c.id"
     )
     rows = project.db.execute(sql, parameters + where_parameters).fetchall()
-    return [Passage(*row) for row in rows]
+    return list(map(Passage._make, rows))
 
 
 # Text of a memo matches ignoring case (SQLite's lower() folds ASCII only: memos in other

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from annotator.domain.model import Coding
@@ -259,3 +260,18 @@ def test_the_consensus_is_a_coder_to_choose(window: MainWindow, qtbot: QtBot) ->
     assert panel.coders.summary() == "consensus"
     assert _shown(panel) == [coding.id]
     assert panel.proxy.index(0, 1).data() == "consensus"
+
+
+def test_the_model_passes_the_model_tester_through_searches(
+    window: MainWindow, qtbot: QtBot, qtmodeltester: ModelTester
+) -> None:
+    panel = _open(window)
+    panel.show_code(_code(window, "Motive"))
+    assert panel.model.rowCount() > 0
+    qtmodeltester.check(panel.model, force_py=True)
+    # The tester stays connected: it checks the model again through each change.
+    panel.whole.setChecked(True)
+    panel.set_search([_code(window, "Motive")], Mode.OVERLAP, [_code(window, "Actor type")])
+    panel.whole.setChecked(False)
+    panel.set_search([])
+    assert panel.model.rowCount() == 0
