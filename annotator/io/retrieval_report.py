@@ -93,12 +93,21 @@ def html_report(title: str, description: str, rows: Sequence[ReportRow]) -> str:
     return "\n".join(parts) + "\n"
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
+# Characters that make Markdown markup anywhere, and those that do so only starting a line.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<])")
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)([#>+|-]|\d+(?=[.)]))")
 
 
 def _md(text: str) -> str:
-    """Text Markdown shows as written (its markup characters escaped)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    """Text Markdown shows as written (its markup characters escaped, no more: a code path
+    ``Motive > Family`` stays readable in the file itself)."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _MARKDOWN_LINE_START.sub(lambda m: _line_start(m[1], m[2]), escaped)
+
+
+def _line_start(space: str, mark: str) -> str:
+    """A list number keeps its digits and has its dot escaped; a sign is escaped itself."""
+    return f"{space}{mark}\\" if mark.isdigit() else f"{space}\\{mark}"
 
 
 def markdown_report(title: str, description: str, rows: Sequence[ReportRow]) -> str:
