@@ -169,6 +169,7 @@ def test_whole_passages_and_export_of_what_is_shown(
     assert excerpt != text
     panel.whole.setChecked(True)
     assert panel.proxy.index(row, 3).data() == text
+    assert panel.proxy.headerData(3, Qt.Orientation.Horizontal) == "Passage"
     panel.whole.setChecked(False)
 
     panel.show_code(motive)

@@ -100,6 +100,8 @@ class RetrievalModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            if section == PASSAGE_COLUMN and self.whole:
+                return "Passage"
             return COLUMNS[section]
         return None
 
