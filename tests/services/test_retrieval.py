@@ -236,3 +236,17 @@ def test_export_refuses_an_unknown_format_and_writes_nothing(built: Built, tmp_p
     with pytest.raises(UserError, match=r"\.csv, \.html, \.md or \.docx"):
         export_passages(built.project, [], tmp_path / "passages.xlsx")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_number_ranges_and_articles_without_a_value(built: Built) -> None:
+    p = built.project
+    words = p.documents.define_variable("words", VariableType.NUMBER)
+    p.documents.set_values(built.alpha, {words.id: "800"})  # beta has no word count
+    at_least = Condition.range_of("words", VariableType.NUMBER, "750.5", "")
+    assert {r[0] for r in found(built, Search((built.motive,), conditions=(at_least,)))} == {
+        "alpha"
+    }
+    above = Condition.range_of("words", VariableType.NUMBER, "801", "")
+    assert found(built, Search((built.motive,), conditions=(above,))) == []
+    missing = Condition("words", VariableType.NUMBER, Match.EMPTY)
+    assert {r[0] for r in found(built, Search((built.motive,), conditions=(missing,)))} == {"beta"}
