@@ -88,7 +88,7 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
         column.addWidget(self.banner)
         column.addWidget(self.main, 1)
         self.setCentralWidget(central)
-        self.retrieval = RetrievalPanel(controller)
+        self.retrieval = RetrievalPanel(controller, self.documents.model)
         self.retrieval_dock = QDockWidget("Coded passages", self)
         self.retrieval_dock.setObjectName("retrieval")
         self.retrieval_dock.setWidget(self.retrieval)
