@@ -25,7 +25,8 @@ def test_documents_plain_output_shows_variables_and_statuses(demo_path: Path) ->
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["id", "name", "characters", "codings", "status"]
     first = lines[1]
-    assert "01_restaurant-workers" in first and first.endswith("done: Ana, Ben")
+    assert "01_restaurant-workers" in first
+    assert first.endswith("done: Ana, Ben")
     # The variables on the line below, as the demo's variables.csv and first line give them.
     with Project.open(demo_path, read_only=True) as project:
         values = project.documents.values(1)
@@ -95,8 +96,10 @@ def test_add_rename_merge(demo_path: Path) -> None:
 def test_merge_as_json(demo_path: Path) -> None:
     run("coders", demo_path, "add", "Kim")
     report = json.loads(run("coders", demo_path, "merge", "Kim", "Ben", "--json").stdout)
-    assert report["source"] == "Kim" and report["target"] == "Ben"
-    assert report["codings"] == 0 and report["conflicts"] == []
+    assert report["source"] == "Kim"
+    assert report["target"] == "Ben"
+    assert report["codings"] == 0
+    assert report["conflicts"] == []
 
 
 @pytest.mark.parametrize(
