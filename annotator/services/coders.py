@@ -10,6 +10,7 @@ from annotator.domain.errors import ConflictError, UserError
 from annotator.domain.exclusive import ExclusiveClashError, exclusive_clashes
 from annotator.domain.model import Coder
 from annotator.services import backups
+from annotator.services.agreement import CONSENSUS
 from annotator.services.changes import Changes
 from annotator.storage import Project
 
@@ -49,8 +50,18 @@ def coder_progress(project: Project) -> list[CoderProgress]:
     return listing
 
 
+def _not_consensus(*names: str) -> None:
+    """The review's consensus coder is found by its name: it keeps it, and stays apart."""
+    if CONSENSUS in (name.strip() for name in names):
+        raise UserError(
+            f"'{CONSENSUS}' is the coder the disagreement review writes its decisions as: it "
+            "cannot be added, renamed or merged here"
+        )
+
+
 def add_coder(project: Project, name: str) -> Coder:
     """A new coder named ``name`` (refused if the project has one of that name)."""
+    _not_consensus(name)
     with project.transaction():
         return project.coders.add(name)
 
@@ -58,6 +69,7 @@ def add_coder(project: Project, name: str) -> Coder:
 def rename_coder(project: Project, old: str, new: str) -> Coder:
     """Give the coder ``old`` the name ``new``; their codings, statuses and memos stay theirs
     (they are kept by the coder's id, not the name)."""
+    _not_consensus(old, new)
     coder = project.coders.find(old)
     with project.transaction():
         return project.coders.rename(coder.id, new)
@@ -116,6 +128,7 @@ def merge_coders(project: Project, source: str, target: str) -> CoderMerge:
     codings together would break an exclusive dimension's rule (two of its codes on
     overlapping passages of one coder), nothing is changed and the error names where.
     """
+    _not_consensus(source, target)
     giver, taker = project.coders.find(source), project.coders.find(target)
     if giver.id == taker.id:
         raise UserError(f"'{source}' and '{target}' are the same coder")

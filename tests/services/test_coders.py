@@ -137,3 +137,14 @@ def test_merge_refuses_the_same_or_an_unknown_coder(demo: Project) -> None:
         merge_coders(demo, "Ana", "Ana")
     with pytest.raises(NotFoundError, match="no coder named 'Nobody'"):
         merge_coders(demo, "Nobody", "Ana")
+
+
+def test_the_consensus_coder_stays_apart(demo: Project) -> None:
+    for attempt in (
+        lambda: add_coder(demo, "consensus"),
+        lambda: rename_coder(demo, "Ana", "consensus"),
+        lambda: merge_coders(demo, "Ben", "consensus"),
+    ):
+        with pytest.raises(UserError, match="'consensus' is the coder the disagreement review"):
+            attempt()
+    assert [c.name for c in demo.coders.all()] == ["Ana", "Ben"]
