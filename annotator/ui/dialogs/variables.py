@@ -118,7 +118,7 @@ class VariablesDialog(QDialog):
             self.save_button.setEnabled(False)
             for editor in self.editors.values():
                 editor.setReadOnly(True)
-        self.resize(520, min(120 + 34 * len(self.variables), 640))
+        self.resize(540, min(160 + 34 * len(self.variables), 640))  # room for a two-line headline
 
     def _field(self, variable: Variable, model: DocumentsModel | None) -> QWidget:
         """The widget that edits a variable, by its type: a list of the values in use for a
