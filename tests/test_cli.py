@@ -143,7 +143,9 @@ def test_documents_export(tmp_path: Path, demo_path: Path) -> None:
     header = out.read_text(encoding="utf-8").splitlines()[0]
     assert (
         header
-        == "document_id,document_name,source,sha256,characters,imported_at,outlet,date,author"
+        # The title is each demo article's first line, found at import.
+        == "document_id,document_name,source,sha256,characters,imported_at,title,outlet,date,"
+        "author"
     )
 
 

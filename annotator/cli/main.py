@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from annotator import __version__, paths, services
-from annotator.cli import backups, intake, reports, team
+from annotator.cli import backups, coders, intake, reports, team
 from annotator.cli.support import (
     EXIT_REFUSED,
     Group,
@@ -107,6 +107,10 @@ def new(project: str, codebook: str | None, demo: bool, no_codebook: bool) -> No
 def documents(project: str, as_json: bool) -> None:
     """List the documents of PROJECT with their variables, codings and status per coder.
 
+    Each article is one line (id, name, characters, codings, the coders who are done with it
+    or have it in progress), its variables on the line below ("outlet: Pacific Wire · date:
+    2017-09-12"). --json gives all of it, and where each article came from.
+
     Example: annotator documents study.annotator --json
     """
     with open_project(project, write=False) as opened:
@@ -141,13 +145,28 @@ def documents(project: str, as_json: bool) -> None:
         click.echo("no documents yet: add some with 'annotator import'")
         return
     width = max(len(str(item["name"])) for item in listing)
-    click.echo(f"{'id':>4}  {'name':<{width}}  {'characters':>10}  {'codings':>7}  done by")
+    click.echo(f"{'id':>4}  {'name':<{width}}  {'characters':>10}  {'codings':>7}  status")
     for item in listing:
-        done = ", ".join(n for n, s in item["status"].items() if s == "done") or "-"
         name, characters = item["name"], item["characters"]
         click.echo(
-            f"{item['id']:>4}  {name:<{width}}  {characters:>10,}  {item['codings']:>7}  {done}"
+            f"{item['id']:>4}  {name:<{width}}  {characters:>10,}  {item['codings']:>7}  "
+            f"{_statuses(item['status'])}"
         )
+        variables = item["variables"]
+        if variables:  # one line under the article, as "name: value", in the project's order
+            click.echo(
+                "      " + " · ".join(f"{n}: {' '.join(v.split())}" for n, v in variables.items())
+            )
+
+
+def _statuses(by_coder: dict[str, str]) -> str:
+    """``done: Ana, Ben; in progress: Cleo`` (coders who have not started are left out)."""
+    parts = []
+    for status, words in (("done", "done"), ("in_progress", "in progress")):
+        names = [name for name, s in by_coder.items() if s == status]
+        if names:
+            parts.append(f"{words}: {', '.join(names)}")
+    return "; ".join(parts) or "-"
 
 
 @cli.group()
@@ -339,6 +358,7 @@ for command in (
     reports.agreement,
     reports.sample,
     team.merge,
+    coders.coders,
     backups.backup,
     backups.list_backups,
     backups.restore,

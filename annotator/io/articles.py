@@ -160,7 +160,60 @@ def read_article(path: Path, *, source: str = "", encoding: str | None = None) -
         text, metadata = storable(text), _storable_metadata(metadata)
     if not has_visible_text(text):
         raise BadFileError(path, "holds no text (only spaces or invisible characters)")
+    if reader is _read_plain and "title" not in metadata.values:
+        markdown = path.suffix.lower() in (".md", ".markdown")
+        heading = markdown_heading(text) if markdown else first_line_heading(text)
+        if heading:
+            metadata = Metadata(
+                {**metadata.values, "title": heading},
+                {**metadata.types, "title": VariableType.TEXT},
+            )
     return Article(path, text, metadata, used, source, warning)
+
+
+# A headline is a line of a few words: longer, or ending like a sentence, it is a paragraph.
+MAX_HEADING = 200
+_SENTENCE_END = (".", ",", ";", ":")
+_ATX = re.compile(r" {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*")
+_SETEXT_ONE = re.compile(r" {0,3}=+[ \t]*")
+
+
+def clean_heading(text: str) -> str:
+    """A heading as a title variable holds it: one line, spaces collapsed, not too long."""
+    heading = " ".join(text.split())
+    return heading if has_visible_text(heading) and len(heading) <= MAX_HEADING else ""
+
+
+def markdown_heading(text: str) -> str:
+    """The first level-one heading of a Markdown text (``# …`` or a line underlined with
+    ``===``), else its first heading of any level; "" if it has none."""
+    lines = text.splitlines()
+    first_any = ""
+    for number, line in enumerate(lines):
+        atx = _ATX.fullmatch(line)
+        if atx is not None:
+            if len(atx.group(1)) == 1:
+                return clean_heading(atx.group(2))
+            first_any = first_any or clean_heading(atx.group(2))
+        elif line.strip() and number + 1 < len(lines) and _SETEXT_ONE.fullmatch(lines[number + 1]):
+            return clean_heading(line)
+    return first_any
+
+
+def first_line_heading(text: str) -> str:
+    """The first line of a plain text, where it reads as a headline: short, not ending like
+    a sentence, and followed by more text; "" otherwise (a text that starts with its first
+    paragraph has no headline to find)."""
+    lines = text.strip().splitlines()
+    if len(lines) < 2:
+        return ""
+    first = lines[0].strip()
+    atx = _ATX.fullmatch(first)  # a text file written in Markdown
+    if atx is not None:
+        first = atx.group(2)
+    if first.endswith(_SENTENCE_END) or len(first.split()) > 30:
+        return ""
+    return clean_heading(first)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from annotator.domain.errors import BadFileError
 from annotator.domain.model import VariableType
 from annotator.io.archives import open_zip
-from annotator.io.articles import Metadata, file_date
+from annotator.io.articles import Metadata, clean_heading, file_date
 
 if TYPE_CHECKING:
     from docx.opc.coreprops import CoreProperties
@@ -29,9 +29,30 @@ def read_docx(data: bytes, path: Path) -> tuple[str, Metadata]:
         # python-docx reads the XML lazily: a part missing or odd (no body) fails here.
         text = "\n\n".join(_blocks(document))
         metadata = _properties(document.core_properties)
+        if "title" not in metadata.values:
+            heading = _styled_heading(document)
+            if heading:
+                metadata.values["title"], metadata.types["title"] = heading, VariableType.TEXT
     except Exception as error:  # python-docx raises many types for damaged files
         raise BadFileError(path, f"is a damaged Word document ({type(error).__name__})") from None
     return text, metadata
+
+
+def _styled_heading(document: Any) -> str:
+    """The text of the first paragraph styled Title, else of the first Heading 1, else of the
+    first heading of any level ("" if none is styled so)."""
+    found: dict[int, str] = {}  # rank (0 Title, 1 Heading 1, 2 any heading) -> heading
+    for paragraph in document.paragraphs:
+        style = (paragraph.style.name if paragraph.style is not None else "") or ""
+        rank = 0 if style == "Title" else 1 if style == "Heading 1" else 2
+        if rank == 2 and not style.startswith("Heading"):
+            continue
+        heading = clean_heading(paragraph.text)
+        if heading and rank not in found:
+            found[rank] = heading
+            if rank == 0:
+                break
+    return found[min(found)] if found else ""
 
 
 def _blocks(document: Any) -> list[str]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from annotator.domain.errors import BadFileError
 from annotator.domain.model import VariableType
-from annotator.io.articles import Metadata
+from annotator.io.articles import Metadata, clean_heading
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -105,10 +105,24 @@ def read_html(data: bytes, path: Path) -> tuple[str, Metadata]:
             continue
         values[variable] = str(value).strip()
         types[variable] = type_
+    if "title" not in values and root is not None:
+        heading = page_heading(root)
+        if heading:
+            values["title"], types["title"] = heading, VariableType.TEXT
     published = None if root is None else _publication_date(root)
     if published is not None:
         values["date"], types["date"] = published, VariableType.DATE
     return text, Metadata(values, types)
+
+
+def page_heading(root: HtmlElement) -> str:
+    """The page's first ``<h1>``, else its ``<title>`` (where trafilatura found no title)."""
+    for tag in ("h1", "title"):
+        for element in root.iter(tag):
+            heading = clean_heading(element.text_content())
+            if heading:
+                return heading
+    return ""
 
 
 def publication_date(data: bytes, today: dt.date | None = None) -> str | None:

@@ -29,7 +29,13 @@ from annotator.ui.article_filter import Condition, Match
 from annotator.ui.controller import Controller
 from annotator.ui.dialogs.variable_filter import VariableFilterDialog
 from annotator.ui.models import refilter
-from annotator.ui.models.documents import DOCUMENT_ID_ROLE, FIXED_COLUMNS, DocumentsModel
+from annotator.ui.models.documents import (
+    DOCUMENT_ID_ROLE,
+    FIXED_COLUMNS,
+    NAME_ROLE,
+    TITLE,
+    DocumentsModel,
+)
 from annotator.ui.panels import one_line_rows, titled
 
 FILTER_BAR_STYLE = (
@@ -254,7 +260,11 @@ class DocumentsPanel(QWidget):
         return True
 
     def shown_names(self) -> list[str]:
-        """The articles the list shows, in its order."""
+        """The names of the articles the list shows, in its order."""
+        return [self.proxy.index(row, 0).data(NAME_ROLE) for row in range(self.proxy.rowCount())]
+
+    def shown_headlines(self) -> list[str]:
+        """What the list shows for each article (its headline), in its order."""
         return [self.proxy.index(row, 0).data() for row in range(self.proxy.rowCount())]
 
     # -- filters -----------------------------------------------------------------------------
@@ -350,7 +360,7 @@ class DocumentsPanel(QWidget):
             self.view.setColumnHidden(column, column > 0 and title in self.hidden)
 
     def _set_widths(self) -> None:
-        for column, width in enumerate((170, 80, 60)):
+        for column, width in enumerate((230, 80, 60)):
             self.view.setColumnWidth(column, width)
         for variable in self.model.variables():
             column = self.model.column_of(variable.name)
@@ -418,7 +428,10 @@ def _same_value(name: str, type_: VariableType, value: str) -> Condition:
 
 
 def _hidden_columns(saved: str) -> set[str]:
-    """The column titles hidden, from the setting (a JSON list; anything else hides none)."""
+    """The column titles hidden, from the setting (a JSON list; anything else hides none).
+    Until the user chooses, the title column is hidden: the Article column shows it."""
+    if not saved:
+        return {TITLE}
     try:
         titles = json.loads(saved) if saved else []
     except ValueError:

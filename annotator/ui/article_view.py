@@ -1,17 +1,22 @@
-"""The centre of the window: the article's heading line and the reader, kept in step with
-the project through the controller."""
+"""The centre of the window: the article's header (headline, key variables, status, a link to
+its variables) and the reader, kept in step with the project through the controller."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from annotator.domain.model import DocumentStatus
 from annotator.services.changes import Changes
 from annotator.ui.coder_lanes import CoderLegend, LaneKey, stripe_lanes
 from annotator.ui.controller import Controller
+from annotator.ui.models.documents import TITLE
 from annotator.ui.reader import Reader
 
+#: The variables the header names, in this order, where the article has them.
+KEY_VARIABLES = ("outlet", "date", "author")
+VARIABLES_LINK = "variables"
+MUTED = "color:#555"
 STATUS_WORDS = {
     DocumentStatus.NOT_STARTED: "not started",
     DocumentStatus.IN_PROGRESS: "in progress",
@@ -20,7 +25,11 @@ STATUS_WORDS = {
 
 
 class ArticleView(QWidget):
-    """Heading (name, variables, this coder's status) above the reader."""
+    """Header (headline, outlet · date · author, this coder's status, a link to the article's
+    variables) above the reader."""
+
+    #: The user followed the header's link to the article's variables (its id).
+    variablesRequested = Signal(int)
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -29,6 +38,8 @@ class ArticleView(QWidget):
         self.heading.setTextFormat(Qt.TextFormat.RichText)
         self.heading.setWordWrap(True)
         self.heading.setContentsMargins(6, 4, 6, 4)
+        self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.heading.linkActivated.connect(self._link)
         self.reader = Reader(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -64,17 +75,27 @@ class ArticleView(QWidget):
         document = project.documents.get(document_id)
         values = project.documents.values(document_id)
         status = project.statuses.get(document_id, self.controller.coder.id)
-        details = " · ".join(_escape(v) for v in values.values())
+        headline = " ".join(values.get(TITLE, "").split()) or document.name
+        keys = [values[name] for name in KEY_VARIABLES if values.get(name)]
         codebook = self.controller.codebook
         visible = self.controller.visible_coder_ids()
         # The summary says whether there are any, so most articles need no query here.
         whole_article = self.controller.summary.whole_article
         codings = project.codings.article_level(document_id, visible) if whole_article else []
         whole = sorted({codebook.get(c.code_id).name for c in codings})
+        others = len(values) - len(keys) - (TITLE in values)
+        link = "Variables…" if not others else f"All {len(values)} variables…"
+        self.heading.setToolTip(f"{document.name} — {document.source}")
         self.heading.setText(
-            f"<b>{_escape(document.name)}</b>"
-            + (f" &nbsp;<span style='color:#555'>{details}</span>" if details else "")
-            + f" &nbsp;<span style='color:#555'>— {STATUS_WORDS[status]}</span>"
+            f"<b style='font-size:large'>{_escape(headline)}</b><br>"
+            + (
+                f"<span>{' · '.join(_escape(value) for value in keys)}</span> &nbsp;"
+                if keys
+                else ""
+            )
+            + f"<span style='{MUTED}'>— {STATUS_WORDS[status]}"
+            + (f" · {_escape(document.name)}" if headline != document.name else "")
+            + f"</span> &nbsp;<a href='{VARIABLES_LINK}'>{link}</a>"
             + (
                 "<br><span style='color:#333'>Whole article: "
                 + ", ".join(_escape(name) for name in whole)
@@ -83,6 +104,10 @@ class ArticleView(QWidget):
                 else ""
             )
         )
+
+    def _link(self, target: str) -> None:
+        if target == VARIABLES_LINK and self.controller.document_id is not None:
+            self.variablesRequested.emit(self.controller.document_id)
 
     def load_spans(self) -> None:
         """Show the highlights of every coding the coder may see in this article."""

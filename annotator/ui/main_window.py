@@ -27,6 +27,7 @@ from annotator.ui.article_list import DocumentsPanel
 from annotator.ui.article_view import ArticleView
 from annotator.ui.auto_status import StartedOnCoding
 from annotator.ui.code_menus import CodeMenus
+from annotator.ui.coder_menu import CoderActions
 from annotator.ui.controller import Controller
 from annotator.ui.dialogs.agreement import AgreementWindow
 from annotator.ui.dialogs.codebook_editor import CodebookDialog, import_codebook_file
@@ -284,6 +285,8 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
         codebook.addAction(self._action("E&xport codebook…", lambda: self.export("codebook")))
         self.coder_menu = menus.addMenu("C&oder")
         self.coder_menu.addAction(self.coder_action)
+        self.coder_actions = CoderActions(self, self.controller)
+        self.coder_menu.addActions(self.coder_actions.actions())
         self.agreement_menu = menus.addMenu("A&greement")
         for action in (self.agreement_action, self.review_action, self.sample_action):
             self.agreement_menu.addAction(action)
@@ -305,9 +308,10 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
         self.codebook.customContextMenuRequested.connect(self._codebook_menu)
         self.codings.codingChosen.connect(self.show_coding)
         self.retrieval.jumpRequested.connect(self.jump_to)
-        self.documents.variablesRequested.connect(
-            lambda document_id: self._guarded(lambda: self.edit_variables(document_id))
-        )
+        for panel in (self.documents, self.article):
+            panel.variablesRequested.connect(
+                lambda document_id: self._guarded(lambda: self.edit_variables(document_id))
+            )
         controller.changed.connect(self._on_changed)
         controller.stepRefused.connect(self._step_refused)
         controller.coderChanged.connect(self._update_title)

@@ -90,7 +90,7 @@ def test_a_damaged_column_setting_hides_nothing(qtbot: QtBot, demo_project: Proj
         '[articles]\nhidden_columns="{not json"\n', encoding="utf-8"
     )
     window = open_window(qtbot, demo_project)
-    assert len(window.documents.shown_columns()) == 6
+    assert len(window.documents.shown_columns()) == 7  # the title column too
 
 
 # -- sorting ------------------------------------------------------------------------------------
@@ -267,7 +267,7 @@ def test_variables_are_edited_checked_and_undone(window: MainWindow, qtbot: QtBo
     dialog.editors["author"].clear()
     dialog.save_button.click()
     assert not dialog.isVisible()
-    after = {"outlet": "Korea Herald", "date": "2003-03-07"}
+    after = {"title": before["title"], "outlet": "Korea Herald", "date": "2003-03-07"}
     assert project.documents.values(document_id) == after
     row = panel.shown_names().index(window.controller.project.documents.get(document_id).name)
     shown = [panel.proxy.index(row, _column(panel, t)).data() for t in ("outlet", "date", "author")]

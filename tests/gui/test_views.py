@@ -13,6 +13,7 @@ from annotator.domain.model import DocumentStatus, VariableType
 from annotator.services.changes import Changes
 from annotator.storage import Project
 from annotator.ui.main_window import MainWindow
+from annotator.ui.models.documents import NAME_ROLE
 from tests.gui.conftest import open_window
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
@@ -83,7 +84,7 @@ def test_retrieval_lists_passages_and_jumps_to_them(window: MainWindow, qtbot: Q
         == window.reader.text[coding.start : coding.end]
     )
     assert (
-        window.documents.view.currentIndex().data()
+        window.documents.view.currentIndex().data(NAME_ROLE)
         == project.documents.get(coding.document_id).name
     )
 
@@ -115,19 +116,20 @@ def test_document_filter_and_sort(window: MainWindow) -> None:
     panel = window.documents
     panel.filter.setText("famine")
     assert panel.proxy.rowCount() == 1
-    assert panel.proxy.index(0, 0).data() == "07_famine-memoir"
+    assert panel.shown_names() == ["07_famine-memoir"]
     panel.filter.setText("PACIFIC wire")  # a variable's value, any case
-    assert {panel.proxy.index(r, 0).data() for r in range(panel.proxy.rowCount())} == PACIFIC
+    assert set(panel.shown_names()) == PACIFIC
     panel.filter.clear()
     assert panel.proxy.rowCount() == 8
     panel.view.setCurrentIndex(panel.proxy.index(3, 0))  # open 04_diplomat
     diplomat = window.controller.document_id
-    panel.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
-    assert panel.proxy.index(0, 0).data() == "08_arrival-statistics"
+    panel.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # by headline
+    headlines = panel.shown_headlines()
+    assert headlines == sorted(headlines, key=str.casefold, reverse=True)
     # The open article stays the current row wherever the sort puts it.
     current = panel.view.currentIndex()
-    assert current.row() == 4
-    assert current.data() == "04_diplomat"
+    assert current.row() == panel.shown_names().index("04_diplomat")
+    assert current.data(NAME_ROLE) == "04_diplomat"
     assert window.controller.document_id == diplomat
     # A number variable sorts by value, not as text; empty values go last.
     project = window.controller.project
@@ -140,11 +142,11 @@ def test_document_filter_and_sort(window: MainWindow) -> None:
     column = panel.model.columnCount() - 1
     assert panel.model.headerData(column, Qt.Orientation.Horizontal) == "words"
     panel.view.sortByColumn(column, Qt.SortOrder.AscendingOrder)
-    names = [panel.proxy.index(r, 0).data() for r in range(3)]
+    names = panel.shown_names()[:3]
     assert names == ["02_security-officer", "01_restaurant-workers", "03_construction-crew"]
     panel.view.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # by status: all done for Ana
     panel.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # back to import order
-    assert panel.proxy.index(0, 0).data() == "01_restaurant-workers"
+    assert panel.shown_names()[0] == "01_restaurant-workers"
 
 
 def test_every_model_passes_the_model_tester(

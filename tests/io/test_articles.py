@@ -51,7 +51,8 @@ def test_plain_text_is_kept_as_written(tmp_path: Path, suffix: str) -> None:
     assert article.source == f"2019-04-16 ferry strike{suffix}"
     assert article.path == path
     assert article.encoding == "utf-8"
-    assert article.metadata.values == {}
+    # The heading becomes the title variable; the text keeps its "#".
+    assert article.metadata.values == {"title": "Headline"}
 
 
 @pytest.mark.parametrize(

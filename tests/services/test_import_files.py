@@ -115,13 +115,14 @@ def test_variables_csv_sets_typed_variables_and_warns_about_unknown_files(
     assert report.warnings == ["vars.csv, line 4: no article file 'gone.txt' in this import"]
     types = {v.name: v.type for v in project.documents.variables()}
     assert types == {
+        "title": VariableType.TEXT,  # b.md's heading
         "outlet": VariableType.CATEGORY,
         "date": VariableType.DATE,
         "words": VariableType.NUMBER,
     }
     by_source = {d.source: project.documents.values(d.id) for d in project.documents.all()}
     assert by_source["a.txt"] == {"outlet": "Seoul Ledger", "date": "2019-04-16", "words": "350"}
-    assert by_source["b.md"] == {}
+    assert by_source["b.md"] == {"title": "Second"}
 
 
 def test_variables_for_articles_already_in_the_project_are_applied(

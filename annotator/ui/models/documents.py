@@ -1,4 +1,5 @@
-"""The document list: every article with this coder's status, coding count and variables.
+"""The document list: every article by its headline (its ``title`` variable, else its name),
+with this coder's status, coding count and variables.
 
 The model holds only ids and names for all rows; the rest of a row is fetched, with the rows
 around it, the first time a view asks for it, and kept by document id (so a sort keeps it). A
@@ -22,10 +23,14 @@ from annotator.ui.controller import Controller
 from annotator.ui.models import ROOT, Index
 
 DOCUMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+NAME_ROLE = Qt.ItemDataRole.UserRole + 2  # the document's name (its file's stem), not its headline
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
+#: The variable whose value is an article's headline in the list and the reader's header.
+TITLE = "title"
 DISPLAY = Qt.ItemDataRole.DisplayRole
 FOREGROUND = Qt.ItemDataRole.ForegroundRole
 ALIGNMENT = Qt.ItemDataRole.TextAlignmentRole
-_ROLES = frozenset({DISPLAY, Qt.ItemDataRole.ToolTipRole, FOREGROUND, ALIGNMENT, DOCUMENT_ID_ROLE})
+_ROLES = frozenset({DISPLAY, TOOLTIP, FOREGROUND, ALIGNMENT, DOCUMENT_ID_ROLE, NAME_ROLE})
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 PAGE = 256
 FIXED_COLUMNS = ("Article", "Status", "Codings")
@@ -42,7 +47,7 @@ STATUS_TEXT = {
 DONE_COLOUR = "#1B7F3B"
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII).fullmatch
 Details = tuple[DocumentStatus, int, dict[str, str]]
-Row = tuple[int, str]  # document id, name
+Row = tuple[int, str]  # document id, headline
 
 
 class DocumentsModel(QAbstractTableModel):
@@ -52,6 +57,7 @@ class DocumentsModel(QAbstractTableModel):
         super().__init__(controller)
         self.controller = controller
         self._rows: list[Row] = []
+        self._names: dict[int, str] = {}  # by document id, where the headline is not the name
         self._row_of: dict[int, int] = {}
         self._variables: list[Variable] = []
         self._right_aligned: set[int] = set()
@@ -81,7 +87,7 @@ class DocumentsModel(QAbstractTableModel):
         self._details = {}
         self._values = {}
         self._keys = {}
-        self._set_rows(project.documents.names())
+        self._set_rows(self._headed(project.documents.names()))
         column = self.sort_column()
         if column >= 0 and self._sorted is not None:
             self._set_rows(self._sorted_rows(self._rows, column, self._sorted[1]))
@@ -89,6 +95,45 @@ class DocumentsModel(QAbstractTableModel):
             self._sorted = None
         self._in_order = True
         self.endResetModel()
+
+    def _headed(self, names: list[Row]) -> list[Row]:
+        """Each article with its headline: its title variable's value, else its name."""
+        title = next((v for v in self._variables if v.name == TITLE), None)
+        titles = {} if title is None else self.controller.project.documents.values_of(title.id)
+        self._names = {}
+        return [self._with_headline(d, name, titles.get(d, "")) for d, name in names]
+
+    def _with_headline(self, document_id: int, name: str, title: str) -> Row:
+        headline = " ".join(title.split()) or name  # a title on two lines shows on one
+        self._names.pop(document_id, None)
+        if headline != name:
+            self._names[document_id] = name
+        return document_id, headline
+
+    def headline(self, document_id: int) -> str:
+        """What the list calls an article: its title, else its name."""
+        row = self._row_of.get(document_id)
+        return "" if row is None else self._rows[row][1]
+
+    def name(self, row: int) -> str:
+        """A row's document name (its file's stem, unique in the project)."""
+        document_id, headline = self._rows[row]
+        return self._names.get(document_id, headline)
+
+    def _new_headlines(self, document_ids: frozenset[int]) -> bool:
+        """Take the title variable's new values for these articles; whether any changed."""
+        if not any(v.name == TITLE for v in self._variables):
+            return False
+        fresh = self.controller.project.documents.all_values(document_ids)
+        changed = False
+        for document_id in document_ids & self._row_of.keys():
+            row = self._row_of[document_id]
+            title = fresh.get(document_id, {}).get(TITLE, "")
+            headed = self._with_headline(document_id, self.name(row), title)
+            if headed != self._rows[row]:
+                self._rows[row] = headed
+                changed = True
+        return changed
 
     def _set_rows(self, rows: list[Row]) -> None:
         self._rows = rows
@@ -109,8 +154,11 @@ class DocumentsModel(QAbstractTableModel):
         self._in_order = self._in_order and not (touched and self._sorted)
         moved = self._moved_counts(changes) if not changes.statuses else None
         # Values change with no coding changed (an import or an edit of variables).
-        if self._values and changes.documents and not (changes.codings and changes.described):
-            self._read_values_again(changes.documents)
+        if changes.documents and not (changes.codings and changes.described):
+            if self._values:
+                self._read_values_again(changes.documents)
+            if self._new_headlines(changes.documents):  # a title edited: it may sort elsewhere
+                self._in_order = self._in_order and self.sort_column() != 0
         for document_id in touched & self._row_of.keys():
             row = self._row_of[document_id]
             details = self._details.get(document_id)
@@ -275,8 +323,9 @@ class DocumentsModel(QAbstractTableModel):
         return self._keys[variable.name]
 
     def matches(self, row: int, words: str) -> bool:
-        """Whether a row's name, status or variables contain ``words`` (ignoring case)."""
-        if words in self._rows[row][1].casefold():
+        """Whether a row's headline, name, status or variables contain ``words`` (ignoring
+        case)."""
+        if words in self._rows[row][1].casefold() or words in self.name(row).casefold():
             return True
         status, _, values = self.details(row)
         return words in STATUS_TEXT[status] or any(words in v.casefold() for v in values.values())
@@ -309,9 +358,15 @@ class DocumentsModel(QAbstractTableModel):
         row, column = index.row(), index.column()
         if role == DOCUMENT_ID_ROLE:
             return self._rows[row][0]
+        if role == NAME_ROLE:
+            return self.name(row)
         if role == ALIGNMENT:
             return RIGHT if column in self._right_aligned else None
         if column == 0:
+            if role == TOOLTIP:  # the headline may be cut off; the name finds it elsewhere
+                name = self.name(row)
+                headline = self._rows[row][1]
+                return headline if name == headline else f"{headline}\n{name}"
             return None if role == FOREGROUND else self._rows[row][1]
         status, count, values = self.details(row)
         if column == 1:
