@@ -35,10 +35,12 @@ class Basis:
     sides: tuple[tuple[Span, ...], ...]  # the difference's passages, one tuple per coder
     whole_article_by: int | None
     seen: tuple[Held, ...]  # what each coder had of the code around it
+    took: int | None = None  # the coder whose passages were accepted (index in ``coders``)
 
     def dumps(self) -> str:
         return json.dumps(
             {
+                "took": self.took,
                 "coders": list(self.coders),
                 "sides": [[list(s) for s in side] for side in self.sides],
                 "whole_article_by": self.whole_article_by,
@@ -58,16 +60,17 @@ def loads(text: str) -> Basis | None:
         return Basis(
             tuple(int(c) for c in data["coders"]),
             tuple(tuple((int(s), int(e)) for s, e in side) for side in data["sides"]),
-            None if data["whole_article_by"] is None else int(data["whole_article_by"]),
+            None if data.get("whole_article_by") is None else int(data["whole_article_by"]),
             tuple(
                 tuple(
-                    (None, None) if s is None else (int(s), int(e))  # type: ignore[misc]
+                    (None, None) if s is None else (int(s), int(e))
                     for s, e in held
                 )
                 for held in data["seen"]
             ),
+            None if data.get("took") is None else int(data["took"]),
         )
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
 

@@ -115,6 +115,16 @@ class DecisionStore:
         )
         return [_decision(row) for row in rows]
 
+    def among(self, coder_ids: Sequence[int]) -> list[Decision]:
+        """Decisions of reviews that compared these coders (both of the pair among them)."""
+        marks = ", ".join("?" * len(coder_ids))
+        rows = self.db.execute(
+            f"SELECT {_COLUMNS} FROM decisions WHERE first_coder_id IN ({marks}) "
+            f'AND second_coder_id IN ({marks}) ORDER BY document_id, start, "end"',
+            [*coder_ids, *coder_ids],
+        )
+        return [_decision(row) for row in rows]
+
     def for_document(self, document_id: int) -> list[Decision]:
         """Every decision on this article, whichever coders it compared."""
         rows = self.db.execute(
