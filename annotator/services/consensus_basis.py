@@ -62,10 +62,7 @@ def loads(text: str) -> Basis | None:
             tuple(tuple((int(s), int(e)) for s, e in side) for side in data["sides"]),
             None if data.get("whole_article_by") is None else int(data["whole_article_by"]),
             tuple(
-                tuple(
-                    (None, None) if s is None else (int(s), int(e))
-                    for s, e in held
-                )
+                tuple((None, None) if s is None else (int(s), int(e)) for s, e in held)
                 for held in data["seen"]
             ),
             None if data.get("took") is None else int(data["took"]),
