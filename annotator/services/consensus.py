@@ -303,7 +303,7 @@ def _with_decisions(
                     decision.code_id,
                     tree.path(decision.code_id),
                     tuple(tuple(s for s in side if s[0] is not None) for side in now),  # type: ignore[misc]
-                    tuple(flags) if extent is None and len(set(flags)) > 1 else (),
+                    tuple(flags) if extent is None else (),
                     stale=decision,
                 )
             )
