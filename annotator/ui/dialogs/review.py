@@ -175,10 +175,6 @@ class ReviewWindow(QDialog):
             self.more_buttons.append(button)
             row.insertWidget(1 + took, button)
         self.adopt = QPushButton("Copy &agreements to consensus")
-        self.adopt.setToolTip(
-            "Give the consensus coder every coding the two coders agree on, so that it holds "
-            "the whole adjudicated coding"
-        )
         self.adopt.clicked.connect(self.adopt_agreements)
         self.status = QLabel()
 
@@ -298,6 +294,12 @@ class ReviewWindow(QDialog):
         for button in (*self.buttons.values(), *self.more_buttons):
             button.setMinimumWidth(button.sizeHint().width())  # names are never cut off
         self.adopt.setEnabled(len(people) == 2)
+        self.adopt.setToolTip(
+            "Give the consensus coder every coding the two coders agree on, except where it "
+            "codes the passage already"
+            if len(people) == 2
+            else "Compare two coders to copy their agreements"
+        )
         stale = f"; {len(found.stale)} changed since decided" if found.stale else ""
         self.status.setText(
             f"{len(found.differences)} differences in {found.articles} "
