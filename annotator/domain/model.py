@@ -152,6 +152,10 @@ class Decision:
     choice: Choice
     reason: str
     created_at: str
+    #: What it was made on (JSON, see ``services.consensus_basis``); empty for older decisions.
+    basis: str = ""
+    #: The GUIDs of the consensus codings it wrote.
+    made: tuple[str, ...] = ()
 
 
 def utc_now() -> str:

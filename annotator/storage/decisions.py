@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import Any
 
 from sqlite_utils import Database
@@ -11,13 +13,18 @@ from annotator.domain.model import Choice, Decision, new_guid, utc_now
 
 _COLUMNS = (
     'id, guid, document_id, code_id, first_coder_id, second_coder_id, start, "end", choice, '
-    "reason, created_at"
+    "reason, created_at, basis, made"
 )
 
 
 def _decision(row: Any) -> Decision:
     values = list(row)
     values[8] = Choice(values[8])
+    try:
+        made = json.loads(values[12] or "[]")
+    except ValueError:  # written by another tool: the decision stands, its codings unknown
+        made = []
+    values[12] = tuple(str(guid) for guid in made) if isinstance(made, list) else ()
     return Decision(*values)
 
 
@@ -37,11 +44,14 @@ class DecisionStore:
         end: int | None,
         choice: Choice,
         reason: str = "",
+        *,
+        basis: str = "",
+        made: Sequence[str] = (),
     ) -> Decision:
         with self.db.atomic():
             cursor = self.db.execute(
                 f"INSERT INTO decisions ({_COLUMNS.removeprefix('id, ')}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     new_guid(),
                     document_id,
@@ -53,6 +63,8 @@ class DecisionStore:
                     choice.value,
                     reason,
                     utc_now(),
+                    basis,
+                    json.dumps(list(made)),
                 ],
             )
         return self.get(int(cursor.lastrowid or 0))
@@ -61,7 +73,7 @@ class DecisionStore:
         """Put a withdrawn decision back exactly (same id and GUID), for redo."""
         with self.db.atomic():
             self.db.execute(
-                f"INSERT INTO decisions ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO decisions ({_COLUMNS}) VALUES ({', '.join('?' * 13)})",
                 [
                     decision.id,
                     decision.guid,
@@ -74,6 +86,8 @@ class DecisionStore:
                     decision.choice.value,
                     decision.reason,
                     decision.created_at,
+                    decision.basis,
+                    json.dumps(list(decision.made)),
                 ],
             )
         return decision
@@ -98,6 +112,23 @@ class DecisionStore:
             f"SELECT {_COLUMNS} FROM decisions WHERE (first_coder_id = ? AND second_coder_id = ?) "
             'OR (first_coder_id = ? AND second_coder_id = ?) ORDER BY document_id, start, "end"',
             [first_coder_id, second_coder_id, second_coder_id, first_coder_id],
+        )
+        return [_decision(row) for row in rows]
+
+    def among(self, coder_ids: Sequence[int]) -> list[Decision]:
+        """Decisions of reviews that compared these coders (both of the pair among them)."""
+        marks = ", ".join("?" * len(coder_ids))
+        rows = self.db.execute(
+            f"SELECT {_COLUMNS} FROM decisions WHERE first_coder_id IN ({marks}) "
+            f'AND second_coder_id IN ({marks}) ORDER BY document_id, start, "end"',
+            [*coder_ids, *coder_ids],
+        )
+        return [_decision(row) for row in rows]
+
+    def for_document(self, document_id: int) -> list[Decision]:
+        """Every decision on this article, whichever coders it compared."""
+        rows = self.db.execute(
+            f"SELECT {_COLUMNS} FROM decisions WHERE document_id = ? ORDER BY id", [document_id]
         )
         return [_decision(row) for row in rows]
 

@@ -475,3 +475,18 @@ def ids_never_reused(db: Database) -> None:
     broken = len(db.execute("PRAGMA foreign_key_check").fetchall())
     if broken > broken_before:  # cannot happen: everything was put back with its ids
         raise RuntimeError(f"0009_ids_never_reused would break {broken - broken_before} references")
+
+
+@migrations(name="0010_decision_basis")
+def decision_basis(db: Database) -> None:
+    """What a review decision was made on: ``basis`` (JSON: the compared coders' passages of the
+    code around the difference when it was decided), so that a decision whose passages a coder
+    changed since shows as stale; and ``made`` (JSON list of GUIDs), the consensus codings it
+    wrote, so that redoing or replacing it takes exactly those away."""
+    _run(
+        db,
+        [
+            "ALTER TABLE decisions ADD COLUMN basis TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE decisions ADD COLUMN made TEXT NOT NULL DEFAULT '[]'",
+        ],
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from annotator.domain.model import Choice, Coder, Coding
 from annotator.services import consensus, editing
 from annotator.services.changes import coding_changes
@@ -11,15 +13,20 @@ from annotator.ui.controller import Command, Controller
 
 def decide(
     controller: Controller,
-    first: Coder,
-    second: Coder,
+    coders: Sequence[Coder],
     item: Difference,
     choice: Choice,
     reason: str = "",
     edited: tuple[tuple[int, int], ...] = (),
+    *,
+    took: int | None = None,
+    replace_clashing: bool = False,
 ) -> Decided:
-    """Decide a difference (undoable); returns what was written."""
-    command = _Decide(controller, first, second, item, choice, reason, edited)
+    """Decide a difference among these coders (undoable); returns what was written. Raises
+    :class:`~annotator.services.consensus.ReplaceNeeded` (nothing done) when the decision would
+    replace consensus codings of an exclusive dimension and ``replace_clashing`` is not set."""
+    command = _Decide(controller, tuple(coders), item, choice, reason, edited)
+    command.took, command.replace_clashing = took, replace_clashing
     controller.run(command)
     assert command.decided is not None
     return command.decided
@@ -36,27 +43,31 @@ class _Decide(Command):
     def __init__(
         self,
         controller: Controller,
-        first: Coder,
-        second: Coder,
+        coders: tuple[Coder, ...],
         item: Difference,
         choice: Choice,
         reason: str,
         edited: tuple[tuple[int, int], ...],
     ) -> None:
         super().__init__(controller, f"decide {item.code_path}: {choice.value}")
-        self.first, self.second, self.item = first, second, item
+        self.coders, self.item = coders, item
         self.choice, self.reason, self.edited = choice, reason, edited
+        self.took: int | None = None
+        self.replace_clashing = False
         self.decided: Decided | None = None
 
     def do(self) -> None:
         self.decided = consensus.decide(
             self.project,
-            self.first,
-            self.second,
+            self.coders[0],
+            self.coders[1],
             self.item,
             self.choice,
             reason=self.reason,
             edited=self.edited,
+            coders=self.coders,
+            took=self.took,
+            replace_clashing=self.replace_clashing,
         )
         self.controller.notify(self.decided.changes)
 

@@ -141,8 +141,9 @@ def test_the_consensus_takes_nothing_beside_a_whole_article_code_of_an_exclusive
     demo: Project,
 ) -> None:
     """A whole-article coding covers the article: once the consensus has Ana's whole-article
-    Other / unclear for 01, Ben's Subsistence passage there is refused (nothing written, the
-    decision not recorded); his headline of Other / unclear is taken."""
+    Other / unclear for 01, Ben's Subsistence passage there is refused unless the user lets it
+    replace that (nothing written, the decision not recorded); his headline of Other / unclear
+    is taken."""
     ana, ben = demo.coders.by_name("Ana"), demo.coders.by_name("Ben")
     assert ana is not None
     assert ben is not None
@@ -153,7 +154,7 @@ def test_the_consensus_takes_nothing_beside_a_whole_article_code_of_an_exclusive
     before = _by_coder(demo)
     with pytest.raises(UserError, match="'Motive' is exclusive") as refused:
         decide(demo, ana, ben, subsistence, Choice.SECOND)
-    assert "'Motive > Subsistence' on a passage" in str(refused.value)
+    assert "the consensus has 'Motive > Other / unclear' on the whole article" in str(refused.value)
     assert _by_coder(demo) == before  # nothing written, the decision not recorded either
     again = _find(review(demo, "Ana", "Ben"), article, "Motive > Subsistence")
     assert again.decision is None

@@ -351,7 +351,7 @@ def test_the_consensus_takes_no_overlapping_passages_of_an_exclusive_dimension(l
         subsistence = next(d for d in found.differences if d.code_path == SUBSISTENCE)
         decide(project, ana, ben, political, Choice.FIRST)
         before = _state(project)
-        with pytest.raises(UserError, match=f"'{POLITICAL}' and '{SUBSISTENCE}' overlap at 10–20"):
+        with pytest.raises(UserError, match=f"has '{POLITICAL}' at 0–20; 'Motive' is exclusive"):
             decide(project, ana, ben, subsistence, Choice.SECOND)
         assert _state(project) == before
 

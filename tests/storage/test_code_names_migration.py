@@ -82,7 +82,10 @@ def test_every_row_survives_and_the_file_is_sound(old: Path, tmp_path: Path) -> 
     assert [row[:-1] for row in after["codes"]] == before["codes"]
     assert [row[-1] for row in after["codes"]] == [str(row[3]).lower() for row in before["codes"]]
     for table in TABLES[1:]:
-        assert after[table] == before[table], table
+        # Later migrations may add columns (0010: decisions.basis and made): compare the old ones.
+        width = len(before[table][0]) if before[table] else 0
+        assert [row[:width] for row in after[table]] == before[table], table
+    assert [row[-2:] for row in after["decisions"]] == [("", "[]")]
     # The same tables, indexes and triggers as a project made by this version.
     fresh = tmp_path / "fresh.annotator"
     Project.create(fresh).close()

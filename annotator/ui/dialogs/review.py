@@ -1,5 +1,6 @@
-"""Disagreement review: the differences of two coders, the article side by side with each
-coder's highlights, and a decision for each difference written as consensus codings."""
+"""Disagreement review: the differences of two to four coders, the passages as text with
+the differing edges marked, the article beside it in one pane per coder (each showing that
+coder's own passage), and a decision for each difference written as consensus codings."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QTableView,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -27,31 +29,49 @@ from annotator.domain.model import Choice, Coder
 from annotator.services import consensus
 from annotator.services.agreement import CONSENSUS
 from annotator.services.changes import Changes
-from annotator.services.consensus import Difference
+from annotator.services.consensus import Difference, ReplaceNeeded
 from annotator.ui import consensus_commands
 from annotator.ui.controller import Controller
 from annotator.ui.models import refilter
-from annotator.ui.models.agreement import DifferencesModel
+from annotator.ui.models.review import DifferencesModel
 from annotator.ui.panels import one_line_rows
 from annotator.ui.reader import Reader
+from annotator.ui.review_text import compared_html
+
+#: The second coder's list ends with this: compare every coder (three or four) at once.
+ALL_CODERS = "All coders"
+MAX_CODERS = 4
 
 
 class CoderPane(QWidget):
-    """One coder's codings of an article, read-only, with the difference selected."""
+    """One coder's codings of an article, read-only, with that coder's own passage of the
+    difference selected (not the stretch all coders cover)."""
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
         self.title = QLabel()
+        self.title.setWordWrap(True)
         self.reader = Reader(self)
         self.reader.shortcutPressed.connect(lambda _: None)  # keys code nothing here
         self.coder: Coder | None = None
+        #: The passages of the difference this pane shows as the coder's own.
+        self.own: tuple[tuple[int, int], ...] = ()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(self.reader, 1)
 
-    def show_article(self, coder: Coder, document_id: int, extent: tuple[int, int] | None) -> None:
+    def show_article(
+        self,
+        coder: Coder,
+        document_id: int,
+        own: tuple[tuple[int, int], ...],
+        extent: tuple[int, int] | None,
+        note: str = "",
+    ) -> None:
+        """Show the article as ``coder`` coded it, their passages ``own`` selected (or, when
+        they have none there, the place of the difference, ``extent``)."""
         project = self.controller.project
         codebook = self.controller.codebook
         rows = project.codings.summary(document_id, {coder.id})
@@ -63,6 +83,7 @@ class CoderPane(QWidget):
             self.reader.set_lane_count(len(lanes))
             self.reader.show_article(document_id, project.documents.text(document_id))
         self.coder = coder
+        self.own = own
 
         def source(start: int, end: int) -> list[tuple[int, int, int, int, int]]:
             return project.codings.spans_between(document_id, {coder.id}, start, end, longest)
@@ -77,13 +98,15 @@ class CoderPane(QWidget):
         )
         whole = [codebook.get(code).name for code, _, count, _ in rows if count]
         suffix = f" — whole article: {', '.join(whole)}" if whole else ""
-        self.title.setText(f"<b>{coder.name}</b>{suffix}")
-        if extent is not None:
-            self.reader.select_span(*extent)
+        self.title.setText(f"<b>{coder.name}</b>{note}{suffix}")
+        if own:
+            self.reader.select_span(min(s for s, _ in own), max(e for _, e in own))
+        elif extent is not None:
+            self.reader.select_span(extent[0], extent[0])  # the place, nothing selected
 
 
 class ReviewWindow(QDialog):
-    """Go through two coders' differences and decide each for the consensus."""
+    """Go through two to four coders' differences and decide each for the consensus."""
 
     #: A decision was made (the difference it decided).
     decided = Signal(object)
@@ -95,7 +118,11 @@ class ReviewWindow(QDialog):
         self.resize(1320, 800)
         self.controller = controller
         self.codes: list[int] = []
+        self._texts: dict[int, str] = {}
         self.first_combo, self.second_combo = QComboBox(), QComboBox()
+        self.second_combo.setToolTip(
+            f"A second coder, or '{ALL_CODERS}': review each code across every coder at once"
+        )
         self.overlap = QSpinBox()
         self.overlap.setRange(1, 100)
         self.overlap.setValue(90)
@@ -103,7 +130,7 @@ class ReviewWindow(QDialog):
         self.show_decided = QCheckBox("Show decided")
         self.show_decided.setChecked(True)
         self.scope = QLabel()
-        self.model = DifferencesModel(self)
+        self.model = DifferencesModel(self._text, self)
         self.proxy = _OpenFilter(self)
         self.proxy.setSourceModel(self.model)
         self.show_decided.toggled.connect(self.proxy.set_show_decided)
@@ -114,13 +141,16 @@ class ReviewWindow(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         one_line_rows(self.table)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((150, 210, 130, 90, 90)):
-            self.table.setColumnWidth(column, width)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_current())
-        self.panes = (CoderPane(controller, self), CoderPane(controller, self))
+        self.compared = QTextBrowser()
+        self.compared.setOpenLinks(False)
+        self.panes: list[CoderPane] = []
+        self.sides = QSplitter(Qt.Orientation.Horizontal)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Reason (optional; kept with the decision)")
         self.buttons: dict[Choice, QPushButton] = {}
+        #: "Accept <coder>" for the third and fourth coder of an all-coders review.
+        self.more_buttons: list[QPushButton] = []
         row = QHBoxLayout()
         row.addWidget(self.reason, 1)
         for choice, label, key in (
@@ -136,11 +166,15 @@ class ReviewWindow(QDialog):
             button.clicked.connect(lambda *_, c=choice: self.decide(c))
             self.buttons[choice] = button
             row.addWidget(button)
+        for took, key in ((2, "Ctrl+6"), (3, "Ctrl+7")):
+            button = QPushButton()
+            button.setShortcut(QKeySequence(key))
+            button.setToolTip(key)
+            button.clicked.connect(lambda *_, t=took: self.decide(Choice.EDITED, took=t))
+            button.hide()
+            self.more_buttons.append(button)
+            row.insertWidget(1 + took, button)
         self.adopt = QPushButton("Copy &agreements to consensus")
-        self.adopt.setToolTip(
-            "Give the consensus coder every coding the two coders agree on, so that it holds "
-            "the whole adjudicated coding"
-        )
         self.adopt.clicked.connect(self.adopt_agreements)
         self.status = QLabel()
 
@@ -155,38 +189,61 @@ class ReviewWindow(QDialog):
         top.addWidget(self.show_decided)
         top.addWidget(self.scope, 1)
         top.addWidget(self.adopt)
-        sides = QSplitter(Qt.Orientation.Horizontal)
-        for pane in self.panes:
-            sides.addWidget(pane)
-        body = QSplitter(Qt.Orientation.Vertical)
+        body = self.body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(self.table)
-        body.addWidget(sides)
-        body.setSizes([260, 520])
+        body.addWidget(self.compared)
+        body.addWidget(self.sides)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(body, 1)
         layout.addLayout(row)
         layout.addWidget(self.status)
+        self._set_panes(2)
         self.fill_coders()
         self.first_combo.currentIndexChanged.connect(lambda _: self.refresh())
         self.second_combo.currentIndexChanged.connect(lambda _: self.refresh())
         self.overlap.valueChanged.connect(lambda _: self.refresh())
         controller.changed.connect(self._on_changed)
 
+    def _text(self, document_id: int) -> str:
+        if document_id not in self._texts:
+            self._texts[document_id] = self.controller.project.documents.text(document_id)
+        return self._texts[document_id]
+
+    def _set_panes(self, count: int) -> None:
+        """One pane per coder compared (sizes set anew only when the number changes)."""
+        if count == len(self.panes):
+            return
+        while len(self.panes) > count:
+            self.panes.pop().deleteLater()
+        while len(self.panes) < count:
+            pane = CoderPane(self.controller, self)
+            self.panes.append(pane)
+            self.sides.addWidget(pane)
+        self.sides.setSizes([1000] * count)
+        # A row of text per coder above the panes: more coders, more rows.
+        self.body.setSizes([200, 130, 450] if count == 2 else [150, 60 + 45 * count, 400])
+
     def fill_coders(self) -> None:
         names = [c.name for c in self.controller.project.coders.all()]
         if CONSENSUS not in names:
             names.append(CONSENSUS)
+        people = [n for n in names if n != CONSENSUS]
         for combo in (self.first_combo, self.second_combo):
             combo.blockSignals(True)
             combo.clear()
             combo.addItems(names)
             combo.blockSignals(False)
+        if len(people) >= 3:
+            self.second_combo.blockSignals(True)
+            self.second_combo.addItem(ALL_CODERS)
+            self.second_combo.blockSignals(False)
         if len(names) > 1:
             self.second_combo.setCurrentIndex(1)
 
     def review(self, first: str, second: str, codes: list[int]) -> None:
-        """Show the differences of two coders on these codes (all if empty)."""
+        """Show the differences of two coders on these codes (all if empty); ``second``
+        :data:`ALL_CODERS` compares every coder."""
         self.codes = codes
         for combo, name in ((self.first_combo, first), (self.second_combo, second)):
             combo.blockSignals(True)
@@ -194,14 +251,23 @@ class ReviewWindow(QDialog):
             combo.blockSignals(False)
         self.refresh()
 
-    def refresh(self) -> None:
+    def chosen(self) -> list[str]:
+        """The coders compared, in order."""
         first, second = self.first_combo.currentText(), self.second_combo.currentText()
+        if second != ALL_CODERS:
+            return [first, second]
+        people = [c.name for c in self.controller.project.coders.all() if c.name != CONSENSUS]
+        return people[:MAX_CODERS]
+
+    def refresh(self) -> None:
+        names = self.chosen()
+        self.first_combo.setEnabled(self.second_combo.currentText() != ALL_CODERS)
         keep = self.current()
+        self._texts.clear()
         try:
-            found = consensus.review(
+            found = consensus.review_coders(
                 self.controller.project,
-                first,
-                second,
+                names,
                 codes=self.codes or None,
                 threshold=self.overlap.value() / 100,
             )
@@ -210,18 +276,42 @@ class ReviewWindow(QDialog):
             self.status.setText(str(error))
             return
         self.model.set_review(found)
+        self._set_panes(len(found.coders))
+        self._size_columns(len(found.coders))
         codebook = self.controller.codebook
         named = ", ".join(codebook.path(c) for c in self.codes[:3]) if self.codes else "all codes"
         if len(self.codes) > 3:
             named += ", …"
         self.scope.setText(f"Codes: {named}")
-        for choice, name in ((Choice.FIRST, first), (Choice.SECOND, second)):
+        people = [c.name for c in found.coders]
+        for choice, name in zip((Choice.FIRST, Choice.SECOND), people, strict=False):
             self.buttons[choice].setText(f"Accept {name}")
+        for k, button in enumerate(self.more_buttons, start=2):
+            button.setVisible(k < len(people))
+            if k < len(people):
+                button.setText(f"Accept {people[k]}")
+        self.buttons[Choice.BOTH].setText("&Both" if len(people) == 2 else "&All")
+        for button in (*self.buttons.values(), *self.more_buttons):
+            button.setMinimumWidth(button.sizeHint().width())  # names are never cut off
+        self.adopt.setEnabled(len(people) == 2)
+        self.adopt.setToolTip(
+            "Give the consensus coder every coding the two coders agree on, except where it "
+            "codes the passage already"
+            if len(people) == 2
+            else "Compare two coders to copy their agreements"
+        )
+        stale = f"; {len(found.stale)} changed since decided" if found.stale else ""
         self.status.setText(
-            f"{len(found.differences)} differences in {found.articles} articles; "
-            f"{len(found.open)} to decide."
+            f"{len(found.differences)} differences in {found.articles} "
+            f"article{'' if found.articles == 1 else 's'}; "
+            f"{len(found.open)} to decide{stale}."
         )
         self._select(keep)
+
+    def _size_columns(self, coders: int) -> None:
+        widths = (150, 230, 170) + ((230, 230) if coders == 2 else (170,) * coders)
+        for column, width in enumerate(widths):
+            self.table.setColumnWidth(column, width)
 
     def current(self) -> Difference | None:
         index = self.table.currentIndex()
@@ -254,19 +344,24 @@ class ReviewWindow(QDialog):
     def _show_current(self) -> None:
         item = self.current()
         review = self.model.review
-        for button in self.buttons.values():
+        for button in (*self.buttons.values(), *self.more_buttons):
             button.setEnabled(item is not None and item.decision is None)
         if item is None or review is None:
+            self.compared.clear()
             return
-        for pane, coder in zip(self.panes, (review.first, review.second), strict=True):
-            pane.show_article(coder, item.document_id, item.extent)
+        names = [c.name for c in review.coders]
+        self.compared.setHtml(compared_html(self._text(item.document_id), item, names))
+        for k, (pane, coder) in enumerate(zip(self.panes, review.coders, strict=True)):
+            own = item.sides[k] if k < len(item.sides) else ()
+            note = "" if own or item.whole else " — does not code this passage"
+            pane.show_article(coder, item.document_id, own, item.extent, note)
 
-    def decide(self, choice: Choice) -> None:
+    def decide(self, choice: Choice, took: int | None = None) -> None:
         item, review = self.current(), self.model.review
         if item is None or review is None:
             return
         edited: tuple[tuple[int, int], ...] = ()
-        if choice is Choice.EDITED:
+        if choice is Choice.EDITED and took is None:
             selected = next(
                 (p.reader.selected_span() for p in self.panes if p.reader.selected_span()), None
             )
@@ -276,19 +371,34 @@ class ReviewWindow(QDialog):
                 )
                 return
             edited = (selected,)
-        try:
-            consensus_commands.decide(
-                self.controller,
-                review.first,
-                review.second,
-                item,
-                choice,
-                self.reason.text(),
-                edited,
-            )
-        except UserError as error:
-            QMessageBox.warning(self, "Review disagreements", str(error))
-            return
+        replace = False
+        while True:
+            try:
+                consensus_commands.decide(
+                    self.controller,
+                    review.coders,
+                    item,
+                    choice,
+                    self.reason.text(),
+                    edited,
+                    took=took,
+                    replace_clashing=replace,
+                )
+            except ReplaceNeeded as clash:
+                answer = QMessageBox.question(
+                    self,
+                    "Replace in the consensus?",
+                    f"{clash}.\n\nReplace it? The decision that put it there is withdrawn "
+                    "and its difference shows again.",
+                )
+                if answer != QMessageBox.StandardButton.Yes or replace:
+                    return
+                replace = True
+                continue
+            except UserError as error:
+                QMessageBox.warning(self, "Review disagreements", str(error))
+                return
+            break
         self.reason.clear()
         # On to the next difference; Ctrl+Z now undoes the decision, not the reason's text.
         self.table.setFocus()
@@ -296,7 +406,7 @@ class ReviewWindow(QDialog):
 
     def adopt_agreements(self) -> None:
         review = self.model.review
-        if review is None:
+        if review is None or len(review.coders) != 2:
             return
         count = consensus_commands.adopt_agreements(self.controller, review.first, review.second)
         self.status.setText(f"The consensus coder took {count} agreed codings.")

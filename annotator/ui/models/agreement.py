@@ -1,5 +1,5 @@
-"""Table models of the agreement report (its measures, a confusion matrix) and of a
-disagreement review (its differences)."""
+"""Table models of the agreement report (its measures, a confusion matrix); the review's
+differences are in :mod:`annotator.ui.models.review`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from annotator.agreement.labels import NOT_APPLIED, row_name
 from annotator.agreement.report import COHEN, Confusion, Measure, Report
-from annotator.services.consensus import Difference, Review
 from annotator.ui.models import ROOT, Index
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -164,77 +163,3 @@ class ConfusionModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole and index.row() == index.column():
             return QBrush(QColor("#E3F1E0"))
         return None
-
-
-DIFFERENCE_COLUMNS = ("Article", "Code", "What differs", "First", "Second", "Decision")
-
-
-class DifferencesModel(QAbstractTableModel):
-    """The differences of a :class:`Review`, each with its decision once made."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.review: Review | None = None
-        self._rows: tuple[Difference, ...] = ()
-
-    def set_review(self, review: Review | None) -> None:
-        self.beginResetModel()
-        self.review = review
-        self._rows = review.differences if review else ()
-        self.endResetModel()
-
-    def difference(self, row: int) -> Difference:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = ROOT) -> int:
-        return 0 if parent.isValid() else len(DIFFERENCE_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if self.review is not None and section in (3, 4):
-            return (self.review.first if section == 3 else self.review.second).name
-        return DIFFERENCE_COLUMNS[section]
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ForegroundRole,
-        ):
-            return None
-        d = self._rows[index.row()]
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(QColor("#777777")) if d.decision is not None else None
-        column = index.column()
-        if column == 0:
-            return d.document_name
-        if column == 1:
-            return d.code_path
-        if column == 2:
-            return _kind(d, self.review)
-        if column in (3, 4):
-            side = 0 if column == 3 else 1
-            if d.whole_article_by is not None:
-                return "whole article" if d.whole_article_by == side else ""
-            spans = d.first if side == 0 else d.second
-            return ", ".join(f"{a}–{b}" for a, b in spans)
-        if d.decision is None:
-            return ""
-        reason = f": {d.decision.reason}" if d.decision.reason else ""
-        return f"{d.decision.choice.value}{reason}"
-
-
-def _kind(d: Difference, review: Review | None) -> str:
-    names = (review.first.name, review.second.name) if review else ("first", "second")
-    if d.whole_article_by is not None:
-        return f"whole article: {names[d.whole_article_by]} only"
-    if not d.second:
-        return f"{names[0]} only"
-    if not d.first:
-        return f"{names[1]} only"
-    return "boundaries differ"
