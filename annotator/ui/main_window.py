@@ -44,6 +44,7 @@ from annotator.ui.models.codebook import CodebookModel
 from annotator.ui.panels import CodebookView, CodingsPanel, titled
 from annotator.ui.project_banner import ProjectBanner
 from annotator.ui.project_files import ProjectFileActions
+from annotator.ui.window_state import restore_geometry
 
 
 class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
@@ -310,6 +311,7 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
         controller.stepRefused.connect(self._step_refused)
         controller.coderChanged.connect(self._update_title)
         controller.coderChanged.connect(self._update_progress)
+        controller.coderChanged.connect(self._start_blind)
 
     def _step_refused(self, reason: str) -> None:
         QMessageBox.warning(
@@ -409,6 +411,11 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
 
     def _toggle_show_all(self) -> None:
         self.controller.set_show_all_coders(self.show_all_action.isChecked())
+
+    def _start_blind(self) -> None:
+        """A coder switch starts blind: the new coder sees only their own codings."""
+        self.show_all_action.setChecked(False)
+        self.controller.set_show_all_coders(False)
 
     # -- other windows -----------------------------------------------------------------------
 
@@ -574,11 +581,7 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
     # -- state -------------------------------------------------------------------------------------
 
     def _restore_state(self) -> None:
-        geometry = settings.GEOMETRY.get(self.store)
-        if not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1440, 860)
+        restore_geometry(self, settings.GEOMETRY.get(self.store))
         for setting, splitter in (
             (settings.MAIN_SPLITTER, self.main),
             (settings.SIDE_SPLITTER, self.side),
