@@ -37,6 +37,7 @@ from annotator.ui.dialogs.review import ReviewWindow
 from annotator.ui.dialogs.sample import SampleDialog
 from annotator.ui.dialogs.shortcuts import show_shortcuts
 from annotator.ui.dialogs.variables import VariablesDialog
+from annotator.ui.edit_commit import EditCommitter
 from annotator.ui.intake.dialog import ImportDialog
 from annotator.ui.intake.report import ImportReportDialog, status_message
 from annotator.ui.keeper import ProjectKeeper
@@ -102,7 +103,9 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
             lambda reason: self.statusBar().showMessage(f"No backup taken: {reason}")
         )
         self.keeper.projectMoved.connect(self.banner.show_note)
+        self.edits = EditCommitter(self)
         self._build_actions()
+        self.edits.watch()
         self._wire()
         self.controller.confirm_replace = self._confirm_replace
         self._restore_state()
@@ -322,7 +325,9 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
         )
 
     def _guarded(self, action: Callable[[], object]) -> None:
-        """Run a user action; a UserError becomes a message, not a crash."""
+        """Run a user action (what an open cell editor holds is saved first); a UserError
+        becomes a message, not a crash."""
+        self.edits.commit()
         try:
             action()
         except UserError as error:
