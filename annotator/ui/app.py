@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sqlite3
 import sys
 import traceback
@@ -125,6 +126,8 @@ class Session:
         self._damage_reported: Project | None = None
 
     def open(self, path: Path | None) -> bool:
+        if self._bring_to_front(path):
+            return True
         try:
             project = open_project(path, self.window)
         except DamagedProjectError as error:
@@ -135,6 +138,24 @@ class Session:
         if project is None:
             return False
         return self._present(project)
+
+    def _bring_to_front(self, path: Path | None) -> bool:
+        """The project asked for is the one open here (by any of its names: a symbolic or
+        hard link, another spelling of the path): show its window instead of opening it
+        again, which its own lock would refuse."""
+        if self.project is None or self.window is None or self.project.path is None:
+            return False
+        try:
+            same = os.path.samefile(path or paths.default_project_path(), self.project.path)
+        except OSError:
+            return False
+        if not same:
+            return False
+        self.window.showNormal() if self.window.isMinimized() else self.window.show()
+        self.window.raise_()
+        self.window.activateWindow()
+        self.window.statusBar().showMessage(f"{self.project.name} is open here already.", 5000)
+        return True
 
     def _present(self, project: Project, found: list[Problem] | None = None) -> bool:
         """Show ``project`` in a new window (``found``: damage found after it was opened)."""
