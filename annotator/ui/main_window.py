@@ -45,6 +45,7 @@ from annotator.ui.models.codebook import CodebookModel
 from annotator.ui.panels import CodebookView, CodingsPanel, titled
 from annotator.ui.project_banner import ProjectBanner
 from annotator.ui.project_files import ProjectFileActions
+from annotator.ui.read_only import ReadOnlyMode
 from annotator.ui.window_state import restore_geometry
 
 
@@ -106,6 +107,8 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
         self.edits = EditCommitter(self)
         self._build_actions()
         self.edits.watch()
+        self.read_only = ReadOnlyMode(self, controller.project)
+        self.read_only.apply()
         self._wire()
         self.controller.confirm_replace = self._confirm_replace
         self._restore_state()
@@ -280,9 +283,10 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
         article.addAction(self.variables_action)
         codebook = menus.addMenu("Code&book")
         codebook.addAction(self.codebook_action)
-        codebook.addAction(
-            self._action("&Import codebook…", lambda: import_codebook_file(self.controller, self))
+        self.codebook_import_action = self._action(
+            "&Import codebook…", lambda: import_codebook_file(self.controller, self)
         )
+        codebook.addAction(self.codebook_import_action)
         codebook.addAction(self._action("E&xport codebook…", lambda: self.export("codebook")))
         self.coder_menu = menus.addMenu("C&oder")
         self.coder_menu.addAction(self.coder_action)
@@ -337,6 +341,8 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
 
     def apply(self, code_id: int, *, whole_article: bool = False) -> bool:
         """Apply a code to the selected passage (or the whole article)."""
+        if self.read_only.refuses("code"):
+            return False
         if whole_article:
             return self.controller.apply_code(code_id, None)
         span = self.reader.selected_span()
