@@ -35,6 +35,7 @@ from annotator.ui.dialogs.backups import RestoreDialog
 from annotator.ui.dialogs.coder import CoderDialog
 from annotator.ui.main_window import MainWindow
 from annotator.ui.project_banner import DamagedProjectDialog, PageCheck, headline
+from annotator.ui.workers import join_let_go, stop_workers
 
 
 def application() -> QApplication:
@@ -167,6 +168,9 @@ class Session:
         self.project = project
         self._show(MainWindow(Controller(project, coder)), old_window)
         if old_project is not None:
+            # What the old window still had queued (a list filling on the next turn) reads
+            # now, while its project is open.
+            QApplication.processEvents()
             old_project.close()
         settings.LAST_PROJECT.set(settings.open_settings(), str(project.path or ""))
         self._explain(project, found or [])
@@ -265,6 +269,7 @@ class Session:
             return None
         path = self.project.path
         if self.window is not None:
+            stop_workers(self.window)  # nothing of the window's reads the project after this
             self.window.keeper.idle.stop()
             self.window.keeper.wait()
             self.window.hide()
@@ -411,4 +416,5 @@ def run(project_path: Path | None = None) -> int:
         return app.exec()
     finally:
         session.close()
+        join_let_go()  # computations let go by closed windows end before the application
         sys.excepthook = previous_hook

@@ -47,6 +47,7 @@ from annotator.ui.project_banner import ProjectBanner
 from annotator.ui.project_files import ProjectFileActions
 from annotator.ui.read_only import ReadOnlyMode
 from annotator.ui.window_state import restore_geometry
+from annotator.ui.workers import stop_workers
 
 
 class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
@@ -609,6 +610,7 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        stop_workers(self)  # none may run on once the window goes
         self.statusBar().showMessage("Taking a backup…")
         self.keeper.close()
         super().closeEvent(event)
