@@ -102,6 +102,11 @@ def _report_crash(
         else:
             QMessageBox.critical(None, "Damaged project", f"The project file is damaged ({error}).")
         return
+    if isinstance(error, UserError):
+        # An action no window guarded (a read-only project refusing a write): a message the
+        # user can act on, not a bug report.
+        QMessageBox.warning(QApplication.activeWindow(), "annotator", str(error))
+        return
     text = "".join(traceback.format_exception(kind, error, tb))
     sys.stderr.write(text)
     box = QMessageBox(QMessageBox.Icon.Critical, "annotator: internal error", str(error))

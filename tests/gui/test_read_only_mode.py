@@ -154,3 +154,21 @@ def test_a_project_in_a_read_only_folder_opens_in_read_only_mode_saying_why(
     qtbot.keyClick(window.reader, Qt.Key.Key_D, CTRL | SHIFT)
     assert dialogs.shown == []
     window.grab().save("/tmp/window_readonly.png")
+
+
+def test_a_refused_write_no_window_guarded_is_a_message_not_an_internal_error(
+    read_only_window: MainWindow, dialogs: Dialogs
+) -> None:
+    """Review → Copy agreements (or any route a window does not guard) in a read-only
+    project: the refusal reaches the crash hook, which shows it as a one-line warning."""
+    from annotator.ui import app
+
+    controller = read_only_window.controller
+    own = next(c for c in controller.project.codings.all() if c.coder_id == controller.coder.id)
+    try:
+        controller.remove_codings([own.id])
+    except UserError as error:
+        app._report_crash(type(error), error, None)
+    assert dialogs.shown == [
+        ("warning", "annotator: demo.annotator is open read-only: nothing can be changed")
+    ]
