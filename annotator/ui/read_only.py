@@ -77,6 +77,9 @@ class ReadOnlyMode:
             menu.setToolTipsVisible(True)  # a disabled entry's tooltip says why
         for view in self.window.findChildren(QAbstractItemView):
             view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            # A selection dragged onto a code would code it: Qt offers no drop here.
+            view.setAcceptDrops(False)
+            view.viewport().setAcceptDrops(False)
         # Short, so that it fits beside the progress; the reason in full is in its tooltip,
         # in every disabled action's, and in the banner the session shows above the panes.
         self.label.setText("Read-only: nothing can be changed here")

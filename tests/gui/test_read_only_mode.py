@@ -55,6 +55,7 @@ def test_every_editing_action_is_off_and_says_why(read_only_window: MainWindow) 
         assert not action.isEnabled(), name
         assert "Read-only: it was opened read-only" in action.toolTip(), name
     assert window.variables_action.isEnabled()  # looking at variables is reading
+    assert not window.codebook.viewport().acceptDrops()  # no coding by drag and drop
     assert window.export_action.isEnabled()
     assert window.read_only.label.isVisible()
     assert window.read_only.label.text() == "Read-only: nothing can be changed here"
