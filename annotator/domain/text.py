@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import re
 
 from annotator.domain.errors import InvalidSpanError
+from annotator.domain.graphemes import snap_to_clusters_and_words
 
 BOM = "\ufeff"
 
@@ -43,23 +43,12 @@ def check_span(start: int | None, end: int | None, length: int) -> None:
         raise InvalidSpanError(f"span {start}–{end} is empty: the end must come after the start")
 
 
-_WORD_CHAR = re.compile(r"[\w'’-]")
-
-
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     """Widen ``[start, end)`` to whole words and drop surrounding white space.
 
     A selection that starts or ends inside a word takes the whole word (apostrophes and hyphens
-    inside words count as word characters). A span of only white space comes back unchanged.
+    inside words count as word characters), and never cuts a user-perceived character (a
+    letter with its combining accent, an emoji with its skin tone): see
+    :mod:`annotator.domain.graphemes`. A span of only white space comes back empty.
     """
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start == end:
-        return start, end
-    while start > 0 and _WORD_CHAR.match(text[start - 1]) and _WORD_CHAR.match(text[start]):
-        start -= 1
-    while end < len(text) and _WORD_CHAR.match(text[end]) and _WORD_CHAR.match(text[end - 1]):
-        end += 1
-    return start, end
+    return snap_to_clusters_and_words(text, start, end)

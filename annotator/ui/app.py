@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sqlite3
 import sys
 import traceback
@@ -34,6 +35,7 @@ from annotator.ui.dialogs.backups import RestoreDialog
 from annotator.ui.dialogs.coder import CoderDialog
 from annotator.ui.main_window import MainWindow
 from annotator.ui.project_banner import DamagedProjectDialog, PageCheck, headline
+from annotator.ui.workers import join_let_go, stop_workers
 
 
 def application() -> QApplication:
@@ -100,6 +102,11 @@ def _report_crash(
         else:
             QMessageBox.critical(None, "Damaged project", f"The project file is damaged ({error}).")
         return
+    if isinstance(error, UserError):
+        # An action no window guarded (a read-only project refusing a write): a message the
+        # user can act on, not a bug report.
+        QMessageBox.warning(QApplication.activeWindow(), "annotator", str(error))
+        return
     text = "".join(traceback.format_exception(kind, error, tb))
     sys.stderr.write(text)
     box = QMessageBox(QMessageBox.Icon.Critical, "annotator: internal error", str(error))
@@ -125,6 +132,8 @@ class Session:
         self._damage_reported: Project | None = None
 
     def open(self, path: Path | None) -> bool:
+        if self._bring_to_front(path):
+            return True
         try:
             project = open_project(path, self.window)
         except DamagedProjectError as error:
@@ -136,6 +145,24 @@ class Session:
             return False
         return self._present(project)
 
+    def _bring_to_front(self, path: Path | None) -> bool:
+        """The project asked for is the one open here (by any of its names: a symbolic or
+        hard link, another spelling of the path): show its window instead of opening it
+        again, which its own lock would refuse."""
+        if self.project is None or self.window is None or self.project.path is None:
+            return False
+        try:
+            same = os.path.samefile(path or paths.default_project_path(), self.project.path)
+        except OSError:
+            return False
+        if not same:
+            return False
+        self.window.showNormal() if self.window.isMinimized() else self.window.show()
+        self.window.raise_()
+        self.window.activateWindow()
+        self.window.statusBar().showMessage(f"{self.project.name} is open here already.", 5000)
+        return True
+
     def _present(self, project: Project, found: list[Problem] | None = None) -> bool:
         """Show ``project`` in a new window (``found``: damage found after it was opened)."""
         coder = choose_coder(project, self.window)
@@ -146,6 +173,9 @@ class Session:
         self.project = project
         self._show(MainWindow(Controller(project, coder)), old_window)
         if old_project is not None:
+            # What the old window still had queued (a list filling on the next turn) reads
+            # now, while its project is open.
+            QApplication.processEvents()
             old_project.close()
         settings.LAST_PROJECT.set(settings.open_settings(), str(project.path or ""))
         self._explain(project, found or [])
@@ -244,6 +274,7 @@ class Session:
             return None
         path = self.project.path
         if self.window is not None:
+            stop_workers(self.window)  # nothing of the window's reads the project after this
             self.window.keeper.idle.stop()
             self.window.keeper.wait()
             self.window.hide()
@@ -390,4 +421,5 @@ def run(project_path: Path | None = None) -> int:
         return app.exec()
     finally:
         session.close()
+        join_let_go()  # computations let go by closed windows end before the application
         sys.excepthook = previous_hook

@@ -229,6 +229,8 @@ class Controller(QObject):
 
     def run(self, command: Command) -> None:
         """Do an action now (errors surface here) and put it on the undo stack."""
+        if self.project.read_only:  # the window's actions are off; this catches any other
+            raise UserError(f"{self.project.name} is open read-only: nothing can be changed")
         command.do()
         self.undo_stack.push(command)
 

@@ -39,6 +39,7 @@ from annotator.ui.dialogs.review import ReviewWindow
 from annotator.ui.dialogs.sample import SampleDialog
 from annotator.ui.dialogs.shortcuts import ShortcutsDialog, show_shortcuts
 from annotator.ui.dialogs.variables import VariablesDialog
+from annotator.ui.edit_commit import EditCommitter
 from annotator.ui.find import FIND_BAR_KEYS, FindBar, find_actions
 from annotator.ui.intake.dialog import ImportDialog
 from annotator.ui.intake.report import ImportReportDialog, status_message
@@ -47,7 +48,10 @@ from annotator.ui.models.codebook import CodebookModel
 from annotator.ui.panels import CodebookView, CodingsPanel, needed_width, titled
 from annotator.ui.project_banner import ProjectBanner
 from annotator.ui.project_files import ProjectFileActions
+from annotator.ui.read_only import ReadOnlyMode
 from annotator.ui.undo_actions import undo_actions
+from annotator.ui.window_state import restore_geometry
+from annotator.ui.workers import stop_workers
 
 
 class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
@@ -108,7 +112,11 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
             lambda reason: self.statusBar().showMessage(f"No backup taken: {reason}")
         )
         self.keeper.projectMoved.connect(self.banner.show_note)
+        self.edits = EditCommitter(self)
         self._build_actions()
+        self.edits.watch()
+        self.read_only = ReadOnlyMode(self, controller.project)
+        self.read_only.apply()
         self._wire()
         self.controller.confirm_replace = self._confirm_replace
         self._restore_state()
@@ -279,9 +287,10 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
         article.addAction(self.variables_action)
         codebook = menus.addMenu("Code&book")
         codebook.addAction(self.codebook_action)
-        codebook.addAction(
-            self._action("&Import codebook…", lambda: import_codebook_file(self.controller, self))
+        self.codebook_import_action = self._action(
+            "&Import codebook…", lambda: import_codebook_file(self.controller, self)
         )
+        codebook.addAction(self.codebook_import_action)
         codebook.addAction(self._action("E&xport codebook…", lambda: self.export("codebook")))
         self.coder_menu = menus.addMenu("C&oder")
         self.coder_menu.addAction(self.coder_action)
@@ -316,6 +325,7 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
         controller.stepRefused.connect(self._step_refused)
         controller.coderChanged.connect(self._update_title)
         controller.coderChanged.connect(self._update_progress)
+        controller.coderChanged.connect(self._start_blind)
 
     def _step_refused(self, reason: str) -> None:
         QMessageBox.warning(
@@ -325,7 +335,9 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
         )
 
     def _guarded(self, action: Callable[[], object]) -> None:
-        """Run a user action; a UserError becomes a message, not a crash."""
+        """Run a user action (what an open cell editor holds is saved first); a UserError
+        becomes a message, not a crash."""
+        self.edits.commit()
         try:
             action()
         except UserError as error:
@@ -335,6 +347,8 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
 
     def apply(self, code_id: int, *, whole_article: bool = False) -> bool:
         """Apply a code to the selected passage (or the whole article)."""
+        if self.read_only.refuses("code"):
+            return False
         if whole_article:
             return self.controller.apply_code(code_id, None)
         span = self.reader.selected_span()
@@ -414,6 +428,11 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
 
     def _toggle_show_all(self) -> None:
         self.controller.set_show_all_coders(self.show_all_action.isChecked())
+
+    def _start_blind(self) -> None:
+        """A coder switch starts blind: the new coder sees only their own codings."""
+        self.show_all_action.setChecked(False)
+        self.controller.set_show_all_coders(False)
 
     # -- other windows -----------------------------------------------------------------------
 
@@ -564,12 +583,7 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
     # -- state -------------------------------------------------------------------------------------
 
     def _restore_state(self) -> None:
-        geometry = settings.GEOMETRY.get(self.store)
-        if not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            screen = self.screen().availableGeometry()  # a first start on a small screen
-            self.resize(min(1440, screen.width()), min(860, screen.height()))
+        restore_geometry(self, settings.GEOMETRY.get(self.store))
         for setting, splitter in (
             (settings.MAIN_SPLITTER, self.main),
             (settings.SIDE_SPLITTER, self.side),
@@ -586,6 +600,7 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        stop_workers(self)  # none may run on once the window goes
         self.statusBar().showMessage("Taking a backup…")
         self.keeper.close()
         super().closeEvent(event)

@@ -25,8 +25,8 @@ class Setting(Generic[T]):
     def get(self, store: QSettings) -> T:
         value = store.value(self.key, self.default)
         kind = type(self.default)
-        if kind is bool and isinstance(value, str):  # INI files give strings back
-            return value.lower() == "true"  # type: ignore[return-value]
+        if kind is bool:
+            return _as_bool(value, self.default)  # type: ignore[return-value]
         try:
             return kind(value) if not isinstance(value, kind) else value  # type: ignore[call-arg]
         except (TypeError, ValueError):
@@ -34,6 +34,23 @@ class Setting(Generic[T]):
 
     def set(self, store: QSettings, value: T) -> None:
         store.setValue(self.key, value)
+
+
+_TRUE = {"true", "1", "yes", "on"}
+_FALSE = {"false", "0", "no", "off"}
+
+
+def _as_bool(value: object, default: bool) -> bool:
+    """A yes/no setting as INI files give it back (a string); anything that is not plainly
+    yes or no is the default, so that a typo never silently turns a feature off."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    return default
 
 
 CODER = Setting("coder/name", "")

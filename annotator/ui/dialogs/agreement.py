@@ -44,6 +44,7 @@ from annotator.ui.models.agreement import (
     MeasuresModel,
 )
 from annotator.ui.panels import one_line_rows
+from annotator.ui.workers import let_go
 
 LEVEL_CHOICES = (
     ("All levels", ("document", "character", "unitizing", "segment")),
@@ -401,8 +402,18 @@ class AgreementWindow(QDialog):
         self.summary.setText(f"Saved to {path}.")
         return path
 
+    def release_worker(self) -> None:
+        """Let a computation under way finish without this window (which may go now): it
+        reads nothing more from the project, and its report is dropped."""
+        if self._thread is None or self._worker is None:
+            return
+        self._worker.finished.disconnect()
+        self._worker.failed.disconnect()
+        let_go(self._thread, self._worker)
+        self._thread = self._worker = None
+        self.compute_button.setEnabled(True)
+        self.summary.setText("")
+
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
+        self.release_worker()  # closing does not wait for the computation
         super().closeEvent(event)

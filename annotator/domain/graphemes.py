@@ -1,0 +1,70 @@
+"""User-perceived characters (grapheme clusters, Unicode UAX #29) for snapping selections.
+
+A letter written with a combining accent ("e" + U+0301), a Devanagari syllable with its vowel
+sign, an emoji with a skin tone or joined by zero-width joiners: each is one character to a
+reader but several code points. A selection never cuts one; it takes the whole cluster. The
+clusters come from the ``regex`` module's ``\\X`` (extended grapheme clusters).
+"""
+
+from __future__ import annotations
+
+import regex
+
+_CLUSTER = regex.compile(r"\X")
+#: A code point that makes a cluster part of a word (apostrophes and hyphens inside words).
+_WORD = regex.compile(r"[\w'’-]")
+#: Scripts written without spaces between words: there a word needs a dictionary, so a
+#: selection snaps to whole characters only and never grows into its neighbours.
+_UNSPACED = regex.compile(
+    r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}]"
+)
+
+
+def _run(text: str, position: int) -> tuple[int, int]:
+    """The run of non-space text around ``position`` (a character that is not white space)."""
+    low = position
+    while low > 0 and not text[low - 1].isspace():
+        low -= 1
+    high = position + 1
+    while high < len(text) and not text[high].isspace():
+        high += 1
+    return low, high
+
+
+def clusters_around(text: str, position: int) -> list[tuple[int, int]]:
+    """The grapheme clusters (as code-point spans) of the run of non-space text holding
+    ``position``, which must not be white space. Runs are cut at white space, so no cluster
+    returned holds any."""
+    low, high = _run(text, position)
+    return [(low + m.start(), low + m.end()) for m in _CLUSTER.finditer(text[low:high])]
+
+
+def _joins(cluster: str) -> bool:
+    """Whether a cluster is part of a word that grows into its neighbours."""
+    return bool(_WORD.search(cluster)) and not _UNSPACED.search(cluster)
+
+
+def _index(clusters: list[tuple[int, int]], position: int) -> int:
+    return next(i for i, (start, end) in enumerate(clusters) if start <= position < end)
+
+
+def snap_to_clusters_and_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` to whole words, made of whole grapheme clusters, without the
+    white space around it. A selection of only white space comes back empty."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end:
+        return start, end
+    first = clusters_around(text, start)
+    joins = [_joins(text[a:b]) for a, b in first]
+    i = _index(first, start)
+    while i > 0 and joins[i - 1] and joins[i]:
+        i -= 1
+    last = clusters_around(text, end - 1)
+    joins = [_joins(text[a:b]) for a, b in last]
+    j = _index(last, end - 1)
+    while j + 1 < len(last) and joins[j] and joins[j + 1]:
+        j += 1
+    return first[i][0], last[j][1]
