@@ -60,9 +60,7 @@ def test_ticking_exclusive_over_a_clash_is_refused_with_the_reason(
     actor = window.controller.codebook.find("Actor type")
     assert actor is not None
     dialog.select(actor.id)
-    qtbot.mouseClick(dialog.exclusive, Qt.MouseButton.LeftButton)
-    assert dialog.exclusive.isChecked()
-    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.exclusive, Qt.MouseButton.LeftButton)  # saved at once: refused
     kind, text = dialogs.shown[-1]
     assert kind == "warning"
     assert text.startswith("Codebook: 'Actor type' cannot be made exclusive: its codings clash")
