@@ -102,6 +102,7 @@ class CodebookDialog(QDialog):
         ]
         for number, (text, slot) in enumerate(actions):
             button = QPushButton(text)
+            button.setAutoDefault(False)  # Enter in a field saves it; it presses no button
             button.clicked.connect(lambda *_, s=slot: self._guarded(s))
             buttons.addWidget(button, number // 4, number % 4)
         left = QVBoxLayout()
@@ -112,6 +113,7 @@ class CodebookDialog(QDialog):
         body.addWidget(self.form, 2)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
+        close.button(QDialogButtonBox.StandardButton.Close).setAutoDefault(False)
         layout = QVBoxLayout(self)
         layout.addLayout(body)
         layout.addWidget(close)

@@ -47,6 +47,7 @@ class CodeForm(QWidget):
         self.name = QLineEdit()
         self.name.editingFinished.connect(lambda: self.commit_field("name"))
         self.color = QPushButton()
+        self.color.setAutoDefault(False)
         self.color.clicked.connect(self._pick_color)
         self.shortcut = QLineEdit()
         self.shortcut.setMaxLength(1)
@@ -144,8 +145,8 @@ class CodeForm(QWidget):
             field, why = next(iter(self.problems.items()))
             self.state.setStyleSheet("color: #C62828;")
             self.state.setText(
-                f"Not saved — {TYPED.get(field, field)}: {why}. Correct it, or choose another "
-                "code to discard it."
+                f"Not saved — {TYPED.get(field, field)}: {why}. Correct it; choosing another "
+                "code or closing asks whether to discard it."
             )
             return
         waiting = [TYPED[f] for f in TYPED if f in self.unsaved_fields()]
