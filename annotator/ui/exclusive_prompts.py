@@ -46,6 +46,22 @@ def show_refusal(parent: QWidget, title: str, error: UserError) -> None:
     QMessageBox.warning(parent, title, refusal_text(error))
 
 
+def drop_asked(parent: QWidget, error: ExclusiveRuleError, code: str, dimension: str) -> bool:
+    """A merge or move refused by the rule: list the clashes and ask whether to go on removing
+    the clashing codings of ``code`` (those already in ``dimension`` stay)."""
+    places = "1 place" if len(error.problems) == 1 else f"{len(error.problems)} places"
+    answer = QMessageBox.question(
+        parent,
+        "Exclusive dimension",
+        f"{error.refusal} in {places}:\n{listed(error.problems)}\n\n"
+        f"Remove the codings of '{code}' that clash (the codings already in '{dimension}' "
+        "stay) and go on? This cannot be undone. Cancel changes nothing.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
 def change_span_asking(controller: Controller, coding: Coding, start: int, end: int) -> bool:
     """Ctrl+B: move a coding to ``start``–``end``. Where the new passage would contradict the
     same coder's codings of other codes of its exclusive dimension, ask (the window's

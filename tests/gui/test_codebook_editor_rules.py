@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
+from annotator.domain.exclusive import exclusive_clashes
 from annotator.domain.model import Code
 from annotator.storage import Project
 from annotator.ui.dialogs.codebook_editor import CodebookDialog
@@ -243,3 +244,58 @@ def test_ctrl_b_onto_another_motive_replaces_it_in_one_undoable_step(
     assert _spans(project, two_motives) == [None, (5, 30)]
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert _spans(project, two_motives) == [(0, 10), (20, 30)]
+
+
+# -- issue 21 item 6: Merge into and Move to keep the exclusive rule ------------------------------
+
+
+def _passage_clashes(project: Project) -> list[object]:
+    tree = project.codebook.tree()
+    rows = [(c.document_id, c.coder_id, c.code_id, c.start, c.end) for c in project.codings.all()]
+    return list(exclusive_clashes(tree, rows))
+
+
+@pytest.mark.parametrize("button", ["&Merge into…", "Move &to…"])
+def test_merge_or_move_into_an_exclusive_dimension_removes_the_clashing_codings_when_asked_to(
+    window: MainWindow,
+    qtbot: QtBot,
+    dialogs: Dialogs,
+    monkeypatch: pytest.MonkeyPatch,
+    button: str,
+) -> None:
+    """Ana coded article 01 as a whole "Motive > Other / unclear" (the demo); a Diplomat
+    passage of hers there would contradict it as a Motive code. Yes removes that coding (and
+    only that one), and the merge or move happens; nothing breaks the rule."""
+    project = window.controller.project
+    document = project.documents.by_name("01_restaurant-workers")
+    ana = project.coders.by_name("Ana")
+    assert document is not None
+    assert ana is not None
+    diplomat = _code(project, "Actor type > Diplomat")
+    clashing = project.codings.add(document.id, ana.id, diplomat.id, 0, 10)
+    others = {c.id for c in project.codings.for_code(diplomat.id)} - {clashing.id}
+    assert others  # Diplomat codings elsewhere, which clash with nothing
+    assert _passage_clashes(project) == []
+    target = "Motive > Political" if button.startswith("&Merge") else "Motive"
+    dialog = _dialog(window, qtbot)
+    dialog.select(diplomat.id)
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(lambda *args: (target, True)))
+    if button.startswith("&Merge"):
+        dialogs.answer(QMessageBox.StandardButton.Yes)  # "Move the … codings …?"
+    dialogs.answer(QMessageBox.StandardButton.Yes)  # "Remove the codings … that clash?"
+    qtbot.mouseClick(
+        next(b for b in dialog.findChildren(QPushButton) if b.text() == button),
+        Qt.MouseButton.LeftButton,
+    )
+    kind, text = dialogs.shown[-1]
+    assert kind == "question"
+    assert "Remove the codings of 'Actor type > Diplomat' that clash" in text
+    assert "'01_restaurant-workers', coder Ana: 'Motive > Other / unclear'" in text
+    remaining = {c.id for c in project.codings.all()}
+    assert clashing.id not in remaining
+    assert others <= remaining
+    assert _passage_clashes(project) == []
+    if button.startswith("&Merge"):
+        assert project.codebook.tree().find("Actor type > Diplomat") is None
+    else:
+        assert project.codebook.tree().path(diplomat.id) == "Motive > Diplomat"

@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.domain.errors import UserError
-from annotator.domain.model import Code
+from annotator.domain.exclusive import ExclusiveRuleError
+from annotator.domain.model import Code, Coding
 from annotator.services import CodebookImportReport, import_codebook
 from annotator.ui.codebook_commands import CodebookEditor, CodeFields
 from annotator.ui.controller import Controller
 from annotator.ui.dialogs.codebook_form import CodeForm
-from annotator.ui.exclusive_prompts import show_refusal
+from annotator.ui.exclusive_prompts import drop_asked, show_refusal
 from annotator.ui.models.codebook import CodebookModel
 from annotator.ui.panels import CodebookView
 
@@ -248,7 +249,15 @@ class CodebookDialog(QDialog):
                 return
             parent_id = None if label == labels[0] else targets[labels.index(label) - 1].id
         position = len(self.controller.codebook.children(parent_id))
-        self.editor.move(code.id, parent_id, position)
+        try:
+            self.editor.move(code.id, parent_id, position)
+        except ExclusiveRuleError as error:
+            assert parent_id is not None  # only a dimension's rule refuses
+            if not self._drop_asked(error, code, parent_id):
+                return
+            dropped: list[Coding] = []
+            self.editor.move_dropping(code.id, parent_id, dropped)
+            self.usage.setText(f"Moved; {len(dropped)} clashing codings removed.")
         self.select(code.id)
 
     def merge_into(self, target_id: int | None = None, *, confirm: bool = True) -> None:
@@ -272,9 +281,20 @@ class CodebookDialog(QDialog):
         )
         if confirm and not self._confirmed("Merge codes", question):
             return
-        moved = self.editor.merge(code.id, target_id)
+        dropped: list[Coding] = []
+        try:
+            moved = self.editor.merge(code.id, target_id)
+        except ExclusiveRuleError as error:
+            if not self._drop_asked(error, code, target_id):
+                return
+            moved = self.editor.merge(code.id, target_id, dropped=dropped)
         self.select(target_id)
-        self.usage.setText(f"Merged: {moved} codings moved.")
+        removed = f", {len(dropped)} clashing codings removed" if dropped else ""
+        self.usage.setText(f"Merged: {moved} codings moved{removed}.")
+
+    def _drop_asked(self, error: ExclusiveRuleError, code: Code, into: int) -> bool:
+        dimension = self.controller.codebook.dimension_of(into).name
+        return drop_asked(self, error, self.controller.codebook.path(code.id), dimension)
 
     def delete(self, *, confirm: bool = True) -> None:
         code = self.current()
