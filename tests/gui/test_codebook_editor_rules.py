@@ -299,3 +299,25 @@ def test_merge_or_move_into_an_exclusive_dimension_removes_the_clashing_codings_
         assert project.codebook.tree().find("Actor type > Diplomat") is None
     else:
         assert project.codebook.tree().path(diplomat.id) == "Motive > Diplomat"
+
+
+def test_a_name_typed_then_a_click_on_another_code_is_saved(
+    window: MainWindow, qtbot: QtBot, dialogs: Dialogs
+) -> None:
+    """The click that leaves the field saves it, and the clicked code is the one shown."""
+    project = window.controller.project
+    diplomat = _code(project, "Actor type > Diplomat")
+    returnee = _code(project, "Actor type > Returnee")
+    dialog = _dialog(window, qtbot)
+    with qtbot.waitActive(dialog):
+        dialog.activateWindow()
+    dialog.select(diplomat.id)
+    dialog.name.setFocus()
+    dialog.name.selectAll()
+    qtbot.keyClicks(dialog.name, "Envoy")
+    rect = dialog.tree.visualRect(window.codebook_model.index_of(returnee.id))
+    qtbot.mouseClick(dialog.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert project.codebook.get(diplomat.id).name == "Envoy"
+    assert dialog.current() == project.codebook.get(returnee.id)
+    assert dialog.name.text() == "Returnee"
+    assert dialogs.shown == []
