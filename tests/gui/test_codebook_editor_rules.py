@@ -321,3 +321,25 @@ def test_a_name_typed_then_a_click_on_another_code_is_saved(
     assert dialog.current() == project.codebook.get(returnee.id)
     assert dialog.name.text() == "Returnee"
     assert dialogs.shown == []
+
+
+def test_ticking_exclusive_over_many_clashes_lists_every_one(
+    window: MainWindow, qtbot: QtBot, dialogs: Dialogs
+) -> None:
+    """The refusal names every clash, not the first three (the box shows what is stored)."""
+    project = window.controller.project
+    worker = _code(project, "Actor type > Overseas worker")
+    for document, _name in project.documents.names():
+        for coder in project.coders.all():
+            project.codings.add(document, coder.id, worker.id, None, None)
+    dialog = _dialog(window, qtbot)
+    actor = _code(project, "Actor type")
+    dialog.select(actor.id)
+    qtbot.mouseClick(dialog.exclusive, Qt.MouseButton.LeftButton)
+    kind, text = dialogs.shown[-1]
+    places = int(text.split(" in ")[1].split(" places")[0])
+    assert kind == "warning"
+    assert places > 3
+    assert text.count("\n• ") == places
+    assert not project.codebook.get(actor.id).exclusive
+    assert not dialog.exclusive.isChecked()
