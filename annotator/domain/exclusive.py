@@ -230,6 +230,7 @@ class ExclusiveRuleError(ConflictError):
     SHOWN = 3
 
     def __init__(self, refusal: str, problems: list[str]) -> None:
+        self.refusal = refusal
         self.problems = problems
         places = "1 place" if len(problems) == 1 else f"{len(problems)} places"
         shown = "; ".join(problems[: self.SHOWN])

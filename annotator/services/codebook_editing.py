@@ -6,9 +6,9 @@ dimension's codings breaking its rule (:mod:`annotator.services.exclusive_rule`)
 from __future__ import annotations
 
 from annotator.domain.errors import UserError
-from annotator.domain.model import Code
+from annotator.domain.model import Code, Coding
 from annotator.services import backups
-from annotator.services.exclusive_rule import coded_pairs, refuse_clashes
+from annotator.services.exclusive_rule import coded_pairs, drop_clashing, refuse_clashes
 from annotator.storage import Project
 
 
@@ -28,10 +28,15 @@ def delete_code(project: Project, code_id: int) -> int:
     return deleted
 
 
-def merge_code(project: Project, source_id: int, target_id: int) -> int:
+def merge_code(
+    project: Project, source_id: int, target_id: int, *, dropped: list[Coding] | None = None
+) -> int:
     """Fold one code into another: its codings and child codes go to the target, then it goes.
 
-    Returns the number of codings moved (exact duplicates of the target's are dropped).
+    Returns the number of codings moved (exact duplicates of the target's are dropped). Into
+    another exclusive dimension, a merge whose codings would clash with the codings already
+    there is refused; given a ``dropped`` list, those clashing codings of the merged code are
+    deleted instead (and added to the list).
     """
     source, target = project.codebook.get(source_id), project.codebook.get(target_id)
     if source.is_dimension or target.is_dimension:
@@ -44,6 +49,7 @@ def merge_code(project: Project, source_id: int, target_id: int) -> int:
         tree = project.codebook.tree()
         paths = tree.path(source_id), tree.path(target_id)
         touched = coded_pairs(project, project.codebook.subtree(source_id))
+        brought = _coding_ids(project, source_id)
         moved = project.codings.reassign(source_id, target_id)
         for child in tree.children(source_id):
             project.codebook.move(child.id, target_id, len(tree.children(target_id)))
@@ -51,6 +57,8 @@ def merge_code(project: Project, source_id: int, target_id: int) -> int:
         dimension = tree.dimension_of(target_id)
         # Within one dimension a merge only joins its codes: it cannot make a clash.
         if dimension.id != tree.dimension_of(source_id).id:
+            if dropped is not None:
+                dropped.extend(drop_clashing(project, dimension.id, brought))
             refuse_clashes(
                 project,
                 dimension.id,
@@ -61,8 +69,18 @@ def merge_code(project: Project, source_id: int, target_id: int) -> int:
     return moved
 
 
-def move_code(project: Project, code_id: int, parent_id: int | None, position: int) -> Code:
-    """Move a node; a node with codings (in it or below it) cannot become a dimension."""
+def move_code(
+    project: Project,
+    code_id: int,
+    parent_id: int | None,
+    position: int,
+    *,
+    dropped: list[Coding] | None = None,
+) -> Code:
+    """Move a node; a node with codings (in it or below it) cannot become a dimension. Under
+    another exclusive dimension, a move whose codings would clash with the codings already
+    there is refused; given a ``dropped`` list, those clashing codings of the moved node are
+    deleted instead (and added to the list)."""
     if parent_id is None and code_usage(project, code_id):
         raise UserError("a code with codings cannot become a dimension; move it under one")
     with project.transaction():
@@ -73,6 +91,8 @@ def move_code(project: Project, code_id: int, parent_id: int | None, position: i
             and tree.dimension_of(parent_id).id != tree.dimension_of(code_id).id
         ):
             dimension = tree.dimension_of(parent_id)
+            if dropped is not None:
+                dropped.extend(drop_clashing(project, dimension.id, _coding_ids(project, code_id)))
             refuse_clashes(
                 project,
                 dimension.id,
@@ -81,6 +101,13 @@ def move_code(project: Project, code_id: int, parent_id: int | None, position: i
                 among=coded_pairs(project, project.codebook.subtree(code_id)),
             )
         return moved
+
+
+def _coding_ids(project: Project, code_id: int) -> set[int]:
+    """The ids of the codings of a node and of the nodes below it."""
+    return {
+        c.id for code in project.codebook.subtree(code_id) for c in project.codings.for_code(code)
+    }
 
 
 def update_code(

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from annotator.domain.exclusive import ExclusiveRuleError, exclusive_clashes
+from annotator.domain.model import Coding
 from annotator.storage import Project
 
 
@@ -50,6 +51,32 @@ def refuse_clashes(
             coders[clash.coder_id] = project.coders.get(clash.coder_id).name
         problems.append(clash.what(tree, articles[clash.document_id], coders[clash.coder_id]))
     raise ExclusiveRuleError(refusal, problems)
+
+
+def drop_clashing(project: Project, dimension_id: int, brought: set[int]) -> list[Coding]:
+    """Delete those of the ``brought`` codings (ids: the codings a merge or move just put into
+    the dimension) that clash with the dimension's other codings of the same coder and
+    article, and return them: the choice that keeps the rule and the codings already there.
+    Call it inside the transaction that made the change, before :func:`refuse_clashes`
+    (which still refuses when brought codings clash among themselves)."""
+    tree = project.codebook.tree()
+    if not tree.get(dimension_id).exclusive:
+        return []
+    groups: dict[tuple[int, int], list[Coding]] = {}
+    for code in tree.walk(dimension_id):
+        for coding in project.codings.for_code(code.id):
+            groups.setdefault((coding.document_id, coding.coder_id), []).append(coding)
+    dropped = []
+    for codings in groups.values():
+        stay = [_row(c) for c in codings if c.id not in brought]
+        for coding in codings:
+            if coding.id in brought and exclusive_clashes(tree, [*stay, _row(coding)]):
+                dropped.append(project.codings.delete(coding.id))
+    return dropped
+
+
+def _row(coding: Coding) -> tuple[int, int, int, int | None, int | None]:
+    return (coding.document_id, coding.coder_id, coding.code_id, coding.start, coding.end)
 
 
 def coded_pairs(project: Project, code_ids: list[int]) -> set[tuple[int, int]]:

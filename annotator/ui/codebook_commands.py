@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from annotator.domain.model import Code
+from annotator.domain.model import Code, Coding
 from annotator.services import codebook_editing
 from annotator.services.changes import Changes
 from annotator.services.editing import CHANGED_SINCE, ChangedSince
@@ -63,10 +63,16 @@ class CodebookEditor:
     def usage(self, code_id: int) -> int:
         return codebook_editing.code_usage(self.project, code_id)
 
-    def merge(self, source_id: int, target_id: int) -> int:
-        moved = codebook_editing.merge_code(self.project, source_id, target_id)
+    def merge(self, source_id: int, target_id: int, *, dropped: list[Coding] | None = None) -> int:
+        moved = codebook_editing.merge_code(self.project, source_id, target_id, dropped=dropped)
         self._irreversible()
         return moved
+
+    def move_dropping(self, code_id: int, parent_id: int, dropped: list[Coding]) -> None:
+        """Move, deleting the moved codings that clash in the new exclusive dimension."""
+        position = len(self.project.codebook.tree().children(parent_id))
+        codebook_editing.move_code(self.project, code_id, parent_id, position, dropped=dropped)
+        self._irreversible()
 
     def delete(self, code_id: int) -> int:
         deleted = codebook_editing.delete_code(self.project, code_id)

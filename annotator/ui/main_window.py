@@ -40,6 +40,7 @@ from annotator.ui.dialogs.sample import SampleDialog
 from annotator.ui.dialogs.shortcuts import ShortcutsDialog, show_shortcuts
 from annotator.ui.dialogs.variables import VariablesDialog
 from annotator.ui.edit_commit import EditCommitter
+from annotator.ui.exclusive_prompts import change_span_asking
 from annotator.ui.find import FIND_BAR_KEYS, FindBar, find_actions
 from annotator.ui.intake.dialog import ImportDialog
 from annotator.ui.intake.report import ImportReportDialog, status_message
@@ -387,7 +388,7 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
         coding = self.controller.project.codings.get(ids[0])
         if coding.coder_id != self.controller.coder.id:
             raise UserError("only your own codings can be changed")
-        self.controller.change_span(coding.id, *span)
+        change_span_asking(self.controller, coding, *span)  # asks before breaking a rule
 
     def show_coding(self, coding_id: int) -> None:
         coding = self.controller.project.codings.get(coding_id)

@@ -83,6 +83,8 @@ def test_codebook_editor_add_rename_recolour_describe_and_undo(
     assert window.codebook_model.index_of(code.id).data() == "Human-interest frame"
     window.undo_action.trigger()
     assert window.controller.project.codebook.get(code.id).name == "Human interest"
+    window.undo_action.trigger()  # the colour, saved when it was picked
+    assert window.controller.project.codebook.get(code.id).color != "#AADDFF"
     window.undo_action.trigger()
     window.undo_action.trigger()
     assert window.controller.codebook.find("Framing") is None

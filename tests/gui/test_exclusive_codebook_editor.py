@@ -60,9 +60,7 @@ def test_ticking_exclusive_over_a_clash_is_refused_with_the_reason(
     actor = window.controller.codebook.find("Actor type")
     assert actor is not None
     dialog.select(actor.id)
-    qtbot.mouseClick(dialog.exclusive, Qt.MouseButton.LeftButton)
-    assert dialog.exclusive.isChecked()
-    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.exclusive, Qt.MouseButton.LeftButton)  # saved at once: refused
     kind, text = dialogs.shown[-1]
     assert kind == "warning"
     assert text.startswith("Codebook: 'Actor type' cannot be made exclusive: its codings clash")
@@ -115,10 +113,13 @@ def test_merging_or_moving_a_code_into_an_exclusive_dimension_is_refused(
     monkeypatch.setattr(QInputDialog, "getItem", staticmethod(choose))
     if button.startswith("&Merge"):
         dialogs.answer(QMessageBox.StandardButton.Yes)  # "Move the … codings …?"
+    dialogs.answer(QMessageBox.StandardButton.Cancel)  # "… Remove the codings that clash?"
     qtbot.mouseClick(_button(dialog, button), Qt.MouseButton.LeftButton)
     kind, text = dialogs.shown[-1]
-    assert kind == "warning"
-    assert text.startswith(f"Codebook: {refusal}: codings would clash in the exclusive dimension")
+    assert kind == "question"
+    assert text.startswith(
+        f"Exclusive dimension: {refusal}: codings would clash in the exclusive dimension"
+    )
     assert f"'{ARTICLE}', coder Ana: 'Motive > Other / unclear' as a whole-article coding" in text
     assert _state(project) == before
     assert window.controller.codebook.find("Actor type > Diplomat") is not None

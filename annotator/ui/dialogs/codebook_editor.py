@@ -6,32 +6,28 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QColorDialog,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
-    QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from annotator.domain.errors import UserError
-from annotator.domain.model import Code
+from annotator.domain.exclusive import ExclusiveRuleError
+from annotator.domain.model import Code, Coding
 from annotator.services import CodebookImportReport, import_codebook
 from annotator.ui.codebook_commands import CodebookEditor, CodeFields
 from annotator.ui.controller import Controller
-from annotator.ui.models.codebook import CodebookModel, swatch
+from annotator.ui.dialogs.codebook_form import CodeForm
+from annotator.ui.exclusive_prompts import drop_asked, show_refusal
+from annotator.ui.models.codebook import CodebookModel
 from annotator.ui.panels import CodebookView
 
 CODEBOOK_FILES = (
@@ -73,7 +69,9 @@ def import_codebook_file(
 class CodebookDialog(QDialog):
     """The codebook tree beside a form for the chosen dimension or code.
 
-    Every change is saved at once; adding, editing and moving can be undone with Ctrl+Z.
+    Every change is saved as it is made (a field when it is left), as everywhere in the app;
+    adding, editing and moving can be undone with Ctrl+Z. A field the project refuses stays as
+    typed and marked; choosing another node or closing then asks before discarding it.
     """
 
     def __init__(
@@ -84,29 +82,14 @@ class CodebookDialog(QDialog):
         self.editor = CodebookEditor(controller)
         self.setWindowTitle("Codebook")
         self.resize(900, 600)
+        self._busy = False  # switching nodes: selections made meanwhile are ours
         self.tree = CodebookView(model)
         self.tree.selectionModel().currentChanged.connect(self._chosen)
         model.modelReset.connect(self._reselect)
-        self.name = QLineEdit()
-        self.color = QPushButton()
-        self.color.clicked.connect(self._pick_color)
-        self.shortcut = QLineEdit()
-        self.shortcut.setMaxLength(1)
-        self.shortcut.setFixedWidth(40)
-        self.exclusive = QCheckBox("Codes are mutually exclusive on a passage")
-        self.description = QPlainTextEdit()
-        self.description.setPlaceholderText("Definition: …\nInclude: …\nExclude: …\nExample: …")
-        self.usage = QLabel()
-        self.save = QPushButton("&Save changes")
-        self.save.clicked.connect(self._save_clicked)
-        form = QFormLayout()
-        form.addRow("Name:", self.name)
-        form.addRow("Colour:", self.color)
-        form.addRow("Key:", self.shortcut)
-        form.addRow("", self.exclusive)
-        form.addRow("Definition:", self.description)
-        form.addRow("", self.usage)
-        form.addRow("", self.save)
+        self.form = CodeForm(self.editor)
+        self.name, self.shortcut = self.form.name, self.form.shortcut
+        self.exclusive, self.description = self.form.exclusive, self.form.description
+        self.usage, self.state = self.form.usage, self.form.state
         buttons = QGridLayout()
         actions = [
             ("Add &dimension", self.add_dimension),
@@ -120,6 +103,7 @@ class CodebookDialog(QDialog):
         ]
         for number, (text, slot) in enumerate(actions):
             button = QPushButton(text)
+            button.setAutoDefault(False)  # Enter in a field saves it; it presses no button
             button.clicked.connect(lambda *_, s=slot: self._guarded(s))
             buttons.addWidget(button, number // 4, number % 4)
         left = QVBoxLayout()
@@ -127,15 +111,13 @@ class CodebookDialog(QDialog):
         left.addLayout(buttons)
         body = QHBoxLayout()
         body.addLayout(left, 3)
-        body.addLayout(form, 2)
+        body.addWidget(self.form, 2)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
+        close.button(QDialogButtonBox.StandardButton.Close).setAutoDefault(False)
         layout = QVBoxLayout(self)
         layout.addLayout(body)
         layout.addWidget(close)
-        self._code: Code | None = None
-        self._color = "#FFFFFF"
-        self._set_form(None)
 
     # -- the form ----------------------------------------------------------------------------------
 
@@ -144,7 +126,7 @@ class CodebookDialog(QDialog):
             assert callable(action)
             action()
         except UserError as error:
-            QMessageBox.warning(self, "Codebook", str(error))
+            show_refusal(self, "Codebook", error)
 
     def current(self) -> Code | None:
         code = self.tree.current_code()
@@ -154,78 +136,67 @@ class CodebookDialog(QDialog):
         self.tree.setCurrentIndex(self.tree.codebook_model().index_of(code_id))
 
     def _chosen(self, current: QModelIndex, previous: QModelIndex) -> None:
-        if self._code is not None and self._dirty():
-            self._guarded(self.save_form)
-        self._set_form(self.current())
+        """Another node chosen: the form's unsaved fields are saved first; one the project
+        refuses makes the editor ask (discard it, or go back and correct it)."""
+        if self._busy:
+            return
+        chosen = self.current()
+        shown = self.form.code
+        if shown is not None and (chosen is None or chosen.id != shown.id):
+            self._busy = True
+            try:
+                if not self.leave_form(f"Choosing another code leaves '{shown.name}'"):
+                    self.select(shown.id)
+                    self.form.focus_problem()
+                    return
+                if chosen is not None:
+                    self.select(chosen.id)  # a saved field rebuilt the tree
+            finally:
+                self._busy = False
+            chosen = self.current()
+        self.form.show_code(chosen)
+
+    def leave_form(self, leaving: str) -> bool:
+        """Save what the form holds; when the project refuses a field, ask whether to discard
+        it. Returns False to stay (the field kept as typed)."""
+        if self.form.commit_all():
+            return True
+        code = self.form.code
+        assert code is not None
+        answer = QMessageBox.question(
+            self,
+            "Codebook",
+            f"{leaving}, but a change to it cannot be saved — {self.form.problem()}.\n\n"
+            "Discard your changes to it, or Cancel to go back and correct the field?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Discard:
+            self.form.discard()
+            return True
+        return False
 
     def _reselect(self) -> None:
         self.tree.expandAll()
-        if self._code is not None and self._code.id in self.controller.codebook:
-            self.select(self._code.id)
-        else:
-            self._set_form(None)
-
-    def _set_form(self, code: Code | None) -> None:
-        self._code = code
-        for widget in (
-            self.name,
-            self.color,
-            self.shortcut,
-            self.exclusive,
-            self.description,
-            self.save,
-        ):
-            widget.setEnabled(code is not None)
-        if code is None:
-            self.usage.setText("Choose a dimension or code on the left.")
+        if self._busy:
             return
-        self.name.setText(code.name)
-        self._show_color(code.color)
-        self.shortcut.setText(code.shortcut or "")
-        self.shortcut.setEnabled(not code.is_dimension)
-        self.exclusive.setChecked(code.exclusive)
-        self.exclusive.setEnabled(code.is_dimension)
-        self.description.setPlainText(code.description)
-        self.usage.setText(f"Used by {self.editor.usage(code.id)} codings (all coders).")
-
-    def _show_color(self, color: str) -> None:
-        self._color = color
-        self.color.setText(color)
-        self.color.setIcon(swatch(color, 16))
-
-    def _pick_color(self) -> None:
-        chosen = QColorDialog.getColor(QColor(self._color), self, "Code colour")
-        if chosen.isValid():
-            self._show_color(chosen.name().upper())
+        code = self.form.code
+        if code is not None and code.id in self.controller.codebook:
+            self.select(code.id)
+        else:
+            self.form.show_code(None)
 
     def fields(self) -> CodeFields:
-        shortcut = self.shortcut.text().strip() or None
-        return CodeFields(
-            name=self.name.text().strip(),
-            color=self._color,
-            description=self.description.toPlainText(),
-            shortcut=shortcut.lower() if shortcut else None,
-            exclusive=self.exclusive.isChecked(),
-        )
+        return self.form.fields()
 
-    def _dirty(self) -> bool:
-        return self._code is not None and CodeFields.of(self._code) != self.fields()
+    def _show_color(self, color: str) -> None:
+        """Set the colour as the colour dialog does (saved at once)."""
+        self.form._show_color(color)
+        self.form.commit_field("color")
 
-    def _save_clicked(self) -> None:
-        """Save changes: a change refused (a name taken, a dimension whose codings forbid making
-        it exclusive) is shown, and the form goes back to what is stored."""
-        try:
-            self.save_form()
-        except UserError as error:
-            QMessageBox.warning(self, "Codebook", str(error))
-            self._set_form(self.current())
-
-    def save_form(self) -> None:
-        if self._code is None or not self._dirty():
-            return
-        code_id = self._code.id
-        self.editor.update(code_id, self.fields())
-        self._code = self.controller.project.codebook.get(code_id)
+    def save_form(self) -> bool:
+        """Save every unsaved field now; False when one is refused (kept as typed, marked)."""
+        return self.form.commit_all()
 
     # -- structure ---------------------------------------------------------------------------------
 
@@ -278,7 +249,15 @@ class CodebookDialog(QDialog):
                 return
             parent_id = None if label == labels[0] else targets[labels.index(label) - 1].id
         position = len(self.controller.codebook.children(parent_id))
-        self.editor.move(code.id, parent_id, position)
+        try:
+            self.editor.move(code.id, parent_id, position)
+        except ExclusiveRuleError as error:
+            assert parent_id is not None  # only a dimension's rule refuses
+            if not self._drop_asked(error, code, parent_id):
+                return
+            dropped: list[Coding] = []
+            self.editor.move_dropping(code.id, parent_id, dropped)
+            self.usage.setText(f"Moved; {len(dropped)} clashing codings removed.")
         self.select(code.id)
 
     def merge_into(self, target_id: int | None = None, *, confirm: bool = True) -> None:
@@ -302,9 +281,20 @@ class CodebookDialog(QDialog):
         )
         if confirm and not self._confirmed("Merge codes", question):
             return
-        moved = self.editor.merge(code.id, target_id)
+        dropped: list[Coding] = []
+        try:
+            moved = self.editor.merge(code.id, target_id)
+        except ExclusiveRuleError as error:
+            if not self._drop_asked(error, code, target_id):
+                return
+            moved = self.editor.merge(code.id, target_id, dropped=dropped)
         self.select(target_id)
-        self.usage.setText(f"Merged: {moved} codings moved.")
+        removed = f", {len(dropped)} clashing codings removed" if dropped else ""
+        self.usage.setText(f"Merged: {moved} codings moved{removed}.")
+
+    def _drop_asked(self, error: ExclusiveRuleError, code: Code, into: int) -> bool:
+        dimension = self.controller.codebook.dimension_of(into).name
+        return drop_asked(self, error, self.controller.codebook.path(code.id), dimension)
 
     def delete(self, *, confirm: bool = True) -> None:
         code = self.current()
@@ -334,5 +324,8 @@ class CodebookDialog(QDialog):
         return answer == QMessageBox.StandardButton.Yes
 
     def reject(self) -> None:
-        self._guarded(self.save_form)
+        """Close: the form is saved first; a field the project refuses makes the editor ask."""
+        if not self.leave_form("Closing the codebook editor"):
+            self.form.focus_problem()
+            return
         super().reject()
