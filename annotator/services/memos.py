@@ -131,9 +131,7 @@ def write_memo(
     if before is not None and before.text == text:
         return MemoChange(before, before)
     if before is None:
-        after = project.memos.add(
-            text, document_id=document_id, code_id=code_id, coder_id=coder_id
-        )
+        after = project.memos.add(text, document_id=document_id, code_id=code_id, coder_id=coder_id)
         return MemoChange(None, after)
     if not text:
         project.memos.delete(before.id)
@@ -169,7 +167,8 @@ def put(project: Project, change: MemoChange) -> MemoChange:
     """Bring a memo from ``change.before`` to ``change.after`` as they were, times included
     (undo plays a change reversed). Returns the change as it landed (ids may differ)."""
     before, after = change.before, change.after
-    current = project.memos.by_guid((after or before).guid) if (after or before) else None
+    known = after or before
+    current = project.memos.by_guid(known.guid) if known is not None else None
     with project.transaction():
         if after is None:
             if current is not None:
@@ -199,7 +198,7 @@ def all_memos(project: Project) -> Iterator[MemoRow]:
     """Every memo, as :class:`MemoRow`: the project's log, then articles', codes' and codings'
     memos (in the order they were written)."""
     tree = project.codebook.tree()
-    documents = {d: n for d, n in project.documents.names()}
+    documents = dict(project.documents.names())
     coders = {c.id: c.name for c in project.coders.all()}
 
     def path(code_id: int | None) -> str:

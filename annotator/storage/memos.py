@@ -121,7 +121,8 @@ class MemoStore:
         """A coder's memo on a document or a code (the oldest, if an import brought several)."""
         column, value = ("document_id", document_id) if code_id is None else ("code_id", code_id)
         row = self.db.execute(
-            f"SELECT {_COLUMNS} FROM memos WHERE {column} = ? AND coder_id IS ? ORDER BY id LIMIT 1",
+            f"SELECT {_COLUMNS} FROM memos WHERE {column} = ? AND coder_id IS ? "
+            "ORDER BY id LIMIT 1",
             [value, coder_id],
         ).fetchone()
         return None if row is None else _memo(row)

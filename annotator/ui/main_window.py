@@ -40,13 +40,14 @@ from annotator.ui.dialogs.variables import VariablesDialog
 from annotator.ui.intake.dialog import ImportDialog
 from annotator.ui.intake.report import ImportReportDialog, status_message
 from annotator.ui.keeper import ProjectKeeper
+from annotator.ui.memos.actions import MemoActions
 from annotator.ui.models.codebook import CodebookModel
 from annotator.ui.panels import CodebookView, CodingsPanel, titled
 from annotator.ui.project_banner import ProjectBanner
 from annotator.ui.project_files import ProjectFileActions
 
 
-class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
+class MainWindow(CodeMenus, ProjectFileActions, MemoActions, QMainWindow):
     """The coding window over one open project and one coder."""
 
     #: Another project should be opened in place of this one (its path).
@@ -287,6 +288,7 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
             self.agreement_menu.addAction(action)
         self.help_menu = menus.addMenu("&Help")
         self.help_menu.addAction(self._action("&Keyboard shortcuts", self._show_shortcuts, "F1"))
+        self._install_memos(article, file_menu)
 
     def _wire(self) -> None:
         controller = self.controller
