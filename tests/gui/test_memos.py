@@ -4,6 +4,8 @@ each kept at once (no Save) and undoable with the window's other edits."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QApplication
@@ -220,4 +222,25 @@ def test_memos_screenshot(window: MainWindow, qtbot: QtBot) -> None:
     shot.save("/tmp/memos.png")
     assert window.memo_dock.height() < 260  # the reader keeps most of the height
     assert window.memo_pane.editor.isVisible()
+    dialog.close()
+
+
+def test_the_export_dialog_writes_the_memos_csv(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    project = window.controller.project
+    project.memos.add("Pilot done", coder_id=project.coders.find("Ana").id)
+    dialog = window.export()
+    qtbot.waitExposed(dialog)
+    dialog.set_format("memos")
+    assert dialog.path.text().endswith("memos.csv")
+    assert dialog.excel.isEnabled()
+    target = tmp_path / "memos.csv"
+    dialog.path.setText(str(target))
+    with qtbot.waitSignal(dialog.exported, timeout=20_000) as blocker:
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "memo_id,target,document,code_path,coder,created_at,updated_at,text"
+    assert lines[1].endswith(",Pilot done")
+    assert blocker.args == [target, len(lines) - 1]
     dialog.close()
