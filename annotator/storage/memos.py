@@ -25,6 +25,15 @@ class MemoStore:
         self.db = db
         self._deletions = DeletionStore(db)
 
+    @property
+    def available(self) -> bool:
+        """Whether the memos table is there (a damaged project opened read-only may lack it;
+        the window then does without memos)."""
+        row = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'memos'"
+        ).fetchone()
+        return row is not None
+
     def add(
         self,
         text: str,

@@ -98,5 +98,6 @@ class CodeMenus:
             show.triggered.connect(lambda *_: self.retrieve(code.id))
             memo = menu.addAction("Memo…")
             memo.triggered.connect(lambda *_: self.edit_code_memo(code.id))
+            memo.setEnabled(self.memo_action.isEnabled())
         menu.addAction(self.codebook_action)
         return menu

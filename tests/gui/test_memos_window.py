@@ -12,9 +12,11 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from annotator.storage import Project
+from annotator.ui.app import Session
 from annotator.ui.main_window import MainWindow
 from annotator.ui.memos.log import MemosDialog
 from tests.gui.conftest import open_window
+from tests.helpers import run_sql
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -244,3 +246,41 @@ def test_the_export_dialog_writes_the_memos_csv(
     assert lines[1].endswith(",Pilot done")
     assert blocker.args == [target, len(lines) - 1]
     dialog.close()
+
+
+def test_a_code_deleted_while_its_memo_is_open_is_said_not_crashed_on(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    from annotator.services.changes import Changes
+    from annotator.services.codebook_editing import delete_code
+
+    project = window.controller.project
+    code = window.controller.codebook.find("Actor type > Returnee")
+    assert code is not None
+    dialog = window.edit_code_memo(code.id)
+    delete_code(project, code.id)
+    window.controller.notify(Changes(codebook=True))
+    qtbot.keyClicks(dialog.memo.editor, "typed too late")
+    dialog.memo.commit()
+    assert dialog.memo.state.text().startswith("Not saved: ")
+    assert dialog.memo.editor.toPlainText() == "typed too late"  # nothing typed is thrown away
+    assert project.memos.all() == []
+    dialog.close()
+
+
+def test_a_project_without_its_memos_table_opens_with_memos_disabled(
+    session: Session, demo_path: Path, qtbot: QtBot
+) -> None:
+    run_sql(demo_path, "DROP TABLE memos")
+    assert session.open(demo_path)
+    window = session.window
+    assert window is not None
+    assert window.controller.project.read_only
+    assert not window.memo_action.isEnabled()
+    assert not window.memos_action.isEnabled()
+    code = window.controller.codebook.find("Motive > Political")
+    assert code is not None
+    index = window.codebook.codebook_model().index_of(code.id)
+    assert window.code_tooltip(index).startswith("Motive > Political")
+    window.controller.open_document(window.controller.project.documents.names()[3][0])
+    assert "cannot be read" in window.memo_pane.heading.text()

@@ -68,6 +68,10 @@ class MemoActions:
         project_menu.insertAction(self.copy_action, self.memos_action)
         self.codebook.viewport().installEventFilter(self)
         self.controller.documentOpened.connect(self._hint_memo)
+        if not self.controller.project.memos.available:  # damaged: the window does without
+            for action in (self.memo_action, self.memos_action):
+                action.setEnabled(False)
+                action.setStatusTip("This project's memos cannot be read")
 
     def _memo_pane_toggled(self, shown: bool) -> None:
         if shown:
@@ -78,6 +82,8 @@ class MemoActions:
             self.memo_pane.commit()
 
     def _hint_memo(self, document_id: int | None) -> None:
+        if not self.memo_action.isEnabled():
+            return
         if document_id is not None and not self.memo_dock.isVisible():
             mine = memos.own_memo(
                 self.controller.project, self.controller.coder.id, document_id=document_id
@@ -111,6 +117,8 @@ class MemoActions:
         if code is None:
             return ""
         tip = str(model.data(index.siblingAtColumn(0), Qt.ItemDataRole.ToolTipRole) or "")
+        if not self.memo_action.isEnabled():
+            return tip
         coders = {c.id: c.name for c in self.controller.project.coders.all()}
         for memo in self.controller.project.memos.for_code(code.id):
             who = coders.get(memo.coder_id, "imported") if memo.coder_id is not None else "imported"
@@ -124,9 +132,9 @@ class MemoActions:
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # What was typed a moment ago is kept even if the window closes before the pause.
-        self.memo_pane.commit()
+        self.memo_pane.finish()
         if self.code_memo_dialog is not None:
-            self.code_memo_dialog.memo.commit()
+            self.code_memo_dialog.memo.finish()
         super().closeEvent(event)  # type: ignore[misc]
 
     def eventFilter(self, watched: QObject, event: Any) -> bool:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.domain.errors import UserError
 from annotator.domain.model import Memo
 from annotator.services import memos
 from annotator.services.memos import MemoChange
@@ -83,6 +84,11 @@ class MemoEditor(QWidget):
     def reload(self) -> None:
         """Show the memo as the project holds it."""
         self._timer.stop()
+        if not self.controller.project.memos.available:
+            self.editor.setEnabled(False)
+            self.heading.setText("This project's memos cannot be read (see the banner above).")
+            self.others.hide()
+            return
         target = self.has_target()
         self.editor.setEnabled(target and not self.controller.project.read_only)
         self.heading.setText(self._heading() if target else "Open an article to write its memo.")
@@ -150,11 +156,22 @@ class MemoEditor(QWidget):
                     project, text, coder, document_id=document_id, code_id=code_id
                 ),
             )
+        except UserError as error:  # the code or article has gone meanwhile: say so, keep the text
+            self.state.setText(f"Not saved: {error}")
+            return
         finally:
             self._committing = False
         own = self._own()
         self._saved = text
         self.state.setText(f"Saved {_when(own)}" if own else "")
+
+    def finish(self) -> None:
+        """Commit what is typed and edit nothing more (the window or dialog is closing; what
+        could not be saved has been said in the state line)."""
+        self.commit()
+        self.document_id = self.code_id = None
+        self._saved = self.editor.toPlainText()
+        self.editor.setEnabled(False)
 
     def _memo_changed(self, change: MemoChange) -> None:
         if self._committing or self._timer.isActive():  # typing: it is committed soon
@@ -201,11 +218,11 @@ class CodeMemoDialog(QDialog):
         self.setWindowTitle(f"Code memo — {self.memo.controller.codebook.get(code_id).name}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.memo.commit()
+        self.memo.finish()
         super().closeEvent(event)
 
     def reject(self) -> None:  # Escape closes too, and commits first
-        self.memo.commit()
+        self.memo.finish()
         super().reject()
 
 
