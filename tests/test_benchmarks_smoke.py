@@ -33,6 +33,7 @@ KEYS = {
     "legacy_text_5k_ms",
     "near_duplicate_check_50k_s",
     "near_duplicate_index_10k_s",
+    "retrieval_200k_ms",
 }
 
 

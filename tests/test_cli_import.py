@@ -110,3 +110,40 @@ def test_utf8_cut_inside_its_last_character_is_imported_with_a_warning(
         "character was left out"
     )
     assert texts(project_path) == {"cut.txt": "Café owners said “no” "}
+
+
+def test_variables_for_articles_already_present_say_how_many_were_set(
+    project_path: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    for name in ("a", "b", "c"):
+        (folder / f"{name}.txt").write_text(f"Article {name} about the harbour.", encoding="utf-8")
+    assert run("import", project_path, folder).exit_code == 0
+    table = tmp_path / "meta.csv"
+    table.write_text("file,outlet\na.txt,Harbour Post\nb.txt,Tide Daily\n", encoding="utf-8")
+    result = run("import", project_path, folder, "--variables", table)
+    assert result.exit_code == 0
+    assert "set the variables of 2 articles already in the project" in result.stdout
+    assert "imported 0 articles" not in result.stdout
+    as_json = json.loads(run("import", project_path, folder, "--variables", table, "--json").stdout)
+    assert as_json["variables_set"] == 2
+    assert as_json["imported"] == []
+    with Project.open(project_path) as project:
+        outlets = {d.source: project.documents.values(d.id) for d in project.documents.all()}
+    assert outlets == {
+        "a.txt": {"outlet": "Harbour Post"},
+        "b.txt": {"outlet": "Tide Daily"},
+        "c.txt": {},
+    }
+
+
+def test_a_new_article_with_variables_still_counts_as_imported(
+    project_path: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "d.txt").write_text("Article d about the harbour.", encoding="utf-8")
+    table = tmp_path / "meta.csv"
+    table.write_text("file,outlet\nd.txt,Harbour Post\n", encoding="utf-8")
+    result = run("import", project_path, tmp_path / "d.txt", "--variables", table)
+    assert "imported 1 articles" in result.stdout
+    assert "already in the project" not in result.stdout

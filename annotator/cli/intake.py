@@ -186,6 +186,7 @@ def _report_json(report: ImportReport) -> dict[str, Any]:
             for r in report.refused
         ],
         "warnings": report.warnings,
+        "variables_set": report.variables_set,
     }
 
 
@@ -202,7 +203,14 @@ def _print_report(report: ImportReport) -> None:
             if len(entry.problems) > PROBLEMS_SHOWN:
                 more = len(entry.problems) - PROBLEMS_SHOWN
                 click.echo(f"  … {more} more (see --json or 'annotator imports')", err=True)
-    click.echo(f"imported {len(report.imported)} articles ({characters:,} characters)")
+    if report.imported or not report.variables_set:
+        click.echo(f"imported {len(report.imported)} articles ({characters:,} characters)")
+    if report.variables_set:
+        # A variables CSV for articles already present is a common second step: say what it did.
+        click.echo(
+            f"set the variables of {report.variables_set} "
+            f"article{'' if report.variables_set == 1 else 's'} already in the project"
+        )
     for imported in report.imported:
         if imported.encoding not in (None, "utf-8", "utf-16", "utf-32"):
             click.echo(f"read as {encoding_label(imported.encoding)}: {imported.source}")

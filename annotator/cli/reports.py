@@ -144,7 +144,9 @@ LEVEL_CHOICES = {
     type=click.Choice(list(LEVEL_CHOICES)),
     default="all",
     show_default=True,
-    help="document: per article; span: character level, unitizing (α_U) and segments.",
+    help="document: per article (code applied or not); character: each character coded or not; "
+    "unitizing: Krippendorff's α_U; segment: passages matched by overlap (--overlap); "
+    "span: character, unitizing and segment; all: every level.",
 )
 @click.option(
     "--coders",

@@ -16,6 +16,7 @@ from annotator.storage import Project
 
 __all__ = [
     "Applied",
+    "ChangedSince",
     "Edited",
     "apply_code",
     "change_span",
@@ -25,6 +26,8 @@ __all__ = [
     "exclusive_conflicts",
     "remove_codings",
     "restore_codings",
+    "revert_coding",
+    "revert_status",
     "set_document_status",
     "set_memo",
 ]
@@ -49,6 +52,29 @@ class Edited:
     @property
     def changes(self) -> Changes:
         return coding_changes((self.before,), (self.after,))
+
+
+#: Why an undo or redo step is refused: what it would change is no longer what it left.
+CHANGED_SINCE = "changed since (by a merge, an import, a restore or another window)"
+
+
+class ChangedSince(UserError):
+    """An undo or redo step found the project not as the step left it: it writes nothing."""
+
+
+def expect_codings(project: Project, left: Iterable[Coding]) -> None:
+    """Refuse (:class:`ChangedSince`) unless each coding is in the project exactly as given:
+    same id and GUID, same code, span, memo and times."""
+    for coding in left:
+        if project.codings.by_guid(coding.guid) != coding:
+            raise ChangedSince(f"a coding was {CHANGED_SINCE}")
+
+
+def expect_absent(project: Project, gone: Iterable[Coding]) -> None:
+    """Refuse unless these codings are still gone: neither their GUID nor their id is in use."""
+    for coding in gone:
+        if project.codings.taken(coding.id, coding.guid):
+            raise ChangedSince(f"a removed coding was {CHANGED_SINCE}")
 
 
 def overlaps(first: Coding, start: int | None, end: int | None) -> bool:
@@ -155,23 +181,44 @@ def remove_codings(project: Project, coding_ids: Iterable[int]) -> list[Coding]:
 
 
 def restore_codings(project: Project, codings: Iterable[Coding]) -> Changes:
-    """Put deleted codings back exactly (same ids, GUIDs, times)."""
+    """Put deleted codings back exactly (same ids, GUIDs, times); refused
+    (:class:`ChangedSince`) when one of their ids or GUIDs is in use again."""
     restored = list(codings)
     with project.transaction():
+        expect_absent(project, restored)
         for coding in restored:
             project.codings.restore(coding)
     return coding_changes(after=tuple(restored))
 
 
 def exchange_codings(
-    project: Project, remove: Sequence[Coding], restore: Sequence[Coding]
+    project: Project,
+    remove: Sequence[Coding],
+    restore: Sequence[Coding],
+    *,
+    tombstones: bool = True,
 ) -> Changes:
     """Delete some codings and put others back exactly, in one transaction (undoing or redoing
-    a replacement in an exclusive dimension)."""
+    a replacement in an exclusive dimension). Refused, with nothing written, unless the codings
+    to delete are exactly as given and those to put back are still gone. ``tombstones=False``
+    deletes without recording the deletion (undo of a coding the step itself made)."""
     with project.transaction():
-        removed = tuple(project.codings.delete(coding.id) for coding in remove)
+        expect_codings(project, remove)
+        removed = tuple(project.codings.delete(c.id, tombstone=tombstones) for c in remove)
         changes = restore_codings(project, restore)
     return coding_changes(before=removed) | changes
+
+
+def revert_coding(project: Project, left: Coding, wanted: Coding) -> Edited:
+    """Give a coding back a version it had (undo or redo of a span or memo edit), times
+    included, so that a later merge compares true times. Refused (:class:`ChangedSince`),
+    nothing written, unless the coding is exactly as ``left``; and, as any move, when the
+    exclusive rule would break."""
+    with project.transaction():
+        expect_codings(project, [left])
+        after = project.codings.put_back(wanted)
+        _keep_exclusive_rule(project, after.document_id, after.coder_id, after.code_id)
+    return Edited(left, after)
 
 
 def change_span(project: Project, coding_id: int, start: int | None, end: int | None) -> Edited:
@@ -197,3 +244,17 @@ def set_document_status(
     before = project.statuses.get(document_id, coder_id)
     project.statuses.mark(document_id, coder_id, status)
     return before
+
+
+StatusRow = tuple[str, int, str] | None
+
+
+def revert_status(
+    project: Project, document_id: int, coder_id: int, left: StatusRow, wanted: StatusRow
+) -> None:
+    """Give a coder's status on an article back a state it had (undo or redo of marking it),
+    its time included; refused (:class:`ChangedSince`) unless it is as ``left``."""
+    with project.transaction():
+        if project.statuses.row(document_id, coder_id) != left:
+            raise ChangedSince(f"the article's status was {CHANGED_SINCE}")
+        project.statuses.put_back(document_id, coder_id, wanted)

@@ -89,6 +89,8 @@ class ImportReport:
     changes: Changes = field(default_factory=Changes)
     files: list[ImportedFile] = field(default_factory=list)
     import_id: int | None = None  # the project's record of this run (None: nothing stored)
+    #: Articles already in the project whose variables the table set (not imported again).
+    variables_set: int = 0
 
 
 @dataclass
@@ -479,3 +481,5 @@ class _Run:
             self.project.imports.finish(self.run_id)
         self.report.import_id = self.run_id
         self.report.changes = Changes(documents=frozenset(self.documents), variables=self.defined)
+        new = {imported.document_id for imported in self.report.imported}
+        self.report.variables_set = len(self.documents - new)

@@ -143,6 +143,13 @@ class CodingStore:
             self.db.execute("DELETE FROM incoming_codings")
         return len(batch)
 
+    def taken(self, coding_id: int, guid: str) -> bool:
+        """Whether a coding has this id or this GUID."""
+        row = self.db.execute(
+            "SELECT 1 FROM codings WHERE id = ? OR guid = ?", [coding_id, guid]
+        ).fetchone()
+        return row is not None
+
     def by_guid(self, guid: str) -> Coding | None:
         row = self.db.execute(f"SELECT {_COLUMNS} FROM codings WHERE guid = ?", [guid]).fetchone()
         return None if row is None else _coding(row)
@@ -199,16 +206,45 @@ class CodingStore:
             )
         return self.get(coding_id)
 
-    def delete(self, coding_id: int, *, deleted_at: str | None = None) -> Coding:
+    def delete(
+        self, coding_id: int, *, deleted_at: str | None = None, tombstone: bool = True
+    ) -> Coding:
         """Remove a coding and return what it was (so it can be restored). Its tombstone says
-        when: now, or ``deleted_at`` (a deletion merged from another copy keeps its time)."""
+        when: now, or ``deleted_at`` (a deletion merged from another copy keeps its time).
+        ``tombstone=False`` leaves none: undo taking back a coding it made, which nobody
+        else can have seen deleted."""
         coding = self.get(coding_id)
         with self.db.atomic():
             self.db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
-            self._deletions.record(
-                [(coding.guid, coding.coder_id, coding.document_id)], "coding", deleted_at
-            )
+            if tombstone:
+                self._deletions.record(
+                    [(coding.guid, coding.coder_id, coding.document_id)], "coding", deleted_at
+                )
         return coding
+
+    def put_back(self, coding: Coding) -> Coding:
+        """Give the coding with this id and GUID exactly these code, span, memo and times (undo
+        and redo of an edit: the time is the one the version had, not now)."""
+        self._check(coding.document_id, coding.code_id, coding.start, coding.end)
+        self._check_memo(coding.memo)
+        with self.db.atomic():
+            cursor = self.db.execute(
+                'UPDATE codings SET code_id = ?, start = ?, "end" = ?, memo = ?, created_at = ?, '
+                "updated_at = ? WHERE id = ? AND guid = ?",
+                [
+                    coding.code_id,
+                    coding.start,
+                    coding.end,
+                    coding.memo,
+                    coding.created_at,
+                    coding.updated_at,
+                    coding.id,
+                    coding.guid,
+                ],
+            )
+            if cursor.rowcount != 1:
+                raise NotFoundError(f"there is no coding with id {coding.id}")
+        return self.get(coding.id)
 
     def restore(self, coding: Coding) -> Coding:
         """Put back a deleted coding with its id, GUID and times (for undo), and clear its

@@ -412,3 +412,66 @@ def imports(db: Database) -> None:
 def known_migrations() -> list[str]:
     """Names of every migration this version of annotator knows, oldest first."""
     return [migration.name for migration in migrations.pending(Database(memory=True))]
+
+
+#: The tables whose ids an undo step, a decision or a memo addresses, parents first.
+_NEVER_REUSED_0009 = ("codes", "codings", "memos", "decisions")
+
+
+@migrations(name="0009_ids_never_reused")
+def ids_never_reused(db: Database) -> None:
+    """Ids of codes, codings, memos and decisions are never given twice: the tables are made
+    anew with ``AUTOINCREMENT`` (SQLite otherwise hands out the highest id again once that
+    row is deleted, and an undo step or a merge then finds another row under the id it knew).
+
+    Every row comes back with its id, every index and trigger with its own text, and the
+    foreign keys are checked at commit, as in 0006: the rows are kept aside, the tables dropped
+    (children first, so that no ON DELETE CASCADE fires) and made anew from their stored text
+    with ``AUTOINCREMENT`` added, then ``sqlite_sequence`` starts past the highest id.
+    """
+    db.execute("PRAGMA defer_foreign_keys = ON")
+    chosen = set(_NEVER_REUSED_0009)
+    for (table,) in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
+    ).fetchall():
+        if table in chosen:
+            continue
+        for row in db.execute(f"PRAGMA foreign_key_list({table})").fetchall():
+            if row[2] in chosen and row[6] not in ("NO ACTION", "RESTRICT"):
+                raise RuntimeError(f"0009_ids_never_reused cannot keep {table} ({row[6]})")
+    broken_before = len(db.execute("PRAGMA foreign_key_check").fetchall())
+    made: dict[str, tuple[str, list[str]]] = {}
+    for table in _NEVER_REUSED_0009:
+        (sql,) = db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]
+        ).fetchone()
+        marker = "id INTEGER PRIMARY KEY,"
+        if str(sql).count(marker) != 1:
+            raise RuntimeError(f"0009_ids_never_reused does not know {table}'s schema")
+        others = [
+            str(text)
+            for (text,) in db.execute(
+                "SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
+                "AND tbl_name = ? AND sql IS NOT NULL ORDER BY type, name",
+                [table],
+            )
+        ]
+        made[table] = (str(sql).replace(marker, "id INTEGER PRIMARY KEY AUTOINCREMENT,"), others)
+        db.execute(f"DROP TABLE IF EXISTS temp.kept_{table}")
+        db.execute(f"CREATE TEMP TABLE kept_{table} AS SELECT * FROM {table}")
+    for table in reversed(_NEVER_REUSED_0009):
+        db.execute(f"DROP TABLE {table}")
+    for table in _NEVER_REUSED_0009:
+        create, others = made[table]
+        db.execute(create)
+        db.execute(f"INSERT INTO {table} SELECT * FROM temp.kept_{table} ORDER BY rowid")
+        db.execute(f"DROP TABLE temp.kept_{table}")
+        _run(db, others)
+        # Explicit ids set the sequence to the highest; said here so that it cannot depend on it.
+        (highest,) = db.execute(f"SELECT ifnull(max(id), 0) FROM {table}").fetchone()
+        db.execute("DELETE FROM sqlite_sequence WHERE name = ?", [table])
+        if highest:
+            db.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", [table, highest])
+    broken = len(db.execute("PRAGMA foreign_key_check").fetchall())
+    if broken > broken_before:  # cannot happen: everything was put back with its ids
+        raise RuntimeError(f"0009_ids_never_reused would break {broken - broken_before} references")

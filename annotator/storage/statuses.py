@@ -45,6 +45,29 @@ class StatusStore:
                 [(d, coder_id, int(assigned), now) for d in document_ids],
             )
 
+    def row(self, document_id: int, coder_id: int) -> tuple[str, int, str] | None:
+        """The stored ``(status, assigned, updated_at)``, or None (for undo)."""
+        row = self.db.execute(
+            "SELECT status, assigned, updated_at FROM document_status "
+            "WHERE document_id = ? AND coder_id = ?",
+            [document_id, coder_id],
+        ).fetchone()
+        return None if row is None else (str(row[0]), int(row[1]), str(row[2]))
+
+    def put_back(self, document_id: int, coder_id: int, row: tuple[str, int, str] | None) -> None:
+        """Make the stored row exactly ``row`` (None: no row), its time included (for undo)."""
+        with self.db.atomic():
+            self.db.execute(
+                "DELETE FROM document_status WHERE document_id = ? AND coder_id = ?",
+                [document_id, coder_id],
+            )
+            if row is not None:
+                self.db.execute(
+                    "INSERT INTO document_status (document_id, coder_id, status, assigned, "
+                    "updated_at) VALUES (?, ?, ?, ?, ?)",
+                    [document_id, coder_id, *row],
+                )
+
     def get(self, document_id: int, coder_id: int) -> DocumentStatus:
         row = self.db.execute(
             "SELECT status FROM document_status WHERE document_id = ? AND coder_id = ?",

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from annotator.domain.model import DocumentStatus
 from annotator.services.changes import Changes
+from annotator.ui.coder_lanes import CoderLegend, LaneKey, stripe_lanes
 from annotator.ui.controller import Controller
 from annotator.ui.reader import Reader
 
@@ -33,6 +34,8 @@ class ArticleView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.heading)
+        self.legend = CoderLegend(controller)  # whose stripes are whose, with all coders shown
+        layout.addWidget(self.legend)
         layout.addWidget(self.reader, 1)
         controller.documentOpened.connect(self._show)
         controller.changed.connect(self._on_changed)
@@ -110,10 +113,9 @@ class ArticleView(QWidget):
             controller.summary.longest,
         )
 
-    def _lanes(self) -> list[int]:
-        """One stripe lane per code used in this article, in codebook order."""
-        used = self.controller.summary.counts
-        return [code.id for code in self.controller.codebook.codes() if code.id in used]
+    def _lanes(self) -> list[LaneKey]:
+        """A stripe lane per code used in this article (per coder, with all coders shown)."""
+        return stripe_lanes(self.controller)
 
     def _on_changed(self, changes: Changes) -> None:
         document_id = self.controller.document_id

@@ -3,11 +3,13 @@ deleting are not (they remove codings) and are confirmed by the user first."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from annotator.domain.model import Code
 from annotator.services import codebook_editing
 from annotator.services.changes import Changes
+from annotator.services.editing import CHANGED_SINCE, ChangedSince
+from annotator.storage import Project
 from annotator.ui.controller import Command, Controller
 
 CODEBOOK_CHANGED = Changes(codebook=True)
@@ -26,6 +28,15 @@ class CodeFields:
     @classmethod
     def of(cls, code: Code) -> CodeFields:
         return cls(code.name, code.color, code.description, code.shortcut, code.exclusive)
+
+
+def expect_code(project: Project, left: Code) -> None:
+    """Refuse an undo or redo step (:class:`ChangedSince`) unless the node is as the step left
+    it: same GUID, parent, name, colour, definition, shortcut and exclusivity (its position
+    among siblings may have moved with them)."""
+    now = project.codebook.by_guid(left.guid)
+    if now is None or replace(now, position=0) != replace(left, position=0):
+        raise ChangedSince(f"'{left.name}' was {CHANGED_SINCE}")
 
 
 class CodebookEditor:
@@ -87,12 +98,32 @@ class _AddCode(Command):
 
     def again(self) -> None:
         assert self.code is not None
-        self.project.codebook.restore(self.code)
+        code = self.code
+        with self.project.transaction():
+            if self.project.codebook.by_guid(code.guid) is not None:
+                raise ChangedSince(f"'{code.name}' was {CHANGED_SINCE}")
+            self.project.codebook.restore(code)
         self.controller.notify(CODEBOOK_CHANGED)
 
     def undo(self) -> None:
+        # Takes away the code only as it was added: never codings, codes or memos that came
+        # under it since (a merge coding by path, an import, another window).
         assert self.code is not None
-        codebook_editing.delete_code(self.project, self.code.id)
+        code, project = self.code, self.project
+        with project.transaction():
+            expect_code(project, code)
+            if project.codebook.subtree(code.id) != [code.id]:
+                raise ChangedSince(f"'{code.name}' has codes below it now, added since")
+            used = codebook_editing.code_usage(project, code.id)
+            if used:
+                raise ChangedSince(
+                    f"'{code.name}' has {used} coding{'s' if used > 1 else ''} now, made since "
+                    "(by a merge, an import or another window); delete it in the codebook "
+                    "editor if it must go"
+                )
+            if project.memos.for_code(code.id):
+                raise ChangedSince(f"'{code.name}' has a memo now, written since")
+            project.codebook.delete(code.id)
         self.controller.notify(CODEBOOK_CHANGED)
 
 
@@ -101,18 +132,22 @@ class _UpdateCode(Command):
         super().__init__(controller, f"edit {before.name}")
         self.code_id = before.id
         self.before, self.after = CodeFields.of(before), after
+        self.left: Code | None = None  # the node as the last step left it
 
     def _set(self, fields: CodeFields) -> None:
-        codebook_editing.update_code(
-            self.project,
-            self.code_id,
-            name=fields.name,
-            color=fields.color,
-            description=fields.description,
-            shortcut=fields.shortcut,
-            clear_shortcut=fields.shortcut is None,
-            exclusive=fields.exclusive,
-        )
+        with self.project.transaction():  # the check and the write, one transaction
+            if self.left is not None:  # undo or redo: only over what the last step left
+                expect_code(self.project, self.left)
+            self.left = codebook_editing.update_code(
+                self.project,
+                self.code_id,
+                name=fields.name,
+                color=fields.color,
+                description=fields.description,
+                shortcut=fields.shortcut,
+                clear_shortcut=fields.shortcut is None,
+                exclusive=fields.exclusive,
+            )
         self.controller.notify(CODEBOOK_CHANGED)
 
     def do(self) -> None:
@@ -131,11 +166,17 @@ class _MoveCode(Command):
         self.code_id = code_id
         self.target = (parent_id, position)
         self.origin = (code.parent_id, code.position)
+        self.left: Code | None = None
 
     def do(self) -> None:
-        codebook_editing.move_code(self.project, self.code_id, *self.target)
-        self.controller.notify(CODEBOOK_CHANGED)
+        self._move(self.target)
 
     def undo(self) -> None:
-        codebook_editing.move_code(self.project, self.code_id, *self.origin)
+        self._move(self.origin)
+
+    def _move(self, place: tuple[int | None, int]) -> None:
+        with self.project.transaction():  # the check and the write, one transaction
+            if self.left is not None:  # undo or redo: only over what the last step left
+                expect_code(self.project, self.left)
+            self.left = codebook_editing.move_code(self.project, self.code_id, *place)
         self.controller.notify(CODEBOOK_CHANGED)

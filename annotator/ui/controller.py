@@ -7,6 +7,7 @@ only that. Coding actions are pushed on an undo stack as commands that call the 
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -72,9 +73,12 @@ class Controller(QObject):
     coderChanged = Signal()
     #: Whose codings are shown changed (blind mode switched).
     visibilityChanged = Signal()
-    #: An undo or redo was refused (the project no longer allows it): the reason. Nothing
-    #: was written, and the undo history is cleared, since its steps no longer fit.
+    #: An undo or redo was refused (the project no longer allows it: changed since by a merge,
+    #: say): the reason. Nothing was written and the step stays where it was on the stack.
     stepRefused = Signal(str)
+    #: An undo or redo was taken: what to tell the user ("Undone: apply X", and the article,
+    #: opened, when it was not the one shown).
+    stepTaken = Signal(str)
 
     def __init__(self, project: Project, coder: Coder, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -90,6 +94,7 @@ class Controller(QObject):
         self._codebook: Codebook | None = None
         self._summary: ArticleSummary | None = None
         self._text: tuple[int | None, str] = (None, "")
+        self._stepping = False
         self.changed.connect(self._forget)
 
     # -- what is shown ---------------------------------------------------------------------
@@ -227,6 +232,51 @@ class Controller(QObject):
         command.do()
         self.undo_stack.push(command)
 
+    # -- undo and redo ---------------------------------------------------------------------
+
+    def undo(self) -> None:
+        """Take back the last step (Ctrl+Z). A step that finds the project changed since it
+        was done is refused: nothing written, the step stays on the stack, the reason is
+        emitted (:attr:`stepRefused`). A step on another article opens that article."""
+        self._step(undo=True)
+
+    def redo(self) -> None:
+        """Do again the last step undone (Ctrl+Y), on the same terms as :meth:`undo`."""
+        self._step(undo=False)
+
+    def _step(self, *, undo: bool) -> None:
+        stack = self.undo_stack
+        if not (stack.canUndo() if undo else stack.canRedo()):
+            return
+        command = stack.command(stack.index() - 1 if undo else stack.index())
+        text = stack.undoText() if undo else stack.redoText()
+        self._stepping = True
+        try:
+            stack.undo() if undo else stack.redo()
+        finally:
+            self._stepping = False
+        if isinstance(command, Command) and command.failed is not None:
+            self._refused(command)
+            return
+        message = f"{'Undone' if undo else 'Redone'}: {text}"
+        where = command.where() if isinstance(command, Command) else None
+        if where is not None and where != self.document_id:
+            names = dict(self.project.documents.names())
+            if where in names:  # the step changed another article: show it, and say so
+                self.open_document(where)
+                message += f" in {names[where]}"
+        self.stepTaken.emit(message)
+
+    def _refused(self, command: Command) -> None:
+        """A step failed inside Qt's undo()/redo(), which moved the index all the same: put the
+        index back without running the step again, and tell the user why."""
+        reason, command.failed = command.failed, None
+        if command.target is not None:
+            command.skip = True
+            self.undo_stack.setIndex(command.target)
+            command.skip = False
+        self.stepRefused.emit(reason or "")
+
     def _remember(self, code_id: int) -> None:
         if code_id in self.recent_codes:
             self.recent_codes.remove(code_id)
@@ -240,6 +290,10 @@ class Command(QUndoCommand):
     The action is done by :meth:`do` *before* the command is pushed, so that an error (a
     UserError, say) reaches the caller in Python instead of being raised inside Qt's
     ``push()``; the first ``redo()`` that ``push()`` calls is therefore skipped.
+
+    Undo and redo check that what they change is what the step left (see
+    :class:`~annotator.services.editing.ChangedSince`); a refusal is recorded in
+    :attr:`failed` and the controller puts the stack's index back.
     """
 
     def __init__(self, controller: Controller, text: str) -> None:
@@ -247,6 +301,12 @@ class Command(QUndoCommand):
         self.controller = controller
         self.project = controller.project
         self._done_once = False
+        #: Why the last undo or redo was refused (None: it was taken).
+        self.failed: str | None = None
+        #: The stack's index to go back to after a refusal, and whether the next step Qt
+        #: calls (putting the index back) must do nothing.
+        self.target: int | None = None
+        self.skip = False
 
     def do(self) -> None:
         raise NotImplementedError
@@ -255,8 +315,15 @@ class Command(QUndoCommand):
         """Redo after an undo (by default the same as the first time)."""
         self.do()
 
+    def where(self) -> int | None:
+        """The article this step changes (None: none, or the codebook)."""
+        document_id = getattr(self, "document_id", None)
+        return document_id if isinstance(document_id, int) else None
+
     def redo(self) -> None:
-        if self._done_once:
+        if self.skip:
+            self.skip = False
+        elif self._done_once:
             self._guard(self.again)
         self._done_once = True
 
@@ -266,20 +333,28 @@ class Command(QUndoCommand):
         if own is not None:  # Qt calls undo() itself: a refusal must not escape into Qt
 
             def undo(self: Command, _own: Callable[[Command], None] = own) -> None:
-                self._guard(lambda: _own(self))
+                if self.skip:
+                    self.skip = False
+                else:
+                    self._guard(lambda: _own(self))
 
             cls.undo = undo  # type: ignore[method-assign]
 
     def _guard(self, step: Callable[[], None]) -> None:
-        """Take an undo or redo step; when the project refuses it (an exclusive dimension's
-        rule, say, since a codebook change), tell the user instead of crashing, and clear
-        the history once Qt has finished with this step."""
+        """Take an undo or redo step; when the project refuses it (changed since by a merge,
+        or an exclusive dimension's rule), record why instead of crashing: nothing was
+        written (each step is one transaction)."""
+        stack = self.controller.undo_stack
+        self.failed, self.target = None, stack.index()  # Qt moves the index after the step
         try:
             step()
         except UserError as error:
-            stack = self.controller.undo_stack
-            QTimer.singleShot(0, stack.clear)
-            self.controller.stepRefused.emit(str(error))
+            self.failed = str(error)
+        except sqlite3.IntegrityError:  # a row the step would write is there again
+            self.failed = f"the project was {editing.CHANGED_SINCE}"
+        if self.failed is not None and not self.controller._stepping:
+            # stack.undo() called directly (not through the controller): fix up once Qt is done.
+            QTimer.singleShot(0, lambda: self.controller._refused(self))
 
 
 class _ApplyCode(Command):
@@ -319,10 +394,14 @@ class _ApplyCode(Command):
         )
 
     def undo(self) -> None:
+        # Only if the coding is as this step made it and the replaced ones are still gone;
+        # no tombstone: the coding this step made never was, for the next merge.
         assert self.applied is not None
         applied = self.applied
         self.controller.notify(
-            editing.exchange_codings(self.project, [applied.coding], applied.replaced)
+            editing.exchange_codings(
+                self.project, [applied.coding], applied.replaced, tombstones=False
+            )
         )
 
 
@@ -336,8 +415,15 @@ class _RemoveCodings(Command):
         self.removed = tuple(editing.remove_codings(self.project, self.coding_ids))
         self.controller.notify(editing.coding_changes(before=self.removed))
 
+    def again(self) -> None:  # the codings put back, only if they are as undo left them
+        self.controller.notify(editing.exchange_codings(self.project, self.removed, []))
+
     def undo(self) -> None:
         self.controller.notify(editing.restore_codings(self.project, self.removed))
+
+    def where(self) -> int | None:
+        documents = {coding.document_id for coding in self.removed}
+        return documents.pop() if len(documents) == 1 else None
 
 
 class _EditCoding(Command):
@@ -351,16 +437,26 @@ class _EditCoding(Command):
     def edit(self) -> editing.Edited:
         raise NotImplementedError
 
-    def restore(self, before: Coding) -> editing.Edited:
-        raise NotImplementedError
-
     def do(self) -> None:
         self.edited = self.edit()
         self.controller.notify(self.edited.changes)
 
-    def undo(self) -> None:
+    def again(self) -> None:  # the edit as it was made, its time included
         assert self.edited is not None
-        self.controller.notify(self.restore(self.edited.before).changes)
+        edited = self.edited
+        self.controller.notify(
+            editing.revert_coding(self.project, edited.before, edited.after).changes
+        )
+
+    def undo(self) -> None:  # the coding as it was, its time included
+        assert self.edited is not None
+        edited = self.edited
+        self.controller.notify(
+            editing.revert_coding(self.project, edited.after, edited.before).changes
+        )
+
+    def where(self) -> int | None:
+        return None if self.edited is None else self.edited.before.document_id
 
 
 class _ChangeSpan(_EditCoding):
@@ -371,9 +467,6 @@ class _ChangeSpan(_EditCoding):
     def edit(self) -> editing.Edited:
         return editing.change_span(self.project, self.coding_id, self.start, self.end)
 
-    def restore(self, before: Coding) -> editing.Edited:
-        return editing.change_span(self.project, self.coding_id, before.start, before.end)
-
 
 class _SetMemo(_EditCoding):
     def __init__(self, controller: Controller, coding_id: int, memo: str) -> None:
@@ -383,25 +476,31 @@ class _SetMemo(_EditCoding):
     def edit(self) -> editing.Edited:
         return editing.set_memo(self.project, self.coding_id, self.memo)
 
-    def restore(self, before: Coding) -> editing.Edited:
-        return editing.set_memo(self.project, self.coding_id, before.memo)
-
 
 class _SetStatus(Command):
     def __init__(self, controller: Controller, document_id: int, status: DocumentStatus) -> None:
         super().__init__(controller, f"mark {status.value.replace('_', ' ')}")
         self.document_id, self.status = document_id, status
         self.coder_id = controller.coder.id
-        self.before = DocumentStatus.NOT_STARTED
+        # The stored rows before and after (status, assignment, time): undo and redo put
+        # them back exactly, so that a merge compares true times.
+        self.rows: tuple[editing.StatusRow, editing.StatusRow] = (None, None)
 
     def do(self) -> None:
-        self.before = editing.set_document_status(
-            self.project, self.document_id, self.coder_id, self.status
-        )
+        statuses = self.project.statuses
+        before = statuses.row(self.document_id, self.coder_id)
+        editing.set_document_status(self.project, self.document_id, self.coder_id, self.status)
+        self.rows = (before, statuses.row(self.document_id, self.coder_id))
+        self._notify()
+
+    def again(self) -> None:
+        before, after = self.rows
+        editing.revert_status(self.project, self.document_id, self.coder_id, before, after)
         self._notify()
 
     def undo(self) -> None:
-        editing.set_document_status(self.project, self.document_id, self.coder_id, self.before)
+        before, after = self.rows
+        editing.revert_status(self.project, self.document_id, self.coder_id, after, before)
         self._notify()
 
     def _notify(self) -> None:
@@ -426,7 +525,17 @@ class _SetVariables(Command):
             variables.set_document_values(self.project, self.document_id, self.after)
         )
 
+    def again(self) -> None:
+        self._expect(self.before)
+        self.do()
+
     def undo(self) -> None:
+        self._expect(self.after)
         self.controller.notify(
             variables.set_document_values(self.project, self.document_id, self.before)
         )
+
+    def _expect(self, left: dict[str, str]) -> None:
+        now = self.project.documents.values(self.document_id)
+        if any(now.get(name, "") != value for name, value in left.items()):
+            raise editing.ChangedSince(f"the article's variables were {editing.CHANGED_SINCE}")

@@ -25,6 +25,7 @@ from annotator.services.imports import ImportReport
 from annotator.ui import settings
 from annotator.ui.article_list import DocumentsPanel
 from annotator.ui.article_view import ArticleView
+from annotator.ui.auto_status import StartedOnCoding
 from annotator.ui.code_menus import CodeMenus
 from annotator.ui.controller import Controller
 from annotator.ui.dialogs.agreement import AgreementWindow
@@ -35,16 +36,18 @@ from annotator.ui.dialogs.merge import MergeDialog
 from annotator.ui.dialogs.retrieval import RetrievalPanel
 from annotator.ui.dialogs.review import ReviewWindow
 from annotator.ui.dialogs.sample import SampleDialog
-from annotator.ui.dialogs.shortcuts import show_shortcuts
+from annotator.ui.dialogs.shortcuts import ShortcutsDialog, show_shortcuts
 from annotator.ui.dialogs.variables import VariablesDialog
+from annotator.ui.find import FIND_BAR_KEYS, FindBar, find_actions
 from annotator.ui.intake.dialog import ImportDialog
 from annotator.ui.intake.report import ImportReportDialog, status_message
 from annotator.ui.keeper import ProjectKeeper
 from annotator.ui.memos.actions import MemoActions
 from annotator.ui.models.codebook import CodebookModel
-from annotator.ui.panels import CodebookView, CodingsPanel, titled
+from annotator.ui.panels import CodebookView, CodingsPanel, needed_width, titled
 from annotator.ui.project_banner import ProjectBanner
 from annotator.ui.project_files import ProjectFileActions
+from annotator.ui.undo_actions import undo_actions
 
 
 class MainWindow(CodeMenus, ProjectFileActions, MemoActions, QMainWindow):
@@ -62,6 +65,8 @@ class MainWindow(CodeMenus, ProjectFileActions, MemoActions, QMainWindow):
         self.documents = DocumentsPanel(controller)
         self.article = ArticleView(controller)
         self.reader = self.article.reader
+        self.find_bar = FindBar(self.reader, controller)
+        self.article.layout().addWidget(self.find_bar)
         self.codebook_model = CodebookModel(controller)
         self.codebook = CodebookView(self.codebook_model)
         self.codings = CodingsPanel(controller)
@@ -73,7 +78,7 @@ class MainWindow(CodeMenus, ProjectFileActions, MemoActions, QMainWindow):
         self.main.addWidget(self.article)
         self.main.addWidget(self.side)
         self.main.setStretchFactor(1, 1)
-        self.main.setSizes([300, 760, 380])
+        self.main.setSizes([max(300, needed_width(self.documents.view)), 760, 380])
         self.side.setSizes([420, 300])
         # Above the panes, hidden unless the project can only be read (damaged, read-only).
         self.banner = ProjectBanner()
@@ -84,7 +89,7 @@ class MainWindow(CodeMenus, ProjectFileActions, MemoActions, QMainWindow):
         column.addWidget(self.banner)
         column.addWidget(self.main, 1)
         self.setCentralWidget(central)
-        self.retrieval = RetrievalPanel(controller)
+        self.retrieval = RetrievalPanel(controller, self.documents.model)
         self.retrieval_dock = QDockWidget("Coded passages", self)
         self.retrieval_dock.setObjectName("retrieval")
         self.retrieval_dock.setWidget(self.retrieval)
@@ -95,6 +100,7 @@ class MainWindow(CodeMenus, ProjectFileActions, MemoActions, QMainWindow):
         self.agreement_window: AgreementWindow | None = None
         self.review_window: ReviewWindow | None = None
         self.keeper = ProjectKeeper(controller, self)
+        self.started_on_coding = StartedOnCoding(controller)
         self.keeper.snapshotTaken.connect(
             lambda snapshot: self.statusBar().showMessage(f"Backup taken: {snapshot.name}", 5000)
         )
@@ -136,18 +142,11 @@ class MainWindow(CodeMenus, ProjectFileActions, MemoActions, QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        stack = self.controller.undo_stack
-        self.undo_action = stack.createUndoAction(self, "&Undo")
+        # Through the controller: a refused step stays on the stack and says why (undo_actions).
+        self.undo_action, self.redo_action = undo_actions(self.controller, self)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        # Connected after the stack's own slots, so these run once the step is taken.
-        self.undo_action.triggered.connect(
-            lambda: self.statusBar().showMessage(f"Undone: {stack.text(stack.index())}", 3000)
-        )
-        self.redo_action.triggered.connect(
-            lambda: self.statusBar().showMessage(f"Redone: {stack.text(stack.index() - 1)}", 3000)
-        )
+        self.controller.stepTaken.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.delete_action = self._action(
             "&Remove selected codings",
             self.remove_selected_codings,
@@ -192,7 +191,8 @@ class MainWindow(CodeMenus, ProjectFileActions, MemoActions, QMainWindow):
             "Ctrl+Shift+I",
             tip="See and edit this article's variables (outlet, date, …)",
         )
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        # Ctrl+Q (Cmd+Q on macOS) everywhere: Windows and some desktops define no standard key.
+        self.quit_action = self._action("&Quit", self.close, "Ctrl+Q")
         self.new_action = self._action(
             "&New project…", self.new_project, QKeySequence.StandardKey.New
         )
@@ -259,6 +259,8 @@ class MainWindow(CodeMenus, ProjectFileActions, MemoActions, QMainWindow):
         edit.addAction(self.delete_action)
         edit.addAction(self.boundaries_action)
         edit.addAction(self.snap_action)
+        edit.addSeparator()
+        edit.addActions(find_actions(self, self.find_bar))
         self.code_menu = menus.addMenu("&Code")
         self.code_menu.aboutToShow.connect(self._fill_code_menu)
         view = menus.addMenu("&View")
@@ -317,8 +319,7 @@ class MainWindow(CodeMenus, ProjectFileActions, MemoActions, QMainWindow):
         QMessageBox.warning(
             self,
             "annotator",
-            f"This step cannot be undone or redone now: {reason}\n\nNothing was changed; the "
-            "undo history was cleared.",
+            f"This step cannot be undone or redone now: {reason}\n\nNothing was changed.",
         )
 
     def _guarded(self, action: Callable[[], object]) -> None:
@@ -555,23 +556,8 @@ class MainWindow(CodeMenus, ProjectFileActions, MemoActions, QMainWindow):
             )
         )
 
-    def _show_shortcuts(self) -> None:
-        show_shortcuts(
-            self,
-            self.controller.codebook,
-            (
-                self.undo_action,
-                self.redo_action,
-                self.delete_action,
-                self.boundaries_action,
-                self.show_all_action,
-                self.done_action,
-                self.progress_action,
-                self.next_action,
-                self.previous_action,
-                self.variables_action,
-            ),
-        )
+    def _show_shortcuts(self) -> ShortcutsDialog:
+        return show_shortcuts(self, self.controller.codebook, FIND_BAR_KEYS)
 
     # -- state -------------------------------------------------------------------------------------
 
@@ -580,7 +566,8 @@ class MainWindow(CodeMenus, ProjectFileActions, MemoActions, QMainWindow):
         if not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(1440, 860)
+            screen = self.screen().availableGeometry()  # a first start on a small screen
+            self.resize(min(1440, screen.width()), min(860, screen.height()))
         for setting, splitter in (
             (settings.MAIN_SPLITTER, self.main),
             (settings.SIDE_SPLITTER, self.side),

@@ -16,7 +16,13 @@ from PySide6.QtWidgets import (
 from annotator.domain.model import Code
 from annotator.ui.controller import Controller
 from annotator.ui.models.codebook import CodebookModel
-from annotator.ui.models.codings import CODING_ID_ROLE, ArticleCodingsModel
+from annotator.ui.models.codings import (
+    CODER_COLUMN,
+    CODING_ID_ROLE,
+    MEMO_COLUMN,
+    PASSAGE_COLUMN,
+    ArticleCodingsModel,
+)
 
 
 def one_line_rows(view: QTableView, padding: int = 6) -> None:
@@ -27,6 +33,17 @@ def one_line_rows(view: QTableView, padding: int = 6) -> None:
     header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     header.setDefaultSectionSize(view.fontMetrics().height() + padding)
     view.setWordWrap(False)
+
+
+def needed_width(view: QTableView, columns: int = 3) -> int:
+    """The width that shows a table's first ``columns`` visible columns whole (frame and
+    scroll bar included): what a side pane needs so that none of them is cut off; columns
+    beyond (a list's optional variables) are reached by scrolling or a wider pane."""
+    header = view.horizontalHeader()
+    shown = [c for c in range(header.count()) if not header.isSectionHidden(c)][:columns]
+    width = sum(header.sectionSize(c) for c in shown)
+    chrome = 2 * view.frameWidth() + view.verticalScrollBar().sizeHint().width() + 12
+    return width + chrome
 
 
 def titled(title: str, *widgets: QWidget) -> QWidget:
@@ -99,10 +116,17 @@ class CodingsPanel(QWidget):
         one_line_rows(self.view, padding=8)
         # A scroll bar that comes and goes with the article re-lays out the list each time.
         self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.setColumnWidth(0, 128)
-        self.view.setColumnWidth(1, 72)
-        self.view.setColumnWidth(2, 240)
+        # The passage takes what is left, so the memo column stays on screen in a narrow
+        # window (the passage's and the code's full text are in their tooltips).
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(PASSAGE_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(40)
+        text = self.view.fontMetrics().horizontalAdvance
+        self.view.setColumnWidth(0, text("Overseas work") + 28)  # a swatch and a short name
+        self.view.setColumnWidth(CODER_COLUMN, text("Coder") + 24)
+        self.view.setColumnWidth(MEMO_COLUMN, text("Memo") + 28)
         self.view.clicked.connect(lambda index: self.codingChosen.emit(index.data(CODING_ID_ROLE)))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -111,6 +135,12 @@ class CodingsPanel(QWidget):
         self._kept: tuple[int | None, list[int], int] = (None, [], 0)
         self.model.modelAboutToBeReset.connect(self._keep)
         self.model.modelReset.connect(self._restore)
+        controller.visibilityChanged.connect(self._show_coder_column)
+        self._show_coder_column()
+
+    def _show_coder_column(self) -> None:
+        """The Coder column with every coder shown; in blind mode every row is yours."""
+        self.view.setColumnHidden(CODER_COLUMN, not self.controller.show_all_coders)
 
     def _keep(self) -> None:
         scroll = self.view.verticalScrollBar().value()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QMimeData, QPoint, QRect, QRectF, QSize, Qt, Signal
@@ -31,6 +31,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from annotator.domain.text import snap_to_words
+from annotator.ui.coder_lanes import LaneKey, coder_colors
 from annotator.ui.highlights import Span, SpanIndex, SpanRow, blend, segments
 from annotator.ui.offsets import OffsetMap
 
@@ -41,14 +42,15 @@ WINDOW_MARGIN = 6_000
 SpanSource = Callable[[int, int], list[tuple[int, int, int, int, int]]]
 LANE_WIDTH = 6
 LANE_GAP = 2
+CODER_MARK = 2  # the width of a stripe's mark in its coder's colour (lanes by coder)
 
 
 class BlockDrawing(NamedTuple):
     """A block's highlights ``(x, y, width, height, colour)`` and stripe pieces ``(lane, top,
-    height, colour)``, relative to the block."""
+    height, colour, coder's colour or None)``, relative to the block."""
 
     highlights: list[tuple[float, float, float, float, QColor]]
-    stripes: list[tuple[int, float, float, QColor]]
+    stripes: list[tuple[int, float, float, QColor, QColor | None]]
 
 
 class Reader(QPlainTextEdit):
@@ -84,7 +86,8 @@ class Reader(QPlainTextEdit):
         self._stripe_colors: dict[int, QColor] = {}
         self._code_names: dict[int, str] = {}
         self._coder_names: dict[int, str] = {}
-        self._lanes: dict[int, int] = {}
+        self._lanes: dict[LaneKey, int] = {}
+        self._coder_colors: dict[int, QColor] = {}
         self._lane_count = 0
         self._pressed_at: QPoint | None = None
         self.stripes = StripeMargin(self)
@@ -113,7 +116,7 @@ class Reader(QPlainTextEdit):
         colors: dict[int, str],
         code_names: dict[int, str],
         coder_names: dict[int, str],
-        lane_order: list[int],
+        lane_order: Sequence[LaneKey | int],
     ) -> None:
         """Where the highlights come from, and how to draw them.
 
@@ -121,7 +124,9 @@ class Reader(QPlainTextEdit):
         spans overlapping ``[start, end)``, all in code points; the reader asks only for the
         part of the article near the screen. ``count`` is the number of spans in the article;
         ``colors`` maps code ids to ``#RRGGBB``; the names label tooltips; ``lane_order``
-        lists code ids in the order of their stripes.
+        lists the stripe lanes, nearest the text first: ``(code id, None)`` for a code's
+        passages by every coder shown (or just the code id), ``(code id, coder id)`` for one
+        coder's (marked in the coder's colour).
         """
         self._source = source
         self._colors = colors
@@ -129,13 +134,17 @@ class Reader(QPlainTextEdit):
         self._stripe_colors: dict[int, QColor] = {}
         self._code_names = code_names
         self._coder_names = coder_names
+        self._coder_colors = {c: QColor(h) for c, h in coder_colors(coder_names).items()}
         self._forget_window()  # colours and coders may differ: draw everything anew
         self.refresh(count, lane_order)
 
-    def refresh(self, count: int, lane_order: list[int]) -> None:
+    def refresh(self, count: int, lane_order: Sequence[LaneKey | int]) -> None:
         """The spans changed: read the spans near the screen again, and work out again only
         the highlights and stripes of the lines whose spans changed."""
-        lanes = {code_id: lane for lane, code_id in enumerate(lane_order)}
+        lanes = {
+            key if isinstance(key, tuple) else (key, None): lane
+            for lane, key in enumerate(lane_order)
+        }
         self._count = count
         low, high = self._window
         old = self._index
@@ -380,7 +389,10 @@ class Reader(QPlainTextEdit):
             line_starts = [line.textStart() for line in lines]
             self._highlights(drawing.highlights, spans, start, length, lines, line_starts)
             for span in spans:
-                lane = self._lanes.get(span.code_id)
+                mark = self._coder_colors.get(span.coder_id)
+                lane = self._lanes.get((span.code_id, span.coder_id))
+                if lane is None:
+                    lane, mark = self._lanes.get((span.code_id, None)), None
                 if lane is None:
                     continue
                 # The lines holding the span's first and last characters within the block.
@@ -389,7 +401,8 @@ class Reader(QPlainTextEdit):
                 last = lines[max(bisect_right(line_starts, end) - 1, 0)]
                 top = first.y()
                 height = last.y() + last.height() - top
-                drawing.stripes.append((lane, top, height, self._stripe_color(span.code_id)))
+                color = self._stripe_color(span.code_id)
+                drawing.stripes.append((lane, top, height, color, mark))
         self._drawing_cache[key] = drawing
         return drawing
 
@@ -435,9 +448,11 @@ class Reader(QPlainTextEdit):
             return
         for block, rect in blocks:
             origin_y = rect.top() + block.layout().position().y() + top_offset
-            for lane, top, height, color in self._drawing(index, block).stripes:
+            for lane, top, height, color, mark in self._drawing(index, block).stripes:
                 x = width - (lane + 1) * (LANE_WIDTH + LANE_GAP)
                 painter.fillRect(QRectF(x, origin_y + top, LANE_WIDTH, height), color)
+                if mark is not None:
+                    painter.fillRect(QRectF(x, origin_y + top, CODER_MARK, height), mark)
 
     def stripe_spans_at(self, y: int) -> list[Span]:
         """Spans whose stripe passes the margin's height ``y`` (for tooltips)."""

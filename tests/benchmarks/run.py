@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from article_list_bench import ARTICLE_LIST_KEYS, bench_article_list
 from import_preview_bench import IMPORT_PREVIEW_KEYS, bench_import_preview
+from retrieval_bench import RETRIEVAL_KEYS, bench_retrieval
 
 from annotator.domain.model import VariableType
 from annotator.services import create_project
@@ -991,6 +992,11 @@ def main() -> None:
             results.update(bench_codebook(folder, sizes))
         if only is None or only & PROJECT_KEYS:
             results.update(bench_large_project(folder, sizes))
+        if only is None or only & RETRIEVAL_KEYS:
+            large = folder / "large.annotator"
+            if not large.exists():
+                build_large_project(large, sizes)
+            results.update(bench_retrieval(large))
         if only is None or only & BACKUP_KEYS:
             results.update(bench_backups(folder, sizes))
         if only is None or only & IMPORT_KEYS:

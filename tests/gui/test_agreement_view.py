@@ -156,7 +156,7 @@ def test_copying_agreements_to_the_consensus_is_undoable(window: MainWindow, qtb
 def test_reliability_sample_dialog_assigns(window: MainWindow, qtbot: QtBot) -> None:
     dialog = SampleDialog(window.controller, window)
     qtbot.addWidget(dialog)
-    dialog.size.setValue(3)
+    dialog.sample_size.setValue(3)
     dialog.coders.choose(["Ana"])
     dialog.draw()
     assert len(dialog.drawn) == 3

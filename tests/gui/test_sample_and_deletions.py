@@ -31,7 +31,7 @@ def test_a_second_draw_shows_the_total_and_replace_starts_over(
     project = window.controller.project
     dialog = _dialog(window, qtbot)
     assert dialog.assigned.toPlainText() == "Ana (0): none\nBen (0): none"
-    dialog.size.setValue(2)
+    dialog.sample_size.setValue(2)
     dialog.seed.setValue(3)
     dialog.draw()
     first = set(dialog.drawn)
@@ -39,7 +39,7 @@ def test_a_second_draw_shows_the_total_and_replace_starts_over(
     names = dict(project.documents.names())
     listed = again.assigned.toPlainText()
     assert listed.startswith(f"Ana (2): {', '.join(sorted(names[d] for d in first))}")
-    again.size.setValue(2)
+    again.sample_size.setValue(2)
     again.seed.setValue(5)
     again.draw()
     union = first | set(again.drawn)
@@ -52,7 +52,7 @@ def test_a_second_draw_shows_the_total_and_replace_starts_over(
     third = _dialog(window, qtbot)
     third.coders.choose(["Ben"])
     assert third.assigned.toPlainText().startswith(f"Ben ({len(union)}): ")
-    third.size.setValue(2)
+    third.sample_size.setValue(2)
     third.seed.setValue(5)
     third.replace.setChecked(True)
     third.draw()
@@ -73,7 +73,7 @@ def test_taking_assignments_back_asks_first_and_can_be_undone(
     project = window.controller.project
     dialog = _dialog(window, qtbot)
     assert not dialog.clear_button.isEnabled()  # nothing assigned yet
-    dialog.size.setValue(3)
+    dialog.sample_size.setValue(3)
     dialog.draw()
     drawn = set(dialog.drawn)
     sampled = _dialog(window, qtbot)

@@ -37,10 +37,10 @@ class SampleDialog(QDialog):
         self.controller = controller
         project = controller.project
         total = project.documents.count()
-        self.size = QSpinBox()
-        self.size.setRange(1, max(total, 1))
-        self.size.setValue(min(max(total // 5, 1), total or 1))
-        self.size.setSuffix(f" of {total} articles")
+        self.sample_size = QSpinBox()
+        self.sample_size.setRange(1, max(total, 1))
+        self.sample_size.setValue(min(max(total // 5, 1), total or 1))
+        self.sample_size.setSuffix(f" of {total} articles")
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setValue(1)
@@ -64,7 +64,7 @@ class SampleDialog(QDialog):
         buttons.accepted.connect(self.draw)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
-        form.addRow("Articles:", self.size)
+        form.addRow("Articles:", self.sample_size)
         form.addRow("Assign to:", self.coders)
         form.addRow("Seed:", self.seed)
         form.addRow("", self.replace)
@@ -92,7 +92,7 @@ class SampleDialog(QDialog):
         def change() -> None:
             self.drawn, _ = draw_sample(
                 self.controller.project,
-                self.size.value(),
+                self.sample_size.value(),
                 coders,
                 self.seed.value(),
                 replace=replace,

@@ -75,7 +75,7 @@ class Job(QObject):
 
     def __init__(self, connect: Connect) -> None:
         super().__init__()
-        self.connect = connect
+        self.connect_project = connect
         self._cancelled = threading.Event()
 
     def cancel(self) -> None:
@@ -133,7 +133,7 @@ class ReadJob(Job):
         duplicates: dict[int, DuplicateFlag] = {}
         if rows:
             self.progressed.emit(f"Looking for duplicates among {len(rows):,} articles", 0, 0)
-            with self.connect() as project:
+            with self.connect_project() as project:
                 duplicates = flag_duplicates(
                     project,
                     batch,
@@ -158,7 +158,7 @@ class CheckJob(Job):
         self.progressed.emit(
             f"Looking for duplicates among {len(self.batch.articles):,} articles", 0, 0
         )
-        with self.connect() as project:
+        with self.connect_project() as project:
             found = flag_duplicates(
                 project, self.batch, similarity=self.similarity, cancelled=lambda: self.cancelled
             )
@@ -188,7 +188,7 @@ class StoreJob(Job):
                 raise ImportCancelled
 
         self.progressed.emit(f"Importing {len(self.selected):,} articles", 0, 0)
-        with self.connect() as project:
+        with self.connect_project() as project:
             if self.cancelled:
                 return None
             return store_articles(

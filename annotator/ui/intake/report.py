@@ -55,6 +55,10 @@ def status_message(report: ImportReport) -> str:
     """One line for the status bar: what was imported from how many files, and what not."""
     files = len({i.source.partition("#")[0] for i in report.imported})
     parts = [f"Imported {_count(len(report.imported), 'article')} from {_count(files, 'file')}"]
+    if report.variables_set:
+        parts.append(
+            f"variables set for {_count(report.variables_set, 'article')} already in the project"
+        )
     left_out = sum(1 for d in report.duplicates if not d.kept)
     if left_out:
         parts.append(f"{_count(left_out, 'duplicate')} not imported")

@@ -7,12 +7,15 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, Qt, QTimer
 
 from annotator.services.changes import Changes
+from annotator.ui.coder_lanes import coder_colors
 from annotator.ui.controller import ArticleRow, Controller
 from annotator.ui.models import ROOT, Index
 from annotator.ui.models.codebook import swatch
 
 CODING_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Code", "Coder", "Passage", "Memo")
+CODER_COLUMN = 1
+PASSAGE_COLUMN = 2
 MEMO_COLUMN = 3
 PASSAGE_LIMIT = 160
 PAGE = 64
@@ -48,6 +51,7 @@ class ArticleCodingsModel(QAbstractTableModel):
         self._memos: dict[int, str] = {}
         self._text = ""
         self._coders: dict[int, str] = {}
+        self._coder_colors: dict[int, str] = {}
         # A new article is drawn first; this list fills on the next turn of the event loop
         # (a timer restarted by every switch, so flicking through articles reads only the last).
         self._pending = QTimer(self)
@@ -66,6 +70,8 @@ class ArticleCodingsModel(QAbstractTableModel):
         self._document_id = document_id
         self._visible = self.controller.visible_coder_ids()
         self._coders = {c.id: c.name for c in project.coders.all()}
+        # The coder's colour marks their stripes when every coder is shown.
+        self._coder_colors = {} if self._visible is not None else coder_colors(self._coders)
         self._text = self.controller.text
         self._memos = {} if document_id is None else project.codings.memos(document_id)
         self._count = self.controller.summary.total
@@ -149,6 +155,9 @@ class ArticleCodingsModel(QAbstractTableModel):
                 return self._memos.get(row[ID]) or "Double-click to write a memo"
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
             return swatch(codebook.get(row[CODE]).color)
+        if role == Qt.ItemDataRole.DecorationRole and column == CODER_COLUMN:
+            color = self._coder_colors.get(row[CODER])
+            return None if color is None else swatch(color)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
