@@ -9,12 +9,13 @@ for undo: a memo that comes back keeps its GUID, so merges and REFI-QDA see the 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from annotator.domain.errors import UserError
 from annotator.domain.model import Memo
 from annotator.io.csvfiles import atomic_output, write_csv
+from annotator.services.editing import CHANGED_SINCE, ChangedSince
 from annotator.services.exports import PLAIN, Format
 from annotator.storage import Project
 
@@ -163,12 +164,24 @@ def delete_memo(project: Project, memo_id: int) -> MemoChange:
     return MemoChange(project.memos.delete(memo_id), None)
 
 
+def _same(first: Memo | None, second: Memo | None) -> bool:
+    """The same memo in the same state (its id aside: a memo put back gets a new one)."""
+    if first is None or second is None:
+        return first is second
+    return replace(first, id=0) == replace(second, id=0)
+
+
 def put(project: Project, change: MemoChange) -> MemoChange:
     """Bring a memo from ``change.before`` to ``change.after`` as they were, times included
-    (undo plays a change reversed). Returns the change as it landed (ids may differ)."""
+    (undo plays a change reversed). Returns the change as it landed (ids may differ).
+
+    Refused (:class:`ChangedSince`, nothing written) unless the project holds the memo as
+    ``change.before`` says: a merge or another window may have changed it since."""
     before, after = change.before, change.after
     known = after or before
     current = project.memos.by_guid(known.guid) if known is not None else None
+    if not _same(current, before):
+        raise ChangedSince(f"a memo was {CHANGED_SINCE}")
     with project.transaction():
         if after is None:
             if current is not None:
@@ -244,6 +257,28 @@ def search(project: Project, text: str, *, targets: tuple[str, ...] = ()) -> lis
         if needle in haystack:
             found.append(row)
     return found
+
+
+@dataclass(frozen=True)
+class Matching:
+    """Ids of the codings, articles and codes whose memos hold a text."""
+
+    codings: frozenset[int]
+    documents: frozenset[int]
+    codes: frozenset[int]
+
+
+def matching(project: Project, text: str) -> Matching:
+    """What carries a memo containing ``text`` (ignoring case in any script, as
+    :func:`search`): the retrieval view's memo filter keeps their passages."""
+    needle = text.strip().casefold()
+    found: dict[str, set[int]] = {"coding": set(), "document": set(), "code": set()}
+    for target, target_id, body in project.memos.texts():
+        if target in found and needle in body.casefold():
+            found[target].add(target_id)
+    return Matching(
+        frozenset(found["coding"]), frozenset(found["document"]), frozenset(found["code"])
+    )
 
 
 def export_memos(project: Project, path: Path | None, style: Format = PLAIN) -> int:

@@ -144,3 +144,12 @@ class MemoStore:
             "FROM codings WHERE memo <> '' ORDER BY id"
         )
         return [tuple(r) for r in rows]
+
+    def texts(self) -> list[tuple[str, int, str]]:
+        """Every memo's text with what it is on: ("document", id, text), ("code", id, text),
+        ("project", 0, text) and ("coding", coding id, memo) — for a search by text."""
+        rows = self.db.execute(
+            "SELECT target, coalesce(document_id, code_id, 0), text FROM memos "
+            "UNION ALL SELECT 'coding', id, memo FROM codings WHERE memo <> ''"
+        )
+        return [(str(t), int(i), str(x)) for t, i, x in rows]

@@ -284,3 +284,55 @@ def test_a_project_without_its_memos_table_opens_with_memos_disabled(
     assert window.code_tooltip(index).startswith("Motive > Political")
     window.controller.open_document(window.controller.project.documents.names()[3][0])
     assert "cannot be read" in window.memo_pane.heading.text()
+
+
+def test_undo_of_a_memo_changed_since_is_refused_and_undo_opens_its_article(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    project = window.controller.project
+    first = _open(window, "01_restaurant-workers")
+    window.memo_action.trigger()
+    qtbot.keyClicks(window.memo_pane.editor, "An op-ed")
+    window.memo_pane.commit()
+    # Another article is open when Ctrl+Z takes the memo back: its article comes up.
+    second = _open(window, "04_diplomat")
+    assert second != first
+    window.undo_action.trigger()
+    assert window.controller.document_id == first
+    assert _document_memo(project, first) is None
+    window.redo_action.trigger()
+    assert _document_memo(project, first) == "An op-ed"
+    # Changed behind the window's back (a merge, another window): the step writes nothing.
+    memo = project.memos.own(project.coders.find("Ana").id, document_id=first)
+    assert memo is not None
+    project.memos.set_text(memo.id, "An op-ed (Ben agrees)")
+    with qtbot.waitSignal(window.controller.stepRefused) as refused:
+        window.undo_action.trigger()
+    assert "changed since" in refused.args[0]
+    assert _document_memo(project, first) == "An op-ed (Ben agrees)"
+
+
+def test_memo_search_shows_the_coded_passages_with_that_memo_text(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    project = window.controller.project
+    document = project.documents.by_name("04_diplomat")
+    assert document is not None
+    ana = project.coders.find("Ana")
+    project.memos.add("ÜBERHÖHT, a profile", document_id=document.id, coder_id=ana.id)
+    dialog = window.show_memos()
+    dialog.tabs.setCurrentIndex(1)
+    dialog.filter.insert("überhöht")
+    qtbot.mouseClick(dialog.passages_button, Qt.MouseButton.LeftButton)
+    assert window.retrieval_dock.isVisible()
+    assert window.retrieval_dock.windowTitle() == "Coded passages — memo contains “überhöht”"
+    shown = window.retrieval.shown_passages()
+    assert shown
+    assert {p.document_id for p in shown} == {document.id}
+    # Ana's codings in that article, every code (blind mode: her own).
+    assert len(shown) == len(project.codings.for_document(document.id, ana.id))
+    dialog.filter.clear()
+    qtbot.mouseClick(dialog.passages_button, Qt.MouseButton.LeftButton)
+    assert window.retrieval_dock.windowTitle() == "Coded passages"
+    assert len(window.retrieval.shown_passages()) > len(shown)
+    dialog.close()

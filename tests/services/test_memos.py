@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from annotator.cli.main import cli
 from annotator.domain.errors import NotFoundError, UserError
 from annotator.services import create_project, memos
+from annotator.services.editing import ChangedSince
 from annotator.storage import Project
 
 
@@ -152,3 +153,28 @@ def test_export_format_memos_on_the_command_line(tmp_path: Path) -> None:
     refused = runner.invoke(cli, ["export", str(path), "--format", "memos", "-o", str(path)])
     assert refused.exit_code != 0
     assert "Traceback" not in refused.output
+
+
+def test_put_refuses_a_memo_changed_since_and_writes_nothing(demo: Project) -> None:
+    ana = demo.coders.find("Ana")
+    made = memos.write_memo(demo, "first", ana.id, document_id=_first(demo))
+    assert made.after is not None
+    demo.memos.set_text(made.after.id, "changed by a merge")
+    with pytest.raises(ChangedSince, match="changed since"):
+        memos.put(demo, made.reversed())
+    assert [m.text for m in demo.memos.for_document(_first(demo))] == ["changed by a merge"]
+
+
+def test_the_retrieval_memo_filter_matches_any_script_ignoring_case(demo: Project) -> None:
+    from annotator.services.retrieval import Search, retrieve
+
+    ana = demo.coders.find("Ana")
+    motive = demo.codebook.tree().find("Motive")
+    assert motive is not None
+    document = demo.documents.by_name("04_diplomat")
+    assert document is not None
+    memos.write_memo(demo, "ÜBERHÖHTE Zahlen", ana.id, document_id=document.id)
+    found = retrieve(demo, Search((motive.id,), memo="überhöhte"))
+    assert found
+    assert {p.document_id for p in found} == {document.id}
+    assert retrieve(demo, Search((motive.id,), memo="nowhere at all")) == []

@@ -32,6 +32,8 @@ class MemoActions:
     addDockWidget: Any
     addAction: Any
     resizeDocks: Any
+    retrieval: Any
+    retrieval_dock: QDockWidget
 
     memo_dock: QDockWidget
     memo_pane: ArticleMemoPane
@@ -96,9 +98,21 @@ class MemoActions:
         if self.memos_dialog is None:
             self.memos_dialog = MemosDialog(self.controller, self)
             self.memos_dialog.articleRequested.connect(self.controller.open_document)
+            self.memos_dialog.passagesRequested.connect(self.show_memo_passages)
         self.memos_dialog.show()
         self.memos_dialog.raise_()
         return self.memos_dialog
+
+    def show_memo_passages(self, text: str) -> None:
+        """The coded-passages view keeping passages whose coding, article or code memo holds
+        ``text`` ("": no memo filter); every top-level code is chosen if none was."""
+        panel = self.retrieval
+        if text and not panel.codes.checked():
+            panel.codes.set_checked([c.id for c in self.controller.codebook.children(None)])
+        panel.set_memo_filter(text)
+        title = "Coded passages"
+        self.retrieval_dock.setWindowTitle(f"{title} — memo contains “{text}”" if text else title)
+        self.retrieval_dock.show()
 
     def edit_code_memo(self, code_id: int) -> CodeMemoDialog:
         """Open the memo of a code (one window, following the last code asked for)."""

@@ -40,16 +40,23 @@ class MemoCommand(Command):
         super().__init__(controller, text)
         self.action = action
         self.change = MemoChange(None, None)
+        self.document_id: int | None = None
 
     def do(self) -> None:
         self.change = self.action()
+        # Undo of an article's memo opens that article (as the window's other steps do).
+        self.document_id = self.change.document_id
         self._tell(self.change)
 
     def again(self) -> None:
-        self._tell(memos.put(self.project, self.change))
+        landed = memos.put(self.project, self.change)
+        self.change = MemoChange(self.change.before, landed.after)  # its new id, if put back
+        self._tell(landed)
 
     def undo(self) -> None:
-        self._tell(memos.put(self.project, self.change.reversed()))
+        landed = memos.put(self.project, self.change.reversed())
+        self.change = MemoChange(landed.after, self.change.after)
+        self._tell(landed)
 
     def _tell(self, change: MemoChange) -> None:
         hub(self.controller).changed.emit(change)

@@ -180,6 +180,8 @@ class MemosDialog(QDialog):
 
     #: An article to open (its id): a memo on it or on one of its codings was activated.
     articleRequested = Signal(int)
+    #: The coded passages whose memos hold this text ("": all) are asked for.
+    passagesRequested = Signal(str)
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -231,7 +233,18 @@ class MemosDialog(QDialog):
         search_layout = QVBoxLayout(search_page)
         search_layout.addWidget(self.filter)
         search_layout.addWidget(self.found, 1)
-        search_layout.addWidget(self.count)
+        self.passages_button = QPushButton("Show coded &passages with this memo text")
+        self.passages_button.setToolTip(
+            "The coded-passages view (Ctrl+R) keeps the passages whose coding, article or code "
+            "memo holds this text; an empty search shows them all again"
+        )
+        self.passages_button.clicked.connect(
+            lambda: self.passagesRequested.emit(self.filter.text().strip())
+        )
+        below = QHBoxLayout()
+        below.addWidget(self.count, 1)
+        below.addWidget(self.passages_button)
+        search_layout.addLayout(below)
         self.tabs.addTab(search_page, "All &memos")
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
