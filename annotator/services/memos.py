@@ -244,14 +244,24 @@ def all_memos(project: Project) -> Iterator[MemoRow]:
 _ORDER = {"project": 0, "document": 1, "code": 2}
 
 
-def search(project: Project, text: str, *, targets: tuple[str, ...] = ()) -> list[MemoRow]:
+def search(
+    project: Project,
+    text: str,
+    *,
+    targets: tuple[str, ...] = (),
+    only_coder: str | None = None,
+) -> list[MemoRow]:
     """The memos whose text (or what they are on: article name, code path, coder) contains
     ``text``, ignoring case (any script: casefold, not SQL's ASCII-only LIKE). ``targets``
-    limits them to some of project, document, code, coding; empty text matches every memo."""
+    limits them to some of project, document, code, coding; empty text matches every memo.
+    ``only_coder`` (blind mode) keeps only that coder's memos on articles and codings."""
     needle = text.strip().casefold()
     found = []
     for row in all_memos(project):
         if targets and row.target not in targets:
+            continue
+        theirs = row.target in ("document", "coding") and row.coder != only_coder
+        if only_coder is not None and theirs:
             continue
         haystack = "\n".join((row.text, row.document, row.code_path, row.coder)).casefold()
         if needle in haystack:

@@ -196,6 +196,12 @@ def test_every_memo_is_searched_and_opens_its_article(window: MainWindow, qtbot:
     ]
     dialog.found.activated.emit(model.index(0, 0))
     assert window.controller.document_id == document.id
+    # Blind mode hides Ben's coding memos as it hides his codings.
+    dialog.filter.clear()
+    qtbot.keyClicks(dialog.filter, "state TV")
+    assert model.rowCount() == 0
+    window.show_all_action.trigger()
+    assert [model.index(r, 1).data() for r in range(model.rowCount())] == ["Ben"]
     dialog.close()
 
 

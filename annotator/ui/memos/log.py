@@ -129,11 +129,17 @@ class MemoSearchModel(QAbstractTableModel):
         self.search("")
         hub(controller).changed.connect(lambda _: self.search(self.text))
         controller.changed.connect(lambda changes: changes.codings and self.search(self.text))
+        controller.visibilityChanged.connect(lambda: self.search(self.text))
+        controller.coderChanged.connect(lambda: self.search(self.text))
 
     def search(self, text: str) -> None:
         self.beginResetModel()
         self.text = text
-        self.rows = memos.search(self.controller.project, text)
+        # Blind mode: other coders' memos on articles and codings stay hidden, as their codings.
+        blind = not self.controller.show_all_coders
+        self.rows = memos.search(
+            self.controller.project, text, only_coder=self.controller.coder.name if blind else None
+        )
         self.endResetModel()
 
     def rowCount(self, parent: Index = ROOT) -> int:
