@@ -43,7 +43,8 @@ def _day(value: str | None, option: str) -> date | None:
     "code, with FILE_codebook.csv beside it; sav/dta: the matrix for SPSS/Stata with labels; "
     "codebook: .json/.csv, or an appendix as .html/.md; documents: one row per article; "
     "agreement: one row per agreement measure; package: one coder's work (--coders NAME), "
-    "for the lead to merge; qdpx: the whole project for other QDA tools (REFI-QDA).",
+    "for the lead to merge; qdpx: the whole project for other QDA tools (REFI-QDA); memos: "
+    "one row per memo (project log, articles', codes' and codings' memos).",
 )
 @click.option(
     "-o",
@@ -118,6 +119,7 @@ def export(
             "codebook": "codebook entries",
             "package": "codings",
             "qdpx": "codings",
+            "memos": "memos",
         }.get(format_, "rows")
         extra = "".join(f" and its columns to {path}" for path in job.companions)
         click.echo(f"wrote {count} {noun} to {target}{extra}")

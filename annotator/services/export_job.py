@@ -34,6 +34,7 @@ KINDS = (
     "agreement",
     "package",
     "qdpx",
+    "memos",
 )
 #: The formats that take a selection of coders, codes, articles and days.
 SELECTABLE = ("segments", "matrix", "sav", "dta")
@@ -77,6 +78,10 @@ def run_export(project: Project, job: ExportJob, progress: Progress | None = Non
         return export_stats_file(project, job.path, matrix, progress, job.kind, job.notes)
     if job.kind == "documents":
         return export_documents(project, job.path, job.style)
+    if job.kind == "memos":
+        from annotator.services.memos import export_memos
+
+        return export_memos(project, job.path, job.style)
     if job.kind == "qdpx":
         from annotator.services.refi import export_qdpx
 

@@ -263,9 +263,9 @@ class Converter:
 
     def memo(self, note: str, target: str, sha: str | None, code: str | None) -> None:
         if note in self.refi.notes:
-            body, user, time = self.refi.notes[note]
+            body, user, created, modified = self.refi.notes[note]
             self.bucket(user)["memos"].append(
-                PackageMemo(note, target, sha, code, body, _time(time), _time(time))
+                PackageMemo(note, target, sha, code, body, _time(created), _time(modified))
             )
 
     def sets(self) -> None:
@@ -304,6 +304,18 @@ class Converter:
                 self.memo(note, "code", None, self.code_of.get(code.guid, code.guid))
         for note in self.refi.project_notes:
             self.memo(note, "project", None, None)
+        if self.refi.description:  # another tool's project memo (Project/Description)
+            self.bucket(None)["memos"].append(
+                PackageMemo(
+                    str(uuid.uuid5(NAMESPACE, f"{self.refi.identity}/project description")),
+                    "project",
+                    None,
+                    None,
+                    self.refi.description,
+                    _time(self.refi.modified),
+                    _time(self.refi.modified),
+                )
+            )
 
     def packages(self) -> list[Package]:
         documents = tuple(PackageDocument(sha, name) for sha, (name, _) in self.texts.items())

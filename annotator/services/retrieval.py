@@ -34,6 +34,7 @@ from annotator.io.retrieval_report import (
     markdown_report,
     write_passages_csv,
 )
+from annotator.services import memos
 from annotator.services.article_filter import Condition
 from annotator.storage import Project
 
@@ -133,8 +134,11 @@ def retrieve(project: Project, search: Search) -> list[Passage]:
         clauses.append(clause)
         where_parameters += values
     if search.memo.strip():
+        found = memos.matching(project, search.memo)
         clauses.append(_MEMO_CLAUSE)
-        where_parameters += [search.memo.strip()] * 3
+        where_parameters += [
+            json.dumps(sorted(ids)) for ids in (found.codings, found.documents, found.codes)
+        ]
     sql = (
         ("WITH " + ", ".join(ctes) + " " if ctes else "")
         + 'SELECT c.id, c.document_id, d.name, c.coder_id, c.code_id, c.start, c."end", c.memo '
@@ -147,15 +151,12 @@ def retrieve(project: Project, search: Search) -> list[Passage]:
     return list(map(Passage._make, rows))
 
 
-# Text of a memo matches ignoring case (SQLite's lower() folds ASCII only: memos in other
-# scripts match as written). TODO(memos): the memos helper's services/memos.py may offer a
-# search of its own; this clause is the one place to swap it in.
+# Memo text matches ignoring case in any script (casefold, by services/memos.py: SQLite's
+# lower() folds ASCII only); the memos found are given as ids.
 _MEMO_CLAUSE = (
-    "(instr(lower(c.memo), lower(?)) > 0 "
-    "OR c.document_id IN (SELECT document_id FROM memos WHERE target = 'document' "
-    "AND instr(lower(text), lower(?)) > 0) "
-    "OR c.code_id IN (SELECT code_id FROM memos WHERE target = 'code' "
-    "AND instr(lower(text), lower(?)) > 0))"
+    "(c.id IN (SELECT value FROM json_each(?)) "
+    "OR c.document_id IN (SELECT value FROM json_each(?)) "
+    "OR c.code_id IN (SELECT value FROM json_each(?)))"
 )
 
 

@@ -25,6 +25,15 @@ class MemoStore:
         self.db = db
         self._deletions = DeletionStore(db)
 
+    @property
+    def available(self) -> bool:
+        """Whether the memos table is there (a damaged project opened read-only may lack it;
+        the window then does without memos)."""
+        row = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'memos'"
+        ).fetchone()
+        return row is not None
+
     def add(
         self,
         text: str,
@@ -106,3 +115,41 @@ class MemoStore:
             f"SELECT {_COLUMNS} FROM memos WHERE code_id = ? ORDER BY id", [code_id]
         )
         return [_memo(r) for r in rows]
+
+    def project_log(self) -> list[Memo]:
+        """The memos on the project, newest first (the project's log)."""
+        rows = self.db.execute(
+            f"SELECT {_COLUMNS} FROM memos WHERE target = 'project' "
+            "ORDER BY created_at DESC, id DESC"
+        )
+        return [_memo(r) for r in rows]
+
+    def own(
+        self, coder_id: int | None, *, document_id: int | None = None, code_id: int | None = None
+    ) -> Memo | None:
+        """A coder's memo on a document or a code (the oldest, if an import brought several)."""
+        column, value = ("document_id", document_id) if code_id is None else ("code_id", code_id)
+        row = self.db.execute(
+            f"SELECT {_COLUMNS} FROM memos WHERE {column} = ? AND coder_id IS ? "
+            "ORDER BY id LIMIT 1",
+            [value, coder_id],
+        ).fetchone()
+        return None if row is None else _memo(row)
+
+    def coding_memos(self) -> list[tuple[str, int, int, int, str, str, str]]:
+        """Every coding's non-empty memo: (coding GUID, document, coder, code, memo, created,
+        updated), in coding order."""
+        rows = self.db.execute(
+            "SELECT guid, document_id, coder_id, code_id, memo, created_at, updated_at "
+            "FROM codings WHERE memo <> '' ORDER BY id"
+        )
+        return [tuple(r) for r in rows]
+
+    def texts(self) -> list[tuple[str, int, str]]:
+        """Every memo's text with what it is on: ("document", id, text), ("code", id, text),
+        ("project", 0, text) and ("coding", coding id, memo) — for a search by text."""
+        rows = self.db.execute(
+            "SELECT target, coalesce(document_id, code_id, 0), text FROM memos "
+            "UNION ALL SELECT 'coding', id, memo FROM codings WHERE memo <> ''"
+        )
+        return [(str(t), int(i), str(x)) for t, i, x in rows]

@@ -96,5 +96,8 @@ class CodeMenus:
         if code is not None:
             show = menu.addAction("Show coded passages")
             show.triggered.connect(lambda *_: self.retrieve(code.id))
+            memo = menu.addAction("Memo…")
+            memo.triggered.connect(lambda *_: self.edit_code_memo(code.id))
+            memo.setEnabled(self.memo_action.isEnabled())
         menu.addAction(self.codebook_action)
         return menu

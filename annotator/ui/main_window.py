@@ -45,6 +45,7 @@ from annotator.ui.find import FIND_BAR_KEYS, FindBar, find_actions
 from annotator.ui.intake.dialog import ImportDialog
 from annotator.ui.intake.report import ImportReportDialog, status_message
 from annotator.ui.keeper import ProjectKeeper
+from annotator.ui.memos.actions import MemoActions
 from annotator.ui.models.codebook import CodebookModel
 from annotator.ui.panels import CodebookView, CodingsPanel, needed_width, titled
 from annotator.ui.project_banner import ProjectBanner
@@ -55,7 +56,7 @@ from annotator.ui.window_state import restore_geometry
 from annotator.ui.workers import stop_workers
 
 
-class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
+class MainWindow(CodeMenus, ProjectFileActions, MemoActions, QMainWindow):
     """The coding window over one open project and one coder."""
 
     #: Another project should be opened in place of this one (its path).
@@ -302,6 +303,7 @@ class MainWindow(CodeMenus, ProjectFileActions, QMainWindow):
             self.agreement_menu.addAction(action)
         self.help_menu = menus.addMenu("&Help")
         self.help_menu.addAction(self._action("&Keyboard shortcuts", self._show_shortcuts, "F1"))
+        self._install_memos(article, file_menu)
 
     def _wire(self) -> None:
         controller = self.controller

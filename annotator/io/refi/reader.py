@@ -96,11 +96,17 @@ class RefiProject:
     codes: list[RefiCode]
     variables: dict[str, tuple[str, str]]  # GUID → name, type
     sources: list[RefiSource]
-    notes: dict[str, tuple[str, str | None, str | None]]  # GUID → text, user, time
+    # GUID → text, user, created, modified
+    notes: dict[str, tuple[str, str | None, str | None, str | None]]
     sets: list[tuple[str, list[str], list[str]]]  # name, member codes, member sources
     project_notes: list[str]
     warnings: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    #: The project's own Description (a project memo in the standard's reading), and what
+    #: names the project across imports (it has no GUID): its name and creation time.
+    description: str = ""
+    identity: str = ""
+    modified: str | None = None
 
 
 def guid_of(text: str | None) -> str:
@@ -392,6 +398,7 @@ def read_project(root: Any, warnings: list[str], where: Any = "project.qde") -> 
             (content.text or "") if content is not None else "",
             guid_of(note.get("creatingUser")) or None,
             note.get("creationDateTime"),
+            note.get("modifiedDateTime") or note.get("creationDateTime"),
         )
     sets = [
         (
@@ -416,6 +423,9 @@ def read_project(root: Any, warnings: list[str], where: Any = "project.qde") -> 
         project_notes=[guid_of(n.get("targetGUID")) for n in root.findall(_q("NoteRef"))],
         warnings=warnings,
         skipped=skipped,
+        description=_child_text(root, "Description"),
+        identity=f"{root.get('name') or ''}/{root.get('creationDateTime') or ''}",
+        modified=root.get("modifiedDateTime") or root.get("creationDateTime"),
     )
 
 

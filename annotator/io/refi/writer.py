@@ -330,7 +330,8 @@ def build_project(content: ProjectContent) -> Exported:
         if memo.document_id is not None:
             document_notes[memo.document_id].append(memo.guid)
     sources: dict[str, bytes] = {}
-    notes: list[tuple[str, str, str, str | None, str | None]] = []  # guid, name, text, user, time
+    # guid, name, text, user, created, modified
+    notes: list[tuple[str, str, str, str | None, str | None, str | None]] = []
     selections = 0
     if documents:
         xml.open("Sources")
@@ -383,11 +384,29 @@ def build_project(content: ProjectContent) -> Exported:
         xml.close("Sources")
     for memo in memos:
         author = coders[memo.coder_id].guid if memo.coder_id in coders else None
-        notes.append((memo.guid, f"Memo ({memo.target})", memo.text, author, memo.created_at))
+        notes.append(
+            (
+                memo.guid,
+                f"Memo ({memo.target})",
+                memo.text,
+                author,
+                memo.created_at,
+                memo.updated_at,
+            )
+        )
     if notes:
         xml.open("Notes")
-        for guid, title, body, author, time in notes:
-            xml.open("Note", guid=guid, name=title, creatingUser=author, creationDateTime=time)
+        # Both dates, as the standard's notes advise: an edited memo keeps when it was edited.
+        for guid, title, body, author, time, modified in notes:
+            xml.open(
+                "Note",
+                guid=guid,
+                name=title,
+                creatingUser=author,
+                creationDateTime=time,
+                modifyingUser=author,
+                modifiedDateTime=modified,
+            )
             xml.text("PlainTextContent", body)
             xml.close("Note")
         xml.close("Notes")
@@ -431,7 +450,7 @@ def _coding(
     xml.empty("CodeRef", targetGUID=code_guids[coding.code_id])
     if coding.memo:
         guid = _sibling(coding.guid, _MEMO)
-        notes.append((guid, "Coding memo", coding.memo, user, coding.updated_at))
+        notes.append((guid, "Coding memo", coding.memo, user, coding.updated_at, coding.updated_at))
         xml.empty("NoteRef", targetGUID=guid)
     xml.close("Coding")
 

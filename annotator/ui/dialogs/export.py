@@ -42,6 +42,7 @@ FORMATS = (
     ("Matrix for Stata (.dta)", "dta", ".dta", "Stata data (*.dta)"),
     ("Articles and their variables (CSV)", "documents", ".csv", "CSV (*.csv)"),
     ("Agreement table (CSV)", "agreement", ".csv", "CSV (*.csv)"),
+    ("Memos: project log, articles, codes, codings (CSV)", "memos", ".csv", "CSV (*.csv)"),
     ("Codebook appendix (HTML)", "codebook", ".html", "Web page (*.html)"),
     ("Codebook appendix (Markdown)", "codebook", ".md", "Markdown (*.md)"),
     ("Codebook (JSON, for another project)", "codebook", ".json", "JSON (*.json)"),
@@ -55,7 +56,7 @@ FORMATS = (
         "Coder package (*.annpkg)",
     ),
 )
-CSV_KINDS = ("segments", "matrix", "documents", "agreement")
+CSV_KINDS = ("segments", "matrix", "documents", "agreement", "memos")
 
 
 class _Worker(QObject):

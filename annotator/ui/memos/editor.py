@@ -1,0 +1,237 @@
+"""Editing one memo in place: the open article's memo (a pane) and a code's memo (a dialog).
+
+There is no Save: the text is committed a moment after typing stops, when the editor loses
+focus and when it closes, each time as an undoable step (steps on one memo merge into one).
+Other coders' memos on the same article or code are shown above it, read only.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.domain.errors import UserError
+from annotator.domain.model import Memo
+from annotator.services import memos
+from annotator.services.memos import MemoChange
+from annotator.ui.controller import Controller
+from annotator.ui.memos.commands import hub, run_memo
+
+#: How long after the last key the memo is committed (milliseconds).
+COMMIT_DELAY = 800
+
+
+class MemoEditor(QWidget):
+    """The current coder's memo on an article or a code (:meth:`set_target`), committed as it
+    is typed; other coders' memos on it above, read only."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.document_id: int | None = None
+        self.code_id: int | None = None
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.others = QLabel()
+        self.others.setWordWrap(True)
+        self.others.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.others.setTextFormat(Qt.TextFormat.RichText)
+        self.editor = QPlainTextEdit()
+        self.editor.setPlaceholderText("Write a memo (kept as you type; Ctrl+Z undoes it)")
+        self.editor.installEventFilter(self)
+        self.state = QLabel()
+        self.state.setStyleSheet("color: palette(mid);")
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(COMMIT_DELAY)
+        self._timer.timeout.connect(self.commit)
+        self._loading = False
+        self._committing = False
+        self._saved = ""  # the text as the project holds it: nothing to write while unchanged
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.others)
+        layout.addWidget(self.editor, 1)
+        layout.addWidget(self.state)
+        self.editor.textChanged.connect(self._typed)
+        hub(controller).changed.connect(self._memo_changed)
+        controller.coderChanged.connect(self.reload)
+        controller.visibilityChanged.connect(self.reload)
+
+    # -- what it edits ---------------------------------------------------------------------------
+
+    def set_target(self, *, document_id: int | None = None, code_id: int | None = None) -> None:
+        """Edit the memo on this article or code (neither: nothing to edit). What was typed
+        for the previous one is committed first."""
+        self.commit()
+        self.document_id, self.code_id = document_id, code_id
+        self.reload()
+
+    def has_target(self) -> bool:
+        return self.document_id is not None or self.code_id is not None
+
+    def reload(self) -> None:
+        """Show the memo as the project holds it."""
+        self._timer.stop()
+        if not self.controller.project.memos.available:
+            self.editor.setEnabled(False)
+            self.heading.setText("This project's memos cannot be read (see the banner above).")
+            self.others.hide()
+            return
+        target = self.has_target()
+        self.editor.setEnabled(target and not self.controller.project.read_only)
+        self.heading.setText(self._heading() if target else "Open an article to write its memo.")
+        own = self._own() if target else None
+        self._loading = True
+        try:
+            if self.editor.toPlainText() != (own.text if own else ""):
+                self.editor.setPlainText(own.text if own else "")
+        finally:
+            self._loading = False
+        self._saved = own.text if own else ""
+        self.state.setText(f"Saved {_when(own)}" if own else "")
+        others = self._others() if target else []
+        self.others.setVisible(bool(others))
+        self.others.setText("<br>".join(_shown(self.controller, m) for m in others))
+
+    def _heading(self) -> str:
+        if self.code_id is not None:
+            path = self.controller.codebook.path(self.code_id)
+            return f"<b>Memo on the code {html.escape(path)}</b> (decisions, examples, doubts)"
+        name = self.controller.project.documents.get(self.document_id or 0).name
+        return f"<b>Memo on {html.escape(name)}</b>"
+
+    def _own(self) -> Memo | None:
+        return memos.own_memo(
+            self.controller.project,
+            self.controller.coder.id,
+            document_id=self.document_id,
+            code_id=self.code_id,
+        )
+
+    def _others(self) -> list[Memo]:
+        # Blind mode hides other coders' judgements, their memos on articles included.
+        if self.code_id is None and not self.controller.show_all_coders:
+            return []
+        return memos.others_memos(
+            self.controller.project,
+            self.controller.coder.id,
+            document_id=self.document_id,
+            code_id=self.code_id,
+        )
+
+    # -- committing ------------------------------------------------------------------------------
+
+    def _typed(self) -> None:
+        if not self._loading and self.has_target():
+            self.state.setText("Editing…")
+            self._timer.start()
+
+    def commit(self) -> None:
+        """Write what is typed now (if it differs from what the project holds)."""
+        self._timer.stop()
+        text = self.editor.toPlainText()
+        if not self.has_target() or not self.editor.isEnabled() or text == self._saved:
+            return
+        project, coder = self.controller.project, self.controller.coder.id
+        document_id, code_id = self.document_id, self.code_id
+        what = "code memo" if code_id is not None else "article memo"
+        self._committing = True  # what is typed stays as typed (a reload would move the cursor)
+        try:
+            run_memo(
+                self.controller,
+                f"edit {what}",
+                lambda: memos.write_memo(
+                    project, text, coder, document_id=document_id, code_id=code_id
+                ),
+            )
+        except UserError as error:  # the code or article has gone meanwhile: say so, keep the text
+            self.state.setText(f"Not saved: {error}")
+            return
+        finally:
+            self._committing = False
+        own = self._own()
+        self._saved = text
+        self.state.setText(f"Saved {_when(own)}" if own else "")
+
+    def finish(self) -> None:
+        """Commit what is typed and edit nothing more (the window or dialog is closing; what
+        could not be saved has been said in the state line)."""
+        self.commit()
+        self.document_id = self.code_id = None
+        self._saved = self.editor.toPlainText()
+        self.editor.setEnabled(False)
+
+    def _memo_changed(self, change: MemoChange) -> None:
+        if self._committing or self._timer.isActive():  # typing: it is committed soon
+            return
+        if (self.document_id is not None and change.document_id == self.document_id) or (
+            self.code_id is not None and change.code_id == self.code_id
+        ):
+            self.reload()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.editor and event.type() == QEvent.Type.FocusOut:
+            self.commit()
+        return super().eventFilter(watched, event)
+
+
+class ArticleMemoPane(MemoEditor):
+    """The memo on the open article, following the article the window shows."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(controller, parent)
+        controller.documentOpened.connect(
+            lambda document_id: self.set_target(document_id=document_id)
+        )
+        self.set_target(document_id=controller.document_id)
+
+
+class CodeMemoDialog(QDialog):
+    """A code's memo in a small window of its own (not modal: the codebook stays usable)."""
+
+    def __init__(self, controller: Controller, code_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Code memo — {controller.codebook.get(code_id).name}")
+        self.memo = MemoEditor(controller)
+        self.memo.set_target(code_id=code_id)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.memo, 1)
+        layout.addWidget(buttons)
+        self.resize(520, 320)
+
+    def show_code(self, code_id: int) -> None:
+        self.memo.set_target(code_id=code_id)
+        self.setWindowTitle(f"Code memo — {self.memo.controller.codebook.get(code_id).name}")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.memo.finish()
+        super().closeEvent(event)
+
+    def reject(self) -> None:  # Escape closes too, and commits first
+        self.memo.finish()
+        super().reject()
+
+
+def _when(memo: Memo | None) -> str:
+    return "" if memo is None else memo.updated_at.replace("T", " ").removesuffix("Z") + " UTC"
+
+
+def _shown(controller: Controller, memo: Memo) -> str:
+    coders = {c.id: c.name for c in controller.project.coders.all()}
+    who = coders.get(memo.coder_id, "imported") if memo.coder_id is not None else "imported"
+    text = html.escape(memo.text).replace("\n", "<br>")
+    return f"<i>{html.escape(who)}, {_when(memo)}:</i> {text}"

@@ -1,0 +1,86 @@
+"""REFI-QDA memos both ways: project, article and code memos go out as Notes referred to by
+the project, the TextSource and the Code (with both their dates) and come back as they were;
+another tool's project Description comes in as an entry of the project's log."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from annotator.services import create_project, memos
+from annotator.services.merge import merge_file
+from annotator.services.refi import export_qdpx
+from annotator.storage import Project
+
+NS = {"q": "urn:QDA-XML:project:1.0"}
+
+
+def _memos(project: Project) -> list[tuple[str, ...]]:
+    return sorted(
+        (r.memo_id, r.target, r.document, r.code_path, r.coder, r.created_at, r.updated_at, r.text)
+        for r in memos.all_memos(project)
+    )
+
+
+def test_project_article_and_code_memos_round_trip(tmp_path: Path) -> None:
+    with create_project(tmp_path / "demo.annotator", demo=True) as demo:
+        ana, ben = demo.coders.find("Ana"), demo.coders.find("Ben")
+        document = demo.documents.names()[2][0]
+        code = demo.codebook.tree().find("Actor type > Diplomat")
+        assert code is not None
+        article = memos.write_memo(demo, "An op-ed, not news", ana.id, document_id=document)
+        memos.write_memo(demo, "Agrees: a profile", ben.id, document_id=document)
+        memos.write_memo(demo, "Only serving diplomats", ana.id, code_id=code.id)
+        log = memos.add_log_entry(demo, "Round 1: 8 articles\nboth coders", ben.id)
+        assert article.after is not None
+        assert log.after is not None
+        # Edited later: the edit's time must survive the trip too.
+        demo.memos.set_text(article.after.id, "An op-ed", updated_at="2026-11-30T08:00:00Z")
+        target = tmp_path / "demo.qdpx"
+        export_qdpx(demo, target)
+        with zipfile.ZipFile(target) as archive:
+            root = etree.fromstring(archive.read("project.qde"))
+        notes = {n.get("guid"): n for n in root.iterfind("q:Notes/q:Note", NS)}
+        edited = notes[article.after.guid]
+        assert edited.get("modifiedDateTime") == "2026-11-30T08:00:00Z"
+        assert edited.get("creationDateTime") == article.after.created_at
+        assert [r.get("targetGUID") for r in root.findall("q:NoteRef", NS)] == [log.after.guid]
+        source = root.find(
+            f"q:Sources/q:TextSource[@guid='{demo.documents.get(document).guid}']", NS
+        )
+        assert source is not None
+        assert article.after.guid in {r.get("targetGUID") for r in source.findall("q:NoteRef", NS)}
+        coded = root.find(f".//q:Code[@guid='{code.guid}']", NS)
+        assert coded is not None
+        assert [r.get("targetGUID") for r in coded.findall("q:NoteRef", NS)] != []
+        before = _memos(demo)
+    with create_project(tmp_path / "fresh.annotator", with_default_codebook=False) as fresh:
+        merge_file(fresh, target)
+        assert _memos(fresh) == before
+        merge_file(fresh, target)  # a second import changes nothing
+        assert _memos(fresh) == before
+        assert [m.text for m in memos.project_log(fresh)] == ["Round 1: 8 articles\nboth coders"]
+
+
+def test_another_tools_project_description_becomes_a_log_entry(tmp_path: Path) -> None:
+    qde = """<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="study" origin="Other QDA"
+         creationDateTime="2025-05-01T10:00:00Z">
+  <Users><User guid="6a0f4c1e-2b3d-4e5f-8a9b-0c1d2e3f4a51" name="Kim"/></Users>
+  <CodeBook><Codes>
+    <Code guid="1b8e0c2a-7d4f-4c3b-9a1e-5f6d7c8b9a02" name="Hunger" isCodable="true"/>
+  </Codes></CodeBook>
+  <Description>Pilot study of exile narratives; codebook v2 from May.</Description>
+</Project>
+"""
+    archive = tmp_path / "other.qdpx"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr("project.qde", qde)
+    with create_project(tmp_path / "t.annotator", with_default_codebook=False) as project:
+        merge_file(project, archive)
+        merge_file(project, archive)
+        [entry] = memos.project_log(project)
+        assert entry.text == "Pilot study of exile narratives; codebook v2 from May."
+        assert entry.created_at == "2025-05-01T10:00:00Z"
