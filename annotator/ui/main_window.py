@@ -604,6 +604,7 @@ class MainWindow(CodeMenus, ProjectFileActions, MemoActions, QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
         stop_workers(self)  # none may run on once the window goes
+        self.memo_pane.finish()  # a memo typed in the last moment goes into the closing backup
         self.statusBar().showMessage("Taking a backup…")
         self.keeper.close()
         super().closeEvent(event)

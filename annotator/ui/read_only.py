@@ -28,7 +28,19 @@ EDITING_ACTIONS = (
     "refi_import_action",
     "sample_action",
     "coder_action",
+    "coder_actions.add_action",
+    "coder_actions.rename_action",
+    "coder_actions.merge_action",
 )
+
+
+def _attribute(owner: object, dotted: str) -> object:
+    """``owner.a.b`` for ``"a.b"`` (None where a part is missing)."""
+    for name in dotted.split("."):
+        owner = getattr(owner, name, None)
+        if owner is None:
+            return None
+    return owner
 
 
 def why_read_only(project: Project) -> str:
@@ -68,7 +80,7 @@ class ReadOnlyMode:
             return
         why = f"Read-only: {self.reason}"
         for name in EDITING_ACTIONS:
-            action = getattr(self.window, name, None)
+            action = _attribute(self.window, name)
             if isinstance(action, QAction):
                 action.setEnabled(False)
                 action.setToolTip(f"{action.text().replace('&', '')} is off. {why}.")
