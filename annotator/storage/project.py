@@ -435,6 +435,11 @@ class Project:
         commit must then be folded into the file (see :meth:`checkpoint`) to be found."""
         return self._lock is not None and not self._lock.still_the_same_file()
 
+    def file_identity(self) -> tuple[int, int] | None:
+        """The (device, inode) of the file open for writing, whatever its name is now (None:
+        not opened for writing, or in memory)."""
+        return None if self._lock is None else self._lock.identity
+
     def save_copy(self, target: str | Path, progress: CopyProgress | None = None) -> Counts | None:
         """Write the whole project, as it is now, into the new single file ``target``."""
         if self.path is None:

@@ -147,21 +147,42 @@ class Session:
 
     def _bring_to_front(self, path: Path | None) -> bool:
         """The project asked for is the one open here (by any of its names: a symbolic or
-        hard link, another spelling of the path): show its window instead of opening it
-        again, which its own lock would refuse."""
-        if self.project is None or self.window is None or self.project.path is None:
+        hard link, another spelling of the path, or its new name after it was renamed or
+        moved while open): show its window instead of opening it again, which its own lock
+        would refuse; a file renamed meanwhile is closed and opened again under its new name
+        (SQLite keeps its log beside the name a file was opened by)."""
+        project = self.project
+        if project is None or self.window is None or project.path is None:
             return False
+        asked = path or paths.default_project_path()
         try:
-            same = os.path.samefile(path or paths.default_project_path(), self.project.path)
-        except OSError:
+            status = os.stat(asked)
+            identity = project.file_identity() or _identity(project.path)
+        except OSError:  # the open file is known by the lock's identity; this name is not
             return False
-        if not same:
+        if (status.st_dev, status.st_ino) != identity:
             return False
+        if not _names_it(project.path, asked):
+            return self._reopen_moved(project.path, asked)
         self.window.showNormal() if self.window.isMinimized() else self.window.show()
         self.window.raise_()
         self.window.activateWindow()
-        self.window.statusBar().showMessage(f"{self.project.name} is open here already.", 5000)
+        self.window.statusBar().showMessage(f"{project.name} is open here already.", 5000)
         return True
+
+    def _reopen_moved(self, old: Path, new: Path) -> bool:
+        """The open project's file is now named ``new``: close it and open it there."""
+        self._close_project()
+        if self.open(new):
+            assert self.window is not None
+            self.window.banner.show_note(
+                f"{old.name} was renamed or moved while open: opened again as {new}. "
+                f"Its snapshots are taken under this name from now on (Restore lists them; "
+                f"earlier ones stay with {old.name}'s)."
+            )
+            return True
+        QApplication.quit()  # as after a restore that cannot be opened: nothing is left open
+        return False
 
     def _present(self, project: Project, found: list[Problem] | None = None) -> bool:
         """Show ``project`` in a new window (``found``: damage found after it was opened)."""
@@ -407,6 +428,19 @@ class Session:
             QApplication.processEvents()
         if self.project is not None:
             self.project.close()
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    status = os.stat(path)
+    return (status.st_dev, status.st_ino)
+
+
+def _names_it(name: Path, asked: Path) -> bool:
+    """Whether ``name`` (the path the project was opened by) still names the file ``asked``."""
+    try:
+        return os.path.samefile(name, asked)
+    except OSError:  # the old name is gone: the file was renamed or moved
+        return False
 
 
 def run(project_path: Path | None = None) -> int:

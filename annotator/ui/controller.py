@@ -169,6 +169,13 @@ class Controller(QObject):
             self.undo_stack.clear()  # another coder's history is not ours to undo
             self.coderChanged.emit()
 
+    def changed_elsewhere(self, document_id: int) -> None:
+        """This article's codings changed outside this window (another window or program):
+        its counts are read again and every view is told."""
+        if document_id == self.document_id:
+            self._summary = None
+        self.notify(Changes(documents=frozenset({document_id})))
+
     def notify(self, changes: Changes) -> None:
         """Tell every view what changed (for changes made outside the undo stack)."""
         if changes:

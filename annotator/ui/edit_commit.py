@@ -6,6 +6,9 @@ One mechanism for every route to an action: the window's actions call :meth:`com
 Undo/Redo, a dock's toggle) is caught on its way to the action; and opening any menu of the
 menu bar commits too, since a menu takes no focus from the editor. Clicking elsewhere in the
 window already commits: the editor loses the focus.
+
+The memo editors (the article memo pane, a code memo window) commit a moment after typing
+stops; an action within that moment commits them first, by the same route.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QMainWindow, QMenu
+
+from annotator.ui.memos.editor import MemoEditor
 
 
 class EditCommitter(QObject):
@@ -36,7 +41,10 @@ class EditCommitter(QObject):
         return False  # the action still gets its shortcut
 
     def commit(self) -> int:
-        """Write what the open editors hold through their models and close them; how many."""
+        """Write what the open editors hold through their models and close them, and what the
+        memo editors hold that is not written yet; how many cell editors were open."""
+        for memo in self.window.findChildren(MemoEditor):
+            memo.commit()  # writes nothing when the text is as the project holds it
         committed = 0
         for view in self.window.findChildren(QAbstractItemView):
             if view.state() != QAbstractItemView.State.EditingState:

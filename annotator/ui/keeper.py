@@ -121,7 +121,18 @@ class ProjectKeeper(QObject):
 
     def _failed(self, message: str) -> None:
         self._stop()
-        self.snapshotFailed.emit(message)
+        self.snapshotFailed.emit(self._why(message))
+
+    def _why(self, message: str) -> str:
+        """Why a snapshot failed: a file renamed under the window is said as such (its old
+        name can no longer be read), not as an unreadable file."""
+        project = self.controller.project
+        if not project.closed and project.path is not None and project.moved():
+            return (
+                f"{project.path.name} was renamed or moved while open; open it where it is "
+                "now (File → Open) and its snapshots are taken again"
+            )
+        return message
 
     def wait(self) -> None:
         """Let a snapshot under way finish (before the window closes or the project goes)."""
@@ -153,7 +164,7 @@ class ProjectKeeper(QObject):
         try:
             snapshot = backups.take_snapshot(project, "window closed")
         except (UserError, OSError) as error:
-            self.snapshotFailed.emit(str(error))
+            self.snapshotFailed.emit(self._why(str(error)))
             return None
         self._baseline = self._total_changes()
         return snapshot

@@ -26,6 +26,7 @@ from annotator.ui import settings
 from annotator.ui.article_list import DocumentsPanel
 from annotator.ui.article_view import ArticleView
 from annotator.ui.auto_status import StartedOnCoding
+from annotator.ui.blind_mode import BlindWhenOthersJoin
 from annotator.ui.code_menus import CodeMenus
 from annotator.ui.coder_menu import CoderActions
 from annotator.ui.controller import Controller
@@ -117,6 +118,7 @@ class MainWindow(CodeMenus, ProjectFileActions, MemoActions, QMainWindow):
         self.edits = EditCommitter(self)
         self._build_actions()
         self.edits.watch()
+        self.blind = BlindWhenOthersJoin(self, self)
         self.read_only = ReadOnlyMode(self, controller.project)
         self.read_only.apply()
         self._wire()

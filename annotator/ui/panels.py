@@ -156,7 +156,7 @@ class CodingsPanel(QWidget):
 
     def selected_ids(self) -> list[int]:
         rows = {index.row() for index in self.view.selectionModel().selectedRows()}
-        return [self.model.coding_id(row) for row in sorted(rows)]
+        return self.model.coding_ids(sorted(rows))
 
     def select(self, coding_ids: list[int], *, scroll_to: bool = True) -> None:
         selection = self.view.selectionModel()

@@ -59,8 +59,10 @@ LEVEL_CHOICES = (
 class _Worker(QObject):
     """Runs the (pure) engine away from the window's thread."""
 
-    finished = Signal(object)
-    failed = Signal(str)
+    #: The worker (itself) and its report or message: a result queued before the window let
+    #: this worker go still arrives after the disconnection, and is told apart by it.
+    finished = Signal(object, object)
+    failed = Signal(object, str)
 
     def __init__(self, study: Study, options: Options) -> None:
         super().__init__()
@@ -68,9 +70,9 @@ class _Worker(QObject):
 
     def run(self) -> None:
         try:
-            self.finished.emit(measure_agreement(self.study, self.options))
+            self.finished.emit(self, measure_agreement(self.study, self.options))
         except ValueError as error:  # a bug in the study, reported rather than lost
-            self.failed.emit(str(error))
+            self.failed.emit(self, str(error))
 
 
 class CoderChecklist(QListView):
@@ -272,11 +274,15 @@ class AgreementWindow(QDialog):
         self._thread = self._worker = None
         self.compute_button.setEnabled(True)
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, worker: _Worker, message: str) -> None:
+        if worker is not self._worker:  # let go (another project opened) before it arrived
+            return
         self._stop()
         QMessageBox.warning(self, "Inter-coder agreement", message)
 
-    def _show(self, report: Report) -> None:
+    def _show(self, worker: _Worker, report: Report) -> None:
+        if worker is not self._worker:  # let go (another project opened) before it arrived
+            return
         self._stop()
         self.report = report
         self.model.set_report(report)

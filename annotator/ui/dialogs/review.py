@@ -35,6 +35,7 @@ from annotator.ui.controller import Controller
 from annotator.ui.models import refilter
 from annotator.ui.models.review import DifferencesModel
 from annotator.ui.panels import one_line_rows
+from annotator.ui.read_only import why_read_only
 from annotator.ui.reader import Reader
 from annotator.ui.review_text import compared_html
 
@@ -293,12 +294,16 @@ class ReviewWindow(QDialog):
         self.buttons[Choice.BOTH].setText("&Both" if len(people) == 2 else "&All")
         for button in (*self.buttons.values(), *self.more_buttons):
             button.setMinimumWidth(button.sizeHint().width())  # names are never cut off
-        self.adopt.setEnabled(len(people) == 2)
+        read_only = self._read_only()
+        self.adopt.setEnabled(len(people) == 2 and not read_only)
         self.adopt.setToolTip(
-            "Give the consensus coder every coding the two coders agree on, except where it "
-            "codes the passage already"
-            if len(people) == 2
-            else "Compare two coders to copy their agreements"
+            read_only
+            or (
+                "Give the consensus coder every coding the two coders agree on, except where "
+                "it codes the passage already"
+                if len(people) == 2
+                else "Compare two coders to copy their agreements"
+            )
         )
         stale = f"; {len(found.stale)} changed since decided" if found.stale else ""
         self.status.setText(
@@ -344,8 +349,12 @@ class ReviewWindow(QDialog):
     def _show_current(self) -> None:
         item = self.current()
         review = self.model.review
+        read_only = self._read_only()
         for button in (*self.buttons.values(), *self.more_buttons):
-            button.setEnabled(item is not None and item.decision is None)
+            button.setEnabled(item is not None and item.decision is None and not read_only)
+            if read_only:
+                button.setToolTip(read_only)
+        self.reason.setEnabled(not read_only)
         if item is None or review is None:
             self.compared.clear()
             return
@@ -356,9 +365,21 @@ class ReviewWindow(QDialog):
             note = "" if own or item.whole else " — does not code this passage"
             pane.show_article(coder, item.document_id, own, item.extent, note)
 
+    def _read_only(self) -> str:
+        """Why no decision can be written ('' when the project can be written)."""
+        why = why_read_only(self.controller.project)
+        return f"Read-only: {why}; decisions cannot be made here." if why else ""
+
+    def _refused(self) -> bool:
+        """Whether a write is refused (read-only); if so the status line says why."""
+        read_only = self._read_only()
+        if read_only:
+            self.status.setText(read_only)
+        return bool(read_only)
+
     def decide(self, choice: Choice, took: int | None = None) -> None:
         item, review = self.current(), self.model.review
-        if item is None or review is None:
+        if item is None or review is None or self._refused():
             return
         edited: tuple[tuple[int, int], ...] = ()
         if choice is Choice.EDITED and took is None:
@@ -406,9 +427,15 @@ class ReviewWindow(QDialog):
 
     def adopt_agreements(self) -> None:
         review = self.model.review
-        if review is None or len(review.coders) != 2:
+        if review is None or len(review.coders) != 2 or self._refused():
             return
-        count = consensus_commands.adopt_agreements(self.controller, review.first, review.second)
+        try:
+            count = consensus_commands.adopt_agreements(
+                self.controller, review.first, review.second
+            )
+        except UserError as error:
+            self.status.setText(str(error))
+            return
         self.status.setText(f"The consensus coder took {count} agreed codings.")
 
     def _on_changed(self, changes: Changes) -> None:

@@ -58,6 +58,7 @@ class MemoEditor(QWidget):
         self._loading = False
         self._committing = False
         self._saved = ""  # the text as the project holds it: nothing to write while unchanged
+        self._coder_id = controller.coder.id  # whose memo the editor shows (and commits to)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.addWidget(self.heading)
@@ -82,8 +83,12 @@ class MemoEditor(QWidget):
         return self.document_id is not None or self.code_id is not None
 
     def reload(self) -> None:
-        """Show the memo as the project holds it."""
+        """Show the memo as the project holds it; what was typed and not yet written is
+        committed first (to the coder who typed it), never dropped."""
+        if not self._loading and not self._committing:
+            self.commit()
         self._timer.stop()
+        self._coder_id = self.controller.coder.id
         if not self.controller.project.memos.available:
             self.editor.setEnabled(False)
             self.heading.setText("This project's memos cannot be read (see the banner above).")
@@ -115,7 +120,7 @@ class MemoEditor(QWidget):
     def _own(self) -> Memo | None:
         return memos.own_memo(
             self.controller.project,
-            self.controller.coder.id,
+            self._coder_id,
             document_id=self.document_id,
             code_id=self.code_id,
         )
@@ -126,7 +131,7 @@ class MemoEditor(QWidget):
             return []
         return memos.others_memos(
             self.controller.project,
-            self.controller.coder.id,
+            self._coder_id,
             document_id=self.document_id,
             code_id=self.code_id,
         )
@@ -144,7 +149,7 @@ class MemoEditor(QWidget):
         text = self.editor.toPlainText()
         if not self.has_target() or not self.editor.isEnabled() or text == self._saved:
             return
-        project, coder = self.controller.project, self.controller.coder.id
+        project, coder = self.controller.project, self._coder_id
         document_id, code_id = self.document_id, self.code_id
         what = "code memo" if code_id is not None else "article memo"
         self._committing = True  # what is typed stays as typed (a reload would move the cursor)

@@ -58,6 +58,12 @@ class ArticleCodingsModel(QAbstractTableModel):
         self._pending.setSingleShot(True)
         self._pending.setInterval(0)
         self._pending.timeout.connect(self.reload)
+        # Rows vanished since the list was counted: the article changed elsewhere; every view
+        # of it (and the window's counts) is told so on the next turn, never while painting.
+        self._recount = QTimer(self)
+        self._recount.setSingleShot(True)
+        self._recount.setInterval(0)
+        self._recount.timeout.connect(self._changed_elsewhere)
         controller.documentOpened.connect(lambda _: self._pending.start())
         controller.visibilityChanged.connect(self.reload)
         controller.coderChanged.connect(self.reload)
@@ -84,17 +90,38 @@ class ArticleCodingsModel(QAbstractTableModel):
         if changes.codebook or changes.coders or shown & changes.documents:
             self.reload()
 
+    def _changed_elsewhere(self) -> None:
+        if self._document_id is not None:
+            self.controller.changed_elsewhere(self._document_id)
+
     def _row(self, row: int) -> ArticleRow:
+        found = self._row_or_none(row)
+        if found is None:
+            raise LookupError(f"coding row {row} is no longer in the project")
+        return found
+
+    def _row_or_none(self, row: int) -> ArticleRow | None:
+        """The row, or None when it has vanished since the list was counted (deleted by
+        another window or program): the list is then read again on the next turn."""
         page = row // PAGE
         if page not in self._pages:
-            assert self._document_id is not None
+            if self._document_id is None:
+                return None
             self._pages[page] = self.controller.project.codings.page(
                 self._document_id, self._visible, page * PAGE, PAGE
             )
-        return self._pages[page][row % PAGE]
+        rows = self._pages[page]
+        if row % PAGE >= len(rows):
+            self._recount.start()  # counted before rows vanished: count again
+            return None
+        return rows[row % PAGE]
 
     def coding_id(self, row: int) -> int:
         return self._row(row)[ID]
+
+    def coding_ids(self, rows: list[int]) -> list[int]:
+        """The codings shown in these rows, leaving out rows that have vanished."""
+        return [found[ID] for row in rows if (found := self._row_or_none(row)) is not None]
 
     def coder_id(self, row: int) -> int:
         return self._row(row)[CODER]
@@ -102,7 +129,10 @@ class ArticleCodingsModel(QAbstractTableModel):
     def row_of(self, coding_id: int) -> int | None:
         """The row showing a coding (reads every page up to it if need be)."""
         for row in range(self._count):
-            if self._row(row)[ID] == coding_id:
+            found = self._row_or_none(row)
+            if found is None:
+                return None
+            if found[ID] == coding_id:
                 return row
         return None
 
@@ -133,7 +163,9 @@ class ArticleCodingsModel(QAbstractTableModel):
         # Views ask for a dozen roles per cell on every paint; most are not ours.
         if role not in ROLES or not index.isValid():
             return None
-        row = self._row(index.row())
+        row = self._row_or_none(index.row())
+        if row is None:  # vanished meanwhile: blank until the list is read again
+            return None
         column = index.column()
         codebook = self.controller.codebook
         if role == CODING_ID_ROLE:
@@ -164,12 +196,16 @@ class ArticleCodingsModel(QAbstractTableModel):
         flags = super().flags(index)
         # Only the memo column asks for the row (only your own memos are editable).
         memo = index.isValid() and index.column() == MEMO_COLUMN
-        if memo and self._row(index.row())[CODER] == self.controller.coder.id:
+        row = self._row_or_none(index.row()) if memo else None
+        if row is not None and row[CODER] == self.controller.coder.id:
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or index.column() != MEMO_COLUMN or role != Qt.ItemDataRole.EditRole:
             return False
-        self.controller.set_memo(self._row(index.row())[ID], str(value))
+        row = self._row_or_none(index.row())
+        if row is None:
+            return False
+        self.controller.set_memo(row[ID], str(value))
         return True
