@@ -481,5 +481,44 @@ def restore(
     )
     if progress:
         progress(f"restoring {snapshot.name}")
+    handed_out = _sequences(project)
     counts = restore_into(snapshot.path, project.db)
+    _keep_sequences(project, handed_out)
     return Restored(snapshot, safety, counts)
+
+
+def _sequences(project: Project) -> dict[str, int]:
+    """The highest id each AUTOINCREMENT table has handed out (``sqlite_sequence``)."""
+    present = project.db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'"
+    ).fetchone()
+    if present is None:
+        return {}
+    rows = project.db.execute("SELECT name, seq FROM sqlite_sequence").fetchall()
+    return {str(name): int(seq) for name, seq in rows}
+
+
+def _keep_sequences(project: Project, handed_out: dict[str, int]) -> None:
+    """After a restore: an id handed out before it (to a coding an undo step, a package or a
+    second window still knows) is never handed out again — each table's sequence is raised to
+    at least what it was (the snapshot's is older, so lower)."""
+    if not handed_out:
+        return
+    with project.transaction():
+        for table, seq in sorted(handed_out.items()):
+            row = project.db.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]
+            ).fetchone()
+            if row is None or "AUTOINCREMENT" not in str(row[0]).upper():
+                continue
+            now = project.db.execute(
+                "SELECT seq FROM sqlite_sequence WHERE name = ?", [table]
+            ).fetchone()
+            if now is None:
+                project.db.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", [table, seq]
+                )
+            elif int(now[0]) < seq:
+                project.db.execute(
+                    "UPDATE sqlite_sequence SET seq = ? WHERE name = ?", [seq, table]
+                )

@@ -7,12 +7,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from annotator.domain.errors import UserError
+from annotator.domain.errors import NotFoundError, UserError
 from annotator.domain.exclusive import refuse_exclusive_clashes
 from annotator.domain.model import Choice, Coder, Coding, Decision
 from annotator.services.agreement import CONSENSUS
 from annotator.services.changes import Changes, coding_changes
 from annotator.services.consensus_basis import Basis, ReplaceNeeded, clashing, held_around
+from annotator.services.editing import (
+    CHANGED_SINCE,
+    ChangedSince,
+    expect_absent,
+    expect_codings,
+    refuse_clashes_since,
+)
 from annotator.storage import Project
 
 if TYPE_CHECKING:
@@ -199,24 +206,55 @@ def refuse_clashes(project: Project, consensus: Coder, made: Sequence[Coding]) -
     )
 
 
+def _expect_decisions(project: Project, left: Sequence[Decision]) -> None:
+    """Refuse (:class:`ChangedSince`) unless each decision is recorded exactly as given."""
+    for decision in left:
+        try:
+            now = project.decisions.get(decision.id)
+        except NotFoundError:
+            now = None
+        if now != decision:
+            raise ChangedSince(f"a review decision was {CHANGED_SINCE}")
+
+
+def _expect_no_decisions(project: Project, gone: Sequence[Decision]) -> None:
+    """Refuse unless these decisions are still withdrawn: neither their id nor GUID in use."""
+    for decision in gone:
+        if project.decisions.taken(decision.id, decision.guid):
+            raise ChangedSince(f"a withdrawn review decision was {CHANGED_SINCE}")
+
+
 def withdraw(project: Project, decided: Decided) -> Changes:
     """Undo a decision: its consensus codings and its record go, and what it replaced comes
-    back, in one transaction."""
+    back, in one transaction. Refused (:class:`ChangedSince`), nothing written, unless the
+    project holds what the decision left: its codings and record as it made them (a memo
+    merged or written since is not thrown away), what it took away still gone."""
     with project.transaction():
+        expect_codings(project, decided.codings)
+        _expect_decisions(project, [decided.decision])
+        expect_absent(project, decided.removed)
+        _expect_no_decisions(project, decided.withdrawn)
         removed = tuple(project.codings.delete(c.id) for c in decided.codings)
         project.decisions.delete(decided.decision.id)
         for coding in decided.removed:
             project.codings.restore(coding)
         for decision in decided.withdrawn:
             project.decisions.restore(decision)
+        refuse_clashes_since(project, decided.removed)
     return coding_changes(before=removed, after=decided.removed) | Changes(
         documents=frozenset({decided.decision.document_id})
     )
 
 
 def reinstate(project: Project, decided: Decided) -> Changes:
-    """Redo a withdrawn decision exactly (same ids), taking away again what it replaced."""
+    """Redo a withdrawn decision exactly (same ids), taking away again what it replaced;
+    refused like :func:`withdraw` unless the project is as the undo left it, and when the
+    consensus codings put back would break an exclusive dimension's rule."""
     with project.transaction():
+        expect_codings(project, decided.removed)
+        _expect_decisions(project, decided.withdrawn)
+        expect_absent(project, decided.codings)
+        _expect_no_decisions(project, [decided.decision])
         for coding in decided.removed:
             project.codings.delete(coding.id)
         for decision in decided.withdrawn:
@@ -224,6 +262,7 @@ def reinstate(project: Project, decided: Decided) -> Changes:
         for coding in decided.codings:
             project.codings.restore(coding)
         project.decisions.restore(decided.decision)
+        refuse_clashes_since(project, decided.codings)
     return coding_changes(before=decided.removed, after=decided.codings) | Changes(
         documents=frozenset({decided.decision.document_id})
     )

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from annotator.domain.errors import UserError
-from annotator.domain.exclusive import refuse_exclusive_clashes
+from annotator.domain.exclusive import exclusive_clashes, refuse_exclusive_clashes
 from annotator.domain.model import Coding, DocumentStatus
 from annotator.services.changes import Changes, coding_changes
 from annotator.storage import Project
@@ -173,6 +173,36 @@ def _keep_exclusive_rule(project: Project, document_id: int, coder_id: int, code
     )
 
 
+def refuse_clashes_since(project: Project, put_back: Iterable[Coding]) -> None:
+    """Inside the transaction of an undo or redo that put codings back: refuse
+    (:class:`ChangedSince`, so it is rolled back) when one of them now clashes, under an
+    exclusive dimension's rule, with a coding made since by the same coder (a second window,
+    a merge). Only the dimensions of the codings put back are read."""
+    tree = project.codebook.tree()
+    wanted: dict[tuple[int, int], set[int]] = {}
+    for coding in put_back:
+        if coding.code_id not in tree:
+            continue
+        dimension = tree.dimension_of(coding.code_id)
+        if dimension.exclusive:
+            wanted.setdefault((coding.document_id, coding.coder_id), set()).add(dimension.id)
+    for (document_id, coder_id), dimensions in sorted(wanted.items()):
+        codes = [code.id for d in sorted(dimensions) for code in tree.walk(d)]
+        held = dimension_codings(project, document_id, coder_id, codes)
+        clashes = exclusive_clashes(
+            tree, ((c.document_id, c.coder_id, c.code_id, c.start, c.end) for c in held)
+        )
+        if clashes:
+            clash = clashes[0]
+            what = clash.what(
+                tree, project.documents.get(document_id).name, project.coders.get(coder_id).name
+            )
+            raise ChangedSince(
+                f"the article was {CHANGED_SINCE}: now {what}, and "
+                f"'{tree.get(clash.dimension_id).name}' is exclusive"
+            )
+
+
 def remove_codings(project: Project, coding_ids: Iterable[int]) -> list[Coding]:
     """Delete codings; returns them as they were, for undo."""
     with project.transaction():
@@ -182,12 +212,14 @@ def remove_codings(project: Project, coding_ids: Iterable[int]) -> list[Coding]:
 
 def restore_codings(project: Project, codings: Iterable[Coding]) -> Changes:
     """Put deleted codings back exactly (same ids, GUIDs, times); refused
-    (:class:`ChangedSince`) when one of their ids or GUIDs is in use again."""
+    (:class:`ChangedSince`) when one of their ids or GUIDs is in use again, or when one would
+    now break an exclusive dimension's rule beside a coding made since."""
     restored = list(codings)
     with project.transaction():
         expect_absent(project, restored)
         for coding in restored:
             project.codings.restore(coding)
+        refuse_clashes_since(project, restored)
     return coding_changes(after=tuple(restored))
 
 

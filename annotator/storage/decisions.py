@@ -100,6 +100,13 @@ class DecisionStore:
             raise NotFoundError(f"there is no decision with id {decision_id}")
         return _decision(row)
 
+    def taken(self, decision_id: int, guid: str) -> bool:
+        """Whether a decision has this id or this GUID."""
+        row = self.db.execute(
+            "SELECT 1 FROM decisions WHERE id = ? OR guid = ?", [decision_id, guid]
+        ).fetchone()
+        return row is not None
+
     def delete(self, decision_id: int) -> Decision:
         decision = self.get(decision_id)
         with self.db.atomic():

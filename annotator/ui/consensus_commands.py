@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 from annotator.domain.model import Choice, Coder, Coding
 from annotator.services import consensus, editing
-from annotator.services.changes import coding_changes
 from annotator.services.consensus import Decided, Difference
 from annotator.ui.controller import Command, Controller
 
@@ -90,9 +89,8 @@ class _Adopt(Command):
         self.made, changes = consensus.adopt_agreements(self.project, self.first, self.second)
         self.controller.notify(changes)
 
-    def again(self) -> None:
+    def again(self) -> None:  # only if they are still gone (restore_codings checks)
         self.controller.notify(editing.restore_codings(self.project, self.made))
 
-    def undo(self) -> None:
-        removed = editing.remove_codings(self.project, [c.id for c in self.made])
-        self.controller.notify(coding_changes(before=tuple(removed)))
+    def undo(self) -> None:  # only if the codings are as this step made them
+        self.controller.notify(editing.exchange_codings(self.project, self.made, []))

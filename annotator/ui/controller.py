@@ -238,8 +238,19 @@ class Controller(QObject):
         """Do an action now (errors surface here) and put it on the undo stack."""
         if self.project.read_only:  # the window's actions are off; this catches any other
             raise UserError(f"{self.project.name} is open read-only: nothing can be changed")
+        self._expect_coder()
         command.do()
         self.undo_stack.push(command)
+
+    def _expect_coder(self) -> None:
+        """Refuse to write as a coder another window merged away or deleted (found by GUID:
+        ids of coders are never given twice, but a stale window must not write under one)."""
+        now = self.project.coders.by_guid(self.coder.guid)
+        if now is None or now.id != self.coder.id:
+            raise UserError(
+                f"coder {self.coder.name} is no longer in {self.project.name} (merged or "
+                "removed in another window): choose a coder with Coder → Switch coder…"
+            )
 
     # -- undo and redo ---------------------------------------------------------------------
 
