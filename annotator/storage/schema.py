@@ -490,3 +490,21 @@ def decision_basis(db: Database) -> None:
             "ALTER TABLE decisions ADD COLUMN made TEXT NOT NULL DEFAULT '[]'",
         ],
     )
+
+
+@migrations(name="0012_coder_aliases")
+def coder_aliases(db: Database) -> None:
+    """The GUIDs of coders merged into another (``coders merge``): a package still filed under
+    the merged-away name then lands with the coder it was merged into."""
+    _run(
+        db,
+        [
+            """CREATE TABLE coder_aliases (
+                guid TEXT PRIMARY KEY,
+                coder_id INTEGER NOT NULL REFERENCES coders(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                merged_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX coder_aliases_by_coder ON coder_aliases (coder_id)",
+        ],
+    )
