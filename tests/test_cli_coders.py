@@ -119,3 +119,59 @@ def test_refusals_are_one_line_and_change_nothing(
     before = run("coders", demo_path, "--json").stdout
     assert_one_line_error(run("coders", demo_path, *args), message)
     assert run("coders", demo_path, "--json").stdout == before
+
+
+def _columns(text: str) -> int:
+    """Terminal columns, counted independently of the code under test: wide characters two,
+    combining marks none."""
+    import unicodedata
+
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        for c in text
+    )
+
+
+def test_coders_table_aligns_wide_and_combining_names(demo_path: Path) -> None:
+    import re
+
+    for name in ("李小龍", "Zoe\u0308"):
+        assert run("coders", demo_path, "add", name).exit_code == 0
+    lines = run("coders", demo_path).stdout.splitlines()
+    done_end = lines[0].index("done") + len("done")
+    assert len(lines) == 5
+    for line in lines[1:]:
+        name = line.split()[0]
+        number = re.compile(r"\d+").search(line, len(name))
+        assert number is not None
+        # The "done" figure ends under its heading, counted in terminal columns.
+        assert _columns(line[: number.end()]) == done_end, line
+
+
+def test_coders_add_refuses_a_name_too_like_anothers(demo_path: Path) -> None:
+    result = run("coders", demo_path, "add", "ＡＮＡ")
+    assert_one_line_error(result, "too like the coder 'Ana'")
+    with Project.open(demo_path, read_only=True) as project:
+        assert [c.name for c in project.coders.all()] == ["Ana", "Ben"]
+
+
+def test_coders_merge_names_consensus_codings_left_without_a_decision(demo_path: Path) -> None:
+    from annotator.domain.model import Choice
+    from annotator.services import consensus, consensus_decide
+
+    with Project.open(demo_path) as project:
+        ana, ben = project.coders.find("Ana"), project.coders.find("Ben")
+        with project.transaction():
+            project.db.execute(
+                "DELETE FROM codings WHERE coder_id = ? AND document_id > 1", [ana.id]
+            )
+            project.db.execute(
+                "DELETE FROM codings WHERE coder_id = ? AND document_id <= 1", [ben.id]
+            )
+        item = consensus.review(project, "Ana", "Ben").differences[0]
+        consensus_decide.decide(project, ana, ben, item, Choice.FIRST, replace_clashing=True)
+        path = project.codebook.tree().path(item.code_id)
+    result = run("coders", demo_path, "merge", "Ben", "Ana")
+    assert result.exit_code == 0, result.output
+    assert "1 consensus codings stay without a decision" in result.stdout
+    assert f"consensus coding without a decision: '01_restaurant-workers', {path}" in result.stdout

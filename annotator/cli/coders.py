@@ -3,6 +3,8 @@ merging them."""
 
 from __future__ import annotations
 
+import unicodedata
+
 import click
 
 from annotator.cli.support import json_option, open_project, print_json, project_argument
@@ -45,15 +47,30 @@ def coders(ctx: click.Context, project: str, as_json: bool) -> None:
     if not listing:
         click.echo(f"no coders yet: add one with 'annotator coders {project} add NAME'")
         return
-    width = max(len("coder"), *(len(entry.coder.name) for entry in listing))
+    width = max(len("coder"), *(_columns(entry.coder.name) for entry in listing))
     click.echo(
         f"{'coder':<{width}}  {'done':>6}  {'in progress':>11}  {'not started':>11}  codings"
     )
     for entry in listing:
         click.echo(
-            f"{entry.coder.name:<{width}}  {entry.done:>6}  {entry.in_progress:>11}  "
+            f"{_padded(entry.coder.name, width)}  {entry.done:>6}  {entry.in_progress:>11}  "
             f"{entry.not_started:>11}  {entry.codings:>7}"
         )
+
+
+def _columns(text: str) -> int:
+    """How many terminal columns ``text`` takes: wide (East Asian) characters two, combining
+    marks and other zero-width characters none."""
+    width = 0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def _padded(text: str, width: int) -> str:
+    return text + " " * max(width - _columns(text), 0)
 
 
 @coders.command()
@@ -97,10 +114,14 @@ def rename(obj: tuple[str, bool], old: str, new: str) -> None:
 def merge(obj: tuple[str, bool], source: str, target: str, as_json: bool) -> None:
     """Merge the coder FROM into INTO (two names one person coded under); FROM is gone after.
 
-    FROM's codings, article statuses, memos and review decisions become INTO's. A passage both
-    coded with the same code is kept once (INTO's coding, with FROM's memo added) and listed;
-    of two statuses on an article the further one is kept. If the codings together would break
-    an exclusive dimension's rule, nothing changes and the places are named. One transaction,
+    FROM's codings, article statuses, memos and review decisions become INTO's (decided
+    differences stay decided). A passage both coded with the same code is kept once (INTO's
+    coding, every distinct memo text joined) and listed; an article or code memo both wrote
+    becomes one, the texts joined; of two statuses on an article the further one is kept.
+    Decisions between FROM and INTO (one person) are dropped: their consensus codings stay and
+    are listed. FROM's GUID is remembered, so packages FROM sends later merge as INTO's. If
+    the codings together would break an exclusive dimension's rule, nothing changes and the
+    places are named. One transaction,
     after a snapshot ('annotator backups PROJECT').
 
     Example: annotator coders study.annotator merge "A. Kim" Ana --json
@@ -117,3 +138,5 @@ def merge(obj: tuple[str, bool], source: str, target: str, as_json: bool) -> Non
     click.echo(report.summary())
     for conflict in report.conflicts:
         click.echo(f"  kept once: {conflict}")
+    for coding in report.undecided_consensus:
+        click.echo(f"  consensus coding without a decision: {coding}")

@@ -66,7 +66,8 @@ def merge(
     Codings are matched by GUID and articles by their text's SHA-256; merging the same file
     twice changes nothing; a coding or memo the coder deleted is deleted here too. Every file
     is read and checked first, then all are merged in one transaction: anything that does not
-    fit is listed and nothing is written until you choose what to do with it.
+    fit is listed and nothing is written until you choose what to do with it. A package of a
+    coder since merged into another ('annotator coders PROJECT merge') lands with that one.
 
     Example: annotator merge study.annotator ana.annpkg ben.annpkg --missing-codes add
     """

@@ -3,7 +3,7 @@ person coded under). Used by ``annotator coders`` and the window's Coder menu.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from annotator.domain.errors import ConflictError, UserError
@@ -12,7 +12,9 @@ from annotator.domain.model import Coder
 from annotator.services import backups
 from annotator.services.agreement import CONSENSUS
 from annotator.services.changes import Changes
+from annotator.services.consensus_basis import loads
 from annotator.storage import Project
+from annotator.storage.coders import join_texts, name_key
 
 # Which of two statuses a merged coder keeps: the further one.
 _RANK = {"not_started": 0, "in_progress": 1, "done": 2}
@@ -52,7 +54,7 @@ def coder_progress(project: Project) -> list[CoderProgress]:
 
 def _not_consensus(*names: str) -> None:
     """The review's consensus coder is found by its name: it keeps it, and stays apart."""
-    if CONSENSUS in (name.strip() for name in names):
+    if name_key(CONSENSUS) in (name_key(name) for name in names):
         raise UserError(
             f"'{CONSENSUS}' is the coder the disagreement review writes its decisions as: it "
             "cannot be added, renamed or merged here"
@@ -86,6 +88,11 @@ class CoderMerge:
     memos: int = 0
     decisions: int = 0  # review decisions that now name the target
     decisions_dropped: int = 0  # decisions between the two, who are one person
+    decisions_duplicate: int = 0  # the other name's decision on a difference the target decided
+    memos_joined: int = 0  # article or code memos both wrote, now one
+    # Consensus codings whose decision was dropped (between the two, or a duplicate): they
+    # stay as the consensus coder's codings, editable, but no review shows a decision on them.
+    undecided_consensus: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)  # passages both coded with one code
     changes: Changes = field(default_factory=Changes)
 
@@ -95,8 +102,17 @@ class CoderMerge:
             f"merged {self.source} into {self.target}: {self.codings} codings, "
             f"{self.statuses} article statuses, {self.memos} memos, {self.decisions} decisions"
         )
+        if self.memos_joined:
+            line += f" ({self.memos_joined} joined with {self.target}'s own)"
         if self.decisions_dropped:
             line += f"; {self.decisions_dropped} decisions between the two dropped"
+        if self.decisions_duplicate:
+            line += (
+                f"; {self.decisions_duplicate} decisions dropped as {self.target} had decided "
+                "the same difference"
+            )
+        if self.undecided_consensus:
+            line += f"; {len(self.undecided_consensus)} consensus codings stay without a decision"
         if self.conflicts:
             line += (
                 f"; {len(self.conflicts)} passages both had coded with the same code "
@@ -113,6 +129,9 @@ class CoderMerge:
             "memos": self.memos,
             "decisions": self.decisions,
             "decisions_dropped": self.decisions_dropped,
+            "decisions_duplicate": self.decisions_duplicate,
+            "memos_joined": self.memos_joined,
+            "undecided_consensus": self.undecided_consensus,
             "conflicts": self.conflicts,
         }
 
@@ -121,10 +140,15 @@ def merge_coders(project: Project, source: str, target: str) -> CoderMerge:
     """Merge coder ``source`` into ``target`` (two names one person coded under), in one
     transaction after a snapshot; ``source`` is gone afterwards.
 
-    The source's codings, memos, tombstones and review decisions become the target's. A
-    passage (or article) both coded with the same code is kept once, the target's coding,
-    with the source's memo added to its own; the report names each. Of two statuses on one
-    article the further one is kept (done over in progress over not started). If the
+    The source's codings, memos, tombstones and review decisions become the target's (the
+    decisions' bases too, so that they still show as decided); the source's GUID stays as an
+    alias of the target, for packages made under the old name. A passage (or article) both
+    coded with the same code is kept once, the target's coding, with every distinct memo text
+    of the codings joined; the report names each. An article or code memo both wrote becomes
+    one, the texts joined. A decision between the two (one person) is dropped, and so is one
+    on a difference the target already decided with the same coder: their consensus codings
+    stay and the report names them, as no review shows a decision on them any more. Of two
+    statuses on one article the further one is kept (done over in progress over not started). If the
     codings together would break an exclusive dimension's rule (two of its codes on
     overlapping passages of one coder), nothing is changed and the error names where.
     """
@@ -155,11 +179,10 @@ def merge_coders(project: Project, source: str, target: str) -> CoderMerge:
     codebook = project.codebook.tree()
     with backups.discarded_on_failure(snapshot), project.transaction():
         gone = set()
+        memos_of: dict[int, list[str]] = {}
         for source_id, target_id, their_memo, my_memo in shared:
             coding = project.codings.get(source_id)
-            if their_memo.strip() and their_memo != my_memo:
-                joined = f"{my_memo}\n\n{their_memo}" if my_memo.strip() else their_memo
-                project.codings.set_memo(target_id, joined)
+            memos_of.setdefault(target_id, [my_memo]).append(their_memo)
             project.codings.delete(source_id)
             gone.add(source_id)
             where = (
@@ -171,11 +194,16 @@ def merge_coders(project: Project, source: str, target: str) -> CoderMerge:
                 f"'{names.get(coding.document_id, coding.document_id)}', "
                 f"{codebook.path(coding.code_id)}, {where}"
             )
-        dropped = project.coders.merge_into(giver.id, taker.id, both)
+        for target_id, texts in memos_of.items():
+            joined = join_texts(*texts)
+            if joined != texts[0]:
+                project.codings.set_memo(target_id, joined)
+        undecided = _move_decisions(project, giver.id, taker.id, report)
+        report.memos_joined = project.coders.merge_into(giver.id, taker.id, both)
+        report.undecided_consensus = _describe(project, undecided, names)
     report.codings = len(moved) - len(gone)
     report.memos = memos
-    report.decisions_dropped = dropped
-    report.decisions = decisions - dropped
+    report.decisions = decisions - report.decisions_dropped - report.decisions_duplicate
     report.changes = Changes(
         documents=frozenset(c.document_id for c in moved),
         codings=frozenset(c.id for c in moved),
@@ -183,6 +211,70 @@ def merge_coders(project: Project, source: str, target: str) -> CoderMerge:
         coders=True,
     )
     return report
+
+
+def _move_decisions(project: Project, giver: int, taker: int, report: CoderMerge) -> list[str]:
+    """Re-point the giver's review decisions (and the coder ids inside their bases) to the
+    taker; drop those between the two and those duplicating one of the taker's. Returns the
+    GUIDs of the consensus codings the dropped ones had made."""
+    undecided: list[str] = []
+    for decision_id, first, second, basis, made in project.coders.decisions_of(giver):
+        if {first, second} == {giver, taker}:
+            project.coders.drop_decision(decision_id)
+            report.decisions_dropped += 1
+            undecided += made
+            continue
+        kept = project.coders.repoint_decision(
+            decision_id,
+            taker if first == giver else first,
+            taker if second == giver else second,
+            _rebased(basis, giver, taker),
+        )
+        if not kept:
+            report.decisions_duplicate += 1
+            undecided += made
+    return undecided
+
+
+def _rebased(text: str, giver: int, taker: int) -> str:
+    """A decision's basis naming ``taker`` where it named ``giver``; a basis comparing both
+    keeps the taker once (the first place), so that it compares the coders still there."""
+    basis = loads(text)
+    if basis is None:
+        return text
+    ids = [taker if c == giver else c for c in basis.coders]
+    keep = [k for k, c in enumerate(ids) if c not in ids[:k]]
+    took = basis.took
+    if took is not None:
+        took = keep.index(ids.index(ids[took]))  # a dropped place's coder is at its first
+    return replace(
+        basis,
+        coders=tuple(ids[k] for k in keep),
+        sides=tuple(basis.sides[k] for k in keep if k < len(basis.sides)),
+        whole_article_by=taker if basis.whole_article_by == giver else basis.whole_article_by,
+        seen=tuple(basis.seen[k] for k in keep if k < len(basis.seen)),
+        took=took,
+    ).dumps()
+
+
+def _describe(project: Project, guids: list[str], names: dict[int, str]) -> list[str]:
+    """Where each still-present consensus coding of these GUIDs is, for the merge report."""
+    codebook = project.codebook.tree()
+    found = []
+    for guid in dict.fromkeys(guids):
+        coding = project.codings.by_guid(guid)
+        if coding is None:
+            continue
+        where = (
+            "the whole article"
+            if coding.start is None
+            else f"characters {coding.start}–{coding.end}"
+        )
+        found.append(
+            f"'{names.get(coding.document_id, coding.document_id)}', "
+            f"{codebook.path(coding.code_id)}, {where}"
+        )
+    return found
 
 
 def _refuse_new_clashes(project: Project, giver: Coder, taker: Coder, shared: set[int]) -> None:

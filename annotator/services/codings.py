@@ -9,7 +9,7 @@ from pathlib import Path
 from annotator.domain.codebook import check_name
 from annotator.domain.errors import BadFileError, UserError
 from annotator.domain.exclusive import ExclusiveClashError, refuse_exclusive_clashes
-from annotator.domain.model import Document, DocumentStatus
+from annotator.domain.model import Coder, Document, DocumentStatus
 from annotator.domain.text import check_span
 from annotator.io.segments_csv import SegmentRow, read_segments
 from annotator.services.changes import Changes
@@ -132,6 +132,7 @@ def _resolve(project: Project, path: Path, rows: list[SegmentRow]) -> list[_Reso
     texts: dict[int, str] = {}
     problems: list[BadFileError] = []
     resolved: list[_Resolved] = []
+    twins: dict[str, Coder | None] = {}
     for row in rows:
         try:
             # The coder is added inside the transaction: a name the project refuses must be
@@ -140,6 +141,16 @@ def _resolve(project: Project, path: Path, rows: list[SegmentRow]) -> list[_Reso
                 check_name(row.coder)
             except UserError as error:
                 raise UserError(f"coder {error}") from None
+            if row.coder not in twins:  # once per name: a file may have 100k rows
+                exact = project.coders.by_name(row.coder)
+                twins[row.coder] = None if exact else project.coders.similar(row.coder)
+            twin = twins[row.coder]
+            if twin is not None:  # "ANA" beside Ana: one name, and not a new coder
+                raise UserError(
+                    f"coder '{row.coder}' is too like the project's coder '{twin.name}' "
+                    "(names differing only in case, width or accents' encoding are one "
+                    "name): write it as the project does"
+                )
             key = row.document_name if row.document_name is not None else f"#{row.document_id}"
             if key not in documents:
                 documents[key] = _find_document(project, row)

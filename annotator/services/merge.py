@@ -204,9 +204,15 @@ class _Plan:
             else:
                 self.conflicts.append(f"the master's codebook has no code '{code.path}'")
         self.coder_name = package.coder_name
-        self.coder: Coder | None = project.coders.by_guid(package.coder_guid)
+        # A coder merged into another ('coders merge') is found under the one it became.
+        self.coder: Coder | None = project.coders.by_guid(
+            package.coder_guid
+        ) or project.coders.by_alias(package.coder_guid)
         if self.coder is None:
-            clash = project.coders.by_name(package.coder_name)
+            # "ana" or "ＡＮＡ" beside Ana is the same name: a new coder of it would be refused.
+            clash = project.coders.by_name(package.coder_name) or project.coders.similar(
+                package.coder_name
+            )
             if clash is not None:
                 if choices.coder == "same":
                     self.coder = clash
@@ -214,7 +220,7 @@ class _Plan:
                     self.coder_name = _free_name(project, package.coder_name)
                 else:
                     self.conflicts.append(
-                        f"the master's coder '{package.coder_name}' is someone else (another "
+                        f"the master's coder '{clash.name}' is someone else (another "
                         "GUID): choose 'rename' or 'same'"
                     )
         if self.coder is not None:  # filed under the master's name (perhaps "Ana (2)")
@@ -223,7 +229,7 @@ class _Plan:
 
 def _free_name(project: Project, name: str) -> str:
     number = 2
-    while project.coders.by_name(f"{name} ({number})") is not None:
+    while project.coders.similar(f"{name} ({number})") is not None:
         number += 1
     return f"{name} ({number})"
 

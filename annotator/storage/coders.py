@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
+import json
+import unicodedata
+from typing import Any
+
 from sqlite_utils import Database
 
 from annotator.domain.codebook import check_name
 from annotator.domain.errors import ConflictError, NotFoundError
 from annotator.domain.model import Coder, new_guid, utc_now
+
+
+def name_key(name: str) -> str:
+    """What two coder names must not share: the name after NFKC, case folding and trimmed
+    whitespace ("ana", "ＡＮＡ" and "Ana " are Ana; a decomposed "José" is the composed one)."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    return " ".join(folded.split())
+
+
+def join_texts(*texts: str) -> str:
+    """Memo texts as one: each distinct text once (one already there whole, or as a
+    paragraph of an earlier join, is not added again), in order, separated by a blank line."""
+    joined = ""
+    for text in texts:
+        part = text.strip()
+        if not part or f"\n\n{part}\n\n" in f"\n\n{joined}\n\n":
+            continue
+        joined = f"{joined}\n\n{text}" if joined else text
+    return joined
 
 
 class CoderStore:
@@ -17,8 +40,7 @@ class CoderStore:
 
     def add(self, name: str, *, guid: str | None = None) -> Coder:
         name = check_name(name)
-        if self.by_name(name) is not None:
-            raise ConflictError(f"there is already a coder named '{name}'")
+        self._refuse_twin(name, None)
         with self.db.atomic():
             cursor = self.db.execute(
                 "INSERT INTO coders (guid, name) VALUES (?, ?)", [guid or new_guid(), name]
@@ -40,6 +62,42 @@ class CoderStore:
         row = self.db.execute("SELECT id, guid, name FROM coders WHERE name = ?", [name]).fetchone()
         return None if row is None else Coder(int(row[0]), str(row[1]), str(row[2]))
 
+    def similar(self, name: str, *, other_than: int | None = None) -> Coder | None:
+        """The coder whose name equals ``name`` but for case, width, Unicode composition
+        and surrounding whitespace (see :func:`name_key`), other than ``other_than``."""
+        key = name_key(name)
+        for coder in self.all():
+            if coder.id != other_than and name_key(coder.name) == key:
+                return coder
+        return None
+
+    def _refuse_twin(self, name: str, coder_id: int | None) -> None:
+        other = self.similar(name, other_than=coder_id)
+        if other is None:
+            return
+        if other.name == name:
+            raise ConflictError(f"there is already a coder named '{name}'")
+        raise ConflictError(
+            f"'{name}' is too like the coder '{other.name}' (names differing only in case, "
+            "width or accents' encoding are one name): use that coder, or another name"
+        )
+
+    def by_alias(self, guid: str) -> Coder | None:
+        """The coder that a coder of this GUID was merged into (``coders merge``), so that
+        the merged-away name's packages still find their codings."""
+        if not self._has_aliases():
+            return None
+        row = self.db.execute(
+            "SELECT coder_id FROM coder_aliases WHERE guid = ?", [guid]
+        ).fetchone()
+        return None if row is None else self.get(int(row[0]))
+
+    def _has_aliases(self) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'coder_aliases'"
+        ).fetchone()
+        return row is not None
+
     def by_guid(self, guid: str) -> Coder | None:
         row = self.db.execute("SELECT id, guid, name FROM coders WHERE guid = ?", [guid]).fetchone()
         return None if row is None else Coder(int(row[0]), str(row[1]), str(row[2]))
@@ -57,9 +115,7 @@ class CoderStore:
     def rename(self, coder_id: int, name: str) -> Coder:
         """Give a coder another name (refused if another coder has it)."""
         name = check_name(name)
-        other = self.by_name(name)
-        if other is not None and other.id != coder_id:
-            raise ConflictError(f"there is already a coder named '{name}'")
+        self._refuse_twin(name, coder_id)
         with self.db.atomic():
             self.db.execute("UPDATE coders SET name = ? WHERE id = ?", [name, coder_id])
         return self.get(coder_id)
@@ -96,28 +152,22 @@ class CoderStore:
     def merge_into(
         self, source_id: int, target_id: int, statuses: dict[int, tuple[str, int]]
     ) -> int:
-        """Give everything of coder ``source_id`` to ``target_id`` and remove the source:
-        codings (those in :meth:`shared_codings` must be gone already), memos, tombstones,
-        decisions (one between the two is about one person and is dropped: returns how many)
-        and statuses, which become ``statuses`` (by document: status, assigned) where both
-        coders had one. Call inside a transaction."""
+        """Give everything of coder ``source_id`` to ``target_id`` and remove the source,
+        remembering its GUID as an alias of the target: codings (those in
+        :meth:`shared_codings` must be gone already), memos (an article or code memo both
+        wrote becomes one, the texts joined: returns how many were joined), tombstones and
+        statuses, which become ``statuses`` (by document: status, assigned) where both coders
+        had one. Decisions must have been dealt with (:meth:`decisions_of`). Call inside a
+        transaction."""
         now = utc_now()
         db = self.db
         db.execute(
             "UPDATE codings SET coder_id = ?, updated_at = ? WHERE coder_id = ?",
             [target_id, now, source_id],
         )
+        joined = self._join_memos(source_id, target_id)
         db.execute("UPDATE memos SET coder_id = ? WHERE coder_id = ?", [target_id, source_id])
         db.execute("UPDATE deletions SET coder_id = ? WHERE coder_id = ?", [target_id, source_id])
-        pair = "(first_coder_id = ? AND second_coder_id = ?)"
-        dropped = db.execute(
-            f"DELETE FROM decisions WHERE {pair} OR {pair}",
-            [source_id, target_id, target_id, source_id],
-        ).rowcount
-        for column in ("first_coder_id", "second_coder_id"):
-            db.execute(
-                f"UPDATE decisions SET {column} = ? WHERE {column} = ?", [target_id, source_id]
-            )
         for document_id, (status, assigned) in statuses.items():
             db.execute(
                 "UPDATE document_status SET status = ?, assigned = ?, updated_at = ? "
@@ -131,8 +181,93 @@ class CoderStore:
         db.execute(
             "UPDATE document_status SET coder_id = ? WHERE coder_id = ?", [target_id, source_id]
         )
+        if self._has_aliases():
+            source = self.get(source_id)
+            db.execute(
+                "UPDATE coder_aliases SET coder_id = ? WHERE coder_id = ?", [target_id, source_id]
+            )
+            db.execute(
+                "INSERT OR REPLACE INTO coder_aliases (guid, coder_id, name, merged_at) "
+                "VALUES (?, ?, ?, ?)",
+                [source.guid, target_id, source.name, now],
+            )
         db.execute("DELETE FROM coders WHERE id = ?", [source_id])
-        return int(dropped)
+        return joined
+
+    def _join_memos(self, source_id: int, target_id: int) -> int:
+        """One memo per coder per article or code: where both coders wrote one, the target's
+        takes the source's text (each distinct text once) and the newer time; the source's
+        goes. Project log entries are many by nature and all move."""
+        joined = 0
+        rows = self.db.execute(
+            "SELECT s.id, t.id, s.text, t.text, s.created_at, t.created_at, s.updated_at, "
+            "t.updated_at FROM memos s JOIN memos t ON t.coder_id = ? AND t.target = s.target "
+            "AND t.document_id IS s.document_id AND t.code_id IS s.code_id "
+            "WHERE s.coder_id = ? AND s.target IN ('document', 'code') ORDER BY s.id",
+            [target_id, source_id],
+        ).fetchall()
+        for s_id, t_id, s_text, t_text, s_made, t_made, s_changed, t_changed in rows:
+            self.db.execute(
+                "UPDATE memos SET text = ?, created_at = ?, updated_at = ? WHERE id = ?",
+                [
+                    join_texts(str(t_text), str(s_text)),
+                    min(str(s_made), str(t_made)),
+                    max(str(s_changed), str(t_changed)),
+                    t_id,
+                ],
+            )
+            self.db.execute("DELETE FROM memos WHERE id = ?", [s_id])
+            joined += 1
+        return joined
+
+    def decisions_of(self, coder_id: int) -> list[tuple[int, int, int, str, list[str]]]:
+        """Review decisions naming this coder: ``(id, first coder, second coder, basis,
+        GUIDs of the consensus codings it made)``."""
+        rows = self.db.execute(
+            "SELECT id, first_coder_id, second_coder_id, basis, made FROM decisions "
+            "WHERE first_coder_id = ? OR second_coder_id = ? ORDER BY id",
+            [coder_id, coder_id],
+        ).fetchall()
+        found = []
+        for did, first, second, basis, made in rows:
+            try:
+                guids: Any = json.loads(made or "[]")
+            except ValueError:
+                guids = []
+            found.append(
+                (
+                    int(did),
+                    int(first),
+                    int(second),
+                    str(basis),
+                    [str(g) for g in guids] if isinstance(guids, list) else [],
+                )
+            )
+        return found
+
+    def repoint_decision(self, decision_id: int, first: int, second: int, basis: str) -> bool:
+        """Let a decision name these coders with this basis; if the pair already has a
+        decision on the same difference it would duplicate, it is removed instead (returns
+        False)."""
+        twin = self.db.execute(
+            "SELECT o.id FROM decisions d JOIN decisions o ON o.id != d.id "
+            "AND o.document_id = d.document_id AND o.code_id = d.code_id "
+            'AND o.start IS d.start AND o."end" IS d."end" AND ((o.first_coder_id = ? AND '
+            "o.second_coder_id = ?) OR (o.first_coder_id = ? AND o.second_coder_id = ?)) "
+            "WHERE d.id = ?",
+            [first, second, second, first, decision_id],
+        ).fetchone()
+        if twin is not None:
+            self.db.execute("DELETE FROM decisions WHERE id = ?", [decision_id])
+            return False
+        self.db.execute(
+            "UPDATE decisions SET first_coder_id = ?, second_coder_id = ?, basis = ? WHERE id = ?",
+            [first, second, basis, decision_id],
+        )
+        return True
+
+    def drop_decision(self, decision_id: int) -> None:
+        self.db.execute("DELETE FROM decisions WHERE id = ?", [decision_id])
 
     def statuses_of(self, coder_id: int) -> dict[int, tuple[str, int]]:
         """A coder's status rows: by document, (status, assigned)."""

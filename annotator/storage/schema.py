@@ -592,3 +592,21 @@ def coder_and_document_ids(db: Database) -> None:
     broken = len(db.execute("PRAGMA foreign_key_check").fetchall())
     if broken > broken_before:  # cannot happen: everything was put back with its ids
         raise RuntimeError(f"{name} would break {broken - broken_before} references")
+
+
+@migrations(name="0012_coder_aliases")
+def coder_aliases(db: Database) -> None:
+    """The GUIDs of coders merged into another (``coders merge``): a package still filed under
+    the merged-away name then lands with the coder it was merged into."""
+    _run(
+        db,
+        [
+            """CREATE TABLE coder_aliases (
+                guid TEXT PRIMARY KEY,
+                coder_id INTEGER NOT NULL REFERENCES coders(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                merged_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX coder_aliases_by_coder ON coder_aliases (coder_id)",
+        ],
+    )

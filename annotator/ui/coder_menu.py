@@ -131,13 +131,19 @@ class CoderActions(QObject):
             controller.set_coder(into)
         controller.notify(report.changes)
         self.window.statusBar().showMessage(report.summary() + ".", 10000)
-        if report.conflicts:
-            shown = "\n".join(report.conflicts[:SHOWN_CONFLICTS])
-            more = len(report.conflicts) - SHOWN_CONFLICTS
-            QMessageBox.information(
-                self._parent,
-                "Coders merged",
-                f"{report.summary()}.\n\nKept once:\n{shown}"
-                + (f"\n… and {more} more" if more > 0 else ""),
+        parts = [
+            (heading, listed)
+            for heading, listed in (
+                ("Kept once", report.conflicts),
+                ("Consensus codings without a decision", report.undecided_consensus),
             )
+            if listed
+        ]
+        if parts:
+            text = f"{report.summary()}."
+            for heading, listed in parts:
+                more = len(listed) - SHOWN_CONFLICTS
+                text += f"\n\n{heading}:\n" + "\n".join(listed[:SHOWN_CONFLICTS])
+                text += f"\n… and {more} more" if more > 0 else ""
+            QMessageBox.information(self._parent, "Coders merged", text)
         return True
