@@ -133,8 +133,24 @@ def page_heading(root: HtmlElement) -> str:
 _HIDDEN = ("script", "style", "template", "noscript")
 # Elements that are a paragraph of their own in an article.
 _BLOCKS = frozenset(
-    ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td", "th", "dd", "dt")
-    + ("figcaption", "caption")
+    [
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "blockquote",
+        "pre",
+        "td",
+        "th",
+        "dd",
+        "dt",
+        "figcaption",
+        "caption",
+    ]
 )
 
 

@@ -54,7 +54,8 @@ def test_documents_prints_no_control_character(tmp_path: Path) -> None:
         project.db.execute("UPDATE document_values SET value = 'Bad\x1b]0;X\x07Name'")
     result = run("documents", project_path)
     assert result.exit_code == 0, result.output
-    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "\x1b" not in result.stdout
+    assert "\x07" not in result.stdout
     assert "title: Bad\\x1b]0;X\\x07Name" in result.stdout
 
 
