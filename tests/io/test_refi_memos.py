@@ -84,3 +84,36 @@ def test_another_tools_project_description_becomes_a_log_entry(tmp_path: Path) -
         [entry] = memos.project_log(project)
         assert entry.text == "Pilot study of exile narratives; codebook v2 from May."
         assert entry.created_at == "2025-05-01T10:00:00Z"
+
+
+def test_a_log_entry_of_no_coder_makes_no_coder(tmp_path: Path) -> None:
+    with create_project(tmp_path / "demo.annotator", demo=True) as demo:
+        memos.add_log_entry(demo, "Agreed by the team, nobody signed", None)
+        memos.add_log_entry(demo, "Signed by Ana", demo.coders.find("Ana").id)
+        target = tmp_path / "demo.qdpx"
+        export_qdpx(demo, target)
+        names = sorted(c.name for c in demo.coders.all())
+        merge_file(demo, target)  # back into the project it came from
+        assert sorted(c.name for c in demo.coders.all()) == names
+        assert len(memos.project_log(demo)) == 2
+    with create_project(tmp_path / "fresh.annotator", with_default_codebook=False) as fresh:
+        merge_file(fresh, target)
+        merge_file(fresh, target)
+        assert "imported" not in {c.name for c in fresh.coders.all()}
+        log = {m.text: m.coder_id for m in memos.project_log(fresh)}
+        assert log["Agreed by the team, nobody signed"] is None
+        assert log["Signed by Ana"] == fresh.coders.find("Ana").id
+    with create_project(tmp_path / "t.annotator", with_default_codebook=False) as project:
+        # Another tool's description alone (no user anywhere) adds no coder either.
+        qde = (
+            '<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0"'
+            ' name="s"><Description>Only a description</Description></Project>'
+        )
+        archive = tmp_path / "desc.qdpx"
+        with zipfile.ZipFile(archive, "w") as handle:
+            handle.writestr("project.qde", qde)
+        merge_file(project, archive)
+        assert project.coders.all() == []
+        assert [(m.text, m.coder_id) for m in memos.project_log(project)] == [
+            ("Only a description", None)
+        ]
