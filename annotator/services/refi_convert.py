@@ -178,6 +178,12 @@ class Converter:
             self.losses.append(f"'{where}': a coding refers to a code the file lacks")
             return
         memo = "\n".join([memo, *_notes(self.refi, notes)]).strip()
+        # A memo edited in another tool changes its Note's time, not the coding's: the coding
+        # was last changed when the later of them was, so a newer memo wins on merge.
+        changed = max(
+            [_time(modified or time or created)]
+            + [_time(self.refi.notes[n][3]) for n in notes if n in self.refi.notes]
+        )
         self.bucket(coder or user)["codings"].append(
             PackageCoding(
                 guid or str(uuid.uuid4()),
@@ -187,7 +193,7 @@ class Converter:
                 span[1],
                 memo,
                 _time(time or created),
-                _time(modified or time or created),
+                changed,
             )
         )
 
