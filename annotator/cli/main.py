@@ -23,6 +23,7 @@ from annotator.cli.support import (
     open_project,
     print_json,
     project_argument,
+    shown,
 )
 from annotator.cli.support import progress_bar as _progress_bar
 from annotator.domain.errors import UserError
@@ -144,18 +145,21 @@ def documents(project: str, as_json: bool) -> None:
     if not listing:
         click.echo("no documents yet: add some with 'annotator import'")
         return
-    width = max(len(str(item["name"])) for item in listing)
+    width = max(len(shown(item["name"])) for item in listing)
     click.echo(f"{'id':>4}  {'name':<{width}}  {'characters':>10}  {'codings':>7}  status")
     for item in listing:
-        name, characters = item["name"], item["characters"]
+        name, characters = shown(item["name"]), item["characters"]
         click.echo(
             f"{item['id']:>4}  {name:<{width}}  {characters:>10,}  {item['codings']:>7}  "
-            f"{_statuses(item['status'])}"
+            f"{shown(_statuses(item['status']))}"
         )
         variables = item["variables"]
         if variables:  # one line under the article, as "name: value", in the project's order
             click.echo(
-                "      " + " · ".join(f"{n}: {' '.join(v.split())}" for n, v in variables.items())
+                "      "
+                + " · ".join(
+                    f"{shown(n)}: {shown(' '.join(v.split()))}" for n, v in variables.items()
+                )
             )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from annotator.domain.controls import escape_controls
 from annotator.domain.errors import (
     DamagedProjectError,
     NotWritableError,
@@ -79,6 +80,12 @@ class Group(click.Group):
             f"internal error ({type(error).__name__}: {error}); this is a bug: please report "
             "it, with the output of the same command run with ANNOTATOR_DEBUG=1"
         )
+
+
+def shown(value: object) -> str:
+    """A stored value as plain output prints it: control characters (a terminal escape in an
+    imported heading, a tab) written visibly as ``\\x1b``, never sent to the terminal."""
+    return escape_controls(str(value))
 
 
 def print_json(value: Any) -> None:

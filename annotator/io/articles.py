@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotator.domain.controls import strip_controls
 from annotator.domain.errors import BadFileError
 from annotator.domain.model import VariableType
 from annotator.domain.text import normalise_text
@@ -168,6 +169,10 @@ def read_article(path: Path, *, source: str = "", encoding: str | None = None) -
                 {**metadata.values, "title": heading},
                 {**metadata.types, "title": VariableType.TEXT},
             )
+    # A value is printed on terminals and shown on one line: no escapes, no controls in it.
+    values = {name: strip_controls(value).strip() for name, value in metadata.values.items()}
+    values = {name: value for name, value in values.items() if value}
+    metadata = Metadata(values, dict(metadata.types))
     return Article(path, text, metadata, used, source, warning)
 
 
@@ -179,8 +184,9 @@ _SETEXT_ONE = re.compile(r" {0,3}=+[ \t]*")
 
 
 def clean_heading(text: str) -> str:
-    """A heading as a title variable holds it: one line, spaces collapsed, not too long."""
-    heading = " ".join(text.split())
+    """A heading as a title variable holds it: one line, spaces collapsed, no control
+    characters or terminal escapes, not too long."""
+    heading = " ".join(strip_controls(text).split())
     return heading if has_visible_text(heading) and len(heading) <= MAX_HEADING else ""
 
 

@@ -97,6 +97,8 @@ def read_html(data: bytes, path: Path) -> tuple[str, Metadata]:
     # trafilatura separates paragraphs with one newline; a blank line reads better and
     # matches the plain-text articles.
     text = "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
+    if root is not None:
+        text = _whole_paragraphs(text, root)
     values: dict[str, str] = {}
     types: dict[str, VariableType] = {}
     for attribute, (variable, type_) in _VARIABLES.items():
@@ -105,6 +107,8 @@ def read_html(data: bytes, path: Path) -> tuple[str, Metadata]:
             continue
         values[variable] = str(value).strip()
         types[variable] = type_
+    if "title" in values and root is not None:
+        values["title"] = _without_scripts(values["title"], root)
     if "title" not in values and root is not None:
         heading = page_heading(root)
         if heading:
@@ -119,10 +123,74 @@ def page_heading(root: HtmlElement) -> str:
     """The page's first ``<h1>``, else its ``<title>`` (where trafilatura found no title)."""
     for tag in ("h1", "title"):
         for element in root.iter(tag):
-            heading = clean_heading(element.text_content())
+            heading = clean_heading(_visible_text(element))
             if heading:
                 return heading
     return ""
+
+
+# Elements whose text a reader never sees: a heading's <script> is not part of its words.
+_HIDDEN = ("script", "style", "template", "noscript")
+# Elements that are a paragraph of their own in an article.
+_BLOCKS = frozenset(
+    [
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "blockquote",
+        "pre",
+        "td",
+        "th",
+        "dd",
+        "dt",
+        "figcaption",
+        "caption",
+    ]
+)
+
+
+def _without_scripts(title: str, root: HtmlElement) -> str:
+    """trafilatura's ``title`` without the text of a script inside the heading it came from."""
+    for tag in ("h1", "title"):
+        for element in root.iter(tag):
+            if clean_heading(element.text_content()) == clean_heading(title):
+                return clean_heading(_visible_text(element)) or title
+    return title
+
+
+def _visible_text(element: HtmlElement) -> str:
+    """The text of ``element`` without what scripts, styles and templates hold."""
+    import copy
+
+    visible = copy.deepcopy(element)
+    for hidden in list(visible.iter(*_HIDDEN)):
+        if hidden is not visible:
+            hidden.drop_tree()  # keeps the text that follows it
+    return str(visible.text_content())
+
+
+def _whole_paragraphs(text: str, root: HtmlElement) -> str:
+    """``text`` with the page's paragraphs whole where trafilatura's fallback (used on short
+    pages) cut every ``<b>``, ``<i>`` or link into a line of its own: when the page's block
+    elements hold exactly the same characters in the same order, they are the paragraphs."""
+    body = root.find("body")
+    if body is None:
+        return text
+    paragraphs = []
+    for element in body.iter(*_BLOCKS):
+        if any(parent.tag in _BLOCKS for parent in element.iterancestors()):
+            continue  # its text is in the outer block's
+        paragraph = " ".join(_visible_text(element).split())
+        if paragraph:
+            paragraphs.append(paragraph)
+    joined = "\n\n".join(paragraphs)
+    same = "".join(joined.split()) == "".join(text.split())
+    return joined if same and joined.count("\n") < text.count("\n") else text
 
 
 def publication_date(data: bytes, today: dt.date | None = None) -> str | None:

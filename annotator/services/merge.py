@@ -32,6 +32,7 @@ from annotator.domain.text import text_sha256
 from annotator.io.packages import (
     Package,
     PackageCode,
+    PackageMemo,
     checked_package,
     normal_guid,
     read_package,
@@ -241,10 +242,13 @@ def merge_package(
     *,
     source: str = "package",
     texts: Mapping[str, tuple[str, str]] | None = None,
+    coderless: Sequence[PackageMemo] = (),
 ) -> MergeReport:
     """Merge one coder's package into the project in one transaction (or refuse, listing
     every conflict, and write nothing). ``texts`` (SHA-256 → name and text) are articles that
-    may be imported when ``choices.articles`` is ``import`` (merging a whole project)."""
+    may be imported when ``choices.articles`` is ``import`` (merging a whole project).
+    ``coderless`` memos (a .qdpx's notes without a user) are merged as nobody's: they add
+    no coder."""
     available = texts or {}
     plan = _Plan(project, package, choices, available)
     deletions = plan_deletions(project, package, plan.coder, choices.deletions, plan.documents)
@@ -261,6 +265,12 @@ def merge_package(
         for code in plan.codes_to_add:
             plan.codes[code.guid] = _add_code(project, code, plan)
             report.codes_added.append(code.path)
+        for memo in coderless:
+            counted = merge_memo(
+                project, None, memo, plan.documents, plan.codes, package.created_at
+            )
+            if counted:
+                setattr(report, counted, getattr(report, counted) + 1)
         if not (package.codings or package.statuses or package.memos or package.deletions):
             # A codebook and articles with nobody's work: no coder to add.
             report.changes = Changes(

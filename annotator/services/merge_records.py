@@ -138,7 +138,7 @@ def merge_statuses(
 
 def merge_memo(
     project: Project,
-    coder: Coder,
+    coder: Coder | None,
     memo: PackageMemo,
     documents: Mapping[str, int],
     codes: Mapping[str, int],
@@ -146,7 +146,8 @@ def merge_memo(
 ) -> str:
     """Add the memo, or update it where the package's version is newer. Returns the
     MergeReport field to count it in: ``memos`` if it changed, ``memos_kept_deleted`` if the
-    project deleted it after this version, ``""`` if nothing happened."""
+    project deleted it after this version, ``""`` if nothing happened. A memo of no
+    ``coder`` (a .qdpx's note without a user) is added as nobody's."""
     existing = project.memos.by_guid(memo.guid)
     if existing is not None:
         if existing.text != memo.text and memo.updated_at > existing.updated_at:
@@ -164,7 +165,7 @@ def merge_memo(
         memo.text,
         document_id=document,
         code_id=code,
-        coder_id=coder.id,
+        coder_id=None if coder is None else coder.id,
         guid=memo.guid,
         created_at=memo.created_at,
         updated_at=memo.updated_at,

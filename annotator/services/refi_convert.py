@@ -151,6 +151,8 @@ class Converter:
         self.codes, self.code_of, losses = _code_paths(refi, used, self.warnings)
         self.losses += losses
         self.sha_of: dict[str, str] = {}
+        #: Notes of no user, merged as nobody's memos (see :meth:`memo`).
+        self.coderless: list[PackageMemo] = []
         for source, raw in sources:
             self.source(source, raw)
         self.sets()
@@ -176,6 +178,12 @@ class Converter:
             self.losses.append(f"'{where}': a coding refers to a code the file lacks")
             return
         memo = "\n".join([memo, *_notes(self.refi, notes)]).strip()
+        # A memo edited in another tool changes its Note's time, not the coding's: the coding
+        # was last changed when the later of them was, so a newer memo wins on merge.
+        changed = max(
+            [_time(modified or time or created)]
+            + [_time(self.refi.notes[n][3]) for n in notes if n in self.refi.notes]
+        )
         self.bucket(coder or user)["codings"].append(
             PackageCoding(
                 guid or str(uuid.uuid4()),
@@ -185,7 +193,7 @@ class Converter:
                 span[1],
                 memo,
                 _time(time or created),
-                _time(modified or time or created),
+                changed,
             )
         )
 
@@ -264,9 +272,10 @@ class Converter:
     def memo(self, note: str, target: str, sha: str | None, code: str | None) -> None:
         if note in self.refi.notes:
             body, user, created, modified = self.refi.notes[note]
-            self.bucket(user)["memos"].append(
-                PackageMemo(note, target, sha, code, body, _time(created), _time(modified))
-            )
+            memo = PackageMemo(note, target, sha, code, body, _time(created), _time(modified))
+            # A note without a user (a project log entry nobody signed) is nobody's memo: it
+            # must not make up a coder to hold it.
+            (self.coderless if user is None else self.bucket(user)["memos"]).append(memo)
 
     def sets(self) -> None:
         """Article statuses that annotator wrote as sets (named after the coder); another
@@ -305,7 +314,7 @@ class Converter:
         for note in self.refi.project_notes:
             self.memo(note, "project", None, None)
         if self.refi.description:  # another tool's project memo (Project/Description)
-            self.bucket(None)["memos"].append(
+            self.coderless.append(
                 PackageMemo(
                     str(uuid.uuid5(NAMESPACE, f"{self.refi.identity}/project description")),
                     "project",
@@ -336,7 +345,9 @@ class Converter:
                     memos=tuple(items["memos"]),  # type: ignore[arg-type]
                 )
             )
-        if not found and (self.codes or documents):  # a codebook and articles, nobody's work
+        if not found and (
+            self.codes or documents or self.coderless
+        ):  # a codebook and articles, nobody's work
             guid = str(uuid.uuid5(NAMESPACE, "imported user"))
             found.append(Package(guid, guid, "", utc_now(), tuple(self.codes), documents))
         return found

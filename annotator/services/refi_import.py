@@ -12,7 +12,7 @@ from pathlib import Path
 from annotator.domain.codebook import CodeSpec
 from annotator.domain.errors import BadFileError, UserError
 from annotator.io.articles import MAX_FILE_BYTES
-from annotator.io.packages import Package
+from annotator.io.packages import Package, PackageMemo
 from annotator.io.refi.archive import Archive
 from annotator.io.refi.reader import (
     RefiCode,
@@ -45,6 +45,8 @@ class RefiImport:
     keys: dict[str, str] = field(default_factory=dict)  # code GUID → shortcut key
     #: The schema check still to run (see ``read_qdpx(validate=False)``).
     validate: Callable[[], list[str]] | None = None
+    #: Notes without a user: memos of no coder, merged with the first package.
+    coderless: list[PackageMemo] = field(default_factory=list)
 
 
 def read_qdpx(path: Path, *, validate: bool = True, text_limit: int = MAX_MERGE_TEXT) -> RefiImport:
@@ -77,6 +79,7 @@ def read_qdpx(path: Path, *, validate: bool = True, text_limit: int = MAX_MERGE_
         converter.losses,
         keys,
         None if validate else lambda: schema_warnings(root),
+        converter.coderless,
     )
 
 
@@ -174,8 +177,15 @@ def merge_read_qdpx(
         checked = pool.submit(found.validate) if found.validate else None
         with project.transaction():
             reports = [
-                merge_package(project, package, choices, source=source, texts=found.texts)
-                for package in found.packages
+                merge_package(
+                    project,
+                    package,
+                    choices,
+                    source=source,
+                    texts=found.texts,
+                    coderless=found.coderless if n == 0 else (),
+                )
+                for n, package in enumerate(found.packages)
             ]
             _set_variables(project, found)
             _set_keys(project, found.keys)

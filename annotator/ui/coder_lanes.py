@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -17,6 +18,8 @@ from annotator.ui.controller import Controller
 
 #: A stripe lane: a code, and the coder whose passages it shows (None: every coder shown).
 LaneKey = tuple[int, int | None]
+#: Pixels of the stripe margin beside its lanes.
+MARGIN_PADDING = 10
 
 # Strong, mutually distinct colours (the codes' colours are pastels, so the marks stand out).
 PALETTE = (
@@ -56,6 +59,45 @@ def stripe_lanes(controller: Controller) -> list[LaneKey]:
     if len(coders) <= 1:
         return [(code, None) for code in codes]
     return [(code, coder) for code in codes for coder in coders if (code, coder) in pairs]
+
+
+#: The stripe margin never takes more than this share of the reader, nor more than
+#: MAX_MARGIN pixels: the text keeps most of the width however many lanes there are.
+MAX_MARGIN_SHARE = 0.25
+MAX_MARGIN = 200
+#: Lanes are narrowed down to this pitch (a lane and its gap, in pixels) before they are
+#: packed into one lane per coder.
+MIN_PITCH = 4
+
+
+class LaneFit(NamedTuple):
+    """Where each lane key is drawn (lane index, nearest the text first), how many lanes
+    there are and their pitch in pixels."""
+
+    lanes: dict[LaneKey, int]
+    count: int
+    pitch: int
+
+
+def margin_room(reader_width: int) -> int:
+    """The pixels the stripe lanes may take in a reader this wide."""
+    return max(0, min(int(reader_width * MAX_MARGIN_SHARE), MAX_MARGIN) - MARGIN_PADDING)
+
+
+def fit_lanes(lanes: dict[LaneKey, int], count: int, room: int, pitch: int) -> LaneFit:
+    """Lanes that fit in ``room`` pixels: at their full ``pitch`` if they fit; else narrowed;
+    else, with lanes by coder, one lane per coder holding all of that coder's codes (their
+    colours stacked). What still does not fit is left out, farthest from the text first."""
+    if count * pitch <= room:
+        return LaneFit(lanes, count, pitch)
+    if count and room // count >= MIN_PITCH:
+        return LaneFit(lanes, count, room // count)
+    coders = sorted({coder for _, coder in lanes if coder is not None})
+    if coders and len(coders) < count:
+        packed = {key: coders.index(key[1]) for key in lanes if key[1] is not None}
+        narrowed = min(pitch, room // len(coders))
+        return LaneFit(packed, len(coders), max(narrowed, MIN_PITCH))
+    return LaneFit(lanes, count, MIN_PITCH)
 
 
 def legend_html(names: dict[int, str], lanes: Iterable[LaneKey]) -> str:

@@ -8,8 +8,6 @@ with emoji or rare CJK characters are searched and highlighted exactly.
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
@@ -23,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.domain import folding
 from annotator.ui.controller import Controller
 from annotator.ui.offsets import OffsetMap
 from annotator.ui.reader import Reader
@@ -41,15 +40,10 @@ HIGHLIGHT_LIMIT = 5_000
 
 
 def find_all(text: str, query: str, *, match_case: bool = False) -> list[tuple[int, int]]:
-    """Every non-overlapping match of ``query`` in ``text``, as code-point spans.
-
-    Case-insensitive unless ``match_case``: Unicode simple case folding, which keeps each
-    match as long as what it matched (unlike ``str.casefold``, which turns ß into ss).
-    """
-    if not query:
-        return []
-    flags = 0 if match_case else re.IGNORECASE
-    return [m.span() for m in re.finditer(re.escape(query), text, flags)]
+    """Every non-overlapping match of ``query`` in ``text``, as code-point spans of whole
+    grapheme clusters: "café" typed finds "cafe" + U+0301 and the other way round, and
+    unless ``match_case`` the case is folded ("strasse" finds "Straße")."""
+    return folding.find_all(text, query, match_case=match_case)
 
 
 class FindBar(QWidget):

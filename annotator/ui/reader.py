@@ -31,7 +31,13 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from annotator.domain.text import snap_to_words
-from annotator.ui.coder_lanes import LaneKey, coder_colors
+from annotator.ui.coder_lanes import (
+    MARGIN_PADDING,
+    LaneKey,
+    coder_colors,
+    fit_lanes,
+    margin_room,
+)
 from annotator.ui.highlights import Span, SpanIndex, SpanRow, blend, segments
 from annotator.ui.offsets import OffsetMap
 
@@ -86,9 +92,14 @@ class Reader(QPlainTextEdit):
         self._stripe_colors: dict[int, QColor] = {}
         self._code_names: dict[int, str] = {}
         self._coder_names: dict[int, str] = {}
+        # The lanes asked for (by code, or by code and coder) and those drawn: narrowed or
+        # packed by coder where they would not leave the text most of the width.
+        self._given_lanes: dict[LaneKey, int] = {}
+        self._given_count = 0
         self._lanes: dict[LaneKey, int] = {}
         self._coder_colors: dict[int, QColor] = {}
         self._lane_count = 0
+        self._pitch = LANE_WIDTH + LANE_GAP
         self._pressed_at: QPoint | None = None
         self.stripes = StripeMargin(self)
         self.updateRequest.connect(self._scrolled)
@@ -153,11 +164,11 @@ class Reader(QPlainTextEdit):
         else:
             self._index = SpanIndex(self._source_between(low, high))
             changed = old.rows() ^ self._index.rows()
-            if lanes != self._lanes:  # a code came into or went out of use: stripes move
+            if lanes != self._given_lanes:  # a code came into or went out of use: stripes move
                 changed = old.rows() | self._index.rows()
             self._forget_blocks(low, high, changed)
-        self._lanes = lanes
-        self._lane_count = len(lanes)
+        self._given_lanes, self._given_count = lanes, len(lanes)
+        self._fit_lanes()
         self._update_margin()
         self.viewport().update()
         self.stripes.update()
@@ -188,8 +199,18 @@ class Reader(QPlainTextEdit):
 
     def set_lane_count(self, lanes: int) -> None:
         """Make room for this many stripe lanes (before showing text, to lay it out once)."""
-        self._lane_count = lanes
+        self._given_count = lanes
+        self._fit_lanes()
         self._update_margin()
+
+    def _fit_lanes(self) -> None:
+        """Fit the lanes asked for into the margin this reader's width allows."""
+        fit = fit_lanes(
+            self._given_lanes, self._given_count, margin_room(self.width()), LANE_WIDTH + LANE_GAP
+        )
+        if fit.lanes != self._lanes:  # stripes move to other lanes
+            self._drawing_cache = {}
+        self._lanes, self._lane_count, self._pitch = fit
 
     def _forget_window(self) -> None:
         self._window = (0, 0)
@@ -443,16 +464,19 @@ class Reader(QPlainTextEdit):
     def paint_stripes(self, painter: QPainter, width: int) -> None:
         """Draw the coding stripes for the visible lines into the margin widget."""
         top_offset = self.viewport().geometry().top() - self.stripes.geometry().top()
+        pitch = self._pitch
+        lane_width = pitch - (LANE_GAP if pitch > LANE_WIDTH else 1)
+        mark_width = max(1, min(CODER_MARK, lane_width // 2))
         blocks, index = self._visible_index()
         if not len(index):
             return
         for block, rect in blocks:
             origin_y = rect.top() + block.layout().position().y() + top_offset
             for lane, top, height, color, mark in self._drawing(index, block).stripes:
-                x = width - (lane + 1) * (LANE_WIDTH + LANE_GAP)
-                painter.fillRect(QRectF(x, origin_y + top, LANE_WIDTH, height), color)
+                x = width - (lane + 1) * pitch
+                painter.fillRect(QRectF(x, origin_y + top, lane_width, height), color)
                 if mark is not None:
-                    painter.fillRect(QRectF(x, origin_y + top, CODER_MARK, height), mark)
+                    painter.fillRect(QRectF(x, origin_y + top, mark_width, height), mark)
 
     def stripe_spans_at(self, y: int) -> list[Span]:
         """Spans whose stripe passes the margin's height ``y`` (for tooltips)."""
@@ -468,7 +492,9 @@ class Reader(QPlainTextEdit):
 
     def _margin_width(self) -> int:
         lanes = self._lane_count
-        return 10 + lanes * (LANE_WIDTH + LANE_GAP) if lanes else 10
+        if not lanes:
+            return MARGIN_PADDING
+        return MARGIN_PADDING + min(lanes * self._pitch, margin_room(self.width()))
 
     def _update_margin(self) -> None:
         width = self._margin_width()
@@ -484,6 +510,8 @@ class Reader(QPlainTextEdit):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self._fit_lanes()  # the margin's share of a wider or narrower reader
+        self._update_margin()
         self._place_stripes()
 
     def _scrolled(self, rect: QRect, dy: int) -> None:

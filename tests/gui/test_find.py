@@ -111,10 +111,17 @@ def test_escape_closes_and_nothing_is_written(qtbot: QtBot, window: MainWindow) 
     assert len(project.codings.rows()) == before
 
 
-def test_find_all_keeps_lengths_when_case_folding() -> None:
-    # str.casefold would make "STRASSE" match "straße" with a different length; spans must
-    # stay true to the text.
+def test_find_all_keeps_spans_true_to_the_text_when_case_folding() -> None:
+    # Case folding makes "strasse" find "Straße" too, whose length differs: each span is
+    # still the stored text's.
     text = "Straße und STRASSE"
-    assert find_all(text, "strasse") == [(11, 18)]
+    assert [text[a:b] for a, b in find_all(text, "strasse")] == ["Straße", "STRASSE"]
     assert find_all(text, "") == []
     assert find_all(text, "a.") == []  # the query is literal, not a pattern
+
+
+def test_find_bar_search_finds_decomposed_accents() -> None:
+    # What the bar searches with: "café" typed (one code point) finds e + U+0301, whole.
+    text = "Le cafe\u0301 du coin."
+    assert [text[a:b] for a, b in find_all(text, "caf\u00e9")] == ["cafe\u0301"]
+    assert find_all(text, "cafe") == []  # never cuts the accent off

@@ -60,3 +60,31 @@ def test_a_new_key_appears_without_editing_the_sheet(window: MainWindow, qtbot: 
     window.addAction(action)
     sheet = press_f1(window, qtbot)
     assert "Ctrl+Alt+J\nFrobnicate the passage" in sheet
+
+
+def test_f1_lists_the_review_and_log_windows_keys(window: MainWindow, qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from annotator.ui.dialogs.review import REVIEW_KEYS, ReviewWindow
+    from annotator.ui.memos.log import LOG_KEYS
+
+    sheet = press_f1(window, qtbot)
+    for keys, name in (
+        ("Ctrl+1", "Accept the first coder's version"),
+        ("Ctrl+2", "Accept the second coder's version"),
+        ("Ctrl+5", "Edit: use the selection in a coder's pane"),
+        ("Ctrl+6", "Accept the third coder's version (all coders)"),
+        ("Ctrl+7", "Accept the fourth coder's version (all coders)"),
+        ("Ctrl+Return", "Add the new entry"),
+    ):
+        assert f"{keys}\n{name}" in sheet
+    # The review window binds exactly the keys the sheet lists for it (they cannot drift).
+    window.review_action.trigger()
+    review = window.review_window
+    assert isinstance(review, ReviewWindow)
+    bound = {
+        b.shortcut().toString() for b in review.findChildren(QPushButton) if b.shortcut().count()
+    }
+    review.close()
+    assert {keys for keys, _, _ in REVIEW_KEYS} <= bound
+    assert {keys for keys, _, _ in LOG_KEYS} == {"Ctrl+Return", "Delete"}

@@ -84,3 +84,87 @@ def test_another_tools_project_description_becomes_a_log_entry(tmp_path: Path) -
         [entry] = memos.project_log(project)
         assert entry.text == "Pilot study of exile narratives; codebook v2 from May."
         assert entry.created_at == "2025-05-01T10:00:00Z"
+
+
+def test_a_log_entry_of_no_coder_makes_no_coder(tmp_path: Path) -> None:
+    with create_project(tmp_path / "demo.annotator", demo=True) as demo:
+        memos.add_log_entry(demo, "Agreed by the team, nobody signed", None)
+        memos.add_log_entry(demo, "Signed by Ana", demo.coders.find("Ana").id)
+        target = tmp_path / "demo.qdpx"
+        export_qdpx(demo, target)
+        names = sorted(c.name for c in demo.coders.all())
+        merge_file(demo, target)  # back into the project it came from
+        assert sorted(c.name for c in demo.coders.all()) == names
+        assert len(memos.project_log(demo)) == 2
+    with create_project(tmp_path / "fresh.annotator", with_default_codebook=False) as fresh:
+        merge_file(fresh, target)
+        merge_file(fresh, target)
+        assert "imported" not in {c.name for c in fresh.coders.all()}
+        log = {m.text: m.coder_id for m in memos.project_log(fresh)}
+        assert log["Agreed by the team, nobody signed"] is None
+        assert log["Signed by Ana"] == fresh.coders.find("Ana").id
+    with create_project(tmp_path / "t.annotator", with_default_codebook=False) as project:
+        # Another tool's description alone (no user anywhere) adds no coder either.
+        qde = (
+            '<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0"'
+            ' name="s"><Description>Only a description</Description></Project>'
+        )
+        archive = tmp_path / "desc.qdpx"
+        with zipfile.ZipFile(archive, "w") as handle:
+            handle.writestr("project.qde", qde)
+        merge_file(project, archive)
+        assert project.coders.all() == []
+        assert [(m.text, m.coder_id) for m in memos.project_log(project)] == [
+            ("Only a description", None)
+        ]
+
+
+def _edit_notes(source: Path, target: Path, edit: dict[str, tuple[str, str]]) -> None:
+    """Copy a .qdpx as another tool saves it: the Notes named in ``edit`` (GUID → text and
+    modifiedDateTime, without a zone) changed, nothing else."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "project.qde":
+                root = etree.fromstring(data)
+                for note in root.iterfind("q:Notes/q:Note", NS):
+                    if note.get("guid") in edit:
+                        text, modified = edit[note.get("guid")]
+                        note.set("modifiedDateTime", modified)
+                        content = note.find("q:PlainTextContent", NS)
+                        assert content is not None
+                        content.text = text
+                data = etree.tostring(root, xml_declaration=True, encoding="utf-8")
+            new.writestr(item, data)
+
+
+def test_a_coding_memo_edited_in_another_tool_comes_back(tmp_path: Path) -> None:
+    with create_project(tmp_path / "demo.annotator", demo=True) as demo:
+        ana = demo.coders.find("Ana")
+        coding = next(c for c in demo.codings.for_coder(ana.id) if c.memo)
+        other = next(c for c in demo.codings.for_coder(ana.id) if c.memo and c.id != coding.id)
+        export_qdpx(demo, tmp_path / "out.qdpx")
+        with zipfile.ZipFile(tmp_path / "out.qdpx") as archive:
+            root = etree.fromstring(archive.read("project.qde"))
+        note_of = {}
+        for element in root.iter("{urn:QDA-XML:project:1.0}Coding"):
+            ref = element.find("q:NoteRef", NS)
+            if ref is not None:
+                note_of[element.get("guid")] = ref.get("targetGUID")
+        _edit_notes(
+            tmp_path / "out.qdpx",
+            tmp_path / "edited.qdpx",
+            {
+                note_of[coding.guid]: ("Edited in NVivo", "2030-01-01T10:00:00"),
+                # An older edit loses to what the project holds.
+                note_of[other.guid]: ("Stale edit", "2001-01-01T00:00:00Z"),
+            },
+        )
+        reports = merge_file(demo, tmp_path / "edited.qdpx")
+        assert demo.codings.get(coding.id).memo == "Edited in NVivo"
+        assert demo.codings.get(coding.id).updated_at == "2030-01-01T10:00:00Z"
+        assert demo.codings.get(other.id).memo == other.memo
+        assert sum(r.updated for r in reports) == 1  # the report counts it
+        again = merge_file(demo, tmp_path / "edited.qdpx")
+        assert sum(r.updated for r in again) == 0
+        assert demo.codings.get(coding.id).memo == "Edited in NVivo"

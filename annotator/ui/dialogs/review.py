@@ -42,6 +42,16 @@ from annotator.ui.review_text import compared_html
 #: The second coder's list ends with this: compare every coder (three or four) at once.
 ALL_CODERS = "All coders"
 MAX_CODERS = 4
+#: Keys of the review window's decisions, in the order of its buttons (listed by F1).
+REVIEW_KEYS = (
+    ("Ctrl+1", "Accept the first coder's version", "Review differences"),
+    ("Ctrl+2", "Accept the second coder's version", "Review differences"),
+    ("Ctrl+3", "Both: keep both versions", "Review differences"),
+    ("Ctrl+4", "Neither: keep no coding", "Review differences"),
+    ("Ctrl+5", "Edit: use the selection in a coder's pane", "Review differences"),
+    ("Ctrl+6", "Accept the third coder's version (all coders)", "Review differences"),
+    ("Ctrl+7", "Accept the fourth coder's version (all coders)", "Review differences"),
+)
 
 
 class CoderPane(QWidget):
@@ -154,12 +164,13 @@ class ReviewWindow(QDialog):
         self.more_buttons: list[QPushButton] = []
         row = QHBoxLayout()
         row.addWidget(self.reason, 1)
+        keys = [key for key, _, _ in REVIEW_KEYS]
         for choice, label, key in (
-            (Choice.FIRST, "Accept &first", "Ctrl+1"),
-            (Choice.SECOND, "Accept &second", "Ctrl+2"),
-            (Choice.BOTH, "&Both", "Ctrl+3"),
-            (Choice.NEITHER, "&Neither", "Ctrl+4"),
-            (Choice.EDITED, "&Edit: use selection", "Ctrl+5"),
+            (Choice.FIRST, "Accept &first", keys[0]),
+            (Choice.SECOND, "Accept &second", keys[1]),
+            (Choice.BOTH, "&Both", keys[2]),
+            (Choice.NEITHER, "&Neither", keys[3]),
+            (Choice.EDITED, "&Edit: use selection", keys[4]),
         ):
             button = QPushButton(label)
             button.setShortcut(QKeySequence(key))
@@ -167,7 +178,7 @@ class ReviewWindow(QDialog):
             button.clicked.connect(lambda *_, c=choice: self.decide(c))
             self.buttons[choice] = button
             row.addWidget(button)
-        for took, key in ((2, "Ctrl+6"), (3, "Ctrl+7")):
+        for took, key in ((2, keys[5]), (3, keys[6])):
             button = QPushButton()
             button.setShortcut(QKeySequence(key))
             button.setToolTip(key)
@@ -292,6 +303,10 @@ class ReviewWindow(QDialog):
             if k < len(people):
                 button.setText(f"Accept {people[k]}")
         self.buttons[Choice.BOTH].setText("&Both" if len(people) == 2 else "&All")
+        # setText replaces a button's key with its text's mnemonic: give each its key back.
+        buttons = (*self.buttons.values(), *self.more_buttons)
+        for button, (key, _, _) in zip(buttons, REVIEW_KEYS, strict=True):
+            button.setShortcut(QKeySequence(key))
         for button in (*self.buttons.values(), *self.more_buttons):
             button.setMinimumWidth(button.sizeHint().width())  # names are never cut off
         read_only = self._read_only()

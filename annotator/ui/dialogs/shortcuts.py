@@ -104,11 +104,22 @@ class ShortcutsDialog(QDialog):
         self.resize(640, 560)
 
 
+def other_windows_keys() -> list[Shortcut]:
+    """The keys of the windows the main window opens (review, project log), as each of them
+    declares the keys it binds."""
+    from annotator.ui.dialogs.review import REVIEW_KEYS
+    from annotator.ui.memos.log import LOG_KEYS
+
+    return [*REVIEW_KEYS, *LOG_KEYS]
+
+
 def show_shortcuts(
     window: QMainWindow, codebook: Codebook, extra: Iterable[Shortcut] = ()
 ) -> ShortcutsDialog:
-    """Open the sheet for this window (not modal: it can stay open while coding)."""
-    dialog = ShortcutsDialog(window, shortcuts_html(codebook, window_shortcuts(window), extra))
+    """Open the sheet for this window (not modal: it can stay open while coding): its own
+    keys, then ``extra`` (a bar's keys) and those of the windows it opens."""
+    elsewhere = [*extra, *other_windows_keys()]
+    dialog = ShortcutsDialog(window, shortcuts_html(codebook, window_shortcuts(window), elsewhere))
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     return dialog

@@ -38,6 +38,11 @@ from annotator.ui.controller import Controller
 from annotator.ui.memos.commands import hub, run_memo
 
 Index = QModelIndex | QPersistentModelIndex
+#: Keys of the project log window (listed by Help → Keyboard shortcuts).
+LOG_KEYS = (
+    ("Ctrl+Return", "Add the new entry", "Project log and memos"),
+    ("Delete", "Delete the selected log entry", "Project log and memos"),
+)
 ROOT = QModelIndex()
 LOG_COLUMNS = ("When (UTC)", "Coder", "Entry")
 SEARCH_COLUMNS = ("On", "Coder", "Updated (UTC)", "Memo")
