@@ -35,14 +35,16 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def escape_name(name: str) -> str:
     """A name as it is written in a path: ``>`` as ``\\>``, and a backslash that comes before
-    ``>``, another backslash or the end of the name doubled (other backslashes stay single)."""
+    ``>``, another backslash, a comma or the end of the name doubled (other backslashes stay
+    single). The comma counts because a list of paths (``--codes``) escapes its commas as
+    ``\\,``: a single backslash before one would read as that escape."""
     if ">" not in name and ESCAPE not in name:
         return name
     out = []
     for index, char in enumerate(name):
         if char == ">":
             out.append(ESCAPE + ">")
-        elif char == ESCAPE and (index + 1 == len(name) or name[index + 1] in (ESCAPE, ">")):
+        elif char == ESCAPE and (index + 1 == len(name) or name[index + 1] in (ESCAPE, ">", ",")):
             out.append(ESCAPE + ESCAPE)
         else:
             out.append(char)
