@@ -1,0 +1,80 @@
+"""Coder names a researcher cannot tell apart: invisible format characters collide with the
+visible name, the command line finds "ben" as Ben, and a merge keeps a decision's
+whole-article coder (a place in the basis's coder list, not a coder id)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from annotator.domain.errors import ConflictError
+from annotator.domain.model import Choice
+from annotator.services import consensus, consensus_decide
+from annotator.services.coders import add_coder, merge_coders, rename_coder
+from annotator.storage import Project
+from tests.test_cli import run
+
+INVISIBLE = [
+    "Ana\u200b",  # zero width space
+    "\u200bAna",
+    "Ana\u00ad",  # soft hyphen
+    "A\u200dna",  # zero width joiner
+    "A\u200cna",  # zero width non-joiner
+    "Ana\u2060",  # word joiner
+    "Ana\ufeff",  # byte order mark
+]
+
+
+@pytest.mark.parametrize("name", INVISIBLE)
+def test_a_name_with_invisible_characters_is_anas(demo: Project, name: str) -> None:
+    with pytest.raises(ConflictError, match=r"too like the coder 'Ana'.*invisible"):
+        add_coder(demo, name)
+    with pytest.raises(ConflictError, match="too like the coder 'Ana'"):
+        rename_coder(demo, "Ben", name)
+    assert [c.name for c in demo.coders.all()] == ["Ana", "Ben"]
+
+
+def test_the_refusal_shows_the_invisible_character(demo: Project) -> None:
+    with pytest.raises(ConflictError, match=r"'Ana\\u200b'"):
+        add_coder(demo, "Ana\u200b")
+
+
+def test_the_command_line_finds_a_coder_by_a_near_name(tmp_path: Path) -> None:
+    project = tmp_path / "p.annotator"
+    assert run("new", project, "--demo").exit_code == 0
+    result = run("coders", project, "rename", "ana", "Anna")
+    assert result.exit_code == 0, result.output
+    assert run("coders", project, "add", "Cleo").exit_code == 0
+    result = run("coders", project, "merge", "cleo", "ANNA")
+    assert result.exit_code == 0, result.output
+    with Project.open(project) as opened:
+        assert [c.name for c in opened.coders.all()] == ["Anna", "Ben"]
+
+
+def test_a_near_name_matching_two_coders_finds_neither(demo: Project) -> None:
+    with demo.transaction():  # an older project may hold two such names
+        demo.db.execute("INSERT INTO coders (guid, name) VALUES ('g-ana2', 'ANA')")
+    assert demo.coders.lookup("ana") is None
+    assert demo.coders.lookup("ANA") is not None  # the exact name still wins
+
+
+def test_merge_keeps_the_whole_article_coders_place(demo: Project) -> None:
+    ana = demo.coders.find("Ana")
+    found = consensus.review(demo, "Ben", "Ana")
+    ben = demo.coders.find("Ben")
+    item = next(d for d in found.differences if d.whole_article_by == 1)  # Ana's, alone
+    consensus_decide.decide(demo, ben, ana, item, Choice.FIRST)
+    add_coder(demo, "Cleo")
+
+    merge_coders(demo, "Ana", "Cleo")
+
+    cleo = demo.coders.find("Cleo")
+    ((text,),) = demo.db.execute("SELECT basis FROM decisions").fetchall()
+    basis = json.loads(text)
+    assert basis["coders"] == [ben.id, cleo.id]
+    assert basis["whole_article_by"] == 1  # still Ana's (now Cleo's) place, not Cleo's id
+    review = consensus.review(demo, "Ben", "Cleo")
+    decided = [d for d in review.differences if d.decision is not None]
+    assert len(decided) == 1 and not decided[0].stale
