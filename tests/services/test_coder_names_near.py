@@ -77,4 +77,5 @@ def test_merge_keeps_the_whole_article_coders_place(demo: Project) -> None:
     assert basis["whole_article_by"] == 1  # still Ana's (now Cleo's) place, not Cleo's id
     review = consensus.review(demo, "Ben", "Cleo")
     decided = [d for d in review.differences if d.decision is not None]
-    assert len(decided) == 1 and not decided[0].stale
+    assert len(decided) == 1
+    assert not decided[0].stale
