@@ -97,6 +97,7 @@ def merge(
                     "memos": r.memos,
                     "memos_deleted": r.memos_deleted,
                     "memos_kept_deleted": r.memos_kept_deleted,
+                    "memos_no_coder": r.memos_no_coder,
                     "codes_added": r.codes_added,
                     "articles_added": r.articles_added,
                     "left_out": r.left_out,
