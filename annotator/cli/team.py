@@ -92,6 +92,8 @@ def merge(
                     "unchanged": r.unchanged,
                     "kept": r.kept,
                     "kept_deleted": r.kept_deleted,
+                    "folded": r.folded,
+                    "folded_memos": r.folded_memos,
                     "deleted": r.deleted,
                     "statuses": r.statuses,
                     "memos": r.memos,

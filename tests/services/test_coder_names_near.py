@@ -5,6 +5,7 @@ whole-article coder (a place in the basis's coder list, not a coder id)."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,56 @@ def test_merge_keeps_the_whole_article_coders_place(demo: Project) -> None:
     decided = [d for d in review.differences if d.decision is not None]
     assert len(decided) == 1
     assert not decided[0].stale
+
+
+def _twins(demo: Project) -> tuple[int, int]:
+    """Ana and Ben each with one coding of the same passage and code, each with a memo."""
+    ana, ben = demo.coders.find("Ana"), demo.coders.find("Ben")
+    with demo.transaction():
+        demo.db.execute("DELETE FROM decisions")
+        demo.db.execute("DELETE FROM codings")
+    code = demo.codebook.tree().codes()[0].id
+    mine = demo.codings.add(1, ana.id, code, 0, 20, memo="ana memo")
+    theirs = demo.codings.add(1, ben.id, code, 0, 20, memo="ben memo")
+    return mine.id, theirs.id
+
+
+def test_a_folded_codings_later_memo_joins_the_kept_one(demo: Project, tmp_path: Path) -> None:
+    from annotator.services.coder_packages import export_package
+    from annotator.services.merge import merge_file
+
+    kept_id, folded_id = _twins(demo)
+    demo.close()
+    laptop = tmp_path / "laptop.annotator"
+    shutil.copy(demo.path, laptop)
+    with Project.open(laptop) as copy:  # Ben edits the memo on the laptop, after the merge
+        copy.codings.overwrite(
+            folded_id,
+            copy.codings.get(folded_id).code_id,
+            0,
+            20,
+            "ben later",
+            "2099-01-01T00:00:00Z",
+        )
+        export_package(copy, "Ben", tmp_path / "ben.annpkg")
+        export_package(copy, "Ana", tmp_path / "ana.annpkg")  # Ana's own: nothing folded
+    lead = Project.open(demo.path)
+    try:
+        merge_coders(lead, "Ben", "Ana")
+        assert lead.codings.get(kept_id).memo == "ana memo\n\nben memo"
+
+        (report,) = merge_file(lead, tmp_path / "ben.annpkg")
+
+        assert (report.coder, report.added, report.unchanged) == ("Ana", 0, 0)
+        assert report.folded_memos == 1
+        assert report.kept_deleted == 0
+        assert "folded into Ana's coding by a coder merge" in report.summary()
+        assert "deleted at the lead" not in report.summary()
+        assert lead.codings.get(kept_id).memo == "ana memo\n\nben memo\n\nben later"
+        assert lead.codings.count() == 1
+        # Merged again: the memo is there once, and the report says why nothing changed.
+        (again,) = merge_file(lead, tmp_path / "ben.annpkg")
+        assert (again.folded, again.folded_memos) == (1, 0)
+        assert lead.codings.get(kept_id).memo == "ana memo\n\nben memo\n\nben later"
+    finally:
+        lead.close()
