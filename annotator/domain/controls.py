@@ -14,14 +14,15 @@ _ESCAPE = re.compile(
     r"|(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
     r"|\x1b[ -~]?"
 )
-# C0 (but tab and newline), DEL and C1.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 (but tab and newline), DEL and C1, and the bidi embeddings, overrides and isolates
+# (U+202A–U+202E, U+2066–U+2069), which reverse the rest of a line wherever it is shown.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _CONTROL_ANY = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def strip_controls(value: str) -> str:
-    """``value`` without terminal escape sequences and without control characters other than
-    tab and newline (a carriage return becomes a newline's job elsewhere, so it goes too)."""
+    """``value`` without terminal escape sequences, bidi overrides and control characters other
+    than tab and newline (a carriage return becomes a newline's job elsewhere, so it goes too)."""
     return _CONTROL.sub("", _ESCAPE.sub("", value))
 
 

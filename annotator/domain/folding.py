@@ -59,6 +59,18 @@ class FoldedText:
             high = self.text_starts[last + 1] if last + 1 < len(self.text_starts) else self.length
         return low, high
 
+    def _cuts_cluster(self, position: int) -> bool:
+        """Whether ``position`` of the folded copy falls inside a cluster of more than one
+        stored code point (a ß or a ligature, one code point, may still match in part)."""
+        if position >= len(self.folded):
+            return False
+        segment = bisect_right(self.fold_starts, position) - 1
+        if segment < 0 or self.linear[segment] or self.fold_starts[segment] == position:
+            return False
+        following = segment + 1
+        text_end = self.text_starts[following] if following < len(self.text_starts) else self.length
+        return text_end - self.text_starts[segment] > 1
+
     def find_all(self, query: str, *, match_case: bool = False) -> list[tuple[int, int]]:
         """Every non-overlapping match of ``query`` (folded the same way), as text spans."""
         needle = fold(query, match_case=match_case)
@@ -78,6 +90,8 @@ class FoldedText:
                 low = text_starts[segment] + position - starts[segment]
                 span = (low, low + size)
             else:
+                if self._cuts_cluster(position) or self._cuts_cluster(end):
+                    continue  # part of an emoji sequence or of two flags is no match
                 span = self.span(position, end)
             if not spans or span[0] >= spans[-1][1]:  # two matches inside one ß are one
                 spans.append(span)
@@ -126,12 +140,21 @@ def folded_text(text: str, *, match_case: bool = False) -> FoldedText:
             add_stretch(middle, end)
 
     done = 0
+    window: tuple[int, int] | None = None
     for joining in _JOINING.finditer(text):
-        low, high = max(done, joining.start() - 1), min(len(text), joining.end() + 1)
+        low, high = max(0, joining.start() - 1), min(len(text), joining.end() + 1)
+        if window is not None and low <= window[1]:  # overlapping windows are one: a family
+            window = (window[0], max(window[1], high))  # emoji is one cluster, not two halves
+            continue
+        if window is not None:
+            add_clusters(*window)
+            done = window[1]
         if low > done:
             add_stretch(done, low)
-        add_clusters(low, high)
-        done = high
+        window = (low, high)
+    if window is not None:
+        add_clusters(*window)
+        done = window[1]
     if done < len(text):
         add_stretch(done, len(text))
     return FoldedText("".join(pieces), len(text), fold_starts, text_starts, linear)

@@ -129,7 +129,7 @@ def _coders(project: Project, names: Sequence[str], counted: dict[int, set[int]]
     if names:
         chosen = []
         for name in names:
-            coder = project.coders.by_name(name)
+            coder = project.coders.lookup(name)
             if coder is None:
                 known = ", ".join(c.name for c in project.coders.all()) or "none"
                 raise UserError(f"there is no coder '{name}' (coders: {known})")

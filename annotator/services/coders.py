@@ -244,14 +244,19 @@ def _rebased(text: str, giver: int, taker: int) -> str:
         return text
     ids = [taker if c == giver else c for c in basis.coders]
     keep = [k for k, c in enumerate(ids) if c not in ids[:k]]
+    # ``took`` and ``whole_article_by`` are places in ``coders``, not coder ids: a dropped
+    # place's coder is at its first.
     took = basis.took
     if took is not None:
-        took = keep.index(ids.index(ids[took]))  # a dropped place's coder is at its first
+        took = keep.index(ids.index(ids[took]))
+    whole = basis.whole_article_by
+    if whole is not None and 0 <= whole < len(ids):
+        whole = keep.index(ids.index(ids[whole]))
     return replace(
         basis,
         coders=tuple(ids[k] for k in keep),
         sides=tuple(basis.sides[k] for k in keep if k < len(basis.sides)),
-        whole_article_by=taker if basis.whole_article_by == giver else basis.whole_article_by,
+        whole_article_by=whole,
         seen=tuple(basis.seen[k] for k in keep if k < len(basis.seen)),
         took=took,
     ).dumps()

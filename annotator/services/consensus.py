@@ -218,7 +218,7 @@ def unmatched_groups(
 
 
 def _coder(project: Project, name: str) -> Coder:
-    coder = project.coders.by_name(name)
+    coder = project.coders.lookup(name)
     if coder is None:
         if name == CONSENSUS:
             return project.coders.add(CONSENSUS) if not project.read_only else _missing(name)

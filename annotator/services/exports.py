@@ -64,7 +64,7 @@ def choose(project: Project, selection: Selection) -> Chosen:
     if selection.coders:
         coders = []
         for name in selection.coders:
-            coder = project.coders.by_name(name)
+            coder = project.coders.lookup(name)
             if coder is None:
                 raise UserError(f"there is no coder '{name}'")
             coders.append(coder.id)

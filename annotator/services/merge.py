@@ -89,6 +89,12 @@ class MergeReport:
     memos: int = 0
     memos_deleted: int = 0
     memos_kept_deleted: int = 0
+    #: Codings a coder merge folded into this coder's identical one: kept once; and those of
+    #: them whose later memo was joined to the kept coding's.
+    folded: int = 0
+    folded_memos: int = 0
+    #: Memos of no coder (a .qdpx's notes without a user): counted apart, not as this coder's.
+    memos_no_coder: int = 0
     codes_added: list[str] = field(default_factory=list)
     articles_added: list[str] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)
@@ -103,6 +109,11 @@ class MergeReport:
             (self.unchanged, "already there"),
             (self.kept, "kept as the master has them (newer)"),
             (self.kept_deleted, _KEPT_DELETED),
+            (self.folded, f"folded into {self.coder}'s identical coding by a coder merge"),
+            (
+                self.folded_memos,
+                f"folded into {self.coder}'s coding by a coder merge; their later memo was added",
+            ),
             (self.deleted, "deleted"),
             (self.statuses, "article statuses set"),
             (self.memos, "memos"),
@@ -117,7 +128,8 @@ class MergeReport:
         if not self.coder:  # a codebook and articles, nobody's codings
             parts = parts[1:] or ["nothing new"]
         who = f"{self.coder}: " if self.coder else ""
-        return f"{self.source}: {who}" + ", ".join(parts)
+        unsigned = f"; {self.memos_no_coder} memos of no coder" if self.memos_no_coder else ""
+        return f"{self.source}: {who}" + ", ".join(parts) + unsigned
 
 
 _KEPT_DELETED = "kept deleted (deleted at the lead after the package's version: not brought back)"
@@ -269,7 +281,9 @@ def merge_package(
             counted = merge_memo(
                 project, None, memo, plan.documents, plan.codes, package.created_at
             )
-            if counted:
+            if counted == "memos":
+                report.memos_no_coder += 1
+            elif counted:
                 setattr(report, counted, getattr(report, counted) + 1)
         if not (package.codings or package.statuses or package.memos or package.deletions):
             # A codebook and articles with nobody's work: no coder to add.
@@ -283,7 +297,7 @@ def merge_package(
         )
         for outcome, article in outcomes:
             setattr(report, outcome, getattr(report, outcome) + 1)
-            if outcome in ("added", "updated"):
+            if outcome in ("added", "updated", "folded_memos"):
                 touched.add(article)
         merge_statuses(project, coder, package.statuses, plan.documents, report)
         for memo in package.memos:

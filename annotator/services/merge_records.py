@@ -52,17 +52,24 @@ def merge_codings(
     gone = project.deletions.by_guids(i.guid for i, _, _ in items if i.guid not in existing)
     mine = project.codings.for_coder(coder.id)
     same = {(c.document_id, c.code_id, c.start, c.end) for c in mine}
+    kept_of = {(c.document_id, c.code_id, c.start, c.end): c for c in mine}
     lengths = project.documents.lengths()
     dimensions = {c.id for c in project.codebook.tree().children(None)}
     new, outcomes = [], []
     for item, document, code_id in items:
         found = existing.get(item.guid)
         deletion = gone.get(item.guid)
+        key = (document, code_id, item.start, item.end)
+        twin = kept_of.get(key)
+        if found is None and deletion is not None and twin is not None:
+            # Deleted here while this coder holds the same passage with the same code: a
+            # coder merge folded it into that coding (``coders merge`` kept the twin once).
+            outcomes.append((_fold(project, twin.id, item, deletion), document))
+            continue
         if found is None and stays_deleted(deletion, item.updated_at, exported_at):
             outcomes.append(("kept_deleted", document))  # deleted here after this version
             continue
         if found is None:
-            key = (document, code_id, item.start, item.end)
             if key in same:
                 outcomes.append(("unchanged", document))
                 continue
@@ -108,6 +115,21 @@ def merge_codings(
     new.sort(key=lambda row: (row[1], -1 if row[4] is None else row[4]))
     project.codings.add_many(new)
     return outcomes
+
+
+def _fold(project: Project, kept_id: int, item: PackageCoding, deletion: Deletion) -> str:
+    """A package's version of a coding folded into ``kept_id``: a memo edited after the fold
+    is joined to the kept coding's (as the coder merge joined them). Returns the outcome."""
+    from annotator.storage.coders import join_texts
+
+    kept = project.codings.get(kept_id)
+    joined = join_texts(kept.memo, item.memo)
+    if item.updated_at <= deletion.deleted_at or joined == kept.memo:
+        return "folded"
+    project.codings.overwrite(
+        kept.id, kept.code_id, kept.start, kept.end, joined, max(kept.updated_at, item.updated_at)
+    )
+    return "folded_memos"
 
 
 def merge_statuses(

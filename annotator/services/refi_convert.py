@@ -153,6 +153,7 @@ class Converter:
         self.sha_of: dict[str, str] = {}
         #: Notes of no user, merged as nobody's memos (see :meth:`memo`).
         self.coderless: list[PackageMemo] = []
+        self._refs: set[str] | None = None
         for source, raw in sources:
             self.source(source, raw)
         self.sets()
@@ -269,6 +270,23 @@ class Converter:
                 )
             )
 
+    def _referenced(self) -> set[str]:
+        """Every Note GUID a source, selection, coding, code or the project refers to."""
+        if self._refs is None:
+            refs = set(self.refi.project_notes)
+            for code in _all_codes(self.refi.codes):
+                refs.update(code.notes)
+            for source in self.refi.sources:
+                refs.update(source.notes)
+                for item in source.codings:
+                    refs.update(item[4])
+                for selection in source.selections:
+                    refs.update(selection.notes)
+                    for item in selection.codings:
+                        refs.update(item[4])
+            self._refs = refs
+        return self._refs
+
     def memo(self, note: str, target: str, sha: str | None, code: str | None) -> None:
         if note in self.refi.notes:
             body, user, created, modified = self.refi.notes[note]
@@ -313,6 +331,10 @@ class Converter:
                 self.memo(note, "code", None, self.code_of.get(code.guid, code.guid))
         for note in self.refi.project_notes:
             self.memo(note, "project", None, None)
+        # A Note nothing refers to (another tool's free memo) is kept as a project log entry.
+        for note in self.refi.notes:
+            if note not in self._referenced():
+                self.memo(note, "project", None, None)
         if self.refi.description:  # another tool's project memo (Project/Description)
             self.coderless.append(
                 PackageMemo(

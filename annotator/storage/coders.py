@@ -15,8 +15,11 @@ from annotator.domain.model import Coder, new_guid, utc_now
 
 def name_key(name: str) -> str:
     """What two coder names must not share: the name after NFKC, case folding and trimmed
-    whitespace ("ana", "ＡＮＡ" and "Ana " are Ana; a decomposed "José" is the composed one)."""
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    whitespace ("ana", "ＡＮＡ" and "Ana " are Ana; a decomposed "José" is the composed one),
+    without invisible format characters (category Cf: "Ana\u200b" or a soft hyphen shows as
+    "Ana" too)."""
+    visible = "".join(c for c in name if unicodedata.category(c) != "Cf")
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", visible).casefold())
     return " ".join(folded.split())
 
 
@@ -77,9 +80,11 @@ class CoderStore:
             return
         if other.name == name:
             raise ConflictError(f"there is already a coder named '{name}'")
+        shown = "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) == "Cf" else c for c in name)
         raise ConflictError(
-            f"'{name}' is too like the coder '{other.name}' (names differing only in case, "
-            "width or accents' encoding are one name): use that coder, or another name"
+            f"'{shown}' is too like the coder '{other.name}' (names differing only in case, "
+            "width, accents' encoding or invisible characters are one name): use that coder, "
+            "or another name"
         )
 
     def by_alias(self, guid: str) -> Coder | None:
@@ -102,8 +107,19 @@ class CoderStore:
         row = self.db.execute("SELECT id, guid, name FROM coders WHERE guid = ?", [guid]).fetchone()
         return None if row is None else Coder(int(row[0]), str(row[1]), str(row[2]))
 
-    def find(self, name: str) -> Coder:
+    def lookup(self, name: str) -> Coder | None:
+        """The coder a researcher means by ``name``: the one of that exact name, else the one
+        coder whose name differs only as :func:`name_key` ignores ("ben" is Ben)."""
         coder = self.by_name(name)
+        if coder is not None:
+            return coder
+        key = name_key(name)
+        near = [c for c in self.all() if name_key(c.name) == key]
+        return near[0] if len(near) == 1 else None
+
+    def find(self, name: str) -> Coder:
+        """The coder :meth:`lookup` finds, or a :class:`NotFoundError`."""
+        coder = self.lookup(name)
         if coder is None:
             raise NotFoundError(f"the project has no coder named '{name}'")
         return coder

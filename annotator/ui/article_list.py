@@ -219,6 +219,7 @@ class DocumentsPanel(QWidget):
         self._apply_columns()
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.progress = QLabel()
+        self.progress.setTextFormat(Qt.TextFormat.PlainText)  # "… done by NAME": a name is text
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(titled("Articles", search, self.bar, self.view, self.progress))

@@ -120,6 +120,7 @@ class CoderLegend(QLabel):
         super().__init__(parent)
         self.controller = controller
         self.setContentsMargins(4, 0, 4, 0)
+        self.setWordWrap(True)  # many coders take lines, not the window's width
         self.setToolTip(
             "With all coders shown, each coder's passages have their own stripe lanes, "
             "marked in the coder's colour"

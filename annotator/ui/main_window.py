@@ -10,7 +10,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -49,6 +48,7 @@ from annotator.ui.keeper import ProjectKeeper
 from annotator.ui.memos.actions import MemoActions
 from annotator.ui.models.codebook import CodebookModel
 from annotator.ui.panels import CodebookView, CodingsPanel, needed_width, titled
+from annotator.ui.progress_label import ProgressLabel
 from annotator.ui.project_banner import ProjectBanner
 from annotator.ui.project_files import ProjectFileActions
 from annotator.ui.read_only import ReadOnlyMode
@@ -102,7 +102,7 @@ class MainWindow(CodeMenus, ProjectFileActions, MemoActions, QMainWindow):
         self.retrieval_dock.setWidget(self.retrieval)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.retrieval_dock)
         self.retrieval_dock.hide()
-        self.status_label = QLabel()
+        self.status_label = ProgressLabel()
         self.statusBar().addPermanentWidget(self.status_label)
         self.agreement_window: AgreementWindow | None = None
         self.review_window: ReviewWindow | None = None
@@ -574,12 +574,8 @@ class MainWindow(CodeMenus, ProjectFileActions, MemoActions, QMainWindow):
             coder.name: project.statuses.done_count(coder.id) for coder in project.coders.all()
         }
         self.documents.progress.setText(f"{counts.get(me.name, 0)} of {total} done by {me.name}")
-        self.status_label.setText(
-            "Done: "
-            + " · ".join(
-                f"<b>{name} {done}/{total}</b>" if name == me.name else f"{name} {done}/{total}"
-                for name, done in counts.items()
-            )
+        self.status_label.set_items(
+            [(f"{name} {done}/{total}", name == me.name) for name, done in counts.items()]
         )
 
     def _show_shortcuts(self) -> ShortcutsDialog:

@@ -47,13 +47,25 @@ def test_sharp_s_and_ligatures() -> None:
     assert found(text, "fine") == ["ﬁne"]
 
 
-def test_emoji_sequences_are_selected_whole() -> None:
+def test_part_of_an_emoji_sequence_is_no_match() -> None:
+    # As word processors do: a match starts and ends on the stored text's cluster boundaries.
     text = "a 👩🏽\u200d💻 b 🇩🇪 c 😀"
-    assert found(text, "👩") == ["👩🏽\u200d💻"]
-    assert found(text, "💻") == ["👩🏽\u200d💻"]
-    assert found(text, "🇪") == ["🇩🇪"]
+    assert found(text, "👩") == []
+    assert found(text, "💻") == []
+    assert found(text, "🇪") == []
+    assert found(text, "👩🏽\u200d💻") == ["👩🏽\u200d💻"]
     assert found(text, "😀") == ["😀"]
     assert find_all(text, "c 😀") == [(len(text) - 3, len(text))]
+
+
+def test_family_and_flags_are_not_split() -> None:
+    family = "👨\u200d👩\u200d👧 family 👨"
+    assert find_all(family, "👨") == [(len(family) - 1, len(family))]
+    assert found(family, "👨\u200d👩\u200d👧") == ["👨\u200d👩\u200d👧"]
+    flags = "🇰🇷🇰🇵"  # Korea, North Korea: no flag "🇷🇰" across the two
+    assert find_all(flags, "🇷🇰") == []
+    assert find_all(flags, "🇰🇵") == [(2, 4)]
+    assert find_all(flags, "🇰🇷") == [(0, 2)]
 
 
 def test_cjk_and_hangul() -> None:

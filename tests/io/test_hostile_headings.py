@@ -25,6 +25,9 @@ BODY = "The ministry confirmed the crossing on Tuesday. Officials gave no furthe
         ("a\x9b1mb\x85c\x00d\x7fe", "abcde"),  # C1 CSI, NEL, NUL, DEL
         ("tab\tand\nnewline", "tab\tand\nnewline"),
         ("Café – 中文 👩🏽‍💻", "Café – 中文 👩🏽‍💻"),
+        ("Gov\u202etxt.exe", "Govtxt.exe"),  # RIGHT-TO-LEFT OVERRIDE reverses what follows
+        ("a\u202ab\u202bc\u202cd\u202de\u2066f\u2067g\u2068h\u2069i", "abcdefghi"),
+        ("שלום עולם", "שלום עולם"),  # right-to-left letters themselves stay
     ],
 )
 def test_strip_controls(value: str, kept: str) -> None:
@@ -34,6 +37,12 @@ def test_strip_controls(value: str, kept: str) -> None:
 def test_escape_controls_shows_every_control() -> None:
     assert escape_controls("a\x1b]0;x\x07b\tc\n") == "a\\x1b]0;x\\x07b\\x09c\\x0a"
     assert escape_controls("Café 中文") == "Café 中文"
+
+
+def test_markdown_heading_with_bidi_override(tmp_path: Path) -> None:
+    path = tmp_path / "rlo.md"
+    path.write_text("# Minister \u202eresigns\u202c today\n\n" + BODY * 6, encoding="utf-8")
+    assert read_article(path).metadata.values["title"] == "Minister resigns today"
 
 
 def test_markdown_heading_with_terminal_escape(tmp_path: Path) -> None:

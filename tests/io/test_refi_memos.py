@@ -168,3 +168,49 @@ def test_a_coding_memo_edited_in_another_tool_comes_back(tmp_path: Path) -> None
         again = merge_file(demo, tmp_path / "edited.qdpx")
         assert sum(r.updated for r in again) == 0
         assert demo.codings.get(coding.id).memo == "Edited in NVivo"
+
+
+def _add_notes(source: Path, target: Path, notes: str, ref: str | None) -> None:
+    """Copy a .qdpx with ``notes`` (Note elements) added and, if ``ref`` is given, a NoteRef
+    to it from the first source, as another tool writes a new article memo."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "project.qde":
+                root = etree.fromstring(data)
+                holder = root.find("q:Notes", NS)
+                assert holder is not None
+                for note in etree.fromstring(f'<Notes xmlns="{NS["q"]}">{notes}</Notes>'):
+                    holder.append(note)
+                if ref is not None:
+                    source_element = root.find("q:Sources/q:TextSource", NS)
+                    assert source_element is not None
+                    etree.SubElement(source_element, f"{{{NS['q']}}}NoteRef", targetGUID=ref)
+                data = etree.tostring(root, xml_declaration=True, encoding="utf-8")
+            new.writestr(item, data)
+
+
+def test_a_loose_note_becomes_a_log_entry_and_an_unsigned_one_counts_under_no_coder(
+    tmp_path: Path,
+) -> None:
+    new_memo = "bbbbbbbb-0000-4000-8000-000000000004"
+    loose = "cccccccc-0000-4000-8000-000000000005"
+    with create_project(tmp_path / "demo.annotator", demo=True) as demo:
+        export_qdpx(demo, tmp_path / "out.qdpx")
+        _add_notes(
+            tmp_path / "out.qdpx",
+            tmp_path / "edited.qdpx",
+            f'<Note guid="{new_memo}" name="From MAXQDA">'
+            "<PlainTextContent>New memo written in MAXQDA</PlainTextContent></Note>"
+            f'<Note guid="{loose}" name="Loose"><PlainTextContent>Loose note</PlainTextContent>'
+            "</Note>",
+            new_memo,
+        )
+        reports = merge_file(demo, tmp_path / "edited.qdpx")
+        log = {m.text: m.coder_id for m in memos.project_log(demo)}
+        assert log == {"Loose note": None}
+        assert any(m[-1] == "New memo written in MAXQDA" for m in _memos(demo))
+        # Neither note is a coder's: the report counts them apart from Ana's and Ben's.
+        assert sum(r.memos for r in reports) == 0
+        assert sum(r.memos_no_coder for r in reports) == 2
+        assert "2 memos of no coder" in " ".join(r.summary() for r in reports)

@@ -4,6 +4,8 @@ coder's own passage), and a decision for each difference written as consensus co
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
@@ -109,7 +111,7 @@ class CoderPane(QWidget):
         )
         whole = [codebook.get(code).name for code, _, count, _ in rows if count]
         suffix = f" — whole article: {', '.join(whole)}" if whole else ""
-        self.title.setText(f"<b>{coder.name}</b>{note}{suffix}")
+        self.title.setText(f"<b>{escape(coder.name)}</b>{escape(note + suffix)}")
         if own:
             self.reader.select_span(min(s for s, _ in own), max(e for _, e in own))
         elif extent is not None:
