@@ -242,13 +242,15 @@ class Controller(QObject):
         command.do()
         self.undo_stack.push(command)
 
-    def _expect_coder(self) -> None:
-        """Refuse to write as a coder another window merged away or deleted (found by GUID:
-        ids of coders are never given twice, but a stale window must not write under one)."""
-        now = self.project.coders.by_guid(self.coder.guid)
-        if now is None or now.id != self.coder.id:
+    def _expect_coder(self, coder: Coder | None = None) -> None:
+        """Refuse to write as a coder (the window's, or ``coder``) another window merged away
+        or deleted (found by GUID: ids of coders are never given twice, but a stale window
+        must not write under one)."""
+        coder = coder or self.coder
+        now = self.project.coders.by_guid(coder.guid)
+        if now is None or now.id != coder.id:
             raise UserError(
-                f"coder {self.coder.name} is no longer in {self.project.name} (merged or "
+                f"coder {coder.name} is no longer in {self.project.name} (merged or "
                 "removed in another window): choose a coder with Coder → Switch coder…"
             )
 

@@ -45,20 +45,27 @@ class EditCommitter(QObject):
         memo editors hold that is not written yet; how many cell editors were open."""
         for memo in self.window.findChildren(MemoEditor):
             memo.commit()  # writes nothing when the text is as the project holds it
-        committed = 0
-        for view in self.window.findChildren(QAbstractItemView):
-            if view.state() != QAbstractItemView.State.EditingState:
-                continue
-            index = view.currentIndex()
-            editor = view.indexWidget(index)
-            if editor is None:
-                continue
-            delegate = view.itemDelegateForIndex(index)
-            delegate.commitData.emit(editor)
-            # The write may have reset the model, which drops the editor without closing it;
-            # either way it must not commit again when it loses the focus on its way out.
-            editor.removeEventFilter(delegate)
-            if view.state() == QAbstractItemView.State.EditingState:
-                delegate.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
-            committed += 1
-        return committed
+        return commit_cell_editors(self.window)
+
+
+def commit_cell_editors(root: QObject) -> int:
+    """Write what the open cell editors of the views under ``root`` hold through their models
+    and close them; how many were open. (The window's committer and the project log window,
+    when it closes, both use this.)"""
+    committed = 0
+    for view in root.findChildren(QAbstractItemView):
+        if view.state() != QAbstractItemView.State.EditingState:
+            continue
+        index = view.currentIndex()
+        editor = view.indexWidget(index)
+        if editor is None:
+            continue
+        delegate = view.itemDelegateForIndex(index)
+        delegate.commitData.emit(editor)
+        # The write may have reset the model, which drops the editor without closing it;
+        # either way it must not commit again when it loses the focus on its way out.
+        editor.removeEventFilter(delegate)
+        if view.state() == QAbstractItemView.State.EditingState:
+            delegate.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        committed += 1
+    return committed

@@ -600,6 +600,9 @@ class MainWindow(CodeMenus, ProjectFileActions, MemoActions, QMainWindow):
         self.store.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.memos_may_close():  # memo text the project refused: asked first
+            event.ignore()
+            return
         self.save_state()
         stop_workers(self)  # none may run on once the window goes
         self.memo_pane.finish()  # a memo typed in the last moment goes into the closing backup

@@ -11,7 +11,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QHelpEvent
 from PySide6.QtWidgets import QDockWidget, QMenu, QToolTip
 
 from annotator.services import memos
-from annotator.ui.memos.editor import ArticleMemoPane, CodeMemoDialog
+from annotator.ui.memos.editor import ArticleMemoPane, CodeMemoDialog, MemoEditor, may_close
 from annotator.ui.memos.log import MemosDialog
 
 #: The article memo pane's height when it opens (pixels).
@@ -143,6 +143,20 @@ class MemoActions:
             )
             tip += f"\n\nMemo ({who}): {text}"
         return tip
+
+    def memos_may_close(self) -> bool:
+        """Write what is typed in the memo windows before the window closes; False (keep the
+        window open) if the project refuses some of it (a coder merged away, a code deleted)
+        and the user chooses to keep it. Called first thing when the window closes."""
+        editors: list[MemoEditor] = [self.memo_pane]
+        if self.code_memo_dialog is not None:
+            editors.append(self.code_memo_dialog.memo)
+        refused = self.memos_dialog.finish() if self.memos_dialog is not None else ""
+        if not may_close(self, editors, refused):  # type: ignore[arg-type]
+            return False
+        for editor in editors:
+            editor.finish()
+        return True
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # What was typed a moment ago is kept even if the window closes before the pause.

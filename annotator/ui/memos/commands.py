@@ -8,6 +8,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
 
+from annotator.domain.errors import UserError
+from annotator.domain.model import Coder
 from annotator.services import memos
 from annotator.services.memos import MemoChange
 from annotator.ui.controller import Command, Controller
@@ -74,9 +76,18 @@ class MemoCommand(Command):
         return True
 
 
-def run_memo(controller: Controller, text: str, action: Callable[[], MemoChange]) -> MemoChange:
+def run_memo(
+    controller: Controller,
+    text: str,
+    action: Callable[[], MemoChange],
+    coder: Coder | None = None,
+) -> MemoChange:
     """Do a memo action now (errors reach the caller) and put it on the undo stack, unless it
-    changed nothing."""
+    changed nothing. Written as ``coder`` (default: the window's), refused as a codings are
+    (:class:`UserError`) when the project is read-only or that coder was merged away."""
+    if controller.project.read_only:
+        raise UserError(f"{controller.project.name} is open read-only: nothing can be changed")
+    controller._expect_coder(coder)
     command = MemoCommand(controller, text, action)
     command.do()
     if command.change:

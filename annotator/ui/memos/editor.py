@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -51,6 +52,16 @@ class MemoEditor(QWidget):
         self.editor.installEventFilter(self)
         self.state = QLabel()
         self.state.setStyleSheet("color: palette(mid);")
+        self.state.setWordWrap(True)
+        # Text typed for a memo that could not be saved (its code or article gone, its coder
+        # merged away) when the editor moved on: never written to another memo, kept here.
+        self.kept_label = QLabel()
+        self.kept_label.setWordWrap(True)
+        self.kept = QPlainTextEdit()
+        self.kept.setReadOnly(True)
+        self.kept.setMaximumHeight(80)
+        self.kept_label.hide()
+        self.kept.hide()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(COMMIT_DELAY)
@@ -58,13 +69,17 @@ class MemoEditor(QWidget):
         self._loading = False
         self._committing = False
         self._saved = ""  # the text as the project holds it: nothing to write while unchanged
-        self._coder_id = controller.coder.id  # whose memo the editor shows (and commits to)
+        self._coder = controller.coder  # whose memo the editor shows (and commits to)
+        self._error = ""  # why the last commit was refused ("" when it was not)
+        self._named: dict[int, str] = {}  # code paths as last seen (the code may be deleted)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         layout.addWidget(self.heading)
         layout.addWidget(self.others)
         layout.addWidget(self.editor, 1)
         layout.addWidget(self.state)
+        layout.addWidget(self.kept_label)
+        layout.addWidget(self.kept)
         self.editor.textChanged.connect(self._typed)
         hub(controller).changed.connect(self._memo_changed)
         controller.coderChanged.connect(self.reload)
@@ -74,9 +89,12 @@ class MemoEditor(QWidget):
 
     def set_target(self, *, document_id: int | None = None, code_id: int | None = None) -> None:
         """Edit the memo on this article or code (neither: nothing to edit). What was typed
-        for the previous one is committed first."""
-        self.commit()
+        for the previous one is committed first; if it cannot be, it is kept aside (never
+        written to the new one)."""
+        if not self.commit():
+            self._keep_unsaved()
         self.document_id, self.code_id = document_id, code_id
+        self._heading_plain()  # remembers the code's path, should the code be deleted
         self.reload()
 
     def has_target(self) -> bool:
@@ -85,10 +103,10 @@ class MemoEditor(QWidget):
     def reload(self) -> None:
         """Show the memo as the project holds it; what was typed and not yet written is
         committed first (to the coder who typed it), never dropped."""
-        if not self._loading and not self._committing:
-            self.commit()
+        if not self._loading and not self._committing and not self.commit():
+            self._keep_unsaved()
         self._timer.stop()
-        self._coder_id = self.controller.coder.id
+        self._coder = self.controller.coder
         if not self.controller.project.memos.available:
             self.editor.setEnabled(False)
             self.heading.setText("This project's memos cannot be read (see the banner above).")
@@ -120,7 +138,7 @@ class MemoEditor(QWidget):
     def _own(self) -> Memo | None:
         return memos.own_memo(
             self.controller.project,
-            self._coder_id,
+            self._coder.id,
             document_id=self.document_id,
             code_id=self.code_id,
         )
@@ -131,7 +149,7 @@ class MemoEditor(QWidget):
             return []
         return memos.others_memos(
             self.controller.project,
-            self._coder_id,
+            self._coder.id,
             document_id=self.document_id,
             code_id=self.code_id,
         )
@@ -143,13 +161,14 @@ class MemoEditor(QWidget):
             self.state.setText("Editing…")
             self._timer.start()
 
-    def commit(self) -> None:
-        """Write what is typed now (if it differs from what the project holds)."""
+    def commit(self) -> bool:
+        """Write what is typed now (if it differs from what the project holds); False when it
+        was refused (the reason in the state line, the text left in the editor)."""
         self._timer.stop()
         text = self.editor.toPlainText()
         if not self.has_target() or not self.editor.isEnabled() or text == self._saved:
-            return
-        project, coder = self.controller.project, self._coder_id
+            return True
+        project, coder = self.controller.project, self._coder.id
         document_id, code_id = self.document_id, self.code_id
         what = "code memo" if code_id is not None else "article memo"
         self._committing = True  # what is typed stays as typed (a reload would move the cursor)
@@ -160,23 +179,65 @@ class MemoEditor(QWidget):
                 lambda: memos.write_memo(
                     project, text, coder, document_id=document_id, code_id=code_id
                 ),
+                self._coder,
             )
-        except UserError as error:  # the code or article has gone meanwhile: say so, keep the text
+        except UserError as error:  # the code or article has gone, the coder was merged away
+            self._error = str(error)
             self.state.setText(f"Not saved: {error}")
-            return
+            return False
         finally:
             self._committing = False
+        self._error = ""
         own = self._own()
         self._saved = text
         self.state.setText(f"Saved {_when(own)}" if own else "")
+        return True
+
+    def _keep_unsaved(self) -> None:
+        """Move the text the project refused out of the editor into the box below it, saying
+        why and for which memo; the editor is free for the next memo."""
+        what = self._heading_plain()
+        text = self.editor.toPlainText()
+        before = self.kept.toPlainText()
+        self.kept.setPlainText(f"{before}\n\n{text}" if before else text)
+        self.kept_label.setText(
+            f"Not saved — typed for {what} ({self._error}). It is kept below and written "
+            "nowhere else: select it and copy it (Ctrl+A, Ctrl+C)."
+        )
+        self.kept_label.show()
+        self.kept.show()
+        self._saved = text  # nothing left to commit: the next commit must not write it elsewhere
+
+    def _heading_plain(self) -> str:
+        """What the memo is on, in words (the code's path as last seen if it has gone)."""
+        if self.code_id is not None:
+            if self.code_id in self.controller.codebook:
+                self._named[self.code_id] = self.controller.codebook.path(self.code_id)
+            return f"the code {self._named.get(self.code_id, '(deleted)')}"
+        try:
+            return (
+                f"the article {self.controller.project.documents.get(self.document_id or 0).name}"
+            )
+        except UserError:
+            return "an article no longer in the project"
+
+    def unsaved(self) -> str:
+        """Why typed text would be lost if the editor closed now ("" when nothing would be):
+        what the project refused, in the editor or kept below it."""
+        if self.commit() and not self.kept.toPlainText():
+            return ""
+        return self._error or "typed text could not be saved"
 
     def finish(self) -> None:
         """Commit what is typed and edit nothing more (the window or dialog is closing; what
-        could not be saved has been said in the state line)."""
+        could not be saved has been asked about by the caller, see :meth:`unsaved`)."""
         self.commit()
         self.document_id = self.code_id = None
         self._saved = self.editor.toPlainText()
         self.editor.setEnabled(False)
+        self.kept.clear()
+        self.kept.hide()
+        self.kept_label.hide()
 
     def _memo_changed(self, change: MemoChange) -> None:
         if self._committing or self._timer.isActive():  # typing: it is committed soon
@@ -223,12 +284,33 @@ class CodeMemoDialog(QDialog):
         self.setWindowTitle(f"Code memo — {self.memo.controller.codebook.get(code_id).name}")
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not may_close(self, [self.memo]):
+            event.ignore()
+            return
         self.memo.finish()
         super().closeEvent(event)
 
     def reject(self) -> None:  # Escape closes too, and commits first
-        self.memo.finish()
-        super().reject()
+        if may_close(self, [self.memo]):
+            self.memo.finish()
+            super().reject()
+
+
+def may_close(parent: QWidget, editors: list[MemoEditor], refused: str = "") -> bool:
+    """Whether closing may go on: when an editor holds text the project refused (or
+    ``refused`` names another refusal), the user is asked first; it stays open on Cancel."""
+    reasons = [r for r in (e.unsaved() for e in editors) if r] + ([refused] if refused else [])
+    if not reasons:
+        return True
+    answer = QMessageBox.warning(
+        parent,
+        "Memo not saved",
+        f"Typed memo text could not be saved: {reasons[0]}.\n"
+        "Close and lose it? (Cancel keeps the window open so you can copy it.)",
+        QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer != QMessageBox.StandardButton.Cancel
 
 
 def _when(memo: Memo | None) -> str:

@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableView,
@@ -31,10 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.domain.model import Memo
+from annotator.domain.errors import UserError
+from annotator.domain.model import Coder, Memo
 from annotator.services import memos
 from annotator.services.memos import MemoChange, MemoRow
 from annotator.ui.controller import Controller
+from annotator.ui.edit_commit import commit_cell_editors
 from annotator.ui.memos.commands import hub, run_memo
 
 Index = QModelIndex | QPersistentModelIndex
@@ -54,6 +57,9 @@ def _time(stamp: str) -> str:
 
 class ProjectLogModel(QAbstractTableModel):
     """The project's log entries, newest first; a coder edits the text of their own entries."""
+
+    #: An edit the project refused (why).
+    refused = Signal(str)
 
     def __init__(self, controller: Controller) -> None:
         super().__init__()
@@ -119,7 +125,13 @@ class ProjectLogModel(QAbstractTableModel):
             return False
         memo_id, project = self.entries[index.row()].id, self.controller.project
         text = str(value)
-        run_memo(self.controller, "edit log entry", lambda: memos.edit_memo(project, memo_id, text))
+        try:
+            run_memo(
+                self.controller, "edit log entry", lambda: memos.edit_memo(project, memo_id, text)
+            )
+        except UserError as error:  # the coder was merged away meanwhile: the view says so
+            self.refused.emit(str(error))
+            return False
         return True
 
 
@@ -211,6 +223,13 @@ class MemosDialog(QDialog):
             "A new entry: what was decided, changed or found (Ctrl+Return adds it)"
         )
         self.entry.setMaximumHeight(72)
+        # The entry is the coder's who started typing it, even if the coder is switched before
+        # it is added (as the memo pane keeps a memo to the coder who typed it).
+        self._entry_coder: Coder | None = None
+        self.entry.textChanged.connect(self._entry_typed)
+        self.state = QLabel()
+        self.state.setWordWrap(True)
+        self.log_model.refused.connect(lambda why: self.state.setText(f"Not saved: {why}"))
         self.add_button = QPushButton("&Add entry")
         self.add_button.clicked.connect(self.add_entry)
         self.delete_button = QPushButton("&Delete entry")
@@ -229,6 +248,7 @@ class MemosDialog(QDialog):
         log_layout = QVBoxLayout(log_page)
         log_layout.addWidget(self.log, 1)
         log_layout.addLayout(writing)
+        log_layout.addWidget(self.state)
         self.tabs.addTab(log_page, "Project &log")
         # The search.
         self.search_model = MemoSearchModel(controller)
@@ -278,14 +298,57 @@ class MemosDialog(QDialog):
         noun = "memo" if shown == 1 else "memos"
         self.count.setText(f"{shown} {noun}" + (f" containing '{text}'" if text else ""))
 
-    def add_entry(self) -> None:
-        """Add what is typed as a new log entry by the current coder."""
+    def _entry_typed(self) -> None:
+        if not self.entry.toPlainText():
+            self._entry_coder = None
+        elif self._entry_coder is None:
+            self._entry_coder = self.controller.coder
+
+    def add_entry(self) -> str:
+        """Add what is typed as a new log entry by the coder who typed it; why it was refused
+        ("" if it was added, or nothing is typed): then the text stays in the box."""
         text, project = self.entry.toPlainText(), self.controller.project
-        coder = self.controller.coder.id
-        run_memo(
-            self.controller, "add log entry", lambda: memos.add_log_entry(project, text, coder)
-        )
+        if not text.strip():
+            return ""
+        coder = self._entry_coder or self.controller.coder
+        try:
+            run_memo(
+                self.controller,
+                "add log entry",
+                lambda: memos.add_log_entry(project, text, coder.id),
+                coder,
+            )
+        except UserError as error:
+            self.state.setText(f"Not added: {error}")
+            return str(error)
+        self.state.setText("")
         self.entry.clear()
+        return ""
+
+    def finish(self) -> str:
+        """Write what is being typed: an entry's cell being edited, and the new entry (added,
+        not dropped: typing it is what the log is for, and it can be edited or deleted after);
+        why the new entry was refused ("" when nothing was)."""
+        commit_cell_editors(self)
+        return self.add_entry()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._closing()
+        super().closeEvent(event)
+
+    def reject(self) -> None:  # Escape closes too, and writes first
+        self._closing()
+        super().reject()
+
+    def _closing(self) -> None:
+        refused = self.finish()
+        if refused:  # the text stays in the box: the dialog is hidden, not destroyed
+            QMessageBox.warning(
+                self,
+                "Log entry not added",
+                f"The new log entry was not added: {refused}.\n"
+                "It stays in the entry box of this window (File → Project log and memos).",
+            )
 
     def delete_selected(self) -> None:
         """Delete the selected log entries that are the current coder's own."""
