@@ -288,7 +288,9 @@ def merge_package(
         if not (package.codings or package.statuses or package.memos or package.deletions):
             # A codebook and articles with nobody's work: no coder to add.
             report.changes = Changes(
-                documents=frozenset(plan.documents.values()), codebook=bool(report.codes_added)
+                documents=frozenset(plan.documents.values()),
+                codebook=bool(report.codes_added),
+                memos=True,
             )
             return report
         coder = plan.coder or project.coders.add(plan.coder_name, guid=package.coder_guid)
@@ -315,6 +317,7 @@ def merge_package(
         coders=True,
         codebook=bool(report.codes_added),
         statuses=frozenset((d, coder.id) for d in plan.documents.values()),
+        memos=True,
     )
     return report
 
