@@ -243,6 +243,8 @@ class MemosDialog(QDialog):
         self.entry.textChanged.connect(self._entry_typed)
         self.state = QLabel()
         self.state.setWordWrap(True)
+        # A refused cell edit's text is shown here: it can be selected and copied.
+        self.state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.log_model.refused.connect(lambda why: self.state.setText(f"Not saved: {why}"))
         self.add_button = QPushButton("&Add entry")
         self.add_button.clicked.connect(self.add_entry)
