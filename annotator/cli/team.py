@@ -100,6 +100,7 @@ def merge(
                     "memos_deleted": r.memos_deleted,
                     "memos_kept_deleted": r.memos_kept_deleted,
                     "memos_no_coder": r.memos_no_coder,
+                    "memos_skipped_empty": r.memos_skipped_empty,
                     "codes_added": r.codes_added,
                     "articles_added": r.articles_added,
                     "left_out": r.left_out,

@@ -191,7 +191,7 @@ def draw_sample(
         raise UserError(f"the project has {len(documents)} articles, fewer than {size}")
     coders = []
     for name in coder_names:
-        coder = project.coders.by_name(name)
+        coder = project.coders.lookup(name)
         if coder is None:
             raise UserError(f"there is no coder '{name}'")
         coders.append(coder)

@@ -43,7 +43,7 @@ def coders_named(project: Project, names: Sequence[str]) -> list[Coder]:
         return project.coders.all()
     coders = []
     for name in names:
-        coder = project.coders.by_name(name)
+        coder = project.coders.lookup(name)
         if coder is None:
             known = ", ".join(c.name for c in project.coders.all()) or "none"
             raise UserError(f"there is no coder '{name}' (coders: {known})")

@@ -25,6 +25,7 @@ class Changes:
     codebook: bool = False
     coders: bool = False
     variables: bool = False
+    memos: bool = False  # memos may have changed (a merge): open memo editors read again
     before: tuple[Coding, ...] = ()
     after: tuple[Coding, ...] = ()
 
@@ -36,6 +37,7 @@ class Changes:
             or self.codebook
             or self.coders
             or self.variables
+            or self.memos
         )
 
     def __or__(self, other: Changes) -> Changes:
@@ -46,6 +48,7 @@ class Changes:
             codebook=self.codebook or other.codebook,
             coders=self.coders or other.coders,
             variables=self.variables or other.variables,
+            memos=self.memos or other.memos,
             before=self.before + other.before,
             after=self.after + other.after,
         )

@@ -23,7 +23,7 @@ from annotator.storage import Project
 def package_of(project: Project, coder_name: str) -> Package:
     """Everything of one coder's work in the project, keyed for another copy of it: with the
     codings and memos they deleted (and when), for every article the package covers."""
-    coder = project.coders.by_name(coder_name)
+    coder = project.coders.lookup(coder_name)
     if coder is None:
         raise UserError(f"there is no coder '{coder_name}'")
     tree = project.codebook.tree()

@@ -213,7 +213,7 @@ def set_status(
     if not targets:
         raise UserError("name at least one document")
     with project.transaction():
-        coder = project.coders.by_name(coder_name.strip())
+        coder = project.coders.lookup(coder_name.strip())
         new_coder = coder is None
         if coder is None:
             coder = project.coders.add(coder_name)

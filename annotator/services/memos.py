@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from enum import Enum
 from pathlib import Path
 
 from annotator.domain.errors import UserError
@@ -30,6 +31,31 @@ COLUMNS = (
     "updated_at",
     "text",
 )
+
+
+class Unchecked(Enum):
+    """The memo a write expects was not given: the write does not compare (a script, say)."""
+
+    ANY = 0
+
+
+#: Pass as ``expected`` to write without comparing with what an editor loaded.
+ANY = Unchecked.ANY
+
+
+def _expect(current: Memo | None, expected: Memo | Unchecked | None, what: str) -> None:
+    """Refuse (:class:`ChangedSince`, nothing written) unless the project holds the memo as the
+    editor loaded it (``expected``): a merge or another window may have changed it since, and
+    writing over it would lose that text."""
+    if expected is ANY or _same(current, expected):
+        return
+    now = "removed" if current is None else f"now {_snippet(current.text)!r}"
+    raise ChangedSince(f"{what} was {CHANGED_SINCE}: {now}")
+
+
+def _snippet(text: str) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= 40 else line[:39] + "…"
 
 
 @dataclass(frozen=True)
@@ -116,9 +142,13 @@ def write_memo(
     *,
     document_id: int | None = None,
     code_id: int | None = None,
+    expected: Memo | Unchecked | None = ANY,
 ) -> MemoChange:
     """Set the coder's memo on an article or a code to ``text``: added, changed, or (empty
-    text) removed. Nothing changes when the text is the same."""
+    text) removed. Nothing changes when the text is the same.
+
+    ``expected`` is the memo as the editor loaded it (``None``: there was none): when the
+    project holds it otherwise now, the write is refused (:class:`ChangedSince`)."""
     if (document_id is None) == (code_id is None):
         raise ValueError("a memo is written on an article or on a code")
     if document_id is not None:
@@ -131,6 +161,7 @@ def write_memo(
         return MemoChange(None, None)
     if before is not None and before.text == text:
         return MemoChange(before, before)
+    _expect(before, expected, "the code memo" if code_id is not None else "the article memo")
     if before is None:
         after = project.memos.add(text, document_id=document_id, code_id=code_id, coder_id=coder_id)
         return MemoChange(None, after)
@@ -148,14 +179,19 @@ def add_log_entry(project: Project, text: str, coder_id: int | None) -> MemoChan
     return MemoChange(None, project.memos.add(text, coder_id=coder_id))
 
 
-def edit_memo(project: Project, memo_id: int, text: str) -> MemoChange:
-    """Change a memo's text (a log entry, say); empty text is refused: delete it instead."""
+def edit_memo(
+    project: Project, memo_id: int, text: str, expected: Memo | Unchecked | None = ANY
+) -> MemoChange:
+    """Change a memo's text (a log entry, say); empty text is refused: delete it instead.
+    ``expected``: the memo as the editor showed it; refused (:class:`ChangedSince`) when the
+    project holds it otherwise now."""
     before = project.memos.get(memo_id)
     text = text.rstrip()
     if not text:
         raise UserError("a memo needs some text (to remove it, delete it)")
     if text == before.text:
         return MemoChange(before, before)
+    _expect(before, expected, "the log entry")
     return MemoChange(before, project.memos.set_text(memo_id, text))
 
 

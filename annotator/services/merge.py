@@ -95,6 +95,8 @@ class MergeReport:
     folded_memos: int = 0
     #: Memos of no coder (a .qdpx's notes without a user): counted apart, not as this coder's.
     memos_no_coder: int = 0
+    #: A .qdpx's notes with no text: skipped, not made empty memos.
+    memos_skipped_empty: int = 0
     codes_added: list[str] = field(default_factory=list)
     articles_added: list[str] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)
@@ -128,8 +130,8 @@ class MergeReport:
         if not self.coder:  # a codebook and articles, nobody's codings
             parts = parts[1:] or ["nothing new"]
         who = f"{self.coder}: " if self.coder else ""
-        unsigned = f"; {self.memos_no_coder} memos of no coder" if self.memos_no_coder else ""
-        return f"{self.source}: {who}" + ", ".join(parts) + unsigned
+        # Memos of no coder are not this coder's: they are told on a line of their own (notes).
+        return f"{self.source}: {who}" + ", ".join(parts)
 
 
 _KEPT_DELETED = "kept deleted (deleted at the lead after the package's version: not brought back)"
@@ -288,7 +290,9 @@ def merge_package(
         if not (package.codings or package.statuses or package.memos or package.deletions):
             # A codebook and articles with nobody's work: no coder to add.
             report.changes = Changes(
-                documents=frozenset(plan.documents.values()), codebook=bool(report.codes_added)
+                documents=frozenset(plan.documents.values()),
+                codebook=bool(report.codes_added),
+                memos=True,
             )
             return report
         coder = plan.coder or project.coders.add(plan.coder_name, guid=package.coder_guid)
@@ -315,6 +319,7 @@ def merge_package(
         coders=True,
         codebook=bool(report.codes_added),
         statuses=frozenset((d, coder.id) for d in plan.documents.values()),
+        memos=True,
     )
     return report
 

@@ -153,6 +153,8 @@ class Converter:
         self.sha_of: dict[str, str] = {}
         #: Notes of no user, merged as nobody's memos (see :meth:`memo`).
         self.coderless: list[PackageMemo] = []
+        #: Notes with no text (empty or missing PlainTextContent): skipped, not empty memos.
+        self.empty_notes: set[str] = set()
         self._refs: set[str] | None = None
         for source, raw in sources:
             self.source(source, raw)
@@ -290,6 +292,9 @@ class Converter:
     def memo(self, note: str, target: str, sha: str | None, code: str | None) -> None:
         if note in self.refi.notes:
             body, user, created, modified = self.refi.notes[note]
+            if not body.strip():  # nothing to keep: an empty log entry or memo says nothing
+                self.empty_notes.add(note)
+                return
             memo = PackageMemo(note, target, sha, code, body, _time(created), _time(modified))
             # A note without a user (a project log entry nobody signed) is nobody's memo: it
             # must not make up a coder to hold it.

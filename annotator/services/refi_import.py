@@ -47,6 +47,8 @@ class RefiImport:
     validate: Callable[[], list[str]] | None = None
     #: Notes without a user: memos of no coder, merged with the first package.
     coderless: list[PackageMemo] = field(default_factory=list)
+    #: Notes with no text, skipped (not made empty memos).
+    skipped_empty: int = 0
 
 
 def read_qdpx(path: Path, *, validate: bool = True, text_limit: int = MAX_MERGE_TEXT) -> RefiImport:
@@ -80,6 +82,7 @@ def read_qdpx(path: Path, *, validate: bool = True, text_limit: int = MAX_MERGE_
         keys,
         None if validate else lambda: schema_warnings(root),
         converter.coderless,
+        len(converter.empty_notes),
     )
 
 
@@ -193,8 +196,14 @@ def merge_read_qdpx(
             found.warnings += checked.result()
     if not reports:  # nothing anyone could merge: the report still says what was left out
         reports = [MergeReport(source, "")]
-    reports[0].notes = (
-        [f"offsets of '{name}' read as {model}" for name, model in found.models.items()]
+    first = reports[0]
+    first.memos_skipped_empty = found.skipped_empty
+    # Lines of their own: appended to the first coder's line they read as that coder's memos.
+    first.notes = (
+        [f"{first.memos_no_coder} memos of no coder (notes no user signed)"]
+        * bool(first.memos_no_coder)
+        + [f"skipped-empty: {found.skipped_empty} notes with no text"] * bool(found.skipped_empty)
+        + [f"offsets of '{name}' read as {model}" for name, model in found.models.items()]
         + [f"warning: {w}" for w in found.warnings]
         + [f"not carried: {loss}" for loss in found.losses]
     )

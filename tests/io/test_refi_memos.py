@@ -213,4 +213,30 @@ def test_a_loose_note_becomes_a_log_entry_and_an_unsigned_one_counts_under_no_co
         # Neither note is a coder's: the report counts them apart from Ana's and Ben's.
         assert sum(r.memos for r in reports) == 0
         assert sum(r.memos_no_coder for r in reports) == 2
-        assert "2 memos of no coder" in " ".join(r.summary() for r in reports)
+        # ... on a line of its own, not appended to a coder's line (it read as Ben's)
+        assert "2 memos of no coder (notes no user signed)" in reports[0].notes
+        assert not any("no coder" in r.summary() for r in reports)
+
+
+def test_notes_with_no_text_are_skipped_and_counted_not_made_empty_memos(
+    tmp_path: Path,
+) -> None:
+    empty_ref = "dddddddd-0000-4000-8000-000000000006"
+    with create_project(tmp_path / "demo.annotator", demo=True) as demo:
+        export_qdpx(demo, tmp_path / "out.qdpx")
+        before = sorted(m.text for m in demo.memos.all())
+        _add_notes(
+            tmp_path / "out.qdpx",
+            tmp_path / "edited.qdpx",
+            '<Note guid="eeeeeeee-0000-4000-8000-000000000007" name="loose empty">'
+            "<PlainTextContent></PlainTextContent></Note>"
+            '<Note guid="ffffffff-0000-4000-8000-000000000008" name="no content"/>'
+            '<Note guid="aaaaaaaa-0000-4000-8000-000000000009" name="blank">'
+            "<PlainTextContent>  \n </PlainTextContent></Note>"
+            f'<Note guid="{empty_ref}" name="empty article memo"><PlainTextContent/></Note>',
+            empty_ref,
+        )
+        reports = merge_file(demo, tmp_path / "edited.qdpx")
+        assert sorted(m.text for m in demo.memos.all()) == before  # no empty memo, no entry
+        assert reports[0].memos_skipped_empty == 4
+        assert "skipped-empty: 4 notes with no text" in reports[0].notes

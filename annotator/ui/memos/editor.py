@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 from annotator.domain.errors import UserError
 from annotator.domain.model import Memo
 from annotator.services import memos
+from annotator.services.changes import Changes
+from annotator.services.editing import ChangedSince
 from annotator.services.memos import MemoChange
 from annotator.ui.controller import Controller
 from annotator.ui.memos.commands import hub, run_memo
@@ -69,6 +71,9 @@ class MemoEditor(QWidget):
         self._loading = False
         self._committing = False
         self._saved = ""  # the text as the project holds it: nothing to write while unchanged
+        # The memo as last loaded or written: a write is refused if the project holds it
+        # otherwise by then (another window, a merge), so it never overwrites unseen text.
+        self._loaded: Memo | None = None
         self._coder = controller.coder  # whose memo the editor shows (and commits to)
         self._error = ""  # why the last commit was refused ("" when it was not)
         self._named: dict[int, str] = {}  # code paths as last seen (the code may be deleted)
@@ -84,6 +89,7 @@ class MemoEditor(QWidget):
         hub(controller).changed.connect(self._memo_changed)
         controller.coderChanged.connect(self.reload)
         controller.visibilityChanged.connect(self.reload)
+        controller.changed.connect(self._project_changed)
 
     # -- what it edits ---------------------------------------------------------------------------
 
@@ -105,6 +111,10 @@ class MemoEditor(QWidget):
         committed first (to the coder who typed it), never dropped."""
         if not self._loading and not self._committing and not self.commit():
             self._keep_unsaved()
+        self._load()
+
+    def _load(self) -> None:
+        """Show the memo as the project holds it (whatever the editor holds is replaced)."""
         self._timer.stop()
         self._coder = self.controller.coder
         if not self.controller.project.memos.available:
@@ -123,6 +133,7 @@ class MemoEditor(QWidget):
         finally:
             self._loading = False
         self._saved = own.text if own else ""
+        self._loaded = own
         self.state.setText(f"Saved {_when(own)}" if own else "")
         others = self._others() if target else []
         self.others.setVisible(bool(others))
@@ -171,16 +182,29 @@ class MemoEditor(QWidget):
         project, coder = self.controller.project, self._coder.id
         document_id, code_id = self.document_id, self.code_id
         what = "code memo" if code_id is not None else "article memo"
+        loaded = self._loaded
         self._committing = True  # what is typed stays as typed (a reload would move the cursor)
         try:
             run_memo(
                 self.controller,
                 f"edit {what}",
                 lambda: memos.write_memo(
-                    project, text, coder, document_id=document_id, code_id=code_id
+                    project,
+                    text,
+                    coder,
+                    document_id=document_id,
+                    code_id=code_id,
+                    expected=loaded,
                 ),
                 self._coder,
             )
+        except ChangedSince as error:  # another window or a merge wrote it since it was loaded
+            self._error = str(error)
+            self._committing = False
+            self._keep_unsaved()  # the typed text, aside, visible; the memo as it is now
+            self._load()
+            self.state.setText(f"Not saved: {error}")
+            return True  # nothing is lost: the text is kept below the editor
         except UserError as error:  # the code or article has gone, the coder was merged away
             self._error = str(error)
             self.state.setText(f"Not saved: {error}")
@@ -189,6 +213,7 @@ class MemoEditor(QWidget):
             self._committing = False
         self._error = ""
         own = self._own()
+        self._loaded = own
         self._saved = text
         self.state.setText(f"Saved {_when(own)}" if own else "")
         return True
@@ -246,6 +271,13 @@ class MemoEditor(QWidget):
             self.code_id is not None and change.code_id == self.code_id
         ):
             self.reload()
+
+    def _project_changed(self, changes: Changes) -> None:
+        """A merge, an import or a restore in this window may have changed the memo: read it
+        again, unless something typed is waiting to be written (its write then compares)."""
+        typing = self._timer.isActive() or self.editor.toPlainText() != self._saved
+        if (changes.memos or changes.coders) and self.has_target() and not typing:
+            self._load()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.editor and event.type() == QEvent.Type.FocusOut:

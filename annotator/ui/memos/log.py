@@ -35,6 +35,8 @@ from PySide6.QtWidgets import (
 from annotator.domain.errors import UserError
 from annotator.domain.model import Coder, Memo
 from annotator.services import memos
+from annotator.services.changes import Changes
+from annotator.services.editing import ChangedSince
 from annotator.services.memos import MemoChange, MemoRow
 from annotator.ui.controller import Controller
 from annotator.ui.edit_commit import commit_cell_editors
@@ -68,12 +70,17 @@ class ProjectLogModel(QAbstractTableModel):
         self._coders: dict[int, str] = {}
         self.reload()
         hub(controller).changed.connect(self._changed)
+        controller.changed.connect(self._project_changed)
 
     def reload(self) -> None:
         self.beginResetModel()
         self.entries = memos.project_log(self.controller.project)
         self._coders = {c.id: c.name for c in self.controller.project.coders.all()}
         self.endResetModel()
+
+    def _project_changed(self, changes: Changes) -> None:
+        if changes.memos or changes.coders:  # a merge, an import or a restore in this window
+            self.reload()
 
     def _changed(self, change: MemoChange) -> None:
         memo = change.after or change.before
@@ -123,12 +130,19 @@ class ProjectLogModel(QAbstractTableModel):
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not (self.flags(index) & Qt.ItemFlag.ItemIsEditable):
             return False
-        memo_id, project = self.entries[index.row()].id, self.controller.project
+        shown, project = self.entries[index.row()], self.controller.project
         text = str(value)
         try:
             run_memo(
-                self.controller, "edit log entry", lambda: memos.edit_memo(project, memo_id, text)
+                self.controller,
+                "edit log entry",
+                # Compared with the entry as shown: another window's edit is never overwritten.
+                lambda: memos.edit_memo(project, shown.id, text, expected=shown),
             )
+        except ChangedSince as error:  # changed elsewhere: its text now, the typed text kept
+            self.reload()
+            self.refused.emit(f"{error}. What you typed: {text}")
+            return False
         except UserError as error:  # the coder was merged away meanwhile: the view says so
             self.refused.emit(str(error))
             return False
@@ -229,6 +243,8 @@ class MemosDialog(QDialog):
         self.entry.textChanged.connect(self._entry_typed)
         self.state = QLabel()
         self.state.setWordWrap(True)
+        # A refused cell edit's text is shown here: it can be selected and copied.
+        self.state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.log_model.refused.connect(lambda why: self.state.setText(f"Not saved: {why}"))
         self.add_button = QPushButton("&Add entry")
         self.add_button.clicked.connect(self.add_entry)
