@@ -509,9 +509,11 @@ class Reader(QPlainTextEdit):
         )
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit_lanes()  # the margin's share of a wider or narrower reader
+        # The margin's share of a wider or narrower reader first: the text is then laid out
+        # once, for the viewport that remains (laid out before, its lines overran the view).
+        self._fit_lanes()
         self._update_margin()
+        super().resizeEvent(event)
         self._place_stripes()
 
     def _scrolled(self, rect: QRect, dy: int) -> None:

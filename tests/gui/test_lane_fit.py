@@ -3,6 +3,7 @@ narrowed, then packed into one lane per coder, within a quarter of the reader.""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -52,3 +53,19 @@ def test_four_coders_with_every_code_leave_the_text_its_room(
     QApplication.processEvents()
     assert reader._lane_count == len(codes)
     assert reader.viewportMargins().left() <= reader.width() * MAX_MARGIN_SHARE
+
+
+@pytest.mark.parametrize("width", [1000, 1152, 1280, 1400])
+def test_the_text_wraps_inside_the_reader_at_any_window_width(
+    qtbot: QtBot, demo_project: Project, width: int
+) -> None:
+    """The margin is sized before the text is laid out: laid out for the viewport the margin
+    had not yet narrowed, its lines overran the view behind a horizontal scroll bar."""
+    window = open_window(qtbot, demo_project)
+    for show_all in (False, True):
+        window.show_all_action.setChecked(show_all)
+        window.resize(width, 648)
+        qtbot.waitUntil(lambda: window.width() == width)
+        reader = window.reader
+        assert reader.document().size().width() <= reader.viewport().width() + 1
+        assert reader.horizontalScrollBar().maximum() == 0
