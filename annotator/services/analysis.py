@@ -22,7 +22,7 @@ from enum import StrEnum
 from typing import Any
 
 from annotator.analysis.cooccurrence import Cooccurrence, Placed, Within, cooccurrence
-from annotator.analysis.crosstab import Crosstab, Tally, Unit, crosstab
+from annotator.analysis.crosstab import Crosstab, Unit, crosstab
 from annotator.analysis.independence import Independence, chi_square
 from annotator.domain.errors import UserError
 from annotator.domain.model import VariableType
@@ -117,21 +117,30 @@ def frequencies(project: Project, request: Request) -> Frequencies:
     row_of, rows = _rows(project, chosen.code_ids, request.rows)
     group_of, articles_in_group, by_coder = _groups(project, request)
     coders = {c.id: c.name for c in project.coders.all()}
+    # A whole-article coding covers its article: the length is read for those only (coalesce
+    # stops at the first value), never the documents row of every coding.
+    coder_column = "c.coder_id" if by_coder else "0"
     sql = (
-        'SELECT c.code_id, c.document_id, c.coder_id, count(*), sum(coalesce(c."end" - c.start, '
-        "d.length)) FROM codings c JOIN documents d ON d.id = c.document_id"
+        f"SELECT c.code_id, c.document_id, {coder_column}, count(*), "
+        'sum(coalesce(c."end" - c.start, (SELECT d.length FROM documents d '
+        "WHERE d.id = c.document_id))) FROM codings c"
         + _where(chosen.code_ids, chosen.coder_ids)
-        + " GROUP BY c.code_id, c.document_id, c.coder_id"
+        + (" GROUP BY c.code_id, c.document_id" + (", c.coder_id" if by_coder else ""))
     )
-    tallies = []
-    for code_id, document_id, coder_id, segments, characters in project.db.execute(
-        sql, _parameters(chosen.code_ids, chosen.coder_ids)
-    ).fetchall():
-        row = row_of.get(code_id)
-        if row is None:
-            continue
-        group = coders[coder_id] if by_coder else group_of.get(document_id, NO_VALUE)
-        tallies.append(Tally(row, group, document_id, segments, characters))
+    # Plain tuples, not Tally: 200,000 of them are made here.
+    rows_found = project.db.execute(sql, _parameters(chosen.code_ids, chosen.coder_ids))
+    if by_coder:
+        tallies = [
+            (row_of[code], coders[coder], document, segments, characters)
+            for code, document, coder, segments, characters in rows_found
+            if code in row_of
+        ]
+    else:
+        tallies = [
+            (row_of[code], group_of.get(document, NO_VALUE), document, segments, characters)
+            for code, document, _, segments, characters in rows_found
+            if code in row_of
+        ]
     if by_coder:
         wanted = chosen.coder_ids
         counts = _coded_articles(project)
