@@ -46,7 +46,8 @@ def test_frequencies_by_outlet_agree_with_the_segments_export(demo_path: Path) -
     articles: dict[tuple[str, str], set[str]] = defaultdict(set)
     characters: dict[tuple[str, str], int] = defaultdict(int)
     exported = _segments(demo_path, "--coders", "Ana")
-    assert exported and all(r["coder"] == "Ana" for r in exported)
+    assert exported
+    assert all(r["coder"] == "Ana" for r in exported)
     for record in exported:
         key = (record["code_path"], outlets[record["document_name"]])
         segments[key] += 1
@@ -110,13 +111,15 @@ def test_cooccurrence_agrees_with_the_segments_export(demo_path: Path, within: s
 def test_table_csv_output_and_refusals(demo_path: Path, tmp_path: Path) -> None:
     table = run("analyze", "frequencies", demo_path, "--by", "date", "--bin", "year")
     assert table.exit_code == 0, table.output
-    assert "N articles" in table.stdout and "χ² = " in table.stdout
+    assert "N articles" in table.stdout
+    assert "χ² = " in table.stdout
     target = tmp_path / "freq.csv"
     written = run("analyze", "frequencies", demo_path, "--by", "outlet", "-o", target)
     assert written.exit_code == 0, written.output
     with target.open(encoding="utf-8", newline="") as handle:
         records = list(csv.DictReader(handle))
-    assert records and {"code_path", "group", "segments", "articles_in_group"} <= set(records[0])
+    assert records
+    assert {"code_path", "group", "segments", "articles_in_group"} <= set(records[0])
     pairs = tmp_path / "pairs.csv"
     assert (
         run("analyze", "cooccurrence", demo_path, "--within", "article", "-o", pairs).exit_code == 0

@@ -97,9 +97,9 @@ def crosstab(
     rows: Sequence[str],
     articles_in_group: Mapping[str, int],
 ) -> Crosstab:
-    """The crosstab of ``tallies`` (:class:`Tally` or plain tuples of its fields) with ``rows`` in this order (rows with no tally stay, as
-    zeros) and the groups of ``articles_in_group`` in its order (a tally's group that is not
-    there is appended)."""
+    """The crosstab of ``tallies`` (:class:`Tally` or plain tuples of its fields) with ``rows``
+    in this order (rows with no tally stay, as zeros) and the groups of ``articles_in_group``
+    in its order (a tally's group that is not there is appended)."""
     groups: dict[str, None] = dict.fromkeys(articles_in_group)
     known_rows: dict[str, None] = dict.fromkeys(rows)
     segments: dict[tuple[str, str], int] = {}

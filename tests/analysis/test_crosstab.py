@@ -23,7 +23,8 @@ def test_cells_totals_and_percentages() -> None:
     # article 1 holds A and B: one article in x's total
     assert table.group_totals["x"].articles == 1
     assert table.row_totals["A"].articles == 3
-    assert table.total.segments == 7 and table.total.articles == 3
+    assert table.total.segments == 7
+    assert table.total.articles == 3
     assert table.row_percent("A", "y", Unit.SEGMENTS) == pytest.approx(100 * 4 / 6)
     assert table.column_percent("B", "x", Unit.SEGMENTS) == pytest.approx(100 / 3)
     assert table.article_percent("A", "y") == 100.0
