@@ -34,6 +34,8 @@ KEYS = {
     "near_duplicate_check_50k_s",
     "near_duplicate_index_10k_s",
     "retrieval_200k_ms",
+    "analysis_frequencies_200k_s",
+    "analysis_cooccurrence_200k_s",
 }
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from annotator import __version__, paths, services
-from annotator.cli import backups, coders, intake, reports, team
+from annotator.cli import analysis, backups, coders, intake, reports, team
 from annotator.cli.support import (
     EXIT_REFUSED,
     Group,
@@ -367,6 +367,7 @@ for command in (
     backups.list_backups,
     backups.restore,
     backups.repair,
+    analysis.analyze,
 ):
     cli.add_command(command)
 

@@ -1,0 +1,128 @@
+"""Pearson's χ² test of independence for a code × group table, with Cramér's V.
+
+No continuity (Yates) correction, also for a 2 × 2 table: the figures equal
+``scipy.stats.chi2_contingency(table, correction=False)``. scipy is not a runtime dependency,
+so the p value comes from the regularised upper incomplete gamma function computed here
+(series below ``a + 1``, Lentz's continued fraction above, as in the standard references).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+#: Below this expected count the χ² approximation is doubtful (Cochran's rule).
+SMALL_EXPECTED = 5.0
+
+
+@dataclass(frozen=True)
+class Independence:
+    """The test's figures. ``rows``/``columns`` are the table's size after rows and columns
+    with no counts are left out (they carry no information and would divide by zero);
+    ``small_expected`` counts the cells whose expected count is below 5, and ``warning``
+    says so in words ("" when none are)."""
+
+    chi2: float
+    df: int
+    p: float
+    cramers_v: float
+    n: int
+    rows: int
+    columns: int
+    small_expected: int
+    cells: int
+    warning: str
+
+
+def chi_square(table: Sequence[Sequence[int]]) -> Independence | None:
+    """The test for a table of counts, or ``None`` when it is undefined (fewer than two rows
+    or two columns with counts after empty ones are left out)."""
+    rows = [list(row) for row in table if sum(row) > 0]
+    if not rows:
+        return None
+    width = len(rows[0])
+    keep = [j for j in range(width) if sum(row[j] for row in rows) > 0]
+    rows = [[row[j] for j in keep] for row in rows]
+    if len(rows) < 2 or len(keep) < 2:
+        return None
+    row_totals = [sum(row) for row in rows]
+    column_totals = [sum(row[j] for row in rows) for j in range(len(keep))]
+    n = sum(row_totals)
+    chi2 = 0.0
+    small = 0
+    for i, row in enumerate(rows):
+        for j, observed in enumerate(row):
+            expected = row_totals[i] * column_totals[j] / n
+            if expected < SMALL_EXPECTED:
+                small += 1
+            chi2 += (observed - expected) ** 2 / expected
+    df = (len(rows) - 1) * (len(keep) - 1)
+    cells = len(rows) * len(keep)
+    warning = ""
+    if small:
+        warning = (
+            f"{small} of {cells} cells ({100 * small / cells:.0f}%) have an expected count "
+            "below 5: the χ² p value is not reliable"
+        )
+    return Independence(
+        chi2=chi2,
+        df=df,
+        p=chi2_survival(chi2, df),
+        cramers_v=math.sqrt(chi2 / (n * (min(len(rows), len(keep)) - 1))),
+        n=n,
+        rows=len(rows),
+        columns=len(keep),
+        small_expected=small,
+        cells=cells,
+        warning=warning,
+    )
+
+
+def chi2_survival(x: float, df: int) -> float:
+    """P(X ≥ x) for X ~ χ²(df): the regularised upper incomplete gamma Q(df/2, x/2)."""
+    if x <= 0:
+        return 1.0
+    return upper_gamma_regularised(df / 2, x / 2)
+
+
+_EPSILON = 1e-15
+_MAX_TERMS = 10_000
+_TINY = 1e-300
+
+
+def upper_gamma_regularised(a: float, x: float) -> float:
+    """Q(a, x) = Γ(a, x) / Γ(a) for a > 0, x ≥ 0."""
+    if x <= 0:
+        return 1.0
+    # log of x^a e^-x / Γ(a), the factor both expansions share.
+    log_prefix = a * math.log(x) - x - math.lgamma(a)
+    if x < a + 1:
+        # P(a, x) by its power series; Q = 1 - P.
+        term = total = 1.0 / a
+        denominator = a
+        for _ in range(_MAX_TERMS):
+            denominator += 1
+            term *= x / denominator
+            total += term
+            if abs(term) < abs(total) * _EPSILON:
+                break
+        return max(0.0, 1.0 - total * math.exp(log_prefix))
+    # Q(a, x) by its continued fraction (modified Lentz).
+    b = x + 1 - a
+    c = 1 / _TINY
+    d = 1 / b
+    fraction = d
+    for i in range(1, _MAX_TERMS):
+        an = -i * (i - a)
+        b += 2
+        d = an * d + b
+        d = _TINY if abs(d) < _TINY else d
+        c = b + an / c
+        c = _TINY if abs(c) < _TINY else c
+        d = 1 / d
+        step = d * c
+        fraction *= step
+        if abs(step - 1) < _EPSILON:
+            break
+    return min(1.0, math.exp(log_prefix) * fraction)

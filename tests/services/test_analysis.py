@@ -1,0 +1,156 @@
+"""Frequencies and co-occurrence read from hand-built projects: whole-article codings, groups
+with no codings, articles without the variable, date bins, coders as groups, dimensions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from annotator.analysis.cooccurrence import Within
+from annotator.analysis.crosstab import Unit
+from annotator.domain.errors import UserError
+from annotator.domain.model import VariableType
+from annotator.services.analysis import (
+    NO_VALUE,
+    NOT_A_DATE,
+    Bin,
+    Request,
+    Rows,
+    cooccurrences,
+    date_bin,
+    frequencies,
+)
+from annotator.storage import Project
+
+TEXTS = {
+    "one": "Workers left the plant and brokers arranged the trip.",
+    "two": "A defector spoke to the press.",
+    "three": "Nobody else did.",
+    "four": "Officials denied it all, again and again.",
+}
+
+
+@dataclass
+class Built:
+    project: Project
+    ids: dict[str, int]
+    lengths: dict[str, int]
+
+
+@pytest.fixture
+def built(memory: Project) -> Built:
+    p = memory
+    ids = {name: p.documents.add(name, f"{name}.txt", text).id for name, text in TEXTS.items()}
+    outlet = p.documents.define_variable("outlet", VariableType.CATEGORY)
+    day = p.documents.define_variable("date", VariableType.DATE)
+    p.documents.set_values(ids["one"], {outlet.id: "Ledger", day.id: "2003-12-31"})
+    p.documents.set_values(ids["two"], {outlet.id: "Wire", day.id: "2004-01-02"})
+    p.documents.set_values(ids["three"], {outlet.id: "Wire", day.id: "2004-05-09"})
+    # "four" has no outlet and no date; "Monitor" is an outlet nobody coded below.
+    motive = p.codebook.add("Motive").id
+    economic = p.codebook.add("Economic", motive).id
+    family = p.codebook.add("Family", motive).id
+    route = p.codebook.add("Route").id
+    broker = p.codebook.add("Broker", route).id
+    ana, ben = p.coders.add("Ana").id, p.coders.add("Ben").id
+    p.codings.add(ids["one"], ana, economic, 0, 7)  # "Workers"
+    p.codings.add(ids["one"], ana, broker, 26, 33)  # "brokers"
+    p.codings.add(ids["one"], ana, economic, None, None)  # whole article
+    p.codings.add(ids["two"], ana, family, 2, 10)
+    p.codings.add(ids["two"], ben, family, 0, 11)
+    p.codings.add(ids["four"], ana, broker, 0, 9)
+    p.codings.add(ids["three"], ben, economic, None, None)
+    return Built(p, ids, {k: len(v) for k, v in TEXTS.items()})
+
+
+def _cells(built: Built, request: Request) -> dict[tuple[str, str], tuple[int, int, int, int]]:
+    result = frequencies(built.project, request)
+    return {
+        (r["code_path"], r["group"]): (
+            r["segments"],
+            r["articles"],
+            r["characters"],
+            r["articles_in_group"],
+        )
+        for r in result.records()
+    }
+
+
+def test_by_outlet_counts_whole_article_codings_and_articles_without_a_value(
+    built: Built,
+) -> None:
+    cells = _cells(built, Request(by="outlet"))
+    one = built.lengths["one"]
+    assert cells[("Motive > Economic", "Ledger")] == (2, 1, 7 + one, 1)
+    assert cells[("Motive > Economic", "Wire")] == (1, 1, built.lengths["three"], 2)
+    assert cells[("Motive > Family", "Wire")] == (2, 1, 8 + 11, 2)
+    assert cells[("Route > Broker", "Ledger")] == (1, 1, 7, 1)
+    assert cells[("Route > Broker", NO_VALUE)] == (1, 1, 9, 1)
+    assert cells[("Motive > Family", "Ledger")] == (0, 0, 0, 1)
+    groups = list(dict.fromkeys(g for _, g in cells))
+    assert groups == ["Ledger", "Wire", NO_VALUE]
+
+
+def test_one_coder_and_codes_subtree(built: Built) -> None:
+    result = frequencies(built.project, Request(by="outlet", coders=["ana"], codes=["Motive"]))
+    assert result.coders == "Ana"
+    assert result.table.rows == ("Motive > Economic", "Motive > Family")
+    assert result.table.table(Unit.SEGMENTS) == [[2, 0, 0], [0, 1, 0]]
+
+
+def test_dates_binned_by_year_quarter_month_week(built: Built) -> None:
+    years = frequencies(built.project, Request(by="date", bin=Bin.YEAR))
+    assert years.table.groups == ("2003", "2004", NO_VALUE)
+    assert years.table.articles_in_group == {"2003": 1, "2004": 2, NO_VALUE: 1}
+    assert years.table.cell("Motive > Economic", "2004").segments == 1
+    quarters = frequencies(built.project, Request(by="date", bin=Bin.QUARTER))
+    assert quarters.table.groups == ("2003-Q4", "2004-Q1", "2004-Q2", NO_VALUE)
+    assert date_bin("2004-05-09", Bin.MONTH) == "2004-05"
+    # ISO weeks: 31 December 2003 and 2 January 2004 are both in 2004's first week
+    assert date_bin("2003-12-31", Bin.WEEK) == "2004-W01"
+    weeks = frequencies(built.project, Request(by="date", bin=Bin.WEEK))
+    assert weeks.table.articles_in_group["2004-W01"] == 2
+    assert date_bin("sometime", Bin.YEAR) == NOT_A_DATE
+
+
+def test_by_coder_and_by_all(built: Built) -> None:
+    by_coder = frequencies(built.project, Request(by="coder"))
+    assert by_coder.table.groups == ("Ana", "Ben")
+    assert by_coder.table.articles_in_group == {"Ana": 3, "Ben": 2}
+    assert by_coder.table.cell("Motive > Family", "Ben").segments == 1
+    everything = frequencies(built.project, Request(by="all", rows=Rows.DIMENSIONS))
+    assert everything.table.rows == ("Motive", "Route")
+    assert everything.table.articles_in_group == {"all articles": 4}
+    motive = everything.table.cell("Motive", "all articles")
+    assert (motive.segments, motive.articles) == (5, 3)
+
+
+def test_independence_leaves_out_articles_without_a_value(built: Built) -> None:
+    result = frequencies(built.project, Request(by="outlet"))
+    test = result.independence()
+    assert test is not None
+    assert test.n == 6  # the broker coding of "four" (no outlet) is not in the test
+    assert test.warning
+
+
+def test_unknown_variable_and_bin_on_a_category_are_refused(built: Built) -> None:
+    with pytest.raises(UserError, match="no article variable 'medium'"):
+        frequencies(built.project, Request(by="medium"))
+    with pytest.raises(UserError, match="--bin needs a date variable"):
+        frequencies(built.project, Request(by="outlet", bin=Bin.YEAR))
+    with pytest.raises(UserError, match="no coder 'Cy'"):
+        frequencies(built.project, Request(by="outlet", coders=["Cy"]))
+
+
+def test_cooccurrence_by_passage_and_article(built: Built) -> None:
+    passage = cooccurrences(built.project, Within.PASSAGE)
+    counts = {(p.code_a, p.code_b): p.count for p in passage.pairs}
+    # Ana in "one": the whole-article Economic overlaps Broker; the Economic span does not
+    assert counts[("Motive > Economic", "Route > Broker")] == 1
+    assert counts[("Motive > Economic", "Motive > Family")] == 0
+    article = cooccurrences(built.project, Within.ARTICLE, coders=["Ana"])
+    pairs = {(p.code_a, p.code_b): p for p in article.pairs}
+    both = pairs[("Motive > Economic", "Route > Broker")]
+    # Economic held by (one, Ana); Broker by (one, Ana), (four, Ana)
+    assert (both.count, both.jaccard) == (1, 0.5)
