@@ -1,0 +1,301 @@
+"""Charts a researcher can put in a paper: bars of a crosstab, code shares over time, a heat
+map of co-occurrence. One implementation for the command line and the window.
+
+Plain values in, a :class:`matplotlib.figure.Figure` out. The figures are built without
+pyplot (no global figure registry, no display, safe in a worker thread); the window embeds
+the same figure in a Qt canvas, the command line saves it with :func:`save`.
+
+matplotlib is an optional extra (``annotator[analysis]``); without it every function here
+raises a one-line :class:`UserError` saying what to install.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import math
+import textwrap
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from annotator.domain.colors import normalise_color
+from annotator.domain.errors import BadFileError, UserError
+from annotator.io.output import Protected, open_output
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+EXTRA = "pip install 'annotator[analysis]'"
+FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+EDGE = "#333333"  # the code colours are pastels: a dark outline keeps a bar apart from white
+LEGEND_WIDTH = 28  # characters per line of a code's name in a legend
+LEGEND_LINES = 2
+TICK_WIDTH = 14  # characters per line of a group's name under its bars
+TICK_LINES = 3
+MAX_TICKS = 12  # period labels shown at most; the others are thinned out
+ANNOTATED_CELLS = 15  # a heat map up to this many codes a side shows its numbers
+
+# Text stays text in SVG (editable, searchable) and TrueType in PDF (journals refuse Type 3
+# fonts). Both are rcParams, read while saving: changed only for the save and only under
+# this lock, so two saves in two threads never see each other's settings.
+_SAVE_SETTINGS = {"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "annotator"}
+_SAVE_LOCK = threading.Lock()
+
+
+def _matplotlib() -> Any:
+    try:
+        import matplotlib
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise UserError(f"charts need the optional package matplotlib: {EXTRA}") from None
+    return matplotlib, Figure
+
+
+def shorten(text: str, width: int, lines: int = 1) -> str:
+    """``text`` wrapped to ``lines`` lines of at most ``width`` characters, the last ending
+    in … when the rest does not fit. Dollar signs are escaped so that matplotlib draws them
+    instead of reading the text between two of them as mathematics."""
+    wrapped = textwrap.wrap(" ".join(text.split()), width) or [""]
+    if len(wrapped) > lines:
+        last = wrapped[lines - 1]
+        wrapped = [*wrapped[: lines - 1], last[: width - 1].rstrip() + "…"]
+    return "\n".join(wrapped).replace("$", r"\$")
+
+
+def _plain(text: str) -> str:
+    """A title or axis label as matplotlib should draw it: literally."""
+    return " ".join(text.split()).replace("$", r"\$")
+
+
+def _colors(colors: Sequence[str], count: int, what: str) -> list[str]:
+    if len(colors) != count:
+        raise ValueError(f"{len(colors)} colours for {count} {what}")
+    return [normalise_color(color) for color in colors]
+
+
+def _darker(color: str, lightness: float = 0.42) -> str:
+    """A pastel code colour, same hue, dark enough to read as a thin line on white."""
+    red, green, blue = (int(color[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    hue, light, saturation = colorsys.rgb_to_hls(red, green, blue)
+    red, green, blue = colorsys.hls_to_rgb(
+        hue, min(light, lightness), max(saturation, 0.55 if saturation > 0.05 else 0)
+    )
+    return "#{:02X}{:02X}{:02X}".format(*(round(c * 255) for c in (red, green, blue)))
+
+
+def _figure(width: float, height: float) -> tuple[Figure, Axes]:
+    _, figure_class = _matplotlib()
+    figure: Figure = figure_class(figsize=(width, height), layout="constrained")
+    return figure, figure.add_subplot()
+
+
+def _empty(figure: Figure, axes: Axes, title: str) -> Figure:
+    axes.set_axis_off()
+    axes.text(0.5, 0.5, "No data to show", ha="center", va="center", color="#666666")
+    figure.suptitle(_plain(title))
+    return figure
+
+
+def _legend(figure: Figure, axes: Axes) -> None:
+    handles, labels = axes.get_legend_handles_labels()
+    if handles:
+        figure.legend(handles, labels, loc="outside right upper", frameon=False, fontsize=9)
+
+
+def bar_chart(
+    rows: Sequence[str],
+    groups: Sequence[str],
+    values: Sequence[Sequence[float]],
+    *,
+    colors: Sequence[str],
+    stacked: bool,
+    title: str,
+    value_label: str,
+    group_label: str = "",
+) -> Figure:
+    """Bars of a crosstab: one cluster (or one stacked bar) per group, one bar (or one
+    segment) per row in that row's colour; ``values[row][group]``. ``group_label`` names the
+    horizontal axis (the variable the articles are grouped by)."""
+    if len(values) != len(rows) or any(len(line) != len(groups) for line in values):
+        raise ValueError(f"values must be {len(rows)} rows of {len(groups)} groups")
+    fills = _colors(colors, len(rows), "rows")
+    per_group = 0.55 if stacked else max(0.5, 0.22 * len(rows))
+    figure, axes = _figure(min(16.0, max(6.5, 2.5 + per_group * len(groups))), 4.5)
+    if not rows or not groups:
+        return _empty(figure, axes, title)
+    slot = 0.8 / (1 if stacked else len(rows))
+    bottom = [0.0] * len(groups)
+    for index, (row, line, fill) in enumerate(zip(rows, values, fills, strict=True)):
+        heights = [float(value) for value in line]
+        if stacked:
+            positions = [float(group) for group in range(len(groups))]
+        else:
+            offset = (index - (len(rows) - 1) / 2) * slot
+            positions = [group + offset for group in range(len(groups))]
+        axes.bar(
+            positions,
+            heights,
+            slot,
+            bottom=bottom if stacked else None,
+            color=fill,
+            edgecolor=EDGE,
+            linewidth=0.6,
+            label=shorten(row, LEGEND_WIDTH, LEGEND_LINES),
+        )
+        if stacked:  # a missing value stacks as nothing
+            bottom = [
+                b + (h if math.isfinite(h) else 0.0) for b, h in zip(bottom, heights, strict=True)
+            ]
+    _group_ticks(axes, groups)
+    axes.set_ylabel(_plain(value_label))
+    if group_label:
+        axes.set_xlabel(_plain(group_label))
+    axes.set_axisbelow(True)
+    axes.yaxis.grid(True, color="#DDDDDD", linewidth=0.6)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.set_title(_plain(title))
+    _legend(figure, axes)
+    return figure
+
+
+def _group_ticks(axes: Axes, groups: Sequence[str]) -> None:
+    axes.set_xticks(range(len(groups)))
+    if len(groups) <= 6:  # few: wrapped under their bars
+        axes.set_xticklabels([shorten(group, TICK_WIDTH, TICK_LINES) for group in groups])
+    else:  # many: one slanted line each
+        axes.set_xticklabels(
+            [shorten(group, 2 * TICK_WIDTH) for group in groups],
+            rotation=40,
+            ha="right",
+            rotation_mode="anchor",
+        )
+
+
+def line_chart(
+    periods: Sequence[str],
+    series: Mapping[str, Sequence[float]],
+    *,
+    colors: Sequence[str],
+    title: str,
+    value_label: str,
+    period_label: str = "Period",
+) -> Figure:
+    """One line per code over time: ``series[code][period]``, a darker shade of the code's
+    colour (``colors`` in the order of ``series``) with a marker at each period. A missing
+    value (NaN) leaves a gap."""
+    if any(len(line) != len(periods) for line in series.values()):
+        raise ValueError(f"each series must have {len(periods)} values")
+    strokes = [_darker(color) for color in _colors(colors, len(series), "series")]
+    figure, axes = _figure(min(14.0, max(6.5, 3.0 + 0.35 * len(periods))), 4.5)
+    if not periods or not series:
+        return _empty(figure, axes, title)
+    positions = list(range(len(periods)))
+    markers = "osD^vP*Xh<>p"
+    for index, ((name, line), stroke) in enumerate(zip(series.items(), strokes, strict=True)):
+        axes.plot(
+            positions,
+            [float(value) for value in line],
+            color=stroke,
+            marker=markers[index % len(markers)],
+            markersize=4,
+            linewidth=1.6,
+            clip_on=False,  # a marker at 0 shows whole, not cut by the axis
+            label=shorten(name, LEGEND_WIDTH, LEGEND_LINES),
+        )
+    step = max(1, math.ceil(len(periods) / MAX_TICKS))
+    shown = positions[::step]
+    axes.set_xticks(shown)
+    axes.set_xticklabels(
+        [shorten(periods[i], 2 * TICK_WIDTH) for i in shown],
+        rotation=40 if len(shown) > 6 else 0,
+        ha="right" if len(shown) > 6 else "center",
+        rotation_mode="anchor",
+    )
+    axes.set_xlabel(_plain(period_label))
+    axes.set_ylabel(_plain(value_label))
+    axes.set_ylim(bottom=0)
+    axes.yaxis.grid(True, color="#DDDDDD", linewidth=0.6)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.set_title(_plain(title))
+    _legend(figure, axes)
+    return figure
+
+
+def heatmap(
+    labels: Sequence[str],
+    matrix: Sequence[Sequence[float]],
+    *,
+    title: str,
+    value_label: str,
+) -> Figure:
+    """A code × code matrix (co-occurrence counts or coefficients) as shaded cells, with the
+    numbers written in when there are few enough codes; an undefined cell (NaN) is grey."""
+    if len(matrix) != len(labels) or any(len(line) != len(labels) for line in matrix):
+        raise ValueError(f"matrix must be {len(labels)} × {len(labels)}")
+    matplotlib, _ = _matplotlib()
+    side = min(14.0, max(5.5, 2.5 + 0.45 * len(labels)))
+    figure, axes = _figure(side + 1.2, side)
+    if not labels:
+        return _empty(figure, axes, title)
+    import numpy
+
+    cells = numpy.array(matrix, dtype=float)  # imshow draws NaN in the "bad" colour
+    palette = matplotlib.colormaps["Blues"].with_extremes(bad="#E6E6E6")
+    defined = cells[numpy.isfinite(cells)]
+    top = float(defined.max()) if defined.size else 1.0
+    image = axes.imshow(cells, cmap=palette, vmin=0, vmax=top or 1.0)
+    ticks = range(len(labels))
+    names = [shorten(label, LEGEND_WIDTH) for label in labels]
+    axes.set_xticks(ticks, names, rotation=45, ha="right", rotation_mode="anchor", fontsize=8)
+    axes.set_yticks(ticks, names, fontsize=8)
+    axes.tick_params(length=0)
+    axes.spines[:].set_visible(False)
+    if len(labels) <= ANNOTATED_CELLS:
+        _write_numbers(axes, cells, top)
+    bar = figure.colorbar(image, ax=axes, shrink=0.8)
+    bar.set_label(_plain(value_label))
+    axes.set_title(_plain(title))
+    return figure
+
+
+def _write_numbers(axes: Axes, cells: Any, top: float) -> None:
+    values = cells.tolist()
+    whole = all(v.is_integer() for line in values for v in line if math.isfinite(v))
+    for row, line in enumerate(values):
+        for column, value in enumerate(line):
+            if not math.isfinite(value):
+                continue
+            text = f"{value:.0f}" if whole else f"{value:.2f}"
+            dark = top > 0 and value / top > 0.55  # white on the darker blues
+            axes.text(
+                column,
+                row,
+                text,
+                ha="center",
+                va="center",
+                fontsize=7,
+                color="white" if dark else "#222222",
+            )
+
+
+def save(figure: Figure, path: Path, dpi: int = 300, *, protect: Protected = ()) -> None:
+    """Write ``figure`` to ``path`` as PNG (at ``dpi``), SVG or PDF, told by the suffix,
+    through the one output writer: all or nothing, never onto a project (``protect`` names
+    the project the chart was made from)."""
+    path = Path(path)
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        raise BadFileError(path, "is not a chart file: name it .png, .svg or .pdf")
+    if not 30 <= dpi <= 2400:
+        raise UserError(f"{dpi} dots per inch is not a resolution for a chart (30 to 2400)")
+    matplotlib, _ = _matplotlib()
+    # No dates in the files: the same chart saved twice is the same bytes.
+    metadata = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}
+    with (
+        _SAVE_LOCK,
+        matplotlib.rc_context(_SAVE_SETTINGS),
+        open_output(path, binary=True, protect=protect) as handle,
+    ):
+        figure.savefig(handle, format=kind, dpi=dpi, metadata=metadata[kind])
