@@ -3,7 +3,8 @@ map of co-occurrence. One implementation for the command line and the window.
 
 Plain values in, a :class:`matplotlib.figure.Figure` out. The figures are built without
 pyplot (no global figure registry, no display, safe in a worker thread); the window embeds
-the same figure in a Qt canvas, the command line saves it with :func:`save`.
+the same figure in a Qt canvas, the command line saves it with
+:func:`annotator.io.chart_files.save_chart`.
 
 matplotlib is an optional extra (``annotator[analysis]``); without it every function here
 raises a one-line :class:`UserError` saying what to install.
@@ -14,21 +15,17 @@ from __future__ import annotations
 import colorsys
 import math
 import textwrap
-import threading
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotator.domain.colors import normalise_color
-from annotator.domain.errors import BadFileError, UserError
-from annotator.io.output import Protected, open_output
+from annotator.domain.errors import UserError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 EXTRA = "pip install 'annotator[analysis]'"
-FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 EDGE = "#333333"  # the code colours are pastels: a dark outline keeps a bar apart from white
 LEGEND_WIDTH = 28  # characters per line of a code's name in a legend
 LEGEND_LINES = 2
@@ -36,12 +33,6 @@ TICK_WIDTH = 14  # characters per line of a group's name under its bars
 TICK_LINES = 3
 MAX_TICKS = 12  # period labels shown at most; the others are thinned out
 ANNOTATED_CELLS = 15  # a heat map up to this many codes a side shows its numbers
-
-# Text stays text in SVG (editable, searchable) and TrueType in PDF (journals refuse Type 3
-# fonts). Both are rcParams, read while saving: changed only for the save and only under
-# this lock, so two saves in two threads never see each other's settings.
-_SAVE_SETTINGS = {"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "annotator"}
-_SAVE_LOCK = threading.Lock()
 
 
 def _matplotlib() -> Any:
@@ -278,24 +269,3 @@ def _write_numbers(axes: Axes, cells: Any, top: float) -> None:
                 fontsize=7,
                 color="white" if dark else "#222222",
             )
-
-
-def save(figure: Figure, path: Path, dpi: int = 300, *, protect: Protected = ()) -> None:
-    """Write ``figure`` to ``path`` as PNG (at ``dpi``), SVG or PDF, told by the suffix,
-    through the one output writer: all or nothing, never onto a project (``protect`` names
-    the project the chart was made from)."""
-    path = Path(path)
-    kind = FORMATS.get(path.suffix.lower())
-    if kind is None:
-        raise BadFileError(path, "is not a chart file: name it .png, .svg or .pdf")
-    if not 30 <= dpi <= 2400:
-        raise UserError(f"{dpi} dots per inch is not a resolution for a chart (30 to 2400)")
-    matplotlib, _ = _matplotlib()
-    # No dates in the files: the same chart saved twice is the same bytes.
-    metadata = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}
-    with (
-        _SAVE_LOCK,
-        matplotlib.rc_context(_SAVE_SETTINGS),
-        open_output(path, binary=True, protect=protect) as handle,
-    ):
-        figure.savefig(handle, format=kind, dpi=dpi, metadata=metadata[kind])
