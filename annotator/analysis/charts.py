@@ -15,7 +15,7 @@ from __future__ import annotations
 import colorsys
 import math
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from annotator.domain.colors import normalise_color
@@ -46,9 +46,16 @@ def _matplotlib() -> Any:
 
 def shorten(text: str, width: int, lines: int = 1) -> str:
     """``text`` wrapped to ``lines`` lines of at most ``width`` characters, the last ending
-    in … when the rest does not fit. Dollar signs are escaped so that matplotlib draws them
-    instead of reading the text between two of them as mathematics."""
-    wrapped = textwrap.wrap(" ".join(text.split()), width) or [""]
+    in … when the rest does not fit. A code's path (``Dimension > Code``) that does not fit
+    loses its leading names first (``… > Code``): the code's own name tells rows apart.
+    Dollar signs are escaped so that matplotlib draws them instead of reading the text
+    between two of them as mathematics."""
+    text = " ".join(text.split())
+    wrapped = textwrap.wrap(text, width) or [""]
+    parts = text.split(" > ")
+    while len(wrapped) > lines and len(parts) > 1:
+        parts = parts[1:]
+        wrapped = textwrap.wrap("… > " + " > ".join(parts), width)
     if len(wrapped) > lines:
         last = wrapped[lines - 1]
         wrapped = [*wrapped[: lines - 1], last[: width - 1].rstrip() + "…"]
@@ -82,6 +89,16 @@ def _figure(width: float, height: float) -> tuple[Figure, Axes]:
     return figure, figure.add_subplot()
 
 
+def _height(names: Iterable[str]) -> float:
+    """A figure's height in inches: 4.5, or more when the legend of ``names`` needs it (the
+    legend stands beside the plot and is never cut off)."""
+    lines = [shorten(name, LEGEND_WIDTH, LEGEND_LINES).count("\n") + 1 for name in names]
+    # Per entry its lines at 9 pt (1.2 line spacing) and half a line between entries;
+    # a title's height above and a little margin below.
+    points = sum(10.8 * count + 5.4 for count in lines)
+    return max(4.5, points / 72 + 0.8)
+
+
 def _empty(figure: Figure, axes: Axes, title: str) -> Figure:
     axes.set_axis_off()
     axes.text(0.5, 0.5, "No data to show", ha="center", va="center", color="#666666")
@@ -113,7 +130,8 @@ def bar_chart(
         raise ValueError(f"values must be {len(rows)} rows of {len(groups)} groups")
     fills = _colors(colors, len(rows), "rows")
     per_group = 0.55 if stacked else max(0.5, 0.22 * len(rows))
-    figure, axes = _figure(min(16.0, max(6.5, 2.5 + per_group * len(groups))), 4.5)
+    width = min(16.0, max(6.5, 2.5 + per_group * len(groups)))
+    figure, axes = _figure(width, _height(rows))
     if not rows or not groups:
         return _empty(figure, axes, title)
     slot = 0.8 / (1 if stacked else len(rows))
@@ -179,7 +197,7 @@ def line_chart(
     if any(len(line) != len(periods) for line in series.values()):
         raise ValueError(f"each series must have {len(periods)} values")
     strokes = [_darker(color) for color in _colors(colors, len(series), "series")]
-    figure, axes = _figure(min(14.0, max(6.5, 3.0 + 0.35 * len(periods))), 4.5)
+    figure, axes = _figure(min(14.0, max(6.5, 3.0 + 0.35 * len(periods))), _height(series))
     if not periods or not series:
         return _empty(figure, axes, title)
     positions = list(range(len(periods)))

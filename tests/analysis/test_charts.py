@@ -307,3 +307,43 @@ def test_charts_need_no_display_and_no_pyplot(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
     assert _png_size((tmp_path / "out.png").read_bytes())[0] > 0
+
+
+def test_a_long_code_path_keeps_the_code_name() -> None:
+    path = "Source reliability > Anonymous source inside the government"
+    assert charts.shorten(path, 28) == "… > Anonymous source inside…"
+    assert charts.shorten("Source reliability > Named official", 28) == "… > Named official"
+    assert charts.shorten("Motive > Political", 28) == "Motive > Political"
+    assert charts.shorten(path, 28, 2) == "… > Anonymous source inside\nthe government"
+    # as many leading names go as must, and no more
+    assert charts.shorten("A > B > C > Defector testimony", 24) == "… > Defector testimony"
+    assert charts.shorten("A > B > C > Defector testimony", 26) == "… > C > Defector testimony"
+
+
+@pytest.mark.parametrize("count", [3, 17, 30])
+def test_a_long_legend_fits_in_the_figure(count: int, tmp_path: Path) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    names = [f"Source reliability > Anonymous source number {i} of many" for i in range(count)]
+    colors = [COLORS[i % 3] for i in range(count)]
+    for figure in (
+        charts.bar_chart(
+            names,
+            GROUPS,
+            [[1.0] * 3] * count,
+            colors=colors,
+            stacked=False,
+            title="t",
+            value_label="v",
+        ),
+        charts.line_chart(
+            PERIODS, {n: [1.0] * 4 for n in names}, colors=colors, title="t", value_label="v"
+        ),
+    ):
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()
+        legend = figure.legends[0].get_window_extent(canvas.get_renderer())
+        page = figure.bbox
+        assert legend.y0 >= page.y0
+        assert legend.y1 <= page.y1
+        assert len(figure.legends[0].get_texts()) == count
