@@ -18,6 +18,7 @@ import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from annotator.analysis.chart_fonts import apply_fonts
 from annotator.domain.colors import normalise_color
 from annotator.domain.errors import UserError
 
@@ -99,11 +100,17 @@ def _height(names: Iterable[str]) -> float:
     return max(4.5, points / 72 + 0.8)
 
 
+def _finished(figure: Figure) -> Figure:
+    """The figure with its fonts: labels in any script drawn where a font has them."""
+    apply_fonts(figure)
+    return figure
+
+
 def _empty(figure: Figure, axes: Axes, title: str) -> Figure:
     axes.set_axis_off()
     axes.text(0.5, 0.5, "No data to show", ha="center", va="center", color="#666666")
     figure.suptitle(_plain(title))
-    return figure
+    return _finished(figure)
 
 
 def _legend(figure: Figure, axes: Axes) -> None:
@@ -166,7 +173,7 @@ def bar_chart(
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_title(_plain(title))
     _legend(figure, axes)
-    return figure
+    return _finished(figure)
 
 
 def _group_ticks(axes: Axes, groups: Sequence[str]) -> None:
@@ -229,7 +236,7 @@ def line_chart(
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_title(_plain(title))
     _legend(figure, axes)
-    return figure
+    return _finished(figure)
 
 
 def heatmap(
@@ -266,7 +273,7 @@ def heatmap(
     bar = figure.colorbar(image, ax=axes, shrink=0.8)
     bar.set_label(_plain(value_label))
     axes.set_title(_plain(title))
-    return figure
+    return _finished(figure)
 
 
 def _write_numbers(axes: Axes, cells: Any, top: float) -> None:

@@ -12,6 +12,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from annotator.analysis.chart_fonts import GLYPH_NOISE, needs_outlines
 from annotator.domain.errors import BadFileError, UserError
 from annotator.io.output import Protected, open_output
 
@@ -24,13 +25,11 @@ MAX_DPI = 2400
 _FORMATS = {suffix: suffix[1:] for suffix in CHART_SUFFIXES}
 
 # Text stays text in SVG (editable, searchable) and TrueType in PDF (journals refuse Type 3
-# fonts). Both are rcParams, read while saving: changed only for the save and only under
-# this lock, so two saves in two threads never see each other's settings.
+# fonts; only glyphs of a CFF font, which TrueType cannot carry, make a PDF use Type 3).
+# Both are rcParams, read while saving: changed only for the save and only under this lock,
+# so two saves in two threads never see each other's settings.
 _SAVE_SETTINGS = {"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "annotator"}
 _SAVE_LOCK = threading.Lock()
-# matplotlib warns once per character no font draws; the caller reports those in one line
-# (annotator.analysis.charts.glyph_warning) instead.
-GLYPH_NOISE = r"Glyph \d+ .*missing from (current )?font"
 
 
 def save_chart(figure: Figure, path: Path, dpi: int = 300, *, protect: Protected = ()) -> None:
@@ -52,12 +51,17 @@ def save_chart(figure: Figure, path: Path, dpi: int = 300, *, protect: Protected
         "svg": {"Date": None},
         "pdf": {"CreationDate": None},
     }
+    settings = dict(_SAVE_SETTINGS)
+    if kind == "pdf" and needs_outlines(figure):
+        settings["pdf.fonttype"] = 3  # a CFF font (Noto Sans CJK) would come out blank as 42
     with (
         _SAVE_LOCK,
-        matplotlib.rc_context(_SAVE_SETTINGS),
+        matplotlib.rc_context(settings),
         warnings.catch_warnings(),
         open_output(path, binary=True, protect=protect) as handle,
     ):
+        # matplotlib warns once per character no font draws; the caller reports those in
+        # one line (annotator.analysis.chart_fonts.glyph_warning) instead.
         warnings.filterwarnings("ignore", GLYPH_NOISE, UserWarning)
         figure.savefig(handle, format=kind, dpi=dpi, metadata=metadata[kind])
 
