@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from annotator.analysis.chart_fonts import GLYPH_NOISE, needs_outlines
 from annotator.domain.errors import BadFileError, UserError
-from annotator.io.output import Protected, open_output
+from annotator.io.output import Protected, check_output, open_output
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -37,13 +37,7 @@ def save_chart(figure: Figure, path: Path, dpi: int = 300, *, protect: Protected
     all or nothing, never onto a project (``protect`` names the project the chart was made
     from)."""
     path = Path(path)
-    kind = _FORMATS.get(path.suffix.lower())
-    if kind is None:
-        raise BadFileError(path, "is not a chart file: name it .png, .svg or .pdf")
-    if not MIN_DPI <= dpi <= MAX_DPI:
-        raise UserError(
-            f"{dpi} dots per inch is not a resolution for a chart ({MIN_DPI} to {MAX_DPI})"
-        )
+    kind = check_chart(path, dpi, protect=protect)
     matplotlib = _matplotlib()
     # No dates in the files: the same chart saved twice is the same bytes.
     metadata: dict[str, Any] = {
@@ -64,6 +58,22 @@ def save_chart(figure: Figure, path: Path, dpi: int = 300, *, protect: Protected
         # one line (annotator.analysis.chart_fonts.glyph_warning) instead.
         warnings.filterwarnings("ignore", GLYPH_NOISE, UserWarning)
         figure.savefig(handle, format=kind, dpi=dpi, metadata=metadata[kind])
+
+
+def check_chart(path: Path, dpi: int = 300, *, protect: Protected = ()) -> str:
+    """The format (``png``, ``svg``, ``pdf``) a chart written to ``path`` at ``dpi`` would
+    have, or a :class:`UserError` saying why it cannot be written there; nothing is written.
+    Use it to refuse before the work, as :func:`save_chart` does again."""
+    path = Path(path)
+    kind = _FORMATS.get(path.suffix.lower())
+    if kind is None:
+        raise BadFileError(path, "is not a chart file: name it .png, .svg or .pdf")
+    if not MIN_DPI <= dpi <= MAX_DPI:
+        raise UserError(
+            f"{dpi} dots per inch is not a resolution for a chart ({MIN_DPI} to {MAX_DPI})"
+        )
+    check_output(path, protect)
+    return kind
 
 
 def _matplotlib() -> Any:
