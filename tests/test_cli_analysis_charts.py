@@ -173,6 +173,7 @@ def test_refusals_are_one_line_and_write_nothing(demo_path: Path, tmp_path: Path
         (("--chart", tmp_path / "c.png", "--dpi", "5"), "5 dots per inch"),
         (("--show", "row-percent"), "add it"),
         (("--dpi", "100"), "add it"),
+        (("--dpi", "0"), "add it"),
         (("-o", tmp_path / "t.ods"), "t.ods: is not a table file: name it .csv or .xlsx"),
         (("-o", disguised.with_suffix(".xlsx")), "does not exist"),
     ]

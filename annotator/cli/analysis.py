@@ -137,7 +137,7 @@ def frequencies(
 
     Example: annotator analyze frequencies study.annotator --by outlet --chart outlets.png
     """
-    if chart is None and (dpi or chart_kind or show):
+    if chart is None and (dpi is not None or chart_kind or show):
         raise UserError(CHART_ONLY)
     target = _target(output, project)
     request = analysis.Request(
@@ -216,7 +216,7 @@ def cooccurrence(
 
     Example: annotator analyze cooccurrence study.annotator --within article --chart pairs.svg
     """
-    if chart is None and (dpi or measure):
+    if chart is None and (dpi is not None or measure):
         raise UserError(CHART_ONLY)
     if measure == "jaccard" and Within(within) is Within.PASSAGE:
         raise UserError(
