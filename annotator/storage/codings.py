@@ -12,7 +12,11 @@ from annotator.domain.model import Coding, new_guid, utc_now
 from annotator.domain.text import check_span
 from annotator.storage.deletions import DeletionStore
 
-_COLUMNS = 'id, guid, document_id, coder_id, code_id, start, "end", memo, created_at, updated_at'
+_COLUMNS = (
+    'id, guid, document_id, coder_id, code_id, start, "end", memo, created_at, updated_at, origin'
+)
+#: The columns every insert gives (the id aside): a coding made by hand has no origin.
+_INSERTED = 'guid, document_id, coder_id, code_id, start, "end", memo, created_at, updated_at'
 # SQLite sorts NULL first: article-level codings come before passages, as the index has them.
 _ORDER = 'ORDER BY document_id, start, "end", code_id, coder_id, id'
 
@@ -42,19 +46,20 @@ class CodingStore:
         created_at: str | None = None,
         updated_at: str | None = None,
         guid: str | None = None,
+        origin: str | None = None,
     ) -> Coding:
         """Apply a code; ``start``/``end`` ``None`` codes the whole article.
 
         Spans outside the text or of zero length are refused, as are dimensions (only the
-        codes below a dimension can be applied).
+        codes below a dimension can be applied). ``origin``: where a coding not made by hand
+        came from (JSON, see migration 0013).
         """
         self._check(document_id, code_id, start, end)
         self._check_memo(memo)
         now = utc_now()
         with self.db.atomic():
             cursor = self.db.execute(
-                f"INSERT INTO codings ({_COLUMNS.removeprefix('id, ')}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO codings ({_INSERTED}, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     guid or new_guid(),
                     document_id,
@@ -65,6 +70,7 @@ class CodingStore:
                     memo,
                     created_at or now,
                     updated_at or created_at or now,
+                    origin,
                 ],
             )
             if guid:
@@ -118,15 +124,19 @@ class CodingStore:
         return found
 
     def add_many(
-        self, rows: Iterable[tuple[str, int, int, int, int | None, int | None, str, str, str]]
+        self,
+        rows: Iterable[tuple[str, int, int, int, int | None, int | None, str, str, str]],
+        *,
+        origin: str | None = None,
     ) -> int:
         """Insert ``(guid, document, coder, code, start, end, memo, created, updated)`` rows
-        the caller has checked (merges); the table's triggers still refuse a span outside its
-        text or a dimension. Returns how many."""
+        the caller has checked (merges, a search coding its hits: then ``origin`` for every
+        row); the table's triggers still refuse a span outside its text or a dimension.
+        Returns how many."""
         batch = list(rows)
         for _, _, _, _, _, _, memo, _, _ in batch:
             self._check_memo(memo)
-        columns = _COLUMNS.removeprefix("id, ")
+        columns = _INSERTED
         # Through a temporary table and one INSERT … SELECT: row by row, the triggers would
         # open a statement journal for every coding, which costs three times the insert.
         with self.db.atomic():
@@ -135,7 +145,9 @@ class CodingStore:
                 "INSERT INTO incoming_codings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch
             )
             self.db.execute(
-                f"INSERT INTO codings ({columns}) SELECT {columns} FROM incoming_codings"
+                f"INSERT INTO codings ({columns}, origin) "
+                f"SELECT {columns}, ? FROM incoming_codings",
+                [origin],
             )
             self.db.execute(
                 "DELETE FROM deletions WHERE guid IN (SELECT guid FROM incoming_codings)"
@@ -254,7 +266,7 @@ class CodingStore:
         with self.db.atomic():
             self._deletions.clear([coding.guid])
             self.db.execute(
-                f"INSERT INTO codings ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO codings ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     coding.id,
                     coding.guid,
@@ -266,6 +278,7 @@ class CodingStore:
                     coding.memo,
                     coding.created_at,
                     coding.updated_at,
+                    coding.origin,
                 ],
             )
         return self.get(coding.id)
