@@ -12,14 +12,23 @@ the last run" means any article added since, by an import, a merge or a REFI-QDA
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-from annotator.domain.errors import NotFoundError, UserError
+from annotator.domain.codebook import Codebook
+from annotator.domain.errors import BadFileError, NotFoundError, UserError
+from annotator.domain.model import Code
+from annotator.io.codebook_files import SearchSpec
 from annotator.services import autocode, search
 from annotator.services.article_filter import Condition, Match
 from annotator.services.autocode import AutoCoded, Origin, Preview, Unit
 from annotator.services.search import Request, Scope
 from annotator.storage import Project
-from annotator.storage.saved_searches import SavedScope, SavedSearch, SavedSearchStore
+from annotator.storage.saved_searches import (
+    SavedScope,
+    SavedSearch,
+    SavedSearchStore,
+    check_search_name,
+)
 
 __all__ = [
     "ALL",
@@ -27,6 +36,7 @@ __all__ = [
     "RuleRun",
     "SavedScope",
     "SavedSearch",
+    "apply_search_specs",
     "condition_text",
     "delete",
     "documents_since_import",
@@ -38,6 +48,7 @@ __all__ = [
     "rule_preview",
     "run_rule",
     "save",
+    "search_specs",
     "store",
     "tie",
 ]
@@ -282,3 +293,127 @@ def run_rule(
     return rule_apply(
         project, rule_preview(project, saved, coder_id, since=since, code_id=code_id, unit=unit)
     )
+
+
+# -- with the codebook file --------------------------------------------------------------------
+
+
+def search_specs(project: Project) -> list[SearchSpec]:
+    """The saved searches as a codebook file carries them (codes by path, coders by name)."""
+    codebook = project.codebook.tree()
+    paths = {code.guid.lower(): codebook.path(code.id) for code in codebook.walk()}
+    coders = {coder.guid: coder.name for coder in project.coders.all()}
+    specs = []
+    for saved in store(project).all():
+        specs.append(
+            SearchSpec(
+                name=saved.name,
+                query=saved.query,
+                regex=saved.regex,
+                match_case=saved.match_case,
+                match_diacritics=saved.match_diacritics,
+                code=(
+                    codebook.path(saved.code_id)
+                    if saved.code_id is not None and saved.code_id in codebook
+                    else None
+                ),
+                unit=saved.unit,
+                where=saved.scope.where,
+                within=tuple(paths[g.lower()] for g in saved.scope.within if g.lower() in paths),
+                coders=tuple(coders[g] for g in saved.scope.coders if g in coders),
+            )
+        )
+    return specs
+
+
+def apply_search_specs(
+    project: Project, specs: list[SearchSpec], path: Path
+) -> tuple[list[str], list[str]]:
+    """Keep the saved searches of a codebook file (read from ``path``): one of a name the
+    project has is given the file's version. Each is checked first — its code and the codes
+    it searches within must be in the codebook (after the file's codes were merged in), its
+    coders in the project, its query readable — and any problem is a :class:`BadFileError`
+    naming the file and the line, with nothing kept. Returns the names added and changed."""
+    codebook = project.codebook.tree()
+    checked: list[tuple[SearchSpec, int | None, SavedScope]] = []
+    for spec in specs:
+        where = f"saved search '{spec.name}'"
+        code_id = None
+        if spec.code is not None:
+            code = _code_at(codebook, spec.code)
+            if code is None:
+                raise BadFileError(
+                    path,
+                    f"{where} is tied to the code '{spec.code}', which the codebook does not have",
+                    line=spec.line,
+                )
+            if code.is_dimension:
+                raise BadFileError(
+                    path,
+                    f"{where} is tied to '{spec.code}', a dimension, not a code",
+                    line=spec.line,
+                )
+            code_id = code.id
+        within = []
+        for code_path in spec.within:
+            code = _code_at(codebook, code_path)
+            if code is None:
+                raise BadFileError(
+                    path,
+                    f"{where} searches within '{code_path}', which the codebook does not have",
+                    line=spec.line,
+                )
+            within.append(code.guid)
+        coders = []
+        for name in spec.coders:
+            coder = project.coders.lookup(name)
+            if coder is None:
+                raise BadFileError(
+                    path,
+                    f"{where} reads the passages of '{name}', who is not a coder of the project",
+                    line=spec.line,
+                )
+            coders.append(coder.guid)
+        try:
+            check_search_name(spec.name)
+            search.compile_request(
+                Request(spec.query, regex=spec.regex, match_case=spec.match_case)
+            )
+            for text in spec.where:
+                search.condition_of(project, text)
+        except UserError as error:
+            raise BadFileError(path, f"{where}: {error}", line=spec.line) from None
+        checked.append((spec, code_id, SavedScope(spec.where, tuple(within), tuple(coders))))
+    added: list[str] = []
+    changed: list[str] = []
+    saved_searches = store(project)
+    with project.transaction():
+        for spec, code_id, scope in checked:
+            fields = {
+                "query": spec.query,
+                "regex": spec.regex,
+                "match_case": spec.match_case,
+                "match_diacritics": spec.match_diacritics,
+                "code_id": code_id,
+                "unit": spec.unit,
+                "scope": scope,
+            }
+            existing = saved_searches.by_name(spec.name)
+            if existing is None:
+                saved_searches.add(spec.name, **fields)  # type: ignore[arg-type]
+                added.append(spec.name)
+            elif _differs(existing, fields):
+                saved_searches.update(existing.id, **fields)
+                changed.append(existing.name)
+    return added, changed
+
+
+def _code_at(codebook: Codebook, path: str) -> Code | None:
+    try:
+        return codebook.find(path)
+    except UserError:
+        return None
+
+
+def _differs(saved: SavedSearch, fields: dict[str, object]) -> bool:
+    return any(getattr(saved, key) != value for key, value in fields.items())

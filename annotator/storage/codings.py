@@ -17,6 +17,11 @@ _COLUMNS = (
 )
 #: The columns every insert gives (the id aside): a coding made by hand has no origin.
 _INSERTED = 'guid, document_id, coder_id, code_id, start, "end", memo, created_at, updated_at'
+#: Whether a coding was made by a search (its origin says so; text another program wrote
+#: there that is not JSON counts as not).
+SEARCH_MADE = (
+    "ifnull(CASE WHEN json_valid(origin) THEN json_extract(origin, '$.kind') END = 'search', 0)"
+)
 # SQLite sorts NULL first: article-level codings come before passages, as the index has them.
 _ORDER = 'ORDER BY document_id, start, "end", code_id, coder_id, id'
 
@@ -306,6 +311,14 @@ class CodingStore:
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM codings").fetchone()[0])
 
+    def count_by_search(self, coder_ids: Collection[int] | None = None) -> int:
+        """How many codings (of these coders) a search made."""
+        where, parameters = _filters(coder_ids=coder_ids)
+        row = self.db.execute(
+            f"SELECT count(*) FROM codings {where} AND {SEARCH_MADE}", parameters
+        ).fetchone()
+        return int(row[0])
+
     def for_export(
         self,
         *,
@@ -358,11 +371,14 @@ class CodingStore:
         return rows
 
     def rows(
-        self, coder_ids: Collection[int] | None = None
+        self, coder_ids: Collection[int] | None = None, *, by_search: bool | None = None
     ) -> list[tuple[int, int, int, int | None, int | None]]:
         """``(document id, coder id, code id, start, end)`` of every coding (of these coders):
-        plain tuples for statistics over tens of thousands of codings."""
+        plain tuples for statistics over tens of thousands of codings. ``by_search``: only the
+        codings a search made (True), or only the others (False)."""
         where, parameters = _filters(coder_ids=coder_ids)
+        if by_search is not None:
+            where += f" AND {'' if by_search else 'NOT '}{SEARCH_MADE}"
         rows: list[tuple[int, int, int, int | None, int | None]] = self.db.execute(
             f'SELECT document_id, coder_id, code_id, start, "end" FROM codings {where}',
             parameters,

@@ -231,12 +231,10 @@ def catch_up(db: Database) -> int:
     return count
 
 
-def rebuild(db: Database) -> None:
-    """Index every article anew (after a repair touched the index)."""
+def rebuild(db: Database) -> int:
+    """Index every article anew in one transaction; returns how many."""
     with db.atomic():
-        db.execute("DELETE FROM search_pending")
-        db.execute(f"INSERT INTO {WORDS} ({WORDS}) VALUES ('rebuild')")
-        db.execute(f"INSERT INTO {UNSPACED} ({UNSPACED}) VALUES ('rebuild')")
+        return fill(db.conn)
 
 
 # -- checking it -------------------------------------------------------------------------------
@@ -374,3 +372,44 @@ def divergences(fold: Callable[[str], str]) -> Divergences:
     return Divergences(
         tuple((image, tuple(raw)) for image, raw in sorted(variants.items())), frozenset(cuts)
     )
+
+
+# -- mending it ---------------------------------------------------------------------------------
+
+#: The index's tables (FTS5 makes its own tables beside each: ``_data``, ``_idx``, …).
+INDEX_TABLES = (WORDS, UNSPACED)
+_SHADOWS = ("data", "idx", "docsize", "config", "content")
+
+
+def is_index_object(name: str) -> bool:
+    """Whether a schema object is one of the index's FTS5 tables or the tables FTS5 keeps
+    beside them (which a repair must make again together, never one by one)."""
+    folded = name.lower()
+    return any(
+        folded == table or folded in (f"{table}_{shadow}" for shadow in _SHADOWS)
+        for table in INDEX_TABLES
+    )
+
+
+def drop_index(connection: sqlite3.Connection) -> None:
+    """Drop the FTS5 tables and whatever is left of the tables beside them (a repair then
+    makes them again from migration 0013 and fills them: :func:`fill`)."""
+    for table in INDEX_TABLES:
+        try:
+            connection.execute(f'DROP TABLE IF EXISTS "{table}"')
+        except sqlite3.DatabaseError:  # its own tables are broken: they are dropped below
+            connection.execute("PRAGMA writable_schema = ON")
+            connection.execute(
+                "DELETE FROM sqlite_master WHERE type = 'table' AND name = ?", [table]
+            )
+            connection.execute("PRAGMA writable_schema = OFF")
+        for shadow in _SHADOWS:
+            connection.execute(f'DROP TABLE IF EXISTS "{table}_{shadow}"')
+
+
+def fill(connection: sqlite3.Connection) -> int:
+    """Index every article anew, inside the caller's transaction; returns how many."""
+    connection.execute("DELETE FROM search_pending")
+    connection.execute(f"INSERT INTO {WORDS} ({WORDS}) VALUES ('rebuild')")
+    connection.execute(f"INSERT INTO {UNSPACED} ({UNSPACED}) VALUES ('rebuild')")
+    return int(connection.execute("SELECT count(*) FROM documents").fetchone()[0])
