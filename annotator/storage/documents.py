@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from annotator.domain.errors import ConflictError, NotFoundError, UserError
 from annotator.domain.model import Document, Variable, VariableType, new_guid, utc_now
 from annotator.domain.text import text_sha256
+from annotator.storage import search_index
 
 _COLUMNS = "id, guid, name, source, sha256, length, imported_at"
 
@@ -61,6 +62,9 @@ class DocumentStore:
                     imported_at or utc_now(),
                 ],
             )
+            # The search index learns of the article through a trigger; it is brought up to
+            # date here, in the same transaction (see storage/search_index.py).
+            search_index.catch_up(self.db)
         return self.get(int(cursor.lastrowid or 0))
 
     def unique_name(self, name: str) -> str:
