@@ -98,7 +98,7 @@ def _refill_search_index(path: Path) -> Repaired:
         try:
             connection.execute("BEGIN IMMEDIATE")
             try:
-                articles = search_index.fill(connection)
+                articles = search_index.remake(connection)
                 connection.execute("COMMIT")
             except BaseException:
                 connection.execute("ROLLBACK")

@@ -345,12 +345,12 @@ def context(text: str, start: int, end: int, width: int) -> tuple[str, str]:
     if width == 0:
         return "", ""
     low = max(start - width, 0)
-    if low > 0:
+    if low > 0 and not text[low - 1].isspace():  # inside a word: from the next one on
         space = _first_space(text, low, start)
-        low = space + 1 if space is not None else _cluster_end(text, low) if low else low
+        low = space + 1 if space is not None else _cluster_end(text, low)
         low = min(low, start)
     high = min(end + width, len(text))
-    if high < len(text):
+    if high < len(text) and not text[high].isspace():
         space = _last_space(text, end, high)
         high = space if space is not None else _cluster_start(text, high)
         high = max(high, end)
@@ -416,9 +416,9 @@ def scope_passages(project: Project, scope: Scope) -> dict[int, list[tuple[int, 
 
 def condition_of(project: Project, text: str) -> Condition:
     """A condition as the command line writes it: ``VARIABLE=VALUE`` (that value, ignoring
-    case), ``VARIABLE~TEXT`` (the value holds the text), ``VARIABLE=LOW..HIGH`` (a range of a
-    date or number variable, either end open: ``date=2003..``, dates as ``2003``, ``2003-03``
-    or a day) or ``VARIABLE=`` (no value)."""
+    case; of a date variable a year, a month or a day: ``date=2016``), ``VARIABLE~TEXT`` (the
+    value holds the text), ``VARIABLE=LOW..HIGH`` (a range of a date or number variable,
+    either end open: ``date=2003..``) or ``VARIABLE=`` (no value)."""
     name, operator, value = _split_condition(text)
     variable = project.documents.variable(name)
     if variable is None:
@@ -430,8 +430,10 @@ def condition_of(project: Project, text: str) -> Condition:
         return Condition(variable.name, variable.type, Match.CONTAINS, text=value)
     if not value:
         return Condition(variable.name, variable.type, Match.EMPTY)
-    if ".." in value and variable.type in (VariableType.DATE, VariableType.NUMBER):
-        low, high = value.split("..", 1)
+    if variable.type in (VariableType.DATE, VariableType.NUMBER):
+        # A date is a day, a month or a year (date=2016 is all of 2016); a number compares
+        # as a number (412 is 412.0).
+        low, _, high = value.partition("..") if ".." in value else (value, "", value)
         return Condition.range_of(variable.name, variable.type, low, high)
     return Condition(variable.name, variable.type, Match.IS, text=value)
 

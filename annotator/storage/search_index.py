@@ -245,6 +245,13 @@ def index_problems(connection: sqlite3.Connection) -> list[str]:
     articles missing from it or held for articles gone, the trigram index holding other
     articles than those of unspaced scripts, and for a sample of articles, a word of theirs
     the index cannot find them by. Articles still pending are left aside. Empty when sound."""
+    try:
+        return _index_problems(connection)
+    except sqlite3.DatabaseError as error:
+        return [f"the search index is damaged ({error})"]
+
+
+def _index_problems(connection: sqlite3.Connection) -> list[str]:
     problems: list[str] = []
     pending = "SELECT document_id FROM search_pending"
     checks = (
@@ -393,18 +400,37 @@ def is_index_object(name: str) -> bool:
 
 def drop_index(connection: sqlite3.Connection) -> None:
     """Drop the FTS5 tables and whatever is left of the tables beside them (a repair then
-    makes them again from migration 0013 and fills them: :func:`fill`)."""
+    makes them again from migration 0013 and fills them: :func:`fill`). FTS5 must read its
+    own tables to drop one of its tables; where they are too damaged for that, they are
+    dropped one by one and the FTS5 table's entry is taken out of the schema."""
     for table in INDEX_TABLES:
         try:
             connection.execute(f'DROP TABLE IF EXISTS "{table}"')
-        except sqlite3.DatabaseError:  # its own tables are broken: they are dropped below
+        except sqlite3.DatabaseError:
+            for shadow in _SHADOWS:
+                connection.execute(f'DROP TABLE IF EXISTS "{table}_{shadow}"')
             connection.execute("PRAGMA writable_schema = ON")
             connection.execute(
                 "DELETE FROM sqlite_master WHERE type = 'table' AND name = ?", [table]
             )
-            connection.execute("PRAGMA writable_schema = OFF")
+            connection.execute("PRAGMA writable_schema = RESET")
         for shadow in _SHADOWS:
             connection.execute(f'DROP TABLE IF EXISTS "{table}_{shadow}"')
+
+
+def remake(connection: sqlite3.Connection) -> int:
+    """Drop the index and make it again from the migration's statements, filled, inside the
+    caller's transaction (its pages damaged, or its rows out of step); returns how many
+    articles it indexed."""
+    from annotator.storage import verify
+
+    expected = verify.reference(verify.applied_migrations(connection))
+    drop_index(connection)
+    for table in INDEX_TABLES:
+        made = expected[verify.key_of("table", table)]
+        assert made.sql is not None
+        connection.execute(made.sql)
+    return fill(connection)
 
 
 def fill(connection: sqlite3.Connection) -> int:
