@@ -4,6 +4,8 @@ Enter, wait for the hits; tick, preview, apply."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from annotator.services.search import Hit
@@ -64,3 +66,13 @@ def preview(qtbot: QtBot, page: SearchPage) -> None:
         lambda: not page.previewer.busy and page.preview_model.previewed is not None,
         timeout=WAIT_MS,
     )
+
+
+def press(qtbot: QtBot, widget: QWidget, keys: QKeySequence | QKeySequence.StandardKey) -> None:
+    """Keys pressed in ``widget``'s window, made active first (shortcuts act on the active
+    window, as for a user)."""
+    window = widget.window()
+    if not window.isActiveWindow():
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keySequence(widget, keys)

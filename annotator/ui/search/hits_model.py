@@ -80,6 +80,8 @@ class HitsModel(QAbstractTableModel):
         self._articles, self._keys = {}, {}
         if variables is not None:
             self._variables = [v for v in variables if v.name != "title"]
+        if self._sorted is not None and self._sorted[0] >= self.columnCount():
+            self._sorted = None  # a variable's column gone since
         self.endResetModel()
         self.checksChanged.emit()
 
@@ -267,6 +269,8 @@ class HitsModel(QAbstractTableModel):
     def _sort_order(self) -> None:
         assert self._sorted is not None
         column, order = self._sorted
+        if column not in self._keys:  # a new search, sorted as the last one was
+            self._keys[column] = [self._key(column, hit) for hit in self._hits]
         keys = self._keys[column]
         # Ties keep the order found (article, then position): sorted() is stable, and
         # starts from that order whatever the sort before.

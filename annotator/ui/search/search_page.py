@@ -319,11 +319,15 @@ class SearchPage(QWidget):
             self.saved, self.saved_documents = saved, None
             self.saved_label.setText(f"Saved search “{saved.name}”")
             self.saved_label.show()
+            if code_id is not None:  # the hits are coded as the rule codes them
+                self.code.choose(code_id)
+                self.unit.set_unit(unit)
             self.savedChanged.emit()
 
         dialog = SaveSearchDialog(
             self.controller, save, self.code.code_id(), self.unit.unit(), parent=self
         )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 
