@@ -96,7 +96,7 @@ def test_a_malformed_query_is_said_inline_never_in_a_dialog(
     page = open_search(qtbot, window).search
     bar = page.query_bar
     bar.query.insert("(remit* OR")
-    assert "cannot be read at position" in bar.hint.text()
+    assert "cannot be read at position" in bar.hint.toolTip()
     assert not bar.search_button.isEnabled()
     qtbot.keyClick(bar.query, Qt.Key.Key_Return)  # nothing runs
     assert not page.runner.busy
@@ -104,10 +104,10 @@ def test_a_malformed_query_is_said_inline_never_in_a_dialog(
     bar.query.clear()
     bar.regex.setChecked(True)
     bar.query.insert("(unclosed")
-    assert "not a valid regular expression" in bar.hint.text()
+    assert "not a valid regular expression" in bar.hint.toolTip()
     bar.query.clear()
     bar.query.insert("unclosed")
-    assert bar.hint.text().startswith("A regular expression")  # the syntax again
+    assert bar.hint.toolTip().startswith("A regular expression")  # the syntax again
     assert dialogs.shown == []
 
 
@@ -214,7 +214,7 @@ def test_a_regular_expression_that_runs_too_long_is_stopped_with_a_message(
     monkeypatch.setattr(search, "REGEX_SECONDS", 0.3)
     page = open_search(qtbot, slow_pattern).search
     assert run_search(qtbot, page, "(a|aa)+$", regex=True) is None
-    assert "ran longer than 0.3 s and was stopped" in page.query_bar.hint.text()
+    assert "ran longer than 0.3 s and was stopped" in page.query_bar.hint.toolTip()
     assert page.query_bar.search_button.isEnabled()
     assert not page.runner.busy
     assert dialogs.shown == []

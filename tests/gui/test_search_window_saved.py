@@ -94,7 +94,7 @@ def test_save_list_edit_and_delete(
     search_window.tabs.setCurrentIndex(SAVED_TAB)
     listed = search_window.saved
     row = [listed.model.index(0, c).data() for c in range(listed.model.columnCount())]
-    assert row == ["brokers", "broker*", NAMED, "its sentence", "every article", "8"]
+    assert row == ["brokers", "broker*", NAMED, "its sentence", "8", "every article"]
     # Edit: another name, no code, whole articles.
     listed.view.selectRow(0)
     editing = listed.edit()
@@ -178,7 +178,7 @@ def test_the_issues_path_search_sort_code_undo_import_run_again(
     search_window.tabs.setCurrentIndex(SAVED_TAB)
     listed = search_window.saved
     listed.select("state media")
-    assert listed.model.index(0, 5).data() == "2"  # added since it last coded
+    assert listed.model.index(0, 4).data() == "2"  # added since it last coded
     # Run on the new articles (also offered: those imported after an import).
     assert listed.articles.findData(1) > 0
     listed.articles.setCurrentIndex(listed.articles.findData("new"))

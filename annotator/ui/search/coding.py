@@ -36,7 +36,7 @@ class CodeChooser(QComboBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.setMinimumContentsLength(22)
+        self.setMinimumContentsLength(16)
         self.entries = QStandardItemModel(self)
         self.none_text: str | None = None
         self.setModel(self.entries)

@@ -5,7 +5,7 @@ in the reader, Space ticks the selected rows."""
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QStyledItemDelegate,
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from annotator.services.search import Hit
 from annotator.ui.panels import one_line_rows
-from annotator.ui.search.hits_model import HIT, LEFT, RIGHT, HitsModel
+from annotator.ui.search.hits_model import ARTICLE, FIXED_COLUMNS, HIT, LEFT, RIGHT, HitsModel
 
 #: Keys of the hits table (listed by Help → Keyboard shortcuts).
 HITS_KEYS = (
@@ -36,7 +36,8 @@ class _LeftElided(QStyledItemDelegate):
 
 
 class HitsView(QTableView):
-    """The hits, one line each."""
+    """The hits, one line each. The columns share the view's width (the contexts most) until
+    the user resizes one."""
 
     #: A hit should be shown in the reader.
     hitActivated = Signal(object)
@@ -51,14 +52,53 @@ class HitsView(QTableView):
         # In the order found until a column is chosen; set first, or enabling sorting sorts.
         self.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.setSortingEnabled(True)
-        self.horizontalHeader().setStretchLastSection(True)
+        self.horizontalHeader().setStretchLastSection(False)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         one_line_rows(self)
-        self.setColumnWidth(0, 240)
-        self.setColumnWidth(LEFT, 300)
-        self.setColumnWidth(HIT, 120)
-        self.setColumnWidth(RIGHT, 300)
+        #: Whether the columns follow the view's width (until the user resizes one).
+        self.fitted = True
+        self._fitting = False
+        self.horizontalHeader().sectionResized.connect(self._resized_by_user)
         self.doubleClicked.connect(lambda index: self._activate(index.row()))
+        self.fit()
+
+    def _resized_by_user(self, *_: object) -> None:
+        if not self._fitting:
+            self.fitted = False
+
+    def fit(self) -> None:
+        """Share the width: a variable column each a tenth at most, the hit as wide as the
+        widest of the first page, the rest to the article (a fifth) and the contexts."""
+        if not self.fitted:
+            return
+        model = self.hits_model
+        width = max(self.viewport().width(), 500)
+        variables = model.columnCount() - len(FIXED_COLUMNS)
+        each = min(110, width // 10)
+        metrics = self.fontMetrics()
+        widest = max(
+            (
+                metrics.horizontalAdvance(model.index(r, HIT).data() or "")
+                for r in range(min(model.rowCount(), 200))
+            ),
+            default=60,
+        )
+        hit = min(max(widest * 11 // 10 + 16, 70), 220)
+        rest = max(width - hit - each * variables, 300)
+        self._fitting = True
+        try:
+            self.setColumnWidth(ARTICLE, rest * 20 // 100)
+            self.setColumnWidth(LEFT, rest * 40 // 100)
+            self.setColumnWidth(HIT, hit)
+            self.setColumnWidth(RIGHT, rest - rest * 20 // 100 - rest * 40 // 100)
+            for column in range(len(FIXED_COLUMNS), model.columnCount()):
+                self.setColumnWidth(column, each)
+        finally:
+            self._fitting = False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit()
 
     def selected_rows(self) -> list[int]:
         return sorted({index.row() for index in self.selectionModel().selectedRows()})
@@ -87,18 +127,3 @@ class HitsView(QTableView):
             event.accept()
             return
         super().keyPressEvent(event)
-
-
-def fit_columns(view: HitsView, width: int) -> None:
-    """Share ``width`` among the article and the contexts, the hit and variables aside."""
-    model = view.hits_model
-    room = max(width - 40, 400)
-    hit = 130
-    variables = 110 * len(model.variables)
-    rest = max(room - hit - min(variables, room // 4), 300)
-    view.setColumnWidth(0, rest * 22 // 100)
-    view.setColumnWidth(LEFT, rest * 39 // 100)
-    view.setColumnWidth(HIT, hit)
-    view.setColumnWidth(RIGHT, rest * 39 // 100)
-    for column in range(RIGHT + 1, model.columnCount()):
-        view.setColumnWidth(column, 110)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import stopwordsiso
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QComboBox, QWidget
 
 #: The chooser's entry for "each article in its own language".
@@ -27,10 +27,17 @@ class LanguageChooser(QComboBox):
     def __init__(self, *, own: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         if own:
-            self.addItem("each article's language (English if it says none)", OWN_LANGUAGE)
+            self.addItem("each article's own language", OWN_LANGUAGE)
+            self.setItemData(
+                0,
+                "Its language variable (language, lang); English where it has none",
+                Qt.ItemDataRole.ToolTipRole,
+            )
         for code in stop_word_languages():
             self.addItem(language_name(code), code)
         self.setMaxVisibleItems(20)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(18)
 
     def language(self) -> str:
         """The code chosen ("" for each article's own)."""

@@ -5,6 +5,7 @@ Search and Cancel buttons and where the search stands."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -31,6 +32,29 @@ ERROR_STYLE = "color: #B00020"
 HINT_STYLE = "color: #555555"
 
 
+class ElidedLabel(QLabel):
+    """One line of plain text, cut with "…" where the room ends (the whole in its tooltip)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.full = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def set_full_text(self, text: str) -> None:
+        self.full = text
+        self.setToolTip(text)
+        self._elide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        metrics = self.fontMetrics()
+        self.setText(metrics.elidedText(self.full, Qt.TextElideMode.ElideRight, self.width()))
+
+
 class QueryBar(QWidget):
     """What to find; :attr:`searchRequested` when the user asks for it (Enter or Search)."""
 
@@ -55,10 +79,7 @@ class QueryBar(QWidget):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop the search under way (Esc)")
         self.cancel_button.setEnabled(False)
-        self.hint = QLabel()
-        self.hint.setTextFormat(Qt.TextFormat.PlainText)
-        self.hint.setWordWrap(False)
-        self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.hint = ElidedLabel()
         self.status = QLabel()
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -73,6 +94,7 @@ class QueryBar(QWidget):
         top.addWidget(self.cancel_button)
         second = QHBoxLayout()
         second.addWidget(self.hint, 1)
+        second.addSpacing(12)
         second.addWidget(self.status)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -133,8 +155,7 @@ class QueryBar(QWidget):
                 else QUERY_SYNTAX
             )
             self.hint.setStyleSheet(HINT_STYLE)
-            self.hint.setText(syntax)
-            self.hint.setToolTip(syntax)
+            self.hint.set_full_text(syntax)
             self.query.setStyleSheet("")
         self.search_button.setEnabled(bool(text) and not problem)
         return bool(text) and not problem
@@ -143,8 +164,7 @@ class QueryBar(QWidget):
         """Say in the hint line what is wrong (a query, a pattern that ran too long)."""
         sentence = message[:1].upper() + message[1:]
         self.hint.setStyleSheet(ERROR_STYLE)
-        self.hint.setText(sentence)
-        self.hint.setToolTip(sentence)
+        self.hint.set_full_text(sentence)
         self.query.setStyleSheet("background: #FFD6D6")
 
     def set_running(self, running: bool) -> None:

@@ -34,7 +34,7 @@ from annotator.ui.search.coding import UNIT_LABELS
 from annotator.ui.search.query_bar import ERROR_STYLE
 from annotator.ui.search.save_dialog import SaveSearchDialog
 
-COLUMNS = ("Name", "Query", "Code", "Unit", "Searches in", "New articles")
+COLUMNS = ("Name", "Query", "Code", "Unit", "New articles", "Searches in")
 EVERY = "all"
 NEW = "new"
 
@@ -88,6 +88,8 @@ class SavedSearchesModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 4:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         saved = self._rows[index.row()]
@@ -103,7 +105,7 @@ class SavedSearchesModel(QAbstractTableModel):
             return codebook.path(saved.code_id)
         if column == 3:
             return UNIT_LABELS.get(Unit(saved.unit), saved.unit)
-        if column == 4:
+        if column == 5:
             return self._where(saved)
         new = self.new_articles(saved)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -141,11 +143,15 @@ class SavedSearchesPage(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         one_line_rows(self.view)
-        self.view.horizontalHeader().setStretchLastSection(False)
-        for column, width in enumerate((180, 260, 260, 120, 220, 100)):
+        self.view.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((160, 200, 250, 110, 90)):
             self.view.setColumnWidth(column, width)
         self.articles = QComboBox()
         self.articles.setToolTip("Which articles the search runs on")
+        self.articles.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.articles.setMinimumContentsLength(28)
         self.run_button = QPushButton("&Run")
         self.run_button.setToolTip(
             "Show its hits in the Search tab, to tick, preview and code (Enter, double-click)"
@@ -166,12 +172,12 @@ class SavedSearchesPage(QWidget):
         bar.addWidget(self.delete_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(
-            QLabel(
-                "A search tied to a code is a rule: run it on the articles imported since, "
-                "preview what it finds and code it in one step. Save a search in the Search tab."
-            )
+        about = QLabel(
+            "A search tied to a code is a rule: run it on the articles imported since, "
+            "preview what it finds and code it in one step. Save a search in the Search tab."
         )
+        about.setWordWrap(True)
+        layout.addWidget(about)
         layout.addWidget(self.view, 1)
         layout.addLayout(bar)
         layout.addWidget(self.message)

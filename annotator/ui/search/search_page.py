@@ -8,6 +8,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSizePolicy,
@@ -36,7 +37,7 @@ from annotator.ui.search.coding import (
 )
 from annotator.ui.search.commands import code_hits, refuse_coding
 from annotator.ui.search.hits_model import HitsModel
-from annotator.ui.search.hits_view import HitsView, fit_columns
+from annotator.ui.search.hits_view import HitsView
 from annotator.ui.search.jobs import CallJob, Page, Runner, SearchJob
 from annotator.ui.search.query_bar import ERROR_STYLE, QueryBar
 from annotator.ui.search.save_dialog import SaveSearchDialog
@@ -78,8 +79,8 @@ class SearchPage(QWidget):
         self.save_button.setToolTip(
             "Keep this search under a name, tied to a code if you like, to run again later"
         )
-        self.query_bar.top.addWidget(self.save_button)
         self.scope = ScopeChooser(controller, documents)
+        self.scope.layout().addWidget(self.save_button)
         self.saved_label = QLabel()
         self.saved_label.setTextFormat(Qt.TextFormat.PlainText)
         self.saved_label.hide()
@@ -121,9 +122,10 @@ class SearchPage(QWidget):
         self.preview_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.preview_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         one_line_rows(self.preview_view)
-        self.preview_view.horizontalHeader().setStretchLastSection(False)
+        preview_header = self.preview_view.horizontalHeader()
+        preview_header.setStretchLastSection(False)
         self.preview_view.setColumnWidth(0, 260)
-        self.preview_view.setColumnWidth(1, 700)
+        preview_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.preview_view.setColumnWidth(2, 50)
         self.preview_view.doubleClicked.connect(self._jump_to_planned)
         self.summary = QLabel("Tick hits, choose a code and a unit, then Preview.")
@@ -222,7 +224,7 @@ class SearchPage(QWidget):
         first = self.model.rowCount() == 0
         self.model.add_page(page)
         if first:
-            fit_columns(self.view, self.view.viewport().width())
+            self.view.fit()
         self.query_bar.status.setText(
             hits_in_articles(self.model.rowCount(), self.model.articles()) + " so far…"
         )

@@ -7,7 +7,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from annotator.analysis.chart_fonts import GLYPH_NOISE
@@ -15,8 +16,10 @@ from annotator.analysis.charts import EXTRA, bar_chart
 from annotator.domain.errors import UserError
 from annotator.services.word_frequencies import WordCount
 
-#: The chart shows at most this many words (the table shows them all).
+#: The chart shows at most this many words (the table shows them all), fewer in a narrow
+#: pane: a word's slanted label needs about this many pixels.
 CHART_WORDS = 25
+PIXELS_A_WORD = 30
 BAR_COLOR = "#7BA7D9"
 NO_MATPLOTLIB = f"The chart needs the optional package matplotlib: {EXTRA}"
 
@@ -39,6 +42,11 @@ def canvas_of(figure: Any) -> QWidget | None:
     return canvas
 
 
+def chart_words(width: int) -> int:
+    """How many words a chart ``width`` pixels wide shows."""
+    return max(10, min(CHART_WORDS, width // PIXELS_A_WORD))
+
+
 class WordsChart(QWidget):
     """The most frequent words as bars (or a line saying why there is no chart)."""
 
@@ -51,13 +59,23 @@ class WordsChart(QWidget):
         self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.canvas: QWidget | None = None
         self.figure: Any = None
+        self._words: list[WordCount] = []
+        self._title = ""
+        self._shown = 0
+        # Resized: drawn again (once the resizing pauses) with as many words as now fit.
+        self._redraw = QTimer(self)
+        self._redraw.setSingleShot(True)
+        self._redraw.setInterval(150)
+        self._redraw.timeout.connect(self._fit)
         self.area = QVBoxLayout(self)
         self.area.setContentsMargins(0, 0, 0, 0)
         self.area.addWidget(self.message, 1)
 
     def show_words(self, words: list[WordCount], title: str) -> None:
-        """Draw the first :data:`CHART_WORDS` words."""
-        shown = words[:CHART_WORDS]
+        """Draw the first words (:data:`CHART_WORDS`, or as many as the pane's width takes)."""
+        self._words, self._title = words, title
+        shown = words[: chart_words(self.width())]
+        self._shown = len(shown)
         if not shown:
             self._show_message("No words to draw.")
             return
@@ -86,6 +104,15 @@ class WordsChart(QWidget):
         self.canvas, self.figure = canvas, figure
         self.message.hide()
         self.area.addWidget(canvas, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.canvas is not None:
+            self._redraw.start()
+
+    def _fit(self) -> None:
+        if self._words and chart_words(self.width()) != self._shown:
+            self.show_words(self._words, self._title)
 
     def _show_message(self, text: str) -> None:
         self._drop_canvas()

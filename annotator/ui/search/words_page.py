@@ -118,7 +118,7 @@ class WordsPage(QWidget):
         self.count_button = QPushButton("&Count")
         self.stop_button = QPushButton("Edit stop &words…")
         self.stop_button.setToolTip("See a language's stop words, add words, take some off")
-        self.add_stop_button = QPushButton("Selected → stop words")
+        self.add_stop_button = QPushButton("→ Stop words")
         self.add_stop_button.setToolTip(
             "Add the selected words to the stop words of the languages counted"
         )
