@@ -225,6 +225,7 @@ def test_the_real_articles_searched_as_a_user_would(tmp_path: Path) -> None:
             assert stored[row["document_id"]][row["start"] : row["end"]] == row["hit"]
             if "NOT" in query:
                 assert "shanghai" not in stored[row["document_id"]].lower()
+    assert run("coders", path, "add", "Ana").exit_code == 0
     coded = run(
         "search",
         path,

@@ -75,7 +75,7 @@ def test_paragraphs_are_lines_where_a_text_has_no_blank_line() -> None:
 def test_apply_writes_one_transaction_with_the_origin_and_undo_takes_it_back(
     built: tuple[Project, int, int, int],
 ) -> None:
-    project, document, coder, code = built
+    project, _document, coder, code = built
     before = project.codings.count()
     preview = autocode.preview(project, hits(project, "broker*"), code, coder, Unit.SENTENCE)
     origin = Origin("broker*", unit=Unit.SENTENCE, rule="g-1", name="brokers")
