@@ -36,6 +36,10 @@ KEYS = {
     "retrieval_200k_ms",
     "analysis_frequencies_200k_s",
     "analysis_cooccurrence_200k_s",
+    "search_10k_ms",
+    "search_regex_10k_s",
+    "autocode_5k_hits_s",
+    "search_index_import_overhead_pct",
 }
 
 

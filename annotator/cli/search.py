@@ -173,6 +173,8 @@ def search_command(
     target = Path(output) if output else None
     if target is not None:
         check_output(target, [Path(project)])
+    # A malformed query is refused before the project is opened at all.
+    search.compile_request(search.Request(query, regex=regex, match_case=match_case))
     writes = (code is not None and not dry_run) or (save_as is not None and not dry_run)
     with open_project(project, write=writes) as opened:
         scope = _scope(opened, where, within, coders)
@@ -295,7 +297,8 @@ def _report(
     count = len(preview.planned) if coded is None else made
     noun = "passage" if preview.unit is not Unit.ARTICLE else "article"
     click.echo(
-        f"{verb} {count} {noun}{'s' if count != 1 else ''} in {preview.articles} articles "
+        f"{verb} {count} {noun}{'s' if count != 1 else ''} in {preview.articles} "
+        f"article{'s' if preview.articles != 1 else ''} "
         f"with '{shown(code_path)}' for {shown(coder)}"
     )
     if preview.skipped:

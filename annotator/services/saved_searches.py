@@ -198,21 +198,22 @@ def request_of(
 
 
 def documents_since_import(project: Project, import_id: int) -> frozenset[int]:
-    """The articles imported after import ``import_id`` (by the imports that came after it;
-    one imported in the same second as its end may be among them: running a rule twice on an
-    article codes nothing twice)."""
+    """The articles imported by the imports after import ``import_id``: those read from a
+    file of a later import (an article's source is its file's, or begins with it) and stored
+    once that import had begun. (Running a rule twice on an article codes nothing twice.)"""
     found = project.db.execute("SELECT id FROM imports WHERE id = ?", [import_id]).fetchone()
     if found is None:
         runs = ", ".join(str(run.id) for run in project.imports.all()) or "none"
         raise NotFoundError(
             f"there is no import {import_id} ('annotator imports' lists them: {runs})"
         )
-    later = project.db.execute(
-        "SELECT min(started_at) FROM imports WHERE id > ?", [import_id]
-    ).fetchone()[0]
-    if later is None:
-        return frozenset()
-    rows = project.db.execute("SELECT id FROM documents WHERE imported_at >= ?", [later])
+    rows = project.db.execute(
+        "SELECT DISTINCT d.id FROM imports i JOIN import_files f ON f.import_id = i.id "
+        "JOIN documents d ON (d.source = f.source "
+        "OR substr(d.source, 1, length(f.source)) = f.source) AND d.imported_at >= i.started_at "
+        "WHERE i.id > ? AND f.refused IS NULL",
+        [import_id],
+    )
     return frozenset(int(r[0]) for r in rows)
 
 

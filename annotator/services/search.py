@@ -472,28 +472,32 @@ def _words_plan(node: Node, divergences: index.Divergences) -> index.Plan:
 
 
 def _term_words(term: Term, divergences: index.Divergences) -> index.Plan:
-    """A term asked of the word index: its words as a phrase, or (where the index may hold a
-    word in other spellings) each word in its spellings; a term with a word of an unspaced
-    script is not in the word index at all (those articles are asked of the trigrams)."""
+    """A term asked of the word index: each of its words, in every spelling the index may
+    hold it in, all of them (the index keeps no positions: a phrase's order is checked in the
+    text); a term with a word of an unspaced script is not in the word index at all (those
+    articles are asked of the trigrams)."""
     if any(is_unspaced(word) for word in term.words):
         return index.Nothing()
-    spellings = []
-    for number, word in enumerate(term.words):
-        prefix = term.prefix and number == len(term.words) - 1
-        spellings.append(_spellings(word, prefix, divergences))
-    if all(
-        len(s) == 1 and s[0] == (w, term.prefix and i == len(term.words) - 1)
-        for i, (s, w) in enumerate(zip(spellings, term.words, strict=True))
-    ):
-        phrase = index.quoted(" ".join(term.words))
-        return index.Words(phrase + ("*" if term.prefix else ""))
     parts: list[index.Plan] = []
-    for choices in spellings:
-        if not choices:
-            continue  # a word the index cannot narrow: the others do
-        expression = " OR ".join(index.quoted(w) + ("*" if p else "") for w, p in choices)
-        parts.append(index.Words(expression))
+    last = len(term.words) - 1
+    for number, word in enumerate(term.words):
+        prefix = term.prefix and number == last
+        pieces = _FTS_TOKEN.findall(word)  # a mark splits a word in the index's eyes
+        if len(pieces) != 1:
+            for position, piece in enumerate(pieces):
+                star = "*" if prefix and position == len(pieces) - 1 else ""
+                parts.append(index.Words(index.quoted(piece) + star))
+            continue
+        choices = _spellings(word, prefix, divergences)
+        if choices:  # else a word the index cannot narrow: the others do
+            parts.append(
+                index.Words(" OR ".join(index.quoted(w) + ("*" if p else "") for w, p in choices))
+            )
     return index.both(parts)
+
+
+#: What ``unicode61`` takes for one token: letters, digits and private-use characters.
+_FTS_TOKEN = regex.compile(r"[\p{L}\p{N}\p{Co}]+")
 
 
 def _spellings(word: str, prefix: bool, divergences: index.Divergences) -> list[tuple[str, bool]]:

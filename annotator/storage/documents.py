@@ -43,6 +43,7 @@ class DocumentStore:
         if "\x00" in text:  # SQLite's length() and LIKE stop at a NUL: offsets would lie
             raise UserError(f"{source}: the text holds a NUL character; it is not a text")
         sha256 = text_sha256(text)
+        outermost = not self.db.conn.in_transaction
         existing = self.by_sha256(sha256)
         if existing is not None:
             raise ConflictError(
@@ -62,9 +63,12 @@ class DocumentStore:
                     imported_at or utc_now(),
                 ],
             )
-            # The search index learns of the article through a trigger; it is brought up to
-            # date here, in the same transaction (see storage/search_index.py).
-            search_index.catch_up(self.db)
+            # The search index learns of the article through a trigger, and is brought up to
+            # date here, in the same transaction — or, inside a caller's transaction (an
+            # import), once at its end by Project.transaction: FTS5 writes out what it holds
+            # at every savepoint, and one per article would cost more than the words.
+            if outermost:
+                search_index.catch_up(self.db)
         return self.get(int(cursor.lastrowid or 0))
 
     def unique_name(self, name: str) -> str:

@@ -389,8 +389,11 @@ class Project:
         """Group writes: all of them are committed together, or none is."""
         if self.read_only:
             raise ProjectError(f"{self.name}: the project is open read-only")
+        outermost = not self.db.conn.in_transaction
         with self.db.atomic():
             yield
+            if outermost:  # the articles it added, into the search index, in the same commit
+                search_index.catch_up(self.db)
 
     @property
     def name(self) -> str:

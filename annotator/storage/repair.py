@@ -107,6 +107,7 @@ def repair_schema(connection: sqlite3.Connection) -> RepairReport:
         _rebuild_tables(connection, verify.objects_of(connection), expected, report)
         _create_missing(connection, expected, report)
         if index_touched:
+            search_index.configure(connection)
             search_index.fill(connection)
         remaining = verify.schema_problems(connection)
         if remaining:  # pragma: no cover - a bug in the plan above, never a user's file
