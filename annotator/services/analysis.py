@@ -21,11 +21,15 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+import numpy as np
+
 from annotator.analysis.cooccurrence import Cooccurrence, Placed, Within, cooccurrence
-from annotator.analysis.crosstab import Crosstab, Unit, crosstab
+from annotator.analysis.crosstab import Crosstab, Unit
 from annotator.analysis.independence import Independence, chi_square
+from annotator.analysis.regroup import IntArray, crosstab_of
 from annotator.domain.errors import UserError
 from annotator.domain.model import VariableType
+from annotator.services.analysis_source import Source
 from annotator.services.exports import Selection, choose
 from annotator.storage import Project
 
@@ -111,47 +115,61 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def frequencies(project: Project, request: Request) -> Frequencies:
-    """The code × group crosstab ``request`` asks for, counted in one SQL query."""
+def frequencies(project: Project, request: Request, source: Source | None = None) -> Frequencies:
+    """The code × group crosstab ``request`` asks for, regrouped from the project's tallies
+    (``source``: a source that holds them already, as the Analysis window keeps one)."""
+    source = source or Source(project)
     chosen = choose(project, Selection(coders=request.coders, codes=request.codes))
     row_of, rows = _rows(project, chosen.code_ids, request.rows)
-    group_of, articles_in_group, by_coder = _groups(project, request)
-    coders = {c.id: c.name for c in project.coders.all()}
-    # A whole-article coding covers its article: the length is read for those only (coalesce
-    # stops at the first value), never the documents row of every coding.
-    coder_column = "c.coder_id" if by_coder else "0"
-    sql = (
-        f"SELECT c.code_id, c.document_id, {coder_column}, count(*), "
-        'sum(coalesce(c."end" - c.start, (SELECT d.length FROM documents d '
-        "WHERE d.id = c.document_id))) FROM codings c"
-        + _where(chosen.code_ids, chosen.coder_ids)
-        + (" GROUP BY c.code_id, c.document_id" + (", c.coder_id" if by_coder else ""))
+    group_of, articles_in_group, by_coder = source.kept(
+        ("groups", request.by, request.bin), lambda: _groups(project, request)
     )
-    # Plain tuples, not Tally: 200,000 of them are made here.
-    rows_found = project.db.execute(sql, _parameters(chosen.code_ids, chosen.coder_ids))
+    coders = {c.id: c.name for c in project.coders.all()}
+    tallies = source.tallies()
+    wanted = None if chosen.coder_ids is None else set(chosen.coder_ids)
     if by_coder:
-        tallies = [
-            (row_of[code], coders[coder], document, segments, characters)
-            for code, document, coder, segments, characters in rows_found
-            if code in row_of
-        ]
-    else:
-        tallies = [
-            (row_of[code], group_of.get(document, NO_VALUE), document, segments, characters)
-            for code, document, _, segments, characters in rows_found
-            if code in row_of
-        ]
-    if by_coder:
-        wanted = chosen.coder_ids
-        counts = _coded_articles(project)
+        counts = tallies.articles_by_coder()
         articles_in_group = {
             name: counts.get(i, 0) for i, name in coders.items() if wanted is None or i in wanted
         }
-    return Frequencies(
-        crosstab(tallies, rows, articles_in_group),
-        request.by,
-        _coders_label(chosen.coder_ids, coders),
+    groups = list(articles_in_group)
+    position = {group: index for index, group in enumerate(groups)}
+    row_position = {row: index for index, row in enumerate(rows)}
+    row_index = {code: row_position[row] for code, row in row_of.items()}
+    rows_of = _looked_up(tallies.code, row_index)
+    if wanted is not None:
+        rows_of[~np.isin(tallies.coder, np.fromiter(wanted, np.int64))] = -1
+    if by_coder:
+        groups_of = _looked_up(tallies.coder, {i: position.get(n, -1) for i, n in coders.items()})
+    else:
+        groups_of = _looked_up(tallies.document, {d: position[g] for d, g in group_of.items()})
+        strays = (groups_of < 0) & (rows_of >= 0) & (tallies.segments > 0)
+        if strays.any():  # articles the groups do not know of (none, unless read apart)
+            if NO_VALUE not in position:
+                position[NO_VALUE] = len(groups)
+                groups.append(NO_VALUE)
+            groups_of[strays] = position[NO_VALUE]
+    table = crosstab_of(
+        rows_of,
+        groups_of,
+        tallies.document,
+        tallies.segments,
+        tallies.characters,
+        rows,
+        groups,
+        articles_in_group,
     )
+    return Frequencies(table, request.by, _coders_label(chosen.coder_ids, coders))
+
+
+def _looked_up(keys: IntArray, index: dict[int, int]) -> IntArray:
+    """``index[key]`` for each key (-1 for a key it does not hold)."""
+    size = max(int(keys.max()) if keys.size else 0, max(index, default=0)) + 1
+    table = np.full(size, -1, dtype=np.int64)
+    if index:
+        table[np.fromiter(index, np.int64)] = np.fromiter(index.values(), np.int64)
+    found: IntArray = table[keys]
+    return found
 
 
 def cooccurrences(
@@ -283,14 +301,6 @@ def date_bin(value: str, how: Bin) -> str:
         return f"{day.year:04d}-{day.month:02d}"
     year, week, _ = day.isocalendar()
     return f"{year:04d}-W{week:02d}"
-
-
-def _coded_articles(project: Project) -> dict[int, int]:
-    """Per coder id, the articles holding any coding by that coder."""
-    rows = project.db.execute(
-        "SELECT coder_id, count(DISTINCT document_id) FROM codings GROUP BY coder_id"
-    ).fetchall()
-    return {int(c): int(n) for c, n in rows}
 
 
 def _coders_label(coder_ids: list[int] | None, names: dict[int, str]) -> str:
