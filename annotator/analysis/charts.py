@@ -3,7 +3,8 @@ map of co-occurrence. One implementation for the command line and the window.
 
 Plain values in, a :class:`matplotlib.figure.Figure` out. The figures are built without
 pyplot (no global figure registry, no display, safe in a worker thread); the window embeds
-the same figure in a Qt canvas, the command line saves it with :func:`save`.
+the same figure in a Qt canvas, the command line saves it with
+:func:`annotator.io.chart_files.save_chart`.
 
 matplotlib is an optional extra (``annotator[analysis]``); without it every function here
 raises a one-line :class:`UserError` saying what to install.
@@ -14,21 +15,17 @@ from __future__ import annotations
 import colorsys
 import math
 import textwrap
-import threading
-from collections.abc import Mapping, Sequence
-from pathlib import Path
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from annotator.domain.colors import normalise_color
-from annotator.domain.errors import BadFileError, UserError
-from annotator.io.output import Protected, open_output
+from annotator.domain.errors import UserError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 EXTRA = "pip install 'annotator[analysis]'"
-FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 EDGE = "#333333"  # the code colours are pastels: a dark outline keeps a bar apart from white
 LEGEND_WIDTH = 28  # characters per line of a code's name in a legend
 LEGEND_LINES = 2
@@ -36,12 +33,6 @@ TICK_WIDTH = 14  # characters per line of a group's name under its bars
 TICK_LINES = 3
 MAX_TICKS = 12  # period labels shown at most; the others are thinned out
 ANNOTATED_CELLS = 15  # a heat map up to this many codes a side shows its numbers
-
-# Text stays text in SVG (editable, searchable) and TrueType in PDF (journals refuse Type 3
-# fonts). Both are rcParams, read while saving: changed only for the save and only under
-# this lock, so two saves in two threads never see each other's settings.
-_SAVE_SETTINGS = {"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "annotator"}
-_SAVE_LOCK = threading.Lock()
 
 
 def _matplotlib() -> Any:
@@ -55,9 +46,16 @@ def _matplotlib() -> Any:
 
 def shorten(text: str, width: int, lines: int = 1) -> str:
     """``text`` wrapped to ``lines`` lines of at most ``width`` characters, the last ending
-    in … when the rest does not fit. Dollar signs are escaped so that matplotlib draws them
-    instead of reading the text between two of them as mathematics."""
-    wrapped = textwrap.wrap(" ".join(text.split()), width) or [""]
+    in … when the rest does not fit. A code's path (``Dimension > Code``) that does not fit
+    loses its leading names first (``… > Code``): the code's own name tells rows apart.
+    Dollar signs are escaped so that matplotlib draws them instead of reading the text
+    between two of them as mathematics."""
+    text = " ".join(text.split())
+    wrapped = textwrap.wrap(text, width) or [""]
+    parts = text.split(" > ")
+    while len(wrapped) > lines and len(parts) > 1:
+        parts = parts[1:]
+        wrapped = textwrap.wrap("… > " + " > ".join(parts), width)
     if len(wrapped) > lines:
         last = wrapped[lines - 1]
         wrapped = [*wrapped[: lines - 1], last[: width - 1].rstrip() + "…"]
@@ -91,6 +89,16 @@ def _figure(width: float, height: float) -> tuple[Figure, Axes]:
     return figure, figure.add_subplot()
 
 
+def _height(names: Iterable[str]) -> float:
+    """A figure's height in inches: 4.5, or more when the legend of ``names`` needs it (the
+    legend stands beside the plot and is never cut off)."""
+    lines = [shorten(name, LEGEND_WIDTH, LEGEND_LINES).count("\n") + 1 for name in names]
+    # Per entry its lines at 9 pt (1.2 line spacing) and half a line between entries;
+    # a title's height above and a little margin below.
+    points = sum(10.8 * count + 5.4 for count in lines)
+    return max(4.5, points / 72 + 0.8)
+
+
 def _empty(figure: Figure, axes: Axes, title: str) -> Figure:
     axes.set_axis_off()
     axes.text(0.5, 0.5, "No data to show", ha="center", va="center", color="#666666")
@@ -122,7 +130,8 @@ def bar_chart(
         raise ValueError(f"values must be {len(rows)} rows of {len(groups)} groups")
     fills = _colors(colors, len(rows), "rows")
     per_group = 0.55 if stacked else max(0.5, 0.22 * len(rows))
-    figure, axes = _figure(min(16.0, max(6.5, 2.5 + per_group * len(groups))), 4.5)
+    width = min(16.0, max(6.5, 2.5 + per_group * len(groups)))
+    figure, axes = _figure(width, _height(rows))
     if not rows or not groups:
         return _empty(figure, axes, title)
     slot = 0.8 / (1 if stacked else len(rows))
@@ -188,7 +197,7 @@ def line_chart(
     if any(len(line) != len(periods) for line in series.values()):
         raise ValueError(f"each series must have {len(periods)} values")
     strokes = [_darker(color) for color in _colors(colors, len(series), "series")]
-    figure, axes = _figure(min(14.0, max(6.5, 3.0 + 0.35 * len(periods))), 4.5)
+    figure, axes = _figure(min(14.0, max(6.5, 3.0 + 0.35 * len(periods))), _height(series))
     if not periods or not series:
         return _empty(figure, axes, title)
     positions = list(range(len(periods)))
@@ -278,24 +287,3 @@ def _write_numbers(axes: Axes, cells: Any, top: float) -> None:
                 fontsize=7,
                 color="white" if dark else "#222222",
             )
-
-
-def save(figure: Figure, path: Path, dpi: int = 300, *, protect: Protected = ()) -> None:
-    """Write ``figure`` to ``path`` as PNG (at ``dpi``), SVG or PDF, told by the suffix,
-    through the one output writer: all or nothing, never onto a project (``protect`` names
-    the project the chart was made from)."""
-    path = Path(path)
-    kind = FORMATS.get(path.suffix.lower())
-    if kind is None:
-        raise BadFileError(path, "is not a chart file: name it .png, .svg or .pdf")
-    if not 30 <= dpi <= 2400:
-        raise UserError(f"{dpi} dots per inch is not a resolution for a chart (30 to 2400)")
-    matplotlib, _ = _matplotlib()
-    # No dates in the files: the same chart saved twice is the same bytes.
-    metadata = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}
-    with (
-        _SAVE_LOCK,
-        matplotlib.rc_context(_SAVE_SETTINGS),
-        open_output(path, binary=True, protect=protect) as handle,
-    ):
-        figure.savefig(handle, format=kind, dpi=dpi, metadata=metadata[kind])

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -56,6 +56,17 @@ class Rows(StrEnum):
     DIMENSIONS = "dimensions"
 
 
+class Show(StrEnum):
+    """What a table cell (or a chart's bar or point) shows: the count in the chosen unit, its
+    share of the row's total, of the group's total, or the articles coded as a share of the
+    group's articles (whatever the unit)."""
+
+    COUNTS = "counts"
+    ROW_PERCENT = "row-percent"
+    COLUMN_PERCENT = "column-percent"
+    ARTICLE_PERCENT = "article-percent"
+
+
 @dataclass(frozen=True)
 class Request:
     """What to count: ``by`` a variable name, ``coder`` or ``all``; ``bin`` for a date
@@ -71,11 +82,26 @@ class Request:
 @dataclass(frozen=True)
 class Frequencies:
     """A crosstab and what it was made of: ``coders`` names the coders counted (for the
-    table's caption), ``by`` the grouping."""
+    table's caption), ``by`` the grouping; ``colors`` each row's colour (``#RRGGBB``: the
+    code's, or the dimension's); ``binned`` whether the groups are periods of a date."""
 
     table: Crosstab
     by: str
     coders: str
+    colors: dict[str, str] = field(default_factory=dict)
+    binned: bool = False
+
+    def value(self, row: str, group: str, unit: Unit, show: Show) -> float | None:
+        """What a table cell shows: the count in ``unit``, or a percentage (``None`` where
+        the share is of nothing)."""
+        table = self.table
+        if show is Show.COUNTS:
+            return float(table.cell(row, group).count(unit))
+        if show is Show.ROW_PERCENT:
+            return table.row_percent(row, group, unit)
+        if show is Show.COLUMN_PERCENT:
+            return table.column_percent(row, group, unit)
+        return table.article_percent(row, group)
 
     def records(self, unit: Unit = Unit.SEGMENTS) -> list[dict[str, Any]]:
         """One row per (code, group), zeros included: the ``--json`` and CSV rows. The
@@ -159,7 +185,13 @@ def frequencies(project: Project, request: Request, source: Source | None = None
         groups,
         articles_in_group,
     )
-    return Frequencies(table, request.by, _coders_label(chosen.coder_ids, coders))
+    return Frequencies(
+        table,
+        request.by,
+        _coders_label(chosen.coder_ids, coders),
+        colors=_row_colors(project, rows),
+        binned=request.bin is not None and not by_coder,
+    )
 
 
 def _looked_up(keys: IntArray, index: dict[int, int]) -> IntArray:
@@ -238,6 +270,18 @@ def _rows(
             else:
                 row_of[code.id] = tree.path(code.id)
     return row_of, list(dict.fromkeys(row_of.values()))
+
+
+def _row_colors(project: Project, rows: Sequence[str]) -> dict[str, str]:
+    """Each row's colour: its code's (a dimension row is its dimension, a code itself)."""
+    tree = project.codebook.tree()
+    wanted = set(rows)
+    colors = {}
+    for code in tree.walk():
+        path = tree.path(code.id)
+        if path in wanted:
+            colors[path] = code.color.upper()
+    return colors
 
 
 def _groups(project: Project, request: Request) -> tuple[dict[int, str], dict[str, int], bool]:

@@ -19,6 +19,7 @@ from defusedxml import ElementTree
 
 from annotator.analysis import charts
 from annotator.domain.errors import BadFileError, UserError
+from annotator.io.chart_files import save_chart
 from annotator.services import create_project
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,7 +86,7 @@ def _rgb(color: str) -> tuple[int, int, int]:
 @pytest.mark.parametrize("dpi", [100, 300])
 def test_png_is_a_png_of_the_size_the_dpi_asks(make: Any, dpi: int, tmp_path: Path) -> None:
     figure = make()
-    charts.save(figure, tmp_path / "chart.png", dpi=dpi)
+    save_chart(figure, tmp_path / "chart.png", dpi=dpi)
     width, height = _png_size((tmp_path / "chart.png").read_bytes())
     assert (width, height) == (
         round(figure.get_figwidth() * dpi),
@@ -94,17 +95,17 @@ def test_png_is_a_png_of_the_size_the_dpi_asks(make: Any, dpi: int, tmp_path: Pa
 
 
 def test_svg_holds_every_label_as_text(tmp_path: Path) -> None:
-    charts.save(_bar(), tmp_path / "bars.svg")
+    save_chart(_bar(), tmp_path / "bars.svg")
     texts = _svg_texts(tmp_path / "bars.svg")
     for label in ["Codings per outlet", "Coded segments", "Outlet", "Economy", "taz"]:
         assert label in texts
     # A dollar sign is drawn as itself, not taken for the start of mathematics.
     assert "Costs in $ and $ again" in texts
-    charts.save(_line(), tmp_path / "lines.svg")
+    save_chart(_line(), tmp_path / "lines.svg")
     texts = _svg_texts(tmp_path / "lines.svg")
     for label in ["Shares by year", "% of articles", "Period", "2021", "2024", "Economy"]:
         assert label in texts
-    charts.save(_heat(), tmp_path / "heat.svg")
+    save_chart(_heat(), tmp_path / "heat.svg")
     texts = _svg_texts(tmp_path / "heat.svg")
     for label in ["Together in articles", "Articles", "Economy", "7", "0"]:
         assert label in texts
@@ -112,7 +113,7 @@ def test_svg_holds_every_label_as_text(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("make", [_bar, _line, _heat])
 def test_pdf_is_a_pdf_with_truetype_fonts(make: Any, tmp_path: Path) -> None:
-    charts.save(make(), tmp_path / "chart.pdf")
+    save_chart(make(), tmp_path / "chart.pdf")
     data = (tmp_path / "chart.pdf").read_bytes()
     assert data.startswith(b"%PDF-")
     assert data.rstrip().endswith(b"%%EOF")
@@ -123,14 +124,14 @@ def test_pdf_is_a_pdf_with_truetype_fonts(make: Any, tmp_path: Path) -> None:
 
 def test_the_same_chart_saved_twice_is_the_same_bytes(tmp_path: Path) -> None:
     for suffix in (".svg", ".pdf", ".png"):
-        charts.save(_bar(), tmp_path / f"one{suffix}")
-        charts.save(_bar(), tmp_path / f"two{suffix}")
+        save_chart(_bar(), tmp_path / f"one{suffix}")
+        save_chart(_bar(), tmp_path / f"two{suffix}")
         assert (tmp_path / f"one{suffix}").read_bytes() == (tmp_path / f"two{suffix}").read_bytes()
 
 
 @pytest.mark.parametrize("stacked", [False, True])
 def test_bars_are_filled_with_the_code_colours(stacked: bool, tmp_path: Path) -> None:
-    charts.save(_bar(stacked), tmp_path / "bars.png", dpi=100)
+    save_chart(_bar(stacked), tmp_path / "bars.png", dpi=100)
     pixels = _pixels(tmp_path / "bars.png")
     for color in COLORS:
         assert _rgb(color) in pixels
@@ -143,12 +144,12 @@ def test_bars_are_filled_with_the_code_colours(stacked: bool, tmp_path: Path) ->
         title="t",
         value_label="v",
     )
-    charts.save(other, tmp_path / "other.png", dpi=100)
+    save_chart(other, tmp_path / "other.png", dpi=100)
     assert not {_rgb(color) for color in COLORS} & _pixels(tmp_path / "other.png")
 
 
 def test_lines_are_a_darker_shade_of_the_code_colour(tmp_path: Path) -> None:
-    charts.save(_line(), tmp_path / "lines.svg")
+    save_chart(_line(), tmp_path / "lines.svg")
     svg = (tmp_path / "lines.svg").read_text(encoding="utf-8")
     strokes = {s.upper() for s in re.findall(r"stroke: (#[0-9a-fA-F]{6})", svg)}
     for code_color in COLORS[:2]:
@@ -168,7 +169,7 @@ def test_long_names_are_shortened_with_an_ellipsis(tmp_path: Path) -> None:
     figure = charts.bar_chart(
         [name], [outlet], [[3.0]], colors=COLORS[:1], stacked=False, title="t", value_label="v"
     )
-    charts.save(figure, tmp_path / "long.svg")
+    save_chart(figure, tmp_path / "long.svg")
     texts = _svg_texts(tmp_path / "long.svg")
     assert "Actors / Government /" in texts
     assert "spokespeople at length" not in texts
@@ -194,16 +195,16 @@ def test_heatmap_leaves_undefined_cells_blank(tmp_path: Path) -> None:
     figure = charts.heatmap(CODES[:2], matrix, title="Jaccard", value_label="Jaccard")
     written = [text.get_text() for text in figure.axes[0].texts]
     assert sorted(written) == ["0.25", "0.25", "1.00"]
-    charts.save(figure, tmp_path / "heat.png", dpi=100)
+    save_chart(figure, tmp_path / "heat.png", dpi=100)
     assert (0xE6, 0xE6, 0xE6) in _pixels(tmp_path / "heat.png")
 
 
 def test_no_data_is_a_chart_that_says_so(tmp_path: Path) -> None:
     figure = charts.bar_chart([], [], [], colors=[], stacked=True, title="Empty", value_label="v")
-    charts.save(figure, tmp_path / "empty.svg")
+    save_chart(figure, tmp_path / "empty.svg")
     assert "No data to show" in _svg_texts(tmp_path / "empty.svg")
     figure = charts.heatmap([], [], title="Empty", value_label="v")
-    charts.save(figure, tmp_path / "empty.png")
+    save_chart(figure, tmp_path / "empty.png")
     assert _png_size((tmp_path / "empty.png").read_bytes())[0] > 0
 
 
@@ -230,23 +231,23 @@ def test_output_is_refused_onto_a_project_a_folder_or_an_unknown_format(tmp_path
     renamed = tmp_path / "study.png"
     renamed.write_bytes(before)
     with pytest.raises(BadFileError, match=r"study\.png: is an annotator project"):
-        charts.save(_bar(), renamed)
+        save_chart(_bar(), renamed)
     assert renamed.read_bytes() == before
     # The project the chart was made from, known by its inode even without our header.
     old = tmp_path / "old.pdf"
     old.write_bytes(b"SQLite format 3\x00" + bytes(84))
     with pytest.raises(BadFileError, match=r"old\.pdf: is the project being exported"):
-        charts.save(_bar(), old, protect=[old])
+        save_chart(_bar(), old, protect=[old])
     assert old.read_bytes() == b"SQLite format 3\x00" + bytes(84)
     with pytest.raises(
         BadFileError, match=r"chart\.jpg: is not a chart file: name it \.png, \.svg or \.pdf"
     ):
-        charts.save(_bar(), tmp_path / "chart.jpg")
+        save_chart(_bar(), tmp_path / "chart.jpg")
     (tmp_path / "folder.png").mkdir()
     with pytest.raises(BadFileError, match="is a folder"):
-        charts.save(_bar(), tmp_path / "folder.png")
+        save_chart(_bar(), tmp_path / "folder.png")
     with pytest.raises(UserError, match="0 dots per inch"):
-        charts.save(_bar(), tmp_path / "chart.png", dpi=0)
+        save_chart(_bar(), tmp_path / "chart.png", dpi=0)
     assert project.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "folder.png",
@@ -261,8 +262,8 @@ def test_charts_saved_from_several_threads_all_keep_their_text(tmp_path: Path) -
 
     def work(index: int) -> None:
         try:
-            charts.save(_bar(), tmp_path / f"bars{index}.png", dpi=72)
-            charts.save(_heat(), tmp_path / f"heat{index}.svg")
+            save_chart(_bar(), tmp_path / f"bars{index}.png", dpi=72)
+            save_chart(_heat(), tmp_path / f"heat{index}.svg")
         except BaseException as error:  # reported below, not lost in the thread
             errors.append(error)
 
@@ -289,8 +290,9 @@ def test_missing_matplotlib_is_one_line_naming_the_extra(monkeypatch: pytest.Mon
 def test_charts_need_no_display_and_no_pyplot(tmp_path: Path) -> None:
     script = (
         "import sys; from pathlib import Path; from annotator.analysis import charts\n"
+        "from annotator.io.chart_files import save_chart\n"
         "f = charts.heatmap(['a', 'b'], [[1.0, 2.0], [2.0, 1.0]], title='t', value_label='v')\n"
-        f"charts.save(f, Path({str(tmp_path / 'out.png')!r}))\n"
+        f"save_chart(f, Path({str(tmp_path / 'out.png')!r}))\n"
         "print('matplotlib.pyplot' in sys.modules)\n"
     )
     environment = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "MPLBACKEND": "QtAgg"}
@@ -305,3 +307,43 @@ def test_charts_need_no_display_and_no_pyplot(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
     assert _png_size((tmp_path / "out.png").read_bytes())[0] > 0
+
+
+def test_a_long_code_path_keeps_the_code_name() -> None:
+    path = "Source reliability > Anonymous source inside the government"
+    assert charts.shorten(path, 28) == "… > Anonymous source inside…"
+    assert charts.shorten("Source reliability > Named official", 28) == "… > Named official"
+    assert charts.shorten("Motive > Political", 28) == "Motive > Political"
+    assert charts.shorten(path, 28, 2) == "… > Anonymous source inside\nthe government"
+    # as many leading names go as must, and no more
+    assert charts.shorten("A > B > C > Defector testimony", 24) == "… > Defector testimony"
+    assert charts.shorten("A > B > C > Defector testimony", 26) == "… > C > Defector testimony"
+
+
+@pytest.mark.parametrize("count", [3, 17, 30])
+def test_a_long_legend_fits_in_the_figure(count: int, tmp_path: Path) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    names = [f"Source reliability > Anonymous source number {i} of many" for i in range(count)]
+    colors = [COLORS[i % 3] for i in range(count)]
+    for figure in (
+        charts.bar_chart(
+            names,
+            GROUPS,
+            [[1.0] * 3] * count,
+            colors=colors,
+            stacked=False,
+            title="t",
+            value_label="v",
+        ),
+        charts.line_chart(
+            PERIODS, {n: [1.0] * 4 for n in names}, colors=colors, title="t", value_label="v"
+        ),
+    ):
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()
+        legend = figure.legends[0].get_window_extent(canvas.get_renderer())
+        page = figure.bbox
+        assert legend.y0 >= page.y0
+        assert legend.y1 <= page.y1
+        assert len(figure.legends[0].get_texts()) == count
