@@ -155,6 +155,8 @@ class AnalysisWindow(QDialog):
         options = load(self.store)
         self.panel.fill(options)
         self.chart.set_kind(options.chart)
+        #: The options as last chosen (kept, and saved, without reading the project).
+        self.current = self.options()
         self.panel.changed.connect(self._option_changed)
         self.chart.kindChanged.connect(lambda _: self._option_changed("chart"))
         self.chart.saveRequested.connect(lambda: self.save_chart())
@@ -173,11 +175,10 @@ class AnalysisWindow(QDialog):
         return self.panel.options(self.chart.chosen_kind())
 
     def _option_changed(self, name: str) -> None:
-        options = self.options()
         if name in ("by", "bin"):
             self._follow_dates()
-            options = self.options()
-        save(self.store, options)
+        self.current = self.options()
+        save(self.store, self.current)
         if name == "chart":
             self._chart_timer.start()
         elif name in SHOWING:
@@ -197,7 +198,7 @@ class AnalysisWindow(QDialog):
     def _refill(self) -> None:
         """The project's coders, codes or variables changed, or whose codings are shown:
         offer the choices there are now, then count again."""
-        self.panel.fill(self.options())
+        self.panel.fill(self.current)
         self._schedule()
 
     # -- counting ------------------------------------------------------------------------------
@@ -307,7 +308,7 @@ class AnalysisWindow(QDialog):
     def _on_changed(self, changes: Changes) -> None:
         self.source.forget(changes)
         if changes.codebook or changes.coders or changes.variables or changes.documents:
-            self.panel.fill(self.options())
+            self.panel.fill(self.current)
         if (
             changes.codings
             or changes.documents
@@ -328,6 +329,8 @@ class AnalysisWindow(QDialog):
         super().showEvent(event)
         if self._stale:
             self.refresh()
+        elif self.result is not None and self.chart.figure is None:
+            self._chart_timer.start()  # hidden before it was drawn
 
     # -- from a cell to its passages -----------------------------------------------------------
 
@@ -458,11 +461,24 @@ class AnalysisWindow(QDialog):
         GEOMETRY.set(self.store, self.saveGeometry())
         if not self._fit_table:
             SPLITTER.set(self.store, self.splitter.saveState())
-        save(self.store, self.options())
+        save(self.store, self.current)
         self.store.sync()
+
+    def release_worker(self) -> None:
+        """Before the coding window (and its project) goes: nothing more is counted or
+        drawn, and the window closes with it (:func:`annotator.ui.workers.stop_workers`
+        calls this)."""
+        self._refresh_timer.stop()
+        self._chart_timer.stop()
+        self._stale = True
+        self.close()
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.save_state()
+        if self._refresh_timer.isActive():
+            self._stale = True  # counted when shown again
+            self._refresh_timer.stop()
+        self._chart_timer.stop()
         super().hideEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
