@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QFileDialog
-from python_calamine import CalamineWorkbook
 from pytestqt.qtbot import QtBot
+from python_calamine import CalamineWorkbook
 
 from annotator.ui.analysis.chart import NO_MATPLOTLIB
 from annotator.ui.main_window import MainWindow
