@@ -151,6 +151,13 @@ class ChartPane(QWidget):
         self.message.hide()
         self.save_button.setEnabled(True)
 
+    def hold(self) -> None:
+        """The chart shown is out of date (a new one is on its way): it is not drawn again
+        meanwhile, not even when the pane is resized (a redraw costs a quarter of a second
+        on a large table)."""
+        if self.canvas is not None:
+            self.canvas.setUpdatesEnabled(False)
+
     def show_message(self, text: str) -> None:
         """One line in place of the chart (matplotlib missing, nothing to draw)."""
         self._drop_canvas()

@@ -69,6 +69,7 @@ from annotator.ui.window_state import restore_geometry
 TABLE_FILTERS = "CSV (*.csv);;Excel workbook (*.xlsx)"
 CHART_FILTERS = "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
 EMPTY = Grid("", (), (), (), "")
+CHART_DELAY_MS = 150
 
 
 class AnalysisWindow(QDialog):
@@ -145,7 +146,8 @@ class AnalysisWindow(QDialog):
 
         self._chart_timer = QTimer(self)
         self._chart_timer.setSingleShot(True)
-        self._chart_timer.setInterval(0)
+        # The chart waits for the user to pause: several quick changes draw it once.
+        self._chart_timer.setInterval(CHART_DELAY_MS)
         self._chart_timer.timeout.connect(self.draw_chart)
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -180,6 +182,7 @@ class AnalysisWindow(QDialog):
         self.current = self.options()
         save(self.store, self.current)
         if name == "chart":
+            self.chart.hold()
             self._chart_timer.start()
         elif name in SHOWING:
             self.show_table()
@@ -261,6 +264,7 @@ class AnalysisWindow(QDialog):
             self.warning.setText("")
         self.warning.setVisible(bool(self.warning.text()))
         self.test_line.setVisible(bool(self.test_line.text()))
+        self.chart.hold()
         self.model.set_grid(self.grid)
         if self._fit_table:
             self._share_width()
