@@ -120,11 +120,13 @@ class ChartPane(QWidget):
 
     def set_kind(self, kind: str, *, enabled: bool = True) -> None:
         """Show ``kind`` as chosen (without saying so); ``enabled`` False for a chart of one
-        kind only (the heat map)."""
+        kind only (the heat map), which hides the choice."""
         self.kind.blockSignals(True)
         self.kind.setCurrentIndex(max(self.kind.findData(kind), 0))
         self.kind.blockSignals(False)
         self.kind.setEnabled(enabled)
+        self.kind.setVisible(enabled)
+        self.kind_label.setVisible(enabled)
 
     def chosen_kind(self) -> str:
         return str(self.kind.currentData())

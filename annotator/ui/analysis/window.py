@@ -445,11 +445,13 @@ class AnalysisWindow(QDialog):
 
     def _share_width(self) -> None:
         """Until the user moves the splitter: the table as wide as its columns need, up to
-        three fifths of the room; the chart the rest."""
+        three fifths of the room (half beside a heat map, which is as tall as it is wide);
+        the chart the rest."""
         room = sum(self.splitter.sizes()) or self.splitter.width()
         if room <= 0:
             return
-        table = min(self.view.needed_width() + 8, room * 3 // 5)
+        share = 5 if isinstance(self.result, Cooccurrence) else 6
+        table = min(self.view.needed_width() + 8, room * share // 10)
         table = max(table, room * 2 // 5)
         self.splitter.setSizes([table, room - table])
 
