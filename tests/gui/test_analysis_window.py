@@ -126,19 +126,19 @@ def test_frequencies_as_shown_agree_with_codings_counted_by_hand(
 def test_unit_and_show_show_the_same_counts_again(window: MainWindow, qtbot: QtBot) -> None:
     window.show_all_action.trigger()
     analysis = open_analysis(window, qtbot)
-    counted = analysis.result
+    counted = analysis.counted
     row = row_of(analysis, "Motive > Subsistence")
     total = analysis.model.index(row, analysis.model.columnCount() - 1)
     segments = int(total.data())
     choose(analysis.panel.unit, "characters")
     choose(analysis.panel.show_as, "row-percent")
-    assert analysis.result is counted  # not counted again: shown again
+    assert analysis.counted is counted  # not counted again: shown again
     assert analysis.model.index(row, analysis.model.columnCount() - 1).data() == "100.0%"
     choose(analysis.panel.show_as, "counts")
     characters = int(analysis.model.index(row, analysis.model.columnCount() - 1).data())
     assert characters > segments
     choose(analysis.panel.by, "coder")  # a new grouping is counted
-    assert analysis.result is not counted
+    assert analysis.counted is not counted
 
 
 def test_blind_mode_counts_only_your_codings(window: MainWindow, qtbot: QtBot) -> None:

@@ -105,14 +105,14 @@ class ChartPane(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.dpi)
         bar.addWidget(self.save_button)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.hide()
+        self.scroller = QScrollArea()
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.hide()
         self.area = QVBoxLayout()
         self.area.setContentsMargins(0, 0, 0, 0)
         self.area.addWidget(self.message, 1)
-        self.area.addWidget(self.scroll, 1)
+        self.area.addWidget(self.scroller, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
@@ -148,8 +148,8 @@ class ChartPane(QWidget):
         self.canvas.setMinimumSize(
             int(width * SMALLEST_DPI * SQUEEZE), int(height * SMALLEST_DPI * SQUEEZE)
         )
-        self.scroll.setWidget(self.canvas)
-        self.scroll.show()
+        self.scroller.setWidget(self.canvas)
+        self.scroller.show()
         self.message.hide()
         self.save_button.setEnabled(True)
 
@@ -170,8 +170,8 @@ class ChartPane(QWidget):
 
     def _drop_canvas(self) -> None:
         if self.canvas is not None:
-            self.scroll.takeWidget()
+            self.scroller.takeWidget()
             self.canvas.hide()
             self.canvas.deleteLater()
             self.canvas = None
-        self.scroll.hide()
+        self.scroller.hide()

@@ -88,7 +88,7 @@ class AnalysisWindow(QDialog):
         self.controller = controller
         self.store: QSettings = settings.open_settings()
         self.source = Source(controller.project)
-        self.result: Frequencies | Cooccurrence | None = None
+        self.counted: Frequencies | Cooccurrence | None = None
         self.request: Request | None = None
         self.grid = EMPTY
         self._stale = False
@@ -215,10 +215,10 @@ class AnalysisWindow(QDialog):
         try:
             if options.table == FREQUENCIES:
                 self.request = replace(options.request(self.panel.dated()), coders=coders)
-                self.result = frequencies(project, self.request, self.source)
+                self.counted = frequencies(project, self.request, self.source)
             else:
                 self.request = None
-                self.result = cooccurrences(
+                self.counted = cooccurrences(
                     project,
                     Within(options.within),
                     coders=coders,
@@ -226,7 +226,7 @@ class AnalysisWindow(QDialog):
                     rows=Rows(options.rows),
                 )
         except UserError as error:
-            self.result = None
+            self.counted = None
             self.model.set_grid(EMPTY)
             self.grid = EMPTY
             self.caption.setText(str(error))
@@ -239,15 +239,15 @@ class AnalysisWindow(QDialog):
 
     def coders_label(self) -> str:
         """The coders counted, as a result names them ("all coders", "Ana, Ben")."""
-        if isinstance(self.result, Frequencies):
-            return self.result.coders
+        if isinstance(self.counted, Frequencies):
+            return self.counted.coders
         coders = self.panel.counted_coders()
         return ", ".join(coders) if coders else "all coders"
 
     def show_table(self) -> None:
         """Show the counts held in the options' unit, percentages and measure (no count)."""
         options = self.options()
-        result = self.result
+        result = self.counted
         if result is None:
             return
         if isinstance(result, Frequencies):
@@ -275,9 +275,9 @@ class AnalysisWindow(QDialog):
 
     def _articles(self) -> int:
         """The articles all groups hold together: each article once."""
-        assert isinstance(self.result, Frequencies)
-        table = self.result.table
-        if self.result.by != BY_CODER:
+        assert isinstance(self.counted, Frequencies)
+        table = self.counted.table
+        if self.counted.by != BY_CODER:
             return sum(table.articles_in_group.values())
         project = self.controller.project
         named = [project.coders.lookup(name) for name in table.groups]
@@ -286,7 +286,7 @@ class AnalysisWindow(QDialog):
     def draw_chart(self) -> None:
         """The chart of what the table shows (drawn after the table, never before it)."""
         options = self.options()
-        result = self.result
+        result = self.counted
         frequencies_shown = isinstance(result, Frequencies)
         self.chart.set_kind(options.chart, enabled=frequencies_shown)
         if result is None:
@@ -299,7 +299,7 @@ class AnalysisWindow(QDialog):
     def figure(self):  # type: ignore[no-untyped-def]
         """The chart of the result as shown, as the command line draws it."""
         options = self.options()
-        result = self.result
+        result = self.counted
         if isinstance(result, Frequencies):
             return frequencies_chart(
                 result, Unit(options.unit), Show(options.show), ChartKind(options.chart)
@@ -333,7 +333,7 @@ class AnalysisWindow(QDialog):
         super().showEvent(event)
         if self._stale:
             self.refresh()
-        elif self.result is not None and self.chart.figure is None:
+        elif self.counted is not None and self.chart.figure is None:
             self._chart_timer.start()  # hidden before it was drawn
 
     # -- from a cell to its passages -----------------------------------------------------------
@@ -341,7 +341,7 @@ class AnalysisWindow(QDialog):
     def open_cell(self, row: int, column: int) -> Behind | None:
         """List the passages behind a cell in the coding window's retrieval view."""
         cell = self.model.cell(row, column)
-        result = self.result
+        result = self.counted
         if cell is None or result is None:
             return None
         key, group = cell
@@ -389,7 +389,7 @@ class AnalysisWindow(QDialog):
             path = Path(name)
             if not path.suffix:
                 path = path.with_suffix(".xlsx" if "xlsx" in chosen else ".csv")
-        sheet = "frequencies" if isinstance(self.result, Frequencies) else "co-occurrence"
+        sheet = "frequencies" if isinstance(self.counted, Frequencies) else "co-occurrence"
         try:
             write_table(
                 path,
@@ -406,7 +406,7 @@ class AnalysisWindow(QDialog):
 
     def save_chart(self, path: Path | None = None, dpi: int | None = None) -> Path | None:
         """Write the chart as PNG (at the chosen resolution), SVG or PDF (by the suffix)."""
-        if self.result is None:
+        if self.counted is None:
             return None
         if path is None:
             name, chosen = QFileDialog.getSaveFileName(
@@ -450,7 +450,7 @@ class AnalysisWindow(QDialog):
         room = sum(self.splitter.sizes()) or self.splitter.width()
         if room <= 0:
             return
-        share = 5 if isinstance(self.result, Cooccurrence) else 6
+        share = 5 if isinstance(self.counted, Cooccurrence) else 6
         table = min(self.view.needed_width() + 8, room * share // 10)
         table = max(table, room * 2 // 5)
         self.splitter.setSizes([table, room - table])
