@@ -14,7 +14,6 @@ named ``coder`` or ``all`` is taken before those words.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,10 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from annotator.analysis.cooccurrence import Cooccurrence, Placed, Within, cooccurrence
+from annotator.analysis.cooccurrence import Cooccurrence, Within
 from annotator.analysis.crosstab import Crosstab, Unit
 from annotator.analysis.independence import Independence, chi_square
-from annotator.analysis.regroup import IntArray, crosstab_of
+from annotator.analysis.regroup import IntArray, cooccurrence_of, crosstab_of
 from annotator.domain.errors import UserError
 from annotator.domain.model import VariableType
 from annotator.services.analysis_source import Source
@@ -211,21 +210,20 @@ def cooccurrences(
     coders: Sequence[str] = (),
     codes: Sequence[str] = (),
     rows: Rows = Rows.CODES,
+    source: Source | None = None,
 ) -> Cooccurrence:
-    """The code × code co-occurrence of the chosen codings."""
+    """The code × code co-occurrence of the chosen codings (``source``: one that holds the
+    codings read already, as the Analysis window keeps one)."""
+    source = source or Source(project)
     chosen = choose(project, Selection(coders=coders, codes=codes))
     row_of, names = _rows(project, chosen.code_ids, rows)
-    sql = 'SELECT c.code_id, c.document_id, c.coder_id, c.start, c."end" FROM codings c' + _where(
-        chosen.code_ids, chosen.coder_ids
-    )
-    placed = [
-        Placed(row_of[code_id], document_id, coder_id, start, end)
-        for code_id, document_id, coder_id, start, end in project.db.execute(
-            sql, _parameters(chosen.code_ids, chosen.coder_ids)
-        ).fetchall()
-        if code_id in row_of
-    ]
-    return cooccurrence(placed, names, within)
+    placed = source.placements()
+    position = {row: index for index, row in enumerate(names)}
+    rows_of = _looked_up(placed.code, {code: position[row] for code, row in row_of.items()})
+    if chosen.coder_ids is not None:
+        rows_of[~np.isin(placed.coder, np.array(chosen.coder_ids, np.int64))] = -1
+    units = placed.document * (int(placed.coder.max(initial=0)) + 1) + placed.coder
+    return cooccurrence_of(rows_of, units, placed.start, placed.end, names, within)
 
 
 def cooccurrence_records(result: Cooccurrence) -> list[dict[str, Any]]:
@@ -240,19 +238,6 @@ def cooccurrence_records(result: Cooccurrence) -> list[dict[str, Any]]:
         }
         for pair in result.pairs
     ]
-
-
-def _where(code_ids: list[int] | None, coder_ids: list[int] | None) -> str:
-    clauses = []
-    if code_ids is not None:
-        clauses.append("c.code_id IN (SELECT value FROM json_each(?))")
-    if coder_ids is not None:
-        clauses.append("c.coder_id IN (SELECT value FROM json_each(?))")
-    return " WHERE " + " AND ".join(clauses) if clauses else ""
-
-
-def _parameters(code_ids: list[int] | None, coder_ids: list[int] | None) -> list[str]:
-    return [json.dumps(ids) for ids in (code_ids, coder_ids) if ids is not None]
 
 
 def _rows(

@@ -2,7 +2,8 @@
 
 Every coding tallied by (code, article, coder) — the codings and the characters they cover —
 in arrays: a crosstab of any codes, coders and grouping is regrouped from them
-(:mod:`annotator.analysis.regroup`) without reading the codings again. The command line reads
+(:mod:`annotator.analysis.regroup`) without reading the codings again. Co-occurrence takes
+every coding's place (:class:`Placements`), kept until the codings change. The command line reads
 them once per command; the Analysis window keeps them while it is open, adjusts them when
 codings are added, changed or removed (from the :class:`Changes` the window is told), and
 reads them again after anything larger (a merge, a codebook edit, an import).
@@ -112,6 +113,30 @@ class Tallies:
         return cached
 
 
+_PLACEMENTS = (
+    'SELECT code_id, document_id, coder_id, coalesce(start, -1), coalesce("end", -1) FROM codings'
+)
+
+
+@dataclass(frozen=True)
+class Placements:
+    """Every coding's code, article, coder and span (``-1``, ``-1``: the whole article), one
+    per index of the five arrays: what co-occurrence counts."""
+
+    code: IntArray
+    document: IntArray
+    coder: IntArray
+    start: IntArray
+    end: IntArray
+
+    @classmethod
+    def read(cls, project: Project) -> Placements:
+        found = project.db.execute(_PLACEMENTS).fetchall()
+        flat = np.fromiter(chain.from_iterable(found), np.int64, count=5 * len(found))
+        table = flat.reshape(len(found), 5)
+        return cls(*(np.ascontiguousarray(table[:, i]) for i in range(5)))
+
+
 class Source:
     """One project's tallies and whatever else analysis worked out from it (the groups of
     articles by a variable, say), kept until :meth:`forget` is told of a change that
@@ -120,6 +145,7 @@ class Source:
     def __init__(self, project: Project) -> None:
         self.project = project
         self._tallies: Tallies | None = None
+        self._placements: Placements | None = None
         self._kept: dict[Any, Any] = {}
 
     def tallies(self) -> Tallies:
@@ -127,6 +153,12 @@ class Source:
         if self._tallies is None:
             self._tallies = Tallies.read(self.project)
         return self._tallies
+
+    def placements(self) -> Placements:
+        """Every coding's place, read on first use and after any change to the codings."""
+        if self._placements is None:
+            self._placements = Placements.read(self.project)
+        return self._placements
 
     def kept(self, key: Any, work: Callable[[], T]) -> T:
         """What ``work`` gives, worked out once until the project's articles, variables,
@@ -145,6 +177,8 @@ class Source:
         articles = bool(changes.documents - touched)
         if changes.codebook or changes.coders or changes.variables or articles:
             self._kept.clear()
+        if changes.codings or changes.codebook or changes.coders or articles:
+            self._placements = None  # read again when next needed (a fifth of a second)
         if self._tallies is None or not (
             changes.codings or articles or changes.coders or changes.codebook
         ):

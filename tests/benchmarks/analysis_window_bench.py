@@ -1,8 +1,9 @@
 """The Analysis window on the large project (200,000 codings over 10,000 articles, with a
 date added to each article): how long the table takes to show new figures when an option
 changes — from the change to the end of the table's repaint — for a new grouping (outlet,
-year of the date, coder, all articles), other coders, and another unit. The key is the
-slowest of the three medians; the chart, drawn after the table, is timed apart.
+year of the date, coder, all articles), other coders, and another unit. The key
+``analysis_window_update_ms`` is the slowest of the three medians; the chart, drawn after the
+table, and the co-occurrence table (within, rows) are timed apart.
 
 Run by ``run.py`` (keys ``analysis_window_*``), in a fresh process:
 
@@ -35,6 +36,7 @@ ANALYSIS_WINDOW_KEYS = {
     "analysis_window_coders_ms",
     "analysis_window_unit_ms",
     "analysis_window_chart_ms",
+    "analysis_window_cooccurrence_ms",
     "analysis_window_open_s",
 }
 REPEATS = 5
@@ -136,6 +138,14 @@ def child(path: str, repeats: int = REPEATS) -> None:
         int(analysis.model.text(analysis.model.rowCount() - 2, analysis.model.columnCount() - 1))
         == project.codings.count()
     )
+    pick(panel.table, "cooccurrence")()  # the codings' places read once, here
+    pairs = []
+    for _ in range(repeats):
+        for value in ("article", "passage"):
+            pairs.append(timed(pick(panel.within, value)))
+        for value in ("dimensions", "codes"):
+            pairs.append(timed(pick(panel.rows, value)))
+    pick(panel.table, "frequencies")()
     charts = []
     for _ in range(repeats):
         began = time.perf_counter()
@@ -148,6 +158,7 @@ def child(path: str, repeats: int = REPEATS) -> None:
         "analysis_window_coders_ms": statistics.median(coders),
         "analysis_window_unit_ms": statistics.median(units),
         "analysis_window_chart_ms": statistics.median(charts),
+        "analysis_window_cooccurrence_ms": statistics.median(pairs),
         "analysis_window_open_s": opened,
     }
     results["analysis_window_update_ms"] = max(

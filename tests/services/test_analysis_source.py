@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from annotator.analysis.cooccurrence import Within
 from annotator.services import editing
-from annotator.services.analysis import Bin, Request, Rows, frequencies
+from annotator.services.analysis import Bin, Request, Rows, cooccurrences, frequencies
 from annotator.services.analysis_source import Source
 from annotator.services.changes import Changes, coding_changes
 from annotator.storage import Project
@@ -83,3 +84,19 @@ def test_groups_follow_a_changed_variable(demo: Project) -> None:
     assert after == frequencies(demo, Request(by="outlet"))
     assert "A new outlet" in after.table.groups
     assert "A new outlet" not in before.table.groups
+
+
+def test_cooccurrence_follows_codings_changed(demo: Project) -> None:
+    source = Source(demo)
+    for within in Within:
+        assert cooccurrences(demo, within, source=source) == cooccurrences(demo, within)
+    ana = demo.coders.by_name("Ana")
+    assert ana is not None
+    tree = demo.codebook.tree()
+    code = tree.find("Source reliability > Defector testimony")
+    assert code is not None
+    applied = editing.apply_code(demo, demo.documents.all()[0].id, ana.id, code.id, 0, 400)
+    source.forget(applied.changes)
+    for within in Within:
+        fresh = cooccurrences(demo, within, rows=Rows.DIMENSIONS)
+        assert cooccurrences(demo, within, rows=Rows.DIMENSIONS, source=source) == fresh

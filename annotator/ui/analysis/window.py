@@ -224,6 +224,7 @@ class AnalysisWindow(QDialog):
                     coders=coders,
                     codes=options.codes,
                     rows=Rows(options.rows),
+                    source=self.source,
                 )
         except UserError as error:
             self.counted = None
