@@ -18,6 +18,7 @@ import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from annotator.analysis.chart_fonts import apply_fonts
 from annotator.domain.colors import normalise_color
 from annotator.domain.errors import UserError
 
@@ -85,7 +86,10 @@ def _darker(color: str, lightness: float = 0.42) -> str:
 
 def _figure(width: float, height: float) -> tuple[Figure, Axes]:
     _, figure_class = _matplotlib()
-    figure: Figure = figure_class(figsize=(width, height), layout="constrained")
+    # Whole half inches: at any even resolution the image is a whole number of pixels,
+    # exactly the size times the dots per inch.
+    size = (math.ceil(width * 2) / 2, math.ceil(height * 2) / 2)
+    figure: Figure = figure_class(figsize=size, layout="constrained")
     return figure, figure.add_subplot()
 
 
@@ -99,11 +103,31 @@ def _height(names: Iterable[str]) -> float:
     return max(4.5, points / 72 + 0.8)
 
 
+def _legend_width(names: Iterable[str]) -> float:
+    """Inches beside the plot for the legend of ``names``: its longest line at 9 pt (about
+    0.075 inch a character) and the colour patch before it."""
+    longest = max(
+        (
+            len(line)
+            for name in names
+            for line in shorten(name, LEGEND_WIDTH, LEGEND_LINES).split("\n")
+        ),
+        default=0,
+    )
+    return 0.8 + 0.075 * longest if longest else 0.3
+
+
+def _finished(figure: Figure) -> Figure:
+    """The figure with its fonts: labels in any script drawn where a font has them."""
+    apply_fonts(figure)
+    return figure
+
+
 def _empty(figure: Figure, axes: Axes, title: str) -> Figure:
     axes.set_axis_off()
     axes.text(0.5, 0.5, "No data to show", ha="center", va="center", color="#666666")
     figure.suptitle(_plain(title))
-    return figure
+    return _finished(figure)
 
 
 def _legend(figure: Figure, axes: Axes) -> None:
@@ -130,7 +154,13 @@ def bar_chart(
         raise ValueError(f"values must be {len(rows)} rows of {len(groups)} groups")
     fills = _colors(colors, len(rows), "rows")
     per_group = 0.55 if stacked else max(0.5, 0.22 * len(rows))
-    width = min(16.0, max(6.5, 2.5 + per_group * len(groups)))
+    if len(groups) <= 6:  # wrapped names stand under their bars: room for the longest line
+        longest = max(
+            (len(line) for g in groups for line in shorten(g, TICK_WIDTH, TICK_LINES).split("\n")),
+            default=0,
+        )
+        per_group = max(per_group, 0.1 + 0.085 * longest)
+    width = min(16.0, max(4.0, 1.2 + per_group * len(groups)) + _legend_width(rows))
     figure, axes = _figure(width, _height(rows))
     if not rows or not groups:
         return _empty(figure, axes, title)
@@ -158,6 +188,7 @@ def bar_chart(
                 b + (h if math.isfinite(h) else 0.0) for b, h in zip(bottom, heights, strict=True)
             ]
     _group_ticks(axes, groups)
+    _whole_numbers(axes, values)
     axes.set_ylabel(_plain(value_label))
     if group_label:
         axes.set_xlabel(_plain(group_label))
@@ -166,7 +197,15 @@ def bar_chart(
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_title(_plain(title))
     _legend(figure, axes)
-    return figure
+    return _finished(figure)
+
+
+def _whole_numbers(axes: Axes, values: Iterable[Sequence[float]]) -> None:
+    """Counts get whole-number ticks (no 2.5 codings); any fraction keeps the default."""
+    if all(float(v).is_integer() for line in values for v in line if math.isfinite(v)):
+        from matplotlib.ticker import MaxNLocator
+
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def _group_ticks(axes: Axes, groups: Sequence[str]) -> None:
@@ -197,7 +236,8 @@ def line_chart(
     if any(len(line) != len(periods) for line in series.values()):
         raise ValueError(f"each series must have {len(periods)} values")
     strokes = [_darker(color) for color in _colors(colors, len(series), "series")]
-    figure, axes = _figure(min(14.0, max(6.5, 3.0 + 0.35 * len(periods))), _height(series))
+    width = min(14.0, max(4.0, 1.5 + 0.35 * len(periods)) + _legend_width(series))
+    figure, axes = _figure(width, _height(series))
     if not periods or not series:
         return _empty(figure, axes, title)
     positions = list(range(len(periods)))
@@ -223,13 +263,14 @@ def line_chart(
         rotation_mode="anchor",
     )
     axes.set_xlabel(_plain(period_label))
+    _whole_numbers(axes, series.values())
     axes.set_ylabel(_plain(value_label))
     axes.set_ylim(bottom=0)
     axes.yaxis.grid(True, color="#DDDDDD", linewidth=0.6)
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_title(_plain(title))
     _legend(figure, axes)
-    return figure
+    return _finished(figure)
 
 
 def heatmap(
@@ -266,7 +307,7 @@ def heatmap(
     bar = figure.colorbar(image, ax=axes, shrink=0.8)
     bar.set_label(_plain(value_label))
     axes.set_title(_plain(title))
-    return figure
+    return _finished(figure)
 
 
 def _write_numbers(axes: Axes, cells: Any, top: float) -> None:

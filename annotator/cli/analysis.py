@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from annotator.analysis.chart_fonts import glyph_warning
 from annotator.analysis.cooccurrence import Within
 from annotator.analysis.crosstab import Unit
 from annotator.cli.support import (
@@ -19,9 +20,17 @@ from annotator.cli.support import (
     shown,
 )
 from annotator.domain.codebook import split_path_list
-from annotator.domain.errors import BadFileError
-from annotator.io.csvfiles import atomic_output, write_csv
+from annotator.domain.errors import BadFileError, UserError
+from annotator.io.chart_files import check_chart, save_chart
+from annotator.io.output import check_output
+from annotator.io.tables import TABLE_SUFFIXES, write_table
 from annotator.services import analysis
+from annotator.services.analysis_charts import (
+    MEASURES,
+    ChartKind,
+    cooccurrence_chart,
+    frequencies_chart,
+)
 from annotator.storage import Project
 
 CODES_HELP = (
@@ -29,8 +38,20 @@ CODES_HELP = (
     "Diplomat' (in a name, write > as \\> and a comma as \\,)."
 )
 OUTPUT_HELP = (
-    "Write the rows to this CSV file (.xlsx is not supported: no xlsx writer is installed)."
+    "Write the rows to this file: .csv, or .xlsx for Excel (numbers as numbers, text as text)."
 )
+CHART_HELP = (
+    "Also draw a chart into this file: .png (at --dpi), .svg or .pdf. Needs matplotlib: "
+    "pip install 'annotator[analysis]'."
+)
+DPI_HELP = "Resolution of a .png chart, in dots per inch (30 to 2400)."
+CHART_ONLY = "--show, --chart-kind, --measure and --dpi say how to draw --chart FILE; add it"
+
+
+def chart_options(function: Any) -> Any:
+    """--chart and --dpi, which both commands take."""
+    function = click.option("--dpi", type=int, help=DPI_HELP + " [default: 300]")(function)
+    return click.option("--chart", type=click.Path(), help=CHART_HELP)(function)
 
 
 @click.group(name="analyze")
@@ -71,7 +92,21 @@ def analyze() -> None:
     help="What the table and its percentages count: codings, articles coded, characters coded.",
 )
 @json_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help=OUTPUT_HELP)
+@click.option("-o", "--output", type=click.Path(), help=OUTPUT_HELP)
+@chart_options
+@click.option(
+    "--chart-kind",
+    type=click.Choice([k.value for k in ChartKind]),
+    help="Grouped bars, stacked bars, or lines across the groups. [default: lines for --bin, "
+    "else bars]",
+)
+@click.option(
+    "--show",
+    type=click.Choice([s.value for s in analysis.Show]),
+    help="What the chart plots, in --unit: counts, % of the code's total (row), % of the "
+    "group's total (column), or the articles coded as % of the group's articles. [default: "
+    "column-percent for lines, else counts]",
+)
 def frequencies(
     project: str,
     by: str,
@@ -82,6 +117,10 @@ def frequencies(
     unit: str,
     as_json: bool,
     output: str | None,
+    chart: str | None,
+    dpi: int | None,
+    chart_kind: str | None,
+    show: str | None,
 ) -> None:
     """How often each code was applied in each group of articles, with a χ² test.
 
@@ -91,9 +130,16 @@ def frequencies(
     the group), row_percent and column_percent (of --unit), article_percent (articles coded
     of articles_in_group) and coders.
 
+    --chart draws the table: bars by group, or each code's share of the period's codings
+    over time with --bin.
+
     Example: annotator analyze frequencies study.annotator --by date --bin year --coders Ana
+
+    Example: annotator analyze frequencies study.annotator --by outlet --chart outlets.png
     """
-    target = _target(output)
+    if chart is None and (dpi is not None or chart_kind or show):
+        raise UserError(CHART_ONLY)
+    target = _target(output, project)
     request = analysis.Request(
         by=by,
         bin=analysis.Bin(bin_) if bin_ else None,
@@ -103,16 +149,20 @@ def frequencies(
     )
     chosen_unit = Unit(unit)
     with open_project(project, write=False) as opened:
+        drawing = _drawing(chart, dpi, opened)
         result = analysis.frequencies(opened, request)
         records = result.records(chosen_unit)
-        if target is not None:
-            _write(opened, target, records)
-            click.echo(f"wrote {len(records)} rows to {target}")
-            return
-    if as_json:
-        print_json(records)
-        return
-    _print_table(result, chosen_unit)
+        figure = None
+        if drawing is not None:
+            figure = frequencies_chart(
+                result,
+                chosen_unit,
+                analysis.Show(show) if show else None,
+                ChartKind(chart_kind) if chart_kind else None,
+            )
+        _finish(opened, target, "frequencies", records, figure, drawing, as_json)
+    if target is None and not as_json:
+        _print_table(result, chosen_unit)
 
 
 @analyze.command()
@@ -134,7 +184,14 @@ def frequencies(
     help="Pair codes, or dimensions.",
 )
 @json_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help=OUTPUT_HELP)
+@click.option("-o", "--output", type=click.Path(), help=OUTPUT_HELP)
+@chart_options
+@click.option(
+    "--measure",
+    type=click.Choice(list(MEASURES)),
+    help="What the heat map shows: the count, or (within articles) the Jaccard coefficient. "
+    "[default: count]",
+)
 def cooccurrence(
     project: str,
     within: str,
@@ -143,6 +200,9 @@ def cooccurrence(
     rows: str,
     as_json: bool,
     output: str | None,
+    chart: str | None,
+    dpi: int | None,
+    measure: str | None,
 ) -> None:
     """Which codes one coder applied together, within a passage or within an article.
 
@@ -150,24 +210,37 @@ def cooccurrence(
     overlapping codings; article: (article, coder) pairs holding both) and jaccard (article
     level: count over the (article, coder) pairs holding either; null at passage level).
 
+    --chart draws the code × code heat map (--measure count or jaccard).
+
     Example: annotator analyze cooccurrence study.annotator --within article --json
+
+    Example: annotator analyze cooccurrence study.annotator --within article --chart pairs.svg
     """
-    target = _target(output)
+    if chart is None and (dpi is not None or measure):
+        raise UserError(CHART_ONLY)
+    if measure == "jaccard" and Within(within) is Within.PASSAGE:
+        raise UserError(
+            "the Jaccard coefficient is defined within articles: use --within article, "
+            "or --measure count"
+        )
+    target = _target(output, project)
     with open_project(project, write=False) as opened:
+        drawing = _drawing(chart, dpi, opened)
+        chosen_coders = names(coders)
         result = analysis.cooccurrences(
             opened,
             Within(within),
-            coders=names(coders),
+            coders=chosen_coders,
             codes=split_path_list(codes or ""),
             rows=analysis.Rows(rows),
         )
         records = analysis.cooccurrence_records(result)
-        if target is not None:
-            _write(opened, target, records)
-            click.echo(f"wrote {len(records)} rows to {target}")
-            return
-    if as_json:
-        print_json(records)
+        figure = None
+        if drawing is not None:
+            whose = ", ".join(chosen_coders) if chosen_coders else "all coders"
+            figure = cooccurrence_chart(result, measure or "count", coders=whose)
+        _finish(opened, target, "co-occurrence", records, figure, drawing, as_json)
+    if target is not None or as_json:
         return
     shown_rows = [r for r in records if r["count"]]
     if not shown_rows:
@@ -179,23 +252,57 @@ def cooccurrence(
         )
 
 
-def _target(output: str | None) -> Path | None:
+def _target(output: str | None, project: str) -> Path | None:
+    """The -o file, checked before any work: its suffix, and where it would go."""
     if output is None:
         return None
     target = Path(output)
-    if target.suffix.lower() == ".xlsx":
-        raise BadFileError(
-            target,
-            "cannot be written: .xlsx needs a library annotator does not "
-            "ship; write .csv (it opens in Excel)",
-        )
+    if target.suffix.lower() not in TABLE_SUFFIXES:
+        raise BadFileError(target, "is not a table file: name it .csv or .xlsx")
+    check_output(target, [project])
     return target
 
 
-def _write(project: Project, target: Path, records: list[dict[str, Any]]) -> None:
-    header = list(records[0]) if records else ["code_path", "group"]
-    with atomic_output(target, protect=[project.path]) as handle:
-        write_csv(handle, header, ([r[k] for k in header] for r in records))
+def _drawing(chart: str | None, dpi: int | None, project: Project) -> tuple[Path, int] | None:
+    """The --chart file and resolution, checked before any work (the file's name, the
+    resolution, where it would go), or ``None`` without --chart."""
+    if chart is None:
+        return None
+    drawing = Path(chart), 300 if dpi is None else dpi
+    check_chart(*drawing, protect=[project.path])
+    return drawing
+
+
+def _finish(
+    project: Project,
+    target: Path | None,
+    sheet: str,
+    records: list[dict[str, Any]],
+    figure: Any,
+    drawing: tuple[Path, int] | None,
+    as_json: bool,
+) -> None:
+    """Write what was asked: the -o table, the chart, the --json rows. With --json, standard
+    output holds the JSON alone; what was written is said on standard error."""
+    if target is not None:
+        header = list(records[0]) if records else ["code_path", "group"]
+        write_table(
+            target,
+            header,
+            ([r[k] for k in header] for r in records),
+            protect=[project.path],
+            sheet=sheet,
+        )
+        click.echo(f"wrote {len(records)} rows to {target}", err=as_json)
+    if drawing is not None:
+        path, dpi = drawing
+        save_chart(figure, path, dpi, protect=[project.path])
+        click.echo(f"wrote the chart to {path}", err=as_json)
+        warning = glyph_warning(figure)
+        if warning:
+            click.echo(f"warning: {warning}", err=True)
+    if as_json:
+        print_json(records)
 
 
 def _print_table(result: analysis.Frequencies, unit: Unit) -> None:
