@@ -36,6 +36,7 @@ KEYS = {
     "retrieval_200k_ms",
     "analysis_frequencies_200k_s",
     "analysis_cooccurrence_200k_s",
+    "analysis_window_update_ms",
 }
 
 
