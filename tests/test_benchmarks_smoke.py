@@ -40,6 +40,7 @@ KEYS = {
     "search_regex_10k_s",
     "autocode_5k_hits_s",
     "search_index_import_overhead_pct",
+    "analysis_window_update_ms",
 }
 
 

@@ -14,18 +14,21 @@ named ``coder`` or ``all`` is taken before those words.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from annotator.analysis.cooccurrence import Cooccurrence, Placed, Within, cooccurrence
-from annotator.analysis.crosstab import Crosstab, Unit, crosstab
+import numpy as np
+
+from annotator.analysis.cooccurrence import Cooccurrence, Within
+from annotator.analysis.crosstab import Crosstab, Unit
 from annotator.analysis.independence import Independence, chi_square
+from annotator.analysis.regroup import IntArray, cooccurrence_of, crosstab_of
 from annotator.domain.errors import UserError
 from annotator.domain.model import VariableType
+from annotator.services.analysis_source import Source
 from annotator.services.exports import Selection, choose
 from annotator.storage import Project
 
@@ -137,49 +140,67 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def frequencies(project: Project, request: Request) -> Frequencies:
-    """The code × group crosstab ``request`` asks for, counted in one SQL query."""
+def frequencies(project: Project, request: Request, source: Source | None = None) -> Frequencies:
+    """The code × group crosstab ``request`` asks for, regrouped from the project's tallies
+    (``source``: a source that holds them already, as the Analysis window keeps one)."""
+    source = source or Source(project)
     chosen = choose(project, Selection(coders=request.coders, codes=request.codes))
     row_of, rows = _rows(project, chosen.code_ids, request.rows)
-    group_of, articles_in_group, by_coder = _groups(project, request)
-    coders = {c.id: c.name for c in project.coders.all()}
-    # A whole-article coding covers its article: the length is read for those only (coalesce
-    # stops at the first value), never the documents row of every coding.
-    coder_column = "c.coder_id" if by_coder else "0"
-    sql = (
-        f"SELECT c.code_id, c.document_id, {coder_column}, count(*), "
-        'sum(coalesce(c."end" - c.start, (SELECT d.length FROM documents d '
-        "WHERE d.id = c.document_id))) FROM codings c"
-        + _where(chosen.code_ids, chosen.coder_ids)
-        + (" GROUP BY c.code_id, c.document_id" + (", c.coder_id" if by_coder else ""))
+    group_of, articles_in_group, by_coder = source.kept(
+        ("groups", request.by, request.bin), lambda: _groups(project, request)
     )
-    # Plain tuples, not Tally: 200,000 of them are made here.
-    rows_found = project.db.execute(sql, _parameters(chosen.code_ids, chosen.coder_ids))
+    coders = {c.id: c.name for c in project.coders.all()}
+    tallies = source.tallies()
+    wanted = None if chosen.coder_ids is None else set(chosen.coder_ids)
     if by_coder:
-        tallies = [
-            (row_of[code], coders[coder], document, segments, characters)
-            for code, document, coder, segments, characters in rows_found
-            if code in row_of
-        ]
-    else:
-        tallies = [
-            (row_of[code], group_of.get(document, NO_VALUE), document, segments, characters)
-            for code, document, _, segments, characters in rows_found
-            if code in row_of
-        ]
-    if by_coder:
-        wanted = chosen.coder_ids
-        counts = _coded_articles(project)
+        counts = tallies.articles_by_coder()
         articles_in_group = {
             name: counts.get(i, 0) for i, name in coders.items() if wanted is None or i in wanted
         }
+    groups = list(articles_in_group)
+    position = {group: index for index, group in enumerate(groups)}
+    row_position = {row: index for index, row in enumerate(rows)}
+    row_index = {code: row_position[row] for code, row in row_of.items()}
+    rows_of = _looked_up(tallies.code, row_index)
+    if wanted is not None:
+        rows_of[~np.isin(tallies.coder, np.fromiter(wanted, np.int64))] = -1
+    if by_coder:
+        groups_of = _looked_up(tallies.coder, {i: position.get(n, -1) for i, n in coders.items()})
+    else:
+        groups_of = _looked_up(tallies.document, {d: position[g] for d, g in group_of.items()})
+        strays = (groups_of < 0) & (rows_of >= 0) & (tallies.segments > 0)
+        if strays.any():  # articles the groups do not know of (none, unless read apart)
+            if NO_VALUE not in position:
+                position[NO_VALUE] = len(groups)
+                groups.append(NO_VALUE)
+            groups_of[strays] = position[NO_VALUE]
+    table = crosstab_of(
+        rows_of,
+        groups_of,
+        tallies.document,
+        tallies.segments,
+        tallies.characters,
+        rows,
+        groups,
+        articles_in_group,
+    )
     return Frequencies(
-        crosstab(tallies, rows, articles_in_group),
+        table,
         request.by,
         _coders_label(chosen.coder_ids, coders),
         colors=_row_colors(project, rows),
         binned=request.bin is not None and not by_coder,
     )
+
+
+def _looked_up(keys: IntArray, index: dict[int, int]) -> IntArray:
+    """``index[key]`` for each key (-1 for a key it does not hold)."""
+    size = max(int(keys.max()) if keys.size else 0, max(index, default=0)) + 1
+    table = np.full(size, -1, dtype=np.int64)
+    if index:
+        table[np.fromiter(index, np.int64)] = np.fromiter(index.values(), np.int64)
+    found: IntArray = table[keys]
+    return found
 
 
 def cooccurrences(
@@ -189,21 +210,20 @@ def cooccurrences(
     coders: Sequence[str] = (),
     codes: Sequence[str] = (),
     rows: Rows = Rows.CODES,
+    source: Source | None = None,
 ) -> Cooccurrence:
-    """The code × code co-occurrence of the chosen codings."""
+    """The code × code co-occurrence of the chosen codings (``source``: one that holds the
+    codings read already, as the Analysis window keeps one)."""
+    source = source or Source(project)
     chosen = choose(project, Selection(coders=coders, codes=codes))
     row_of, names = _rows(project, chosen.code_ids, rows)
-    sql = 'SELECT c.code_id, c.document_id, c.coder_id, c.start, c."end" FROM codings c' + _where(
-        chosen.code_ids, chosen.coder_ids
-    )
-    placed = [
-        Placed(row_of[code_id], document_id, coder_id, start, end)
-        for code_id, document_id, coder_id, start, end in project.db.execute(
-            sql, _parameters(chosen.code_ids, chosen.coder_ids)
-        ).fetchall()
-        if code_id in row_of
-    ]
-    return cooccurrence(placed, names, within)
+    placed = source.placements()
+    position = {row: index for index, row in enumerate(names)}
+    rows_of = _looked_up(placed.code, {code: position[row] for code, row in row_of.items()})
+    if chosen.coder_ids is not None:
+        rows_of[~np.isin(placed.coder, np.array(chosen.coder_ids, np.int64))] = -1
+    units = placed.document * (int(placed.coder.max(initial=0)) + 1) + placed.coder
+    return cooccurrence_of(rows_of, units, placed.start, placed.end, names, within)
 
 
 def cooccurrence_records(result: Cooccurrence) -> list[dict[str, Any]]:
@@ -218,19 +238,6 @@ def cooccurrence_records(result: Cooccurrence) -> list[dict[str, Any]]:
         }
         for pair in result.pairs
     ]
-
-
-def _where(code_ids: list[int] | None, coder_ids: list[int] | None) -> str:
-    clauses = []
-    if code_ids is not None:
-        clauses.append("c.code_id IN (SELECT value FROM json_each(?))")
-    if coder_ids is not None:
-        clauses.append("c.coder_id IN (SELECT value FROM json_each(?))")
-    return " WHERE " + " AND ".join(clauses) if clauses else ""
-
-
-def _parameters(code_ids: list[int] | None, coder_ids: list[int] | None) -> list[str]:
-    return [json.dumps(ids) for ids in (code_ids, coder_ids) if ids is not None]
 
 
 def _rows(
@@ -323,14 +330,6 @@ def date_bin(value: str, how: Bin) -> str:
         return f"{day.year:04d}-{day.month:02d}"
     year, week, _ = day.isocalendar()
     return f"{year:04d}-W{week:02d}"
-
-
-def _coded_articles(project: Project) -> dict[int, int]:
-    """Per coder id, the articles holding any coding by that coder."""
-    rows = project.db.execute(
-        "SELECT coder_id, count(DISTINCT document_id) FROM codings GROUP BY coder_id"
-    ).fetchall()
-    return {int(c): int(n) for c, n in rows}
 
 
 def _coders_label(coder_ids: list[int] | None, names: dict[int, str]) -> str:

@@ -59,7 +59,8 @@ class Search:
     """What to retrieve. ``codes`` are code or dimension ids (a dimension takes its codes);
     ``overlapping`` is B for :attr:`Mode.OVERLAP`; ``coders`` ``None`` means every coder;
     ``memo`` keeps passages whose coding memo, article memo or code memo holds that text
-    (ignoring case)."""
+    (ignoring case). ``codings`` keeps only those codings (the passages behind a cell of an
+    analysis table), ``origin`` says in words where they come from."""
 
     codes: tuple[int, ...]
     mode: Mode = Mode.ANY
@@ -67,6 +68,8 @@ class Search:
     coders: frozenset[int] | None = None
     conditions: tuple[Condition, ...] = ()
     memo: str = ""
+    codings: frozenset[int] | None = None
+    origin: str = ""
 
 
 class Passage(NamedTuple):
@@ -130,6 +133,9 @@ def retrieve(project: Project, search: Search) -> list[Passage]:
     if search.coders is not None:
         clauses.append("c.coder_id IN (SELECT value FROM json_each(?))")
         where_parameters.append(json.dumps(sorted(search.coders)))
+    if search.codings is not None:
+        clauses.append("c.id IN (SELECT value FROM json_each(?))")
+        where_parameters.append(json.dumps(sorted(search.codings)))
     for clause, values in _variable_clauses(project, search.conditions):
         clauses.append(clause)
         where_parameters += values
@@ -246,6 +252,8 @@ def describe(project: Project, search: Search) -> str:
         words = f"Passages of all of {names} (same article and coder)"
     else:
         words = f"Passages of {'any of ' if len(chosen) > 1 else ''}{names}"
+    if search.codings is not None and search.origin:
+        words = f"Passages behind {search.origin}"
     if search.coders is not None:
         coders = {c.id: c.name for c in project.coders.all()}
         words += ". Coders: " + ", ".join(sorted(coders.get(c, "?") for c in search.coders))

@@ -22,6 +22,7 @@ from annotator.domain.model import Coding, DocumentStatus
 from annotator.services.changes import Changes
 from annotator.services.imports import ImportReport
 from annotator.ui import settings
+from annotator.ui.analysis.actions import AnalysisActions
 from annotator.ui.article_list import DocumentsPanel
 from annotator.ui.article_view import ArticleView
 from annotator.ui.auto_status import StartedOnCoding
@@ -58,7 +59,9 @@ from annotator.ui.window_state import restore_geometry
 from annotator.ui.workers import stop_workers
 
 
-class MainWindow(CodeMenus, ProjectFileActions, MemoActions, SearchActions, QMainWindow):
+class MainWindow(
+    CodeMenus, ProjectFileActions, MemoActions, SearchActions, AnalysisActions, QMainWindow
+):
     """The coding window over one open project and one coder."""
 
     #: Another project should be opened in place of this one (its path).
@@ -305,6 +308,7 @@ class MainWindow(CodeMenus, ProjectFileActions, MemoActions, SearchActions, QMai
         self.agreement_menu = menus.addMenu("A&greement")
         for action in (self.agreement_action, self.review_action, self.sample_action):
             self.agreement_menu.addAction(action)
+        self.analysis_menu = self._install_analysis(menus)
         self.help_menu = menus.addMenu("&Help")
         self.help_menu.addAction(self._action("&Keyboard shortcuts", self._show_shortcuts, "F1"))
         self._install_memos(article, file_menu)

@@ -31,6 +31,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from analysis_bench import ANALYSIS_KEYS, bench_analysis
+from analysis_window_bench import ANALYSIS_WINDOW_KEYS, bench_analysis_window
 from article_list_bench import ARTICLE_LIST_KEYS, bench_article_list
 from import_preview_bench import IMPORT_PREVIEW_KEYS, bench_import_preview
 from retrieval_bench import RETRIEVAL_KEYS, bench_retrieval
@@ -1006,6 +1007,13 @@ def main() -> None:
             if not large.exists():
                 build_large_project(large, sizes)
             results.update(bench_analysis(large))
+        if only is None or only & ANALYSIS_WINDOW_KEYS:
+            large = folder / "large.annotator"
+            if not large.exists():
+                build_large_project(large, sizes)
+            results.update(
+                bench_analysis_window(large, folder, repeats=1 if arguments.quick else 5)
+            )
         if only is None or only & BACKUP_KEYS:
             results.update(bench_backups(folder, sizes))
         if only is None or only & IMPORT_KEYS:

@@ -62,6 +62,8 @@ class RetrievalPanel(QWidget):
         self.conditions: list[Condition] = []
         #: Memo text to look for (coding, article and code memos); see :meth:`set_memo_filter`.
         self.memo = ""
+        #: Only these codings, and where they come from (:meth:`show_codings`).
+        self.only: tuple[frozenset[int], str] | None = None
         self.model = RetrievalModel(controller)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -137,7 +139,7 @@ class RetrievalPanel(QWidget):
         layout.addWidget(self.view, 1)
         self._fill()
         for button in (self.codes, self.others, self.coders):
-            button.changed.connect(self._query)
+            button.changed.connect(self._chosen)
         self.mode.currentIndexChanged.connect(self._mode_changed)
         self.variable_button.clicked.connect(self.add_variable_filter)
         self.clear_button.clicked.connect(self.clear_filters)
@@ -186,6 +188,33 @@ class RetrievalPanel(QWidget):
 
     def _mode_changed(self) -> None:
         self.others.setVisible(self.current_mode() is Mode.OVERLAP)
+        self._chosen()
+
+    def _chosen(self) -> None:
+        """The user chose other codes, coders or mode: a cell's passages give way to them."""
+        self.only = None
+        self._query()
+
+    def show_codings(
+        self, codings: list[int], codes: list[int], coders: list[int] | None, origin: str
+    ) -> None:
+        """List exactly these codings (the passages behind a cell of an analysis table), with
+        their codes and coders ticked (``None``: every coder) and ``origin`` saying in the
+        filters where they come from; Clear filters, or choosing anything, lists as before."""
+        for button in (self.codes, self.others, self.coders):
+            button.blockSignals(True)
+        self.mode.blockSignals(True)
+        self.codes.set_checked(codes)
+        self.others.set_checked([])
+        self.coders.set_checked(coders or [])
+        self.mode.setCurrentIndex(self.mode.findData(Mode.ANY))
+        self.others.setVisible(False)
+        for button in (self.codes, self.others, self.coders):
+            button.blockSignals(False)
+        self.mode.blockSignals(False)
+        self.conditions = []
+        self.filter.clear()
+        self.only = (frozenset(codings), origin)
         self._query()
 
     def show_code(self, code_id: int) -> None:
@@ -220,6 +249,7 @@ class RetrievalPanel(QWidget):
 
     def clear_filters(self) -> None:
         self.conditions = []
+        self.only = None
         self.filter.clear()
         self._query()
 
@@ -263,14 +293,18 @@ class RetrievalPanel(QWidget):
             coders,
             tuple(self.conditions),
             self.memo,
+            None if self.only is None else self.only[0],
+            "" if self.only is None else self.only[1],
         )
 
     def _query(self) -> None:
         self.model.query(self.current_search())
-        described = " · ".join(c.describe() for c in self.conditions)
+        described = " · ".join(
+            [c.describe() for c in self.conditions] + ([self.only[1]] if self.only else [])
+        )
         self.conditions_label.setText(described)
         self.conditions_label.setToolTip(described)
-        self.clear_button.setEnabled(bool(self.conditions))
+        self.clear_button.setEnabled(bool(self.conditions) or self.only is not None)
 
     # -- showing -----------------------------------------------------------------------------
 
