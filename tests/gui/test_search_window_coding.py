@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from annotator.domain.model import Coding
@@ -149,7 +150,7 @@ def test_undo_is_refused_when_one_of_the_codings_changed_since(
 
 
 def test_whole_articles_left_out_where_an_exclusive_code_is_there(
-    qtbot: QtBot, window: MainWindow, demo_project: Project
+    qtbot: QtBot, window: MainWindow, demo_project: Project, qtmodeltester: ModelTester
 ) -> None:
     page = open_search(qtbot, window).search
     run_search(qtbot, page, "official*")
@@ -178,6 +179,7 @@ def test_whole_articles_left_out_where_an_exclusive_code_is_there(
     assert "another code of its exclusive dimension" in page.summary.text()
     if planned.preview.planned:
         assert page.preview_model.index(0, 1).data() == "(whole article)"
+    qtmodeltester.check(page.preview_model)
 
 
 def test_the_preview_goes_stale_when_its_articles_change(

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from annotator.cli.main import cli
@@ -68,7 +69,11 @@ def save_as(
 
 
 def test_save_list_edit_and_delete(
-    qtbot: QtBot, window: MainWindow, demo_project: Project, dialogs: Dialogs
+    qtbot: QtBot,
+    window: MainWindow,
+    demo_project: Project,
+    dialogs: Dialogs,
+    qtmodeltester: ModelTester,
 ) -> None:
     search_window = open_search(qtbot, window)
     page = search_window.search
@@ -95,6 +100,7 @@ def test_save_list_edit_and_delete(
     listed = search_window.saved
     row = [listed.model.index(0, c).data() for c in range(listed.model.columnCount())]
     assert row == ["brokers", "broker*", NAMED, "its sentence", "8", "every article"]
+    qtmodeltester.check(listed.model)
     # Edit: another name, no code, whole articles.
     listed.view.selectRow(0)
     editing = listed.edit()

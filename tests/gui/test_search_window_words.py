@@ -10,6 +10,7 @@ import sys
 import pytest
 import stopwordsiso
 from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from annotator.services import word_frequencies
@@ -45,7 +46,7 @@ def occurrences(texts: list[str], word: str) -> int:
 
 
 def test_the_words_of_every_article_without_english_stop_words(
-    qtbot: QtBot, window: MainWindow, demo_project: Project
+    qtbot: QtBot, window: MainWindow, demo_project: Project, qtmodeltester: ModelTester
 ) -> None:
     page = words_page(qtbot, window)
     count(qtbot, page)
@@ -58,6 +59,7 @@ def test_the_words_of_every_article_without_english_stop_words(
         assert shown[word] == occurrences(texts, word)
     counts = list(shown.values())
     assert counts == sorted(counts, reverse=True)
+    qtmodeltester.check(page.model)
     assert "in 8 articles (every article)" in page.status.text()
     # Every article's stop words kept: "the" leads.
     page.keep.setChecked(True)

@@ -29,6 +29,16 @@ HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 _WORD = regex.compile(r"[\p{L}\p{N}\p{M}]+(?:['’][\p{L}\p{N}]+)*")
 _BOLD = QFont()
 _BOLD.setBold(True)
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.CheckStateRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.FontRole,
+        HIT_ROLE,
+    }
+)
 
 
 def words_key(text: str) -> tuple[str, ...]:
@@ -200,7 +210,8 @@ class HitsModel(QAbstractTableModel):
         return flags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._order):
+        # Views ask for a dozen roles per cell on every paint; most are not ours.
+        if role not in _ROLES or not index.isValid() or not 0 <= index.row() < len(self._order):
             return None
         column = index.column()
         hit = self._hits[self._order[index.row()]]

@@ -108,7 +108,6 @@ class SearchJob(Job):
         self.request = request
 
     def work(self, project: Project) -> search.Counts | None:
-        names = dict(project.documents.names())
         sent: set[int] = set()
         pending: list[search.Hit] = []
         hits = 0
@@ -119,10 +118,7 @@ class SearchJob(Job):
             nonlocal last
             new = sorted({hit.document_id for hit in pending} - sent)
             values = project.documents.all_values(new) if new else {}
-            page = Page(
-                list(pending),
-                {d: _article(names.get(d, str(d)), values.get(d, {})) for d in new},
-            )
+            page = Page(list(pending), {d: _article(project, d, values.get(d, {})) for d in new})
             sent.update(new)
             pending.clear()
             last = time.monotonic()
@@ -144,9 +140,10 @@ class SearchJob(Job):
         return search.Counts(hits, len(articles))
 
 
-def _article(name: str, values: dict[str, str]) -> Article:
-    headline = " ".join(values.get("title", "").split()) or name
-    return Article(headline, values)
+def _article(project: Project, document_id: int, values: dict[str, str]) -> Article:
+    """An article as the table heads it: its title, else (rarely: read then) its name."""
+    headline = " ".join(values.get("title", "").split())
+    return Article(headline or project.documents.get(document_id).name, values)
 
 
 class Runner(QObject):
