@@ -530,15 +530,6 @@ class CodingStore:
         )
         return {int(i): str(m) for i, m in rows}
 
-    def origins(self, document_id: int) -> dict[int, str]:
-        """Where a document's codings not made by hand came from (their ``origin``), by
-        coding id."""
-        rows = self.db.execute(
-            "SELECT id, origin FROM codings WHERE document_id = ? AND origin IS NOT NULL",
-            [document_id],
-        )
-        return {int(i): str(o) for i, o in rows}
-
     def article_level(
         self, document_id: int, coder_ids: Collection[int] | None = None
     ) -> list[Coding]:
