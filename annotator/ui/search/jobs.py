@@ -155,7 +155,7 @@ class Runner(QObject):
 
     def __init__(self, project: Project, parent: QObject) -> None:
         super().__init__(parent)
-        self.connect, self.threaded = connector(project)
+        self.connect_project, self.threaded = connector(project)
         self.job: Job | None = None
         self._thread: QThread | None = None
         self._page: Callable[[Any], None] | None = None

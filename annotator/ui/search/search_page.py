@@ -213,7 +213,7 @@ class SearchPage(QWidget):
         self.query_bar.set_running(True)
         self.query_bar.status.setText("Searching…")
         self.runner.start(
-            SearchJob(self.runner.connect, request),
+            SearchJob(self.runner.connect_project, request),
             done=self._searched,
             failed=self._failed,
             page=self._page,
@@ -367,7 +367,7 @@ class SearchPage(QWidget):
         self.summary.setText(f"Working out the passages of {len(hits):,} hits…")
         self.previewer.start(
             CallJob(
-                self.previewer.connect,
+                self.previewer.connect_project,
                 lambda project: make_preview(project, hits, code_id, coder.id, unit),
             ),
             done=self._previewed,

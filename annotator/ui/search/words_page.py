@@ -193,7 +193,7 @@ class WordsPage(QWidget):
         self.status.setText("Counting the words…")
         self.runner.start(
             CallJob(
-                self.runner.connect,
+                self.runner.connect_project,
                 lambda project: word_frequencies.word_frequencies(
                     project, scope, top=top, language=language, keep_stop_words=keep
                 ),
