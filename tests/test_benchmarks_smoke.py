@@ -37,6 +37,10 @@ KEYS = {
     "analysis_frequencies_200k_s",
     "analysis_cooccurrence_200k_s",
     "analysis_window_update_ms",
+    "search_10k_ms",
+    "search_regex_10k_s",
+    "autocode_5k_hits_s",
+    "search_index_import_overhead_pct",
 }
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from annotator import __version__, paths, services
-from annotator.cli import analysis, backups, coders, intake, reports, team
+from annotator.cli import analysis, backups, coders, intake, reports, search, team
 from annotator.cli.support import (
     EXIT_REFUSED,
     Group,
@@ -368,6 +368,10 @@ for command in (
     backups.restore,
     backups.repair,
     analysis.analyze,
+    search.search_command,
+    search.search_rules,
+    search.words,
+    search.stop_words,
 ):
     cli.add_command(command)
 

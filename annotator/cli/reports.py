@@ -174,6 +174,17 @@ LEVEL_CHOICES = {
     help="Segment matching: the overlap (in % of both segments together) that counts as agreement.",
 )
 @click.option("--no-interval", is_flag=True, help="Skip the bootstrap interval for α.")
+@click.option(
+    "--without-search-codings",
+    is_flag=True,
+    help="Leave out the codings a search made ('annotator search … --code'): only codings "
+    "made by hand count.",
+)
+@click.option(
+    "--only-search-codings",
+    is_flag=True,
+    help="Compare only the codings a search made (to show them apart).",
+)
 @json_option
 @click.option(
     "-o",
@@ -189,6 +200,8 @@ def agreement(
     counted_by: str,
     overlap: int,
     no_interval: bool,
+    without_search_codings: bool,
+    only_search_codings: bool,
     as_json: bool,
     output: str | None,
 ) -> None:
@@ -203,6 +216,8 @@ def agreement(
     from annotator.io.output import check_output
     from annotator.services.agreement import Request, measure
 
+    if without_search_codings and only_search_codings:
+        raise UserError("--without-search-codings and --only-search-codings exclude each other")
     target = Path(output) if output else None
     if target is not None:
         if target.suffix.lower() not in (".csv", ".html", ".htm"):
@@ -215,6 +230,11 @@ def agreement(
         counted_by=counted_by,
         threshold=overlap / 100,
         interval=not no_interval,
+        search_codings="without"
+        if without_search_codings
+        else "only"
+        if only_search_codings
+        else "with",
     )
     with open_project(project, write=False) as opened:
         report = measure(opened, request)

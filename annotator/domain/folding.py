@@ -6,6 +6,11 @@ has it) while every keyboard types the one code point é; case-insensitive searc
 "STRASSE" to find "Straße". Both change lengths, so a match in the folded copy is mapped back
 to the span of whole grapheme clusters it came from: a match never cuts an accent, an emoji's
 skin tone or a Hangul syllable off its letter.
+
+Search (``services/search.py``) folds the same way and, unless asked to match them, also drops
+the accents of Latin letters (``ignore_accents``: "Müller" finds "Muller", "İstanbul"
+"istanbul"), as SQLite's full-text index does; accents of other scripts are letters there
+(Greek tonos, Devanagari signs), so they are kept.
 """
 
 from __future__ import annotations
@@ -28,10 +33,20 @@ _JOINING = regex.compile(
 )
 
 
-def fold(text: str, *, match_case: bool = False) -> str:
-    """``text`` as find compares it: NFC, and case-folded unless ``match_case``."""
+# A combining accent (U+0300–U+036F) on a Latin letter, once decomposed (NFD).
+_LATIN_ACCENT = regex.compile(r"(?<=\p{Latin}\p{M}*)[\u0300-\u036f]")
+
+
+def fold(text: str, *, match_case: bool = False, ignore_accents: bool = False) -> str:
+    """``text`` as find compares it: NFC, and case-folded unless ``match_case``;
+    ``ignore_accents``: without the combining accents of Latin letters too."""
     text = unicodedata.normalize("NFC", text)
-    return text if match_case else unicodedata.normalize("NFC", text.casefold())
+    if not match_case:
+        text = unicodedata.normalize("NFC", text.casefold())
+    if ignore_accents and not text.isascii():
+        decomposed = unicodedata.normalize("NFD", text)
+        text = unicodedata.normalize("NFC", _LATIN_ACCENT.sub("", decomposed))
+    return text
 
 
 @dataclass(frozen=True)
@@ -71,9 +86,11 @@ class FoldedText:
         text_end = self.text_starts[following] if following < len(self.text_starts) else self.length
         return text_end - self.text_starts[segment] > 1
 
-    def find_all(self, query: str, *, match_case: bool = False) -> list[tuple[int, int]]:
+    def find_all(
+        self, query: str, *, match_case: bool = False, ignore_accents: bool = False
+    ) -> list[tuple[int, int]]:
         """Every non-overlapping match of ``query`` (folded the same way), as text spans."""
-        needle = fold(query, match_case=match_case)
+        needle = fold(query, match_case=match_case, ignore_accents=ignore_accents)
         spans: list[tuple[int, int]] = []
         if not needle:
             return spans
@@ -108,8 +125,9 @@ def _positions(haystack: str, needle: str) -> list[int]:
 
 
 @lru_cache(maxsize=4)  # find folds the open article once, not at every key typed
-def folded_text(text: str, *, match_case: bool = False) -> FoldedText:
+def folded_text(text: str, *, match_case: bool = False, ignore_accents: bool = False) -> FoldedText:
     """The :class:`FoldedText` of ``text``."""
+    options = {"match_case": match_case, "ignore_accents": ignore_accents}
     pieces: list[str] = []
     fold_starts: list[int] = []
     text_starts: list[int] = []
@@ -126,10 +144,10 @@ def folded_text(text: str, *, match_case: bool = False) -> FoldedText:
 
     def add_clusters(start: int, end: int) -> None:
         for match in _CLUSTER.finditer(text, start, end):
-            add(fold(match.group(), match_case=match_case), match.start(), False)
+            add(fold(match.group(), **options), match.start(), False)
 
     def add_stretch(start: int, end: int) -> None:
-        piece = fold(text[start:end], match_case=match_case)
+        piece = fold(text[start:end], **options)
         if len(piece) == end - start:
             add(piece, start, True)
         elif end - start == 1:
@@ -160,9 +178,13 @@ def folded_text(text: str, *, match_case: bool = False) -> FoldedText:
     return FoldedText("".join(pieces), len(text), fold_starts, text_starts, linear)
 
 
-def find_all(text: str, query: str, *, match_case: bool = False) -> list[tuple[int, int]]:
+def find_all(
+    text: str, query: str, *, match_case: bool = False, ignore_accents: bool = False
+) -> list[tuple[int, int]]:
     """Every non-overlapping match of ``query`` in ``text`` as code-point spans of whole
-    grapheme clusters, comparing NFC-normalised (and, unless ``match_case``, case-folded)."""
+    grapheme clusters, comparing NFC-normalised (and, unless ``match_case``, case-folded;
+    with ``ignore_accents``, Latin letters without their accents)."""
     if not query or not text:
         return []
-    return folded_text(text, match_case=match_case).find_all(query, match_case=match_case)
+    folded = folded_text(text, match_case=match_case, ignore_accents=ignore_accents)
+    return folded.find_all(query, match_case=match_case, ignore_accents=ignore_accents)

@@ -80,7 +80,8 @@ class Coding:
     """A code applied by a coder to a span ``[start, end)`` of a document, or to all of it.
 
     Offsets are Python string indices (Unicode code points). An article-level coding has
-    ``start`` and ``end`` both ``None``.
+    ``start`` and ``end`` both ``None``. ``origin`` is ``None`` for a coding made by hand; a
+    search that coded its hits records itself there (JSON, see ``services/autocode.py``).
     """
 
     id: int
@@ -93,6 +94,7 @@ class Coding:
     memo: str
     created_at: str
     updated_at: str
+    origin: str | None = None
 
     @property
     def is_article_level(self) -> bool:

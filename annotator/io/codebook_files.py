@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -28,6 +29,8 @@ from annotator.domain.errors import BadFileError, UserError
 from annotator.io.csvfiles import read_csv, read_csv_text, write_csv
 
 FORMAT = "annotator-codebook"
+#: How a saved search codes its hits (as ``services/autocode.Unit`` names them).
+SEARCH_UNITS = ("hit", "sentence", "paragraph", "article")
 CSV_COLUMNS = ("path", "color", "shortcut", "exclusive", "description")
 MAX_CODEBOOK_BYTES = 20 * 1024 * 1024
 
@@ -45,20 +48,139 @@ def read_codebook(path: Path) -> list[CodeSpec]:
     return dimensions
 
 
-def write_codebook(handle: IO[str], suffix: str, dimensions: list[CodeSpec], name: str) -> None:
+@dataclass(frozen=True)
+class SearchSpec:
+    """A saved search as a codebook file carries it: its code (a path, or None), its unit,
+    its scope (conditions as the command line writes them, code paths, coder names) and the
+    line it starts on."""
+
+    name: str
+    query: str
+    regex: bool = False
+    match_case: bool = False
+    match_diacritics: bool = False
+    code: str | None = None
+    unit: str = "hit"
+    where: tuple[str, ...] = ()
+    within: tuple[str, ...] = ()
+    coders: tuple[str, ...] = ()
+    line: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        node: dict[str, Any] = {"name": self.name, "query": self.query}
+        for key in ("regex", "match_case", "match_diacritics"):
+            if getattr(self, key):
+                node[key] = True
+        node["code"] = self.code
+        node["unit"] = self.unit
+        for key in ("where", "within", "coders"):
+            if getattr(self, key):
+                node[key] = list(getattr(self, key))
+        return node
+
+
+def write_codebook(
+    handle: IO[str],
+    suffix: str,
+    dimensions: list[CodeSpec],
+    name: str,
+    searches: list[SearchSpec] | None = None,
+) -> None:
+    """Write a codebook as .json (with the saved searches, when there are) or .csv."""
     if suffix == ".json":
-        document = {
+        document: dict[str, Any] = {
             "format": FORMAT,
             "version": 1,
             "name": name,
             "dimensions": [_to_json(d, dimension=True) for d in dimensions],
         }
+        if searches:
+            document["searches"] = [spec.to_json() for spec in searches]
         json.dump(document, handle, ensure_ascii=False, indent=2)
         handle.write("\n")
     elif suffix == ".csv":
         write_csv(handle, CSV_COLUMNS, _csv_rows(dimensions))
     else:
         raise UserError(f"codebooks are written as .json or .csv, not '{suffix}'")
+
+
+def read_codebook_searches(path: Path) -> list[SearchSpec]:
+    """The saved searches a .json codebook carries (its optional ``searches`` list: none in a
+    file written before searches, or in a .csv). Each is checked for its shape here; its code
+    and query are checked against the project by whoever applies them."""
+    if path.suffix.lower() != ".json":
+        return []
+    text = read_csv_text(path, max_bytes=MAX_CODEBOOK_BYTES)
+    try:
+        document = _loads_with_lines(path, text)
+    except json.JSONDecodeError as error:
+        raise BadFileError(path, f"not valid JSON ({error.msg})", line=error.lineno) from None
+    if not isinstance(document, dict) or "searches" not in document:
+        return []
+    items = document["searches"]
+    if not isinstance(items, list):
+        raise BadFileError(path, '"searches" must be a list', line=getattr(document, "line", 1))
+    specs = [_search_from_json(path, item) for item in items]
+    seen: dict[str, str] = {}
+    for spec in specs:
+        key = name_key(spec.name)
+        if key in seen:
+            raise BadFileError(path, f"saved search '{spec.name}' appears twice", line=spec.line)
+        seen[key] = spec.name
+    return specs
+
+
+def _search_from_json(path: Path, item: Any) -> SearchSpec:
+    line = getattr(item, "line", None)
+    if not isinstance(item, dict):
+        raise BadFileError(path, "each saved search must be an object {…}", line=line)
+    name = item.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise BadFileError(path, 'a saved search without a "name"', line=line)
+    query = item.get("query")
+    if not isinstance(query, str) or not query.strip():
+        raise BadFileError(path, f"saved search '{name}' has no \"query\"", line=line)
+    flags = {}
+    for key in ("regex", "match_case", "match_diacritics"):
+        value = item.get(key, False)
+        if not isinstance(value, bool):
+            raise BadFileError(
+                path, f"\"{key}\" of saved search '{name}' must be true or false", line=line
+            )
+        flags[key] = value
+    code = item.get("code")
+    if code is not None and (not isinstance(code, str) or not code.strip()):
+        raise BadFileError(
+            path, f"\"code\" of saved search '{name}' must be a code path", line=line
+        )
+    unit = item.get("unit", "hit")
+    if unit not in SEARCH_UNITS:
+        raise BadFileError(
+            path,
+            f"\"unit\" of saved search '{name}' must be one of {', '.join(SEARCH_UNITS)}",
+            line=line,
+        )
+    lists = {}
+    for key in ("where", "within", "coders"):
+        value = item.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise BadFileError(
+                path, f"\"{key}\" of saved search '{name}' must be a list of text", line=line
+            )
+        lists[key] = tuple(value)
+    return SearchSpec(
+        name=name,
+        query=query,
+        regex=flags["regex"],
+        match_case=flags["match_case"],
+        match_diacritics=flags["match_diacritics"],
+        code=code,
+        unit=unit,
+        where=lists["where"],
+        within=lists["within"],
+        coders=lists["coders"],
+        line=line,
+    )
 
 
 # -- JSON ----------------------------------------------------------------------------------

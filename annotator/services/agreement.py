@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from annotator.agreement.report import LEVELS, Options, Report, measure_agreement
 from annotator.agreement.segments import THRESHOLD
@@ -25,6 +25,8 @@ from annotator.storage import Project
 
 CONSENSUS = "consensus"
 COUNTED_BY = ("done", "assigned")
+#: Which codings enter: all of them, all but those a search made, or only those.
+SEARCH_CODINGS = ("with", "without", "only")
 
 
 @dataclass(frozen=True)
@@ -38,11 +40,23 @@ class Request:
     counted_by: str = "done"
     threshold: float = THRESHOLD
     interval: bool = True
+    search_codings: str = "with"
 
 
 def measure(project: Project, request: Request = Request()) -> Report:
-    """The agreement report of a project."""
-    return measure_agreement(study_of(project, request), options_of(request))
+    """The agreement report of a project; with codings made by a search left out or alone
+    (``search_codings``), a warning says how many were left out."""
+    report = measure_agreement(study_of(project, request), options_of(request))
+    if request.search_codings == "with":
+        return report
+    coders = [c.id for c in project.coders.all() if c.name in report.coders]
+    made = project.codings.count_by_search(coders)
+    if request.search_codings == "without":
+        note = f"{made} codings made by a search are left out: only codings made by hand count"
+    else:
+        others = len(project.codings.rows(coders)) - made
+        note = f"only the {made} codings made by a search count: {others} made by hand are left out"
+    return replace(report, warnings=(note, *report.warnings))
 
 
 def options_of(request: Request) -> Options:
@@ -56,6 +70,10 @@ def options_of(request: Request) -> Options:
 
 def study_of(project: Project, request: Request) -> Study:
     """The engine's input: coders, articles, codes and codings, as the request asks."""
+    if request.search_codings not in SEARCH_CODINGS:
+        raise UserError(
+            f"codings made by a search: {', '.join(SEARCH_CODINGS)}, not '{request.search_codings}'"
+        )
     if request.counted_by not in COUNTED_BY:
         raise UserError(f"articles count when 'done' or 'assigned', not '{request.counted_by}'")
     if not 0 < request.threshold <= 1:
@@ -81,7 +99,9 @@ def study_of(project: Project, request: Request) -> Study:
     column = {coder.id: k for k, coder in enumerate(coders)}
     rows = [
         (document, column[coder], code, start, end)
-        for document, coder, code, start, end in project.codings.rows(list(column))
+        for document, coder, code, start, end in project.codings.rows(
+            list(column), by_search=_by_search(request.search_codings)
+        )
     ]
     return Study.of(
         coders=[c.name for c in coders],
@@ -94,6 +114,10 @@ def study_of(project: Project, request: Request) -> Study:
         left_out=[left_out.get(c.id, 0) for c in coders],
         absent=absent,
     )
+
+
+def _by_search(search_codings: str) -> bool | None:
+    return {"with": None, "without": False, "only": True}[search_codings]
 
 
 def _names(codebook: Codebook, code: int) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from annotator.domain.codebook import Codebook, cycle_problem
 from annotator.domain.exclusive import PassageOverlap, WholeArticleClash, exclusive_clashes
 from annotator.domain.model import Coding, DocumentStatus
 from annotator.domain.text import normalise_text, text_sha256
-from annotator.storage import Project
+from annotator.storage import Project, search_index
 
 #: What ``check`` says when the only errors are codings that break an exclusive dimension's rule.
 CLASH_ADVICE = (
@@ -83,6 +83,11 @@ def _check_content(project: Project, report: CheckReport) -> None:
             )
         if normalise_text(text) != text:
             report.errors.append(f"document '{document.name}': text holds a BOM or CR line endings")
+    # With the schema not annotator's (a table of the index missing), repair makes it anew.
+    index_problems = [] if project.problems else search_index.index_problems(project.db.conn)
+    if index_problems:
+        report.repairable = not report.errors  # 'annotator repair' indexes the articles anew
+        report.errors.extend(f"search index: {problem}" for problem in index_problems)
     held = _codebook_problems(tree, report)
     statuses = project.statuses.all()
     by_coder_document: dict[tuple[int, int], list[Coding]] = defaultdict(list)

@@ -19,7 +19,7 @@ from annotator.domain.errors import BadFileError, UserError
 from annotator.domain.exclusive import ExclusiveRuleError
 from annotator.domain.model import Code
 from annotator.io.codebook_appendix import Usage, appendix_html, appendix_markdown
-from annotator.io.codebook_files import read_codebook, write_codebook
+from annotator.io.codebook_files import read_codebook, read_codebook_searches, write_codebook
 from annotator.io.csvfiles import atomic_output
 from annotator.services import backups
 from annotator.services.changes import Changes
@@ -35,17 +35,31 @@ class CodebookImportReport:
     changed: list[str] = field(default_factory=list)
     unchanged: int = 0
     warnings: list[str] = field(default_factory=list)
+    #: Names of the saved searches a .json codebook added and changed.
+    searches_added: list[str] = field(default_factory=list)
+    searches_changed: list[str] = field(default_factory=list)
 
     @property
     def changes(self) -> Changes:
         return Changes(codebook=bool(self.added or self.changed))
 
     def summary(self) -> str:
-        return f"added {len(self.added)}, changed {len(self.changed)}, unchanged {self.unchanged}"
+        text = f"added {len(self.added)}, changed {len(self.changed)}, unchanged {self.unchanged}"
+        if self.searches_added or self.searches_changed:
+            text += (
+                f"; saved searches: added {len(self.searches_added)}, "
+                f"changed {len(self.searches_changed)}"
+            )
+        return text
 
     def details(self) -> list[str]:
         """A line per node added or changed, as the command line and the window list them."""
-        return [*(f"added: {p}" for p in self.added), *(f"changed: {p}" for p in self.changed)]
+        return [
+            *(f"added: {p}" for p in self.added),
+            *(f"changed: {p}" for p in self.changed),
+            *(f"added saved search: {n}" for n in self.searches_added),
+            *(f"changed saved search: {n}" for n in self.searches_changed),
+        ]
 
 
 #: ``progress(done, total, path)`` after each node of a long import.
@@ -71,7 +85,14 @@ def import_codebook(
         report = apply_codebook(project, read_qdc(path, warnings), path, progress=progress)
         report.warnings[:0] = [f"{path.name}: {w}" for w in warnings]
         return report
-    return apply_codebook(project, read_codebook(path), path, progress=progress)
+    from annotator.services.saved_searches import apply_search_specs
+
+    dimensions = read_codebook(path)
+    searches = read_codebook_searches(path)  # read (and its shape checked) before writing
+    with project.transaction():  # the codes and the saved searches, all or nothing
+        report = apply_codebook(project, dimensions, path, progress=progress)
+        report.searches_added, report.searches_changed = apply_search_specs(project, searches, path)
+    return report
 
 
 def apply_codebook(
@@ -228,9 +249,14 @@ def export_codebook(project: Project, path: str | Path | None, *, suffix: str | 
         raise UserError(
             f"{name}: codebooks are written as .json, .csv or .qdc (an appendix as .html or .md)"
         )
+    from annotator.services.saved_searches import search_specs
+
     specs = codebook_specs(project)
+    searches = search_specs(project) if suffix == ".json" else None
     with atomic_output(target, protect=[project.path]) as handle:
-        write_codebook(handle, suffix, specs, name=project.info("name") or project.name)
+        write_codebook(
+            handle, suffix, specs, name=project.info("name") or project.name, searches=searches
+        )
     return sum(1 for dimension in specs for _ in dimension.walk())
 
 

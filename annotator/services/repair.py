@@ -22,7 +22,7 @@ from annotator.domain.errors import (
 )
 from annotator.services import backups
 from annotator.services.backups import Snapshot
-from annotator.storage import Project
+from annotator.storage import Project, search_index
 from annotator.storage.access import access_of
 from annotator.storage.lock import ProjectLock
 from annotator.storage.repair import RepairReport, connect_for_repair, repair_schema
@@ -85,6 +85,35 @@ def keep_copy(path: Path, reason: str, protect: Path | None = None) -> Path:
     return target
 
 
+def _refill_search_index(path: Path) -> Repaired:
+    """A project whose schema is sound but whose search index is out of step with its
+    articles (``annotator check`` says so): the index is made anew, after a snapshot."""
+    with Project.open(path, read_only=True) as project:
+        if not search_index.index_problems(project.db.conn):
+            return Repaired(RepairReport(), None, None)
+    lock = _writable(path)
+    try:
+        kept = keep_copy(path, "before repair")
+        connection = connect_for_repair(path)
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                articles = search_index.remake(connection)
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            counts = counts_of(connection)
+            if connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            connection.close()
+    finally:
+        lock.release()
+    report = RepairReport(rebuilt=[f"the search index ({articles} articles indexed anew)"])
+    return Repaired(report, kept, counts)
+
+
 def _writable(path: Path) -> ProjectLock:
     access = access_of(path)
     if not access.writable:
@@ -103,7 +132,7 @@ def repair_project(path: str | Path) -> Repaired:
     problems = problems_of(path)
     problems += [p for p in damage_of_file(path) if p not in problems]
     if not problems:
-        return Repaired(RepairReport(), None, None)
+        return _refill_search_index(path)
     if not all(problem.repairable for problem in problems):
         raise DamagedProjectError(path, [p.text for p in problems], repairable=False)
     lock = _writable(path)

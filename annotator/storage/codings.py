@@ -12,7 +12,16 @@ from annotator.domain.model import Coding, new_guid, utc_now
 from annotator.domain.text import check_span
 from annotator.storage.deletions import DeletionStore
 
-_COLUMNS = 'id, guid, document_id, coder_id, code_id, start, "end", memo, created_at, updated_at'
+_COLUMNS = (
+    'id, guid, document_id, coder_id, code_id, start, "end", memo, created_at, updated_at, origin'
+)
+#: The columns every insert gives (the id aside): a coding made by hand has no origin.
+_INSERTED = 'guid, document_id, coder_id, code_id, start, "end", memo, created_at, updated_at'
+#: Whether a coding was made by a search (its origin says so; text another program wrote
+#: there that is not JSON counts as not).
+SEARCH_MADE = (
+    "ifnull(CASE WHEN json_valid(origin) THEN json_extract(origin, '$.kind') END = 'search', 0)"
+)
 # SQLite sorts NULL first: article-level codings come before passages, as the index has them.
 _ORDER = 'ORDER BY document_id, start, "end", code_id, coder_id, id'
 
@@ -42,19 +51,20 @@ class CodingStore:
         created_at: str | None = None,
         updated_at: str | None = None,
         guid: str | None = None,
+        origin: str | None = None,
     ) -> Coding:
         """Apply a code; ``start``/``end`` ``None`` codes the whole article.
 
         Spans outside the text or of zero length are refused, as are dimensions (only the
-        codes below a dimension can be applied).
+        codes below a dimension can be applied). ``origin``: where a coding not made by hand
+        came from (JSON, see migration 0013).
         """
         self._check(document_id, code_id, start, end)
         self._check_memo(memo)
         now = utc_now()
         with self.db.atomic():
             cursor = self.db.execute(
-                f"INSERT INTO codings ({_COLUMNS.removeprefix('id, ')}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO codings ({_INSERTED}, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     guid or new_guid(),
                     document_id,
@@ -65,6 +75,7 @@ class CodingStore:
                     memo,
                     created_at or now,
                     updated_at or created_at or now,
+                    origin,
                 ],
             )
             if guid:
@@ -118,15 +129,19 @@ class CodingStore:
         return found
 
     def add_many(
-        self, rows: Iterable[tuple[str, int, int, int, int | None, int | None, str, str, str]]
+        self,
+        rows: Iterable[tuple[str, int, int, int, int | None, int | None, str, str, str]],
+        *,
+        origin: str | None = None,
     ) -> int:
         """Insert ``(guid, document, coder, code, start, end, memo, created, updated)`` rows
-        the caller has checked (merges); the table's triggers still refuse a span outside its
-        text or a dimension. Returns how many."""
+        the caller has checked (merges, a search coding its hits: then ``origin`` for every
+        row); the table's triggers still refuse a span outside its text or a dimension.
+        Returns how many."""
         batch = list(rows)
         for _, _, _, _, _, _, memo, _, _ in batch:
             self._check_memo(memo)
-        columns = _COLUMNS.removeprefix("id, ")
+        columns = _INSERTED
         # Through a temporary table and one INSERT … SELECT: row by row, the triggers would
         # open a statement journal for every coding, which costs three times the insert.
         with self.db.atomic():
@@ -135,7 +150,9 @@ class CodingStore:
                 "INSERT INTO incoming_codings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch
             )
             self.db.execute(
-                f"INSERT INTO codings ({columns}) SELECT {columns} FROM incoming_codings"
+                f"INSERT INTO codings ({columns}, origin) "
+                f"SELECT {columns}, ? FROM incoming_codings",
+                [origin],
             )
             self.db.execute(
                 "DELETE FROM deletions WHERE guid IN (SELECT guid FROM incoming_codings)"
@@ -254,7 +271,7 @@ class CodingStore:
         with self.db.atomic():
             self._deletions.clear([coding.guid])
             self.db.execute(
-                f"INSERT INTO codings ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO codings ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     coding.id,
                     coding.guid,
@@ -266,6 +283,7 @@ class CodingStore:
                     coding.memo,
                     coding.created_at,
                     coding.updated_at,
+                    coding.origin,
                 ],
             )
         return self.get(coding.id)
@@ -292,6 +310,14 @@ class CodingStore:
 
     def count(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM codings").fetchone()[0])
+
+    def count_by_search(self, coder_ids: Collection[int] | None = None) -> int:
+        """How many codings (of these coders) a search made."""
+        where, parameters = _filters(coder_ids=coder_ids)
+        row = self.db.execute(
+            f"SELECT count(*) FROM codings {where} AND {SEARCH_MADE}", parameters
+        ).fetchone()
+        return int(row[0])
 
     def for_export(
         self,
@@ -345,11 +371,14 @@ class CodingStore:
         return rows
 
     def rows(
-        self, coder_ids: Collection[int] | None = None
+        self, coder_ids: Collection[int] | None = None, *, by_search: bool | None = None
     ) -> list[tuple[int, int, int, int | None, int | None]]:
         """``(document id, coder id, code id, start, end)`` of every coding (of these coders):
-        plain tuples for statistics over tens of thousands of codings."""
+        plain tuples for statistics over tens of thousands of codings. ``by_search``: only the
+        codings a search made (True), or only the others (False)."""
         where, parameters = _filters(coder_ids=coder_ids)
+        if by_search is not None:
+            where += f" AND {'' if by_search else 'NOT '}{SEARCH_MADE}"
         rows: list[tuple[int, int, int, int | None, int | None]] = self.db.execute(
             f'SELECT document_id, coder_id, code_id, start, "end" FROM codings {where}',
             parameters,

@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from annotator.domain.errors import ConflictError, NotFoundError, UserError
 from annotator.domain.model import Document, Variable, VariableType, new_guid, utc_now
 from annotator.domain.text import text_sha256
+from annotator.storage import search_index
 
 _COLUMNS = "id, guid, name, source, sha256, length, imported_at"
 
@@ -42,6 +43,7 @@ class DocumentStore:
         if "\x00" in text:  # SQLite's length() and LIKE stop at a NUL: offsets would lie
             raise UserError(f"{source}: the text holds a NUL character; it is not a text")
         sha256 = text_sha256(text)
+        outermost = not self.db.conn.in_transaction
         existing = self.by_sha256(sha256)
         if existing is not None:
             raise ConflictError(
@@ -61,6 +63,12 @@ class DocumentStore:
                     imported_at or utc_now(),
                 ],
             )
+            # The search index learns of the article through a trigger, and is brought up to
+            # date here, in the same transaction — or, inside a caller's transaction (an
+            # import), once at its end by Project.transaction: FTS5 writes out what it holds
+            # at every savepoint, and one per article would cost more than the words.
+            if outermost:
+                search_index.catch_up(self.db)
         return self.get(int(cursor.lastrowid or 0))
 
     def unique_name(self, name: str) -> str:

@@ -25,7 +25,7 @@ from annotator.domain.errors import (
     ProjectError,
 )
 from annotator.domain.model import new_guid, utc_now
-from annotator.storage import schema, verify
+from annotator.storage import schema, search_index, verify
 from annotator.storage.access import Access, access_of, check_side_files, connect_reader
 from annotator.storage.codebook import CodebookStore, cycle_problems
 from annotator.storage.coders import CoderStore
@@ -339,6 +339,8 @@ class Project:
                 raise
         db.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
         schema.migrations.apply(db)
+        # Articles another program added or removed since: into the search index now.
+        search_index.catch_up(db)
         self._writing = self.path is not None
 
     def _checks_on_open(self) -> list[verify.Problem]:
@@ -387,8 +389,11 @@ class Project:
         """Group writes: all of them are committed together, or none is."""
         if self.read_only:
             raise ProjectError(f"{self.name}: the project is open read-only")
+        outermost = not self.db.conn.in_transaction
         with self.db.atomic():
             yield
+            if outermost:  # the articles it added, into the search index, in the same commit
+                search_index.catch_up(self.db)
 
     @property
     def name(self) -> str:

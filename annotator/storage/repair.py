@@ -10,12 +10,13 @@ is. The caller holds the project's lock and has taken a snapshot first.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.domain.errors import UserError
-from annotator.storage import verify
+from annotator.storage import search_index, verify
 from annotator.storage.verify import Key, SchemaObject, fold, key_of
 
 _ORDER = ("table", "view", "index", "trigger")
@@ -84,6 +85,16 @@ def repair_schema(connection: sqlite3.Connection) -> RepairReport:
         broken_links = _broken_links(connection)
         keep = {key_of("table", theirs) for theirs in renamed.values()}
         _drop_foreign(connection, found, expected, report, keep=keep)
+        # The search index's FTS5 tables are made again together, and filled, never mended
+        # table by table (FTS5 keeps its own tables beside each, in step with it).
+        index_touched = any(
+            search_index.is_index_object(name)
+            for problem in problems
+            for name in re.findall(r"'([^']*)'", problem.text)
+        )
+        if index_touched:
+            search_index.drop_index(connection)
+            report.rebuilt.append("the search index (made again and filled)")
         for ours, theirs in sorted(renamed.items()):
             # Renamed back as SQLite renames (references to it in other tables follow).
             connection.execute(f"ALTER TABLE {_quote(theirs)} RENAME TO {_quote(ours)}")
@@ -95,6 +106,9 @@ def repair_schema(connection: sqlite3.Connection) -> RepairReport:
         connection.execute("PRAGMA legacy_alter_table = ON")
         _rebuild_tables(connection, verify.objects_of(connection), expected, report)
         _create_missing(connection, expected, report)
+        if index_touched:
+            search_index.configure(connection)
+            search_index.fill(connection)
         remaining = verify.schema_problems(connection)
         if remaining:  # pragma: no cover - a bug in the plan above, never a user's file
             raise UserError(f"the repair left a problem: {remaining[0].text}")
@@ -205,5 +219,8 @@ def _create_missing(
         for key, wanted in sorted(expected.items()):
             if wanted.type != kind or key in present or wanted.sql is None:
                 continue
+            if search_index.is_index_object(wanted.name) and key in verify.objects_of(connection):
+                continue  # made with its FTS5 table just now
             connection.execute(wanted.sql)
-            report.recreated.append(wanted.describe())
+            if not search_index.is_index_object(wanted.name):
+                report.recreated.append(wanted.describe())

@@ -35,6 +35,7 @@ from analysis_window_bench import ANALYSIS_WINDOW_KEYS, bench_analysis_window
 from article_list_bench import ARTICLE_LIST_KEYS, bench_article_list
 from import_preview_bench import IMPORT_PREVIEW_KEYS, bench_import_preview
 from retrieval_bench import RETRIEVAL_KEYS, bench_retrieval
+from search_bench import SEARCH_KEYS, bench_search
 
 from annotator.domain.model import VariableType
 from annotator.services import create_project
@@ -64,6 +65,7 @@ FULL = {
     "near_duplicate_index": 10_000,
     "import_articles": 10_000,
     "import_sheet_mb": 127,
+    "search_articles": 10_000,
 }
 QUICK = {
     "article_chars": 100_000,
@@ -80,6 +82,7 @@ QUICK = {
     "near_duplicate_index": 500,
     "import_articles": 1_000,
     "import_sheet_mb": 8,
+    "search_articles": 500,
 }
 
 
@@ -1025,6 +1028,8 @@ def main() -> None:
             results.update(bench_legacy_text())
         if only is None or only & NEAR_DUPLICATE_KEYS:
             results.update(bench_near_duplicates(folder, sizes))
+        if only is None or only & SEARCH_KEYS:
+            results.update(bench_search(folder, sizes["search_articles"]))
     if only is not None:
         results = {key: value for key, value in results.items() if key in only}
     results = {

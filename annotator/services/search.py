@@ -1,0 +1,603 @@
+"""Search the articles: a query (or a regular expression) in a scope → hits in context.
+
+:class:`Request` says what to find and where: a query in the language of
+:mod:`annotator.domain.search_query` (words, "phrases", ``remit*``, AND / OR / NOT,
+parentheses; case and Latin accents ignored unless asked), or a regular expression on the
+stored text; in every article, in those whose variables meet :class:`Condition` rules, or
+only inside the passages coded with chosen codes (by chosen coders).
+
+A query's candidate articles come from the project's full-text index (SQLite FTS5, see
+:mod:`annotator.storage.search_index`), never from reading every text; the exact hits are
+then found in each candidate's stored text, folded as the window's Find folds it, and are
+code-point offsets ``[start, end)`` of whole grapheme clusters. A regular expression (Python's
+``regex`` module, on the stored text, ``^``/``$`` at line ends) reads every article in scope
+and is stopped, with a one-line message, when it runs longer than :data:`REGEX_SECONDS`.
+
+:func:`iter_hits` yields hits in article order as they are found (a first page of a large
+project comes at once; :func:`first_hits`), :func:`search` returns them all with the numbers
+of hits and of articles, :func:`hit_spans` only where they are (for coding).
+
+Where the index folds a letter otherwise than search (ß, ligatures such as ﬁ, Greek letters
+written with oxia), the index is asked for every spelling (:func:`candidate_plan`); a query
+the index cannot narrow at all reads every text in scope. Known limits: a Latin letter with
+two accents folded to a plain letter (ǡ for a) is found only as typed; in an article of a
+script written without spaces, a Latin word is looked up as typed (``muller`` does not find a
+*Müller* glued to Chinese characters), and Korean stored decomposed (jamo, from some Macs) is
+found only by a query typed so.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import regex
+
+from annotator.domain.errors import UserError
+from annotator.domain.folding import folded_text
+from annotator.domain.graphemes import clusters_around
+from annotator.domain.model import VariableType
+from annotator.domain.search_query import (
+    And,
+    Node,
+    Not,
+    Options,
+    Query,
+    QueryError,
+    Term,
+    parse_query,
+)
+from annotator.domain.search_text import SPACED, UNSPACED_CLASS, is_unspaced
+from annotator.services.article_filter import Condition, Match
+from annotator.services.retrieval import expand
+from annotator.storage import Project
+from annotator.storage import search_index as index
+
+__all__ = [
+    "DEFAULT_CONTEXT",
+    "REGEX_SECONDS",
+    "Counts",
+    "Hit",
+    "QueryError",
+    "Request",
+    "Scope",
+    "SearchResult",
+    "condition_of",
+    "count_hits",
+    "first_hits",
+    "hit_spans",
+    "iter_hits",
+    "search",
+]
+
+#: Characters of context on each side of a hit, unless asked otherwise.
+DEFAULT_CONTEXT = 60
+MAX_CONTEXT = 2_000
+#: How long a regular expression may run over all articles before it is stopped.
+REGEX_SECONDS = 10.0
+MAX_PATTERN_CHARACTERS = 2_000
+#: A query word whose folding the index may hold in more spellings than this is asked for by
+#: the part before them (as a prefix): a candidate more, never a hit less.
+_MAX_VARIANTS = 64
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where to search. ``conditions``: only articles whose variables meet every condition;
+    ``within``: only inside passages coded with these codes (ids; each with the codes below
+    it), by ``coders`` (ids; ``None``: anyone's); ``documents``: only these articles (a rule
+    re-run on new ones). A whole-article coding makes the whole article a passage."""
+
+    conditions: tuple[Condition, ...] = ()
+    within: tuple[int, ...] = ()
+    coders: frozenset[int] | None = None
+    documents: frozenset[int] | None = None
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to find: ``query`` in the query language, or a regular expression
+    (``regex=True``); ``match_case`` and ``match_diacritics`` (accents of Latin letters count;
+    a regular expression always sees the text as stored); ``context``: characters on each
+    side of a hit, cut at white space (never inside a letter with its accents or an emoji)."""
+
+    query: str
+    regex: bool = False
+    match_case: bool = False
+    match_diacritics: bool = False
+    scope: Scope = Scope()
+    context: int = DEFAULT_CONTEXT
+
+    @property
+    def options(self) -> Options:
+        return Options(match_case=self.match_case, match_diacritics=self.match_diacritics)
+
+
+class Hit(NamedTuple):
+    """One hit: the article, where (code points, half-open), and the text before, of and after
+    it (a tuple: searches make many thousands)."""
+
+    document_id: int
+    start: int
+    end: int
+    left: str
+    hit: str
+    right: str
+
+
+class Counts(NamedTuple):
+    hits: int
+    articles: int
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Every hit of a search, in article and text order, and how many articles they are in."""
+
+    hits: list[Hit] = field(default_factory=list)
+    articles: int = 0
+
+    @property
+    def counts(self) -> Counts:
+        return Counts(len(self.hits), self.articles)
+
+
+# -- the entry points --------------------------------------------------------------------------
+
+
+def iter_hits(project: Project, request: Request) -> Iterator[Hit]:
+    """The hits of ``request`` as they are found, by article id then position. Raises
+    :class:`QueryError` (a malformed query or pattern, one that runs too long) or
+    :class:`UserError` (an unknown variable or code) before the first, or while running for
+    a pattern that runs too long."""
+    width = _check_context(request.context)
+    for document_id, text, spans in _found(project, request):
+        for start, end in spans:
+            left, right = context(text, start, end, width)
+            yield Hit(document_id, start, end, left, text[start:end], right)
+
+
+def first_hits(project: Project, request: Request, limit: int = 100, offset: int = 0) -> list[Hit]:
+    """Hits ``offset`` to ``offset + limit`` (the rest is not searched for)."""
+    return list(itertools.islice(iter_hits(project, request), offset, offset + limit))
+
+
+def search(project: Project, request: Request) -> SearchResult:
+    """Every hit of ``request`` and the number of articles they are in."""
+    hits = list(iter_hits(project, request))
+    return SearchResult(hits, len({hit.document_id for hit in hits}))
+
+
+def hit_spans(project: Project, request: Request) -> Iterator[tuple[int, int, int]]:
+    """``(document id, start, end)`` of every hit, without context (for coding them)."""
+    for document_id, _text, spans in _found(project, request):
+        for start, end in spans:
+            yield document_id, start, end
+
+
+def count_hits(project: Project, request: Request) -> Counts:
+    """How many hits ``request`` has, in how many articles."""
+    hits = articles = 0
+    for _document_id, _text, spans in _found(project, request):
+        hits += len(spans)
+        articles += 1
+    return Counts(hits, articles)
+
+
+def compile_request(request: Request) -> Query | regex.Pattern[str]:
+    """The parsed query or compiled pattern of ``request``; :class:`QueryError` if it is
+    malformed (the message names the position, counted from 1)."""
+    if request.regex:
+        return compile_pattern(request.query, match_case=request.match_case)
+    return parse_query(request.query, request.options)
+
+
+def compile_pattern(pattern: str, *, match_case: bool = False) -> regex.Pattern[str]:
+    """A regular expression as search runs it (``^`` and ``$`` at every line's ends; case
+    ignored, fully — ß is SS — unless ``match_case``)."""
+    if not pattern:
+        raise QueryError(None, "the regular expression is empty")
+    if len(pattern) > MAX_PATTERN_CHARACTERS:
+        raise QueryError(
+            MAX_PATTERN_CHARACTERS + 1, f"it is longer than {MAX_PATTERN_CHARACTERS} characters"
+        )
+    flags = regex.MULTILINE | (0 if match_case else regex.IGNORECASE | regex.FULLCASE)
+    try:
+        compiled: regex.Pattern[str] = regex.compile(pattern, flags)
+    except regex.error as error:
+        position = error.pos + 1 if error.pos is not None else None
+        raise QueryError(position, f"not a valid regular expression ({error.msg})") from None
+    except (OverflowError, RecursionError, MemoryError, ValueError) as error:
+        raise QueryError(None, f"not a regular expression annotator can run ({error})") from None
+    return compiled
+
+
+# -- finding -----------------------------------------------------------------------------------
+
+
+def _found(project: Project, request: Request) -> Iterator[tuple[int, str, list[tuple[int, int]]]]:
+    """``(document id, text, hit spans)`` of each article with hits, in id order."""
+    compiled = compile_request(request)
+    allowed = allowed_documents(project, request.scope)
+    passages = scope_passages(project, request.scope)
+    if passages is not None:
+        allowed = set(passages) if allowed is None else allowed & set(passages)
+    if isinstance(compiled, Query):
+        found = _query_hits(project, compiled, allowed)
+    else:
+        found = _pattern_hits(project, compiled, allowed)
+    for document_id, text, spans in found:
+        if passages is not None:
+            spans = _inside(spans, passages[document_id])
+        if spans:
+            yield document_id, text, spans
+
+
+def _query_hits(
+    project: Project, query: Query, allowed: set[int] | None
+) -> Iterator[tuple[int, str, list[tuple[int, int]]]]:
+    plan = candidate_plan(project, query)
+    options = query.options
+    for document_id in index.candidate_ids(project.db, plan):
+        if allowed is not None and document_id not in allowed:
+            continue
+        text = project.documents.text(document_id)
+        folded = folded_text(
+            text, match_case=options.match_case, ignore_accents=not options.match_diacritics
+        )
+        spans = [folded.span(start, end) for start, end in query.matches(folded.folded)]
+        if spans:
+            yield document_id, text, _joined(spans)
+
+
+def _pattern_hits(
+    project: Project, pattern: regex.Pattern[str], allowed: set[int] | None
+) -> Iterator[tuple[int, str, list[tuple[int, int]]]]:
+    deadline = time.monotonic() + REGEX_SECONDS
+    ids = sorted(allowed) if allowed is not None else [i for i, _ in project.documents.names()]
+    for chunk in _chunks(ids, 200):
+        rows = project.db.execute(
+            "SELECT id, text FROM documents WHERE id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY id",
+            [json.dumps(chunk)],
+        ).fetchall()
+        for document_id, text in rows:
+            left = deadline - time.monotonic()
+            try:
+                if left <= 0:
+                    raise TimeoutError
+                matches = [
+                    m.span() for m in pattern.finditer(text, timeout=left) if m.end() > m.start()
+                ]
+            except TimeoutError:
+                raise QueryError(
+                    None,
+                    f"the regular expression ran longer than {REGEX_SECONDS:g} s and was stopped; "
+                    "a pattern such as (a|aa)+ tries too many ways to match: make it simpler",
+                ) from None
+            if matches:
+                yield (
+                    int(document_id),
+                    str(text),
+                    _joined([_whole_clusters(text, *s) for s in matches]),
+                )
+
+
+def _chunks(items: Sequence[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def _joined(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    result: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if result and start < result[-1][1]:
+            result[-1] = (result[-1][0], max(result[-1][1], end))
+        else:
+            result.append((start, end))
+    return result
+
+
+def _whole_clusters(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` widened to whole grapheme clusters."""
+    return _cluster_start(text, start), _cluster_end(text, end)
+
+
+def _cluster_start(text: str, position: int) -> int:
+    """The start of the grapheme cluster holding ``position`` (itself at a boundary)."""
+    if position <= 0 or position >= len(text) or text[position].isspace():
+        return position
+    for low, high in clusters_around(text, position):
+        if low <= position < high:
+            return low
+    return position
+
+
+def _cluster_end(text: str, position: int) -> int:
+    """The end of the cluster holding the code point before ``position`` (itself at a
+    boundary)."""
+    if position <= 0 or position >= len(text) or text[position - 1].isspace():
+        return position
+    for low, high in clusters_around(text, position - 1):
+        if low < position < high:
+            return high
+    return position
+
+
+def _inside(spans: list[tuple[int, int]], passages: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans that lie wholly inside one of the passages."""
+    return [
+        (start, end)
+        for start, end in spans
+        if any(low <= start and end <= high for low, high in passages)
+    ]
+
+
+# -- context -----------------------------------------------------------------------------------
+
+
+def _check_context(width: int) -> int:
+    if not 0 <= width <= MAX_CONTEXT:
+        raise UserError(f"context must be between 0 and {MAX_CONTEXT} characters, not {width}")
+    return width
+
+
+def context(text: str, start: int, end: int, width: int) -> tuple[str, str]:
+    """About ``width`` characters before and after ``[start, end)``: cut at white space when
+    there is some within reach (no word cut in half), else at a grapheme cluster's edge."""
+    if width == 0:
+        return "", ""
+    low = max(start - width, 0)
+    if low > 0 and not text[low - 1].isspace():  # inside a word: from the next one on
+        space = _first_space(text, low, start)
+        low = space + 1 if space is not None else _cluster_end(text, low)
+        low = min(low, start)
+    high = min(end + width, len(text))
+    if high < len(text) and not text[high].isspace():
+        space = _last_space(text, end, high)
+        high = space if space is not None else _cluster_start(text, high)
+        high = max(high, end)
+    return text[low:start], text[end:high]
+
+
+def _first_space(text: str, low: int, high: int) -> int | None:
+    for position in range(low, high):
+        if text[position].isspace():
+            return position
+    return None
+
+
+def _last_space(text: str, low: int, high: int) -> int | None:
+    for position in range(high, low, -1):
+        if text[position].isspace():
+            return position
+    return None
+
+
+# -- the scope ---------------------------------------------------------------------------------
+
+
+def allowed_documents(project: Project, scope: Scope) -> set[int] | None:
+    """The articles the scope's conditions and list allow (None: every article)."""
+    allowed: set[int] | None = None if scope.documents is None else set(scope.documents)
+    if not scope.conditions:
+        return allowed
+    variables = {v.name: v for v in project.documents.variables()}
+    every = {document_id for document_id, _ in project.documents.names()}
+    for condition in scope.conditions:
+        variable = variables.get(condition.variable)
+        if variable is None:
+            known = ", ".join(sorted(variables)) or "none"
+            raise UserError(f"there is no variable '{condition.variable}' (variables: {known})")
+        values = project.documents.values_of(variable.id)
+        accepted = {d for d in every if condition.accepts(values.get(d, ""))}
+        allowed = accepted if allowed is None else allowed & accepted
+    return allowed
+
+
+def scope_passages(project: Project, scope: Scope) -> dict[int, list[tuple[int, int]]] | None:
+    """The passages ``within`` names, by article (None: no such limit)."""
+    if not scope.within:
+        return None
+    codebook = project.codebook.tree()
+    codes = expand(codebook, scope.within)
+    if not codes:
+        return {}
+    coders = None if scope.coders is None else sorted(scope.coders)
+    lengths: dict[int, int] = {}
+    passages: dict[int, list[tuple[int, int]]] = {}
+    for _id, document_id, _name, _coder, _code, start, end in project.codings.retrieve(
+        codes, coders
+    ):
+        if start is None or end is None:
+            if document_id not in lengths:
+                lengths[document_id] = project.documents.get(document_id).length
+            start, end = 0, lengths[document_id]
+        passages.setdefault(document_id, []).append((start, end))
+    return passages
+
+
+def condition_of(project: Project, text: str) -> Condition:
+    """A condition as the command line writes it: ``VARIABLE=VALUE`` (that value, ignoring
+    case; of a date variable a year, a month or a day: ``date=2016``), ``VARIABLE~TEXT`` (the
+    value holds the text), ``VARIABLE=LOW..HIGH`` (a range of a date or number variable,
+    either end open: ``date=2003..``) or ``VARIABLE=`` (no value)."""
+    name, operator, value = _split_condition(text)
+    variable = project.documents.variable(name)
+    if variable is None:
+        known = ", ".join(v.name for v in project.documents.variables()) or "none"
+        raise UserError(f"'{text}': there is no variable '{name}' (variables: {known})")
+    if operator == "~":
+        if not value:
+            raise UserError(f"'{text}': write the text to look for after ~")
+        return Condition(variable.name, variable.type, Match.CONTAINS, text=value)
+    if not value:
+        return Condition(variable.name, variable.type, Match.EMPTY)
+    if variable.type in (VariableType.DATE, VariableType.NUMBER):
+        # A date is a day, a month or a year (date=2016 is all of 2016); a number compares
+        # as a number (412 is 412.0).
+        low, _, high = value.partition("..") if ".." in value else (value, "", value)
+        return Condition.range_of(variable.name, variable.type, low, high)
+    return Condition(variable.name, variable.type, Match.IS, text=value)
+
+
+def _split_condition(text: str) -> tuple[str, str, str]:
+    positions = [p for p in (text.find("="), text.find("~")) if p > 0]
+    if not positions:
+        raise UserError(
+            f"'{text}' is not a condition: write VARIABLE=VALUE, VARIABLE~TEXT or "
+            "VARIABLE=LOW..HIGH (outlet=Yonhap, title~defect, date=2016-01..2016-06)"
+        )
+    split = min(positions)
+    return text[:split].strip(), text[split], text[split + 1 :].strip()
+
+
+# -- what the index is asked ---------------------------------------------------------------------
+
+
+def candidate_plan(project: Project, query: Query) -> index.Plan:
+    """What to ask the index for the candidates of ``query``: a plan that leaves out no
+    article the query matches (NOT is applied to the text, never to the index)."""
+    divergences = index.divergences(query.options.fold)
+    words = _words_plan(query.tree, divergences)
+    if not index.has_unspaced_articles(project.db):
+        return words
+    return index.either([words, _unspaced_plan(query.tree)])
+
+
+def _words_plan(node: Node, divergences: index.Divergences) -> index.Plan:
+    if isinstance(node, Term):
+        return _term_words(node, divergences)
+    if isinstance(node, Not):
+        return _words_plan(node.kept, divergences)
+    parts = [_words_plan(part, divergences) for part in node.parts]
+    return index.both(parts) if isinstance(node, And) else index.either(parts)
+
+
+def _term_words(term: Term, divergences: index.Divergences) -> index.Plan:
+    """A term asked of the word index: each of its words, in every spelling the index may
+    hold it in, all of them (the index keeps no positions: a phrase's order is checked in the
+    text); a term with a word of an unspaced script is not in the word index at all (those
+    articles are asked of the trigrams)."""
+    if any(is_unspaced(word) for word in term.words):
+        return index.Nothing()
+    parts: list[index.Plan] = []
+    last = len(term.words) - 1
+    for number, word in enumerate(term.words):
+        prefix = term.prefix and number == last
+        pieces = _FTS_TOKEN.findall(word)  # a mark splits a word in the index's eyes
+        if len(pieces) != 1:
+            for position, piece in enumerate(pieces):
+                star = "*" if prefix and position == len(pieces) - 1 else ""
+                parts.append(index.Words(index.quoted(piece) + star))
+            continue
+        choices = _spellings(word, prefix, divergences)
+        if choices:  # else a word the index cannot narrow: the others do
+            parts.append(
+                index.Words(" OR ".join(index.quoted(w) + ("*" if p else "") for w, p in choices))
+            )
+    return index.both(parts)
+
+
+#: What ``unicode61`` takes for one token: letters, digits and private-use characters.
+_FTS_TOKEN = regex.compile(r"[\p{L}\p{N}\p{Co}]+")
+
+
+def _spellings(word: str, prefix: bool, divergences: index.Divergences) -> list[tuple[str, bool]]:
+    """The forms (and whether each is a prefix) to ask the word index for, so that it finds
+    every text word search folds to ``word``; empty when nothing narrows it."""
+    if not any(unicodedata.category(c)[0] in "LN" or unicodedata.category(c) == "Co" for c in word):
+        return []
+    for cut in divergences.cuts:
+        position = word.find(cut)
+        if position >= 0:
+            word, prefix = word[:position], True
+    if not word:
+        return []
+    forms: list[tuple[str, bool]] = [("", False)]
+    position = 0
+    images = [
+        (image, raw)
+        for image, raw in divergences.variants
+        if not (len(image) == 1 and image.isascii())
+    ]
+    while position < len(word):
+        step = next(
+            ((image, raw) for image, raw in images if word.startswith(image, position)), None
+        )
+        if step is None:
+            forms = [(form + word[position], False) for form, _ in forms]
+            position += 1
+            continue
+        image, raw = step
+        if len(forms) * (len(raw) + 1) > _MAX_VARIANTS:
+            return sorted({(form, True) for form, _ in forms if form}) or []
+        forms = [(form + piece, False) for form, _ in forms for piece in (image, *raw)]
+        position += len(image)
+    result = [(form, prefix) for form, _ in forms]
+    if prefix:  # the word may end inside what a letter folds to (stras* in straße)
+        for image, _raw in images:
+            for size in range(1, len(image)):
+                if word.endswith(image[:size]) and len(word) > size:
+                    result.append((word[:-size], True))
+    return sorted(set(result))
+
+
+def _unspaced_plan(node: Node) -> index.Plan:
+    """A query asked of the articles in unspaced scripts: each piece of a term (a run of
+    unspaced characters as typed, or a word) as a substring, by trigrams or, shorter than
+    three characters, in the text itself."""
+    if isinstance(node, Term):
+        pieces = _pieces(node.text.rstrip("*"))
+        parts: list[index.Plan] = []
+        for piece in pieces:
+            if len(piece) >= 3:
+                parts.append(index.Trigrams(index.quoted(piece)))
+            else:
+                parts.append(index.Contains(piece))
+        return index.both(parts) if parts else index.AllUnspaced()
+    if isinstance(node, Not):
+        return _unspaced_plan(node.kept)
+    parts = [_unspaced_plan(part) for part in node.parts]
+    return index.both(parts) if isinstance(node, And) else index.either(parts)
+
+
+_PIECE = regex.compile(f"(?:[{UNSPACED_CLASS}]\\p{{M}}*)+|{SPACED}+", regex.V1)
+
+
+def _pieces(text: str) -> list[str]:
+    """Runs of letters and digits of a term as typed (NFC): what an article of an unspaced
+    script must hold as substrings."""
+    return [m.group() for m in _PIECE.finditer(unicodedata.normalize("NFC", text))]
+
+
+def resolve_scope(
+    project: Project,
+    *,
+    where: Iterable[str] = (),
+    within: Iterable[str] = (),
+    coders: Iterable[str] = (),
+) -> Scope:
+    """A :class:`Scope` from the command line's words: conditions (see :func:`condition_of`),
+    code paths and coder names; an unknown variable, code or coder is a :class:`UserError`."""
+    conditions = tuple(condition_of(project, text) for text in where)
+    codebook = project.codebook.tree()
+    codes: list[int] = []
+    for path in within:
+        code = codebook.find(path)
+        if code is None:
+            raise UserError(f"the codebook has no code '{path}'")
+        codes.append(code.id)
+    chosen = [project.coders.find(name).id for name in coders]
+    if chosen and not codes:
+        raise UserError("--coders says whose passages to search within: give --within CODE too")
+    return Scope(
+        conditions=conditions,
+        within=tuple(codes),
+        coders=frozenset(chosen) if chosen else None,
+    )
