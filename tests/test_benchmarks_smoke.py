@@ -36,12 +36,12 @@ KEYS = {
     "retrieval_200k_ms",
     "analysis_frequencies_200k_s",
     "analysis_cooccurrence_200k_s",
+    "analysis_window_update_ms",
     "search_10k_ms",
     "search_regex_10k_s",
     "autocode_5k_hits_s",
     "search_index_import_overhead_pct",
     "search_window_first_page_ms",
-    "analysis_window_update_ms",
 }
 
 

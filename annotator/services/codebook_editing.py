@@ -10,6 +10,7 @@ from annotator.domain.model import Code, Coding
 from annotator.services import backups
 from annotator.services.exclusive_rule import coded_pairs, drop_clashing, refuse_clashes
 from annotator.storage import Project
+from annotator.storage.saved_searches import SavedSearchStore
 
 
 def code_usage(project: Project, code_id: int) -> int:
@@ -51,6 +52,7 @@ def merge_code(
         touched = coded_pairs(project, project.codebook.subtree(source_id))
         brought = _coding_ids(project, source_id)
         moved = project.codings.reassign(source_id, target_id)
+        SavedSearchStore(project.db).move_code(source_id, target_id)  # its rules follow it
         for child in tree.children(source_id):
             project.codebook.move(child.id, target_id, len(tree.children(target_id)))
         project.codebook.delete(source_id)

@@ -16,6 +16,14 @@ and is stopped, with a one-line message, when it runs longer than :data:`REGEX_S
 :func:`iter_hits` yields hits in article order as they are found (a first page of a large
 project comes at once; :func:`first_hits`), :func:`search` returns them all with the numbers
 of hits and of articles, :func:`hit_spans` only where they are (for coding).
+
+Where the index folds a letter otherwise than search (ß, ligatures such as ﬁ, Greek letters
+written with oxia), the index is asked for every spelling (:func:`candidate_plan`); a query
+the index cannot narrow at all reads every text in scope. Known limits: a Latin letter with
+two accents folded to a plain letter (ǡ for a) is found only as typed; in an article of a
+script written without spaces, a Latin word is looked up as typed (``muller`` does not find a
+*Müller* glued to Chinese characters), and Korean stored decomposed (jamo, from some Macs) is
+found only by a query typed so.
 """
 
 from __future__ import annotations

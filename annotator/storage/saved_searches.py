@@ -270,12 +270,29 @@ class SavedSearchStore:
         return self.get(saved.id)
 
     def move_code(self, source_id: int, target_id: int) -> int:
-        """Tie the searches of one code to another (a code merged into another)."""
-        cursor = self.db.execute(
-            "UPDATE saved_searches SET code_id = ?, updated_at = ? WHERE code_id = ?",
-            [target_id, utc_now(), source_id],
+        """Give the searches of one code to another (a code merged into another): those tied
+        to it, and those searching within it. Returns how many changed."""
+        guids = dict(
+            self.db.execute(
+                "SELECT id, guid FROM codes WHERE id IN (?, ?)", [source_id, target_id]
+            ).fetchall()
         )
-        return int(cursor.rowcount)
+        changed = 0
+        for saved in self.all():
+            updates: dict[str, object] = {}
+            if saved.code_id == source_id:
+                updates["code_id"] = target_id
+            within = [
+                guids[target_id] if g.lower() == str(guids.get(source_id, "")).lower() else g
+                for g in saved.scope.within
+            ]
+            if tuple(within) != saved.scope.within:
+                unique = tuple(dict.fromkeys(within))
+                updates["scope"] = SavedScope(saved.scope.where, unique, saved.scope.coders)
+            if updates:
+                self.update(saved.id, **updates)
+                changed += 1
+        return changed
 
     def names(self, ids: Iterable[int]) -> dict[int, str]:
         wanted = list(ids)

@@ -186,3 +186,19 @@ def test_a_bad_rule_in_a_codebook_file_is_refused_naming_the_file(
     assert "\n" not in message
     assert project.codebook.tree().codes() == before  # nothing written, codes included
     assert rules.list_searches(project) == []
+
+
+def test_merging_a_code_takes_its_rules_along(ready: tuple[Project, int, int]) -> None:
+    from annotator.services.codebook_editing import merge_code
+
+    project, _coder, code = ready
+    other = project.codebook.tree().find("Motive > Other / unclear")
+    assert other is not None
+    request = search.Request("fee", scope=search.Scope(within=(code,)))
+    saved = rules.save(project, "fees", request, code_id=code)
+    merge_code(project, code, other.id)
+    after = rules.find(project, "fees")
+    assert after.code_id == other.id
+    assert after.scope.within == (project.codebook.get(other.id).guid,)
+    assert rules.request_of(project, after).scope.within == (other.id,)
+    assert saved.guid == after.guid
