@@ -285,3 +285,21 @@ def test_nothing_ticked_nothing_to_preview(
     assert page.ticked.text() == f"0 of {page.model.rowCount()} hits ticked"
     tick(page, [0])
     assert page.preview_button.isEnabled()
+
+
+def test_a_passage_of_the_preview_opens_in_the_reader(qtbot: QtBot, window: MainWindow) -> None:
+    page = open_search(qtbot, window).search
+    run_search(qtbot, page, "broker*")
+    tick(page, [0])
+    page.code.choose(code_id(window, NAMED))
+    page.unit.set_unit("paragraph")
+    preview(qtbot, page)
+    previewed = page.preview_model.previewed
+    assert previewed is not None
+    planned = previewed.preview.planned[0]
+    rect = page.preview_view.visualRect(page.preview_model.index(0, 1))
+    viewport = page.preview_view.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(viewport, Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.controller.document_id == planned.document_id
+    assert window.reader.selected_span() == (planned.start, planned.end)

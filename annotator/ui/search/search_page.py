@@ -3,7 +3,7 @@ and coding the ticked hits (preview first, then one undoable step)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -395,9 +395,7 @@ class SearchPage(QWidget):
         preview = previewed.preview
         try:
             refuse_coding(self.controller)
-            origin = self._origin(preview.unit)
-            saved = self.saved if self.saved is not None else None
-            made = code_hits(self.controller, preview, origin, saved)
+            made = code_hits(self.controller, preview, self._origin(preview.unit), self.saved)
         except UserError as error:
             self.summary.setStyleSheet(ERROR_STYLE)
             self.summary.setText(str(error)[:1].upper() + str(error)[1:])
@@ -420,14 +418,15 @@ class SearchPage(QWidget):
             return Origin(query, regex, unit, rule=self.saved.guid, name=self.saved.name)
         return Origin(query, regex, unit)
 
-    def _jump_to_planned(self, index: object) -> None:
-        row = getattr(index, "row", lambda: -1)()
-        if 0 <= row < self.preview_model.rowCount():
-            planned = self.preview_model.planned(row)
-            if planned.start is not None and planned.end is not None:
-                self.jumpRequested.emit(planned.document_id, planned.start, planned.end)
-            else:
-                self.jumpRequested.emit(planned.document_id, -1, -1)
+    def _jump_to_planned(self, index: QModelIndex) -> None:
+        """Show a passage of the preview in the reader (a whole article: the article)."""
+        if not 0 <= index.row() < self.preview_model.rowCount():
+            return
+        planned = self.preview_model.planned(index.row())
+        if planned.start is not None and planned.end is not None:
+            self.jumpRequested.emit(planned.document_id, planned.start, planned.end)
+        else:
+            self.jumpRequested.emit(planned.document_id, -1, -1)
 
     def release_worker(self) -> None:
         """Let the search and the preview under way go (the window is closing)."""
