@@ -3,10 +3,16 @@ the coder deleted — as one JSON file, keyed by GUIDs and by each article's SHA
 another copy of the project can take it in. The file comes from outside: every field is checked
 on reading, and times are brought to UTC (:mod:`annotator.domain.times`).
 
-Version 2 added ``deletions``; a version 1 package (without them) is still read."""
+Version 2 added ``deletions``; a version 1 package (without them) is still read. Version 3
+added each coding's ``origin`` (``null`` for one made by hand, else the JSON object saying
+which search made it, as ``codings.origin`` holds it); a package is written as version 2 when
+none of its codings has one, so that an older annotator still reads it, and as version 3
+otherwise, so that an older one refuses it instead of taking search-made codings for
+hand-made ones. An earlier package's codings have no origin."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import asdict, dataclass, field
@@ -17,14 +23,19 @@ from annotator.domain.errors import BadFileError
 from annotator.domain.times import utc_text
 
 FORMAT = "annotator-coder-package"
-VERSION = 2
-READABLE = (1, 2)
+VERSION = 3
+READABLE = (1, 2, 3)
+#: The version a package without any coding's origin is written as (see above).
+VERSION_WITHOUT_ORIGINS = 2
 SUFFIX = ".annpkg"
 MAX_BYTES = 512 * 1024 * 1024
 _GUID = re.compile(r"^\{?[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\}?$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _STATUSES = ("not_started", "in_progress", "done")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: The longest ``origin`` (as JSON text) a coding may have: annotator's own hold a query of at
+#: most 2,000 characters and a saved search's name; a longer one is forged or damaged.
+MAX_ORIGIN = 16_384
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,8 @@ class PackageCoding:
     memo: str
     created_at: str
     updated_at: str
+    #: Where the coding came from: ``None`` by hand, else JSON text (``codings.origin``).
+    origin: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,12 +108,33 @@ class Package:
     statuses: tuple[PackageStatus, ...] = ()
     memos: tuple[PackageMemo, ...] = field(default=())
     deletions: tuple[PackageDeletion, ...] = ()
+    #: Whether the codings say where they came from (a package of version 3, a project): if
+    #: not (an earlier package, a .qdpx), ``origin`` ``None`` means "not known", and a coding
+    #: the master holds keeps its own. Not written: the file's version says it.
+    origins_known: bool = False
 
 
 def write_package(handle: IO[str], package: Package) -> None:
-    data = {"format": FORMAT, "version": VERSION, **asdict(package)}
+    """Write ``package`` as JSON: version 2 unless a coding has an origin (see above)."""
+    data = _file_data(package)
+    if not any(coding.origin for coding in package.codings):
+        data["version"] = VERSION_WITHOUT_ORIGINS
+        for coding in data["codings"]:
+            del coding["origin"]
     json.dump(data, handle, ensure_ascii=False, indent=1)
     handle.write("\n")
+
+
+def _file_data(package: Package) -> dict[str, Any]:
+    """The package as its file holds it: each coding's origin an object (or null), not JSON
+    text inside a string. An origin that is not JSON stays text, for the check to refuse."""
+    data: dict[str, Any] = {"format": FORMAT, "version": VERSION, **_plain(asdict(package))}
+    del data["origins_known"]
+    for coding in data["codings"]:
+        if isinstance(coding.get("origin"), str):
+            with contextlib.suppress(ValueError, RecursionError):
+                coding["origin"] = json.loads(coding["origin"])
+    return data
 
 
 def normal_guid(text: str) -> str:
@@ -130,8 +164,7 @@ def checked_package(path: Path, package: Package) -> Package:
     """``package`` checked field by field as a package file is (GUIDs, hashes, spans, times,
     statuses), for one made from the rows of another project file: that file comes from
     outside too, and SQLite does not hold its rows to their types."""
-    data = {"format": FORMAT, "version": VERSION, **_plain(asdict(package))}
-    return _package(path, data)
+    return _package(path, _file_data(package))
 
 
 def _plain(value: Any) -> Any:
@@ -173,6 +206,32 @@ class _Check:
         if not _SHA256.match(value):
             raise self.fail(where, f"'{key}' is not a SHA-256 in hex")
         return value
+
+    def origin(self, record: dict[str, Any], where: str) -> str | None:
+        """A coding's origin as ``codings.origin`` stores it: ``None`` (made by hand, or a
+        package from before origins), or a flat JSON object with a ``kind``, written out
+        again in one canonical form. Anything else is refused: an origin that cannot be read
+        cannot say whether a search made the coding, and guessing either way would count it
+        wrongly in agreement."""
+        value = record.get("origin")
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise self.fail(where, "'origin' is not a JSON object (nor null)")
+        if not isinstance(value.get("kind"), str) or not value["kind"]:
+            raise self.fail(where, "'origin' has no 'kind' saying where the coding came from")
+        for key, item in value.items():
+            if item is not None and not isinstance(item, str | int | float | bool):
+                raise self.fail(where, f"'origin' holds '{key}' of the wrong type")
+        try:
+            text = json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False)
+        except ValueError:  # NaN or Infinity, which JSON in SQLite does not take
+            raise self.fail(where, "'origin' holds a number that is not finite") from None
+        if len(text) > MAX_ORIGIN:
+            raise self.fail(where, f"'origin' is longer than {MAX_ORIGIN:,} characters")
+        if _SURROGATE.search(text):
+            raise self.fail(where, "'origin' is not Unicode text (it holds a lone surrogate)")
+        return text
 
     def time(self, record: Any, key: str, where: str) -> str:
         value: str = self.get(record, key, str, where)
@@ -247,6 +306,7 @@ def _package(path: Path, data: Any) -> Package:
                 check.get(item, "memo", str, where),
                 check.time(item, "created_at", where),
                 check.time(item, "updated_at", where),
+                check.origin(item, where),
             )
         )
     statuses = []
@@ -308,4 +368,5 @@ def _package(path: Path, data: Any) -> Package:
         statuses=tuple(statuses),
         memos=tuple(memos),
         deletions=tuple(deletions),
+        origins_known=data["version"] >= 3,
     )

@@ -1,5 +1,6 @@
-"""A coder's package out of a project: their codings, statuses, memos and deletions, keyed by
-GUIDs and text hashes for another copy of the project (see :mod:`annotator.services.merge`)."""
+"""A coder's package out of a project: their codings (each with its origin: by hand, or which
+search made it), statuses, memos and deletions, keyed by GUIDs and text hashes for another
+copy of the project (see :mod:`annotator.services.merge`)."""
 
 from __future__ import annotations
 
@@ -86,6 +87,7 @@ def package_of(project: Project, coder_name: str) -> Package:
                 c.memo,
                 c.created_at,
                 c.updated_at,
+                c.origin,
             )
             for c in codings
         ),
@@ -111,6 +113,7 @@ def package_of(project: Project, coder_name: str) -> Package:
             )
             for d in deletions
         ),
+        origins_known=True,
     )
 
 

@@ -12,7 +12,7 @@ from annotator.domain.errors import UserError
 from annotator.domain.model import Variable, VariableType
 from annotator.domain.numbers import exact_number, numeric_column
 from annotator.io.csvfiles import atomic_output, csv_field, write_csv
-from annotator.io.segments_csv import COLUMNS as SEGMENT_COLUMNS
+from annotator.io.segments_csv import EXPORT_COLUMNS as SEGMENT_COLUMNS
 from annotator.storage import Project
 
 DOCUMENT_COLUMNS = ("document_id", "document_name", "source", "sha256", "characters", "imported_at")
@@ -116,7 +116,17 @@ def segment_lines(
     }
     total = project.codings.count() if progress else 0
     current, text, document = -1, "", ""
-    for number, (coding_id, document_id, coder_id, code_id, start, end, memo, created) in enumerate(
+    for number, (
+        coding_id,
+        document_id,
+        coder_id,
+        code_id,
+        start,
+        end,
+        memo,
+        created,
+        by_search,
+    ) in enumerate(
         project.codings.for_export(
             coder_ids=chosen.coder_ids,
             code_ids=chosen.code_ids,
@@ -134,7 +144,7 @@ def segment_lines(
             span, passage = f",{start},{end},", csv_field(text[start:end], safe=safe)
         yield (
             f"{coding_id},{document},{coders[coder_id]},{codes[code_id]}{span}{passage},"
-            f"{csv_field(memo, safe=safe) if memo else ''},{created}"
+            f"{csv_field(memo, safe=safe) if memo else ''},{created},{by_search}"
         )
         if progress and number % 10_000 == 0:
             progress(number, total)

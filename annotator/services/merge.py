@@ -297,7 +297,13 @@ def merge_package(
             return report
         coder = plan.coder or project.coders.add(plan.coder_name, guid=package.coder_guid)
         outcomes = merge_codings(
-            project, coder, package.codings, plan.documents, plan.codes, package.created_at
+            project,
+            coder,
+            package.codings,
+            plan.documents,
+            plan.codes,
+            package.created_at,
+            origins_known=package.origins_known,
         )
         for outcome, article in outcomes:
             setattr(report, outcome, getattr(report, outcome) + 1)

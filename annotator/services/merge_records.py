@@ -40,9 +40,13 @@ def merge_codings(
     documents: Mapping[str, int],
     codes: Mapping[str, int],
     exported_at: str,
+    *,
+    origins_known: bool = True,
 ) -> list[tuple[str, int]]:
     """Add, update or keep each coding: ``(outcome, article)`` per coding merged, the outcome a
-    MergeReport field. New codings go in as one batch (merges bring thousands)."""
+    MergeReport field. New codings go in as one batch per origin (merges bring thousands),
+    each with the package's origin; an updated one takes the package's origin too, unless
+    ``origins_known`` is false (a package from before origins, a .qdpx): it keeps its own."""
     items = [
         (item, documents[item.document], codes[item.code])
         for item in codings
@@ -55,7 +59,9 @@ def merge_codings(
     kept_of = {(c.document_id, c.code_id, c.start, c.end): c for c in mine}
     lengths = project.documents.lengths()
     dimensions = {c.id for c in project.codebook.tree().children(None)}
-    new, outcomes = [], []
+    new: list[tuple[str, int, int, int, int | None, int | None, str, str, str]] = []
+    origins: dict[str, str | None] = {}  # of the new codings, by GUID
+    outcomes: list[tuple[str, int]] = []
     for item, document, code_id in items:
         found = existing.get(item.guid)
         deletion = gone.get(item.guid)
@@ -77,6 +83,7 @@ def merge_codings(
                 raise UserError(f"coding {item.guid} applies a dimension, which cannot be coded")
             check_span(item.start, item.end, lengths[document])
             same.add(key)
+            origins[item.guid] = item.origin
             new.append(
                 (
                     item.guid,
@@ -97,23 +104,39 @@ def merge_codings(
                 f"coding {item.guid} belongs to another coder or article in the master; the "
                 "file and the master disagree on who coded what"
             )
-        if (found.code_id, found.start, found.end, found.memo) == (
+        origin = item.origin if origins_known else found.origin
+        alike = (found.code_id, found.start, found.end, found.memo) == (
             code_id,
             item.start,
             item.end,
             item.memo,
-        ):
+        )
+        if alike and found.origin == origin:
             outcomes.append(("unchanged", document))
-        elif item.updated_at <= found.updated_at:
+        elif item.updated_at < found.updated_at or (
+            not alike and item.updated_at == found.updated_at
+        ):
             outcomes.append(("kept", document))
         else:
-            project.codings.overwrite(
-                found.id, code_id, item.start, item.end, item.memo, item.updated_at
-            )
+            # The sender's version, with its origin; the same version whose origin the master
+            # lacked (it came in a package from before origins) just takes the origin.
+            if not alike:
+                project.codings.overwrite(
+                    found.id, code_id, item.start, item.end, item.memo, item.updated_at
+                )
+            if found.origin != origin:
+                project.codings.set_origin(found.id, origin)
             outcomes.append(("updated", document))
     # In reading order: the indexes of codings by article and position then grow at their end.
     new.sort(key=lambda row: (row[1], -1 if row[4] is None else row[4]))
-    project.codings.add_many(new)
+    # One batch per origin (by hand; each search): a coding arrives saying where it came from.
+    by_origin: dict[
+        str | None, list[tuple[str, int, int, int, int | None, int | None, str, str, str]]
+    ] = {}
+    for row in new:
+        by_origin.setdefault(origins[row[0]], []).append(row)
+    for origin, rows in by_origin.items():
+        project.codings.add_many(rows, origin=origin)
     return outcomes
 
 

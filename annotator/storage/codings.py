@@ -192,6 +192,12 @@ class CodingStore:
             )
         return self.get(coding_id)
 
+    def set_origin(self, coding_id: int, origin: str | None) -> None:
+        """Say where a coding came from (a merge takes the sender's newer version's origin);
+        its times are left as they are."""
+        with self.db.atomic():
+            self.db.execute("UPDATE codings SET origin = ? WHERE id = ?", [origin, coding_id])
+
     def set_span(self, coding_id: int, start: int | None, end: int | None) -> Coding:
         """Move a coding's boundaries (or make it article-level with ``None, None``)."""
         coding = self.get(coding_id)
@@ -327,17 +333,18 @@ class CodingStore:
         document_ids: Collection[int] | None = None,
         since: str | None = None,
         before: str | None = None,
-    ) -> Iterator[tuple[int, int, int, int, int | None, int | None, str, str]]:
-        """``(id, document id, coder id, code id, start, end, memo, created at)`` of the
-        codings chosen (created at ``since`` or later and ``before`` a time, ISO UTC), by
-        document and position; streamed as plain tuples (exports take hundreds of thousands)."""
+    ) -> Iterator[tuple[int, int, int, int, int | None, int | None, str, str, int]]:
+        """``(id, document id, coder id, code id, start, end, memo, created at, by search)``
+        of the codings chosen (created at ``since`` or later and ``before`` a time, ISO UTC),
+        by document and position, ``by search`` 1 for a coding a search made, else 0;
+        streamed as plain tuples (exports take hundreds of thousands)."""
         where, parameters = _filters(
             coder_ids=coder_ids, code_ids=code_ids, document_ids=document_ids
         )
         where, parameters = _made_between(where, parameters, since, before)
         yield from self.db.execute(
-            f'SELECT id, document_id, coder_id, code_id, start, "end", memo, created_at '
-            f"FROM codings {where} {_ORDER}",
+            f'SELECT id, document_id, coder_id, code_id, start, "end", memo, created_at, '
+            f"{SEARCH_MADE} FROM codings {where} {_ORDER}",
             parameters,
         )
 

@@ -98,7 +98,16 @@ def _other_project(demo: Path, path: Path) -> None:
         for number, document in enumerate([*documents[:3], article]):
             code = codes[number % len(codes)]
             length = document.length
-            project.codings.add(document.id, cleo.id, code.id, 0, min(length, 40), memo="first")
+            # Made by a search: the package carries its origin for the fuzzer to mutate.
+            project.codings.add(
+                document.id,
+                cleo.id,
+                code.id,
+                0,
+                min(length, 40),
+                memo="first",
+                origin='{"kind": "search", "query": "harbour*", "unit": "hit"}',
+            )
             project.codings.add(document.id, cleo.id, codes[-1].id, None, None)
             project.statuses.mark(document.id, cleo.id, DocumentStatus.DONE)
         project.memos.add("A note on the harbour", document_id=article.id, coder_id=cleo.id)

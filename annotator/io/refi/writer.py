@@ -315,6 +315,14 @@ def build_project(content: ProjectContent) -> Exported:
     variable_guids = {v.name: derived(content.guid, f"variable/{v.name}") for v in variables}
     values = content.values
     kinds = _variable_kinds(variables, values, losses)
+    # The standard has no field for where a coding came from, and a file must validate: a
+    # search-made coding goes out as any other, and the loss is named.
+    searched = sum(1 for group in codings.values() for c in group if c.origin is not None)
+    if searched:
+        losses.append(
+            f"which codings a search made ({searched}): REFI-QDA has no field for it, so they "
+            "go out as codings like any other"
+        )
     if variables:
         xml.open("Variables")
         for variable in variables:
