@@ -74,15 +74,22 @@ def frequencies_chart(
     rows = list(table.rows)
     colors = row_colors(result)
     period = _period_kind(table.groups) if result.binned else None
-    title = f"{UNIT_NOUNS[unit]} {_by_phrase(result.by, period)} — {coders_phrase(result.coders)}"
+    title = f"{_plotted(result.by, unit, show, period)} — {coders_phrase(result.coders)}"
     value_label = _value_label(result, unit, show, period)
     group_label = _group_label(result.by, period)
     if kind is ChartKind.LINES:
         groups = [g for g in table.groups if g not in NOT_PERIODS]
         if period is not None:
             groups = fill_periods(groups, period)
+        # A period without articles is a gap whatever is shown (its count is not a zero
+        # observed); a period with articles but none of a code's codings is a 0.
+        held = {g for g in groups if table.articles_in_group.get(g, 0) > 0}
         series = {
-            row: [_number(result.value(row, group, unit, show)) for group in groups] for row in rows
+            row: [
+                _number(result.value(row, group, unit, show)) if group in held else math.nan
+                for group in groups
+            ]
+            for row in rows
         }
         return charts.line_chart(
             groups,
@@ -227,6 +234,18 @@ def _by_phrase(by: str, period: str | None) -> str:
     if by == BY_ALL:
         return "in all articles"
     return f"by {by}"
+
+
+def _plotted(by: str, unit: Unit, show: Show, period: str | None) -> str:
+    """The chart's title before its coders: what is plotted, by what. A share of the
+    group's articles counts articles coded whatever the unit."""
+    if show is not Show.ARTICLE_PERCENT:
+        return f"{UNIT_NOUNS[unit]} {_by_phrase(by, period)}"
+    if period is not None:
+        return f"Articles coded, % of each {period}'s articles, by {by}"
+    if by == BY_ALL:
+        return "Articles coded, % of all articles"
+    return f"Articles coded, % of each {by}'s articles"
 
 
 def _group_label(by: str, period: str | None) -> str:

@@ -122,6 +122,17 @@ def group_name(group: str) -> str:
     return "All articles" if group == ALL_ARTICLES else group
 
 
+def total_header(headers: list[str]) -> str:
+    """The totals column's header: "Total", unless a group is called so (an outlet named
+    "Total"); then "Total (all groups)", so that the view and an export tell them apart."""
+    if TOTAL not in headers:
+        return TOTAL
+    header, count = f"{TOTAL} (all groups)", 2
+    while header in headers:
+        header, count = f"{TOTAL} (all groups, {count})", count + 1
+    return header
+
+
 def frequency_grid(
     result: Frequencies, unit: Unit, show: Show, n_total: int, rows: Rows = Rows.CODES
 ) -> Grid:
@@ -164,9 +175,10 @@ def frequency_grid(
     lines.append(Line(TOTAL, tuple(sums), "total"))
     counts = [float(table.articles_in_group[g]) for g in groups]
     lines.append(Line(N_ARTICLES, (*counts, float(n_total)), "articles"))
+    headers = [group_name(g) for g in groups]
     return Grid(
         corner="Dimension" if rows is Rows.DIMENSIONS else "Code",
-        columns=(*(group_name(g) for g in groups), TOTAL),
+        columns=(*headers, total_header(headers)),
         keys=(*groups, None),
         lines=tuple(lines),
         caption=frequency_caption(result, unit, show, rows),
