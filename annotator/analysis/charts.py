@@ -33,6 +33,7 @@ LEGEND_LINES = 2
 TICK_WIDTH = 14  # characters per line of a group's name under its bars
 TICK_LINES = 3
 MAX_TICKS = 12  # period labels shown at most; the others are thinned out
+MAX_GROUP_TICKS = 30  # group labels under bars shown at most; the others are thinned out
 ANNOTATED_CELLS = 15  # a heat map up to this many codes a side shows its numbers
 
 
@@ -212,9 +213,11 @@ def _group_ticks(axes: Axes, groups: Sequence[str]) -> None:
     axes.set_xticks(range(len(groups)))
     if len(groups) <= 6:  # few: wrapped under their bars
         axes.set_xticklabels([shorten(group, TICK_WIDTH, TICK_LINES) for group in groups])
-    else:  # many: one slanted line each
+    else:  # many: one slanted line each, every step-th when too many to stand side by side
+        step = max(1, math.ceil(len(groups) / MAX_GROUP_TICKS))
+        axes.set_xticks(range(0, len(groups), step))
         axes.set_xticklabels(
-            [shorten(group, 2 * TICK_WIDTH) for group in groups],
+            [shorten(group, 2 * TICK_WIDTH) for group in groups[::step]],
             rotation=40,
             ha="right",
             rotation_mode="anchor",
