@@ -18,7 +18,6 @@ import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -30,6 +29,7 @@ from annotator.analysis.independence import Independence, chi_square
 from annotator.analysis.regroup import IntArray, cooccurrence_of, crosstab_of
 from annotator.domain.errors import UserError
 from annotator.domain.model import VariableType
+from annotator.domain.times import iso_date
 from annotator.services.analysis_source import Source
 from annotator.services.exports import Selection, choose
 from annotator.storage import Project
@@ -358,10 +358,11 @@ def _groups(project: Project, request: Request) -> tuple[dict[int, str], dict[st
 
 def date_bin(value: str, how: Bin) -> str:
     """The bin of an ISO date: ``2016``, ``2016-Q2``, ``2016-05`` or ``2016-W20`` (ISO week,
-    whose year can differ from the date's at the turn of a year)."""
-    try:
-        day = date.fromisoformat(value.strip()[:10])
-    except ValueError:
+    whose year can differ from the date's at the turn of a year); ``(not a date)`` for a
+    value that is not a date by :func:`annotator.domain.times.iso_date`, the rule the
+    article list sorts by."""
+    day = iso_date(value)
+    if day is None:
         return NOT_A_DATE
     if how is Bin.YEAR:
         return f"{day.year:04d}"
