@@ -39,3 +39,12 @@ def test_a_chart_of_too_many_codes_is_refused_and_nothing_written(tmp_path: Path
     )
     assert fine.exit_code == 0, fine.output
     assert chart.stat().st_size > 0
+
+
+def test_an_output_without_a_file_name_is_named_as_typed(tmp_path: Path) -> None:
+    path = tmp_path / "p.annotator"
+    assert run("new", path, "--demo").exit_code == 0
+    table = run("analyze", "frequencies", path, "--by", "outlet", "-o", ".")
+    assert_one_line_error(table, "Error: .: is not a table file")
+    chart = run("analyze", "frequencies", path, "--by", "outlet", "--chart", "/")
+    assert_one_line_error(chart, "Error: /: is not a chart file")
