@@ -10,6 +10,11 @@ Groups of articles: by a document variable's value (articles without a value fal
 ``(no value)``), by a date variable binned by year, quarter, month or ISO week (a value that is
 not a date falls in ``(not a date)``), by coder, or all articles in one group. A variable
 named ``coder`` or ``all`` is taken before those words.
+
+A group's label is its key: a real value that reads as one of the reserved labels
+(``(no value)``, ``(not a date)``, ``all articles``, also with quotes around it already) is
+shown in double quotes, ``"(no value)"``, so that it stays its own group, apart from the
+articles without a value, and is counted in the χ² test like any other value.
 """
 
 from __future__ import annotations
@@ -84,13 +89,15 @@ class Request:
 class Frequencies:
     """A crosstab and what it was made of: ``coders`` names the coders counted (for the
     table's caption), ``by`` the grouping; ``colors`` each row's colour (``#RRGGBB``: the
-    code's, or the dimension's); ``binned`` whether the groups are periods of a date."""
+    code's, or the dimension's); ``binned`` whether the groups are periods of a date;
+    ``by_coder`` whether they are coders."""
 
     table: Crosstab
     by: str
     coders: str
     colors: dict[str, str] = field(default_factory=dict)
     binned: bool = False
+    by_coder: bool = False
 
     def value(self, row: str, group: str, unit: Unit, show: Show) -> float | None:
         """What a table cell shows: the count in ``unit``, or a percentage (``None`` where
@@ -144,10 +151,12 @@ class Frequencies:
             ]
 
     def independence(self, unit: Unit = Unit.SEGMENTS) -> Independence | None:
-        """χ² over the real groups (not ``(no value)`` nor ``(not a date)``), in ``unit``;
-        characters are not independent units, so their test is the segments'."""
+        """χ² over the real groups (not ``(no value)`` nor ``(not a date)``; every coder when
+        the groups are coders), in ``unit``; characters are not independent units, so their
+        test is the segments'."""
         counted = Unit.SEGMENTS if unit is Unit.CHARACTERS else unit
-        groups = [g for g in self.table.groups if g not in (NO_VALUE, NOT_A_DATE)]
+        left_out = () if self.by_coder else (NO_VALUE, NOT_A_DATE)
+        groups = [g for g in self.table.groups if g not in left_out]
         at = {g: j for j, g in enumerate(self.table.groups)}
         return chi_square(self.table.matrix(counted)[:, [at[g] for g in groups]])
 
@@ -231,6 +240,7 @@ def frequencies(project: Project, request: Request, source: Source | None = None
         _coders_label(chosen.coder_ids, coders),
         colors=_row_colors(project, rows),
         binned=request.bin is not None and not by_coder,
+        by_coder=by_coder,
     )
 
 
@@ -344,7 +354,7 @@ def _groups(project: Project, request: Request) -> tuple[dict[int, str], dict[st
         elif request.bin is not None:
             group_of[document_id] = date_bin(value, request.bin)
         else:
-            group_of[document_id] = value
+            group_of[document_id] = value_label(value)
     counts: dict[str, int] = {}
     for group in group_of.values():
         counts[group] = counts.get(group, 0) + 1
@@ -354,6 +364,19 @@ def _groups(project: Project, request: Request) -> tuple[dict[int, str], dict[st
     )
     ordered += [g for g in (NOT_A_DATE, NO_VALUE) if g in counts]
     return group_of, {g: counts[g] for g in ordered}, False
+
+
+RESERVED = (NO_VALUE, NOT_A_DATE, ALL_ARTICLES)
+
+
+def value_label(value: str) -> str:
+    """A variable's value as its group's label: itself, or in double quotes when it reads as
+    a reserved label (with any quotes around it taken off), so that no value is taken for
+    the articles without one and two values never share a label."""
+    bare = value
+    while len(bare) >= 2 and bare[0] == bare[-1] == '"':
+        bare = bare[1:-1]
+    return f'"{value}"' if bare in RESERVED else value
 
 
 def date_bin(value: str, how: Bin) -> str:

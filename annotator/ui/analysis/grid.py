@@ -259,7 +259,9 @@ def independence_text(result: Frequencies, unit: Unit) -> tuple[str, str]:
             "",
         )
     counted = "segments" if unit is Unit.CHARACTERS else UNIT_LABELS[unit]
-    left_out = [g for g in (NO_VALUE, NOT_A_DATE) if g in result.table.groups]
+    left_out = [
+        g for g in (NO_VALUE, NOT_A_DATE) if g in result.table.groups and not result.by_coder
+    ]
     line = (
         f"χ² = {test.chi2:.3f}, df = {test.df}, p = {test.p:.4g}, Cramér's V = "
         f"{test.cramers_v:.3f}, n = {test.n} (on {counted}"
