@@ -42,6 +42,15 @@ class ChartKind(StrEnum):
 
 
 MEASURES = ("count", "jaccard")
+#: A chart draws at most this many codes (bars, lines or a heat map's side) and this many
+#: groups of bars; beyond, it would be unreadable and slow to draw, and is refused.
+CHART_LIMIT = 60
+
+
+class ChartTooLargeError(UserError):
+    """A chart would hold more codes or groups than :data:`CHART_LIMIT`."""
+
+
 UNIT_NOUNS = {
     Unit.SEGMENTS: "Coded segments",
     Unit.ARTICLES: "Articles coded",
@@ -68,6 +77,7 @@ def frequencies_chart(
     codings (column percent). Lines leave out ``(no value)`` and ``(not a date)`` (not
     periods) and mark a period without articles as a gap."""
     kind = kind or (ChartKind.LINES if result.binned else ChartKind.BARS)
+    _check_size(result, kind)
     if show is None:
         show = Show.COLUMN_PERCENT if kind is ChartKind.LINES else Show.COUNTS
     table = result.table
@@ -130,6 +140,11 @@ def cooccurrence_chart(
             "the Jaccard coefficient is defined within articles: use --within article, "
             "or --measure count"
         )
+    if len(result.rows) > CHART_LIMIT:
+        raise ChartTooLargeError(
+            f"the heat map would hold {len(result.rows):,} × {len(result.rows):,} codes, more "
+            f"than {CHART_LIMIT} a side: choose fewer codes (--codes) or rows = dimensions"
+        )
     index = {row: i for i, row in enumerate(result.rows)}
     size = len(result.rows)
     matrix = [[math.nan] * size for _ in range(size)]
@@ -150,6 +165,18 @@ def cooccurrence_chart(
     else:
         value_label = "Articles holding both (per coder)"
     return charts.heatmap(list(result.rows), matrix, title=title, value_label=value_label)
+
+
+def _check_size(result: Frequencies, kind: ChartKind) -> None:
+    """Refuse a chart of more than :data:`CHART_LIMIT` codes, or groups of bars, in one line
+    saying how many and what to choose instead."""
+    rows, groups = len(result.table.rows), len(result.table.groups)
+    if rows <= CHART_LIMIT and (kind is ChartKind.LINES or groups <= CHART_LIMIT):
+        return
+    raise ChartTooLargeError(
+        f"the chart would draw {rows:,} codes × {groups:,} groups, more than {CHART_LIMIT} "
+        "of either: choose fewer codes (--codes), rows = dimensions, or fewer groups"
+    )
 
 
 def row_colors(result: Frequencies) -> list[str]:
