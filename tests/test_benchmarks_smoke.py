@@ -36,6 +36,7 @@ KEYS = {
     "retrieval_200k_ms",
     "analysis_frequencies_200k_s",
     "analysis_cooccurrence_200k_s",
+    "analysis_frequencies_wide_s",
     "analysis_window_update_ms",
     "search_10k_ms",
     "search_regex_10k_s",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import colorsys
 import math
 import textwrap
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,9 @@ LEGEND_LINES = 2
 TICK_WIDTH = 14  # characters per line of a group's name under its bars
 TICK_LINES = 3
 MAX_TICKS = 12  # period labels shown at most; the others are thinned out
+MAX_GROUP_TICKS = 30  # group labels under bars shown at most; the others are thinned out
+CONTROL = "\ufffd"  # in a label, what stands for a control character
+UNDEFINED = "#B0B0B0"  # a heat map's undefined cell: grey, far from the white of 0
 ANNOTATED_CELLS = 15  # a heat map up to this many codes a side shows its numbers
 
 
@@ -51,7 +55,7 @@ def shorten(text: str, width: int, lines: int = 1) -> str:
     loses its leading names first (``… > Code``): the code's own name tells rows apart.
     Dollar signs are escaped so that matplotlib draws them instead of reading the text
     between two of them as mathematics."""
-    text = " ".join(text.split())
+    text = _visible(text)
     wrapped = textwrap.wrap(text, width) or [""]
     parts = text.split(" > ")
     while len(wrapped) > lines and len(parts) > 1:
@@ -65,7 +69,16 @@ def shorten(text: str, width: int, lines: int = 1) -> str:
 
 def _plain(text: str) -> str:
     """A title or axis label as matplotlib should draw it: literally."""
-    return " ".join(text.split()).replace("$", r"\$")
+    return _visible(text).replace("$", r"\$")
+
+
+def _visible(text: str) -> str:
+    """``text`` on one line, runs of white space as one space and any other control
+    character (an escape, a NUL) as ``�``, which every font draws, instead of a box."""
+    text = " ".join(text.split())
+    if text.isprintable():
+        return text
+    return "".join(CONTROL if unicodedata.category(c) == "Cc" else c for c in text)
 
 
 def _colors(colors: Sequence[str], count: int, what: str) -> list[str]:
@@ -212,9 +225,11 @@ def _group_ticks(axes: Axes, groups: Sequence[str]) -> None:
     axes.set_xticks(range(len(groups)))
     if len(groups) <= 6:  # few: wrapped under their bars
         axes.set_xticklabels([shorten(group, TICK_WIDTH, TICK_LINES) for group in groups])
-    else:  # many: one slanted line each
+    else:  # many: one slanted line each, every step-th when too many to stand side by side
+        step = max(1, math.ceil(len(groups) / MAX_GROUP_TICKS))
+        axes.set_xticks(range(0, len(groups), step))
         axes.set_xticklabels(
-            [shorten(group, 2 * TICK_WIDTH) for group in groups],
+            [shorten(group, 2 * TICK_WIDTH) for group in groups[::step]],
             rotation=40,
             ha="right",
             rotation_mode="anchor",
@@ -292,7 +307,7 @@ def heatmap(
     import numpy
 
     cells = numpy.array(matrix, dtype=float)  # imshow draws NaN in the "bad" colour
-    palette = matplotlib.colormaps["Blues"].with_extremes(bad="#E6E6E6")
+    palette = matplotlib.colormaps["Blues"].with_extremes(bad=UNDEFINED)
     defined = cells[numpy.isfinite(cells)]
     top = float(defined.max()) if defined.size else 1.0
     image = axes.imshow(cells, cmap=palette, vmin=0, vmax=top or 1.0)

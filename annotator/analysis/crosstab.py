@@ -8,10 +8,17 @@ one code count their shared characters twice, as two codings count twice in ``se
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+
+IntArray = NDArray[np.int64]
+IntMatrix = NDArray[np.int64]
+FloatMatrix = NDArray[np.float64]
 
 
 class Unit(StrEnum):
@@ -72,24 +79,86 @@ class Crosstab:
             object.__setattr__(self, "_cells", cached)
         return cached
 
+    def _kept(self, key: str, make: Callable[[], Any]) -> Any:
+        """A figure computed once per table (the table is frozen: it cannot change)."""
+        cached = self.__dict__.get(key)
+        if cached is None:
+            cached = make()
+            object.__setattr__(self, key, cached)
+        return cached
+
+    def matrix(self, unit: Unit) -> IntMatrix:
+        """The counts in ``unit`` as a rows × groups array (read only, computed once)."""
+
+        def make() -> IntMatrix:
+            row_at, group_at = self._positions()
+            counts = np.zeros((len(self.rows), len(self.groups)), np.int64)
+            for c in self.cells:
+                counts[row_at[c.row], group_at[c.group]] = c.count(unit)
+            counts.setflags(write=False)
+            return counts
+
+        found: IntMatrix = self._kept(f"_matrix_{unit.value}", make)
+        return found
+
+    def row_sums(self, unit: Unit) -> IntArray:
+        """Each row's cells in ``unit`` added across the groups (the denominators of
+        :meth:`row_percent`; for articles, an article in two groups counts twice)."""
+        found: IntArray = self._kept(f"_rows_{unit.value}", lambda: self.matrix(unit).sum(1))
+        return found
+
+    def column_sums(self, unit: Unit) -> IntArray:
+        """Each group's cells in ``unit`` added across the rows (the denominators of
+        :meth:`column_percent`; for articles, an article with two codes counts twice)."""
+        found: IntArray = self._kept(f"_columns_{unit.value}", lambda: self.matrix(unit).sum(0))
+        return found
+
+    def _positions(self) -> tuple[dict[str, int], dict[str, int]]:
+        found: tuple[dict[str, int], dict[str, int]] = self._kept(
+            "_position_of",
+            lambda: (
+                {r: i for i, r in enumerate(self.rows)},
+                {g: j for j, g in enumerate(self.groups)},
+            ),
+        )
+        return found
+
     def table(self, unit: Unit) -> list[list[int]]:
         """The counts in ``unit``, one list per row, in group order."""
-        return [[self.cell(r, g).count(unit) for g in self.groups] for r in self.rows]
+        counts: list[list[int]] = self.matrix(unit).tolist()
+        return counts
 
     def row_percent(self, row: str, group: str, unit: Unit) -> float | None:
-        """The cell as a share of its row's total (``None`` for an empty row)."""
-        total = sum(self.cell(row, g).count(unit) for g in self.groups)
+        """The cell as a share of its row's total (``None`` for an empty or unknown row)."""
+        at = self._positions()[0].get(row)
+        total = 0 if at is None else int(self.row_sums(unit)[at])
         return 100 * self.cell(row, group).count(unit) / total if total else None
 
     def column_percent(self, row: str, group: str, unit: Unit) -> float | None:
-        """The cell as a share of its group's column total (``None`` for an empty column)."""
-        total = sum(self.cell(r, group).count(unit) for r in self.rows)
+        """The cell as a share of its group's column total (``None`` for an empty or unknown
+        column)."""
+        at = self._positions()[1].get(group)
+        total = 0 if at is None else int(self.column_sums(unit)[at])
         return 100 * self.cell(row, group).count(unit) / total if total else None
 
     def article_percent(self, row: str, group: str) -> float | None:
         """The articles coded with ``row`` as a share of all the group's articles."""
         articles = self.articles_in_group.get(group, 0)
         return 100 * self.cell(row, group).articles / articles if articles else None
+
+    def percents(self, unit: Unit) -> tuple[FloatMatrix, FloatMatrix, FloatMatrix]:
+        """Every cell's :meth:`row_percent`, :meth:`column_percent` (in ``unit``) and
+        :meth:`article_percent` at once, as rows × groups arrays (NaN where ``None``)."""
+        counts = self.matrix(unit).astype(np.float64)
+        in_group = np.array([self.articles_in_group.get(g, 0) for g in self.groups], np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            by_row = 100 * counts / self.row_sums(unit)[:, None]
+            by_column = 100 * counts / self.column_sums(unit)[None, :]
+            of_articles = 100 * self.matrix(Unit.ARTICLES) / in_group[None, :]
+        by_row[self.row_sums(unit) == 0, :] = np.nan
+        by_column[:, self.column_sums(unit) == 0] = np.nan
+        of_articles[:, in_group == 0] = np.nan
+        return by_row, by_column, of_articles
 
 
 def crosstab(
@@ -136,8 +205,14 @@ def crosstab(
             sum(characters[k] for k in keys),
         )
 
-    row_totals = {r: summed(r, "", [k for k in segments if k[0] == r]) for r in known_rows}
-    group_totals = {g: summed("", g, [k for k in segments if k[1] == g]) for g in groups}
+    # Keys by row and by group, gathered once: scanning every key per row is quadratic.
+    keys_of_row: dict[str, list[tuple[str, str]]] = {r: [] for r in known_rows}
+    keys_of_group: dict[str, list[tuple[str, str]]] = {g: [] for g in groups}
+    for key in segments:
+        keys_of_row[key[0]].append(key)
+        keys_of_group[key[1]].append(key)
+    row_totals = {r: summed(r, "", keys_of_row[r]) for r in known_rows}
+    group_totals = {g: summed("", g, keys_of_group[g]) for g in groups}
     return Crosstab(
         rows=tuple(known_rows),
         groups=tuple(groups),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from annotator.domain.codebook import split_path_list
 from annotator.domain.errors import BadFileError, UserError
 from annotator.io.chart_files import check_chart, save_chart
 from annotator.io.output import check_output
-from annotator.io.tables import TABLE_SUFFIXES, write_table
+from annotator.io.tables import TABLE_SUFFIXES, encoded_columns, write_records, write_table
 from annotator.services import analysis
 from annotator.services.analysis_charts import (
     MEASURES,
@@ -151,7 +152,8 @@ def frequencies(
     with open_project(project, write=False) as opened:
         drawing = _drawing(chart, dpi, opened)
         result = analysis.frequencies(opened, request)
-        records = result.records(chosen_unit)
+        # The rows are one per (code, group): built only for -o or --json.
+        records = result.records(chosen_unit) if target is not None or as_json else []
         figure = None
         if drawing is not None:
             figure = frequencies_chart(
@@ -285,14 +287,10 @@ def _finish(
     """Write what was asked: the -o table, the chart, the --json rows. With --json, standard
     output holds the JSON alone; what was written is said on standard error."""
     if target is not None:
-        header = list(records[0]) if records else ["code_path", "group"]
-        write_table(
-            target,
-            header,
-            ([r[k] for k in header] for r in records),
-            protect=[project.path],
-            sheet=sheet,
-        )
+        if records:
+            write_records(target, records, protect=[project.path], sheet=sheet)
+        else:
+            write_table(target, ["code_path", "group"], [], protect=[project.path], sheet=sheet)
         click.echo(f"wrote {len(records)} rows to {target}", err=as_json)
     if drawing is not None:
         path, dpi = drawing
@@ -302,7 +300,28 @@ def _finish(
         if warning:
             click.echo(f"warning: {warning}", err=True)
     if as_json:
+        print_json_rows(records)
+
+
+def print_json_rows(records: list[dict[str, Any]]) -> None:
+    """Print ``records`` (flat dicts) exactly as ``print_json`` does (``json.dumps`` with
+    ``indent=2``), a column at a time: json's indenting encoder is pure Python and takes
+    12 s for a million rows."""
+    encoded = encoded_columns(records, lambda v: json.dumps(v, ensure_ascii=False))
+    if encoded is None:
         print_json(records)
+        return
+    fields = ",\n".join(
+        "    " + json.dumps(k, ensure_ascii=False).replace("%", "%%") + ": %s" for k in records[0]
+    )
+    template = "  {\n" + fields + "\n  }"
+    lines = [template % values for values in zip(*encoded, strict=True)]
+    click.echo("[")
+    for start in range(0, len(lines), 10_000):
+        end = start + 10_000
+        tail = ",\n" if end < len(lines) else "\n"
+        click.echo(",\n".join(lines[start:end]) + tail, nl=False)
+    click.echo("]")
 
 
 def _print_table(result: analysis.Frequencies, unit: Unit) -> None:
@@ -321,9 +340,9 @@ def _print_table(result: analysis.Frequencies, unit: Unit) -> None:
         return f"{label.ljust(width)}  {cells}  {total.rjust(6)}"
 
     click.echo(line("", groups, "Total"))
-    for row, label in zip(table.rows, labels, strict=True):
-        values = [str(table.cell(row, g).count(unit)) for g in table.groups]
-        click.echo(line(label, values, str(table.row_totals[row].count(unit))))
+    counts = table.table(unit)
+    for row, label, values in zip(table.rows, labels, counts, strict=True):
+        click.echo(line(label, [str(v) for v in values], str(table.row_totals[row].count(unit))))
     totals = [str(table.group_totals[g].count(unit)) for g in table.groups]
     click.echo(line("Total", totals, str(table.total.count(unit))))
     in_group = [str(table.articles_in_group[g]) for g in table.groups]

@@ -36,7 +36,9 @@ class BadFileError(UserError):
         self.path = Path(path)
         self.problem = one_line(problem)
         self.line = line
-        where = f"{self.path.name}, line {line}" if line is not None else self.path.name
+        # A path without a name ('.', '/') is shown as written, not as an empty name.
+        name = self.path.name or str(path) or "''"
+        where = f"{name}, line {line}" if line is not None else name
         super().__init__(f"{where}: {self.problem}")
 
 

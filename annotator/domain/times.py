@@ -5,10 +5,24 @@ that ``created_at >= '2025-03-02'`` means "from 2 March, UTC" whatever zone a fi
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 STORED = "%Y-%m-%dT%H:%M:%SZ"
 _STORED = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII).fullmatch
+
+
+def iso_date(value: str) -> date | None:
+    """The date a date variable's value stands for: exactly ``YYYY-MM-DD`` (ASCII digits,
+    nothing before or after) naming a day of the calendar, as values are stored; ``None``
+    for anything else (``2016-05-05junk``, `` 2016-01-01 ``, ``2016-13-45``). The one rule
+    for what is a date, wherever a stored value is read as one."""
+    if not _ISO_DATE(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def utc_text(value: str) -> str:

@@ -10,24 +10,31 @@ Groups of articles: by a document variable's value (articles without a value fal
 ``(no value)``), by a date variable binned by year, quarter, month or ISO week (a value that is
 not a date falls in ``(not a date)``), by coder, or all articles in one group. A variable
 named ``coder`` or ``all`` is taken before those words.
+
+A group's label is its key: a real value that reads as one of the reserved labels
+(``(no value)``, ``(not a date)``, ``all articles``, also with quotes around it already) is
+shown in double quotes, ``"(no value)"``, so that it stays its own group, apart from the
+articles without a value, and is counted in the χ² test like any other value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
 from enum import StrEnum
 from typing import Any
 
 import numpy as np
 
 from annotator.analysis.cooccurrence import Cooccurrence, Within
-from annotator.analysis.crosstab import Crosstab, Unit
+from annotator.analysis.crosstab import Crosstab, FloatMatrix, Unit
 from annotator.analysis.independence import Independence, chi_square
 from annotator.analysis.regroup import IntArray, cooccurrence_of, crosstab_of
 from annotator.domain.errors import UserError
 from annotator.domain.model import VariableType
+from annotator.domain.times import iso_date
 from annotator.services.analysis_source import Source
 from annotator.services.exports import Selection, choose
 from annotator.storage import Project
@@ -82,13 +89,15 @@ class Request:
 class Frequencies:
     """A crosstab and what it was made of: ``coders`` names the coders counted (for the
     table's caption), ``by`` the grouping; ``colors`` each row's colour (``#RRGGBB``: the
-    code's, or the dimension's); ``binned`` whether the groups are periods of a date."""
+    code's, or the dimension's); ``binned`` whether the groups are periods of a date;
+    ``by_coder`` whether they are coders."""
 
     table: Crosstab
     by: str
     coders: str
     colors: dict[str, str] = field(default_factory=dict)
     binned: bool = False
+    by_coder: bool = False
 
     def value(self, row: str, group: str, unit: Unit, show: Show) -> float | None:
         """What a table cell shows: the count in ``unit``, or a percentage (``None`` where
@@ -105,39 +114,80 @@ class Frequencies:
     def records(self, unit: Unit = Unit.SEGMENTS) -> list[dict[str, Any]]:
         """One row per (code, group), zeros included: the ``--json`` and CSV rows. The
         percentages are of ``unit``: of the code's total (row), of the group's total
-        (column), and the articles coded as a share of the group's articles."""
+        (column), and the articles coded as a share of the group's articles. Built from
+        whole arrays (a table can have a million cells)."""
         table = self.table
-        out = []
-        for row in table.rows:
-            for group in table.groups:
-                cell = table.cell(row, group)
-                out.append(
-                    {
-                        "code_path": row,
-                        "group": group,
-                        "segments": cell.segments,
-                        "articles": cell.articles,
-                        "characters": cell.characters,
-                        "articles_in_group": table.articles_in_group[group],
-                        "row_percent": _rounded(table.row_percent(row, group, unit)),
-                        "column_percent": _rounded(table.column_percent(row, group, unit)),
-                        "article_percent": _rounded(table.article_percent(row, group)),
-                        "coders": self.coders,
-                    }
-                )
-        return out
+        width = len(table.groups)
+        by_row, by_column, of_articles = table.percents(unit)
+        in_group = [table.articles_in_group[g] for g in table.groups]
+        columns = zip(
+            (row for row in table.rows for _ in range(width)),
+            table.groups * len(table.rows),
+            in_group * len(table.rows),
+            table.matrix(Unit.SEGMENTS).ravel().tolist(),
+            table.matrix(Unit.ARTICLES).ravel().tolist(),
+            table.matrix(Unit.CHARACTERS).ravel().tolist(),
+            _rounded_all(by_row),
+            _rounded_all(by_column),
+            _rounded_all(of_articles),
+            strict=True,
+        )
+        coders = self.coders
+        with _no_collection():
+            return [
+                {
+                    "code_path": row,
+                    "group": group,
+                    "segments": s,
+                    "articles": a,
+                    "characters": c,
+                    "articles_in_group": n,
+                    "row_percent": rp,
+                    "column_percent": cp,
+                    "article_percent": ap,
+                    "coders": coders,
+                }
+                for row, group, n, s, a, c, rp, cp, ap in columns
+            ]
 
     def independence(self, unit: Unit = Unit.SEGMENTS) -> Independence | None:
-        """χ² over the real groups (not ``(no value)`` nor ``(not a date)``), in ``unit``;
-        characters are not independent units, so their test is the segments'."""
+        """χ² over the real groups (not ``(no value)`` nor ``(not a date)``; every coder when
+        the groups are coders), in ``unit``; characters are not independent units, so their
+        test is the segments'."""
         counted = Unit.SEGMENTS if unit is Unit.CHARACTERS else unit
-        groups = [g for g in self.table.groups if g not in (NO_VALUE, NOT_A_DATE)]
-        rows = [[self.table.cell(r, g).count(counted) for g in groups] for r in self.table.rows]
-        return chi_square(rows)
+        left_out = () if self.by_coder else (NO_VALUE, NOT_A_DATE)
+        groups = [g for g in self.table.groups if g not in left_out]
+        at = {g: j for j, g in enumerate(self.table.groups)}
+        return chi_square(self.table.matrix(counted)[:, [at[g] for g in groups]])
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """Hold the cyclic garbage collector while a million plain dicts are made: it would scan
+    them again and again (they hold no cycles), a third of the time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
+
+
+def _rounded_all(values: FloatMatrix) -> list[float | None]:
+    """Each value of the array rounded as :func:`_rounded` does, ``None`` for NaN. A big
+    table holds few distinct shares (most are 0): each is rounded once."""
+    distinct, where = np.unique(values.ravel(), return_inverse=True)
+    rounded = np.array(
+        [None if v != v else round(v, 4) for v in distinct.tolist()],  # NaN ≠ NaN
+        dtype=object,
+    )
+    found: list[float | None] = rounded[where.ravel()].tolist()
+    return found
 
 
 def frequencies(project: Project, request: Request, source: Source | None = None) -> Frequencies:
@@ -190,6 +240,7 @@ def frequencies(project: Project, request: Request, source: Source | None = None
         _coders_label(chosen.coder_ids, coders),
         colors=_row_colors(project, rows),
         binned=request.bin is not None and not by_coder,
+        by_coder=by_coder,
     )
 
 
@@ -303,7 +354,7 @@ def _groups(project: Project, request: Request) -> tuple[dict[int, str], dict[st
         elif request.bin is not None:
             group_of[document_id] = date_bin(value, request.bin)
         else:
-            group_of[document_id] = value
+            group_of[document_id] = value_label(value)
     counts: dict[str, int] = {}
     for group in group_of.values():
         counts[group] = counts.get(group, 0) + 1
@@ -315,12 +366,26 @@ def _groups(project: Project, request: Request) -> tuple[dict[int, str], dict[st
     return group_of, {g: counts[g] for g in ordered}, False
 
 
+RESERVED = (NO_VALUE, NOT_A_DATE, ALL_ARTICLES)
+
+
+def value_label(value: str) -> str:
+    """A variable's value as its group's label: itself, or in double quotes when it reads as
+    a reserved label (with any quotes around it taken off), so that no value is taken for
+    the articles without one and two values never share a label."""
+    bare = value
+    while len(bare) >= 2 and bare[0] == bare[-1] == '"':
+        bare = bare[1:-1]
+    return f'"{value}"' if bare in RESERVED else value
+
+
 def date_bin(value: str, how: Bin) -> str:
     """The bin of an ISO date: ``2016``, ``2016-Q2``, ``2016-05`` or ``2016-W20`` (ISO week,
-    whose year can differ from the date's at the turn of a year)."""
-    try:
-        day = date.fromisoformat(value.strip()[:10])
-    except ValueError:
+    whose year can differ from the date's at the turn of a year); ``(not a date)`` for a
+    value that is not a date by :func:`annotator.domain.times.iso_date`, the rule the
+    article list sorts by."""
+    day = iso_date(value)
+    if day is None:
         return NOT_A_DATE
     if how is Bin.YEAR:
         return f"{day.year:04d}"

@@ -14,8 +14,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from annotator.analysis.cooccurrence import Within
-from annotator.services.analysis import Request, Rows, _groups, _rows
+from annotator.analysis.cooccurrence import Cooccurrence, Within
+from annotator.services.analysis import Frequencies, Request, Rows, _groups, _rows
 from annotator.services.analysis_source import Source
 from annotator.services.exports import Selection, choose
 from annotator.storage import Project
@@ -135,3 +135,28 @@ def cooccurrence_cell(
     return Behind(
         tuple(i for i in ordered if i in wanted), tuple(dict.fromkeys(first + second)), who, count
     )
+
+
+def counted_behind(
+    result: Frequencies | Cooccurrence, key: str | None, group: str | None, found: int
+) -> int:
+    """What a table counted in the cell at ``key``, ``group`` (``None``: a total), in the
+    unit :attr:`Behind.count` counts: segments; for co-occurrence, pairs. ``found`` (the
+    count behind the cell) where the table counts another unit (a code's (article, coder)
+    pairs at article level), -1 for a cell the table does not hold. The two differ when the
+    project changed since the table was counted."""
+    if isinstance(result, Frequencies):
+        table = result.table
+        if key is None:
+            cell = table.total if group is None else table.group_totals.get(group)
+        elif group is None:
+            cell = table.row_totals.get(key)
+        else:
+            cell = table.cell(key, group)
+        return -1 if cell is None else cell.segments
+    if group is None or group == key:
+        return result.holding.get(key or "", 0) if result.within is Within.PASSAGE else found
+    for pair in result.pairs:
+        if {pair.code_a, pair.code_b} == {key, group}:
+            return pair.count
+    return -1

@@ -42,6 +42,15 @@ class ChartKind(StrEnum):
 
 
 MEASURES = ("count", "jaccard")
+#: A chart draws at most this many codes (bars, lines or a heat map's side) and this many
+#: groups of bars; beyond, it would be unreadable and slow to draw, and is refused.
+CHART_LIMIT = 60
+
+
+class ChartTooLargeError(UserError):
+    """A chart would hold more codes or groups than :data:`CHART_LIMIT`."""
+
+
 UNIT_NOUNS = {
     Unit.SEGMENTS: "Coded segments",
     Unit.ARTICLES: "Articles coded",
@@ -68,21 +77,29 @@ def frequencies_chart(
     codings (column percent). Lines leave out ``(no value)`` and ``(not a date)`` (not
     periods) and mark a period without articles as a gap."""
     kind = kind or (ChartKind.LINES if result.binned else ChartKind.BARS)
+    _check_size(result, kind)
     if show is None:
         show = Show.COLUMN_PERCENT if kind is ChartKind.LINES else Show.COUNTS
     table = result.table
     rows = list(table.rows)
     colors = row_colors(result)
     period = _period_kind(table.groups) if result.binned else None
-    title = f"{UNIT_NOUNS[unit]} {_by_phrase(result.by, period)} — {coders_phrase(result.coders)}"
+    title = f"{_plotted(result.by, unit, show, period)} — {coders_phrase(result.coders)}"
     value_label = _value_label(result, unit, show, period)
     group_label = _group_label(result.by, period)
     if kind is ChartKind.LINES:
         groups = [g for g in table.groups if g not in NOT_PERIODS]
         if period is not None:
             groups = fill_periods(groups, period)
+        # A period without articles is a gap whatever is shown (its count is not a zero
+        # observed); a period with articles but none of a code's codings is a 0.
+        held = {g for g in groups if table.articles_in_group.get(g, 0) > 0}
         series = {
-            row: [_number(result.value(row, group, unit, show)) for group in groups] for row in rows
+            row: [
+                _number(result.value(row, group, unit, show)) if group in held else math.nan
+                for group in groups
+            ]
+            for row in rows
         }
         return charts.line_chart(
             groups,
@@ -123,6 +140,11 @@ def cooccurrence_chart(
             "the Jaccard coefficient is defined within articles: use --within article, "
             "or --measure count"
         )
+    if len(result.rows) > CHART_LIMIT:
+        raise ChartTooLargeError(
+            f"the heat map would hold {len(result.rows):,} × {len(result.rows):,} codes, more "
+            f"than {CHART_LIMIT} a side: choose fewer codes (--codes) or rows = dimensions"
+        )
     index = {row: i for i, row in enumerate(result.rows)}
     size = len(result.rows)
     matrix = [[math.nan] * size for _ in range(size)]
@@ -143,6 +165,18 @@ def cooccurrence_chart(
     else:
         value_label = "Articles holding both (per coder)"
     return charts.heatmap(list(result.rows), matrix, title=title, value_label=value_label)
+
+
+def _check_size(result: Frequencies, kind: ChartKind) -> None:
+    """Refuse a chart of more than :data:`CHART_LIMIT` codes, or groups of bars, in one line
+    saying how many and what to choose instead."""
+    rows, groups = len(result.table.rows), len(result.table.groups)
+    if rows <= CHART_LIMIT and (kind is ChartKind.LINES or groups <= CHART_LIMIT):
+        return
+    raise ChartTooLargeError(
+        f"the chart would draw {rows:,} codes × {groups:,} groups, more than {CHART_LIMIT} "
+        "of either: choose fewer codes (--codes), rows = dimensions, or fewer groups"
+    )
 
 
 def row_colors(result: Frequencies) -> list[str]:
@@ -227,6 +261,18 @@ def _by_phrase(by: str, period: str | None) -> str:
     if by == BY_ALL:
         return "in all articles"
     return f"by {by}"
+
+
+def _plotted(by: str, unit: Unit, show: Show, period: str | None) -> str:
+    """The chart's title before its coders: what is plotted, by what. A share of the
+    group's articles counts articles coded whatever the unit."""
+    if show is not Show.ARTICLE_PERCENT:
+        return f"{UNIT_NOUNS[unit]} {_by_phrase(by, period)}"
+    if period is not None:
+        return f"Articles coded, % of each {period}'s articles, by {by}"
+    if by == BY_ALL:
+        return "Articles coded, % of all articles"
+    return f"Articles coded, % of each {by}'s articles"
 
 
 def _group_label(by: str, period: str | None) -> str:

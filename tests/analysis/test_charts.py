@@ -347,3 +347,40 @@ def test_a_long_legend_fits_in_the_figure(count: int, tmp_path: Path) -> None:
         assert legend.y0 >= page.y0
         assert legend.y1 <= page.y1
         assert len(figure.legends[0].get_texts()) == count
+
+
+def test_control_characters_in_names_are_drawn_as_a_placeholder_not_a_box() -> None:
+    name = "tab\tand\x1b[31mred\x00"
+    figure = charts.bar_chart(
+        [name], [name], [[1.0]], colors=["#AABBCC"], stacked=False, title=name, value_label="n"
+    )
+    texts = [t.get_text() for t in figure.findobj(lambda a: hasattr(a, "get_text"))]
+    drawn = [t for t in texts if "red" in t]
+    assert drawn
+    for text in drawn:
+        assert not any(c in text for c in "\t\x1b\x00"), repr(text)
+        assert charts.CONTROL in text
+
+
+def test_an_undefined_heat_map_cell_is_grey_apart_from_the_white_of_zero() -> None:
+    import numpy
+
+    nan = float("nan")
+    figure = charts.heatmap(
+        ["a", "b"], [[nan, 0.0], [0.0, nan]], title="t", value_label="Jaccard coefficient"
+    )
+    image = figure.axes[0].images[0]
+    rgba = image.to_rgba(numpy.ma.masked_invalid(image.get_array()))
+    undefined, zero = rgba[0][0][:3], rgba[0][1][:3]
+    assert max(abs(u - z) for u, z in zip(undefined, zero, strict=True)) > 0.2
+
+
+def test_many_groups_of_bars_thin_their_labels() -> None:
+    groups = [f"Outlet {n:02d}" for n in range(55)]
+    figure = charts.bar_chart(
+        ["A"], groups, [[1.0] * 55], colors=["#AABBCC"], stacked=False, title="t", value_label="n"
+    )
+    labels = [t.get_text() for t in figure.axes[0].get_xticklabels()]
+    assert len(labels) <= charts.MAX_GROUP_TICKS
+    assert labels[0] == "Outlet 00"
+    assert set(labels) <= set(groups)

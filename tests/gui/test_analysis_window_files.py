@@ -15,10 +15,11 @@ from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 from python_calamine import CalamineWorkbook
 
+from annotator.storage import Project
 from annotator.ui.analysis.chart import NO_MATPLOTLIB
 from annotator.ui.main_window import MainWindow
-from tests.gui.analysis_support import choose, open_analysis, shown
-from tests.gui.conftest import Dialogs
+from tests.gui.analysis_support import choose, headers, open_analysis, shown
+from tests.gui.conftest import Dialogs, open_window
 
 
 def answer_save(monkeypatch: pytest.MonkeyPatch, path: Path, chosen: str = "") -> None:
@@ -167,3 +168,29 @@ def test_without_matplotlib_the_table_works(
     target = tmp_path / "table.csv"
     assert analysis.export_table(target) == target
     assert NO_MATPLOTLIB.startswith("Charts need")
+
+
+def test_an_outlet_named_total_is_told_apart_from_the_totals_column(
+    demo_project: Project, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outlet = demo_project.documents.variable("outlet")
+    assert outlet is not None
+    renamed = demo_project.documents.all()[0].id
+    demo_project.documents.set_values(renamed, {outlet.id: "Total"})
+    window = open_window(qtbot, demo_project)
+    window.show_all_action.trigger()
+    analysis = open_analysis(window, qtbot)
+    seen = headers(analysis)
+    assert seen.count("Total") == 1  # the outlet, as it is called
+    assert seen[-1] == "Total (all groups)"  # ours, last
+    n_row = as_shown(window)[-1]
+    assert n_row[seen.index("Total")] == "1"  # the outlet holds the one article
+    assert int(n_row[-1]) == len(demo_project.documents.all())
+
+    target = tmp_path / "table.csv"
+    answer_save(monkeypatch, target)
+    analysis.export_button.click()
+    with target.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    assert len(set(header)) == len(header)
+    assert header[-1] == "Total (all groups)"

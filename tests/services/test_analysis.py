@@ -11,6 +11,7 @@ from annotator.analysis.cooccurrence import Within
 from annotator.analysis.crosstab import Unit
 from annotator.domain.errors import UserError
 from annotator.domain.model import VariableType
+from annotator.domain.times import iso_date
 from annotator.services.analysis import (
     NO_VALUE,
     NOT_A_DATE,
@@ -22,6 +23,7 @@ from annotator.services.analysis import (
     frequencies,
 )
 from annotator.storage import Project
+from annotator.ui.models.documents import _date_key
 
 TEXTS = {
     "one": "Workers left the plant and brokers arranged the trip.",
@@ -154,3 +156,60 @@ def test_cooccurrence_by_passage_and_article(built: Built) -> None:
     both = pairs[("Motive > Economic", "Route > Broker")]
     # Economic held by (one, Ana); Broker by (one, Ana), (four, Ana)
     assert (both.count, both.jaccard) == (1, 0.5)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2016-05-05junk",
+        " 2016-01-01 ",
+        "2016-13-45",
+        "2016-5-5",
+        "２０１６-05-05",
+        "2016-05-05T10:00",
+    ],
+)
+def test_a_value_the_app_does_not_take_for_a_date_is_not_binned(value: str) -> None:
+    assert iso_date(value) is None
+    assert date_bin(value, Bin.YEAR) == NOT_A_DATE
+    assert _date_key(value) is None  # the article list does not sort it as a date either
+
+
+def test_a_date_the_app_takes_is_binned_as_the_article_list_sorts_it() -> None:
+    assert iso_date("2016-02-29") is not None
+    assert date_bin("2016-02-29", Bin.QUARTER) == "2016-Q1"
+    assert _date_key("2016-02-29") == "2016-02-29"
+
+
+def test_a_real_value_reading_as_a_reserved_label_stays_its_own_group(built: Built) -> None:
+    p = built.project
+    outlet = p.documents.variable("outlet")
+    assert outlet is not None
+    # "one" is literally "(no value)", "two" is '"(no value)"'; "four" has no value at all.
+    p.documents.set_values(built.ids["one"], {outlet.id: NO_VALUE})
+    p.documents.set_values(built.ids["two"], {outlet.id: f'"{NO_VALUE}"'})
+    p.documents.set_values(built.ids["three"], {outlet.id: "all articles"})
+    result = frequencies(p, Request(by="outlet"))
+    table = result.table
+    assert set(table.groups) == {f'"{NO_VALUE}"', f'""{NO_VALUE}""', '"all articles"', NO_VALUE}
+    assert table.articles_in_group[NO_VALUE] == 1  # only the article without a value
+    assert table.articles_in_group[f'"{NO_VALUE}"'] == 1
+    assert table.cell("Route > Broker", NO_VALUE).segments == 1  # "four"'s broker
+    assert table.cell("Route > Broker", f'"{NO_VALUE}"').segments == 1  # "one"'s broker
+    # The χ² test counts the real values' groups, leaving out only the missing values.
+    test = result.independence()
+    assert test is not None
+    assert test.columns == 3
+    assert test.n == 6  # 7 codings, less the one of "four" (no value)
+
+
+def test_a_coder_named_as_a_reserved_label_is_counted_in_the_test(built: Built) -> None:
+    p = built.project
+    ben = p.coders.by_name("Ben")
+    assert ben is not None
+    p.coders.rename(ben.id, NO_VALUE)
+    result = frequencies(p, Request(by="coder"))
+    assert NO_VALUE in result.table.groups
+    test = result.independence()
+    assert test is not None
+    assert test.columns == 2

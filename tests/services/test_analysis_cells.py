@@ -11,7 +11,11 @@ from annotator.analysis.cooccurrence import Within
 from annotator.domain.model import Coding
 from annotator.services.analysis import NO_VALUE, Bin, Request, Rows, date_bin, frequencies
 from annotator.services.analysis import cooccurrences as cooccurrence_table
-from annotator.services.analysis_cells import cooccurrence_cell, frequency_cell
+from annotator.services.analysis_cells import (
+    cooccurrence_cell,
+    counted_behind,
+    frequency_cell,
+)
 from annotator.storage import Project
 
 
@@ -140,3 +144,42 @@ def test_cooccurrence_cells(demo: Project, within: Within) -> None:
         assert set(behind.codings) == expected
         seen += bool(expected)
     assert seen == len(list(combinations(table.rows, 2)))  # every pair co-occurs in the demo
+
+
+@pytest.mark.parametrize("by", ["outlet", "coder"])
+def test_a_table_counted_before_another_program_wrote_differs_from_its_cells(
+    no_outlet: Project, by: str
+) -> None:
+    """Every cell, totals included, matches the codings behind it (the window raises no
+    false alarm); once codings are gone, the cells that held them differ."""
+    project = no_outlet
+    request = Request(by=by)
+    result = frequencies(project, request)
+    table = result.table
+    cells = [(r, g) for r in (*table.rows, None) for g in (*table.groups, None)]
+    for row, group in cells:
+        behind = frequency_cell(project, request, row, group)
+        assert counted_behind(result, row, group, behind.count) == behind.count
+    gone = next(iter(project.codings.all()))
+    project.codings.delete(gone.id)
+    behind = frequency_cell(project, request, None, None)
+    assert counted_behind(result, None, None, behind.count) == behind.count + 1
+
+
+@pytest.mark.parametrize("within", list(Within))
+def test_a_cooccurrence_table_matches_its_cells_until_codings_go(
+    demo: Project, within: Within
+) -> None:
+    table = cooccurrence_table(demo, within, rows=Rows.DIMENSIONS)
+    for a in table.rows:
+        for b in (*table.rows, None):
+            behind = cooccurrence_cell(demo, within, a, b or a, rows=Rows.DIMENSIONS)
+            assert counted_behind(table, a, b, behind.count) == behind.count
+    pair = max(table.pairs, key=lambda p: p.count)
+    tree = demo.codebook.tree()
+    for coding in list(demo.codings.all()):
+        if tree.dimension_of(coding.code_id).name == pair.code_a:
+            demo.codings.delete(coding.id)
+    behind = cooccurrence_cell(demo, within, pair.code_a, pair.code_b, rows=Rows.DIMENSIONS)
+    assert behind.count == 0
+    assert counted_behind(table, pair.code_a, pair.code_b, behind.count) == pair.count > 0

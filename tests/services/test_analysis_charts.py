@@ -188,6 +188,36 @@ def test_lines_over_time_show_shares_per_period_without_groups_that_are_not_peri
     assert [t.get_text() for t in bars.get_xticklabels()] == ["2001", "2004", NOT_A_DATE, NO_VALUE]
 
 
+@pytest.mark.parametrize("show", list(Show))
+def test_lines_leave_a_gap_for_a_period_without_articles_whatever_is_shown(
+    project: Project, show: Show
+) -> None:
+    result = frequencies(project, Request(by="date", bin=Bin.YEAR))
+    axes = frequencies_chart(result, Unit.SEGMENTS, show, ChartKind.LINES).axes[0]
+    assert [t.get_text() for t in axes.get_xticklabels()] == ["2001", "2002", "2003", "2004"]
+    lines = {_hex(line.get_color()): list(line.get_ydata()) for line in axes.get_lines()}
+    family = next(v for c, v in lines.items() if _hue_of(c, FAMILY))
+    # 2002 and 2003 hold no articles: gaps, not zeros. 2004 holds an article without a
+    # Family coding: a zero observed.
+    assert math.isnan(family[1])
+    assert math.isnan(family[2])
+    assert family[3] == 0.0
+    assert family[0] > 0
+
+
+def test_a_share_of_the_groups_articles_is_titled_as_articles_coded(project: Project) -> None:
+    by_outlet = frequencies(project, Request(by="outlet", coders=["Ana"]))
+    for unit in Unit:
+        title = frequencies_chart(by_outlet, unit, Show.ARTICLE_PERCENT).axes[0].get_title()
+        assert title == "Articles coded, % of each outlet's articles — coder Ana"
+    by_year = frequencies(project, Request(by="date", bin=Bin.YEAR))
+    title = frequencies_chart(by_year, Unit.CHARACTERS, Show.ARTICLE_PERCENT).axes[0].get_title()
+    assert title == "Articles coded, % of each year's articles, by date — all coders"
+    everyone = frequencies(project, Request(by="all"))
+    title = frequencies_chart(everyone, show=Show.ARTICLE_PERCENT).axes[0].get_title()
+    assert title == "Articles coded, % of all articles — all coders"
+
+
 @pytest.mark.parametrize(
     ("periods", "kind", "expected"),
     [

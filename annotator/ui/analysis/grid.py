@@ -5,7 +5,10 @@ shows it, Ctrl+C copies it and "Export table…" writes it, so all three show th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from annotator.analysis.cooccurrence import Cooccurrence, Within
 from annotator.analysis.crosstab import Unit
@@ -45,12 +48,13 @@ MEASURES = {"count": "count", "jaccard": "Jaccard"}
 
 @dataclass(frozen=True)
 class Line:
-    """One row of the table: its label, its figures (one per column, ``None`` where a share is
-    of nothing), what it is (``row``: a code or dimension; ``total``; ``articles``: N), the
-    crosstab row it shows (``None`` for the totals) and its colour."""
+    """One row of the table: its label, its figures (one per column, ``None`` or NaN where a
+    share is of nothing; a row of an array for a frequency table), what it is (``row``: a
+    code or dimension; ``total``; ``articles``: N), the crosstab row it shows (``None`` for
+    the totals) and its colour."""
 
     label: str
-    values: tuple[float | None, ...]
+    values: Sequence[float | None]
     kind: str
     key: str | None = None
     color: str | None = None
@@ -82,7 +86,7 @@ class Grid:
         value = line.values[column]
         if self.diagonal and line.key == self.keys[column]:
             return ""
-        if value is None:
+        if value is None or value != value:  # None or NaN: a share of nothing
             return "—"
         if self._whole(line, column):
             return f"{value:.0f}"
@@ -96,11 +100,29 @@ class Grid:
         """The figure as an export writes it: a whole number for counts, a percentage to
         two decimals, a coefficient to its decimals, ``None`` where there is none."""
         value = line.values[column]
-        if value is None:
+        if value is None or value != value:
             return None
+        value = float(value)
         if self._whole(line, column) or not (self.percent or self.decimals):
             return round(value)
         return round(value, 2 if self.percent else self.decimals)
+
+    def widest(self) -> list[str]:
+        """For each figure column, the longest text it shows: of its largest and smallest
+        figure, and of the totals (counted over whole arrays, not cell by cell)."""
+        rows = [line.values for line in self.lines if line.kind == "row"]
+        extremes = []
+        if rows:
+            figures = np.array(rows, dtype=np.float64)  # None becomes NaN
+            extremes = [
+                Line("", np.fmax.reduce(figures, axis=0), "row"),
+                Line("", np.fmin.reduce(figures, axis=0), "row"),
+            ]
+        others = [line for line in self.lines if line.kind != "row"]
+        return [
+            max(("—", *(self.text(line, column) for line in (*extremes, *others))), key=len)
+            for column in range(len(self.columns))
+        ]
 
     def header(self) -> list[str]:
         return [self.corner, *self.columns]
@@ -122,6 +144,17 @@ def group_name(group: str) -> str:
     return "All articles" if group == ALL_ARTICLES else group
 
 
+def total_header(headers: list[str]) -> str:
+    """The totals column's header: "Total", unless a group is called so (an outlet named
+    "Total"); then "Total (all groups)", so that the view and an export tell them apart."""
+    if TOTAL not in headers:
+        return TOTAL
+    header, count = f"{TOTAL} (all groups)", 2
+    while header in headers:
+        header, count = f"{TOTAL} (all groups, {count})", count + 1
+    return header
+
+
 def frequency_grid(
     result: Frequencies, unit: Unit, show: Show, n_total: int, rows: Rows = Rows.CODES
 ) -> Grid:
@@ -136,19 +169,34 @@ def frequency_grid(
     def share(part: float, whole: float) -> float | None:
         return 100 * part / whole if whole else None
 
-    lines = []
+    # The figures as one array (NaN: a share of nothing), each line a view of its row: a
+    # table of 2,000 codes by 500 groups is shown without a million Python values.
+    if show is Show.COUNTS:
+        figures = table.matrix(unit).astype(np.float64)
+    else:
+        by_row, by_column, of_articles = table.percents(unit)
+        figures = {Show.ROW_PERCENT: by_row, Show.COLUMN_PERCENT: by_column}.get(show, of_articles)
+    row_sums: list[float | None] = []
     for row in table.rows:
         row_total = table.row_totals[row]
-        values: list[float | None] = [result.value(row, g, unit, show) for g in groups]
         if show is Show.COUNTS:
-            values.append(row_total.count(unit))
+            row_sums.append(row_total.count(unit))
         elif show is Show.ROW_PERCENT:
-            values.append(100.0 if row_total.count(unit) else None)
+            row_sums.append(100.0 if row_total.count(unit) else None)
         elif show is Show.COLUMN_PERCENT:
-            values.append(share(row_total.count(unit), grand))
+            row_sums.append(share(row_total.count(unit), grand))
         else:
-            values.append(share(row_total.articles, n_total))
-        lines.append(Line(row, tuple(values), "row", row, result.colors.get(row)))
+            row_sums.append(share(row_total.articles, n_total))
+    figures = np.column_stack(
+        [
+            figures.reshape(len(table.rows), len(groups)),
+            np.array([np.nan if v is None else v for v in row_sums]),
+        ]
+    )
+    lines = [
+        Line(row, figures[index], "row", row, result.colors.get(row))
+        for index, row in enumerate(table.rows)
+    ]
     sums: list[float | None] = []
     for group in [*groups, None]:
         cell = total if group is None else table.group_totals[group]
@@ -164,9 +212,10 @@ def frequency_grid(
     lines.append(Line(TOTAL, tuple(sums), "total"))
     counts = [float(table.articles_in_group[g]) for g in groups]
     lines.append(Line(N_ARTICLES, (*counts, float(n_total)), "articles"))
+    headers = [group_name(g) for g in groups]
     return Grid(
         corner="Dimension" if rows is Rows.DIMENSIONS else "Code",
-        columns=(*(group_name(g) for g in groups), TOTAL),
+        columns=(*headers, total_header(headers)),
         keys=(*groups, None),
         lines=tuple(lines),
         caption=frequency_caption(result, unit, show, rows),
@@ -222,7 +271,9 @@ def independence_text(result: Frequencies, unit: Unit) -> tuple[str, str]:
             "",
         )
     counted = "segments" if unit is Unit.CHARACTERS else UNIT_LABELS[unit]
-    left_out = [g for g in (NO_VALUE, NOT_A_DATE) if g in result.table.groups]
+    left_out = [
+        g for g in (NO_VALUE, NOT_A_DATE) if g in result.table.groups and not result.by_coder
+    ]
     line = (
         f"χ² = {test.chi2:.3f}, df = {test.df}, p = {test.p:.4g}, Cramér's V = "
         f"{test.cramers_v:.3f}, n = {test.n} (on {counted}"

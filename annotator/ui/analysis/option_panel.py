@@ -43,6 +43,10 @@ class OptionPanel(QWidget):
         super().__init__(parent)
         self.controller = controller
         self._dates: set[str] = set()
+        # The id behind each coder's name and code's path as last read, so that a filter
+        # follows a rename; and the saved names the project no longer has, for the notice.
+        self._ids: dict[str, dict[str, int]] = {"coder": {}, "code": {}}
+        self._gone: dict[str, list[str]] = {"coder": [], "code": []}
         self.table = _combo(
             [("Frequencies", FREQUENCIES), ("Co-occurrence", COOCCURRENCE)],
             "Frequencies: each code per group of articles. Co-occurrence: codes applied "
@@ -113,6 +117,12 @@ class OptionPanel(QWidget):
         self.blind_note.setWordWrap(True)
         self.blind_note.setStyleSheet("color: #8a5a00")
         self.grid.addWidget(self.blind_note, 2, 0, 1, 8)
+        self.filter_note = QLabel()
+        self.filter_note.setObjectName("filterNote")
+        self.filter_note.setWordWrap(True)
+        self.filter_note.setStyleSheet("color: #8a5a00")
+        self.filter_note.hide()
+        self.grid.addWidget(self.filter_note, 3, 0, 1, 8)
         for name, combo in (
             ("table", self.table),
             ("by", self.by),
@@ -189,7 +199,53 @@ class OptionPanel(QWidget):
             self.coders.set_checked([c.id for c in coders if c is not None])
             codes = [codebook.find(path) for path in options.codes]
             self.codes.set_checked([c.id for c in codes if c is not None])
+        for kind, names, found in (
+            ("coder", options.coders, coders),
+            ("code", options.codes, codes),
+        ):
+            self._ids[kind].update(
+                {n: f.id for n, f in zip(names, found, strict=True) if f is not None}
+            )
+            gone = [
+                n
+                for n, f in zip(names, found, strict=True)
+                if f is None and n not in self._gone[kind]
+            ]
+            self._gone[kind] += gone  # shown until the user chooses again
+        self._notice()
         self._enable()
+
+    def follow(self, options: Options) -> Options:
+        """``options`` with each coder and code under the name the project gives it now (a
+        rename made while the window was open is followed, by id)."""
+        project = self.controller.project
+        codebook = self.controller.codebook
+        names = {c.id: c.name for c in project.coders.all()}
+        coder_ids, code_ids = self._ids["coder"], self._ids["code"]
+        coders = tuple(names.get(coder_ids.get(n, -1), n) for n in options.coders)
+        codes = tuple(
+            codebook.path(code_ids[n]) if code_ids.get(n, -1) in codebook else n
+            for n in options.codes
+        )
+        return options.with_(coders=coders, codes=codes)
+
+    def _notice(self) -> None:
+        """Say which saved coders or codes filtered on no longer exist (rather than widen to
+        all of them without a word)."""
+        parts = []
+        for kind, gone in self._gone.items():
+            if not gone:
+                continue
+            left = (self.coders if kind == "coder" else self.codes).checked()
+            showing = f"showing the other {kind}s chosen" if left else f"showing all {kind}s"
+            quoted = ", ".join(f"'{name}'" for name in gone)
+            if len(gone) == 1:
+                parts.append(f"the saved {kind} filter {quoted} no longer exists; {showing}")
+            else:
+                parts.append(f"the saved {kind} filters {quoted} no longer exist; {showing}")
+        text = ". ".join(parts)
+        self.filter_note.setText(text[:1].upper() + text[1:] + "." if text else "")
+        self.filter_note.setVisible(bool(text))
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -198,12 +254,16 @@ class OptionPanel(QWidget):
         project = self.controller.project
         codebook = self.controller.codebook
         coders = {c.id: c.name for c in project.coders.all()}
+        coder_ids = [i for i in self.coders.checked() if i in coders]
+        code_ids = [i for i in self.codes.checked() if i in codebook]
+        self._ids["coder"].update({coders[i]: i for i in coder_ids})
+        self._ids["code"].update({codebook.path(i): i for i in code_ids})
         return Options(
             table=str(self.table.currentData()),
             by=str(self.by.currentData() or BY_ALL),
             bin=str(self.bin.currentData()),
-            coders=tuple(coders[i] for i in self.coders.checked() if i in coders),
-            codes=tuple(codebook.path(i) for i in self.codes.checked() if i in codebook),
+            coders=tuple(coders[i] for i in coder_ids),
+            codes=tuple(codebook.path(i) for i in code_ids),
             rows=str(self.rows.currentData()),
             unit=str(self.unit.currentData()),
             show=str(self.show_as.currentData()),
@@ -229,6 +289,9 @@ class OptionPanel(QWidget):
     # -- changing ------------------------------------------------------------------------------
 
     def _changed(self, name: str) -> None:
+        if name in ("coders", "codes") and self._gone[name[:-1]]:
+            self._gone[name[:-1]] = []  # the user has chosen again
+            self._notice()
         self._enable()
         self.changed.emit(name)
 

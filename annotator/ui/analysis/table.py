@@ -8,8 +8,16 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView, QWidget
 
 from annotator.ui.analysis.grid import Grid, Line
 from annotator.ui.models import ROOT, Index
@@ -33,8 +41,8 @@ class GridModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.grid = Grid("", (), (), (), "")
-        self._bold = QFont()
-        self._bold.setBold(True)
+        self.bold = QFont()
+        self.bold.setBold(True)
 
     def set_grid(self, grid: Grid) -> None:
         self.beginResetModel()
@@ -89,7 +97,7 @@ class GridModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.FontRole and (
             line.kind != "row" or (column == len(self.grid.columns) and not self.grid.diagonal)
         ):
-            return self._bold
+            return self.bold
         if (
             role == Qt.ItemDataRole.BackgroundRole
             and self.grid.diagonal
@@ -146,12 +154,25 @@ class GridView(QTableView):
         model.modelReset.connect(self._fit_columns)
 
     def _fit_columns(self) -> None:
-        """Numbers as wide as they need; labels up to :data:`LABEL_WIDTH`."""
-        self.resizeColumnsToContents()
+        """Numbers as wide as they need; labels up to :data:`LABEL_WIDTH`. Measured from
+        the header and the widest figure of each column (its largest, its totals), not by
+        asking the model for every cell: a table can have a million."""
+        self.resizeColumnToContents(0)
         if self.columnWidth(0) > LABEL_WIDTH:
             self.setColumnWidth(0, LABEL_WIDTH)
-        for column in range(1, self.grid_model.columnCount()):
-            self.setColumnWidth(column, min(max(self.columnWidth(column), 56), FIGURE_WIDTH))
+        grid = self.grid_model.grid
+        metrics = self.fontMetrics()
+        bold = QFontMetrics(self.grid_model.bold)
+        header = self.horizontalHeader()
+        padding = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin) + 12
+        for column, text in enumerate(grid.widest(), start=1):
+            name = str(self.grid_model.headerData(column, Qt.Orientation.Horizontal))
+            width = max(
+                header.fontMetrics().horizontalAdvance(name),
+                metrics.horizontalAdvance(text),
+                bold.horizontalAdvance(text),
+            )
+            self.setColumnWidth(column, min(max(width + padding, 56), FIGURE_WIDTH))
 
     def needed_width(self) -> int:
         """The width that shows every column (frame and scroll bar included)."""

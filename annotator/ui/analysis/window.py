@@ -41,7 +41,12 @@ from annotator.services.analysis import (
     cooccurrences,
     frequencies,
 )
-from annotator.services.analysis_cells import Behind, cooccurrence_cell, frequency_cell
+from annotator.services.analysis_cells import (
+    Behind,
+    cooccurrence_cell,
+    counted_behind,
+    frequency_cell,
+)
 from annotator.services.analysis_charts import ChartKind, cooccurrence_chart, frequencies_chart
 from annotator.services.analysis_source import Source
 from annotator.services.changes import Changes
@@ -70,6 +75,7 @@ TABLE_FILTERS = "CSV (*.csv);;Excel workbook (*.xlsx)"
 CHART_FILTERS = "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
 EMPTY = Grid("", (), (), (), "")
 CHART_DELAY_MS = 150
+CHANGED_ELSEWHERE = "the project changed in another program; the table was re-read."
 
 
 class AnalysisWindow(QDialog):
@@ -201,8 +207,15 @@ class AnalysisWindow(QDialog):
     def _refill(self) -> None:
         """The project's coders, codes or variables changed, or whose codings are shown:
         offer the choices there are now, then count again."""
-        self.panel.fill(self.current)
+        self._follow_names()
         self._schedule()
+
+    def _follow_names(self) -> None:
+        """Offer the project's choices again, the coders and codes filtered on followed
+        through renames (a saved name that is gone is said so, not widened silently)."""
+        self.current = self.panel.follow(self.current)
+        save(self.store, self.current)
+        self.panel.fill(self.current)
 
     # -- counting ------------------------------------------------------------------------------
 
@@ -313,7 +326,7 @@ class AnalysisWindow(QDialog):
     def _on_changed(self, changes: Changes) -> None:
         self.source.forget(changes)
         if changes.codebook or changes.coders or changes.variables or changes.documents:
-            self.panel.fill(self.current)
+            self._follow_names()
         if (
             changes.codings
             or changes.documents
@@ -348,20 +361,30 @@ class AnalysisWindow(QDialog):
         key, group = cell
         project = self.controller.project
         options = self.options()
-        if isinstance(result, Frequencies):
-            assert self.request is not None
-            behind = frequency_cell(project, self.request, key, group, self.source)
-        else:
-            assert key is not None
-            behind = cooccurrence_cell(
-                project,
-                Within(options.within),
-                key,
-                group if group is not None else key,
-                coders=self.panel.counted_coders(),
-                codes=options.codes,
-                rows=Rows(options.rows),
-            )
+        # Another program may have written to the project since the table was counted (the
+        # window follows this program's changes only): a name it asks for is gone, or the
+        # codings behind the cell are not as many as it shows. Read the project again.
+        try:
+            if isinstance(result, Frequencies):
+                assert self.request is not None
+                behind = frequency_cell(project, self.request, key, group, self.source)
+            else:
+                assert key is not None
+                behind = cooccurrence_cell(
+                    project,
+                    Within(options.within),
+                    key,
+                    group if group is not None else key,
+                    coders=self.panel.counted_coders(),
+                    codes=options.codes,
+                    rows=Rows(options.rows),
+                )
+        except UserError as error:
+            self.reread(f"{error}: {CHANGED_ELSEWHERE}")
+            return None
+        if behind.count != counted_behind(result, key, group, behind.count):
+            self.reread(CHANGED_ELSEWHERE[:1].upper() + CHANGED_ELSEWHERE[1:])
+            return None
         label = self.model.text(row, 0)
         if column == 0:
             where = f"{label} (all groups)"
@@ -374,6 +397,14 @@ class AnalysisWindow(QDialog):
             f"analysis cell {where}",
         )
         return behind
+
+    def reread(self, message: str) -> None:
+        """Read the project's codings, articles and names again, count again and say why in
+        the window's line under the table."""
+        self.source = Source(self.controller.project)
+        self._follow_names()
+        self.refresh()
+        self.note.setText(message)
 
     # -- saving --------------------------------------------------------------------------------
 

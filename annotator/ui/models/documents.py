@@ -10,7 +10,6 @@ filtered by that variable. A project of ten thousand articles opens without read
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from typing import Any
 
@@ -18,6 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from annotator.domain.model import DocumentStatus, Variable, VariableType
+from annotator.domain.times import iso_date
 from annotator.services.changes import Changes
 from annotator.ui.controller import Controller
 from annotator.ui.models import ROOT, Index
@@ -45,7 +45,6 @@ STATUS_TEXT = {
     DocumentStatus.DONE: "✓ done",
 }
 DONE_COLOUR = "#1B7F3B"
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII).fullmatch
 Details = tuple[DocumentStatus, int, dict[str, str]]
 Row = tuple[int, str]  # document id, headline
 
@@ -392,7 +391,7 @@ def _number_key(value: str) -> float | None:
 
 def _date_key(value: str) -> str | None:
     # Dates are stored as YYYY-MM-DD, which sorts as text; anything else cannot be placed.
-    return value if _ISO_DATE(value) else None
+    return value if iso_date(value) is not None else None
 
 
 def _text_key(value: str) -> str | None:
