@@ -42,6 +42,7 @@ KEYS = {
     "search_regex_10k_s",
     "autocode_5k_hits_s",
     "search_index_import_overhead_pct",
+    "search_window_first_page_ms",
 }
 
 

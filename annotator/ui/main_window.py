@@ -53,12 +53,15 @@ from annotator.ui.progress_label import ProgressLabel
 from annotator.ui.project_banner import ProjectBanner
 from annotator.ui.project_files import ProjectFileActions
 from annotator.ui.read_only import ReadOnlyMode
+from annotator.ui.search.actions import SearchActions
 from annotator.ui.undo_actions import undo_actions
 from annotator.ui.window_state import restore_geometry
 from annotator.ui.workers import stop_workers
 
 
-class MainWindow(CodeMenus, ProjectFileActions, MemoActions, AnalysisActions, QMainWindow):
+class MainWindow(
+    CodeMenus, ProjectFileActions, MemoActions, SearchActions, AnalysisActions, QMainWindow
+):
     """The coding window over one open project and one coder."""
 
     #: Another project should be opened in place of this one (its path).
@@ -274,6 +277,7 @@ class MainWindow(CodeMenus, ProjectFileActions, MemoActions, AnalysisActions, QM
         edit.addAction(self.snap_action)
         edit.addSeparator()
         edit.addActions(find_actions(self, self.find_bar))
+        self._install_search(edit)
         self.code_menu = menus.addMenu("&Code")
         self.code_menu.aboutToShow.connect(self._fill_code_menu)
         view = menus.addMenu("&View")

@@ -23,6 +23,7 @@ SEARCH_KEYS = {
     "search_regex_10k_s",
     "autocode_5k_hits_s",
     "search_index_import_overhead_pct",
+    "search_window_first_page_ms",
 }
 #: Words planted in the prose, so that the queries find what a study's would.
 PLANTED = ("remittance", "remittances", "broker", "brokers", "border", "defector")
@@ -175,13 +176,77 @@ def bench_search(folder: Path, count: int) -> dict[str, float]:
             assert len(autocode.apply(project, preview, Origin("broker*")).codings) == len(spans)
 
         results["autocode_5k_hits_s"] = _median(code_hits, 3)
+    results["search_window_first_page_ms"] = _window_first_page_ms(folder, path)
     return results
+
+
+def _window_first_page_ms(folder: Path, path: Path) -> float:
+    """The Search window's first page (in a fresh process, offscreen): from Enter in the
+    query box to the end of the table's repaint with the first hits."""
+    child = subprocess.run(
+        [sys.executable, __file__, "--window", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={
+            **os.environ,
+            "ANNOTATOR_HOME": str(folder / "search-window-home"),
+            "QT_QPA_PLATFORM": "offscreen",
+        },
+    )
+    return float(json.loads(child.stdout.strip().splitlines()[-1])["ms"])
+
+
+def window_child(path: str, repeat: int = 9) -> None:
+    """In a fresh process: the Search window over the project; the median time from running
+    a two-word query to the first page of hits painted in its table (the search in its
+    worker thread, the page queued to the window, the rows inserted and drawn)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.storage import Project
+    from annotator.ui.controller import Controller
+    from annotator.ui.models.documents import DocumentsModel
+    from annotator.ui.search.window import SearchWindow
+
+    application = QApplication.instance() or QApplication([])
+    times = []
+    with Project.open(path) as project:
+        controller = Controller(project, project.coders.get_or_add("Bench"))
+        window = SearchWindow(controller, DocumentsModel(controller))
+        window.resize(1400, 900)
+        window.show()
+        application.processEvents()
+        page = window.search
+        page.query_bar.query.setText("remittance broker")
+        for _ in range(repeat):
+            shown, ended = QEventLoop(), QEventLoop()
+            page.hitsShown.connect(shown.quit)
+            page.searched.connect(ended.quit)
+            QTimer.singleShot(60_000, shown.quit)
+            began = time.perf_counter()
+            page.run()
+            shown.exec()
+            page.view.viewport().repaint()
+            times.append(time.perf_counter() - began)
+            assert page.model.rowCount() >= 100
+            if page.runner.busy:  # the rest of the hits, before the next run
+                ended.exec()
+            page.hitsShown.disconnect(shown.quit)
+            page.searched.disconnect(ended.quit)
+        window.release_worker()
+        window.deleteLater()
+        application.processEvents()
+    print(json.dumps({"ms": 1000 * statistics.median(times)}))
 
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     parser = argparse.ArgumentParser()
     parser.add_argument("--child", nargs=3)
+    parser.add_argument("--window")
     arguments = parser.parse_args()
     if arguments.child:
         import_child(arguments.child[0], arguments.child[1], arguments.child[2] == "1")
+    if arguments.window:
+        window_child(arguments.window)

@@ -105,13 +105,14 @@ class ShortcutsDialog(QDialog):
 
 
 def other_windows_keys() -> list[Shortcut]:
-    """The keys of the windows the main window opens (review, project log, analysis), as
-    each of them declares the keys it binds."""
+    """The keys of the windows the main window opens (review, project log, analysis,
+    search), as each of them declares the keys it binds."""
     from annotator.ui.analysis.actions import ANALYSIS_KEYS
     from annotator.ui.dialogs.review import REVIEW_KEYS
     from annotator.ui.memos.log import LOG_KEYS
+    from annotator.ui.search.actions import SEARCH_KEYS
 
-    return [*REVIEW_KEYS, *LOG_KEYS, *ANALYSIS_KEYS]
+    return [*REVIEW_KEYS, *LOG_KEYS, *ANALYSIS_KEYS, *SEARCH_KEYS]
 
 
 def show_shortcuts(

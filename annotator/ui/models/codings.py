@@ -6,11 +6,13 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, Qt, QTimer
 
+from annotator.domain.errors import NotFoundError
 from annotator.services.changes import Changes
 from annotator.ui.coder_lanes import coder_colors
 from annotator.ui.controller import ArticleRow, Controller
 from annotator.ui.models import ROOT, Index
 from annotator.ui.models.codebook import swatch
+from annotator.ui.search.origin import describe_origin
 
 CODING_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Code", "Coder", "Passage", "Memo")
@@ -49,6 +51,8 @@ class ArticleCodingsModel(QAbstractTableModel):
         self._visible: set[int] | None = None
         self._pages: dict[int, list[ArticleRow]] = {}
         self._memos: dict[int, str] = {}
+        # Where codings came from, read for a tooltip (by coding id; None: by hand).
+        self._origins: dict[int, str | None] = {}
         self._text = ""
         self._coders: dict[int, str] = {}
         self._coder_colors: dict[int, str] = {}
@@ -80,6 +84,7 @@ class ArticleCodingsModel(QAbstractTableModel):
         self._coder_colors = {} if self._visible is not None else coder_colors(self._coders)
         self._text = self.controller.text
         self._memos = {} if document_id is None else project.codings.memos(document_id)
+        self._origins = {}
         self._count = self.controller.summary.total
         self._pages = {}
         self.endResetModel()
@@ -115,6 +120,16 @@ class ArticleCodingsModel(QAbstractTableModel):
             self._recount.start()  # counted before rows vanished: count again
             return None
         return rows[row % PAGE]
+
+    def _origin(self, coding_id: int) -> str | None:
+        """A coding's origin, read when its tooltip is first shown (by its id alone: no
+        index of the article is read for it)."""
+        if coding_id not in self._origins:
+            try:
+                self._origins[coding_id] = self.controller.project.codings.get(coding_id).origin
+            except NotFoundError:  # gone meanwhile: the list is read again soon
+                self._origins[coding_id] = None
+        return self._origins[coding_id]
 
     def coding_id(self, row: int) -> int:
         return self._row(row)[ID]
@@ -179,10 +194,15 @@ class ArticleCodingsModel(QAbstractTableModel):
                 return self.passage(row)
             return self._memos.get(row[ID], "")
         if role == Qt.ItemDataRole.ToolTipRole:
+            made = describe_origin(self._origin(row[ID]))
             if column == 0:
-                return codebook.path(row[CODE])
+                path = codebook.path(row[CODE])
+                return path if made is None else f"{path}\n{made}"
             if column == 2 and row[START] is not None:
-                return self._text[row[START] : row[END]]
+                passage = self._text[row[START] : row[END]]
+                return passage if made is None else f"{made}\n\n{passage}"
+            if column == CODER_COLUMN and made is not None:
+                return made
             if column == MEMO_COLUMN:
                 return self._memos.get(row[ID]) or "Double-click to write a memo"
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
