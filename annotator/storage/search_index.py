@@ -91,42 +91,40 @@ Plan = Words | Trigrams | Contains | AllUnspaced | Every | Nothing | Both | Eith
 
 def both(parts: list[Plan]) -> Plan:
     """Articles every part allows (Every drops out, Nothing wins; word expressions join)."""
-    kept: list[Plan] = []
-    words: list[str] = []
-    for part in parts:
-        if isinstance(part, Nothing):
-            return part
-        if isinstance(part, Every):
-            continue
-        if isinstance(part, Words):
-            words.append(part.match)
-        else:
-            kept.append(part)
-    if words:
-        kept.insert(0, Words(" AND ".join(f"({w})" for w in words) if len(words) > 1 else words[0]))
-    if not kept:
-        return Every()
-    return kept[0] if len(kept) == 1 else Both(tuple(kept))
+    return _combine(parts, wins=Nothing, drops=Every, joiner="AND", make=Both)
 
 
 def either(parts: list[Plan]) -> Plan:
     """Articles any part allows (Every wins, Nothing drops out; word expressions join)."""
+    return _combine(parts, wins=Every, drops=Nothing, joiner="OR", make=Either)
+
+
+def _combine(
+    parts: list[Plan],
+    *,
+    wins: type[Every] | type[Nothing],
+    drops: type[Every] | type[Nothing],
+    joiner: str,
+    make: type[Both] | type[Either],
+) -> Plan:
+    """``both`` and ``either`` are duals: one plan absorbs the rest, the other is neutral."""
     kept: list[Plan] = []
     words: list[str] = []
     for part in parts:
-        if isinstance(part, Every):
+        if isinstance(part, wins):
             return part
-        if isinstance(part, Nothing):
+        if isinstance(part, drops):
             continue
         if isinstance(part, Words):
             words.append(part.match)
         else:
             kept.append(part)
     if words:
-        kept.insert(0, Words(" OR ".join(f"({w})" for w in words) if len(words) > 1 else words[0]))
+        joined = f" {joiner} ".join(f"({w})" for w in words) if len(words) > 1 else words[0]
+        kept.insert(0, Words(joined))
     if not kept:
-        return Nothing()
-    return kept[0] if len(kept) == 1 else Either(tuple(kept))
+        return drops()
+    return kept[0] if len(kept) == 1 else make(tuple(kept))
 
 
 def quoted(text: str) -> str:
