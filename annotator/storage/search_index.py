@@ -25,14 +25,14 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from annotator.domain.search_text import has_unspaced
-from annotator.storage.schema import _UNSPACED_GLOB_0013
+from annotator.storage.schema_steps.search import UNSPACED_GLOB_0013
 
 WORDS = "search_words"
 #: The bytes of words FTS5 holds before writing them out (migration 0013 sets it).
 HASH_SIZE = 16 * 1024 * 1024
 UNSPACED = "search_unspaced"
 #: The GLOB that puts an article into ``search_unspaced`` (migration 0013's view).
-UNSPACED_GLOB = _UNSPACED_GLOB_0013
+UNSPACED_GLOB = UNSPACED_GLOB_0013
 
 
 # -- plans -------------------------------------------------------------------------------------

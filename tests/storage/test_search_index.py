@@ -17,7 +17,7 @@ from annotator.services.checks import check_project
 from annotator.services.repair import repair_project
 from annotator.storage import Project
 from annotator.storage import search_index as index
-from annotator.storage.schema import _UNSPACED_GLOB_0013
+from annotator.storage.schema_steps.search import UNSPACED_GLOB_0013
 from tests.helpers import run_sql
 
 FIXTURES = Path(__file__).parent / "schemas"
@@ -44,7 +44,7 @@ def test_an_older_project_is_indexed_when_it_is_brought_up_to_date(tmp_path: Pat
 
 
 def test_the_glob_of_the_migration_and_the_ranges_of_search_agree() -> None:
-    inside = _UNSPACED_GLOB_0013.removeprefix("*[").removesuffix("]*")
+    inside = UNSPACED_GLOB_0013.removeprefix("*[").removesuffix("]*")
     ranges = [(ord(inside[i]), ord(inside[i + 2])) for i in range(0, len(inside), 3)]
     assert tuple(ranges) == search_text.UNSPACED_RANGES
     assert all(inside[i + 1] == "-" for i in range(0, len(inside), 3))
