@@ -2,36 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
-from typing import Any
+from collections.abc import Iterable
 
 from sqlite_utils import Database
 
 from annotator.domain.errors import NotFoundError, UserError
 from annotator.domain.model import Coding, new_guid, utc_now
 from annotator.domain.text import check_span
+from annotator.storage.coding_queries import COLUMNS, CodingQueries, as_coding
 from annotator.storage.deletions import DeletionStore
 
-_COLUMNS = (
-    'id, guid, document_id, coder_id, code_id, start, "end", memo, created_at, updated_at, origin'
-)
 #: The columns every insert gives (the id aside): a coding made by hand has no origin.
 _INSERTED = 'guid, document_id, coder_id, code_id, start, "end", memo, created_at, updated_at'
-#: Whether a coding was made by a search (its origin says so; text another program wrote
-#: there that is not JSON counts as not).
-SEARCH_MADE = (
-    "ifnull(CASE WHEN json_valid(origin) THEN json_extract(origin, '$.kind') END = 'search', 0)"
-)
-# SQLite sorts NULL first: article-level codings come before passages, as the index has them.
-_ORDER = 'ORDER BY document_id, start, "end", code_id, coder_id, id'
 
 
-def _coding(row: Any) -> Coding:
-    # Columns are in field order and SQLite returns ints, NULLs and text as the fields expect.
-    return Coding(*row)
-
-
-class CodingStore:
+class CodingStore(CodingQueries):
     """Create, change, delete and list codings. Deleting one leaves a tombstone (its GUID, coder,
     article and time: see :class:`DeletionStore`); a GUID that comes back clears it."""
 
@@ -108,12 +93,10 @@ class CodingStore:
             raise UserError(f"'{code[1]}' is a dimension: apply one of its codes")
 
     def get(self, coding_id: int) -> Coding:
-        row = self.db.execute(
-            f"SELECT {_COLUMNS} FROM codings WHERE id = ?", [coding_id]
-        ).fetchone()
+        row = self.db.execute(f"SELECT {COLUMNS} FROM codings WHERE id = ?", [coding_id]).fetchone()
         if row is None:
             raise NotFoundError(f"there is no coding with id {coding_id}")
-        return _coding(row)
+        return as_coding(row)
 
     def by_guids(self, guids: Iterable[str]) -> dict[str, Coding]:
         """The codings with these GUIDs, by GUID (those that exist)."""
@@ -122,10 +105,10 @@ class CodingStore:
         for start in range(0, len(wanted), 900):  # SQLite's limit on parameters
             chunk = wanted[start : start + 900]
             rows = self.db.execute(
-                f"SELECT {_COLUMNS} FROM codings WHERE guid IN ({', '.join('?' * len(chunk))})",
+                f"SELECT {COLUMNS} FROM codings WHERE guid IN ({', '.join('?' * len(chunk))})",
                 chunk,
             )
-            found.update({coding.guid: coding for coding in map(_coding, rows)})
+            found.update({coding.guid: coding for coding in map(as_coding, rows)})
         return found
 
     def add_many(
@@ -168,8 +151,8 @@ class CodingStore:
         return row is not None
 
     def by_guid(self, guid: str) -> Coding | None:
-        row = self.db.execute(f"SELECT {_COLUMNS} FROM codings WHERE guid = ?", [guid]).fetchone()
-        return None if row is None else _coding(row)
+        row = self.db.execute(f"SELECT {COLUMNS} FROM codings WHERE guid = ?", [guid]).fetchone()
+        return None if row is None else as_coding(row)
 
     def overwrite(
         self,
@@ -277,7 +260,7 @@ class CodingStore:
         with self.db.atomic():
             self._deletions.clear([coding.guid])
             self.db.execute(
-                f"INSERT INTO codings ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO codings ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     coding.id,
                     coding.guid,
@@ -293,122 +276,6 @@ class CodingStore:
                 ],
             )
         return self.get(coding.id)
-
-    def for_document(self, document_id: int, coder_id: int | None = None) -> list[Coding]:
-        if coder_id is None:
-            sql = f"SELECT {_COLUMNS} FROM codings WHERE document_id = ? {_ORDER}"
-            return [_coding(r) for r in self.db.execute(sql, [document_id])]
-        sql = f"SELECT {_COLUMNS} FROM codings WHERE document_id = ? AND coder_id = ? {_ORDER}"
-        return [_coding(r) for r in self.db.execute(sql, [document_id, coder_id])]
-
-    def for_code(self, code_id: int) -> list[Coding]:
-        sql = f"SELECT {_COLUMNS} FROM codings WHERE code_id = ? {_ORDER}"
-        return [_coding(r) for r in self.db.execute(sql, [code_id])]
-
-    def for_coder(self, coder_id: int) -> list[Coding]:
-        sql = f"SELECT {_COLUMNS} FROM codings WHERE coder_id = ? {_ORDER}"
-        return [_coding(r) for r in self.db.execute(sql, [coder_id])]
-
-    def all(self) -> Iterator[Coding]:
-        """Every coding, by document and position (streamed: projects can be large)."""
-        for row in self.db.execute(f"SELECT {_COLUMNS} FROM codings {_ORDER}"):
-            yield _coding(row)
-
-    def count(self) -> int:
-        return int(self.db.execute("SELECT count(*) FROM codings").fetchone()[0])
-
-    def count_by_search(self, coder_ids: Collection[int] | None = None) -> int:
-        """How many codings (of these coders) a search made."""
-        where, parameters = _filters(coder_ids=coder_ids)
-        row = self.db.execute(
-            f"SELECT count(*) FROM codings {where} AND {SEARCH_MADE}", parameters
-        ).fetchone()
-        return int(row[0])
-
-    def for_export(
-        self,
-        *,
-        coder_ids: Collection[int] | None = None,
-        code_ids: Collection[int] | None = None,
-        document_ids: Collection[int] | None = None,
-        since: str | None = None,
-        before: str | None = None,
-    ) -> Iterator[tuple[int, int, int, int, int | None, int | None, str, str, int]]:
-        """``(id, document id, coder id, code id, start, end, memo, created at, by search)``
-        of the codings chosen (created at ``since`` or later and ``before`` a time, ISO UTC),
-        by document and position, ``by search`` 1 for a coding a search made, else 0;
-        streamed as plain tuples (exports take hundreds of thousands)."""
-        where, parameters = _filters(
-            coder_ids=coder_ids, code_ids=code_ids, document_ids=document_ids
-        )
-        where, parameters = _made_between(where, parameters, since, before)
-        yield from self.db.execute(
-            f'SELECT id, document_id, coder_id, code_id, start, "end", memo, created_at, '
-            f"{SEARCH_MADE} FROM codings {where} {_ORDER}",
-            parameters,
-        )
-
-    def counts_by_document_coder_code(
-        self,
-        *,
-        coder_ids: Collection[int] | None = None,
-        code_ids: Collection[int] | None = None,
-        document_ids: Collection[int] | None = None,
-        since: str | None = None,
-        before: str | None = None,
-    ) -> list[tuple[int, int, int, int]]:
-        """``(document id, coder id, code id, codings)`` of the codings chosen (as
-        :meth:`for_export` chooses them), one row per triple that has any."""
-        where, parameters = _filters(
-            coder_ids=coder_ids, code_ids=code_ids, document_ids=document_ids
-        )
-        where, parameters = _made_between(where, parameters, since, before)
-        rows: list[tuple[int, int, int, int]] = self.db.execute(
-            f"SELECT document_id, coder_id, code_id, count(*) FROM codings {where} "
-            "GROUP BY document_id, coder_id, code_id",
-            parameters,
-        ).fetchall()
-        return rows
-
-    def usage_by_code(self) -> list[tuple[int, int, int]]:
-        """``(code id, codings, articles)`` of every code in use."""
-        rows: list[tuple[int, int, int]] = self.db.execute(
-            "SELECT code_id, count(*), count(DISTINCT document_id) FROM codings GROUP BY code_id"
-        ).fetchall()
-        return rows
-
-    def rows(
-        self, coder_ids: Collection[int] | None = None, *, by_search: bool | None = None
-    ) -> list[tuple[int, int, int, int | None, int | None]]:
-        """``(document id, coder id, code id, start, end)`` of every coding (of these coders):
-        plain tuples for statistics over tens of thousands of codings. ``by_search``: only the
-        codings a search made (True), or only the others (False)."""
-        where, parameters = _filters(coder_ids=coder_ids)
-        if by_search is not None:
-            where += f" AND {'' if by_search else 'NOT '}{SEARCH_MADE}"
-        rows: list[tuple[int, int, int, int | None, int | None]] = self.db.execute(
-            f'SELECT document_id, coder_id, code_id, start, "end" FROM codings {where}',
-            parameters,
-        ).fetchall()
-        return rows
-
-    def find_same(
-        self, document_id: int, coder_id: int, code_id: int, start: int | None, end: int | None
-    ) -> Coding | None:
-        """A coding with exactly this document, coder, code and span, if there is one."""
-        row = self.db.execute(
-            f"SELECT {_COLUMNS} FROM codings WHERE document_id = ? AND coder_id = ? "
-            'AND code_id = ? AND start IS ? AND "end" IS ? ORDER BY id LIMIT 1',
-            [document_id, coder_id, code_id, start, end],
-        ).fetchone()
-        return None if row is None else _coding(row)
-
-    def count_for_codes(self, code_ids: list[int]) -> int:
-        marks = ", ".join("?" * len(code_ids))
-        row = self.db.execute(
-            f"SELECT count(*) FROM codings WHERE code_id IN ({marks})", code_ids
-        ).fetchone()
-        return int(row[0])
 
     def delete_for_codes(self, code_ids: list[int]) -> int:
         """Delete every coding of these codes (each leaves its tombstone); return how many
@@ -444,179 +311,3 @@ class CodingStore:
                 [target_id, utc_now(), source_id],
             )
         return int(cursor.rowcount)
-
-    def counts_by_code(
-        self, document_id: int | None = None, coder_ids: Collection[int] | None = None
-    ) -> dict[int, int]:
-        """How many codings each code has, in one document or the whole project, by all coders
-        or by the given ones."""
-        where, parameters = _filters(document_id=document_id, coder_ids=coder_ids)
-        rows = self.db.execute(
-            f"SELECT code_id, count(*) FROM codings {where} GROUP BY code_id", parameters
-        )
-        return {int(code_id): int(n) for code_id, n in rows}
-
-    def counts_by_document(
-        self, document_ids: Collection[int] | None = None, coder_ids: Collection[int] | None = None
-    ) -> dict[int, int]:
-        """How many codings each document has (all, or of the given documents and coders)."""
-        where, parameters = _filters(document_ids=document_ids, coder_ids=coder_ids)
-        rows = self.db.execute(
-            f"SELECT document_id, count(*) FROM codings {where} GROUP BY document_id", parameters
-        )
-        return {int(document_id): int(n) for document_id, n in rows}
-
-    def spans(
-        self, document_id: int, coder_ids: Collection[int] | None = None
-    ) -> list[tuple[int, int, int, int, int]]:
-        """``(start, end, coding id, code id, coder id)`` of a document's span codings, by start.
-
-        Plain tuples straight from SQLite: the reader takes tens of thousands at once.
-        """
-        where, parameters = _filters(document_id=document_id, coder_ids=coder_ids)
-        rows: list[tuple[int, int, int, int, int]] = self.db.execute(
-            f'SELECT start, "end", id, code_id, coder_id FROM codings {where} '
-            "AND start IS NOT NULL ORDER BY start",
-            parameters,
-        ).fetchall()
-        return rows
-
-    def summary(
-        self, document_id: int, coder_ids: Collection[int] | None = None
-    ) -> list[tuple[int, int, int, int | None]]:
-        """Per code: ``(code id, codings, article-level codings, longest span)`` in a document.
-
-        One pass over the covering index, whatever the number of codings: the window reads
-        this on opening an article instead of the codings themselves.
-        """
-        where, parameters = _filters(document_id=document_id, coder_ids=coder_ids)
-        rows: list[tuple[int, int, int, int | None]] = self.db.execute(
-            f'SELECT code_id, count(*), count(*) - count(start), max("end" - start) '
-            f"FROM codings {where} GROUP BY code_id",
-            parameters,
-        ).fetchall()
-        return rows
-
-    def spans_between(
-        self,
-        document_id: int,
-        coder_ids: Collection[int] | None,
-        start: int,
-        end: int,
-        longest: int,
-    ) -> list[tuple[int, int, int, int, int]]:
-        """``(start, end, id, code id, coder id)`` of the span codings overlapping
-        ``[start, end)``, by start. ``longest`` (the longest span in the document) bounds the
-        index range to read, so a screenful costs a screenful."""
-        where, parameters = _filters(document_id=document_id, coder_ids=coder_ids)
-        rows: list[tuple[int, int, int, int, int]] = self.db.execute(
-            f'SELECT start, "end", id, code_id, coder_id FROM codings {where} '
-            'AND start >= ? AND start < ? AND "end" > ? ORDER BY start, "end"',
-            [*parameters, start - longest, end, start],
-        ).fetchall()
-        return rows
-
-    def page(
-        self, document_id: int, coder_ids: Collection[int] | None, offset: int, limit: int
-    ) -> list[tuple[int | None, int | None, int, int, int]]:
-        """``(start, end, id, code id, coder id)`` of a document's codings ``offset`` to
-        ``offset + limit``: article-level first (NULL sorts first), then by position, code and
-        coder (the order of the index ``codings_by_position``)."""
-        where, parameters = _filters(document_id=document_id, coder_ids=coder_ids)
-        rows: list[tuple[int | None, int | None, int, int, int]] = self.db.execute(
-            f'SELECT start, "end", id, code_id, coder_id FROM codings {where} '
-            'ORDER BY start, "end", code_id, coder_id, id LIMIT ? OFFSET ?',
-            [*parameters, limit, offset],
-        ).fetchall()
-        return rows
-
-    def memos(self, document_id: int) -> dict[int, str]:
-        """The non-empty memos of a document's codings, by coding id (a partial index)."""
-        rows = self.db.execute(
-            "SELECT id, memo FROM codings WHERE document_id = ? AND memo <> ''", [document_id]
-        )
-        return {int(i): str(m) for i, m in rows}
-
-    def article_level(
-        self, document_id: int, coder_ids: Collection[int] | None = None
-    ) -> list[Coding]:
-        """A document's codings of the whole article (no span)."""
-        where, parameters = _filters(document_id=document_id, coder_ids=coder_ids)
-        rows = self.db.execute(
-            f"SELECT {_COLUMNS} FROM codings {where} AND start IS NULL {_ORDER}", parameters
-        )
-        return [_coding(row) for row in rows]
-
-    def overlapping(
-        self,
-        document_id: int,
-        coder_id: int,
-        code_ids: Collection[int],
-        start: int | None,
-        end: int | None,
-    ) -> list[Coding]:
-        """A coder's codings of the given codes that overlap a span (article-level codings
-        overlap only each other)."""
-        where, parameters = _filters(
-            document_id=document_id, coder_ids=[coder_id], code_ids=code_ids
-        )
-        if start is None or end is None:
-            where += " AND start IS NULL"
-        else:
-            where += ' AND start < ? AND "end" > ?'
-            parameters += [end, start]
-        rows = self.db.execute(f"SELECT {_COLUMNS} FROM codings {where} {_ORDER}", parameters)
-        return [_coding(row) for row in rows]
-
-    def retrieve(
-        self, code_ids: Collection[int], coder_ids: Collection[int] | None = None
-    ) -> list[tuple[int, int, str, int, int, int | None, int | None]]:
-        """``(coding id, document id, document name, coder id, code id, start, end)`` of every
-        coding of the given codes, by document name and position."""
-        where, parameters = _filters(code_ids=code_ids, coder_ids=coder_ids, alias="c.")
-        rows: list[tuple[int, int, str, int, int, int | None, int | None]] = self.db.execute(
-            'SELECT c.id, c.document_id, d.name, c.coder_id, c.code_id, c.start, c."end" '
-            f"FROM codings c JOIN documents d ON d.id = c.document_id {where} "
-            "ORDER BY d.name, c.start IS NOT NULL, c.start, c.id",
-            parameters,
-        ).fetchall()
-        return rows
-
-
-def _made_between(
-    where: str, parameters: list[object], since: str | None, before: str | None
-) -> tuple[str, list[object]]:
-    """Add a range of creation times (ISO UTC text sorts as time) to a WHERE clause."""
-    if since is not None:
-        where += " AND created_at >= ?"
-        parameters.append(since)
-    if before is not None:
-        where += " AND created_at < ?"
-        parameters.append(before)
-    return where, parameters
-
-
-def _filters(
-    *,
-    document_id: int | None = None,
-    document_ids: Collection[int] | None = None,
-    coder_ids: Collection[int] | None = None,
-    code_ids: Collection[int] | None = None,
-    alias: str = "",
-) -> tuple[str, list[object]]:
-    """A WHERE clause (always present, so callers may append ``AND …``) and its parameters."""
-    clauses: list[str] = ["1"]
-    parameters: list[object] = []
-    if document_id is not None:
-        clauses.append(f"{alias}document_id = ?")
-        parameters.append(document_id)
-    for column, ids in (
-        ("document_id", document_ids),
-        ("coder_id", coder_ids),
-        ("code_id", code_ids),
-    ):
-        if ids is not None:
-            values = list(ids)
-            clauses.append(f"{alias}{column} IN ({', '.join('?' * len(values))})")
-            parameters.extend(values)
-    return "WHERE " + " AND ".join(clauses), parameters
