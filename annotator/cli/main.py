@@ -15,7 +15,17 @@ from typing import Any
 import click
 
 from annotator import __version__, paths, services
-from annotator.cli import analysis, backups, coders, intake, reports, search, team
+from annotator.cli import (
+    analysis,
+    backups,
+    coders,
+    frequent_words,
+    intake,
+    reports,
+    search,
+    search_rules,
+    team,
+)
 from annotator.cli.support import (
     EXIT_REFUSED,
     Group,
@@ -369,9 +379,9 @@ for command in (
     backups.repair,
     analysis.analyze,
     search.search_command,
-    search.search_rules,
-    search.words,
-    search.stop_words,
+    search_rules.search_rules,
+    frequent_words.words,
+    frequent_words.stop_words,
 ):
     cli.add_command(command)
 
