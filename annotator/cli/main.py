@@ -15,7 +15,16 @@ from typing import Any
 import click
 
 from annotator import __version__, paths, services
-from annotator.cli import analysis, backups, coders, intake, reports, search, team
+from annotator.cli import (
+    analysis,
+    backups,
+    codebook_versions,
+    coders,
+    intake,
+    reports,
+    search,
+    team,
+)
 from annotator.cli.support import (
     EXIT_REFUSED,
     Group,
@@ -374,6 +383,8 @@ for command in (
     search.stop_words,
 ):
     cli.add_command(command)
+codebook.add_command(codebook_versions.versions)
+codebook.add_command(codebook_versions.tag)
 
 
 def main() -> None:

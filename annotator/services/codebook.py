@@ -78,6 +78,13 @@ def import_codebook(
     """
     path = Path(path)
     backups.before_bulk_change(project, f"importing the codebook {path.name}")
+    with project.codebook.acting(f"codebook import {path.name}"):  # the change log's route
+        return _import_codebook(project, path, progress)
+
+
+def _import_codebook(
+    project: Project, path: Path, progress: Progress | None
+) -> CodebookImportReport:
     if path.suffix.lower() == ".qdc":
         from annotator.services.refi import read_qdc
 
