@@ -275,8 +275,10 @@ def export_appendix(project: Project, path: Path | None, *, markdown: bool) -> i
         code: Usage(codings, articles)
         for code, codings, articles in project.codings.usage_by_code()
     }
+    from annotator.services.codebook_versions import current_version
+
     title = f"Codebook: {project.info('name') or project.name}"
     write = appendix_markdown if markdown else appendix_html
     with atomic_output(path, protect=[project.path]) as handle:
-        handle.write(write(tree, usage, title))
+        handle.write(write(tree, usage, title, version=current_version(project).name))
     return len(tree.codes())
