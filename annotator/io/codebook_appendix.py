@@ -84,9 +84,7 @@ dd { margin: 0 0 .4em 7em; }
 """
 
 
-def appendix_html(
-    tree: Codebook, usage: dict[int, Usage], title: str, *, version: str = ""
-) -> str:
+def appendix_html(tree: Codebook, usage: dict[int, Usage], title: str, *, version: str = "") -> str:
     """The appendix as an HTML page; ``version`` names the codebook version it describes."""
     body = [f"<h1>{html.escape(title)}</h1>"]
     if version:

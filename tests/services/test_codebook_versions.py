@@ -64,7 +64,10 @@ def test_every_editor_change_is_logged_old_to_new_with_coder_and_route(project: 
     political = tree.find("Motive > Political")
     family = tree.find("Motive > Family / personal")
     actor = tree.find("Actor type")
-    assert motive and political and family and actor
+    assert motive
+    assert political
+    assert family
+    assert actor
     start = _latest(project)
     update_code(project, political.id, name="Politics")
     update_code(project, political.id, color="#123456")
@@ -98,7 +101,8 @@ def test_every_editor_change_is_logged_old_to_new_with_coder_and_route(project: 
     shown = history(project, text="Politics").changes
     assert any(c.summary() == "Motive > Politics: renamed 'Political' → 'Politics'" for c in shown)
     moved = [c for c in history(project).changes if c.field == "parent"]
-    assert moved[-1].old == "Motive" and moved[-1].new == "Actor type"
+    assert moved[-1].old == "Motive"
+    assert moved[-1].new == "Actor type"
 
 
 def test_codebook_import_merge_and_refi_routes_are_logged(project: Project, tmp_path: Path) -> None:
@@ -182,7 +186,7 @@ def test_tags_name_states_and_the_current_version(project: Project) -> None:
     second = tag_version(project, "v2 final")
     assert version_range(project, "v1 pilot").until == second.change_id
     assert version_range(project, "v2 final").until is None
-    with pytest.raises(NotFoundError, match="no codebook version 'v3'.*'v1 pilot', 'v2 final'"):
+    with pytest.raises(NotFoundError, match=r"no codebook version 'v3'.*'v1 pilot', 'v2 final'"):
         version_range(project, "v3")
     found = history(project)
     assert [t.name for t in found.tags] == ["v1 pilot", "v2 final"]
@@ -197,7 +201,8 @@ def _two_versions(project: Project) -> tuple[list[int], list[int]]:
     ana, ben = project.coders.add("Ana"), project.coders.add("Ben")
     tree = project.codebook.tree()
     political, subsistence = tree.find("Motive > Political"), tree.find("Motive > Subsistence")
-    assert political and subsistence
+    assert political
+    assert subsistence
     tag_version(project, "v1")
     plan = {0: (1, 1), 1: (1, 0), 2: (0, 0), 3: (1, 1), 4: (0, 1), 5: (1, 1), 6: (0, 0), 7: (0, 1)}
     for n in range(8):
@@ -214,20 +219,20 @@ def _two_versions(project: Project) -> tuple[list[int], list[int]]:
 def test_each_coding_records_the_version_it_was_made_under(project: Project) -> None:
     first, second = _two_versions(project)
     v1, v2 = version_range(project, "v1"), version_range(project, "v2")
-    made = dict(
-        project.db.execute("SELECT document_id, codebook_version FROM codings").fetchall()
-    )
+    made = dict(project.db.execute("SELECT document_id, codebook_version FROM codings").fetchall())
     assert {made[d] for d in first} == {v1.first}
     assert {made[d] for d in second} == {v2.first}
     counts = versions_of_codings(project)
     assert counts.by_tag == (("v1", 8), ("v2", 8))
-    assert counts.as_dict()["sentence"] == "Codings by codebook version: 8 under 'v1'; 8 under 'v2'."
+    assert (
+        counts.as_dict()["sentence"] == "Codings by codebook version: 8 under 'v1'; 8 under 'v2'."
+    )
 
 
 def test_agreement_limited_to_a_version_equals_the_engine_on_that_versions_articles(
     project: Project,
 ) -> None:
-    first, second = _two_versions(project)
+    _first, second = _two_versions(project)
     limited = measure(project, Request(levels=("document",), codebook_version="v1", interval=False))
     # By hand: the same engine, with only v1's articles counting (v2's set back to not done).
     for document in second:
@@ -241,12 +246,13 @@ def test_agreement_limited_to_a_version_equals_the_engine_on_that_versions_artic
 
 
 def test_segments_export_limited_to_a_version(project: Project, tmp_path: Path) -> None:
-    first, second = _two_versions(project)
+    _first, _second = _two_versions(project)
     target = tmp_path / "v2.csv"
     rows = run_export(project, ExportJob("segments", target, Selection(codebook_version="v2")))
     assert rows == 8
     text = target.read_text(encoding="utf-8")
-    assert "a4" in text and "a0" not in text
+    assert "a4" in text
+    assert "a0" not in text
     with pytest.raises(UserError, match="not documents"):
         run_export(
             project, ExportJob("documents", tmp_path / "d.csv", Selection(codebook_version="v2"))
@@ -322,7 +328,7 @@ def test_codings_made_before_the_migration_have_no_version(tmp_path: Path) -> No
         "VALUES ('x1', 'one', 'one.txt', 'Some text here', 14, 'ab', '2024-01-01T00:00:00Z')"
     )
     db.execute(
-        "INSERT INTO codings (guid, document_id, coder_id, code_id, start, \"end\", "
+        'INSERT INTO codings (guid, document_id, coder_id, code_id, start, "end", '
         "created_at, updated_at) VALUES ('g1', 1, 1, 2, 0, 4, '2024-01-01T00:00:00Z', "
         "'2024-01-01T00:00:00Z')"
     )
