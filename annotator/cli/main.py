@@ -18,6 +18,7 @@ from annotator import __version__, paths, services
 from annotator.cli import (
     analysis,
     backups,
+    codebook_versions,
     coders,
     frequent_words,
     intake,
@@ -384,6 +385,8 @@ for command in (
     frequent_words.stop_words,
 ):
     cli.add_command(command)
+codebook.add_command(codebook_versions.versions)
+codebook.add_command(codebook_versions.tag)
 
 
 def main() -> None:

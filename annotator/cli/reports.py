@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from annotator.cli.codebook_versions import VERSION_HELP
 from annotator.cli.support import (
     NAMES_HELP,
     json_option,
@@ -63,6 +64,7 @@ def _day(value: str | None, option: str) -> date | None:
 )
 @click.option("--since", help="Only codings made on or after this day (YYYY-MM-DD, UTC).")
 @click.option("--until", help="Only codings made on or before this day.")
+@click.option("--codebook-version", help=f"segments, matrix, sav, dta, agreement: {VERSION_HELP}")
 @click.option("--counts", is_flag=True, help="matrix, sav, dta: how many codings, not 0/1.")
 @click.option(
     "--dimension-columns",
@@ -85,6 +87,7 @@ def export(
     documents_: str | None,
     since: str | None,
     until: str | None,
+    codebook_version: str | None,
     counts: bool,
     dimension_columns: bool,
     excel: bool,
@@ -104,6 +107,7 @@ def export(
             documents=names(documents_),
             since=_day(since, "--since"),
             until=_day(until, "--until"),
+            codebook_version=codebook_version or "",
         ),
         exports.Format(safe=not allow_formulas, excel=excel),
         counts=counts,
@@ -185,6 +189,7 @@ LEVEL_CHOICES = {
     is_flag=True,
     help="Compare only the codings a search made (to show them apart).",
 )
+@click.option("--codebook-version", help=VERSION_HELP)
 @json_option
 @click.option(
     "-o",
@@ -202,6 +207,7 @@ def agreement(
     no_interval: bool,
     without_search_codings: bool,
     only_search_codings: bool,
+    codebook_version: str | None,
     as_json: bool,
     output: str | None,
 ) -> None:
@@ -235,6 +241,7 @@ def agreement(
         else "only"
         if only_search_codings
         else "with",
+        codebook_version=codebook_version or "",
     )
     with open_project(project, write=False) as opened:
         report = measure(opened, request)

@@ -21,6 +21,7 @@ from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
 from annotator.domain.model import Coder, DocumentStatus
 from annotator.services.changes import Changes
+from annotator.services.codebook_versions import counted_under, version_range
 from annotator.storage import Project
 
 CONSENSUS = "consensus"
@@ -41,12 +42,16 @@ class Request:
     threshold: float = THRESHOLD
     interval: bool = True
     search_codings: str = "with"
+    #: A codebook version (tag): only codings made while it was the latest tag count.
+    codebook_version: str = ""
 
 
 def measure(project: Project, request: Request = Request()) -> Report:
     """The agreement report of a project; with codings made by a search left out or alone
     (``search_codings``), a warning says how many were left out."""
     report = measure_agreement(study_of(project, request), options_of(request))
+    if request.codebook_version:
+        report = replace(report, warnings=(*version_note(project, request), *report.warnings))
     if request.search_codings == "with":
         return report
     coders = [c.id for c in project.coders.all() if c.name in report.coders]
@@ -57,6 +62,17 @@ def measure(project: Project, request: Request = Request()) -> Report:
         others = len(project.codings.rows(coders)) - made
         note = f"only the {made} codings made by a search count: {others} made by hand are left out"
     return replace(report, warnings=(note, *report.warnings))
+
+
+def version_note(project: Project, request: Request) -> tuple[str, ...]:
+    """What limiting the comparison to a codebook version left out, as a warning."""
+    counted, _ = _counted(project, request.counted_by)
+    _, other = counted_under(project, request.codebook_version, counted)
+    span = version_range(project, request.codebook_version)
+    note = f"limited to {span.description}"
+    if other:
+        note += f": {other} coder-article pairs coded under another version are left out"
+    return (note,)
 
 
 def options_of(request: Request) -> Options:
@@ -82,6 +98,8 @@ def study_of(project: Project, request: Request) -> Study:
     if unknown:
         raise UserError(f"unknown level '{sorted(unknown)[0]}': choose from {', '.join(LEVELS)}")
     counted, left_out = _counted(project, request.counted_by)
+    if request.codebook_version:
+        counted, _ = counted_under(project, request.codebook_version, counted)
     coders = _coders(project, request.coders, counted)
     # Chosen by default, a coder assigned articles who finished none is not compared: say so.
     absent = [

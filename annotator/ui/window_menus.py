@@ -14,6 +14,7 @@ from annotator.ui import settings
 from annotator.ui.coder_menu import CoderActions
 from annotator.ui.dialogs.codebook_editor import import_codebook_file
 from annotator.ui.find import find_actions
+from annotator.ui.reliability.codebook_history import show_history
 from annotator.ui.undo_actions import undo_actions
 
 
@@ -192,6 +193,7 @@ class WindowMenus:
         )
         codebook.addAction(self.codebook_import_action)
         codebook.addAction(self._action("E&xport codebook…", lambda: self.export("codebook")))
+        codebook.addAction(self._action("&History and versions…", lambda: show_history(self)))
         self.coder_menu = menus.addMenu("C&oder")
         self.coder_menu.addAction(self.coder_action)
         self.coder_actions = CoderActions(self, self.controller)

@@ -44,6 +44,7 @@ from annotator.ui.models.agreement import (
     MeasuresModel,
 )
 from annotator.ui.panels import one_line_rows
+from annotator.ui.reliability.version_chooser import VersionChooser
 from annotator.ui.workers import let_go
 
 LEVEL_CHOICES = (
@@ -136,6 +137,7 @@ class AgreementWindow(QDialog):
         self.overlap.setValue(90)
         self.overlap.setSuffix(" %")
         self.overlap.setToolTip("Segment matching: how much two passages must overlap to agree")
+        self.version = VersionChooser(controller.project)
         self.compute_button = QPushButton("&Compute")
         self.compute_button.setShortcut(QKeySequence("F5"))
         self.compute_button.setDefault(True)
@@ -199,6 +201,7 @@ class AgreementWindow(QDialog):
             ("Levels:", self.level),
             ("Articles count:", self.counted_by),
             ("Segments agree from:", self.overlap),
+            ("Codebook version:", self.version),
         ):
             row = QHBoxLayout()
             row.addWidget(QLabel(label))
@@ -243,6 +246,7 @@ class AgreementWindow(QDialog):
             levels=LEVEL_CHOICES[self.level.currentIndex()][1],
             counted_by=str(self.counted_by.currentData()),
             threshold=self.overlap.value() / 100,
+            codebook_version=self.version.chosen(),
         )
 
     # -- computing -----------------------------------------------------------------------------
