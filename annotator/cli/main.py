@@ -15,7 +15,17 @@ from typing import Any
 import click
 
 from annotator import __version__, paths, services
-from annotator.cli import analysis, backups, coders, intake, reports, search, team
+from annotator.cli import (
+    analysis,
+    article_sets,
+    backups,
+    coders,
+    intake,
+    reports,
+    sample_design,
+    search,
+    team,
+)
 from annotator.cli.support import (
     EXIT_REFUSED,
     Group,
@@ -360,7 +370,8 @@ for command in (
     intake.imports,
     reports.export,
     reports.agreement,
-    reports.sample,
+    sample_design.sample,
+    article_sets.sets,
     team.merge,
     coders.coders,
     backups.backup,
