@@ -43,10 +43,11 @@ def sets(ctx: click.Context, project: str, as_json: bool) -> None:
 
 
 @sets.command("list")
+@json_option
 @click.pass_obj
-def list_(obj: tuple[str, bool]) -> None:
+def list_(obj: tuple[str, bool], as_json: bool) -> None:
     """List the sets with their number of articles."""
-    _list(*obj)
+    _list(obj[0], as_json or obj[1])
 
 
 def _list(project: str, as_json: bool) -> None:
@@ -69,9 +70,11 @@ def _list(project: str, as_json: bool) -> None:
 @click.option("--documents", "documents_", help=_DOCUMENTS_HELP)
 @click.option("--where", multiple=True, help=_WHERE_HELP)
 @click.option("--description", default="", help="What the set is for.")
+@json_option
 @click.pass_obj
 def create(
     obj: tuple[str, bool],
+    as_json: bool,
     name: str,
     documents_: str | None,
     where: tuple[str, ...],
@@ -81,7 +84,7 @@ def create(
     them)."""
     from annotator.services.article_sets import chosen_documents, create_set
 
-    project, as_json = obj
+    project, as_json = obj[0], as_json or obj[1]
     with open_project(project, write=True) as opened:
         made = create_set(
             opened, name, chosen_documents(opened, names(documents_), where), description
@@ -94,12 +97,13 @@ def create(
 
 @sets.command()
 @click.argument("name")
+@json_option
 @click.pass_obj
-def show(obj: tuple[str, bool], name: str) -> None:
+def show(obj: tuple[str, bool], as_json: bool, name: str) -> None:
     """The articles of set NAME."""
     from annotator.services.article_sets import article_set
 
-    project, as_json = obj
+    project, as_json = obj[0], as_json or obj[1]
     with open_project(project, write=False) as opened:
         shown = article_set(opened, name)
     if as_json:
@@ -113,12 +117,13 @@ def show(obj: tuple[str, bool], name: str) -> None:
 
 @sets.command()
 @click.argument("name")
+@json_option
 @click.pass_obj
-def delete(obj: tuple[str, bool], name: str) -> None:
+def delete(obj: tuple[str, bool], as_json: bool, name: str) -> None:
     """Delete set NAME (its articles stay in the project)."""
     from annotator.services.article_sets import delete_set
 
-    project, as_json = obj
+    project, as_json = obj[0], as_json or obj[1]
     with open_project(project, write=True) as opened:
         gone = delete_set(opened, name)
     if as_json:
@@ -149,19 +154,23 @@ def _change(
 @click.argument("name")
 @click.option("--documents", "documents_", help=_DOCUMENTS_HELP)
 @click.option("--where", multiple=True, help=_WHERE_HELP)
+@json_option
 @click.pass_obj
-def add(obj: tuple[str, bool], name: str, documents_: str | None, where: tuple[str, ...]) -> None:
+def add(
+    obj: tuple[str, bool], as_json: bool, name: str, documents_: str | None, where: tuple[str, ...]
+) -> None:
     """Add articles to set NAME."""
-    _change(obj, name, documents_, where, adding=True)
+    _change((obj[0], as_json or obj[1]), name, documents_, where, adding=True)
 
 
 @sets.command()
 @click.argument("name")
 @click.option("--documents", "documents_", help=_DOCUMENTS_HELP)
 @click.option("--where", multiple=True, help=_WHERE_HELP)
+@json_option
 @click.pass_obj
 def remove(
-    obj: tuple[str, bool], name: str, documents_: str | None, where: tuple[str, ...]
+    obj: tuple[str, bool], as_json: bool, name: str, documents_: str | None, where: tuple[str, ...]
 ) -> None:
     """Take articles out of set NAME."""
-    _change(obj, name, documents_, where, adding=False)
+    _change((obj[0], as_json or obj[1]), name, documents_, where, adding=False)

@@ -31,7 +31,7 @@ def draw(rows: list[tuple[str, str, str, str]], percent: int, seed: int) -> list
     strata: dict[tuple[str, str], list[tuple[int, str]]] = {}
     for name, guid, outlet, date in rows:
         key = (outlet, date[:4])
-        digest = int(hashlib.sha256(f"{seed}:{guid}".encode("utf-8")).hexdigest(), 16)
+        digest = int(hashlib.sha256(f"{seed}:{guid}".encode()).hexdigest(), 16)
         strata.setdefault(key, []).append((digest, name))
     keys = sorted(strata, key=lambda k: [(v == "", v) for v in k])
     # Quota size*n/total: whole part and remainder (as numerator over total).

@@ -41,7 +41,8 @@ def test_sets_are_made_changed_shown_and_deleted(demo: Project) -> None:
     assert [n for _, n in article_set(demo, "pilot").documents] == sorted(names[1:5])
     assert [s.name for s in article_sets(demo)] == ["pilot"]
     assert delete_set(demo, "pilot").count == 4
-    assert article_sets(demo) == [] and demo.documents.count() == len(names)
+    assert article_sets(demo) == []
+    assert demo.documents.count() == len(names)
     with pytest.raises(UserError, match=r"there is no article set 'pilot' \(sets: none\)"):
         set_documents(demo, "pilot")
     with pytest.raises(UserError, match="choose the articles"):

@@ -75,7 +75,8 @@ def test_largest_remainder_allocation_adds_up_and_breaks_ties_by_size() -> None:
         assert sum(given) == total
         for n, g in zip(sizes, given, strict=True):
             quota = Fraction(total * n, sum(sizes))
-            assert quota - 1 < g < quota + 1 and g <= n
+            assert quota - 1 < g < quota + 1
+            assert g <= n
 
 
 def test_the_stratified_draw_is_the_one_an_independent_script_computes(press: Project) -> None:
@@ -92,7 +93,8 @@ def test_the_stratified_draw_is_the_one_an_independent_script_computes(press: Pr
         "article-32",
     ]
     assert [name for _, name in plan.sample] == expected
-    assert plan.size == 6 and sum(s.drawn for s in plan.strata) == 6
+    assert plan.size == 6
+    assert sum(s.drawn for s in plan.strata) == 6
     assert sum(s.articles for s in plan.strata) == 40
     # Articles with no outlet or no date form their own strata, named so.
     assert any("(no value)" in s.label for s in plan.strata)
@@ -123,10 +125,12 @@ def test_the_rest_is_split_by_size_and_the_design_is_stored(press: Project) -> N
         assert sum(lengths[n] for n in mine) == share.characters
         assert listed[share.coder] >= sample
     design = current_design(press)
-    assert design is not None and design.id == drawn.design_id
+    assert design is not None
+    assert design.id == drawn.design_id
     stated = design.as_dict()
     assert (stated["seed"], stated["size"], stated["coders"]) == (3, 4, ["Ana", "Ben", "Cleo"])
-    assert stated["split_rest"] is True and stated["where"] == ["outlet~h"]
+    assert stated["split_rest"] is True
+    assert stated["where"] == ["outlet~h"]
     assert "split among the coders" in design.sentence()
     assert withdraw_design(press, drawn.design_id) is not None
     assert current_design(press) is None
@@ -148,4 +152,5 @@ def test_a_refused_draw_writes_nothing(press: Project) -> None:
             draw_design(press, spec)
     assert assigned_counts(press) == before
     design = current_design(press)
-    assert design is not None and design.design["size"] == 2
+    assert design is not None
+    assert design.design["size"] == 2
