@@ -1,0 +1,1 @@
+"""The reliability workflow in the window: queues, sample designs, pairs, drift, versions."""
