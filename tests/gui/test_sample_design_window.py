@@ -81,7 +81,7 @@ def test_the_queue_shows_what_is_left_and_opens_it(window: MainWindow, qtbot: Qt
     controller.set_status(DocumentStatus.IN_PROGRESS, first)
     assert panel.model.document_at(0) == first
     assert panel.model.index(0, 2).data() == "in progress"
-    assert panel.model.index(0, 1).data() == "sample (all coders)"
+    assert panel.model.index(0, 1).data() == "sample"
     assert "1 to do, 2 done of 3 assigned" in panel.summary.text()
     panel.view.setCurrentIndex(panel.model.index(0, 0))
     panel.open(0)

@@ -27,7 +27,12 @@ if TYPE_CHECKING:
 
 _Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Article", "Part", "Status")
-_PARTS = {SAMPLE: "sample (all coders)", REST: "yours", "": "assigned"}
+_PARTS = {SAMPLE: "sample", REST: "yours", "": "assigned"}
+_TIPS = {
+    SAMPLE: "In the reliability sample: every coder of the design codes it, independently",
+    REST: "Yours alone: your share of the rest of the corpus",
+    "": "Assigned to you outside the last sample design",
+}
 _STATUS = {"done": "done", "in_progress": "in progress", "not_started": "to do"}
 
 
@@ -64,6 +69,8 @@ class QueueModel(QAbstractTableModel):
         item = self.queue.items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return (item.name, _PARTS[item.part], _STATUS[item.status.value])[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 1:
+            return _TIPS[item.part]
         if role == Qt.ItemDataRole.UserRole:
             return item.document
         if role == Qt.ItemDataRole.FontRole and not item.done:
