@@ -44,6 +44,7 @@ from annotator.ui.models.agreement import (
     MeasuresModel,
 )
 from annotator.ui.panels import one_line_rows
+from annotator.ui.reliability.set_choice import SetChoice
 from annotator.ui.reliability.version_chooser import VersionChooser
 from annotator.ui.workers import let_go
 
@@ -149,6 +150,7 @@ class AgreementWindow(QDialog):
         self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterKeyColumn(1)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.article_set = SetChoice(controller.project)
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter measures (code or dimension)…")
         self.filter.setClearButtonEnabled(True)
@@ -201,6 +203,7 @@ class AgreementWindow(QDialog):
             ("Levels:", self.level),
             ("Articles count:", self.counted_by),
             ("Segments agree from:", self.overlap),
+            ("Articles:", self.article_set),
             ("Codebook version:", self.version),
         ):
             row = QHBoxLayout()
@@ -246,6 +249,7 @@ class AgreementWindow(QDialog):
             levels=LEVEL_CHOICES[self.level.currentIndex()][1],
             counted_by=str(self.counted_by.currentData()),
             threshold=self.overlap.value() / 100,
+            documents=self.article_set.documents(),
             codebook_version=self.version.chosen(),
         )
 

@@ -1,1 +1,1 @@
-"""The reliability workflow's parts of the window (issue 15): codebook versions, …"""
+"""The reliability workflow in the window: queues, sample designs, pairs, drift, versions."""
