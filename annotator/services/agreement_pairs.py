@@ -174,12 +174,13 @@ def subset(study: Study, coders: Sequence[int]) -> Study:
 
 def measure_pairs(
     project: Project,
-    request: Request = Request(levels=PAIR_LEVELS),
+    request: Request | None = None,
     progress: Progress | None = None,
 ) -> PairsReport:
     """Every pair of the coders the request chooses, each coder against the others, and all
     of them together (see the module's docstring). Raises :class:`Cancelled` when
     ``progress`` returns False."""
+    request = request or Request(levels=PAIR_LEVELS)
     return pairs_of_study(study_of(project, request), options_of(request), progress)
 
 

@@ -134,14 +134,14 @@ def training_report(
     trainee: str,
     reference: str,
     codes: Sequence[str] = (),
-    request: Request = Request(),
+    request: Request | None = None,
 ) -> TrainingReport:
     """The training report of ``trainee`` against ``reference`` (coder names) on ``codes``
     (code or dimension paths; all by default); ``request`` gives the levels and options of
     the agreement figures (its coders and codes are replaced)."""
     if trainee == reference:
         raise UserError(f"the trainee and the reference are the same coder, '{trainee}'")
-    request = replace(request, coders=(trainee, reference), codes=tuple(codes))
+    request = replace(request or Request(), coders=(trainee, reference), codes=tuple(codes))
     study = _with_consensus(project, study_of(project, request))
     if not study.compared:
         raise UserError(

@@ -68,8 +68,10 @@ def test_each_coder_against_the_others_and_the_deviating_coder(project: Project)
         assert rows[coder].alpha_without == pytest.approx(expected.krippendorff_alpha)
     # Cleo codes at random half the time: hers is the lowest mean, and α rises without her.
     assert [c for c, row in rows.items() if row.lowest] == ["Cleo"]
-    assert rows["Cleo"].change_without is not None and rows["Cleo"].change_without > 0.2
-    assert rows["Ana"].change_without is not None and rows["Ana"].change_without < 0
+    assert rows["Cleo"].change_without is not None
+    assert rows["Cleo"].change_without > 0.2
+    assert rows["Ana"].change_without is not None
+    assert rows["Ana"].change_without < 0
     data = report.as_dict()
     assert {r["coder"] for r in data["per_coder"] if r["lowest_mean_alpha"]} >= {"Cleo"}
     assert len(data["pairs"]) == 3
@@ -106,7 +108,8 @@ def test_two_coders_one_pair_and_no_figure_without_a_coder(project: Project) -> 
     report = measure_pairs(project, Request(coders=["Ana", "Cleo"], levels=("document",)))
     assert len(report.pairs) == 1
     rows = report.per_coder
-    assert rows and all(r.alpha_without is None and not r.lowest for r in rows)
+    assert rows
+    assert all(r.alpha_without is None and not r.lowest for r in rows)
     assert all(r.pairs <= 1 for r in rows)
 
 
@@ -117,6 +120,7 @@ def test_progress_counts_engine_runs_and_can_stop(project: Project) -> None:
         Request(levels=("document",)),
         lambda done, total: seen.append((done, total)) or True,
     )
-    assert seen[0] == (0, 7) and seen[-1] == (7, 7)  # all, 3 pairs, 3 without one coder
+    assert seen[0] == (0, 7)
+    assert seen[-1] == (7, 7)
     with pytest.raises(Cancelled):
         measure_pairs(project, Request(levels=("document",)), lambda done, total: done < 2)
