@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from annotator import __version__, paths, services
-from annotator.cli import analysis, backups, coders, intake, reports, search, team
+from annotator.cli import analysis, backups, coders, intake, reports, search, team, training
 from annotator.cli.support import (
     EXIT_REFUSED,
     Group,
@@ -372,6 +372,7 @@ for command in (
     search.search_rules,
     search.words,
     search.stop_words,
+    training.trainee_report,
 ):
     cli.add_command(command)
 

@@ -185,6 +185,12 @@ LEVEL_CHOICES = {
     is_flag=True,
     help="Compare only the codings a search made (to show them apart).",
 )
+@click.option(
+    "--pairs",
+    is_flag=True,
+    help="Every pair of coders and each coder against the others (mean pairwise α, α without "
+    "them), to spot the coder who deviates; -o FILE.csv writes FILE_coders.csv beside it.",
+)
 @json_option
 @click.option(
     "-o",
@@ -202,6 +208,7 @@ def agreement(
     no_interval: bool,
     without_search_codings: bool,
     only_search_codings: bool,
+    pairs: bool,
     as_json: bool,
     output: str | None,
 ) -> None:
@@ -236,6 +243,10 @@ def agreement(
         if only_search_codings
         else "with",
     )
+    if pairs:
+        from annotator.cli.reliability_pairs import run_pairs
+
+        return run_pairs(project, request, as_json, target)
     with open_project(project, write=False) as opened:
         report = measure(opened, request)
     if as_json:
