@@ -283,16 +283,10 @@ def training_text(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def training_html(data: dict[str, Any], *, title: str | None = None) -> str:
-    """The report a supervisor hands to a coder: figures, confusion matrices, and the
-    passages missed and added, quoted. Self-contained; every text escaped."""
+def training_summary_html(data: dict[str, Any]) -> str:
+    """The figures and the confusion matrices of the training report, as HTML (escaped)."""
     trainee, reference = html.escape(data["trainee"]), html.escape(data["reference"])
-    title = title or f"Training report: {data['trainee']} against {data['reference']}"
     sections = [
-        f"<h1>{html.escape(title)}</h1>",
-        f"<p>{trainee} (trainee) is compared with {reference} (reference) on the "
-        f"{data['documents']} articles that count for both. Made "
-        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} by annotator.</p>",
         "<h2>Agreement</h2><table><thead><tr><th>Level</th><th></th><th>N</th>"
         "<th>Agreement</th><th>Cohen's κ</th><th>Krippendorff's α</th><th>α 95 % CI</th>"
         "</tr></thead><tbody>",
@@ -325,6 +319,21 @@ def training_html(data: dict[str, Any], *, title: str | None = None) -> str:
             f"articles alike — {reference} (rows) × {trainee} (columns)</caption>"
             f"<thead><tr><th></th>{head}</tr></thead><tbody>{body}</tbody></table>"
         )
+    return "\n".join(sections)
+
+
+def training_html(data: dict[str, Any], *, title: str | None = None) -> str:
+    """The report a supervisor hands to a coder: figures, confusion matrices, and the
+    passages missed and added, quoted. Self-contained; every text escaped."""
+    trainee, reference = html.escape(data["trainee"]), html.escape(data["reference"])
+    title = title or f"Training report: {data['trainee']} against {data['reference']}"
+    sections = [
+        f"<h1>{html.escape(title)}</h1>",
+        f"<p>{trainee} (trainee) is compared with {reference} (reference) on the "
+        f"{data['documents']} articles that count for both. Made "
+        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} by annotator.</p>",
+        training_summary_html(data),
+    ]
     for kind, heading, explained in (
         ("missed", "Passages missed", f"{reference} coded them; {trainee} did not code them"),
         ("added", "Passages added", f"{trainee} coded them; {reference} did not code them"),

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from annotator.agreement.levels import ArticleLevel
-from annotator.agreement.report import Report, measure_agreement
+from annotator.agreement.report import Options, Report, measure_agreement
 from annotator.agreement.study import WHOLE_ARTICLE, Study
 from annotator.domain.errors import UserError
 from annotator.services.agreement import CONSENSUS, Request, options_of, study_of
@@ -129,6 +129,19 @@ class TrainingReport:
         }
 
 
+@dataclass(frozen=True)
+class TrainingInput:
+    """What the report is made of, read from the project: the study of the two coders and
+    the engine's options, the confusion matrices and the passages (cheap, read first); the
+    agreement figures (the engine, the costly part) come from :func:`finish`, which a worker
+    thread may run."""
+
+    study: Study
+    options: Options
+    confusions: tuple[ArticleConfusion, ...]
+    passages: tuple[Passage, ...]
+
+
 def training_report(
     project: Project,
     trainee: str,
@@ -139,6 +152,17 @@ def training_report(
     """The training report of ``trainee`` against ``reference`` (coder names) on ``codes``
     (code or dimension paths; all by default); ``request`` gives the levels and options of
     the agreement figures (its coders and codes are replaced)."""
+    return finish(prepare(project, trainee, reference, codes, request))
+
+
+def prepare(
+    project: Project,
+    trainee: str,
+    reference: str,
+    codes: Sequence[str] = (),
+    request: Request | None = None,
+) -> TrainingInput:
+    """Read what :func:`training_report` needs (see :class:`TrainingInput`)."""
     if trainee == reference:
         raise UserError(f"the trainee and the reference are the same coder, '{trainee}'")
     request = replace(request or Request(), coders=(trainee, reference), codes=tuple(codes))
@@ -148,15 +172,25 @@ def training_report(
             f"no article counts for both {study.coders[0]} and {study.coders[1]}: mark the "
             "articles they both coded done"
         )
-    agreement = measure_agreement(study, options_of(request))
     names = dict(project.documents.names())
+    return TrainingInput(
+        study,
+        options_of(request),
+        tuple(article_confusions(study)),
+        tuple(_passages(project, study, names)),
+    )
+
+
+def finish(prepared: TrainingInput) -> TrainingReport:
+    """The report, with the engine's figures on the two coders (pure)."""
+    study = prepared.study
     return TrainingReport(
         trainee=study.coders[0],
         reference=study.coders[1],
         documents=study.compared,
-        agreement=agreement,
-        confusions=tuple(article_confusions(study)),
-        passages=tuple(_passages(project, study, names)),
+        agreement=measure_agreement(study, prepared.options),
+        confusions=prepared.confusions,
+        passages=prepared.passages,
     )
 
 

@@ -1,0 +1,1 @@
+"""The reliability workflow's windows: pairs of coders, the training report."""
