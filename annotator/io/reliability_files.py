@@ -296,7 +296,8 @@ def training_summary_html(data: dict[str, Any]) -> str:
             f"[{m['alpha_ci95'][0]:.3f}, {m['alpha_ci95'][1]:.3f}]" if m["alpha_ci95"] else "—"
         )
         sections.append(
-            f"<tr><td>{html.escape(level)}</td><td>{html.escape(m['name'])}</td>"
+            f"<tr><td>{html.escape(level.removesuffix(' level'))}</td>"
+            f"<td>{html.escape(m['name'])}</td>"
             f"<td>{m['units']:,}</td><td>{_number(m['percent_agreement'])}</td>"
             f"<td>{_number(m['cohen_kappa'])}</td><td>{_number(m['krippendorff_alpha'])}</td>"
             f"<td>{interval}</td></tr>"

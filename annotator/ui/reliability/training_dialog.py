@@ -172,7 +172,7 @@ class TrainingDialog(QDialog):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.figures)
         split.addWidget(passages)
-        split.setSizes([440, 640])
+        split.setSizes([540, 560])
         buttons = QHBoxLayout()
         buttons.addWidget(self.summary, 1)
         buttons.addWidget(self.save_button)
