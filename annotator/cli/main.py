@@ -28,6 +28,7 @@ from annotator.cli import (
     search,
     search_rules,
     team,
+    training,
 )
 from annotator.cli.support import (
     EXIT_REFUSED,
@@ -386,6 +387,7 @@ for command in (
     search_rules.search_rules,
     frequent_words.words,
     frequent_words.stop_words,
+    training.trainee_report,
 ):
     cli.add_command(command)
 codebook.add_command(codebook_versions.versions)

@@ -3,7 +3,6 @@ spreadsheets, and inter-coder agreement (the reliability sample: ``cli/sample_de
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -192,6 +191,12 @@ LEVEL_CHOICES = {
 )
 @click.option("--codebook-version", help=VERSION_HELP)
 @click.option("--set", "set_", help="Only the articles of this article set ('annotator sets').")
+@click.option(
+    "--pairs",
+    is_flag=True,
+    help="Every pair of coders and each coder against the others (mean pairwise α, α without "
+    "them), to spot the coder who deviates; -o FILE.csv writes FILE_coders.csv beside it.",
+)
 @json_option
 @click.option(
     "-o",
@@ -211,6 +216,7 @@ def agreement(
     only_search_codings: bool,
     codebook_version: str | None,
     set_: str | None,
+    pairs: bool,
     as_json: bool,
     output: str | None,
 ) -> None:
@@ -224,6 +230,7 @@ def agreement(
     from annotator.io.csvfiles import atomic_output
     from annotator.io.output import check_output
     from annotator.services.agreement import Request, measure
+    from annotator.services.article_sets import in_set
 
     if without_search_codings and only_search_codings:
         raise UserError("--without-search-codings and --only-search-codings exclude each other")
@@ -246,12 +253,12 @@ def agreement(
         else "with",
         codebook_version=codebook_version or "",
     )
-    with open_project(project, write=False) as opened:
-        if set_:
-            from annotator.services.article_sets import set_documents
+    if pairs:
+        from annotator.cli.reliability_pairs import run_pairs
 
-            request = replace(request, documents=set_documents(opened, set_))
-        report = measure(opened, request)
+        return run_pairs(project, request, as_json, target, set_)
+    with open_project(project, write=False) as opened:
+        report = measure(opened, in_set(opened, request, set_))
     if as_json:
         print_json(report.as_dict())
     elif target is None:

@@ -5,10 +5,11 @@ deletes no article."""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from annotator.domain.errors import UserError
+from annotator.services.agreement import Request
 from annotator.storage import Project
 from annotator.storage.article_sets import ArticleSetStore, SetRow
 
@@ -130,3 +131,11 @@ def change_set(
 def set_documents(project: Project, name: str) -> frozenset[int]:
     """The articles of a set, by id (the filter of ``agreement --set``)."""
     return _row(project, name).documents
+
+
+def in_set(project: Project, request: Request, set_name: str | None) -> Request:
+    """An agreement ``request`` limited to the articles of the article set ``set_name`` (as it
+    is, when no set is named)."""
+    if not set_name:
+        return request
+    return replace(request, documents=set_documents(project, set_name))

@@ -44,6 +44,7 @@ from annotator.ui.models.agreement import (
     MeasuresModel,
 )
 from annotator.ui.panels import one_line_rows
+from annotator.ui.reliability.pairs_tab import PairsTab
 from annotator.ui.reliability.set_choice import SetChoice
 from annotator.ui.reliability.version_chooser import VersionChooser
 from annotator.ui.workers import let_go
@@ -183,6 +184,8 @@ class AgreementWindow(QDialog):
         self.tabs.addTab(self.table, "&Measures")
         self.tabs.addTab(scroll, "Confusion &matrices")
         self.tabs.addTab(self.details, "&Warnings and definitions")
+        self.pairs = PairsTab(controller, self.request)
+        self.tabs.addTab(self.pairs, "P&airs")
 
         self.summary = QLabel("Choose the coders and press Compute (F5).")
         self.summary.setWordWrap(True)
@@ -419,6 +422,7 @@ class AgreementWindow(QDialog):
     def release_worker(self) -> None:
         """Let a computation under way finish without this window (which may go now): it
         reads nothing more from the project, and its report is dropped."""
+        self.pairs.release_worker()
         if self._thread is None or self._worker is None:
             return
         self._worker.finished.disconnect()
