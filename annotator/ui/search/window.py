@@ -56,6 +56,7 @@ class SearchWindow(QWidget):
         self.search.jumpRequested.connect(self.jumpRequested.emit)
         self.search.savedChanged.connect(self.saved.refresh)
         self.saved.runRequested.connect(self.run_saved)
+        self.saved.savedEdited.connect(self.search.refresh_saved)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.restore_state()
 
