@@ -6,18 +6,25 @@ preview, the window closed in the middle of a search."""
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
 
-from PySide6.QtCore import Qt
+import pytest
+
+from PySide6.QtCore import QPersistentModelIndex, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from annotator.domain.model import Coding
 from annotator.services import saved_searches
+from annotator.services.search import Hit
 from annotator.storage import Project
 from annotator.ui.codebook_commands import CodebookEditor
 from annotator.ui.main_window import MainWindow
+from annotator.ui.search.hits_model import RIGHT, HitsModel, words_key
+from annotator.ui.search.jobs import Article, Page
 from annotator.ui.search.save_dialog import SaveSearchDialog
 from annotator.ui.search.window import SAVED_TAB, SEARCH_TAB, SearchWindow
 from tests.gui.conftest import Dialogs
@@ -279,3 +286,36 @@ def test_closing_the_window_mid_search_leaves_it_ready_when_shown_again(
     assert bar.search_button.isEnabled()
     assert not bar.cancel_button.isEnabled()
     assert run_search(qtbot, page, "security") is not None
+
+
+def test_hits_arriving_while_sorted_are_sorted_in_without_sorting_again(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = HitsModel()
+    ModelTester(qtbot).check(model, force_py=True)
+    rng = random.Random(5)
+    words = ["alpha", "beta", "gamma", "delta", ""]
+
+    def right() -> str:
+        return " ".join(rng.choice(words) for _ in range(2))
+
+    hits = [Hit(i // 7, i, i + 1, "x", "hit", right()) for i in range(1_500)]
+    for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+        model.clear([])
+        model.sort(RIGHT, order)
+        # Every row sorted again per page made a search of 80,000 hits stall the window.
+        monkeypatch.setattr(model, "_sort_order", lambda: pytest.fail("sorted everything again"))
+        watched: QPersistentModelIndex | None = None
+        for start in range(0, len(hits), 200):
+            page = hits[start : start + 200]
+            model.add_page(Page(page, {h.document_id: Article("a") for h in page}))
+            if watched is None:
+                watched = QPersistentModelIndex(model.index(37, RIGHT))
+                followed = model.hit(37)
+        monkeypatch.undo()
+        # As a stable sort of every hit orders them: ties in the order found.
+        expected = sorted(
+            hits, key=lambda h: words_key(h.right), reverse=order == Qt.SortOrder.DescendingOrder
+        )
+        assert [model.hit(r) for r in range(model.rowCount())] == expected
+        assert watched is not None and model.hit(watched.row()) == followed
