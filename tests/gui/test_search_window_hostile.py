@@ -10,7 +10,6 @@ import random
 import sqlite3
 
 import pytest
-
 from PySide6.QtCore import QPersistentModelIndex, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox
@@ -318,4 +317,5 @@ def test_hits_arriving_while_sorted_are_sorted_in_without_sorting_again(
             hits, key=lambda h: words_key(h.right), reverse=order == Qt.SortOrder.DescendingOrder
         )
         assert [model.hit(r) for r in range(model.rowCount())] == expected
-        assert watched is not None and model.hit(watched.row()) == followed
+        assert watched is not None
+        assert model.hit(watched.row()) == followed
