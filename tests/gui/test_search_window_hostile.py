@@ -16,17 +16,17 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from annotator.domain.model import Coding
+from annotator.domain.model import Coding, VariableType
 from annotator.services import saved_searches
 from annotator.services.search import Hit
 from annotator.storage import Project
 from annotator.ui.codebook_commands import CodebookEditor
 from annotator.ui.main_window import MainWindow
-from annotator.ui.search.hits_model import RIGHT, HitsModel, words_key
+from annotator.ui.search.hits_model import LEFT, RIGHT, HitsModel, words_key
 from annotator.ui.search.jobs import Article, Page
 from annotator.ui.search.save_dialog import SaveSearchDialog
 from annotator.ui.search.window import SAVED_TAB, SEARCH_TAB, SearchWindow
-from tests.gui.conftest import Dialogs
+from tests.gui.conftest import Dialogs, open_window
 from tests.gui.search_window_support import (
     WAIT_MS,
     open_search,
@@ -319,3 +319,56 @@ def test_hits_arriving_while_sorted_are_sorted_in_without_sorting_again(
         assert [model.hit(r) for r in range(model.rowCount())] == expected
         assert watched is not None
         assert model.hit(watched.row()) == followed
+
+
+def test_with_many_variables_the_contexts_get_the_room_and_the_user_picks_the_columns(
+    qtbot: QtBot, demo_project: Project
+) -> None:
+    for number in range(1, 18):  # twenty variables, as news exports bring
+        variable = demo_project.documents.define_variable(f"field {number}", VariableType.TEXT)
+        for document_id, _ in demo_project.documents.names():
+            demo_project.documents.set_values(document_id, {variable.id: f"value {number}"})
+    window = open_window(qtbot, demo_project)
+    search_window = open_search(qtbot, window)
+    search_window.resize(1400, 900)
+    page = search_window.search
+    run_search(qtbot, page, "security OR broker*")
+    view = page.view
+    names = [v.name for v in page.model.variables]
+    assert len(names) == 20
+
+    def shown() -> list[str]:
+        return [n for i, n in enumerate(names, start=4) if not view.isColumnHidden(i)]
+
+    assert shown() == names[:3]  # the first few, until the user chooses
+    width = view.viewport().width()
+    for column in (LEFT, RIGHT):
+        assert view.columnWidth(column) >= width // 4
+    # The heading's menu lists every variable, ticked where shown; ticking one shows it.
+    menu = view.variables_menu()
+    assert [(a.text(), a.isChecked()) for a in menu.actions()] == [
+        (n, n in names[:3]) for n in names
+    ]
+    menu.actions()[names.index("field 9")].trigger()
+    menu.actions()[names.index("outlet")].trigger()
+    assert shown() == [*list(names[1:3]), "field 9"]
+    assert (
+        sum(
+            view.columnWidth(c)
+            for c in range(page.model.columnCount())
+            if not view.isColumnHidden(c)
+        )
+        <= width
+    )
+    for column in (LEFT, RIGHT):
+        assert view.columnWidth(column) >= width // 4
+    # A new search, and a restart, keep the choice.
+    run_search(qtbot, page, "security")
+    assert shown() == [*list(names[1:3]), "field 9"]
+    search_window.close()
+    window.close()
+    again = open_search(qtbot, open_window(qtbot, demo_project))
+    assert again is not search_window
+    run_search(qtbot, again.search, "security")
+    view = again.search.view
+    assert shown() == [*list(names[1:3]), "field 9"]

@@ -236,6 +236,8 @@ class HitsModel(QAbstractTableModel):
                 return "Sorts by the words after the hit"
             if section == ARTICLE:
                 return "Tick the hits to code; Space ticks the selected rows"
+            if section >= len(FIXED_COLUMNS):
+                return "Right-click a heading to choose the variables shown"
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
