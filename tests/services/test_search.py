@@ -277,7 +277,7 @@ def test_a_cancel_stops_a_long_regular_expression_soon_not_at_its_time_limit(
 
     hits = list(search.iter_hits(memory, Request("(a|aa)+$", regex=True), cancelled))
     assert hits == []  # stopped inside the first article: the second is never searched
-    assert any(0.3 < seconds for seconds in asked)
+    assert any(seconds > 0.3 for seconds in asked)
     assert time.monotonic() - started < 5.0  # not the 20 s of its limit
 
 
