@@ -231,6 +231,7 @@ def agreement(
     from annotator.io.output import check_output
     from annotator.services.agreement import Request, measure
     from annotator.services.article_sets import in_set
+    from annotator.services.methods import methods_of
 
     if without_search_codings and only_search_codings:
         raise UserError("--without-search-codings and --only-search-codings exclude each other")
@@ -258,9 +259,11 @@ def agreement(
 
         return run_pairs(project, request, as_json, target, set_)
     with open_project(project, write=False) as opened:
-        report = measure(opened, in_set(opened, request, set_))
+        request = in_set(opened, request, set_)
+        report = measure(opened, request)
+        methods = methods_of(opened, request, report)
     if as_json:
-        print_json(report.as_dict())
+        print_json({**report.as_dict(), "methods": methods.as_dict()})
     elif target is None:
         click.echo(text_table(report))
     if target is not None:
@@ -269,6 +272,10 @@ def agreement(
                 write_report_csv(handle, report)
             else:
                 handle.write(
-                    report_html(report, title=f"Inter-coder agreement: {Path(project).stem}")
+                    report_html(
+                        report,
+                        title=f"Inter-coder agreement: {Path(project).stem}",
+                        methods=methods.text,
+                    )
                 )
         click.echo(f"wrote {len(report.measures)} measures to {target}", err=as_json)

@@ -35,6 +35,7 @@ from annotator.domain.errors import UserError
 from annotator.io.agreement_files import report_html, write_report_csv
 from annotator.io.csvfiles import atomic_output
 from annotator.services.agreement import CONSENSUS, Request, options_of, study_of
+from annotator.services.methods import methods_of
 from annotator.ui.controller import Controller
 from annotator.ui.models.agreement import (
     CODERS_COLUMN,
@@ -124,6 +125,7 @@ class AgreementWindow(QDialog):
         self.resize(1180, 720)
         self.controller = controller
         self.report: Report | None = None
+        self.computed_request = Request()
         self._thread: QThread | None = None
         self._worker: _Worker | None = None
 
@@ -270,6 +272,7 @@ class AgreementWindow(QDialog):
             return
         self.compute_button.setEnabled(False)
         self.summary.setText("Computing…")
+        self.computed_request = request  # what the report shown answers (its methods paragraph)
         self._worker = _Worker(study, options_of(request))
         self._thread = QThread(self)
         self._worker.moveToThread(self._thread)
@@ -412,7 +415,10 @@ class AgreementWindow(QDialog):
                 if path.suffix.lower() == ".csv":
                     write_report_csv(handle, self.report)
                 else:
-                    handle.write(report_html(self.report))
+                    methods = methods_of(
+                        self.controller.project, self.computed_request, self.report
+                    )
+                    handle.write(report_html(self.report, methods=methods.text))
         except (UserError, OSError) as error:
             QMessageBox.warning(self, "Save agreement report", str(error))
             return None
