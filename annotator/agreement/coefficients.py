@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -56,7 +57,7 @@ class Tally:
 
     def __init__(self, ratings: Ratings) -> None:
         counts = ratings.counts()
-        raters = counts.sum(axis=1)
+        raters = _across(counts)
         self.pairable = raters >= 2
         self.counts = counts[self.pairable].astype(np.float64)
         self.raters = raters[self.pairable].astype(np.float64)
@@ -74,7 +75,7 @@ class Tally:
     @cached_property
     def observed(self) -> float:
         """Mean over pairable units of the share of agreeing coder pairs."""
-        agreeing = (self.counts * (self.counts - 1)).sum(axis=1)
+        agreeing = _across(self.counts * (self.counts - 1))  # whole numbers: exact
         per_unit = agreeing / (self.raters * (self.raters - 1))
         return float((per_unit * self.weights).sum() / self.weights.sum())
 
@@ -83,9 +84,20 @@ class Tally:
         """What α is made of, per unit compared: ``[o_cc summed over c, n_0, …, n_{q-1}]``."""
         counts, weights = self.counts, self.weights[:, None]
         pairs = self.raters[:, None] - 1
-        within = (counts * (counts - 1) / pairs * weights).sum(axis=1, keepdims=True)
+        terms = counts * (counts - 1) / pairs * weights
+        # Two terms add up alike in any order; more are left to numpy's own order.
+        within = (_across(terms) if terms.shape[1] <= 2 else terms.sum(axis=1))[:, None]
         rows: FloatArray = np.hstack([within, counts * weights])
         return rows
+
+
+def _across(table: NDArray[Any]) -> NDArray[Any]:
+    """Each row's sum, column by column: many times faster than ``sum(axis=1)`` on the
+    narrow tables here, and the same figure when the values are whole numbers (or two)."""
+    total = np.zeros(table.shape[0], dtype=table.dtype)
+    for column in table.T:
+        total += column
+    return total
 
 
 def percent_agreement(ratings: Ratings, tally: Tally | None = None) -> Value:

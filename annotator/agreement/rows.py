@@ -58,11 +58,9 @@ def _pool_note(units: str, pooled: int, total: int) -> str:
     return note
 
 
-def _entered(study: Study, ratings: Ratings) -> tuple[str, ...]:
+def _entered(study: Study, ratings: Ratings, tally: Tally) -> tuple[str, ...]:
     """The coders with a value in a unit that another coder rated too."""
-    rated = ratings.values >= 0
-    pairable = rated.sum(axis=1) >= 2
-    entered = rated[pairable].any(axis=0)
+    entered = (ratings.values[tally.pairable] >= 0).any(axis=0)
     return tuple(c for k, c in enumerate(study.coders) if entered[k])
 
 
@@ -103,6 +101,7 @@ class _Rows:
             "codes_pooled": codes_pooled,
             "applied": applied,
             "path": path,
+            "coders": _entered(self.study, ratings, tally),
         }
         self._pending.append((fields, ratings, found, notes))
         if self.options.bootstrap and applied and found.krippendorff_alpha is not None:
@@ -114,7 +113,7 @@ class _Rows:
         intervals = dict(zip(wanted, intervals_of([self._grouped[k] for k in wanted]), strict=True))
         measures = []
         names = self.study.coders
-        for k, (fields, ratings, found, notes) in enumerate(self._pending):
+        for k, (fields, _, found, notes) in enumerate(self._pending):
             pairs = found.undefined_pairs
             undefined = tuple(
                 (names[pairs[i]], names[pairs[i + 1]]) for i in range(0, len(pairs), 2)
@@ -127,7 +126,6 @@ class _Rows:
             measures.append(
                 Measure(
                     units=found.units,
-                    coders=_entered(self.study, ratings),
                     percent_agreement=found.percent_agreement,
                     cohen_kappa=found.cohen_kappa,
                     fleiss_kappa=found.fleiss_kappa,
