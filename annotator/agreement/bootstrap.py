@@ -78,7 +78,17 @@ def alpha_intervals(
     """:func:`alpha_interval` of each ratings, those over the same articles in one product
     (the resamples are the same for them, so the figures are too)."""
     prepared = [alpha_statistics_by_group(ratings) for ratings in many]
-    found: list[Interval | None] = [None] * len(many)
+    return intervals_of(prepared, resamples=resamples, seed=seed)
+
+
+def intervals_of(
+    prepared: Sequence[tuple[NDArray[np.int64], NDArray[np.float64]]],
+    *,
+    resamples: int = RESAMPLES,
+    seed: int = SEED,
+) -> list[Interval]:
+    """:func:`alpha_intervals` from each ratings' :func:`alpha_statistics_by_group`."""
+    found: list[Interval | None] = [None] * len(prepared)
     together: dict[bytes, list[int]] = {}
     for k, (groups, _) in enumerate(prepared):
         if len(groups) < 2:

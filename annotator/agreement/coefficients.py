@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -46,15 +48,16 @@ class Coefficients:
     undefined_pairs: tuple[int, ...] = ()
 
 
-class _Tally:
+class Tally:
     """Per-unit counts of the units compared — those two or more coders rated — computed
     once. Every coefficient reads only these: a unit one coder rated alone (an article that
     counts for one coder) is compared with nobody, so it moves no figure, chance shares
-    included."""
+    included. Made once per set of ratings and handed to every coefficient and to the
+    bootstrap (:func:`alpha_statistics_by_group`), which read the same shares and rows."""
 
     def __init__(self, ratings: Ratings) -> None:
         counts = ratings.counts()
-        raters = counts.sum(axis=1)
+        raters = _across(counts)
         self.pairable = raters >= 2
         self.counts = counts[self.pairable].astype(np.float64)
         self.raters = raters[self.pairable].astype(np.float64)
@@ -69,71 +72,89 @@ class _Tally:
             else np.zeros(ratings.categories)
         )
 
+    @cached_property
     def observed(self) -> float:
         """Mean over pairable units of the share of agreeing coder pairs."""
-        agreeing = (self.counts * (self.counts - 1)).sum(axis=1)
+        agreeing = _across(self.counts * (self.counts - 1))  # whole numbers: exact
         per_unit = agreeing / (self.raters * (self.raters - 1))
         return float((per_unit * self.weights).sum() / self.weights.sum())
 
+    @cached_property
+    def alpha_rows(self) -> FloatArray:
+        """What α is made of, per unit compared: ``[o_cc summed over c, n_0, …, n_{q-1}]``."""
+        counts, weights = self.counts, self.weights[:, None]
+        pairs = self.raters[:, None] - 1
+        terms = counts * (counts - 1) / pairs * weights
+        # Two terms add up alike in any order; more are left to numpy's own order.
+        within = (_across(terms) if terms.shape[1] <= 2 else terms.sum(axis=1))[:, None]
+        rows: FloatArray = np.hstack([within, counts * weights])
+        return rows
 
-def percent_agreement(ratings: Ratings, tally: _Tally | None = None) -> Value:
+
+def _across(table: NDArray[Any]) -> NDArray[Any]:
+    """Each row's sum, column by column: many times faster than ``sum(axis=1)`` on the
+    narrow tables here, and the same figure when the values are whole numbers (or two)."""
+    total = np.zeros(table.shape[0], dtype=table.dtype)
+    for column in table.T:
+        total += column
+    return total
+
+
+def percent_agreement(ratings: Ratings, tally: Tally | None = None) -> Value:
     """The share of agreeing coder pairs per unit, averaged over units (two coders: the share
     of units on which they agree)."""
-    tally = tally or _Tally(ratings)
+    tally = tally or Tally(ratings)
     if not tally.units:
         return None, NO_PAIRS
-    return tally.observed(), ""
+    return tally.observed, ""
 
 
-def fleiss_kappa(ratings: Ratings, tally: _Tally | None = None) -> Value:
+def fleiss_kappa(ratings: Ratings, tally: Tally | None = None) -> Value:
     """Fleiss' κ; for units some coders did not code, Gwet's generalisation (agreement and
     chance from the category shares of the units with two or more values)."""
-    tally = tally or _Tally(ratings)
+    tally = tally or Tally(ratings)
     if not tally.units:
         return None, NO_PAIRS
     chance = float((tally.shares**2).sum())
-    return _corrected(tally.observed(), chance)
+    return _corrected(tally.observed, chance)
 
 
-def gwet_ac1(ratings: Ratings, tally: _Tally | None = None) -> Value:
+def gwet_ac1(ratings: Ratings, tally: Tally | None = None) -> Value:
     """Gwet's AC1: chance agreement Σ π_k (1 − π_k) / (q − 1) over the q possible categories."""
-    tally = tally or _Tally(ratings)
+    tally = tally or Tally(ratings)
     if not tally.units:
         return None, NO_PAIRS
     if ratings.categories < 2:
         return None, "AC1 needs two or more possible categories"
     chance = float((tally.shares * (1 - tally.shares)).sum() / (ratings.categories - 1))
-    return _corrected(tally.observed(), chance)
+    return _corrected(tally.observed, chance)
 
 
-def krippendorff_alpha(ratings: Ratings, tally: _Tally | None = None) -> Value:
+def krippendorff_alpha(ratings: Ratings, tally: Tally | None = None) -> Value:
     """Krippendorff's α for nominal data; units with fewer than two values drop out."""
     return alpha_from_statistics(alpha_statistics(ratings, tally))
 
 
-def alpha_statistics(ratings: Ratings, tally: _Tally | None = None) -> FloatArray:
+def alpha_statistics(ratings: Ratings, tally: Tally | None = None) -> FloatArray:
     """What α is made of, summed over units: ``[Σ_c o_cc, n_0, …, n_{q-1}]`` — additive over
     units, so that a bootstrap can resample them by summing rows."""
-    tally = tally or _Tally(ratings)
-    return _alpha_rows(tally).sum(axis=0) if tally.units else np.zeros(1 + ratings.categories)
+    tally = tally or Tally(ratings)
+    return tally.alpha_rows.sum(axis=0) if tally.units else np.zeros(1 + ratings.categories)
 
 
-def alpha_statistics_by_group(ratings: Ratings) -> tuple[NDArray[np.int64], FloatArray]:
+def alpha_statistics_by_group(
+    ratings: Ratings, tally: Tally | None = None
+) -> tuple[NDArray[np.int64], FloatArray]:
     """:func:`alpha_statistics` per group (article): the groups and one row each."""
-    tally = _Tally(ratings)
+    tally = tally or Tally(ratings)
     groups = ratings.groups[tally.pairable]
     names, inverse = np.unique(groups, return_inverse=True)
-    rows = _alpha_rows(tally)
-    sums = np.zeros((len(names), rows.shape[1]))
-    np.add.at(sums, inverse, rows)
+    rows = tally.alpha_rows
+    # Column by column, each group's sum adds its units in order (as ``np.add.at`` would).
+    sums = np.empty((len(names), rows.shape[1]))
+    for column in range(rows.shape[1]):
+        sums[:, column] = np.bincount(inverse, weights=rows[:, column], minlength=len(names))
     return names, sums
-
-
-def _alpha_rows(tally: _Tally) -> FloatArray:
-    counts, weights = tally.counts, tally.weights[:, None]
-    pairs = tally.raters[:, None] - 1
-    within = (counts * (counts - 1) / pairs * weights).sum(axis=1, keepdims=True)
-    return np.hstack([within, counts * weights])
 
 
 def alpha_values(statistics: FloatArray) -> tuple[FloatArray, NDArray[np.bool_]]:
@@ -211,10 +232,10 @@ def _cohen_pair(ratings: Ratings) -> Value:
     return _corrected(observed, chance)
 
 
-def positive_agreement(ratings: Ratings, category: int = 1, tally: _Tally | None = None) -> Value:
+def positive_agreement(ratings: Ratings, category: int = 1, tally: Tally | None = None) -> Value:
     """Specific agreement on ``category`` (presence): 2a / (2a + b + c) for two coders;
     for more, agreeing pairs on the category over all pairs involving it."""
-    tally = tally or _Tally(ratings)
+    tally = tally or Tally(ratings)
     if not tally.units:
         return None, NO_PAIRS
     given = tally.counts[:, category]
@@ -241,10 +262,13 @@ PAIR_REASONS = {
 NOT_PRESENCE = "it is specific agreement on one code's presence, and these values are categories"
 
 
-def coefficients(ratings: Ratings, *, binary: bool, coders: Sequence[str] = ()) -> Coefficients:
+def coefficients(
+    ratings: Ratings, *, binary: bool, coders: Sequence[str] = (), tally: Tally | None = None
+) -> Coefficients:
     """Every coefficient at once; positive agreement only for presence/absence ratings.
-    ``coders`` (names, by column) name the pair that leaves Light's κ undefined."""
-    tally = _Tally(ratings)
+    ``coders`` (names, by column) name the pair that leaves Light's κ undefined; ``tally``
+    is the ratings' :class:`Tally` when the caller made it already."""
+    tally = tally or Tally(ratings)
     kappa = "Cohen's κ" if ratings.coders <= 2 else "Light's κ"
     kappa_value, kappa_note, pair = _kappa(ratings, coders)
     results: dict[str, Value] = {

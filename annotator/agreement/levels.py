@@ -33,8 +33,12 @@ def _presence(study: Study) -> NDArray[np.bool_]:
     present = np.zeros((len(codes), len(study.documents), len(study.coders)), dtype=bool)
     located = study.located
     if len(located):
-        code_index = {code: k for k, code in enumerate(codes)}
-        ks = np.array([code_index[int(k)] for k in located[:, 2]], dtype=np.int64)
+        ids = np.asarray(codes, dtype=np.int64)
+        order = np.argsort(ids, kind="stable")
+        where = np.searchsorted(ids[order], located[:, 2]).clip(0, max(len(ids) - 1, 0))
+        ks = order[where]
+        if len(located) and (not len(ids) or (ids[ks] != located[:, 2]).any()):
+            raise KeyError("a coding of a code the study does not compare")
         present[ks, located[:, 0], located[:, 1]] = True
     return present
 
@@ -94,6 +98,8 @@ class CharacterLevel:
     def __init__(self, study: Study) -> None:
         self.study = study
         self.spans = study.spans
+        # Each code's ratings, made once: the pooled row and the code's own row read them.
+        self._codes: dict[int, Ratings] = {}
 
     def _coverage(self, codes: list[int]) -> tuple[IntArray, IntArray, list[IntArray]]:
         """Breakpoints, article of each run, and for each code ``cover[c, run]``: how many of
@@ -118,9 +124,11 @@ class CharacterLevel:
         return points, run_article, covers
 
     def code(self, code: int) -> Ratings:
-        points, article, (cover,) = self._coverage([code])
-        values = np.where(self._counted(article), (cover > 0).T, MISSING)
-        return Ratings.of(values, 2, weights=np.diff(points), groups=article)
+        if code not in self._codes:
+            points, article, (cover,) = self._coverage([code])
+            values = np.where(self._counted(article), (cover > 0).T, MISSING)
+            self._codes[code] = Ratings.of(values, 2, weights=np.diff(points), groups=article)
+        return self._codes[code]
 
     def _counted(self, article: IntArray) -> NDArray[np.bool_]:
         """``counted[run, c]``: whether the run's article counts for coder c."""

@@ -61,12 +61,9 @@ class Ratings:
 
     def counts(self) -> IntArray:
         """``counts[u, k]``: how many coders gave unit ``u`` category ``k``."""
-        units = self.values.shape[0]
-        table = np.zeros((units, self.categories), dtype=np.int64)
-        rows = np.arange(units)
-        for column in self.values.T:  # one value per unit and coder: no repeated index
-            present = column >= 0
-            table[rows[present], column[present]] += 1
+        units, q = self.values.shape[0], self.categories
+        cells = (np.arange(units, dtype=np.int64)[:, None] * q + self.values)[self.values >= 0]
+        table: IntArray = np.bincount(cells, minlength=units * q).reshape(units, q)
         return table
 
     @classmethod

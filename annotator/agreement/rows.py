@@ -13,10 +13,16 @@ from typing import Any
 
 import numpy as np
 
-from annotator.agreement.bootstrap import alpha_intervals
-from annotator.agreement.coefficients import Coefficients, coefficients
+from annotator.agreement.bootstrap import intervals_of
+from annotator.agreement.coefficients import (
+    Coefficients,
+    FloatArray,
+    Tally,
+    alpha_statistics_by_group,
+    coefficients,
+)
 from annotator.agreement.levels import ArticleLevel, CharacterLevel
-from annotator.agreement.ratings import Ratings
+from annotator.agreement.ratings import IntArray, Ratings
 from annotator.agreement.results import Confusion, Measure, Options, kappa_name
 from annotator.agreement.study import Dimension, Study
 
@@ -52,11 +58,10 @@ def _pool_note(units: str, pooled: int, total: int) -> str:
     return note
 
 
-def _entered(study: Study, ratings: Ratings) -> tuple[str, ...]:
+def _entered(study: Study, ratings: Ratings, tally: Tally) -> tuple[str, ...]:
     """The coders with a value in a unit that another coder rated too."""
-    rated = ratings.values >= 0
-    pairable = rated.sum(axis=1) >= 2
-    return tuple(c for k, c in enumerate(study.coders) if rated[pairable, k].any())
+    entered = (ratings.values[tally.pairable] >= 0).any(axis=0)
+    return tuple(c for k, c in enumerate(study.coders) if entered[k])
 
 
 class _Rows:
@@ -66,6 +71,7 @@ class _Rows:
     def __init__(self, study: Study, options: Options) -> None:
         self.study, self.options = study, options
         self._pending: list[tuple[dict[str, Any], Ratings, Coefficients, list[str]]] = []
+        self._grouped: dict[int, tuple[IntArray, FloatArray]] = {}
 
     def add(
         self,
@@ -82,7 +88,8 @@ class _Rows:
         path: tuple[str, ...] = (),
     ) -> None:
         """A row; when not ``applied``, its note says that nobody applied ``nobody``."""
-        found = coefficients(ratings, binary=binary, coders=self.study.coders)
+        tally = Tally(ratings)
+        found = coefficients(ratings, binary=binary, coders=self.study.coders, tally=tally)
         if applied:
             notes = [note, *found.notes] if note else list(found.notes)
         else:
@@ -94,21 +101,19 @@ class _Rows:
             "codes_pooled": codes_pooled,
             "applied": applied,
             "path": path,
+            "coders": _entered(self.study, ratings, tally),
         }
         self._pending.append((fields, ratings, found, notes))
+        if self.options.bootstrap and applied and found.krippendorff_alpha is not None:
+            # α's rows per article, from the tally the coefficients read (not made again).
+            self._grouped[len(self._pending) - 1] = alpha_statistics_by_group(ratings, tally)
 
     def measures(self) -> list[Measure]:
-        wanted = [
-            k
-            for k, (fields, _, found, _) in enumerate(self._pending)
-            if self.options.bootstrap and fields["applied"] and found.krippendorff_alpha is not None
-        ]
-        intervals = dict(
-            zip(wanted, alpha_intervals([self._pending[k][1] for k in wanted]), strict=True)
-        )
+        wanted = list(self._grouped)
+        intervals = dict(zip(wanted, intervals_of([self._grouped[k] for k in wanted]), strict=True))
         measures = []
         names = self.study.coders
-        for k, (fields, ratings, found, notes) in enumerate(self._pending):
+        for k, (fields, _, found, notes) in enumerate(self._pending):
             pairs = found.undefined_pairs
             undefined = tuple(
                 (names[pairs[i]], names[pairs[i + 1]]) for i in range(0, len(pairs), 2)
@@ -121,7 +126,6 @@ class _Rows:
             measures.append(
                 Measure(
                     units=found.units,
-                    coders=_entered(self.study, ratings),
                     percent_agreement=found.percent_agreement,
                     cohen_kappa=found.cohen_kappa,
                     fleiss_kappa=found.fleiss_kappa,
