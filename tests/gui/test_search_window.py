@@ -192,7 +192,9 @@ def test_the_first_page_shows_before_the_rest(qtbot: QtBot, many_hits: MainWindo
     page.hitsShown.connect(shown.append)
     counts = run_search(qtbot, page, "words")
     assert counts == search.Counts(3000, 1)
-    assert shown[0] == jobs.FIRST_PAGE  # the first page, alone
+    # The first page alone: FIRST_PAGE hits, or fewer when finding them took longer than a
+    # page's time (a loaded machine): never the whole result at once.
+    assert 1 <= shown[0] <= jobs.FIRST_PAGE
     assert shown[-1] == 3000
     assert len(shown) >= 2
     assert page.model.rowCount() == 3000
