@@ -5,7 +5,8 @@ measures with their intervals — what a journal asks a content analysis to stat
 
 Everything is read from what the project records (:mod:`annotator.services.sample_design`,
 :mod:`annotator.services.codebook_versions`) and from the report itself; nothing is guessed:
-a part the project does not record (no stored design, say) is left out of the text and is
+a part the project does not record — or that the figures do not rest on, such as a sample
+design when the articles compared are not the sample's — is left out of the text and is
 ``None`` in :meth:`Methods.as_dict`.
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 
 from annotator import __version__
 from annotator.agreement.results import Measure, Report
-from annotator.services.agreement import Request
+from annotator.services.agreement import Request, study_of
 from annotator.services.codebook_versions import versions_of_codings
 from annotator.services.sample_design import current_design
 from annotator.storage import Project
@@ -53,25 +54,37 @@ class Methods:
 
 
 def methods_of(project: Project, request: Request, report: Report) -> Methods:
-    """The methods paragraph of ``report``, made from ``request`` in ``project``."""
+    """The methods paragraph of ``report``, made from ``request`` in ``project``.
+
+    The stored sample design is stated only when the articles compared are the sample's (all
+    of them, or some: then how many); the codebook versions count the codings of the coders
+    compared in the articles compared."""
+    study = study_of(project, request)
+    compared = {int(d) for d in study.documents[study.pairable]}
     coder_ids = [c.id for c in project.coders.all() if c.name in report.coders]
     versions = versions_of_codings(
         project,
         coder_ids,
-        request.documents,
+        compared,
         limited_to=request.codebook_version or None,
     )
     design = current_design(project)
-    overall = tuple(m for m in report.measures if m.scope == "overall")
+    on_sample = design is not None and bool(compared) and compared <= design.sample
     parts = [_compared(report)]
-    if design is not None:
+    if design is not None and on_sample:
         parts.append(design.sentence())
+        if len(compared) < len(design.sample):
+            parts.append(
+                f"{len(compared)} of the sample's {len(design.sample)} articles were compared "
+                "(the others were not yet coded by two or more coders)."
+            )
     parts.append(versions.sentence)
+    overall = tuple(m for m in report.measures if m.scope == "overall")
     figures = [_figure(m, report.kappa_measure) for m in overall if m.applied]
     figures = [f for f in figures if f]
     if figures:
         parts.append("Agreement was " + "; ".join(figures) + ".")
-    if request.interval:
+    if any(m.alpha_ci95 is not None for m in overall if m.applied):
         parts.append(
             "Intervals are 95 % bootstrap intervals of α (Hayes & Krippendorff 2007) over the "
             "units compared."
@@ -80,7 +93,7 @@ def methods_of(project: Project, request: Request, report: Report) -> Methods:
     return Methods(
         articles=report.documents,
         coders=report.coders,
-        design=None if design is None else design.as_dict(),
+        design=design.as_dict() if design is not None and on_sample else None,
         versions=versions.as_dict(),
         measures=tuple(_measure(m, report.kappa_measure) for m in overall),
         text=" ".join(parts),

@@ -36,16 +36,48 @@ def test_the_paragraph_states_the_reports_figures_and_nothing_unrecorded(demo: P
     assert [d["level"] for d in methods.as_dict()["measures"]] == ["document", "character"]
 
 
-def test_a_design_and_a_tag_are_stated(demo: Project) -> None:
+def test_a_design_is_stated_only_when_the_articles_compared_are_the_samples(
+    demo: Project,
+) -> None:
     draw_design(demo, DesignSpec(["Ana", "Ben"], seed=5, size=4))
     tag_version(demo, "v1 pilot")
-    request = Request(levels=("document",), interval=False)
-    methods = methods_of(demo, request, measure(demo, request))
+    on_sample = Request(levels=("document",), interval=False, counted_by="assigned")
+    methods = methods_of(demo, on_sample, measure(demo, on_sample))
+    assert methods.articles == 4
     assert "The reliability sample of 4 of " in methods.text
     assert "(seed 5; SHA-256 rank)" in methods.text
     assert "codebook version 'v1 pilot'" in methods.text
     assert "bootstrap" not in methods.text  # no interval was computed: none is claimed
-    assert methods.as_dict()["sample_design"]["seed"] == 5
+    assert methods.design is not None
+    assert methods.design["seed"] == 5
+    # Every done article is compared: the figures do not rest on the sample, so it is not named.
+    every = Request(levels=("document",), interval=False)
+    methods = methods_of(demo, every, measure(demo, every))
+    assert methods.articles == 8
+    assert "sample" not in methods.text
+    assert methods.design is None
+
+
+def test_the_versions_count_only_the_codings_compared(demo: Project) -> None:
+    draw_design(demo, DesignSpec(["Ana", "Ben"], seed=5, size=3))
+    request = Request(levels=("document",), interval=False, counted_by="assigned")
+    report = measure(demo, request)
+    sample = {
+        d
+        for d, _ in demo.db.execute(
+            "SELECT document_id, coder_id FROM document_status WHERE assigned = 1"
+        )
+    }
+    methods = methods_of(demo, request, report)
+    in_sample = sum(1 for d, *_ in demo.codings.rows() if d in sample)
+    assert in_sample < demo.codings.count()  # the sample holds fewer codings than the project
+    counted = methods.versions
+    assert (
+        counted["before_versions"]
+        + counted["untagged"]
+        + sum(t["codings"] for t in counted["by_tag"])
+        == in_sample
+    )
 
 
 def test_the_cli_writes_the_paragraph_to_json_and_html(demo_path: Path, tmp_path: Path) -> None:
