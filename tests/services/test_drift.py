@@ -170,6 +170,16 @@ def test_a_status_without_a_time_falls_back_on_the_latest_coding(project: Projec
     assert first in months["2024-03"] and first not in months["2024-01"]
 
 
+def test_assigning_a_finished_article_later_keeps_its_time(project: Project) -> None:
+    first = project.documents.find("article 00").id
+    ana = project.coders.lookup("Ana")
+    assert ana is not None
+    project.statuses.assign_many(ana.id, [first])  # today, long after January
+    assert project.statuses.assigned() >= {(first, ana.id)}
+    january = drift(project, Request(levels=("document",)), "month").windows[0]
+    assert (january.window.label, first in january.window.documents) == ("2024-01", True)
+
+
 def test_dated_by_coding_time_and_undated_articles(project: Project) -> None:
     second = project.documents.find("article 01").id
     project.db.execute(
