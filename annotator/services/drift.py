@@ -32,108 +32,50 @@ has not finished have no time and belong to no window: the windows report none l
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from annotator.agreement.report import Options, Report, measure_agreement
-from annotator.agreement.study import Study
+from annotator.agreement.drift import (
+    DEFAULT_BATCHES,
+    Drift,
+    DriftPlan,
+    Progress,
+    Track,
+    Window,
+    WindowReport,
+    chart_tracks,
+    cut_batches,
+    cut_periods,
+    measure_drift,
+    period_label,
+    window_study,
+)
 from annotator.domain.errors import UserError
 from annotator.services.agreement import Request, options_of, study_of
 from annotator.storage import Project
 from annotator.storage.coding_times import done_times, latest_coding_times
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "DATED_BY",
+    "DEFAULT_BATCHES",
+    "PERIODS",
+    "Drift",
+    "DriftPlan",
+    "Progress",
+    "Window",
+    "WindowReport",
+    "drift",
+    "drift_figure",
+    "measure_drift",
+    "period_label",
+    "plan_drift",
+    "window_study",
+]
 PERIODS = ("month", "quarter", "week", "batch")
 DATED_BY = ("done", "coded")
-DEFAULT_BATCHES = 10
-#: Called after each window with (windows measured, windows in all); False stops the work.
-Progress = Callable[[int, int], bool]
-
-
-@dataclass(frozen=True)
-class Window:
-    """A window: its label, the earliest and latest time of its articles (ISO 8601 UTC) and
-    the articles (ids, in time order)."""
-
-    label: str
-    first: str
-    last: str
-    documents: tuple[int, ...]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "window": self.label,
-            "first": self.first,
-            "last": self.last,
-            "articles": len(self.documents),
-        }
-
-
-@dataclass(frozen=True)
-class WindowReport:
-    """A window and the engine's report on its articles."""
-
-    window: Window
-    report: Report
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            **self.window.as_dict(),
-            "documents": self.report.documents,
-            "measures": [m.as_dict() for m in self.report.measures],
-            "warnings": list(self.report.warnings),
-        }
-
-
-@dataclass(frozen=True)
-class DriftPlan:
-    """What :func:`measure_drift` needs, read from the project: the whole study, the options,
-    and the windows. Plain values: a worker thread measures it without the project."""
-
-    study: Study
-    options: Options
-    period: str
-    dated_by: str
-    windows: tuple[Window, ...]
-    undated: int
-
-
-@dataclass(frozen=True)
-class Drift:
-    """Agreement window by window. ``undated`` counts the articles compared that have no
-    time (in no window)."""
-
-    period: str
-    dated_by: str
-    coders: tuple[str, ...]
-    windows: tuple[WindowReport, ...]
-    undated: int = 0
-
-    @property
-    def time_basis(self) -> str:
-        """What an article's time is, in words (for tables, charts and reports)."""
-        if self.dated_by == "done":
-            return (
-                "an article's time is when the later of its coders marked it done (their "
-                "latest coding where a status has no time)"
-            )
-        return (
-            "an article's time is the later of its coders' latest codings in it (the time "
-            "marked done where a coder made no coding)"
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "period": self.period,
-            "dated_by": self.dated_by,
-            "time": self.time_basis,
-            "coders": list(self.coders),
-            "undated_articles": self.undated,
-            "windows": [w.as_dict() for w in self.windows],
-        }
 
 
 def drift(
@@ -197,39 +139,10 @@ def plan_drift(
             undated += 1
     dated.sort()
     if period == "batch":
-        windows = _batches(dated, batch_size, batches)
+        windows = cut_batches(dated, batch_size, batches)
     else:
-        windows = _periods(dated, period)
+        windows = cut_periods(dated, period)
     return DriftPlan(study, options_of(request), period, dated_by, tuple(windows), undated)
-
-
-def measure_drift(plan: DriftPlan, progress: Progress | None = None) -> Drift | None:
-    """The engine on each window of ``plan`` (pure: no project); ``None`` when ``progress``
-    said to stop."""
-    reports = []
-    for number, window in enumerate(plan.windows):
-        study = window_study(plan.study, window.documents)
-        reports.append(WindowReport(window, measure_agreement(study, plan.options)))
-        if progress is not None and not progress(number + 1, len(plan.windows)):
-            return None
-    return Drift(plan.period, plan.dated_by, plan.study.coders, tuple(reports), plan.undated)
-
-
-def window_study(study: Study, documents: tuple[int, ...]) -> Study:
-    """``study`` with only ``documents`` counting (for every coder they counted for), and
-    nobody's assigned articles left out (they have no time, so belong to no window)."""
-    keep = frozenset(documents)
-    rows = study.rows[np.isin(study.rows[:, 0], np.fromiter(keep, np.int64, len(keep)))]
-    return Study(
-        coders=study.coders,
-        lengths=study.lengths,
-        counted=tuple(docs & keep for docs in study.counted),
-        dimensions=study.dimensions,
-        paths=study.paths,
-        rows=rows,
-        parts=study.parts,
-        left_out=(0,) * len(study.coders),
-    )
 
 
 def _time(text: str | None) -> datetime | None:
@@ -246,46 +159,39 @@ def _time(text: str | None) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-def _stamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+def drift_figure(result: Drift, level: str | None = None) -> Figure:
+    """The drift chart of one level (the first the result holds, by default): all codes,
+    then dimensions, then codes, at most :data:`~annotator.agreement.drift.CHART_LINES`
+    lines; how many more were left out is said in the legend."""
+    from annotator.analysis.drift_chart import drift_chart
+
+    levels = result.levels
+    chosen = level or (levels[0] if levels else "document")
+    if levels and chosen not in levels:
+        raise UserError(f"the drift holds no '{chosen}' level: {', '.join(levels)}")
+    drawn, left = chart_tracks(result.tracks(chosen))
+    what = {"week": "ISO week", "batch": "Batch"}.get(result.period, result.period.title())
+    window_label = (
+        f"{what} in which the articles were finished (UTC)"
+        if result.period != "batch"
+        else "Batch of articles, in the order they were finished"
+    )
+    return drift_chart(
+        [w.window.label for w in result.windows],
+        {_label(t): t.alphas() for t in drawn},
+        title=f"Agreement by {what.lower()}: {LEVEL_TITLES.get(chosen, chosen)}",
+        window_label=window_label,
+        left_out=len(left),
+    )
 
 
-def period_label(moment: datetime, period: str) -> str:
-    """The label of the period ``moment`` falls in: ``2024-03``, ``2024-Q1``, ``2024-W05``
-    (ISO week: Monday to Sunday, week 1 holding the year's first Thursday). Labels of one
-    kind sort in time order."""
-    if period == "month":
-        return f"{moment.year:04d}-{moment.month:02d}"
-    if period == "quarter":
-        return f"{moment.year:04d}-Q{(moment.month - 1) // 3 + 1}"
-    year, week, _ = moment.isocalendar()
-    return f"{year:04d}-W{week:02d}"
+LEVEL_TITLES = {
+    "document": "article level",
+    "character": "character level",
+    "unitizing": "unitizing (α_U)",
+    "segment": "segment matching",
+}
 
 
-def _periods(dated: list[tuple[datetime, int]], period: str) -> list[Window]:
-    grouped: dict[str, list[tuple[datetime, int]]] = {}
-    for moment, document in dated:  # in time order: so are the labels and their articles
-        grouped.setdefault(period_label(moment, period), []).append((moment, document))
-    return [_window(label, items) for label, items in grouped.items()]
-
-
-def _batches(
-    dated: list[tuple[datetime, int]], size: int | None, count: int | None
-) -> list[Window]:
-    if not dated:
-        return []
-    if size is None:
-        count = min(count or DEFAULT_BATCHES, len(dated))
-        small, extra = divmod(len(dated), count)
-        sizes = [small + (1 if k < extra else 0) for k in range(count)]
-    else:
-        sizes = [size] * (len(dated) // size) + ([len(dated) % size] if len(dated) % size else [])
-    windows, start = [], 0
-    for number, length in enumerate(sizes, start=1):
-        windows.append(_window(f"Batch {number}", dated[start : start + length]))
-        start += length
-    return windows
-
-
-def _window(label: str, items: list[tuple[datetime, int]]) -> Window:
-    return Window(label, _stamp(items[0][0]), _stamp(items[-1][0]), tuple(d for _, d in items))
+def _label(track: Track) -> str:
+    return " > ".join(track.path) if track.scope == "code" and track.path else track.name
