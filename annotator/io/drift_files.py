@@ -75,7 +75,7 @@ def heading(drift: Drift) -> str:
     undated = f"; {drift.undated} articles without a time are left out" if drift.undated else ""
     return (
         f"Drift by {PERIOD_NAMES.get(drift.period, drift.period)}: coders "
-        f"{', '.join(drift.coders)}; {articles} articles compared in {len(drift.windows)} "
+        f"{', '.join(drift.coders)}; {_articles(articles)} compared in {len(drift.windows)} "
         f"windows{undated}. Times are UTC; {drift.time_basis}."
     )
 
@@ -85,6 +85,10 @@ def _alpha(value: float | None, low: float | None, high: float | None) -> str:
         return "—"
     interval = f" [{low:.2f}, {high:.2f}]" if low is not None and high is not None else ""
     return f"{value:.3f}{interval}"
+
+
+def _articles(count: int) -> str:
+    return f"{count:,} article" + ("" if count == 1 else "s")
 
 
 def _alpha_note(note: str) -> str:
@@ -147,7 +151,7 @@ def drift_html(drift: Drift, *, title: str = "Agreement over time") -> str:
         f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} by annotator.</p>",
     ]
     windows = "".join(
-        f"<th>{html.escape(w.window.label)}<br><small>{len(w.window.documents)} articles"
+        f"<th>{html.escape(w.window.label)}<br><small>{_articles(len(w.window.documents))}"
         "</small></th>"
         for w in drift.windows
     )
