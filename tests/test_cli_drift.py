@@ -96,7 +96,8 @@ def test_html_page_and_chart(path: Path, tmp_path: Path) -> None:
         chart,
     )
     assert result.exit_code == 0, result.output
-    assert "wrote 7 windows to" in result.stdout and "wrote the chart to" in result.stdout
+    assert "wrote 7 windows to" in result.stdout
+    assert "wrote the chart to" in result.stdout
     text = page.read_text(encoding="utf-8")
     assert "<th>2024-07<br><small>1 article</small></th>" in text
     drawn = chart.read_text(encoding="utf-8")

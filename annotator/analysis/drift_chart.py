@@ -85,13 +85,13 @@ def drift_chart(
         bars = [
             (x, a, lo, hi)
             for x, (a, lo, hi) in zip(xs, points, strict=True)
-            if None not in (a, lo, hi)
+            if a is not None and lo is not None and hi is not None
         ]
         if bars:
             axes.errorbar(
                 [x for x, _, _, _ in bars],
                 [a for _, a, _, _ in bars],
-                yerr=[[a - lo for _, a, lo, _ in bars], [hi - a for _, a, _, hi in bars]],  # type: ignore[operator]
+                yerr=[[a - lo for _, a, lo, _ in bars], [hi - a for _, a, _, hi in bars]],
                 fmt="none",
                 ecolor=color,
                 elinewidth=1.0,

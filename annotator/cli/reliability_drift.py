@@ -177,7 +177,7 @@ def run_drift(
 
 def _left_out(result: Any) -> str:
     """The measures the chart leaves out, by name ("" when it draws them all)."""
-    from annotator.services.drift import chart_tracks
+    from annotator.agreement.drift import chart_tracks
 
     levels = result.levels
     if not levels:

@@ -16,7 +16,18 @@ DRIFT_KEYS = {"agreement_drift_12_s", "agreement_drift_codings"}
 CODERS = ("Ana", "Ben", "Cleo", "Dan")
 PER_ARTICLE = 20
 LENGTH = 2_000
-WORDS = "harbour ledger cobalt meadow lantern quarry ribbon saddle thimble walnut".split()
+WORDS = [
+    "harbour",
+    "ledger",
+    "cobalt",
+    "meadow",
+    "lantern",
+    "quarry",
+    "ribbon",
+    "saddle",
+    "thimble",
+    "walnut",
+]
 
 
 def build_drift_project(path: Path, codings: int, seed: int = 11) -> int:

@@ -11,7 +11,18 @@ from pathlib import Path
 from annotator.domain.model import DocumentStatus
 from annotator.storage import Project
 
-WORDS = "harbour ledger cobalt meadow lantern quarry ribbon saddle thimble walnut".split()
+WORDS = [
+    "harbour",
+    "ledger",
+    "cobalt",
+    "meadow",
+    "lantern",
+    "quarry",
+    "ribbon",
+    "saddle",
+    "thimble",
+    "walnut",
+]
 MONTHS = 6
 PER_MONTH = 6
 

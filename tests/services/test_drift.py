@@ -167,7 +167,8 @@ def test_a_status_without_a_time_falls_back_on_the_latest_coding(project: Projec
         w.window.label: w.window.documents
         for w in drift(project, Request(levels=("document",)), "month").windows
     }
-    assert first in months["2024-03"] and first not in months["2024-01"]
+    assert first in months["2024-03"]
+    assert first not in months["2024-01"]
 
 
 def test_assigning_a_finished_article_later_keeps_its_time(project: Project) -> None:
@@ -192,7 +193,8 @@ def test_dated_by_coding_time_and_undated_articles(project: Project) -> None:
     assert (
         second in next(w for w in by_coding.windows if w.window.label == "2024-05").window.documents
     )
-    assert "latest codings" in by_coding.time_basis and "marked it done" in by_status.time_basis
+    assert "latest codings" in by_coding.time_basis
+    assert "marked it done" in by_status.time_basis
     # No readable time at all, for one of its coders: undated, in no window, and said so.
     project.db.execute("UPDATE document_status SET updated_at = '' WHERE document_id = ?", [second])
     project.db.execute("DELETE FROM codings WHERE document_id = ?", [second])
@@ -205,11 +207,13 @@ def test_dated_by_coding_time_and_undated_articles(project: Project) -> None:
 
 def test_as_dict_holds_every_window_and_measure(project: Project) -> None:
     data = drift(project, Request(levels=("document",)), "quarter").as_dict()
-    assert data["period"] == "quarter" and data["coders"] == ["Ana", "Ben", "Cleo"]
+    assert data["period"] == "quarter"
+    assert data["coders"] == ["Ana", "Ben", "Cleo"]
     first = data["windows"][0]
     assert (first["window"], first["articles"], first["documents"]) == ("2024-Q1", 17, 17)
     overall = next(m for m in first["measures"] if m["scope"] == "overall")
-    assert overall["units"] == 17 * 4 and "krippendorff_alpha" in overall
+    assert overall["units"] == 17 * 4
+    assert "krippendorff_alpha" in overall
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,7 @@ from annotator.ui.models.agreement import (
     MeasuresModel,
 )
 from annotator.ui.panels import one_line_rows
+from annotator.ui.reliability.drift_tab import DriftTab
 from annotator.ui.workers import let_go
 
 LEVEL_CHOICES = (
@@ -179,6 +180,8 @@ class AgreementWindow(QDialog):
         self.tabs.addTab(self.table, "&Measures")
         self.tabs.addTab(scroll, "Confusion &matrices")
         self.tabs.addTab(self.details, "&Warnings and definitions")
+        self.drift_tab = DriftTab(controller, self.request)
+        self.tabs.addTab(self.drift_tab, "&Drift")
 
         self.summary = QLabel("Choose the coders and press Compute (F5).")
         self.summary.setWordWrap(True)
@@ -422,4 +425,5 @@ class AgreementWindow(QDialog):
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self.release_worker()  # closing does not wait for the computation
+        self.drift_tab.release_worker()
         super().closeEvent(event)
