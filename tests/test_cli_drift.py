@@ -142,3 +142,20 @@ def test_options_that_do_not_fit_are_refused_in_one_line(
 ) -> None:
     fixed = [str(tmp_path / o) if o.startswith("x.") else o for o in options]
     assert_one_line_error(run("agreement", path, *fixed), message)
+
+
+def test_an_article_set_limits_every_window(path: Path) -> None:
+    from annotator.services.article_sets import create_set
+
+    with Project.open(path) as project:
+        first = {project.documents.find(f"article {k:02d}").id for k in range(11)}
+        create_set(project, "pilot", first)
+    result = run("agreement", path, "--by-period", "month", "--set", "pilot", "--json")
+    assert result.exit_code == 0, result.output
+    windows = json.loads(result.stdout)["windows"]
+    assert [(w["window"], w["articles"]) for w in windows] == [("2024-01", 5), ("2024-02", 6)]
+
+
+def test_pairs_and_drift_are_one_or_the_other(path: Path) -> None:
+    result = run("agreement", path, "--by-period", "month", "--pairs")
+    assert_one_line_error(result, "--pairs and --by-period: choose one")

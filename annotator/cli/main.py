@@ -15,7 +15,21 @@ from typing import Any
 import click
 
 from annotator import __version__, paths, services
-from annotator.cli import analysis, backups, coders, intake, reports, search, team
+from annotator.cli import (
+    analysis,
+    article_sets,
+    backups,
+    codebook_versions,
+    coders,
+    frequent_words,
+    intake,
+    reports,
+    sample_design,
+    search,
+    search_rules,
+    team,
+    training,
+)
 from annotator.cli.support import (
     EXIT_REFUSED,
     Group,
@@ -360,7 +374,8 @@ for command in (
     intake.imports,
     reports.export,
     reports.agreement,
-    reports.sample,
+    sample_design.sample,
+    article_sets.sets,
     team.merge,
     coders.coders,
     backups.backup,
@@ -369,11 +384,14 @@ for command in (
     backups.repair,
     analysis.analyze,
     search.search_command,
-    search.search_rules,
-    search.words,
-    search.stop_words,
+    search_rules.search_rules,
+    frequent_words.words,
+    frequent_words.stop_words,
+    training.trainee_report,
 ):
     cli.add_command(command)
+codebook.add_command(codebook_versions.versions)
+codebook.add_command(codebook_versions.tag)
 
 
 def main() -> None:

@@ -106,6 +106,9 @@ def run_drift(
     no_interval: bool,
     without_search_codings: bool,
     only_search_codings: bool,
+    codebook_version: str | None,
+    set_: str | None,
+    pairs: bool,
     as_json: bool,
     output: str | None,
     batch_size: int | None,
@@ -114,15 +117,19 @@ def run_drift(
     chart: str | None,
     dpi: int,
 ) -> None:
-    """Drift in PROJECT: the text table, or --json, or -o FILE.csv|.html; and --chart."""
+    """Drift in PROJECT: the text table, or --json, or -o FILE.csv|.html; and --chart. The
+    article set (--set) and codebook version (--codebook-version) limit every window."""
     from annotator.analysis.chart_fonts import glyph_warning
     from annotator.cli.reports import LEVEL_CHOICES
     from annotator.io.chart_files import check_chart, save_chart
     from annotator.io.csvfiles import atomic_output
     from annotator.io.drift_files import drift_html, text_table, write_drift_csv
     from annotator.io.output import check_output
+    from annotator.services.article_sets import in_set
     from annotator.services.drift import drift, drift_figure
 
+    if pairs:
+        raise UserError("--pairs and --by-period: choose one")
     if without_search_codings and only_search_codings:
         raise UserError("--without-search-codings and --only-search-codings exclude each other")
     protect = [Path(project)]
@@ -145,10 +152,16 @@ def run_drift(
         else "only"
         if only_search_codings
         else "with",
+        codebook_version=codebook_version or "",
     )
     with open_project(project, write=False) as opened:
         result = drift(
-            opened, request, period, batch_size=batch_size, batches=batches, dated_by=dated_by
+            opened,
+            in_set(opened, request, set_),
+            period,
+            batch_size=batch_size,
+            batches=batches,
+            dated_by=dated_by,
         )
     if as_json:
         print_json(result.as_dict())

@@ -31,8 +31,7 @@ from __future__ import annotations
 import itertools
 import json
 import time
-import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -41,20 +40,20 @@ import regex
 from annotator.domain.errors import UserError
 from annotator.domain.folding import folded_text
 from annotator.domain.graphemes import clusters_around
-from annotator.domain.model import VariableType
 from annotator.domain.search_query import (
-    And,
-    Node,
-    Not,
     Options,
     Query,
     QueryError,
-    Term,
     parse_query,
 )
-from annotator.domain.search_text import SPACED, UNSPACED_CLASS, is_unspaced
-from annotator.services.article_filter import Condition, Match
-from annotator.services.retrieval import expand
+from annotator.services.search_plan import candidate_plan
+from annotator.services.search_scope import (
+    Scope,
+    allowed_documents,
+    condition_of,
+    resolve_scope,
+    scope_passages,
+)
 from annotator.storage import Project
 from annotator.storage import search_index as index
 
@@ -67,11 +66,14 @@ __all__ = [
     "Request",
     "Scope",
     "SearchResult",
+    "allowed_documents",
     "condition_of",
     "count_hits",
     "first_hits",
     "hit_spans",
     "iter_hits",
+    "resolve_scope",
+    "scope_passages",
     "search",
 ]
 
@@ -81,22 +83,6 @@ MAX_CONTEXT = 2_000
 #: How long a regular expression may run over all articles before it is stopped.
 REGEX_SECONDS = 10.0
 MAX_PATTERN_CHARACTERS = 2_000
-#: A query word whose folding the index may hold in more spellings than this is asked for by
-#: the part before them (as a prefix): a candidate more, never a hit less.
-_MAX_VARIANTS = 64
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Where to search. ``conditions``: only articles whose variables meet every condition;
-    ``within``: only inside passages coded with these codes (ids; each with the codes below
-    it), by ``coders`` (ids; ``None``: anyone's); ``documents``: only these articles (a rule
-    re-run on new ones). A whole-article coding makes the whole article a passage."""
-
-    conditions: tuple[Condition, ...] = ()
-    within: tuple[int, ...] = ()
-    coders: frozenset[int] | None = None
-    documents: frozenset[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -110,7 +96,7 @@ class Request:
     regex: bool = False
     match_case: bool = False
     match_diacritics: bool = False
-    scope: Scope = Scope()
+    scope: Scope = field(default_factory=Scope)
     context: int = DEFAULT_CONTEXT
 
     @property
@@ -377,227 +363,3 @@ def _last_space(text: str, low: int, high: int) -> int | None:
         if text[position].isspace():
             return position
     return None
-
-
-# -- the scope ---------------------------------------------------------------------------------
-
-
-def allowed_documents(project: Project, scope: Scope) -> set[int] | None:
-    """The articles the scope's conditions and list allow (None: every article)."""
-    allowed: set[int] | None = None if scope.documents is None else set(scope.documents)
-    if not scope.conditions:
-        return allowed
-    variables = {v.name: v for v in project.documents.variables()}
-    every = {document_id for document_id, _ in project.documents.names()}
-    for condition in scope.conditions:
-        variable = variables.get(condition.variable)
-        if variable is None:
-            known = ", ".join(sorted(variables)) or "none"
-            raise UserError(f"there is no variable '{condition.variable}' (variables: {known})")
-        values = project.documents.values_of(variable.id)
-        accepted = {d for d in every if condition.accepts(values.get(d, ""))}
-        allowed = accepted if allowed is None else allowed & accepted
-    return allowed
-
-
-def scope_passages(project: Project, scope: Scope) -> dict[int, list[tuple[int, int]]] | None:
-    """The passages ``within`` names, by article (None: no such limit)."""
-    if not scope.within:
-        return None
-    codebook = project.codebook.tree()
-    codes = expand(codebook, scope.within)
-    if not codes:
-        return {}
-    coders = None if scope.coders is None else sorted(scope.coders)
-    lengths: dict[int, int] = {}
-    passages: dict[int, list[tuple[int, int]]] = {}
-    for _id, document_id, _name, _coder, _code, start, end in project.codings.retrieve(
-        codes, coders
-    ):
-        if start is None or end is None:
-            if document_id not in lengths:
-                lengths[document_id] = project.documents.get(document_id).length
-            start, end = 0, lengths[document_id]
-        passages.setdefault(document_id, []).append((start, end))
-    return passages
-
-
-def condition_of(project: Project, text: str) -> Condition:
-    """A condition as the command line writes it: ``VARIABLE=VALUE`` (that value, ignoring
-    case; of a date variable a year, a month or a day: ``date=2016``), ``VARIABLE~TEXT`` (the
-    value holds the text), ``VARIABLE=LOW..HIGH`` (a range of a date or number variable,
-    either end open: ``date=2003..``) or ``VARIABLE=`` (no value)."""
-    name, operator, value = _split_condition(text)
-    variable = project.documents.variable(name)
-    if variable is None:
-        known = ", ".join(v.name for v in project.documents.variables()) or "none"
-        raise UserError(f"'{text}': there is no variable '{name}' (variables: {known})")
-    if operator == "~":
-        if not value:
-            raise UserError(f"'{text}': write the text to look for after ~")
-        return Condition(variable.name, variable.type, Match.CONTAINS, text=value)
-    if not value:
-        return Condition(variable.name, variable.type, Match.EMPTY)
-    if variable.type in (VariableType.DATE, VariableType.NUMBER):
-        # A date is a day, a month or a year (date=2016 is all of 2016); a number compares
-        # as a number (412 is 412.0).
-        low, _, high = value.partition("..") if ".." in value else (value, "", value)
-        return Condition.range_of(variable.name, variable.type, low, high)
-    return Condition(variable.name, variable.type, Match.IS, text=value)
-
-
-def _split_condition(text: str) -> tuple[str, str, str]:
-    positions = [p for p in (text.find("="), text.find("~")) if p > 0]
-    if not positions:
-        raise UserError(
-            f"'{text}' is not a condition: write VARIABLE=VALUE, VARIABLE~TEXT or "
-            "VARIABLE=LOW..HIGH (outlet=Yonhap, title~defect, date=2016-01..2016-06)"
-        )
-    split = min(positions)
-    return text[:split].strip(), text[split], text[split + 1 :].strip()
-
-
-# -- what the index is asked ---------------------------------------------------------------------
-
-
-def candidate_plan(project: Project, query: Query) -> index.Plan:
-    """What to ask the index for the candidates of ``query``: a plan that leaves out no
-    article the query matches (NOT is applied to the text, never to the index)."""
-    divergences = index.divergences(query.options.fold)
-    words = _words_plan(query.tree, divergences)
-    if not index.has_unspaced_articles(project.db):
-        return words
-    return index.either([words, _unspaced_plan(query.tree)])
-
-
-def _words_plan(node: Node, divergences: index.Divergences) -> index.Plan:
-    if isinstance(node, Term):
-        return _term_words(node, divergences)
-    if isinstance(node, Not):
-        return _words_plan(node.kept, divergences)
-    parts = [_words_plan(part, divergences) for part in node.parts]
-    return index.both(parts) if isinstance(node, And) else index.either(parts)
-
-
-def _term_words(term: Term, divergences: index.Divergences) -> index.Plan:
-    """A term asked of the word index: each of its words, in every spelling the index may
-    hold it in, all of them (the index keeps no positions: a phrase's order is checked in the
-    text); a term with a word of an unspaced script is not in the word index at all (those
-    articles are asked of the trigrams)."""
-    if any(is_unspaced(word) for word in term.words):
-        return index.Nothing()
-    parts: list[index.Plan] = []
-    last = len(term.words) - 1
-    for number, word in enumerate(term.words):
-        prefix = term.prefix and number == last
-        pieces = _FTS_TOKEN.findall(word)  # a mark splits a word in the index's eyes
-        if len(pieces) != 1:
-            for position, piece in enumerate(pieces):
-                star = "*" if prefix and position == len(pieces) - 1 else ""
-                parts.append(index.Words(index.quoted(piece) + star))
-            continue
-        choices = _spellings(word, prefix, divergences)
-        if choices:  # else a word the index cannot narrow: the others do
-            parts.append(
-                index.Words(" OR ".join(index.quoted(w) + ("*" if p else "") for w, p in choices))
-            )
-    return index.both(parts)
-
-
-#: What ``unicode61`` takes for one token: letters, digits and private-use characters.
-_FTS_TOKEN = regex.compile(r"[\p{L}\p{N}\p{Co}]+")
-
-
-def _spellings(word: str, prefix: bool, divergences: index.Divergences) -> list[tuple[str, bool]]:
-    """The forms (and whether each is a prefix) to ask the word index for, so that it finds
-    every text word search folds to ``word``; empty when nothing narrows it."""
-    if not any(unicodedata.category(c)[0] in "LN" or unicodedata.category(c) == "Co" for c in word):
-        return []
-    for cut in divergences.cuts:
-        position = word.find(cut)
-        if position >= 0:
-            word, prefix = word[:position], True
-    if not word:
-        return []
-    forms: list[tuple[str, bool]] = [("", False)]
-    position = 0
-    images = [
-        (image, raw)
-        for image, raw in divergences.variants
-        if not (len(image) == 1 and image.isascii())
-    ]
-    while position < len(word):
-        step = next(
-            ((image, raw) for image, raw in images if word.startswith(image, position)), None
-        )
-        if step is None:
-            forms = [(form + word[position], False) for form, _ in forms]
-            position += 1
-            continue
-        image, raw = step
-        if len(forms) * (len(raw) + 1) > _MAX_VARIANTS:
-            return sorted({(form, True) for form, _ in forms if form}) or []
-        forms = [(form + piece, False) for form, _ in forms for piece in (image, *raw)]
-        position += len(image)
-    result = [(form, prefix) for form, _ in forms]
-    if prefix:  # the word may end inside what a letter folds to (stras* in straße)
-        for image, _raw in images:
-            for size in range(1, len(image)):
-                if word.endswith(image[:size]) and len(word) > size:
-                    result.append((word[:-size], True))
-    return sorted(set(result))
-
-
-def _unspaced_plan(node: Node) -> index.Plan:
-    """A query asked of the articles in unspaced scripts: each piece of a term (a run of
-    unspaced characters as typed, or a word) as a substring, by trigrams or, shorter than
-    three characters, in the text itself."""
-    if isinstance(node, Term):
-        pieces = _pieces(node.text.rstrip("*"))
-        parts: list[index.Plan] = []
-        for piece in pieces:
-            if len(piece) >= 3:
-                parts.append(index.Trigrams(index.quoted(piece)))
-            else:
-                parts.append(index.Contains(piece))
-        return index.both(parts) if parts else index.AllUnspaced()
-    if isinstance(node, Not):
-        return _unspaced_plan(node.kept)
-    parts = [_unspaced_plan(part) for part in node.parts]
-    return index.both(parts) if isinstance(node, And) else index.either(parts)
-
-
-_PIECE = regex.compile(f"(?:[{UNSPACED_CLASS}]\\p{{M}}*)+|{SPACED}+", regex.V1)
-
-
-def _pieces(text: str) -> list[str]:
-    """Runs of letters and digits of a term as typed (NFC): what an article of an unspaced
-    script must hold as substrings."""
-    return [m.group() for m in _PIECE.finditer(unicodedata.normalize("NFC", text))]
-
-
-def resolve_scope(
-    project: Project,
-    *,
-    where: Iterable[str] = (),
-    within: Iterable[str] = (),
-    coders: Iterable[str] = (),
-) -> Scope:
-    """A :class:`Scope` from the command line's words: conditions (see :func:`condition_of`),
-    code paths and coder names; an unknown variable, code or coder is a :class:`UserError`."""
-    conditions = tuple(condition_of(project, text) for text in where)
-    codebook = project.codebook.tree()
-    codes: list[int] = []
-    for path in within:
-        code = codebook.find(path)
-        if code is None:
-            raise UserError(f"the codebook has no code '{path}'")
-        codes.append(code.id)
-    chosen = [project.coders.find(name).id for name in coders]
-    if chosen and not codes:
-        raise UserError("--coders says whose passages to search within: give --within CODE too")
-    return Scope(
-        conditions=conditions,
-        within=tuple(codes),
-        coders=frozenset(chosen) if chosen else None,
-    )

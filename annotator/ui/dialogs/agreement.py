@@ -45,6 +45,9 @@ from annotator.ui.models.agreement import (
 )
 from annotator.ui.panels import one_line_rows
 from annotator.ui.reliability.drift_tab import DriftTab
+from annotator.ui.reliability.pairs_tab import PairsTab
+from annotator.ui.reliability.set_choice import SetChoice
+from annotator.ui.reliability.version_chooser import VersionChooser
 from annotator.ui.workers import let_go
 
 LEVEL_CHOICES = (
@@ -137,6 +140,7 @@ class AgreementWindow(QDialog):
         self.overlap.setValue(90)
         self.overlap.setSuffix(" %")
         self.overlap.setToolTip("Segment matching: how much two passages must overlap to agree")
+        self.version = VersionChooser(controller.project)
         self.compute_button = QPushButton("&Compute")
         self.compute_button.setShortcut(QKeySequence("F5"))
         self.compute_button.setDefault(True)
@@ -148,6 +152,7 @@ class AgreementWindow(QDialog):
         self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterKeyColumn(1)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.article_set = SetChoice(controller.project)
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter measures (code or dimension)…")
         self.filter.setClearButtonEnabled(True)
@@ -180,6 +185,8 @@ class AgreementWindow(QDialog):
         self.tabs.addTab(self.table, "&Measures")
         self.tabs.addTab(scroll, "Confusion &matrices")
         self.tabs.addTab(self.details, "&Warnings and definitions")
+        self.pairs = PairsTab(controller, self.request)
+        self.tabs.addTab(self.pairs, "P&airs")
         self.drift_tab = DriftTab(controller, self.request)
         self.tabs.addTab(self.drift_tab, "&Drift")
 
@@ -202,6 +209,8 @@ class AgreementWindow(QDialog):
             ("Levels:", self.level),
             ("Articles count:", self.counted_by),
             ("Segments agree from:", self.overlap),
+            ("Articles:", self.article_set),
+            ("Codebook version:", self.version),
         ):
             row = QHBoxLayout()
             row.addWidget(QLabel(label))
@@ -246,6 +255,8 @@ class AgreementWindow(QDialog):
             levels=LEVEL_CHOICES[self.level.currentIndex()][1],
             counted_by=str(self.counted_by.currentData()),
             threshold=self.overlap.value() / 100,
+            documents=self.article_set.documents(),
+            codebook_version=self.version.chosen(),
         )
 
     # -- computing -----------------------------------------------------------------------------
@@ -414,6 +425,7 @@ class AgreementWindow(QDialog):
     def release_worker(self) -> None:
         """Let a computation under way finish without this window (which may go now): it
         reads nothing more from the project, and its report is dropped."""
+        self.pairs.release_worker()
         if self._thread is None or self._worker is None:
             return
         self._worker.finished.disconnect()
