@@ -44,6 +44,7 @@ KEYS = {
     "autocode_sentence_5k_hits_s",
     "search_index_import_overhead_pct",
     "search_window_first_page_ms",
+    "agreement_drift_12_s",
 }
 
 

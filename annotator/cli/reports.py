@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from annotator.cli.codebook_versions import VERSION_HELP
+from annotator.cli.reliability_drift import drift_options
 from annotator.cli.support import (
     NAMES_HELP,
     json_option,
@@ -204,6 +205,7 @@ LEVEL_CHOICES = {
     type=click.Path(dir_okay=False),
     help="Write the report to FILE.csv (one row per measure) or FILE.html (a page to keep).",
 )
+@drift_options
 def agreement(
     project: str,
     level: str,

@@ -35,13 +35,14 @@ class StatusStore:
     def assign_many(
         self, coder_id: int, document_ids: Collection[int], assigned: bool = True
     ) -> None:
-        """Assign many documents to one coder (or take them back) in one statement."""
+        """Assign many documents to one coder (or take them back) in one statement. A row's
+        time stays when the status was set (drift dates articles by it), not moved by this."""
         now = utc_now()
         with self.db.atomic():
             self.db.conn.executemany(
                 "INSERT INTO document_status (document_id, coder_id, assigned, updated_at) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (document_id, coder_id) "
-                "DO UPDATE SET assigned = excluded.assigned, updated_at = excluded.updated_at",
+                "DO UPDATE SET assigned = excluded.assigned",
                 [(d, coder_id, int(assigned), now) for d in document_ids],
             )
 

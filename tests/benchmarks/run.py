@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from analysis_bench import ANALYSIS_KEYS, bench_analysis
 from analysis_window_bench import ANALYSIS_WINDOW_KEYS, bench_analysis_window
 from article_list_bench import ARTICLE_LIST_KEYS, bench_article_list
+from drift_bench import DRIFT_KEYS, bench_drift
 from import_preview_bench import IMPORT_PREVIEW_KEYS, bench_import_preview
 from reliability_pairs_bench import PAIRS_KEYS, bench_pairs
 from retrieval_bench import RETRIEVAL_KEYS, bench_retrieval
@@ -1033,6 +1034,8 @@ def main() -> None:
             results.update(bench_search(folder, sizes["search_articles"]))
         if only is None or only & PAIRS_KEYS:
             results.update(bench_pairs(folder, sizes["agreement_articles"]))
+        if only is None or only & DRIFT_KEYS:
+            results.update(bench_drift(folder, 5_000 if arguments.quick else 60_000))
     if only is not None:
         results = {key: value for key, value in results.items() if key in only}
     results = {

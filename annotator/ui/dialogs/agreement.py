@@ -45,6 +45,7 @@ from annotator.ui.models.agreement import (
     MeasuresModel,
 )
 from annotator.ui.panels import one_line_rows
+from annotator.ui.reliability.drift_tab import DriftTab
 from annotator.ui.reliability.pairs_tab import PairsTab
 from annotator.ui.reliability.set_choice import SetChoice
 from annotator.ui.reliability.version_chooser import VersionChooser
@@ -188,6 +189,8 @@ class AgreementWindow(QDialog):
         self.tabs.addTab(self.details, "&Warnings and definitions")
         self.pairs = PairsTab(controller, self.request)
         self.tabs.addTab(self.pairs, "P&airs")
+        self.drift_tab = DriftTab(controller, self.request)
+        self.tabs.addTab(self.drift_tab, "&Drift")
 
         self.summary = QLabel("Choose the coders and press Compute (F5).")
         self.summary.setWordWrap(True)
@@ -440,4 +443,5 @@ class AgreementWindow(QDialog):
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self.release_worker()  # closing does not wait for the computation
+        self.drift_tab.release_worker()
         super().closeEvent(event)
