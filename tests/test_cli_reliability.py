@@ -137,3 +137,16 @@ def test_pairs_of_an_article_set_equal_agreement_on_that_set(three: Path) -> Non
     )
     assert pairs[1]["measures"] == json.loads(by_hand.stdout)["measures"]
     assert pairs[1]["measures"] != every["pairs"][1]["measures"]  # the set made a difference
+
+
+def test_agreement_comparing_no_article_is_a_one_line_error(three: Path) -> None:
+    with Project.open(three) as project:
+        project.coders.add("Idle")
+    assert_one_line_error(
+        run("agreement", three, "--coders", "Ana,Idle", "--level", "document"),
+        "no article counts for both Ana and Idle",
+    )
+    assert_one_line_error(
+        run("agreement", three, "--coders", "Ana,Ben", "--counted-by", "assigned"),
+        "no article is assigned to Ana or Ben",
+    )
