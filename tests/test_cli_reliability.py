@@ -150,3 +150,24 @@ def test_agreement_comparing_no_article_is_a_one_line_error(three: Path) -> None
         run("agreement", three, "--coders", "Ana,Ben", "--counted-by", "assigned"),
         "no article is assigned to Ana or Ben",
     )
+
+
+def test_trainee_report_says_not_applied_for_codes_nobody_applied(
+    three: Path, tmp_path: Path
+) -> None:
+    # Agreement 1 by definition on a code nobody applied says nothing: shown as `agreement`
+    # shows it, in the text and the page.
+    with Project.open(three) as project:
+        tone = project.codebook.add("Tone")
+        project.codebook.add("Calm", tone.id)
+    args = ("trainee-report", three, "--coder", "Cleo", "--reference", "Ana", "--level", "document")
+    text = run(*args).stdout
+    assert "Article level, Tone > Calm: not applied (N 12)" in text
+    assert "Article level, Tone: not applied" in text
+    assert not [line for line in text.splitlines() if "Tone" in line and "1.000" in line]
+    page = tmp_path / "cleo.html"
+    assert run(*args, "-o", page).exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    assert (
+        "<td>Tone &gt; Calm</td><td>12</td><td colspan='4' class='unused'>not applied</td>" in html
+    )
