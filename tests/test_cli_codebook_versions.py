@@ -22,6 +22,10 @@ def test_tag_then_versions_lists_the_log_and_the_tag(demo_path: Path) -> None:
     assert text.stdout.startswith("current version: v1 pilot (")
     assert "added Motive > Political" in text.stdout
     assert "[tag: v1 pilot]" in text.stdout
+    # The count agrees with the entries listed: the "versions began" entry is no change.
+    logged = run("codebook", "versions", demo_path, "--json").stdout
+    changes = sum(c["action"] != "baseline" for c in json.loads(logged)["changes"])
+    assert f"\n{changes} changes, after the log began:\n" in text.stdout
     data = json.loads(run("codebook", "versions", demo_path, "--json").stdout)
     assert [t["name"] for t in data["tags"]] == ["v1 pilot"]
     assert data["tags"][0]["note"] == "pilot round"

@@ -137,3 +137,37 @@ def test_pairs_of_an_article_set_equal_agreement_on_that_set(three: Path) -> Non
     )
     assert pairs[1]["measures"] == json.loads(by_hand.stdout)["measures"]
     assert pairs[1]["measures"] != every["pairs"][1]["measures"]  # the set made a difference
+
+
+def test_agreement_comparing_no_article_is_a_one_line_error(three: Path) -> None:
+    with Project.open(three) as project:
+        project.coders.add("Idle")
+    assert_one_line_error(
+        run("agreement", three, "--coders", "Ana,Idle", "--level", "document"),
+        "no article counts for both Ana and Idle",
+    )
+    assert_one_line_error(
+        run("agreement", three, "--coders", "Ana,Ben", "--counted-by", "assigned"),
+        "no article is assigned to Ana or Ben",
+    )
+
+
+def test_trainee_report_says_not_applied_for_codes_nobody_applied(
+    three: Path, tmp_path: Path
+) -> None:
+    # Agreement 1 by definition on a code nobody applied says nothing: shown as `agreement`
+    # shows it, in the text and the page.
+    with Project.open(three) as project:
+        tone = project.codebook.add("Tone")
+        project.codebook.add("Calm", tone.id)
+    args = ("trainee-report", three, "--coder", "Cleo", "--reference", "Ana", "--level", "document")
+    text = run(*args).stdout
+    assert "Article level, Tone > Calm: not applied (N 12)" in text
+    assert "Article level, Tone: not applied" in text
+    assert not [line for line in text.splitlines() if "Tone" in line and "1.000" in line]
+    page = tmp_path / "cleo.html"
+    assert run(*args, "-o", page).exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    assert (
+        "<td>Tone &gt; Calm</td><td>12</td><td colspan='4' class='unused'>not applied</td>" in html
+    )

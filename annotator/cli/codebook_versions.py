@@ -38,7 +38,11 @@ def versions(project: str, text: str, coder: str | None, as_json: bool) -> None:
         for tag in found.tags:
             note = f" — {tag.note}" if tag.note else ""
             click.echo(f"  {tag.name}  (change {tag.change_id}, {tag.made_at}){note}")
-    click.echo(f"{len(found.changes)} changes:")
+    # The "versions began" entry is no change: counted apart, as the current version counts.
+    began = sum(change.action == "baseline" for change in found.changes)
+    changed = len(found.changes) - began
+    head = f"{changed} change{'s' if changed != 1 else ''}"
+    click.echo(f"{head}, after the log began:" if began else f"{head}:")
     for change in found.changes:
         tags = "".join(f"  [tag: {name}]" for name in change.tags)
         who = change.coder or "-"

@@ -263,6 +263,8 @@ def agreement(
     with open_project(project, write=False) as opened:
         request = in_set(opened, request, set_)
         report = measure(opened, request)
+        if not report.documents:  # a table of "not applied" would read as a result
+            raise UserError(report.warnings[0])
         methods = methods_of(opened, request, report)
     if as_json:
         print_json({**report.as_dict(), "methods": methods.as_dict()})

@@ -34,7 +34,7 @@ WHERE_HELP = (
 @click.option(
     "--share",
     help="Or: the share of all articles to draw, 15% or 0.15 (rounded to the nearest article, "
-    "a half up).",
+    "a half up); a number without % is a fraction below 1.",
 )
 @click.option(
     "--stratify",

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import IO, Any
 
+from annotator.agreement.labels import NOT_APPLIED
 from annotator.io.agreement_files import LEVEL_NAMES, STYLE, UNIT_NAMES
 from annotator.io.csvfiles import write_csv
 
@@ -265,6 +266,9 @@ def training_text(data: dict[str, Any]) -> str:
         "",
     ]
     for level, m in _summary(data):
+        if not m["applied"]:  # agreement 1 by definition says nothing: as `agreement` shows it
+            lines.append(f"{level}, {m['name']}: {NOT_APPLIED} (N {m['units']:,})")
+            continue
         lines.append(
             f"{level}, {m['name']}: α {_number(m['krippendorff_alpha'])}, κ "
             f"{_number(m['cohen_kappa'])}, agreement {_number(m['percent_agreement'])} "
@@ -295,12 +299,15 @@ def training_summary_html(data: dict[str, Any]) -> str:
         interval = (
             f"[{m['alpha_ci95'][0]:.3f}, {m['alpha_ci95'][1]:.3f}]" if m["alpha_ci95"] else "—"
         )
+        figures = (
+            f"<td>{_number(m['percent_agreement'])}</td><td>{_number(m['cohen_kappa'])}</td>"
+            f"<td>{_number(m['krippendorff_alpha'])}</td><td>{interval}</td>"
+            if m["applied"]
+            else f"<td colspan='4' class='unused'>{NOT_APPLIED}</td>"
+        )
         sections.append(
             f"<tr><td>{html.escape(level.removesuffix(' level'))}</td>"
-            f"<td>{html.escape(m['name'])}</td>"
-            f"<td>{m['units']:,}</td><td>{_number(m['percent_agreement'])}</td>"
-            f"<td>{_number(m['cohen_kappa'])}</td><td>{_number(m['krippendorff_alpha'])}</td>"
-            f"<td>{interval}</td></tr>"
+            f"<td>{html.escape(m['name'])}</td><td>{m['units']:,}</td>{figures}</tr>"
         )
     sections.append("</tbody></table>")
     if data["article_confusion_matrices"]:

@@ -5,7 +5,9 @@ the project: the coders chosen (everyone who has an article that counts, by defa
 consensus coder), the codes or dimensions chosen, and for each coder the articles that count:
 those they marked done, or (``counted_by="assigned"``) those assigned to them *and* done — an
 assigned article a coder has not finished is missing for them, not "code absent", and the
-report says how many each coder left out.
+report says how many each coder left out. The consensus coder marks nothing done and is
+assigned nothing: an article counts for it when it holds a consensus coding or a review
+decision, or is marked done for it (one rule, used by agreement and the training report).
 """
 
 from __future__ import annotations
@@ -49,8 +51,15 @@ class Request:
 
 def measure(project: Project, request: Request = Request()) -> Report:
     """The agreement report of a project; with codings made by a search left out or alone
-    (``search_codings``), a warning says how many were left out."""
-    report = measure_agreement(study_of(project, request), options_of(request))
+    (``search_codings``), a warning says how many were left out. With no article counting for
+    two of the coders, the first warning says so and why (every figure is "not applied":
+    the command line refuses such a report, see :func:`nothing_compared`)."""
+    study = study_of(project, request)
+    report = measure_agreement(study, options_of(request))
+    if not study.compared:
+        report = replace(
+            report, warnings=(nothing_compared(project, study, request), *report.warnings)
+        )
     if request.codebook_version:
         report = replace(report, warnings=(*version_note(project, request), *report.warnings))
     if request.search_codings == "with":
@@ -74,6 +83,24 @@ def version_note(project: Project, request: Request) -> tuple[str, ...]:
     if other:
         note += f": {other} coder-article pairs coded under another version are left out"
     return (note,)
+
+
+def nothing_compared(project: Project, study: Study, request: Request) -> str:
+    """Why no article counts for two of the study's coders, and what to do, on one line."""
+    coders = study.coders
+    who = f"both {coders[0]} and {coders[1]}" if len(coders) == 2 else f"two of {', '.join(coders)}"
+    if request.counted_by == "assigned":
+        ids = {c.id for c in project.coders.all() if c.name in coders}
+        if not any(coder in ids for _, coder in project.statuses.assigned()):
+            return (
+                f"no article is assigned to {' or '.join(coders)}: assign the articles "
+                "(annotator sample) or count the articles marked done (--counted-by done)"
+            )
+        return f"no article assigned to {who} is done for both: mark the articles done"
+    where = (
+        f" under codebook version '{request.codebook_version}'" if request.codebook_version else ""
+    )
+    return f"no article counts for {who}{where}: mark the articles they both coded done"
 
 
 def options_of(request: Request) -> Options:
@@ -153,23 +180,40 @@ def _counted(
     project: Project, counted_by: str, documents: frozenset[int] | None = None
 ) -> tuple[dict[int, set[int]], dict[int, int]]:
     """For each coder id: the articles that count for them, and (counting assigned articles)
-    how many assigned articles were left out as not done; only ``documents`` when given."""
+    how many assigned articles were left out as not done; only ``documents`` when given.
+    The consensus coder's articles are those :func:`_consensus_articles` finds, either way."""
     done: dict[int, set[int]] = {}
     for (document, coder), status in project.statuses.all().items():
         if status is DocumentStatus.DONE and (documents is None or document in documents):
             done.setdefault(coder, set()).add(document)
-    if counted_by == "done":
-        return done, {}
-    result: dict[int, set[int]] = {}
+    result: dict[int, set[int]] = done
     left_out: dict[int, int] = {}
-    for document, coder in project.statuses.assigned():
-        if documents is not None and document not in documents:
-            continue
-        if document in done.get(coder, set()):
-            result.setdefault(coder, set()).add(document)
-        else:
-            left_out[coder] = left_out.get(coder, 0) + 1
+    if counted_by != "done":
+        result = {}
+        for document, coder in project.statuses.assigned():
+            if documents is not None and document not in documents:
+                continue
+            if document in done.get(coder, set()):
+                result.setdefault(coder, set()).add(document)
+            else:
+                left_out[coder] = left_out.get(coder, 0) + 1
+    consensus = project.coders.lookup(CONSENSUS)
+    if consensus is not None:
+        held = _consensus_articles(project, consensus.id) | done.get(consensus.id, set())
+        if documents is not None:
+            held &= documents
+        if held:
+            result[consensus.id] = held
     return result, left_out
+
+
+def _consensus_articles(project: Project, consensus: int) -> set[int]:
+    """The articles holding a consensus coding or a decision of a review between coders
+    (a review that decided "neither" leaves a decision and no coding: still counted)."""
+    held = {document for document, *_ in project.codings.rows([consensus])}
+    others = [c.id for c in project.coders.all() if c.id != consensus]
+    held |= {decision.document_id for decision in project.decisions.among(others)}
+    return held
 
 
 def _coders(project: Project, names: Sequence[str], counted: dict[int, set[int]]) -> list[Coder]:

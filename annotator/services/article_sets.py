@@ -92,8 +92,11 @@ def create_set(
     if not name:
         raise UserError("an article set needs a name")
     store = ArticleSetStore(project.db)
-    if store.set_named(name) is not None:
-        raise UserError(f"there is an article set '{name}' already (add articles to it with add)")
+    existing = store.set_named(name)
+    if existing is not None:  # named as it is (names match whatever their case)
+        raise UserError(
+            f"there is an article set '{existing.name}' already (add articles to it with add)"
+        )
     if not documents:
         raise UserError(f"article set '{name}': no articles chosen")
     with project.transaction():

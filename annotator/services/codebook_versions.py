@@ -19,8 +19,9 @@ from annotator.domain.errors import ConflictError, NotFoundError, UserError
 from annotator.domain.model import utc_now
 from annotator.storage import Project
 
-#: What a coding's version is called when it was made before versions were recorded.
-BEFORE_VERSIONS = "before versions were recorded"
+#: What a coding's version is called when it has none: made before versions were recorded,
+#: or merged from a copy whose codebook history this project does not have.
+BEFORE_VERSIONS = "of no known version (before versions were recorded, or another codebook history)"
 _FIELD_WORDS = {
     "name": "renamed",
     "parent": "moved",
@@ -449,16 +450,19 @@ def _has_log(project: Project) -> bool:
     )
 
 
-def keep_versions(project: Project, made_under: Mapping[str, str]) -> int:
+def keep_versions(project: Project, made_under: Mapping[str, str]) -> list[str]:
     """Codings that arrived by a merge keep the version they were made under (coding GUID →
-    change GUID), when this project's log holds that change (a copy made from this project);
-    the others stay marked as the version at the merge. Returns how many kept theirs."""
+    change GUID) when this project's log holds that change (a copy made from this project).
+    A change the log lacks (a copy whose codebook went another way) is a version this
+    project cannot name: such a coding's version is unknown (none), not the master's at the
+    merge — a codebook its coder never saw. Codings without a version stay marked as the
+    version at the merge. Returns the GUIDs of the codings whose version is unknown."""
     if not made_under:
-        return 0
+        return []
     ids = {
         str(guid): int(id_)
         for guid, id_ in project.db.execute("SELECT guid, id FROM codebook_changes")
     }
-    rows = [(ids[change], coding) for coding, change in made_under.items() if change in ids]
+    rows = [(ids.get(change), coding) for coding, change in made_under.items()]
     project.db.conn.executemany("UPDATE codings SET codebook_version = ? WHERE guid = ?", rows)
-    return len(rows)
+    return [coding for version, coding in rows if version is None]

@@ -97,6 +97,9 @@ class MergeReport:
     memos_no_coder: int = 0
     #: A .qdpx's notes with no text: skipped, not made empty memos.
     memos_skipped_empty: int = 0
+    #: Codings added that were made under a codebook history this project does not have
+    #: (the package names a change its log lacks): their version is unknown here.
+    version_unknown: int = 0
     codes_added: list[str] = field(default_factory=list)
     articles_added: list[str] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)
@@ -124,6 +127,10 @@ class MergeReport:
             (len(self.codes_added), "codes added"),
             (len(self.articles_added), "articles added"),
             (len(self.left_out), "left out"),
+            (
+                self.version_unknown,
+                "made under a codebook history this project does not have (version unknown)",
+            ),
         ):
             if count:
                 parts.append(f"{count} {what}")

@@ -45,9 +45,11 @@ def merge_codings(
     origins_known: bool = True,
 ) -> list[tuple[str, int]]:
     """Add, update or keep each coding: ``(outcome, article)`` per coding merged, the outcome a
-    MergeReport field. New codings go in as one batch per origin (merges bring thousands),
-    each with the package's origin; an updated one takes the package's origin too, unless
-    ``origins_known`` is false (a package from before origins, a .qdpx): it keeps its own."""
+    MergeReport field, and ``("version_unknown", article)`` per coding added whose codebook
+    version names a change this project's log lacks. New codings go in as one batch per
+    origin (merges bring thousands), each with the package's origin; an updated one takes
+    the package's origin too, unless ``origins_known`` is false (a package from before
+    origins, a .qdpx): it keeps its own."""
     items = [
         (item, documents[item.document], codes[item.code])
         for item in codings
@@ -139,7 +141,7 @@ def merge_codings(
     for origin, rows in by_origin.items():
         project.codings.add_many(rows, origin=origin)
     # Each keeps the codebook version the package says it was made under, when known here.
-    keep_versions(
+    unknown = keep_versions(
         project,
         {
             i.guid: i.codebook_version
@@ -147,6 +149,9 @@ def merge_codings(
             if i.guid in origins and i.codebook_version
         },
     )
+    # Counted apart from the codings' own outcomes: added, and of a version unknown here.
+    article = {i.guid: document for i, document, _ in items}
+    outcomes += [("version_unknown", article[guid]) for guid in unknown]
     return outcomes
 
 

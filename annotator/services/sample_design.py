@@ -28,7 +28,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -84,15 +84,31 @@ def stratifiers(project: Project, text: str | Sequence[str]) -> tuple[Stratifier
     return tuple(found)
 
 
+#: A share as written: ASCII digits with an optional decimal point (or comma), then an optional
+#: ``%``. Written out because Decimal also reads "nan", "inf", "1_5" and non-ASCII digits.
+_SHARE = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*(%?)", re.ASCII)
+
+
 def parse_share(text: str) -> Fraction:
-    """``15%``, ``15 %`` or ``0.15`` as an exact fraction above 0 and at most 1."""
+    """``15%``, ``15 %`` or ``0.15`` as an exact fraction above 0 and at most 1. A number
+    without ``%`` is a fraction and must be below 1: ``1`` could mean 1 % or 100 %."""
     raw = text.strip().replace(",", ".")
-    percent = raw.endswith("%")
-    try:
-        value = Decimal(raw.rstrip("%").strip())
-    except InvalidOperation:
-        raise UserError(f"a share is written 15% or 0.15, not '{text}'") from None
-    share = Fraction(value) / (100 if percent else 1)
+    match = _SHARE.fullmatch(raw)
+    if match is None:
+        raise UserError(f"a share is written 15% or 0.15, not '{text}'")
+    value = Fraction(Decimal(match.group(1)))
+    if match.group(2):
+        share = value / 100
+    elif value >= 1:
+        number = match.group(1)
+        raise UserError(
+            f"a share without % is a fraction below 1 (0.15), not '{text}': "
+            f"write {number}%" + (" or 100%" if value == 1 else "")
+            if value <= 100
+            else f"a share is written 15% or 0.15, not '{text}'"
+        )
+    else:
+        share = value
     if not 0 < share <= 1:
         raise UserError(f"a share must be above 0 and at most 100 %, not '{text}'")
     return share

@@ -14,9 +14,10 @@ coder, or the ``consensus`` coder the review built — on the articles that coun
   trainee overlapping them (by one character or more; a whole-article coding overlaps every
   passage of its article), and **added** ones: the trainee's with none of the reference's.
 
-Articles count for a coder as agreement counts them (marked done, or assigned and done). The
-consensus coder marks nothing done: an article counts for it when it holds a consensus coding
-or a review decision, or is marked done for it.
+Articles count for a coder as agreement counts them (marked done, or assigned and done; for the
+consensus coder, holding a consensus coding or a review decision:
+:func:`annotator.services.agreement._counted`), so the report's figures are
+``annotator agreement --coders TRAINEE,REFERENCE``'s.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from annotator.agreement.levels import ArticleLevel
 from annotator.agreement.report import Options, Report, measure_agreement
 from annotator.agreement.study import WHOLE_ARTICLE, Study
 from annotator.domain.errors import UserError
-from annotator.services.agreement import CONSENSUS, Request, options_of, study_of
+from annotator.services.agreement import Request, nothing_compared, options_of, study_of
 from annotator.storage import Project
 
 MISSED = "missed"
@@ -166,12 +167,9 @@ def prepare(
     if trainee == reference:
         raise UserError(f"the trainee and the reference are the same coder, '{trainee}'")
     request = replace(request or Request(), coders=(trainee, reference), codes=tuple(codes))
-    study = _with_consensus(project, study_of(project, request))
+    study = study_of(project, request)
     if not study.compared:
-        raise UserError(
-            f"no article counts for both {study.coders[0]} and {study.coders[1]}: mark the "
-            "articles they both coded done"
-        )
+        raise UserError(nothing_compared(project, study, request))
     names = dict(project.documents.names())
     return TrainingInput(
         study,
@@ -192,22 +190,6 @@ def finish(prepared: TrainingInput) -> TrainingReport:
         confusions=prepared.confusions,
         passages=prepared.passages,
     )
-
-
-def _with_consensus(project: Project, study: Study) -> Study:
-    """The study with the articles that count for the consensus coder (see the module)."""
-    if study.coders[1] != CONSENSUS:
-        return study
-    consensus = project.coders.lookup(CONSENSUS)
-    assert consensus is not None  # study_of found it
-    held = {document for document, coder, *_ in project.codings.rows([consensus.id])}
-    others = [c.id for c in project.coders.all() if c.id != consensus.id]
-    held |= {decision.document_id for decision in project.decisions.among(others)}
-    counted = (
-        study.counted[0],
-        study.counted[1] | frozenset(d for d in held if d in study.lengths),
-    )
-    return replace(study, counted=counted)
 
 
 def article_confusions(study: Study) -> list[ArticleConfusion]:

@@ -30,7 +30,7 @@ def test_sets_are_made_changed_shown_and_deleted(demo: Project) -> None:
     names = [name for _, name in demo.documents.names()]
     pilot = create_set(demo, "pilot", chosen_documents(demo, names[:3]), "first week")
     assert (pilot.name, pilot.count, pilot.description) == ("pilot", 3, "first week")
-    with pytest.raises(UserError, match="there is an article set 'Pilot' already"):
+    with pytest.raises(UserError, match="there is an article set 'pilot' already"):
         create_set(demo, "Pilot", {1})
     with pytest.raises(UserError, match="no articles chosen"):
         create_set(demo, "empty", set())

@@ -303,6 +303,34 @@ def test_a_package_carries_each_codings_version(tmp_path: Path) -> None:
     assert versions[old["codings"][0]["guid"]] == v1 + 1  # not said: the version at merge
 
 
+def test_a_coding_made_under_another_codebook_history_has_no_version(tmp_path: Path) -> None:
+    # Fay's copy changed its codebook its own way; the lead went on to v2. Her codings were
+    # made under a change the lead's log lacks: not v2 (a codebook she never saw), unknown.
+    lead = tmp_path / "lead.annotator"
+    with create_project(lead) as project:
+        project.documents.add("one", "one.txt", "Workers left the restaurant unpaid.")
+        tag_version(project, "v1")
+    copy = tmp_path / "fay.annotator"
+    shutil.copy(lead, copy)
+    with Project.open(copy) as other:
+        fay = other.coders.add("Fay")
+        code = other.codebook.tree().find("Motive > Political")
+        assert code is not None
+        update_code(other, code.id, description="Fay's own definition")
+        other.codings.add(other.documents.by_name("one").id, fay.id, code.id, 0, 7)  # type: ignore[union-attr]
+        export_package(other, "Fay", tmp_path / "fay.annpkg")
+    with Project.open(lead) as project:
+        political = project.codebook.tree().find("Motive > Political")
+        assert political is not None
+        update_code(project, political.id, description="the v2 definition")
+        tag_version(project, "v2")
+        report = merge_file(project, tmp_path / "fay.annpkg")[0]
+        assert list(project.db.execute("SELECT codebook_version FROM codings")) == [(None,)]
+        assert versions_of_codings(project).before_versions == 1  # told as of no known version
+    assert report.version_unknown == 1
+    assert "1 made under a codebook history this project does not have" in report.summary()
+
+
 def test_codings_made_before_the_migration_have_no_version(tmp_path: Path) -> None:
     path = tmp_path / "old.annotator"
     with create_project(path, demo=True):

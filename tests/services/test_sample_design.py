@@ -55,9 +55,22 @@ def test_a_share_is_rounded_to_the_nearest_article_a_half_up_exactly() -> None:
     assert size_of(10, parse_share("15%")) == 2  # 1.5
     assert size_of(8, parse_share("15%")) == 1  # 1.2
     assert size_of(3, parse_share("1%")) == 1  # never none
-    for bad in ("0", "150%", "abc", "-5%"):
+    assert parse_share("100%") == 1
+    assert parse_share("0,5") == parse_share(".5") == Fraction(1, 2)
+    for bad in ("0", "150%", "abc", "-5%", "nan", "NaN%", "inf", "inf%", "-inf", "1e-1", "1_5%"):
         with pytest.raises(UserError, match="share"):
             parse_share(bad)
+    for digits in ("\u0661\u0665%", "\uff11\uff15%"):  # Arabic-Indic and full-width 15
+        with pytest.raises(UserError, match="share"):
+            parse_share(digits)
+
+
+def test_a_bare_number_is_a_fraction_below_one_not_one_or_more() -> None:
+    # "1" could be 1 % or 100 %: refused with both spellings offered, never read as everything.
+    with pytest.raises(UserError, match=r"write 1% or 100%"):
+        parse_share("1")
+    with pytest.raises(UserError, match=r"write 15%$"):
+        parse_share("15")
 
 
 def test_largest_remainder_allocation_adds_up_and_breaks_ties_by_size() -> None:

@@ -3,12 +3,13 @@ the pair, article-level confusion per exclusive dimension, passages missed and a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from annotator.domain.errors import UserError
-from annotator.domain.model import DocumentStatus
+from annotator.domain.model import Choice, DocumentStatus
 from annotator.services.agreement import CONSENSUS, Request, measure
 from annotator.services.training import WHOLE, shorten, training_report
 from annotator.storage import Project
@@ -112,6 +113,34 @@ def test_consensus_counts_the_articles_it_holds(project: Project) -> None:
         ("missed", "Motive > Political"),
         ("added", "Actor > Broker"),
     ]
+
+
+def test_the_report_against_consensus_is_agreement_with_consensus(project: Project) -> None:
+    # The consensus coder marks nothing done: art 1 holds its coding, art 2 a review's decision
+    # (neither, so no coding). Both count, for the report and for agreement alike.
+    consensus = project.coders.add(CONSENSUS).id
+    tree = project.codebook.tree()
+    art1, art2 = (project.documents.by_name(n).id for n in ("art 1", "art 2"))  # type: ignore[union-attr]
+    political = tree.find("Motive > Political").id  # type: ignore[union-attr]
+    project.codings.add(art1, consensus, political, 0, 10)
+    gold, tina = project.coders.find("Gold").id, project.coders.find("Tina").id
+    project.decisions.add(art2, political, gold, tina, 50, 60, Choice.NEITHER)
+    request = Request(levels=("document",), interval=False)
+    report = training_report(project, "Tina", CONSENSUS, request=request)
+    by_hand = measure(project, replace(request, coders=["Tina", CONSENSUS]))
+    assert report.documents == by_hand.documents == 2
+    assert report.agreement.as_dict() == by_hand.as_dict()
+
+
+def test_agreement_on_no_article_in_common_says_why_first(project: Project) -> None:
+    project.coders.add("Idle")
+    report = measure(project, Request(coders=["Tina", "Idle"], levels=("document",)))
+    assert report.documents == 0
+    assert report.warnings[0].startswith("no article counts for both Tina and Idle: mark")
+    report = measure(project, Request(coders=["Tina", "Gold"], counted_by="assigned"))
+    assert report.warnings[0].startswith("no article is assigned to Tina or Gold: assign")
+    with pytest.raises(UserError, match="no article is assigned to Tina or Gold"):
+        training_report(project, "Tina", "Gold", request=Request(counted_by="assigned"))
 
 
 def test_refusals(project: Project) -> None:
