@@ -171,3 +171,25 @@ def test_trainee_report_says_not_applied_for_codes_nobody_applied(
     assert (
         "<td>Tone &gt; Calm</td><td>12</td><td colspan='4' class='unused'>not applied</td>" in html
     )
+
+
+def test_a_coder_with_no_article_counted_is_named_in_a_warning(three: Path) -> None:
+    added = run("coders", three, "add", "Dan")
+    assert added.exit_code == 0, added.output
+    result = run("agreement", three, "--pairs", "--coders", "Ana,Ben,Dan", "--level", "document")
+    assert result.exit_code == 0, result.output
+    assert "warning: no article counts for Dan" in result.stderr
+    data = json.loads(
+        run(
+            "agreement",
+            three,
+            "--pairs",
+            "--coders",
+            "Ana,Ben,Dan",
+            "--level",
+            "document",
+            "--json",
+        ).stdout
+    )
+    assert data["coders_without_articles"] == ["Dan"]
+    assert data["articles_counted"]["Dan"] == 0

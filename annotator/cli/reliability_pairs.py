@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.support import open_project, print_json
+from annotator.cli.support import open_project, print_json, shown
 from annotator.domain.errors import UserError
 from annotator.services.agreement import Request
 
@@ -48,6 +48,12 @@ def run_pairs(
     if len(report.coders) < 3:
         note = "with two coders there is one pair and no coder 'without' figure"
         click.echo(f"note: {note}", err=True)
+    for coder in report.idle:
+        click.echo(
+            f"warning: no article counts for {shown(coder)} (none marked done, or none assigned "
+            "and done): every pair with them is empty",
+            err=True,
+        )
     data = report.as_dict()
     if as_json:
         print_json(data)

@@ -117,6 +117,13 @@ class PairsReport:
     everyone: Report
     pairs: tuple[Pair, ...]
     per_coder: tuple[CoderRow, ...]
+    #: How many articles count for each coder (in the order of ``coders``).
+    counted: tuple[int, ...] = ()
+
+    @property
+    def idle(self) -> list[str]:
+        """The coders with no article that counts for them: each of their pairs is empty."""
+        return [c for c, n in zip(self.coders, self.counted, strict=False) if not n]
 
     @property
     def keys(self) -> list[Key]:
@@ -136,6 +143,8 @@ class PairsReport:
         return {
             "coders": list(self.coders),
             "documents": self.everyone.documents,
+            "articles_counted": dict(zip(self.coders, self.counted, strict=True)),
+            "coders_without_articles": self.idle,
             "kappa_measure": COHEN,
             "pairs": [pair.as_dict() for pair in self.pairs],
             "per_coder": [row.as_dict() for row in self.per_coder],
@@ -215,7 +224,8 @@ def pairs_of_study(study: Study, options: Options, progress: Progress | None = N
         without[c] = measure_agreement(subset(study, [k for k in range(n) if k != c]), plain)
         step()
     rows = _coder_rows(study.coders, everyone, pairs, without)
-    return PairsReport(study.coders, everyone, tuple(pairs), tuple(rows))
+    counted = tuple(len(docs) for docs in study.counted)
+    return PairsReport(study.coders, everyone, tuple(pairs), tuple(rows), counted)
 
 
 def _mean(values: list[float | None]) -> tuple[float | None, int]:
