@@ -161,6 +161,8 @@ def test_an_older_codebook_without_searches_still_imports(project: Project, tmp_
         ({"name": "x", "query": "fee", "within": ["Nowhere"]}, "searches within 'Nowhere'"),
         ({"name": "x", "query": "fee", "coders": ["Zed"]}, "'Zed', who is not a coder"),
         ({"name": "x", "query": "(fee"}, "'(' is never closed"),
+        ({"name": "x", "query": "(" * 250 + "fee" + ")" * 250}, "nest more than 50 deep"),
+        ({"name": "x", "query": "((a{1000}){1000}){1000}", "regex": True}, "repeats"),
         ({"name": "x", "query": "fee", "unit": "page"}, "\"unit\" of saved search 'x'"),
         ({"name": "x", "query": "fee", "regex": "yes"}, "must be true or false"),
         ({"name": "x", "query": "fee", "where": ["nope=1"]}, "no variable 'nope'"),
