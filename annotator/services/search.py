@@ -40,6 +40,7 @@ import regex
 from annotator.domain.errors import UserError
 from annotator.domain.folding import folded_text
 from annotator.domain.graphemes import clusters_around
+from annotator.domain.search_pattern import MAX_EXPANDED, expanded_size
 from annotator.domain.search_query import (
     Options,
     Query,
@@ -192,6 +193,15 @@ def compile_pattern(pattern: str, *, match_case: bool = False) -> regex.Pattern[
         raise QueryError(
             MAX_PATTERN_CHARACTERS + 1, f"it is longer than {MAX_PATTERN_CHARACTERS} characters"
         )
+    # Counted repeats are written out when compiling, before any clock runs: a pattern of 23
+    # characters can ask for a billion copies and fill the memory. Refused before that.
+    size, where = expanded_size(pattern)
+    if size > MAX_EXPANDED:
+        raise QueryError(
+            where,
+            f"its counted repeats ({{n}}) ask for {size:,} copies of what they repeat, more than "
+            f"the {MAX_EXPANDED:,} annotator runs: make the counts smaller or use * or +",
+        )
     flags = regex.MULTILINE | (0 if match_case else regex.IGNORECASE | regex.FULLCASE)
     try:
         compiled: regex.Pattern[str] = regex.compile(pattern, flags)
@@ -199,8 +209,19 @@ def compile_pattern(pattern: str, *, match_case: bool = False) -> regex.Pattern[
         position = error.pos + 1 if error.pos is not None else None
         raise QueryError(position, f"not a valid regular expression ({error.msg})") from None
     except (OverflowError, RecursionError, MemoryError, ValueError) as error:
-        raise QueryError(None, f"not a regular expression annotator can run ({error})") from None
+        raise QueryError(
+            None, f"not a regular expression annotator can run ({_reason(error)})"
+        ) from None
     return compiled
+
+
+def _reason(error: Exception) -> str:
+    """What went wrong compiling, in words even when the exception carries none."""
+    if isinstance(error, MemoryError):
+        return "compiling it needs more memory than there is"
+    if isinstance(error, RecursionError):
+        return "it nests too deep"
+    return str(error) or type(error).__name__
 
 
 # -- finding -----------------------------------------------------------------------------------
