@@ -43,6 +43,7 @@ KEYS = {
     "autocode_5k_hits_s",
     "search_index_import_overhead_pct",
     "search_window_first_page_ms",
+    "search_unspaced_context_s",
 }
 
 

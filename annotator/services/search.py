@@ -39,7 +39,7 @@ import regex
 
 from annotator.domain.errors import UserError
 from annotator.domain.folding import folded_text
-from annotator.domain.graphemes import clusters_around
+from annotator.domain.graphemes import cluster_at, is_boundary
 from annotator.domain.search_pattern import MAX_EXPANDED, expanded_size
 from annotator.domain.search_query import (
     Options,
@@ -317,23 +317,18 @@ def _whole_clusters(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _cluster_start(text: str, position: int) -> int:
     """The start of the grapheme cluster holding ``position`` (itself at a boundary)."""
-    if position <= 0 or position >= len(text) or text[position].isspace():
+    if text[position : position + 1].isspace() or is_boundary(text, position):
         return position
-    for low, high in clusters_around(text, position):
-        if low <= position < high:
-            return low
-    return position
+    return cluster_at(text, position)[0]
 
 
 def _cluster_end(text: str, position: int) -> int:
     """The end of the cluster holding the code point before ``position`` (itself at a
     boundary)."""
-    if position <= 0 or position >= len(text) or text[position - 1].isspace():
+    if is_boundary(text, position) or text[position - 1].isspace():
         return position
-    for low, high in clusters_around(text, position - 1):
-        if low < position < high:
-            return high
-    return position
+    low, high = cluster_at(text, position - 1)
+    return high if low < position < high else position
 
 
 def _inside(spans: list[tuple[int, int]], passages: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -372,15 +367,18 @@ def context(text: str, start: int, end: int, width: int) -> tuple[str, str]:
     return text[low:start], text[end:high]
 
 
+# What str.isspace() calls white space (``\s`` leaves out the separators U+001C–U+001F).
+_SPACE = regex.compile(r"[\s\x1c-\x1f]")
+_LAST_SPACE = regex.compile(r"[\s\x1c-\x1f]", regex.REVERSE)
+
+
 def _first_space(text: str, low: int, high: int) -> int | None:
-    for position in range(low, high):
-        if text[position].isspace():
-            return position
-    return None
+    """The first white space in ``text[low:high]``."""
+    found = _SPACE.search(text, low, high)
+    return found.start() if found is not None else None
 
 
 def _last_space(text: str, low: int, high: int) -> int | None:
-    for position in range(high, low, -1):
-        if text[position].isspace():
-            return position
-    return None
+    """The last white space in ``text[low + 1 : high + 1]``."""
+    found = _LAST_SPACE.search(text, low + 1, high + 1)
+    return found.start() if found is not None else None
