@@ -72,8 +72,9 @@ def cluster_at(text: str, position: int) -> tuple[int, int]:
     while not is_boundary(text, high):
         high += 1
     for match in _CLUSTER.finditer(text, low, high):
-        if match.start() <= position < match.end():
-            return match.span()
+        start, end = match.start(), match.end()
+        if start <= position < end:
+            return int(start), int(end)
     return position, position + 1  # pragma: no cover - every code point is in a cluster
 
 

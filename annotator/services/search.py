@@ -18,7 +18,10 @@ project comes at once; :func:`first_hits`), :func:`search` returns them all with
 of hits and of articles, :func:`hit_spans` only where they are (for coding).
 
 Where the index folds a letter otherwise than search (ß, ligatures such as ﬁ, Greek letters
-written with oxia), the index is asked for every spelling (:func:`candidate_plan`); a query
+written with oxia, letters stored in a form that is not NFC — Hindi's precomposed nukta
+letters, Hebrew presentation forms, CJK compatibility ideographs — and letters whose case
+Unicode 6.1 did not know: Cherokee, Georgian Mtavruli, Osage, Adlam, …), the index is asked
+for every spelling (:func:`candidate_plan`); a query
 the index cannot narrow at all reads every text in scope. Known limits: a Latin letter with
 two accents folded to a plain letter (ǡ for a) is found only as typed; in an article of a
 script written without spaces, a Latin word is looked up as typed (``muller`` does not find a
