@@ -41,6 +41,7 @@ KEYS = {
     "search_10k_ms",
     "search_regex_10k_s",
     "autocode_5k_hits_s",
+    "autocode_sentence_5k_hits_s",
     "search_index_import_overhead_pct",
     "search_window_first_page_ms",
     "search_unspaced_context_s",

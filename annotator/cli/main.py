@@ -17,14 +17,18 @@ import click
 from annotator import __version__, paths, services
 from annotator.cli import (
     analysis,
+    article_sets,
     backups,
+    codebook_versions,
     coders,
     frequent_words,
     intake,
     reports,
+    sample_design,
     search,
     search_rules,
     team,
+    training,
 )
 from annotator.cli.support import (
     EXIT_REFUSED,
@@ -370,7 +374,8 @@ for command in (
     intake.imports,
     reports.export,
     reports.agreement,
-    reports.sample,
+    sample_design.sample,
+    article_sets.sets,
     team.merge,
     coders.coders,
     backups.backup,
@@ -382,8 +387,11 @@ for command in (
     search_rules.search_rules,
     frequent_words.words,
     frequent_words.stop_words,
+    training.trainee_report,
 ):
     cli.add_command(command)
+codebook.add_command(codebook_versions.versions)
+codebook.add_command(codebook_versions.tag)
 
 
 def main() -> None:

@@ -1,5 +1,5 @@
 """The commands that take data out of a project: exports for statistics packages and
-spreadsheets, inter-coder agreement, and the reliability sample."""
+spreadsheets, and inter-coder agreement (the reliability sample: ``cli/sample_design``)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from annotator.cli.codebook_versions import VERSION_HELP
 from annotator.cli.support import (
     NAMES_HELP,
     json_option,
@@ -63,6 +64,7 @@ def _day(value: str | None, option: str) -> date | None:
 )
 @click.option("--since", help="Only codings made on or after this day (YYYY-MM-DD, UTC).")
 @click.option("--until", help="Only codings made on or before this day.")
+@click.option("--codebook-version", help=f"segments, matrix, sav, dta, agreement: {VERSION_HELP}")
 @click.option("--counts", is_flag=True, help="matrix, sav, dta: how many codings, not 0/1.")
 @click.option(
     "--dimension-columns",
@@ -85,6 +87,7 @@ def export(
     documents_: str | None,
     since: str | None,
     until: str | None,
+    codebook_version: str | None,
     counts: bool,
     dimension_columns: bool,
     excel: bool,
@@ -104,6 +107,7 @@ def export(
             documents=names(documents_),
             since=_day(since, "--since"),
             until=_day(until, "--until"),
+            codebook_version=codebook_version or "",
         ),
         exports.Format(safe=not allow_formulas, excel=excel),
         counts=counts,
@@ -185,6 +189,14 @@ LEVEL_CHOICES = {
     is_flag=True,
     help="Compare only the codings a search made (to show them apart).",
 )
+@click.option("--codebook-version", help=VERSION_HELP)
+@click.option("--set", "set_", help="Only the articles of this article set ('annotator sets').")
+@click.option(
+    "--pairs",
+    is_flag=True,
+    help="Every pair of coders and each coder against the others (mean pairwise α, α without "
+    "them), to spot the coder who deviates; -o FILE.csv writes FILE_coders.csv beside it.",
+)
 @json_option
 @click.option(
     "-o",
@@ -202,6 +214,9 @@ def agreement(
     no_interval: bool,
     without_search_codings: bool,
     only_search_codings: bool,
+    codebook_version: str | None,
+    set_: str | None,
+    pairs: bool,
     as_json: bool,
     output: str | None,
 ) -> None:
@@ -215,6 +230,8 @@ def agreement(
     from annotator.io.csvfiles import atomic_output
     from annotator.io.output import check_output
     from annotator.services.agreement import Request, measure
+    from annotator.services.article_sets import in_set
+    from annotator.services.methods import methods_of
 
     if without_search_codings and only_search_codings:
         raise UserError("--without-search-codings and --only-search-codings exclude each other")
@@ -235,11 +252,18 @@ def agreement(
         else "only"
         if only_search_codings
         else "with",
+        codebook_version=codebook_version or "",
     )
+    if pairs:
+        from annotator.cli.reliability_pairs import run_pairs
+
+        return run_pairs(project, request, as_json, target, set_)
     with open_project(project, write=False) as opened:
+        request = in_set(opened, request, set_)
         report = measure(opened, request)
+        methods = methods_of(opened, request, report)
     if as_json:
-        print_json(report.as_dict())
+        print_json({**report.as_dict(), "methods": methods.as_dict()})
     elif target is None:
         click.echo(text_table(report))
     if target is not None:
@@ -248,109 +272,10 @@ def agreement(
                 write_report_csv(handle, report)
             else:
                 handle.write(
-                    report_html(report, title=f"Inter-coder agreement: {Path(project).stem}")
+                    report_html(
+                        report,
+                        title=f"Inter-coder agreement: {Path(project).stem}",
+                        methods=methods.text,
+                    )
                 )
         click.echo(f"wrote {len(report.measures)} measures to {target}", err=as_json)
-
-
-@click.command()
-@project_argument
-@click.option("--size", type=click.IntRange(min=1), help="How many articles to draw.")
-@click.option(
-    "--coders",
-    help=f"Coders to assign them to: A,B (to list or clear: default all; {NAMES_HELP}).",
-)
-@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the draw.")
-@click.option(
-    "--replace", is_flag=True, help="Take back the coders' earlier assignments before drawing."
-)
-@click.option("--list", "list_", is_flag=True, help="List the articles assigned to each coder.")
-@click.option("--clear", is_flag=True, help="Take back assignments (of --documents, or all).")
-@click.option(
-    "--documents", help=f"With --clear: only these articles, A,B (names or ids; {NAMES_HELP})."
-)
-@json_option
-def sample(
-    project: str,
-    size: int | None,
-    coders: str | None,
-    seed: int,
-    replace: bool,
-    list_: bool,
-    clear: bool,
-    documents: str | None,
-    as_json: bool,
-) -> None:
-    """Draw a reliability sample: SIZE articles of PROJECT at random (the same ones for the same
-    seed), assigned to each of the CODERS. `agreement --counted-by assigned` then compares
-    the coders on the articles assigned to them.
-
-    A draw adds to the coders' earlier assignments (the report gives the total now assigned);
-    --replace takes those back first. --list shows what is assigned, --clear takes it back.
-
-    \b
-    Example: annotator sample study.annotator --size 20 --coders Ana,Ben --seed 7
-             annotator sample study.annotator --list
-             annotator sample study.annotator --clear --coders Ben
-    """
-    from annotator.services.agreement import draw_sample
-    from annotator.services.assignments import assigned_counts, assignments, clear_assignments
-
-    if list_ and clear:
-        raise click.UsageError("--list and --clear: choose one")
-    if (list_ or clear) and (size is not None or replace):
-        raise click.UsageError("--size and --replace draw a sample; not with --list or --clear")
-    if documents and not clear:
-        raise click.UsageError("--documents chooses the articles to --clear")
-    if list_:
-        with open_project(project, write=False) as opened:
-            listed = assignments(opened, names(coders))
-        if as_json:
-            print_json({a.coder: [name for _, name in a.documents] for a in listed})
-            return
-        for item in listed:
-            click.echo(f"{item.coder}: {_articles(item.count)} assigned")
-            for _, name in item.documents:
-                click.echo(f"  {name}")
-        return
-    if clear:
-        with open_project(project, write=True) as opened:
-            chosen = None
-            if documents:
-                chosen = {opened.documents.find(name).id for name in names(documents)}
-            cleared = clear_assignments(opened, names(coders), chosen)
-        if as_json:
-            print_json({"cleared": cleared.counts})
-            return
-        each = ", ".join(f"{coder} {count}" for coder, count in cleared.counts.items())
-        click.echo(f"took back {_articles(cleared.total, 'assignment')} ({each or 'no coders'})")
-        return
-    if size is None or not coders:
-        raise click.UsageError("say --size and --coders to draw (or --list, or --clear)")
-    with open_project(project, write=True) as opened:
-        before = assigned_counts(opened, names(coders))
-        drawn, _ = draw_sample(opened, size, names(coders), seed, replace=replace)
-        after = assigned_counts(opened, names(coders))
-        titles = dict(opened.documents.names())
-    if as_json:
-        print_json({"drawn": [titles[d] for d in drawn], "replaced": replace, "assigned": after})
-        return
-    added = {coder: after[coder] - (0 if replace else before[coder]) for coder in after}
-    click.echo(f"drew {_articles(len(drawn))} for {', '.join(after)} (seed {seed}):")
-    for document in drawn:
-        click.echo(f"  {titles[document]}")
-    if replace:
-        click.echo("their earlier assignments were taken back first")
-    elif any(before.values()):
-        note = "added to the earlier assignments (--replace takes those back first)"
-        if any(added[coder] < len(drawn) for coder in after):
-            note += "; drawn but assigned already: " + ", ".join(
-                f"{coder} {len(drawn) - added[coder]}" for coder in after
-            )
-        click.echo(note)
-    now = ", ".join(f"{coder} {_articles(count)}" for coder, count in after.items())
-    click.echo(f"now assigned: {now}")
-
-
-def _articles(count: int, what: str = "article") -> str:
-    return f"{count} {what}" + ("" if count == 1 else "s")

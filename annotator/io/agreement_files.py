@@ -234,9 +234,12 @@ def _confusion_table(confusion: Confusion) -> str:
     )
 
 
-def report_html(report: Report, *, title: str = "Inter-coder agreement") -> str:
-    """A page to keep with the study: methods table, per-code rows, confusion matrices,
-    warnings and the definitions used. No scripts, no external files."""
+def report_html(
+    report: Report, *, title: str = "Inter-coder agreement", methods: str | None = None
+) -> str:
+    """A page to keep with the study: the methods paragraph (if given), methods table,
+    per-code rows, confusion matrices, warnings and the definitions used. No scripts, no
+    external files."""
     number: dict[str, int] = {}
     summary = [m for m in report.measures if m.scope != "code"]
     counted = "marked done" if report.counted_by == "done" else "assigned and marked done"
@@ -257,6 +260,9 @@ def report_html(report: Report, *, title: str = "Inter-coder agreement") -> str:
             + "".join(f"<li>{html.escape(w)}</li>" for w in report.warnings)
             + "</ul></div>"
         )
+    if methods:
+        sections.append("<h2>Methods paragraph</h2>")
+        sections.append(f"<p class='methods'>{html.escape(methods)}</p>")
     sections.append("<h2>Summary (for a methods section)</h2>")
     for level in LEVEL_NAMES:
         rows = [m for m in summary if m.level == level]

@@ -39,8 +39,13 @@ def _code_rows(tree: Codebook, dimension: Code) -> list[Code]:
     return list(tree.walk(dimension.id))
 
 
-def appendix_markdown(tree: Codebook, usage: dict[int, Usage], title: str) -> str:
+def appendix_markdown(
+    tree: Codebook, usage: dict[int, Usage], title: str, *, version: str = ""
+) -> str:
+    """The appendix as Markdown; ``version`` names the codebook version it describes."""
     lines = [f"# {title}", ""]
+    if version:
+        lines += [f"*Codebook version: {version}.*", ""]
     for dimension in tree.children(None):
         lines += [f"## {dimension.name}", ""]
         if dimension.exclusive:
@@ -72,14 +77,18 @@ h1 { font-size: 1.6em; } h2 { font-size: 1.3em; margin-top: 2em; border-bottom: 
 h3 { font-size: 1.05em; margin-bottom: .2em; }
 .swatch { display: inline-block; width: .9em; height: .9em; border: 1px solid #999;
           vertical-align: -.1em; margin-right: .4em; }
+.version { color: #555; font-style: italic; }
 .usage { color: #555; font-size: .9em; margin: 0 0 .4em; }
 dt { font-weight: bold; float: left; width: 6.5em; clear: left; }
 dd { margin: 0 0 .4em 7em; }
 """
 
 
-def appendix_html(tree: Codebook, usage: dict[int, Usage], title: str) -> str:
+def appendix_html(tree: Codebook, usage: dict[int, Usage], title: str, *, version: str = "") -> str:
+    """The appendix as an HTML page; ``version`` names the codebook version it describes."""
     body = [f"<h1>{html.escape(title)}</h1>"]
+    if version:
+        body.append(f"<p class='version'>Codebook version: {html.escape(version)}.</p>")
     for dimension in tree.children(None):
         body.append(f"<h2>{html.escape(dimension.name)}</h2>")
         if dimension.exclusive:

@@ -8,7 +8,10 @@ added each coding's ``origin`` (``null`` for one made by hand, else the JSON obj
 which search made it, as ``codings.origin`` holds it); a package is written as version 2 when
 none of its codings has one, so that an older annotator still reads it, and as version 3
 otherwise, so that an older one refuses it instead of taking search-made codings for
-hand-made ones. An earlier package's codings have no origin."""
+hand-made ones. An earlier package's codings have no origin. A coding may say the codebook
+version it was made under (``codebook_version``: the GUID of a codebook change, migration
+0015); the field is optional, so the version number stays, and older packages read as
+before."""
 
 from __future__ import annotations
 
@@ -65,6 +68,10 @@ class PackageCoding:
     updated_at: str
     #: Where the coding came from: ``None`` by hand, else JSON text (``codings.origin``).
     origin: str | None = None
+    #: The GUID of the codebook change it was made under (``None``: not said — a package
+    #: from before codebook versions, or a coding from before them). Written only when
+    #: known; an annotator that does not know the field passes over it.
+    codebook_version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +128,9 @@ def write_package(handle: IO[str], package: Package) -> None:
         data["version"] = VERSION_WITHOUT_ORIGINS
         for coding in data["codings"]:
             del coding["origin"]
+    for coding in data["codings"]:
+        if coding.get("codebook_version") is None:
+            coding.pop("codebook_version", None)
     json.dump(data, handle, ensure_ascii=False, indent=1)
     handle.write("\n")
 
@@ -307,6 +317,9 @@ def _package(path: Path, data: Any) -> Package:
                 check.time(item, "created_at", where),
                 check.time(item, "updated_at", where),
                 check.origin(item, where),
+                check.guid(item, "codebook_version", where)
+                if isinstance(item, dict) and item.get("codebook_version") is not None
+                else None,
             )
         )
     statuses = []

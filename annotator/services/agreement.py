@@ -10,7 +10,6 @@ report says how many each coder left out.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -21,6 +20,7 @@ from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
 from annotator.domain.model import Coder, DocumentStatus
 from annotator.services.changes import Changes
+from annotator.services.codebook_versions import counted_under, version_range
 from annotator.storage import Project
 
 CONSENSUS = "consensus"
@@ -41,12 +41,18 @@ class Request:
     threshold: float = THRESHOLD
     interval: bool = True
     search_codings: str = "with"
+    #: Only these articles (ids; an article set's), or every article.
+    documents: frozenset[int] | None = None
+    #: A codebook version (tag): only codings made while it was the latest tag count.
+    codebook_version: str = ""
 
 
 def measure(project: Project, request: Request = Request()) -> Report:
     """The agreement report of a project; with codings made by a search left out or alone
     (``search_codings``), a warning says how many were left out."""
     report = measure_agreement(study_of(project, request), options_of(request))
+    if request.codebook_version:
+        report = replace(report, warnings=(*version_note(project, request), *report.warnings))
     if request.search_codings == "with":
         return report
     coders = [c.id for c in project.coders.all() if c.name in report.coders]
@@ -57,6 +63,17 @@ def measure(project: Project, request: Request = Request()) -> Report:
         others = len(project.codings.rows(coders)) - made
         note = f"only the {made} codings made by a search count: {others} made by hand are left out"
     return replace(report, warnings=(note, *report.warnings))
+
+
+def version_note(project: Project, request: Request) -> tuple[str, ...]:
+    """What limiting the comparison to a codebook version left out, as a warning."""
+    counted, _ = _counted(project, request.counted_by)
+    _, other = counted_under(project, request.codebook_version, counted)
+    span = version_range(project, request.codebook_version)
+    note = f"limited to {span.description}"
+    if other:
+        note += f": {other} coder-article pairs coded under another version are left out"
+    return (note,)
 
 
 def options_of(request: Request) -> Options:
@@ -81,7 +98,9 @@ def study_of(project: Project, request: Request) -> Study:
     unknown = set(request.levels) - set(LEVELS)
     if unknown:
         raise UserError(f"unknown level '{sorted(unknown)[0]}': choose from {', '.join(LEVELS)}")
-    counted, left_out = _counted(project, request.counted_by)
+    counted, left_out = _counted(project, request.counted_by, request.documents)
+    if request.codebook_version:
+        counted, _ = counted_under(project, request.codebook_version, counted)
     coders = _coders(project, request.coders, counted)
     # Chosen by default, a coder assigned articles who finished none is not compared: say so.
     absent = [
@@ -130,18 +149,22 @@ def _names(codebook: Codebook, code: int) -> tuple[str, ...]:
     return tuple(reversed(names))
 
 
-def _counted(project: Project, counted_by: str) -> tuple[dict[int, set[int]], dict[int, int]]:
+def _counted(
+    project: Project, counted_by: str, documents: frozenset[int] | None = None
+) -> tuple[dict[int, set[int]], dict[int, int]]:
     """For each coder id: the articles that count for them, and (counting assigned articles)
-    how many assigned articles were left out as not done."""
+    how many assigned articles were left out as not done; only ``documents`` when given."""
     done: dict[int, set[int]] = {}
     for (document, coder), status in project.statuses.all().items():
-        if status is DocumentStatus.DONE:
+        if status is DocumentStatus.DONE and (documents is None or document in documents):
             done.setdefault(coder, set()).add(document)
     if counted_by == "done":
         return done, {}
     result: dict[int, set[int]] = {}
     left_out: dict[int, int] = {}
     for document, coder in project.statuses.assigned():
+        if documents is not None and document not in documents:
+            continue
         if document in done.get(coder, set()):
             result.setdefault(coder, set()).add(document)
         else:
@@ -201,31 +224,13 @@ def _dimensions(codebook: Codebook, names: Sequence[str]) -> list[Dimension]:
 def draw_sample(
     project: Project, size: int, coder_names: Sequence[str], seed: int, *, replace: bool = False
 ) -> tuple[list[int], Changes]:
-    """Draw ``size`` articles at random (reproducibly, from ``seed``) and assign each to every
-    named coder, in one transaction. The draw adds to what the coders have assigned already;
-    with ``replace`` their earlier assignments are taken back first (see
+    """Draw ``size`` articles at random (reproducibly, from ``seed``: see
+    :mod:`annotator.services.sample_design`, whose design without strata this is) and assign
+    each to every named coder, in one transaction. The draw adds to what the coders have
+    assigned already; with ``replace`` their earlier assignments are taken back first (see
     :mod:`annotator.services.assignments` to list them). Returns the article ids drawn, in id
     order."""
-    from annotator.services.assignments import clear_assignments
+    from annotator.services.sample_design import DesignSpec, draw_design
 
-    if size < 1:
-        raise UserError("a reliability sample needs at least one article")
-    documents = sorted(project.documents.lengths())
-    if size > len(documents):
-        raise UserError(f"the project has {len(documents)} articles, fewer than {size}")
-    coders = []
-    for name in coder_names:
-        coder = project.coders.lookup(name)
-        if coder is None:
-            raise UserError(f"there is no coder '{name}'")
-        coders.append(coder)
-    if not coders:
-        raise UserError("name the coders to assign the sample to")
-    drawn = sorted(random.Random(seed).sample(documents, size))
-    statuses = frozenset((d, c.id) for d in drawn for c in coders)
-    with project.transaction():
-        if replace:
-            statuses |= clear_assignments(project, [c.name for c in coders]).changes.statuses
-        for coder in coders:
-            project.statuses.assign_many(coder.id, drawn)
-    return drawn, Changes(statuses=statuses)
+    drawn = draw_design(project, DesignSpec(coder_names, seed, size=size, replace=replace))
+    return sorted(d for d, _ in drawn.plan.sample), drawn.changes

@@ -21,6 +21,7 @@ without a blank line, its lines.
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -113,8 +114,10 @@ class Planned(NamedTuple):
 @dataclass(frozen=True)
 class Preview:
     """What :func:`apply` would write: the passages; how many were left out because the
-    coder already has the code there (``skipped``), and how many because the code's
-    dimension is exclusive and the coder has another of its codes there (``clashing``)."""
+    coder already has the code there (``skipped``), how many because the code's dimension
+    is exclusive and the coder has another of its codes there (``clashing``) — both counted
+    in passages (units) — and how many of the hits were in articles deleted since the search
+    found them (``gone``, counted in hits)."""
 
     code_id: int
     coder_id: int
@@ -122,6 +125,7 @@ class Preview:
     planned: tuple[Planned, ...]
     skipped: int
     clashing: int = 0
+    gone: int = 0
 
     @property
     def articles(self) -> int:
@@ -130,11 +134,13 @@ class Preview:
 
 @dataclass(frozen=True)
 class AutoCoded:
-    """The codings :func:`apply` made (with ids, GUIDs and origin: what undo needs) and what
-    changed."""
+    """The codings :func:`apply` made (with ids, GUIDs and origin: what undo needs), what
+    changed, and how many planned passages were dropped because their article was deleted
+    after the preview (``dropped``)."""
 
     codings: tuple[Coding, ...]
     changes: Changes
+    dropped: int = 0
 
 
 # -- units -------------------------------------------------------------------------------------
@@ -179,13 +185,20 @@ def sentence_spans(text: str, language: str = "en") -> list[tuple[int, int]]:
     return result
 
 
-def _unit_span(spans: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
+def _unit_span(
+    spans: Sequence[tuple[int, int]], starts: Sequence[int], start: int, end: int
+) -> tuple[int, int]:
     """The span from the unit holding ``start`` to the one holding ``end - 1`` (the hit
-    itself where it lies between units)."""
-    first = next((s for s in spans if s[0] <= start < s[1]), None)
-    last = next((s for s in spans if s[0] < end <= s[1]), None)
-    low = first[0] if first is not None else start
-    high = last[1] if last is not None else end
+    itself where it lies between units). ``spans`` are sorted and do not overlap; ``starts``
+    are their starts (found by bisection: an article of thousands of sentences and hits
+    would be quadratic scanned)."""
+    low, high = start, end
+    at = bisect_right(starts, start) - 1
+    if at >= 0 and spans[at][0] <= start < spans[at][1]:
+        low = spans[at][0]
+    at = bisect_left(starts, end) - 1
+    if at >= 0 and spans[at][0] < end <= spans[at][1]:
+        high = spans[at][1]
     return min(low, start), max(high, end)
 
 
@@ -201,16 +214,16 @@ def preview(
 ) -> Preview:
     """The passages coding ``hits`` (``(document id, start, end)``) with ``code_id`` for
     ``coder_id`` by ``unit`` would make: overlapping ones joined, those the coder already has
-    the code on (a passage holding them, or the whole article) left out. Writes nothing."""
-    tree = project.codebook.tree()
-    if code_id not in tree:
-        raise UserError(f"there is no code with id {code_id}")
-    if tree.get(code_id).is_dimension:
-        raise UserError(f"'{tree.path(code_id)}' is a dimension: choose one of its codes")
+    the code on (a passage holding them, or the whole article) left out; hits in articles
+    deleted since they were found are left out too (counted in ``gone``). Writes nothing."""
+    _check_code(project, code_id)
     project.coders.get(coder_id)
     by_document: dict[int, list[tuple[int, int]]] = {}
     for document_id, start, end in hits:
         by_document.setdefault(document_id, []).append((start, end))
+    here = _existing(project, by_document)
+    gone = sum(len(by_document.pop(d)) for d in set(by_document) - here)
+    tree = project.codebook.tree()
     dimension = tree.dimension_of(code_id)
     rivals = {c.id for c in tree.walk(dimension.id)} - {code_id} if dimension.exclusive else set()
     planned: list[Planned] = []
@@ -240,7 +253,28 @@ def preview(
                 clashing += 1
             else:
                 planned.append(Planned(document_id, start, end, count))
-    return Preview(code_id, coder_id, unit, tuple(planned), skipped, clashing)
+    return Preview(code_id, coder_id, unit, tuple(planned), skipped, clashing, gone)
+
+
+def _check_code(project: Project, code_id: int) -> None:
+    """Refuse a code that is not there (deleted meanwhile) or is a dimension."""
+    tree = project.codebook.tree()
+    if code_id not in tree:
+        raise UserError(
+            "the chosen code is no longer in the codebook (deleted meanwhile): "
+            "choose a code and preview again"
+        )
+    if tree.get(code_id).is_dimension:
+        raise UserError(f"'{tree.path(code_id)}' is a dimension: choose one of its codes")
+
+
+def _existing(project: Project, document_ids: Iterable[int]) -> set[int]:
+    """Those of ``document_ids`` still in the project."""
+    rows = project.db.execute(
+        "SELECT id FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+        [json.dumps(sorted(document_ids))],
+    ).fetchall()
+    return {int(row[0]) for row in rows}
 
 
 def _overlaps(coding: Coding, start: int, end: int) -> bool:
@@ -268,7 +302,8 @@ def _units(
             bounds = sentence_spans(text, language)
         else:
             bounds = paragraph_spans(text)
-        spans = [_unit_span(bounds, start, end) for start, end in hits]
+        starts = [low for low, _ in bounds]
+        spans = [_unit_span(bounds, starts, start, end) for start, end in hits]
     joined: list[list[int]] = []
     for start, end in sorted(spans):
         if joined and start < joined[-1][1]:
@@ -282,22 +317,45 @@ def _units(
 def apply(project: Project, planned: Preview, origin: Origin) -> AutoCoded:
     """Write the previewed codings in one transaction, each with ``origin``; refused, with
     nothing written, when one would break an exclusive dimension's rule beside the coder's
-    codings (the message names the first clash and how many there are)."""
+    codings (the message names the first clash and how many there are), or when the code or
+    the coder was deleted since the preview, or every article of it. Passages of articles
+    deleted since the preview are dropped (counted in ``dropped``)."""
     if not planned.planned:
         return AutoCoded((), Changes())
     now = utc_now()
-    rows = [
-        (new_guid(), p.document_id, planned.coder_id, planned.code_id, p.start, p.end, "", now, now)
-        for p in planned.planned
-    ]
-    guids = [row[0] for row in rows]
     with project.transaction():
+        # Another program (or window) may have changed the project since the preview.
+        _check_code(project, planned.code_id)
+        project.coders.get(planned.coder_id)
+        here = _existing(project, {p.document_id for p in planned.planned})
+        rows = [
+            (
+                new_guid(),
+                p.document_id,
+                planned.coder_id,
+                planned.code_id,
+                p.start,
+                p.end,
+                "",
+                now,
+                now,
+            )
+            for p in planned.planned
+            if p.document_id in here
+        ]
+        dropped = len(planned.planned) - len(rows)
+        guids = [row[0] for row in rows]
+        if not rows:
+            raise UserError(
+                "the articles of the preview were deleted since it was made: nothing to code"
+            )
         project.codings.add_many(rows, origin=origin.to_json())
         _keep_exclusive_rule(project, planned)
         made = project.codings.by_guids(guids)
     codings = tuple(made[guid] for guid in guids)
     documents = frozenset(c.document_id for c in codings)
-    return AutoCoded(codings, coding_changes(after=codings) | Changes(documents=documents))
+    changes = coding_changes(after=codings) | Changes(documents=documents)
+    return AutoCoded(codings, changes, dropped)
 
 
 def _keep_exclusive_rule(project: Project, planned: Preview) -> None:

@@ -78,6 +78,13 @@ def import_codebook(
     """
     path = Path(path)
     backups.before_bulk_change(project, f"importing the codebook {path.name}")
+    with project.codebook.acting(f"codebook import {path.name}"):  # the change log's route
+        return _import_codebook(project, path, progress)
+
+
+def _import_codebook(
+    project: Project, path: Path, progress: Progress | None
+) -> CodebookImportReport:
     if path.suffix.lower() == ".qdc":
         from annotator.services.refi import read_qdc
 
@@ -268,8 +275,10 @@ def export_appendix(project: Project, path: Path | None, *, markdown: bool) -> i
         code: Usage(codings, articles)
         for code, codings, articles in project.codings.usage_by_code()
     }
+    from annotator.services.codebook_versions import current_version
+
     title = f"Codebook: {project.info('name') or project.name}"
     write = appendix_markdown if markdown else appendix_html
     with atomic_output(path, protect=[project.path]) as handle:
-        handle.write(write(tree, usage, title))
+        handle.write(write(tree, usage, title, version=current_version(project).name))
     return len(tree.codes())

@@ -18,6 +18,7 @@ from annotator.io.packages import (
     PackageStatus,
     write_package,
 )
+from annotator.services.codebook_versions import change_guids
 from annotator.storage import Project
 
 
@@ -30,6 +31,7 @@ def package_of(project: Project, coder_name: str) -> Package:
     tree = project.codebook.tree()
     documents = {d.id: d for d in project.documents.all()}
     codings = project.codings.for_coder(coder.id)
+    made_under = change_guids(project, coder.id)
     used = {c.code_id for c in codings}
     memos = [m for m in project.memos.all() if m.coder_id == coder.id]
     used |= {m.code_id for m in memos if m.code_id is not None}
@@ -88,6 +90,7 @@ def package_of(project: Project, coder_name: str) -> Package:
                 c.created_at,
                 c.updated_at,
                 c.origin,
+                made_under.get(c.guid),
             )
             for c in codings
         ),

@@ -63,6 +63,11 @@ def run_export(project: Project, job: ExportJob, progress: Progress | None = Non
     if job.kind not in KINDS:
         raise UserError(f"there is no export format '{job.kind}'")
     matrix = MatrixOptions(counts=job.counts, dimensions=job.dimensions, selection=job.selection)
+    if job.selection.codebook_version and job.kind not in (*SELECTABLE, "agreement"):
+        raise UserError(
+            f"a codebook version limits codings: segments, matrix, sav, dta or agreement, "
+            f"not {job.kind}"
+        )
     if job.path is not None:  # refused before any work: onto a project, a folder, a disk
         check_output(job.path, [project.path])
     if job.kind == "segments":
@@ -105,9 +110,9 @@ def run_export(project: Project, job: ExportJob, progress: Progress | None = Non
     if job.kind == "agreement":
         from annotator.io.agreement_files import write_report_csv
         from annotator.io.csvfiles import atomic_output
-        from annotator.services.agreement import measure
+        from annotator.services.agreement import Request, measure
 
-        report = measure(project)
+        report = measure(project, Request(codebook_version=job.selection.codebook_version))
         with atomic_output(job.path, encoding=job.style.encoding, protect=[project.path]) as handle:
             return write_report_csv(handle, report, safe=job.style.safe)
     return export_codebook(project, job.path, suffix=None if job.path else ".json")

@@ -13,6 +13,7 @@ from annotator.domain.model import Variable, VariableType
 from annotator.domain.numbers import exact_number, numeric_column
 from annotator.io.csvfiles import atomic_output, csv_field, write_csv
 from annotator.io.segments_csv import EXPORT_COLUMNS as SEGMENT_COLUMNS
+from annotator.services.codebook_versions import version_range
 from annotator.storage import Project
 
 DOCUMENT_COLUMNS = ("document_id", "document_name", "source", "sha256", "characters", "imported_at")
@@ -47,6 +48,8 @@ class Selection:
     documents: Sequence[str] = ()
     since: date | None = None
     until: date | None = None
+    #: A codebook version (tag): only the codings made while it was the latest tag.
+    codebook_version: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ class Chosen:
     document_ids: list[int] | None
     since: str | None
     before: str | None
+    #: The codebook changes the codings were made under: from, up to (excluded; None: now).
+    versions: tuple[int, int | None] | None = None
 
 
 def choose(project: Project, selection: Selection) -> Chosen:
@@ -82,12 +87,17 @@ def choose(project: Project, selection: Selection) -> Chosen:
         documents = [project.documents.find(name).id for name in selection.documents]
     if selection.since and selection.until and selection.since > selection.until:
         raise UserError("the first day of the range comes after the last")
+    versions = None
+    if selection.codebook_version:
+        span = version_range(project, selection.codebook_version)
+        versions = (span.first, span.until)
     return Chosen(
         coders,
         codes,
         documents,
         selection.since.isoformat() if selection.since else None,
         (selection.until + timedelta(days=1)).isoformat() if selection.until else None,
+        versions,
     )
 
 
@@ -133,6 +143,7 @@ def segment_lines(
             document_ids=chosen.document_ids,
             since=chosen.since,
             before=chosen.before,
+            versions=chosen.versions,
         )
     ):
         if document_id != current:

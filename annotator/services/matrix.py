@@ -86,11 +86,14 @@ def build_matrix(
         document_ids=chosen.document_ids,
         since=chosen.since,
         before=chosen.before,
+        versions=chosen.versions,
     ):
         counts[(document, coder)][code_id] = n
     statuses = project.statuses.all()
     assigned = project.statuses.assigned()
     pairs = set(counts) | set(statuses) | assigned
+    if chosen.versions is not None:  # a pair coded under another version is not a zero row
+        pairs = set(counts)
     if chosen.coder_ids is not None:
         pairs = {p for p in pairs if p[1] in chosen.coder_ids}
     if chosen.document_ids is not None:

@@ -518,7 +518,11 @@ def merge_files(
     refused: list[MergeConflictError] = []
     names = ", ".join(Path(path).name for path in paths)
     snapshot = backups.before_bulk_change(project, f"merging {names}")
-    with backups.discarded_on_failure(snapshot), project.transaction():
+    with (
+        backups.discarded_on_failure(snapshot),
+        project.transaction(),
+        project.codebook.acting(f"merge {names}"),  # the change log's route
+    ):
         for source in sources:
             try:
                 reports += _write_source(project, source, choices)

@@ -15,6 +15,7 @@ from annotator.domain.errors import UserError
 from annotator.domain.model import Coder, Deletion, DocumentStatus
 from annotator.domain.text import check_span
 from annotator.io.packages import PackageCoding, PackageMemo, PackageStatus
+from annotator.services.codebook_versions import keep_versions
 from annotator.storage import Project
 
 if TYPE_CHECKING:
@@ -137,6 +138,15 @@ def merge_codings(
         by_origin.setdefault(origins[row[0]], []).append(row)
     for origin, rows in by_origin.items():
         project.codings.add_many(rows, origin=origin)
+    # Each keeps the codebook version the package says it was made under, when known here.
+    keep_versions(
+        project,
+        {
+            i.guid: i.codebook_version
+            for i, _, _ in items
+            if i.guid in origins and i.codebook_version
+        },
+    )
     return outcomes
 
 

@@ -40,7 +40,8 @@ def create_project(
 
     def setup(project: Project) -> None:
         for origin, dimensions in codebooks:
-            apply_codebook(project, dimensions, origin)
+            with project.codebook.acting(f"new project, codebook {origin.name}"):
+                apply_codebook(project, dimensions, origin)
         if demo:
             load_demo(project)
 

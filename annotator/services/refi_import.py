@@ -178,7 +178,7 @@ def merge_read_qdpx(
     # SQLite, outside the interpreter lock (the parsed tree is no longer touched here).
     with ThreadPoolExecutor(1) as pool:
         checked = pool.submit(found.validate) if found.validate else None
-        with project.transaction():
+        with project.transaction(), project.codebook.acting(f"REFI-QDA import {source}"):
             reports = [
                 merge_package(
                     project,

@@ -34,7 +34,7 @@ from __future__ import annotations
 import itertools
 import json
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -64,6 +64,7 @@ from annotator.storage import search_index as index
 __all__ = [
     "DEFAULT_CONTEXT",
     "REGEX_SECONDS",
+    "REGEX_SLICE_SECONDS",
     "Counts",
     "Hit",
     "QueryError",
@@ -86,6 +87,8 @@ DEFAULT_CONTEXT = 60
 MAX_CONTEXT = 2_000
 #: How long a regular expression may run over all articles before it is stopped.
 REGEX_SECONDS = 10.0
+#: A pattern's matching is cut into slices this long, so that a cancel lands soon.
+REGEX_SLICE_SECONDS = 0.25
 MAX_PATTERN_CHARACTERS = 2_000
 
 
@@ -140,13 +143,16 @@ class SearchResult:
 # -- the entry points --------------------------------------------------------------------------
 
 
-def iter_hits(project: Project, request: Request) -> Iterator[Hit]:
+def iter_hits(
+    project: Project, request: Request, cancelled: Callable[[], bool] | None = None
+) -> Iterator[Hit]:
     """The hits of ``request`` as they are found, by article id then position. Raises
     :class:`QueryError` (a malformed query or pattern, one that runs too long) or
     :class:`UserError` (an unknown variable or code) before the first, or while running for
-    a pattern that runs too long."""
+    a pattern that runs too long. ``cancelled`` (asked between articles, and every
+    :data:`REGEX_SLICE_SECONDS` while a pattern runs) ends the hits early when it says so."""
     width = _check_context(request.context)
-    for document_id, text, spans in _found(project, request):
+    for document_id, text, spans in _found(project, request, cancelled):
         for start, end in spans:
             left, right = context(text, start, end, width)
             yield Hit(document_id, start, end, left, text[start:end], right)
@@ -230,7 +236,9 @@ def _reason(error: Exception) -> str:
 # -- finding -----------------------------------------------------------------------------------
 
 
-def _found(project: Project, request: Request) -> Iterator[tuple[int, str, list[tuple[int, int]]]]:
+def _found(
+    project: Project, request: Request, cancelled: Callable[[], bool] | None = None
+) -> Iterator[tuple[int, str, list[tuple[int, int]]]]:
     """``(document id, text, hit spans)`` of each article with hits, in id order."""
     compiled = compile_request(request)
     allowed = allowed_documents(project, request.scope)
@@ -240,7 +248,7 @@ def _found(project: Project, request: Request) -> Iterator[tuple[int, str, list[
     if isinstance(compiled, Query):
         found = _query_hits(project, compiled, allowed)
     else:
-        found = _pattern_hits(project, compiled, allowed)
+        found = _pattern_hits(project, compiled, allowed, cancelled or (lambda: False))
     for document_id, text, spans in found:
         if passages is not None:
             spans = _inside(spans, passages[document_id])
@@ -266,7 +274,10 @@ def _query_hits(
 
 
 def _pattern_hits(
-    project: Project, pattern: regex.Pattern[str], allowed: set[int] | None
+    project: Project,
+    pattern: regex.Pattern[str],
+    allowed: set[int] | None,
+    cancelled: Callable[[], bool],
 ) -> Iterator[tuple[int, str, list[tuple[int, int]]]]:
     deadline = time.monotonic() + REGEX_SECONDS
     ids = sorted(allowed) if allowed is not None else [i for i, _ in project.documents.names()]
@@ -277,25 +288,57 @@ def _pattern_hits(
             [json.dumps(chunk)],
         ).fetchall()
         for document_id, text in rows:
-            left = deadline - time.monotonic()
-            try:
-                if left <= 0:
-                    raise TimeoutError
-                matches = [
-                    m.span() for m in pattern.finditer(text, timeout=left) if m.end() > m.start()
-                ]
-            except TimeoutError:
-                raise QueryError(
-                    None,
-                    f"the regular expression ran longer than {REGEX_SECONDS:g} s and was stopped; "
-                    "a pattern such as (a|aa)+ tries too many ways to match: make it simpler",
-                ) from None
+            if cancelled():
+                return
+            matches = _matches(pattern, str(text), deadline, cancelled)
+            if matches is None:
+                return
             if matches:
                 yield (
                     int(document_id),
                     str(text),
                     _joined([_whole_clusters(text, *s) for s in matches]),
                 )
+
+
+def _matches(
+    pattern: regex.Pattern[str], text: str, deadline: float, cancelled: Callable[[], bool]
+) -> list[tuple[int, int]] | None:
+    """The spans ``pattern`` matches in ``text`` (None: cancelled meanwhile). The matching
+    runs in slices of :data:`REGEX_SLICE_SECONDS`, so that a cancel lands soon: after a slice
+    that found a match it resumes after that match; a slice that found none runs again twice
+    as long (the work lost is at most what was done), until the deadline."""
+    found: list[tuple[int, int]] = []
+    position, slice_seconds = 0, REGEX_SLICE_SECONDS
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise PatternTooSlow()
+        before = len(found)
+        try:
+            for match in pattern.finditer(text, position, timeout=min(slice_seconds, left)):
+                if match.end() > match.start():
+                    found.append(match.span())
+            return found
+        except TimeoutError:
+            if cancelled():
+                return None
+            if len(found) > before:
+                position = found[-1][1]
+            else:
+                slice_seconds *= 2
+
+
+class PatternTooSlow(QueryError):
+    """A regular expression stopped at its time limit (the query itself reads well)."""
+
+    def __init__(self) -> None:
+        super().__init__(None, "")
+        self.problem = (
+            f"the regular expression ran longer than {REGEX_SECONDS:g} s and was stopped; "
+            "a pattern such as (a|aa)+ tries too many ways to match: make it simpler"
+        )
+        self.args = (self.problem,)
 
 
 def _chunks(items: Sequence[int], size: int) -> Iterator[list[int]]:

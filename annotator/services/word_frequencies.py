@@ -132,7 +132,18 @@ def _word(text: str) -> str:
     folded = _FOLD.fold(text.strip())
     if not folded or not _HAS_WORD.search(folded) or len(folded) > 100:
         raise UserError(f"'{text}' is not a word")
-    return folded
+    # Words are counted one at a time (as words_of cuts them; Chinese and Japanese one
+    # character at a time): a stop word that is not one of them could never be left out.
+    pieces = [w for w in words_of(folded) if _HAS_WORD.search(w)]
+    if len(pieces) == 1:
+        return pieces[0]  # as counted: "U.S." is counted as "u.s"
+    if len(pieces) > 1:
+        shown = ", ".join(f"'{w}'" for w in pieces[:5])
+        raise UserError(
+            f"'{text.strip()}' is counted as {len(pieces)} words ({shown}): "
+            "a stop word is one word, so add each on its own"
+        )
+    raise UserError(f"'{text}' is not a word")
 
 
 def reset_stop_words(project: Project, language: str) -> int:

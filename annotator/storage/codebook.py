@@ -7,6 +7,8 @@ Sibling names are unique without regard to case: the store fills ``name_key``
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlite_utils import Database
@@ -39,6 +41,37 @@ class CodebookStore:
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        #: Who changes the codebook (the coder the session is used as) and by which route
+        #: (``window``, ``codebook import FILE``, ``merge FILE``, ``undo`` …): the change log's
+        #: triggers cannot know, so each write below fills them into the rows it logged, in
+        #: its own transaction (migration 0015).
+        self.coder: str | None = None
+        self.route: str | None = None
+
+    @contextmanager
+    def acting(self, route: str, coder: str | None = None) -> Iterator[None]:
+        """Log the codebook changes made inside the block as made by ``route`` (and
+        ``coder``, when given), then go back to the session's."""
+        kept = self.route, self.coder
+        self.route = route
+        if coder is not None:
+            self.coder = coder
+        try:
+            yield
+        finally:
+            self.route, self.coder = kept
+
+    @contextmanager
+    def _logged(self) -> Iterator[None]:
+        """A write in one transaction whose change-log rows get the acting coder and route."""
+        with self.db.atomic():
+            row = self.db.execute("SELECT ifnull(max(id), 0) FROM codebook_changes").fetchone()
+            yield
+            if self.coder is not None or self.route is not None:
+                self.db.execute(
+                    "UPDATE codebook_changes SET coder = ?, route = ? WHERE id > ?",
+                    [self.coder, self.route, row[0]],
+                )
 
     def tree(self) -> Codebook:
         """The whole codebook as a :class:`Codebook` view (a snapshot)."""
@@ -80,7 +113,7 @@ class CodebookStore:
         if parent_id is not None:
             self._check_depth(name, self._depth(parent_id) + 1)
         guid_value = guid or new_guid()
-        with self.db.atomic():
+        with self._logged():
             position = self.db.execute(
                 "SELECT ifnull(max(position) + 1, 0) FROM codes WHERE parent_id IS ?", [parent_id]
             ).fetchone()[0]
@@ -113,7 +146,7 @@ class CodebookStore:
 
     def restore(self, code: Code) -> Code:
         """Put back a deleted node exactly (same id and GUID), for undo."""
-        with self.db.atomic():
+        with self._logged():
             self._write(
                 f"INSERT INTO codes ({_COLUMNS}, name_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -168,7 +201,7 @@ class CodebookStore:
             new_name, code.parent_id, None if new_shortcut is None else str(new_shortcut), code_id
         )
         assignments = ", ".join(f"{column} = ?" for column in fields)
-        with self.db.atomic():
+        with self._logged():
             self._write(f"UPDATE codes SET {assignments} WHERE id = ?", [*fields.values(), code_id])
         return self.get(code_id)
 
@@ -200,7 +233,7 @@ class CodebookStore:
             )
         ]
         siblings.insert(max(0, min(position, len(siblings))), code_id)
-        with self.db.atomic():
+        with self._logged():
             self.db.execute(
                 "UPDATE codes SET parent_id = ?, exclusive = exclusive AND ? IS NULL WHERE id = ?",
                 [parent_id, parent_id, code_id],
@@ -211,7 +244,7 @@ class CodebookStore:
 
     def delete(self, code_id: int) -> None:
         """Remove a node and its descendants (their codings must be gone first)."""
-        with self.db.atomic():
+        with self._logged():
             for node in reversed(self.subtree(code_id)):
                 self._write("DELETE FROM codes WHERE id = ?", [node])
 

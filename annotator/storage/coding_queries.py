@@ -73,6 +73,7 @@ class CodingQueries:
         document_ids: Collection[int] | None = None,
         since: str | None = None,
         before: str | None = None,
+        versions: tuple[int, int | None] | None = None,
     ) -> Iterator[tuple[int, int, int, int, int | None, int | None, str, str, int]]:
         """``(id, document id, coder id, code id, start, end, memo, created at, by search)``
         of the codings chosen (created at ``since`` or later and ``before`` a time, ISO UTC),
@@ -81,7 +82,7 @@ class CodingQueries:
         where, parameters = _filters(
             coder_ids=coder_ids, code_ids=code_ids, document_ids=document_ids
         )
-        where, parameters = _made_between(where, parameters, since, before)
+        where, parameters = _made_between(where, parameters, since, before, versions)
         yield from self.db.execute(
             f'SELECT id, document_id, coder_id, code_id, start, "end", memo, created_at, '
             f"{SEARCH_MADE} FROM codings {where} {_ORDER}",
@@ -96,13 +97,14 @@ class CodingQueries:
         document_ids: Collection[int] | None = None,
         since: str | None = None,
         before: str | None = None,
+        versions: tuple[int, int | None] | None = None,
     ) -> list[tuple[int, int, int, int]]:
         """``(document id, coder id, code id, codings)`` of the codings chosen (as
         :meth:`for_export` chooses them), one row per triple that has any."""
         where, parameters = _filters(
             coder_ids=coder_ids, code_ids=code_ids, document_ids=document_ids
         )
-        where, parameters = _made_between(where, parameters, since, before)
+        where, parameters = _made_between(where, parameters, since, before, versions)
         rows: list[tuple[int, int, int, int]] = self.db.execute(
             f"SELECT document_id, coder_id, code_id, count(*) FROM codings {where} "
             "GROUP BY document_id, coder_id, code_id",
@@ -289,9 +291,21 @@ class CodingQueries:
 
 
 def _made_between(
-    where: str, parameters: list[object], since: str | None, before: str | None
+    where: str,
+    parameters: list[object],
+    since: str | None,
+    before: str | None,
+    versions: tuple[int, int | None] | None = None,
 ) -> tuple[str, list[object]]:
-    """Add a range of creation times (ISO UTC text sorts as time) to a WHERE clause."""
+    """Add a range of creation times (ISO UTC text sorts as time) to a WHERE clause, and of
+    codebook versions (the change a coding was made under: from the first, up to the second
+    excluded; ``None``: no end; migration 0015)."""
+    if versions is not None:
+        where += " AND codebook_version >= ?"
+        parameters.append(versions[0])
+        if versions[1] is not None:
+            where += " AND codebook_version < ?"
+            parameters.append(versions[1])
     if since is not None:
         where += " AND created_at >= ?"
         parameters.append(since)

@@ -132,9 +132,12 @@ class CodingStore(CodingQueries):
             self.db.conn.executemany(
                 "INSERT INTO incoming_codings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch
             )
+            # The codebook version given here (migration 0015): its trigger would otherwise
+            # update every row after inserting it.
             self.db.execute(
-                f"INSERT INTO codings ({columns}, origin) "
-                f"SELECT {columns}, ? FROM incoming_codings",
+                f"INSERT INTO codings ({columns}, origin, codebook_version) "
+                f"SELECT {columns}, ?, (SELECT max(id) FROM codebook_changes) "
+                "FROM incoming_codings",
                 [origin],
             )
             self.db.execute(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -90,6 +91,12 @@ def _saved(row: Any) -> SavedSearch:
     )
 
 
+#: Names the command line reads as something else ("search-rules run PROJECT all").
+RESERVED_NAMES = frozenset({"all"})
+#: Characters that show nothing: format (zero-width), spacing, combining marks alone.
+_INVISIBLE = frozenset({"Cf", "Zs", "Zl", "Zp", "Mn", "Me", "Co", "Cn"})
+
+
 def check_search_name(name: str) -> str:
     """A saved search's name, trimmed; refused when empty or holding control characters."""
     name = " ".join(name.split())
@@ -99,6 +106,12 @@ def check_search_name(name: str) -> str:
         raise UserError("a saved search's name cannot hold control characters")
     if len(name) > 200:
         raise UserError("a saved search's name is at most 200 characters")
+    if all(unicodedata.category(c) in _INVISIBLE for c in name):
+        raise UserError("a saved search's name needs a visible character")
+    if name.casefold() in RESERVED_NAMES:
+        raise UserError(
+            f"'{name}' cannot name a saved search: 'search-rules run' takes it for every one"
+        )
     return name
 
 

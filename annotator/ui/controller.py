@@ -84,6 +84,8 @@ class Controller(QObject):
         super().__init__(parent)
         self.project = project
         self.coder = coder
+        # Who changes the codebook from this window, for its change log (migration 0015).
+        project.codebook.coder, project.codebook.route = coder.name, "window"
         self.document_id: int | None = None
         self.undo_stack = QUndoStack(self)
         self.recent_codes: list[int] = []
@@ -165,6 +167,7 @@ class Controller(QObject):
     def set_coder(self, coder: Coder) -> None:
         if coder.id != self.coder.id:
             self.coder = coder
+            self.project.codebook.coder = coder.name
             self._summary = None
             self.undo_stack.clear()  # another coder's history is not ours to undo
             self.coderChanged.emit()
@@ -346,7 +349,8 @@ class Command(QUndoCommand):
         if self.skip:
             self.skip = False
         elif self._done_once:
-            self._guard(self.again)
+            with self.project.codebook.acting(f"redo {self.text()}"):
+                self._guard(self.again)
         self._done_once = True
 
     def __init_subclass__(cls, **kwargs: object) -> None:
@@ -358,7 +362,8 @@ class Command(QUndoCommand):
                 if self.skip:
                     self.skip = False
                 else:
-                    self._guard(lambda: _own(self))
+                    with self.project.codebook.acting(f"undo {self.text()}"):
+                        self._guard(lambda: _own(self))
 
             cls.undo = undo  # type: ignore[method-assign]
 

@@ -52,6 +52,7 @@ from annotator.ui.progress_label import ProgressLabel
 from annotator.ui.project_banner import ProjectBanner
 from annotator.ui.project_files import ProjectFileActions
 from annotator.ui.read_only import ReadOnlyMode
+from annotator.ui.reliability.queue_dock import install_queue
 from annotator.ui.search.actions import SearchActions
 from annotator.ui.window_menus import WindowMenus
 from annotator.ui.window_state import restore_geometry
@@ -126,6 +127,7 @@ class MainWindow(
         self.keeper.projectMoved.connect(self.banner.show_note)
         self.edits = EditCommitter(self)
         self._build_actions()
+        self.queue_dock = install_queue(self, controller, self.view_menu)
         self.edits.watch()
         self.blind = BlindWhenOthersJoin(self, self)
         self.read_only = ReadOnlyMode(self, controller.project)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 from annotator.domain.model import DocumentStatus
@@ -14,6 +15,7 @@ from annotator.ui import settings
 from annotator.ui.coder_menu import CoderActions
 from annotator.ui.dialogs.codebook_editor import import_codebook_file
 from annotator.ui.find import find_actions
+from annotator.ui.reliability.codebook_history import show_history
 from annotator.ui.undo_actions import undo_actions
 
 
@@ -130,6 +132,7 @@ class WindowMenus:
             "&Review disagreements…", lambda: self.show_review(), "Ctrl+Shift+V"
         )
         self.sample_action = self._action("Draw a reliability &sample…", self.draw_sample)
+        self.training_action = self._action("&Training report…", self.show_training_report)
         self.restore_action = self._action(
             "&Restore from backup…",
             self.show_backups,
@@ -192,14 +195,31 @@ class WindowMenus:
         )
         codebook.addAction(self.codebook_import_action)
         codebook.addAction(self._action("E&xport codebook…", lambda: self.export("codebook")))
+        codebook.addAction(self._action("&History and versions…", lambda: show_history(self)))
         self.coder_menu = menus.addMenu("C&oder")
         self.coder_menu.addAction(self.coder_action)
         self.coder_actions = CoderActions(self, self.controller)
         self.coder_menu.addActions(self.coder_actions.actions())
         self.agreement_menu = menus.addMenu("A&greement")
-        for action in (self.agreement_action, self.review_action, self.sample_action):
+        for action in (
+            self.agreement_action,
+            self.review_action,
+            self.sample_action,
+            self.training_action,
+        ):
             self.agreement_menu.addAction(action)
         self.analysis_menu = self._install_analysis(menus)
         self.help_menu = menus.addMenu("&Help")
         self.help_menu.addAction(self._action("&Keyboard shortcuts", self._show_shortcuts, "F1"))
         self._install_memos(article, file_menu)
+
+    def show_training_report(self) -> Any:
+        """Agreement → Training report…: a trainee against a reference coder; a passage
+        double-clicked opens in this window."""
+        from annotator.ui.reliability.training_dialog import TrainingDialog
+
+        dialog = TrainingDialog(self.controller, self)  # type: ignore[arg-type]
+        dialog.jumpRequested.connect(self.jump_to)  # type: ignore[attr-defined]
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog

@@ -34,6 +34,7 @@ from analysis_bench import ANALYSIS_KEYS, bench_analysis
 from analysis_window_bench import ANALYSIS_WINDOW_KEYS, bench_analysis_window
 from article_list_bench import ARTICLE_LIST_KEYS, bench_article_list
 from import_preview_bench import IMPORT_PREVIEW_KEYS, bench_import_preview
+from reliability_pairs_bench import PAIRS_KEYS, bench_pairs
 from retrieval_bench import RETRIEVAL_KEYS, bench_retrieval
 from search_bench import SEARCH_KEYS, bench_search
 
@@ -1030,6 +1031,8 @@ def main() -> None:
             results.update(bench_near_duplicates(folder, sizes))
         if only is None or only & SEARCH_KEYS:
             results.update(bench_search(folder, sizes["search_articles"]))
+        if only is None or only & PAIRS_KEYS:
+            results.update(bench_pairs(folder, sizes["agreement_articles"]))
     if only is not None:
         results = {key: value for key, value in results.items() if key in only}
     results = {

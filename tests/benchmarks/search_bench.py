@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import random
+import re
 import statistics
 import string
 import subprocess
@@ -17,11 +18,16 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from annotator.storage import Project
 
 SEARCH_KEYS = {
     "search_10k_ms",
     "search_regex_10k_s",
     "autocode_5k_hits_s",
+    "autocode_sentence_5k_hits_s",
     "search_index_import_overhead_pct",
     "search_window_first_page_ms",
     "search_unspaced_context_s",
@@ -177,6 +183,7 @@ def bench_search(folder: Path, count: int) -> dict[str, float]:
             assert len(autocode.apply(project, preview, Origin("broker*")).codings) == len(spans)
 
         results["autocode_5k_hits_s"] = _median(code_hits, 3)
+        results["autocode_sentence_5k_hits_s"] = _sentence_coding_s(project, child.id)
     results["search_window_first_page_ms"] = _window_first_page_ms(folder, path)
     results["search_unspaced_context_s"] = _unspaced_context_s(folder)
     return results
@@ -213,6 +220,29 @@ def _unspaced_context_s(folder: Path, count: int = 200) -> float:
         request = search.Request("的")
         assert len(search.search(project, request).hits) > 10 * count
         return _median(lambda: search.search(project, request), 3)
+
+
+def _sentence_coding_s(project: Project, code_id: int) -> float:
+    """Coding 5,000 hits by their sentences, all in one long article (1,000 paragraphs of
+    five sentences, each with a hit): the preview (the article cut into sentences once, each
+    hit's sentence found among them) and the one transaction that writes them."""
+    from annotator.services import autocode
+    from annotator.services.autocode import Origin, Unit
+
+    text = "\n\n".join(
+        " ".join(f"The agent number {i}-{j} took a fee." for j in range(5)) for i in range(1000)
+    )
+    document = project.documents.add("long-report", "bench", text).id
+    spans = [(document, m.start(), m.end()) for m in re.finditer("agent", text)]
+    assert len(spans) == 5_000
+
+    def code_sentences() -> None:
+        coder = project.coders.add(f"Coder {len(project.coders.all()) + 1}")
+        preview = autocode.preview(project, spans, code_id, coder.id, Unit.SENTENCE)
+        assert len(preview.planned) == 5_000
+        autocode.apply(project, preview, Origin("agent", unit=Unit.SENTENCE))
+
+    return _median(code_sentences, 3)
 
 
 def _window_first_page_ms(folder: Path, path: Path) -> float:

@@ -92,7 +92,7 @@ def test_ticked_hits_are_coded_by_sentence_in_one_step_and_undone_exactly(
     skipped = planned.preview.skipped
     assert page.summary.text() == (
         f"{len(spans)} passages in {articles} articles will be coded as {NAMED} for Ana "
-        f"({planned.hits} hits); left out: {skipped} already coded so by Ana."
+        f"({planned.hits} hits); left out: {skipped} passages already coded so by Ana."
     )
     # The listed passages are the sentences' text.
     for row, (document_id, start, end) in enumerate(spans):

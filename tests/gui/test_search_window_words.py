@@ -169,3 +169,22 @@ def test_without_matplotlib_the_table_works_and_the_chart_says_why(
     assert page.chart.canvas is None
     assert page.chart.message.text() == NO_MATPLOTLIB
     assert page.chart.message.isVisible()
+
+
+def test_a_stop_word_that_could_never_match_is_refused_with_the_reason(
+    qtbot: QtBot, window: MainWindow, demo_project: Project
+) -> None:
+    page = words_page(qtbot, window)
+    dialog = page.edit_stop_words()
+    for typed, pieces in (("North Korea", "'north', 'korea'"), ("工人", "'工', '人'")):
+        dialog.word.setText(typed)
+        qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+        assert dialog.message.text() == (
+            f"'{typed}' is counted as 2 words ({pieces}): a stop word is one word, "
+            "so add each on its own"
+        )
+        assert word_frequencies.stop_word_changes(demo_project, "en") == ([], [])
+    # One word kept as it is counted ("U.S." is counted "u.s").
+    dialog.word.setText("U.S.")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert word_frequencies.stop_word_changes(demo_project, "en") == (["u.s"], [])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -84,7 +85,11 @@ def test_consensus_and_coders_with_nothing_done_are_left_out_by_default(demo: Pr
 
 def test_reliability_sample_is_seeded_and_counts_when_assigned(demo: Project) -> None:
     drawn, changes = draw_sample(demo, 3, ["Ana", "Ben"], seed=7)
-    again = sorted(__import__("random").Random(7).sample(sorted(demo.documents.lengths()), 3))
+    # The documented rule, worked out here: the lowest SHA-256 of "seed:GUID".
+    ranks = sorted(
+        (hashlib.sha256(f"7:{d.guid}".encode()).hexdigest(), d.id) for d in demo.documents.all()
+    )
+    again = sorted(d for _, d in ranks[:3])
     assert drawn == again
     assert len(changes.statuses) == 6
     report = measure(demo, Request(counted_by="assigned", levels=("document",)))

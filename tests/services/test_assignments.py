@@ -3,7 +3,7 @@ listed and taken back — what `agreement --counted-by assigned` compares is nev
 
 from __future__ import annotations
 
-import random
+import hashlib
 
 import pytest
 
@@ -19,8 +19,13 @@ from annotator.storage import Project
 
 
 def _expected(project: Project, size: int, seed: int) -> set[int]:
-    """The draw as documented: ``random.Random(seed).sample`` of the article ids, in order."""
-    return set(random.Random(seed).sample(sorted(project.documents.lengths()), size))
+    """The draw as documented: the ``size`` articles whose SHA-256 of ``"seed:GUID"`` is
+    lowest (computed here from the GUIDs, not by the code under test)."""
+    keys = {
+        hashlib.sha256(f"{seed}:{d.guid}".encode()).hexdigest(): d.id
+        for d in project.documents.all()
+    }
+    return {keys[k] for k in sorted(keys)[:size]}
 
 
 def test_a_second_draw_adds_and_replace_starts_over(demo: Project) -> None:

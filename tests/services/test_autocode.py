@@ -5,6 +5,7 @@ and putting them back as the window's undo and redo do."""
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -188,3 +189,32 @@ def test_sentences_of_real_articles_are_whole_and_inside_the_text() -> None:
             for position in range(start, end):
                 covered[position] += 1
         assert all(covered[i] == 1 for i, char in enumerate(text) if not char.isspace())
+
+
+def _unit_span_by_scan(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
+    """The unit span as a plain scan finds it (every unit looked at): what bisection must
+    give."""
+    first = [s for s in spans if s[0] <= start < s[1]]
+    last = [s for s in spans if s[0] < end <= s[1]]
+    low = first[0][0] if first else start
+    high = last[0][1] if last else end
+    return min(low, start), max(high, end)
+
+
+def test_units_of_many_hits_in_a_long_article_are_found_by_bisection() -> None:
+    # Hits anywhere: inside a sentence, across two, between them (in the white space), at
+    # the text's ends.
+    text = "\n\n".join(
+        " ".join(f"The agent number {i}-{j} took a fee." for j in range(5)) for i in range(60)
+    )
+    rng = random.Random(7)
+    for bounds in (autocode.sentence_spans(text), autocode.paragraph_spans(text)):
+        starts = [low for low, _ in bounds]
+        cases = [(0, 1), (len(text) - 1, len(text)), (0, len(text))]
+        for _ in range(2_000):
+            start = rng.randrange(len(text))
+            cases.append((start, rng.randrange(start + 1, min(len(text), start + 80) + 1)))
+        for start, end in cases:
+            assert autocode._unit_span(bounds, starts, start, end) == _unit_span_by_scan(
+                bounds, start, end
+            ), (start, end)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.domain.errors import BadFileError, ConflictError, NotFoundError
+from annotator.domain.errors import BadFileError, ConflictError, NotFoundError, UserError
 from annotator.domain.search_query import QueryError
 from annotator.services import saved_searches as rules
 from annotator.services import search
@@ -204,3 +204,24 @@ def test_merging_a_code_takes_its_rules_along(ready: tuple[Project, int, int]) -
     assert after.scope.within == (project.codebook.get(other.id).guid,)
     assert rules.request_of(project, after).scope.within == (other.id,)
     assert saved.guid == after.guid
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("\u200b", "needs a visible character"),
+        ("\u200b \u2060", "needs a visible character"),
+        ("all", "cannot name a saved search"),
+        ("ALL", "cannot name a saved search"),
+    ],
+)
+def test_an_invisible_or_reserved_name_is_refused(
+    ready: tuple[Project, int, int], name: str, reason: str
+) -> None:
+    project, _, _ = ready
+    with pytest.raises(UserError, match=reason):
+        rules.save(project, name, search.Request("broker*"))
+    saved = rules.save(project, "Brokers", search.Request("broker*"))
+    with pytest.raises(UserError, match=reason):
+        rules.rename(project, saved, name)
+    assert [s.name for s in rules.store(project).all()] == ["Brokers"]

@@ -5,6 +5,7 @@ candidates from the full-text index, regular expressions and what a bad one is t
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -255,8 +256,29 @@ def test_a_regular_expression_that_runs_too_long_is_stopped(
 ) -> None:
     memory.documents.add("a", "s", "a" * 40 + "b")
     monkeypatch.setattr(search, "REGEX_SECONDS", 0.3)
-    with pytest.raises(QueryError, match=r"ran longer than 0\.3 s and was stopped"):
+    with pytest.raises(QueryError, match=r"ran longer than 0\.3 s and was stopped") as raised:
         search.search(memory, Request("(a|aa)+$", regex=True))
+    # The pattern reads well: it ran too long, and the message says only that.
+    assert str(raised.value).startswith("the regular expression ran longer than 0.3 s")
+
+
+def test_a_cancel_stops_a_long_regular_expression_soon_not_at_its_time_limit(
+    memory: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    memory.documents.add("a", "s", "a" * 60 + "b")  # (a|aa)+$ tries ever more ways here
+    memory.documents.add("b", "s", "aa")
+    monkeypatch.setattr(search, "REGEX_SECONDS", 20.0)
+    started = time.monotonic()
+    asked: list[float] = []
+
+    def cancelled() -> bool:  # the window's Cancel, pressed 0.3 s in
+        asked.append(time.monotonic() - started)
+        return asked[-1] > 0.3
+
+    hits = list(search.iter_hits(memory, Request("(a|aa)+$", regex=True), cancelled))
+    assert hits == []  # stopped inside the first article: the second is never searched
+    assert any(seconds > 0.3 for seconds in asked)
+    assert time.monotonic() - started < 5.0  # not the 20 s of its limit
 
 
 @pytest.mark.parametrize(

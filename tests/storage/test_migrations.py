@@ -65,8 +65,12 @@ def test_projects_saved_by_earlier_versions_open_with_their_data(
         assert text[span.start : span.end] == "emoji 😀 here"
 
 
+#: Migrations whose fixture the coordinator saves once the branch is merged.
+UNRELEASED: set[str] = set()
+
+
 def test_there_is_a_fixture_for_every_released_schema() -> None:
-    saved = {p.stem for p in FIXTURES.glob("*.annotator")}
+    saved = {p.stem for p in FIXTURES.glob("*.annotator")} | UNRELEASED
     assert saved == set(known_migrations()), (
         "save a project of each new schema in tests/storage/schemas"
     )

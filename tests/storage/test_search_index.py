@@ -30,7 +30,7 @@ def test_an_older_project_is_indexed_when_it_is_brought_up_to_date(tmp_path: Pat
         texts = dict(raw.execute("SELECT id, text FROM documents").fetchall())
     assert texts
     with Project.open(path) as project:
-        assert project.schema_version()[-1] == "0013_search"
+        assert "0013_search" in project.schema_version()  # and any migration since
         assert index.pending_count(project.db) == 0
         assert index.index_problems(project.db.conn) == []
         indexed = {r[0] for r in project.db.execute("SELECT id FROM search_words_docsize")}

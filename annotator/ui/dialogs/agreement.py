@@ -35,6 +35,7 @@ from annotator.domain.errors import UserError
 from annotator.io.agreement_files import report_html, write_report_csv
 from annotator.io.csvfiles import atomic_output
 from annotator.services.agreement import CONSENSUS, Request, options_of, study_of
+from annotator.services.methods import methods_of
 from annotator.ui.controller import Controller
 from annotator.ui.models.agreement import (
     CODERS_COLUMN,
@@ -44,6 +45,9 @@ from annotator.ui.models.agreement import (
     MeasuresModel,
 )
 from annotator.ui.panels import one_line_rows
+from annotator.ui.reliability.pairs_tab import PairsTab
+from annotator.ui.reliability.set_choice import SetChoice
+from annotator.ui.reliability.version_chooser import VersionChooser
 from annotator.ui.workers import let_go
 
 LEVEL_CHOICES = (
@@ -121,6 +125,7 @@ class AgreementWindow(QDialog):
         self.resize(1180, 720)
         self.controller = controller
         self.report: Report | None = None
+        self.computed_request = Request()
         self._thread: QThread | None = None
         self._worker: _Worker | None = None
 
@@ -136,6 +141,7 @@ class AgreementWindow(QDialog):
         self.overlap.setValue(90)
         self.overlap.setSuffix(" %")
         self.overlap.setToolTip("Segment matching: how much two passages must overlap to agree")
+        self.version = VersionChooser(controller.project)
         self.compute_button = QPushButton("&Compute")
         self.compute_button.setShortcut(QKeySequence("F5"))
         self.compute_button.setDefault(True)
@@ -147,6 +153,7 @@ class AgreementWindow(QDialog):
         self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterKeyColumn(1)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.article_set = SetChoice(controller.project)
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter measures (code or dimension)…")
         self.filter.setClearButtonEnabled(True)
@@ -179,6 +186,8 @@ class AgreementWindow(QDialog):
         self.tabs.addTab(self.table, "&Measures")
         self.tabs.addTab(scroll, "Confusion &matrices")
         self.tabs.addTab(self.details, "&Warnings and definitions")
+        self.pairs = PairsTab(controller, self.request)
+        self.tabs.addTab(self.pairs, "P&airs")
 
         self.summary = QLabel("Choose the coders and press Compute (F5).")
         self.summary.setWordWrap(True)
@@ -199,6 +208,8 @@ class AgreementWindow(QDialog):
             ("Levels:", self.level),
             ("Articles count:", self.counted_by),
             ("Segments agree from:", self.overlap),
+            ("Articles:", self.article_set),
+            ("Codebook version:", self.version),
         ):
             row = QHBoxLayout()
             row.addWidget(QLabel(label))
@@ -243,6 +254,8 @@ class AgreementWindow(QDialog):
             levels=LEVEL_CHOICES[self.level.currentIndex()][1],
             counted_by=str(self.counted_by.currentData()),
             threshold=self.overlap.value() / 100,
+            documents=self.article_set.documents(),
+            codebook_version=self.version.chosen(),
         )
 
     # -- computing -----------------------------------------------------------------------------
@@ -259,6 +272,7 @@ class AgreementWindow(QDialog):
             return
         self.compute_button.setEnabled(False)
         self.summary.setText("Computing…")
+        self.computed_request = request  # what the report shown answers (its methods paragraph)
         self._worker = _Worker(study, options_of(request))
         self._thread = QThread(self)
         self._worker.moveToThread(self._thread)
@@ -401,7 +415,10 @@ class AgreementWindow(QDialog):
                 if path.suffix.lower() == ".csv":
                     write_report_csv(handle, self.report)
                 else:
-                    handle.write(report_html(self.report))
+                    methods = methods_of(
+                        self.controller.project, self.computed_request, self.report
+                    )
+                    handle.write(report_html(self.report, methods=methods.text))
         except (UserError, OSError) as error:
             QMessageBox.warning(self, "Save agreement report", str(error))
             return None
@@ -411,6 +428,7 @@ class AgreementWindow(QDialog):
     def release_worker(self) -> None:
         """Let a computation under way finish without this window (which may go now): it
         reads nothing more from the project, and its report is dropped."""
+        self.pairs.release_worker()
         if self._thread is None or self._worker is None:
             return
         self._worker.finished.disconnect()

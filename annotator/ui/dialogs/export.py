@@ -33,6 +33,7 @@ from annotator.services.exports import Format, Selection
 from annotator.storage import Project
 from annotator.ui.controller import Controller
 from annotator.ui.dialogs.agreement import CoderChecklist
+from annotator.ui.reliability.version_chooser import VersionChooser
 
 # (label, kind, file suffix, file filter)
 FORMATS = (
@@ -115,6 +116,7 @@ class ExportDialog(QDialog):
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setDate(QDate.currentDate())
             edit.setEnabled(False)
+        self.version = VersionChooser(project)
         self.dated.toggled.connect(self.since.setEnabled)
         self.dated.toggled.connect(self.until.setEnabled)
         dates = QHBoxLayout()
@@ -149,6 +151,7 @@ class ExportDialog(QDialog):
         form.addRow("Coders:", self.coders)
         form.addRow("Codes:", self.codes)
         form.addRow("", dates)
+        form.addRow("Codebook version:", self.version)
         form.addRow("Matrix:", self.counts)
         form.addRow("", self.dimension_columns)
         form.addRow("CSV:", self.safe)
@@ -176,6 +179,7 @@ class ExportDialog(QDialog):
         _, kind, suffix, _ = FORMATS[index]
         for widget in (self.codes, self.dated):
             widget.setEnabled(kind in SELECTABLE)
+        self.version.setEnabled(kind in (*SELECTABLE, "agreement"))
         self.coders.setEnabled(kind in (*SELECTABLE, "package"))
         if kind == "package":
             self.coders.choose([self.controller.coder.name])
@@ -213,6 +217,7 @@ class ExportDialog(QDialog):
             codes=[self.codes.currentData()] if self.codes.currentData() else (),
             since=_day(self.since.date()) if self.dated.isChecked() else None,
             until=_day(self.until.date()) if self.dated.isChecked() else None,
+            codebook_version=self.version.chosen() if kind in (*SELECTABLE, "agreement") else "",
         )
         if kind in SELECTABLE and not chosen:
             raise UserError("choose at least one coder")

@@ -1,6 +1,8 @@
-"""Drawing a reliability sample: articles at random (from a seed), assigned to coders. The
-dialog shows what each coder has assigned already, draws in addition to it or in its place,
-and takes assignments back; every change is one transaction and can be undone (Ctrl+Z)."""
+"""Drawing a reliability sample: a number or a share of the articles, stratified by variables
+if asked, at random from a seed (see :mod:`annotator.services.sample_design`), assigned to
+coders, the rest split among them if asked. The dialog previews the allocation before
+drawing, shows what each coder has assigned already, draws in addition to it or in its place,
+and takes assignments back; every change is one transaction and one undo step (Ctrl+Z)."""
 
 from __future__ import annotations
 
@@ -11,18 +13,32 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
     QMessageBox,
     QPushButton,
+    QRadioButton,
     QSpinBox,
     QTextBrowser,
     QWidget,
 )
 
 from annotator.domain.errors import UserError
-from annotator.services.agreement import CONSENSUS, draw_sample
+from annotator.domain.model import VariableType
+from annotator.services.agreement import CONSENSUS
 from annotator.services.assignments import assignments, clear_assignments, set_assignments
 from annotator.services.changes import Changes
+from annotator.services.sample_design import (
+    DesignSpec,
+    Plan,
+    draw_design,
+    plan_design,
+    reinstate_design,
+    withdraw_design,
+)
+from annotator.storage.article_sets import DesignRow
 from annotator.ui.controller import Command, Controller
 from annotator.ui.dialogs.agreement import CoderChecklist
 
@@ -41,6 +57,32 @@ class SampleDialog(QDialog):
         self.sample_size.setRange(1, max(total, 1))
         self.sample_size.setValue(min(max(total // 5, 1), total or 1))
         self.sample_size.setSuffix(f" of {total} articles")
+        self.by_number = QRadioButton("&Number")
+        self.by_number.setChecked(True)
+        self.by_share = QRadioButton("S&hare")
+        self.share = QDoubleSpinBox()
+        self.share.setRange(0.1, 100)
+        self.share.setDecimals(1)
+        self.share.setValue(15)
+        self.share.setSuffix(" %")
+        self.share.setToolTip("Rounded to the nearest article, a half up")
+        self.strata = CoderChecklist()
+        self.strata.setToolTip(
+            "Each stratum draws its proportional share (largest remainder); articles with no "
+            "value form their own stratum"
+        )
+        choices = []
+        for variable in project.documents.variables():
+            if variable.type is VariableType.DATE:
+                choices += [f"year({variable.name})", f"month({variable.name})"]
+            else:
+                choices.append(variable.name)
+        self.strata.fill(choices, set())
+        self.split_rest = QCheckBox("Split the other articles among the coders, balanced by size")
+        self.rest_where = QLineEdit()
+        self.rest_where.setPlaceholderText("only those where…  outlet=Yonhap; date=2016")
+        self.preview = QTextBrowser()
+        self.preview.setMinimumHeight(150)
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
         self.seed.setValue(1)
@@ -49,6 +91,17 @@ class SampleDialog(QDialog):
         names = [c.name for c in project.coders.all() if c.name != CONSENSUS]
         self.coders.fill(names, set(names))
         self.coders.coders.itemChanged.connect(lambda _: self.show_assigned())
+        self.coders.coders.itemChanged.connect(lambda _: self.show_preview())
+        self.strata.coders.itemChanged.connect(lambda _: self.show_preview())
+        for signal in (
+            self.sample_size.valueChanged,
+            self.share.valueChanged,
+            self.seed.valueChanged,
+            self.by_share.toggled,
+            self.split_rest.toggled,
+            self.rest_where.editingFinished,
+        ):
+            signal.connect(self.show_preview)
         self.replace = QCheckBox("Replace the chosen coders' assignments (else add to them)")
         self.assigned = QTextBrowser()
         self.assigned.setMaximumHeight(140)
@@ -64,14 +117,51 @@ class SampleDialog(QDialog):
         buttons.accepted.connect(self.draw)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
-        form.addRow("Articles:", self.sample_size)
+        size = QHBoxLayout()
+        for widget in (self.by_number, self.sample_size, self.by_share, self.share):
+            size.addWidget(widget)
+        size.addStretch(1)
+        form.addRow("Sample:", size)
+        form.addRow("Stratify by:", self.strata)
         form.addRow("Assign to:", self.coders)
         form.addRow("Seed:", self.seed)
+        form.addRow("", self.split_rest)
+        form.addRow("", self.rest_where)
         form.addRow("", self.replace)
+        form.addRow("Preview:", self.preview)
         form.addRow("Assigned now:", self.assigned)
         form.addRow("", self.clear_button)
         form.addRow(buttons)
         self.show_assigned()
+        self.show_preview()
+
+    def spec(self) -> DesignSpec:
+        """The design the dialog describes."""
+        share = f"{self.share.value():g}%" if self.by_share.isChecked() else None
+        return DesignSpec(
+            coders=self.coders.chosen(),
+            seed=self.seed.value(),
+            share=share,
+            size=None if share else self.sample_size.value(),
+            strata=self.strata.chosen(),
+            split_rest=self.split_rest.isChecked(),
+            where=[w.strip() for w in self.rest_where.text().split(";") if w.strip()]
+            if self.split_rest.isChecked()
+            else [],
+            replace=self.replace.isChecked(),
+        )
+
+    def show_preview(self) -> None:
+        """The allocation the draw would make, or why it cannot be drawn; nothing is written."""
+        self.sample_size.setEnabled(self.by_number.isChecked())
+        self.share.setEnabled(self.by_share.isChecked())
+        self.rest_where.setEnabled(self.split_rest.isChecked())
+        try:
+            plan = plan_design(self.controller.project, self.spec())
+        except UserError as error:
+            self.preview.setHtml(f"<p><i>{html.escape(str(error))}</i></p>")
+            return
+        self.preview.setHtml(_plan_html(plan))
 
     def show_assigned(self) -> None:
         """List each chosen coder's assigned articles."""
@@ -86,20 +176,17 @@ class SampleDialog(QDialog):
         self.clear_button.setEnabled(any(item.count for item in listed))
 
     def draw(self) -> None:
+        """Draw the design and assign it: one undo step (the design stored goes with it)."""
         coders = self.coders.chosen()
-        replace = self.replace.isChecked()
-
-        def change() -> None:
-            self.drawn, _ = draw_sample(
-                self.controller.project,
-                self.sample_size.value(),
-                coders,
-                self.seed.value(),
-                replace=replace,
-            )
-
-        if not self._run("draw a reliability sample", coders, change):
+        spec = self.spec()
+        replace = spec.replace
+        command = _DrawCommand(self.controller, coders, spec)
+        try:
+            self.controller.run(command)
+        except UserError as error:
+            QMessageBox.warning(self, "Reliability sample", str(error))
             return
+        self.drawn = command.drawn
         counts = ", ".join(
             f"{a.coder} {a.count}" for a in assignments(self.controller.project, coders)
         )
@@ -175,3 +262,61 @@ class _AssignmentsCommand(Command):
 
     def _changes(self) -> Changes:
         return Changes(statuses=frozenset(self.before ^ self.after))
+
+
+class _DrawCommand(_AssignmentsCommand):
+    """A draw: the assignments as for any change, and the design it stored, which undo
+    takes away and redo puts back as it was."""
+
+    def __init__(self, controller: Controller, coders: list[str], spec: DesignSpec) -> None:
+        super().__init__(controller, "draw a reliability sample", coders, self._draw)
+        self.spec = spec
+        self.drawn: list[int] = []
+        self.design_id: int | None = None
+        self.design: DesignRow | None = None
+
+    def _draw(self) -> None:
+        result = draw_design(self.project, self.spec)
+        self.drawn = sorted(d for d, _ in result.plan.sample)
+        self.design_id = result.design_id
+
+    def again(self) -> None:
+        with self.project.transaction():  # one step: the assignments and the design together
+            set_assignments(self.project, self.after - self.before, self.before - self.after)
+            if self.design is not None:
+                reinstate_design(self.project, self.design)
+        self.controller.notify(self._changes())
+
+    def undo(self) -> None:
+        with self.project.transaction():
+            set_assignments(self.project, self.before - self.after, self.after - self.before)
+            if self.design_id is not None:
+                self.design = withdraw_design(self.project, self.design_id)
+        self.controller.notify(self._changes())
+
+
+def _plan_html(plan: Plan) -> str:
+    """The allocation per stratum and the rest per coder, as the preview shows them."""
+    share = f" ({html.escape(plan.share)})" if plan.share else ""
+    parts = [
+        f"<p><b>{plan.size}</b> of {plan.population} articles{share} for "
+        f"{html.escape(', '.join(plan.coders))}, seed {plan.seed}.</p>"
+    ]
+    if plan.variables:
+        rows = "".join(
+            f"<tr><td>{html.escape(s.label)}</td><td align=right>{s.articles}</td>"
+            f"<td align=right>{s.drawn}</td></tr>"
+            for s in plan.strata
+        )
+        parts.append(
+            f"<table cellspacing=0 cellpadding=2><tr><th align=left>"
+            f"{html.escape(' × '.join(plan.variables))}</th><th>articles</th><th>drawn</th>"
+            f"</tr>{rows}</table>"
+        )
+    if plan.split_rest:
+        each = "; ".join(
+            f"{html.escape(r.coder)} {r.articles} articles, {r.characters:,} characters"
+            for r in plan.rest
+        )
+        parts.append(f"<p>The rest: {each or 'no articles'}.</p>")
+    return "".join(parts)

@@ -41,8 +41,9 @@ class CodeChooser(QComboBox):
         self.none_text: str | None = None
         self.setModel(self.entries)
 
-    def fill(self, codebook: Codebook, none_text: str | None = None) -> None:
-        """List the codes (``none_text``, when given, first: no code), keeping the choice."""
+    def fill(self, codebook: Codebook, none_text: str | None = None) -> bool:
+        """List the codes (``none_text``, when given, first: no code), keeping the choice;
+        whether the code chosen is gone (then none is chosen: never another code quietly)."""
         chosen = self.code_id()
         self.blockSignals(True)
         self.entries.clear()
@@ -62,14 +63,20 @@ class CodeChooser(QComboBox):
                 item.setData(code.id, Qt.ItemDataRole.UserRole)
                 item.setToolTip(codebook.path(code.id))
                 self.entries.appendRow(item)
+        lost = False
         if not self.choose(chosen):
             codes = [
                 r
                 for r in range(self.count())
                 if self.itemData(r, Qt.ItemDataRole.UserRole) is not None
             ]
-            self.setCurrentIndex(0 if none_text is not None else (codes or [-1])[0])
+            lost = chosen is not None
+            if none_text is not None:
+                self.setCurrentIndex(0)
+            else:  # the first code at first; none once the chosen one is gone
+                self.setCurrentIndex(-1 if lost else (codes or [-1])[0])
         self.blockSignals(False)
+        return lost
 
     def code_id(self) -> int | None:
         """The code chosen (None: none, or the no-code entry)."""
@@ -117,6 +124,8 @@ class Previewed:
     preview: Preview
     headlines: dict[int, str]
     passages: tuple[str, ...]
+    #: The articles of the hits previewed (a coding changed in one makes the preview stale).
+    documents: frozenset[int] = frozenset()
 
     @property
     def hits(self) -> int:
@@ -151,26 +160,41 @@ def make_preview(
         if len(passage) > PASSAGE_LIMIT:
             passage = passage[: PASSAGE_LIMIT - 1] + "…"
         passages.append(passage)
-    return Previewed(preview, headlines, tuple(passages))
+    return Previewed(preview, headlines, tuple(passages), frozenset(h[0] for h in hits))
 
 
 def preview_summary(previewed: Previewed, code: str, coder: str) -> str:
-    """The preview in one sentence: what will be coded, and what is left out and why."""
+    """The preview in one sentence: what will be coded, and what is left out and why (in
+    passages — articles when the unit is the whole article — and the hits said apart)."""
     preview = previewed.preview
+    noun = "article" if preview.unit is Unit.ARTICLE else "passage"
+
+    def units(count: int) -> str:
+        return f"{count:,} {noun}{'s' * (count != 1)}"
+
     count = len(preview.planned)
-    text = (
-        f"{count} passage{'s' * (count != 1)} in {preview.articles} article"
-        f"{'s' * (preview.articles != 1)} will be coded as {code} for {coder}"
-        f" ({previewed.hits} hit{'s' * (previewed.hits != 1)})"
-        if count
-        else "Nothing to code"
-    )
+    if count:
+        where = (
+            ""
+            if preview.unit is Unit.ARTICLE
+            else (f" in {preview.articles:,} article{'s' * (preview.articles != 1)}")
+        )
+        text = (
+            f"{units(count)}{where} will be coded as {code} for {coder} "
+            f"({previewed.hits:,} hit{'s' * (previewed.hits != 1)})"
+        )
+    else:
+        text = "Nothing to code"
     left_out = []
     if preview.skipped:
-        left_out.append(f"{preview.skipped} already coded so by {coder}")
+        left_out.append(f"{units(preview.skipped)} already coded so by {coder}")
     if preview.clashing:
         left_out.append(
-            f"{preview.clashing} where {coder} has another code of its exclusive dimension"
+            f"{units(preview.clashing)} where {coder} has another code of its exclusive dimension"
+        )
+    if preview.gone:
+        left_out.append(
+            f"{preview.gone:,} hit{'s' * (preview.gone != 1)} in articles deleted since the search"
         )
     if left_out:
         text += "; left out: " + ", ".join(left_out)

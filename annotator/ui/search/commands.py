@@ -34,15 +34,16 @@ def refuse_coding(controller: Controller) -> None:
 
 def code_hits(
     controller: Controller, preview: Preview, origin: Origin, saved: SavedSearch | None = None
-) -> tuple[Coding, ...]:
+) -> CodeHits:
     """Write what ``preview`` plans as one undoable step (through ``saved``'s rule when the
-    search is a saved one); returns the codings made."""
+    search is a saved one); returns the step (its codings, and how many passages it dropped
+    because their article was deleted since the preview)."""
     refuse_coding(controller)
     if preview.coder_id != controller.coder.id:
         raise UserError("the preview was made for another coder: preview again")
     command = CodeHits(controller, preview, origin, saved)
     controller.run(command)
-    return command.codings
+    return command
 
 
 class CodeHits(Command):
@@ -60,6 +61,8 @@ class CodeHits(Command):
         super().__init__(controller, f"code {count} passage{'s' * (count != 1)} as {code}")
         self.preview, self.origin, self.saved = preview, origin, saved
         self.codings: tuple[Coding, ...] = ()
+        #: Passages of the preview left out: their article was deleted since.
+        self.dropped = 0
         #: The saved search's "new articles" mark before and after the step.
         self.marks: tuple[int, int] | None = None
 
@@ -74,7 +77,7 @@ class CodeHits(Command):
             assert applied.coded is not None
             coded = applied.coded
             self.marks = (before, applied.saved.last_document_id)
-        self.codings = coded.codings
+        self.codings, self.dropped = coded.codings, coded.dropped
         self.controller.notify(coded.changes)
 
     def again(self) -> None:

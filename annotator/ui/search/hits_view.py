@@ -4,10 +4,11 @@ in the reader, Space ticks the selected rows."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QMenu,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -23,6 +24,8 @@ HITS_KEYS = (
     ("Enter", "Open the hit in the reader, selected (or double-click it)", "Search"),
     ("Space", "Tick or untick the selected hits", "Search"),
 )
+#: Variable columns shown until the user chooses (the first ones of the project).
+DEFAULT_VARIABLES = 3
 
 
 class _LeftElided(QStyledItemDelegate):
@@ -36,11 +39,14 @@ class _LeftElided(QStyledItemDelegate):
 
 
 class HitsView(QTableView):
-    """The hits, one line each. The columns share the view's width (the contexts most) until
-    the user resizes one."""
+    """The hits, one line each. The columns share the view's width (the contexts and the hit
+    first) until the user resizes one. Of the variables, a few are shown (the first ones,
+    or those the user chose by right-clicking a heading)."""
 
     #: A hit should be shown in the reader.
     hitActivated = Signal(object)
+    #: The user chose which variables to show (their names, in the project's order).
+    variablesChosen = Signal(list)
 
     def __init__(self, model: HitsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,23 +64,86 @@ class HitsView(QTableView):
         #: Whether the columns follow the view's width (until the user resizes one).
         self.fitted = True
         self._fitting = False
+        #: The variables shown by name (None: the first :data:`DEFAULT_VARIABLES`).
+        self.shown_variables: list[str] | None = None
         self.horizontalHeader().sectionResized.connect(self._resized_by_user)
+        header = self.horizontalHeader()
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
+        model.modelReset.connect(self.show_variables)
         self.doubleClicked.connect(lambda index: self._activate(index.row()))
         self.fit()
 
-    def _resized_by_user(self, *_: object) -> None:
-        if not self._fitting:
+    def _resized_by_user(self, column: int, old: int, new: int) -> None:
+        # A hidden column shown or hidden again (the header does it when rows are sorted)
+        # is not the user's resizing.
+        if not self._fitting and old and new and not self.isColumnHidden(column):
             self.fitted = False
 
+    # -- the variables shown ---------------------------------------------------------------
+
+    def is_shown(self, name: str) -> bool:
+        """Whether a variable's column is shown."""
+        if self.shown_variables is None:
+            names = [v.name for v in self.hits_model.variables]
+            return name in names[:DEFAULT_VARIABLES]
+        return name in self.shown_variables
+
+    def show_variables(self) -> None:
+        """Show the chosen variables' columns, hide the others (after a new search too)."""
+        self._fitting = True  # hiding a column resizes it: not the user's doing
+        try:
+            for offset, variable in enumerate(self.hits_model.variables):
+                column = len(FIXED_COLUMNS) + offset
+                self.setColumnHidden(column, not self.is_shown(variable.name))
+        finally:
+            self._fitting = False
+        self.fit()
+
+    def set_variable_shown(self, name: str, shown: bool) -> None:
+        """Show or hide a variable's column (remembered: :attr:`variablesChosen`)."""
+        names = [v.name for v in self.hits_model.variables]
+        chosen = [n for n in names if self.is_shown(n) and n != name]
+        if shown:
+            chosen.append(name)
+        kept = [n for n in (self.shown_variables or []) if n not in names]  # other projects'
+        self.shown_variables = kept + [n for n in names if n in chosen]
+        self.fitted = True  # the new columns share the width again
+        self.show_variables()
+        self.variablesChosen.emit(list(self.shown_variables))
+
+    def variables_menu(self) -> QMenu:
+        """The heading's menu: each variable, ticked where its column is shown."""
+        menu = QMenu(self)
+        menu.setToolTipsVisible(True)
+        for variable in self.hits_model.variables:
+            action = menu.addAction(variable.name)
+            action.setCheckable(True)
+            action.setChecked(self.is_shown(variable.name))
+            action.toggled.connect(lambda on, name=variable.name: self.set_variable_shown(name, on))
+        if not self.hits_model.variables:
+            menu.addAction("No variables").setEnabled(False)
+        return menu
+
+    def _header_menu(self, point: QPoint) -> None:
+        menu = self.variables_menu()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.horizontalHeader().mapToGlobal(point))
+
+    # -- widths ------------------------------------------------------------------------------
+
     def fit(self) -> None:
-        """Share the width: a variable column each a tenth at most, the hit as wide as the
-        widest of the first page, the rest to the article (a fifth) and the contexts."""
+        """Share the width: the hit as wide as the widest of the first page, the variables
+        shown a twelfth each and together at most three tenths, the rest to the article (a
+        fifth) and the contexts."""
         if not self.fitted:
             return
         model = self.hits_model
         width = max(self.viewport().width(), 500)
-        variables = model.columnCount() - len(FIXED_COLUMNS)
-        each = min(110, width // 10)
+        variables = sum(
+            not self.isColumnHidden(c) for c in range(len(FIXED_COLUMNS), model.columnCount())
+        )
+        each = min(110, width // 12, width * 3 // 10 // max(variables, 1))
         metrics = self.fontMetrics()
         widest = max(
             (

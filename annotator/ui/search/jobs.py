@@ -4,8 +4,8 @@ time, and any other read (a preview, word frequencies) on a connection of its ow
 A job reaches the project through :func:`annotator.ui.intake.jobs.connector` (a connection
 of its own for a project file; a project in memory runs in the window's thread). A job
 cancelled, or let go when the window closes, runs on until its next check (a regular
-expression at most until its time limit) and its results are dropped: the window is free
-at once.
+expression's matching is checked every quarter of a second or so) and its results are
+dropped: the window is free at once.
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ class SearchJob(Job):
             last = time.monotonic()
             self.page.emit(self, page)
 
-        for hit in search.iter_hits(project, self.request):
+        for hit in search.iter_hits(project, self.request, lambda: self.cancelled):
             if self.cancelled:
                 return None
             pending.append(hit)
@@ -235,7 +235,7 @@ class Runner(QObject):
 
     def cancel(self) -> None:
         """Stop the job under way: the window is free at once; the job stops at its next
-        check (a regular expression at its time limit) and what it finds is dropped."""
+        check (within a slice of a regular expression's matching) and what it finds is dropped."""
         self.release()
 
     def release(self) -> None:

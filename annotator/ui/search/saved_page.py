@@ -132,6 +132,8 @@ class SavedSearchesPage(QWidget):
 
     #: Run a saved search: (saved search, the articles to search or None for all, in words)
     runRequested = Signal(object, object, str)
+    #: A saved search was renamed, changed or deleted here.
+    savedEdited = Signal()
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -291,6 +293,7 @@ class SavedSearchesPage(QWidget):
             self.refresh()
             self.select(name)
             self._say(f"Saved search “{name}” changed.")
+            self.savedEdited.emit()
 
         dialog = SaveSearchDialog(
             self.controller,
@@ -325,4 +328,5 @@ class SavedSearchesPage(QWidget):
             return False
         self.refresh()
         self._say(f"Saved search “{saved.name}” deleted.")
+        self.savedEdited.emit()
         return True

@@ -183,16 +183,23 @@ class SearchPage(QWidget):
         return not self.controller.project.read_only
 
     def fill_codes(self) -> None:
-        self.code.fill(self.controller.codebook)
+        """List the codes again; a chosen code that is gone leaves none chosen (Preview off
+        until one is), and the window says so."""
+        if self.code.fill(self.controller.codebook):
+            self.forget_preview("The code chosen was deleted: choose a code, then Preview.")
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.codebook:
             self.fill_codes()
+            self.refresh_saved()
         previewed = self.preview_model.previewed
         if previewed is None:
             return
-        touched = {p.document_id for p in previewed.preview.planned}
-        if changes.codebook or changes.coders or touched & changes.documents:
+        # Any coding changed in an article of the hits (an undo too) can change what the
+        # preview leaves out: even a preview with nothing to code.
+        touched = previewed.documents | {p.document_id for p in previewed.preview.planned}
+        coded = {c.document_id for c in changes.before + changes.after}
+        if changes.codebook or changes.coders or touched & (changes.documents | coded):
             self.forget_preview("The project changed since the preview: preview again.")
 
     # -- searching ---------------------------------------------------------------------------
@@ -239,6 +246,24 @@ class SearchPage(QWidget):
         )
         self._show_ticked()
         self.searched.emit(counts)
+
+    def refresh_saved(self) -> None:
+        """Read the saved search shown again (renamed, or deleted, in the Saved searches tab
+        or elsewhere): its hits stay, coded under its new name — or as a plain search once it
+        is gone."""
+        if self.saved is None:
+            return
+        now = saved_searches.store(self.controller.project).by_guid(self.saved.guid)
+        if now is None:
+            name = self.saved.name
+            self.saved, self.saved_documents = None, None
+            self.saved_label.setText(
+                f"Saved search “{name}” was deleted: its hits stay, coded as a plain search"
+            )
+            return
+        if now != self.saved:
+            self.saved = now
+            self.saved_label.setText(f"Saved search “{now.name}”")
 
     def _where(self) -> str:
         if self.saved_documents is not None:
@@ -318,6 +343,10 @@ class SearchPage(QWidget):
             saved = saved_searches.save(
                 self.controller.project, name, request, code_id=code_id, unit=unit
             )
+            # The hits shown are the rule's only if they were found by the request saved
+            # (a query typed since, or found on some articles only, is searched again):
+            # codings always record the search that found them.
+            shown = self.request == request and not self.runner.busy
             self.saved, self.saved_documents = saved, None
             self.saved_label.setText(f"Saved search “{saved.name}”")
             self.saved_label.show()
@@ -325,6 +354,8 @@ class SearchPage(QWidget):
                 self.code.choose(code_id)
                 self.unit.set_unit(unit)
             self.savedChanged.emit()
+            if not shown:
+                self.run()
 
         dialog = SaveSearchDialog(
             self.controller, save, self.code.code_id(), self.unit.unit(), parent=self
@@ -393,22 +424,30 @@ class SearchPage(QWidget):
         if previewed is None or not previewed.preview.planned:
             return 0
         preview = previewed.preview
+        self.refresh_saved()  # renamed or deleted since it was loaded
         try:
             refuse_coding(self.controller)
-            made = code_hits(self.controller, preview, self._origin(preview.unit), self.saved)
+            step = code_hits(self.controller, preview, self._origin(preview.unit), self.saved)
         except UserError as error:
             self.summary.setStyleSheet(ERROR_STYLE)
             self.summary.setText(str(error)[:1].upper() + str(error)[1:])
             return 0
+        made = len(step.codings)
         self.preview_model.set_preview(None)
         self.apply_button.setEnabled(False)
         code = self.controller.codebook.path(preview.code_id)
         self.summary.setStyleSheet("")
-        self.summary.setText(
-            f"Coded {len(made):,} passage{'s' * (len(made) != 1)} {code} for "
-            f"{self.controller.coder.name} (Ctrl+Z takes them back)."
+        dropped = (
+            f" Left out: {step.dropped:,} passage{'s' * (step.dropped != 1)} in articles "
+            "deleted since the preview."
+            if step.dropped
+            else ""
         )
-        return len(made)
+        self.summary.setText(
+            f"Coded {made:,} passage{'s' * (made != 1)} {code} for "
+            f"{self.controller.coder.name} (Ctrl+Z takes them back).{dropped}"
+        )
+        return made
 
     def _origin(self, unit: Unit) -> Origin:
         request = self.request
@@ -429,6 +468,10 @@ class SearchPage(QWidget):
             self.jumpRequested.emit(planned.document_id, -1, -1)
 
     def release_worker(self) -> None:
-        """Let the search and the preview under way go (the window is closing)."""
-        self.runner.release()
-        self.previewer.release()
+        """Let the search and the preview under way go (the window is closing): the window,
+        shown again, is ready for the next search."""
+        self.cancel()
+        if self.previewer.busy:
+            self.previewer.release()
+            self.summary.setStyleSheet("")
+            self.summary.setText("Preview again to see what would be coded.")

@@ -19,3 +19,5 @@ HITS_SPLITTER = Setting("search/hits_splitter", QByteArray())
 WORDS_SPLITTER = Setting("search/words_splitter", QByteArray())
 WORDS_LANGUAGE = Setting("search/words_language", "")
 WORDS_TOP = Setting("search/words_top", 50)
+#: The variables the hits table shows, as a JSON list of names ("": the first few).
+HITS_VARIABLES = Setting("search/hits_variables", "")

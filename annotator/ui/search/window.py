@@ -4,6 +4,8 @@ coding window's undo stack, as in the coding window."""
 
 from __future__ import annotations
 
+import json
+
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
@@ -56,6 +58,7 @@ class SearchWindow(QWidget):
         self.search.jumpRequested.connect(self.jumpRequested.emit)
         self.search.savedChanged.connect(self.saved.refresh)
         self.saved.runRequested.connect(self.run_saved)
+        self.saved.savedEdited.connect(self.search.refresh_saved)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.restore_state()
 
@@ -86,6 +89,8 @@ class SearchWindow(QWidget):
             widget.blockSignals(False)
         bar.check()
         self.search.unit.set_unit(state.UNIT.get(store))
+        self.search.view.shown_variables = _names(state.HITS_VARIABLES.get(store))
+        self.search.view.show_variables()
         self.words.language.choose(state.WORDS_LANGUAGE.get(store))
         self.words.top.setValue(state.WORDS_TOP.get(store))
         for setting, splitter in (
@@ -107,6 +112,8 @@ class SearchWindow(QWidget):
         state.MATCH_CASE.set(store, bar.match_case.isChecked())
         state.MATCH_ACCENTS.set(store, bar.match_accents.isChecked())
         state.UNIT.set(store, self.search.unit.unit().value)
+        shown = self.search.view.shown_variables
+        state.HITS_VARIABLES.set(store, "" if shown is None else json.dumps(shown))
         state.TAB.set(store, self.tabs.currentIndex())
         state.WORDS_LANGUAGE.set(store, self.words.language.language())
         state.WORDS_TOP.set(store, self.words.top.value())
@@ -123,3 +130,14 @@ class SearchWindow(QWidget):
         self.save_state()
         self.release_worker()
         super().closeEvent(event)
+
+
+def _names(setting: str) -> list[str] | None:
+    """The variables' names a setting keeps (None: none chosen, or a setting unreadable)."""
+    try:
+        value = json.loads(setting) if setting else None
+    except ValueError:
+        return None
+    if not isinstance(value, list):
+        return None
+    return [str(name) for name in value]

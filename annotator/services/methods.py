@@ -1,0 +1,130 @@
+"""The methods-section paragraph of an agreement report: the articles and coders compared, the
+sample design they were drawn by, the codebook version the codings were made under, and the
+measures with their intervals — what a journal asks a content analysis to state (Krippendorff,
+*Content Analysis*, ch. 12; Lombard, Snyder-Duch & Bracken 2002).
+
+Everything is read from what the project records (:mod:`annotator.services.sample_design`,
+:mod:`annotator.services.codebook_versions`) and from the report itself; nothing is guessed:
+a part the project does not record (no stored design, say) is left out of the text and is
+``None`` in :meth:`Methods.as_dict`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from annotator import __version__
+from annotator.agreement.results import Measure, Report
+from annotator.services.agreement import Request
+from annotator.services.codebook_versions import versions_of_codings
+from annotator.services.sample_design import current_design
+from annotator.storage import Project
+
+#: How each level's overall figure is named in the paragraph, and what its units are.
+_LEVELS = {
+    "document": ("at article level (code applied or not)", "article × code units"),
+    "character": ("at character level", "characters"),
+    "unitizing": ("for the unitizing of passages (α_U)", "characters"),
+    "segment": ("for matched segments", "segments"),
+}
+
+
+@dataclass(frozen=True)
+class Methods:
+    """The paragraph and the facts it states."""
+
+    articles: int
+    coders: tuple[str, ...]
+    design: dict[str, Any] | None
+    versions: dict[str, Any]
+    measures: tuple[dict[str, Any], ...]
+    text: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "articles": self.articles,
+            "coders": list(self.coders),
+            "sample_design": self.design,
+            "codebook_versions": self.versions,
+            "measures": list(self.measures),
+            "text": self.text,
+        }
+
+
+def methods_of(project: Project, request: Request, report: Report) -> Methods:
+    """The methods paragraph of ``report``, made from ``request`` in ``project``."""
+    coder_ids = [c.id for c in project.coders.all() if c.name in report.coders]
+    versions = versions_of_codings(
+        project,
+        coder_ids,
+        request.documents,
+        limited_to=request.codebook_version or None,
+    )
+    design = current_design(project)
+    overall = tuple(m for m in report.measures if m.scope == "overall")
+    parts = [_compared(report)]
+    if design is not None:
+        parts.append(design.sentence())
+    parts.append(versions.sentence)
+    figures = [_figure(m, report.kappa_measure) for m in overall if m.applied]
+    figures = [f for f in figures if f]
+    if figures:
+        parts.append("Agreement was " + "; ".join(figures) + ".")
+    if request.interval:
+        parts.append(
+            "Intervals are 95 % bootstrap intervals of α (Hayes & Krippendorff 2007) over the "
+            "units compared."
+        )
+    parts.append(f"Computed with annotator {__version__}.")
+    return Methods(
+        articles=report.documents,
+        coders=report.coders,
+        design=None if design is None else design.as_dict(),
+        versions=versions.as_dict(),
+        measures=tuple(_measure(m, report.kappa_measure) for m in overall),
+        text=" ".join(parts),
+    )
+
+
+def _compared(report: Report) -> str:
+    coders = list(report.coders)
+    named = coders[0] if len(coders) == 1 else ", ".join(coders[:-1]) + " and " + coders[-1]
+    counted = "marked done" if report.counted_by == "done" else "assigned to them and marked done"
+    article = "article" if report.documents == 1 else "articles"
+    return (
+        f"Inter-coder reliability was assessed on {report.documents} {article} coded "
+        f"independently by {len(coders)} coders ({named}); an article counted for a coder once "
+        f"{counted}."
+    )
+
+
+def _number(value: float) -> str:
+    """``.812`` / ``−.05`` / ``1.000``: three decimals, APA style without the leading zero."""
+    text = f"{value:.3f}"
+    return text.replace("0.", ".", 1) if abs(value) < 1 else text
+
+
+def _figure(measure: Measure, kappa_name: str) -> str:
+    where, units = _LEVELS.get(measure.level, (measure.level, "units"))
+    if measure.krippendorff_alpha is None:
+        return ""
+    text = f"Krippendorff's α = {_number(measure.krippendorff_alpha)}"
+    if measure.alpha_ci95 is not None:
+        low, high = measure.alpha_ci95
+        text += f" [{_number(low)}, {_number(high)}]"
+    if measure.cohen_kappa is not None:
+        text += f", {kappa_name} = {_number(measure.cohen_kappa)}"
+    return f"{text} {where} over all codes (N = {measure.units:,} {units})"
+
+
+def _measure(measure: Measure, kappa_name: str) -> dict[str, Any]:
+    return {
+        "level": measure.level,
+        "units": measure.units,
+        "krippendorff_alpha": measure.krippendorff_alpha,
+        "alpha_ci95": list(measure.alpha_ci95) if measure.alpha_ci95 else None,
+        "kappa": measure.cohen_kappa,
+        "kappa_measure": kappa_name,
+        "percent_agreement": measure.percent_agreement,
+    }

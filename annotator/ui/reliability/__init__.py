@@ -1,0 +1,2 @@
+"""The reliability workflow in the window: queues, sample designs, pairs, training reports,
+drift, codebook versions."""
