@@ -219,6 +219,20 @@ def test_bad_input_is_one_line_and_writes_nothing(
     assert content(demo_path) == before
 
 
+@pytest.mark.parametrize(
+    "arguments",
+    [("stop-words", "xx", "--add", "foo"), ("words", "--language", "xx")],
+)
+def test_a_language_without_stop_words_is_refused_in_one_line(
+    demo_path: Path, arguments: tuple[str, ...]
+) -> None:
+    before = content(demo_path)
+    command, *rest = arguments
+    result = run(command, demo_path, *rest)
+    assert_one_line_error(result, "there is no stop-word list for 'xx': the languages with one")
+    assert content(demo_path) == before
+
+
 def test_a_rule_file_with_a_missing_code_is_refused_naming_the_file(
     demo_path: Path, tmp_path: Path
 ) -> None:
