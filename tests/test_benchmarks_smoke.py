@@ -45,6 +45,7 @@ KEYS = {
     "search_index_import_overhead_pct",
     "search_window_first_page_ms",
     "agreement_drift_12_s",
+    "search_unspaced_context_s",
 }
 
 

@@ -133,6 +133,35 @@ def test_rules_run_again_on_articles_imported_later(demo_path: Path, tmp_path: P
     assert json.loads(run("search-rules", "list", demo_path, "--json").stdout) == []
 
 
+def test_a_rules_new_articles_are_new_for_each_coder(demo_path: Path, tmp_path: Path) -> None:
+    """Ana running a rule on new articles leaves them new for Ben (one mark for all coders
+    made Ben's run code nothing, silently)."""
+    coded = run(
+        "search", demo_path, "money", "--code", "Motive > Subsistence", "--coder", "Ana",
+        "--save", "money",
+    )  # fmt: skip
+    assert coded.exit_code == 0, coded.output
+
+    def codings(coder: str, *extra: str) -> int:
+        result = run("search-rules", "run", demo_path, "money", "--coder", coder, "--json", *extra)
+        assert result.exit_code == 0, result.output
+        (report,) = json.loads(result.stdout)
+        return int(report["codings"])
+
+    assert codings("Ben") > 1  # never ran it: every article is new to him
+    article = tmp_path / "late.txt"
+    article.write_text("late story\n\nThey sent money home.\n", encoding="utf-8")
+    assert run("import", demo_path, article).exit_code == 0
+    assert codings("Ben", "--dry-run") == 1
+    assert codings("Ana") == 1
+    assert codings("Ben") == 1
+    assert codings("Ben") == 0
+    (rule,) = json.loads(run("search-rules", "list", demo_path, "--json").stdout)
+    with Project.open(demo_path, read_only=True) as project:
+        newest = max(project.documents.texts())
+    assert rule["marks"] == {"Ana": newest, "Ben": newest}
+
+
 def test_word_frequencies_and_stop_words(demo_path: Path, tmp_path: Path) -> None:
     result = run("words", demo_path, "--top", "5", "--json")
     assert result.exit_code == 0, result.output
@@ -187,6 +216,20 @@ def test_bad_input_is_one_line_and_writes_nothing(
         assert fragment in result.output
         return
     assert_one_line_error(result, fragment)
+    assert content(demo_path) == before
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [("stop-words", "xx", "--add", "foo"), ("words", "--language", "xx")],
+)
+def test_a_language_without_stop_words_is_refused_in_one_line(
+    demo_path: Path, arguments: tuple[str, ...]
+) -> None:
+    before = content(demo_path)
+    command, *rest = arguments
+    result = run(command, demo_path, *rest)
+    assert_one_line_error(result, "there is no stop-word list for 'xx': the languages with one")
     assert content(demo_path) == before
 
 

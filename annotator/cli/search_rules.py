@@ -40,6 +40,8 @@ def list_rules(project: str, as_json: bool) -> None:
     """
     with open_project(project, write=False) as opened:
         specs = {spec.name: spec for spec in saved_searches.search_specs(opened)}
+        store = saved_searches.store(opened)
+        names = {coder.id: coder.name for coder in opened.coders.all()}
         rows = []
         for saved in saved_searches.list_searches(opened):
             spec = specs[saved.name]
@@ -55,7 +57,11 @@ def list_rules(project: str, as_json: bool) -> None:
                     "where": list(spec.where),
                     "within": list(spec.within),
                     "coders": list(spec.coders),
-                    "last_document_id": saved.last_document_id,
+                    # Per coder: the highest article id the rule has run on for them.
+                    "marks": {
+                        names.get(coder_id, str(coder_id)): mark
+                        for coder_id, mark in sorted(store.marks(saved.id).items())
+                    },
                 }
             )
     if as_json:

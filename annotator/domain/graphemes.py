@@ -39,6 +39,45 @@ def clusters_around(text: str, position: int) -> list[tuple[int, int]]:
     return [(low + m.start(), low + m.end()) for m in _CLUSTER.finditer(text[low:high])]
 
 
+#: A code point that may belong to one cluster with the code point before or after it (marks,
+#: joiners, Hangul jamo, flag halves, CR, prepended marks). Between two code points that are
+#: neither, a cluster always ends, whatever comes before (UAX #29: only those rules look back).
+_JOINING = regex.compile(
+    r"[\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}\p{GCB=Prepend}\p{GCB=L}\p{GCB=V}"
+    r"\p{GCB=T}\p{GCB=Regional_Indicator}\p{GCB=CR}]"
+)
+#: How far around a position :func:`cluster_at` first looks (a cluster is short: a letter
+#: with a few marks, an emoji sequence of a handful of code points).
+_REACH = 32
+
+
+def is_boundary(text: str, position: int) -> bool:
+    """Whether a cluster surely ends at ``position`` (neither neighbour joins; False may
+    still be a boundary, as between two letters each with its accent)."""
+    if position <= 0 or position >= len(text):
+        return True
+    return _JOINING.search(text, position - 1, position + 1) is None
+
+
+def cluster_at(text: str, position: int) -> tuple[int, int]:
+    """The grapheme cluster holding ``text[position]``, as a code-point span; only a few
+    dozen code points around it are read (grows only over a run of joining code points), so
+    that snapping thousands of hits in one long text without spaces stays linear."""
+    if _JOINING.search(text, max(position - 1, 0), position + 2) is None:
+        return position, position + 1  # the common case: a code point on its own
+    low = max(position - _REACH, 0)
+    while not is_boundary(text, low):
+        low -= 1
+    high = min(position + 1 + _REACH, len(text))
+    while not is_boundary(text, high):
+        high += 1
+    for match in _CLUSTER.finditer(text, low, high):
+        start, end = match.start(), match.end()
+        if start <= position < end:
+            return int(start), int(end)
+    return position, position + 1  # pragma: no cover - every code point is in a cluster
+
+
 def _joins(cluster: str) -> bool:
     """Whether a cluster is part of a word that grows into its neighbours."""
     return bool(_WORD.search(cluster)) and not _UNSPACED.search(cluster)

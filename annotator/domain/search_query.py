@@ -28,6 +28,8 @@ from annotator.domain.search_text import compiled, term_pattern, tokens
 
 MAX_QUERY_CHARACTERS = 2_000
 MAX_TERMS = 200
+#: How deep parentheses may nest (the parser recurses once per level).
+MAX_DEPTH = 50
 OPERATORS = ("AND", "OR", "NOT")
 
 
@@ -198,6 +200,15 @@ def _lex(text: str) -> list[_Lexeme]:
     return found
 
 
+def _shown(text: str) -> str:
+    """A word of the query quoted for a message, in quotes it does not hold itself (``';``
+    shows as ``"';"``, not ``'';'``)."""
+    for opening, closing in (("'", "'"), ('"', '"')):
+        if opening not in text:
+            return f"{opening}{text}{closing}"
+    return f"«{text}»"
+
+
 class _Parser:
     def __init__(self, text: str, options: Options) -> None:
         self.text = text
@@ -205,6 +216,7 @@ class _Parser:
         self.lexemes = _lex(text)
         self.index = 0
         self.terms = 0
+        self.depth = 0
 
     def peek(self) -> _Lexeme | None:
         return self.lexemes[self.index] if self.index < len(self.lexemes) else None
@@ -225,7 +237,7 @@ class _Parser:
         if left is not None:
             if left.kind == ")":
                 raise QueryError(left.position, "')' closes a parenthesis that was never opened")
-            raise QueryError(left.position, f"'{left.text}' is not expected here")
+            raise QueryError(left.position, f"{_shown(left.text)} is not expected here")
         return tree
 
     def or_expression(self) -> Node:
@@ -257,7 +269,7 @@ class _Parser:
         if lexeme is None or lexeme.kind in ("OR", "AND", "NOT", ")"):
             if after is not None:
                 where = lexeme.position if lexeme is not None else self.end_position()
-                raise QueryError(where, f"'{after.text}' needs a word after it")
+                raise QueryError(where, f"{_shown(after.text)} needs a word after it")
             if lexeme is None:
                 raise QueryError(self.end_position(), "a word is missing at the end")
             if lexeme.kind == ")":
@@ -268,12 +280,18 @@ class _Parser:
                     "NOT needs a word before it: write 'remittance NOT broker' "
                     "(articles with the first and without the second)",
                 )
-            raise QueryError(lexeme.position, f"'{lexeme.text}' needs a word before it")
+            raise QueryError(lexeme.position, f"{_shown(lexeme.text)} needs a word before it")
         self.take()
         if lexeme.kind == "(":
             if (inner := self.peek()) is not None and inner.kind == ")":
                 raise QueryError(inner.position, "'()' holds nothing to find")
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise QueryError(
+                    lexeme.position, f"parentheses nest more than {MAX_DEPTH} deep here"
+                )
             node = self.or_expression()
+            self.depth -= 1
             closing = self.peek()
             if closing is None or closing.kind != ")":
                 raise QueryError(lexeme.position, "'(' is never closed")
@@ -297,7 +315,7 @@ class _Parser:
         words = tuple(tokens(self.options.fold(body)))
         typed = tuple(tokens(unicodedata.normalize("NFC", body)))
         if not words:
-            what = f'"{lexeme.text}"' if lexeme.kind == "phrase" else f"'{lexeme.text}'"
+            what = f'"{lexeme.text}"' if lexeme.kind == "phrase" else _shown(lexeme.text)
             raise QueryError(lexeme.position, f"{what} has no letter or digit to find")
         return Term(text=text, position=lexeme.position, words=words, typed=typed, prefix=prefix)
 

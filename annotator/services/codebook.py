@@ -38,6 +38,8 @@ class CodebookImportReport:
     #: Names of the saved searches a .json codebook added and changed.
     searches_added: list[str] = field(default_factory=list)
     searches_changed: list[str] = field(default_factory=list)
+    #: Of those changed, the ones whose "new articles" marks were taken away.
+    searches_reset: list[str] = field(default_factory=list)
 
     @property
     def changes(self) -> Changes:
@@ -58,7 +60,16 @@ class CodebookImportReport:
             *(f"added: {p}" for p in self.added),
             *(f"changed: {p}" for p in self.changed),
             *(f"added saved search: {n}" for n in self.searches_added),
-            *(f"changed saved search: {n}" for n in self.searches_changed),
+            *(
+                f"changed saved search: {n}"
+                + (
+                    " (what it finds or codes changed: run on new articles, it runs on every "
+                    "article again)"
+                    if n in self.searches_reset
+                    else ""
+                )
+                for n in self.searches_changed
+            ),
         ]
 
 
@@ -98,7 +109,9 @@ def _import_codebook(
     searches = read_codebook_searches(path)  # read (and its shape checked) before writing
     with project.transaction():  # the codes and the saved searches, all or nothing
         report = apply_codebook(project, dimensions, path, progress=progress)
-        report.searches_added, report.searches_changed = apply_search_specs(project, searches, path)
+        report.searches_added, report.searches_changed, report.searches_reset = apply_search_specs(
+            project, searches, path
+        )
     return report
 
 

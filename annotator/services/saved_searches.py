@@ -5,8 +5,10 @@ added since it last ran, or on those imported after a given import — coding wh
 A saved search keeps its query and options, its unit (hit, sentence, paragraph, article) and
 its scope: variable conditions as the command line writes them (``outlet=Yonhap``), the codes
 it searches within and whose passages, by GUID (so renaming a code or a coder keeps it). It
-remembers the highest article id it ran on; article ids are never given twice, so "new since
-the last run" means any article added since, by an import, a merge or a REFI-QDA project.
+remembers, for each coder, the highest article id it ran on for them (:func:`mark`); article
+ids are never given twice, so "new since the last run" means any article added since, by an
+import, a merge or a REFI-QDA project. Changing what a rule finds or codes (its query, options,
+code, unit or scope) takes its marks away: the changed rule has run on nothing yet.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ __all__ = [
     "documents_since_import",
     "find",
     "list_searches",
+    "mark",
     "rename",
     "request_of",
     "rule_apply",
@@ -49,6 +52,7 @@ __all__ = [
     "run_rule",
     "save",
     "search_specs",
+    "set_mark",
     "store",
     "tie",
 ]
@@ -140,8 +144,20 @@ def rename(project: Project, saved: SavedSearch, name: str) -> SavedSearch:
     return store(project).update(saved.id, name=name)
 
 
+def mark(project: Project, saved: SavedSearch, coder_id: int) -> int:
+    """The highest article id ``saved`` has run on for the coder (0: never): "new" articles
+    for them are those above it."""
+    return store(project).mark(saved.id, coder_id)
+
+
+def set_mark(project: Project, saved: SavedSearch, coder_id: int, document_id: int) -> None:
+    """Put the coder's mark of ``saved`` at ``document_id`` (undoing a run puts it back)."""
+    store(project).set_mark(saved.id, coder_id, document_id)
+
+
 def tie(project: Project, saved: SavedSearch, code_id: int | None) -> SavedSearch:
-    """Tie a saved search to a code, or (``None``) to none."""
+    """Tie a saved search to a code, or (``None``) to none (another code: every coder's
+    mark is taken away, as the rule has coded nothing with it yet)."""
     if code_id is not None:
         _check_code(project, code_id)
     return store(project).update(saved.id, code_id=code_id)
@@ -228,11 +244,15 @@ class RuleRun:
     coded: AutoCoded | None = None
 
 
-def _documents(project: Project, saved: SavedSearch, since: str | int) -> frozenset[int] | None:
+def _documents(
+    project: Project, saved: SavedSearch, coder_id: int, since: str | int
+) -> frozenset[int] | None:
     if since == ALL:
         return None
     if since == NEW:
-        rows = project.db.execute("SELECT id FROM documents WHERE id > ?", [saved.last_document_id])
+        rows = project.db.execute(
+            "SELECT id FROM documents WHERE id > ?", [mark(project, saved, coder_id)]
+        )
         return frozenset(int(r[0]) for r in rows)
     if isinstance(since, int):
         return documents_since_import(project, since)
@@ -249,12 +269,13 @@ def rule_preview(
     unit: Unit | None = None,
 ) -> RuleRun:
     """What running ``saved`` for ``coder_id`` would code (its own code and unit unless
-    given) on the articles ``since`` says: :data:`NEW` (added since it last ran), :data:`ALL`,
+    given) on the articles ``since`` says: :data:`NEW` (added since it last ran for that
+    coder), :data:`ALL`,
     or an import's id (those imported after it). Writes nothing."""
     code = code_id if code_id is not None else saved.code_id
     if code is None:
         raise UserError(f"saved search '{saved.name}' is tied to no code: say which code to apply")
-    documents = _documents(project, saved, since)
+    documents = _documents(project, saved, coder_id, since)
     request = request_of(project, saved, documents=documents)
     hits = search.hit_spans(project, request)
     chosen_unit = unit or Unit(saved.unit)
@@ -263,7 +284,7 @@ def rule_preview(
 
 def rule_apply(project: Project, run: RuleRun) -> RuleRun:
     """Code what :func:`rule_preview` found, in one transaction that also records the highest
-    article id the rule has now run on."""
+    article id the rule has now run on for the preview's coder."""
     saved = run.saved
     origin = Origin(
         query=saved.query,
@@ -272,12 +293,14 @@ def rule_apply(project: Project, run: RuleRun) -> RuleRun:
         rule=saved.guid,
         name=saved.name,
     )
+    coder_id = run.preview.coder_id
     with project.transaction():
         coded = autocode.apply(project, run.preview, origin)
         highest = project.db.execute("SELECT ifnull(max(id), 0) FROM documents").fetchone()[0]
-        updated = store(project).update(
-            saved.id, last_document_id=max(int(highest), saved.last_document_id)
-        )
+        saved_searches = store(project)
+        before = saved_searches.mark(saved.id, coder_id)
+        saved_searches.set_mark(saved.id, coder_id, max(int(highest), before))
+        updated = saved_searches.get(saved.id)
     return RuleRun(updated, run.documents, run.preview, coded)
 
 
@@ -329,12 +352,14 @@ def search_specs(project: Project) -> list[SearchSpec]:
 
 def apply_search_specs(
     project: Project, specs: list[SearchSpec], path: Path
-) -> tuple[list[str], list[str]]:
+) -> tuple[list[str], list[str], list[str]]:
     """Keep the saved searches of a codebook file (read from ``path``): one of a name the
     project has is given the file's version. Each is checked first — its code and the codes
     it searches within must be in the codebook (after the file's codes were merged in), its
     coders in the project, its query readable — and any problem is a :class:`BadFileError`
-    naming the file and the line, with nothing kept. Returns the names added and changed."""
+    naming the file and the line, with nothing kept. Returns the names added, changed, and
+    of those changed the ones whose "new articles" marks were taken away (a changed rule has
+    run on no article yet: run on new articles, it runs on every one)."""
     codebook = project.codebook.tree()
     checked: list[tuple[SearchSpec, int | None, SavedScope]] = []
     for spec in specs:
@@ -387,6 +412,7 @@ def apply_search_specs(
         checked.append((spec, code_id, SavedScope(spec.where, tuple(within), tuple(coders))))
     added: list[str] = []
     changed: list[str] = []
+    reset: list[str] = []
     saved_searches = store(project)
     with project.transaction():
         for spec, code_id, scope in checked:
@@ -404,9 +430,12 @@ def apply_search_specs(
                 saved_searches.add(spec.name, **fields)  # type: ignore[arg-type]
                 added.append(spec.name)
             elif _differs(existing, fields):
-                saved_searches.update(existing.id, **fields)
+                had_marks = bool(saved_searches.marks(existing.id))
+                saved_searches.update(existing.id, **fields)  # type: ignore[arg-type]
                 changed.append(existing.name)
-    return added, changed
+                if had_marks:
+                    reset.append(existing.name)
+    return added, changed, reset
 
 
 def _code_at(codebook: Codebook, path: str) -> Code | None:

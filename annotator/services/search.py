@@ -18,7 +18,10 @@ project comes at once; :func:`first_hits`), :func:`search` returns them all with
 of hits and of articles, :func:`hit_spans` only where they are (for coding).
 
 Where the index folds a letter otherwise than search (ß, ligatures such as ﬁ, Greek letters
-written with oxia), the index is asked for every spelling (:func:`candidate_plan`); a query
+written with oxia, letters stored in a form that is not NFC — Hindi's precomposed nukta
+letters, Hebrew presentation forms, CJK compatibility ideographs — and letters whose case
+Unicode 6.1 did not know: Cherokee, Georgian Mtavruli, Osage, Adlam, …), the index is asked
+for every spelling (:func:`candidate_plan`); a query
 the index cannot narrow at all reads every text in scope. Known limits: a Latin letter with
 two accents folded to a plain letter (ǡ for a) is found only as typed; in an article of a
 script written without spaces, a Latin word is looked up as typed (``muller`` does not find a
@@ -39,7 +42,8 @@ import regex
 
 from annotator.domain.errors import UserError
 from annotator.domain.folding import folded_text
-from annotator.domain.graphemes import clusters_around
+from annotator.domain.graphemes import cluster_at, is_boundary
+from annotator.domain.search_pattern import MAX_EXPANDED, expanded_size
 from annotator.domain.search_query import (
     Options,
     Query,
@@ -198,6 +202,15 @@ def compile_pattern(pattern: str, *, match_case: bool = False) -> regex.Pattern[
         raise QueryError(
             MAX_PATTERN_CHARACTERS + 1, f"it is longer than {MAX_PATTERN_CHARACTERS} characters"
         )
+    # Counted repeats are written out when compiling, before any clock runs: a pattern of 23
+    # characters can ask for a billion copies and fill the memory. Refused before that.
+    size, where = expanded_size(pattern)
+    if size > MAX_EXPANDED:
+        raise QueryError(
+            where,
+            f"its counted repeats ({{n}}) ask for {size:,} copies of what they repeat, more than "
+            f"the {MAX_EXPANDED:,} annotator runs: make the counts smaller or use * or +",
+        )
     flags = regex.MULTILINE | (0 if match_case else regex.IGNORECASE | regex.FULLCASE)
     try:
         compiled: regex.Pattern[str] = regex.compile(pattern, flags)
@@ -205,8 +218,19 @@ def compile_pattern(pattern: str, *, match_case: bool = False) -> regex.Pattern[
         position = error.pos + 1 if error.pos is not None else None
         raise QueryError(position, f"not a valid regular expression ({error.msg})") from None
     except (OverflowError, RecursionError, MemoryError, ValueError) as error:
-        raise QueryError(None, f"not a regular expression annotator can run ({error})") from None
+        raise QueryError(
+            None, f"not a regular expression annotator can run ({_reason(error)})"
+        ) from None
     return compiled
+
+
+def _reason(error: Exception) -> str:
+    """What went wrong compiling, in words even when the exception carries none."""
+    if isinstance(error, MemoryError):
+        return "compiling it needs more memory than there is"
+    if isinstance(error, RecursionError):
+        return "it nests too deep"
+    return str(error) or type(error).__name__
 
 
 # -- finding -----------------------------------------------------------------------------------
@@ -339,23 +363,18 @@ def _whole_clusters(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _cluster_start(text: str, position: int) -> int:
     """The start of the grapheme cluster holding ``position`` (itself at a boundary)."""
-    if position <= 0 or position >= len(text) or text[position].isspace():
+    if text[position : position + 1].isspace() or is_boundary(text, position):
         return position
-    for low, high in clusters_around(text, position):
-        if low <= position < high:
-            return low
-    return position
+    return cluster_at(text, position)[0]
 
 
 def _cluster_end(text: str, position: int) -> int:
     """The end of the cluster holding the code point before ``position`` (itself at a
     boundary)."""
-    if position <= 0 or position >= len(text) or text[position - 1].isspace():
+    if is_boundary(text, position) or text[position - 1].isspace():
         return position
-    for low, high in clusters_around(text, position - 1):
-        if low < position < high:
-            return high
-    return position
+    low, high = cluster_at(text, position - 1)
+    return high if low < position < high else position
 
 
 def _inside(spans: list[tuple[int, int]], passages: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -394,15 +413,18 @@ def context(text: str, start: int, end: int, width: int) -> tuple[str, str]:
     return text[low:start], text[end:high]
 
 
+# What str.isspace() calls white space (``\s`` leaves out the separators U+001C–U+001F).
+_SPACE = regex.compile(r"[\s\x1c-\x1f]")
+_LAST_SPACE = regex.compile(r"[\s\x1c-\x1f]", regex.REVERSE)
+
+
 def _first_space(text: str, low: int, high: int) -> int | None:
-    for position in range(low, high):
-        if text[position].isspace():
-            return position
-    return None
+    """The first white space in ``text[low:high]``."""
+    found = _SPACE.search(text, low, high)
+    return found.start() if found is not None else None
 
 
 def _last_space(text: str, low: int, high: int) -> int | None:
-    for position in range(high, low, -1):
-        if text[position].isspace():
-            return position
-    return None
+    """The last white space in ``text[low + 1 : high + 1]``."""
+    found = _LAST_SPACE.search(text, low + 1, high + 1)
+    return found.start() if found is not None else None

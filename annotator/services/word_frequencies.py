@@ -86,6 +86,20 @@ def _check_language(language: str) -> str:
     return code
 
 
+def _check_list(project: Project, language: str) -> str:
+    """The code of a language with a stop-word list: stopwords-iso's, or one the project
+    already keeps words for; any other (``xx``, or a language with no list) is refused, as
+    its stop words would be nothing, silently."""
+    code = _check_language(language)
+    if stopwordsiso.has_lang(code) or code in StopWordStore(project.db).languages():
+        return code
+    listed = ", ".join(sorted(stopwordsiso.langs()))
+    raise UserError(
+        f"there is no stop-word list for '{language}': the languages with one are "
+        f"{listed} (ISO 639-1 codes, from stopwords-iso)"
+    )
+
+
 @lru_cache(maxsize=64)
 def _listed(language: str) -> frozenset[str]:
     """The package's stop words of ``language``, folded as words are counted."""
@@ -96,14 +110,14 @@ def _listed(language: str) -> frozenset[str]:
 
 def stop_words(project: Project, language: str) -> frozenset[str]:
     """The stop words of ``language`` in this project: the list, with the user's changes."""
-    code = _check_language(language)
+    code = _check_list(project, language)
     added, removed = StopWordStore(project.db).changes(code)
     return (_listed(code) | added) - removed
 
 
 def stop_word_changes(project: Project, language: str) -> tuple[list[str], list[str]]:
     """The words the user added to ``language``'s list, and those taken off it."""
-    added, removed = StopWordStore(project.db).changes(_check_language(language))
+    added, removed = StopWordStore(project.db).changes(_check_list(project, language))
     return sorted(added), sorted(removed)
 
 
@@ -112,7 +126,7 @@ def change_stop_words(
 ) -> tuple[list[str], list[str]]:
     """Add words to ``language``'s stop-word list and take others off it (folded; a word both
     added and removed is refused); returns the changes now kept."""
-    code = _check_language(language)
+    code = _check_list(project, language)
     listed = _listed(code)
     adding = {_word(w) for w in add}
     removing = {_word(w) for w in remove}
@@ -148,7 +162,7 @@ def _word(text: str) -> str:
 
 def reset_stop_words(project: Project, language: str) -> int:
     """Forget the user's changes to ``language``'s list; returns how many there were."""
-    return StopWordStore(project.db).reset(_check_language(language))
+    return StopWordStore(project.db).reset(_check_list(project, language))
 
 
 def word_frequencies(
@@ -165,7 +179,7 @@ def word_frequencies(
     if top < 1:
         raise UserError(f"--top must be 1 or more, not {top}")
     scope = scope or Scope()
-    forced = _check_language(language) if language else None
+    forced = _check_list(project, language) if language else None
     allowed = search.allowed_documents(project, scope)
     passages = search.scope_passages(project, scope)
     if passages is not None:

@@ -1,4 +1,5 @@
-"""Saved searches (table ``saved_searches`` of migration 0013): the rows and their SQL."""
+"""Saved searches (table ``saved_searches`` of migration 0013) and their "new articles" marks
+per coder (``saved_search_marks``, migration 0016): the rows and their SQL."""
 
 from __future__ import annotations
 
@@ -17,7 +18,12 @@ from annotator.domain.model import new_guid, utc_now
 UNITS = ("hit", "sentence", "paragraph", "article")
 _COLUMNS = (
     "id, guid, name, query, regex, match_case, match_diacritics, code_id, unit, scope, "
-    "last_document_id, created_at, updated_at"
+    "created_at, updated_at"
+)
+#: The fields that make a rule find or code something else: changing one resets its marks
+#: (the changed rule has run on no article yet).
+RULE_FIELDS = frozenset(
+    {"query", "regex", "match_case", "match_diacritics", "code_id", "unit", "scope"}
 )
 
 
@@ -56,7 +62,8 @@ class SavedScope:
 @dataclass(frozen=True)
 class SavedSearch:
     """A search kept under a name: query and options, the code it applies (or None), the
-    unit it codes, its scope, and the highest article id it has run on."""
+    unit it codes and its scope. (The highest article id it has run on is kept per coder:
+    :meth:`SavedSearchStore.mark`.)"""
 
     id: int
     guid: str
@@ -68,7 +75,6 @@ class SavedSearch:
     code_id: int | None = None
     unit: str = "hit"
     scope: SavedScope = field(default_factory=SavedScope)
-    last_document_id: int = 0
     created_at: str = ""
     updated_at: str = ""
 
@@ -85,9 +91,8 @@ def _saved(row: Any) -> SavedSearch:
         code_id=None if row[7] is None else int(row[7]),
         unit=str(row[8]),
         scope=SavedScope.from_json(str(row[9])),
-        last_document_id=int(row[10]),
-        created_at=str(row[11]),
-        updated_at=str(row[12]),
+        created_at=str(row[10]),
+        updated_at=str(row[11]),
     )
 
 
@@ -204,22 +209,13 @@ class SavedSearchStore:
             )
         return self.get(int(cursor.lastrowid or 0))
 
-    def update(self, search_id: int, **changes: Any) -> SavedSearch:
+    def update(self, search_id: int, *, keep_marks: bool = False, **changes: Any) -> SavedSearch:
         """Change some of a saved search's fields (``name``, ``query``, ``regex``,
-        ``match_case``, ``match_diacritics``, ``code_id``, ``unit``, ``scope``,
-        ``last_document_id``)."""
-        self.get(search_id)
-        allowed = {
-            "name",
-            "query",
-            "regex",
-            "match_case",
-            "match_diacritics",
-            "code_id",
-            "unit",
-            "scope",
-            "last_document_id",
-        }
+        ``match_case``, ``match_diacritics``, ``code_id``, ``unit``, ``scope``). A change to
+        what it finds or codes (:data:`RULE_FIELDS`) takes away every coder's mark — unless
+        ``keep_marks`` (its code merged into another: the same rule under another name)."""
+        before = self.get(search_id)
+        allowed = {"name", *RULE_FIELDS}
         unknown = set(changes) - allowed
         if unknown:
             raise ValueError(f"unknown fields {sorted(unknown)}")
@@ -238,15 +234,53 @@ class SavedSearchStore:
             elif key in ("regex", "match_case", "match_diacritics"):
                 value = int(bool(value))
             values[key] = value
-        if "last_document_id" not in changes or len(changes) > 1:
-            values["updated_at"] = utc_now()
+        values["updated_at"] = utc_now()
         assignments = ", ".join(f"{key} = ?" for key in values)
+        rule_changed = any(
+            getattr(before, key) != changes[key] for key in RULE_FIELDS & set(changes)
+        )
         with self.db.atomic():
             self.db.execute(
                 f"UPDATE saved_searches SET {assignments} WHERE id = ?",
                 [*values.values(), search_id],
             )
+            if rule_changed and not keep_marks:
+                self.db.execute("DELETE FROM saved_search_marks WHERE search_id = ?", [search_id])
         return self.get(search_id)
+
+    # -- marks: the highest article id a rule has run on, per coder ---------------------------
+
+    def mark(self, search_id: int, coder_id: int) -> int:
+        """The highest article id the search has run on for the coder (0: never)."""
+        row = self.db.execute(
+            "SELECT last_document_id FROM saved_search_marks WHERE search_id = ? AND coder_id = ?",
+            [search_id, coder_id],
+        ).fetchone()
+        return 0 if row is None else int(row[0])
+
+    def marks(self, search_id: int) -> dict[int, int]:
+        """Every coder's mark of the search, by coder id."""
+        rows = self.db.execute(
+            "SELECT coder_id, last_document_id FROM saved_search_marks WHERE search_id = ?",
+            [search_id],
+        )
+        return {int(coder): int(mark) for coder, mark in rows}
+
+    def set_mark(self, search_id: int, coder_id: int, document_id: int) -> None:
+        """Set the coder's mark of the search (0 takes it away)."""
+        with self.db.atomic():
+            if document_id <= 0:
+                self.db.execute(
+                    "DELETE FROM saved_search_marks WHERE search_id = ? AND coder_id = ?",
+                    [search_id, coder_id],
+                )
+                return
+            self.db.execute(
+                "INSERT INTO saved_search_marks (search_id, coder_id, last_document_id) "
+                "VALUES (?, ?, ?) ON CONFLICT (search_id, coder_id) "
+                "DO UPDATE SET last_document_id = excluded.last_document_id",
+                [search_id, coder_id, document_id],
+            )
 
     def delete(self, search_id: int) -> SavedSearch:
         """Remove a saved search; returns it as it was."""
@@ -261,8 +295,8 @@ class SavedSearchStore:
         with self.db.atomic():
             self.db.execute(
                 "INSERT INTO saved_searches (id, guid, name, name_key, query, regex, match_case, "
-                "match_diacritics, code_id, unit, scope, last_document_id, created_at, "
-                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "match_diacritics, code_id, unit, scope, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     saved.id,
                     saved.guid,
@@ -275,7 +309,6 @@ class SavedSearchStore:
                     saved.code_id,
                     saved.unit,
                     saved.scope.to_json(),
-                    saved.last_document_id,
                     saved.created_at,
                     saved.updated_at,
                 ],
@@ -303,7 +336,7 @@ class SavedSearchStore:
                 unique = tuple(dict.fromkeys(within))
                 updates["scope"] = SavedScope(saved.scope.where, unique, saved.scope.coders)
             if updates:
-                self.update(saved.id, **updates)
+                self.update(saved.id, keep_marks=True, **updates)
                 changed += 1
         return changed
 

@@ -11,14 +11,21 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from annotator.domain import project_file
-from annotator.storage.schema_steps import article_sets, early, ids, search, versions
+from annotator.storage.schema_steps import article_sets, early, ids, rule_marks, search, versions
 
 MIGRATION_SET = "annotator"
 # PRAGMA application_id marks a file as an annotator project ("ANNO").
 APPLICATION_ID = project_file.APPLICATION_ID
 
 #: Every migration, oldest first: the order in which they run.
-_STEPS = [*early.STEPS, *ids.STEPS, *search.STEPS, *article_sets.STEPS, *versions.STEPS]
+_STEPS = [
+    *early.STEPS,
+    *ids.STEPS,
+    *search.STEPS,
+    *article_sets.STEPS,
+    *versions.STEPS,
+    *rule_marks.STEPS,
+]
 
 migrations = Migrations(MIGRATION_SET)
 for _name, _step in _STEPS:

@@ -30,6 +30,7 @@ SEARCH_KEYS = {
     "autocode_sentence_5k_hits_s",
     "search_index_import_overhead_pct",
     "search_window_first_page_ms",
+    "search_unspaced_context_s",
 }
 #: Words planted in the prose, so that the queries find what a study's would.
 PLANTED = ("remittance", "remittances", "broker", "brokers", "border", "defector")
@@ -184,7 +185,41 @@ def bench_search(folder: Path, count: int) -> dict[str, float]:
         results["autocode_5k_hits_s"] = _median(code_hits, 3)
         results["autocode_sentence_5k_hits_s"] = _sentence_coding_s(project, child.id)
     results["search_window_first_page_ms"] = _window_first_page_ms(folder, path)
+    results["search_unspaced_context_s"] = _unspaced_context_s(folder)
     return results
+
+
+def chinese_articles(count: int, characters: int = 3_000, seed: int = 21) -> list[str]:
+    """``count`` texts of ``characters`` CJK ideographs drawn at random (no spaces at all),
+    one in twenty the particle 的, with commas and full stops: a Chinese-like article's
+    shape, no sentence of any real one."""
+    rng = random.Random(seed)
+    ideographs = [chr(code) for code in range(0x4E00, 0x4E00 + 3_000)]
+    texts = []
+    for _ in range(count):
+        picked: list[str] = []
+        while len(picked) < characters:
+            picked.append("的" if rng.random() < 0.05 else rng.choice(ideographs))
+            if rng.random() < 0.03:
+                picked.append("，" if rng.random() < 0.7 else "。")
+        texts.append("".join(picked))
+    return texts
+
+
+def _unspaced_context_s(folder: Path, count: int = 200) -> float:
+    """Every hit of one character (some 29,000) in 200 articles of 3,000 Chinese characters,
+    with the default context: each hit's context is cut at a cluster's edge in text without
+    spaces (it re-read the whole text per hit: 36 s)."""
+    from annotator.services import create_project, search
+
+    path = folder / "unspaced.annotator"
+    with create_project(path, with_default_codebook=False) as project:
+        with project.transaction():
+            for number, text in enumerate(chinese_articles(count)):
+                project.documents.add(f"zh{number}", "bench", text)
+        request = search.Request("的")
+        assert len(search.search(project, request).hits) > 10 * count
+        return _median(lambda: search.search(project, request), 3)
 
 
 def _sentence_coding_s(project: Project, code_id: int) -> float:

@@ -65,3 +65,84 @@ def test_clusters_never_hold_white_space() -> None:
         if not char.isspace():
             for a, b in clusters_around(text, position):
                 assert not any(c.isspace() for c in text[a:b])
+
+
+# Code points that join their neighbours in every way UAX #29 knows: combining marks, joiners,
+# emoji and skin tones, flag halves, Hangul jamo and syllables, CR LF, prepended marks,
+# Devanagari consonants with virama, spacing marks; and plain letters, CJK, spaces.
+TRICKY = (
+    "a",
+    "e",
+    "\u0301",
+    "\u0308",
+    "\u200d",
+    "\U0001f468",
+    "\U0001f3fd",
+    "\u2764",
+    "\ufe0f",
+    "\U0001f1f0",
+    "\U0001f1f5",
+    "\u1100",
+    "\u1161",
+    "\u11a8",
+    "\uac00",
+    "\uac01",
+    "\r",
+    "\n",
+    " ",
+    "\u0600",
+    "\u0915",
+    "\u094d",
+    "\u0937",
+    "\u093f",
+    "的",
+    "\u0e33",
+)
+
+
+def test_cluster_at_agrees_with_segmenting_the_whole_text() -> None:
+    import random
+
+    import regex
+
+    from annotator.domain.graphemes import cluster_at
+
+    rng = random.Random(2024)
+    for length in list(range(1, 12)) * 20 + [120] * 20:
+        text = "".join(rng.choice(TRICKY) for _ in range(length))
+        if rng.random() < 0.3:  # long runs of flags or marks reach past the first window
+            text = "x" + rng.choice(("\U0001f1f0", "\u0301")) * rng.randint(30, 90) + text
+        whole = {}
+        for match in regex.finditer(r"\X", text):
+            for position in range(match.start(), match.end()):
+                whole[position] = match.span()
+        for position in range(len(text)):
+            assert cluster_at(text, position) == whole[position], (text, position)
+
+
+def test_snapping_hits_reads_only_a_few_code_points_around_each(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Thousands of hits in one long text without spaces: each is snapped to whole clusters
+    and its context cut by reading a short stretch, not the whole run (which was quadratic:
+    a 30,000-character text did not finish in 100 s)."""
+    from annotator.domain import graphemes
+    from annotator.services import search
+
+    read = [0]
+    cluster = graphemes._CLUSTER
+
+    class Counting:
+        def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> object:
+            end = len(text) if endpos is None else endpos
+            read[0] += end - pos
+            return cluster.finditer(text, pos, end)
+
+    monkeypatch.setattr(graphemes, "_CLUSTER", Counting())
+    text = "的\u0301a" * 1_000  # every code point but one in three joins its neighbour
+    hits = 0
+    for start, end in [(m, m + 3) for m in range(1, len(text) - 3, 3)]:
+        search._whole_clusters(text, start, end)
+        search.context(text, start, end, 60)
+        hits += 1
+    assert read[0] < hits * 400

@@ -147,3 +147,27 @@ def test_tokens_split_at_apostrophes_and_each_unspaced_character_is_one() -> Non
 def test_a_latin_word_glued_to_chinese_is_still_a_word() -> None:
     pattern = compiled(term_pattern(("seoul",), False))
     assert [m.group() for m in pattern.finditer("在seoul的会议, seoulite")] == ["seoul"]
+
+
+def test_deeply_nested_parentheses_are_refused_at_the_level_too_deep() -> None:
+    query = "(" * 250 + "money" + ")" * 250  # 505 characters: it used to exhaust the stack
+    with pytest.raises(QueryError) as caught:
+        parse_query(query)
+    assert caught.value.position == 51
+    assert "nest more than 50 deep" in str(caught.value)
+    nested = "(" * 50 + "money" + ")" * 50  # the limit itself still parses
+    assert words(parse_query(nested).tree) == "money"
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [
+        ("'; DROP TABLE x", '"\';" has no letter'),
+        ("fee ' x", '"\'" has no letter'),
+        ("fee --", "'--' has no letter"),
+    ],
+)
+def test_a_word_in_a_message_is_quoted_in_quotes_it_does_not_hold(query: str, shown: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        parse_query(query)
+    assert shown in str(caught.value)

@@ -185,7 +185,9 @@ def test_a_query_typed_but_not_run_then_saved_is_searched_before_its_hits_are_co
     hits = shown_hits(page)
     assert hits
     assert all(h.hit.casefold() == "security" for h in hits)
-    mark = saved_searches.find(demo_project, "Security").last_document_id
+    mark = saved_searches.mark(
+        demo_project, saved_searches.find(demo_project, "Security"), window.controller.coder.id
+    )
     qtbot.mouseClick(page.tick_all, Qt.MouseButton.LeftButton)
     page.code.choose(code_id(window, FAMILY))
     preview(qtbot, page)
@@ -197,7 +199,12 @@ def test_a_query_typed_but_not_run_then_saved_is_searched_before_its_hits_are_co
         assert (origin["query"], origin["name"]) == ("security", "Security")
         text = demo_project.documents.text(coding.document_id)
         assert text[coding.start : coding.end].casefold() == "security"
-    assert saved_searches.find(demo_project, "Security").last_document_id >= mark
+    assert (
+        saved_searches.mark(
+            demo_project, saved_searches.find(demo_project, "Security"), window.controller.coder.id
+        )
+        >= mark
+    )
     # Saving the search whose hits are shown keeps them (nothing searched again).
     run_search(qtbot, page, "broker*")
     shown = shown_hits(page)

@@ -20,6 +20,7 @@ from annotator.domain.model import Coding
 from annotator.services import import_files, saved_searches
 from annotator.services.changes import Changes
 from annotator.storage import Project
+from annotator.ui.controller import Controller
 from annotator.ui.main_window import MainWindow
 from annotator.ui.search.hits_model import RIGHT
 from annotator.ui.search.save_dialog import SaveSearchDialog
@@ -66,6 +67,11 @@ def save_as(
     dialog.unit.set_unit(unit)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     return dialog
+
+
+def rule_mark(project: Project, controller: Controller, name: str = "state media") -> int:
+    """The saved search's mark of new articles for the window's coder."""
+    return saved_searches.mark(project, saved_searches.find(project, name), controller.coder.id)
 
 
 def test_save_list_edit_and_delete(
@@ -162,14 +168,14 @@ def test_the_issues_path_search_sort_code_undo_import_run_again(
             "sentence",
         )
     demo_ids = [d for d, _ in demo_project.documents.names()]
-    assert saved_searches.find(demo_project, "state media").last_document_id == max(demo_ids)
+    assert rule_mark(demo_project, controller) == max(demo_ids)
     # Undo it: the codings go, and the rule's mark with them; redo brings both back.
     press(qtbot, search_window, QKeySequence.StandardKey.Undo)
     assert {c.id for c in demo_project.codings.all()} == before
-    assert saved_searches.find(demo_project, "state media").last_document_id == 0
+    assert rule_mark(demo_project, controller) == 0
     press(qtbot, search_window, QKeySequence("Ctrl+Shift+Z"))
     assert {(c.document_id, c.start, c.end) for c in made_by_search(demo_project)} == planned
-    assert saved_searches.find(demo_project, "state media").last_document_id == max(demo_ids)
+    assert rule_mark(demo_project, controller) == max(demo_ids)
     # Import new articles (as the import dialog does: through the window's controller).
     paths = []
     for name, text in NEW_ARTICLES.items():
@@ -219,4 +225,4 @@ def test_the_issues_path_search_sort_code_undo_import_run_again(
     }
     assert len(coded) == 4
     assert all(c.coder_id == controller.coder.id and c.code_id == secondary for c in coded)
-    assert saved_searches.find(demo_project, "state media").last_document_id == max(new_ids)
+    assert rule_mark(demo_project, controller) == max(new_ids)

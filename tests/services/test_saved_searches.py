@@ -69,7 +69,7 @@ def test_a_rule_runs_again_on_new_articles_only(ready: tuple[Project, int, int])
     assert len(first.coded.codings) == 1
     origin = json.loads(first.coded.codings[0].origin or "")
     assert (origin["rule"], origin["name"], origin["unit"]) == (saved.guid, "brokers", "sentence")
-    assert first.saved.last_document_id == 1
+    assert rules.mark(project, saved, coder) == 1
     new = project.documents.add("b", "s", "Another broker, later.").id
     second = rules.run_rule(project, first.saved, coder)
     assert second.documents == {new}
@@ -161,6 +161,8 @@ def test_an_older_codebook_without_searches_still_imports(project: Project, tmp_
         ({"name": "x", "query": "fee", "within": ["Nowhere"]}, "searches within 'Nowhere'"),
         ({"name": "x", "query": "fee", "coders": ["Zed"]}, "'Zed', who is not a coder"),
         ({"name": "x", "query": "(fee"}, "'(' is never closed"),
+        ({"name": "x", "query": "(" * 250 + "fee" + ")" * 250}, "nest more than 50 deep"),
+        ({"name": "x", "query": "((a{1000}){1000}){1000}", "regex": True}, "repeats"),
         ({"name": "x", "query": "fee", "unit": "page"}, "\"unit\" of saved search 'x'"),
         ({"name": "x", "query": "fee", "regex": "yes"}, "must be true or false"),
         ({"name": "x", "query": "fee", "where": ["nope=1"]}, "no variable 'nope'"),
@@ -223,3 +225,69 @@ def test_an_invisible_or_reserved_name_is_refused(
     with pytest.raises(UserError, match=reason):
         rules.rename(project, saved, name)
     assert [s.name for s in rules.store(project).all()] == ["Brokers"]
+
+
+def test_each_coder_has_their_own_mark_of_new_articles(ready: tuple[Project, int, int]) -> None:
+    """Ana's run leaves the new article new for Ben (it used to be one mark for all)."""
+    project, ana, code = ready
+    ben = project.coders.add("Ben").id
+    saved = rules.save(project, "brokers", search.Request("broker*"), code_id=code)
+    rules.run_rule(project, saved, ana)
+    rules.run_rule(project, saved, ben)
+    late = project.documents.add("late", "s", "A broker again.").id
+    dry = rules.rule_preview(project, saved, ben)
+    assert [p.document_id for p in dry.preview.planned] == [late]
+    rules.run_rule(project, saved, ana)
+    assert rules.mark(project, saved, ana) == late
+    assert rules.mark(project, saved, ben) == 1
+    for_ben = rules.run_rule(project, saved, ben)
+    assert for_ben.documents == {late}
+    assert [c.document_id for c in for_ben.coded.codings] == [late]  # type: ignore[union-attr]
+    assert rules.mark(project, saved, ben) == late
+
+
+def test_changing_what_a_rule_finds_or_codes_takes_its_marks_away(
+    ready: tuple[Project, int, int], tmp_path: Path
+) -> None:
+    project, ana, _code = ready
+    topic = project.codebook.add("Topic", None)
+    code, other = (project.codebook.add(name, topic.id).id for name in ("Trade", "Money"))
+    saved = rules.save(project, "brokers", search.Request("broker*"), code_id=code)
+    rules.run_rule(project, saved, ana)
+    assert rules.mark(project, saved, ana) == 1
+    rules.rename(project, saved, "Brokers")  # a new name finds the same
+    rules.tie(project, saved, code)  # the same code: nothing changed
+    assert rules.mark(project, saved, ana) == 1
+    assert rules.rule_preview(project, saved, ana).documents == frozenset()
+    rules.tie(project, saved, other)
+    assert rules.mark(project, saved, ana) == 0
+    again = rules.run_rule(project, rules.find(project, "Brokers"), ana)
+    assert again.documents == {1}
+    assert [c.code_id for c in again.coded.codings] == [other]  # type: ignore[union-attr]
+    # A codebook file with the rule's query changed: the report says its marks went.
+    path = tmp_path / "codebook.json"
+    export_codebook(project, path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["searches"][0]["query"] = "fee*"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    report = import_codebook(project, path)
+    assert report.searches_changed == report.searches_reset == ["Brokers"]
+    assert any("runs on every article again" in line for line in report.details())
+    assert rules.mark(project, rules.find(project, "Brokers"), ana) == 0
+    fees = rules.run_rule(project, rules.find(project, "Brokers"), ana)
+    assert [(c.document_id, c.code_id) for c in fees.coded.codings] == [(1, other)]  # type: ignore[union-attr]
+    again_report = import_codebook(project, path)  # the same file again: nothing changed
+    assert again_report.searches_changed == again_report.searches_reset == []
+    assert rules.mark(project, rules.find(project, "Brokers"), ana) == 1
+
+
+def test_merging_a_code_keeps_the_marks_of_its_rules(ready: tuple[Project, int, int]) -> None:
+    from annotator.services.codebook_editing import merge_code
+
+    project, ana, code = ready
+    other = project.codebook.tree().find("Motive > Other / unclear")
+    assert other is not None
+    saved = rules.save(project, "fees", search.Request("fee"), code_id=code)
+    rules.run_rule(project, saved, ana)
+    merge_code(project, code, other.id)
+    assert rules.mark(project, rules.find(project, "fees"), ana) == 1

@@ -294,6 +294,45 @@ def test_a_malformed_regular_expression_says_where(
     assert reason in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("pattern", "position"),
+    [
+        ("(a{1000}){1000}", 10),  # 280 MB and 1.5 s to compile before: refused unread
+        ("(?:x|a{1000}){1000}", 14),
+        ("[[](a{1000}){1000}]", 13),  # a "[" inside a class, read either way
+        ("(?#(a)(a{1000}){1000}", 16),
+        ("a{,1000}{,200}", 9),
+    ],
+)
+def test_nested_counted_repeats_are_refused_before_compiling(
+    memory: Project, monkeypatch: pytest.MonkeyPatch, pattern: str, position: int
+) -> None:
+    import regex
+
+    def never(*_args: object, **_kwargs: object) -> None:  # pragma: no cover - the failure
+        pytest.fail(f"{pattern!r} reached the compiler")
+
+    monkeypatch.setattr(regex, "compile", never)
+    with pytest.raises(QueryError) as caught:
+        search.search(memory, Request(pattern, regex=True))
+    assert caught.value.position == position
+    assert "counted repeats ({n}) ask for" in str(caught.value)
+    assert "more than the 100,000 annotator runs" in str(caught.value)
+
+
+def test_a_pattern_that_cannot_compile_says_why_even_without_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import regex
+
+    def out_of_memory(*_args: object, **_kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(regex, "compile", out_of_memory)
+    with pytest.raises(QueryError, match=r"can run \(compiling it needs more memory"):
+        search.compile_pattern("a+")
+
+
 def test_context_width_is_bounded(memory: Project) -> None:
     with pytest.raises(UserError, match="context must be between"):
         list(search.iter_hits(memory, Request("x", context=10_000)))

@@ -108,3 +108,25 @@ def test_words_are_cut_at_unicode_word_boundaries() -> None:
         "3.5",
         "café",
     ]
+
+
+def test_a_language_without_a_stop_word_list_is_refused(memory: Project) -> None:
+    """'xx' used to get a list of its own, and --language xx left out no stop words."""
+    memory.documents.add("a", "s", "the broker and the fee")
+    for action in (
+        lambda: words.change_stop_words(memory, "xx", add=["foo"]),
+        lambda: words.word_frequencies(memory, search.Scope(), language="xx"),
+        lambda: words.stop_words(memory, "xx"),
+    ):
+        with pytest.raises(UserError, match="no stop-word list for 'xx'") as caught:
+            action()
+        assert "af, ar, bg" in str(caught.value)
+        assert "from stopwords-iso" in str(caught.value)
+    assert memory.db.execute("SELECT count(*) FROM stop_word_changes").fetchone()[0] == 0
+    # A language named in words, and one a project already keeps words for, still work.
+    assert words.change_stop_words(memory, "German", add=["foo"]) == (["foo"], [])
+    memory.db.execute(
+        "INSERT INTO stop_word_changes (language, word, change) VALUES ('qq', 'fee', 'add')"
+    )
+    result = words.word_frequencies(memory, search.Scope(), language="qq")
+    assert "fee" not in counted(result)

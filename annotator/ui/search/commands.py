@@ -2,7 +2,8 @@
 
 Undo removes exactly the codings the step made, and is refused (nothing changed) when one of
 them was changed or removed since; redo puts them back with their ids, GUIDs, times and
-origin. A step that ran a saved search also moves the search's "new articles" mark, and undo
+origin. A step that ran a saved search also moves the search's "new articles" mark (the
+coder's), and undo
 puts the mark back, in the same transaction (so that undoing a run on new articles leaves
 them new).
 """
@@ -71,12 +72,13 @@ class CodeHits(Command):
         if self.saved is None:
             coded = autocode.apply(project, self.preview, self.origin)
         else:
-            before = saved_searches.store(project).get(self.saved.id).last_document_id
+            coder = self.preview.coder_id
+            before = saved_searches.mark(project, self.saved, coder)
             run = saved_searches.RuleRun(self.saved, None, self.preview)
             applied = saved_searches.rule_apply(project, run)
             assert applied.coded is not None
             coded = applied.coded
-            self.marks = (before, applied.saved.last_document_id)
+            self.marks = (before, saved_searches.mark(project, self.saved, coder))
         self.codings, self.dropped = coded.codings, coded.dropped
         self.controller.notify(coded.changes)
 
@@ -100,7 +102,7 @@ class CodeHits(Command):
         store = saved_searches.store(self.project)
         if store.by_guid(self.saved.guid) is None:
             return
-        store.update(self.saved.id, last_document_id=self.marks[1 if after else 0])
+        store.set_mark(self.saved.id, self.preview.coder_id, self.marks[1 if after else 0])
 
     def _documents(self) -> Changes:
         return Changes(documents=frozenset(c.document_id for c in self.codings))

@@ -64,9 +64,13 @@ class SavedSearchesModel(QAbstractTableModel):
                 return row
         return None
 
+    def mark(self, saved: SavedSearch) -> int:
+        """The highest article id the search has coded for the window's coder."""
+        return saved_searches.mark(self.controller.project, saved, self.controller.coder.id)
+
     def new_articles(self, saved: SavedSearch) -> int:
-        """How many articles were added since the search last coded."""
-        return len(self._ids) - bisect_right(self._ids, saved.last_document_id)
+        """How many articles were added since the search last coded for the coder."""
+        return len(self._ids) - bisect_right(self._ids, self.mark(saved))
 
     def rowCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -110,8 +114,8 @@ class SavedSearchesModel(QAbstractTableModel):
         new = self.new_articles(saved)
         if role == Qt.ItemDataRole.ToolTipRole:
             return (
-                "Articles added since this search last coded"
-                if saved.last_document_id
+                "Articles added since this search last coded for you"
+                if self.mark(saved)
                 else "It has not coded yet: every article is new to it"
             )
         return f"{new:,}"
@@ -259,7 +263,8 @@ class SavedSearchesPage(QWidget):
             if since == EVERY:
                 documents, where = None, "every article in its scope"
             elif since == NEW:
-                ids = {d for d, _ in project.documents.names() if d > saved.last_document_id}
+                mark = saved_searches.mark(project, saved, self.controller.coder.id)
+                ids = {d for d, _ in project.documents.names() if d > mark}
                 documents = frozenset(ids)
                 where = f"on the {len(ids):,} new article{'s' * (len(ids) != 1)}"
             else:
