@@ -273,6 +273,7 @@ def window_child(path: str, repeat: int = 9) -> None:
     from annotator.ui.controller import Controller
     from annotator.ui.models.documents import DocumentsModel
     from annotator.ui.search.window import SearchWindow
+    from annotator.ui.workers import join_let_go
 
     application = QApplication.instance() or QApplication([])
     times = []
@@ -300,6 +301,9 @@ def window_child(path: str, repeat: int = 9) -> None:
             page.hitsShown.disconnect(shown.quit)
             page.searched.disconnect(ended.quit)
         window.release_worker()
+        # The threads let go must end before the project closes and the process exits: a
+        # QThread destroyed while it still runs aborts the process (seen under load).
+        join_let_go()
         window.deleteLater()
         application.processEvents()
     print(json.dumps({"ms": 1000 * statistics.median(times)}))
