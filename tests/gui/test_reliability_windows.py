@@ -14,6 +14,9 @@ from pytestqt.qtbot import QtBot
 
 from annotator.services.agreement import Request
 from annotator.services.agreement_pairs import measure_pairs
+from annotator.services.changes import Changes
+from annotator.services.codebook_versions import tag_version
+from annotator.services.coders import add_coder, rename_coder
 from annotator.services.training import training_report
 from annotator.storage import Project
 from annotator.ui.main_window import MainWindow
@@ -99,3 +102,75 @@ def test_training_report_dialog_figures_passages_jump_and_save(
     dialog.grab().save("/tmp/training-1400.png")
     dialog.resize(1280, 720)
     dialog.grab().save("/tmp/training-1280.png")
+
+
+def test_agreement_window_reopened_offers_new_tags_and_renamed_coders(
+    window: MainWindow, qtbot: QtBot, three: Project
+) -> None:
+    view = window.show_agreement()
+    qtbot.waitExposed(view)
+    view.set_coders(["Ana", "Ben"])  # the user's choice: Cleo left out
+    view.close()
+    tag_version(three, "v1 pilot")
+    rename_coder(three, "Ben", "Bea")
+    add_coder(three, "Finn")
+    assert window.show_agreement() is view
+    listed = view.coder_list.coders
+    assert [listed.item(r).text() for r in range(listed.rowCount())] == [
+        "Ana",
+        "Bea",
+        "Cleo",
+        "Finn",
+    ]
+    # the user's checks kept (Ben's under the new name); Finn has done nothing yet
+    assert view.chosen_coders() == ["Ana", "Bea"]
+    view.version.choose("v1 pilot")  # offered now
+    # while shown: a change the controller announces is read at once
+    tag_version(three, "v2 final")
+    window.controller.notify(Changes(codebook=True))
+    view.version.choose("v2 final")
+    view.set_coders(["Ana", "Cleo"])
+    view.level.setCurrentIndex(1)
+    with qtbot.waitSignal(view.pairs.computed, timeout=30_000):
+        view.pairs.compute_button.click()
+    assert "Ana, Cleo" in view.pairs.status.text()
+
+
+def test_pairs_tab_cleared_when_the_options_change(
+    window: MainWindow, qtbot: QtBot, three: Project
+) -> None:
+    view = window.show_agreement()
+    qtbot.waitExposed(view)
+    view.level.setCurrentIndex(1)
+    tab = view.pairs
+    with qtbot.waitSignal(tab.computed, timeout=30_000):
+        tab.compute_button.click()
+    assert tab.matrix_model.rowCount() == 3
+    window.controller.notify(Changes(codebook=True))  # nothing the options hang on changed: kept
+    assert tab.matrix_model.rowCount() == 3
+    view.set_coders(["Ana", "Ben"])
+    assert tab.matrix_model.rowCount() == 0
+    assert tab.coder_model.rowCount() == 0
+    assert tab.row_choice.count() == 0
+    assert tab.status.text() == "Options changed: Compute pairs again."
+    with qtbot.waitSignal(tab.computed, timeout=30_000):
+        tab.compute_button.click()
+    assert tab.matrix_model.rowCount() == 2
+    view.level.setCurrentIndex(2)
+    assert tab.matrix_model.rowCount() == 0
+
+
+def test_closing_during_compute_pairs_resets_the_tab(
+    window: MainWindow, qtbot: QtBot, three: Project
+) -> None:
+    view = window.show_agreement()
+    qtbot.waitExposed(view)
+    tab = view.pairs
+    tab.compute_button.click()
+    assert tab.status.text() == "Comparing every pair…"
+    view.close()
+    assert window.show_agreement() is view
+    assert tab.status.text() == "Stopped when the window was closed: Compute pairs again."
+    assert tab.compute_button.isEnabled()
+    assert not tab.cancel_button.isEnabled()
+    assert not tab.progress.isVisible()

@@ -99,6 +99,10 @@ class CoderChecklist(QListView):
             )
             self.coders.appendRow(item)
 
+    def names(self) -> list[str]:
+        """Every coder listed, checked or not."""
+        return [self.coders.item(row).text() for row in range(self.coders.rowCount())]
+
     def chosen(self) -> list[str]:
         items = [self.coders.item(row) for row in range(self.coders.rowCount())]
         return [item.text() for item in items if item.checkState() == Qt.CheckState.Checked]
@@ -128,6 +132,7 @@ class AgreementWindow(QDialog):
         self.computed_request = Request()
         self._thread: QThread | None = None
         self._worker: _Worker | None = None
+        self._listed: list[tuple[int, str]] = []  # the coders listed (id, name)
 
         self.coder_list = CoderChecklist()
         self.level = QComboBox()
@@ -229,18 +234,56 @@ class AgreementWindow(QDialog):
         layout.addLayout(buttons)
         self.fill_coders()
         self._enable()
+        # The window is kept once opened: what the project offers may change meanwhile (a tag
+        # made, a coder added or renamed), so the choices are read again whenever it changes.
+        controller.changed.connect(lambda _: self.refresh())
+        controller.coderChanged.connect(self.refresh)
+        for signal in (
+            self.coder_list.coders.itemChanged,
+            self.level.currentIndexChanged,
+            self.counted_by.currentIndexChanged,
+            self.overlap.valueChanged,
+            self.article_set.currentIndexChanged,
+            self.version.currentIndexChanged,
+        ):
+            signal.connect(lambda *_: self.pairs.options_changed())
 
     # -- choosing ------------------------------------------------------------------------------
 
     def fill_coders(self) -> None:
-        """Every coder, checked if they have done articles (the consensus coder unchecked)."""
+        """Every coder, checked if they have done articles (the consensus coder unchecked);
+        a coder already listed keeps the check the user gave them, renamed or not."""
         project = self.controller.project
-        done = {c for (_, c), status in project.statuses.all().items() if status.value == "done"}
         coders = project.coders.all()
-        self.coder_list.fill(
-            [c.name for c in coders],
-            {c.name for c in coders if c.id in done and c.name != CONSENSUS},
-        )
+        now = [(c.id, c.name) for c in coders]
+        if now == self._listed:
+            return  # the same coders: the user's checks stand
+        chosen = set(self.coder_list.chosen())
+        kept = {id_ for id_, name in self._listed if name in chosen}
+        listed = {id_ for id_, _ in self._listed}
+        done = {c for (_, c), status in project.statuses.all().items() if status.value == "done"}
+        checked = {
+            c.name
+            for c in coders
+            if (c.id in kept if c.id in listed else c.id in done and c.name != CONSENSUS)
+        }
+        self.coder_list.fill([c.name for c in coders], checked)
+        self._listed = now
+
+    def refresh(self) -> None:
+        """Read the coders, tags and article sets again, keeping the choices still there."""
+        if self.isVisible():  # else read when shown
+            self._reread()
+
+    def _reread(self) -> None:
+        self.fill_coders()
+        self.version.refresh()
+        self.article_set.fill()
+        self.pairs.options_changed()
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self._reread()  # reopened: what changed while it was closed is offered
+        super().showEvent(event)
 
     def chosen_coders(self) -> list[str]:
         return self.coder_list.chosen()
@@ -272,6 +315,7 @@ class AgreementWindow(QDialog):
             return
         self.compute_button.setEnabled(False)
         self.summary.setText("Computing…")
+        self.pairs.options_changed()
         self.computed_request = request  # what the report shown answers (its methods paragraph)
         self._worker = _Worker(study, options_of(request))
         self._thread = QThread(self)
