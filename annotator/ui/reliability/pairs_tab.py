@@ -32,7 +32,6 @@ from annotator.ui.models.agreement import LEVELS
 from annotator.ui.reliability.pairs_models import FIGURES, CoderTableModel, PairMatrixModel
 from annotator.ui.workers import let_go
 
-
 START = "Press Compute pairs: each pair is compared on its own."
 STOPPED = "Stopped when the window was closed: Compute pairs again."
 CHANGED = "Options changed: Compute pairs again."
