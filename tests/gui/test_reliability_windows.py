@@ -8,7 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6 import QtGui
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocumentFragment
+from PySide6.QtWidgets import QLabel
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -20,6 +23,7 @@ from annotator.services.coders import add_coder, rename_coder
 from annotator.services.training import training_report
 from annotator.storage import Project
 from annotator.ui.main_window import MainWindow
+from annotator.ui.reliability.codebook_history import show_history
 from annotator.ui.reliability.pairs_models import LOWEST_MARK
 from tests.gui.conftest import open_window
 from tests.services.reliability_project import build
@@ -174,3 +178,45 @@ def test_closing_during_compute_pairs_resets_the_tab(
     assert tab.compute_button.isEnabled()
     assert not tab.cancel_button.isEnabled()
     assert not tab.progress.isVisible()
+
+
+def _seen(label: QLabel) -> str:
+    """The text a label shows: its markup rendered when Qt takes it for rich text."""
+    text = label.text()
+    rich = label.textFormat() == Qt.TextFormat.RichText or (
+        label.textFormat() == Qt.TextFormat.AutoText and QtGui.Qt.mightBeRichText(text)
+    )
+    return QTextDocumentFragment.fromHtml(text).toPlainText() if rich else text
+
+
+def test_names_holding_markup_are_shown_as_typed(qtbot: QtBot, three: Project) -> None:
+    rename_coder(three, "Cleo", "Cleo <u>x</u>")
+    tag_version(three, "v1 <b>pilot</b>", note="<i>first</i>")
+    first = three.documents.all()[0]
+    three.db.execute("UPDATE documents SET name = ? WHERE id = ?", ["Wages <b>up</b>", first.id])
+    window = open_window(qtbot, three, "Tom <i>trainee</i>")
+    tom = three.coders.by_name("Tom <i>trainee</i>")
+    assert tom is not None
+    three.statuses.assign_many(tom.id, [first.id])
+    panel = window.queue_dock.widget()
+    panel.refresh()
+    assert _seen(panel.summary).startswith("Tom <i>trainee</i>: 1 to do")
+    assert "Next: Wages <b>up</b>." in _seen(panel.summary)
+    history = show_history(window)
+    assert _seen(history.current).startswith("Current version: v1 <b>pilot</b> (")
+    assert "v1 <b>pilot</b>" in _seen(history.tags)
+    assert "<i>first</i>" in _seen(history.tags)
+    view = window.show_agreement()
+    view.set_coders(["Ana", "Cleo <u>x</u>"])
+    view.level.setCurrentIndex(1)
+    with qtbot.waitSignal(view.pairs.computed, timeout=30_000):
+        view.pairs.compute_button.click()
+    assert "of Ana, Cleo <u>x</u> on" in _seen(view.pairs.status)
+    with qtbot.waitSignal(view.computed, timeout=30_000):
+        view.compute_button.click()
+    assert _seen(view.summary).startswith("Ana, Cleo <u>x</u>: ")
+    dialog = window.show_training_report()
+    dialog.choose("Cleo <u>x</u>", "Ana")
+    with qtbot.waitSignal(dialog.computed, timeout=30_000):
+        dialog.compute_button.click()
+    assert _seen(dialog.summary).startswith("Cleo <u>x</u> against Ana: ")

@@ -4,6 +4,7 @@ report; go from a figure to the disagreeing passages."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt, QThread, Signal
@@ -196,6 +197,7 @@ class AgreementWindow(QDialog):
 
         self.summary = QLabel("Choose the coders and press Compute (F5).")
         self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # coder names as typed
         self.review_button = QPushButton("&Review disagreements…")
         self.review_button.clicked.connect(self.review_selected)
         self.save_button = QPushButton("&Save report…")
@@ -378,8 +380,8 @@ class AgreementWindow(QDialog):
             first, second = confusion.coders
             self.confusions_layout.addWidget(
                 QLabel(
-                    f"<b>{confusion.dimension}</b>: characters by {first}'s code (rows) and "
-                    f"{second}'s (columns)"
+                    f"<b>{html.escape(confusion.dimension)}</b>: characters by "
+                    f"{html.escape(first)}'s code (rows) and {html.escape(second)}'s (columns)"
                 )
             )
             view = QTableView()
@@ -396,12 +398,15 @@ class AgreementWindow(QDialog):
         if report.warnings:
             parts.append(
                 "<h3>Warnings</h3><ul>"
-                + "".join(f"<li>{w}</li>" for w in report.warnings)
+                + "".join(f"<li>{html.escape(w)}</li>" for w in report.warnings)
                 + "</ul>"
             )
         parts.append(
             "<h3>Definitions</h3><dl>"
-            + "".join(f"<dt><b>{t}</b></dt><dd>{d}</dd>" for t, d in report.definitions)
+            + "".join(
+                f"<dt><b>{html.escape(t)}</b></dt><dd>{html.escape(d)}</dd>"
+                for t, d in report.definitions
+            )
             + "</dl>"
         )
         self.details.setHtml("".join(parts))

@@ -3,6 +3,8 @@ tagging the current version. Changes made in the codebook editor show up as they
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -92,8 +94,10 @@ class CodebookHistory(QDialog):
         self.found: History | None = None
         self.current = QLabel()
         self.current.setWordWrap(True)
+        self.current.setTextFormat(Qt.TextFormat.RichText)  # its parts escaped
         self.tags = QLabel()
         self.tags.setWordWrap(True)
+        self.tags.setTextFormat(Qt.TextFormat.PlainText)  # tag names and notes as typed
         self.tags.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.model = ChangesModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -137,7 +141,7 @@ class CodebookHistory(QDialog):
         """Read the log and the tags again."""
         self.found = history(self.controller.project)
         self.model.set_changes(list(self.found.changes))
-        self.current.setText(f"<b>Current version:</b> {self.found.current}")
+        self.current.setText(f"<b>Current version:</b> {html.escape(str(self.found.current))}")
         if self.found.tags:
             listed = "; ".join(
                 f"{t.name} (change {t.change_id}, {t.made_at[:10]}"

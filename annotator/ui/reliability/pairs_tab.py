@@ -98,6 +98,7 @@ class PairsTab(QWidget):
         self.figure.currentIndexChanged.connect(lambda _: self._show_row())
         self.status = QLabel(START)
         self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # coder names as typed
 
         self.matrix_model = PairMatrixModel(self)
         self.matrix = QTableView()

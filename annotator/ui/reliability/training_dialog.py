@@ -149,6 +149,7 @@ class TrainingDialog(QDialog):
         header.setStretchLastSection(True)
         self.table.doubleClicked.connect(self.open_passage)
         self.summary = QLabel("Choose the trainee and the reference, and press Compute (F5).")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # coder names as typed
         self.summary.setWordWrap(True)
         self.save_button = QPushButton("&Save as HTML…")
         self.save_button.setEnabled(False)
