@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6 import QtGui
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QLabel
 from pytestqt.modeltest import ModelTester
@@ -24,6 +24,7 @@ from annotator.services.training import training_report
 from annotator.storage import Project
 from annotator.ui.main_window import MainWindow
 from annotator.ui.reliability.codebook_history import show_history
+from annotator.ui.reliability.fit import fitted
 from annotator.ui.reliability.pairs_models import LOWEST_MARK
 from tests.gui.conftest import open_window
 from tests.services.reliability_project import build
@@ -220,3 +221,44 @@ def test_names_holding_markup_are_shown_as_typed(qtbot: QtBot, three: Project) -
     with qtbot.waitSignal(dialog.computed, timeout=30_000):
         dialog.compute_button.click()
     assert _seen(dialog.summary).startswith("Cleo <u>x</u> against Ana: ")
+
+
+@pytest.fixture
+def read_only(tmp_path: Path) -> Iterator[Project]:
+    path = tmp_path / "read-only.annotator"
+    build(path).close()
+    project = Project.open(path, read_only=True)
+    yield project
+    project.close()
+
+
+def test_history_keeps_the_tag_column_in_sight_and_says_why_tagging_is_off(
+    qtbot: QtBot, read_only: Project
+) -> None:
+    window = open_window(qtbot, read_only)
+    history = show_history(window)
+    qtbot.waitExposed(history)
+    for size in ((1100, 640), (900, 600)):
+        history.resize(*size)
+        table = history.table
+        left = table.columnViewportPosition(5)
+        assert left >= 0
+        assert left + table.columnWidth(5) <= table.viewport().width()
+        assert table.columnWidth(4) >= 150  # the description has the room left
+    assert not history.tag_button.isEnabled()
+    assert history.tag_button.toolTip().startswith("Tag current version is off. Read-only: ")
+    assert history.tag_button.statusTip().startswith("Read-only: ")
+
+
+def test_reliability_windows_open_no_larger_than_the_screen(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    available = window.screen().availableGeometry()  # offscreen: 800 × 800
+    for opened in (window.show_agreement(), window.show_training_report(), show_history(window)):
+        qtbot.waitExposed(opened)
+        assert opened.width() <= available.width() * 9 // 10
+        assert opened.height() <= available.height() * 9 // 10
+    small = fitted(QSize(1180, 720), QRect(0, 0, 900, 600))
+    assert (small.width(), small.height()) == (810, 540)
+    large = fitted(QSize(1180, 720), QRect(0, 0, 1920, 1080))
+    assert (large.width(), large.height()) == (1180, 720)

@@ -46,6 +46,7 @@ from annotator.ui.models.agreement import (
     MeasuresModel,
 )
 from annotator.ui.panels import one_line_rows
+from annotator.ui.reliability.fit import fit_to_screen
 from annotator.ui.reliability.pairs_tab import PairsTab
 from annotator.ui.reliability.set_choice import SetChoice
 from annotator.ui.reliability.version_chooser import VersionChooser
@@ -127,7 +128,7 @@ class AgreementWindow(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Inter-coder agreement")
         self.setWindowFlag(Qt.WindowType.Window)
-        self.resize(1180, 720)
+        fit_to_screen(self, 1180, 720)  # a small screen gets what it can show
         self.controller = controller
         self.report: Report | None = None
         self.computed_request = Request()
