@@ -121,3 +121,16 @@ def test_screenshot(qtbot: QtBot, project: Project, size: tuple[int, int]) -> No
     assert image.save(f"/tmp/an15drift-window-{size[0]}.png")
     assert tab.chart.canvas is not None
     assert tab.chart.canvas.width() > 300
+
+
+def test_figures_for_other_options_are_taken_away(qtbot: QtBot, project: Project) -> None:
+    view, tab = _tab(qtbot, project)
+    _compute(qtbot, tab)
+    assert tab.model.rowCount() > 0
+    view.level.setCurrentIndex(view.level.currentIndex())  # the same options: kept
+    assert tab.model.rowCount() > 0
+    view.level.setCurrentIndex(2)  # another level above: the drift shown answers no longer
+    assert tab.model.rowCount() == 0
+    assert tab.status.text() == "Options changed: Compute drift again."
+    _compute(qtbot, tab)
+    assert tab.model.rowCount() > 0

@@ -4,6 +4,7 @@ report; go from a figure to the disagreeing passages."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt, QThread, Signal
@@ -46,6 +47,7 @@ from annotator.ui.models.agreement import (
 )
 from annotator.ui.panels import one_line_rows
 from annotator.ui.reliability.drift_tab import DriftTab
+from annotator.ui.reliability.fit import fit_to_screen
 from annotator.ui.reliability.pairs_tab import PairsTab
 from annotator.ui.reliability.set_choice import SetChoice
 from annotator.ui.reliability.version_chooser import VersionChooser
@@ -100,6 +102,10 @@ class CoderChecklist(QListView):
             )
             self.coders.appendRow(item)
 
+    def names(self) -> list[str]:
+        """Every coder listed, checked or not."""
+        return [self.coders.item(row).text() for row in range(self.coders.rowCount())]
+
     def chosen(self) -> list[str]:
         items = [self.coders.item(row) for row in range(self.coders.rowCount())]
         return [item.text() for item in items if item.checkState() == Qt.CheckState.Checked]
@@ -123,12 +129,13 @@ class AgreementWindow(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Inter-coder agreement")
         self.setWindowFlag(Qt.WindowType.Window)
-        self.resize(1180, 720)
+        fit_to_screen(self, 1180, 720)  # a small screen gets what it can show
         self.controller = controller
         self.report: Report | None = None
         self.computed_request = Request()
         self._thread: QThread | None = None
         self._worker: _Worker | None = None
+        self._listed: list[tuple[int, str]] = []  # the coders listed (id, name)
 
         self.coder_list = CoderChecklist()
         self.level = QComboBox()
@@ -194,6 +201,7 @@ class AgreementWindow(QDialog):
 
         self.summary = QLabel("Choose the coders and press Compute (F5).")
         self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # coder names as typed
         self.review_button = QPushButton("&Review disagreements…")
         self.review_button.clicked.connect(self.review_selected)
         self.save_button = QPushButton("&Save report…")
@@ -232,18 +240,61 @@ class AgreementWindow(QDialog):
         layout.addLayout(buttons)
         self.fill_coders()
         self._enable()
+        # The window is kept once opened: what the project offers may change meanwhile (a tag
+        # made, a coder added or renamed), so the choices are read again whenever it changes.
+        controller.changed.connect(lambda _: self.refresh())
+        controller.coderChanged.connect(self.refresh)
+        for signal in (
+            self.coder_list.coders.itemChanged,
+            self.level.currentIndexChanged,
+            self.counted_by.currentIndexChanged,
+            self.overlap.valueChanged,
+            self.article_set.currentIndexChanged,
+            self.version.currentIndexChanged,
+        ):
+            signal.connect(lambda *_: self._options_changed())
 
     # -- choosing ------------------------------------------------------------------------------
 
     def fill_coders(self) -> None:
-        """Every coder, checked if they have done articles (the consensus coder unchecked)."""
+        """Every coder, checked if they have done articles (the consensus coder unchecked);
+        a coder already listed keeps the check the user gave them, renamed or not."""
         project = self.controller.project
-        done = {c for (_, c), status in project.statuses.all().items() if status.value == "done"}
         coders = project.coders.all()
-        self.coder_list.fill(
-            [c.name for c in coders],
-            {c.name for c in coders if c.id in done and c.name != CONSENSUS},
-        )
+        now = [(c.id, c.name) for c in coders]
+        if now == self._listed:
+            return  # the same coders: the user's checks stand
+        chosen = set(self.coder_list.chosen())
+        kept = {id_ for id_, name in self._listed if name in chosen}
+        listed = {id_ for id_, _ in self._listed}
+        done = {c for (_, c), status in project.statuses.all().items() if status.value == "done"}
+        checked = {
+            c.name
+            for c in coders
+            if (c.id in kept if c.id in listed else c.id in done and c.name != CONSENSUS)
+        }
+        self.coder_list.fill([c.name for c in coders], checked)
+        self._listed = now
+
+    def refresh(self) -> None:
+        """Read the coders, tags and article sets again, keeping the choices still there."""
+        if self.isVisible():  # else read when shown
+            self._reread()
+
+    def _reread(self) -> None:
+        self.fill_coders()
+        self.version.refresh()
+        self.article_set.fill()
+        self._options_changed()
+
+    def _options_changed(self) -> None:
+        # The Pairs and Drift tabs take away figures computed for other options.
+        self.pairs.options_changed()
+        self.drift_tab.options_changed()
+
+    def showEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self._reread()  # reopened: what changed while it was closed is offered
+        super().showEvent(event)
 
     def chosen_coders(self) -> list[str]:
         return self.coder_list.chosen()
@@ -275,6 +326,7 @@ class AgreementWindow(QDialog):
             return
         self.compute_button.setEnabled(False)
         self.summary.setText("Computing…")
+        self._options_changed()
         self.computed_request = request  # what the report shown answers (its methods paragraph)
         self._worker = _Worker(study, options_of(request))
         self._thread = QThread(self)
@@ -337,8 +389,8 @@ class AgreementWindow(QDialog):
             first, second = confusion.coders
             self.confusions_layout.addWidget(
                 QLabel(
-                    f"<b>{confusion.dimension}</b>: characters by {first}'s code (rows) and "
-                    f"{second}'s (columns)"
+                    f"<b>{html.escape(confusion.dimension)}</b>: characters by "
+                    f"{html.escape(first)}'s code (rows) and {html.escape(second)}'s (columns)"
                 )
             )
             view = QTableView()
@@ -355,12 +407,15 @@ class AgreementWindow(QDialog):
         if report.warnings:
             parts.append(
                 "<h3>Warnings</h3><ul>"
-                + "".join(f"<li>{w}</li>" for w in report.warnings)
+                + "".join(f"<li>{html.escape(w)}</li>" for w in report.warnings)
                 + "</ul>"
             )
         parts.append(
             "<h3>Definitions</h3><dl>"
-            + "".join(f"<dt><b>{t}</b></dt><dd>{d}</dd>" for t, d in report.definitions)
+            + "".join(
+                f"<dt><b>{html.escape(t)}</b></dt><dd>{html.escape(d)}</dd>"
+                for t, d in report.definitions
+            )
             + "</dl>"
         )
         self.details.setHtml("".join(parts))

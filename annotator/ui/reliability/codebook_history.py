@@ -3,6 +3,8 @@ tagging the current version. Changes made in the codebook editor show up as they
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -29,9 +32,12 @@ from annotator.services.changes import Changes
 from annotator.services.codebook_versions import Change, History, history, tag_version
 from annotator.ui.controller import Controller
 from annotator.ui.panels import one_line_rows
+from annotator.ui.read_only import why_read_only
+from annotator.ui.reliability.fit import fit_to_screen
 
 _Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("#", "When (UTC)", "Who", "Route", "Change", "Tag")
+CHANGE_COLUMN = COLUMNS.index("Change")
 
 
 class ChangesModel(QAbstractTableModel):
@@ -87,13 +93,15 @@ class CodebookHistory(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Codebook history and versions")
         self.setWindowFlag(Qt.WindowType.Window)
-        self.resize(1100, 640)
+        fit_to_screen(self, 1100, 640)  # a small screen gets what it can show
         self.controller = controller
         self.found: History | None = None
         self.current = QLabel()
         self.current.setWordWrap(True)
+        self.current.setTextFormat(Qt.TextFormat.RichText)  # its parts escaped
         self.tags = QLabel()
         self.tags.setWordWrap(True)
+        self.tags.setTextFormat(Qt.TextFormat.PlainText)  # tag names and notes as typed
         self.tags.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.model = ChangesModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -111,9 +119,13 @@ class CodebookHistory(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         one_line_rows(self.table)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((50, 140, 90, 230, 560)):
+        # The description takes what is left, so that the Tag column stays in sight at any
+        # width the dialog fits (fixed widths pushed it past a 1100-pixel dialog's edge).
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column, width in enumerate((50, 140, 90, 200, 0, 120)):
             self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(CHANGE_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.shown = QLabel()
         self.tag_button = QPushButton("&Tag current version…")
         self.tag_button.clicked.connect(self.ask_tag)
@@ -130,6 +142,10 @@ class CodebookHistory(QDialog):
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         self.tag_button.setEnabled(not controller.project.read_only)
+        if controller.project.read_only:  # off, saying why, as the window's editing actions
+            why = f"Read-only: {why_read_only(controller.project)}."
+            self.tag_button.setToolTip(f"Tag current version is off. {why}")
+            self.tag_button.setStatusTip(why)
         controller.changed.connect(self._changed)
         self.refresh()
 
@@ -137,7 +153,7 @@ class CodebookHistory(QDialog):
         """Read the log and the tags again."""
         self.found = history(self.controller.project)
         self.model.set_changes(list(self.found.changes))
-        self.current.setText(f"<b>Current version:</b> {self.found.current}")
+        self.current.setText(f"<b>Current version:</b> {html.escape(str(self.found.current))}")
         if self.found.tags:
             listed = "; ".join(
                 f"{t.name} (change {t.change_id}, {t.made_at[:10]}"

@@ -45,6 +45,10 @@ PERIOD_CHOICES = (
 CHART_FILTERS = "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
 
 
+#: Said when the options above changed after the figures shown were computed.
+CHANGED = "Options changed: Compute drift again."
+
+
 class _Worker(QObject):
     """Measures a drift plan (plain values) away from the window's thread."""
 
@@ -84,6 +88,7 @@ class DriftTab(QWidget):
         self.controller = controller
         self.request = request
         self.drift: Drift | None = None
+        self.computed_request: Request | None = None
         self._thread: QThread | None = None
         self._worker: _Worker | None = None
 
@@ -137,21 +142,26 @@ class DriftTab(QWidget):
         self.status = QLabel("Agreement in each period, with the coders and levels chosen above.")
         self.status.setWordWrap(True)
 
+        # Two rows: in one the window would not fit a small screen (900 px wide).
         bar = QHBoxLayout()
         for label, widget in (
             ("By:", self.period),
             ("", self.batch_size),
             ("Time:", self.dated_by),
-            ("Show:", self.level),
         ):
             if label:
                 bar.addWidget(QLabel(label))
             bar.addWidget(widget)
         bar.addStretch(1)
-        bar.addWidget(self.stop_button)
-        bar.addWidget(self.compute_button)
+        second = QHBoxLayout()
+        second.addWidget(QLabel("Show:"))
+        second.addWidget(self.level)
+        second.addStretch(1)
+        second.addWidget(self.stop_button)
+        second.addWidget(self.compute_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
+        layout.addLayout(second)
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.status)
         self._enable()
@@ -192,6 +202,7 @@ class DriftTab(QWidget):
             QMessageBox.warning(self, "Drift", str(error))
             return
         self.status.setText(f"Measuring {len(plan.windows)} windows…")
+        self.computed_request = self.request()  # what the figures shown answer
         self.chart.hold()
         self._worker = _Worker(plan)
         self._thread = QThread(self)
@@ -201,6 +212,18 @@ class DriftTab(QWidget):
         self._worker.finished.connect(self._show)
         self._worker.failed.connect(self._failed)
         self._thread.start()
+        self._enable()
+
+    def options_changed(self) -> None:
+        """The window's options changed: figures computed for others are taken away."""
+        if self.drift is None or self._thread is not None:
+            return
+        if self.computed_request == self.request():
+            return
+        self.drift = None
+        self.model.set_drift(None, None)
+        self.chart.show_message(CHANGED)
+        self.status.setText(CHANGED)
         self._enable()
 
     def cancel(self) -> None:

@@ -32,6 +32,10 @@ from annotator.ui.models.agreement import LEVELS
 from annotator.ui.reliability.pairs_models import FIGURES, CoderTableModel, PairMatrixModel
 from annotator.ui.workers import let_go
 
+START = "Press Compute pairs: each pair is compared on its own."
+STOPPED = "Stopped when the window was closed: Compute pairs again."
+CHANGED = "Options changed: Compute pairs again."
+
 
 class _Worker(QObject):
     """Runs every pair through the (pure) engine; stops between runs when cancelled."""
@@ -69,6 +73,8 @@ class PairsTab(QWidget):
         super().__init__(parent)
         self.controller, self.request = controller, request
         self.report: PairsReport | None = None
+        #: The options the figures shown answer (None: none shown).
+        self.computed_request: Request | None = None
         self._thread: QThread | None = None
         self._worker: _Worker | None = None
 
@@ -90,8 +96,9 @@ class PairsTab(QWidget):
         for label, _ in FIGURES:
             self.figure.addItem(label)
         self.figure.currentIndexChanged.connect(lambda _: self._show_row())
-        self.status = QLabel("Press Compute pairs: each pair is compared on its own.")
+        self.status = QLabel(START)
         self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # coder names as typed
 
         self.matrix_model = PairMatrixModel(self)
         self.matrix = QTableView()
@@ -147,6 +154,7 @@ class PairsTab(QWidget):
         self.progress.setVisible(True)
         self.progress.setValue(0)
         self.status.setText("Comparing every pair…")
+        self.computed_request = request
         self._worker = _Worker(study, options_of(request))
         self._thread = QThread(self)
         self._worker.moveToThread(self._thread)
@@ -188,16 +196,28 @@ class PairsTab(QWidget):
             self.status.setText("Cancelled.")
             return
         self.show_report(report)
+        self.options_changed()  # changed while it ran: these figures answer the old options
         self.computed.emit(report)
 
-    def show_report(self, report: PairsReport) -> None:
+    def options_changed(self) -> None:
+        """The window's options changed: figures computed for others are taken away."""
+        if self.report is None or self._thread is not None:
+            return
+        if self.computed_request is not None and self.request() == self.computed_request:
+            return
+        self.show_report(None)
+        self.status.setText(CHANGED)
+
+    def show_report(self, report: PairsReport | None) -> None:
         self.report = report
         self.row_choice.blockSignals(True)
         self.row_choice.clear()
-        for level, scope, name in report.keys:
+        for level, scope, name in report.keys if report else ():
             self.row_choice.addItem(f"{LEVELS[level]} · {name}", (level, scope, name))
         self.row_choice.blockSignals(False)
         self._show_row()
+        if report is None:
+            return
         few = " — with two coders, no coder can be left out" if len(report.coders) < 3 else ""
         self.status.setText(
             f"{len(report.pairs)} pairs of {', '.join(report.coders)} on "
@@ -235,3 +255,4 @@ class PairsTab(QWidget):
         self.compute_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         self.progress.setVisible(False)
+        self.status.setText(STOPPED)

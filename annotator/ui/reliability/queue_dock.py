@@ -4,6 +4,7 @@ double-click or Enter opens the article. A coder opens the app and sees what to 
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -92,6 +93,7 @@ class QueuePanel(QWidget):
         self.model = QueueModel(controller)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)  # names escaped
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -126,14 +128,14 @@ class QueuePanel(QWidget):
         queued = self.model.queue
         if not queued.items:
             self.summary.setText(
-                f"No articles are assigned to {queued.coder}: Agreement → Draw a reliability "
-                "sample assigns them."
+                f"No articles are assigned to {html.escape(queued.coder)}: Agreement → Draw a "
+                "reliability sample assigns them."
             )
             return
         following = queued.next_article()
-        then = f" Next: <b>{following.name}</b>." if following else " All done."
+        then = f" Next: <b>{html.escape(following.name)}</b>." if following else " All done."
         self.summary.setText(
-            f"<b>{queued.coder}</b>: {queued.to_do} to do, {queued.done} done of "
+            f"<b>{html.escape(queued.coder)}</b>: {queued.to_do} to do, {queued.done} done of "
             f"{len(queued.items)} assigned.{then}"
         )
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from annotator.services.article_sets import article_sets
@@ -20,12 +21,15 @@ class SetChoice(QComboBox):
     def fill(self) -> None:
         """The sets as they are now; the choice is kept if the set still exists."""
         chosen = self.currentData()
-        self.clear()
-        self.addItem("All articles", None)
-        for item in article_sets(self.project):
-            self.addItem(f"Set “{item.name}” ({item.count})", item.name)
-        found = self.findData(chosen)
-        self.setCurrentIndex(max(found, 0))
+        with QSignalBlocker(self):  # refilling is no choice of the user's: one signal at most
+            self.clear()
+            self.addItem("All articles", None)
+            for item in article_sets(self.project):
+                self.addItem(f"Set “{item.name}” ({item.count})", item.name)
+            found = self.findData(chosen)
+            self.setCurrentIndex(max(found, 0))
+        if self.currentData() != chosen:
+            self.currentIndexChanged.emit(self.currentIndex())
         self.setEnabled(self.count() > 1)
 
     def showPopup(self) -> None:

@@ -40,6 +40,7 @@ from annotator.services.training import (
 )
 from annotator.ui.controller import Controller
 from annotator.ui.models import ROOT, Index
+from annotator.ui.reliability.fit import fit_to_screen
 from annotator.ui.workers import let_go
 
 PASSAGE_COLUMNS = ("", "Code", "Article", "Passage")
@@ -119,7 +120,7 @@ class TrainingDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Training report")
         self.setWindowFlag(Qt.WindowType.Window)
-        self.resize(1100, 720)
+        fit_to_screen(self, 1100, 720)  # a small screen gets what it can show
         self.controller = controller
         self.report: TrainingReport | None = None
         self._thread: QThread | None = None
@@ -149,6 +150,7 @@ class TrainingDialog(QDialog):
         header.setStretchLastSection(True)
         self.table.doubleClicked.connect(self.open_passage)
         self.summary = QLabel("Choose the trainee and the reference, and press Compute (F5).")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # coder names as typed
         self.summary.setWordWrap(True)
         self.save_button = QPushButton("&Save as HTML…")
         self.save_button.setEnabled(False)

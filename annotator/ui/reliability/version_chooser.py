@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSignalBlocker
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from annotator.services.codebook_versions import tags
@@ -26,12 +27,15 @@ class VersionChooser(QComboBox):
     def refresh(self) -> None:
         """Read the tags again, keeping the choice when its tag is still there."""
         kept = self.chosen()
-        self.clear()
-        self.addItem(ALL_CODINGS, "")
-        for tag in tags(self.project):
-            self.addItem(f"{tag.name} (tagged {tag.made_at[:10]})", tag.name)
-        index = self.findData(kept)
-        self.setCurrentIndex(max(index, 0))
+        with QSignalBlocker(self):  # refilling is no choice of the user's: one signal at most
+            self.clear()
+            self.addItem(ALL_CODINGS, "")
+            for tag in tags(self.project):
+                self.addItem(f"{tag.name} (tagged {tag.made_at[:10]})", tag.name)
+            index = self.findData(kept)
+            self.setCurrentIndex(max(index, 0))
+        if self.chosen() != kept:
+            self.currentIndexChanged.emit(self.currentIndex())
 
     def chosen(self) -> str:
         """The tag chosen ('' for all codings)."""
