@@ -135,3 +135,83 @@ def test_without_ldd_the_same_libraries_are_found_missing(monkeypatch: pytest.Mo
     with_ldd = platform_check.missing_libraries(plugin)
     monkeypatch.setattr(platform_check.shutil, "which", lambda name: None)
     assert sorted(platform_check.missing_libraries(plugin)) == sorted(with_ldd)
+
+
+# -- Wayland ------------------------------------------------------------------------------------
+
+WAYLAND = {"XDG_SESSION_TYPE": "wayland", "WAYLAND_DISPLAY": "wayland-0"}
+XCB_PLUGIN, WAYLAND_PLUGIN = Path("/qt/platforms/libqxcb.so"), Path("/qt/platforms/libqwayland.so")
+
+
+@pytest.fixture
+def plugins(monkeypatch: pytest.MonkeyPatch) -> dict[Path, list[str]]:
+    """Both plugins 'installed'; what each lacks is what the test puts in the dict."""
+    lacking: dict[Path, list[str]] = {XCB_PLUGIN: [], WAYLAND_PLUGIN: []}
+    monkeypatch.setattr(platform_check.sys, "platform", "linux")
+    monkeypatch.setattr(platform_check, "xcb_plugin", lambda: XCB_PLUGIN)
+    monkeypatch.setattr(platform_check, "wayland_plugin", lambda: WAYLAND_PLUGIN)
+    monkeypatch.setattr(platform_check, "missing_libraries", lambda plugin: lacking[plugin])
+    return lacking
+
+
+def test_a_wayland_session_uses_the_wayland_plugin_where_it_loads(
+    plugins: dict[Path, list[str]],
+) -> None:
+    assert platform_check.choose_platform({**WAYLAND, **X11}) == "wayland"
+    assert platform_check.choose_platform(WAYLAND) == "wayland"
+
+
+def test_a_wayland_session_without_its_libraries_falls_back_to_xwayland(
+    plugins: dict[Path, list[str]],
+) -> None:
+    plugins[WAYLAND_PLUGIN] = ["libwayland-cursor.so.0"]
+    assert platform_check.choose_platform({**WAYLAND, **X11}) == "xcb"
+
+
+def test_a_chosen_platform_or_an_x11_session_is_left_alone(plugins: dict[Path, list[str]]) -> None:
+    assert platform_check.choose_platform({**WAYLAND, "QT_QPA_PLATFORM": "xcb"}) is None
+    assert platform_check.choose_platform(X11) is None
+    assert platform_check.choose_platform({**WAYLAND, **X11}, "darwin") is None
+
+
+def test_wayland_without_xwayland_names_what_its_plugin_lacks(
+    plugins: dict[Path, list[str]],
+) -> None:
+    plugins[WAYLAND_PLUGIN] = ["libwayland-cursor.so.0"]
+    problem = platform_check.platform_problem(dict(WAYLAND))
+    assert problem is not None
+    assert "Qt's Wayland platform plugin needs libwayland-cursor.so.0" in problem
+    assert "sudo apt install libwayland-cursor0" in problem
+    assert "sudo pacman -S wayland" in problem
+
+
+def test_the_window_on_wayland_asks_qt_for_wayland(
+    monkeypatch: pytest.MonkeyPatch, plugins: dict[Path, list[str]], qt_started: list[object]
+) -> None:
+    monkeypatch.setenv("QT_QPA_PLATFORM", "")  # put back after the test, whatever it sets
+    monkeypatch.delenv("QT_QPA_PLATFORM")
+    for name, value in WAYLAND.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("DISPLAY", ":0")
+    plugins[XCB_PLUGIN] = ["libxcb-icccm.so.4"]  # never asked: the Wayland plugin loads
+    result = CliRunner().invoke(cli, ["gui"])
+    assert result.exit_code == 0, result.output
+    assert qt_started == [None]
+    assert platform_check.os.environ["QT_QPA_PLATFORM"] == "wayland"
+
+
+def test_xwayland_lacking_an_x11_library_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, plugins: dict[Path, list[str]], qt_started: list[object]
+) -> None:
+    monkeypatch.setenv("QT_QPA_PLATFORM", "")  # put back after the test, whatever it sets
+    monkeypatch.delenv("QT_QPA_PLATFORM")
+    for name, value in WAYLAND.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("DISPLAY", ":0")
+    plugins[WAYLAND_PLUGIN] = ["libwayland-cursor.so.0"]
+    plugins[XCB_PLUGIN] = ["libxcb-keysyms.so.1"]
+    result = CliRunner().invoke(cli, ["gui"])
+    assert result.exit_code == 1
+    [line] = result.stderr.strip().splitlines()
+    assert "Qt's X11 platform plugin needs libxcb-keysyms.so.1" in line
+    assert qt_started == []

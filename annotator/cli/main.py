@@ -75,8 +75,11 @@ def gui(project: str | None) -> None:
 
     Example: annotator gui study.annotator
     """
-    from annotator.ui.platform_check import platform_problem
+    from annotator.ui.platform_check import choose_platform, platform_problem
 
+    chosen = choose_platform()  # a Wayland session: its plugin where it can load, else X11
+    if chosen is not None:
+        os.environ["QT_QPA_PLATFORM"] = chosen
     problem = platform_problem()  # before Qt loads its X11 plugin and aborts on a gap
     if problem is not None:
         raise UserError(problem)

@@ -53,6 +53,10 @@ PACKAGES: dict[str, tuple[str, str, str]] = {
     "libglib-2.0.so.0": ("libglib2.0-0", "glib2", "glib2"),
     "libgthread-2.0.so.0": ("libglib2.0-0", "glib2", "glib2"),
     "libdbus-1.so.3": ("libdbus-1-3", "dbus-libs", "dbus"),
+    # Qt's Wayland plugin
+    "libwayland-client.so.0": ("libwayland-client0", "libwayland-client", "wayland"),
+    "libwayland-cursor.so.0": ("libwayland-cursor0", "libwayland-cursor", "wayland"),
+    "libwayland-egl.so.1": ("libwayland-egl1", "libwayland-egl", "wayland"),
 }
 SYSTEMS = (("Debian/Ubuntu", "sudo apt install"), ("Fedora", "sudo dnf install"))
 ARCH = ("Arch", "sudo pacman -S")
@@ -73,14 +77,46 @@ def will_use_xcb(environ: Mapping[str, str] | None = None, platform: str | None 
     return bool(environ.get("DISPLAY"))
 
 
-def xcb_plugin() -> Path | None:
-    """PySide6's ``libqxcb.so``, if PySide6 is installed with one."""
+def on_wayland(environ: Mapping[str, str] | None = None) -> bool:
+    """A Wayland session: Qt would pick its Wayland plugin."""
+    environ = os.environ if environ is None else environ
+    return environ.get("XDG_SESSION_TYPE") == "wayland" and bool(environ.get("WAYLAND_DISPLAY"))
+
+
+def choose_platform(
+    environ: Mapping[str, str] | None = None, platform: str | None = None
+) -> str | None:
+    """The platform to ask Qt for, where the user chose none: on a Wayland session, Qt's
+    Wayland plugin if every library it needs is here, else X11 through XWayland (where there
+    is a DISPLAY; the X11 check then says what that lacks). None: leave Qt to choose."""
+    environ = os.environ if environ is None else environ
+    if not (platform or sys.platform).startswith("linux") or environ.get("QT_QPA_PLATFORM"):
+        return None
+    if not on_wayland(environ):
+        return None
+    plugin = wayland_plugin()
+    if plugin is not None and not missing_libraries(plugin):
+        return "wayland"
+    return "xcb" if environ.get("DISPLAY") else None
+
+
+def _platform_plugin(name: str) -> Path | None:
     spec = importlib.util.find_spec("PySide6")
     for folder in (spec.submodule_search_locations or []) if spec else []:
-        plugin = Path(folder) / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+        plugin = Path(folder) / "Qt" / "plugins" / "platforms" / name
         if plugin.is_file():
             return plugin
     return None
+
+
+def xcb_plugin() -> Path | None:
+    """PySide6's ``libqxcb.so``, if PySide6 is installed with one."""
+    return _platform_plugin("libqxcb.so")
+
+
+def wayland_plugin() -> Path | None:
+    """PySide6's ``libqwayland.so`` (``libqwayland-generic.so`` before Qt 6.10)."""
+    return _platform_plugin("libqwayland.so") or _platform_plugin("libqwayland-generic.so")
 
 
 def missing_libraries(plugin: Path) -> list[str]:
@@ -182,7 +218,7 @@ def dynamic_section(path: Path) -> tuple[list[str], list[str]]:
     return needed, paths.get(_DT_RUNPATH) or paths.get(_DT_RPATH) or []
 
 
-def install_hint(missing: list[str]) -> str:
+def install_hint(missing: list[str], plugin: str = "X11") -> str:
     """One line naming the missing libraries and the packages that bring them."""
     known = [name for name in missing if name in PACKAGES]
     unknown = [name for name in missing if name not in PACKAGES]
@@ -196,18 +232,28 @@ def install_hint(missing: list[str]) -> str:
             f"for {', '.join(unknown)}: the package that holds it (apt-file search, "
             "dnf provides, pacman -F)"
         )
+    other = (
+        "or start with QT_QPA_PLATFORM=wayland on a Wayland desktop"
+        if plugin == "X11"
+        else "or start an X11 session"
+    )
     return (
-        "the coding window cannot start: Qt's X11 platform plugin needs "
+        f"the coding window cannot start: Qt's {plugin} platform plugin needs "
         f"{', '.join(missing)}, which this system lacks. Install "
-        f"{'it' if len(missing) == 1 else 'them'} ({'; '.join(commands)}), or start with "
-        "QT_QPA_PLATFORM=wayland on a Wayland desktop. Every command in 'annotator --help' "
-        "works without the window."
+        f"{'it' if len(missing) == 1 else 'them'} ({'; '.join(commands)}), {other}. "
+        "Every command in 'annotator --help' works without the window."
     )
 
 
 def platform_problem(environ: Mapping[str, str] | None = None) -> str | None:
     """What stops Qt's X11 plugin from loading here, as one line; None if nothing does (or
     Qt will not use it)."""
+    environ = os.environ if environ is None else environ
+    if on_wayland(environ) and not environ.get("QT_QPA_PLATFORM") and not environ.get("DISPLAY"):
+        # Wayland with no XWayland: only the Wayland plugin can start
+        plugin = wayland_plugin()
+        missing = missing_libraries(plugin) if plugin is not None else []
+        return install_hint(missing, "Wayland") if missing else None
     if not will_use_xcb(environ):
         return None
     plugin = xcb_plugin()

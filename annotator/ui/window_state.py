@@ -21,15 +21,31 @@ def default_size(available: QRect) -> QSize:
     )
 
 
+def clamped(frame: QRect, available: QRect) -> QRect:
+    """``frame`` made to fit ``available``: no larger than it, moved wholly inside it (a
+    window saved on a large monitor, opened on the laptop it was undocked from)."""
+    width = min(frame.width(), available.width())
+    height = min(frame.height(), available.height())
+    x = min(max(frame.x(), available.x()), available.x() + available.width() - width)
+    y = min(max(frame.y(), available.y()), available.y() + available.height() - height)
+    return QRect(x, y, width, height)
+
+
+def _available(window: QWidget) -> QRect:
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    return screen.availableGeometry() if screen is not None else QRect(0, 0, 1440, 900)
+
+
 def restore_geometry(window: QWidget, geometry: QByteArray) -> bool:
-    """Put the window where the settings say; a missing, unreadable or implausibly small
-    geometry gives the default size, centred on the screen. Returns whether the setting held."""
+    """Put the window where the settings say, clamped to the screen it opens on; a missing,
+    unreadable or implausibly small geometry gives the default size, centred on the screen.
+    Returns whether the setting held."""
     if not geometry.isEmpty() and window.restoreGeometry(geometry):
         size = window.size()
         if size.width() >= SMALLEST.width() and size.height() >= SMALLEST.height():
+            fit_to_screen(window)
             return True
-    screen = window.screen() or QGuiApplication.primaryScreen()
-    available = screen.availableGeometry() if screen is not None else QRect(0, 0, 1440, 900)
+    available = _available(window)
     size = default_size(available)
     window.resize(size)
     window.move(
@@ -37,3 +53,19 @@ def restore_geometry(window: QWidget, geometry: QByteArray) -> bool:
         available.y() + (available.height() - size.height()) // 2,
     )
     return False
+
+
+def fit_to_screen(window: QWidget) -> None:
+    """Shrink and move the window (title bar and frame included) into its screen's
+    available geometry; a maximised or full-screen window is the screen's already."""
+    if window.isMaximized() or window.isFullScreen():
+        return
+    available = _available(window)
+    frame, inner = window.frameGeometry(), window.geometry()
+    # the frame's extra (title bar, borders) stays as it is; the window itself shrinks
+    extra_w, extra_h = frame.width() - inner.width(), frame.height() - inner.height()
+    fitted = clamped(frame, available)
+    if fitted == frame:
+        return
+    window.resize(max(1, fitted.width() - extra_w), max(1, fitted.height() - extra_h))
+    window.move(fitted.topLeft())

@@ -140,6 +140,7 @@ def _estimate(method) -> dict | None:  # type: ignore[no-untyped-def]
         return None
 
 
+@pytest.mark.irrcac
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(ratings().filter(_has_pairs))
 def test_fleiss_and_ac1_with_missing_ratings_match_irrcac(r: Ratings) -> None:

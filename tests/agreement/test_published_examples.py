@@ -141,6 +141,7 @@ def test_krippendorff_2004_four_coders_with_missing_values() -> None:
     assert ours.krippendorff_alpha(r)[0] == approx(0.743, 3)
 
 
+@pytest.mark.irrcac
 def test_gwet_2014_four_raters_with_missing_ratings() -> None:
     """irrCAC's raw_4raters: Gwet's handbook, p. 120."""
     units = [

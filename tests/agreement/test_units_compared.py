@@ -45,6 +45,7 @@ TWO_USED: list[Coding] = [
 ]
 
 
+@pytest.mark.irrcac
 def test_all_codes_pools_only_the_codes_applied(build: Build) -> None:
     """22.1: 18 codes nobody used leave "All codes" as it is with the two that were used."""
     built = build({"Subject": (False, TOPICS)}, 12)
@@ -187,6 +188,7 @@ def test_an_assigned_coder_who_finished_nothing_is_named(build: Build) -> None:
 MOTIVES = ["Subsistence", "Political", "Family", "Other"]
 
 
+@pytest.mark.irrcac
 def test_a_whole_article_coding_covers_the_article_at_every_span_level(build: Build) -> None:
     """22.3: Ana codes Family as a whole-article coding, Ben marks the whole text."""
     codings: list[Coding] = []
@@ -247,6 +249,7 @@ ARTICLE_MOTIVES = {  # nobody chose Political
 }
 
 
+@pytest.mark.irrcac
 @pytest.mark.parametrize("coders", [("Ana", "Ben"), ("Ana", "Ben", "Cleo")])
 def test_dimension_ac1_counts_every_category_of_the_dimension(
     build: Build, coders: tuple[str, ...]
@@ -321,6 +324,7 @@ def _solo_study(build: Build, *, solo: bool) -> Built:
     return built
 
 
+@pytest.mark.irrcac
 def test_articles_that_count_for_one_coder_move_no_figure(build: Build) -> None:
     """Fleiss' κ and AC1 took their chance shares from every rated unit, so Ana's articles
     that count for her alone moved them (and a combination she gave there added a category

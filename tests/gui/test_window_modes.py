@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QByteArray, QRect
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from annotator import paths
@@ -15,7 +16,7 @@ from annotator.storage import Project
 from annotator.ui import settings
 from annotator.ui.dialogs.coder import NEW_CODER, CoderDialog
 from annotator.ui.main_window import MainWindow
-from annotator.ui.window_state import PREFERRED, default_size
+from annotator.ui.window_state import PREFERRED, clamped, default_size, restore_geometry
 from tests.gui.conftest import open_window
 
 
@@ -156,3 +157,32 @@ def test_byte_array_setting_survives_a_string() -> None:
     store = settings.open_settings()
     store.setValue(settings.GEOMETRY.key, "nonsense")
     assert isinstance(settings.GEOMETRY.get(store), QByteArray)
+
+
+@pytest.mark.parametrize(
+    ("frame", "available", "expected"),
+    [
+        # saved on a 2560-px monitor, opened on the 1280×720 laptop
+        ((1200, 300, 1440, 860), (0, 0, 1280, 720), (0, 0, 1280, 720)),
+        ((2000, 100, 800, 600), (0, 0, 1280, 720), (480, 100, 800, 600)),  # off to the right
+        ((-900, -50, 800, 600), (0, 25, 1280, 695), (0, 25, 800, 600)),  # above, to the left
+        ((100, 100, 800, 600), (0, 0, 1280, 720), (100, 100, 800, 600)),  # fits: unchanged
+        ((1500, 100, 800, 600), (1280, 0, 1920, 1080), (1500, 100, 800, 600)),  # second screen
+    ],
+)
+def test_a_restored_frame_is_clamped_to_the_screen(
+    frame: tuple[int, ...], available: tuple[int, ...], expected: tuple[int, ...]
+) -> None:
+    assert clamped(QRect(*frame), QRect(*available)).getRect() == expected
+
+
+def test_a_window_saved_on_a_larger_screen_opens_inside_this_one(qtbot: QtBot) -> None:
+    big = QWidget()
+    qtbot.addWidget(big)
+    available = big.screen().availableGeometry()
+    big.setGeometry(available.right() + 200, available.bottom() - 50, 2600, 1500)
+    saved = big.saveGeometry()
+    again = QWidget()
+    qtbot.addWidget(again)
+    assert restore_geometry(again, saved)
+    assert available.contains(again.frameGeometry()), (again.frameGeometry(), available)
