@@ -43,3 +43,12 @@ def test_first_setup_command_installs_the_spss_stata_extra() -> None:
     first = next(x for x in readme.splitlines() if x.startswith("python3 -m venv"))
     assert f'-e ".[{stats}]"' in first
     assert first.endswith(".venv/bin/annotator")
+
+
+def test_ci_runs_the_readmes_test_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("# 2. Install what the tests need and run them\n", 1)[1]
+    command = block.splitlines()[0]
+    assert command == "python3 tests/run_all.py"
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert f"exec {command}" in ci.splitlines()
