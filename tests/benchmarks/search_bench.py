@@ -264,14 +264,17 @@ def _window_first_page_ms(folder: Path, path: Path) -> float:
 
 def window_child(path: str, repeat: int = 9) -> None:
     """In a fresh process: the Search window over the project; the median time from running
-    a two-word query to the first page of hits painted in its table (the search in its
-    worker thread, the page queued to the window, the rows inserted and drawn)."""
+    a two-word query to the first page of hits (100) painted in its table (the search in its
+    worker thread, the page queued to the window, the rows inserted and drawn). On a busy
+    machine the window shows the hits found so far after a quarter of a second, fewer than a
+    page: the time runs on until a whole page is shown."""
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from annotator.storage import Project
     from annotator.ui.controller import Controller
     from annotator.ui.models.documents import DocumentsModel
+    from annotator.ui.search.jobs import FIRST_PAGE
     from annotator.ui.search.window import SearchWindow
     from annotator.ui.workers import join_let_go
 
@@ -287,7 +290,13 @@ def window_child(path: str, repeat: int = 9) -> None:
         page.query_bar.query.setText("remittance broker")
         for _ in range(repeat):
             shown, ended = QEventLoop(), QEventLoop()
-            page.hitsShown.connect(shown.quit)
+
+            def page_shown(rows: int, shown: QEventLoop = shown) -> None:
+                if rows >= FIRST_PAGE:
+                    shown.quit()
+
+            page.hitsShown.connect(page_shown)
+            page.searched.connect(shown.quit)  # fewer hits than a page: all of them shown
             page.searched.connect(ended.quit)
             QTimer.singleShot(60_000, shown.quit)
             began = time.perf_counter()
@@ -295,17 +304,22 @@ def window_child(path: str, repeat: int = 9) -> None:
             shown.exec()
             page.view.viewport().repaint()
             times.append(time.perf_counter() - began)
-            assert page.model.rowCount() >= 100
-            if page.runner.busy:  # the rest of the hits, before the next run
+            rows = page.model.rowCount()
+            if page.runner.busy:  # the rest of the hits, before the next run (or the exit)
                 ended.exec()
-            page.hitsShown.disconnect(shown.quit)
+            page.hitsShown.disconnect(page_shown)
+            page.searched.disconnect(shown.quit)
             page.searched.disconnect(ended.quit)
+            if rows < FIRST_PAGE:
+                break
         window.release_worker()
         # The threads let go must end before the project closes and the process exits: a
         # QThread destroyed while it still runs aborts the process (seen under load).
         join_let_go()
         window.deleteLater()
         application.processEvents()
+    if rows < FIRST_PAGE:
+        sys.exit(f"the Search window showed {rows} hits, not a page of {FIRST_PAGE}")
     print(json.dumps({"ms": 1000 * statistics.median(times)}))
 
 
