@@ -319,7 +319,7 @@ def open_large_project_child(path: str) -> None:
         view.viewport().repaint()
         app.processEvents()
         steps.append(time.perf_counter() - step_started)
-    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss_kb = _own_peak_kb()
     print(
         json.dumps(
             {
@@ -700,7 +700,7 @@ def import_child(files: str, target: str) -> None:
     with create_project(target, with_default_codebook=False) as project:
         report = import_files(project, files.split(","))
     elapsed = time.perf_counter() - started
-    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss_kb = _own_peak_kb()
     print(
         json.dumps(
             {
