@@ -62,6 +62,17 @@ def test_quick_benchmark_prints_every_key_as_json(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout.strip().splitlines()[-1])
+    listed = subprocess.run(
+        [sys.executable, str(SCRIPT), "--keys"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    ).stdout.split()
+    # Exactly the keys --keys lists (and the README describes), but the bundle's, which
+    # packaging's smoke test prints.
+    assert set(figures) == set(listed) - {"bundle_size_mb", "bundle_start_s"}
     assert set(figures) >= KEYS
     assert all(isinstance(figures[key], (int, float)) and figures[key] > 0 for key in KEYS)
     assert figures["sizes"] == "quick"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from annotator.storage import Project
 
-PAIRS_KEYS = {"agreement_pairs_60k_s"}
+PAIRS_KEYS = {"agreement_pairs_60k_s", "agreement_pairs_codings"}
 CODERS = ("Ana", "Ben", "Cleo", "Dan")
 TEXT = (
     "the official said workers defected from a restaurant abroad and crossed the border into a "

@@ -3,6 +3,7 @@
     python tests/benchmarks/run.py            # full sizes
     python tests/benchmarks/run.py --quick    # small sizes, a smoke run
     python tests/benchmarks/run.py --only open_ratio,apply_code_ms
+    python tests/benchmarks/run.py --keys     # every key it can print, measuring nothing
 
 Times are medians of repeated runs, in seconds (``_s``) or milliseconds (``_ms``). Synthetic
 projects are built in a temporary folder; GUI figures are measured offscreen, from the action
@@ -461,13 +462,13 @@ def bench_agreement(folder: Path, sizes: dict[str, int], only: set[str] | None) 
     from annotator.services.agreement import Request, measure
 
     results: dict[str, float] = {}
-    if only is None or "agreement_60k_s" in only:
+    if only is None or only & AGREEMENT_60K_KEYS:
         path = folder / "agreement.annotator"
         count, _ = build_agreement_project(path, sizes["agreement_articles"], 2_000, 20, seed=5)
         with Project.open(path, read_only=True) as project:
             results["agreement_60k_s"] = median_time(lambda: measure(project), 5)
         results["agreement_codings"] = count
-    if only is None or "character_level_1mb_s" in only:
+    if only is None or only & CHARACTER_LEVEL_KEYS:
         path = folder / "characters.annotator"
         articles = sizes["character_chars"] // 10_000
         _, characters = build_agreement_project(path, articles, 10_000, 60, seed=6)
@@ -479,7 +480,8 @@ def bench_agreement(folder: Path, sizes: dict[str, int], only: set[str] | None) 
 
 
 def bench_refi(folder: Path, sizes: dict[str, int]) -> dict[str, float]:
-    """25,000 codings (two coders on 500 articles) out to .qdpx and into a fresh project."""
+    """About 25,000 codings (three coders on 500 articles) out to .qdpx and into a fresh
+    project."""
     from annotator.services.merge import merge_file
     from annotator.services.refi import export_qdpx
 
@@ -545,7 +547,7 @@ def bench_codebook(folder: Path, sizes: dict[str, int]) -> dict[str, float]:
     }
 
 
-CODEBOOK_KEYS = {"codebook_import_10k_s", "qdc_import_10k_s"}
+CODEBOOK_KEYS = {"codebook_import_10k_s", "qdc_import_10k_s", "codebook_codes"}
 
 
 # -- backups: a snapshot of a large project, in the window's background, and a restore --------
@@ -771,8 +773,18 @@ def bench_largest_sheet(folder: Path, megabytes: int) -> dict[str, float]:
     }
 
 
-IMPORT_KEYS = {"import_exports_10k_s", "import_xlsx_10k_s"}
-LARGEST_SHEET_KEYS = {"import_largest_sheet_s", "import_largest_sheet_peak_rss_mb"}
+IMPORT_KEYS = {
+    "import_exports_10k_s",
+    "import_exports_10k_peak_rss_mb",
+    "import_xlsx_10k_s",
+    "import_xlsx_10k_peak_rss_mb",
+    "import_articles",
+}
+LARGEST_SHEET_KEYS = {
+    "import_largest_sheet_s",
+    "import_largest_sheet_peak_rss_mb",
+    "import_largest_sheet_rows",
+}
 
 
 def bench_legacy_text() -> dict[str, float]:
@@ -935,12 +947,24 @@ def bench_near_duplicates(folder: Path, sizes: dict[str, int]) -> dict[str, floa
 
 NEAR_DUPLICATE_KEYS = {
     "near_duplicate_check_50k_s",
-    "near_duplicate_index_10k_s",
+    "near_duplicate_check_50k_cpu_s",
+    "near_duplicate_check_found",
     "near_duplicate_peak_rss_mb",
+    "near_duplicate_project_index_s",
+    "near_duplicate_project_mb",
+    "near_duplicate_index_10k_s",
+    "near_duplicate_index_10k_cpu_s",
 }
-BACKUP_KEYS = {"snapshot_200mb_s", "restore_200mb_s", "snapshot_window_stall_ms"}
-AGREEMENT_KEYS = {"agreement_60k_s", "character_level_1mb_s"}
-REFI_KEYS = {"qdpx_export_25k_s", "qdpx_import_25k_s"}
+BACKUP_KEYS = {
+    "snapshot_200mb_s",
+    "restore_200mb_s",
+    "snapshot_window_stall_ms",
+    "backup_project_mb",
+}
+AGREEMENT_60K_KEYS = {"agreement_60k_s", "agreement_codings"}
+CHARACTER_LEVEL_KEYS = {"character_level_1mb_s", "character_level_chars"}
+AGREEMENT_KEYS = AGREEMENT_60K_KEYS | CHARACTER_LEVEL_KEYS
+REFI_KEYS = {"qdpx_export_25k_s", "qdpx_import_25k_s", "qdpx_codings"}
 READER_KEYS = {
     "open_uncoded_s",
     "open_10k_s",
@@ -961,6 +985,35 @@ PROJECT_KEYS = {
     "export_long_200k_s",
     "export_wide_200k_s",
 }
+#: Printed by every run: which sizes were measured ("full" or "quick").
+RUN_KEYS = {"sizes"}
+#: The standalone bundle's figures: packaging's smoke test measures and prints them (after
+#: packaging/build.py has built the bundle), not this script; listed here so that --keys, and
+#: the README's table that a test holds to it, name every key.
+BUNDLE_KEYS = {"bundle_size_mb", "bundle_start_s"}
+#: Every key a run of this script prints: each KEYS set (here and in the modules beside it)
+#: holds all that its benchmark prints.
+MEASURED_KEYS = (
+    READER_KEYS
+    | AGREEMENT_KEYS
+    | REFI_KEYS
+    | CODEBOOK_KEYS
+    | PROJECT_KEYS
+    | RETRIEVAL_KEYS
+    | ANALYSIS_KEYS
+    | ANALYSIS_WINDOW_KEYS
+    | BACKUP_KEYS
+    | IMPORT_KEYS
+    | LARGEST_SHEET_KEYS
+    | ARTICLE_LIST_KEYS
+    | IMPORT_PREVIEW_KEYS
+    | LEGACY_KEYS
+    | NEAR_DUPLICATE_KEYS
+    | SEARCH_KEYS
+    | PAIRS_KEYS
+    | DRIFT_KEYS
+)
+ALL_KEYS = MEASURED_KEYS | RUN_KEYS | BUNDLE_KEYS
 
 
 def main() -> None:
@@ -969,6 +1022,9 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--only", help="comma-separated keys to measure")
+    parser.add_argument(
+        "--keys", action="store_true", help="print every key, one a line, and measure nothing"
+    )
     parser.add_argument("--child-open", help=argparse.SUPPRESS)
     parser.add_argument("--child-near-duplicates", help=argparse.SUPPRESS)
     parser.add_argument("--child-import", help=argparse.SUPPRESS)
@@ -983,8 +1039,18 @@ def main() -> None:
     if arguments.child_import:
         import_child(arguments.child_import, arguments.target)
         return
+    if arguments.keys:
+        print("\n".join(sorted(ALL_KEYS)))
+        return
     sizes = QUICK if arguments.quick else FULL
     only = set(arguments.only.split(",")) if arguments.only else None
+    if only is not None and only - ALL_KEYS:
+        parser.error(f"no such key: {', '.join(sorted(only - ALL_KEYS))} (--keys lists them)")
+    if only is not None and only & BUNDLE_KEYS:
+        print(
+            f"{', '.join(sorted(only & BUNDLE_KEYS))}: measured by packaging's smoke test",
+            file=sys.stderr,
+        )
     results: dict[str, float | int | bool | str] = {}
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
@@ -1044,6 +1110,9 @@ def main() -> None:
     }
     results["sizes"] = "quick" if arguments.quick else "full"
     print(json.dumps(results))
+    unlisted = set(results) - MEASURED_KEYS - RUN_KEYS
+    if unlisted:  # the figures are printed all the same: a long run is not lost
+        sys.exit(f"run.py: keys missing from its KEYS sets: {', '.join(sorted(unlisted))}")
 
 
 if __name__ == "__main__":

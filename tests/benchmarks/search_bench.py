@@ -28,9 +28,14 @@ SEARCH_KEYS = {
     "search_regex_10k_s",
     "autocode_5k_hits_s",
     "autocode_sentence_5k_hits_s",
+    "autocode_hits",
     "search_index_import_overhead_pct",
+    "search_import_with_index_s",
+    "search_import_without_index_s",
     "search_window_first_page_ms",
     "search_unspaced_context_s",
+    "search_articles",
+    "search_text_mb",
 }
 #: Words planted in the prose, so that the queries find what a study's would.
 PLANTED = ("remittance", "remittances", "broker", "brokers", "border", "defector")
