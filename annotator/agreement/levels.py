@@ -175,7 +175,7 @@ class Continuum:
 
 def shared_continuum(study: Study) -> Continuum:
     """Each code's units on the continuum of the articles that count for every coder."""
-    every = study.counted_mask.all(axis=0)
+    every = np.asarray(study.counted_mask.all(axis=0))
     lengths = np.diff(study.offsets)
     continuum = int(lengths[every].sum())
     # Where each shared article starts once the others are left out.

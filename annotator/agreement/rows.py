@@ -60,7 +60,7 @@ def _pool_note(units: str, pooled: int, total: int) -> str:
 
 def _entered(study: Study, ratings: Ratings, tally: Tally) -> tuple[str, ...]:
     """The coders with a value in a unit that another coder rated too."""
-    entered = (ratings.values[tally.pairable] >= 0).any(axis=0)
+    entered = np.asarray((ratings.values[tally.pairable] >= 0).any(axis=0))
     return tuple(c for k, c in enumerate(study.coders) if entered[k])
 
 
