@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from analysis_bench import ANALYSIS_KEYS, bench_analysis
 from analysis_window_bench import ANALYSIS_WINDOW_KEYS, bench_analysis_window
 from article_list_bench import ARTICLE_LIST_KEYS, bench_article_list
+from bundle_smoke import BUNDLE_KEYS, NOTE_KEY, bench_bundle
 from drift_bench import DRIFT_KEYS, bench_drift
 from import_preview_bench import IMPORT_PREVIEW_KEYS, bench_import_preview
 from reliability_pairs_bench import PAIRS_KEYS, bench_pairs
@@ -1036,8 +1037,13 @@ def main() -> None:
             results.update(bench_pairs(folder, sizes["agreement_articles"]))
         if only is None or only & DRIFT_KEYS:
             results.update(bench_drift(folder, 5_000 if arguments.quick else 60_000))
+        if only is None or only & BUNDLE_KEYS:
+            # The standalone app, if packaging/build.py made one; --quick starts it only when
+            # --only names a bundle key.
+            asked = only is not None and bool(only & BUNDLE_KEYS)
+            results.update(bench_bundle(measure_start=asked or not arguments.quick))
     if only is not None:
-        results = {key: value for key, value in results.items() if key in only}
+        results = {key: value for key, value in results.items() if key in only or key == NOTE_KEY}
     results = {
         key: round(value, 4) if isinstance(value, float) else value
         for key, value in results.items()
