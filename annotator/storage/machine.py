@@ -172,6 +172,18 @@ class RunRecord:
 
 
 @dataclass(frozen=True)
+class RunState:
+    """The parts of a run that change while it codes (see :meth:`MachineStore.run_state`)."""
+
+    status: str
+    coder_id: int
+    codebook_version: int | None
+    counts: dict[str, int]
+    tokens_prompt: int
+    tokens_completion: int
+
+
+@dataclass(frozen=True)
 class RunArticle:
     """An article a run finished: ``done`` (its codings written) or ``failed`` (``reason``)."""
 
@@ -239,11 +251,15 @@ def _backend(row: Any) -> Backend:
     )
 
 
-def _run(row: Any) -> RunRecord:
+def _counts(text: object) -> dict[str, int]:
     counts = dict.fromkeys(COUNT_KEYS, 0)
-    stored = _json(row[21], {})
+    stored = _json(text, {})
     if isinstance(stored, dict):
         counts.update({str(k): int(v) for k, v in stored.items() if isinstance(v, int)})
+    return counts
+
+
+def _run(row: Any) -> RunRecord:
     return RunRecord(
         int(row[0]),
         str(row[1]),
@@ -266,7 +282,7 @@ def _run(row: Any) -> RunRecord:
         None if row[18] is None else int(row[18]),
         bool(row[19]),
         [int(d) for d in _json(row[20], []) if isinstance(d, int)],
-        counts,
+        _counts(row[21]),
         int(row[22]),
         int(row[23]),
     )
@@ -450,6 +466,24 @@ class MachineStore:
         if row is None:
             raise NotFoundError(f"there is no machine run with id {run_id}")
         return _run(row)
+
+    def run_state(self, run_id: int) -> RunState:
+        """What writing an article of a run needs of it, without its (long) article list."""
+        row = self.db.execute(
+            "SELECT status, coder_id, codebook_version, counts, tokens_prompt, "
+            "tokens_completion FROM machine_runs WHERE id = ?",
+            [run_id],
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"there is no machine run with id {run_id}")
+        return RunState(
+            str(row[0]),
+            int(row[1]),
+            None if row[2] is None else int(row[2]),
+            _counts(row[3]),
+            int(row[4]),
+            int(row[5]),
+        )
 
     def runs(self, backend_id: int | None = None) -> list[RunRecord]:
         """Every run (of one backend), oldest first."""

@@ -228,7 +228,7 @@ def write_article(
     _check_codings(project, tree, document_id, codings)
     store = project.machine
     with project.transaction():
-        current = store.run(run.id)
+        current = store.run_state(run.id)
         if current.status != "running":
             raise UserError(f"run {run.guid[:SHORT_GUID]} is {current.status}: resume it first")
         before = store.run_article(run.id, document_id)

@@ -74,8 +74,9 @@ class CoderDialog(QDialog):
             if self.choice.currentText() == NEW_CODER:
                 name = check_name(self.name.text())
                 coder = self.project.coders.by_name(name)
-                if coder is not None and coder.is_machine:
-                    raise UserError(machine_refusal(coder))
+                twin = coder or self.project.coders.similar(name)
+                if twin is not None and twin.is_machine:  # "gemma" for the machine Gemma too
+                    raise UserError(machine_refusal(twin))
                 self.coder = coder or self.project.coders.add(name)
             else:
                 self.coder = coding_as(self.project, self.choice.currentText())
