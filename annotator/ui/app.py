@@ -86,9 +86,11 @@ def choose_coder(project: Project, parent: QWidget | None = None) -> Coder | Non
     store = settings.open_settings()
     name = settings.CODER.get(store)
     coder = project.coders.by_name(name) if name else None
+    if coder is not None and coder.is_machine:  # nobody codes as a machine: ask who codes
+        coder = None
     if coder is None:
         if project.read_only:
-            coders = project.coders.all()
+            coders = project.coders.humans()
             return coders[0] if coders else None
         dialog = CoderDialog(project, name, parent)
         if dialog.exec() != CoderDialog.DialogCode.Accepted or dialog.coder is None:
