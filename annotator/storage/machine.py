@@ -509,6 +509,13 @@ class MachineStore:
             [status, ended_at, run_id],
         )
 
+    def set_run_model_version(self, run_id: int, model_version: str | None) -> None:
+        """What the server said the model is (a language model's run learns it from the
+        replies, after the run was recorded)."""
+        self.db.execute(
+            "UPDATE machine_runs SET model_version = ? WHERE id = ?", [model_version, run_id]
+        )
+
     def set_run_counts(
         self, run_id: int, counts: Mapping[str, int], tokens: tuple[int, int]
     ) -> None:

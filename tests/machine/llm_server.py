@@ -141,10 +141,16 @@ class LLMServer:
 
     # -- scripting -------------------------------------------------------------------------
 
-    def script(self, needle: str, *replies: Reply) -> None:
-        """Answer an article holding ``needle`` with ``replies`` in turn (the last repeated)."""
+    def script(self, needle: str, *replies: Reply, first: bool = False) -> None:
+        """Answer an article holding ``needle`` with ``replies`` in turn (the last repeated);
+        ``first``: before the needles scripted so far."""
         with self._lock:
-            self._scripts.append((needle, deque(replies)))
+            self._scripts.insert(0 if first else len(self._scripts), (needle, deque(replies)))
+
+    def forget(self) -> None:
+        """Drop every script: all articles get the default answer."""
+        with self._lock:
+            self._scripts.clear()
 
     def requests_for(self, needle: str) -> list[Request]:
         return [r for r in self.requests if r.article is not None and needle in r.article]
@@ -169,6 +175,10 @@ class LLMServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # The head and body of an answer in one segment, sent at once (without these,
+            # Nagle's algorithm and delayed acknowledgements hold each answer some 40 ms).
+            wbufsize = 1 << 16
+            disable_nagle_algorithm = True
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
@@ -246,3 +256,31 @@ def closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def instant(code: str) -> Callable[[str], Reply]:
+    """An instant answer for any article: its first sentence (up to the first full stop, at
+    most 200 characters) as a passage of ``code``, and ``code`` for the whole article."""
+
+    def reply(article: str) -> Reply:
+        first = article.split(".", 1)[0][:200].strip()
+        passages = [(code, first, "The first sentence says so.")] if first else []
+        return answer(passages, [code])
+
+    return reply
+
+
+def main() -> None:
+    """Serve in a process of its own (the benchmark's server, so that its work does not share
+    the coder's interpreter): ``llm_server.py CODE`` prints the URL, then answers every
+    article at once (:func:`instant`) until its standard input closes."""
+    import sys
+
+    with LLMServer(instant(sys.argv[1]), keep=False) as server:
+        print(server.url, flush=True)
+        sys.stdin.read()
+        print(server.count, flush=True)
+
+
+if __name__ == "__main__":
+    main()

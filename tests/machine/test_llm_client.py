@@ -159,9 +159,9 @@ def test_500_then_ok_is_retried(server: LLMServer) -> None:
     assert len(got.value.passages) == 1
 
 
-def test_5xx_every_time_fails_after_the_attempts(server: LLMServer) -> None:
+def test_5xx_every_time_fails_after_the_retries(server: LLMServer) -> None:
     server.script("broken", status(502, "bad gateway"))
-    with make(server, attempts=3) as client, pytest.raises(RequestFailed) as caught:
+    with make(server, retries=2) as client, pytest.raises(RequestFailed) as caught:
         client.complete(messages("broken"), FORMAT, check)
     assert caught.value.reason == (f"HTTP 502 from {server.url}: bad gateway (tried 3 times)")
     assert caught.value.retries == 2
@@ -175,7 +175,7 @@ def test_a_slow_server_times_out_and_is_retried(server: LLMServer) -> None:
         got = client.complete(messages("slow"), FORMAT, check)
     assert got.retries == 1
     server.script("sluggish", slow(1.0))
-    with make(server, timeout=0.3, attempts=2) as client, pytest.raises(RequestFailed) as caught:
+    with make(server, timeout=0.3, retries=1) as client, pytest.raises(RequestFailed) as caught:
         client.complete(messages("sluggish"), FORMAT, check)
     assert "no answer from 127.0.0.1 within" in caught.value.reason
     assert "(tried 2 times)" in caught.value.reason
@@ -183,7 +183,7 @@ def test_a_slow_server_times_out_and_is_retried(server: LLMServer) -> None:
 
 def test_a_server_that_is_down_is_unreachable() -> None:
     url = f"http://127.0.0.1:{closed_port()}/v1"
-    client = ChatClient(Endpoint(url, "m"), Settings(backoff=0.01, attempts=2))
+    client = ChatClient(Endpoint(url, "m"), Settings(backoff=0.01, retries=1))
     with client, pytest.raises(RequestFailed) as caught:
         client.complete(messages("x"), FORMAT, check)
     assert caught.value.unreachable
@@ -246,7 +246,7 @@ def test_an_oversized_answer_is_refused(server: LLMServer, monkeypatch: pytest.M
     server.script(
         "big", content(json.dumps({"passages": [], "article_codes": [], "x": "y" * 5000}))
     )
-    with make(server, attempts=1) as client, pytest.raises(RequestFailed, match="larger than"):
+    with make(server, retries=0) as client, pytest.raises(RequestFailed, match="larger than"):
         client.complete(messages("big"), FORMAT, check)
 
 
@@ -274,7 +274,7 @@ def test_proxy_settings_are_ignored_for_a_loopback_server(
         monkeypatch.setenv(name, f"http://127.0.0.1:{closed_port()}")
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
-    with make(server, attempts=1) as client:
+    with make(server, retries=0) as client:
         client.complete(messages("x"), FORMAT, check)
     assert server.count == 1
 
@@ -285,7 +285,7 @@ def test_proxy_settings_are_ignored_for_a_loopback_server(
         ({"temperature": 3}, "temperature must be between 0 and 2"),
         ({"concurrency": 0}, "concurrency must be between 1 and 64"),
         ({"timeout": 0}, "timeout must be more than 0"),
-        ({"attempts": 0}, "attempts must be between 1 and 20"),
+        ({"retries": -1}, "retries must be between 0 and 20"),
     ],
 )
 def test_settings_out_of_range_are_refused(values: dict[str, float], words: str) -> None:

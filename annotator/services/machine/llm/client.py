@@ -7,7 +7,7 @@ strict ``response_format``. The API key, when the backend names an environment v
 read from that variable when the client is made and sent as a bearer token: it is never
 stored, printed or put in a message (any reason that would quote it shows ``[key]``).
 
-Timeouts, connection errors, 408, 429 and 5xx are retried, up to ``attempts`` tries in all,
+Timeouts, connection errors, 408, 429 and 5xx are retried ``retries`` times (3 by default),
 after an exponential backoff with jitter (``backoff`` seconds, doubling, each wait between half
 and all of that), or after the wait a ``Retry-After`` header asks for; a server asking for
 longer than ``max_wait`` fails the article at once. A reply that is not JSON or breaks the
@@ -63,8 +63,8 @@ class Settings:
     temperature: float = 0.0
     seed: int | None = 42
     concurrency: int = 4
-    timeout: float = 180.0  # seconds for one request
-    attempts: int = 4  # tries of one request in all (timeouts, connection errors, 429, 5xx)
+    timeout: float = 120.0  # seconds for one request
+    retries: int = 3  # tries after the first (timeouts, connection errors, 408, 429, 5xx)
     backoff: float = 1.0  # seconds before the first retry, doubling after each
     max_wait: float = 60.0  # the longest wait a Retry-After is granted
     reply_retries: int = 1  # how often a reply outside the schema is asked again
@@ -75,7 +75,7 @@ class Settings:
             ("temperature", 0 <= self.temperature <= 2, "between 0 and 2"),
             ("concurrency", 1 <= self.concurrency <= 64, "between 1 and 64"),
             ("timeout", 0 < self.timeout <= 3600, "more than 0 and at most 3600 seconds"),
-            ("attempts", 1 <= self.attempts <= 20, "between 1 and 20"),
+            ("retries", 0 <= self.retries <= 20, "between 0 and 20"),
             ("backoff", 0 <= self.backoff <= 600, "between 0 and 600 seconds"),
             ("max_wait", 0 <= self.max_wait <= 3600, "between 0 and 3600 seconds"),
             ("reply_retries", 0 <= self.reply_retries <= 5, "between 0 and 5"),
@@ -100,7 +100,7 @@ class Settings:
             number = isinstance(value, int | float) and not isinstance(value, bool)
             if item.name in ("seed", "max_tokens") and value is None:
                 pass
-            elif item.name in ("seed", "concurrency", "attempts", "reply_retries", "max_tokens"):
+            elif item.name in ("seed", "concurrency", "retries", "reply_retries", "max_tokens"):
                 if not (number and float(value).is_integer()):
                     raise UserError(f"the setting {item.name} must be a whole number")
                 value = int(value)
@@ -345,7 +345,7 @@ class ChatClient:
                 continue
             if not outcome.retry:
                 raise RequestFailed(reason, retries=retries, tokens=tokens, fatal=outcome.fatal)
-            if tries >= settings.attempts:
+            if tries > settings.retries:
                 times = "once" if tries == 1 else f"{tries} times"
                 raise RequestFailed(
                     f"{reason} (tried {times})",
