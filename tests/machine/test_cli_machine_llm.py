@@ -1,0 +1,221 @@
+"""``annotator machine add`` and ``machine code`` with a language model, against the loopback
+test server: loopback by default, remote only with consent, the key never stored or shown,
+replicates, a summary line, Ctrl+C leaving a resumable run."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from annotator.services.machine import add_machine
+from annotator.storage import Project
+from tests.machine.llm_server import LLMServer, answer, slow, status
+from tests.test_cli import assert_one_line_error, run
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY = "sk-proj-cli-0000-secret"
+TEXTS = {f"story{k:02d}": f"Story {k}. The workers fled hunger in month {k}." for k in range(24)}
+
+
+@pytest.fixture
+def server() -> Iterator[LLMServer]:
+    with LLMServer() as running:
+        running.script("fled hunger", answer([("Motive > Subsistence", "The workers fled hunger")]))
+        yield running
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    made = tmp_path / "study.annotator"
+    assert run("new", made).exit_code == 0
+    with Project.open(made) as project:
+        for name, text in TEXTS.items():
+            project.documents.add(name, f"{name}.txt", text)
+    return made
+
+
+def add(path: Path, url: str, *extra: str) -> None:
+    result = run("machine", "add", path, "--name", "Llama", "--url", url, "--model", "m", *extra)
+    assert result.exit_code == 0, result.output
+
+
+def machines(path: Path) -> list[dict[str, object]]:
+    result = run("machine", "list", path, "--json")
+    assert result.exit_code == 0, result.output
+    listed: list[dict[str, object]] = json.loads(result.stdout)
+    return listed
+
+
+def test_add_a_local_server(path: Path) -> None:
+    result = run(
+        "machine", "add", path, "--name", "Llama", "--url", "http://127.0.0.1:11434/v1/",
+        "--model", "llama3.1:8b", "--temperature", "0.2", "--concurrency", "2", "--json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    made = json.loads(result.stdout)
+    assert made["url"] == "http://127.0.0.1:11434/v1"
+    assert made["allow_remote"] is False
+    assert made["remote_consent"] is None
+    assert made["settings"]["temperature"] == 0.2
+    assert made["settings"]["concurrency"] == 2
+    assert made["settings"]["seed"] == 42
+    assert [m["name"] for m in machines(path)] == ["Llama"]
+
+
+@pytest.mark.parametrize(
+    ("url", "extra", "words"),
+    [
+        ("https://api.example.com/v1", (), "--allow-remote"),
+        ("http://10.1.2.3:8000/v1", (), "is not this machine"),
+        ("file:///etc/passwd", (), "http:// or https://"),
+        ("http://me:pw@127.0.0.1/v1", (), "--api-key-env"),
+        ("http://127.0.0.1/v1", ("--temperature", "5"), "temperature must be between 0 and 2"),
+        ("http://127.0.0.1/v1", ("--concurrency", "0"), "concurrency must be between 1 and 64"),
+        ("http://127.0.0.1/v1", ("--api-key-env", "sk-abc-123"), "never the key itself"),
+    ],
+)
+def test_add_refuses_with_one_line_and_adds_nothing(
+    path: Path, url: str, extra: tuple[str, ...], words: str
+) -> None:
+    result = run("machine", "add", path, "--name", "X", "--url", url, "--model", "m", *extra)
+    assert_one_line_error(result, words)
+    assert machines(path) == []
+
+
+def test_a_remote_server_with_consent_is_recorded_and_said(path: Path) -> None:
+    result = run(
+        "machine", "add", path, "--name", "GPT", "--url", "https://api.example.com/v1",
+        "--model", "gpt-4o-mini", "--allow-remote", "--api-key-env", "EXAMPLE_KEY",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "sent to api.example.com (https://api.example.com/v1)" in result.stderr
+    assert "full text" in result.stderr
+    assert "EXAMPLE_KEY is not set here" in result.stderr
+    (made,) = machines(path)
+    assert made["allow_remote"] is True
+    consent = made["remote_consent"]
+    assert isinstance(consent, dict)
+    assert consent["url"] == "https://api.example.com/v1"
+    assert consent["who"]
+    assert str(consent["when"]).endswith("Z")
+
+
+def test_code_with_a_summary_line_and_runs_listed(path: Path, server: LLMServer) -> None:
+    add(path, server.url)
+    result = run("machine", "code", path, "--name", "Llama", "--documents", "story01,story02")
+    assert_one_line_error(result, "no validation of these settings")
+    result = run(
+        "machine", "code", path, "--name", "Llama", "--documents", "story01,story02",
+        "--unvalidated", "--replicates", "2",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 2
+    assert "(Llama) UNVALIDATED, done: 2 of 2 articles coded; 2 codings" in lines[0]
+    assert "(Llama #2) UNVALIDATED, done" in lines[1]
+    assert "300 tokens" in lines[0]
+    listing = json.loads(run("machine", "runs", path, "--json").stdout)
+    assert [r["replicate"] for r in listing] == [1, 2]
+    assert listing[0]["model_version"] == "test-model:7b (fp_test_1)"
+    assert listing[0]["prompt_template"].startswith("=== system ===")
+    assert len(server.requests) == 4
+
+
+def test_failed_articles_are_counted_and_the_run_goes_on(path: Path, server: LLMServer) -> None:
+    server.script("month 3.", status(500, "boom"), first=True)
+    add(path, server.url)
+    with Project.open(path) as project:
+        project.machine.set_settings(
+            project.machine.backends()[0].id, {"retries": 1, "backoff": 0.01}
+        )
+    result = run("machine", "code", path, "--name", "Llama", "--unvalidated", "--json")
+    assert result.exit_code == 0, result.output
+    (coded,) = json.loads(result.stdout)
+    assert coded["counts"]["articles_done"] == 23
+    assert coded["counts"]["articles_failed"] == 1
+    (listed,) = json.loads(run("machine", "runs", path, "--json").stdout)
+    (failed,) = listed["failed_articles"]
+    assert failed["document"] == "story03"
+    assert failed["reason"] == f"HTTP 500 from {server.url}: boom (tried 2 times)"
+
+
+def test_the_key_is_used_but_never_shown_or_stored(
+    path: Path, server: LLMServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add(path, server.url, "--api-key-env", "CLI_TEST_KEY")
+    monkeypatch.setenv("CLI_TEST_KEY", KEY)
+    server.script("month 5.", status(403, f"key {KEY} has no access"), first=True)
+    result = run(
+        "machine", "code", path, "--name", "Llama", "--documents", "story05", "--unvalidated"
+    )
+    assert_one_line_error(result, "HTTP 403")
+    assert KEY not in result.output
+    assert "[key]" in result.stderr
+    assert server.requests[-1].headers["Authorization"] == f"Bearer {KEY}"
+    listing = (
+        run("machine", "runs", path, "--json").stdout
+        + run("machine", "list", path, "--json").stdout
+    )
+    assert KEY not in listing
+    assert "CLI_TEST_KEY" in listing
+    for file in path.parent.iterdir():
+        assert KEY.encode() not in file.read_bytes(), file.name
+
+
+def test_resume_takes_no_selection(path: Path, server: LLMServer) -> None:
+    add(path, server.url)
+    result = run("machine", "code", path, "--name", "Llama", "--resume", "abc", "--replicates", "2")
+    assert_one_line_error(result, "--resume goes on with a run's own articles")
+    result = run("machine", "code", path, "--name", "Llama", "--resume", "abc")
+    assert_one_line_error(result, "the project has no machine run 'abc'")
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("annotator.services.machine.validate") is not None,
+    reason="this version codes with classifiers",
+)
+def test_a_classifier_is_not_coded_here_without_its_package(path: Path) -> None:
+    with Project.open(path) as project:
+        add_machine(project, "Learner", "classifier")
+    result = run("machine", "code", path, "--name", "Learner", "--unvalidated")
+    assert_one_line_error(result, "coding with it is not built")
+
+
+@pytest.mark.slow
+def test_ctrl_c_cancels_the_run_and_resume_finishes_it(path: Path) -> None:
+    with LLMServer(
+        lambda article: slow(0.15, answer([("Motive > Subsistence", "workers")]))
+    ) as server:
+        add(path, server.url, "--concurrency", "1")
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        child = subprocess.Popen(
+            [sys.executable, "-m", "annotator", "machine", "code", str(path), "--name", "Llama",
+             "--unvalidated"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while server.count < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=60)
+        assert child.returncode == 130, err
+        assert "stopping: the run ends as cancelled" in err
+        assert "cancelled: resume with annotator machine code" in err
+        assert ", cancelled: " in out
+        (listed,) = json.loads(run("machine", "runs", path, "--json").stdout)
+        assert listed["status"] == "cancelled"
+        done = listed["counts"]["articles_done"]
+        assert 3 <= done < 24
+        result = run("machine", "code", path, "--name", "Llama", "--resume", listed["guid"][:8])
+        assert result.exit_code == 0, result.output
+        assert "done: 24 of 24 articles coded" in result.stdout
+        assert server.count <= 24 + 1  # only what was not done, and the one in flight
