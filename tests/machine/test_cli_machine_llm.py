@@ -4,6 +4,7 @@ replicates, a summary line, Ctrl+C leaving a resumable run."""
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import json
 import os
@@ -128,6 +129,15 @@ def test_code_with_a_summary_line_and_runs_listed(path: Path, server: LLMServer)
     assert listing[0]["model_version"] == "test-model:7b (fp_test_1)"
     assert listing[0]["prompt_template"].startswith("=== system ===")
     assert len(server.requests) == 4
+    exported = path.parent / "segments.csv"
+    result = run("export", path, "--format", "segments", "-o", exported)
+    assert result.exit_code == 0, result.output
+    with exported.open(encoding="utf-8-sig", newline="") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["coder"].startswith("Llama")]
+    assert len(rows) == 4
+    assert {row["run_id"] for row in rows} == {listing[0]["guid"], listing[1]["guid"]}
+    assert {row["confidence"] for row in rows} == {""}
+    assert {row["assisted"] for row in rows} == {"0"}
 
 
 def test_failed_articles_are_counted_and_the_run_goes_on(path: Path, server: LLMServer) -> None:

@@ -9,4 +9,5 @@ point 3).
   environment).
 - :mod:`.pool`: several requests in flight, results written by the one thread that owns the
   project's connection.
+- :mod:`.coder`: ``code_articles`` — runs and replicates, resume, the validation gate.
 """
