@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from annotator import __version__, paths, services
+from annotator import __version__, interrupts, paths, services
 from annotator.cli import (
     analysis,
     article_sets,
@@ -401,4 +401,5 @@ codebook.add_command(codebook_versions.tag)
 
 def main() -> None:
     """Entry point of the ``annotator`` console script."""
+    interrupts.install()  # Ctrl+C, SIGTERM: the project closed, one line, exit 130 / 143
     cli(prog_name="annotator")
