@@ -210,3 +210,20 @@ def test_unspaced_scripts_are_read_character_by_character() -> None:
     rows = vectorizer.weigh(vectorizer.counts(["大学", "nothing known"]))
     assert rows[0].nnz == 3  # 大, 学, 大 学
     assert rows[1].nnz == 0
+
+
+def test_a_head_that_codes_nothing(learned: learner.TrainReport) -> None:
+    import dataclasses
+    import math
+
+    from annotator.services.machine.model_file import dump, load
+
+    first = learned.model.heads[0]
+    silent = dataclasses.replace(first, cut=math.inf, scale=0.0, shift=-2.0)
+    assert silent.threshold() == 1.0
+    model = dataclasses.replace(learned.model, heads=(silent,))
+    fresh = make(5, seed=13, first_id=900).documents
+    assert all(not found for found in predict(model, fresh).values())
+    assert all(0.0 <= u <= 1.0 for u in learner.uncertainty(model, fresh).values())
+    again = load(dump(model))
+    assert math.isinf(again.heads[0].cut)

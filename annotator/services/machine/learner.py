@@ -161,7 +161,10 @@ class Head:
         return len(self.codes) + 1 if self.multiclass else 1
 
     def threshold(self) -> float:
-        """The cut as a probability (what a coding's confidence starts at, about)."""
+        """The cut as a probability (what a coding's confidence starts at, about); 1 for a
+        head that codes nothing (no cut agreed better than coding nothing)."""
+        if math.isinf(self.cut):
+            return 1.0 if self.cut > 0 else 0.0
         if self.multiclass:
             return self.cut
         return float(_sigmoid(np.asarray([self.scale * self.cut + self.shift]))[0])
@@ -191,9 +194,10 @@ class Head:
             at = self.threshold()
         else:
             _, p = _best_code(_softmax(scores))
-            at = self.cut
+            at = self.threshold()
         spread = np.where(p >= at, 1.0 - at, at)
-        return np.asarray(1.0 - np.abs(p - at) / np.maximum(spread, 1e-9), dtype=np.float64)
+        unsure = 1.0 - np.abs(p - at) / np.maximum(spread, 1e-9)
+        return np.asarray(np.clip(unsure, 0.0, 1.0), dtype=np.float64)
 
 
 @dataclass(frozen=True, eq=False)
