@@ -9,6 +9,7 @@ replaces it.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import platformdirs
@@ -40,8 +41,21 @@ def default_project_path() -> Path:
     return data_dir() / DEFAULT_PROJECT_NAME
 
 
+def _frozen_root() -> Path | None:
+    """The folder of a standalone app's files (PyInstaller's ``sys._MEIPASS``: the
+    ``_internal`` folder beside the executable), or None when not running frozen."""
+    if not getattr(sys, "frozen", False):
+        return None
+    root = getattr(sys, "_MEIPASS", None)
+    return Path(root) if isinstance(root, str) else None
+
+
 def _bundled(name: str) -> Path:
-    """A top-level folder of the repository (editable install) or its copy inside the wheel."""
+    """A top-level folder of the repository (editable install), its copy inside the wheel, or
+    inside a standalone app (packaging/annotator.spec puts it at the top of the app's files)."""
+    frozen = _frozen_root()
+    if frozen is not None and (frozen / name).is_dir():
+        return frozen / name
     inside_wheel = _PACKAGE / "_bundled" / name
     return inside_wheel if inside_wheel.is_dir() else _PACKAGE.parent / name
 
@@ -56,3 +70,13 @@ def corpus_dir() -> Path:
 
 def default_codebook_path() -> Path:
     return resources_dir() / "codebook.json"
+
+
+def icon_paths() -> list[Path]:
+    """The application icon's PNGs, smallest first (none if the resources lack them)."""
+    sized: dict[int, Path] = {}
+    for path in (resources_dir() / "icons").glob("annotator-*.png"):
+        size = path.stem.removeprefix("annotator-")
+        if size.isdigit():
+            sized[int(size)] = path
+    return [sized[size] for size in sorted(sized)]

@@ -70,9 +70,12 @@ def test_quick_benchmark_prints_every_key_as_json(tmp_path: Path) -> None:
         timeout=120,
         check=True,
     ).stdout.split()
-    # Exactly the keys --keys lists (and the README describes), but the bundle's, which
-    # packaging's smoke test prints.
-    assert set(figures) == set(listed) - {"bundle_size_mb", "bundle_start_s"}
+    # Exactly the keys --keys lists (and the README describes); the bundle's only where
+    # packaging/build.py has built one (a quick run sizes it but does not start it), else a
+    # note saying why they are missing.
+    bundle = {"bundle_size_mb", "bundle_start_s"}
+    assert set(figures) - bundle - {"bundle_note"} == set(listed) - bundle
+    assert "bundle_size_mb" in figures or "no bundle built" in figures["bundle_note"]
     assert set(figures) >= KEYS
     assert all(isinstance(figures[key], (int, float)) and figures[key] > 0 for key in KEYS)
     assert figures["sizes"] == "quick"

@@ -24,13 +24,13 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.slow
 def test_ruff_check() -> None:
-    result = _run("ruff", "check", "annotator", "tests")
+    result = _run("ruff", "check", "annotator", "tests", "packaging")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.slow
 def test_ruff_format() -> None:
-    result = _run("ruff", "format", "--check", "annotator", "tests")
+    result = _run("ruff", "format", "--check", "annotator", "tests", "packaging")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -23,6 +23,7 @@ from annotator.cli import (
     coders,
     frequent_words,
     intake,
+    machine,
     reports,
     sample_design,
     search,
@@ -391,6 +392,7 @@ for command in (
     frequent_words.words,
     frequent_words.stop_words,
     training.trainee_report,
+    machine.machine,
 ):
     cli.add_command(command)
 codebook.add_command(codebook_versions.versions)

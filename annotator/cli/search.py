@@ -247,7 +247,9 @@ def _code_hits(
     if code is None:
         raise UserError(f"the codebook has no code '{code_path}'")
     path = codebook.path(code.id)
-    coder = project.coders.find(coder_name)
+    from annotator.services.coders import coding_as
+
+    coder = coding_as(project, coder_name)
     hits = search.hit_spans(project, request)
     preview = autocode.preview(project, hits, code.id, coder.id, unit)
     if dry_run:

@@ -110,7 +110,9 @@ def run_rules(
     since: str | int = after_import if after_import is not None else on
     results = []
     with open_project(project, write=not dry_run) as opened:
-        chosen_coder = opened.coders.find(coder)
+        from annotator.services.coders import coding_as
+
+        chosen_coder = coding_as(opened, coder)
         chosen = _rules(opened, rules)
         # Every rule's codings in one transaction: all of them, or none.
         with opened.transaction() if not dry_run else contextlib.nullcontext():

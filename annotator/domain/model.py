@@ -68,11 +68,18 @@ class Code:
 
 @dataclass(frozen=True, slots=True)
 class Coder:
-    """A person who codes; every coding belongs to exactly one coder."""
+    """A person who codes; every coding belongs to exactly one coder. A coder of kind
+    ``machine`` is a classifier or language model (``annotator machine``): its codings come
+    from its runs, and nobody codes as it in the window or with ``--coder``."""
 
     id: int
     guid: str
     name: str
+    kind: str = "human"
+
+    @property
+    def is_machine(self) -> bool:
+        return self.kind == "machine"
 
 
 @dataclass(frozen=True, slots=True)

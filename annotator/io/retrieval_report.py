@@ -13,7 +13,18 @@ from typing import IO
 
 from annotator.io.csvfiles import write_csv
 
-FIXED_COLUMNS = ("document", "coder", "code", "start", "end", "text", "memo")
+FIXED_COLUMNS = (
+    "document",
+    "coder",
+    "code",
+    "start",
+    "end",
+    "text",
+    "memo",
+    "run_id",
+    "confidence",
+    "assisted",
+)
 WHOLE_ARTICLE = "(the whole article)"
 
 
@@ -29,13 +40,31 @@ class ReportRow:
     end: int | None
     text: str
     memo: str
+    #: Provenance from a machine run: its GUID ('' for none), the machine's confidence, and
+    #: whether the coding was accepted from a machine suggestion.
+    run_id: str = ""
+    confidence: float | None = None
+    assisted: bool = False
 
 
 def csv_header(variables: Sequence[str]) -> list[str]:
     """Columns of the tidy CSV: the article, its variables (renamed when a name is taken by a
-    fixed column), the coder, the code path, the offsets, the text and the memo."""
+    fixed column), the coder, the code path, the offsets, the text, the memo and the
+    provenance from a machine run (run, confidence, accepted from a suggestion)."""
     named = [f"{v} (variable)" if v in FIXED_COLUMNS else v for v in variables]
-    return ["document", *named, "coder", "code", "start", "end", "text", "memo"]
+    return [
+        "document",
+        *named,
+        "coder",
+        "code",
+        "start",
+        "end",
+        "text",
+        "memo",
+        "run_id",
+        "confidence",
+        "assisted",
+    ]
 
 
 def write_passages_csv(handle: IO[str], variables: Sequence[str], rows: Sequence[ReportRow]) -> int:
@@ -53,6 +82,9 @@ def write_passages_csv(handle: IO[str], variables: Sequence[str], rows: Sequence
                 row.end,
                 row.text,
                 row.memo,
+                row.run_id,
+                row.confidence,
+                int(row.assisted),
             ]
             for row in rows
         ),

@@ -3,11 +3,12 @@
 
 Columns: ``coding_id, document_id, document_name, coder, code, code_path, dimension, start,
 end, text, memo, created_at``; the export adds ``from_search`` (1 if a search made the coding,
-else 0), which import does not read (a search's query is not in the file). On import
-``coding_id`` and ``text`` are optional, a document is found by ``document_name`` (or
-``document_id`` when there is no name column), and a code by ``code_path`` (or ``dimension``
-and ``code``). ``created_at`` may be any ISO 8601 time (with
-``Z`` or an offset; without a zone it is taken as UTC) and is kept in UTC.
+else 0) and ``run_id``, ``confidence``, ``assisted`` (a machine run's GUID, the machine's
+confidence, 1 for a coding accepted from a machine suggestion), which import does not read.
+On import ``coding_id`` and ``text`` are optional, a document is found by ``document_name``
+(or ``document_id`` when there is no name column), and a code by ``code_path`` (or
+``dimension`` and ``code``). ``created_at`` may be any ISO 8601 time (with ``Z`` or an offset;
+without a zone it is taken as UTC) and is kept in UTC.
 """
 
 from __future__ import annotations
@@ -37,8 +38,10 @@ COLUMNS = (
     "created_at",
 )
 #: The columns ``export --format segments`` writes: those above, then whether a search made
-#: the coding (added last, so that scripts reading columns by position still work).
-EXPORT_COLUMNS = (*COLUMNS, "from_search")
+#: the coding, then its provenance from a machine run: the run's GUID, the machine's
+#: confidence and whether a coder accepted it from a machine suggestion (each added last, so
+#: that scripts reading columns by position still work).
+EXPORT_COLUMNS = (*COLUMNS, "from_search", "run_id", "confidence", "assisted")
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ class CoderProgress:
         return {
             "name": self.coder.name,
             "guid": self.coder.guid,
+            "kind": self.coder.kind,
             "done": self.done,
             "in_progress": self.in_progress,
             "not_started": self.not_started,
@@ -52,8 +53,9 @@ def coder_progress(project: Project) -> list[CoderProgress]:
     return listing
 
 
-def _not_consensus(*names: str) -> None:
-    """The review's consensus coder is found by its name: it keeps it, and stays apart."""
+def refuse_consensus_name(*names: str) -> None:
+    """The review's consensus coder is found by its name: it keeps it, and stays apart (so
+    no coder, nor a machine, may take the name)."""
     if name_key(CONSENSUS) in (name_key(name) for name in names):
         raise UserError(
             f"'{CONSENSUS}' is the coder the disagreement review writes its decisions as: it "
@@ -61,9 +63,27 @@ def _not_consensus(*names: str) -> None:
         )
 
 
+def machine_refusal(coder: Coder) -> str:
+    """Why nobody codes as a machine coder (one line)."""
+    return (
+        f"{coder.name} is a machine coder: its codings come from its runs ('annotator machine "
+        "code'); code as a human coder"
+    )
+
+
+def coding_as(project: Project, name: str) -> Coder:
+    """The coder whose codings a person makes (``--coder NAME``, the window's "who is
+    coding"): found as :meth:`CoderStore.find` finds them, and refused with one line when it
+    is a machine coder."""
+    coder = project.coders.find(name)
+    if coder.is_machine:
+        raise UserError(machine_refusal(coder))
+    return coder
+
+
 def add_coder(project: Project, name: str) -> Coder:
     """A new coder named ``name`` (refused if the project has one of that name)."""
-    _not_consensus(name)
+    refuse_consensus_name(name)
     with project.transaction():
         return project.coders.add(name)
 
@@ -71,7 +91,7 @@ def add_coder(project: Project, name: str) -> Coder:
 def rename_coder(project: Project, old: str, new: str) -> Coder:
     """Give the coder ``old`` the name ``new``; their codings, statuses and memos stay theirs
     (they are kept by the coder's id, not the name)."""
-    _not_consensus(old, new)
+    refuse_consensus_name(old, new)
     coder = project.coders.find(old)
     with project.transaction():
         return project.coders.rename(coder.id, new)
@@ -152,10 +172,16 @@ def merge_coders(project: Project, source: str, target: str) -> CoderMerge:
     codings together would break an exclusive dimension's rule (two of its codes on
     overlapping passages of one coder), nothing is changed and the error names where.
     """
-    _not_consensus(source, target)
+    refuse_consensus_name(source, target)
     giver, taker = project.coders.find(source), project.coders.find(target)
     if giver.id == taker.id:
         raise UserError(f"'{source}' and '{target}' are the same coder")
+    for coder in (giver, taker):
+        if coder.is_machine:  # its runs, models and replicates name it: it stays apart
+            raise UserError(
+                f"{coder.name} is a machine coder: it cannot be merged with another coder "
+                "(its codings belong to its runs)"
+            )
     shared = project.coders.shared_codings(giver.id, taker.id)
     _refuse_new_clashes(project, giver, taker, {s for s, _, _, _ in shared})
     report = CoderMerge(giver.name, taker.name)

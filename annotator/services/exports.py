@@ -136,6 +136,9 @@ def segment_lines(
         memo,
         created,
         by_search,
+        run,
+        confidence,
+        assisted,
     ) in enumerate(
         project.codings.for_export(
             coder_ids=chosen.coder_ids,
@@ -155,7 +158,9 @@ def segment_lines(
             span, passage = f",{start},{end},", csv_field(text[start:end], safe=safe)
         yield (
             f"{coding_id},{document},{coders[coder_id]},{codes[code_id]}{span}{passage},"
-            f"{csv_field(memo, safe=safe) if memo else ''},{created},{by_search}"
+            f"{csv_field(memo, safe=safe) if memo else ''},{created},{by_search},"
+            f"{csv_field(run, safe=safe) if run else ''},"
+            f"{'' if confidence is None else repr(float(confidence))},{assisted}"
         )
         if progress and number % 10_000 == 0:
             progress(number, total)

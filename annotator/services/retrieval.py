@@ -37,6 +37,7 @@ from annotator.io.retrieval_report import (
 from annotator.services import memos
 from annotator.services.article_filter import Condition
 from annotator.storage import Project
+from annotator.storage.coding_queries import PROVENANCE
 
 
 class Mode(StrEnum):
@@ -206,9 +207,24 @@ def passage_texts(project: Project, passages: Sequence[Passage]) -> dict[int, st
     return {int(i): str(text) for i, text in rows}
 
 
+def provenance(
+    project: Project, passages: Sequence[Passage]
+) -> dict[int, tuple[str | None, float | None, int]]:
+    """Each passage's provenance from a machine run by coding id, read in one query: the
+    run's GUID, the confidence, whether accepted from a suggestion (see ``PROVENANCE``)."""
+    if not passages:
+        return {}
+    rows = project.db.execute(
+        f"SELECT id, {PROVENANCE} FROM codings WHERE id IN (SELECT value FROM json_each(?))",
+        [json.dumps([p.coding_id for p in passages])],
+    ).fetchall()
+    return {int(i): (run, confidence, int(assisted)) for i, run, confidence, assisted in rows}
+
+
 def report_rows(project: Project, passages: Sequence[Passage]) -> list[ReportRow]:
     """What an export writes for each passage, in the order given: the article, its
-    variables, the coder, the code's path, the offsets, the text and the memo."""
+    variables, the coder, the code's path, the offsets, the text, the memo and the
+    provenance from a machine run."""
     codebook = project.codebook.tree()
     coders = {c.id: c.name for c in project.coders.all()}
     variables = project.documents.variables()
@@ -224,6 +240,7 @@ def report_rows(project: Project, passages: Sequence[Passage]) -> list[ReportRow
         for document_id, variable_id, value in rows:
             values.setdefault(document_id, {})[names[variable_id]] = value
     texts = passage_texts(project, passages)
+    made = provenance(project, passages)
     order = [v.name for v in variables]
     return [
         ReportRow(
@@ -235,6 +252,9 @@ def report_rows(project: Project, passages: Sequence[Passage]) -> list[ReportRow
             end=p.end,
             text=texts.get(p.coding_id, ""),
             memo=p.memo,
+            run_id=made.get(p.coding_id, (None, None, 0))[0] or "",
+            confidence=made.get(p.coding_id, (None, None, 0))[1],
+            assisted=bool(made.get(p.coding_id, (None, None, 0))[2]),
         )
         for p in passages
     ]

@@ -35,19 +35,31 @@ def join_texts(*texts: str) -> str:
     return joined
 
 
+def _coder(row: Any) -> Coder:
+    return Coder(int(row[0]), str(row[1]), str(row[2]), str(row[3]))
+
+
 class CoderStore:
     """Add, find and list coders (names are unique within a project)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._has_kind = False
 
-    def add(self, name: str, *, guid: str | None = None) -> Coder:
+    def add(self, name: str, *, guid: str | None = None, kind: str = "human") -> Coder:
+        """A new coder; ``kind`` ``machine`` for a machine coder (see ``services/machine``)."""
         name = check_name(name)
         self._refuse_twin(name, None)
         with self.db.atomic():
-            cursor = self.db.execute(
-                "INSERT INTO coders (guid, name) VALUES (?, ?)", [guid or new_guid(), name]
-            )
+            if kind == "human":
+                cursor = self.db.execute(
+                    "INSERT INTO coders (guid, name) VALUES (?, ?)", [guid or new_guid(), name]
+                )
+            else:
+                cursor = self.db.execute(
+                    "INSERT INTO coders (guid, name, kind) VALUES (?, ?, ?)",
+                    [guid or new_guid(), name, kind],
+                )
         return self.get(int(cursor.lastrowid or 0))
 
     def get_or_add(self, name: str) -> Coder:
@@ -55,15 +67,17 @@ class CoderStore:
 
     def get(self, coder_id: int) -> Coder:
         row = self.db.execute(
-            "SELECT id, guid, name FROM coders WHERE id = ?", [coder_id]
+            f"SELECT {self._columns()} FROM coders WHERE id = ?", [coder_id]
         ).fetchone()
         if row is None:
             raise NotFoundError(f"there is no coder with id {coder_id}")
-        return Coder(int(row[0]), str(row[1]), str(row[2]))
+        return _coder(row)
 
     def by_name(self, name: str) -> Coder | None:
-        row = self.db.execute("SELECT id, guid, name FROM coders WHERE name = ?", [name]).fetchone()
-        return None if row is None else Coder(int(row[0]), str(row[1]), str(row[2]))
+        row = self.db.execute(
+            f"SELECT {self._columns()} FROM coders WHERE name = ?", [name]
+        ).fetchone()
+        return None if row is None else _coder(row)
 
     def similar(self, name: str, *, other_than: int | None = None) -> Coder | None:
         """The coder whose name equals ``name`` but for case, width, Unicode composition
@@ -98,14 +112,19 @@ class CoderStore:
         return None if row is None else self.get(int(row[0]))
 
     def _has_aliases(self) -> bool:
+        return self._has_table("coder_aliases")
+
+    def _has_table(self, name: str) -> bool:
         row = self.db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'coder_aliases'"
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name]
         ).fetchone()
         return row is not None
 
     def by_guid(self, guid: str) -> Coder | None:
-        row = self.db.execute("SELECT id, guid, name FROM coders WHERE guid = ?", [guid]).fetchone()
-        return None if row is None else Coder(int(row[0]), str(row[1]), str(row[2]))
+        row = self.db.execute(
+            f"SELECT {self._columns()} FROM coders WHERE guid = ?", [guid]
+        ).fetchone()
+        return None if row is None else _coder(row)
 
     def lookup(self, name: str) -> Coder | None:
         """The coder a researcher means by ``name``: the one of that exact name, else the one
@@ -125,8 +144,23 @@ class CoderStore:
         return coder
 
     def all(self) -> list[Coder]:
-        rows = self.db.execute("SELECT id, guid, name FROM coders ORDER BY name COLLATE NOCASE, id")
-        return [Coder(int(i), str(g), str(n)) for i, g, n in rows]
+        rows = self.db.execute(
+            f"SELECT {self._columns()} FROM coders ORDER BY name COLLATE NOCASE, id"
+        )
+        return [_coder(row) for row in rows]
+
+    def humans(self) -> list[Coder]:
+        """The coders a person can code as (every coder but the machine coders), by name."""
+        return [coder for coder in self.all() if not coder.is_machine]
+
+    def _columns(self) -> str:
+        """The columns a :class:`Coder` is read from (``kind`` since migration 0017; a file
+        not yet brought up to date, as repair reads it, has human coders only)."""
+        if not self._has_kind:  # asked again until found: migrations may run after __init__
+            self._has_kind = any(
+                row[1] == "kind" for row in self.db.execute("PRAGMA table_info(coders)")
+            )
+        return "id, guid, name, kind" if self._has_kind else "id, guid, name, 'human'"
 
     def rename(self, coder_id: int, name: str) -> Coder:
         """Give a coder another name (refused if another coder has it)."""
@@ -197,6 +231,13 @@ class CoderStore:
         db.execute(
             "UPDATE document_status SET coder_id = ? WHERE coder_id = ?", [target_id, source_id]
         )
+        if self._has_table("machine_suggestion_decisions"):  # migration 0017
+            for statement in (
+                "UPDATE machine_suggestion_decisions SET coder_id = ? WHERE coder_id = ?",
+                "UPDATE machine_models SET trained_from_coder_id = ? "
+                "WHERE trained_from_coder_id = ?",
+            ):
+                db.execute(statement, [target_id, source_id])
         if self._has_aliases():
             source = self.get(source_id)
             db.execute(

@@ -19,6 +19,21 @@ COLUMNS = (
 SEARCH_MADE = (
     "ifnull(CASE WHEN json_valid(origin) THEN json_extract(origin, '$.kind') END = 'search', 0)"
 )
+#: A coding's provenance from a machine run (migration 0017): the run's GUID (a machine coding
+#: or one accepted from a machine suggestion), the machine's confidence (a machine coding) and
+#: whether it was accepted from a suggestion (1, else 0). Values of the wrong JSON type (a
+#: hostile package) read as empty.
+PROVENANCE = (
+    "CASE WHEN origin IS NOT NULL AND json_valid(origin) "
+    "AND json_extract(origin, '$.kind') IN ('machine', 'assisted') "
+    "AND json_type(origin, '$.run') = 'text' THEN json_extract(origin, '$.run') END, "
+    "CASE WHEN origin IS NOT NULL AND json_valid(origin) "
+    "AND json_extract(origin, '$.kind') = 'machine' "
+    "AND json_type(origin, '$.confidence') IN ('integer', 'real') "
+    "THEN json_extract(origin, '$.confidence') END, "
+    "ifnull(CASE WHEN origin IS NOT NULL AND json_valid(origin) "
+    "THEN json_extract(origin, '$.kind') END = 'assisted', 0)"
+)
 # SQLite sorts NULL first: article-level codings come before passages, as the index has them.
 _ORDER = 'ORDER BY document_id, start, "end", code_id, coder_id, id'
 
@@ -74,10 +89,15 @@ class CodingQueries:
         since: str | None = None,
         before: str | None = None,
         versions: tuple[int, int | None] | None = None,
-    ) -> Iterator[tuple[int, int, int, int, int | None, int | None, str, str, int]]:
-        """``(id, document id, coder id, code id, start, end, memo, created at, by search)``
-        of the codings chosen (created at ``since`` or later and ``before`` a time, ISO UTC),
-        by document and position, ``by search`` 1 for a coding a search made, else 0;
+    ) -> Iterator[
+        tuple[
+            int, int, int, int, int | None, int | None, str, str, int, str | None, float | None, int
+        ]
+    ]:
+        """``(id, document id, coder id, code id, start, end, memo, created at, by search, run,
+        confidence, assisted)`` of the codings chosen (created at ``since`` or later and
+        ``before`` a time, ISO UTC), by document and position, ``by search`` 1 for a coding a
+        search made, else 0, and its provenance from a machine run (:data:`PROVENANCE`);
         streamed as plain tuples (exports take hundreds of thousands)."""
         where, parameters = _filters(
             coder_ids=coder_ids, code_ids=code_ids, document_ids=document_ids
@@ -85,7 +105,7 @@ class CodingQueries:
         where, parameters = _made_between(where, parameters, since, before, versions)
         yield from self.db.execute(
             f'SELECT id, document_id, coder_id, code_id, start, "end", memo, created_at, '
-            f"{SEARCH_MADE} FROM codings {where} {_ORDER}",
+            f"{SEARCH_MADE}, {PROVENANCE} FROM codings {where} {_ORDER}",
             parameters,
         )
 

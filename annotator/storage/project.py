@@ -2,9 +2,10 @@
 
 Open a project with :meth:`Project.open` (or make one with :meth:`Project.create`); reach its
 records through ``project.documents``, ``project.codebook``, ``project.coders``,
-``project.codings``, ``project.statuses`` and ``project.memos``; group several writes into one
-transaction with ``with project.transaction():``. Every write method commits on return (or joins
-the transaction around it), so nothing waits for a Save.
+``project.codings``, ``project.statuses``, ``project.memos`` and ``project.machine`` (the
+machine coder's runs); group several writes into one transaction with
+``with project.transaction():``. Every write method commits on return (or joins the
+transaction around it), so nothing waits for a Save.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from annotator.storage.deletions import DeletionStore
 from annotator.storage.documents import DocumentStore
 from annotator.storage.imports import ImportStore
 from annotator.storage.lock import ProjectLock
+from annotator.storage.machine import MachineStore
 from annotator.storage.memos import MemoStore
 from annotator.storage.snapshots import CopyProgress, Counts, copy_project_file
 from annotator.storage.statuses import StatusStore
@@ -105,6 +107,7 @@ class Project:
         self.decisions = DecisionStore(self.db)
         self.deletions = DeletionStore(self.db)
         self.imports = ImportStore(self.db)
+        self.machine = MachineStore(self.db)
 
     # -- opening and closing -------------------------------------------------------------
 

@@ -11,7 +11,15 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from annotator.domain import project_file
-from annotator.storage.schema_steps import article_sets, early, ids, rule_marks, search, versions
+from annotator.storage.schema_steps import (
+    article_sets,
+    early,
+    ids,
+    machine,
+    rule_marks,
+    search,
+    versions,
+)
 
 MIGRATION_SET = "annotator"
 # PRAGMA application_id marks a file as an annotator project ("ANNO").
@@ -25,6 +33,7 @@ _STEPS = [
     *article_sets.STEPS,
     *versions.STEPS,
     *rule_marks.STEPS,
+    *machine.STEPS,
 ]
 
 migrations = Migrations(MIGRATION_SET)

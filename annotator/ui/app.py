@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Any
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from annotator import __version__, paths
@@ -47,7 +48,18 @@ def application() -> QApplication:
     app.setApplicationName("annotator")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("annotator")
+    # The desktop entry's name (annotator.desktop), so that Wayland shells show its icon.
+    app.setDesktopFileName("annotator")
+    app.setWindowIcon(app_icon())
     return app
+
+
+def app_icon() -> QIcon:
+    """The application's icon, from the PNGs of every size in resources/icons."""
+    icon = QIcon()
+    for path in paths.icon_paths():
+        icon.addFile(str(path))
+    return icon
 
 
 def open_project(path: Path | None, parent: QWidget | None = None) -> Project | None:
@@ -74,9 +86,11 @@ def choose_coder(project: Project, parent: QWidget | None = None) -> Coder | Non
     store = settings.open_settings()
     name = settings.CODER.get(store)
     coder = project.coders.by_name(name) if name else None
+    if coder is not None and coder.is_machine:  # nobody codes as a machine: ask who codes
+        coder = None
     if coder is None:
         if project.read_only:
-            coders = project.coders.all()
+            coders = project.coders.humans()
             return coders[0] if coders else None
         dialog = CoderDialog(project, name, parent)
         if dialog.exec() != CoderDialog.DialogCode.Accepted or dialog.coder is None:

@@ -6,6 +6,10 @@ resolves every library PySide6's ``libqxcb.so`` links to, directly or through Qt
 libraries (with ``ldd`` where there is one, else by reading the ELF files' ``DT_NEEDED``
 entries and loading each system library), and turns what is missing into one line saying
 what to install. It imports no Qt: it runs before Qt is loaded.
+
+In a standalone app (PyInstaller, see packaging/) the plugin and the libraries it needs lie in
+the app's own folder (``sys._MEIPASS``): the check looks there, and counts a library found in
+that folder as present, as the app's loader does.
 """
 
 from __future__ import annotations
@@ -100,9 +104,23 @@ def choose_platform(
     return "xcb" if environ.get("DISPLAY") else None
 
 
+def frozen_root() -> Path | None:
+    """The folder of a standalone app's own files (PyInstaller's ``sys._MEIPASS``), or None
+    when annotator runs from an installed Python."""
+    if not getattr(sys, "frozen", False):
+        return None
+    root = getattr(sys, "_MEIPASS", None)
+    return Path(root) if isinstance(root, str) else None
+
+
 def _platform_plugin(name: str) -> Path | None:
-    spec = importlib.util.find_spec("PySide6")
-    for folder in (spec.submodule_search_locations or []) if spec else []:
+    """A platform plugin of PySide6 as installed (or bundled in a standalone app)."""
+    root = frozen_root()
+    folders: list[str] = [str(root / "PySide6")] if root is not None else []
+    if root is None:
+        spec = importlib.util.find_spec("PySide6")
+        folders = list((spec.submodule_search_locations or []) if spec else [])
+    for folder in folders:
         plugin = Path(folder) / "Qt" / "plugins" / "platforms" / name
         if plugin.is_file():
             return plugin
@@ -125,6 +143,23 @@ def missing_libraries(plugin: Path) -> list[str]:
     return found if found is not None else _missing_by_elf(plugin)
 
 
+def _bundled_folders() -> list[Path]:
+    """Where a standalone app keeps the libraries it brings (its loader looks there first)."""
+    root = frozen_root()
+    return [root] if root is not None else []
+
+
+def _ldd_environment() -> dict[str, str]:
+    """ldd's environment: a standalone app's library folder ahead of the system's, as its
+    loader has it."""
+    environ = dict(os.environ)
+    bundled = [str(folder) for folder in _bundled_folders()]
+    if bundled:
+        inherited = environ.get("LD_LIBRARY_PATH", "")
+        environ["LD_LIBRARY_PATH"] = os.pathsep.join([*bundled, *filter(None, [inherited])])
+    return environ
+
+
 _NOT_FOUND = re.compile(r"^\s*(\S+)\s+=>\s+not found", re.MULTILINE)
 
 
@@ -134,7 +169,12 @@ def _missing_by_ldd(plugin: Path) -> list[str] | None:
         return None
     try:
         result = subprocess.run(
-            [ldd, str(plugin)], capture_output=True, text=True, timeout=20, check=False
+            [ldd, str(plugin)],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+            env=_ldd_environment(),
         )
     except (OSError, subprocess.SubprocessError):
         return None
@@ -153,7 +193,8 @@ def _missing_by_elf(plugin: Path) -> list[str]:
     while pending:
         current = pending.pop()
         needed, runpath = dynamic_section(current)
-        folders = [Path(p.replace("$ORIGIN", str(current.parent))) for p in runpath] + [qt_lib]
+        folders = [Path(p.replace("$ORIGIN", str(current.parent))) for p in runpath]
+        folders += [qt_lib, *_bundled_folders()]
         for name in needed:
             if name in seen:
                 continue

@@ -270,10 +270,11 @@ def test_the_long_csv_says_which_codings_a_search_made(lead: Path) -> None:
         ids = {c.id for c in project.codings.all() if autocode.is_search_origin(c.origin)}
     with target.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == [*COLUMNS, "from_search"]
-    flagged = {int(row[0]) for row in rows[1:] if row[-1] == "1"}
+    assert rows[0] == [*COLUMNS, "from_search", "run_id", "confidence", "assisted"]
+    column = rows[0].index("from_search")
+    flagged = {int(row[0]) for row in rows[1:] if row[column] == "1"}
     assert flagged == ids
-    assert {row[-1] for row in rows[1:]} == {"0", "1"}
+    assert {row[column] for row in rows[1:]} == {"0", "1"}
     # codings import still reads it: each row is there already, nothing added.
     again = run("codings", "import", copy, target)
     assert again.exit_code == 0, again.output

@@ -195,7 +195,8 @@ def test_export_csv_is_tidy_and_holds_exactly_the_passages(built: Built, tmp_pat
     assert export_passages(built.project, passages, path) == 2
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
     assert list(rows[0]) == [
-        "document", "outlet", "date", "coder", "code", "start", "end", "text", "memo"
+        "document", "outlet", "date", "coder", "code", "start", "end", "text", "memo",
+        "run_id", "confidence", "assisted",
     ]  # fmt: skip
     start, end = span(ALPHA, "trip. Families")
     assert rows[1] == {
@@ -208,6 +209,9 @@ def test_export_csv_is_tidy_and_holds_exactly_the_passages(built: Built, tmp_pat
         "end": str(end),
         "text": "trip. Families",
         "memo": "broker pays the family",
+        "run_id": "",
+        "confidence": "",
+        "assisted": "0",
     }
 
 

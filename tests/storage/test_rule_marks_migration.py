@@ -12,6 +12,16 @@ from annotator.services import search
 from annotator.storage import Project
 from annotator.storage.schema import known_migrations
 
+#: Migration 0017's tables, children first.
+MACHINE_TABLES = (
+    "machine_suggestion_decisions",
+    "machine_run_articles",
+    "machine_runs",
+    "machine_validations",
+    "machine_models",
+    "machine_backends",
+)
+
 
 def test_the_old_mark_goes_to_the_coders_who_ran_the_rule(tmp_path: Path) -> None:
     path = tmp_path / "p.annotator"
@@ -26,9 +36,14 @@ def test_the_old_mark_goes_to_the_coders_who_ran_the_rule(tmp_path: Path) -> Non
         other = json.dumps({"kind": "search", "rule": untouched.guid, "name": "fees"})
         for coder, made_by in ((ana, origin), (ben, other), (cy, None)):
             project.codings.add(first, coder, code.id, 2, 8, origin=made_by)
-    # The project as 0015 left it: one mark per search, in saved_searches.
+    # The project as 0015 left it: one mark per search, in saved_searches (and none of the
+    # later migrations' tables: 0017's made empty).
     connection = sqlite3.connect(path)
     with connection:
+        for table in MACHINE_TABLES:
+            connection.execute(f"DROP TABLE {table}")
+        connection.execute("ALTER TABLE coders DROP COLUMN kind")
+        connection.execute("DELETE FROM _sqlite_migrations WHERE name = '0017_machine'")
         connection.execute("DROP TABLE saved_search_marks")
         connection.execute("DELETE FROM _sqlite_migrations WHERE name = '0016_rule_marks'")
         connection.execute("UPDATE saved_searches SET last_document_id = ?", [first])

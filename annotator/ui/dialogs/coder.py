@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from annotator.domain.codebook import check_name
 from annotator.domain.errors import UserError
 from annotator.domain.model import Coder
+from annotator.services.coders import coding_as, machine_refusal
 from annotator.storage import Project
 
 NEW_CODER = "New coder…"
@@ -29,7 +30,8 @@ class CoderDialog(QDialog):
         self.project = project
         self.setWindowTitle("Who is coding?")
         self.choice = QComboBox()
-        names = [coder.name for coder in project.coders.all()]
+        # People only: a machine coder's codings come from its runs.
+        names = [coder.name for coder in project.coders.humans()]
         self.choice.addItems([*names, NEW_CODER])
         if current in names:
             self.choice.setCurrentText(current)
@@ -71,9 +73,13 @@ class CoderDialog(QDialog):
         try:
             if self.choice.currentText() == NEW_CODER:
                 name = check_name(self.name.text())
-                self.coder = self.project.coders.by_name(name) or self.project.coders.add(name)
+                coder = self.project.coders.by_name(name)
+                twin = coder or self.project.coders.similar(name)
+                if twin is not None and twin.is_machine:  # "gemma" for the machine Gemma too
+                    raise UserError(machine_refusal(twin))
+                self.coder = coder or self.project.coders.add(name)
             else:
-                self.coder = self.project.coders.find(self.choice.currentText())
+                self.coder = coding_as(self.project, self.choice.currentText())
         except UserError as error:
             self.error.setText(str(error))
             return
