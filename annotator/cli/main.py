@@ -24,6 +24,7 @@ from annotator.cli import (
     frequent_words,
     intake,
     machine,
+    machine_classifier,
     reports,
     sample_design,
     search,
@@ -397,6 +398,8 @@ for command in (
     cli.add_command(command)
 codebook.add_command(codebook_versions.versions)
 codebook.add_command(codebook_versions.tag)
+for _command in machine_classifier.COMMANDS:  # train, code, validate, report, next
+    machine.machine.add_command(_command)
 
 
 def main() -> None:
