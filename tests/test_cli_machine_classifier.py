@@ -154,3 +154,15 @@ def test_training_on_an_article_set(path: Path) -> None:
         run("machine", "train", path, "--name", "Clf", "--from", "Ana", "--set", "nothing"),
         "nothing",
     )
+
+
+def test_without_scikit_learn_it_says_what_to_install(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "sklearn", None)
+    assert_one_line_error(
+        run("machine", "train", path, "--name", "Clf", "--from", "Ana"),
+        "pip install 'annotator[machine]'",
+    )
