@@ -217,6 +217,16 @@ def test_the_report_and_the_methods_paragraph(built: MachineProject) -> None:
     assert "trained offline on the 200 articles Ana coded" in found.text
     assert "validated against Ana and Ben on 60 articles" in found.text
     assert "1 of them WITHOUT a validation" in found.text
+    assert data["suggestions"]["decided"] == 0
+    # Coders' decisions on the machine's suggestions give the shares.
+    run = project.machine.runs(trained.machine.id)[-1]
+    ana = project.coders.lookup("Ana")
+    assert ana is not None
+    for decision in ("accepted", "accepted", "edited", "rejected"):
+        project.machine.add_decision(run.id, "some-coding-guid", ana.id, decision)
+    decided = report.machine_report(project, "Clf")
+    assert decided.data["suggestions"]["shares"]["accepted"] == 0.5
+    assert "Of 4 machine suggestions coders decided on, 50% were accepted" in decided.text
     page = report.report_html(found)
     assert page.startswith("<!DOCTYPE html>")
     assert "Topic &gt; Border" in page

@@ -113,6 +113,9 @@ def test_foreign_archives_and_json_are_refused(blob: bytes) -> None:
     _refused(_zip({**members, "model.json": b"[1, 2]"}), "not a JSON object")
     _refused(_zip({**members, "model.json": b"\xff\xfe"}), "not JSON")
     _refused(_with_json(blob, {"terms": "abc"}), "terms are not a list")
+    terms = json.loads(members["model.json"])["terms"]
+    _refused(_with_json(blob, {"terms": ["a  b", *terms[1:]]}), "a word or two words")
+    _refused(_with_json(blob, {"terms": [terms[1], *terms[1:]]}), "listed twice")
     _refused(_with_json(blob, {"heads": []}), "no classifier")
     _refused(_with_json(blob, {"settings": {"c": 1}}), "setting")
     first, *rest = json.loads(members["model.json"])["heads"]
