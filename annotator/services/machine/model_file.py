@@ -138,7 +138,7 @@ def _load(blob: bytes, expected: str | None) -> Model:
         raise _Bad("its terms are not a list of text")
     if len(set(terms)) != len(terms):
         raise _Bad("a term is listed twice")
-    if not all(0 < len(t) and all(t.split(" ")) and t.count(" ") <= 1 for t in terms):
+    if not all(t and all(t.split(" ")) and t.count(" ") <= 1 for t in terms):
         raise _Bad("a term is not a word or two words")
     heads_data = document.get("heads")
     if not isinstance(heads_data, list) or not heads_data:
