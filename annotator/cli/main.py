@@ -24,6 +24,7 @@ from annotator.cli import (
     frequent_words,
     intake,
     machine,
+    machine_classifier,
     reports,
     sample_design,
     search,
@@ -397,6 +398,11 @@ for command in (
     cli.add_command(command)
 codebook.add_command(codebook_versions.versions)
 codebook.add_command(codebook_versions.tag)
+# train, validate, report, next, and code unless another module gave the group its own
+# (machine_llm's dispatches on the backend kind as this one does: either serves both kinds).
+for _command in machine_classifier.COMMANDS:
+    if _command.name not in machine.machine.commands:
+        machine.machine.add_command(_command)
 
 
 def main() -> None:
