@@ -46,6 +46,9 @@ KEYS = {
     "search_window_first_page_ms",
     "agreement_drift_12_s",
     "search_unspaced_context_s",
+    "machine_train_2k_s",
+    "machine_code_1k_s",
+    "machine_peak_rss_mb",
     "machine_llm_1k_s",
 }
 

@@ -23,6 +23,8 @@ def machine() -> None:
     \b
     Examples: annotator machine list study.annotator
               annotator machine runs study.annotator --json
+              annotator machine train study.annotator --name Classifier --from Ana
+              annotator machine validate study.annotator --name Classifier --against Ana,Ben
     """
 
 

@@ -1,17 +1,18 @@
 """``annotator machine add`` and ``machine code``: a language model as a machine coder (issue
 18, point 3). ``add`` registers a server speaking the OpenAI chat-completions protocol;
-``code`` codes articles with a machine — a language model here, with replicates, resume, a
-progress bar and Ctrl+C; a trained classifier through its own coder when this version has it.
+``code`` codes articles with a machine of either kind — a language model here, with
+replicates, resume, a progress bar and Ctrl+C; a trained classifier through
+``services/machine/validate.code_with``.
 """
 
 from __future__ import annotations
 
-import importlib
 import signal
 import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import FrameType
 from typing import Any
 
 import click
@@ -143,20 +144,23 @@ def add(
 
 @contextmanager
 def _cancel_on_ctrl_c() -> Iterator[threading.Event]:
-    """An event a first Ctrl+C sets (the run stops as cancelled, resumable); a second one
-    quits at once. Outside the main thread, only the event."""
+    """An event the first Ctrl+C sets: the run stops as cancelled, resumable, and the command
+    ends normally. The command's own handling (annotator/interrupts.py: the project closed,
+    exit 130) is back from that moment, for a second Ctrl+C; SIGTERM and SIGHUP keep it
+    throughout. Outside the main thread, or with Ctrl+C ignored from the start, only the
+    event."""
     cancel = threading.Event()
-    if threading.current_thread() is not threading.main_thread():
+    before = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or before is signal.SIG_IGN:
         yield cancel
         return
 
-    def stop(signum: int, frame: Any) -> None:
-        if cancel.is_set():
-            raise KeyboardInterrupt
+    def stop(signum: int, frame: FrameType | None) -> None:
+        signal.signal(signal.SIGINT, before)
         cancel.set()
         click.echo("\nstopping: the run ends as cancelled (Ctrl+C again to quit now)", err=True)
 
-    before = signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGINT, stop)
     try:
         yield cancel
     finally:
@@ -164,6 +168,8 @@ def _cancel_on_ctrl_c() -> Iterator[threading.Event]:
 
 
 def _summary(run: RunRecord, machine: str) -> str:
+    """A run's line: articles coded and failed, codings; a language model's also answers
+    dropped, retries and tokens."""
     counts = run.counts
     failed = counts["articles_failed"]
     tokens = run.tokens_prompt + run.tokens_completion
@@ -171,11 +177,12 @@ def _summary(run: RunRecord, machine: str) -> str:
         f"{counts['articles_done']} of {len(run.document_ids)} articles coded"
         + (f", {failed} failed" if failed else ""),
         f"{counts['codings']} codings",
-        f"dropped {counts['dropped_quotes']} quotes, {counts['dropped_codes']} codes"
-        + (f", {counts['dropped_exclusive']} exclusive" if counts["dropped_exclusive"] else ""),
-        f"{counts['retries']} retries",
-        f"{tokens:,} tokens",
     ]
+    if run.kind == "llm":
+        dropped = f"dropped {counts['dropped_quotes']} quotes, {counts['dropped_codes']} codes"
+        if counts["dropped_exclusive"]:
+            dropped += f", {counts['dropped_exclusive']} exclusive"
+        parts += [dropped, f"{counts['retries']} retries", f"{tokens:,} tokens"]
     note = " UNVALIDATED" if run.unvalidated else ""
     which = f"{machine}" + ("" if run.replicate == 1 else f" #{run.replicate}")
     return f"run {run.guid[:8]} ({which}){note}, {run.status}: " + "; ".join(parts)
@@ -297,22 +304,18 @@ def _code_classifier(
     resume: str | None,
     unvalidated: bool,
 ) -> list[RunRecord]:
-    """A trained classifier codes through its own service, where this version has it."""
-    try:  # the classifier's package (issue 18, point 2) may be absent from this version
-        validate: Any = importlib.import_module("annotator.services.machine.validate")
-    except ImportError:
-        raise UserError(
-            f"machine '{machine.name}' is a {machine.kind}: coding with it is not built in this "
-            "version of annotator"
-        ) from None
+    """A trained classifier codes through its own service (issue 18, point 2)."""
+    from annotator.services.machine import validate
+
     validation = validate.latest_validation(opened, machine)
     if validation is None and not unvalidated:
         raise UserError(
-            f"machine '{machine.name}' has no validation of its current settings: validate it "
-            "first, or give --unvalidated, which the run records"
+            f"machine '{machine.name}' has no validation of its current settings: validate "
+            f"it first (annotator machine validate PROJECT --name {machine.name} --against "
+            "CODERS), or give --unvalidated, which the run records"
         )
     with progress_bar("coding") as progress:
-        runs: list[RunRecord] = validate.code_with(
+        return validate.code_with(
             opened,
             machine,
             ids,
@@ -322,7 +325,6 @@ def _code_classifier(
             resume=resume,
             progress=progress,
         )
-    return runs
 
 
 COMMANDS = (add, code)

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from annotator import __version__, paths, services
+from annotator import __version__, interrupts, paths, services
 from annotator.cli import (
     analysis,
     article_sets,
@@ -24,6 +24,7 @@ from annotator.cli import (
     frequent_words,
     intake,
     machine,
+    machine_classifier,
     machine_llm,
     reports,
     sample_design,
@@ -398,10 +399,16 @@ for command in (
     cli.add_command(command)
 codebook.add_command(codebook_versions.versions)
 codebook.add_command(codebook_versions.tag)
-for _command in machine_llm.COMMANDS:  # add, code
+for _command in machine_llm.COMMANDS:  # add, and code for both kinds of machine
     machine.machine.add_command(_command)
+# train, validate, report, next, and code unless another module gave the group its own
+# (machine_llm's dispatches on the backend kind as this one does: either serves both kinds).
+for _command in machine_classifier.COMMANDS:
+    if _command.name not in machine.machine.commands:
+        machine.machine.add_command(_command)
 
 
 def main() -> None:
     """Entry point of the ``annotator`` console script."""
+    interrupts.install()  # Ctrl+C, SIGTERM: the project closed, one line, exit 130 / 143
     cli(prog_name="annotator")

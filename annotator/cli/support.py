@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
@@ -13,6 +15,7 @@ from typing import Any
 
 import click
 
+from annotator import interrupts
 from annotator.domain.controls import escape_controls
 from annotator.domain.errors import (
     DamagedProjectError,
@@ -29,6 +32,7 @@ from annotator.storage.project import is_damage
 EXIT_REFUSED = 1
 #: Where :func:`open_project` notes the project a command works on, for the error messages.
 PROJECT_KEY = "annotator.project"
+_STOPPED_KEY = "annotator.stopped"
 
 
 def damaged_message(error: DamagedProjectError) -> str:
@@ -37,9 +41,24 @@ def damaged_message(error: DamagedProjectError) -> str:
 
 
 class Group(click.Group):
-    """Turns known errors into one line on stderr; bugs too, unless ANNOTATOR_DEBUG is set."""
+    """Turns known errors into one line on stderr; bugs too, unless ANNOTATOR_DEBUG is set.
+    A command stopped by Ctrl+C or SIGTERM (see :mod:`annotator.interrupts`) says so in one
+    line and exits with 128 + the signal's number (130 for Ctrl+C), its project closed."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        try:
+            result = self._invoke(ctx)
+        except KeyboardInterrupt as interrupt:
+            raise _stopped(ctx, interrupt) from None
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            if interrupts.received() is not None:  # swallowed in an SQLite callback
+                raise _stopped(ctx, None) from None
+            raise
+        if interrupts.received() is not None:
+            raise _stopped(ctx, None)
+        return result
+
+    def _invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except CodingsFileError as error:
@@ -80,6 +99,22 @@ class Group(click.Group):
             f"internal error ({type(error).__name__}: {error}); this is a bug: please report "
             "it, with the output of the same command run with ANNOTATOR_DEBUG=1"
         )
+
+
+def _stopped(ctx: click.Context, interrupt: KeyboardInterrupt | None) -> click.exceptions.Exit:
+    """The one line an interrupted command ends with, and its exit status."""
+    if isinstance(interrupt, interrupts.Interrupted):
+        signum: int | None = interrupt.signum
+    else:
+        signum = interrupts.received()
+    signum = signum if signum is not None else signal.SIGINT
+    if not ctx.meta.get(_STOPPED_KEY):  # said once, however many groups it passes
+        ctx.meta[_STOPPED_KEY] = True
+        project = ctx.meta.get(PROJECT_KEY)
+        closed = f"; {Path(project).name} is closed" if project else ""
+        with contextlib.suppress(OSError):  # after SIGHUP, the terminal may be gone
+            click.echo(f"Error: interrupted by {interrupts.describe(signum)}{closed}", err=True)
+    return click.exceptions.Exit(128 + signum)
 
 
 def shown(value: object) -> str:

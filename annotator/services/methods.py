@@ -1,7 +1,9 @@
 """The methods-section paragraph of an agreement report: the articles and coders compared, the
 sample design they were drawn by, the codebook version the codings were made under, and the
 measures with their intervals — what a journal asks a content analysis to state (Krippendorff,
-*Content Analysis*, ch. 12; Lombard, Snyder-Duch & Bracken 2002).
+*Content Analysis*, ch. 12; Lombard, Snyder-Duch & Bracken 2002). When a machine coder is
+among the coders, what made its codings and how it was validated is stated too
+(:mod:`annotator.services.machine.report`).
 
 Everything is read from what the project records (:mod:`annotator.services.sample_design`,
 :mod:`annotator.services.codebook_versions`) and from the report itself; nothing is guessed:
@@ -19,6 +21,7 @@ from annotator import __version__
 from annotator.agreement.results import Measure, Report
 from annotator.services.agreement import Request, study_of
 from annotator.services.codebook_versions import versions_of_codings
+from annotator.services.machine.report import machine_sentences
 from annotator.services.sample_design import current_design
 from annotator.storage import Project
 
@@ -41,6 +44,8 @@ class Methods:
     versions: dict[str, Any]
     measures: tuple[dict[str, Any], ...]
     text: str
+    #: What the text says of the machine coders among the coders (empty: none).
+    machine: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -49,6 +54,7 @@ class Methods:
             "sample_design": self.design,
             "codebook_versions": self.versions,
             "measures": list(self.measures),
+            "machine": list(self.machine),
             "text": self.text,
         }
 
@@ -89,6 +95,8 @@ def methods_of(project: Project, request: Request, report: Report) -> Methods:
             "Intervals are 95 % bootstrap intervals of α (Hayes & Krippendorff 2007) over the "
             "units compared."
         )
+    machine = tuple(machine_sentences(project, report.coders))
+    parts += machine
     parts.append(f"Computed with annotator {__version__}.")
     return Methods(
         articles=report.documents,
@@ -97,6 +105,7 @@ def methods_of(project: Project, request: Request, report: Report) -> Methods:
         versions=versions.as_dict(),
         measures=tuple(_measure(m, report.kappa_measure) for m in overall),
         text=" ".join(parts),
+        machine=machine,
     )
 
 

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotator import interrupts
 from annotator.domain.errors import ProjectError
 from annotator.storage.lock import several_names
 
@@ -166,10 +167,11 @@ class Reader(sqlite3.Connection):
     made_side_logs: Path | None = None
 
     def close(self) -> None:
-        super().close()
-        path, self.made_side_logs = self.made_side_logs, None
-        if path is not None and any(side.exists() for side in _side_logs(path)):
-            tidy_side_logs(path)
+        with interrupts.held():  # a signal meanwhile is raised once the side logs are gone
+            super().close()
+            path, self.made_side_logs = self.made_side_logs, None
+            if path is not None and any(side.exists() for side in _side_logs(path)):
+                tidy_side_logs(path)
 
 
 def tidy_side_logs(path: Path) -> None:

@@ -45,7 +45,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from annotator import paths
+from annotator import interrupts, paths
 from annotator.domain.errors import NotWritableError, ProjectLockedError
 
 #: Where the OS lock sits in a lock file (Windows locks byte ranges; past the record).
@@ -255,6 +255,15 @@ class ProjectLock:
                 f"{self.project_path.name}: the lock folder {folder} cannot be made "
                 f"({error.strerror or error})"
             ) from None
+        try:
+            with interrupts.held():  # a lock file half made is no lock
+                self._acquire_all()
+        except interrupts.Interrupted:  # the command stops: it does not keep the lock
+            self.release()
+            raise
+
+    def _acquire_all(self) -> None:
+        assert self.identity is not None
         name = self.project_path.name
         record = {
             **_this_process(),
@@ -287,9 +296,10 @@ class ProjectLock:
         return (status.st_dev, status.st_ino) == self.identity and status.st_nlink <= 1
 
     def release(self) -> None:
-        held, self._held = self._held, []
-        for lock_file in reversed(held):
-            lock_file.release()
+        with interrupts.held():  # every lock file removed, not the first alone
+            held, self._held = self._held, []
+            for lock_file in reversed(held):
+                lock_file.release()
 
 
 def _this_process() -> dict[str, Any]:

@@ -19,6 +19,7 @@ from types import TracebackType
 
 from sqlite_utils import Database
 
+from annotator import interrupts
 from annotator.domain.errors import (
     DamagedProjectError,
     NotWritableError,
@@ -197,9 +198,14 @@ class Project:
             if lock is not None:
                 lock.release()
             raise
-        if lock is not None and not lock.still_the_same_file():
+        try:
+            if lock is not None and not lock.still_the_same_file():
+                raise ProjectError(
+                    f"{path.name}: the file was replaced or linked while it was opened"
+                )
+        except BaseException:  # that, or a Ctrl+C meanwhile: nothing is left open
             project.close()
-            raise ProjectError(f"{path.name}: the file was replaced or linked while it was opened")
+            raise
         return project
 
     @classmethod
@@ -359,20 +365,22 @@ class Project:
 
     def close(self) -> None:
         """Fold the log into the file, close the database and release the project's lock.
-        Safe to call twice."""
-        if not self.closed and self._writing:
-            # SQLite folds the log on closing only when it is the last connection and the
-            # file is still where it was opened; a file renamed meanwhile would otherwise be
-            # left without the commits in the log beside its old name.
-            with contextlib.suppress(sqlite3.Error):
-                self.checkpoint(truncate=self.moved())
-        self.closed = True
-        try:
-            self.db.close()
-        finally:
-            if self._lock is not None:
-                self._lock.release()
-                self._lock = None
+        Safe to call twice. A signal (Ctrl+C, SIGTERM) arriving meanwhile is raised once the
+        project is closed (see :mod:`annotator.interrupts`)."""
+        with interrupts.held():
+            if not self.closed and self._writing:
+                # SQLite folds the log on closing only when it is the last connection and the
+                # file is still where it was opened; a file renamed meanwhile would otherwise
+                # be left without the commits in the log beside its old name.
+                with contextlib.suppress(sqlite3.Error):
+                    self.checkpoint(truncate=self.moved())
+            self.closed = True
+            try:
+                self.db.close()
+            finally:
+                if self._lock is not None:
+                    self._lock.release()
+                    self._lock = None
 
     def __enter__(self) -> Project:
         return self

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sqlite3
@@ -12,7 +13,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -36,6 +37,7 @@ from annotator.ui.dialogs.backups import RestoreDialog
 from annotator.ui.dialogs.coder import CoderDialog
 from annotator.ui.main_window import MainWindow
 from annotator.ui.project_banner import DamagedProjectDialog, PageCheck, headline
+from annotator.ui.quitting import SignalQuit
 from annotator.ui.workers import join_let_go, stop_workers
 
 
@@ -432,9 +434,36 @@ class Session:
         self._show(MainWindow(Controller(self.project, coder)), self.window)
         self.window.statusBar().showMessage(said)
 
+    def end(self) -> None:
+        """Close as File → Quit does, asking nothing (a signal, the end of the desktop
+        session): the window closes (what is typed committed, the last snapshot taken), then
+        the application quits; :func:`run` closes the project. Harmless twice."""
+        if self.window is not None:
+            self.window.ask_before_closing = False
+            self.window.close()
+        # Not quit(): that asks every window again, and one refusing would keep the loop on.
+        QApplication.exit(0)
+
+    def commit_data(self, manager: object = None) -> None:
+        """The desktop session is ending (Qt's ``commitDataRequest``): what is typed is
+        written and the log folded into the project file now, and the window will close
+        without asking when the session manager quits the application (or sends SIGTERM)."""
+        if self.window is not None:
+            self.window.ask_before_closing = False
+            self.window.edits.commit()  # cell editors and memo editors
+            self.window.keeper.wait()  # a snapshot under way reads: the log cannot be folded
+        if self.page_check is not None:
+            self.page_check.wait()  # as much (its result still comes)
+        project = self.project
+        if project is not None and not project.closed:
+            with contextlib.suppress(sqlite3.Error, UserError):
+                project.checkpoint()
+
     def close(self) -> None:
         self._stop_page_check()
         if self.window is not None:
+            # The event loop has ended: nothing can be asked any more.
+            self.window.ask_before_closing = False
             self.window.close()  # its last snapshot, while the project is still open
             self.window.deleteLater()
             self.window = None
@@ -458,16 +487,28 @@ def _names_it(name: Path, asked: Path) -> bool:
 
 
 def run(project_path: Path | None = None) -> int:
-    """Open the coding window; returns the exit status."""
+    """Open the coding window; returns the exit status (0 after a quit a signal asked for:
+    SIGTERM, Ctrl+C, a closed terminal — see :mod:`annotator.ui.quitting`)."""
     app = application()
     session = Session()
+    quitter = SignalQuit(session.end)
+    quitter.install()
+    app.commitDataRequest.connect(session.commit_data, Qt.ConnectionType.DirectConnection)
     previous_hook = sys.excepthook
     sys.excepthook = functools.partial(_report_crash, session=session)
     try:
         if not session.open(project_path):
-            return 1
+            return 0 if quitter.requested is not None else 1
+        if quitter.requested is not None:  # asked while the project opened: no loop to quit
+            return 0
         return app.exec()
     finally:
+        # The quit Qt posts when the last window closes belongs to this run: after a quit on a
+        # signal the loop ends before it is delivered, and delivered later (by the
+        # processEvents() of closing) it would end every event loop started after it at once.
+        QApplication.removePostedEvents(app, QEvent.Type.Quit)
         session.close()
         join_let_go()  # computations let go by closed windows end before the application
+        app.commitDataRequest.disconnect(session.commit_data)
+        quitter.uninstall()
         sys.excepthook = previous_hook

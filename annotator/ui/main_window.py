@@ -78,6 +78,9 @@ class MainWindow(
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.controller = controller
+        #: False once the application quits whatever is answered (a signal, the end of the
+        #: desktop session): closing then asks nothing.
+        self.ask_before_closing = True
         self.store = settings.open_settings()
         self.documents = DocumentsPanel(controller)
         self.article = ArticleView(controller)
@@ -434,7 +437,12 @@ class MainWindow(
         self.store.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.memos_may_close():  # memo text the project refused: asked first
+        # What the open cell editors hold, as File → Quit from the menu or by its key does
+        # (a signal or the end of the desktop session closes the window without either).
+        if not self.controller.project.closed:
+            self.edits.commit()
+        # Memo text the project refused: asked first (unless the application quits anyway).
+        if not self.memos_may_close(ask=self.ask_before_closing):
             event.ignore()
             return
         self.save_state()

@@ -37,6 +37,7 @@ from article_list_bench import ARTICLE_LIST_KEYS, bench_article_list
 from bundle_smoke import BUNDLE_KEYS, NOTE_KEY, bench_bundle
 from drift_bench import DRIFT_KEYS, bench_drift
 from import_preview_bench import IMPORT_PREVIEW_KEYS, bench_import_preview
+from machine_bench import MACHINE_KEYS, bench_machine
 from machine_llm_bench import MACHINE_LLM_KEYS, bench_machine_llm
 from reliability_pairs_bench import PAIRS_KEYS, bench_pairs
 from retrieval_bench import RETRIEVAL_KEYS, bench_retrieval
@@ -71,6 +72,8 @@ FULL = {
     "import_articles": 10_000,
     "import_sheet_mb": 127,
     "search_articles": 10_000,
+    "machine_trained": 2_000,
+    "machine_coded": 1_000,
 }
 QUICK = {
     "article_chars": 100_000,
@@ -88,6 +91,8 @@ QUICK = {
     "import_articles": 1_000,
     "import_sheet_mb": 8,
     "search_articles": 500,
+    "machine_trained": 200,
+    "machine_coded": 100,
 }
 
 
@@ -1013,6 +1018,7 @@ MEASURED_KEYS = (
     | PAIRS_KEYS
     | DRIFT_KEYS
     | MACHINE_LLM_KEYS
+    | MACHINE_KEYS
 )
 ALL_KEYS = MEASURED_KEYS | RUN_KEYS | BUNDLE_KEYS
 
@@ -1100,6 +1106,8 @@ def main() -> None:
             results.update(bench_drift(folder, 5_000 if arguments.quick else 60_000))
         if only is None or only & MACHINE_LLM_KEYS:
             results.update(bench_machine_llm(folder, 200 if arguments.quick else 1_000))
+        if only is None or only & MACHINE_KEYS:
+            results.update(bench_machine(folder, sizes["machine_trained"], sizes["machine_coded"]))
         if only is None or only & BUNDLE_KEYS:
             # The standalone app, if packaging/build.py made one; --quick starts it only when
             # --only names a bundle key.

@@ -5,7 +5,6 @@ replicates, a summary line, Ctrl+C leaving a resumable run."""
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import os
 import signal
@@ -17,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from annotator.services.machine import add_machine
 from annotator.storage import Project
 from tests.machine.llm_server import LLMServer, answer, slow, status
 from tests.test_cli import assert_one_line_error, run
@@ -189,17 +187,6 @@ def test_resume_takes_no_selection(path: Path, server: LLMServer) -> None:
     assert_one_line_error(result, "the project has no machine run 'abc'")
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("annotator.services.machine.validate") is not None,
-    reason="this version codes with classifiers",
-)
-def test_a_classifier_is_not_coded_here_without_its_package(path: Path) -> None:
-    with Project.open(path) as project:
-        add_machine(project, "Learner", "classifier")
-    result = run("machine", "code", path, "--name", "Learner", "--unvalidated")
-    assert_one_line_error(result, "coding with it is not built")
-
-
 @pytest.mark.slow
 def test_ctrl_c_cancels_the_run_and_resume_finishes_it(path: Path) -> None:
     with LLMServer(
@@ -229,3 +216,50 @@ def test_ctrl_c_cancels_the_run_and_resume_finishes_it(path: Path) -> None:
         assert result.exit_code == 0, result.output
         assert "done: 24 of 24 articles coded" in result.stdout
         assert server.count <= 24 + 1  # only what was not done, and the one in flight
+
+
+def test_validate_then_code_the_rest_with_a_model_that_codes_as_ana(tmp_path: Path) -> None:
+    """The workflow of the issue with the loopback server: a model answering what Ana coded
+    is validated against Ana and Ben (coding the common articles first), which lets it code a
+    new article without --unvalidated; the run records the validation."""
+    demo = tmp_path / "demo.annotator"
+    assert run("new", demo, "--demo").exit_code == 0
+    answers: dict[str, tuple[list[tuple[str, str, str]], list[str]]] = {}
+    with Project.open(demo) as project:
+        tree = project.codebook.tree()
+        ana = project.coders.by_name("Ana")
+        assert ana is not None
+        for document in project.documents.all():
+            text = project.documents.text(document.id)
+            passages, whole = [], []
+            for coding in project.codings.for_document(document.id, ana.id):
+                if coding.start is None or coding.end is None:
+                    whole.append(tree.path(coding.code_id))
+                else:
+                    quote = text[coding.start : coding.end]
+                    passages.append((tree.path(coding.code_id), quote, "As Ana."))
+            answers[text] = (passages, whole)
+    with LLMServer(lambda article: answer(*answers.get(article, ([], [])))) as server:
+        add(demo, server.url)
+        result = run("machine", "validate", demo, "--name", "Llama", "--against", "Ana,Ben",
+                     "--level", "document", "--json")  # fmt: skip
+        assert result.exit_code == 0, result.output
+        rows = json.loads(result.stdout)
+        assert len(server.requests) == 8  # the common articles, coded first
+        political = next(r for r in rows if r["code_path"] == "Motive > Political")
+        assert political["n_units"] == 8
+        assert political["verdict"] == "reliable"
+        # It answered exactly what Ana coded: every quote found, so α with Ana is 1 wherever
+        # it is defined.
+        with_ana = [r["alpha_by_coder"]["Ana"] for r in rows if r["scope"] == "code"]
+        assert 1.0 in with_ana
+        assert set(with_ana) <= {1.0, None}
+        with Project.open(demo) as project:
+            project.documents.add("new", "new.txt", "A new article about workers abroad.")
+        result = run("machine", "code", demo, "--name", "Llama", "--documents", "new")
+        assert result.exit_code == 0, result.output
+        assert "UNVALIDATED" not in result.stdout
+        listing = json.loads(run("machine", "runs", demo, "--json").stdout)
+        assert listing[-1]["validated_by"] is not None
+        assert not listing[-1]["unvalidated"]
+        assert listing[-1]["document_ids"] == [9]

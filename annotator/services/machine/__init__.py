@@ -5,6 +5,12 @@ model, coding as a coder of kind ``machine``.
 - :mod:`.runs`: a run's record (model, prompt, codebook version, settings, counts, tokens),
   writing one article's codings in one transaction (resume takes the articles not done),
   the exclusive-dimension rule for machine codings, and the listing ``machine runs`` prints.
+- The classifier trained on the team's codings (offline, the default): :mod:`.sentences`
+  (the units), :mod:`.features` (TF-IDF), :mod:`.learner` (training, cross-validation,
+  coding, on plain values), :mod:`.model_file` (the safe stored format), :mod:`.classifier`
+  (training, coding and uncertainty in a project).
+- :mod:`.validate` (the machine against human coders, the α gate), :mod:`.report` (what a
+  methods section says), :mod:`.next_articles` (which article to code next).
 
 A machine coding is an ordinary row of ``codings`` (so agreement, review, retrieval, analysis
 and exports take it as any coder's) whose ``origin`` is ``{"kind": "machine", "run": GUID,

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDockWidget, QMenu, QToolTip
 from annotator.services import memos
 from annotator.ui.memos.editor import ArticleMemoPane, CodeMemoDialog, MemoEditor, may_close
 from annotator.ui.memos.log import MemosDialog
+from annotator.ui.quitting import tell
 
 #: The article memo pane's height when it opens (pixels).
 MEMO_HEIGHT = 150
@@ -144,15 +145,18 @@ class MemoActions:
             tip += f"\n\nMemo ({who}): {text}"
         return tip
 
-    def memos_may_close(self) -> bool:
+    def memos_may_close(self, *, ask: bool = True) -> bool:
         """Write what is typed in the memo windows before the window closes; False (keep the
         window open) if the project refuses some of it (a coder merged away, a code deleted)
-        and the user chooses to keep it. Called first thing when the window closes."""
+        and the user chooses to keep it. Called first thing when the window closes.
+        ``ask=False``: the application quits without asking (see :func:`may_close`)."""
         editors: list[MemoEditor] = [self.memo_pane]
         if self.code_memo_dialog is not None:
             editors.append(self.code_memo_dialog.memo)
         refused = self.memos_dialog.finish() if self.memos_dialog is not None else ""
-        if not may_close(self, editors, refused):  # type: ignore[arg-type]
+        if refused and not ask and self.memos_dialog is not None:
+            tell(f"annotator: the log entry not added: {self.memos_dialog.entry.toPlainText()}")
+        if not may_close(self, editors, refused, ask=ask):  # type: ignore[arg-type]
             return False
         for editor in editors:
             editor.finish()

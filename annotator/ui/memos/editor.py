@@ -29,6 +29,7 @@ from annotator.services.editing import ChangedSince
 from annotator.services.memos import MemoChange
 from annotator.ui.controller import Controller
 from annotator.ui.memos.commands import hub, run_memo
+from annotator.ui.quitting import tell
 
 #: How long after the last key the memo is committed (milliseconds).
 COMMIT_DELAY = 800
@@ -253,6 +254,16 @@ class MemoEditor(QWidget):
             return ""
         return self._error or "typed text could not be saved"
 
+    def unsaved_texts(self) -> list[str]:
+        """The typed text the project holds nowhere: what is kept below the editor, and what
+        the editor holds if it differs from the memo as saved."""
+        texts = [self.kept.toPlainText(), self.editor.toPlainText()]
+        return [
+            text
+            for i, text in enumerate(texts)
+            if text.strip() and (i == 0 or (self._error and text != self._saved))
+        ]
+
     def finish(self) -> None:
         """Commit what is typed and edit nothing more (the window or dialog is closing; what
         could not be saved has been asked about by the caller, see :meth:`unsaved`)."""
@@ -328,11 +339,23 @@ class CodeMemoDialog(QDialog):
             super().reject()
 
 
-def may_close(parent: QWidget, editors: list[MemoEditor], refused: str = "") -> bool:
+def may_close(
+    parent: QWidget, editors: list[MemoEditor], refused: str = "", *, ask: bool = True
+) -> bool:
     """Whether closing may go on: when an editor holds text the project refused (or
-    ``refused`` names another refusal), the user is asked first; it stays open on Cancel."""
+    ``refused`` names another refusal), the user is asked first; it stays open on Cancel.
+    ``ask=False`` (the application quits on a signal or at the end of the desktop session):
+    nobody is asked, and what could not be saved is written to standard error instead of
+    vanishing without a word."""
     reasons = [r for r in (e.unsaved() for e in editors) if r] + ([refused] if refused else [])
     if not reasons:
+        return True
+    if not ask:
+        for reason in reasons:
+            tell(f"annotator: closing with memo text not saved: {reason}")
+        for editor in editors:
+            for text in editor.unsaved_texts():
+                tell(f"annotator: the text not saved: {text}")
         return True
     answer = QMessageBox.warning(
         parent,

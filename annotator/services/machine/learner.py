@@ -1,0 +1,876 @@
+"""The supervised machine coder's learning, on plain values: articles, one coder's codings and
+the codebook's dimensions in; a model and its cross-validated agreement out.
+
+What is learned (one *head* each):
+
+- a code of a dimension that is not exclusive: a binary classifier of sentences (or of whole
+  articles, when the coder gives the code mostly to whole articles);
+- an exclusive dimension: ONE multiclass classifier whose classes are "none" and its codes,
+  so that a sentence (or an article) gets at most one of them.
+
+Each head is a logistic regression on TF-IDF features (:mod:`.features`) with balanced class
+weights (codes are rare among sentences), fitted on at most :data:`MAX_ROWS` units. A head
+is trained when the coder gave its code(s) in at least :data:`MIN_ARTICLES` articles;
+otherwise the code is reported as skipped.
+
+Cross-validation is k-fold over ARTICLES (never sentences: the sentences of one article are
+alike), seeded. Its held-out decisions give:
+
+- the threshold: the decision value that maximises Krippendorff's α (nominal) between the
+  coder's units and the model's — for a binary head a sentence is coded when its score
+  reaches it, for a multiclass head when its best code's probability does. The held-out
+  figures use *cross-fitted* thresholds: fold k's threshold is chosen on the other folds'
+  held-out decisions only, so its labels never choose the threshold it is judged with;
+- the calibration of the confidence a coding carries: Platt scaling of a binary head's
+  score, temperature scaling of a multiclass head's, fitted on the held-out decisions. The
+  balanced weights make raw probabilities too high for rare codes: on a synthetic corpus
+  (30 % of the codings missed) calibration halved the expected calibration error of binary
+  heads (0.030 → 0.015) and cut that of a multiclass head from 0.29 to 0.03;
+- Krippendorff's α of the held-out codings against the coder's, computed by the project's
+  agreement engine (:func:`annotator.agreement.report.measure_agreement`): at the character
+  level for codes learned on sentences, at the article level for codes learned on articles,
+  pooled over all folds; precision, recall and F1 over units beside it.
+
+The final heads are fitted on every article. The vocabulary and idf come from every training
+sentence (no labels enter them).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from annotator.agreement.report import Measure, Options, measure_agreement
+from annotator.agreement.study import Dimension, Study
+from annotator.domain.errors import UserError
+from annotator.services.machine import sentences as units_of
+from annotator.services.machine.features import FeatureSpec, Vectorizer, require_sklearn
+
+__all__ = [
+    "ARTICLE",
+    "MIN_ARTICLES",
+    "SENTENCE",
+    "Corpus",
+    "Document",
+    "Head",
+    "Model",
+    "Score",
+    "Settings",
+    "Suggestion",
+    "TrainReport",
+    "predict",
+    "train",
+    "uncertainty",
+]
+
+SENTENCE = "sentence"
+ARTICLE = "article"
+#: A code (or an exclusive dimension) is learned when the coder gave it in this many articles.
+MIN_ARTICLES = 3
+#: The most units one regression is fitted on: beyond it, the commonest classes (sentences
+#: without the code, mostly) are sampled down, every class keeping at least an equal share.
+MAX_ROWS = 20_000
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Document:
+    """An article: id, text, and its language (ISO 639-1) for the sentence segmenter."""
+
+    id: int
+    text: str
+    language: str = "en"
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """What a model learns from: the articles, the coder's codings in them as ``(document,
+    code, start, end)`` (``None, None``: the whole article), and the codebook's dimensions
+    (with every code under each), each code's path and its names from the dimension down."""
+
+    documents: Sequence[Document]
+    codings: Sequence[tuple[int, int, int | None, int | None]]
+    dimensions: Sequence[Dimension]
+    paths: Mapping[int, str]
+    parts: Mapping[int, tuple[str, ...]] | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How a model is trained: features, the regularisation of the regression (``C``),
+    folds of the cross-validation and its seed."""
+
+    features: FeatureSpec = field(default_factory=FeatureSpec)
+    c: float = 4.0
+    folds: int = 5
+    seed: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ngram_min": self.features.ngram_min,
+            "ngram_max": self.features.ngram_max,
+            "min_df": self.features.min_df,
+            "max_features": self.features.max_features,
+            "c": self.c,
+            "folds": self.folds,
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def of(cls, data: Mapping[str, Any]) -> Settings:
+        spec = FeatureSpec(
+            int(data["ngram_min"]),
+            int(data["ngram_max"]),
+            int(data["min_df"]),
+            int(data["max_features"]),
+        )
+        return cls(spec, float(data["c"]), int(data["folds"]), int(data["seed"]))
+
+
+@dataclass(frozen=True, eq=False)
+class Head:
+    """One learned classifier. ``codes``: the code (binary) or the exclusive dimension's
+    codes (multiclass: class 0 is "none", class ``k + 1`` is ``codes[k]``); ``coef`` has one
+    row (binary) or one per class; ``cut``: a unit is coded when its score (binary) or its
+    best code's probability (multiclass) reaches it; ``scale``/``shift`` calibrate the
+    confidence (Platt: ``sigmoid(scale · score + shift)``; temperature: ``softmax(scale ·
+    logits)``)."""
+
+    name: str
+    dimension: int
+    codes: tuple[int, ...]
+    paths: tuple[str, ...]
+    multiclass: bool
+    unit: str
+    coef: NDArray[np.float32]
+    intercept: NDArray[np.float32]
+    cut: float
+    scale: float
+    shift: float
+
+    @property
+    def classes(self) -> int:
+        return len(self.codes) + 1 if self.multiclass else 1
+
+    def threshold(self) -> float:
+        """The cut as a probability (what a coding's confidence starts at, about); 1 for a
+        head that codes nothing (no cut agreed better than coding nothing)."""
+        if math.isinf(self.cut):
+            return 1.0 if self.cut > 0 else 0.0
+        if self.multiclass:
+            return self.cut
+        return float(_sigmoid(np.asarray([self.scale * self.cut + self.shift]))[0])
+
+    def scores(self, rows: Any) -> FloatArray:
+        """Decision values: one column (binary) or the logits of every class."""
+        raw = rows @ self.coef.T.astype(np.float64) + self.intercept.astype(np.float64)
+        return np.asarray(raw, dtype=np.float64).reshape(rows.shape[0], self.classes)
+
+    def decide(self, rows: Any) -> tuple[IntArray, FloatArray]:
+        """For each row: the class chosen (0 none; binary: 1 coded) and its confidence."""
+        scores = self.scores(rows)
+        if not self.multiclass:
+            z = scores[:, 0]
+            return (z >= self.cut).astype(np.int64), _sigmoid(self.scale * z + self.shift)
+        best, top = _best_code(_softmax(scores))
+        chosen = np.where(top >= self.cut, best, 0)
+        calibrated = _softmax(self.scale * scores)
+        confidence = calibrated[np.arange(len(best)), best]
+        return chosen, confidence
+
+    def uncertainty(self, rows: Any) -> FloatArray:
+        """How unsure the head is of each row: 1 at the threshold, 0 far from it."""
+        scores = self.scores(rows)
+        if not self.multiclass:
+            p = _sigmoid(self.scale * scores[:, 0] + self.shift)
+            at = self.threshold()
+        else:
+            _, p = _best_code(_softmax(scores))
+            at = self.threshold()
+        spread = np.where(p >= at, 1.0 - at, at)
+        unsure = 1.0 - np.abs(p - at) / np.maximum(spread, 1e-9)
+        return np.asarray(np.clip(unsure, 0.0, 1.0), dtype=np.float64)
+
+
+@dataclass(frozen=True, eq=False)
+class Model:
+    """A trained model: how features are made, the vocabulary and idf, the heads, the
+    settings it was trained with."""
+
+    settings: Settings
+    vectorizer: Vectorizer
+    heads: tuple[Head, ...]
+
+    def describe(self) -> str:
+        """What makes the codings, in words (stored as a run's prompt template)."""
+        lines = [
+            "annotator supervised machine coder: logistic regression (balanced class weights, "
+            f"C={self.settings.c:g}) on {self.settings.features.describe()}; "
+            f"{len(self.vectorizer.terms):,} terms.",
+            "Units: sentences (sentencex, the article's language); a passage is a maximal run "
+            "of sentences passing the threshold; exclusive dimensions: one multiclass model, "
+            "at most one code per sentence (or article).",
+            f"Thresholds maximise α over units on {self.settings.folds}-fold cross-validation over "
+            f"articles (seed {self.settings.seed}).",
+        ]
+        for head in self.heads:
+            what = "multiclass" if head.multiclass else "binary"
+            lines.append(
+                f"- {head.name}: {what}, {head.unit}s, threshold {head.threshold():.3f} "
+                f"(codes: {', '.join(head.paths)})"
+            )
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A passage (``start``/``end`` None: the whole article) the model codes, with the mean
+    calibrated probability of its sentences."""
+
+    code_id: int
+    start: int | None
+    end: int | None
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Score:
+    """The cross-validated figures of a code (``code_id``) or of an exclusive dimension as
+    a whole (``code_id`` None): α against the coder at ``level`` over ``n_units`` units of
+    the engine, precision/recall/F1 over the model's units (``n_positive`` coded by the
+    coder, in ``n_articles`` articles), the threshold; ``skipped`` says why a code was not
+    learned."""
+
+    path: str
+    code_id: int | None
+    unit: str
+    level: str
+    alpha: float | None = None
+    n_units: int = 0
+    n_positive: int = 0
+    n_articles: int = 0
+    precision: float | None = None
+    recall: float | None = None
+    f1: float | None = None
+    threshold: float | None = None
+    skipped: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code_path": self.path,
+            "unit": self.unit,
+            "level": self.level,
+            "alpha": self.alpha,
+            "n_units": self.n_units,
+            "n_positive": self.n_positive,
+            "n_articles": self.n_articles,
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+            "threshold": self.threshold,
+            "skipped": self.skipped,
+        }
+
+
+@dataclass(frozen=True)
+class TrainReport:
+    model: Model
+    scores: tuple[Score, ...]
+    documents: int
+    sentences: int
+    folds: int
+
+
+# -- numbers -------------------------------------------------------------------------------
+
+
+def _sigmoid(z: FloatArray) -> FloatArray:
+    return np.asarray(0.5 * (1.0 + np.tanh(0.5 * z)), dtype=np.float64)
+
+
+def _softmax(z: FloatArray) -> FloatArray:
+    shifted = z - z.max(axis=1, keepdims=True)
+    e = np.exp(shifted)
+    return np.asarray(e / e.sum(axis=1, keepdims=True), dtype=np.float64)
+
+
+def _best_code(p: FloatArray) -> tuple[IntArray, FloatArray]:
+    """Each row's most probable code (class ≥ 1) and its probability."""
+    best = np.argmax(p[:, 1:], axis=1).astype(np.int64) + 1
+    return best, p[np.arange(len(best)), best]
+
+
+def _best_cut(score: FloatArray, best: IntArray, y: IntArray, classes: int) -> float:
+    """The score a unit must reach to be coded (with ``best[i]``, its best code's class)
+    so that Krippendorff's α (nominal) between the coder's classes ``y`` and the model's,
+    over these units, is highest; ``inf`` (code nothing) when coding nothing agrees best.
+
+    Lowering the cut past one more unit changes a few counts only, so every cut is tried at
+    once: with D disagreeing units of n and ``n_c`` values of class c over both coders,
+    α = 1 − (2n − 1) · 2D / ((2n)² − Σ n_c²)."""
+    n = len(y)
+    if not n or not (y > 0).any():
+        return math.inf
+    order = np.argsort(-score, kind="stable")
+    ordered, picked, truth = score[order], best[order], y[order]
+    size = max(classes, int(y.max()) + 1, int(best.max()) + 1)
+    # Row j: the first j units chosen (j = 0 … n).
+    chosen = np.zeros((n + 1, size), dtype=np.int64)
+    np.cumsum(np.eye(size, dtype=np.int64)[picked], axis=0, out=chosen[1:])
+    machine = chosen.copy()
+    machine[:, 0] = n - np.arange(n + 1)
+    values = machine + np.bincount(y, minlength=size)
+    missed = int((y > 0).sum()) - np.r_[0, np.cumsum(truth > 0)]
+    wrong = np.r_[0, np.cumsum(picked != truth)]
+    disagree = missed + wrong
+    expected = (2.0 * n) ** 2 - (values.astype(np.float64) ** 2).sum(axis=1)
+    alpha = np.full(n + 1, -np.inf)
+    defined = expected > 0
+    alpha[defined] = 1.0 - (2 * n - 1) * 2.0 * disagree[defined] / expected[defined]
+    # Only where the score changes can a cut fall (ties are chosen together).
+    alpha[1:n][ordered[1:] == ordered[:-1]] = -np.inf
+    at = int(np.argmax(alpha))
+    if at == 0:
+        return math.inf
+    if at == n:
+        return float(ordered[-1])
+    return float((ordered[at - 1] + ordered[at]) / 2)
+
+
+def _platt(z: FloatArray, y: BoolArray) -> tuple[float, float]:
+    """Platt scaling of held-out scores: the ``a, b`` of ``p = sigmoid(a z + b)`` that make
+    the labels most likely (Newton's method, with Platt's smoothed targets); a constant,
+    the base rate, when the labels are all alike or the scores say nothing (``a`` ≤ 0)."""
+    positives = float(y.sum())
+    base = (positives + 1.0) / (len(y) + 2.0)
+    constant = (0.0, math.log(base / (1 - base)))
+    if y.all() or not y.any():
+        return constant
+    target = np.where(y, (positives + 1) / (positives + 2), 1 / (len(y) - positives + 2))
+    a, b = 1.0, constant[1]
+    for _ in range(50):
+        p = _sigmoid(a * z + b)
+        weight = np.maximum(p * (1 - p), 1e-12)
+        residual = p - target
+        gradient = np.array([(residual * z).sum(), residual.sum()])
+        hessian = np.array(
+            [[(weight * z * z).sum(), (weight * z).sum()], [(weight * z).sum(), weight.sum()]]
+        )
+        hessian += 1e-9 * np.eye(2)
+        step = np.linalg.solve(hessian, gradient)
+        # Halve the step while it makes the fit worse (Newton can overshoot).
+        loss = _log_loss(a * z + b, target)
+        scale = 1.0
+        while (
+            scale > 1e-6
+            and _log_loss((a - scale * step[0]) * z + b - scale * step[1], target) > loss
+        ):
+            scale /= 2
+        a, b = a - scale * step[0], b - scale * step[1]
+        if abs(scale * step).max() < 1e-9:
+            break
+    return (float(a), float(b)) if a > 0 else constant
+
+
+def _log_loss(z: FloatArray, target: FloatArray) -> float:
+    # log(1 + e^z) - target · z, stably
+    return float((np.logaddexp(0.0, z) - target * z).sum())
+
+
+def _temperature(logits: FloatArray, y: IntArray) -> float:
+    """The scale ``1/T`` of the logits that makes held-out classes most likely."""
+    if not len(y):
+        return 1.0
+    from scipy.optimize import minimize_scalar
+
+    rows = np.arange(len(y))
+
+    def loss(log_scale: float) -> float:
+        z = math.exp(log_scale) * logits
+        z = z - z.max(axis=1, keepdims=True)
+        return float(-(z[rows, y] - np.log(np.exp(z).sum(axis=1))).mean())
+
+    found = minimize_scalar(loss, bounds=(-5.0, 3.0), method="bounded")
+    return math.exp(float(found.x))
+
+
+def _regression(c: float) -> Any:
+    """The regression every head is: balanced class weights, multinomial over classes,
+    Newton conjugate gradients (here ten times the speed of L-BFGS on TF-IDF rows, and
+    faster than liblinear, which also shrinks the intercept), stopping when no gradient
+    component exceeds 0.001."""
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(
+        C=c, class_weight="balanced", solver="newton-cg", tol=1e-3, max_iter=1000
+    )
+
+
+def _fit(rows: Any, y: IntArray, classes: int, c: float) -> tuple[FloatArray, FloatArray]:
+    """A logistic regression's coefficients and intercept: one row for a binary target
+    (``classes`` 1), else one per class 0..K-1. Classes absent from ``y`` get a row that
+    never wins."""
+    present = np.unique(y)
+    multiclass = classes > 1
+    if not multiclass:
+        if len(present) < 2:  # one class only: a constant score
+            constant = 30.0 if present.size and present[0] == 1 else -30.0
+            return np.zeros((1, rows.shape[1])), np.asarray([constant])
+        model = _regression(c).fit(rows, y)
+        return np.asarray(model.coef_, dtype=np.float64), np.asarray(model.intercept_, float)
+    coef = np.zeros((classes, rows.shape[1]))
+    intercept = np.full(classes, -30.0)
+    if len(present) < 2:
+        intercept[present] = 0.0
+        return coef, intercept
+    model = _regression(c).fit(rows, y)
+    learned = np.asarray(model.classes_, dtype=np.int64)
+    if len(learned) == 2:  # scikit-learn gives one row for two classes: log-odds of the 2nd
+        coef[learned[1]] = model.coef_[0]
+        intercept[learned[0]], intercept[learned[1]] = 0.0, float(model.intercept_[0])
+    else:
+        coef[learned] = model.coef_
+        intercept[learned] = model.intercept_
+    return coef, intercept
+
+
+# -- the corpus as units ---------------------------------------------------------------------
+
+
+@dataclass
+class _Target:
+    name: str
+    dimension: int
+    codes: tuple[int, ...]
+    multiclass: bool
+    unit: str
+    labels: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    articles: int = 0
+
+
+class _Units:
+    """The corpus cut into sentences, with features for sentences and for articles."""
+
+    def __init__(self, documents: Sequence[Document], vectorizer: Vectorizer | None, spec: Any):
+        self.documents = list(documents)
+        self.spans = [units_of.units(d.text, d.language) for d in self.documents]
+        texts = [
+            d.text[s:e]
+            for d, spans in zip(self.documents, self.spans, strict=True)
+            for s, e in spans
+        ]
+        self.owner = np.repeat(np.arange(len(self.documents)), [len(s) for s in self.spans]).astype(
+            np.int64
+        )
+        if vectorizer is None:
+            vectorizer, counts = Vectorizer.fit(spec, texts)
+        else:
+            counts = vectorizer.counts(texts)
+        self.vectorizer = vectorizer
+        self.sentences = vectorizer.weigh(counts)
+        from scipy.sparse import csr_matrix
+
+        ones = np.ones(len(self.owner), dtype=np.float32)
+        belongs = csr_matrix(
+            (ones, (self.owner, np.arange(len(self.owner)))),
+            shape=(len(self.documents), len(self.owner)),
+        )
+        self.articles = vectorizer.weigh(belongs @ counts)
+
+    def rows(self, unit: str) -> Any:
+        return self.sentences if unit == SENTENCE else self.articles
+
+    def owners(self, unit: str) -> IntArray:
+        """The article (index) of each row of ``unit``."""
+        return self.owner if unit == SENTENCE else np.arange(len(self.documents), dtype=np.int64)
+
+
+def _targets(corpus: Corpus, found: _Units) -> tuple[list[_Target], list[Score]]:
+    """What to learn, with the labels of its units; and the codes skipped, with why."""
+    index = {d.id: k for k, d in enumerate(found.documents)}
+    by_code: dict[int, list[tuple[int, int | None, int | None]]] = {}
+    for document, code, start, end in corpus.codings:
+        if document in index:
+            by_code.setdefault(code, []).append((index[document], start, end))
+    targets: list[_Target] = []
+    skipped: list[Score] = []
+
+    def unit_of(codes: Sequence[int]) -> str:
+        given = [c for code in codes for c in by_code.get(code, [])]
+        whole = sum(1 for _, start, _ in given if start is None)
+        return ARTICLE if given and 2 * whole > len(given) else SENTENCE
+
+    def articles_of(codes: Sequence[int]) -> int:
+        return len({d for code in codes for d, _, _ in by_code.get(code, [])})
+
+    for dimension in corpus.dimensions:
+        if dimension.exclusive:
+            unit = unit_of(dimension.codes)
+            used = tuple(c for c in dimension.codes if articles_of([c]) >= MIN_ARTICLES)
+            for code in dimension.codes:
+                if code not in used:
+                    skipped.append(_skip(corpus, code, unit, articles_of([code])))
+            if used:
+                target = _Target(dimension.name, dimension.id, used, True, unit)
+                target.labels = _class_labels(found, by_code, used, unit)
+                target.articles = articles_of(used)
+                targets.append(target)
+            continue
+        for code in dimension.codes:
+            unit = unit_of([code])
+            count = articles_of([code])
+            if count < MIN_ARTICLES:
+                skipped.append(_skip(corpus, code, unit, count))
+                continue
+            target = _Target(corpus.paths[code], dimension.id, (code,), False, unit)
+            target.labels = _class_labels(found, by_code, (code,), unit)
+            target.articles = count
+            targets.append(target)
+    return targets, skipped
+
+
+def _skip(corpus: Corpus, code: int, unit: str, articles: int) -> Score:
+    level = "character" if unit == SENTENCE else "document"
+    why = "never given" if not articles else f"given in {articles} article{'s' * (articles != 1)}"
+    return Score(
+        corpus.paths[code],
+        code,
+        unit,
+        level,
+        n_articles=articles,
+        skipped=f"not learned: {why} (at least {MIN_ARTICLES} needed)",
+    )
+
+
+def _class_labels(
+    found: _Units,
+    by_code: Mapping[int, list[tuple[int, int | None, int | None]]],
+    codes: tuple[int, ...],
+    unit: str,
+) -> IntArray:
+    """Each unit's class: 0 none, ``k + 1`` for ``codes[k]`` (a binary target: 1 coded)."""
+    per_document: list[list[tuple[int, int | None, int | None]]] = [[] for _ in found.documents]
+    for code in codes:
+        for document, start, end in by_code.get(code, []):
+            per_document[document].append((code, start, end))
+    if unit == ARTICLE:
+        labels = np.zeros(len(found.documents), dtype=np.int64)
+        for document, given in enumerate(per_document):
+            if not given:
+                continue
+            whole = [code for code, start, _ in given if start is None]
+            if whole:
+                labels[document] = codes.index(whole[0]) + 1
+                continue
+            covered: dict[int, int] = {}
+            for code, start, end in given:
+                covered[code] = covered.get(code, 0) + (end or 0) - (start or 0)
+            labels[document] = codes.index(max(covered, key=lambda c: covered[c])) + 1
+        return labels
+    parts = [
+        units_of.sentence_classes(spans, given, codes) if given else np.zeros(len(spans), np.int64)
+        for spans, given in zip(found.spans, per_document, strict=True)
+    ]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+# -- training --------------------------------------------------------------------------------
+
+
+def train(
+    corpus: Corpus,
+    settings: Settings = Settings(),
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> TrainReport:
+    """Learn a model from the coder's codings, with its cross-validated figures."""
+    require_sklearn()
+    if len(corpus.documents) < 2:
+        raise UserError("training needs at least two coded articles")
+    found = _Units(corpus.documents, None, settings.features)
+    targets, skipped = _targets(corpus, found)
+    if not targets:
+        raise UserError(
+            f"no code was given in {MIN_ARTICLES} or more of the training articles: "
+            "nothing to learn"
+        )
+    folds = max(2, min(settings.folds, len(found.documents)))
+    rng = np.random.default_rng(settings.seed)
+    fold_of = np.empty(len(found.documents), dtype=np.int64)
+    fold_of[rng.permutation(len(found.documents))] = np.arange(len(found.documents)) % folds
+    heads: list[Head] = []
+    held_out: dict[int, list[Suggestion]] = {}
+    unit_scores: dict[str, tuple[float | None, float | None, float | None, int]] = {}
+    for target in targets:
+        if progress is not None:
+            progress(target.name)
+        paths = tuple(corpus.paths[code] for code in target.codes)
+        head, predicted, figures = _learn(found, target, paths, fold_of, folds, settings)
+        heads.append(head)
+        unit_scores.update(figures)
+        _collect(found, head, predicted, held_out)
+    scores = _agreement(corpus, found, targets, heads, held_out, unit_scores) + skipped
+    model = Model(settings, found.vectorizer, tuple(heads))
+    return TrainReport(model, tuple(scores), len(found.documents), len(found.owner), folds)
+
+
+def _learn(
+    found: _Units,
+    target: _Target,
+    paths: tuple[str, ...],
+    fold_of: IntArray,
+    folds: int,
+    settings: Settings,
+) -> tuple[Head, tuple[IntArray, FloatArray], dict[str, tuple[Any, Any, Any, int]]]:
+    """A target's head (fitted on everything) and its held-out classes and confidences."""
+    rows, y = found.rows(target.unit), target.labels
+    fold = fold_of[found.owners(target.unit)]
+    classes = len(target.codes) + 1 if target.multiclass else 1
+    logits = np.zeros((len(y), classes))
+    rng = np.random.default_rng([settings.seed, target.dimension, *target.codes])
+    for k in range(folds):
+        test = fold == k
+        if not test.any():
+            continue
+        fitted = _sample(np.flatnonzero(~test), y, rng)
+        coef, intercept = _fit(rows[fitted], y[fitted], classes, settings.c)
+        logits[test] = np.asarray(rows[test] @ coef.T).reshape(-1, classes) + intercept
+    positives = int((y > 0).sum())
+    if target.multiclass:
+        best, score = _best_code(_softmax(logits))
+    else:
+        best, score = np.ones(len(y), dtype=np.int64), logits[:, 0]
+    size = len(target.codes) + 1
+    # Held out: each fold judged with the threshold chosen on the other folds.
+    chosen = np.zeros(len(y), dtype=np.int64)
+    for k in range(folds):
+        test = fold == k
+        others = ~test
+        cut = _best_cut(score[others], best[others], y[others], size)
+        chosen[test] = np.where(score[test] >= cut, best[test], 0)
+    cut = _best_cut(score, best, y, size)
+    if target.multiclass:
+        scale, shift = _temperature(logits, y), 0.0
+        confidence = _softmax(scale * logits)[np.arange(len(y)), np.maximum(chosen, 1)]
+    else:
+        scale, shift = _platt(score, y > 0)
+        confidence = _sigmoid(scale * score + shift)
+    fitted = _sample(np.arange(len(y)), y, rng)
+    coef, intercept = _fit(rows[fitted], y[fitted], classes, settings.c)
+    head = Head(
+        name=target.name,
+        dimension=target.dimension,
+        codes=target.codes,
+        paths=paths,
+        multiclass=target.multiclass,
+        unit=target.unit,
+        coef=coef.astype(np.float32),
+        intercept=intercept.astype(np.float32),
+        cut=cut,
+        scale=scale,
+        shift=shift,
+    )
+    figures = {}
+    for k, code in enumerate(target.codes, start=1):
+        predicted_k = chosen == (k if target.multiclass else 1)
+        actual_k = y == (k if target.multiclass else 1)
+        figures[f"{code}"] = (*_prf(predicted_k, actual_k), int(actual_k.sum()))
+    if target.multiclass:
+        figures[f"d{target.dimension}"] = (*_prf_multi(chosen, y), positives)
+    return head, (chosen, confidence), figures
+
+
+def _sample(candidates: IntArray, y: IntArray, rng: np.random.Generator) -> IntArray:
+    """At most :data:`MAX_ROWS` of the ``candidates`` (row numbers), sorted: classes from
+    the rarest up keep all their rows while they fit an equal share of what is left, the
+    others an equal share drawn at random. Balanced class weights then weigh every class
+    alike, as on all rows; the thresholds and the calibration still come from every
+    held-out unit."""
+    if len(candidates) <= MAX_ROWS:
+        return candidates
+    labels = y[candidates]
+    values, counts = np.unique(labels, return_counts=True)
+    kept, left = [], MAX_ROWS
+    for rank, at in enumerate(np.argsort(counts, kind="stable")):
+        share = left // (len(values) - rank)
+        rows = candidates[labels == values[at]]
+        if len(rows) > share:
+            rows = rng.choice(rows, share, replace=False)
+        kept.append(rows)
+        left -= len(rows)
+    return np.sort(np.concatenate(kept))
+
+
+def _prf(predicted: BoolArray, actual: BoolArray) -> tuple[float | None, float | None, float]:
+    true = int((predicted & actual).sum())
+    chosen, given = int(predicted.sum()), int(actual.sum())
+    precision = true / chosen if chosen else None
+    recall = true / given if given else None
+    f1 = 2 * true / (chosen + given) if chosen + given else 0.0
+    return precision, recall, f1
+
+
+def _prf_multi(chosen: IntArray, y: IntArray) -> tuple[float | None, float | None, float]:
+    """Micro-averaged over the codes (a unit chosen with the wrong code is a miss twice)."""
+    true = int(((chosen == y) & (y > 0)).sum())
+    picked, given = int((chosen > 0).sum()), int((y > 0).sum())
+    precision = true / picked if picked else None
+    recall = true / given if given else None
+    f1 = 2 * true / (picked + given) if picked + given else 0.0
+    return precision, recall, f1
+
+
+def _collect(
+    found: _Units,
+    head: Head,
+    predicted: tuple[IntArray, FloatArray],
+    into: dict[int, list[Suggestion]],
+) -> None:
+    """The held-out classes of a head as passages, added to each article's suggestions."""
+    chosen, confidence = predicted
+    if head.unit == ARTICLE:
+        for document, value in enumerate(chosen.tolist()):
+            if value:
+                code = head.codes[value - 1]
+                into.setdefault(document, []).append(
+                    Suggestion(code, None, None, float(confidence[document]))
+                )
+        return
+    bounds = np.r_[0, np.cumsum([len(s) for s in found.spans])]
+    for document, spans in enumerate(found.spans):
+        low, high = bounds[document], bounds[document + 1]
+        into.setdefault(document, []).extend(
+            _passages(head, spans, chosen[low:high], confidence[low:high])
+        )
+
+
+def _passages(
+    head: Head, spans: Sequence[tuple[int, int]], chosen: IntArray, confidence: FloatArray
+) -> list[Suggestion]:
+    found: list[Suggestion] = []
+    for k, code in enumerate(head.codes, start=1):
+        mask = chosen == k
+        if not mask.any():
+            continue
+        for start, end, first, last in units_of.passages(spans, mask):
+            found.append(Suggestion(code, start, end, float(confidence[first:last].mean())))
+    return found
+
+
+def _agreement(
+    corpus: Corpus,
+    found: _Units,
+    targets: Sequence[_Target],
+    heads: Sequence[Head],
+    held_out: Mapping[int, Sequence[Suggestion]],
+    figures: Mapping[str, tuple[Any, Any, Any, int]],
+) -> list[Score]:
+    """α of the held-out codings against the coder's, by the agreement engine."""
+    learned = {code for target in targets for code in target.codes}
+    dimensions = [d for d in corpus.dimensions if any(code in learned for code in d.codes)]
+    ids = [d.id for d in found.documents]
+    codings = [(d, 0, code, start, end) for d, code, start, end in corpus.codings]
+    codings += [
+        (ids[document], 1, s.code_id, s.start, s.end)
+        for document, suggestions in held_out.items()
+        for s in suggestions
+    ]
+    study = Study.of(
+        coders=("coder", "machine"),
+        lengths={d.id: len(d.text) for d in found.documents},
+        counted=[ids, ids],
+        dimensions=dimensions,
+        paths=corpus.paths,
+        codings=codings,
+        parts=corpus.parts,
+    )
+    levels = sorted({_level(t.unit) for t in targets})
+    report = measure_agreement(study, Options(levels=tuple(levels), bootstrap=False))
+    rows: dict[tuple[str, str, str], Measure] = {
+        (m.level, m.scope, m.name): m for m in report.measures
+    }
+    scores = []
+    for target, head in zip(targets, heads, strict=True):
+        level = _level(target.unit)
+        if target.multiclass:
+            row = rows.get((level, "dimension", target.name))
+            p, r, f1, n = figures[f"d{target.dimension}"]
+            scores.append(
+                Score(
+                    target.name,
+                    None,
+                    target.unit,
+                    level,
+                    row.krippendorff_alpha if row else None,
+                    row.units if row else 0,
+                    n,
+                    target.articles,
+                    p,
+                    r,
+                    f1,
+                    head.threshold(),
+                )
+            )
+        for code in target.codes:
+            row = rows.get((level, "code", corpus.paths[code]))
+            p, r, f1, n = figures[f"{code}"]
+            scores.append(
+                Score(
+                    corpus.paths[code],
+                    code,
+                    target.unit,
+                    level,
+                    row.krippendorff_alpha if row else None,
+                    row.units if row else 0,
+                    n,
+                    len({d for d, c, _, _ in corpus.codings if c == code}),
+                    p,
+                    r,
+                    f1,
+                    head.threshold(),
+                )
+            )
+    return scores
+
+
+def _level(unit: str) -> str:
+    return "character" if unit == SENTENCE else "document"
+
+
+# -- coding ------------------------------------------------------------------------------------
+
+
+def predict(model: Model, documents: Sequence[Document]) -> dict[int, list[Suggestion]]:
+    """What the model codes in each article (by id): passages of sentences, or whole
+    articles, with their confidence. An exclusive dimension gives at most one code to a
+    sentence (or an article)."""
+    found = _Units(documents, model.vectorizer, None)
+    into: dict[int, list[Suggestion]] = {}
+    for head in model.heads:
+        chosen, confidence = head.decide(found.rows(head.unit))
+        _collect(found, head, (chosen, confidence), into)
+    return {found.documents[k].id: into.get(k, []) for k in range(len(found.documents))}
+
+
+def uncertainty(model: Model, documents: Sequence[Document]) -> dict[int, float]:
+    """How unsure the model is about each article (by id), between 0 and 1: over its heads,
+    the mean of the most uncertain unit's uncertainty (a sentence near a threshold makes the
+    article worth coding by hand next)."""
+    found = _Units(documents, model.vectorizer, None)
+    total = np.zeros(len(found.documents))
+    for head in model.heads:
+        values = head.uncertainty(found.rows(head.unit))
+        owners = found.owners(head.unit)
+        most = np.zeros(len(found.documents))
+        np.maximum.at(most, owners, values)
+        total += most
+    total /= max(len(model.heads), 1)
+    return {d.id: float(total[k]) for k, d in enumerate(found.documents)}
