@@ -4,7 +4,9 @@ says in one line what to install instead of letting Qt abort (absence simulated)
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,7 @@ def on_x11(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("XDG_SESSION_TYPE", raising=False)
     monkeypatch.setenv("DISPLAY", ":0")
     monkeypatch.setattr(platform_check.sys, "platform", "linux")
+    monkeypatch.setattr(platform_check, "x_display_reachable", lambda display: True)
 
 
 @pytest.fixture
@@ -151,6 +154,8 @@ def plugins(monkeypatch: pytest.MonkeyPatch) -> dict[Path, list[str]]:
     monkeypatch.setattr(platform_check, "xcb_plugin", lambda: XCB_PLUGIN)
     monkeypatch.setattr(platform_check, "wayland_plugin", lambda: WAYLAND_PLUGIN)
     monkeypatch.setattr(platform_check, "missing_libraries", lambda plugin: lacking[plugin])
+    monkeypatch.setattr(platform_check, "x_display_reachable", lambda display: True)
+    monkeypatch.setattr(platform_check, "wayland_reachable", lambda environ: True)
     return lacking
 
 
@@ -215,3 +220,110 @@ def test_xwayland_lacking_an_x11_library_is_one_line(
     [line] = result.stderr.strip().splitlines()
     assert "Qt's X11 platform plugin needs libxcb-keysyms.so.1" in line
     assert qt_started == []
+
+
+# -- no display to show the window on ------------------------------------------------------------
+# Qt aborts there too, blaming libxcb-cursor0 (the library the first start lacked).
+
+
+@pytest.mark.parametrize("display", [None, ""], ids=["unset", "empty"])
+def test_no_display_is_one_line_and_qt_never_starts(
+    monkeypatch: pytest.MonkeyPatch, qt_started: list[object], display: str | None
+) -> None:
+    for name in ("QT_QPA_PLATFORM", "XDG_SESSION_TYPE", "WAYLAND_DISPLAY", "DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    if display is not None:
+        monkeypatch.setenv("DISPLAY", display)
+    monkeypatch.setattr(platform_check.sys, "platform", "linux")
+    result = CliRunner().invoke(cli, ["gui"])
+    assert result.exit_code == 1
+    [line] = result.stderr.strip().splitlines()
+    assert "there is no display to show it on (DISPLAY is not set" in line
+    assert "xcb-cursor" not in line
+    assert qt_started == []
+
+
+def test_no_display_on_a_wayland_compositor_names_the_wayland_plugin() -> None:
+    problem = platform_check.no_display_message({"WAYLAND_DISPLAY": "wayland-1"})
+    assert "start with QT_QPA_PLATFORM=wayland" in problem
+
+
+@pytest.mark.usefixtures("on_x11")
+def test_a_display_that_cannot_be_reached_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, qt_started: list[object]
+) -> None:
+    monkeypatch.setenv("DISPLAY", "gone:7")
+    monkeypatch.setattr(platform_check, "missing_libraries", lambda plugin: [])
+    asked: list[str] = []
+    monkeypatch.setattr(
+        platform_check, "x_display_reachable", lambda display: bool(asked.append(display))
+    )
+    result = CliRunner().invoke(cli, ["gui"])
+    assert result.exit_code == 1
+    [line] = result.stderr.strip().splitlines()
+    assert "the X display 'gone:7' (DISPLAY) cannot be reached" in line
+    assert asked == ["gone:7"]
+    assert qt_started == []
+
+
+def test_a_display_that_does_not_answer_in_time_is_left_to_qt(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(platform_check, "CONNECT_SECONDS", 0.05)
+    assert platform_check._within(0.05, lambda: bool(time.sleep(1))) is None
+    assert platform_check._within(1, lambda: False) is False
+
+
+@pytest.mark.parametrize("display", ["garbage", ":7777", "no.such.host.invalid:0"])
+def test_libxcb_says_a_garbled_or_absent_display_cannot_be_reached(display: str) -> None:
+    if platform_check._library("libxcb.so.1") is None:
+        pytest.skip("needs libxcb")
+    assert platform_check.x_display_reachable(display) is False
+
+
+@pytest.fixture
+def wayland_plugin_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Qt's Wayland plugin 'installed' with all its libraries; the compositor looked for."""
+    monkeypatch.setattr(platform_check.sys, "platform", "linux")
+    monkeypatch.setattr(platform_check, "wayland_plugin", lambda: WAYLAND_PLUGIN)
+    monkeypatch.setattr(platform_check, "missing_libraries", lambda plugin: [])
+
+
+@pytest.mark.usefixtures("wayland_plugin_loads")
+def test_wayland_asked_for_without_a_compositor_is_one_line(tmp_path: Path) -> None:
+    environ = {"QT_QPA_PLATFORM": "wayland", "XDG_RUNTIME_DIR": str(tmp_path)}
+    problem = platform_check.platform_problem(environ)
+    assert problem is not None
+    assert f"no Wayland compositor answers at {tmp_path / 'wayland-0'}" in problem
+    missing_runtime = platform_check.platform_problem({"QT_QPA_PLATFORM": "wayland"})
+    assert missing_runtime is not None
+    assert "(XDG_RUNTIME_DIR is not set)" in missing_runtime
+
+
+@pytest.mark.usefixtures("wayland_plugin_loads")
+def test_wayland_asked_for_with_a_compositor_starts(tmp_path: Path) -> None:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as compositor:
+        compositor.bind(str(tmp_path / "wayland-1"))
+        compositor.listen(1)
+        environ = {
+            "QT_QPA_PLATFORM": "wayland",
+            "XDG_RUNTIME_DIR": str(tmp_path),
+            "WAYLAND_DISPLAY": "wayland-1",
+        }
+        assert platform_check.platform_problem(environ) is None
+        session = {**environ, "XDG_SESSION_TYPE": "wayland", "DISPLAY": ":0"}
+        del session["QT_QPA_PLATFORM"]
+        assert platform_check.choose_platform(session) == "wayland"
+
+
+@pytest.mark.usefixtures("wayland_plugin_loads")
+def test_a_wayland_session_whose_compositor_is_gone_uses_xwayland(tmp_path: Path) -> None:
+    session = {**WAYLAND, **X11, "XDG_RUNTIME_DIR": str(tmp_path)}
+    assert platform_check.choose_platform(session) == "xcb"
+
+
+def test_wayland_asked_for_lacking_a_library_names_it(plugins: dict[Path, list[str]]) -> None:
+    plugins[WAYLAND_PLUGIN] = ["libwayland-cursor.so.0"]
+    problem = platform_check.platform_problem({"QT_QPA_PLATFORM": "wayland", "DISPLAY": ":0"})
+    assert problem is not None
+    assert "Qt's Wayland platform plugin needs libwayland-cursor.so.0" in problem

@@ -10,6 +10,12 @@ what to install. It imports no Qt: it runs before Qt is loaded.
 In a standalone app (PyInstaller, see packaging/) the plugin and the libraries it needs lie in
 the app's own folder (``sys._MEIPASS``): the check looks there, and counts a library found in
 that folder as present, as the app's loader does.
+
+A plugin whose libraries are all there still aborts the process when its display server cannot
+be reached (no ``DISPLAY``, a garbled one, an X server gone, ``QT_QPA_PLATFORM=wayland`` with
+no compositor), and Qt then blames ``libxcb-cursor0``: the display is tried first (with
+``libxcb``'s own connect, as Qt does; a Wayland compositor's socket), and its absence is one
+line too.
 """
 
 from __future__ import annotations
@@ -19,10 +25,12 @@ import importlib.util
 import os
 import re
 import shutil
+import socket
 import struct
 import subprocess
 import sys
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 # A library's file name → the package holding it on Debian/Ubuntu (apt), Fedora (dnf) and
@@ -64,6 +72,7 @@ PACKAGES: dict[str, tuple[str, str, str]] = {
 }
 SYSTEMS = (("Debian/Ubuntu", "sudo apt install"), ("Fedora", "sudo dnf install"))
 ARCH = ("Arch", "sudo pacman -S")
+WITHOUT_WINDOW = "Every command in 'annotator --help' works without the window."
 
 
 def will_use_xcb(environ: Mapping[str, str] | None = None, platform: str | None = None) -> bool:
@@ -91,15 +100,20 @@ def choose_platform(
     environ: Mapping[str, str] | None = None, platform: str | None = None
 ) -> str | None:
     """The platform to ask Qt for, where the user chose none: on a Wayland session, Qt's
-    Wayland plugin if every library it needs is here, else X11 through XWayland (where there
-    is a DISPLAY; the X11 check then says what that lacks). None: leave Qt to choose."""
+    Wayland plugin if every library it needs is here and the compositor answers, else X11
+    through XWayland (where there is a DISPLAY; the X11 check then says what that lacks).
+    None: leave Qt to choose."""
     environ = os.environ if environ is None else environ
     if not (platform or sys.platform).startswith("linux") or environ.get("QT_QPA_PLATFORM"):
         return None
     if not on_wayland(environ):
         return None
     plugin = wayland_plugin()
-    if plugin is not None and not missing_libraries(plugin):
+    if (
+        plugin is not None
+        and not missing_libraries(plugin)
+        and wayland_reachable(environ) is not False
+    ):
         return "wayland"
     return "xcb" if environ.get("DISPLAY") else None
 
@@ -282,23 +296,163 @@ def install_hint(missing: list[str], plugin: str = "X11") -> str:
         f"the coding window cannot start: Qt's {plugin} platform plugin needs "
         f"{', '.join(missing)}, which this system lacks. Install "
         f"{'it' if len(missing) == 1 else 'them'} ({'; '.join(commands)}), {other}. "
-        "Every command in 'annotator --help' works without the window."
+        + WITHOUT_WINDOW
     )
 
 
+def _chosen(environ: Mapping[str, str]) -> str:
+    """The platform QT_QPA_PLATFORM asks for, when it names one alone ('' otherwise)."""
+    value = environ.get("QT_QPA_PLATFORM", "").strip()
+    if ";" in value:
+        return ""  # a list of choices: Qt goes on to the next one that loads
+    return value.split(":")[0].strip()
+
+
 def platform_problem(environ: Mapping[str, str] | None = None) -> str | None:
-    """What stops Qt's X11 plugin from loading here, as one line; None if nothing does (or
-    Qt will not use it)."""
+    """What stops Qt's platform plugin from starting here, as one line: a library its X11 (or
+    Wayland) plugin lacks, or a display server it cannot reach; None if nothing does (or Qt
+    will use neither)."""
     environ = os.environ if environ is None else environ
+    if not sys.platform.startswith("linux"):
+        return None
     if on_wayland(environ) and not environ.get("QT_QPA_PLATFORM") and not environ.get("DISPLAY"):
         # Wayland with no XWayland: only the Wayland plugin can start
         plugin = wayland_plugin()
         missing = missing_libraries(plugin) if plugin is not None else []
         return install_hint(missing, "Wayland") if missing else None
-    if not will_use_xcb(environ):
+    if _chosen(environ) == "wayland":
+        plugin = wayland_plugin()
+        missing = missing_libraries(plugin) if plugin is not None else []
+        if missing:
+            return install_hint(missing, "Wayland")
+        return wayland_problem(environ)
+    no_display = not (
+        environ.get("QT_QPA_PLATFORM") or on_wayland(environ) or environ.get("DISPLAY")
+    )
+    if not (will_use_xcb(environ) or no_display):
         return None
+    display = environ.get("DISPLAY", "")
+    if not display:
+        return no_display_message(environ)
     plugin = xcb_plugin()
     if plugin is None:
         return None  # not a PySide6 we know: let Qt speak for itself
     missing = missing_libraries(plugin)
-    return install_hint(missing) if missing else None
+    if missing:
+        return install_hint(missing)
+    if x_display_reachable(display) is False:
+        return (
+            f"the coding window cannot start: the X display '{display}' (DISPLAY) cannot be "
+            "reached (is the desktop session still running? over ssh, connect with -X). "
+            + WITHOUT_WINDOW
+        )
+    return None
+
+
+def no_display_message(environ: Mapping[str, str]) -> str:
+    """Qt is to use X11 and DISPLAY names no X server."""
+    hint = (
+        "on this Wayland session, start with QT_QPA_PLATFORM=wayland"
+        if environ.get("WAYLAND_DISPLAY")
+        else "start annotator from a desktop session, or over ssh with -X"
+    )
+    return (
+        f"the coding window cannot start: there is no display to show it on (DISPLAY is not "
+        f"set: {hint}). " + WITHOUT_WINDOW
+    )
+
+
+#: How long the display is tried before Qt is left to try it itself.
+CONNECT_SECONDS = 10.0
+
+
+def _within(seconds: float, attempt: Callable[[], bool | None]) -> bool | None:
+    """``attempt()`` in a thread of its own; None when it does not answer in time (a display
+    over a network that does not answer: Qt would wait as long, let it)."""
+    answer: list[bool | None] = [None]
+
+    def run() -> None:
+        answer[0] = attempt()
+
+    thread = threading.Thread(target=run, name="display check", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    return None if thread.is_alive() else answer[0]
+
+
+def _library(name: str) -> ctypes.CDLL | None:
+    """A shared library as the app's loader finds it (a standalone app's own copy first)."""
+    for folder in _bundled_folders():
+        if (folder / name).is_file():
+            name = str(folder / name)
+            break
+    try:
+        return ctypes.CDLL(name)
+    except OSError:
+        return None
+
+
+def x_display_reachable(display: str) -> bool | None:
+    """Whether an X server answers at ``display``, connecting as Qt's X11 plugin does (with
+    libxcb, its authority file included); None when that cannot be told."""
+
+    def attempt() -> bool | None:
+        xcb = _library("libxcb.so.1")
+        if xcb is None:
+            return None
+        xcb.xcb_connect.restype = ctypes.c_void_p
+        xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+        xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+        xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+        connection = xcb.xcb_connect(display.encode(), None)
+        if not connection:
+            return False
+        try:
+            return int(xcb.xcb_connection_has_error(connection)) == 0
+        finally:
+            xcb.xcb_disconnect(connection)
+
+    return _within(CONNECT_SECONDS, attempt)
+
+
+def wayland_socket(environ: Mapping[str, str]) -> Path | None:
+    """The socket a Wayland client connects to (``WAYLAND_DISPLAY``, by default
+    ``wayland-0``, in ``XDG_RUNTIME_DIR`` unless it is a path); None when that is not set."""
+    name = environ.get("WAYLAND_DISPLAY") or "wayland-0"
+    if os.path.isabs(name):
+        return Path(name)
+    runtime = environ.get("XDG_RUNTIME_DIR")
+    return Path(runtime) / name if runtime else None
+
+
+def wayland_reachable(environ: Mapping[str, str]) -> bool | None:
+    """Whether a Wayland compositor answers where a client looks for it; None when that
+    cannot be told (a socket handed over in ``WAYLAND_SOCKET``, no answer in time)."""
+    if environ.get("WAYLAND_SOCKET"):
+        return None
+    path = wayland_socket(environ)
+
+    def attempt() -> bool:
+        if path is None:
+            return False
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+            try:
+                client.connect(str(path))
+            except OSError:
+                return False
+        return True
+
+    return _within(CONNECT_SECONDS, attempt)
+
+
+def wayland_problem(environ: Mapping[str, str]) -> str | None:
+    """One line when Qt is to use Wayland and no compositor answers."""
+    if wayland_reachable(environ) is not False:
+        return None
+    path = wayland_socket(environ)
+    where = f"at {path}" if path is not None else "(XDG_RUNTIME_DIR is not set)"
+    return (
+        f"the coding window cannot start: Qt is to use Wayland (QT_QPA_PLATFORM=wayland), and "
+        f"no Wayland compositor answers {where}; start annotator from a Wayland desktop "
+        "session, or without QT_QPA_PLATFORM. " + WITHOUT_WINDOW
+    )
