@@ -3,8 +3,8 @@
     python3 packaging/build.py            # this system's artefacts, in dist/
     python3 packaging/build.py --clean    # the same, with PyInstaller's cache emptied first
 
-It makes its own build venv (build/venv) with the app and its ``stats`` (SPSS/Stata) and
-``analysis`` (charts) extras, PyInstaller (>=6) and Pillow, runs packaging/annotator.spec, and
+It makes its own build venv (build/venv) with the app and its ``stats`` (SPSS/Stata),
+``analysis`` (charts) and ``machine`` (the offline machine coder: scikit-learn) extras, PyInstaller (>=6) and Pillow, runs packaging/annotator.spec, and
 packs the result:
 
 - Linux: ``dist/annotator-<version>-linux-x86_64.tar.gz`` (the one-folder app) and
@@ -45,7 +45,7 @@ LINUX = ROOT / "packaging" / "linux"
 ICONS = ROOT / "resources" / "icons"
 ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 BUILD_REQUIREMENTS = ["pyinstaller>=6", "pillow>=10"]
-EXTRAS = "stats,analysis"
+EXTRAS = "stats,analysis,machine"
 MAINTAINER = "The annotator team <annotator@example.invalid>"
 DESCRIPTION = (
     "Qualitative coding of news articles\n"
