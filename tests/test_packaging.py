@@ -115,7 +115,7 @@ def test_build_script_names_the_artefacts_by_this_version() -> None:
     assert build.BUILD == ROOT / "build"
     assert build.DIST == ROOT / "dist"
     assert "pyinstaller>=6" in build.BUILD_REQUIREMENTS
-    assert build.EXTRAS == "stats,analysis"
+    assert build.EXTRAS == "stats,analysis,machine"
 
 
 def test_build_outputs_are_ignored_by_git() -> None:
