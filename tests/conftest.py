@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from annotator import paths
 from annotator.services import create_project
 from annotator.storage import Project
+
+# A test run started in the background of a shell without job control (`cmd &` in a script, as
+# a CI runner may start it) inherits SIGINT ignored, and so would every process it starts:
+# annotator keeps an ignored SIGINT ignored (nohup), and the Ctrl+C tests would hear nothing.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # Real news articles kept beside the repository (../shared/corpus); tests that use them are
 # skipped where that folder is absent. ANNOTATOR_SHARED_CORPUS points elsewhere.
