@@ -45,6 +45,7 @@ from annotator.ui.find import FIND_BAR_KEYS, FindBar
 from annotator.ui.intake.dialog import ImportDialog
 from annotator.ui.intake.report import ImportReportDialog, status_message
 from annotator.ui.keeper import ProjectKeeper
+from annotator.ui.machine.suggestions import MachineSuggestions
 from annotator.ui.memos.actions import MemoActions
 from annotator.ui.models.codebook import CodebookModel
 from annotator.ui.panels import CodebookView, CodingsPanel, needed_width, titled
@@ -128,6 +129,7 @@ class MainWindow(
         self.edits = EditCommitter(self)
         self._build_actions()
         self.queue_dock = install_queue(self, controller, self.view_menu)
+        self.suggestions = MachineSuggestions(self)
         self.edits.watch()
         self.blind = BlindWhenOthersJoin(self, self)
         self.read_only = ReadOnlyMode(self, controller.project)

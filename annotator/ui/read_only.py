@@ -31,6 +31,9 @@ EDITING_ACTIONS = (
     "coder_actions.add_action",
     "coder_actions.rename_action",
     "coder_actions.merge_action",
+    "suggestions.accept_action",
+    "suggestions.reject_action",
+    "suggestions.accept_all_action",
 )
 
 

@@ -37,6 +37,7 @@ from article_list_bench import ARTICLE_LIST_KEYS, bench_article_list
 from bundle_smoke import BUNDLE_KEYS, NOTE_KEY, bench_bundle
 from drift_bench import DRIFT_KEYS, bench_drift
 from import_preview_bench import IMPORT_PREVIEW_KEYS, bench_import_preview
+from machine_suggestions_bench import MACHINE_SUGGESTIONS_KEYS, bench_machine_suggestions
 from reliability_pairs_bench import PAIRS_KEYS, bench_pairs
 from retrieval_bench import RETRIEVAL_KEYS, bench_retrieval
 from search_bench import SEARCH_KEYS, bench_search
@@ -1011,6 +1012,7 @@ MEASURED_KEYS = (
     | SEARCH_KEYS
     | PAIRS_KEYS
     | DRIFT_KEYS
+    | MACHINE_SUGGESTIONS_KEYS
 )
 ALL_KEYS = MEASURED_KEYS | RUN_KEYS | BUNDLE_KEYS
 
@@ -1096,6 +1098,8 @@ def main() -> None:
             results.update(bench_pairs(folder, sizes["agreement_articles"]))
         if only is None or only & DRIFT_KEYS:
             results.update(bench_drift(folder, 5_000 if arguments.quick else 60_000))
+        if only is None or only & MACHINE_SUGGESTIONS_KEYS:
+            results.update(bench_machine_suggestions(folder))
         if only is None or only & BUNDLE_KEYS:
             # The standalone app, if packaging/build.py made one; --quick starts it only when
             # --only names a bundle key.

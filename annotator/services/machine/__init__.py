@@ -5,6 +5,8 @@ model, coding as a coder of kind ``machine``.
 - :mod:`.runs`: a run's record (model, prompt, codebook version, settings, counts, tokens),
   writing one article's codings in one transaction (resume takes the articles not done),
   the exclusive-dimension rule for machine codings, and the listing ``machine runs`` prints.
+- :mod:`.suggestions`: a machine's codings as a coder's suggestions in the window: accept
+  (as is, or edited), reject, accept all above a confidence, each undoable.
 
 A machine coding is an ordinary row of ``codings`` (so agreement, review, retrieval, analysis
 and exports take it as any coder's) whose ``origin`` is ``{"kind": "machine", "run": GUID,
