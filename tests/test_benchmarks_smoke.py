@@ -46,6 +46,7 @@ KEYS = {
     "search_window_first_page_ms",
     "agreement_drift_12_s",
     "search_unspaced_context_s",
+    "machine_suggestions_ms",
 }
 
 

@@ -40,13 +40,30 @@ _SELECT = (
 
 @dataclass(frozen=True)
 class SuggestionRow:
-    """A machine coding, the run that made it, and what its origin says of it."""
+    """A machine coding offered as a suggestion: the coding, the run that made it, and the
+    machine's confidence and reason where its origin gives them."""
 
     coding: Coding
     run_id: int
     run_guid: str
     confidence: float | None
     reason: str | None
+
+    @property
+    def guid(self) -> str:
+        return self.coding.guid
+
+    @property
+    def document_id(self) -> int:
+        return self.coding.document_id
+
+    @property
+    def code_id(self) -> int:
+        return self.coding.code_id
+
+    @property
+    def span(self) -> tuple[int | None, int | None]:
+        return (self.coding.start, self.coding.end)
 
 
 @dataclass(frozen=True)

@@ -58,9 +58,17 @@ class OutlineLayer:
         """Outline these ``(start, end, key, '#RRGGBB')`` passages (code points);
         ``label(key)`` is an outline's tooltip."""
         to_units = offsets.to_utf16
+        colors: dict[str, QColor] = {}  # a few codes, hundreds of outlines
+
+        def darker(color: str) -> QColor:
+            found = colors.get(color)
+            if found is None:
+                found = colors[color] = QColor(color).darker(DARKER)
+            return found
+
         self._outlines = sorted(
             (
-                Outline(to_units(start), to_units(end), key, QColor(color).darker(DARKER))
+                Outline(to_units(start), to_units(end), key, darker(color))
                 for start, end, key, color in spans
                 if start < end
             ),

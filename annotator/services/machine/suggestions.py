@@ -83,36 +83,9 @@ def source_of_run(run: RunRecord) -> Source:
     return Source(run.coder_id, run.guid)
 
 
-@dataclass(frozen=True)
-class Suggestion:
-    """A machine coding offered to a coder: the coding, its run, and the machine's
-    confidence and reason where it gave them."""
-
-    coding: Coding
-    run_id: int
-    run_guid: str
-    confidence: float | None
-    reason: str | None
-
-    @property
-    def guid(self) -> str:
-        return self.coding.guid
-
-    @property
-    def document_id(self) -> int:
-        return self.coding.document_id
-
-    @property
-    def code_id(self) -> int:
-        return self.coding.code_id
-
-    @property
-    def span(self) -> tuple[int | None, int | None]:
-        return (self.coding.start, self.coding.end)
-
-
-def _suggestion(row: SuggestionRow) -> Suggestion:
-    return Suggestion(row.coding, row.run_id, row.run_guid, row.confidence, row.reason)
+#: A machine coding offered to a coder: the coding, its run, and the machine's confidence
+#: and reason where it gave them (see :class:`SuggestionRow`).
+Suggestion = SuggestionRow
 
 
 def suggestions(
@@ -120,10 +93,9 @@ def suggestions(
 ) -> list[Suggestion]:
     """The suggestions open to ``coder_id`` in an article: article-level ones first, then by
     position."""
-    rows = SuggestionQueries(project.db).open_suggestions(
+    return SuggestionQueries(project.db).open_suggestions(
         document_id, source.coder_id, coder_id, source.run_guid
     )
-    return [_suggestion(row) for row in rows]
 
 
 def assisted_origin(suggestion: Suggestion, *, edited: bool) -> str:
