@@ -45,7 +45,7 @@ from annotator.ui.find import FIND_BAR_KEYS, FindBar
 from annotator.ui.intake.dialog import ImportDialog
 from annotator.ui.intake.report import ImportReportDialog, status_message
 from annotator.ui.keeper import ProjectKeeper
-from annotator.ui.machine.suggestions import MachineSuggestions
+from annotator.ui.machine.suggestions import SUGGESTION_KEYS, MachineSuggestions
 from annotator.ui.memos.actions import MemoActions
 from annotator.ui.models.codebook import CodebookModel
 from annotator.ui.panels import CodebookView, CodingsPanel, needed_width, titled
@@ -415,7 +415,7 @@ class MainWindow(
         )
 
     def _show_shortcuts(self) -> ShortcutsDialog:
-        return show_shortcuts(self, self.controller.codebook, FIND_BAR_KEYS)
+        return show_shortcuts(self, self.controller.codebook, (*FIND_BAR_KEYS, *SUGGESTION_KEYS))
 
     # -- state -------------------------------------------------------------------------------------
 

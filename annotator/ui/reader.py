@@ -14,12 +14,23 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
-from PySide6.QtCore import QEvent, QMimeData, QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QKeyCombination,
+    QMimeData,
+    QPoint,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QFont,
     QHelpEvent,
     QKeyEvent,
+    QKeySequence,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -104,6 +115,7 @@ class Reader(QPlainTextEdit):
         self._lane_count = 0
         self._pitch = LANE_WIDTH + LANE_GAP
         self._pressed_at: QPoint | None = None
+        self._bound: dict[int, Callable[[], object]] = {}
         #: Passages drawn as dashed outlines (a machine's suggestions), apart from codings.
         self.outlines = OutlineLayer()
         self.stripes = StripeMargin(self)
@@ -343,7 +355,19 @@ class Reader(QPlainTextEdit):
 
     # -- events ------------------------------------------------------------------------------
 
+    def bind_key(self, key: str, handler: Callable[[], object]) -> None:
+        """Answer a key (``"Ctrl+Return"``) typed in the reader with ``handler``. Keys taken
+        here, not as the window's shortcuts, leave the same keys to every other field (Ctrl+
+        Backspace deletes a word in the filter box) and to windows not yet active."""
+        self._bound[QKeySequence(key)[0].toCombined()] = handler
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        handler = self._bound.get(QKeyCombination(modifiers, Qt.Key(event.key())).toCombined())
+        if handler is not None:
+            event.accept()
+            handler()
+            return
         text = event.text()
         plain = event.modifiers() in (
             Qt.KeyboardModifier.NoModifier,

@@ -353,7 +353,12 @@ def test_a_run_and_the_menu(window: MainWindow, demo_project: Project) -> None:
     texts = [a.text() for a in suggestions.menu.actions()]
     assert texts[:2] == ["&Off", "Gemma (classifier)"]
     assert "One &run" in texts
-    for name in ("&Accept suggestion", "&Reject suggestion", "&Next suggestion"):
+    for name in (
+        "&Accept suggestion\tCtrl+Return",
+        "&Reject suggestion\tCtrl+Backspace",
+        "&Next suggestion\tAlt+Down",
+        "Accept all above &confidence…",
+    ):
         assert name in texts
     runs = next(a.menu() for a in suggestions.menu.actions() if a.text() == "One &run")
     labels = [a.text() for a in runs.actions()]
@@ -469,3 +474,38 @@ def test_a_suggestion_replaced_meanwhile_is_refused_and_the_new_ones_shown(
     (now,) = suggestions.items  # read again: the new run's one suggestion
     assert now.guid not in old
     assert now.confidence == 0.95
+
+
+def test_the_readers_menu_accepts_or_rejects_the_suggestion_under_the_pointer(
+    window: MainWindow, demo_project: Project
+) -> None:
+    three_suggestions(demo_project)
+    suggestions = shown(window)
+    official = suggestions.items[0]
+    window.reader.select_span(*official.span)
+    window.reader.moveCursor(QTextCursor.MoveOperation.Start)  # no selection: accepted as is
+    rect = next(r for key, r in window.reader.outline_rectangles() if key == official.coding.id)
+    menu = window.reader_menu(QPoint(int(rect.left()) + 12, int(rect.center().y())))
+    texts = [a.text() for a in menu.actions()]
+    assert "Accept suggestion Actor type > Official or elite" in texts
+    assert "Reject suggestion Actor type > Official or elite" in texts
+    assert not any("Security agent" in t for t in texts)  # not under the pointer
+    next(a for a in menu.actions() if a.text().startswith("Accept suggestion")).trigger()
+    ana = window.controller.coder.id
+    assert decisions(demo_project) == [(official.guid, ana, "accepted")]
+    assert [row[0] for row in assisted(demo_project, ana)] == [OFFICIAL]
+
+
+def test_f1_lists_the_suggestion_keys(window: MainWindow) -> None:
+    dialog = window._show_shortcuts()
+    sheet = dialog.sheet.toPlainText()
+    dialog.close()
+    for keys, what in (
+        ("Ctrl+Return", "Accept the current machine suggestion"),
+        ("Ctrl+Backspace", "Reject the current machine suggestion"),
+        ("Alt+Down", "Next machine suggestion"),
+        ("Alt+Up", "Previous machine suggestion"),
+    ):
+        assert f"{keys}\n{what}" in sheet
+    # The menu shows the keys beside its entries.
+    assert window.suggestions.accept_action.text() == "&Accept suggestion\tCtrl+Return"

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, QPoint
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QLabel, QMenu, QWidget
 
@@ -58,6 +58,19 @@ class Choice:
 
 def _setting(project_guid: str, coder_guid: str) -> settings.Setting[str]:
     return settings.Setting(f"machine_suggestions/{project_guid}/{coder_guid}", "")
+
+
+#: The keys the reader answers for suggestions (listed by Help → Keyboard shortcuts).
+SUGGESTION_KEYS = (
+    (ACCEPT_KEY, "Accept the current machine suggestion", "Reader"),
+    (REJECT_KEY, "Reject the current machine suggestion", "Reader"),
+    (NEXT_KEY, "Next machine suggestion", "Reader"),
+    (PREVIOUS_KEY, "Previous machine suggestion", "Reader"),
+)
+
+
+def _native(key: str) -> str:
+    return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
 
 
 def _confidence(value: float | None) -> str:
@@ -108,6 +121,8 @@ class MachineSuggestions(QObject):
     # -- actions and menu ------------------------------------------------------------------
 
     def _build_actions(self) -> None:
+        # The keypad's Enter too, as for Return.
+        self.reader.bind_key("Ctrl+Enter", lambda: self._guarded(self.accept))
         self.accept_action = self._action(
             "&Accept suggestion",
             self.accept,
@@ -131,16 +146,15 @@ class MachineSuggestions(QObject):
     def _action(
         self, text: str, slot: Callable[[], object], key: str | None = None, *, tip: str = ""
     ) -> QAction:
-        """An action whose key works in the reader only: elsewhere Ctrl+Backspace deletes a
-        word (the filter box, the find bar) and Alt+Down opens a list."""
-        action = QAction(text, self.window)
-        if key is not None:
-            action.setShortcut(QKeySequence(key))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        """A menu action; its key (shown in the menu) is answered by the reader itself, so
+        that it works there only: elsewhere Ctrl+Backspace deletes a word (the filter box,
+        the find bar) and Ctrl+Return adds a log entry."""
+        action = QAction(text if key is None else f"{text}\t{key}", self.window)
         if tip:
             action.setStatusTip(tip)
         action.triggered.connect(lambda *_: self._guarded(slot))
-        self.reader.addAction(action)
+        if key is not None:
+            self.reader.bind_key(key, lambda: self._guarded(slot))
         return action
 
     def _build_menu(self, view: QMenu) -> None:
@@ -152,6 +166,7 @@ class MachineSuggestions(QObject):
         self.off_action.setCheckable(True)
         self.off_action.triggered.connect(lambda *_: self._guarded(lambda: self.choose(None)))
         self.group.addAction(self.off_action)
+        self._runs_menu: QMenu | None = None
         self.menu.aboutToShow.connect(self._fill_menu)
         self._fill_menu()
 
@@ -193,6 +208,11 @@ class MachineSuggestions(QObject):
     def _fill_menu(self) -> None:
         menu = self.menu
         menu.clear()
+        if self._runs_menu is not None:  # a child of the menu, which clear() leaves
+            for action in self._runs_menu.actions():
+                self.group.removeAction(action)
+            self._runs_menu.deleteLater()
+            self._runs_menu = None
         for action in self.group.actions():
             if action is not self.off_action:
                 self.group.removeAction(action)
@@ -206,7 +226,7 @@ class MachineSuggestions(QObject):
             self._choice_action(menu, choice)
         runs = self.run_choices()
         if runs:
-            submenu = menu.addMenu("One &run")
+            submenu = self._runs_menu = menu.addMenu("One &run")
             submenu.setToolTipsVisible(True)
             for choice in runs:
                 self._choice_action(submenu, choice)
@@ -358,13 +378,10 @@ class MachineSuggestions(QObject):
         self._update_bar()
 
     def _keys_hint(self) -> str:
-        def keys(action: QAction) -> str:
-            return action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-
         return (
-            f"{keys(self.accept_action)} accepts, {keys(self.reject_action)} rejects, "
-            f"{keys(self.next_action)} / {keys(self.previous_action)} go to the next / "
-            "previous; select another passage before accepting to change it"
+            f"{_native(ACCEPT_KEY)} accepts, {_native(REJECT_KEY)} rejects, "
+            f"{_native(NEXT_KEY)} / {_native(PREVIOUS_KEY)} go to the next / previous; "
+            "select another passage before accepting to change it"
         )
 
     def _update_bar(self) -> None:
@@ -478,6 +495,35 @@ class MachineSuggestions(QObject):
         self._update_bar()
         self._say_current()
 
+    def add_to_menu(self, menu: QMenu, point: QPoint) -> None:
+        """The reader's right-click menu: accept or reject the suggestions under the pointer
+        (a viewport point)."""
+        keys = self.reader.outlines_at(point)
+        found = [s for s in self.items if s.coding.id in keys]
+        if not found:
+            return
+        menu.addSection("Machine suggestions")
+        codebook = self.controller.codebook
+        for suggestion in found:
+            name = codebook.path(suggestion.code_id) if suggestion.code_id in codebook else "?"
+            for verb, act, action in (
+                ("Accept", self.accept, self.accept_action),
+                ("Reject", self.reject, self.reject_action),
+            ):
+                entry = menu.addAction(f"{verb} suggestion {name}")
+                entry.setEnabled(action.isEnabled())
+                entry.triggered.connect(
+                    lambda *_, k=suggestion.coding.id, a=act: self._guarded(lambda: self._on(k, a))
+                )
+
+    def _on(self, key: int, act: Callable[[], bool]) -> bool:
+        """Make a suggestion current, then accept or reject it."""
+        if key not in {s.coding.id for s in self.items}:
+            return False
+        self.current = key
+        self.reader.set_current_outline(key)
+        return act()
+
     def _target(self) -> sg.Suggestion | None:
         """The suggestion accept and reject act on: the current one."""
         if not self._any():
@@ -485,8 +531,7 @@ class MachineSuggestions(QObject):
         current = self.current_suggestion()
         if current is None:
             self.window.statusBar().showMessage(
-                "Choose a suggestion first: click it, or go to it with "
-                f"{self.next_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)}.",
+                f"Choose a suggestion first: click it, or go to it with {_native(NEXT_KEY)}.",
                 MESSAGE_MS,
             )
         return current
