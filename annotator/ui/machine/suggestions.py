@@ -104,8 +104,7 @@ class MachineSuggestions(QObject):
         self.reader = window.reader
         self.choice: Choice | None = None
         self.items: list[sg.Suggestion] = []
-        #: The suggestion the keys act on (its machine coding's id), and the passage selected
-        #: when it was chosen (to tell an edited accept from a plain one).
+        #: The suggestion the keys act on (its machine coding's id).
         self.current: int | None = None
         self.bar = SuggestionBar()
         layout = window.article.layout()
@@ -149,7 +148,7 @@ class MachineSuggestions(QObject):
         """A menu action; its key (shown in the menu) is answered by the reader itself, so
         that it works there only: elsewhere Ctrl+Backspace deletes a word (the filter box,
         the find bar) and Ctrl+Return adds a log entry."""
-        action = QAction(text if key is None else f"{text}\t{key}", self.window)
+        action = QAction(text if key is None else f"{text}\t{_native(key)}", self.window)
         if tip:
             action.setStatusTip(tip)
         action.triggered.connect(lambda *_: self._guarded(slot))
