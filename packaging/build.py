@@ -4,7 +4,8 @@
     python3 packaging/build.py --clean    # the same, with PyInstaller's cache emptied first
 
 It makes its own build venv (build/venv) with the app and its ``stats`` (SPSS/Stata),
-``analysis`` (charts) and ``machine`` (the offline machine coder: scikit-learn) extras, PyInstaller (>=6) and Pillow, runs packaging/annotator.spec, and
+``analysis`` (charts) and ``machine`` (the offline machine coder: scikit-learn) extras,
+PyInstaller (>=6) and Pillow, runs packaging/annotator.spec, and
 packs the result:
 
 - Linux: ``dist/annotator-<version>-linux-x86_64.tar.gz`` (the one-folder app) and

@@ -50,6 +50,7 @@ KEYS = {
     "machine_code_1k_s",
     "machine_peak_rss_mb",
     "machine_llm_1k_s",
+    "machine_suggestions_ms",
 }
 
 

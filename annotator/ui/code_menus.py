@@ -17,6 +17,7 @@ class CodeMenus:
     actions (``self`` is the MainWindow)."""
 
     controller: Any
+    suggestions: Any
 
     def _code_action(self, menu: QMenu, code_id: int, *, whole_article: bool = False) -> None:
         codebook = self.controller.codebook
@@ -72,6 +73,7 @@ class CodeMenus:
         if spans:
             show = menu.addAction("Show these codings in the list")
             show.triggered.connect(lambda *_: self.codings.select([s.coding_id for s in spans]))
+        self.suggestions.add_to_menu(menu, point)  # a machine's suggestions under the pointer
         menu.addSeparator()
         menu.addAction(self.undo_action)
         menu.addAction(self.redo_action)

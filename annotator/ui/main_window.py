@@ -45,6 +45,7 @@ from annotator.ui.find import FIND_BAR_KEYS, FindBar
 from annotator.ui.intake.dialog import ImportDialog
 from annotator.ui.intake.report import ImportReportDialog, status_message
 from annotator.ui.keeper import ProjectKeeper
+from annotator.ui.machine.suggestions import SUGGESTION_KEYS, MachineSuggestions
 from annotator.ui.memos.actions import MemoActions
 from annotator.ui.models.codebook import CodebookModel
 from annotator.ui.panels import CodebookView, CodingsPanel, needed_width, titled
@@ -131,6 +132,7 @@ class MainWindow(
         self.edits = EditCommitter(self)
         self._build_actions()
         self.queue_dock = install_queue(self, controller, self.view_menu)
+        self.suggestions = MachineSuggestions(self)
         self.edits.watch()
         self.blind = BlindWhenOthersJoin(self, self)
         self.read_only = ReadOnlyMode(self, controller.project)
@@ -416,7 +418,7 @@ class MainWindow(
         )
 
     def _show_shortcuts(self) -> ShortcutsDialog:
-        return show_shortcuts(self, self.controller.codebook, FIND_BAR_KEYS)
+        return show_shortcuts(self, self.controller.codebook, (*FIND_BAR_KEYS, *SUGGESTION_KEYS))
 
     # -- state -------------------------------------------------------------------------------------
 

@@ -31,6 +31,9 @@ EDITING_ACTIONS = (
     "coder_actions.add_action",
     "coder_actions.rename_action",
     "coder_actions.merge_action",
+    "suggestions.accept_action",
+    "suggestions.reject_action",
+    "suggestions.accept_all_action",
 )
 
 
@@ -83,7 +86,8 @@ class ReadOnlyMode:
             action = _attribute(self.window, name)
             if isinstance(action, QAction):
                 action.setEnabled(False)
-                action.setToolTip(f"{action.text().replace('&', '')} is off. {why}.")
+                name = action.text().split("\t")[0].replace("&", "")
+                action.setToolTip(f"{name} is off. {why}.")
                 action.setStatusTip(f"{why}.")
         for menu in self.window.menuBar().findChildren(QMenu):
             menu.setToolTipsVisible(True)  # a disabled entry's tooltip says why

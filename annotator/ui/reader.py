@@ -14,12 +14,23 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple
 
-from PySide6.QtCore import QEvent, QMimeData, QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QKeyCombination,
+    QMimeData,
+    QPoint,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QFont,
     QHelpEvent,
     QKeyEvent,
+    QKeySequence,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -40,6 +51,7 @@ from annotator.ui.coder_lanes import (
 )
 from annotator.ui.highlights import Span, SpanIndex, SpanRow, blend, segments
 from annotator.ui.offsets import OffsetMap
+from annotator.ui.outlines import OutlineLayer
 
 SPAN_MIME = "application/x-annotator-span"
 # Spans are read for the screen's text plus this much on either side (UTF-16 units), so that
@@ -66,6 +78,8 @@ class Reader(QPlainTextEdit):
     shortcutPressed = Signal(str)
     #: The user clicked text covered by these codings (ids), or nothing coded (empty list).
     codingsClicked = Signal(list)
+    #: The user clicked text inside these outlines (their keys), or outside any (empty list).
+    outlinesClicked = Signal(list)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -101,6 +115,9 @@ class Reader(QPlainTextEdit):
         self._lane_count = 0
         self._pitch = LANE_WIDTH + LANE_GAP
         self._pressed_at: QPoint | None = None
+        self._bound: dict[int, Callable[[], object]] = {}
+        #: Passages drawn as dashed outlines (a machine's suggestions), apart from codings.
+        self.outlines = OutlineLayer()
         self.stripes = StripeMargin(self)
         self.updateRequest.connect(self._scrolled)
         self._update_margin()
@@ -114,6 +131,7 @@ class Reader(QPlainTextEdit):
         self._offsets = OffsetMap(text)
         self._source = None
         self._forget_window()
+        self.outlines.clear()
         self.setPlainText(text)
 
     @property
@@ -238,6 +256,34 @@ class Reader(QPlainTextEdit):
             spans = [(to_units(s), to_units(e), i, c, k) for s, e, i, c, k in spans]
         return spans
 
+    def set_outlines(
+        self,
+        spans: Sequence[tuple[int, int, int, str]],
+        label: Callable[[int], str],
+        current: int | None = None,
+    ) -> None:
+        """Outline these ``(start, end, key, '#RRGGBB')`` passages (code points) with a dashed
+        line, ``current`` solid; ``label(key)`` is an outline's tooltip."""
+        self.outlines.set(self._offsets, spans, label, current)
+        self.viewport().update()
+
+    def set_current_outline(self, key: int | None) -> None:
+        if key != self.outlines.current:
+            self.outlines.current = key
+            self.viewport().update()
+
+    def outline_span(self, key: int) -> tuple[int, int] | None:
+        """An outline's passage in code points (None: it is not outlined)."""
+        span = self.outlines.span_of(key)
+        if span is None:
+            return None
+        return self._offsets.to_code_points(span[0]), self._offsets.to_code_points(span[1])
+
+    def outline_rectangles(self) -> list[tuple[int, QRectF]]:
+        """The outlines on screen: each one's key and rectangle on each of its lines, in
+        viewport coordinates."""
+        return [(o.key, r) for o, r in self.outlines.rectangles(list(self.visible_blocks()))]
+
     def span_count(self) -> int:
         """How many passages (span codings) the article has for the coders shown."""
         return self._count
@@ -255,6 +301,20 @@ class Reader(QPlainTextEdit):
             start, end = snap_to_words(self._text, start, end)
         return (start, end) if start < end else None
 
+    def raw_selected_span(self) -> tuple[int, int] | None:
+        """The selection as a code-point span as it is, not snapped to words (None: none)."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        return (
+            self._offsets.to_code_points(cursor.selectionStart()),
+            self._offsets.to_code_points(cursor.selectionEnd()),
+        )
+
+    def cursor_position(self) -> int:
+        """Where the text cursor is (the start of the selection, if any), in code points."""
+        return self._offsets.to_code_points(self.textCursor().selectionStart())
+
     def select_span(self, start: int, end: int) -> None:
         """Select ``[start, end)`` (code points) and scroll it into view."""
         cursor = QTextCursor(self.document())
@@ -263,15 +323,26 @@ class Reader(QPlainTextEdit):
         self.setTextCursor(cursor)
         self.centerCursor()
 
-    def spans_at(self, point: QPoint) -> list[Span]:
-        """The spans covering the character under a viewport point."""
+    def _position_at(self, point: QPoint) -> int:
+        """The character under a viewport point (UTF-16 units)."""
         cursor = self.cursorForPosition(point)
         position = cursor.position()
         # cursorForPosition gives the nearest gap between characters; take the character on
         # the side that was pointed at.
         if point.x() < self.cursorRect(cursor).left() and position > 0:
             position -= 1
+        return position
+
+    def spans_at(self, point: QPoint) -> list[Span]:
+        """The spans covering the character under a viewport point."""
+        position = self._position_at(point)
         return self._spans_near(position, position + 1).at(position)
+
+    def outlines_at(self, point: QPoint) -> list[int]:
+        """The keys of the outlines covering the character under a viewport point."""
+        if not len(self.outlines):
+            return []
+        return self.outlines.keys_at(self._position_at(point))
 
     def codings_at(self, point: QPoint) -> list[int]:
         """Ids of the codings covering the character under a viewport point."""
@@ -284,7 +355,19 @@ class Reader(QPlainTextEdit):
 
     # -- events ------------------------------------------------------------------------------
 
+    def bind_key(self, key: str, handler: Callable[[], object]) -> None:
+        """Answer a key (``"Ctrl+Return"``) typed in the reader with ``handler``. Keys taken
+        here, not as the window's shortcuts, leave the same keys to every other field (Ctrl+
+        Backspace deletes a word in the filter box) and to windows not yet active."""
+        self._bound[QKeySequence(key)[0].toCombined()] = handler
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        handler = self._bound.get(QKeyCombination(modifiers, Qt.Key(event.key())).toCombined())
+        if handler is not None:
+            event.accept()
+            handler()
+            return
         text = event.text()
         plain = event.modifiers() in (
             Qt.KeyboardModifier.NoModifier,
@@ -314,6 +397,7 @@ class Reader(QPlainTextEdit):
                 self._select_quietly(*span)
         elif not moved:
             self.codingsClicked.emit(self.codings_at(point))
+            self.outlinesClicked.emit(self.outlines_at(point))
 
     def _select_quietly(self, start: int, end: int) -> None:
         cursor = QTextCursor(self.document())
@@ -324,6 +408,7 @@ class Reader(QPlainTextEdit):
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             labels = sorted({self.label(span) for span in self.spans_at(event.pos())})
+            labels += [self.outlines.label(k) for k in self.outlines_at(event.pos())]
             if labels:
                 QToolTip.showText(event.globalPos(), "\n".join(labels), self)
             else:
@@ -364,12 +449,14 @@ class Reader(QPlainTextEdit):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         blocks, index = self._visible_index()
-        if len(index):
+        if len(index) or len(self.outlines):
             painter = QPainter(self.viewport())
             clip = event.rect()
-            for block, rect in blocks:
-                if rect.bottom() >= clip.top():
+            shown = [(block, rect) for block, rect in blocks if rect.bottom() >= clip.top()]
+            if len(index):
+                for block, rect in shown:
                     self._paint_block(painter, index, block, rect)
+            self.outlines.paint(painter, shown)  # over the codings' colours, under the text
             painter.end()
         super().paintEvent(event)
 

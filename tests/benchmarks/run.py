@@ -39,6 +39,7 @@ from drift_bench import DRIFT_KEYS, bench_drift
 from import_preview_bench import IMPORT_PREVIEW_KEYS, bench_import_preview
 from machine_bench import MACHINE_KEYS, bench_machine
 from machine_llm_bench import MACHINE_LLM_KEYS, bench_machine_llm
+from machine_suggestions_bench import MACHINE_SUGGESTIONS_KEYS, bench_machine_suggestions
 from reliability_pairs_bench import PAIRS_KEYS, bench_pairs
 from retrieval_bench import RETRIEVAL_KEYS, bench_retrieval
 from search_bench import SEARCH_KEYS, bench_search
@@ -1019,6 +1020,7 @@ MEASURED_KEYS = (
     | DRIFT_KEYS
     | MACHINE_LLM_KEYS
     | MACHINE_KEYS
+    | MACHINE_SUGGESTIONS_KEYS
 )
 ALL_KEYS = MEASURED_KEYS | RUN_KEYS | BUNDLE_KEYS
 
@@ -1108,6 +1110,8 @@ def main() -> None:
             results.update(bench_machine_llm(folder, 200 if arguments.quick else 1_000))
         if only is None or only & MACHINE_KEYS:
             results.update(bench_machine(folder, sizes["machine_trained"], sizes["machine_coded"]))
+        if only is None or only & MACHINE_SUGGESTIONS_KEYS:
+            results.update(bench_machine_suggestions(folder))
         if only is None or only & BUNDLE_KEYS:
             # The standalone app, if packaging/build.py made one; --quick starts it only when
             # --only names a bundle key.

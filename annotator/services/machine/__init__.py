@@ -11,6 +11,8 @@ model, coding as a coder of kind ``machine``.
   (training, coding and uncertainty in a project).
 - :mod:`.validate` (the machine against human coders, the α gate), :mod:`.report` (what a
   methods section says), :mod:`.next_articles` (which article to code next).
+- :mod:`.suggestions`: a machine's codings as a coder's suggestions in the window: accept
+  (as is, or edited), reject, accept all above a confidence, each undoable.
 
 A machine coding is an ordinary row of ``codings`` (so agreement, review, retrieval, analysis
 and exports take it as any coder's) whose ``origin`` is ``{"kind": "machine", "run": GUID,
