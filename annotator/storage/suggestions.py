@@ -8,6 +8,7 @@ Plain SQL only; what a suggestion is, and accepting or rejecting one, is in
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -144,6 +145,23 @@ class SuggestionQueries:
         if row is None:
             return None
         return _suggestion(row)
+
+    def trained_from(self, run_ids: Iterable[int], document_id: int) -> list[int]:
+        """The coders whose codings of this article trained the models these runs coded
+        with (a classifier's run names its model by SHA-256 in ``model_version``)."""
+        ids = sorted(set(run_ids))
+        if not ids:
+            return []
+        rows = self.db.execute(
+            "SELECT DISTINCT m.trained_from_coder_id FROM machine_runs r "
+            "JOIN machine_models m ON m.backend_id = r.backend_id AND m.sha256 = r.model_version "
+            f"WHERE r.id IN ({', '.join('?' * len(ids))}) "
+            "AND m.trained_from_coder_id IS NOT NULL AND json_valid(m.trained_document_ids) "
+            "AND EXISTS (SELECT 1 FROM json_each(m.trained_document_ids) WHERE value = ?) "
+            "ORDER BY m.trained_from_coder_id",
+            [*ids, document_id],
+        )
+        return [int(row[0]) for row in rows]
 
     def decision(self, decision_id: int) -> DecisionRow | None:
         row = self.db.execute(

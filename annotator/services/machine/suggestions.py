@@ -50,6 +50,7 @@ __all__ = [
     "accepted_changes",
     "assisted_origin",
     "clashes",
+    "learned_from",
     "put_back",
     "put_back_rejection",
     "reject",
@@ -96,6 +97,17 @@ def suggestions(
     return SuggestionQueries(project.db).open_suggestions(
         document_id, source.coder_id, coder_id, source.run_guid
     )
+
+
+def learned_from(project: Project, shown: Sequence[Suggestion]) -> list[Coder]:
+    """The coders whose codings of the article trained the model that made these
+    suggestions: there, a classifier's suggestions repeat what that coder did, which blind
+    mode otherwise hides."""
+    if not shown:
+        return []
+    run_ids = {s.run_id for s in shown}
+    found = SuggestionQueries(project.db).trained_from(run_ids, shown[0].document_id)
+    return [project.coders.get(coder_id) for coder_id in found]
 
 
 def assisted_origin(suggestion: Suggestion, *, edited: bool) -> str:

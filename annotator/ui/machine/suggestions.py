@@ -45,6 +45,12 @@ REJECT_KEY = "Ctrl+Backspace"
 NEXT_KEY = "Alt+Down"
 PREVIOUS_KEY = "Alt+Up"
 MESSAGE_MS = 12_000
+#: A model's reason is one sentence by contract, but nothing holds a model to it: the bar
+#: shows this many characters of it, the tooltip and the status line a few more.
+BAR_REASON = 120
+LABEL_REASON = 500
+#: Suggestions for the whole article named in the bar (the rest counted).
+BAR_WHOLE = 4
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,12 @@ SUGGESTION_KEYS = (
 
 def _native(key: str) -> str:
     return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
+
+
+def _short(text: str, limit: int) -> str:
+    """``text`` on one line, cut to ``limit`` characters (an ellipsis marks the cut)."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 def _confidence(value: float | None) -> str:
@@ -104,6 +116,8 @@ class MachineSuggestions(QObject):
         self.reader = window.reader
         self.choice: Choice | None = None
         self.items: list[sg.Suggestion] = []
+        #: Other coders whose codings of the article trained the model of the suggestions.
+        self.learned_from: list[Coder] = []
         #: The suggestion the keys act on (its machine coding's id).
         self.current: int | None = None
         self.bar = SuggestionBar()
@@ -114,6 +128,7 @@ class MachineSuggestions(QObject):
         self.controller.documentOpened.connect(self._opened)
         self.controller.changed.connect(self._changed)
         self.controller.coderChanged.connect(self.restore)
+        self.controller.visibilityChanged.connect(self._update_bar)
         self.reader.outlinesClicked.connect(self._clicked)
         self.restore()
 
@@ -311,6 +326,10 @@ class MachineSuggestions(QObject):
             self.items = sg.suggestions(
                 controller.project, document_id, controller.coder.id, source
             )
+        me = controller.coder.id
+        self.learned_from = [
+            c for c in sg.learned_from(controller.project, self.items) if c.id != me
+        ]
         if self.current not in {s.coding.id for s in self.items}:
             self.current = None
         self._draw()
@@ -340,7 +359,7 @@ class MachineSuggestions(QObject):
         machine = self._machine_name()
         text = f"Suggested by {machine}: {path} ({_confidence(suggestion.confidence)})"
         if suggestion.reason:
-            text += f"\n{suggestion.reason}"
+            text += f"\n{_short(suggestion.reason, LABEL_REASON)}"
         return text
 
     def _machine(self) -> Coder | None:
@@ -395,22 +414,38 @@ class MachineSuggestions(QObject):
         ]
         whole = [s for s in self.items if s.coding.start is None]
         if whole:
+            named = whole[:BAR_WHOLE]
+            current_whole = next((s for s in whole if s.coding.id == self.current), None)
+            if current_whole is not None and current_whole not in named:
+                named[-1] = current_whole
             names = ", ".join(
                 ("▶ " if s.coding.id == self.current else "")
                 + html.escape(codebook.path(s.code_id) if s.code_id in codebook else "?")
                 + (f" {s.confidence:.2f}" if s.confidence is not None else "")
-                for s in whole
+                for s in named
             )
+            if len(whole) > len(named):
+                names += f" and {len(whole) - len(named)} more"
             parts.append(f"for the whole article: {names}")
         current = self.current_suggestion()
         if current is not None:
             index = self.items.index(current) + 1
+            path = codebook.path(current.code_id) if current.code_id in codebook else "?"
+            reason = _short(current.reason or "", BAR_REASON)
             parts.append(
-                f"now {index} of {count}: <b>{html.escape(codebook.path(current.code_id))}</b>"
+                f"now {index} of {count}: <b>{html.escape(path)}</b>"
                 f" ({_confidence(current.confidence)})"
-                + (f" — “{html.escape(current.reason)}”" if current.reason else "")
+                + (f" — “{html.escape(reason)}”" if reason else "")
             )
         text = " · ".join(parts)
+        learned = self.learned_from if not self.controller.show_all_coders else []
+        if learned:
+            who = ", ".join(f"{c.name}'s" for c in learned)
+            text += (
+                f"<br><b>⚠ {html.escape(self._machine_name())} was trained on "
+                f"{html.escape(who, quote=False)} codings of this article</b>: here its "
+                "suggestions repeat them, which blind mode otherwise hides."
+            )
         text += f"<br><span style='color:#555'>{html.escape(self._keys_hint())}.</span>"
         self.bar.setText(text)
         self.bar.show()
@@ -598,7 +633,7 @@ class MachineSuggestions(QObject):
             raise
 
     def _after_decision(self, index: int, done: str) -> None:
-        self.reload()
+        # The step read the article's suggestions again already (its changes, or decided()).
         if self.items:
             self.go_to(min(index, len(self.items) - 1))
             said = self.window.statusBar().currentMessage()
