@@ -110,21 +110,31 @@ class OutlineLayer:
     # -- drawing ---------------------------------------------------------------------------
 
     def rectangles(
-        self, blocks: Sequence[tuple[QTextBlock, QRectF]]
+        self, blocks: Sequence[tuple[QTextBlock, QRectF]], height: float | None = None
     ) -> list[tuple[Outline, QRectF]]:
         """Each outline's rectangle on each line it covers, of the blocks given (with their
-        rectangles in viewport coordinates, as the reader lists those on screen)."""
+        rectangles in viewport coordinates, as the reader lists those on screen); with
+        ``height`` (the viewport's), on the lines from 0 to ``height`` only: an article of
+        one long paragraph is one block of thousands of lines."""
         found: list[tuple[Outline, QRectF]] = []
         if not self._outlines:
             return found
         for block, rect in blocks:
             start, length = block.position(), block.length()
-            outlines = self.overlapping(start, start + max(length, 1))
-            if not outlines:
-                continue
             layout = block.layout()
             origin = rect.topLeft() + layout.position()
             lines = [layout.lineAt(i) for i in range(layout.lineCount())]
+            low, high = start, start + max(length, 1)
+            if height is not None and lines:
+                tops = [origin.y() + line.y() for line in lines]
+                first = max(bisect_right(tops, 0.0) - 1, 0)
+                last = max(bisect_right(tops, height) - 1, 0)
+                low = start + lines[first].textStart()
+                high = start + lines[last].textStart() + lines[last].textLength()
+                high = max(high, low + 1)
+            outlines = self.overlapping(low, high)
+            if not outlines:
+                continue
             line_starts = [line.textStart() for line in lines]
             for outline in outlines:
                 left = max(outline.start - start, 0)
@@ -151,9 +161,15 @@ class OutlineLayer:
                     number += 1
         return found
 
-    def paint(self, painter: QPainter, blocks: Sequence[tuple[QTextBlock, QRectF]]) -> None:
-        """Draw the outlines on the blocks given (behind the text: call before Qt draws it)."""
-        pieces = self.rectangles(blocks)
+    def paint(
+        self,
+        painter: QPainter,
+        blocks: Sequence[tuple[QTextBlock, QRectF]],
+        height: float | None = None,
+    ) -> None:
+        """Draw the outlines on the blocks given (behind the text: call before Qt draws it),
+        on the lines from 0 to ``height`` if given."""
+        pieces = self.rectangles(blocks, height)
         if not pieces:
             return
         painter.save()

@@ -282,7 +282,9 @@ class Reader(QPlainTextEdit):
     def outline_rectangles(self) -> list[tuple[int, QRectF]]:
         """The outlines on screen: each one's key and rectangle on each of its lines, in
         viewport coordinates."""
-        return [(o.key, r) for o, r in self.outlines.rectangles(list(self.visible_blocks()))]
+        blocks = list(self.visible_blocks())
+        height = self.viewport().height()
+        return [(o.key, r) for o, r in self.outlines.rectangles(blocks, height)]
 
     def span_count(self) -> int:
         """How many passages (span codings) the article has for the coders shown."""
@@ -456,7 +458,8 @@ class Reader(QPlainTextEdit):
             if len(index):
                 for block, rect in shown:
                     self._paint_block(painter, index, block, rect)
-            self.outlines.paint(painter, shown)  # over the codings' colours, under the text
+            # Over the codings' colours, under the text; on the lines on screen.
+            self.outlines.paint(painter, shown, self.viewport().height())
             painter.end()
         super().paintEvent(event)
 

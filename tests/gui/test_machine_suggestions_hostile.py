@@ -5,10 +5,13 @@ reads the article's suggestions once."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from annotator.services import import_files
 from annotator.services.machine import MachineCoding, add_machine, start_run, write_article
 from annotator.services.machine import suggestions as sg
 from annotator.services.machine.runs import finish_run
@@ -119,3 +122,37 @@ def test_one_accept_reads_the_suggestions_once(
     qtbot.keyClick(window.reader, Qt.Key.Key_Backspace, CTRL)
     assert len(suggestions.items) == 1
     assert len(reads) == 2
+
+
+def test_an_article_of_one_long_paragraph_works_out_the_outlines_on_screen_only(
+    window: MainWindow, demo_project: Project, tmp_path: Path
+) -> None:
+    sentence = "The minders watched the workers closely at the restaurant in Ningbo. "
+    path = tmp_path / "long.txt"
+    path.write_text(sentence * 3000, encoding="utf-8")  # one paragraph
+    import_files(demo_project, [path])
+    document = demo_project.documents.by_name("long")
+    assert document is not None
+    size = len(sentence)
+    machine_run(
+        demo_project,
+        {
+            document.id: [
+                MachineCoding(9, k * size, (k + 1) * size - 1, 0.8, None) for k in range(3000)
+            ]
+        },
+    )
+    window.controller.open_document(document.id)
+    suggestions = shown(window)
+    assert len(suggestions.items) == 3000
+    on_screen = window.reader.outline_rectangles()
+    height = window.reader.viewport().height()
+    assert 0 < len(on_screen) < 200
+    line = window.reader.fontMetrics().height() * 2  # an outline ends on the line below
+    assert all(rect.bottom() >= -line and rect.top() <= height + line for _, rect in on_screen)
+    first = suggestions.items[0]
+    assert first.coding.id in {key for key, _ in on_screen}
+    suggestions.go_to(2999)  # the last one, scrolled to
+    keys = {key for key, _ in window.reader.outline_rectangles()}
+    assert suggestions.items[2999].coding.id in keys
+    assert first.coding.id not in keys
