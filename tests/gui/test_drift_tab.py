@@ -3,6 +3,8 @@ batches, another level, Save chart, Stop, and how it looks at 1400×900 and 1280
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from annotator.services.agreement import Request
 from annotator.services.drift import drift
 from annotator.storage import Project
 from annotator.ui.dialogs.agreement import AgreementWindow
+from annotator.ui.reliability import drift_tab
 from annotator.ui.reliability.drift_tab import DriftTab
 from tests.gui.conftest import open_window
 from tests.services.drift_project import build
@@ -94,14 +97,32 @@ def test_batches_and_another_level(qtbot: QtBot, project: Project) -> None:
     assert tab.model.index(0, 4).data() == f"{overall.krippendorff_alpha:.3f}"
 
 
-def test_stop_keeps_what_was_shown(qtbot: QtBot, project: Project) -> None:
+def test_stop_keeps_what_was_shown(
+    qtbot: QtBot, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The worker waits after its first window until Stop is pressed: a fast machine measured
+    # all 36 windows between "Measured" and Stop, and the test found nothing stopped.
+    pressed = threading.Event()
+    measure = drift_tab.measure_drift
+
+    def held(plan: object, going_on: Callable[[int, int], bool]) -> object:
+        def going_on_held(done: int, total: int) -> bool:
+            if not going_on(done, total):
+                return False
+            pressed.wait(30)
+            return going_on(done, total)
+
+        return measure(plan, going_on_held)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(drift_tab, "measure_drift", held)
     _view, tab = _tab(qtbot, project)
-    tab.set_period("batch", 1)  # 36 windows: Stop comes long before the last
+    tab.set_period("batch", 1)
     tab.compute_button.click()
     assert tab.stop_button.isVisibleTo(tab)
     assert not tab.compute_button.isEnabled()
     qtbot.waitUntil(lambda: "Measured" in tab.status.text(), timeout=30_000)
     tab.cancel()
+    pressed.set()
     qtbot.waitUntil(lambda: tab.compute_button.isEnabled(), timeout=30_000)
     assert tab.status.text().startswith("Stopped")
     assert tab.drift is None
