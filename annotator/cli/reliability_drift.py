@@ -106,6 +106,8 @@ def run_drift(
     no_interval: bool,
     without_search_codings: bool,
     only_search_codings: bool,
+    without_assisted_codings: bool,
+    only_assisted_codings: bool,
     codebook_version: str | None,
     set_: str | None,
     pairs: bool,
@@ -120,7 +122,7 @@ def run_drift(
     """Drift in PROJECT: the text table, or --json, or -o FILE.csv|.html; and --chart. The
     article set (--set) and codebook version (--codebook-version) limit every window."""
     from annotator.analysis.chart_fonts import glyph_warning
-    from annotator.cli.reports import LEVEL_CHOICES
+    from annotator.cli.reports import LEVEL_CHOICES, codings_choice
     from annotator.io.chart_files import check_chart, save_chart
     from annotator.io.csvfiles import atomic_output
     from annotator.io.drift_files import drift_html, text_table, write_drift_csv
@@ -130,8 +132,6 @@ def run_drift(
 
     if pairs:
         raise UserError("--pairs and --by-period: choose one")
-    if without_search_codings and only_search_codings:
-        raise UserError("--without-search-codings and --only-search-codings exclude each other")
     protect = [Path(project)]
     target = Path(output) if output else None
     if target is not None:
@@ -147,11 +147,10 @@ def run_drift(
         counted_by=counted_by,
         threshold=overlap / 100,
         interval=not no_interval,
-        search_codings="without"
-        if without_search_codings
-        else "only"
-        if only_search_codings
-        else "with",
+        search_codings=codings_choice("search", without_search_codings, only_search_codings),
+        assisted_codings=codings_choice(
+            "assisted", without_assisted_codings, only_assisted_codings
+        ),
         codebook_version=codebook_version or "",
     )
     with open_project(project, write=False) as opened:

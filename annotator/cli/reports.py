@@ -34,6 +34,14 @@ def _day(value: str | None, option: str) -> date | None:
         raise UserError(f"{option} takes a day as YYYY-MM-DD, not '{value}'") from None
 
 
+def codings_choice(kind: str, without: bool, only: bool) -> str:
+    """``--without-KIND-codings`` / ``--only-KIND-codings`` as the request's with, without or
+    only (both given: one line)."""
+    if without and only:
+        raise UserError(f"--without-{kind}-codings and --only-{kind}-codings exclude each other")
+    return "without" if without else "only" if only else "with"
+
+
 @click.command()
 @project_argument
 @click.option(
@@ -190,6 +198,17 @@ LEVEL_CHOICES = {
     is_flag=True,
     help="Compare only the codings a search made (to show them apart).",
 )
+@click.option(
+    "--without-assisted-codings",
+    is_flag=True,
+    help="Leave out the codings accepted from a machine coder's suggestions (in the window): "
+    "only codings the coders made themselves count.",
+)
+@click.option(
+    "--only-assisted-codings",
+    is_flag=True,
+    help="Compare only the codings accepted from a machine coder's suggestions.",
+)
 @click.option("--codebook-version", help=VERSION_HELP)
 @click.option("--set", "set_", help="Only the articles of this article set ('annotator sets').")
 @click.option(
@@ -216,6 +235,8 @@ def agreement(
     no_interval: bool,
     without_search_codings: bool,
     only_search_codings: bool,
+    without_assisted_codings: bool,
+    only_assisted_codings: bool,
     codebook_version: str | None,
     set_: str | None,
     pairs: bool,
@@ -235,8 +256,6 @@ def agreement(
     from annotator.services.article_sets import in_set
     from annotator.services.methods import methods_of
 
-    if without_search_codings and only_search_codings:
-        raise UserError("--without-search-codings and --only-search-codings exclude each other")
     target = Path(output) if output else None
     if target is not None:
         if target.suffix.lower() not in (".csv", ".html", ".htm"):
@@ -249,11 +268,10 @@ def agreement(
         counted_by=counted_by,
         threshold=overlap / 100,
         interval=not no_interval,
-        search_codings="without"
-        if without_search_codings
-        else "only"
-        if only_search_codings
-        else "with",
+        search_codings=codings_choice("search", without_search_codings, only_search_codings),
+        assisted_codings=codings_choice(
+            "assisted", without_assisted_codings, only_assisted_codings
+        ),
         codebook_version=codebook_version or "",
     )
     if pairs:

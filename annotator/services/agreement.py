@@ -29,6 +29,8 @@ CONSENSUS = "consensus"
 COUNTED_BY = ("done", "assigned")
 #: Which codings enter: all of them, all but those a search made, or only those.
 SEARCH_CODINGS = ("with", "without", "only")
+#: Which codings enter: all, all but those accepted from a machine's suggestion, or only those.
+ASSISTED_CODINGS = SEARCH_CODINGS
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,9 @@ class Request:
     threshold: float = THRESHOLD
     interval: bool = True
     search_codings: str = "with"
+    #: Codings accepted from a machine's suggestion (origin ``assisted``): "with" them,
+    #: "without" them, or "only" them.
+    assisted_codings: str = "with"
     #: Only these articles (ids; an article set's), or every article.
     documents: frozenset[int] | None = None
     #: A codebook version (tag): only codings made while it was the latest tag count.
@@ -50,8 +55,9 @@ class Request:
 
 
 def measure(project: Project, request: Request = Request()) -> Report:
-    """The agreement report of a project; with codings made by a search left out or alone
-    (``search_codings``), a warning says how many were left out. With no article counting for
+    """The agreement report of a project; with codings made by a search, or accepted from a
+    machine's suggestion, left out or alone (``search_codings``, ``assisted_codings``), a
+    warning says how many were left out. With no article counting for
     two of the coders, the first warning says so and why (every figure is "not applied":
     the command line refuses such a report, see :func:`nothing_compared`)."""
     study = study_of(project, request)
@@ -62,16 +68,41 @@ def measure(project: Project, request: Request = Request()) -> Report:
         )
     if request.codebook_version:
         report = replace(report, warnings=(*version_note(project, request), *report.warnings))
-    if request.search_codings == "with":
-        return report
-    coders = [c.id for c in project.coders.all() if c.name in report.coders]
-    made = project.codings.count_by_search(coders)
-    if request.search_codings == "without":
-        note = f"{made} codings made by a search are left out: only codings made by hand count"
-    else:
-        others = len(project.codings.rows(coders)) - made
-        note = f"only the {made} codings made by a search count: {others} made by hand are left out"
-    return replace(report, warnings=(note, *report.warnings))
+    notes = codings_notes(project, request, report.coders)
+    return replace(report, warnings=(*notes, *report.warnings)) if notes else report
+
+
+def codings_notes(project: Project, request: Request, coders: Sequence[str]) -> tuple[str, ...]:
+    """What leaving out (or keeping alone) the codings a search made or those accepted from a
+    machine's suggestion left out of the comparison of ``coders`` (names), as warnings."""
+    ids = [c.id for c in project.coders.all() if c.name in coders]
+    notes: list[str] = []
+    if request.search_codings != "with":
+        made = project.codings.count_by_search(ids)
+        if request.search_codings == "without":
+            notes.append(
+                f"{made} codings made by a search are left out: only codings made by hand count"
+            )
+        else:
+            others = len(project.codings.rows(ids)) - made
+            notes.append(
+                f"only the {made} codings made by a search count: {others} made by hand are "
+                "left out"
+            )
+    if request.assisted_codings != "with":
+        assisted = project.codings.count_assisted(ids)
+        if request.assisted_codings == "without":
+            notes.append(
+                f"{assisted} codings accepted from a machine's suggestions are left out: only "
+                "codings the coders made themselves count"
+            )
+        else:
+            others = len(project.codings.rows(ids)) - assisted
+            notes.append(
+                f"only the {assisted} codings accepted from a machine's suggestions count: "
+                f"{others} others are left out"
+            )
+    return tuple(notes)
 
 
 def version_note(project: Project, request: Request) -> tuple[str, ...]:
@@ -118,6 +149,11 @@ def study_of(project: Project, request: Request) -> Study:
         raise UserError(
             f"codings made by a search: {', '.join(SEARCH_CODINGS)}, not '{request.search_codings}'"
         )
+    if request.assisted_codings not in ASSISTED_CODINGS:
+        raise UserError(
+            "codings accepted from a machine's suggestion: "
+            f"{', '.join(ASSISTED_CODINGS)}, not '{request.assisted_codings}'"
+        )
     if request.counted_by not in COUNTED_BY:
         raise UserError(f"articles count when 'done' or 'assigned', not '{request.counted_by}'")
     if not 0 < request.threshold <= 1:
@@ -146,7 +182,9 @@ def study_of(project: Project, request: Request) -> Study:
     rows = [
         (document, column[coder], code, start, end)
         for document, coder, code, start, end in project.codings.rows(
-            list(column), by_search=_by_search(request.search_codings)
+            list(column),
+            by_search=_by_search(request.search_codings),
+            assisted=_by_search(request.assisted_codings),
         )
     ]
     return Study.of(
@@ -162,8 +200,9 @@ def study_of(project: Project, request: Request) -> Study:
     )
 
 
-def _by_search(search_codings: str) -> bool | None:
-    return {"with": None, "without": False, "only": True}[search_codings]
+def _by_search(choice: str) -> bool | None:
+    """``with`` / ``without`` / ``only`` as the filter :meth:`CodingQueries.rows` takes."""
+    return {"with": None, "without": False, "only": True}[choice]
 
 
 def _names(codebook: Codebook, code: int) -> tuple[str, ...]:

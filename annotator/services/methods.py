@@ -95,6 +95,7 @@ def methods_of(project: Project, request: Request, report: Report) -> Methods:
             "Intervals are 95 % bootstrap intervals of α (Hayes & Krippendorff 2007) over the "
             "units compared."
         )
+    parts += _codings_sentences(project, request, coder_ids)
     machine = tuple(machine_sentences(project, report.coders))
     parts += machine
     parts.append(f"Computed with annotator {__version__}.")
@@ -107,6 +108,38 @@ def methods_of(project: Project, request: Request, report: Report) -> Methods:
         text=" ".join(parts),
         machine=machine,
     )
+
+
+def _codings_sentences(project: Project, request: Request, coder_ids: list[int]) -> list[str]:
+    """Which codings were compared, when some were left out: those a search made, those the
+    coders accepted from a machine's suggestions (named even when they count, as assisted
+    coding is not independent coding)."""
+    sentences = []
+    if request.search_codings != "with":
+        made = project.codings.count_by_search(coder_ids)
+        sentences.append(
+            f"The {made} codings made by a search were left out; only codings made by hand "
+            "were compared."
+            if request.search_codings == "without"
+            else f"Only the {made} codings made by a search were compared."
+        )
+    assisted = project.codings.count_assisted(coder_ids)
+    if request.assisted_codings == "without":
+        sentences.append(
+            f"The {assisted} codings the coders accepted from a machine coder's suggestions "
+            "were left out; only codings they made themselves were compared."
+        )
+    elif request.assisted_codings == "only":
+        sentences.append(
+            f"Only the {assisted} codings the coders accepted from a machine coder's "
+            "suggestions were compared."
+        )
+    elif assisted:
+        sentences.append(
+            f"{assisted} of these coders' codings {'was' if assisted == 1 else 'were'} "
+            "accepted from a machine coder's suggestions and counted as theirs."
+        )
+    return sentences
 
 
 def _compared(report: Report) -> str:

@@ -19,6 +19,11 @@ COLUMNS = (
 SEARCH_MADE = (
     "ifnull(CASE WHEN json_valid(origin) THEN json_extract(origin, '$.kind') END = 'search', 0)"
 )
+#: Whether a coding was accepted from a machine's suggestion (its origin's kind is
+#: ``assisted``, issue 18); text that is not JSON counts as not.
+ASSISTED = (
+    "ifnull(CASE WHEN json_valid(origin) THEN json_extract(origin, '$.kind') END = 'assisted', 0)"
+)
 #: A coding's provenance from a machine run (migration 0017): the run's GUID (a machine coding
 #: or one accepted from a machine suggestion), the machine's confidence (a machine coding) and
 #: whether it was accepted from a suggestion (1, else 0). Values of the wrong JSON type (a
@@ -77,6 +82,14 @@ class CodingQueries:
         where, parameters = _filters(coder_ids=coder_ids)
         row = self.db.execute(
             f"SELECT count(*) FROM codings {where} AND {SEARCH_MADE}", parameters
+        ).fetchone()
+        return int(row[0])
+
+    def count_assisted(self, coder_ids: Collection[int] | None = None) -> int:
+        """How many codings (of these coders) were accepted from a machine's suggestion."""
+        where, parameters = _filters(coder_ids=coder_ids)
+        row = self.db.execute(
+            f"SELECT count(*) FROM codings {where} AND {ASSISTED}", parameters
         ).fetchone()
         return int(row[0])
 
@@ -140,14 +153,21 @@ class CodingQueries:
         return rows
 
     def rows(
-        self, coder_ids: Collection[int] | None = None, *, by_search: bool | None = None
+        self,
+        coder_ids: Collection[int] | None = None,
+        *,
+        by_search: bool | None = None,
+        assisted: bool | None = None,
     ) -> list[tuple[int, int, int, int | None, int | None]]:
         """``(document id, coder id, code id, start, end)`` of every coding (of these coders):
         plain tuples for statistics over tens of thousands of codings. ``by_search``: only the
-        codings a search made (True), or only the others (False)."""
+        codings a search made (True), or only the others (False); ``assisted`` likewise for
+        the codings accepted from a machine's suggestion."""
         where, parameters = _filters(coder_ids=coder_ids)
         if by_search is not None:
             where += f" AND {'' if by_search else 'NOT '}{SEARCH_MADE}"
+        if assisted is not None:
+            where += f" AND {'' if assisted else 'NOT '}{ASSISTED}"
         rows: list[tuple[int, int, int, int | None, int | None]] = self.db.execute(
             f'SELECT document_id, coder_id, code_id, start, "end" FROM codings {where}',
             parameters,

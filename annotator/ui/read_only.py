@@ -34,6 +34,8 @@ EDITING_ACTIONS = (
     "suggestions.accept_action",
     "suggestions.reject_action",
     "suggestions.accept_all_action",
+    "machine_menu.code_action",
+    "machine_menu.train_action",
 )
 
 

@@ -1,6 +1,6 @@
 """The coding window's actions and its menu bar (File, Edit, Code, View, Article, Codebook,
-Coder, Agreement, Analysis, Help). A mixin of :class:`~annotator.ui.main_window.MainWindow`,
-whose panels, controller and slots it uses."""
+Coder, Agreement, Analysis, Machine, Help). A mixin of
+:class:`~annotator.ui.main_window.MainWindow`, whose panels, controller and slots it uses."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from annotator.ui import settings
 from annotator.ui.coder_menu import CoderActions
 from annotator.ui.dialogs.codebook_editor import import_codebook_file
 from annotator.ui.find import find_actions
+from annotator.ui.machine.menu import MachineMenu
 from annotator.ui.reliability.codebook_history import show_history
 from annotator.ui.undo_actions import undo_actions
 
@@ -209,6 +210,7 @@ class WindowMenus:
         ):
             self.agreement_menu.addAction(action)
         self.analysis_menu = self._install_analysis(menus)
+        self.machine_menu = MachineMenu(self, menus)
         self.help_menu = menus.addMenu("&Help")
         self.help_menu.addAction(self._action("&Keyboard shortcuts", self._show_shortcuts, "F1"))
         self._install_memos(article, file_menu)

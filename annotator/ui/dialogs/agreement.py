@@ -5,6 +5,7 @@ report; go from a figure to the disagreeing passages."""
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt, QThread, Signal
@@ -35,7 +36,13 @@ from annotator.agreement.study import Study
 from annotator.domain.errors import UserError
 from annotator.io.agreement_files import report_html, write_report_csv
 from annotator.io.csvfiles import atomic_output
-from annotator.services.agreement import CONSENSUS, Request, options_of, study_of
+from annotator.services.agreement import (
+    CONSENSUS,
+    Request,
+    codings_notes,
+    options_of,
+    study_of,
+)
 from annotator.services.methods import methods_of
 from annotator.ui.controller import Controller
 from annotator.ui.models.agreement import (
@@ -60,6 +67,18 @@ LEVEL_CHOICES = (
     ("Character level", ("character",)),
     ("Unitizing (α_U)", ("unitizing",)),
     ("Segment matching", ("segment",)),
+)
+
+
+#: Which codings are compared: (label, search-made codings, codings accepted from a machine's
+#: suggestions), as :class:`Request` takes them.
+CODINGS_CHOICES = (
+    ("All codings", "with", "with"),
+    ("Without those accepted from machine suggestions", "with", "without"),
+    ("Without those a search made", "without", "with"),
+    ("Made by hand only (no search, no suggestion)", "without", "without"),
+    ("Only those accepted from machine suggestions", "with", "only"),
+    ("Only those a search made", "only", "with"),
 )
 
 
@@ -150,6 +169,13 @@ class AgreementWindow(QDialog):
         self.overlap.setSuffix(" %")
         self.overlap.setToolTip("Segment matching: how much two passages must overlap to agree")
         self.version = VersionChooser(controller.project)
+        self.codings = QComboBox()
+        for label, search, assisted in CODINGS_CHOICES:
+            self.codings.addItem(label, (search, assisted))
+        self.codings.setToolTip(
+            "Leave out (or compare alone) the codings a search made or those a coder accepted "
+            "from a machine coder's suggestions: the report says how many were left out"
+        )
         self.compute_button = QPushButton("&Compute")
         self.compute_button.setShortcut(QKeySequence("F5"))
         self.compute_button.setDefault(True)
@@ -221,6 +247,7 @@ class AgreementWindow(QDialog):
             ("Segments agree from:", self.overlap),
             ("Articles:", self.article_set),
             ("Codebook version:", self.version),
+            ("Codings:", self.codings),
         ):
             row = QHBoxLayout()
             row.addWidget(QLabel(label))
@@ -251,6 +278,7 @@ class AgreementWindow(QDialog):
             self.overlap.valueChanged,
             self.article_set.currentIndexChanged,
             self.version.currentIndexChanged,
+            self.codings.currentIndexChanged,
         ):
             signal.connect(lambda *_: self._options_changed())
 
@@ -303,7 +331,10 @@ class AgreementWindow(QDialog):
         self.coder_list.choose(names)
 
     def request(self) -> Request:
+        search, assisted = self.codings.currentData()
         return Request(
+            search_codings=search,
+            assisted_codings=assisted,
             coders=self.chosen_coders(),
             levels=LEVEL_CHOICES[self.level.currentIndex()][1],
             counted_by=str(self.counted_by.currentData()),
@@ -353,6 +384,10 @@ class AgreementWindow(QDialog):
         if worker is not self._worker:  # let go (another project opened) before it arrived
             return
         self._stop()
+        # What the codings chosen left out, as measure() says it.
+        notes = codings_notes(self.controller.project, self.computed_request, report.coders)
+        if notes:
+            report = replace(report, warnings=(*notes, *report.warnings))
         self.report = report
         self.model.set_report(report)
         self._show_confusions(report)
