@@ -166,10 +166,11 @@ def code(
 )
 @click.option(
     "--level",
-    type=click.Choice(["character", "document"]),
+    type=click.Choice(["character", "document", "unitizing", "segment"]),
     default="character",
     show_default=True,
-    help="The agreement level α is measured at.",
+    help="The agreement level α is measured at (as in 'agreement'; the segment level has no "
+    "α, so its figure is the share of segments matched).",
 )
 @json_option
 def validate(project: str, name: str, against: str, level: str, as_json: bool) -> None:

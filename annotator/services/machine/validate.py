@@ -4,16 +4,20 @@
 them marked done, leaving out the articles the machine was trained on (counted). Where the
 machine has not coded an article with its current settings, it codes it first (the trained
 classifier here; a language model through its own backend). Then, for each code the machine
-gives and each dimension, by the project's agreement engine at one level (``document`` or
-``character``):
+gives and each dimension, by the project's agreement engine at one level (any level of
+``agreement``: ``document``, ``character``, ``unitizing`` or ``segment``):
 
 - α of the machine with each human, and ``alpha_machine``, their mean, with a 95 % percentile
   bootstrap interval: the articles are resampled (1,000 resamples, seeded, the draws the
   agreement report uses), each resample giving every pair's α from the same articles, and
-  the mean of those is what the interval is taken over;
+  the mean of those is what the interval is taken over (at the unitizing and segment levels,
+  whose figures do not add up over articles, each resample is measured again by the engine:
+  :mod:`~annotator.services.machine.resampled`; the segment level has no α, so its figure
+  is the share of segments matched, which the verdict's cut-offs are applied to);
 - the humans' α among themselves (all of them together, with the engine's interval);
 - precision, recall and F1 of the machine against each human, over the level's units
-  (characters weighted by length, or articles), a dimension's micro-averaged over its codes;
+  (characters weighted by length, or articles; characters at the unitizing and segment
+  levels), a dimension's micro-averaged over its codes;
 - with replicates (coders "NAME (replicate K)"), the machine's α with itself: stability;
 - a verdict from ``alpha_machine``: ``reliable`` (≥ .800), ``tentative`` (≥ .667) or
   ``unreliable`` (lower, or undefined).
@@ -46,6 +50,7 @@ from annotator.domain.model import Coder, DocumentStatus
 from annotator.services.agreement import Request, study_of
 from annotator.services.machine import classifier
 from annotator.services.machine.coders import backend as find_backend
+from annotator.services.machine.resampled import SPAN_LEVELS, figure, mean_intervals
 from annotator.storage import Project
 from annotator.storage.machine import Backend, RunRecord, ValidationRow
 
@@ -61,9 +66,8 @@ __all__ = [
     "verdict",
 ]
 
-#: The levels a validation measures at: those whose α adds up over articles (so the mean
-#: over humans gets its bootstrap interval).
-LEVELS = ("character", "document")
+#: The levels a validation measures at: those of ``agreement``.
+LEVELS = ("character", "document", "unitizing", "segment")
 RELIABLE, TENTATIVE = 0.800, 0.667
 VERDICTS = ("reliable", "tentative", "unreliable")
 
@@ -294,8 +298,7 @@ def validate(
     machine = find_backend(project, name)
     if level not in LEVELS:
         raise UserError(
-            f"machine validate measures at the {' or '.join(LEVELS)} level, not '{level}' "
-            "(their α adds up over articles, which the interval of the mean resamples)"
+            f"machine validate measures at the {', '.join(LEVELS)} level, not '{level}'"
         )
     humans = _humans(project, against)
     current = current_settings(project, machine)
@@ -353,7 +356,8 @@ def validate(
 
 @dataclass
 class _Pair:
-    """One machine–human comparison: the engine's rows and the ratings behind them."""
+    """One machine–human comparison: the engine's rows and the ratings behind them (at the
+    unitizing and segment levels, the character level's, for precision, recall and F1)."""
 
     study: Study
     measures: dict[tuple[str, str], Measure]
@@ -442,7 +446,7 @@ def _mean_interval(
 
 
 def _alpha(measure: Measure | None) -> float | None:
-    return None if measure is None else measure.krippendorff_alpha
+    return figure(measure)
 
 
 def _rows(
@@ -487,11 +491,14 @@ def _rows(
         study = _study(project, [machine.name, *replicates], articles, codes)
         report = measure_agreement(study, Options(levels=(level,), bootstrap=False))
         stability = {(m.scope, m.name): m for m in report.measures}
+    spans = None
+    if level in SPAN_LEVELS:
+        spans = mean_intervals([p.study for p in pairs], articles, level)
     rows = []
     first = pairs[0]
     for dimension in first.study.dimensions:
         keys: list[tuple[str, str, int | None]] = []
-        if ("dimension", dimension.name) in first.ratings:
+        if ("dimension", dimension.name) in first.ratings and level not in SPAN_LEVELS:
             keys.append(("dimension", dimension.name, None))
         keys += [
             ("code", first.study.paths[c], c)
@@ -510,6 +517,7 @@ def _rows(
                     among,
                     stability,
                     len(articles),
+                    spans,
                 )
             )
     return rows
@@ -525,16 +533,26 @@ def _row(
     among: Mapping[tuple[str, str], Measure] | None,
     stability: Mapping[tuple[str, str], Measure] | None,
     articles: int,
+    spans: Mapping[tuple[str, str], tuple[tuple[float, float] | None, str]] | None = None,
 ) -> dict[str, Any]:
     by_human = {h.name: _alpha(p.measures.get(key)) for h, p in zip(humans, pairs, strict=True)}
     known = [a for a in by_human.values() if a is not None]
     mean = float(np.mean(known)) if len(known) == len(by_human) else None
-    interval, why = _mean_interval(pairs, key) if mean is not None else (None, "")
+    if mean is None:
+        interval, why = None, ""
+    elif spans is not None:
+        interval, why = spans.get(key, (None, "an interval needs two or more articles"))
+    else:
+        interval, why = _mean_interval(pairs, key)
     notes = []
     if mean is None:
         notes.append("α is undefined against at least one coder (nothing to agree on)")
     elif why:
         notes.append(f"no interval: {why}" if interval is None else why)
+    if level == "segment":
+        notes.append("the segment level has no α: the figures are shares of segments matched")
+    if level in SPAN_LEVELS:
+        notes.append("precision, recall and F1 over characters")
     precision, recall, f1 = {}, {}, {}
     for human, pair in zip(humans, pairs, strict=True):
         totals = np.zeros(3)
