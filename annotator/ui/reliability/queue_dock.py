@@ -1,6 +1,11 @@
 """View → My queue: the current coder's assigned articles, what is left first, each marked as
 part of the reliability sample (coded by every coder) or of the rest (theirs alone); a
-double-click or Enter opens the article. A coder opens the app and sees what to do next."""
+double-click or Enter opens the article. A coder opens the app and sees what to do next.
+
+"Order" chooses between the queue's own order and a classifier's uncertainty (issue 18,
+active learning): what is left comes in the order ``annotator machine next`` gives
+(:func:`annotator.services.machine.next_articles.uncertain_first`), the done ones after it;
+the choice is remembered per project and coder."""
 
 from __future__ import annotations
 
@@ -11,15 +16,20 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDockWidget,
+    QHBoxLayout,
     QLabel,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from annotator.domain.errors import UserError
 from annotator.services.changes import Changes
+from annotator.services.machine.classifier import CLASSIFIER
 from annotator.services.sample_queue import REST, SAMPLE, Queue, queue
+from annotator.ui import settings
 from annotator.ui.controller import Controller
 from annotator.ui.panels import one_line_rows
 
@@ -35,6 +45,12 @@ _TIPS = {
     "": "Assigned to you outside the last sample design",
 }
 _STATUS = {"done": "done", "in_progress": "in progress", "not_started": "to do"}
+QUEUE_ORDER = "Queue order"
+
+
+def _order_setting(project_guid: str, coder_guid: str) -> settings.Setting[str]:
+    """The machine whose uncertainty orders this coder's queue in this project ("" for none)."""
+    return settings.Setting(f"queue_order/{project_guid}/{coder_guid}", "")
 
 
 class QueueModel(QAbstractTableModel):
@@ -44,12 +60,34 @@ class QueueModel(QAbstractTableModel):
         super().__init__()
         self.controller = controller
         self.queue = Queue(controller.coder.name, ())
+        #: The classifier ordering what is left ("" for the queue's own order), and why the
+        #: last ordering by it failed ("" when it did not).
+        self.machine = ""
+        self.problem = ""
         self.refresh()
 
     def refresh(self) -> None:
         self.beginResetModel()
-        self.queue = queue(self.controller.project, self.controller.coder.name)
+        found = queue(self.controller.project, self.controller.coder.name)
+        self.problem = ""
+        if self.machine and found.to_do:
+            try:
+                found = self._by_uncertainty(found)
+            except UserError as error:
+                self.problem = str(error)
+        self.queue = found
         self.endResetModel()
+
+    def _by_uncertainty(self, found: Queue) -> Queue:
+        from annotator.services.machine.next_articles import uncertain_first
+
+        ranked = uncertain_first(
+            self.controller.project, self.machine, self.controller.coder.name, found.to_do
+        )
+        first = [c.document for c in ranked]
+        place = {document: k for k, document in enumerate(first)}
+        items = sorted(found.items, key=lambda i: place.get(i.document, len(first)))
+        return Queue(found.coder, tuple(items))
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
         return 0 if parent.isValid() else len(self.queue.items)
@@ -91,6 +129,16 @@ class QueuePanel(QWidget):
         super().__init__(parent)
         self.controller = controller
         self.model = QueueModel(controller)
+        self.order = QComboBox()
+        self.order.setToolTip(
+            "Order what is left by a trained classifier's uncertainty (the articles it is least "
+            "sure of first, as 'annotator machine next' gives them): coding those and training "
+            "again teaches it most"
+        )
+        self._fill_orders()
+        if self.model.machine:
+            self.model.refresh()
+        self.order.currentIndexChanged.connect(self._order_chosen)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)  # names escaped
@@ -109,13 +157,44 @@ class QueuePanel(QWidget):
         self.view.doubleClicked.connect(lambda index: self.open(index.row()))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Order:"))
+        row.addWidget(self.order, 1)
+        layout.addLayout(row)
         layout.addWidget(self.summary)
         layout.addWidget(self.view, 1)
         controller.changed.connect(self._changed)
         controller.coderChanged.connect(self.refresh)
         self._show_summary()
 
+    def _setting(self) -> settings.Setting[str]:
+        return _order_setting(self.controller.project.guid, self.controller.coder.guid)
+
+    def _fill_orders(self) -> None:
+        """Queue order and each classifier's uncertainty; the remembered one chosen."""
+        machines = [
+            b.name for b in self.controller.project.machine.backends() if b.kind == CLASSIFIER
+        ]
+        remembered = self._setting().get(settings.open_settings())
+        self.order.blockSignals(True)
+        self.order.clear()
+        self.order.addItem(QUEUE_ORDER, "")
+        for name in machines:
+            self.order.addItem(f"Order by {name}'s uncertainty", name)
+        chosen = self.order.findData(remembered) if remembered in machines else 0
+        self.order.setCurrentIndex(max(chosen, 0))
+        self.order.blockSignals(False)
+        self.model.machine = str(self.order.currentData() or "")
+
+    def _order_chosen(self) -> None:
+        name = str(self.order.currentData() or "")
+        self._setting().set(settings.open_settings(), name)
+        self.model.machine = name
+        self.model.refresh()
+        self._show_summary()
+
     def refresh(self) -> None:
+        self._fill_orders()
         self.model.refresh()
         self._show_summary()
 
@@ -134,9 +213,15 @@ class QueuePanel(QWidget):
             return
         following = queued.next_article()
         then = f" Next: <b>{html.escape(following.name)}</b>." if following else " All done."
+        problem = (
+            f" <i>Not ordered by {html.escape(self.model.machine)}'s uncertainty: "
+            f"{html.escape(self.model.problem)}</i>"
+            if self.model.problem
+            else ""
+        )
         self.summary.setText(
             f"<b>{html.escape(queued.coder)}</b>: {queued.to_do} to do, {queued.done} done of "
-            f"{len(queued.items)} assigned.{then}"
+            f"{len(queued.items)} assigned.{then}{problem}"
         )
 
     def open(self, row: int) -> None:
