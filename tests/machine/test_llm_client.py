@@ -309,3 +309,84 @@ def test_check_raising_reply_error_is_the_only_way_a_reply_is_refused(server: LL
 
     with make(server, reply_retries=0) as client, pytest.raises(RequestFailed, match="no thanks"):
         client.complete(messages("x"), FORMAT, refuse)
+
+
+@pytest.fixture
+def dripping() -> Iterator[dict[str, object]]:
+    """A server that answers one byte at a time, a byte every 0.2 s, for ever (slowloris):
+    ``mode`` ``head`` drips the status line and headers, ``body`` sends the head at once and
+    drips the body."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    state: dict[str, object] = {"mode": "body", "port": listener.getsockname()[1]}
+    stop = threading.Event()
+
+    def answer_slowly(connection: socket.socket) -> None:
+        with connection:
+            connection.recv(1 << 20)
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            try:
+                if state["mode"] == "body":
+                    connection.sendall(head + b"Content-Length: 1000000\r\n\r\n")
+                    drip = b" " * 1000000
+                else:
+                    drip = head + b"X-Slow: " + b"a" * 1000000
+                for byte in drip:
+                    if stop.wait(0.2):
+                        return
+                    connection.sendall(bytes([byte]))
+            except OSError:
+                return
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=answer_slowly, args=(connection,), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield state
+    stop.set()
+    listener.close()
+
+
+@pytest.mark.parametrize("mode", ["head", "body"])
+def test_a_server_dripping_its_answer_times_out_at_the_timeout(
+    dripping: dict[str, object], mode: str
+) -> None:
+    dripping["mode"] = mode
+    settings = Settings(timeout=1.0, retries=0, backoff=0.01)
+    started = time.monotonic()
+    endpoint = Endpoint(f"http://127.0.0.1:{dripping['port']}/v1", "m")
+    with (
+        ChatClient(endpoint, settings) as client,
+        pytest.raises(RequestFailed, match=r"no answer from 127\.0\.0\.1 within"),
+    ):
+        client.complete(messages("x"), FORMAT, check)
+    assert time.monotonic() - started < 4
+
+
+def test_a_loopback_name_is_resolved_again_when_connecting(server: LLMServer) -> None:
+    """A name that was loopback when checked but resolves elsewhere when the request is made
+    (DNS rebinding) is not connected to."""
+    answers = iter([["127.0.0.1"], ["10.255.255.1"]])
+    last: list[list[str]] = []
+
+    def resolve(host: str) -> list[str]:
+        assert host == "localhost"
+        last[:] = [next(answers, last[0] if last else [])]
+        return last[0]
+
+    url = server.url.replace("127.0.0.1", "localhost")
+    settings = Settings(retries=0, timeout=2.0)
+    with (
+        ChatClient(Endpoint(url, "m"), settings, resolve=resolve) as client,
+        pytest.raises(RequestFailed, match="not this machine"),
+    ):
+        client.complete(messages("x"), FORMAT, check)
+    assert server.count == 0

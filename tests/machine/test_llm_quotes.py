@@ -140,3 +140,19 @@ def test_a_long_article_is_normalised_once_and_quickly() -> None:
         assert place is not None
     assert text[place.start : place.end] == "The needle  here."
     assert time.perf_counter() - started < 2.0
+
+
+def test_a_reply_quoting_one_word_thousands_of_times_is_placed_in_linear_time() -> None:
+    """A hostile or looping model answering the same short quote for every place it has:
+    each passage takes the next place, without searching the places taken again (that was
+    quadratic: 4,000 passages of "a" took some 18 s)."""
+    import time
+
+    text = "a b " * 25_000
+    passages = [Passage("X", "a", "r")] * 4_000 + [Passage("X", "nowhere", "r")] * 4_000
+    started = time.perf_counter()
+    placement = place_passages(text, passages)
+    took = time.perf_counter() - started
+    assert [(p.start, p.end) for p in placement.placed] == [(4 * n, 4 * n + 1) for n in range(4000)]
+    assert len(placement.dropped) == 4_000
+    assert took < 2.0

@@ -144,3 +144,80 @@ def test_arrays_of_the_wrong_kind_are_refused(blob: bytes) -> None:
 def test_the_member_size_limit(blob: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(model_file, "MAX_MEMBER_BYTES", 100)
     _refused(blob, "too large")
+
+
+def _bomb(blob: bytes, numbers: int, declared: int | None = None) -> bytes:
+    """``blob`` with its idf replaced by a member of ``numbers`` zeros (a few kilobytes once
+    deflated, twice), whose npy head says ``declared`` numbers (default: as many)."""
+    with np.load(io.BytesIO(_members(blob)["arrays.npz"])) as found:
+        arrays = {name: found[name] for name in found.files}
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("idf.npy", "w", force_zip64=True) as member:
+            head = io.BytesIO()
+            shape = (numbers if declared is None else declared,)
+            header = {"descr": "<f4", "fortran_order": False, "shape": shape}
+            np.lib.format.write_array_header_1_0(head, header)
+            member.write(head.getvalue())
+            chunk = bytes(1 << 22)
+            for left in range(numbers * 4, 0, -len(chunk)):
+                member.write(chunk[:left])
+        for name, array in arrays.items():
+            if name != "idf":
+                buffer = io.BytesIO()
+                np.lib.format.write_array(buffer, array)
+                archive.writestr(f"{name}.npy", buffer.getvalue())
+    members = _members(blob)
+    members["arrays.npz"] = inner.getvalue()
+    document = json.loads(members["model.json"])
+    document["arrays_sha256"] = sha256(members["arrays.npz"])
+    members["model.json"] = json.dumps(document).encode()
+    return _zip(members)
+
+
+@pytest.mark.parametrize(
+    ("numbers", "declared"),
+    [(50_000_000, None), (10, 400_000_000_000)],
+    ids=["a deflated bomb", "a head claiming 1.6 TB"],
+)
+def test_an_array_larger_than_its_model_needs_is_refused_before_it_is_read(
+    blob: bytes, numbers: int, declared: int | None
+) -> None:
+    """A model of a few kilobytes whose array unpacks to 200 MB of zeros (or whose npy head
+    claims 1.6 TB) is refused without that memory ever being taken (it took 2.5 GB for a
+    4 KB blob of 2 GB)."""
+    import tracemalloc
+
+    bomb = _bomb(blob, numbers, declared)
+    assert len(bomb) < 1_000_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(ModelFileError, match="refused"):
+            load(bomb)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 50_000_000
+
+
+def _encrypted(members: dict[str, bytes]) -> bytes:
+    """A zip archive of ``members`` whose entries say they are encrypted (flag bit 0)."""
+    data = bytearray(_zip(members))
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.find(signature)
+        while at >= 0:
+            data[at + offset] |= 1
+            at = data.find(signature, at + 4)
+    return bytes(data)
+
+
+def test_an_encrypted_archive_is_refused_in_one_line(blob: bytes) -> None:
+    """zipfile raises RuntimeError for an encrypted member: it was a traceback."""
+    _refused(_encrypted(_members(blob)), "not a model archive")
+    members = _members(blob)
+    inner = _encrypted(_members(members["arrays.npz"]))
+    members["arrays.npz"] = inner
+    document = json.loads(members["model.json"])
+    document["arrays_sha256"] = sha256(inner)
+    members["model.json"] = json.dumps(document).encode()
+    _refused(_zip(members), "arrays.npz cannot be read")

@@ -392,3 +392,74 @@ def test_runs_listing_holds_everything(demo: Project, gemma: Backend) -> None:
     assert (entry["tokens_prompt"], entry["tokens_completion"]) == (7, 3)
     assert entry["articles_asked"] == len(run.document_ids)
     assert "api_key" not in json.dumps(entry)
+
+
+def _kept_by_the_engine(
+    codebook: object,
+    codings: list[MachineCoding],
+    staying: list[tuple[int, int | None, int | None]],
+) -> list[MachineCoding]:
+    """What keep_exclusive_rule keeps, worked out by the agreement engine's own rule
+    (domain.exclusive.exclusive_clashes) on every candidate in turn."""
+    from annotator.domain.exclusive import exclusive_clashes
+
+    order = sorted(
+        range(len(codings)),
+        key=lambda k: (codings[k].confidence is None, -(codings[k].confidence or 0.0), k),
+    )
+    rows = [(1, 1, code, start, end) for code, start, end in staying]
+    kept: set[int] = set()
+    for k in order:
+        coding = codings[k]
+        row = (1, 1, coding.code_id, coding.start, coding.end)
+        if not exclusive_clashes(codebook, [*rows, row]):  # type: ignore[arg-type]
+            rows.append(row)
+            kept.add(k)
+    return [c for k, c in enumerate(codings) if k in kept]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_exclusive_rule_for_machine_codings_is_the_engines(demo: Project, seed: int) -> None:
+    import random
+
+    from annotator.services.machine.runs import keep_exclusive_rule
+
+    chance = random.Random(seed)
+    codebook = demo.codebook.tree()
+
+    def coding() -> MachineCoding:
+        code = chance.choice([SUBSISTENCE, POLITICAL, WORKER, OFFICIAL])
+        confidence = chance.choice([None, round(chance.random(), 1)])
+        if chance.random() < 0.15:
+            return MachineCoding(code, None, None, confidence)
+        start = chance.randrange(0, 60)
+        return MachineCoding(code, start, start + chance.randrange(1, 12), confidence)
+
+    codings = [coding() for _ in range(chance.randrange(0, 25))]
+    staying = [(c.code_id, c.start, c.end) for c in (coding() for _ in range(chance.randrange(3)))]
+    # the coder's other codings must keep the rule themselves
+    staying = [
+        (c.code_id, c.start, c.end)
+        for c in _kept_by_the_engine(codebook, [MachineCoding(*s) for s in staying], [])
+    ]
+    kept, dropped = keep_exclusive_rule(codebook, 1, 1, codings, staying)
+    assert kept == _kept_by_the_engine(codebook, codings, staying)
+    assert len(kept) + len(dropped) == len(codings)
+
+
+def test_thousands_of_clashing_machine_codings_are_sorted_out_quickly(demo: Project) -> None:
+    """A model repeating itself (thousands of passages, two codes of an exclusive dimension
+    on the same places): the rule was checked again on every coding kept so far, some
+    10 s for 2,000 and 2,000."""
+    import time
+
+    from annotator.services.machine.runs import keep_exclusive_rule
+
+    codebook = demo.codebook.tree()
+    codings = [MachineCoding(POLITICAL, 4 * n, 4 * n + 1) for n in range(3000)]
+    codings += [MachineCoding(SUBSISTENCE, 4 * n, 4 * n + 3) for n in range(3000)]
+    started = time.perf_counter()
+    kept, dropped = keep_exclusive_rule(codebook, 1, 1, codings)
+    assert time.perf_counter() - started < 2.0
+    assert kept == codings[:3000]
+    assert dropped == codings[3000:]

@@ -8,7 +8,10 @@ A model is a zip archive holding exactly two members:
 - ``arrays.npz``: numbers only, float32 — ``idf`` (one per term), ``coef_<k>`` (classes ×
   terms) and ``intercept_<k>`` (classes) of head k.
 
-Nothing is ever unpickled (``np.load(allow_pickle=False)``). :func:`load` checks the whole
+Nothing is ever unpickled (``np.load(allow_pickle=False)``), and no array is read before
+its size is known to fit: the arrays' members may unpack to no more than the terms and heads
+of ``model.json`` need, and each array's head may claim no more numbers than its member holds
+(a few kilobytes of deflated zeros are no way to fill the memory). :func:`load` checks the whole
 archive's SHA-256 against the one stored beside it, the members, their sizes, the tag, the
 arrays' checksum, every field's type, every array's dtype, shape and finiteness, and refuses
 anything else — a pickle, random bytes, a truncated archive, JSON of another shape — with
@@ -146,7 +149,7 @@ def _load(blob: bytes, expected: str | None) -> Model:
     names = {"idf"} | {
         f"{kind}_{k}" for k in range(len(heads_data)) for kind in ("coef", "intercept")
     }
-    arrays = _arrays(members["arrays.npz"], names)
+    arrays = _arrays(members["arrays.npz"], names, _array_budget(len(terms), heads_data))
     idf = arrays["idf"]
     if idf.shape != (len(terms),):
         raise _Bad(f"idf has shape {idf.shape}, not ({len(terms)},)")
@@ -174,6 +177,8 @@ def _members(blob: bytes) -> dict[str, bytes]:
         raise _Bad(f"it is not a model archive ({type(error).__name__})") from None
     except NotImplementedError:  # a compression method zipfile does not know
         raise _Bad("it is not a model archive (unknown compression)") from None
+    except RuntimeError:  # zipfile's word for an encrypted member
+        raise _Bad("it is not a model archive (encrypted)") from None
 
 
 def _json(data: bytes) -> dict[str, Any]:
@@ -186,15 +191,65 @@ def _json(data: bytes) -> dict[str, Any]:
     return document
 
 
-def _arrays(data: bytes, names: set[str]) -> dict[str, NDArray[np.float32]]:
+#: What an array's member may hold beside its numbers (the npy head, some 128 bytes).
+_ARRAY_HEAD_BYTES = 4096
+
+
+def _array_budget(terms: int, heads: list[Any]) -> int:
+    """The most the arrays of a model of ``terms`` terms and these heads (as model.json
+    gives them, not yet checked) can take unpacked: float32 idf, coefficients and
+    intercepts, a class per code and one more, and a head per member."""
+    numbers = terms
+    for head in heads:
+        codes = head.get("codes") if isinstance(head, dict) else None
+        classes = len(codes) + 1 if isinstance(codes, list) else 1
+        numbers += classes * (terms + 1)
+    return 4 * numbers + _ARRAY_HEAD_BYTES * (1 + 2 * len(heads))
+
+
+def _check_sizes(data: bytes, budget: int) -> None:
+    """Refuse arrays that would take more than ``budget`` bytes unpacked, or an array whose
+    head claims more numbers than its member holds, before any array is read."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+        total = sum(info.file_size for info in infos)
+        if total > budget:
+            raise _Bad(
+                f"arrays.npz unpacks to {total:,} bytes, more than its terms and heads "
+                f"need ({budget:,})"
+            )
+        for info in infos:
+            with archive.open(info) as member:
+                version = np.lib.format.read_magic(member)
+                if version == (1, 0):
+                    shape, _, dtype = np.lib.format.read_array_header_1_0(member)
+                elif version == (2, 0):
+                    shape, _, dtype = np.lib.format.read_array_header_2_0(member)
+                else:
+                    raise _Bad(f"{info.filename} is an npy file of version {version}")
+            if math.prod(shape) * dtype.itemsize > info.file_size:
+                raise _Bad(f"{info.filename} claims more numbers than it holds")
+
+
+def _arrays(data: bytes, names: set[str], budget: int) -> dict[str, NDArray[np.float32]]:
     try:
+        _check_sizes(data, budget)
         with np.load(io.BytesIO(data), allow_pickle=False) as found:
             if set(found.files) != names:
                 raise _Bad("arrays.npz holds other arrays than its heads need")
             arrays = {name: found[name] for name in names}
     except _Bad:
         raise
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as error:
+    except (
+        ValueError,
+        OSError,
+        EOFError,
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        KeyError,
+        NotImplementedError,  # an unknown compression
+        RuntimeError,  # an encrypted member
+    ) as error:
         raise _Bad(f"arrays.npz cannot be read ({type(error).__name__})") from None
     for name, array in arrays.items():
         if array.dtype != np.float32:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +29,6 @@ from typing import Any
 from annotator import __version__
 from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
-from annotator.domain.exclusive import exclusive_clashes
 from annotator.domain.model import DocumentStatus, new_guid, utc_now
 from annotator.domain.text import check_span
 from annotator.services.codebook_versions import current_version
@@ -141,6 +141,47 @@ def origin(run: RunRecord, coding: MachineCoding) -> str:
     )
 
 
+class _Dimension:
+    """The codings of one exclusive dimension taken so far, for an answer in logarithmic
+    time to whether another breaks its rule (the rule of domain.exclusive: a whole-article
+    code beside any other code of the dimension; two codes on overlapping passages). The
+    passages are kept as disjoint spans, those of one code that overlap merged: a taken
+    passage of another code never overlaps them."""
+
+    def __init__(self) -> None:
+        self.codes: set[int] = set()
+        self.whole: set[int] = set()
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.labels: list[int] = []
+
+    def _overlapping(self, start: int, end: int) -> range:
+        last = bisect_left(self.starts, end) - 1
+        first = last
+        while first >= 0 and self.ends[first] > start:
+            first -= 1
+        return range(first + 1, last + 1)
+
+    def clashes(self, code: int, start: int | None, end: int | None) -> bool:
+        if start is None or end is None:
+            return bool(self.codes - {code})
+        if self.whole - {code}:
+            return True
+        return any(self.labels[k] != code for k in self._overlapping(start, end))
+
+    def take(self, code: int, start: int | None, end: int | None) -> None:
+        self.codes.add(code)
+        if start is None or end is None:
+            self.whole.add(code)
+            return
+        found = self._overlapping(start, end)
+        if found:
+            start = min(start, self.starts[found.start])
+            end = max(end, self.ends[found.stop - 1])
+        where = slice(found.start, found.stop) if found else slice(found.start, found.start)
+        self.starts[where], self.ends[where], self.labels[where] = [start], [end], [code]
+
+
 def keep_exclusive_rule(
     codebook: Codebook,
     document_id: int,
@@ -151,26 +192,33 @@ def keep_exclusive_rule(
     """Split ``codings`` into those kept and those dropped so that, with the coder's other
     codings of the article (``staying``: code, start, end), no exclusive dimension's rule is
     broken: the most confident codings are taken first; one clashing with a coding already
-    taken is dropped. Both lists keep the order given."""
+    taken is dropped. Both lists keep the order given. (``document_id`` and ``coder_id``
+    name whose codings they are; the rule is domain.exclusive's, checked incrementally so
+    that thousands of codings cost what they are, not their square.)"""
     order = sorted(
         range(len(codings)),
         key=lambda k: (codings[k].confidence is None, -(codings[k].confidence or 0.0), k),
     )
-    rows = [(document_id, coder_id, code, start, end) for code, start, end in staying]
-    by_dimension: dict[int, list[tuple[int, int, int, int | None, int | None]]] = {}
-    for row in rows:
-        if row[2] in codebook:
-            by_dimension.setdefault(codebook.dimension_of(row[2]).id, []).append(row)
+    dimensions: dict[int, _Dimension] = {}
+
+    def exclusive(code: int) -> _Dimension | None:
+        dimension = codebook.dimension_of(code)
+        if not dimension.exclusive or dimension.id == code:
+            return None
+        return dimensions.setdefault(dimension.id, _Dimension())
+
+    for code, start, end in staying:
+        taken = exclusive(code) if code in codebook else None
+        if taken is not None:
+            taken.take(code, start, end)
     kept: set[int] = set()
     for k in order:
         coding = codings[k]
-        dimension = codebook.dimension_of(coding.code_id)
-        row = (document_id, coder_id, coding.code_id, coding.start, coding.end)
-        if dimension.exclusive:
-            taken = by_dimension.setdefault(dimension.id, [])
-            if exclusive_clashes(codebook, [*taken, row]):
+        taken = exclusive(coding.code_id)
+        if taken is not None:
+            if taken.clashes(coding.code_id, coding.start, coding.end):
                 continue
-            taken.append(row)
+            taken.take(coding.code_id, coding.start, coding.end)
         kept.add(k)
     return (
         [c for k, c in enumerate(codings) if k in kept],

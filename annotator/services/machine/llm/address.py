@@ -23,7 +23,13 @@ from dataclasses import dataclass
 
 from annotator.domain.errors import UserError
 
-__all__ = ["Address", "check_url", "is_loopback_host"]
+__all__ = [
+    "Address",
+    "check_url",
+    "is_loopback_host",
+    "loopback_addresses",
+    "system_resolver",
+]
 
 #: ``socket.getaddrinfo``'s shape: the addresses a host name resolves to (the tests pass their
 #: own resolver).
@@ -36,6 +42,10 @@ def _resolve(host: str) -> list[str]:
     except (OSError, UnicodeError):
         return []
     return [str(info[4][0]) for info in found]
+
+
+#: The system's resolver (what connections use unless a test gives its own).
+system_resolver: Resolver = _resolve
 
 
 def _loopback_ip(text: str) -> bool | None:
@@ -57,6 +67,17 @@ def is_loopback_host(host: str, resolve: Resolver = _resolve) -> bool:
         return literal
     addresses = resolve(host)
     return bool(addresses) and all(_loopback_ip(address) for address in addresses)
+
+
+def loopback_addresses(host: str, resolve: Resolver = _resolve) -> tuple[list[str], list[str]]:
+    """The addresses to connect to for ``host`` when it must be this machine, and every
+    address it resolved to: the first list is empty unless all of them are loopback."""
+    literal = _loopback_ip(host)
+    if literal is not None:
+        return ([host] if literal else []), [host]
+    addresses = list(dict.fromkeys(resolve(host)))
+    loopback = bool(addresses) and all(_loopback_ip(address) for address in addresses)
+    return (addresses if loopback else []), addresses
 
 
 @dataclass(frozen=True)

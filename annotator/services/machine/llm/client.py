@@ -18,8 +18,10 @@ Every failure is a :class:`RequestFailed` with a one-line reason. A cancel (the 
 is seen before every try and during every wait.
 
 For a loopback server the environment's proxy settings are ignored (``trust_env=False``): a
-proxy would carry the text off the machine. Redirects are never followed. An answer larger
-than :data:`MAX_ANSWER_BYTES` is refused.
+proxy would carry the text off the machine; its name is resolved again, and checked, when a
+connection is opened (:mod:`.network`). Redirects are never followed. An answer larger than
+:data:`MAX_ANSWER_BYTES` is refused. ``timeout`` bounds a request as a whole, from connecting
+to the answer's last byte (a server dripping its answer byte by byte times out too).
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ import httpx
 
 from annotator import __version__
 from annotator.domain.errors import UserError, one_line
-from annotator.services.machine.llm.address import Address, Resolver, check_url
+from annotator.services.machine.llm.address import Address, Resolver, check_url, system_resolver
+from annotator.services.machine.llm.network import Deadline, GuardedBackend, transport
 from annotator.services.machine.llm.schema import ReplyError
 
 __all__ = [
@@ -263,14 +266,21 @@ class ChatClient:
             self._key = key.strip()
             headers["Authorization"] = f"Bearer {self._key}"
         timeout = httpx.Timeout(settings.timeout, connect=min(10.0, settings.timeout))
+        limits = httpx.Limits(
+            max_connections=settings.concurrency,
+            max_keepalive_connections=settings.concurrency,
+        )
+        self._deadline = Deadline()
+        trust_env = not self.address.loopback
+        checked = (resolve or system_resolver) if self.address.loopback else None
         self._http = httpx.Client(
             headers=headers,
             timeout=timeout,
             follow_redirects=False,
-            trust_env=not self.address.loopback,
-            limits=httpx.Limits(
-                max_connections=settings.concurrency,
-                max_keepalive_connections=settings.concurrency,
+            trust_env=trust_env,
+            limits=limits,
+            transport=transport(
+                limits, GuardedBackend(self._deadline, checked), trust_env=trust_env
             ),
         )
         self._random = random.Random()
@@ -370,6 +380,7 @@ class ChatClient:
     def _try(self, body: bytes) -> _Outcome:
         address = self.address
         started = time.monotonic()
+        self._deadline.at = started + self.settings.timeout
         try:
             with self._http.stream("POST", address.chat_url, content=body) as response:
                 data = bytearray()
@@ -395,6 +406,8 @@ class ChatClient:
             name = type(error).__name__
             detail = one_line(str(error))[:200]
             return _Outcome(reason=f"the connection failed ({name}: {detail})", retry=True)
+        finally:
+            self._deadline.at = None
         if status == 200:
             return self._read(bytes(data))
         said = _error_text(bytes(data))

@@ -13,7 +13,9 @@ tried: a quote not found so is dropped and counted, never guessed.
 A text may hold a quote several times. Each quote takes the first place, in the text's
 order, that the same code has not taken already in this reply: the model coding a repeated
 sentence twice with one code codes both places; coding it with two codes puts both on the
-first. A quote whose every place is taken by its code is dropped as repeated.
+first. A quote whose every place is taken by its code is dropped as repeated. Each quote's
+places are searched once per reply and walked in order, so a reply repeating a short quote
+thousands of times costs what its places do, not their square.
 """
 
 from __future__ import annotations
@@ -116,6 +118,7 @@ class Locator:
     def __init__(self, text: str) -> None:
         self.text = text
         self._normalised: _Normalised | None = None
+        self._places: dict[str, tuple[list[Located], Iterator[Located]]] = {}
 
     def _whole(self, start: int, end: int) -> bool:
         """Whether ``[start, end)`` cuts no grapheme cluster of the text."""
@@ -158,6 +161,17 @@ class Locator:
                 found.add(span)
                 yield Located(span[0], span[1], False)
 
+    def place(self, quote: str, number: int) -> Located | None:
+        """The ``number``-th place of ``quote`` (from 0, in the order of :meth:`places`),
+        or None; the places are searched once, as far as asked."""
+        found, rest = self._places.setdefault(quote, ([], self.places(quote)))
+        while len(found) <= number:
+            following = next(rest, None)
+            if following is None:
+                return None
+            found.append(following)
+        return found[number]
+
     def locate(self, quote: str, taken: Collection[tuple[int, int]] = ()) -> Located | None:
         """The first place of ``quote`` not in ``taken``, or None."""
         return next(
@@ -189,16 +203,25 @@ def place_passages(text: str, passages: Collection[Passage]) -> Placement:
     are dropped with their reason."""
     locator = Locator(text)
     taken: dict[str, set[tuple[int, int]]] = {}
+    # Where each (code, quote) looks next: the places before it are taken by that code, and
+    # a code's places taken only grow.
+    cursors: dict[tuple[str, str], int] = {}
     result = Placement()
     for passage in passages:
         if not _normalise(passage.quote):
             result.dropped.append(Dropped("quote", f"an empty quote for {passage.code!r}"))
             continue
         codes_taken = taken.setdefault(passage.code, set())
-        place = locator.locate(passage.quote, codes_taken)
+        key = (passage.code, passage.quote)
+        number = cursors.get(key, 0)
+        place = locator.place(passage.quote, number)
+        while place is not None and (place.start, place.end) in codes_taken:
+            number += 1
+            place = locator.place(passage.quote, number)
+        cursors[key] = number
         if place is None:
             shown = passage.quote if len(passage.quote) <= 60 else passage.quote[:59] + "…"
-            repeated = next(locator.places(passage.quote), None) is not None
+            repeated = locator.place(passage.quote, 0) is not None
             why = "every place of it is already coded" if repeated else "not found in the article"
             result.dropped.append(Dropped("quote", f"{shown!r} ({passage.code}): {why}"))
             continue
