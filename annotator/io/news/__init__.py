@@ -86,10 +86,16 @@ class Reader:
 def readers() -> tuple[Reader, ...]:
     """Every format known, most specific first. Imported here, not at module level, so that
     importing a plain article never loads the readers' dependencies."""
-    from annotator.io.news import factiva, lexis_academic, nexis, sheets
+    from annotator.io.news import factiva, lexis_academic, nexis, proquest, sheets
 
     # Sheets last: the database formats are more specific than "a table with a text column".
-    return (*factiva.READERS, *nexis.READERS, *lexis_academic.READERS, sheets.READER)
+    return (
+        *factiva.READERS,
+        *nexis.READERS,
+        *lexis_academic.READERS,
+        *proquest.READERS,
+        sheets.READER,
+    )
 
 
 def recognise(data: bytes, name: str) -> Reader | None:

@@ -1,0 +1,154 @@
+"""ProQuest plain-text downloads: records between rows of underscores, each (after an optional
+"Document 3 of 500" line) a headline, the document's link, and labelled fields, one paragraph
+of the full text a line after ``Full text:``.
+
+The HTML that ProQuest e-mails (or that page saved alone) is read by :mod:`proquest_html`;
+both are registered here.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from annotator.domain.errors import BadFileError
+from annotator.io.encoding import decode_text
+from annotator.io.news import NewsArticle, NewsFile, Reader, proquest_html
+from annotator.io.news.cutoff import cut_off
+from annotator.io.news.proquest_fields import DATABASE, article, fold, known
+
+_RULE = re.compile(r"_{20,}")
+_DOCUMENT = re.compile(r"Document (\d+) of \d+")
+_LABELLED = re.compile(r"([^:\s][^:]{0,40}):(?:\s+(.*)|)")
+_HEAD = 200_000
+# Labels that close the full text even without a blank line before them.
+_CLOSING = frozenset(["caption", "credit"])
+_RECORD_LABELS = (
+    b"\nPublication title:",
+    b"\nProQuest document ID:",
+    b"\nFull text:",
+    b"\nPublication date:",
+    b"\nDocument URL:",
+)
+
+
+def recognises(data: bytes, name: str) -> bool:
+    """True for ProQuest's text download: a row of underscores and, in its first records,
+    at least three of the labels every record has (publication title, date, document id …)."""
+    head = data[:_HEAD].replace(b"\r\n", b"\n")
+    if head.lstrip()[:1] in (b"<", b"{") or b"\x00" in head or b"_" * 20 not in head:
+        return False
+    return sum(1 for label in _RECORD_LABELS if label in head) >= 3
+
+
+def read(data: bytes, name: str) -> NewsFile:
+    """The articles of a ProQuest text download; :class:`BadFileError` if it holds none."""
+    text, _ = decode_text(data, Path(name))
+    problems: list[str] = []
+    articles: list[NewsArticle] = []
+    records = _records(text.splitlines())
+    seen = 0
+    for index, (lines, closed) in enumerate(records):
+        numbered, lines = _numbered(lines)
+        if not any(_label(line) for line in lines):
+            continue  # the search's heading, or the "Contact us" footer
+        seen += 1
+        position = numbered or seen
+        last = index == len(records) - 1 and not closed
+        made = _record(lines, position, name, problems, last=last)
+        if made is not None:
+            articles.append(made)
+    if not articles:
+        raise BadFileError(name, "is a ProQuest text download but holds no article with text")
+    return NewsFile(DATABASE, "ProQuest text", tuple(articles), tuple(problems))
+
+
+def _records(lines: list[str]) -> list[tuple[list[str], bool]]:
+    """The records between rows of underscores, each with whether a row closed it."""
+    records: list[tuple[list[str], bool]] = []
+    current: list[str] = []
+    for line in lines:
+        if _RULE.fullmatch(line.strip()):
+            records.append((current, True))
+            current = []
+        else:
+            current.append(line.rstrip())
+    records.append((current, False))
+    return records
+
+
+def _numbered(lines: list[str]) -> tuple[int, list[str]]:
+    """The record's number from its "Document 3 of 500" line (0 without), and its lines
+    without that line and the blank lines before its headline."""
+    start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    lines = lines[start:]
+    match = _DOCUMENT.fullmatch(lines[0].strip()) if lines else None
+    if match is None:
+        return 0, lines
+    rest = lines[1:]
+    start = next((i for i, line in enumerate(rest) if line.strip()), len(rest))
+    return int(match.group(1)), rest[start:]
+
+
+def _label(line: str) -> tuple[str, str] | None:
+    """("Publication title", "value") for a line of a known label, else None."""
+    if ":" not in line[:45]:
+        return None
+    match = _LABELLED.fullmatch(line.strip())
+    if match is None or not known(match.group(1)):
+        return None
+    return match.group(1), match.group(2) or ""
+
+
+def _record(
+    lines: list[str], position: int, name: str, problems: list[str], *, last: bool
+) -> NewsArticle | None:
+    title = lines[0].strip() if lines and _label(lines[0]) is None else ""
+    labelled: list[tuple[str, str]] = []
+    body: list[str] = []
+    in_body = False
+    body_closed = False
+    blank = True
+    for line in lines[1 if title else 0 :]:
+        stripped = line.strip()
+        if not stripped:
+            blank = True
+            continue
+        found = _label(stripped)
+        if in_body:
+            if found is None or not (blank or fold(found[0]) in _CLOSING):
+                body.append(stripped)
+                blank = False
+                continue
+            in_body, body_closed = False, True
+        if found is not None and fold(found[0]) == "fulltext":
+            in_body = True
+            body.append(found[1])
+        elif found is not None and (blank or not labelled or fold(found[0]) in _CLOSING):
+            labelled.append(found)
+        elif labelled and not blank:
+            label, value = labelled[-1]
+            labelled[-1] = (label, f"{value} {stripped}")
+        elif stripped.startswith(("http://", "https://")) and not labelled:
+            labelled.append(("Document URL", stripped))
+        else:
+            unknown = _LABELLED.fullmatch(stripped)
+            if unknown is not None and body_closed:
+                labelled.append((unknown.group(1), unknown.group(2) or ""))
+        blank = False
+    if last and in_body:
+        # The file ends inside the full text: the download stopped in this record.
+        problems.append(cut_off(position, name))
+        return None
+    # The link under the headline came first: the "Document URL:" field is the one kept.
+    links = [pair for pair in labelled if fold(pair[0]) == "documenturl"]
+    if len(links) > 1:
+        labelled.remove(links[0])
+    return article(title, body, labelled, position, name, problems)
+
+
+READERS = (
+    Reader("ProQuest text", recognises, read),
+    Reader("ProQuest e-mail", proquest_html.recognises_email, proquest_html.read_email),
+    Reader("ProQuest HTML", proquest_html.recognises_html, proquest_html.read_html),
+)

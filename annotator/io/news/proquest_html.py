@@ -1,0 +1,223 @@
+"""The results ProQuest e-mails: a MIME message (``.eml``) whose HTML part (quoted-printable or
+base64) holds the records, or that HTML saved alone.
+
+Both layouts ProQuest has sent give each record in an element of its own: a bold headline,
+then paragraphs that open with a bold label ("Author:", "Full text:", "Publication title:" …).
+The older layout has a "Publication info:" paragraph and the abstract below its label; the
+newer one a citation line under the headline and the full text as a nested HTML document
+(which a parser flattens into the paragraphs after the label). The page is read as a list of
+blocks, each with its label if it opens with one, and a record is the largest element holding
+one "Publication title:" label.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from email.message import EmailMessage
+from typing import Any
+
+from annotator.domain.errors import BadFileError
+from annotator.io.news import NewsArticle, NewsFile
+from annotator.io.news.proquest_fields import DATABASE, article, fold
+
+_BLOCKS = frozenset(
+    [
+        "p",
+        "div",
+        "li",
+        "tr",
+        "td",
+        "th",
+        "table",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "article",
+        "section",
+        "body",
+        "html",
+        "text",
+    ]
+)
+_LABEL_TAGS = ("strong", "b")
+_HEAD = 1_000_000
+# A bold label of a record's fields in the page's bytes (before any parsing).
+_HTML_LABEL = re.compile(
+    rb"<(?:strong|b)[^>]*>\s*(?:ProQuest document ID|Publication title|Full text)\s*:",
+    re.IGNORECASE,
+)
+_MIME = re.compile(rb"^(?:MIME-Version|Content-Type):", re.IGNORECASE | re.MULTILINE)
+# The labels that start a record's element, in the order they are tried.
+_ANCHORS = ("publicationtitle", "proquestdocumentid", "fulltext")
+# Image links and screen-reader text of the newer layout are no part of the text.
+_FURNITURE = re.compile(r"\b(?:document_view_image|sr-only)\b")
+
+
+def recognises_email(data: bytes, name: str) -> bool:
+    """True for an e-mail (MIME headers at its top) sent by ProQuest."""
+    head = data[:4096]
+    if head.lstrip()[:1] == b"<" or _MIME.search(head) is None:
+        return False
+    return b"proquest" in data[:_HEAD].lower()
+
+
+def recognises_html(data: bytes, name: str) -> bool:
+    """True for ProQuest's e-mailed results saved as HTML: bold record labels."""
+    head = data[:_HEAD]
+    return b"<" in head[:4096] and _HTML_LABEL.search(head) is not None
+
+
+def read_email(data: bytes, name: str) -> NewsFile:
+    """The articles of the HTML part of a ProQuest e-mail."""
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    html = ""
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            try:
+                html = str(part.get_content())
+            except (LookupError, ValueError):
+                payload = part.get_payload(decode=True)
+                html = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+            if _HTML_LABEL.search(html.encode("utf-8", "replace")):
+                break
+    if not html:
+        raise BadFileError(name, "is an e-mail without an HTML part of ProQuest results")
+    return _read(html, name, "ProQuest e-mail")
+
+
+def read_html(data: bytes, name: str) -> NewsFile:
+    """The articles of ProQuest's e-mailed results saved as an HTML page."""
+    try:
+        html = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError:
+        html = data.decode("cp1252", "replace")
+    return _read(html, name, "ProQuest HTML")
+
+
+def _read(html: str, name: str, layout: str) -> NewsFile:
+    import lxml.etree
+    import lxml.html
+
+    html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
+    if not html.strip():
+        raise BadFileError(name, "is an empty ProQuest page")
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.LxmlError):
+        raise BadFileError(name, "is a damaged ProQuest page (its HTML cannot be read)") from None
+    problems: list[str] = []
+    articles: list[NewsArticle] = []
+    for position, record in enumerate(_records(root), start=1):
+        made = _record(record, position, name, problems)
+        if made is not None:
+            articles.append(made)
+    if not articles:
+        raise BadFileError(name, "is a ProQuest page but holds no article with text")
+    return NewsFile(DATABASE, layout, tuple(articles), tuple(problems))
+
+
+def _label_of(element: Any) -> str | None:
+    if element.tag not in _LABEL_TAGS:
+        return None
+    text = " ".join(element.text_content().split())
+    return fold(text[:-1]) if text.endswith(":") and 0 < len(text) <= 45 else None
+
+
+def _records(root: Any) -> list[Any]:
+    """Each record's element: the largest holding one label of the first kind found."""
+    labels = [e for e in root.iter(*_LABEL_TAGS) if _label_of(e) is not None]
+    for anchor in _ANCHORS:
+        marks = [e for e in labels if _label_of(e) == anchor]
+        if marks:
+            break
+    else:
+        return []
+    marked = set(marks)
+    records: list[Any] = []
+    for mark in marks:
+        element = mark
+        for parent in mark.iterancestors():
+            if sum(1 for e in parent.iter(*_LABEL_TAGS) if e in marked) > 1:
+                break
+            element = parent
+        if not records or records[-1] is not element:
+            records.append(element)
+    return records
+
+
+def _blocks(record: Any) -> list[tuple[str | None, str, bool]]:
+    """The record's blocks in order: (label or None, text without the label, bold)."""
+    blocks: list[tuple[str | None, str, bool]] = []
+    parts: list[str] = []
+    state: dict[str, Any] = {"label": None, "bold": False}
+
+    def flush() -> None:
+        text = " ".join("".join(parts).split())
+        if text or state["label"]:
+            blocks.append((state["label"], text, state["bold"]))
+        parts.clear()
+        state["label"], state["bold"] = None, False
+
+    def walk(element: Any) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in ("script", "style", "img", "head", "title", "meta") or not tag:
+            if element.tail:
+                parts.append(element.tail)
+            return
+        if _FURNITURE.search(element.get("class") or ""):
+            if element.tail:
+                parts.append(element.tail)
+            return
+        block = tag in _BLOCKS
+        if block:
+            flush()
+            state["bold"] = "bold" in (element.get("style") or "").replace(" ", "")
+        label = _label_of(element)
+        if label is not None and not "".join(parts).strip() and state["label"] is None:
+            state["label"] = label
+        else:
+            if tag == "br":
+                parts.append("\n")
+            if element.text:
+                parts.append(element.text)
+            for child in element:
+                walk(child)
+        if block:
+            flush()
+        if element.tail:
+            parts.append(element.tail)
+
+    walk(record)
+    flush()
+    return blocks
+
+
+def _record(record: Any, position: int, name: str, problems: list[str]) -> NewsArticle | None:
+    blocks = _blocks(record)
+    title = next((text for label, text, bold in blocks if label is None and bold and text), "")
+    if not title:
+        title = next((text for label, text, _ in blocks if label is None and text), "")
+    labelled: list[tuple[str, str]] = []
+    body: list[str] = []
+    current: str | None = None
+    for label, text, _ in blocks:
+        if label is not None:
+            current = label
+            if label == "fulltext":
+                body.append(text)
+            else:
+                labelled.append((label, text))
+        elif current == "fulltext":
+            body.append(text)
+        elif current is not None and labelled and not labelled[-1][1]:
+            labelled[-1] = (labelled[-1][0], text)  # the older abstract: below its label
+    words = next((e.get("wordcount") for e in record.iter("text") if e.get("wordcount")), None)
+    if words:
+        labelled.append(("words", words))
+    return article(title, body, labelled, position, name, problems)

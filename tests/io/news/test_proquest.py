@@ -1,0 +1,196 @@
+"""ProQuest downloads: plain text with and without "Document N of M", and the e-mailed HTML in
+both layouts, as .eml or saved alone.
+
+The fixtures are articles written for these tests, about invented events, in the layouts the
+databases write; the real downloads in ../shared/news_exports are read when present.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from annotator.domain.errors import BadFileError
+from annotator.io.news import NewsFile, proquest, recognise
+from tests.conftest import SHARED_CORPUS
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED_EXPORTS = SHARED_CORPUS.parent / "news_exports"
+ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def read(name: str, expected_reader: str) -> NewsFile:
+    data = (FIXTURES / name).read_bytes()
+    reader = recognise(data, name)
+    assert reader is not None, f"{name} not recognised"
+    assert reader.name == expected_reader
+    return reader.read(data, name)
+
+
+# -- ProQuest text ------------------------------------------------------------------------
+
+
+def test_proquest_text_with_document_headers_gives_headline_body_and_fields() -> None:
+    found = read("proquest_numbered.txt", "ProQuest text")
+    assert (found.database, found.format) == ("ProQuest", "ProQuest text")
+    assert [a.position for a in found.articles] == [1, 2, 3]
+    first = found.articles[0]
+    assert first.title == "Ferry crew walks off in Port Velmar"
+    assert first.body == (
+        "The crew of the morning ferry left the vessel at the eastern quay on Tuesday, saying "
+        "wages promised in the spring had not been paid.\n\n"
+        "Passengers waited three hours before a relief crew arrived from the mainland."
+    )
+    assert first.fields["outlet"] == "The Coastal Ledger; Port Velmar"
+    assert first.fields["date"] == "2019-04-16"
+    assert first.fields["author"] == "Dastan, Mirela"
+    assert first.fields["section"] == "Harbour"
+    assert first.fields["language"] == "English"
+    assert first.fields["document_id"] == "2210000001"
+    assert first.fields["url"].endswith("/docview/2210000001/se-2")  # the field, not the link
+    assert first.fields["proquest_database"] == "Island Newsstream"
+    assert "abstract" not in first.fields  # "None available."
+    # The caption closes the body and is kept as a field; a month with a space still reads.
+    second = found.articles[1]
+    assert "CAPTION" not in second.body
+    assert second.fields["caption"] == "The empty quay at dusk."
+    assert second.fields["date"] == "2019-04-19"
+
+
+def test_a_proquest_record_without_a_document_id_is_imported_and_reported() -> None:
+    found = read("proquest_numbered.txt", "ProQuest text")
+    third = found.articles[2]
+    assert third.title == "Harbour office reopens on Monday"
+    assert "document_id" not in third.fields
+    assert found.problems == (
+        "article 3 of proquest_numbered.txt has no ProQuest document id: imported",
+    )
+
+
+def test_proquest_text_without_document_headers_reads_the_same_records() -> None:
+    numbered = read("proquest_numbered.txt", "ProQuest text").articles[:2]
+    plain = read("proquest_plain.txt", "ProQuest text").articles
+    assert [(a.title, a.body, a.fields) for a in plain] == [
+        (a.title, a.body, a.fields) for a in numbered
+    ]
+
+
+def test_proquest_text_cut_inside_its_last_full_text_leaves_that_record_out() -> None:
+    data = (FIXTURES / "proquest_plain.txt").read_bytes()
+    cut = data[: data.rindex(b"ninety kilometres")]
+    found = proquest.read(cut, "cut.txt")
+    assert [a.title for a in found.articles] == ["Ferry crew walks off in Port Velmar"]
+    assert found.problems == ("article 2 of cut.txt is cut off (the download stopped): left out",)
+
+
+# -- ProQuest e-mailed HTML -----------------------------------------------------------------
+
+
+def test_a_proquest_email_is_read_from_its_quoted_printable_html_part() -> None:
+    found = read("proquest_email.eml", "ProQuest e-mail")
+    assert found.problems == ()
+    # The list of links at the top names three documents; the e-mail holds two.
+    assert [a.title for a in found.articles] == [
+        "Lighthouse keeper retires after forty years",
+        "Council votes to rebuild the east pier",
+    ]
+    first = found.articles[0]
+    assert first.body == (
+        "The keeper of the north light climbed its stairs for the last time on Thursday.\n\n"
+        "A new automatic lamp will be lit in July; the island council has not said who will "
+        "look after the tower."
+    )
+    assert "Enlarge" not in first.body
+    assert {k: first.fields[k] for k in ("outlet", "date", "author", "section", "words")} == {
+        "outlet": "The Coastal Ledger; Port Velmar",
+        "date": "2021-06-03",
+        "author": "Orrin, Tavi",
+        "section": "Island",
+        "words": str(len(first.body.split())),
+    }
+    assert first.fields["document_id"] == "3300000001"
+
+
+def test_the_emailed_html_saved_alone_reads_as_the_email_does() -> None:
+    message = (FIXTURES / "proquest_email.eml").read_bytes()
+    from_email = proquest.READERS[1].read(message, "results.eml")
+    import email
+    import email.policy
+
+    parsed = email.message_from_bytes(message, policy=email.policy.default)
+    html = next(p for p in parsed.walk() if p.get_content_type() == "text/html")
+    page = str(html.get_content()).encode("utf-8")  # type: ignore[attr-defined]
+    reader = recognise(page, "results.html")
+    assert reader is not None
+    assert reader.name == "ProQuest HTML"
+    alone = reader.read(page, "results.html")
+    assert [(a.title, a.body, a.fields) for a in alone.articles] == [
+        (a.title, a.body, a.fields) for a in from_email.articles
+    ]
+
+
+def test_the_older_emailed_layout_with_publication_info_and_abstract_below_its_label() -> None:
+    found = read("proquest_old.html", "ProQuest HTML")
+    assert len(found.articles) == 2
+    first = found.articles[0]
+    assert first.title == "Fish market moves to the old rope works"
+    assert first.body.startswith("The fish market will move to the old rope works")
+    assert first.body.endswith("Traders welcomed the larger hall.")
+    assert first.fields["abstract"] == "The fish market moves in September."
+    assert first.fields["outlet"] == "Velmar Evening Post"
+    assert first.fields["date"] == "2010-05-08"
+    assert first.fields["section"] == "Business"
+    assert first.fields["publication_info"].startswith("Velmar Evening Post")
+    assert "Email 1 of 1" not in first.body
+    assert "copyright" not in first.body.lower()
+
+
+def test_an_email_that_is_not_from_proquest_is_not_claimed() -> None:
+    letter = (
+        b"From: a@example.org\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\n"
+        b"Publication title: my notes\r\nFull text: none\r\n"
+    )
+    assert recognise(letter, "letter.eml") is None
+
+
+def test_a_proquest_email_without_records_is_refused_in_one_line() -> None:
+    message = (
+        b"From: noreply@proquest.com\r\nMIME-Version: 1.0\r\nContent-Type: text/html\r\n\r\n"
+        b"<html><body><p>Your session expired.</p></body></html>\r\n"
+    )
+    reader = recognise(message, "empty.eml")
+    assert reader is not None
+    assert reader.name == "ProQuest e-mail"
+    with pytest.raises(BadFileError, match="holds no article with text"):
+        reader.read(message, "empty.eml")
+
+
+# -- the real downloads (../shared/news_exports), when they are there --------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "reader", "count"),
+    [
+        ("ipq_proquest_numbered.txt", "ProQuest text", 500),
+        ("tmpq_proquest_email_v2.eml", "ProQuest e-mail", 20),
+    ],
+)
+def test_real_downloads_give_exactly_their_articles(name: str, reader: str, count: int) -> None:
+    path = SHARED_EXPORTS / name
+    if not path.is_file():
+        pytest.skip(f"{path} is not here")
+    data = path.read_bytes()
+    found_reader = recognise(data, name)
+    assert found_reader is not None
+    assert found_reader.name == reader
+    found = found_reader.read(data, name)
+    assert len(found.articles) == count
+    for article in found.articles:
+        assert article.title
+        assert article.body
+        assert article.fields["outlet"]
+        assert ISO.fullmatch(article.fields["date"])
+        assert "Full text:" not in article.body
+        assert "Publication title:" not in article.body
