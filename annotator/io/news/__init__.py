@@ -1,7 +1,8 @@
 """Files from news databases and article sheets: many articles to a file, with their metadata.
 
-One module per database format (Factiva, Nexis, Lexis, sheets). Each offers a :class:`Reader`:
-``recognises`` looks at the file's content (never its extension alone) and ``read`` gives a
+One module per database format (Factiva, Nexis, Lexis, ProQuest, Europresse, sheets). Each
+offers a :class:`Reader`: ``recognises`` looks at the file's content (never its extension
+alone) and ``read`` gives a
 :class:`NewsFile`, or raises :class:`~annotator.domain.errors.BadFileError` with a one-line
 reason. Readers take bytes and give plain values; storing them is the services' work.
 """
@@ -86,7 +87,7 @@ class Reader:
 def readers() -> tuple[Reader, ...]:
     """Every format known, most specific first. Imported here, not at module level, so that
     importing a plain article never loads the readers' dependencies."""
-    from annotator.io.news import factiva, lexis_academic, nexis, proquest, sheets
+    from annotator.io.news import europresse, factiva, lexis_academic, nexis, proquest, sheets
 
     # Sheets last: the database formats are more specific than "a table with a text column".
     return (
@@ -94,6 +95,7 @@ def readers() -> tuple[Reader, ...]:
         *nexis.READERS,
         *lexis_academic.READERS,
         *proquest.READERS,
+        *europresse.READERS,
         sheets.READER,
     )
 

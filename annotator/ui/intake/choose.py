@@ -30,12 +30,13 @@ PREVIEW_SEARCH = 200
 DETECT = "Detect (refuse a file when unsure)"
 FILE_FILTER = (
     "Articles, exports and sheets (*.txt *.md *.markdown *.html *.htm *.docx *.pdf *.rtf "
-    "*.csv *.tsv *.xlsx *.jsonl *.ndjson);;All files (*)"
+    "*.csv *.tsv *.xlsx *.jsonl *.ndjson *.eml);;All files (*)"
 )
 WHAT = (
     "Articles (.txt, .md, .html, .docx, .pdf), news-database exports (Factiva, Nexis, "
-    "LexisNexis: recognised by their content) and article sheets (.csv, .tsv, .xlsx, JSON "
-    "Lines), or folders of them (read with their subfolders):"
+    "LexisNexis, ProQuest including its e-mails (.eml), Europresse: recognised by their "
+    "content) and article sheets (.csv, .tsv, .xlsx, JSON Lines), or folders of them (read "
+    "with their subfolders):"
 )
 
 

@@ -1,0 +1,209 @@
+"""Europresse HTML downloads (French-language press, and more): one page holding many
+documents, in the current layout (one ``<article>`` each: a header, a ``<section>`` of text,
+an ``<aside>``, a footer with the document number) or the old one (one table cell each).
+
+Both mark the parts with the same classes: ``DocPublicationName`` (the outlet),
+``DocHeader`` ("Politique, mardi 14 mars 2006, p. 12": section, date, page, words),
+``titreArticleVisu`` (the headline), ``DocText`` (the body). Europresse has written pages
+declaring ISO-8859-1 whose bytes are UTF-8: the bytes decide, not the declaration.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from annotator.domain.errors import BadFileError
+from annotator.io.news import NewsArticle, NewsFile, Reader
+from annotator.io.news.dates import parse_date
+from annotator.io.news.factiva_fields import Draft, finish
+
+DATABASE = "Europresse"
+_HEAD = 1_000_000
+# Months in French and English, read here (dateparser takes long to load a language).
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            "janvier january",
+            "février fevrier february",
+            "mars march",
+            "avril april",
+            "mai may",
+            "juin june",
+            "juillet july",
+            "août aout august",
+            "septembre september",
+            "octobre october",
+            "novembre november",
+            "décembre decembre december",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+_DATE = re.compile(r"\b(\d{1,2})(?:er)?\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
+_PAGE = re.compile(r"^p\.\s*(\S+)$", re.IGNORECASE)
+_WORDS = re.compile(r"^(\d[\d\s.]*)\s+(?:mots|words|Wörter|palabras)$", re.IGNORECASE)
+_WEEKDAY = re.compile(
+    r"^(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday)\s+",
+    re.IGNORECASE,
+)
+# "news·20060314·LM·0q1403_1255263": the document number, whose second part is the date.
+_DOCUMENT = re.compile(r"(?:Numéro de document|Document number)\s*:\s*(\S+)", re.IGNORECASE)
+_DOCUMENT_DATE = re.compile(r"^[^·]+·(\d{4})(\d{2})(\d{2})·")
+
+
+def recognises(data: bytes, name: str) -> bool:
+    """True for a Europresse page: its publication-name and headline classes."""
+    head = data[:_HEAD]
+    return (
+        head.lstrip()[:1] == b"<"
+        and b"DocPublicationName" in head
+        and (b"titreArticle" in head or b"DocHeader" in head)
+    )
+
+
+def read(data: bytes, name: str) -> NewsFile:
+    """The documents of a Europresse page; :class:`BadFileError` if it holds none."""
+    import lxml.etree
+    import lxml.html
+
+    html = _decoded(data)
+    html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.LxmlError):
+        raise BadFileError(name, "is a damaged Europresse page (its HTML cannot be read)") from None
+    marks = [e for e in root.iter() if _has_class(e, "DocPublicationName")]
+    layout = "current" if any(True for _ in root.iter("article")) else "old"
+    problems: list[str] = []
+    articles: list[NewsArticle] = []
+    for position, record in enumerate(_records(marks), start=1):
+        made = _article(record, position, name, problems)
+        if made is not None:
+            articles.append(made)
+    if not articles:
+        raise BadFileError(name, "is a Europresse page but holds no article with text")
+    return NewsFile(
+        DATABASE, f"Europresse HTML ({layout} layout)", tuple(articles), tuple(problems)
+    )
+
+
+def _decoded(data: bytes) -> str:
+    # By evidence: bytes that read as UTF-8 are UTF-8 whatever the page declares (Europresse
+    # has declared ISO-8859-1 over UTF-8); others are Windows-1252, ISO-8859-1's superset.
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")
+
+
+def _has_class(element: Any, name: str) -> bool:
+    return isinstance(element.tag, str) and name in (element.get("class") or "").split()
+
+
+def _records(marks: list[Any]) -> list[Any]:
+    """Each document's element: the largest holding one publication name."""
+    marked = set(marks)
+    records: list[Any] = []
+    for mark in marks:
+        element = mark
+        for parent in mark.iterancestors():
+            if parent.tag in ("body", "html"):
+                break
+            if sum(1 for e in parent.iter() if e in marked) > 1:
+                break
+            element = parent
+        records.append(element)
+    return records
+
+
+def _text(element: Any) -> str:
+    return " ".join(element.text_content().split())
+
+
+def _first(record: Any, name: str) -> Any | None:
+    return next((e for e in record.iter() if _has_class(e, name)), None)
+
+
+def _paragraphs(element: Any) -> list[str]:
+    found = [_text(p) for p in element.iter("p")]
+    found = [p for p in found if p]
+    return found or [t for t in [_text(element)] if t]
+
+
+def _article(record: Any, position: int, name: str, problems: list[str]) -> NewsArticle | None:
+    draft = Draft(languages=("fr", "en"))
+    outlet = _first(record, "DocPublicationName")
+    if outlet is not None:
+        name_part, _, rest = _text(outlet).partition(",")
+        draft.put("outlet", name_part)
+        draft.put("publication_details", rest)
+    title = _first(record, "titreArticleVisu")
+    if title is None:
+        title = _first(record, "titreArticle")
+    if title is not None:
+        draft.title = _text(title)
+    header = _first(record, "DocHeader")
+    if header is not None:
+        _header(draft, _text(header))
+    subsection = _first(record, "DocTitreSousSection")
+    if subsection is not None:
+        draft.put("section", _text(subsection))
+    draft.put("author", _author(record, title))
+    body = _first(record, "DocText")
+    if body is None:
+        body = next(record.iter("section"), None)
+    if body is not None:
+        draft.paragraphs.extend(_paragraphs(body))
+    number = _DOCUMENT.search(_text(record))
+    if number is not None:
+        draft.put("document_id", number.group(1))
+        dated = _DOCUMENT_DATE.match(number.group(1))
+        if "date" not in draft.fields and dated is not None:
+            draft.put("date", "-".join(dated.groups()))
+    return finish(draft, position, name, problems)
+
+
+def _header(draft: Draft, header: str) -> None:
+    """ "Politique, mardi 14 mars 2006, p. 12" (or "…, 812 mots"): section, date, page."""
+    sections: list[str] = []
+    for part in (p.strip() for p in header.split(",")):
+        date = _DATE.search(part)
+        if date is not None and "date" not in draft.fields:
+            day, month, year = date.groups()
+            iso = parse_date(f"{year}-{_MONTHS[month.lower()]:02d}-{int(day):02d}")
+            if iso is not None:
+                draft.put("date", iso)
+                continue
+        page = _PAGE.match(part)
+        words = _WORDS.match(part)
+        if page is not None:
+            draft.put("page", page.group(1))
+        elif words is not None:
+            draft.put("words", words.group(1))
+        elif part and not _WEEKDAY.match(part) and "date" not in draft.fields:
+            sections.append(part)
+    draft.put("section", ", ".join(sections))
+
+
+def _author(record: Any, title: Any | None) -> str:
+    """The byline: a ``docAuthors`` element, or the line after the headline's block in the
+    header (the current layout)."""
+    authors = _first(record, "docAuthors")
+    if authors is not None:
+        return _text(authors)
+    if title is None:
+        return ""
+    block = title if _has_class(title, "titreArticle") else title.getparent()
+    after = block.getnext() if block is not None else None
+    if after is not None and after.tag == "div" and not after.get("class"):
+        text = _text(after)
+        return text if len(text) <= 200 else ""
+    return ""
+
+
+READERS = (Reader("Europresse HTML", recognises, read),)

@@ -1,0 +1,113 @@
+"""Europresse HTML downloads, in the current (<article>) and the old (table) layout, and a page
+whose declared charset is not its bytes'.
+
+The fixtures are articles written for these tests, about invented events, in the layouts the
+databases write; the real downloads in ../shared/news_exports are read when present.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from annotator.domain.errors import BadFileError
+from annotator.io.news import NewsFile, europresse, recognise
+from tests.conftest import SHARED_CORPUS
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED_EXPORTS = SHARED_CORPUS.parent / "news_exports"
+ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def read(name: str, expected_reader: str) -> NewsFile:
+    data = (FIXTURES / name).read_bytes()
+    reader = recognise(data, name)
+    assert reader is not None, f"{name} not recognised"
+    assert reader.name == expected_reader
+    return reader.read(data, name)
+
+
+# -- Europresse -----------------------------------------------------------------------------
+
+
+def test_europresse_current_layout_gives_headline_body_outlet_date_and_byline() -> None:
+    found = read("europresse_current.html", "Europresse HTML")
+    assert (found.database, found.format) == ("Europresse", "Europresse HTML (current layout)")
+    first, second = found.articles
+    assert first.title == "L'équipage du ferry quitte le navire"
+    assert first.body == (
+        "L'équipage du ferry du matin a quitté le navire mardi, faute d'avoir reçu les salaires "
+        "promis au printemps.\n\nLes passagers ont attendu trois heures l'arrivée d'un équipage "
+        "de relève."
+    )
+    assert {k: first.fields[k] for k in ("outlet", "date", "section", "page", "author")} == {
+        "outlet": "Le Courrier de Velmar",
+        "date": "2019-04-16",
+        "section": "Port",
+        "page": "4",
+        "author": "Mirela Dastan",
+    }
+    assert first.fields["document_id"] == "news·20190416·CV·0416a_001"
+    assert "Tous droits" not in first.body
+    assert "Note(s)" not in first.body
+    assert (second.fields["words"], second.fields["date"]) == ("312", "2019-04-19")
+    assert "author" not in second.fields
+
+
+def test_europresse_old_table_layout_declared_latin1_but_utf8_is_read_by_its_bytes() -> None:
+    data = (FIXTURES / "europresse_old.html").read_bytes()
+    assert b"charset=ISO-8859-1" in data
+    assert "é".encode() in data
+    found = read("europresse_old.html", "Europresse HTML")
+    assert found.format == "Europresse HTML (old layout)"
+    assert [a.title for a in found.articles] == [
+        "Le bureau du port rouvre lundi",
+        "Le marché aux poissons déménage",
+    ]
+    first, second = found.articles
+    assert "Ã" not in first.body + second.body  # no mojibake
+    assert first.fields["outlet"] == "Le Courrier de Velmar"
+    assert first.fields["date"] == "2019-05-02"
+    assert first.fields["author"] == "Aldo Senn"
+    assert first.fields["section"] == "Économie"
+    assert second.fields["date"] == "2019-06-01"  # "1er juin 2019"
+
+
+def test_a_europresse_page_in_windows_1252_is_read_too() -> None:
+    data = (FIXTURES / "europresse_old.html").read_bytes().decode("utf-8").encode("cp1252")
+    found = europresse.read(data, "old.html")
+    assert found.articles[1].title == "Le marché aux poissons déménage"
+
+
+def test_a_europresse_page_without_text_is_refused_in_one_line() -> None:
+    page = b'<html><body><span class="DocPublicationName">X</span><p class="titreArticleVisu">'
+    with pytest.raises(BadFileError, match="Europresse page but holds no article"):
+        europresse.read(page + b"T</p></body></html>", "empty.html")
+
+
+# -- the real downloads (../shared/news_exports), when they are there --------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "reader", "count"),
+    [
+        ("tme_europresse_new.html", "Europresse HTML", 4),
+    ],
+)
+def test_real_downloads_give_exactly_their_articles(name: str, reader: str, count: int) -> None:
+    path = SHARED_EXPORTS / name
+    if not path.is_file():
+        pytest.skip(f"{path} is not here")
+    data = path.read_bytes()
+    found_reader = recognise(data, name)
+    assert found_reader is not None
+    assert found_reader.name == reader
+    found = found_reader.read(data, name)
+    assert len(found.articles) == count
+    for article in found.articles:
+        assert article.title
+        assert article.body
+        assert article.fields["outlet"]
+        assert ISO.fullmatch(article.fields["date"])
