@@ -1,4 +1,5 @@
-"""Factiva's other downloads through the import service: the real tagged-text and XML (PPS)
+"""Factiva's other downloads through the import service: an Article Format PDF written for
+the tests imports one document per article; the real tagged-text and XML (PPS)
 downloads in ../shared/news_exports (skipped when absent) import as exactly their number of
 articles, each with a headline, a body, an outlet and an ISO date, and importing them again
 adds nothing."""
@@ -13,6 +14,7 @@ import pytest
 from annotator.services.imports import import_files
 from annotator.storage import Project
 from tests.conftest import SHARED_CORPUS
+from tests.io.news.factiva_pdfs import ARTICLES, factiva_pdf
 
 SHARED_EXPORTS = SHARED_CORPUS.parent / "news_exports"
 COUNTS = {"nk_factiva.txt": 55, "tmf_factiva_pps.xml": 3}
@@ -43,4 +45,21 @@ def test_factiva_text_and_xml_downloads_import_as_their_number_of_articles(
         stored += 1
     assert stored == sum(f.imported for f in report.files)
     again = import_files(project, [folder])
+    assert (again.imported, again.import_id) == ([], None)
+
+
+def test_an_article_format_pdf_imports_one_document_per_article(
+    project: Project, tmp_path: Path
+) -> None:
+    path = tmp_path / "factiva.pdf"
+    path.write_bytes(factiva_pdf())
+    report = import_files(project, [path])
+    assert report.refused == []
+    assert [(f.articles, f.imported) for f in report.files] == [(2, 2)]
+    values = project.documents.all_values()
+    documents = project.documents.all()
+    assert [d.name for d in documents] == [a["headline"] for a in ARTICLES]
+    assert [values[d.id]["date"] for d in documents] == ["2019-05-01", "2019-05-02"]
+    assert {values[d.id]["source_file"] for d in documents} == {"factiva.pdf"}
+    again = import_files(project, [path])
     assert (again.imported, again.import_id) == ([], None)

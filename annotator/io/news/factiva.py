@@ -1,5 +1,5 @@
 """Factiva downloads: the results page saved as HTML, RTF downloads, tagged plain text, and
-(by :mod:`factiva_xml`) the XML (PPS) download.
+the XML (PPS) download and Article Format PDF (:mod:`factiva_xml`, :mod:`factiva_pdf`).
 
 The HTML page is recognised by its structure, never by its labels, which are in the
 interface's language: every article is a ``div`` of class ``article xxArticle`` (``xx`` the
@@ -32,6 +32,7 @@ from annotator.io.news.factiva_fields import (
     from_codes,
     from_header,
 )
+from annotator.io.news.factiva_pdf import READER as PDF_READER
 from annotator.io.news.factiva_rtf import is_rtf, rtf_lines
 from annotator.io.news.factiva_text import (
     code_lines,
@@ -276,4 +277,5 @@ READERS = (
     Reader("Factiva RTF", recognises_rtf, read_rtf),
     Reader("Factiva tagged text", recognises_text, read_text),
     XML_READER,
+    PDF_READER,
 )

@@ -15,6 +15,7 @@ from annotator.domain.errors import BadFileError
 from annotator.io.news import NewsFile, factiva, readers, recognise
 from tests.conftest import SHARED_CORPUS
 from tests.fuzz.conftest import NEWS_PAGE, PLAIN_TEXT
+from tests.io.news.factiva_pdfs import ARTICLES, factiva_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_EXPORTS = SHARED_CORPUS.parent / "news_exports"
@@ -321,6 +322,58 @@ def test_an_entity_in_the_xml_is_not_expanded() -> None:
     found = factiva.XML_READER.read(data, "pps.xml")
     assert "root:" not in found.articles[0].body
     assert found.articles[0].body.startswith("Body")
+
+
+# -- PDF (Article Format) ------------------------------------------------------------------
+
+
+def test_article_format_pdf() -> None:
+    data = factiva_pdf()
+    reader = recognise(data, "download.pdf")
+    assert reader is not None
+    assert reader.name == "Factiva PDF"
+    found = reader.read(data, "download.pdf")
+    assert found.format == "Factiva PDF (Article Format)"
+    assert found.problems == ()
+    first, second = found.articles
+    expected = ARTICLES[0]
+    assert first.title == expected["headline"]
+    # Wrapped lines joined again; paragraphs kept apart; header and "Document …" not text.
+    assert first.body == "\n\n".join(expected["body"])  # type: ignore[arg-type]
+    assert first.fields == {
+        "title": "Quay in Port Velmar reopens",
+        "document_id": "VELMR00020190501ef5100001",
+        "author": "By Ada Lind",
+        "section": "Harbour",
+        "words": "118",
+        "outlet": "Velmar Courier",
+        "source_code": "VELMR",
+        "copyright": "(c) 2019 Velmar Media. All rights reserved.",
+        "language": "English",
+        "date": "2019-05-01",
+    }
+    # The second article's first paragraph runs over the page break, past the footer.
+    assert second.body == "\n\n".join(ARTICLES[1]["body"])  # type: ignore[arg-type]
+    assert "Factiva, Inc." not in second.body
+    assert second.fields["date"] == "2019-05-02"
+    assert "author" not in second.fields
+
+
+def test_a_pdf_that_stopped_gives_the_articles_before_the_cut() -> None:
+    found = factiva.PDF_READER.read(factiva_pdf(cut=True), "cut.pdf")
+    assert [a.title for a in found.articles] == ["Quay in Port Velmar reopens"]
+    assert found.problems == ("article 2 of cut.pdf is cut off (the download stopped): left out",)
+
+
+def test_other_pdfs_are_not_claimed_and_a_broken_one_is_refused() -> None:
+    # The same pages without Factiva's footer or an accession number: an ordinary PDF.
+    other = factiva_pdf([{**ARTICLES[0], "document": "The end."}], footer=False)
+    assert factiva.PDF_READER.recognises(factiva_pdf(ARTICLES[:1], footer=False), "x.pdf")
+    assert not factiva.PDF_READER.recognises(other, "x.pdf")
+    assert recognise(other, "x.pdf") is None
+    assert recognise(b"%PDF-1.4 nothing more", "x.pdf") is None
+    with pytest.raises(BadFileError, match=r"^x\.pdf: is a Factiva PDF that cannot be read"):
+        factiva.PDF_READER.read(b"%PDF-1.4 nothing more", "x.pdf")
 
 
 # -- recognised by content, and refused with a reason ------------------------------------
