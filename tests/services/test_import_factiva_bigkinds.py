@@ -1,8 +1,9 @@
-"""Factiva's other downloads through the import service: an Article Format PDF written for
-the tests imports one document per article; the real tagged-text and XML (PPS)
-downloads in ../shared/news_exports (skipped when absent) import as exactly their number of
-articles, each with a headline, a body, an outlet and an ISO date, and importing them again
-adds nothing."""
+"""Factiva's other downloads and BIGKinds sheets through the import service: an Article
+Format PDF and a BIGKinds download written for the tests import one document per article
+(the BIGKinds columns as variables, its leads-only text said in the report); the real
+tagged-text and XML (PPS) downloads in ../shared/news_exports (skipped when absent) import as
+exactly their number of articles, each with a headline, a body, an outlet and an ISO date.
+Importing any of them again adds nothing."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 from annotator.services.imports import import_files
 from annotator.storage import Project
 from tests.conftest import SHARED_CORPUS
+from tests.io.news.bigkinds import bigkinds_xlsx
 from tests.io.news.factiva_pdfs import ARTICLES, factiva_pdf
 
 SHARED_EXPORTS = SHARED_CORPUS.parent / "news_exports"
@@ -61,5 +63,26 @@ def test_an_article_format_pdf_imports_one_document_per_article(
     assert [d.name for d in documents] == [a["headline"] for a in ARTICLES]
     assert [values[d.id]["date"] for d in documents] == ["2019-05-01", "2019-05-02"]
     assert {values[d.id]["source_file"] for d in documents} == {"factiva.pdf"}
+    again = import_files(project, [path])
+    assert (again.imported, again.import_id) == ([], None)
+
+
+def test_a_bigkinds_download_imports_with_its_columns_as_variables(
+    project: Project, tmp_path: Path
+) -> None:
+    path = tmp_path / "NewsResult_20190501-20190503.xlsx"
+    path.write_bytes(bigkinds_xlsx(leads=True))
+    report = import_files(project, [path])
+    assert report.refused == []
+    (file,) = report.files
+    assert (file.articles, file.imported) == (3, 3)
+    assert any("holds only the first 200 characters" in p for p in file.problems)
+    values = project.documents.all_values()
+    first = values[project.documents.all()[0].id]
+    assert first["date"] == "2019-05-01"
+    assert first["outlet"] == "벨마일보"
+    assert first["section"] == "사회>지역"
+    assert first["news_id"] == "01100101.20190501090000001"
+    assert first["source_file"] == path.name
     again = import_files(project, [path])
     assert (again.imported, again.import_id) == ([], None)
