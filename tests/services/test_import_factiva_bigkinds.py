@@ -86,3 +86,21 @@ def test_a_bigkinds_download_imports_with_its_columns_as_variables(
     assert first["source_file"] == path.name
     again = import_files(project, [path])
     assert (again.imported, again.import_id) == ([], None)
+
+
+def test_an_apa_download_imports_one_document_per_article(project: Project, tmp_path: Path) -> None:
+    path = tmp_path / "apa.rtf"
+    shutil.copy(
+        Path(__file__).parents[1] / "io" / "news" / "fixtures" / "apa_onlinemanager.rtf", path
+    )
+    report = import_files(project, [path])
+    assert report.refused == []
+    assert [(f.articles, f.imported) for f in report.files] == [(3, 3)]
+    values = project.documents.all_values()
+    assert [values[d.id]["outlet"] for d in project.documents.all()] == [
+        "Velmarer Nachrichten",
+        "Kurier von Velmar",
+        "velmar.example",
+    ]
+    again = import_files(project, [path])
+    assert (again.imported, again.import_id) == ([], None)

@@ -86,10 +86,10 @@ class Reader:
 def readers() -> tuple[Reader, ...]:
     """Every format known, most specific first. Imported here, not at module level, so that
     importing a plain article never loads the readers' dependencies."""
-    from annotator.io.news import factiva, lexis_academic, nexis, sheets
+    from annotator.io.news import apa, factiva, lexis_academic, nexis, sheets
 
     # Sheets last: the database formats are more specific than "a table with a text column".
-    return (*factiva.READERS, *nexis.READERS, *lexis_academic.READERS, sheets.READER)
+    return (*factiva.READERS, *nexis.READERS, *lexis_academic.READERS, apa.READER, sheets.READER)
 
 
 def recognise(data: bytes, name: str) -> Reader | None:
