@@ -36,6 +36,8 @@ _AUTHOR = re.compile(r"Von\s+([^\d]{2,120})")
 _TIME = re.compile(r"(?:" + _DATE + r"\s+)?(\d{1,2})[.:](\d{2})\s*Uhr")
 _STOP = re.compile(r"Gespeicherte[rn]? Anh(?:ang|änge)|Der gegenständliche Text ist eine Abschrift")
 _SEPARATOR = re.compile(r"_{20,}")
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
+_NON_ASCII_TEXT = re.compile(r"[^\x00-\x7f]")
 _APA_MARK = re.compile(rb"AOMweb|APA-OnlineManager|APA-DeFacto|DeFacto")
 
 
@@ -50,7 +52,7 @@ def recognises(data: bytes, name: str) -> bool:
 
 def read(data: bytes, name: str) -> NewsFile:
     """The articles of an APA RTF download."""
-    text = rtf_lines(data)
+    text = rtf_lines(_escaped(data))
     lines = [(i, clean(line)) for i, line in enumerate(text.lines)]
     lines = [(i, line) for i, line in lines if line and not _SEPARATOR.fullmatch(line)]
     starts = [at for at, (_, line) in enumerate(lines) if _source(line) is not None]
@@ -64,6 +66,27 @@ def read(data: bytes, name: str) -> NewsFile:
     if not articles:
         raise BadFileError(name, "is an APA RTF download but holds no article with text")
     return NewsFile(DATABASE, "APA RTF", tuple(articles), tuple(problems))
+
+
+def _escaped(data: bytes) -> bytes:
+    """The RTF with raw UTF-8 characters (which the APA writes, though RTF text is in a code
+    page) as ``\\uN?`` escapes; a file that is not UTF-8 as it is."""
+    if _NON_ASCII.search(data) is None:
+        return data
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+    return _NON_ASCII_TEXT.sub(_unicode_escape, text).encode("ascii")
+
+
+def _unicode_escape(match: re.Match[str]) -> str:
+    # RTF's \uN is a signed 16-bit number: characters beyond it are a surrogate pair.
+    units = match.group().encode("utf-16-le")
+    codes = (
+        int.from_bytes(units[i : i + 2], "little", signed=True) for i in range(0, len(units), 2)
+    )
+    return "".join(f"\\u{code}?" for code in codes)
 
 
 def _source(line: str) -> re.Match[str] | None:
@@ -106,8 +129,13 @@ def _article(
         variable = "edition" if len(line.split()) == 1 and len(line) <= 30 else "kicker"
         fields[variable] = f"{fields[variable]}; {line}" if variable in fields else line
     title = rest[headline][1] if headline < len(rest) else ""
+    # A long headline goes on over the next lines, bold too.
+    end = headline + 1
+    while end < len(rest) and rest[end][0] in bold and rest[end][0] == rest[end - 1][0] + 1:
+        title = f"{title} {rest[end][1]}"
+        end += 1
     body: list[str] = []
-    for _, line in rest[headline + 1 :]:
+    for _, line in rest[end:]:
         if _STOP.match(line):
             break
         body.append(line)

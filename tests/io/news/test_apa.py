@@ -6,6 +6,7 @@ articles parted by section breaks or a row of underscores; page header and foote
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,8 @@ def test_each_article_with_its_source_line_fields() -> None:
     assert second.fields["edition"] == "Abend"
     assert second.fields["kicker"] == "Sturm über der Küste:"
     assert second.body.endswith("Techniker fanden einen Schaden an der Leitung.")
-    # A web article: the section in the source line, author and time lines.
+    # A web article: the section in the source line, author and time lines; its headline
+    # over two bold lines.
     assert third.fields == {
         "title": "Werft stellt zwanzig Lehrlinge ein",
         "outlet": "velmar.example",
@@ -53,6 +55,14 @@ def test_each_article_with_its_source_line_fields() -> None:
     # The page header and footer (the search, "Seite … von …") are no article's text.
     assert not any("Suche nach" in a.text or "OnlineManager" in a.text for a in found.articles)
     assert found.problems == ("article 4 of apa.rtf has no text: left out",)
+
+
+def test_raw_utf8_characters_in_the_rtf_are_read_as_utf8() -> None:
+    """The APA writes characters as raw UTF-8 bytes where RTF wants escapes or a code page."""
+    raw = re.sub(rb"\\u(\d+)\?", lambda m: chr(int(m[1])).encode("utf-8"), DATA)
+    assert b"\\u252?" not in raw
+    assert "Südkai".encode() in raw
+    assert apa.read(raw, "apa.rtf").articles == apa.read(DATA, "apa.rtf").articles
 
 
 def test_other_rtf_is_not_claimed_and_an_empty_download_is_refused() -> None:
