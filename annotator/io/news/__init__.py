@@ -87,7 +87,15 @@ class Reader:
 def readers() -> tuple[Reader, ...]:
     """Every format known, most specific first. Imported here, not at module level, so that
     importing a plain article never loads the readers' dependencies."""
-    from annotator.io.news import europresse, factiva, lexis_academic, nexis, proquest, sheets
+    from annotator.io.news import (
+        apa,
+        europresse,
+        factiva,
+        lexis_academic,
+        nexis,
+        proquest,
+        sheets,
+    )
 
     # Sheets last: the database formats are more specific than "a table with a text column".
     return (
@@ -96,6 +104,7 @@ def readers() -> tuple[Reader, ...]:
         *lexis_academic.READERS,
         *proquest.READERS,
         *europresse.READERS,
+        apa.READER,
         sheets.READER,
     )
 

@@ -1,4 +1,5 @@
-"""Factiva downloads: the results page saved as HTML, RTF downloads, and tagged plain text.
+"""Factiva downloads: the results page saved as HTML, RTF downloads, tagged plain text, and
+the XML (PPS) download and Article Format PDF (:mod:`factiva_xml`, :mod:`factiva_pdf`).
 
 The HTML page is recognised by its structure, never by its labels, which are in the
 interface's language: every article is a ``div`` of class ``article xxArticle`` (``xx`` the
@@ -31,12 +32,14 @@ from annotator.io.news.factiva_fields import (
     from_codes,
     from_header,
 )
+from annotator.io.news.factiva_pdf import READER as PDF_READER
 from annotator.io.news.factiva_rtf import is_rtf, rtf_lines
 from annotator.io.news.factiva_text import (
     code_lines,
     formatted_articles,
     tagged_articles,
 )
+from annotator.io.news.factiva_xml import READER as XML_READER
 
 _ARTICLE_CLASS = re.compile(rb"""class\s*=\s*["']article\s+[a-z]{2,4}Article["'\s]""")
 _FACTIVA_PARTS = re.compile(rb"""articleParagraph|class\s*=\s*["'][a-z]{2,4}Headline""")
@@ -273,4 +276,6 @@ READERS = (
     Reader("Factiva HTML", recognises_html, read_html),
     Reader("Factiva RTF", recognises_rtf, read_rtf),
     Reader("Factiva tagged text", recognises_text, read_text),
+    XML_READER,
+    PDF_READER,
 )

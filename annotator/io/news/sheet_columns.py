@@ -1,6 +1,7 @@
 """The columns of an article sheet: which holds the text and which fill which variable,
-from common names (:data:`COLUMN_NAMES`, case and spacing ignored) or the researcher's choice
-(:class:`SheetOptions`); the other columns become variables under their own names."""
+from common names (:data:`COLUMN_NAMES`, case and spacing ignored, in several languages) or
+the researcher's choice (:class:`SheetOptions`); the other columns become variables under
+their own names, BIGKinds' under readable ones (:data:`READABLE_NAMES`)."""
 
 from __future__ import annotations
 
@@ -13,14 +14,74 @@ from annotator.domain.model import VariableType
 from annotator.io.variables_csv import column_variable
 
 #: The variables a sheet's columns fill automatically, and the column names that fill them
-#: (compared without case, spaces, underscores or hyphens), best first.
+#: (compared without case, spaces, underscores or hyphens), best first: English, then the
+#: common names in Korean (BIGKinds' own headers first), Japanese, Chinese, German, French and
+#: Spanish.
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
-    "text": ("text", "body", "content", "full_text"),
-    "title": ("title", "headline"),
-    "date": ("date", "publish_date", "publication_date"),
-    "outlet": ("outlet", "source", "media_name", "publication"),
-    "author": ("author", "byline"),
-    "url": ("url",),
+    "text": (
+        *("text", "body", "content", "full_text"),
+        *("본문", "내용", "기사 본문", "기사내용"),
+        *("本文", "記事本文", "正文", "内容", "全文"),
+        *("Inhalt", "Volltext", "Artikeltext"),
+        *("texte", "contenu", "corps"),
+        *("texto", "contenido", "cuerpo"),
+    ),
+    "title": (
+        *("title", "headline"),
+        *("제목", "기사 제목", "헤드라인"),
+        *("見出し", "タイトル", "表題", "标题", "標題", "题目"),
+        *("Titel", "Überschrift", "Schlagzeile"),
+        *("titre",),
+        *("título", "titulo", "titular"),
+    ),
+    "date": (
+        *("date", "publish_date", "publication_date"),
+        *("일자", "날짜", "발행일", "보도일", "작성일"),
+        *("日付", "発行日", "掲載日", "日期", "发布日期", "發布日期", "时间"),
+        *("Datum", "Erscheinungsdatum"),
+        *("date de publication",),
+        *("fecha", "fecha de publicación"),
+    ),
+    "outlet": (
+        *("outlet", "source", "media_name", "publication"),
+        *("언론사", "매체", "신문사", "출처"),
+        *("媒体", "新聞社", "掲載紙", "媒体名", "来源", "來源", "报纸"),
+        *("Quelle", "Zeitung", "Medium"),
+        *("journal", "média", "titre de presse"),
+        *("fuente", "medio", "periódico", "periodico"),
+    ),
+    "author": (
+        *("author", "byline"),
+        *("기고자", "기자", "작성자"),
+        *("著者", "記者", "筆者", "作者"),
+        *("Autor", "Verfasser"),
+        *("auteur",),
+    ),
+    "section": (
+        *("section",),
+        *("통합 분류1", "분류", "섹션"),
+        *("面名", "版面", "栏目"),
+        *("Ressort", "Rubrik"),
+        *("rubrique",),
+        *("sección", "seccion"),
+    ),
+    "url": ("url", "링크", "リンク", "链接", "Link", "lien", "enlace"),
+}
+#: Other columns of BIGKinds' download and the readable names their variables get.
+READABLE_NAMES: dict[str, str] = {
+    "뉴스 식별자": "news_id",
+    "통합 분류2": "section_2",
+    "통합 분류3": "section_3",
+    "사건/사고 분류1": "incident_1",
+    "사건/사고 분류2": "incident_2",
+    "사건/사고 분류3": "incident_3",
+    "인물": "people",
+    "위치": "places",
+    "기관": "organisations",
+    "키워드": "keywords",
+    "특성추출(가중치순 상위 50개)": "features",
+    "특성추출": "features",
+    "분석제외 여부": "excluded_from_analysis",
 }
 #: Variables the import sets itself: a column of the same name is left out, with a problem.
 RESERVED = frozenset({"database", "source_file", "duplicate_of", "date_text"})
@@ -47,6 +108,9 @@ def key(name: str) -> str:
 
 
 _ALIASES = {variable: tuple(key(n) for n in names) for variable, names in COLUMN_NAMES.items()}
+_READABLE = {key(name): variable for name, variable in READABLE_NAMES.items()}
+# Identifiers that read as numbers ("01100101.20230115093001001") stay text.
+_TEXT_VARIABLES = frozenset({"news_id"})
 
 
 @dataclass
@@ -101,7 +165,7 @@ def plan_columns(header: list[str], options: SheetOptions, path: Path) -> Plan:
         )
     text = text_column(header, options)
     if text is None:
-        names = ", ".join(COLUMN_NAMES["text"])
+        names = ", ".join(COLUMN_NAMES["text"][:4])  # the English names; others are known too
         raise BadFileError(
             path,
             f"no column holds the article text (looked for {names}); its columns: "
@@ -133,6 +197,9 @@ def plan_columns(header: list[str], options: SheetOptions, path: Path) -> Plan:
             continue
         try:
             variable, declared = column_variable(path, name)
+            if declared is None and key(name) in _READABLE:
+                variable = _READABLE[key(name)]
+                declared = VariableType.TEXT if variable in _TEXT_VARIABLES else None
         except BadFileError as error:
             plan.problems.append(f"{error.problem}: left out")
             continue

@@ -150,8 +150,16 @@ def language_order(language: str) -> Order | None:
     return "DMY" if words[0] in _DAY_FIRST else None
 
 
+# A date written without separators, year first ("20230115", as BIGKinds writes its 일자).
+_COMPACT = re.compile(r"((?:18|19|20)\d\d)([01]\d)([0-3]\d)")
+
+
 def read_date(value: str, column: ColumnOrder, language: str) -> tuple[str | None, str]:
     """``value`` of ``column`` as an ISO date, or None with why it is kept as text."""
+    compact = _COMPACT.fullmatch(value.strip())
+    if compact is not None:
+        iso = parse_date("-".join(compact.groups()))
+        return iso, "" if iso else "is not a date"
     parts = numeric_parts(value)
     if parts is None or parts[2] == ".":
         iso = parse_date(value)

@@ -52,6 +52,9 @@ DATABASE = "sheet"
 __all__ = ["COLUMN_NAMES", "MAX_COLUMNS", "RESERVED", "SheetOptions", "key"]
 MAX_TEXT_CHARACTERS = 50 * 2**20  # an article's text, as for a single article file
 MAX_PROBLEMS = 200  # per file; then one line says how many more
+# A text column whose texts all stop near this many characters holds leads (BIGKinds).
+LEAD_CHARACTERS = 200
+LEADS_MIN_ROWS = 3
 _HEAD = 64 * 1024  # what recognition looks at
 _CHUNK = 2**20  # what is decoded at a time to check the encoding
 _DELIMITERS = ("\t", ",", ";")
@@ -248,6 +251,9 @@ def _articles(
         fields_list.append((where, body, values))
         if len(fields_list) > MAX_ARTICLES_PER_FILE:
             raise too_many_articles(path, MAX_ARTICLES_PER_FILE)
+    lead = _leads_only([body for _, body, _ in fields_list], header[text_index])
+    if lead:
+        problems.insert(0, lead)
     types = _types(fields_list, columns, plan)
     orders = {
         variable: column_order(
@@ -274,6 +280,22 @@ def _articles(
         problems[MAX_PROBLEMS:] = [f"… and {len(problems) - MAX_PROBLEMS:,} more problems"]
     news = NewsFile(DATABASE, _format(path, kind), tuple(articles), tuple(problems))
     return Sheet(news, types)
+
+
+def _leads_only(texts: list[str], column: str) -> str | None:
+    """The line saying that the text column holds only leads: no text longer than BIGKinds'
+    lead (200 characters, what it gives where the full text is not licensed) and most of
+    them near it, over a few rows at least; None otherwise."""
+    if len(texts) < LEADS_MIN_ROWS:
+        return None
+    lengths = sorted(len(" ".join(text.split())) for text in texts)
+    if lengths[-1] > LEAD_CHARACTERS + 5 or lengths[len(lengths) // 2] < LEAD_CHARACTERS * 3 // 4:
+        return None
+    return (
+        f"the column '{column}' holds only the first {LEAD_CHARACTERS} characters or so of "
+        f"each article (the longest has {lengths[-1]}): leads, not full texts — BIGKinds gives "
+        "leads unless the full text is licensed"
+    )
 
 
 def _types(

@@ -15,6 +15,7 @@ from annotator.domain.errors import BadFileError
 from annotator.io.news import NewsFile, factiva, readers, recognise
 from tests.conftest import SHARED_CORPUS
 from tests.fuzz.conftest import NEWS_PAGE, PLAIN_TEXT
+from tests.io.news.factiva_pdfs import ARTICLES, factiva_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_EXPORTS = SHARED_CORPUS.parent / "news_exports"
@@ -255,6 +256,126 @@ def test_tagged_text() -> None:
     assert found.problems == ("article 3 of factiva_tagged.txt has no text: left out",)
 
 
+# -- XML (PPS) ---------------------------------------------------------------------------
+
+
+def test_xml_pps_download() -> None:
+    found = read("factiva_pps.xml")
+    assert found.format == "Factiva XML (PPS)"
+    first, second = found.articles
+    assert first.title == "Quay in Port Velmar reopens"  # the search hit's mark left out
+    assert first.body == (
+        "The eastern quay reopened on Wednesday after a week of repairs.\n\n"
+        "Ferries will use it from Friday.\n\n"
+        "The harbour board said the cost was within budget."
+    )
+    assert first.fields == {
+        "title": "Quay in Port Velmar reopens",
+        "time": "06:04:00Z",
+        "outlet": "Velmar Courier",
+        "author": "By Ada Lind",
+        "section": "Harbour",
+        "words": "31",
+        "language_code": "en",
+        "publisher": "Velmar Media",
+        "source_code": "VELMR",
+        "copyright": "(c) 2019 Velmar Courier",
+        "document_id": "VELMR00020190501ef5100001",
+        "page": "4, 5",
+        "region": "Velmar; isl",
+        "subject": "Transport",
+        "date": "2019-05-01",
+    }
+    assert second.fields["date"] == "2019-05-02"
+    assert second.fields["outlet"] == "Écho de Velmar"
+    assert second.position == 2
+    assert found.problems == ("article 3 of factiva_pps.xml has no text: left out",)
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"<PPSResponse><ppsarticle><article>", "is Factiva XML that cannot be read"),
+        (
+            b"<PPSResponse><article><headline>H</headline></article></PPSResponse>",
+            "is Factiva XML but holds no",
+        ),
+    ],
+    ids=["broken", "no text"],
+)
+def test_a_broken_or_empty_xml_download_is_refused_in_one_line(data: bytes, reason: str) -> None:
+    reader = recognise(data, "pps.xml")
+    assert reader is not None
+    assert reader.name == "Factiva XML"
+    with pytest.raises(BadFileError, match=rf"^pps\.xml: {reason}") as caught:
+        reader.read(data, "pps.xml")
+    assert "\n" not in str(caught.value)
+
+
+def test_an_entity_in_the_xml_is_not_expanded() -> None:
+    data = (
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b"<PPSResponse><article><headline><paragraph>H</paragraph></headline>"
+        b"<tailParagraphs><paragraph>Body &x; end</paragraph></tailParagraphs>"
+        b"<sourceName>S</sourceName></article></PPSResponse>"
+    )
+    found = factiva.XML_READER.read(data, "pps.xml")
+    assert "root:" not in found.articles[0].body
+    assert found.articles[0].body.startswith("Body")
+
+
+# -- PDF (Article Format) ------------------------------------------------------------------
+
+
+def test_article_format_pdf() -> None:
+    data = factiva_pdf()
+    reader = recognise(data, "download.pdf")
+    assert reader is not None
+    assert reader.name == "Factiva PDF"
+    found = reader.read(data, "download.pdf")
+    assert found.format == "Factiva PDF (Article Format)"
+    assert found.problems == ()
+    first, second = found.articles
+    expected = ARTICLES[0]
+    assert first.title == expected["headline"]
+    # Wrapped lines joined again; paragraphs kept apart; header and "Document …" not text.
+    assert first.body == "\n\n".join(expected["body"])  # type: ignore[arg-type]
+    assert first.fields == {
+        "title": "Quay in Port Velmar reopens",
+        "document_id": "VELMR00020190501ef5100001",
+        "author": "By Ada Lind",
+        "section": "Harbour",
+        "words": "118",
+        "outlet": "Velmar Courier",
+        "source_code": "VELMR",
+        "copyright": "(c) 2019 Velmar Media. All rights reserved.",
+        "language": "English",
+        "date": "2019-05-01",
+    }
+    # The second article's first paragraph runs over the page break, past the footer.
+    assert second.body == "\n\n".join(ARTICLES[1]["body"])  # type: ignore[arg-type]
+    assert "Factiva, Inc." not in second.body
+    assert second.fields["date"] == "2019-05-02"
+    assert "author" not in second.fields
+
+
+def test_a_pdf_that_stopped_gives_the_articles_before_the_cut() -> None:
+    found = factiva.PDF_READER.read(factiva_pdf(cut=True), "cut.pdf")
+    assert [a.title for a in found.articles] == ["Quay in Port Velmar reopens"]
+    assert found.problems == ("article 2 of cut.pdf is cut off (the download stopped): left out",)
+
+
+def test_other_pdfs_are_not_claimed_and_a_broken_one_is_refused() -> None:
+    # The same pages without Factiva's footer or an accession number: an ordinary PDF.
+    other = factiva_pdf([{**ARTICLES[0], "document": "The end."}], footer=False)
+    assert factiva.PDF_READER.recognises(factiva_pdf(ARTICLES[:1], footer=False), "x.pdf")
+    assert not factiva.PDF_READER.recognises(other, "x.pdf")
+    assert recognise(other, "x.pdf") is None
+    assert recognise(b"%PDF-1.4 nothing more", "x.pdf") is None
+    with pytest.raises(BadFileError, match=r"^x\.pdf: is a Factiva PDF that cannot be read"):
+        factiva.PDF_READER.read(b"%PDF-1.4 nothing more", "x.pdf")
+
+
 # -- recognised by content, and refused with a reason ------------------------------------
 
 
@@ -279,6 +400,7 @@ def test_each_file_goes_to_its_reader_whatever_its_name() -> None:
         "factiva_indexing.html": "Factiva HTML",
         "factiva_article.rtf": "Factiva RTF",
         "factiva_tagged.txt": "Factiva tagged text",
+        "factiva_pps.xml": "Factiva XML",
     }
     for name, reader in names.items():
         found = recognise((FIXTURES / name).read_bytes(), "download.bin")
@@ -317,6 +439,7 @@ def test_a_page_in_windows_1252_that_says_utf8_is_read_right() -> None:
     [
         ("kw_factiva_irish-independence_1_2017-11-14.html", 44, "Factiva HTML (Article Format)"),
         ("nk_factiva.txt", 55, "Factiva tagged text"),
+        ("tmf_factiva_pps.xml", 3, "Factiva XML (PPS)"),
     ],
 )
 def test_real_downloads_give_every_article(name: str, count: int, kind: str) -> None:
