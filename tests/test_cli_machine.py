@@ -98,7 +98,7 @@ def test_machine_runs_lists_each_run(with_runs: Path) -> None:
         assert "1/2 (1 failed)" in line
         assert line.endswith("UNVALIDATED")
         assert " 159 " in line  # tokens: 120 + 30 + 9
-    assert "Gemma #2" in lines[2]
+    assert "Gemma (replicate 2)" in lines[2]
 
 
 def test_machine_runs_json_holds_everything_a_run_records(with_runs: Path) -> None:

@@ -108,6 +108,7 @@ def runs(project: str, as_json: bool) -> None:
 
     Example: annotator machine runs study.annotator --json
     """
+    from annotator.services.machine.coders import replicate_name
     from annotator.services.machine.runs import SHORT_GUID, runs_listing
 
     with open_project(project, write=False) as opened:
@@ -142,7 +143,7 @@ def runs(project: str, as_json: bool) -> None:
         rows.append(
             [
                 run["guid"][:SHORT_GUID],
-                run["machine"] + ("" if run["replicate"] == 1 else f" #{run['replicate']}"),
+                replicate_name(run["machine"], run["replicate"]),
                 run["kind"],
                 run["model"],
                 (run["model_version"] or "")[:12],

@@ -170,6 +170,8 @@ def _cancel_on_ctrl_c() -> Iterator[threading.Event]:
 def _summary(run: RunRecord, machine: str) -> str:
     """A run's line: articles coded and failed, codings; a language model's also answers
     dropped, retries and tokens."""
+    from annotator.services.machine.coders import replicate_name
+
     counts = run.counts
     failed = counts["articles_failed"]
     tokens = run.tokens_prompt + run.tokens_completion
@@ -184,7 +186,7 @@ def _summary(run: RunRecord, machine: str) -> str:
             dropped += f", {counts['dropped_exclusive']} exclusive"
         parts += [dropped, f"{counts['retries']} retries", f"{tokens:,} tokens"]
     note = " UNVALIDATED" if run.unvalidated else ""
-    which = f"{machine}" + ("" if run.replicate == 1 else f" #{run.replicate}")
+    which = replicate_name(machine, run.replicate)
     return f"run {run.guid[:8]} ({which}){note}, {run.status}: " + "; ".join(parts)
 
 

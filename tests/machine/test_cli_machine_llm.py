@@ -120,10 +120,13 @@ def test_code_with_a_summary_line_and_runs_listed(path: Path, server: LLMServer)
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 2
     assert "(Llama) UNVALIDATED, done: 2 of 2 articles coded; 2 codings" in lines[0]
-    assert "(Llama #2) UNVALIDATED, done" in lines[1]
+    assert "(Llama (replicate 2)) UNVALIDATED, done" in lines[1]
     assert "300 tokens" in lines[0]
     listing = json.loads(run("machine", "runs", path, "--json").stdout)
     assert [r["replicate"] for r in listing] == [1, 2]
+    table = run("machine", "runs", path).stdout
+    assert "Llama (replicate 2)" in table  # the name its coder has in every report
+    assert "#2" not in table
     assert listing[0]["model_version"] == "test-model:7b (fp_test_1)"
     assert listing[0]["prompt_template"].startswith("=== system ===")
     assert len(server.requests) == 4

@@ -150,6 +150,17 @@ def backend(project: Project, name: str) -> Backend:
     raise UserError(f"the project has no machine named '{name}' (machines: {', '.join(known)})")
 
 
+def replicate_name(machine: str, replicate: int) -> str:
+    """The name replicate ``replicate`` of machine ``machine`` codes under: the machine's own
+    for the first, "NAME (replicate K)" for the others."""
+    return machine if replicate == 1 else f"{machine} (replicate {replicate})"
+
+
+def is_replicate_of(name: str, machine: str) -> bool:
+    """True for the coder name of a second or later replicate of ``machine``."""
+    return name.startswith(f"{machine} (replicate ") and name.endswith(")")
+
+
 def replicate_coder(project: Project, machine: Backend, replicate: int) -> Coder:
     """The coder a machine's replicate ``replicate`` codes as: the machine's own for the
     first, for the others a machine coder named "NAME (replicate K)", made on first use. Each
@@ -157,7 +168,7 @@ def replicate_coder(project: Project, machine: Backend, replicate: int) -> Coder
     agreement with itself (stability) like any two coders'."""
     if replicate == 1:
         return project.coders.get(machine.coder_id)
-    name = f"{machine.name} (replicate {replicate})"
+    name = replicate_name(machine.name, replicate)
     coder = project.coders.by_name(name)
     if coder is None:
         return project.coders.add(name, kind="machine")

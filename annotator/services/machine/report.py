@@ -20,6 +20,7 @@ from annotator import __version__
 from annotator.domain.errors import UserError
 from annotator.services.machine import classifier
 from annotator.services.machine.coders import backend as find_backend
+from annotator.services.machine.coders import is_replicate_of
 from annotator.services.machine.validate import RELIABLE, TENTATIVE, current_settings
 from annotator.storage import Project
 from annotator.storage.machine import Backend, ValidationRow
@@ -284,8 +285,7 @@ def machine_sentences(project: Project, coder_names: Iterable[str]) -> list[str]
     names = set(coder_names)
     sentences: list[str] = []
     for machine in project.machine.backends():
-        replicate = f"{machine.name} (replicate "
-        if machine.name in names or any(n.startswith(replicate) for n in names):
+        if machine.name in names or any(is_replicate_of(n, machine.name) for n in names):
             sentences += machine_report(project, machine.name).text.split("\n")
     return sentences
 

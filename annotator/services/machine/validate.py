@@ -50,6 +50,7 @@ from annotator.domain.model import Coder, DocumentStatus
 from annotator.services.agreement import Request, study_of
 from annotator.services.machine import classifier
 from annotator.services.machine.coders import backend as find_backend
+from annotator.services.machine.coders import is_replicate_of
 from annotator.services.machine.resampled import SPAN_LEVELS, figure, mean_intervals
 from annotator.storage import Project
 from annotator.storage.machine import Backend, RunRecord, ValidationRow
@@ -484,7 +485,7 @@ def _rows(
     replicates = [
         c.name
         for c in project.coders.all()
-        if c.is_machine and c.name.startswith(f"{machine.name} (replicate ")
+        if c.is_machine and is_replicate_of(c.name, machine.name)
     ]
     stability = None
     if replicates:
