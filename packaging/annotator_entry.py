@@ -1,6 +1,6 @@
 """The standalone app's entry point: the ``annotator`` command, as pip installs it.
 
-Everything goes to ``annotator.cli.main:main``. One addition: a file manager opens a project
+Everything goes to ``annotator.cli.entry:main``. One addition: a file manager opens a project
 with ``annotator PATH`` (the desktop entry's ``Exec=annotator %f``; on macOS PyInstaller turns
 the Finder's open-document event into the same argument), so a lone argument ending in
 ``.annotator`` that names no command opens the window on it, as ``annotator gui PATH`` does.
@@ -23,8 +23,10 @@ def arguments(given: list[str], commands: set[str]) -> list[str]:
 
 
 def run() -> None:
-    from annotator.cli.main import cli, main
+    from annotator.cli.entry import main, starting
 
+    with starting():
+        from annotator.cli.main import cli
     sys.argv[1:] = arguments(sys.argv[1:], set(cli.commands))
     main()
 

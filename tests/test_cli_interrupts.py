@@ -273,3 +273,41 @@ def test_an_interruption_sqlite_swallowed_is_still_told(
         "Error: interrupted by Ctrl+C (SIGINT); p.annotator is closed"
     ]
     assert _left(demo_path) == ["p.annotator"]
+
+
+@pytest.mark.parametrize(("name", "status"), [("SIGINT", 130), ("SIGTERM", 143)])
+def test_a_signal_while_the_commands_load_is_one_line_not_a_traceback(
+    name: str, status: int, tmp_path: Path
+) -> None:
+    """The signal arrives while ``annotator.cli.main`` is being imported (sent by an import
+    hook at that moment: no race with the clock)."""
+    driver = textwrap.dedent(
+        f"""
+        import builtins, os, signal, sys
+        _import = builtins.__import__
+        def hooked(name, *args, **kwargs):
+            if name == "annotator.cli.main":
+                os.kill(os.getpid(), signal.{name})
+            return _import(name, *args, **kwargs)
+        builtins.__import__ = hooked
+        sys.argv = ["annotator", "--version"]
+        from annotator.cli.entry import main
+        main()
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", driver],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "ANNOTATOR_HOME": str(tmp_path / "home")},
+        timeout=120,
+    )
+    assert done.returncode == status, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"annotator: stopped by {interrupts.describe(getattr(signal, name))} while starting; "
+        "nothing was changed"
+    ]
+    assert done.stdout == ""  # --version never ran
+    assert list(tmp_path.iterdir()) == []  # nothing written, not even the home folder
