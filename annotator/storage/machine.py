@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlite_utils import Database
@@ -17,288 +16,46 @@ from sqlite_utils import Database
 from annotator.domain.errors import NotFoundError
 from annotator.domain.model import new_guid, utc_now
 from annotator.storage.deletions import DeletionStore
-
-#: Whether a coding was made by a machine run (its origin says so; text that is not JSON
-#: counts as not).
-MACHINE_MADE = (
-    "ifnull(CASE WHEN json_valid(origin) THEN json_extract(origin, '$.kind') END = 'machine', 0)"
-)
-BACKEND_KINDS = ("classifier", "llm")
-RUN_STATUSES = ("running", "done", "cancelled", "failed")
-DECISIONS = ("accepted", "edited", "rejected")
-#: What a run's ``counts`` always holds (more keys may be added by a backend).
-COUNT_KEYS = (
-    "articles_done",
-    "articles_failed",
-    "codings",
-    "dropped_quotes",
-    "dropped_codes",
-    "dropped_exclusive",
-    "retries",
-)
-
-_BACKEND = (
-    "b.id, b.guid, b.coder_id, c.name, b.kind, b.url, b.model, b.api_key_env, b.allow_remote, "
-    "b.remote_consent, b.settings, b.created_at"
-)
-_RUN = (
-    "id, guid, backend_id, coder_id, kind, model, model_version, prompt_template, "
-    "prompt_sha256, codebook_version, codebook_hash, settings, app_version, started_at, "
-    "ended_at, status, replicate, replicate_group, validated_by, unvalidated, document_ids, "
-    "counts, tokens_prompt, tokens_completion"
-)
-_VALIDATION = (
-    "id, guid, backend_id, settings_sha256, against, level, created_at, result, excluded_trained"
+from annotator.storage.machine_rows import (
+    BACKEND_COLUMNS,
+    BACKEND_KINDS,
+    COUNT_KEYS,
+    DECISIONS,
+    MACHINE_MADE,
+    RUN_COLUMNS,
+    RUN_STATUSES,
+    VALIDATION_COLUMNS,
+    Backend,
+    ModelRow,
+    NewRun,
+    RunArticle,
+    RunRecord,
+    RunState,
+    ValidationRow,
+    backend_of_row,
+    counts_of,
+    dumps,
+    json_or,
+    run_article_of_row,
+    run_of_row,
 )
 
-
-def _json(text: object, default: Any) -> Any:
-    """Stored JSON text as a value (``default`` when empty or not JSON)."""
-    if not isinstance(text, str) or not text:
-        return default
-    try:
-        return json.loads(text)
-    except ValueError:
-        return default
-
-
-def dumps(value: object) -> str:
-    """JSON as these tables store it: keys sorted, no NaN."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False)
-
-
-@dataclass(frozen=True)
-class Backend:
-    """A machine: the coder it codes as (``name`` is the coder's), a classifier trained on the
-    project or a language model at ``url``; ``api_key_env`` names the environment variable
-    holding the key (never the key)."""
-
-    id: int
-    guid: str
-    coder_id: int
-    name: str
-    kind: str
-    url: str
-    model: str
-    api_key_env: str
-    allow_remote: bool
-    remote_consent: dict[str, Any] | None
-    settings: dict[str, Any]
-    created_at: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "guid": self.guid,
-            "kind": self.kind,
-            "url": self.url,
-            "model": self.model,
-            "api_key_env": self.api_key_env,
-            "allow_remote": self.allow_remote,
-            "remote_consent": self.remote_consent,
-            "settings": self.settings,
-            "created_at": self.created_at,
-        }
-
-
-@dataclass(frozen=True)
-class ModelRow:
-    """A trained model of a backend (``model`` the stored bytes; see the classifier)."""
-
-    id: int
-    backend_id: int
-    trained_at: str
-    trained_from_coder_id: int | None
-    format: str
-    model: bytes
-    sha256: str
-    trained_document_ids: list[int]
-    cv: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class RunRecord:
-    """One run of a backend over articles, as ``machine_runs`` holds it."""
-
-    id: int
-    guid: str
-    backend_id: int
-    coder_id: int
-    kind: str
-    model: str
-    model_version: str | None
-    prompt_template: str
-    prompt_sha256: str
-    codebook_version: int | None
-    codebook_hash: str
-    settings: dict[str, Any]
-    app_version: str
-    started_at: str
-    ended_at: str | None
-    status: str
-    replicate: int
-    replicate_group: str
-    validated_by: int | None
-    unvalidated: bool
-    document_ids: list[int]
-    counts: dict[str, int]
-    tokens_prompt: int
-    tokens_completion: int
-
-    def as_dict(self) -> dict[str, Any]:
-        """Everything the run records (ids of other rows as they are stored)."""
-        return {
-            "guid": self.guid,
-            "kind": self.kind,
-            "model": self.model,
-            "model_version": self.model_version,
-            "prompt_template": self.prompt_template,
-            "prompt_sha256": self.prompt_sha256,
-            "codebook_version": self.codebook_version,
-            "codebook_hash": self.codebook_hash,
-            "settings": self.settings,
-            "app_version": self.app_version,
-            "started_at": self.started_at,
-            "ended_at": self.ended_at,
-            "status": self.status,
-            "replicate": self.replicate,
-            "replicate_group": self.replicate_group,
-            "unvalidated": self.unvalidated,
-            "document_ids": self.document_ids,
-            "counts": self.counts,
-            "tokens_prompt": self.tokens_prompt,
-            "tokens_completion": self.tokens_completion,
-        }
-
-
-@dataclass(frozen=True)
-class RunState:
-    """The parts of a run that change while it codes (see :meth:`MachineStore.run_state`)."""
-
-    status: str
-    coder_id: int
-    codebook_version: int | None
-    counts: dict[str, int]
-    tokens_prompt: int
-    tokens_completion: int
-
-
-@dataclass(frozen=True)
-class RunArticle:
-    """An article a run finished: ``done`` (its codings written) or ``failed`` (``reason``)."""
-
-    run_id: int
-    document_id: int
-    status: str
-    reason: str | None
-    codings: int
-    dropped: int
-    tokens_prompt: int | None
-    tokens_completion: int | None
-
-
-@dataclass(frozen=True)
-class ValidationRow:
-    """A backend compared with human coders (``result``: the rows of ``validate --json``)."""
-
-    id: int
-    guid: str
-    backend_id: int
-    settings_sha256: str
-    against: list[str]
-    level: str
-    created_at: str
-    result: list[dict[str, Any]]
-    excluded_trained: int
-
-
-@dataclass
-class NewRun:
-    """What :meth:`MachineStore.add_run` writes (the rest starts empty)."""
-
-    backend_id: int
-    coder_id: int
-    kind: str
-    model: str
-    prompt_template: str
-    prompt_sha256: str
-    codebook_version: int | None
-    codebook_hash: str
-    app_version: str
-    replicate_group: str
-    settings: Mapping[str, Any] = field(default_factory=dict)
-    model_version: str | None = None
-    replicate: int = 1
-    validated_by: int | None = None
-    unvalidated: bool = False
-    document_ids: Sequence[int] = ()
-
-
-def _backend(row: Any) -> Backend:
-    return Backend(
-        int(row[0]),
-        str(row[1]),
-        int(row[2]),
-        str(row[3]),
-        str(row[4]),
-        str(row[5]),
-        str(row[6]),
-        str(row[7]),
-        bool(row[8]),
-        _json(row[9], None),
-        _json(row[10], {}),
-        str(row[11]),
-    )
-
-
-def _counts(text: object) -> dict[str, int]:
-    counts = dict.fromkeys(COUNT_KEYS, 0)
-    stored = _json(text, {})
-    if isinstance(stored, dict):
-        counts.update({str(k): int(v) for k, v in stored.items() if isinstance(v, int)})
-    return counts
-
-
-def _run(row: Any) -> RunRecord:
-    return RunRecord(
-        int(row[0]),
-        str(row[1]),
-        int(row[2]),
-        int(row[3]),
-        str(row[4]),
-        str(row[5]),
-        None if row[6] is None else str(row[6]),
-        str(row[7]),
-        str(row[8]),
-        None if row[9] is None else int(row[9]),
-        str(row[10]),
-        _json(row[11], {}),
-        str(row[12]),
-        str(row[13]),
-        None if row[14] is None else str(row[14]),
-        str(row[15]),
-        int(row[16]),
-        str(row[17]),
-        None if row[18] is None else int(row[18]),
-        bool(row[19]),
-        [int(d) for d in _json(row[20], []) if isinstance(d, int)],
-        _counts(row[21]),
-        int(row[22]),
-        int(row[23]),
-    )
-
-
-def _run_article(row: Any) -> RunArticle:
-    return RunArticle(
-        int(row[0]),
-        int(row[1]),
-        str(row[2]),
-        None if row[3] is None else str(row[3]),
-        int(row[4]),
-        int(row[5]),
-        None if row[6] is None else int(row[6]),
-        None if row[7] is None else int(row[7]),
-    )
+__all__ = [
+    "BACKEND_KINDS",
+    "COUNT_KEYS",
+    "DECISIONS",
+    "MACHINE_MADE",
+    "RUN_STATUSES",
+    "Backend",
+    "MachineStore",
+    "ModelRow",
+    "NewRun",
+    "RunArticle",
+    "RunRecord",
+    "RunState",
+    "ValidationRow",
+    "dumps",
+]
 
 
 class MachineStore:
@@ -345,11 +102,11 @@ class MachineStore:
 
     def _backends(self, where: str = "", parameters: Sequence[object] = ()) -> list[Backend]:
         rows = self.db.execute(
-            f"SELECT {_BACKEND} FROM machine_backends b JOIN coders c ON c.id = b.coder_id "
+            f"SELECT {BACKEND_COLUMNS} FROM machine_backends b JOIN coders c ON c.id = b.coder_id "
             f"{where} ORDER BY c.name COLLATE NOCASE, b.id",
             list(parameters),
         )
-        return [_backend(row) for row in rows]
+        return [backend_of_row(row) for row in rows]
 
     def backends(self) -> list[Backend]:
         """Every machine, by name."""
@@ -423,8 +180,8 @@ class MachineStore:
             str(row[4]),
             bytes(row[5]) if isinstance(row[5], bytes | bytearray | memoryview) else b"",
             str(row[6]),
-            [int(d) for d in _json(row[7], []) if isinstance(d, int)],
-            _json(row[8], {}),
+            [int(d) for d in json_or(row[7], []) if isinstance(d, int)],
+            json_or(row[8], {}),
         )
 
     # -- runs --------------------------------------------------------------------------
@@ -462,10 +219,12 @@ class MachineStore:
         return self.run(int(cursor.lastrowid or 0))
 
     def run(self, run_id: int) -> RunRecord:
-        row = self.db.execute(f"SELECT {_RUN} FROM machine_runs WHERE id = ?", [run_id]).fetchone()
+        row = self.db.execute(
+            f"SELECT {RUN_COLUMNS} FROM machine_runs WHERE id = ?", [run_id]
+        ).fetchone()
         if row is None:
             raise NotFoundError(f"there is no machine run with id {run_id}")
-        return _run(row)
+        return run_of_row(row)
 
     def run_state(self, run_id: int) -> RunState:
         """What writing an article of a run needs of it, without its (long) article list."""
@@ -480,7 +239,7 @@ class MachineStore:
             str(row[0]),
             int(row[1]),
             None if row[2] is None else int(row[2]),
-            _counts(row[3]),
+            counts_of(row[3]),
             int(row[4]),
             int(row[5]),
         )
@@ -489,19 +248,19 @@ class MachineStore:
         """Every run (of one backend), oldest first."""
         where = "" if backend_id is None else "WHERE backend_id = ?"
         rows = self.db.execute(
-            f"SELECT {_RUN} FROM machine_runs {where} ORDER BY id",
+            f"SELECT {RUN_COLUMNS} FROM machine_runs {where} ORDER BY id",
             [] if backend_id is None else [backend_id],
         )
-        return [_run(row) for row in rows]
+        return [run_of_row(row) for row in rows]
 
     def runs_by_guid_prefix(self, prefix: str) -> list[RunRecord]:
         """The runs whose GUID starts with ``prefix`` (ignoring case)."""
         rows = self.db.execute(
-            f"SELECT {_RUN} FROM machine_runs WHERE substr(lower(guid), 1, ?) = lower(?) "
+            f"SELECT {RUN_COLUMNS} FROM machine_runs WHERE substr(lower(guid), 1, ?) = lower(?) "
             "ORDER BY id",
             [len(prefix), prefix],
         )
-        return [_run(row) for row in rows]
+        return [run_of_row(row) for row in rows]
 
     def set_run_end(self, run_id: int, status: str, ended_at: str | None) -> None:
         self.db.execute(
@@ -532,7 +291,7 @@ class MachineStore:
             "tokens_completion FROM machine_run_articles WHERE run_id = ? ORDER BY document_id",
             [run_id],
         )
-        return {int(row[1]): _run_article(row) for row in rows}
+        return {int(row[1]): run_article_of_row(row) for row in rows}
 
     def run_article(self, run_id: int, document_id: int) -> RunArticle | None:
         """The run's row for one article (None: the run has not finished it)."""
@@ -541,7 +300,7 @@ class MachineStore:
             "tokens_completion FROM machine_run_articles WHERE run_id = ? AND document_id = ?",
             [run_id, document_id],
         ).fetchone()
-        return None if row is None else _run_article(row)
+        return None if row is None else run_article_of_row(row)
 
     def put_run_article(self, article: RunArticle) -> None:
         self.db.execute(
@@ -666,7 +425,8 @@ class MachineStore:
 
     def _validations(self, where: str, parameters: Sequence[object]) -> list[ValidationRow]:
         rows = self.db.execute(
-            f"SELECT {_VALIDATION} FROM machine_validations {where} ORDER BY id", list(parameters)
+            f"SELECT {VALIDATION_COLUMNS} FROM machine_validations {where} ORDER BY id",
+            list(parameters),
         )
         return [
             ValidationRow(
@@ -674,10 +434,10 @@ class MachineStore:
                 str(row[1]),
                 int(row[2]),
                 str(row[3]),
-                [str(name) for name in _json(row[4], [])],
+                [str(name) for name in json_or(row[4], [])],
                 str(row[5]),
                 str(row[6]),
-                [r for r in _json(row[7], []) if isinstance(r, dict)],
+                [r for r in json_or(row[7], []) if isinstance(r, dict)],
                 int(row[8]),
             )
             for row in rows
@@ -703,10 +463,13 @@ class MachineStore:
 
     def add_decision(self, run_id: int, coding_guid: str, coder_id: int, decision: str) -> int:
         with self.db.atomic():
+            # What was suggested goes with the decision (the coding may be replaced later).
             cursor = self.db.execute(
                 "INSERT INTO machine_suggestion_decisions (run_id, coding_guid, coder_id, "
-                "decision, at) VALUES (?, ?, ?, ?, ?)",
-                [run_id, coding_guid, coder_id, decision, utc_now()],
+                'decision, at, document_id, machine_coder_id, code_id, start, "end") '
+                'SELECT ?, ?, ?, ?, ?, c.document_id, c.coder_id, c.code_id, c.start, c."end" '
+                "FROM (SELECT 1) LEFT JOIN codings c ON c.guid = ?",
+                [run_id, coding_guid, coder_id, decision, utc_now(), coding_guid],
             )
         return int(cursor.lastrowid or 0)
 

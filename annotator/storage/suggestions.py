@@ -114,13 +114,19 @@ class SuggestionQueries:
     ) -> list[SuggestionRow]:
         """The machine coder's codings of an article (of one run, if given) that ``coder_id``
         has neither decided on nor made themselves (the same code on the same span, or the
-        whole article): article-level first, then by position and code."""
+        whole article), nor rejected when an earlier run suggested the same code on the same
+        span: article-level first, then by position and code."""
         run_filter = "" if run_guid is None else "AND r.guid = ?"
         rows = self.db.execute(
             f"{_SELECT} "
             f"WHERE c.document_id = ? AND c.coder_id = ? AND {_MACHINE_ROW} {run_filter} "
             "AND NOT EXISTS (SELECT 1 FROM machine_suggestion_decisions d "
             "WHERE d.run_id = r.id AND d.coding_guid = c.guid AND d.coder_id = ?) "
+            # The same suggestion rejected before, when a run made it earlier.
+            "AND NOT EXISTS (SELECT 1 FROM machine_suggestion_decisions d "
+            "WHERE d.coder_id = ? AND d.document_id = c.document_id AND d.decision = 'rejected' "
+            "AND d.machine_coder_id = c.coder_id AND d.code_id = c.code_id "
+            'AND d.start IS c.start AND d."end" IS c."end") '
             "AND NOT EXISTS (SELECT 1 FROM codings m WHERE m.document_id = c.document_id "
             "AND m.coder_id = ? AND m.code_id = c.code_id AND m.start IS c.start "
             'AND m."end" IS c."end") '
@@ -129,6 +135,7 @@ class SuggestionQueries:
                 document_id,
                 machine_coder_id,
                 *([] if run_guid is None else [run_guid]),
+                coder_id,
                 coder_id,
                 coder_id,
             ],

@@ -160,6 +160,29 @@ def test_rejecting_records_the_decision_only(demo: Project, gemma: Backend) -> N
     assert _decisions(demo) == [(suggestion.guid, ANA, "rejected")]
 
 
+def test_a_rejected_suggestion_stays_rejected_when_the_machine_codes_the_article_again(
+    demo: Project, gemma: Backend
+) -> None:
+    _run(demo, gemma, {1: [MachineCoding(OFFICIAL, 230, 297, 0.7)]})
+    (suggestion,) = _open(demo, gemma)
+    sg.reject(demo, suggestion, ANA)
+    # A later run replaces the machine's codings of the article with new ones (new GUIDs):
+    # the same code on the same span again, and a new suggestion.
+    _run(
+        demo,
+        gemma,
+        {1: [MachineCoding(OFFICIAL, 230, 297, 0.8), MachineCoding(OFFICIAL, 300, 340, 0.6)]},
+    )
+    assert demo.codings.by_guid(suggestion.guid) is None  # the rejected coding is gone
+    assert [(s.code_id, s.span) for s in _open(demo, gemma)] == [(OFFICIAL, (300, 340))]
+    # Only Ana rejected it: another coder still gets it, and a different code on the span too.
+    cleo = demo.coders.add("Cleo")
+    coder = demo.coders.get(gemma.coder_id)
+    assert len(sg.suggestions(demo, 1, cleo.id, sg.source_of_coder(coder))) == 2
+    # The report counts Ana's one decision once.
+    assert demo.machine.decision_counts()["rejected"] == 1
+
+
 def test_a_suggestion_against_an_exclusive_dimension_is_reported_and_replaces_on_request(
     demo: Project, gemma: Backend
 ) -> None:

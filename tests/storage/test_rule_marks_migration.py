@@ -43,7 +43,9 @@ def test_the_old_mark_goes_to_the_coders_who_ran_the_rule(tmp_path: Path) -> Non
         for table in MACHINE_TABLES:
             connection.execute(f"DROP TABLE {table}")
         connection.execute("ALTER TABLE coders DROP COLUMN kind")
-        connection.execute("DELETE FROM _sqlite_migrations WHERE name = '0017_machine'")
+        connection.execute(
+            "DELETE FROM _sqlite_migrations WHERE name IN ('0017_machine', '0018_suggestion_spans')"
+        )
         connection.execute("DROP TABLE saved_search_marks")
         connection.execute("DELETE FROM _sqlite_migrations WHERE name = '0016_rule_marks'")
         connection.execute("UPDATE saved_searches SET last_document_id = ?", [first])

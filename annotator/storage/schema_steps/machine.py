@@ -143,7 +143,33 @@ def machine(db: Database) -> None:
     )
 
 
+def suggestion_spans(db: Database) -> None:
+    """Migration 0018: a decision on a suggestion names what was suggested.
+
+    ``machine_suggestion_decisions`` gains the suggestion's article, machine coder, code and
+    span (``document_id``, ``machine_coder_id``, ``code_id``, ``start``, ``end``; filled from
+    the machine coding where it is still in the project). A machine coding the article again
+    replaces its codings with new ones: a coder's rejection of "this code on this span" now
+    holds for the same suggestion made again, where the decision on the old coding's GUID
+    alone let it come back.
+    """
+    columns = ("document_id", "machine_coder_id", "code_id", "start", '"end"')
+    _run(
+        db,
+        [
+            *(f"ALTER TABLE machine_suggestion_decisions ADD COLUMN {c} INTEGER" for c in columns),
+            """UPDATE machine_suggestion_decisions AS d SET document_id = c.document_id,
+                machine_coder_id = c.coder_id, code_id = c.code_id, start = c.start,
+                "end" = c."end"
+                FROM codings c WHERE c.guid = d.coding_guid""",
+            "CREATE INDEX machine_suggestion_decisions_by_article ON "
+            "machine_suggestion_decisions (coder_id, document_id)",
+        ],
+    )
+
+
 #: The migrations of this module, in the order they run.
 STEPS = [
     ("0017_machine", machine),
+    ("0018_suggestion_spans", suggestion_spans),
 ]
