@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -56,7 +56,7 @@ from annotator.ui.read_only import ReadOnlyMode
 from annotator.ui.reliability.queue_dock import install_queue
 from annotator.ui.search.actions import SearchActions
 from annotator.ui.window_menus import WindowMenus
-from annotator.ui.window_state import restore_geometry
+from annotator.ui.window_state import pane_widths, restore_geometry
 from annotator.ui.workers import stop_workers
 
 
@@ -99,7 +99,10 @@ class MainWindow(
         self.main.addWidget(self.article)
         self.main.addWidget(self.side)
         self.main.setStretchFactor(1, 1)
-        self.main.setSizes([max(300, needed_width(self.documents.view)), 760, 380])
+        self._wanted_panes = [max(300, needed_width(self.documents.view)), 760, 380]
+        self.main.setSizes(self._wanted_panes)
+        self.panes_arranged = False  # by the coder: set when a divider is dragged
+        self.main.splitterMoved.connect(self._panes_moved)
         self.side.setSizes([420, 300])
         # Above the panes, hidden unless the project can only be read (damaged, read-only).
         self.banner = ProjectBanner()
@@ -424,13 +427,45 @@ class MainWindow(
 
     def _restore_state(self) -> None:
         restore_geometry(self, settings.GEOMETRY.get(self.store))
+        restored = False
         for setting, splitter in (
             (settings.MAIN_SPLITTER, self.main),
             (settings.SIDE_SPLITTER, self.side),
         ):
             state = setting.get(self.store)
             if not state.isEmpty():
-                splitter.restoreState(state)
+                restored = splitter.restoreState(state) or restored
+        self.fit_panes(restored)
+
+    def fit_panes(self, restored: bool) -> None:
+        """Share the width out: on a narrow screen the article keeps
+        :data:`~annotator.ui.window_state.MAIN_SHARE` of it — the list and the codebook
+        shrink, not the text. Until the coder drags a divider the panes follow the window's
+        width; panes the coder arranged (``restored`` from the settings, or dragged) are kept
+        unless the window becomes too narrow for them to leave the article a quarter."""
+        self.panes_arranged = restored
+        if not restored:
+            total = self.width() - 8  # the splitter's handles
+            least = [self.main.widget(i).minimumSizeHint().width() for i in range(3)]
+            self.main.setSizes(pane_widths(total, self._wanted_panes, least, main=1))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if not self.panes_arranged:
+            self.fit_panes(restored=False)
+        elif self.isVisible():  # (a hidden splitter's sizes are not laid out yet)
+            self._keep_article_readable()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self._keep_article_readable)  # once the panes are laid out
+
+    def _keep_article_readable(self) -> None:
+        if self.panes_arranged and self.main.sizes()[1] < self.width() // 4:
+            self.fit_panes(restored=False)
+
+    def _panes_moved(self) -> None:
+        self.panes_arranged = True
 
     def save_state(self) -> None:
         settings.GEOMETRY.set(self.store, self.saveGeometry())

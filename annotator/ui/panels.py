@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -80,9 +81,20 @@ class CodebookView(QTreeView):
         for column in (1, 2, 3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, width if column > 1 else width * 2 // 3)
+        # The names need room before the counts do: in a narrow pane the counts step aside.
+        self.name_room = self.fontMetrics().horizontalAdvance("Overseas worker") + 48
+        self.counts_room = self.name_room + width * 2 // 3 + 2 * width  # key and both counts
         self.expandAll()
         model.modelReset.connect(self.expandAll)
         self.clicked.connect(self._clicked)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        header = self.header()
+        narrow = self.viewport().width() < self.counts_room
+        for column in (2, 3):
+            if header.isSectionHidden(column) != narrow:
+                header.setSectionHidden(column, narrow)
 
     def codebook_model(self) -> CodebookModel:
         model = self.model()

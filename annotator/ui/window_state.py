@@ -69,3 +69,27 @@ def fit_to_screen(window: QWidget) -> None:
         return
     window.resize(max(1, fitted.width() - extra_w), max(1, fitted.height() - extra_h))
     window.move(fitted.topLeft())
+
+
+#: The least share of the width the article keeps when the panes do not fit side by side.
+MAIN_SHARE = 0.38
+
+
+def pane_widths(total: int, wanted: list[int], least: list[int], main: int) -> list[int]:
+    """Widths of side-by-side panes that fill ``total``: as ``wanted`` where they fit (pane
+    ``main`` taking what is left over); on a narrow screen pane ``main`` (the article) keeps
+    :data:`MAIN_SHARE` of it, and the others shrink in proportion to their wants, none below
+    its ``least``."""
+    others = [i for i in range(len(wanted)) if i != main]
+    widths = list(wanted)
+    if sum(wanted) <= total:
+        widths[main] = total - sum(wanted[i] for i in others)
+        return widths
+    floor = sum(least[i] for i in others)
+    room = max(floor, min(total - int(total * MAIN_SHARE), sum(wanted[i] for i in others)))
+    room = min(room, max(floor, total - least[main]))
+    asked = sum(wanted[i] for i in others)
+    for i in others:
+        widths[i] = least[i] if room <= floor else max(least[i], wanted[i] * room // asked)
+    widths[main] = max(least[main], total - sum(widths[i] for i in others))
+    return widths

@@ -14,9 +14,16 @@ from annotator import paths
 from annotator.services import import_files
 from annotator.storage import Project
 from annotator.ui import settings
+from annotator.ui.controller import Controller
 from annotator.ui.dialogs.coder import NEW_CODER, CoderDialog
 from annotator.ui.main_window import MainWindow
-from annotator.ui.window_state import PREFERRED, clamped, default_size, restore_geometry
+from annotator.ui.window_state import (
+    PREFERRED,
+    clamped,
+    default_size,
+    pane_widths,
+    restore_geometry,
+)
 from tests.gui.conftest import open_window
 
 
@@ -186,3 +193,43 @@ def test_a_window_saved_on_a_larger_screen_opens_inside_this_one(qtbot: QtBot) -
     qtbot.addWidget(again)
     assert restore_geometry(again, saved)
     assert available.contains(again.frameGeometry()), (again.frameGeometry(), available)
+
+
+@pytest.mark.parametrize(
+    ("total", "wanted", "least", "expected"),
+    [
+        (1600, [340, 760, 380], [200, 100, 150], [340, 880, 380]),  # room: the article grows
+        (1392, [340, 760, 380], [200, 100, 150], [340, 672, 380]),  # the others as wanted
+        (792, [344, 760, 380], [201, 101, 156], [233, 301, 258]),  # 38 % for the article
+        (400, [344, 760, 380], [201, 101, 156], [201, 101, 156]),  # nothing below its least
+    ],
+)
+def test_the_article_keeps_its_share_of_a_narrow_window(
+    total: int, wanted: list[int], least: list[int], expected: list[int]
+) -> None:
+    assert pane_widths(total, wanted, least, main=1) == expected
+
+
+def test_an_800_pixel_window_shows_the_article_and_the_codebook_names(
+    qtbot: QtBot, demo_project: Project
+) -> None:
+    coder = demo_project.coders.by_name("Ana")
+    assert coder is not None
+    window = MainWindow(Controller(demo_project, coder))
+    qtbot.addWidget(window)
+    window.resize(800, 600)
+    with qtbot.waitExposed(window):
+        window.show()
+    documents, article, side = window.main.sizes()
+    assert article >= 0.37 * sum((documents, article, side)), window.main.sizes()
+    codebook, header = window.codebook, window.codebook.header()
+    # the counts step aside
+    qtbot.waitUntil(lambda: header.isSectionHidden(2) and header.isSectionHidden(3))
+    assert header.sectionSize(0) >= codebook.fontMetrics().horizontalAdvance("Overseas")
+    window.resize(1400, 860)  # the panes follow the window until the coder moves a divider
+    qtbot.waitUntil(lambda: not header.isSectionHidden(3))  # room again: the counts are back
+    assert window.main.sizes()[2] >= 360
+    window.main.splitterMoved.emit(500, 1)  # as a drag does
+    window.resize(800, 600)
+    qtbot.waitUntil(lambda: window.width() == 800)
+    assert window.main.sizes()[2] > 212  # the coder's arrangement is not undone
