@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 
 from annotator.domain.errors import BadFileError
-from annotator.io.news import NewsArticle, NewsFile, Reader
+from annotator.io.news import NewsArticle, NewsFile, Reader, checks
+from annotator.io.news.cutoff import cut_off, rtf_group_end, stops_after
 from annotator.io.news.dates import parse_date
 from annotator.io.news.factiva_fields import clean
 from annotator.io.news.factiva_rtf import is_rtf, rtf_lines
@@ -39,6 +40,11 @@ _SEPARATOR = re.compile(r"_{20,}")
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
 _NON_ASCII_TEXT = re.compile(r"[^\x00-\x7f]")
 _APA_MARK = re.compile(rb"AOMweb|APA-OnlineManager|APA-DeFacto|DeFacto")
+# How far back from its end a file that stopped is searched for its last source line, and
+# the date that line ends with (its outlet may be in quotes of any kind, escaped).
+_LAST_ARTICLE = 2**20
+_SOURCE_DATE = re.compile(rb"(?:vom|gefunden am) \d{1,2}\.\s?\d{1,2}\.\s?\d{4}")
+_BREAK = re.compile(rb"\\sect(?![a-z])|_{20}")
 
 
 def recognises(data: bytes, name: str) -> bool:
@@ -51,21 +57,53 @@ def recognises(data: bytes, name: str) -> bool:
 
 
 def read(data: bytes, name: str) -> NewsFile:
-    """The articles of an APA RTF download."""
-    text = rtf_lines(_escaped(data))
+    """The articles of an APA RTF download. One that stopped (its outermost group never
+    closed) gives the articles before the cut, and says where it stopped."""
+    data = _escaped(data)
+    complete = rtf_group_end(data, data.find(b"{") + 1) is not None
+    whole = None if complete else _whole(data)
+    text = rtf_lines(data[:whole] if whole is not None else data)
     lines = [(i, clean(line)) for i, line in enumerate(text.lines)]
     lines = [(i, line) for i, line in lines if line and not _SEPARATOR.fullmatch(line)]
     starts = [at for at, (_, line) in enumerate(lines) if _source(line) is not None]
     problems: list[str] = []
     articles: list[NewsArticle] = []
     for position, start in enumerate(starts, start=1):
+        if not complete and whole is None and position == len(starts):
+            # The file stops inside this article: the download stopped in it.
+            problems.append(cut_off(position, name))
+            break
         end = starts[position] if position < len(starts) else len(lines)
         article = _article(lines[start:end], text.bold, position, name, problems)
         if article is not None:
             articles.append(article)
     if not articles:
-        raise BadFileError(name, "is an APA RTF download but holds no article with text")
+        why = (
+            ""
+            if complete or whole is not None
+            else " (the download stopped before the end of its first article)"
+        )
+        raise BadFileError(name, "is an APA RTF download but holds no article with text" + why)
+    if whole is not None:
+        problems.append(stops_after(name, len(starts)))
     return NewsFile(DATABASE, "APA RTF", tuple(articles), tuple(problems))
+
+
+def _whole(data: bytes) -> int | None:
+    """In a file that stopped, the end of its last whole article, or None when it stopped
+    inside that article. An article ends where the group holding its source line closes
+    (the print layout) or at the section break or row of underscores after it (the web
+    layout, whose articles are in no group of their own)."""
+    tail = max(0, len(data) - _LAST_ARTICLE)
+    last = None
+    for match in _SOURCE_DATE.finditer(data, tail):
+        last = match
+    if last is None:
+        return None
+    ends = [rtf_group_end(data, last.start())]
+    after = _BREAK.search(data, last.end())
+    ends.append(after.start() if after is not None else None)
+    return min((end for end in ends if end is not None), default=None)
 
 
 def _escaped(data: bytes) -> bytes:
@@ -139,6 +177,7 @@ def _article(
         if _STOP.match(line):
             break
         body.append(line)
+    body = checks.without_repeated_headline(title, body)
     if not body:
         problems.append(f"article {position} of {name} has no text: left out")
         return None

@@ -14,7 +14,8 @@ import re
 from typing import Any
 
 from annotator.domain.errors import BadFileError
-from annotator.io.news import NewsArticle, NewsFile, Reader
+from annotator.io.news import NewsArticle, NewsFile, Reader, checks
+from annotator.io.news.cutoff import cut_off, html_complete, stops_after
 from annotator.io.news.dates import parse_date
 from annotator.io.news.factiva_fields import Draft, finish
 
@@ -80,12 +81,22 @@ def read(data: bytes, name: str) -> NewsFile:
     layout = "current" if any(True for _ in root.iter("article")) else "old"
     problems: list[str] = []
     articles: list[NewsArticle] = []
-    for position, record in enumerate(_records(marks), start=1):
+    records = _records(marks)
+    complete, cut = html_complete(data), False
+    for position, record in enumerate(records, start=1):
+        if not complete and position == len(records) and not _closed(record):
+            # The page stops inside this document, before its number: the download stopped.
+            problems.append(cut_off(position, name))
+            cut = True
+            break
         made = _article(record, position, name, problems)
         if made is not None:
             articles.append(made)
     if not articles:
-        raise BadFileError(name, "is a Europresse page but holds no article with text")
+        why = " (the download stopped before the end of its first article)" if cut else ""
+        raise BadFileError(name, "is a Europresse page but holds no article with text" + why)
+    if not complete and not cut:
+        problems.append(stops_after(name, len(records), kind="page"))
     return NewsFile(
         DATABASE, f"Europresse HTML ({layout} layout)", tuple(articles), tuple(problems)
     )
@@ -119,6 +130,15 @@ def _records(marks: list[Any]) -> list[Any]:
             element = parent
         records.append(element)
     return records
+
+
+def _closed(record: Any) -> bool:
+    """Whether a document ends as one does: with its document number, in the footer (the
+    current layout; its ``PubliC_lblNodoc`` element whatever the interface language) or
+    after the text (the old one)."""
+    if any(e.get("id") == "PubliC_lblNodoc" for e in record.iter()):
+        return True
+    return _DOCUMENT.search(_text(record)) is not None
 
 
 def _text(element: Any) -> str:
@@ -165,7 +185,12 @@ def _article(record: Any, position: int, name: str, problems: list[str]) -> News
         dated = _DOCUMENT_DATE.match(number.group(1))
         if "date" not in draft.fields and dated is not None:
             draft.put("date", "-".join(dated.groups()))
-    return finish(draft, position, name, problems)
+    draft.paragraphs = checks.without_repeated_headline(draft.title, draft.paragraphs)
+    made = finish(draft, position, name, problems)
+    unsourced = checks.unsourced(made.fields, f"article {position} of {name}") if made else None
+    if unsourced is not None:
+        problems.append(unsourced)
+    return made
 
 
 def _header(draft: Draft, header: str) -> None:

@@ -6,7 +6,11 @@ An article carries its headline, lead and tail paragraphs (``headline``, ``leadP
 fields by element: ``sourceName``, ``publicationDate`` (``dateTime`` or ``date``),
 ``byline``, ``sectionName``, ``wordCount``, ``baseLanguage``, ``accessionNo``, the
 ``region``, ``newsSubject``, ``company`` and ``industry`` lists (their ``name``\\ s) and a few
-more. The file is parsed without entities, DTDs or network.
+more. The file is parsed without DTDs or network, within libxml2's limits (no huge trees:
+nesting past 256, a text node past 10 MB is an error). Factiva writes no entity but the
+five of XML and character references: a file using another (``&eacute;``, one its DTD
+declares) is refused, never expanded nor kept as "&x;" in the text; so is broken XML, in one
+line saying where.
 """
 
 from __future__ import annotations
@@ -17,10 +21,14 @@ from typing import Any
 import lxml.etree
 
 from annotator.domain.errors import BadFileError
-from annotator.io.news import NewsArticle, NewsFile, Reader
+from annotator.io.news import NewsArticle, NewsFile, Reader, checks
 from annotator.io.news.factiva_fields import DATABASE, Draft, clean, finish
 
 _HEAD = 4096
+_CANNOT = "is Factiva XML that cannot be read"
+# libxml2's error for an entity no DTD declares (XML_ERR_UNDECLARED_ENTITY and its warning).
+_UNDECLARED = frozenset({26, 27})
+_ENTITY_NAME = re.compile(r"'([^'\s]{1,40})'")
 _ROOT = re.compile(rb"<(?:\w+:)?PPSResponse[\s>]|<(?:\w+:)?ppsArticleResponse[\s>]")
 # Single-valued elements and the variable each becomes, in the order they are kept.
 _SINGLE = (
@@ -60,7 +68,12 @@ def read(data: bytes, name: str) -> NewsFile:
     try:
         root = lxml.etree.fromstring(data, parser)
     except lxml.etree.XMLSyntaxError as error:
-        raise BadFileError(name, f"is Factiva XML that cannot be read ({error})") from None
+        raise BadFileError(name, _why(error)) from None
+    except lxml.etree.LxmlError:
+        raise BadFileError(name, f"{_CANNOT}: broken XML") from None
+    entity = next(root.iter(lxml.etree.Entity), None)
+    if entity is not None:
+        raise BadFileError(name, _entity(str(entity.text), entity.sourceline))
     problems: list[str] = []
     articles: list[NewsArticle] = []
     found = [e for e in root.iter() if isinstance(e.tag, str) and _local(e) == "article"]
@@ -68,9 +81,29 @@ def read(data: bytes, name: str) -> NewsFile:
         article = finish(_draft(element), position, name, problems)
         if article is not None:
             articles.append(article)
+            unsourced = checks.unsourced(article.fields, f"article {position} of {name}")
+            if unsourced is not None:
+                problems.append(unsourced)
     if not articles:
         raise BadFileError(name, "is Factiva XML but holds no article with text")
     return NewsFile(DATABASE, "Factiva XML (PPS)", tuple(articles), tuple(problems))
+
+
+def _why(error: lxml.etree.XMLSyntaxError) -> str:
+    """The reason for XML that cannot be read, in plain words and where (never libxml2's)."""
+    line = error.lineno or (error.position[0] if error.position else 0)
+    if error.code in _UNDECLARED:
+        named = _ENTITY_NAME.search(str(error.msg or ""))
+        return _entity(f"&{named.group(1)};" if named else "&…;", line)
+    return f"{_CANNOT}: broken XML at line {line}" if line else f"{_CANNOT}: broken XML"
+
+
+def _entity(entity: str, line: int | None) -> str:
+    where = f" (line {line})" if line else ""
+    return (
+        f"{_CANNOT}: it uses the entity '{entity}'{where}, which Factiva's XML never does; "
+        "export it again"
+    )
 
 
 def _local(element: Any) -> str:

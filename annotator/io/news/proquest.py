@@ -14,11 +14,11 @@ from pathlib import Path
 from annotator.domain.errors import BadFileError
 from annotator.io.encoding import decode_text
 from annotator.io.news import NewsArticle, NewsFile, Reader, proquest_html
-from annotator.io.news.cutoff import cut_off
-from annotator.io.news.proquest_fields import DATABASE, article, fold, known
+from annotator.io.news.cutoff import cut_off, stops_after
+from annotator.io.news.proquest_fields import DATABASE, article, fold, known, repeated_ids
 
 _RULE = re.compile(r"_{20,}")
-_DOCUMENT = re.compile(r"Document (\d+) of \d+")
+_DOCUMENT = re.compile(r"Document (\d+) of (\d+)")
 _LABELLED = re.compile(r"([^:\s][^:]{0,40}):(?:\s+(.*)|)")
 _HEAD = 200_000
 # Labels that close the full text even without a blank line before them.
@@ -48,19 +48,40 @@ def read(data: bytes, name: str) -> NewsFile:
     articles: list[NewsArticle] = []
     records = _records(text.splitlines())
     seen = 0
+    numbers: list[tuple[int, int]] = []  # each "Document N of M": (N, M)
     for index, (lines, closed) in enumerate(records):
         numbered, lines = _numbered(lines)
         if not any(_label(line) for line in lines):
             continue  # the search's heading, or the "Contact us" footer
         seen += 1
-        position = numbered or seen
+        position = numbered[0] if numbered else seen
+        if numbered:
+            numbers.append(numbered)
         last = index == len(records) - 1 and not closed
         made = _record(lines, position, name, problems, last=last)
         if made is not None:
             articles.append(made)
     if not articles:
         raise BadFileError(name, "is a ProQuest text download but holds no article with text")
+    problems.extend(repeated_ids(articles, name))
+    shortfall = _shortfall(numbers, name)
+    if shortfall is not None:
+        problems.append(shortfall)
     return NewsFile(DATABASE, "ProQuest text", tuple(articles), tuple(problems))
+
+
+def _shortfall(numbers: list[tuple[int, int]], name: str) -> str | None:
+    """The line for a download whose records ("Document 247 of 500") stop before the count
+    they announce; one whose first record is not "Document 1" is a part of the results, said
+    as such (it may have been downloaded so)."""
+    if not numbers or numbers[-1][0] >= numbers[-1][1]:
+        return None
+    (first, _), (last, total) = numbers[0], numbers[-1]
+    if first == 1:
+        return stops_after(name, last, total)
+    return (
+        f"{Path(name).name}: it holds documents {first} to {last} of the {total} its records count"
+    )
 
 
 def _records(lines: list[str]) -> list[tuple[list[str], bool]]:
@@ -77,17 +98,17 @@ def _records(lines: list[str]) -> list[tuple[list[str], bool]]:
     return records
 
 
-def _numbered(lines: list[str]) -> tuple[int, list[str]]:
-    """The record's number from its "Document 3 of 500" line (0 without), and its lines
-    without that line and the blank lines before its headline."""
+def _numbered(lines: list[str]) -> tuple[tuple[int, int] | None, list[str]]:
+    """The record's number and the download's count from its "Document 3 of 500" line (None
+    without), and its lines without that line and the blank lines before its headline."""
     start = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
     lines = lines[start:]
     match = _DOCUMENT.fullmatch(lines[0].strip()) if lines else None
     if match is None:
-        return 0, lines
+        return None, lines
     rest = lines[1:]
     start = next((i for i, line in enumerate(rest) if line.strip()), len(rest))
-    return int(match.group(1)), rest[start:]
+    return (int(match.group(1)), int(match.group(2))), rest[start:]
 
 
 def _label(line: str) -> tuple[str, str] | None:
@@ -136,8 +157,9 @@ def _record(
             if unknown is not None and body_closed:
                 labelled.append((unknown.group(1), unknown.group(2) or ""))
         blank = False
-    if last and in_body:
-        # The file ends inside the full text: the download stopped in this record.
+    if last:
+        # The file ends inside this record, before the row of underscores that closes each
+        # (the last, too): in its full text, or in its fields, whose last one may be cut.
         problems.append(cut_off(position, name))
         return None
     # The link under the headline came first: the "Document URL:" field is the one kept.

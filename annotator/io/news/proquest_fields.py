@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
-from annotator.io.news import NewsArticle
+from annotator.io.news import NewsArticle, checks
 from annotator.io.news.factiva_fields import Draft, finish
 
 DATABASE = "ProQuest"
@@ -103,8 +104,9 @@ def article(
     problems: list[str],
 ) -> NewsArticle | None:
     """The article of one record: its headline (the ``Title:`` field where the record has
-    one), body paragraphs and labelled values; a record without a document id is kept and
-    reported, one without text left out and reported."""
+    one), body paragraphs (without a first one repeating the headline) and labelled values;
+    a record without a document id, outlet or date is kept and reported, one without text
+    left out and reported."""
     draft = Draft(title=title, languages=("en",))  # the interface writes English dates
     for label, value in labelled:
         variable = field_name(label)
@@ -121,7 +123,18 @@ def article(
         else:
             draft.put(variable, value)
     draft.paragraphs.extend(p for p in (" ".join(p.split()) for p in body) if p)
+    draft.paragraphs = checks.without_repeated_headline(draft.title, draft.paragraphs)
     made = finish(draft, position, name, problems)
-    if made is not None and "document_id" not in made.fields:
+    if made is None:
+        return None
+    if "document_id" not in made.fields:
         problems.append(f"article {position} of {name} has no ProQuest document id: imported")
+    unsourced = checks.unsourced(made.fields, f"article {position} of {name}")
+    if unsourced is not None:
+        problems.append(unsourced)
     return made
+
+
+def repeated_ids(articles: Iterable[NewsArticle], name: str) -> list[str]:
+    """A line for each record whose ProQuest document id an earlier one of the file has."""
+    return checks.repeated_ids(articles, name, "ProQuest document id")

@@ -20,7 +20,8 @@ from typing import Any
 
 from annotator.domain.errors import BadFileError
 from annotator.io.news import NewsArticle, NewsFile
-from annotator.io.news.proquest_fields import DATABASE, article, fold
+from annotator.io.news.cutoff import cut_off, html_complete, stops_after
+from annotator.io.news.proquest_fields import DATABASE, article, fold, repeated_ids
 
 _BLOCKS = frozenset(
     [
@@ -56,6 +57,8 @@ _MIME = re.compile(rb"^(?:MIME-Version|Content-Type):", re.IGNORECASE | re.MULTI
 _ANCHORS = ("publicationtitle", "proquestdocumentid", "fulltext")
 # Image links and screen-reader text of the newer layout are no part of the text.
 _FURNITURE = re.compile(r"\b(?:document_view_image|sr-only)\b")
+# Each record opens with an anchor of this name; a list of results links to them.
+_ANCHOR = "DocID_"
 
 
 def recognises_email(data: bytes, name: str) -> bool:
@@ -113,13 +116,43 @@ def _read(html: str, name: str, layout: str) -> NewsFile:
         raise BadFileError(name, "is a damaged ProQuest page (its HTML cannot be read)") from None
     problems: list[str] = []
     articles: list[NewsArticle] = []
-    for position, record in enumerate(_records(root), start=1):
-        made = _record(record, position, name, problems)
+    records = _records(root)
+    complete, cut = html_complete(html), False
+    for position, record in enumerate(records, start=1):
+        blocks = _blocks(record)
+        if not complete and position == len(records) and not _closed(blocks):
+            # The page stops inside this record's full text: the download stopped in it.
+            problems.append(cut_off(position, name))
+            cut = True
+            break
+        made = _record(record, blocks, position, name, problems)
         if made is not None:
             articles.append(made)
     if not articles:
-        raise BadFileError(name, "is a ProQuest page but holds no article with text")
+        why = " (the download stopped before the end of its first article)" if cut else ""
+        raise BadFileError(name, "is a ProQuest page but holds no article with text" + why)
+    problems.extend(repeated_ids(articles, name))
+    shortfall = _shortfall(root, name)
+    if shortfall is not None:
+        problems.append(shortfall)
+    if not complete and not cut:
+        problems.append(stops_after(name, len(records), kind="page"))
     return NewsFile(DATABASE, layout, tuple(articles), tuple(problems))
+
+
+def _shortfall(root: Any, name: str) -> str | None:
+    """The line for an e-mail whose list of results links to more records than it holds."""
+    named = {a.get("name") for a in root.iter("a") if (a.get("name") or "").startswith(_ANCHOR)}
+    listed = {
+        href[1:] for a in root.iter("a") if (href := a.get("href") or "").startswith("#" + _ANCHOR)
+    }
+    if not listed - named:
+        return None
+    held, missing = len(listed & named), len(listed - named)
+    return (
+        f"{name}: the e-mail lists {len(listed)} documents but holds {held} of them "
+        f"({missing} missing)"
+    )
 
 
 def _label_of(element: Any) -> str | None:
@@ -130,20 +163,21 @@ def _label_of(element: Any) -> str | None:
 
 
 def _records(root: Any) -> list[Any]:
-    """Each record's element: the largest holding one label of the first kind found."""
+    """Each record's element: the largest holding one mark of the kind most records have —
+    a label ("Publication title:" …) or the anchor opening a record. (A page that stopped
+    inside a record has one label of its last record's fewer than the others.)"""
     labels = [e for e in root.iter(*_LABEL_TAGS) if _label_of(e) is not None]
-    for anchor in _ANCHORS:
-        marks = [e for e in labels if _label_of(e) == anchor]
-        if marks:
-            break
-    else:
+    kinds = [[e for e in labels if _label_of(e) == anchor] for anchor in _ANCHORS]
+    kinds.append([a for a in root.iter("a") if (a.get("name") or "").startswith(_ANCHOR)])
+    marks = max(kinds, key=len)  # the first of the longest: a label, as before
+    if not marks:
         return []
-    marked = set(marks)
+    marked, tags = set(marks), {mark.tag for mark in marks}
     records: list[Any] = []
     for mark in marks:
         element = mark
         for parent in mark.iterancestors():
-            if sum(1 for e in parent.iter(*_LABEL_TAGS) if e in marked) > 1:
+            if sum(1 for e in parent.iter(*tags) if e in marked) > 1:
                 break
             element = parent
         if not records or records[-1] is not element:
@@ -198,8 +232,20 @@ def _blocks(record: Any) -> list[tuple[str | None, str, bool]]:
     return blocks
 
 
-def _record(record: Any, position: int, name: str, problems: list[str]) -> NewsArticle | None:
-    blocks = _blocks(record)
+def _closed(blocks: list[tuple[str | None, str, bool]]) -> bool:
+    """Whether a record ends as one does: a labelled field after its full text (both layouts
+    write the publication title, date and document id below it)."""
+    labels = [label for label, _, _ in blocks if label is not None]
+    return "fulltext" not in labels or labels[-1] != "fulltext"
+
+
+def _record(
+    record: Any,
+    blocks: list[tuple[str | None, str, bool]],
+    position: int,
+    name: str,
+    problems: list[str],
+) -> NewsArticle | None:
     title = next((text for label, text, bold in blocks if label is None and bold and text), "")
     if not title:
         title = next((text for label, text, _ in blocks if label is None and text), "")

@@ -1,7 +1,10 @@
 """The columns of an article sheet: which holds the text and which fill which variable,
 from common names (:data:`COLUMN_NAMES`, case and spacing ignored, in several languages) or
 the researcher's choice (:class:`SheetOptions`); the other columns become variables under
-their own names, BIGKinds' under readable ones (:data:`READABLE_NAMES`)."""
+their own names, BIGKinds' under readable ones (:data:`READABLE_NAMES`). Two columns that
+give one variable (two "date" columns, or 일자 and Date) are both kept: the one matching
+prefers, and the other as ``date_2``, with a line saying so. A sheet with BIGKinds' headers
+is said to come from BIGKinds (:data:`BIGKINDS`)."""
 
 from __future__ import annotations
 
@@ -83,6 +86,14 @@ READABLE_NAMES: dict[str, str] = {
     "특성추출": "features",
     "분석제외 여부": "excluded_from_analysis",
 }
+#: The ``database`` of a sheet's articles.
+DATABASE = "sheet"
+#: The database of a sheet with BIGKinds' headers: the Korean headers of the text, date and
+#: outlet, and at least :data:`BIGKINDS_MIN_OWN` of its own columns (news id, integrated
+#: categories, incidents, people, places, features …).
+BIGKINDS = "BIGKinds"
+BIGKINDS_COLUMNS = ("본문", "일자", "언론사")
+BIGKINDS_MIN_OWN = 2
 #: Variables the import sets itself: a column of the same name is left out, with a problem.
 RESERVED = frozenset({"database", "source_file", "duplicate_of", "date_text"})
 MAX_COLUMNS = 500
@@ -120,6 +131,7 @@ class Plan:
     variables: dict[int, str] = field(default_factory=dict)  # column index -> variable
     declared: dict[str, VariableType] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    database: str = DATABASE  # or BIGKINDS
 
     @property
     def text(self) -> int:
@@ -178,17 +190,26 @@ def plan_columns(header: list[str], options: SheetOptions, path: Path) -> Plan:
             plan.problems.append(f"no column '{column}' (--column {column}={variable})")
         elif variable != "text" and index not in plan.variables:
             plan.variables[index] = variable.strip()
+    explicit = set(plan.variables.values())
+    if options.text_column is None and "text" not in {v for _, v in options.columns}:
+        explicit.discard("text")  # found by its name: a second text column is said
     taken = set(plan.variables.values())
     keys = [key(name) for name in header]
     for variable, aliases in _ALIASES.items():
-        if variable in taken:
+        if variable in explicit:
             continue
-        for alias in aliases:
-            found = [i for i, k in enumerate(keys) if k == alias and i not in plan.variables]
-            if found:
-                plan.variables[found[0]] = variable
+        ranked = sorted(
+            (aliases.index(k), i)
+            for i, k in enumerate(keys)
+            if k in aliases and (i not in plan.variables or (i == text and variable == "text"))
+        )
+        for _, index in ranked:
+            if variable not in taken:
+                plan.variables[index] = variable
                 taken.add(variable)
-                break
+            elif index not in plan.variables:
+                used = next(i for i, v in plan.variables.items() if v == variable)
+                _keep_second(plan, header, index, used, variable, taken)
     for index, name in enumerate(header):
         if index in plan.variables:
             continue
@@ -203,15 +224,56 @@ def plan_columns(header: list[str], options: SheetOptions, path: Path) -> Plan:
         except BadFileError as error:
             plan.problems.append(f"{error.problem}: left out")
             continue
-        if variable in taken or variable in RESERVED:
+        if variable in RESERVED:
             plan.problems.append(
-                f"column '{name}' left out: the variable '{variable}' comes from another column"
-                if variable in taken
-                else f"column '{name}' left out: '{variable}' is set by the import itself"
+                f"column '{name}' left out: '{variable}' is set by the import itself"
             )
             continue
+        if variable in taken:
+            used = next(i for i, v in plan.variables.items() if v == variable)
+            variable = _keep_second(plan, header, index, used, variable, taken)
         plan.variables[index] = variable
         taken.add(variable)
         if declared is not None:
             plan.declared[variable] = declared
+    if _is_bigkinds(keys):
+        plan.database = BIGKINDS
     return plan
+
+
+# The type a second column of a standard variable has: the first's (see sheets._types).
+_SECOND_TYPES = {
+    "date": VariableType.DATE,
+    **dict.fromkeys(("title", "outlet", "author", "url", "text"), VariableType.TEXT),
+}
+
+
+def _keep_second(
+    plan: Plan, header: list[str], index: int, used: int, variable: str, taken: set[str]
+) -> str:
+    """Keep column ``index``, which gives ``variable`` as column ``used`` does, under the
+    variable's name numbered (``date_2``), and say so; that name is returned."""
+    names = {name.partition(":")[0].strip() for name in header}
+    number = 2
+    while f"{variable}_{number}" in taken or f"{variable}_{number}" in names:
+        number += 1
+    second = f"{variable}_{number}"
+    plan.variables[index] = second
+    taken.add(second)
+    if variable in _SECOND_TYPES:
+        plan.declared[second] = _SECOND_TYPES[variable]
+    what = variable if variable in COLUMN_NAMES else f"variable '{variable}'"
+    first, last = sorted((used, index))
+    plan.problems.append(
+        f"columns {first + 1} ('{header[first]}') and {last + 1} ('{header[last]}') both give "
+        f"the {what}: column {used + 1} used, column {index + 1} kept as '{second}'"
+    )
+    return second
+
+
+def _is_bigkinds(keys: list[str]) -> bool:
+    """Whether a header is a BIGKinds download's (see :data:`BIGKINDS`)."""
+    present = set(keys)
+    if not all(key(name) in present for name in BIGKINDS_COLUMNS):
+        return False
+    return len(present & set(_READABLE)) >= BIGKINDS_MIN_OWN

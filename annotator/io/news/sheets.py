@@ -31,10 +31,13 @@ from annotator.io.news import (
     NewsArticle,
     NewsFile,
     Reader,
+    checks,
     too_many_articles,
 )
 from annotator.io.news.sheet_columns import (
+    BIGKINDS,
     COLUMN_NAMES,
+    DATABASE,
     MAX_COLUMNS,
     RESERVED,
     Plan,
@@ -48,8 +51,7 @@ from annotator.io.news.sheet_dates import ColumnOrder, column_order, read_date
 from annotator.io.news.xlsx import is_workbook, workbook_rows
 from annotator.io.variables_csv import infer_type
 
-DATABASE = "sheet"
-__all__ = ["COLUMN_NAMES", "MAX_COLUMNS", "RESERVED", "SheetOptions", "key"]
+__all__ = ["COLUMN_NAMES", "DATABASE", "MAX_COLUMNS", "RESERVED", "SheetOptions", "key"]
 MAX_TEXT_CHARACTERS = 50 * 2**20  # an article's text, as for a single article file
 MAX_PROBLEMS = 200  # per file; then one line says how many more
 # A text column whose texts all stop near this many characters holds leads (BIGKinds).
@@ -263,8 +265,12 @@ def _articles(
         if types.get(variable) is VariableType.DATE
     }
     articles: list[NewsArticle] = []
+    sourced = [v for v in ("outlet", "date") if v in plan.variables.values()]
     for position, (where, body, values) in enumerate(fields_list, start=1):
         fields = _typed(values, types, orders, where, problems)
+        unsourced = checks.unsourced(fields, where, sourced) if sourced else None
+        if unsourced is not None:
+            problems.append(unsourced)
         title = " ".join(fields.get("title", "").split())
         shown = title if title and not body.startswith(title) else ""
         articles.append(NewsArticle(shown, body, fields, position))
@@ -278,7 +284,7 @@ def _articles(
         )
     if len(problems) > MAX_PROBLEMS:
         problems[MAX_PROBLEMS:] = [f"… and {len(problems) - MAX_PROBLEMS:,} more problems"]
-    news = NewsFile(DATABASE, _format(path, kind), tuple(articles), tuple(problems))
+    news = NewsFile(plan.database, _format(path, kind), tuple(articles), tuple(problems))
     return Sheet(news, types)
 
 
@@ -378,6 +384,8 @@ def read_sheet(data: bytes, name: str, options: SheetOptions | None = None) -> S
 
 
 def _retitled(news: NewsFile, format_name: str) -> NewsFile:
+    if news.database == BIGKINDS:  # "BIGKinds sheet (.xlsx)", "BIGKinds sheet (CSV)"
+        format_name = f"{BIGKINDS} sheet ({format_name.rpartition('(')[2]}"
     return NewsFile(news.database, format_name, news.articles, news.problems)
 
 

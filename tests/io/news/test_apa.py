@@ -73,3 +73,15 @@ def test_other_rtf_is_not_claimed_and_an_empty_download_is_refused() -> None:
     assert apa.recognises(empty, "leer.rtf")
     with pytest.raises(BadFileError, match=r"^leer\.rtf: is an APA RTF download but holds no"):
         apa.read(empty, "leer.rtf")
+
+
+def test_a_headline_repeated_as_the_first_paragraph_is_dropped() -> None:
+    repeated = DATA.replace(
+        b"\\par\\par\\cf2 Der Fischmarkt von Velmar",
+        b"\\par\\par\\cf2 Fischmarkt zieht an den S\\u252?dkai"
+        b"\\par\\par\\cf2 Der Fischmarkt von Velmar",
+    )
+    assert repeated != DATA
+    first = apa.read(repeated, "apa.rtf").articles[0]
+    assert first.body == apa.read(DATA, "apa.rtf").articles[0].body
+    assert first.text.count("Fischmarkt zieht an den Südkai") == 1

@@ -11,7 +11,7 @@ import pytest
 from annotator.domain.model import VariableType
 from annotator.io.news import recognise, sheets
 from annotator.io.news.sheets import read_sheet
-from tests.io.news.bigkinds import ROWS, bigkinds_xlsx
+from tests.io.news.bigkinds import HEADERS, ROWS, bigkinds_xlsx
 
 
 def test_bigkinds_headers_become_the_standard_variables_and_readable_names() -> None:
@@ -46,6 +46,21 @@ def test_bigkinds_headers_become_the_standard_variables_and_readable_names() -> 
     assert sheet.types["date"] is VariableType.DATE
     assert sheet.types["news_id"] is VariableType.TEXT  # it reads as a number; kept as written
     assert not any(any("\uac00" <= c <= "\ud7a3" for c in name) for name in sheet.types)
+
+
+def test_a_bigkinds_download_is_said_to_come_from_bigkinds() -> None:
+    news = read_sheet(bigkinds_xlsx(), "NewsResult.xlsx").file
+    assert (news.database, news.format) == ("BIGKinds", "BIGKinds sheet (.xlsx)")
+    # Saved as CSV, its headers still tell where it comes from.
+    header = ",".join(HEADERS)
+    row = ",".join(f'"{ROWS[0].get(h, "")}"' for h in HEADERS)
+    csv_news = read_sheet(f"{header}\n{row}\n".encode(), "NewsResult.csv").file
+    assert (csv_news.database, csv_news.format) == ("BIGKinds", "BIGKinds sheet (CSV)")
+    # Common Korean headers alone are any sheet's.
+    other = read_sheet(
+        "날짜,제목,내용,언론사\n2019.05.01,제목,기사 내용,벨마일보\n".encode(), "s.csv"
+    )
+    assert other.file.database == "sheet"
 
 
 def test_a_text_column_of_leads_only_is_said() -> None:

@@ -87,6 +87,33 @@ def test_a_europresse_page_without_text_is_refused_in_one_line() -> None:
         europresse.read(page + b"T</p></body></html>", "empty.html")
 
 
+def test_a_headline_repeated_as_the_first_paragraph_is_dropped() -> None:
+    data = (FIXTURES / "europresse_current.html").read_bytes()
+    repeated = data.replace(
+        '<div class="docOcurrContainer"><p>L\'équipage du ferry du matin'.encode(),
+        '<div class="docOcurrContainer"><p>L\'équipage du ferry quitte le navire.</p>'
+        "<p>L'équipage du ferry du matin".encode(),
+    )
+    assert repeated != data
+    first = europresse.read(repeated, "repeated.html").articles[0]
+    assert first.body == europresse.read(data, "current.html").articles[0].body
+    assert first.text.count("quitte le navire") == 1
+
+
+def test_a_document_without_outlet_or_date_is_imported_and_reported() -> None:
+    data = (FIXTURES / "europresse_old.html").read_bytes()
+    # The first document loses its publication name, the second its dated header and number.
+    bare = data.replace(b"Le Courrier de Velmar</span>", b"</span>", 1)
+    bare = bare.replace(b"samedi 1er juin 2019", b"", 1)
+    bare = bare.replace("news·20190601".encode(), b"news-x", 1)
+    found = europresse.read(bare, "bare.html")
+    assert len(found.articles) == 2
+    assert found.problems == (
+        "article 1 of bare.html has no outlet: imported",
+        "article 2 of bare.html has no date: imported",
+    )
+
+
 # -- the real downloads (../shared/news_exports), when they are there --------------------------
 
 

@@ -312,16 +312,74 @@ def test_a_broken_or_empty_xml_download_is_refused_in_one_line(data: bytes, reas
     assert "\n" not in str(caught.value)
 
 
-def test_an_entity_in_the_xml_is_not_expanded() -> None:
-    data = (
-        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-        b"<PPSResponse><article><headline><paragraph>H</paragraph></headline>"
-        b"<tailParagraphs><paragraph>Body &x; end</paragraph></tailParagraphs>"
-        b"<sourceName>S</sourceName></article></PPSResponse>"
+def _pps(body: bytes, before: bytes = b"") -> bytes:
+    return (
+        b'<?xml version="1.0"?>' + before + b"<PPSResponse><article>"
+        b"<headline><paragraph>H</paragraph></headline>"
+        b"<tailParagraphs><paragraph>" + body + b"</paragraph></tailParagraphs>"
+        b"<sourceName>S</sourceName><publicationDate><date>2019-05-01</date></publicationDate>"
+        b"</article></PPSResponse>"
     )
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        b'<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>',  # a file of this machine
+        b'<!DOCTYPE r [<!ENTITY x SYSTEM "http://127.0.0.1:9/x">]>',  # the network
+        b'<!DOCTYPE r [<!ENTITY y "ha"><!ENTITY x "&y;&y;&y;&y;&y;&y;&y;&y;&y;&y;">]>',
+        b'<!DOCTYPE r SYSTEM "factiva.dtd">',  # an undefined entity lxml would keep as "&x;"
+    ],
+    ids=["file", "network", "nested", "external-dtd"],
+)
+def test_an_entity_in_the_xml_is_refused_never_expanded_nor_kept(before: bytes) -> None:
+    data = _pps(b"Body &x; end", before)
+    with pytest.raises(BadFileError) as caught:
+        factiva.XML_READER.read(data, "pps.xml")
+    assert str(caught.value) == (
+        "pps.xml: is Factiva XML that cannot be read: it uses the entity '&x;' (line 1), which "
+        "Factiva's XML never does; export it again"
+    )
+
+
+def test_an_undefined_entity_is_refused_in_plain_words() -> None:
+    data = _pps(b"Caf&eacute; on the\n quay &foo; end").replace(b"<article>", b"\n<article>")
+    with pytest.raises(BadFileError) as caught:
+        factiva.XML_READER.read(data, "pps.xml")
+    assert str(caught.value) == (
+        "pps.xml: is Factiva XML that cannot be read: it uses the entity '&eacute;' (line 2), "
+        "which Factiva's XML never does; export it again"
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "where"),
+    [
+        (b"<PPSResponse><article>\n<headline>H</headlin></article></PPSResponse>", "line 2"),
+        (b"<PPSResponse>" + b"<article>" * 300 + b"</PPSResponse>", "line 1"),
+        (b"<PPSResponse><article>\n\n<p>a\x01b</p></article></PPSResponse>", "line 3"),
+    ],
+    ids=["mismatched tag", "too deep", "control character"],
+)
+def test_broken_xml_is_refused_in_one_plain_line_naming_where(data: bytes, where: str) -> None:
+    with pytest.raises(BadFileError) as caught:
+        factiva.XML_READER.read(data, "pps.xml")
+    message = str(caught.value)
+    assert message.startswith(f"pps.xml: is Factiva XML that cannot be read: broken XML at {where}")
+    assert "\n" not in message
+    for internal in ("tag mismatch", "XML_PARSE_HUGE", "PCDATA", "column", "<string>"):
+        assert internal not in message
+
+
+def test_a_pps_article_without_outlet_or_date_is_imported_and_reported() -> None:
+    bare = (
+        b"<article><headline><paragraph>H</paragraph></headline>"
+        b"<leadParagraph>Body</leadParagraph></article>"
+    )
+    data = _pps(b"Two").replace(b"<PPSResponse>", b"<PPSResponse>" + bare)
     found = factiva.XML_READER.read(data, "pps.xml")
-    assert "root:" not in found.articles[0].body
-    assert found.articles[0].body.startswith("Body")
+    assert len(found.articles) == 2
+    assert found.problems == ("article 1 of pps.xml has no outlet and no date: imported",)
 
 
 # -- PDF (Article Format) ------------------------------------------------------------------

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from annotator.domain.errors import BadFileError
-from annotator.io.news import NewsFile, proquest, recognise
+from annotator.io.news import NewsFile, proquest, proquest_html, recognise
 from tests.conftest import SHARED_CORPUS
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -85,13 +85,53 @@ def test_proquest_text_cut_inside_its_last_full_text_leaves_that_record_out() ->
     assert found.problems == ("article 2 of cut.txt is cut off (the download stopped): left out",)
 
 
+def test_a_headline_repeated_as_the_first_line_of_the_full_text_is_dropped() -> None:
+    data = (FIXTURES / "proquest_plain.txt").read_bytes()
+    repeated = data.replace(
+        b"Full text: The crew of the morning ferry",
+        b"Full text: Ferry crew walks off in Port Velmar\nThe crew of the morning ferry",
+    )
+    assert repeated != data
+    found = proquest.read(repeated, "repeated.txt")
+    first = found.articles[0]
+    assert first.body.startswith("The crew of the morning ferry")
+    assert first.text.count("Ferry crew walks off in Port Velmar") == 1
+    assert first.body == proquest.read(data, "plain.txt").articles[0].body
+
+
+def test_a_record_without_outlet_or_date_is_imported_and_reported() -> None:
+    data = (FIXTURES / "proquest_plain.txt").read_bytes()
+    no_outlet = data.replace(b"Publication title: The Coastal Ledger; Port Velmar\n", b"", 1)
+    no_date = no_outlet.replace(b"Publication date: Ap r 19, 2019\n", b"", 1)
+    found = proquest.read(no_date, "bare.txt")
+    assert len(found.articles) == 2  # both imported
+    assert "outlet" not in found.articles[0].fields
+    assert found.problems == (
+        "article 1 of bare.txt has no outlet: imported",
+        "article 2 of bare.txt has no date: imported",
+    )
+
+
+def test_a_document_id_given_twice_in_one_file_is_reported() -> None:
+    data = (FIXTURES / "proquest_plain.txt").read_bytes()
+    twice = data.replace(b"ProQuest document ID: 2210000002", b"ProQuest document ID: 2210000001")
+    found = proquest.read(twice, "twice.txt")
+    assert len(found.articles) == 2
+    assert found.problems == (
+        "article 2 of twice.txt has the ProQuest document id 2210000001 of article 1 too: "
+        "both imported",
+    )
+
+
 # -- ProQuest e-mailed HTML -----------------------------------------------------------------
 
 
 def test_a_proquest_email_is_read_from_its_quoted_printable_html_part() -> None:
     found = read("proquest_email.eml", "ProQuest e-mail")
-    assert found.problems == ()
-    # The list of links at the top names three documents; the e-mail holds two.
+    # The list of links at the top names three documents; the e-mail holds two: said.
+    assert found.problems == (
+        "proquest_email.eml: the e-mail lists 3 documents but holds 2 of them (1 missing)",
+    )
     assert [a.title for a in found.articles] == [
         "Lighthouse keeper retires after forty years",
         "Council votes to rebuild the east pier",
@@ -145,6 +185,44 @@ def test_the_older_emailed_layout_with_publication_info_and_abstract_below_its_l
     assert first.fields["publication_info"].startswith("Velmar Evening Post")
     assert "Email 1 of 1" not in first.body
     assert "copyright" not in first.body.lower()
+
+
+def _email_html() -> str:
+    import email
+    import email.policy
+
+    parsed = email.message_from_bytes(
+        (FIXTURES / "proquest_email.eml").read_bytes(), policy=email.policy.default
+    )
+    part = next(p for p in parsed.walk() if p.get_content_type() == "text/html")
+    return str(part.get_content())  # type: ignore[attr-defined]
+
+
+def test_emailed_records_repeating_the_headline_missing_the_outlet_or_sharing_an_id() -> None:
+    html = _email_html()
+    # The first record repeats its headline as the full text's first paragraph and has no
+    # "Publication title"; the second has the first one's document id.
+    html = html.replace(
+        "<p>The keeper of the north light",
+        "<p>Lighthouse keeper retires after forty years</p><p>The keeper of the north light",
+    )
+    html = re.sub(
+        r"<p[^>]*><strong>Publication title: </strong>The Coastal Ledger; Port Velmar</p>",
+        "",
+        html,
+    )
+    html = html.replace("</strong>3300000002</p>", "</strong>3300000001</p>")
+    found = proquest_html.read_html(html.encode(), "results.html")
+    first, second = found.articles
+    assert first.title == "Lighthouse keeper retires after forty years"
+    assert first.body.startswith("The keeper of the north light")
+    assert "outlet" not in first.fields
+    assert second.title == "Council votes to rebuild the east pier"  # not merged into the first
+    assert found.problems[:2] == (
+        "article 1 of results.html has no outlet: imported",
+        "article 2 of results.html has the ProQuest document id 3300000001 of article 1 too: "
+        "both imported",
+    )
 
 
 def test_an_email_that_is_not_from_proquest_is_not_claimed() -> None:

@@ -173,6 +173,59 @@ def test_declared_types_and_reserved_names() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("header", "used", "other", "variable"),
+    [
+        ("text,date,date", 2, 3, "date"),
+        ("text,일자,Date", 3, 2, "date"),  # the English name first, as matching tries them
+        ("text,Date,일자", 2, 3, "date"),
+    ],
+)
+def test_two_date_columns_one_used_the_other_kept_and_both_said(
+    header: str, used: int, other: int, variable: str
+) -> None:
+    names = header.split(",")
+    cells = {2: "2019-05-01", 3: "2019-06-01"}
+    row = f"The crew left.,{cells[2]},{cells[3]}"
+    sheet = read_sheet(f"{header}\n{row}\n".encode(), "s.csv")
+    (article,) = sheet.file.articles
+    assert article.fields == {"date": cells[used], "date_2": cells[other]}
+    assert sheet.types == {"date": VariableType.DATE, "date_2": VariableType.DATE}
+    assert sheet.file.problems == (
+        f"columns {min(used, other)} ('{names[min(used, other) - 1]}') and {max(used, other)} "
+        f"('{names[max(used, other) - 1]}') both give the {variable}: column {used} used, "
+        f"column {other} kept as '{variable}_2'",
+    )
+
+
+def test_two_columns_of_one_name_are_both_kept() -> None:
+    sheet = read_sheet(b"text,Desk,Desk,title,headline\nThe crew left.,Port,Harbour,A,B\n", "s.csv")
+    (article,) = sheet.file.articles
+    assert article.fields == {"title": "A", "title_2": "B", "Desk": "Port", "Desk_2": "Harbour"}
+    assert sheet.file.problems == (
+        "columns 4 ('title') and 5 ('headline') both give the title: column 4 used, column 5 "
+        "kept as 'title_2'",
+        "columns 2 ('Desk') and 3 ('Desk') both give the variable 'Desk': column 2 used, "
+        "column 3 kept as 'Desk_2'",
+    )
+
+
+def test_a_row_without_outlet_or_date_is_imported_and_said() -> None:
+    data = _csv(
+        "text,date,outlet\nThe crew left.,2019-05-01,\nThe ferry sailed.,,Ledger\n"
+        "The quay closed.,someday,Ledger\n"
+    )
+    news = read_sheet(data, "s.csv").file
+    assert len(news.articles) == 3
+    assert news.problems == (
+        "row 2 has no outlet: imported",
+        "row 3 has no date: imported",
+        "row 4: 'someday' is not a date; kept as date_text",
+    )
+    # A sheet without such a column says nothing of it.
+    assert read_sheet(_csv("text,title\nThe crew left.,A\n"), "s.csv").file.problems == ()
+
+
 def test_a_sheet_whose_rows_hold_no_text_is_refused() -> None:
     data = _csv("title,text\nOne,\nTwo,  \n")
     with pytest.raises(BadFileError) as caught:
