@@ -52,7 +52,7 @@ def recognises(data: bytes, name: str) -> bool:
 
 def read(data: bytes, name: str) -> NewsFile:
     """The articles of an APA RTF download."""
-    text = rtf_lines(_escaped(data))
+    text = rtf_lines(_escaped(data), name)
     lines = [(i, clean(line)) for i, line in enumerate(text.lines)]
     lines = [(i, line) for i, line in lines if line and not _SEPARATOR.fullmatch(line)]
     starts = [at for at, (_, line) in enumerate(lines) if _source(line) is not None]

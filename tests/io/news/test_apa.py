@@ -73,3 +73,21 @@ def test_other_rtf_is_not_claimed_and_an_empty_download_is_refused() -> None:
     assert apa.recognises(empty, "leer.rtf")
     with pytest.raises(BadFileError, match=r"^leer\.rtf: is an APA RTF download but holds no"):
         apa.read(empty, "leer.rtf")
+
+
+def test_a_byte_order_mark_before_the_rtf_loses_no_article() -> None:
+    data = b"\xef\xbb\xbf" + DATA
+    reader = recognise(data, "bom.rtf")
+    assert reader is apa.READER
+    found = reader.read(data, "bom.rtf")
+    assert [a.title for a in found.articles] == [
+        a.title for a in apa.READER.read(DATA, "apa.rtf").articles
+    ]
+    assert found.articles[0].title == "Fischmarkt zieht an den Südkai"
+
+
+def test_groups_nested_too_deep_are_refused_not_read_in_part() -> None:
+    second = DATA.index(b'{\\cbpat1\\widctlpar\\cf2\\f1\\i\\b0\\fs20 "Kurier von Velmar"')
+    deep = DATA[:second] + b"{" * 600 + b"x" + b"}" * 600 + DATA[second:]
+    with pytest.raises(BadFileError, match="nested more than 512 deep"):
+        apa.READER.read(deep, "deep.rtf")
