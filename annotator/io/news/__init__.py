@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.domain.errors import BadFileError
+from annotator.io.news.text_bytes import plain_bytes
 
 # The variables every reader fills where its format has them, in this order; any other field a
 # format carries keeps a readable name of its own (``subject``, ``load_date``).
@@ -43,6 +44,12 @@ def too_many_articles(name: str | Path, limit: int = MAX_ARTICLES_PER_FILE) -> B
         f"holds more than {limit:,} articles; split it (checking more at once "
         "for duplicates takes over 1 GB of memory)",
     )
+
+
+#: How much of a file that :func:`plain_bytes` must change (UTF-16, old Mac line ends) is
+#: changed for recognising it: the recognisers look at the first megabyte or so, and the
+#: furthest (ProQuest's, for a first record of many megabytes) at 16 MB.
+RECOGNITION_LIMIT = 32 * 2**20
 
 
 @dataclass(frozen=True)
@@ -77,11 +84,21 @@ class NewsFile:
 
 @dataclass(frozen=True)
 class Reader:
-    """A database format: how to recognise its files by content, and how to read them."""
+    """A database format: how to recognise its files by content, and how to read them.
+
+    Its two functions take the bytes as :func:`~annotator.io.news.text_bytes.plain_bytes`
+    makes them (UTF-8 for UTF-16 and UTF-32, no byte-order mark, no line ends of a carriage
+    return alone); :meth:`recognises` and :meth:`read` pass any file through it first."""
 
     name: str
-    recognises: Callable[[bytes, str], bool]
-    read: Callable[[bytes, str], NewsFile]
+    recognises_plain: Callable[[bytes, str], bool]
+    read_plain: Callable[[bytes, str], NewsFile]
+
+    def recognises(self, data: bytes, name: str) -> bool:
+        return self.recognises_plain(plain_bytes(data, RECOGNITION_LIMIT), name)
+
+    def read(self, data: bytes, name: str) -> NewsFile:
+        return self.read_plain(plain_bytes(data), name)
 
 
 def readers() -> tuple[Reader, ...]:
@@ -111,4 +128,6 @@ def readers() -> tuple[Reader, ...]:
 
 def recognise(data: bytes, name: str) -> Reader | None:
     """The reader whose format ``data`` is in, or None for an ordinary single article."""
-    return next((reader for reader in readers() if reader.recognises(data, name)), None)
+    # Once for all the readers asked, and no more of a long file than recognising needs.
+    plain = plain_bytes(data, RECOGNITION_LIMIT)
+    return next((reader for reader in readers() if reader.recognises_plain(plain, name)), None)

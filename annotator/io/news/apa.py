@@ -62,7 +62,7 @@ def read(data: bytes, name: str) -> NewsFile:
     data = _escaped(data)
     complete = rtf_group_end(data, data.find(b"{") + 1) is not None
     whole = None if complete else _whole(data)
-    text = rtf_lines(data[:whole] if whole is not None else data)
+    text = rtf_lines(data[:whole] if whole is not None else data, name)
     lines = [(i, clean(line)) for i, line in enumerate(text.lines)]
     lines = [(i, line) for i, line in lines if line and not _SEPARATOR.fullmatch(line)]
     starts = [at for at, (_, line) in enumerate(lines) if _source(line) is not None]

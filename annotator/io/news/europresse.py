@@ -5,7 +5,8 @@ an ``<aside>``, a footer with the document number) or the old one (one table cel
 Both mark the parts with the same classes: ``DocPublicationName`` (the outlet),
 ``DocHeader`` ("Politique, mardi 14 mars 2006, p. 12": section, date, page, words),
 ``titreArticleVisu`` (the headline), ``DocText`` (the body). Europresse has written pages
-declaring ISO-8859-1 whose bytes are UTF-8: the bytes decide, not the declaration.
+declaring ISO-8859-1 whose bytes are UTF-8: the bytes decide, not the declaration (see
+:func:`~annotator.io.news.text_bytes.decoded_markup`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from annotator.io.news import NewsArticle, NewsFile, Reader, checks
 from annotator.io.news.cutoff import cut_off, html_complete, stops_after
 from annotator.io.news.dates import parse_date
 from annotator.io.news.factiva_fields import Draft, finish
+from annotator.io.news.text_bytes import decoded_markup, html_document
 
 DATABASE = "Europresse"
 _HEAD = 1_000_000
@@ -68,15 +70,7 @@ def recognises(data: bytes, name: str) -> bool:
 
 def read(data: bytes, name: str) -> NewsFile:
     """The documents of a Europresse page; :class:`BadFileError` if it holds none."""
-    import lxml.etree
-    import lxml.html
-
-    html = _decoded(data)
-    html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
-    try:
-        root = lxml.html.document_fromstring(html)
-    except (ValueError, lxml.etree.LxmlError):
-        raise BadFileError(name, "is a damaged Europresse page (its HTML cannot be read)") from None
+    root = html_document(decoded_markup(data), name, "Europresse page")
     marks = [e for e in root.iter() if _has_class(e, "DocPublicationName")]
     layout = "current" if any(True for _ in root.iter("article")) else "old"
     problems: list[str] = []
@@ -100,16 +94,6 @@ def read(data: bytes, name: str) -> NewsFile:
     return NewsFile(
         DATABASE, f"Europresse HTML ({layout} layout)", tuple(articles), tuple(problems)
     )
-
-
-def _decoded(data: bytes) -> str:
-    # By evidence: bytes that read as UTF-8 are UTF-8 whatever the page declares (Europresse
-    # has declared ISO-8859-1 over UTF-8); others are Windows-1252, ISO-8859-1's superset.
-    data = data.removeprefix(b"\xef\xbb\xbf")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", "replace")
 
 
 def _has_class(element: Any, name: str) -> bool:

@@ -40,6 +40,7 @@ from annotator.io.news.factiva_text import (
     tagged_articles,
 )
 from annotator.io.news.factiva_xml import READER as XML_READER
+from annotator.io.news.text_bytes import read_whole
 
 _ARTICLE_CLASS = re.compile(rb"""class\s*=\s*["']article\s+[a-z]{2,4}Article["'\s]""")
 _FACTIVA_PARTS = re.compile(rb"""articleParagraph|class\s*=\s*["'][a-z]{2,4}Headline""")
@@ -77,6 +78,7 @@ def read_html(data: bytes, name: str) -> NewsFile:
         raise BadFileError(name, f"is not a Factiva page that can be read ({error})") from None
     if root is None:
         raise BadFileError(name, "is a Factiva page but holds no article with text")
+    read_whole(parser, name, "Factiva page")
     articles: list[NewsArticle] = []
     layout = "Article Format"
     elements = [
@@ -234,7 +236,7 @@ def recognises_rtf(data: bytes, name: str) -> bool:
 
 def read_rtf(data: bytes, name: str) -> NewsFile:
     """The articles of a Factiva RTF download, in either layout."""
-    text = rtf_lines(data)
+    text = rtf_lines(data, name)
     problems: list[str] = []
     if code_lines(text.lines) >= 3:
         articles = tagged_articles(text.lines, name, problems, line_paragraphs=True)

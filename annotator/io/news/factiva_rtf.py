@@ -14,6 +14,8 @@ import codecs
 import re
 from dataclasses import dataclass
 
+from annotator.domain.errors import BadFileError
+
 # The control words that matter here (all others, table and paragraph formatting, are
 # passed over in runs: a table row of Factiva's RTF holds dozens of them).
 _MEANINGFUL = (
@@ -51,7 +53,7 @@ _TOKEN = re.compile(
     rb"|([^\\{}\r\n]+)",
     re.DOTALL,
 )
-# Deeper nesting than this is no document's: the rest is read as hidden.
+# Deeper nesting than this is no document's: the file is refused (reading stops there).
 _MAX_DEPTH = 512
 
 
@@ -68,9 +70,19 @@ def is_rtf(data: bytes) -> bool:
     return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:5] == b"{\\rtf"
 
 
-def rtf_lines(data: bytes) -> RtfText:
-    """The text of the RTF document ``data`` as lines (see the module docstring)."""
-    return _Reader(data).run()
+def rtf_lines(data: bytes, name: str) -> RtfText:
+    """The text of the RTF document ``data`` as lines (see the module docstring);
+    :class:`BadFileError` for groups nested deeper than any document's, whose text would
+    be lost."""
+    reader = _Reader(data)
+    text = reader.run()
+    if reader.too_deep:
+        raise BadFileError(
+            name,
+            f"is an RTF file with groups nested more than {_MAX_DEPTH} deep: annotator cannot "
+            "read it whole",
+        )
+    return text
 
 
 class _Reader:
@@ -88,6 +100,7 @@ class _Reader:
         self.bold = False
         self.uc = 1
         self.skip = 0
+        self.too_deep = False
 
     def run(self) -> RtfText:
         data, pos, end = self.data, 0, len(self.data)
@@ -112,7 +125,9 @@ class _Reader:
                 self._symbol(symbol)
             elif brace == b"{":
                 self.stack.append((self.hidden, self.bold, self.uc))
-                self.hidden = self.hidden or len(self.stack) > _MAX_DEPTH
+                if len(self.stack) > _MAX_DEPTH:
+                    self.too_deep = True
+                    break
                 self.skip = 0
             elif brace == b"}":
                 if self.stack:

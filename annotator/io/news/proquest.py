@@ -21,6 +21,10 @@ _RULE = re.compile(r"_{20,}")
 _DOCUMENT = re.compile(r"Document (\d+) of (\d+)")
 _LABELLED = re.compile(r"([^:\s][^:]{0,40}):(?:\s+(.*)|)")
 _HEAD = 200_000
+# How far into the file the labels after a long first record are looked for.
+_FAR = 16_000_000
+# A row of underscores, ProQuest's separator of records, on a line of its own.
+_RULE_LINE = re.compile(rb"^[ \t]*_{20,}[ \t]*\r?$", re.MULTILINE)
 # Labels that close the full text even without a blank line before them.
 _CLOSING = frozenset(["caption", "credit"])
 _RECORD_LABELS = (
@@ -33,12 +37,20 @@ _RECORD_LABELS = (
 
 
 def recognises(data: bytes, name: str) -> bool:
-    """True for ProQuest's text download: a row of underscores and, in its first records,
-    at least three of the labels every record has (publication title, date, document id …)."""
-    head = data[:_HEAD].replace(b"\r\n", b"\n")
+    """True for ProQuest's text download: a row of underscores on a line of its own near
+    the start and at least three of the labels every record has (publication title, date,
+    document id …). They are looked for in the head first, then further on: a first record
+    whose full text runs past the head has them after its text."""
+    head = data[:_HEAD]
     if head.lstrip()[:1] in (b"<", b"{") or b"\x00" in head or b"_" * 20 not in head:
         return False
-    return sum(1 for label in _RECORD_LABELS if label in head) >= 3
+    if _RULE_LINE.search(head) is None:
+        return False
+    return _labels(data, _HEAD) >= 3 or (len(data) > _HEAD and _labels(data, _FAR) >= 3)
+
+
+def _labels(data: bytes, end: int) -> int:
+    return sum(1 for label in _RECORD_LABELS if data.find(label, 0, end) >= 0)
 
 
 def read(data: bytes, name: str) -> NewsFile:

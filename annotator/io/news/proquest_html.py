@@ -15,13 +15,13 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-from email.message import EmailMessage
 from typing import Any
 
 from annotator.domain.errors import BadFileError
 from annotator.io.news import NewsArticle, NewsFile
 from annotator.io.news.cutoff import cut_off, html_complete, stops_after
 from annotator.io.news.proquest_fields import DATABASE, article, fold, repeated_ids
+from annotator.io.news.text_bytes import decoded_markup, html_document
 
 _BLOCKS = frozenset(
     [
@@ -77,43 +77,45 @@ def recognises_html(data: bytes, name: str) -> bool:
 
 def read_email(data: bytes, name: str) -> NewsFile:
     """The articles of the HTML part of a ProQuest e-mail."""
-    message = email.message_from_bytes(data, policy=email.policy.default)
-    assert isinstance(message, EmailMessage)
     html = ""
-    for part in message.walk():
-        if part.get_content_type() == "text/html":
-            try:
-                html = str(part.get_content())
-            except (LookupError, ValueError):
-                payload = part.get_payload(decode=True)
-                html = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
-            if _HTML_LABEL.search(html.encode("utf-8", "replace")):
-                break
+    for part in _html_parts(data, name):
+        html = part
+        if _HTML_LABEL.search(html.encode("utf-8", "replace")):
+            break
     if not html:
         raise BadFileError(name, "is an e-mail without an HTML part of ProQuest results")
     return _read(html, name, "ProQuest e-mail")
 
 
+def _html_parts(data: bytes, name: str) -> list[str]:
+    """The text of each HTML part of the message, decoded by evidence (see
+    :func:`~annotator.io.news.text_bytes.decoded_markup`): ProQuest's bytes may not be in
+    the charset the part declares."""
+    parts: list[str] = []
+    try:
+        message = email.message_from_bytes(data, policy=email.policy.default)
+        for part in message.walk():
+            if part.get_content_type() == "text/html":
+                payload = part.get_payload(decode=True)
+                if isinstance(payload, bytes):
+                    parts.append(decoded_markup(payload, part.get_content_charset()))
+    except RecursionError:
+        # The parser and walk() descend a level of recursion for each level of parts.
+        raise BadFileError(
+            name, "is an e-mail whose parts are nested too deep to read (hundreds of levels)"
+        ) from None
+    return parts
+
+
 def read_html(data: bytes, name: str) -> NewsFile:
     """The articles of ProQuest's e-mailed results saved as an HTML page."""
-    try:
-        html = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
-    except UnicodeDecodeError:
-        html = data.decode("cp1252", "replace")
-    return _read(html, name, "ProQuest HTML")
+    return _read(decoded_markup(data), name, "ProQuest HTML")
 
 
 def _read(html: str, name: str, layout: str) -> NewsFile:
-    import lxml.etree
-    import lxml.html
-
-    html = re.sub(r"^\s*<\?xml[^>]*>", "", html)
     if not html.strip():
         raise BadFileError(name, "is an empty ProQuest page")
-    try:
-        root = lxml.html.document_fromstring(html)
-    except (ValueError, lxml.etree.LxmlError):
-        raise BadFileError(name, "is a damaged ProQuest page (its HTML cannot be read)") from None
+    root = html_document(html, name, "ProQuest page")
     problems: list[str] = []
     articles: list[NewsArticle] = []
     records = _records(root)

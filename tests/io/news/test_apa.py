@@ -85,3 +85,21 @@ def test_a_headline_repeated_as_the_first_paragraph_is_dropped() -> None:
     first = apa.read(repeated, "apa.rtf").articles[0]
     assert first.body == apa.read(DATA, "apa.rtf").articles[0].body
     assert first.text.count("Fischmarkt zieht an den Südkai") == 1
+
+
+def test_a_byte_order_mark_before_the_rtf_loses_no_article() -> None:
+    data = b"\xef\xbb\xbf" + DATA
+    reader = recognise(data, "bom.rtf")
+    assert reader is apa.READER
+    found = reader.read(data, "bom.rtf")
+    assert [a.title for a in found.articles] == [
+        a.title for a in apa.READER.read(DATA, "apa.rtf").articles
+    ]
+    assert found.articles[0].title == "Fischmarkt zieht an den Südkai"
+
+
+def test_groups_nested_too_deep_are_refused_not_read_in_part() -> None:
+    second = DATA.index(b'{\\cbpat1\\widctlpar\\cf2\\f1\\i\\b0\\fs20 "Kurier von Velmar"')
+    deep = DATA[:second] + b"{" * 600 + b"x" + b"}" * 600 + DATA[second:]
+    with pytest.raises(BadFileError, match="nested more than 512 deep"):
+        apa.READER.read(deep, "deep.rtf")

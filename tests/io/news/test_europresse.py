@@ -138,3 +138,29 @@ def test_real_downloads_give_exactly_their_articles(name: str, reader: str, coun
         assert article.body
         assert article.fields["outlet"]
         assert ISO.fullmatch(article.fields["date"])
+
+
+# -- how the bytes are decoded ----------------------------------------------------------------
+
+
+def test_a_europresse_page_with_a_byte_order_mark_or_in_utf16_is_recognised() -> None:
+    data = (FIXTURES / "europresse_current.html").read_bytes()
+    text = data.decode("utf-8")
+    for variant in (
+        b"\xef\xbb\xbf" + data,
+        b"\xff\xfe" + text.encode("utf-16-le"),
+        b"\xfe\xff" + text.encode("utf-16-be"),
+    ):
+        reader = recognise(variant, "page.html")
+        assert reader is not None
+        assert reader.name == "Europresse HTML"
+        found = reader.read(variant, "page.html")
+        assert found.articles[0].title == "L'équipage du ferry quitte le navire"
+
+
+def test_a_europresse_page_nested_too_deep_is_refused_not_cut_short() -> None:
+    page = (FIXTURES / "europresse_current.html").read_text(encoding="utf-8")
+    second = page.index("<article", page.index("<article") + 1)
+    deep = page[:second] + "<div>" * 300 + "x" + "</div>" * 300 + page[second:]
+    with pytest.raises(BadFileError, match="nested more than 256 deep"):
+        europresse.READERS[0].read(deep.encode(), "deep.html")

@@ -519,3 +519,27 @@ def test_real_downloads_give_every_article(name: str, count: int, kind: str) -> 
         assert article.fields["date"][4] == "-"
         assert article.fields["words"].isdigit()
         assert "Document " not in article.body
+
+
+# -- how the bytes are decoded and recognised -------------------------------------------------
+
+
+def test_tagged_text_in_utf16_is_recognised_and_read() -> None:
+    data = (FIXTURES / "factiva_tagged.txt").read_bytes()
+    plain = factiva.read_text(data, "tagged.txt")
+    for wide in (
+        b"\xff\xfe" + data.decode().encode("utf-16-le"),
+        b"\xfe\xff" + data.decode().encode("utf-16-be"),
+    ):
+        reader = recognise(wide, "tagged.txt")
+        assert reader is not None
+        assert reader.name == "Factiva tagged text"
+        assert reader.read(wide, "tagged.txt").articles == plain.articles
+
+
+def test_a_page_nested_too_deep_is_refused_not_cut_short() -> None:
+    data = (FIXTURES / "factiva_en.html").read_bytes()
+    second = data.index(b'<div class="article', data.index(b'<div class="article') + 1)
+    deep = data[:second] + b"<div>" * 300 + b"x" + b"</div>" * 300 + data[second:]
+    with pytest.raises(BadFileError, match="nested more than 256 deep"):
+        factiva.read_html(deep, "deep.html")

@@ -272,3 +272,103 @@ def test_real_downloads_give_exactly_their_articles(name: str, reader: str, coun
         assert ISO.fullmatch(article.fields["date"])
         assert "Full text:" not in article.body
         assert "Publication title:" not in article.body
+
+
+# -- how the bytes are decoded and recognised -------------------------------------------------
+
+
+def _email_with(html: str, charset: str, body: bytes | None = None) -> bytes:
+    """The fixture's e-mail with ``html`` as its HTML part, declaring ``charset``, its bytes
+    ``body`` (the HTML in UTF-8 unless given), quoted-printable."""
+    import quopri
+
+    encoded = quopri.encodestring(html.encode("utf-8") if body is None else body)
+    return (
+        b"MIME-Version: 1.0\r\nFrom: noreply@proquest.com\r\n"
+        b"Subject: Your ProQuest Research\r\nContent-Type: multipart/mixed; boundary=XX\r\n\r\n"
+        b"--XX\r\nContent-Type: text/html; charset=" + charset.encode() + b"\r\n"
+        b"Content-Transfer-Encoding: quoted-printable\r\n\r\n" + encoded + b"\r\n--XX--\r\n"
+    )
+
+
+def _fixture_html() -> str:
+    import email
+    import email.policy
+
+    message = (FIXTURES / "proquest_email.eml").read_bytes()
+    parsed = email.message_from_bytes(message, policy=email.policy.default)
+    part = next(p for p in parsed.walk() if p.get_content_type() == "text/html")
+    return str(part.get_content())  # type: ignore[attr-defined]
+
+
+def test_an_email_part_declaring_latin1_whose_bytes_are_utf8_is_read_by_its_bytes() -> None:
+    html = _fixture_html().replace("Lighthouse keeper", "Lighthouse keeper Zoë Édouard")
+    message = _email_with(html, "iso-8859-1")
+    found = read_bytes(message, "latin1.eml")
+    assert found.articles[0].title == "Lighthouse keeper Zoë Édouard retires after forty years"
+    # Bytes that are not UTF-8 are read in the charset declared.
+    cyrillic = html.replace("Zoë Édouard", "Ёлкин")
+    message = _email_with(cyrillic, "koi8-r", cyrillic.encode("koi8-r", "xmlcharrefreplace"))
+    assert read_bytes(message, "koi8.eml").articles[0].title.startswith("Lighthouse keeper Ёлкин")
+
+
+def read_bytes(data: bytes, name: str) -> NewsFile:
+    reader = recognise(data, name)
+    assert reader is not None, f"{name} not recognised"
+    return reader.read(data, name)
+
+
+def test_proquest_text_whose_first_record_is_longer_than_the_head_looked_at() -> None:
+    data = (FIXTURES / "proquest_plain.txt").read_bytes()
+    paragraph = b"Passengers waited three hours before a relief crew arrived from the mainland.\n"
+    long = data.replace(paragraph, paragraph * 4000, 1)  # about 300 KB
+    assert len(long) > 300_000
+    reader = recognise(long, "long.txt")
+    assert reader is not None
+    assert reader.name == "ProQuest text"
+    found = reader.read(long, "long.txt")
+    assert [a.title for a in found.articles] == [
+        "Ferry crew walks off in Port Velmar",
+        "Night ferry cancelled after storm warning",
+    ]
+
+
+def test_proquest_text_with_rules_of_another_length_and_trailing_spaces() -> None:
+    data = (FIXTURES / "proquest_numbered.txt").read_bytes()
+    rule = b"_" * 60
+    assert rule in data
+    for other in (b"_" * 80 + b"  ", b"   " + b"_" * 24):
+        found = read_bytes(data.replace(rule, other), "rules.txt")
+        assert len(found.articles) == 3
+
+
+def test_an_email_nested_too_deep_is_refused_in_one_line() -> None:
+    html = _fixture_html()
+    inner = _email_with(html, "utf-8").split(b"\r\n\r\n", 1)[1]
+    opening = b"".join(
+        b'Content-Type: multipart/mixed; boundary="b%d"\r\n\r\n--b%d\r\n' % (i, i)
+        for i in range(3000)
+    )
+    closing = b"".join(b"\r\n--b%d--\r\n" % i for i in reversed(range(3000)))
+    message = (
+        b"MIME-Version: 1.0\r\nFrom: noreply@proquest.com\r\n"
+        + opening
+        + b"Content-Type: multipart/mixed; boundary=XX\r\n\r\n"
+        + inner
+        + closing
+    )
+    reader = recognise(message, "deep.eml")
+    assert reader is not None
+    assert reader.name == "ProQuest e-mail"
+    with pytest.raises(BadFileError, match=r"deep\.eml: .*nested") as refused:
+        reader.read(message, "deep.eml")
+    assert "\n" not in str(refused.value)
+
+
+def test_a_proquest_page_nested_too_deep_is_refused_not_cut_short() -> None:
+    page = (FIXTURES / "proquest_old.html").read_text(encoding="utf-8")
+    second = page.index("Publication title:", page.index("Publication title:") + 1)
+    at = page.rindex("<p", 0, second)
+    deep = page[:at] + "<div>" * 300 + "x" + "</div>" * 300 + page[at:]
+    with pytest.raises(BadFileError, match="nested more than 256 deep"):
+        read_bytes(deep.encode(), "deep.html")
