@@ -96,8 +96,11 @@ def decoded_markup(data: bytes, declared: str | None = None) -> str:
     data = plain_bytes(data)
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        if error.reason == "unexpected end of data":
+            # A download that stopped inside a character: UTF-8 up to it (the readers
+            # report the cut), not the whole page read as another encoding.
+            return data[: error.start].decode("utf-8")
     meta = _META_CHARSET.search(data[:_HEAD])
     for name in (declared, meta.group(1).decode("ascii") if meta else None):
         codec = _codec(name)

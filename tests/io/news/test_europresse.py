@@ -164,3 +164,18 @@ def test_a_europresse_page_nested_too_deep_is_refused_not_cut_short() -> None:
     deep = page[:second] + "<div>" * 300 + "x" + "</div>" * 300 + page[second:]
     with pytest.raises(BadFileError, match="nested more than 256 deep"):
         europresse.READERS[0].read(deep.encode(), "deep.html")
+
+
+def test_a_page_cut_inside_a_character_stays_utf8() -> None:
+    """A download that stopped in the middle of a two-byte letter: what came before is read
+    as UTF-8 (not the whole page as Windows-1252), and the cut is reported."""
+    data = (FIXTURES / "europresse_current.html").read_bytes()
+    whole = europresse.read(data, "e.html")
+    last_body = whole.articles[-1].body
+    letter = next(c for c in last_body if len(c.encode("utf-8")) == 2)
+    at = data.rindex(letter.encode("utf-8")) + 1  # between its two bytes
+    cut = europresse.read(data[:at], "cut.html")
+    assert [a.text for a in cut.articles] == [a.text for a in whole.articles[: len(cut.articles)]]
+    assert cut.articles
+    assert "Ã" not in "".join(a.text for a in cut.articles)
+    assert any("cut.html" in line and "stop" in line for line in cut.problems), cut.problems
