@@ -9,8 +9,13 @@ instance. :func:`stop_workers` is called before a window closes or its project i
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QThread
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from PySide6.QtCore import QObject, QThread, SignalInstance
 from PySide6.QtWidgets import QWidget
+
+W = TypeVar("W", bound=QObject)
 
 #: Threads let go by their windows, running until their work is done: (thread, worker).
 _let_go: list[tuple[QThread, QObject | None]] = []
@@ -62,3 +67,67 @@ def stop_workers(window: QWidget) -> None:
         if thread.isRunning():
             thread.quit()
             thread.wait()
+
+
+class Background(Generic[W]):
+    """One piece of work at a time for a window, run by a worker in a thread the window owns.
+
+    The worker's signals carry the worker itself first: a result queued before the window let
+    the worker go still arrives, and :meth:`end` tells it apart. A project in memory has one
+    connection only, so work that reaches it (``threaded`` False) runs here and now."""
+
+    def __init__(self, owner: QObject) -> None:
+        self.owner = owner
+        #: The worker under way (None: none).
+        self.worker: W | None = None
+        self._thread: QThread | None = None
+        self._signals: tuple[SignalInstance, ...] = ()
+
+    @property
+    def busy(self) -> bool:
+        return self.worker is not None
+
+    def start(
+        self,
+        worker: W,
+        *connections: tuple[SignalInstance, Callable[..., object]],
+        threaded: bool = True,
+    ) -> None:
+        """Connect each (signal, slot) of ``worker`` and run it: in a thread of its own, or
+        (``threaded`` False) at once in this one."""
+        self.worker = worker
+        self._signals = tuple(signal for signal, _ in connections)
+        if not threaded:
+            for signal, slot in connections:
+                signal.connect(slot)
+            worker.run()  # type: ignore[attr-defined]
+            return
+        self._thread = QThread(self.owner)
+        worker.moveToThread(self._thread)
+        self._thread.started.connect(worker.run)  # type: ignore[attr-defined]
+        for signal, slot in connections:
+            signal.connect(slot)
+        self._thread.start()
+
+    def end(self, worker: object) -> bool:
+        """Whether ``worker`` (that sent a result) is the one under way; if so its thread is
+        joined and forgotten. A worker let go meanwhile is not: its result is to be dropped."""
+        if worker is None or worker is not self.worker:
+            return False
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait()
+        self._thread = self.worker = None
+        return True
+
+    def let_go(self) -> bool:
+        """Disconnect the worker under way from the window and let it finish on its own
+        (:func:`let_go`); whether one was under way."""
+        worker, thread = self.worker, self._thread
+        if worker is None or thread is None:
+            return False
+        for signal in self._signals:
+            signal.disconnect()
+        let_go(thread, worker)
+        self._thread = self.worker = None
+        return True

@@ -39,7 +39,7 @@ def test_a_result_queued_before_the_worker_is_let_go_is_dropped(
 ) -> None:
     view = window.show_agreement()
     view.compute()
-    worker = view._worker
+    worker = view.background.worker
     assert worker is not None
     queued = threading.Event()  # set in the worker's thread, after the result was posted
     worker.finished.connect(lambda *_: queued.set(), Qt.ConnectionType.DirectConnection)

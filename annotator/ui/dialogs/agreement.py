@@ -8,7 +8,7 @@ import html
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt, QThread, Signal
+from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -58,7 +58,7 @@ from annotator.ui.reliability.fit import fit_to_screen
 from annotator.ui.reliability.pairs_tab import PairsTab
 from annotator.ui.reliability.set_choice import SetChoice
 from annotator.ui.reliability.version_chooser import VersionChooser
-from annotator.ui.workers import let_go
+from annotator.ui.workers import Background
 
 LEVEL_CHOICES = (
     ("All levels", ("document", "character", "unitizing", "segment")),
@@ -152,8 +152,7 @@ class AgreementWindow(QDialog):
         self.controller = controller
         self.report: Report | None = None
         self.computed_request = Request()
-        self._thread: QThread | None = None
-        self._worker: _Worker | None = None
+        self.background: Background[_Worker] = Background(self)
         self._listed: list[tuple[int, str]] = []  # the coders listed (id, name)
 
         self.coder_list = CoderChecklist()
@@ -347,7 +346,7 @@ class AgreementWindow(QDialog):
 
     def compute(self) -> None:
         """Read the study here, measure it in a worker thread, show it when done."""
-        if self._thread is not None:
+        if self.background.busy:
             return
         request = self.request()
         try:
@@ -359,31 +358,19 @@ class AgreementWindow(QDialog):
         self.summary.setText("Computing…")
         self._options_changed()
         self.computed_request = request  # what the report shown answers (its methods paragraph)
-        self._worker = _Worker(study, options_of(request))
-        self._thread = QThread(self)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.finished.connect(self._show)
-        self._worker.failed.connect(self._failed)
-        self._thread.start()
-
-    def _stop(self) -> None:
-        assert self._thread is not None
-        self._thread.quit()
-        self._thread.wait()
-        self._thread = self._worker = None
-        self.compute_button.setEnabled(True)
+        worker = _Worker(study, options_of(request))
+        self.background.start(worker, (worker.finished, self._show), (worker.failed, self._failed))
 
     def _failed(self, worker: _Worker, message: str) -> None:
-        if worker is not self._worker:  # let go (another project opened) before it arrived
+        if not self.background.end(worker):  # let go (another project opened) before it arrived
             return
-        self._stop()
+        self.compute_button.setEnabled(True)
         QMessageBox.warning(self, "Inter-coder agreement", message)
 
     def _show(self, worker: _Worker, report: Report) -> None:
-        if worker is not self._worker:  # let go (another project opened) before it arrived
+        if not self.background.end(worker):  # let go (another project opened) before it arrived
             return
-        self._stop()
+        self.compute_button.setEnabled(True)
         # What the codings chosen left out, as measure() says it.
         notes = codings_notes(self.controller.project, self.computed_request, report.coders)
         if notes:
@@ -522,12 +509,8 @@ class AgreementWindow(QDialog):
         """Let a computation under way finish without this window (which may go now): it
         reads nothing more from the project, and its report is dropped."""
         self.pairs.release_worker()
-        if self._thread is None or self._worker is None:
+        if not self.background.let_go():
             return
-        self._worker.finished.disconnect()
-        self._worker.failed.disconnect()
-        let_go(self._thread, self._worker)
-        self._thread = self._worker = None
         self.compute_button.setEnabled(True)
         self.summary.setText("")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,7 +34,7 @@ from annotator.ui.analysis.chart import ChartPane
 from annotator.ui.controller import Controller
 from annotator.ui.panels import one_line_rows
 from annotator.ui.reliability.drift_model import DriftModel
-from annotator.ui.workers import let_go
+from annotator.ui.workers import Background
 
 PERIOD_CHOICES = (
     ("Month", "month"),
@@ -89,8 +89,7 @@ class DriftTab(QWidget):
         self.request = request
         self.drift: Drift | None = None
         self.computed_request: Request | None = None
-        self._thread: QThread | None = None
-        self._worker: _Worker | None = None
+        self.background: Background[_Worker] = Background(self)
 
         self.period = QComboBox()
         for label, value in PERIOD_CHOICES:
@@ -176,7 +175,7 @@ class DriftTab(QWidget):
         self.batch_size.setValue(batch_size)
 
     def _enable(self) -> None:
-        running = self._thread is not None
+        running = self.background.busy
         self.batch_size.setEnabled(self.chosen_period() == "batch" and not running)
         self.compute_button.setEnabled(not running)
         self.stop_button.setVisible(running)
@@ -186,7 +185,7 @@ class DriftTab(QWidget):
 
     def compute(self) -> None:
         """Read the study and the times here, measure each window in a worker thread."""
-        if self._thread is not None:
+        if self.background.busy:
             return
         period = self.chosen_period()
         size = self.batch_size.value() if period == "batch" and self.batch_size.value() else None
@@ -204,19 +203,18 @@ class DriftTab(QWidget):
         self.status.setText(f"Measuring {len(plan.windows)} windows…")
         self.computed_request = self.request()  # what the figures shown answer
         self.chart.hold()
-        self._worker = _Worker(plan)
-        self._thread = QThread(self)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.progressed.connect(self._progressed)
-        self._worker.finished.connect(self._show)
-        self._worker.failed.connect(self._failed)
-        self._thread.start()
+        worker = _Worker(plan)
+        self.background.start(
+            worker,
+            (worker.progressed, self._progressed),
+            (worker.finished, self._show),
+            (worker.failed, self._failed),
+        )
         self._enable()
 
     def options_changed(self) -> None:
         """The window's options changed: figures computed for others are taken away."""
-        if self.drift is None or self._thread is not None:
+        if self.drift is None or self.background.busy:
             return
         if self.computed_request == self.request():
             return
@@ -228,30 +226,23 @@ class DriftTab(QWidget):
 
     def cancel(self) -> None:
         """Stop after the window being measured (the table and chart shown stay)."""
-        if self._worker is not None:
-            self._worker.stopped = True
+        if self.background.worker is not None:
+            self.background.worker.stopped = True
 
     def _progressed(self, worker: _Worker, done: int, total: int) -> None:
-        if worker is self._worker:
+        if worker is self.background.worker:
             self.status.setText(f"Measured {done} of {total} windows…")
 
-    def _stop(self) -> None:
-        assert self._thread is not None
-        self._thread.quit()
-        self._thread.wait()
-        self._thread = self._worker = None
-        self._enable()
-
     def _failed(self, worker: _Worker, message: str) -> None:
-        if worker is not self._worker:
+        if not self.background.end(worker):
             return
-        self._stop()
+        self._enable()
         QMessageBox.warning(self, "Drift", message)
 
     def _show(self, worker: _Worker, drift: Drift | None) -> None:
-        if worker is not self._worker:  # let go before it arrived
+        if not self.background.end(worker):  # let go before it arrived
             return
-        self._stop()
+        self._enable()
         if drift is None:
             self.status.setText("Stopped: the table and the chart are as they were.")
             if self.drift is not None:
@@ -321,11 +312,8 @@ class DriftTab(QWidget):
     def release_worker(self) -> None:
         """Let a computation under way finish without this tab (it reads nothing more from
         the project: the plan is plain values); its drift is dropped."""
-        if self._thread is None or self._worker is None:
+        if self.background.worker is None:
             return
-        self._worker.stopped = True
-        for signal in (self._worker.progressed, self._worker.finished, self._worker.failed):
-            signal.disconnect()
-        let_go(self._thread, self._worker)
-        self._thread = self._worker = None
+        self.background.worker.stopped = True
+        self.background.let_go()
         self._enable()

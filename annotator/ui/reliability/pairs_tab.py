@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -30,7 +30,7 @@ from annotator.services.agreement_pairs import Cancelled, Key, PairsReport, pair
 from annotator.ui.controller import Controller
 from annotator.ui.models.agreement import LEVELS
 from annotator.ui.reliability.pairs_models import FIGURES, CoderTableModel, PairMatrixModel
-from annotator.ui.workers import let_go
+from annotator.ui.workers import Background
 
 START = "Press Compute pairs: each pair is compared on its own."
 STOPPED = "Stopped when the window was closed: Compute pairs again."
@@ -75,8 +75,7 @@ class PairsTab(QWidget):
         self.report: PairsReport | None = None
         #: The options the figures shown answer (None: none shown).
         self.computed_request: Request | None = None
-        self._thread: QThread | None = None
-        self._worker: _Worker | None = None
+        self.background: Background[_Worker] = Background(self)
 
         self.compute_button = QPushButton("Compute &pairs")
         self.compute_button.setToolTip(
@@ -141,7 +140,7 @@ class PairsTab(QWidget):
 
     def compute(self) -> None:
         """Read the study here, run the pairs in a worker thread."""
-        if self._thread is not None:
+        if self.background.busy:
             return
         request = self.request()
         try:
@@ -155,43 +154,38 @@ class PairsTab(QWidget):
         self.progress.setValue(0)
         self.status.setText("Comparing every pair…")
         self.computed_request = request
-        self._worker = _Worker(study, options_of(request))
-        self._thread = QThread(self)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.progressed.connect(self._progressed)
-        self._worker.finished.connect(self._done)
-        self._worker.failed.connect(self._failed)
-        self._thread.start()
+        worker = _Worker(study, options_of(request))
+        self.background.start(
+            worker,
+            (worker.progressed, self._progressed),
+            (worker.finished, self._done),
+            (worker.failed, self._failed),
+        )
 
     def cancel(self) -> None:
-        if self._worker is not None:
-            self._worker.stop.set()
+        if self.background.worker is not None:
+            self.background.worker.stop.set()
             self.status.setText("Cancelling after the run under way…")
 
     def _progressed(self, done: int, total: int) -> None:
         self.progress.setRange(0, total)
         self.progress.setValue(done)
 
-    def _stop(self) -> None:
-        assert self._thread is not None
-        self._thread.quit()
-        self._thread.wait()
-        self._thread = self._worker = None
+    def _idle(self) -> None:
         self.compute_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         self.progress.setVisible(False)
 
     def _failed(self, worker: _Worker, message: str) -> None:
-        if worker is not self._worker:
+        if not self.background.end(worker):
             return
-        self._stop()
+        self._idle()
         QMessageBox.warning(self, "Pairs of coders", message)
 
     def _done(self, worker: _Worker, report: PairsReport | None) -> None:
-        if worker is not self._worker:
+        if not self.background.end(worker):
             return
-        self._stop()
+        self._idle()
         if report is None:
             self.status.setText("Cancelled.")
             return
@@ -201,7 +195,7 @@ class PairsTab(QWidget):
 
     def options_changed(self) -> None:
         """The window's options changed: figures computed for others are taken away."""
-        if self.report is None or self._thread is not None:
+        if self.report is None or self.background.busy:
             return
         if self.computed_request is not None and self.request() == self.computed_request:
             return
@@ -244,15 +238,10 @@ class PairsTab(QWidget):
 
     def release_worker(self) -> None:
         """Let a computation under way finish without this tab (its result dropped)."""
-        if self._thread is None or self._worker is None:
+        worker = self.background.worker
+        if worker is None:
             return
-        self._worker.finished.disconnect()
-        self._worker.failed.disconnect()
-        self._worker.progressed.disconnect()
-        self._worker.stop.set()
-        let_go(self._thread, self._worker)
-        self._thread = self._worker = None
-        self.compute_button.setEnabled(True)
-        self.cancel_button.setEnabled(False)
-        self.progress.setVisible(False)
+        worker.stop.set()
+        self.background.let_go()
+        self._idle()
         self.status.setText(STOPPED)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, QThread, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,7 +41,7 @@ from annotator.services.training import (
 from annotator.ui.controller import Controller
 from annotator.ui.models import ROOT, Index
 from annotator.ui.reliability.fit import fit_to_screen
-from annotator.ui.workers import let_go
+from annotator.ui.workers import Background
 
 PASSAGE_COLUMNS = ("", "Code", "Article", "Passage")
 LEVELS = ("document", "character")
@@ -123,8 +123,7 @@ class TrainingDialog(QDialog):
         fit_to_screen(self, 1100, 720)  # a small screen gets what it can show
         self.controller = controller
         self.report: TrainingReport | None = None
-        self._thread: QThread | None = None
-        self._worker: _Worker | None = None
+        self.background: Background[_Worker] = Background(self)
 
         self.trainee = QComboBox()
         self.reference = QComboBox()
@@ -190,7 +189,7 @@ class TrainingDialog(QDialog):
 
     def compute(self) -> None:
         """Read the two coders' codings here; the engine runs in a worker thread."""
-        if self._thread is not None:
+        if self.background.busy:
             return
         try:
             prepared = prepare(
@@ -204,31 +203,19 @@ class TrainingDialog(QDialog):
             return
         self.compute_button.setEnabled(False)
         self.summary.setText("Computing…")
-        self._worker = _Worker(prepared)
-        self._thread = QThread(self)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.finished.connect(self._show)
-        self._worker.failed.connect(self._failed)
-        self._thread.start()
-
-    def _stop(self) -> None:
-        assert self._thread is not None
-        self._thread.quit()
-        self._thread.wait()
-        self._thread = self._worker = None
-        self.compute_button.setEnabled(True)
+        worker = _Worker(prepared)
+        self.background.start(worker, (worker.finished, self._show), (worker.failed, self._failed))
 
     def _failed(self, worker: _Worker, message: str) -> None:
-        if worker is not self._worker:
+        if not self.background.end(worker):
             return
-        self._stop()
+        self.compute_button.setEnabled(True)
         QMessageBox.warning(self, "Training report", message)
 
     def _show(self, worker: _Worker, report: TrainingReport) -> None:
-        if worker is not self._worker:
+        if not self.background.end(worker):
             return
-        self._stop()
+        self.compute_button.setEnabled(True)
         self.report = report
         self.figures.setHtml(training_summary_html(report.as_dict()))
         self.model.set_passages(report.passages)
@@ -269,12 +256,8 @@ class TrainingDialog(QDialog):
         return path
 
     def release_worker(self) -> None:
-        if self._thread is None or self._worker is None:
+        if not self.background.let_go():
             return
-        self._worker.finished.disconnect()
-        self._worker.failed.disconnect()
-        let_go(self._thread, self._worker)
-        self._thread = self._worker = None
         self.compute_button.setEnabled(True)
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
