@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -38,7 +38,8 @@ from annotator.services.machine import coding_job
 from annotator.storage import Project
 from annotator.storage.machine import Backend, RunRecord
 from annotator.ui.controller import Controller
-from annotator.ui.machine.jobs import MachineJob, start
+from annotator.ui.machine.jobs import MachineJob
+from annotator.ui.workers import Background
 
 TITLE = "Code articles with a machine"
 #: How the remote line looks: it must not be missed.
@@ -61,8 +62,7 @@ class CodeDialog(QDialog):
         self.setWindowTitle(TITLE)
         self.controller = controller
         self.shown_ids = shown_ids
-        self._job: MachineJob | None = None
-        self._thread: QThread | None = None
+        self.background: Background[MachineJob] = Background(self)
         self.runs: list[RunRecord] = []
         self.summary_text = ""
         self.problem = ""  # why the machine chosen cannot code ('' when it can)
@@ -208,7 +208,7 @@ class CodeDialog(QDialog):
         self.articles.addItem(f"All articles ({len(every):,})", ("all", every))
 
     def _enable(self) -> None:
-        busy = self._job is not None
+        busy = self.background.busy
         ready = self.chosen_machine() is not None and not self.problem
         self.code_button.setEnabled(ready and not busy)
         for widget in (self.machine, self.articles, self.unvalidated):
@@ -223,7 +223,7 @@ class CodeDialog(QDialog):
     def code(self) -> None:
         """Code the chosen articles with the chosen machine, in a worker thread."""
         machine = self.chosen_machine()
-        if machine is None or self._job is not None:
+        if machine is None or self.background.busy:
             return
         ids = self.chosen_ids()
         replicates, unvalidated = self.replicates.value(), self.unvalidated.isChecked()
@@ -247,7 +247,7 @@ class CodeDialog(QDialog):
         """Go on with the cancelled runs (a language model's) where they stopped."""
         machine = self.chosen_machine()
         cancelled = [run.guid for run in self.runs if run.status == "cancelled"]
-        if machine is None or not cancelled or self._job is not None:
+        if machine is None or not cancelled or self.background.busy:
             return
 
         def work(
@@ -272,40 +272,38 @@ class CodeDialog(QDialog):
             self.resize(self.width(), self.sizeHint().height())  # room for the bar
         self.resume_button.hide()
         job = MachineJob(self.project, work)
-        job.progressed.connect(self._on_progress)
-        job.finished.connect(self._on_finished)
-        job.failed.connect(self._on_failed)
-        self._job = job
+        self.background.start(
+            job,
+            (job.progressed, self._on_progress),
+            (job.finished, self._on_finished),
+            (job.failed, self._on_failed),
+            threaded=job.threaded,
+        )
         self._enable()
-        self._thread = start(job, self)
 
     def cancel(self) -> None:
         """Stop the coding under way: the run ends as cancelled (resumable)."""
-        if self._job is not None:
-            self._job.cancel()
+        if self.background.worker is not None:
+            self.background.worker.cancel()
             self.status.setText("Cancelling: the articles in flight are finished first…")
 
     @property
     def busy(self) -> bool:
-        return self._job is not None
+        return self.background.busy
 
     def _on_progress(self, done: int, total: int, name: str) -> None:
-        if self._job is None:
+        job = self.background.worker
+        if job is None:
             return
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        if not self._job.cancel_event.is_set():
+        if not job.cancel_event.is_set():
             self.status.setText(f"Coded {name}")
 
     def _stop(self, job: object) -> bool:
         """Let the thread go once its job ended; whether ``job`` is the one running."""
-        if job is not self._job:
+        if not self.background.end(job):
             return False
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-            self._thread = None
-        self._job = None
         self.progress.hide()
         self._enable()
         return True

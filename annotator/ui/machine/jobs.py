@@ -1,15 +1,15 @@
 """The machine's long work (coding articles, training) away from the window's thread: a job
 reaches the project on a connection of its own (SQLite connections stay in the thread that
 made them; see :func:`annotator.ui.intake.jobs.connector`), reports progress through a signal
-and stops when its cancel :class:`threading.Event` is set."""
+and stops when its cancel :class:`threading.Event` is set. A dialog runs it with
+:class:`annotator.ui.workers.Background` (here and now, not threaded, for a project in memory)."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QThread, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QObject, Signal
 
 from annotator.domain.errors import UserError
 from annotator.storage import Project
@@ -52,16 +52,3 @@ class MachineJob(QObject):
             self.failed.emit(self, f"{type(error).__name__}: {error}")
             return
         self.finished.emit(self, result)
-
-
-def start(job: MachineJob, owner: QWidget) -> QThread | None:
-    """Run ``job`` in a thread owned by ``owner`` (returned); a project in memory has one
-    connection only, so its job runs here and now (None)."""
-    if not job.threaded:
-        job.run()
-        return None
-    thread = QThread(owner)
-    job.moveToThread(thread)
-    thread.started.connect(job.run)
-    thread.start()
-    return thread

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QThread
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -28,8 +28,9 @@ from annotator.services.changes import Changes
 from annotator.services.machine.classifier import CLASSIFIER, Trained, train
 from annotator.storage import Project
 from annotator.ui.controller import Controller
-from annotator.ui.machine.jobs import MachineJob, start
+from annotator.ui.machine.jobs import MachineJob
 from annotator.ui.reliability.set_choice import SetChoice
+from annotator.ui.workers import Background
 
 TITLE = "Train a machine"
 COLUMNS = ("Code", "Unit", "α", "N", "Coded", "F1")
@@ -46,8 +47,7 @@ class TrainDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(TITLE)
         self.controller = controller
-        self._job: MachineJob | None = None
-        self._thread: QThread | None = None
+        self.background: Background[MachineJob] = Background(self)
         self.trained: Trained | None = None
         project = controller.project
         self.name = QComboBox()
@@ -99,10 +99,10 @@ class TrainDialog(QDialog):
 
     @property
     def busy(self) -> bool:
-        return self._job is not None
+        return self.background.busy
 
     def train(self) -> None:
-        if self._job is not None:
+        if self.background.busy:
             return
         name, coder = self.name.currentText().strip(), self.coder.currentText()
         documents = self.article_set.documents()
@@ -118,23 +118,20 @@ class TrainDialog(QDialog):
         self.progress.show()
         self.train_button.setEnabled(False)
         job = MachineJob(self.controller.project, work)
-        job.progressed.connect(lambda _d, _t, what: self.status.setText(f"{what}…"))
-        job.finished.connect(self._on_finished)
-        job.failed.connect(self._on_failed)
-        self._job = job
-        self._thread = start(job, self)
+        self.background.start(
+            job,
+            (job.progressed, lambda _d, _t, what: self.status.setText(f"{what}…")),
+            (job.finished, self._on_finished),
+            (job.failed, self._on_failed),
+            threaded=job.threaded,
+        )
 
     def cancel(self) -> None:
         """Training is not cut short (it takes seconds); the dialog waits for it."""
 
     def _stop(self, job: object) -> bool:
-        if job is not self._job:
+        if not self.background.end(job):
             return False
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-            self._thread = None
-        self._job = None
         self.progress.hide()
         self.train_button.setEnabled(True)
         return True
