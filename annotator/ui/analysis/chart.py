@@ -4,14 +4,18 @@ PDF). Without matplotlib the pane says in one line what to install; the table wo
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -20,6 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.analysis.charts import EXTRA
+from annotator.domain.errors import UserError
+from annotator.io.chart_files import save_chart
 from annotator.services.analysis_charts import ChartKind
 
 if TYPE_CHECKING:
@@ -32,6 +38,7 @@ KIND_LABELS = {
 }
 DPI_CHOICES = (150, 300, 600)
 NO_MATPLOTLIB = f"Charts need the optional package matplotlib: {EXTRA}"
+CHART_FILTERS = "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
 
 
 SCREEN_DPI = 100.0  # a chart is drawn at most this large on screen
@@ -133,6 +140,36 @@ class ChartPane(QWidget):
 
     def chosen_dpi(self) -> int:
         return int(self.dpi.currentData())
+
+    def save(
+        self,
+        parent: QWidget,
+        draw: Callable[[], Figure],
+        path: Path | None,
+        dpi: int | None,
+        *,
+        title: str,
+        suggested: str,
+        protect: list[Path | None],
+    ) -> Path | None:
+        """Write the chart ``draw`` makes to ``path`` (None: where the user chooses, asked
+        in a dialog titled ``title`` over ``parent``) as PNG at ``dpi`` (None: the resolution
+        chosen here), SVG or PDF, by the suffix (a name chosen without one takes the type
+        chosen). The path written, or None: cancelled, or not written (said in a warning)."""
+        if path is None:
+            name, chosen = QFileDialog.getSaveFileName(parent, title, suggested, CHART_FILTERS)
+            if not name:
+                return None
+            path = Path(name)
+            if not path.suffix:
+                suffix = next((s for s in (".svg", ".pdf") if s[1:].upper() in chosen), ".png")
+                path = path.with_suffix(suffix)
+        try:
+            save_chart(draw(), path, dpi or self.chosen_dpi(), protect=protect)
+        except (UserError, OSError) as error:
+            QMessageBox.warning(parent, title, str(error))
+            return None
+        return path
 
     def show_figure(self, figure: Figure) -> None:
         """Draw ``figure`` in the pane (a new canvas: the old one goes with its figure)."""

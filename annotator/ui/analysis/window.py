@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 from annotator.analysis.cooccurrence import Cooccurrence, Within
 from annotator.analysis.crosstab import Unit
 from annotator.domain.errors import UserError
-from annotator.io.chart_files import save_chart
 from annotator.io.tables import write_table
 from annotator.services.analysis import (
     BY_CODER,
@@ -72,7 +71,6 @@ from annotator.ui.controller import Controller
 from annotator.ui.window_state import restore_geometry
 
 TABLE_FILTERS = "CSV (*.csv);;Excel workbook (*.xlsx)"
-CHART_FILTERS = "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
 EMPTY = Grid("", (), (), (), "")
 CHART_DELAY_MS = 150
 CHANGED_ELSEWHERE = "the project changed in another program; the table was re-read."
@@ -440,28 +438,18 @@ class AnalysisWindow(QDialog):
         """Write the chart as PNG (at the chosen resolution), SVG or PDF (by the suffix)."""
         if self.counted is None:
             return None
-        if path is None:
-            name, chosen = QFileDialog.getSaveFileName(
-                self, "Save the chart", "analysis-chart.png", CHART_FILTERS
-            )
-            if not name:
-                return None
-            path = Path(name)
-            if not path.suffix:
-                suffix = next((s for s in (".svg", ".pdf") if s[1:].upper() in chosen), ".png")
-                path = path.with_suffix(suffix)
-        try:
-            save_chart(
-                self.figure(),
-                path,
-                dpi or self.chart.chosen_dpi(),
-                protect=[self.controller.project.path],
-            )
-        except (UserError, OSError) as error:
-            QMessageBox.warning(self, "Save the chart", str(error))
-            return None
-        self.note.setText(f"Chart saved to {path}.")
-        return path
+        saved = self.chart.save(
+            self,
+            self.figure,
+            path,
+            dpi,
+            title="Save the chart",
+            suggested="analysis-chart.png",
+            protect=[self.controller.project.path],
+        )
+        if saved is not None:
+            self.note.setText(f"Chart saved to {saved}.")
+        return saved
 
     # -- state ---------------------------------------------------------------------------------
 

@@ -12,7 +12,6 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from annotator.agreement.drift import DEFAULT_BATCHES, Drift, DriftPlan, chart_tracks, measure_drift
 from annotator.domain.errors import UserError
-from annotator.io.chart_files import save_chart
 from annotator.io.drift_files import heading
 from annotator.services.agreement import Request
 from annotator.services.drift import LEVEL_TITLES, drift_figure, plan_drift
@@ -42,7 +40,6 @@ PERIOD_CHOICES = (
     ("ISO week", "week"),
     ("Batches of articles", "batch"),
 )
-CHART_FILTERS = "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
 
 
 #: Said when the options above changed after the figures shown were computed.
@@ -284,30 +281,21 @@ class DriftTab(QWidget):
 
     def save_chart(self, path: Path | None = None, dpi: int | None = None) -> Path | None:
         """Write the chart as PNG (at the chosen resolution), SVG or PDF (by the suffix)."""
-        if self.drift is None or self.chart.figure is None:
+        figure = self.chart.figure
+        if self.drift is None or figure is None:
             return None
-        if path is None:
-            name, chosen = QFileDialog.getSaveFileName(
-                self, "Save the drift chart", "drift.png", CHART_FILTERS
-            )
-            if not name:
-                return None
-            path = Path(name)
-            if not path.suffix:
-                suffix = next((s for s in (".svg", ".pdf") if s[1:].upper() in chosen), ".png")
-                path = path.with_suffix(suffix)
-        try:
-            save_chart(
-                self.chart.figure,
-                path,
-                dpi or self.chart.chosen_dpi(),
-                protect=[self.controller.project.path],
-            )
-        except (UserError, OSError) as error:
-            QMessageBox.warning(self, "Save the drift chart", str(error))
-            return None
-        self.status.setText(f"Chart saved to {path}.")
-        return path
+        saved = self.chart.save(
+            self,
+            lambda: figure,
+            path,
+            dpi,
+            title="Save the drift chart",
+            suggested="drift.png",
+            protect=[self.controller.project.path],
+        )
+        if saved is not None:
+            self.status.setText(f"Chart saved to {saved}.")
+        return saved
 
     def release_worker(self) -> None:
         """Let a computation under way finish without this tab (it reads nothing more from
