@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,16 +39,17 @@ from annotator.services.training import (
     prepare,
 )
 from annotator.ui.controller import Controller
-from annotator.ui.models import ROOT, Index
+from annotator.ui.models import ROOT, Index, TitledColumnsModel
 from annotator.ui.reliability.fit import fit_to_screen
 from annotator.ui.workers import Background
 
-PASSAGE_COLUMNS = ("", "Code", "Article", "Passage")
 LEVELS = ("document", "character")
 
 
-class PassagesModel(QAbstractTableModel):
+class PassagesModel(TitledColumnsModel):
     """The passages missed and added, one row each."""
+
+    COLUMNS = ("", "Code", "Article", "Passage")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -61,20 +62,6 @@ class PassagesModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() else len(self.passages)
-
-    def columnCount(self, parent: Index = ROOT) -> int:
-        return 0 if parent.isValid() else len(PASSAGE_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(PASSAGE_COLUMNS)
-        ):
-            return PASSAGE_COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

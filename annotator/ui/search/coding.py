@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QWidget
 
@@ -15,7 +15,7 @@ from annotator.domain.codebook import Codebook
 from annotator.services import autocode
 from annotator.services.autocode import Planned, Preview, Unit
 from annotator.storage import Project
-from annotator.ui.models import ROOT, Index
+from annotator.ui.models import ROOT, Index, TitledColumnsModel
 from annotator.ui.models.codebook import swatch
 from annotator.ui.search.hits_model import one_line
 
@@ -201,11 +201,10 @@ def preview_summary(previewed: Previewed, code: str, coder: str) -> str:
     return text + "."
 
 
-PREVIEW_COLUMNS = ("Article", "Passage to code", "Hits")
-
-
-class PreviewModel(QAbstractTableModel):
+class PreviewModel(TitledColumnsModel):
     """The passages a preview would code."""
+
+    COLUMNS = ("Article", "Passage to code", "Hits")
 
     changedPreview = Signal()
 
@@ -227,20 +226,6 @@ class PreviewModel(QAbstractTableModel):
         if parent.isValid() or self.previewed is None:
             return 0
         return len(self.previewed.preview.planned)
-
-    def columnCount(self, parent: Index = ROOT) -> int:
-        return 0 if parent.isValid() else len(PREVIEW_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(PREVIEW_COLUMNS)
-        ):
-            return PREVIEW_COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or self.previewed is None:

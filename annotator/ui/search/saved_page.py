@@ -8,7 +8,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,20 +27,21 @@ from annotator.services.autocode import Unit
 from annotator.services.changes import Changes
 from annotator.storage.saved_searches import SavedSearch
 from annotator.ui.controller import Controller
-from annotator.ui.models import ROOT, Index
+from annotator.ui.models import ROOT, Index, TitledColumnsModel
 from annotator.ui.panels import one_line_rows
 from annotator.ui.read_only import why_read_only
 from annotator.ui.search.coding import UNIT_LABELS
 from annotator.ui.search.query_bar import ERROR_STYLE
 from annotator.ui.search.save_dialog import SaveSearchDialog
 
-COLUMNS = ("Name", "Query", "Code", "Unit", "New articles", "Searches in")
 EVERY = "all"
 NEW = "new"
 
 
-class SavedSearchesModel(QAbstractTableModel):
+class SavedSearchesModel(TitledColumnsModel):
     """The project's saved searches, by name."""
+
+    COLUMNS = ("Name", "Query", "Code", "Unit", "New articles", "Searches in")
 
     def __init__(self, controller: Controller, parent: Any = None) -> None:
         super().__init__(parent)
@@ -74,20 +75,6 @@ class SavedSearchesModel(QAbstractTableModel):
 
     def rowCount(self, parent: Index = ROOT) -> int:
         return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = ROOT) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
