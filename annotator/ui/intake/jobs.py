@@ -1,7 +1,8 @@
 """The import's work, away from the window's thread: reading the files (and checking them for
 duplicates), checking again at another threshold, storing the ticked articles. Each job
 reports progress, can be cancelled, and reaches the project on a connection of its own
-(SQLite connections stay in the thread that made them)."""
+(SQLite connections stay in the thread that made them). :func:`connector` and
+:class:`CancellableJob` serve the Search window's and the machine's jobs too."""
 
 from __future__ import annotations
 
@@ -48,6 +49,23 @@ def connector(project: Project) -> tuple[Connect, bool]:
     return connect, True
 
 
+class CancellableJob(QObject):
+    """Work for a worker thread that reaches the project through ``connect``;
+    :meth:`cancel` may be called from any thread, and the work looks at :attr:`cancelled`."""
+
+    def __init__(self, connect: Connect) -> None:
+        super().__init__()
+        self.connect_project = connect
+        self.cancel_event = threading.Event()
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel_event.is_set()
+
+
 @dataclass(frozen=True)
 class Preview:
     """What a reading found: the batch, a row per article and the duplicate flags."""
@@ -59,7 +77,7 @@ class Preview:
     table_warnings: tuple[str, ...] = ()
 
 
-class Job(QObject):
+class Job(CancellableJob):
     """Work for a worker thread. :meth:`cancel` may be called from any thread."""
 
     #: (what is being done, done, total; total 0 while it is not known)
@@ -72,18 +90,6 @@ class Job(QObject):
 
     #: "reading", "checking" or "storing": what the dialog says was cancelled.
     stage = ""
-
-    def __init__(self, connect: Connect) -> None:
-        super().__init__()
-        self.connect_project = connect
-        self._cancelled = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancelled.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._cancelled.is_set()
 
     def run(self) -> None:
         try:

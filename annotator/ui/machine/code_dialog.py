@@ -297,7 +297,7 @@ class CodeDialog(QDialog):
             return
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
-        if not job.cancel_event.is_set():
+        if not job.cancelled:
             self.status.setText(f"Coded {name}")
 
     def _stop(self, job: object) -> bool:

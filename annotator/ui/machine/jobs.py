@@ -9,18 +9,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 
 from annotator.domain.errors import UserError
 from annotator.storage import Project
-from annotator.ui.intake.jobs import connector
+from annotator.ui.intake.jobs import CancellableJob, connector
 
 #: The work: the project (the job's connection), a progress callback (done, total, what) and
 #: the cancel event; returns the result the dialog shows.
 Work = Callable[[Project, Callable[[int, int, str], None], threading.Event], object]
 
 
-class MachineJob(QObject):
+class MachineJob(CancellableJob):
     """Runs one piece of work; :meth:`cancel` may be called from any thread."""
 
     #: (done, total, what: an article's name or a stage)
@@ -31,13 +31,9 @@ class MachineJob(QObject):
     failed = Signal(object, str)
 
     def __init__(self, project: Project, work: Work) -> None:
-        super().__init__()
-        self.connect_project, self.threaded = connector(project)
-        self.work = work
-        self.cancel_event = threading.Event()
-
-    def cancel(self) -> None:
-        self.cancel_event.set()
+        connect, threaded = connector(project)
+        super().__init__(connect)
+        self.threaded, self.work = threaded, work
 
     def run(self) -> None:
         try:

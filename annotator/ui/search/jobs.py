@@ -10,7 +10,6 @@ dropped: the window is free at once.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from PySide6.QtCore import QObject, QThread, Signal
 from annotator.domain.errors import UserError
 from annotator.services import search
 from annotator.storage import Project
-from annotator.ui.intake.jobs import Connect, connector
+from annotator.ui.intake.jobs import CancellableJob, Connect, connector
 from annotator.ui.workers import let_go
 
 #: Hits in the first page: shown as soon as they are found.
@@ -47,7 +46,7 @@ class Page:
     articles: dict[int, Article]
 
 
-class Job(QObject):
+class Job(CancellableJob):
     """Work for a worker thread. :meth:`cancel` may be called from any thread. Signals carry
     the job itself, so that a result of a job let go is told apart and dropped."""
 
@@ -59,18 +58,6 @@ class Job(QObject):
     failed = Signal(object, str)
     #: (job, an unexpected exception: a bug, raised again in the window's thread)
     crashed = Signal(object, object)
-
-    def __init__(self, connect: Connect) -> None:
-        super().__init__()
-        self.connect_project = connect
-        self._cancelled = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancelled.set()
-
-    @property
-    def cancelled(self) -> bool:
-        return self._cancelled.is_set()
 
     def run(self) -> None:
         try:
