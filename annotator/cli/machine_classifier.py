@@ -1,7 +1,8 @@
-"""``annotator machine train|code|validate|report|next``: the supervised machine coder
-trained on the team's codings (offline, the default), coding, validation against human
-coders with an α gate, the methods report, and which article to code next. The commands join
-the ``machine`` group (see :mod:`annotator.cli.main`)."""
+"""``annotator machine train|validate|report|next``: the supervised machine coder trained on
+the team's codings (offline, the default), validation against human coders with an α gate,
+the methods report, and which article to code next. The commands join the ``machine`` group
+(see :mod:`annotator.cli.main`); ``machine code`` serves both kinds of machine
+(:mod:`annotator.cli.machine_llm`)."""
 
 from __future__ import annotations
 
@@ -74,88 +75,6 @@ def train(project: str, name: str, from_coder: str, set_: str | None, as_json: b
         "α at character level for codes learned on sentences (N characters), at article level "
         "for codes learned on articles (N articles); coded: units the coder coded."
     )
-
-
-@click.command()
-@project_argument
-@_NAME
-@click.option("--documents", "documents_", help=f"Articles by name or id: a,b ({NAMES_HELP}).")
-@click.option(
-    "--where",
-    multiple=True,
-    help="Articles whose variable meets this: VARIABLE=VALUE (repeat: all must hold).",
-)
-@click.option(
-    "--unvalidated",
-    is_flag=True,
-    help="Code although no validation of these settings exists (the run records it).",
-)
-@click.option(
-    "--replicates",
-    default=1,
-    show_default=True,
-    help="A language model: code each article K times, as K runs.",
-)
-@click.option("--resume", "resume", help="A language model: go on with a stopped run (GUID).")
-@json_option
-def code(
-    project: str,
-    name: str,
-    documents_: str | None,
-    where: tuple[str, ...],
-    unvalidated: bool,
-    replicates: int,
-    resume: str | None,
-    as_json: bool,
-) -> None:
-    """Code articles (--documents, --where; every article without either) as the machine
-    NAME, in one run that records the model, its settings and the codebook version. Needs a
-    validation of the machine's current settings (annotator machine validate), or
-    --unvalidated, which the run and every report show. A trained classifier codes on this
-    computer; a language model is asked through its backend (--replicates, --resume).
-
-    Example: annotator machine code study.annotator --name Classifier --where year=2017
-    """
-    from annotator.services.article_sets import chosen_documents
-    from annotator.services.machine.coders import backend
-    from annotator.services.machine.validate import code_with, latest_validation
-
-    with open_project(project, write=True) as opened:
-        machine = backend(opened, name)
-        if documents_ or where:
-            ids = sorted(chosen_documents(opened, names(documents_), where))
-        else:
-            ids = [d for d, _ in opened.documents.names()]
-        if not ids and resume is None:
-            raise UserError("the project has no articles to code")
-        validation = latest_validation(opened, machine)
-        if validation is None and not unvalidated and resume is None:
-            raise UserError(
-                f"machine '{machine.name}' has no validation of its current settings: validate "
-                f"it first (annotator machine validate {project} --name {machine.name} "
-                "--against CODERS), or give --unvalidated, which the run records"
-            )
-        with progress_bar("coding") as progress:
-            runs = code_with(
-                opened,
-                machine,
-                ids,
-                unvalidated=validation is None,
-                validated_by=None if validation is None else validation.id,
-                replicates=replicates,
-                resume=resume,
-                progress=progress,
-            )
-    if as_json:
-        print_json([run.as_dict() for run in runs])
-        return
-    for run in runs:
-        counts = run.counts
-        note = " (UNVALIDATED)" if run.unvalidated else ""
-        click.echo(
-            f"run {run.guid[:8]}{note}: {counts['articles_done']} of {len(run.document_ids)} "
-            f"articles coded, {counts['codings']} codings, status {run.status}"
-        )
 
 
 @click.command()
@@ -279,4 +198,4 @@ def next_(project: str, name: str, coder: str, count: int, as_json: bool) -> Non
         )
 
 
-COMMANDS: tuple[Any, ...] = (train, code, validate, report, next_)
+COMMANDS: tuple[Any, ...] = (train, validate, report, next_)

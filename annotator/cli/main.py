@@ -399,13 +399,8 @@ for command in (
     cli.add_command(command)
 codebook.add_command(codebook_versions.versions)
 codebook.add_command(codebook_versions.tag)
-for _command in machine_llm.COMMANDS:  # add, and code for both kinds of machine
-    machine.machine.add_command(_command)
-# train, validate, report, next, and code unless another module gave the group its own
-# (machine_llm's dispatches on the backend kind as this one does: either serves both kinds).
-for _command in machine_classifier.COMMANDS:
-    if _command.name not in machine.machine.commands:
-        machine.machine.add_command(_command)
+for _command in (*machine_llm.COMMANDS, *machine_classifier.COMMANDS):
+    machine.machine.add_command(_command)  # add and code (both kinds); train, validate, …
 
 
 def main() -> None:
