@@ -8,8 +8,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from annotator.cli.agreement_options import LEVEL_CHOICES
 from annotator.cli.main import cli
-from annotator.cli.reports import LEVEL_CHOICES
 
 ROOT = Path(__file__).resolve().parent.parent
 

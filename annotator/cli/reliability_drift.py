@@ -14,10 +14,9 @@ from typing import Any
 
 import click
 
-from annotator.cli.support import names, open_project, print_json
-from annotator.domain.codebook import split_path_list
+from annotator.cli.agreement_options import RequestOptions
+from annotator.cli.support import open_project, print_json
 from annotator.domain.errors import UserError
-from annotator.services.agreement import Request
 
 PERIOD_HELP = (
     "Agreement window by window, to see whether it held over time: by the month, quarter or "
@@ -98,17 +97,7 @@ def run_drift(
     period: str,
     *,
     project: str,
-    level: str,
-    coders: str | None,
-    codes: str | None,
-    counted_by: str,
-    overlap: int,
-    no_interval: bool,
-    without_search_codings: bool,
-    only_search_codings: bool,
-    without_assisted_codings: bool,
-    only_assisted_codings: bool,
-    codebook_version: str | None,
+    request_options: RequestOptions,
     set_: str | None,
     pairs: bool,
     as_json: bool,
@@ -122,7 +111,6 @@ def run_drift(
     """Drift in PROJECT: the text table, or --json, or -o FILE.csv|.html; and --chart. The
     article set (--set) and codebook version (--codebook-version) limit every window."""
     from annotator.analysis.chart_fonts import glyph_warning
-    from annotator.cli.reports import LEVEL_CHOICES, codings_choice
     from annotator.io.chart_files import check_chart, save_chart
     from annotator.io.csvfiles import atomic_output
     from annotator.io.drift_files import drift_html, text_table, write_drift_csv
@@ -140,19 +128,7 @@ def run_drift(
         check_output(target, protect)  # refused before the figures are computed
     if chart is not None:
         check_chart(Path(chart), dpi, protect=protect)
-    request = Request(
-        coders=names(coders),
-        codes=split_path_list(codes or ""),
-        levels=LEVEL_CHOICES[level],
-        counted_by=counted_by,
-        threshold=overlap / 100,
-        interval=not no_interval,
-        search_codings=codings_choice("search", without_search_codings, only_search_codings),
-        assisted_codings=codings_choice(
-            "assisted", without_assisted_codings, only_assisted_codings
-        ),
-        codebook_version=codebook_version or "",
-    )
+    request = request_options.request()
     with open_project(project, write=False) as opened:
         result = drift(
             opened,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from annotator.cli.agreement_options import RequestOptions, request_options
 from annotator.cli.codebook_versions import VERSION_HELP
 from annotator.cli.reliability_drift import drift_options
 from annotator.cli.support import (
@@ -32,14 +33,6 @@ def _day(value: str | None, option: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise UserError(f"{option} takes a day as YYYY-MM-DD, not '{value}'") from None
-
-
-def codings_choice(kind: str, without: bool, only: bool) -> str:
-    """``--without-KIND-codings`` / ``--only-KIND-codings`` as the request's with, without or
-    only (both given: one line)."""
-    if without and only:
-        raise UserError(f"--without-{kind}-codings and --only-{kind}-codings exclude each other")
-    return "without" if without else "only" if only else "with"
 
 
 @click.command()
@@ -140,76 +133,9 @@ def export(
             click.echo(f"  not carried: {note}")
 
 
-LEVEL_CHOICES = {
-    "document": ("document",),
-    "character": ("character",),
-    "unitizing": ("unitizing",),
-    "segment": ("segment",),
-    "span": ("character", "unitizing", "segment"),
-    "all": ("document", "character", "unitizing", "segment"),
-}
-
-
 @click.command()
 @project_argument
-@click.option(
-    "--level",
-    type=click.Choice(list(LEVEL_CHOICES)),
-    default="all",
-    show_default=True,
-    help="document: per article (code applied or not); character: each character coded or not; "
-    "unitizing: Krippendorff's α_U; segment: passages matched by overlap (--overlap); "
-    "span: character, unitizing and segment; all: every level.",
-)
-@click.option(
-    "--coders",
-    help="Coders to compare, by name: A,B (default: all who have done "
-    f"articles, except the consensus coder; {NAMES_HELP}).",
-)
-@click.option(
-    "--codes",
-    help="Codes or dimensions to compare: 'Motive,Actor type > Diplomat' (default: all; in a "
-    "name, write > as \\> and a comma as \\,).",
-)
-@click.option(
-    "--counted-by",
-    type=click.Choice(["done", "assigned"]),
-    default="done",
-    show_default=True,
-    help="An article counts for a coder once marked done, or once assigned to them and done "
-    "(an assigned article not done is left out for that coder, and the report says how many).",
-)
-@click.option(
-    "--overlap",
-    type=click.IntRange(1, 100),
-    default=90,
-    show_default=True,
-    help="Segment matching: the overlap (in % of both segments together) that counts as agreement.",
-)
-@click.option("--no-interval", is_flag=True, help="Skip the bootstrap interval for α.")
-@click.option(
-    "--without-search-codings",
-    is_flag=True,
-    help="Leave out the codings a search made ('annotator search … --code'): only codings "
-    "made by hand count.",
-)
-@click.option(
-    "--only-search-codings",
-    is_flag=True,
-    help="Compare only the codings a search made (to show them apart).",
-)
-@click.option(
-    "--without-assisted-codings",
-    is_flag=True,
-    help="Leave out the codings accepted from a machine coder's suggestions (in the window): "
-    "only codings the coders made themselves count.",
-)
-@click.option(
-    "--only-assisted-codings",
-    is_flag=True,
-    help="Compare only the codings accepted from a machine coder's suggestions.",
-)
-@click.option("--codebook-version", help=VERSION_HELP)
+@request_options
 @click.option("--set", "set_", help="Only the articles of this article set ('annotator sets').")
 @click.option(
     "--pairs",
@@ -227,17 +153,7 @@ LEVEL_CHOICES = {
 @drift_options
 def agreement(
     project: str,
-    level: str,
-    coders: str | None,
-    codes: str | None,
-    counted_by: str,
-    overlap: int,
-    no_interval: bool,
-    without_search_codings: bool,
-    only_search_codings: bool,
-    without_assisted_codings: bool,
-    only_assisted_codings: bool,
-    codebook_version: str | None,
+    request_options: RequestOptions,
     set_: str | None,
     pairs: bool,
     as_json: bool,
@@ -252,7 +168,7 @@ def agreement(
     from annotator.io.agreement_files import report_html, text_table, write_report_csv
     from annotator.io.csvfiles import atomic_output
     from annotator.io.output import check_output
-    from annotator.services.agreement import Request, measure
+    from annotator.services.agreement import measure
     from annotator.services.article_sets import in_set
     from annotator.services.methods import methods_of
 
@@ -261,19 +177,7 @@ def agreement(
         if target.suffix.lower() not in (".csv", ".html", ".htm"):
             raise UserError(f"{target.name}: the report is written as .csv or .html")
         check_output(target, [Path(project)])  # refused before the figures are computed
-    request = Request(
-        coders=names(coders),
-        codes=split_path_list(codes or ""),
-        levels=LEVEL_CHOICES[level],
-        counted_by=counted_by,
-        threshold=overlap / 100,
-        interval=not no_interval,
-        search_codings=codings_choice("search", without_search_codings, only_search_codings),
-        assisted_codings=codings_choice(
-            "assisted", without_assisted_codings, only_assisted_codings
-        ),
-        codebook_version=codebook_version or "",
-    )
+    request = request_options.request()
     if pairs:
         from annotator.cli.reliability_pairs import run_pairs
 

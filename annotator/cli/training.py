@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from annotator.cli.reports import LEVEL_CHOICES
+from annotator.cli.agreement_options import LEVEL_CHOICES
 from annotator.cli.support import json_option, open_project, print_json, project_argument
 from annotator.domain.codebook import split_path_list
 from annotator.domain.errors import UserError
