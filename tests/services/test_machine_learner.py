@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from annotator.domain.errors import UserError
-from annotator.services.machine import learner, sentences
+from annotator.services.machine import fitting, learner, sentences
 from annotator.services.machine.learner import ARTICLE, SENTENCE, Settings, predict, train
 from tests.services.machine_corpus import DIMENSIONS, OPINION, REPORT, TRIGGERS, make
 
@@ -140,7 +140,7 @@ def test_the_threshold_maximises_alpha(classes: int, seed: int) -> None:
     if classes == 1:
         best = np.ones(n, dtype=np.int64)
     score = np.round(rng.random(n) + 0.6 * (y > 0), 2)  # ties too
-    cut = learner._best_cut(score, best.astype(np.int64), y.astype(np.int64), size)
+    cut = fitting._best_cut(score, best.astype(np.int64), y.astype(np.int64), size)
     chosen = np.where(score >= cut, best, 0)
     found = _alpha(y, chosen)
     # Every other cut (between distinct scores, and none) agrees no better.

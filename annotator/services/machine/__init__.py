@@ -6,9 +6,10 @@ model, coding as a coder of kind ``machine``.
   writing one article's codings in one transaction (resume takes the articles not done),
   the exclusive-dimension rule for machine codings, and the listing ``machine runs`` prints.
 - The classifier trained on the team's codings (offline, the default): :mod:`.sentences`
-  (the units), :mod:`.features` (TF-IDF), :mod:`.learner` (training, cross-validation,
-  coding, on plain values), :mod:`.model_file` (the safe stored format), :mod:`.classifier`
-  (training, coding and uncertainty in a project).
+  (the units), :mod:`.features` (TF-IDF), :mod:`.learner` (training and coding, on plain
+  values), :mod:`.cross_validation` (its thresholds, calibration and figures),
+  :mod:`.fitting` (the regression and the numbers under it), :mod:`.model_file` (the safe
+  stored format), :mod:`.classifier` (training, coding and uncertainty in a project).
 - :mod:`.validate` (the machine against human coders, the α gate), :mod:`.report` (what a
   methods section says), :mod:`.next_articles` (which article to code next).
 - :mod:`.suggestions`: a machine's codings as a coder's suggestions in the window: accept

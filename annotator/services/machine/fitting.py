@@ -1,6 +1,7 @@
 """The numbers under the machine coder's heads (:mod:`.learner`): the logistic regression each
-head is fitted with, the decision rules (sigmoid, softmax, best code), the threshold that
-maximises α, and the calibration of confidences (Platt scaling, temperature scaling)."""
+head is fitted with (on at most :data:`MAX_ROWS` units), the decision rules (sigmoid, softmax,
+best code), the threshold that maximises α, and the calibration of confidences (Platt
+scaling, temperature scaling)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ from numpy.typing import NDArray
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
+
+#: The most units one regression is fitted on: beyond it, the commonest classes (sentences
+#: without the code, mostly) are sampled down, every class keeping at least an equal share.
+MAX_ROWS = 20_000
 
 
 def _sigmoid(z: FloatArray) -> FloatArray:
@@ -163,3 +168,24 @@ def _fit(rows: Any, y: IntArray, classes: int, c: float) -> tuple[FloatArray, Fl
         coef[learned] = model.coef_
         intercept[learned] = model.intercept_
     return coef, intercept
+
+
+def _sample(candidates: IntArray, y: IntArray, rng: np.random.Generator) -> IntArray:
+    """At most :data:`MAX_ROWS` of the ``candidates`` (row numbers), sorted: classes from
+    the rarest up keep all their rows while they fit an equal share of what is left, the
+    others an equal share drawn at random. Balanced class weights then weigh every class
+    alike, as on all rows; the thresholds and the calibration still come from every
+    held-out unit."""
+    if len(candidates) <= MAX_ROWS:
+        return candidates
+    labels = y[candidates]
+    values, counts = np.unique(labels, return_counts=True)
+    kept, left = [], MAX_ROWS
+    for rank, at in enumerate(np.argsort(counts, kind="stable")):
+        share = left // (len(values) - rank)
+        rows = candidates[labels == values[at]]
+        if len(rows) > share:
+            rows = rng.choice(rows, share, replace=False)
+        kept.append(rows)
+        left -= len(rows)
+    return np.sort(np.concatenate(kept))

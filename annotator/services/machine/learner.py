@@ -9,27 +9,13 @@ What is learned (one *head* each):
   so that a sentence (or an article) gets at most one of them.
 
 Each head is a logistic regression on TF-IDF features (:mod:`.features`) with balanced class
-weights (codes are rare among sentences), fitted on at most :data:`MAX_ROWS` units. A head
-is trained when the coder gave its code(s) in at least :data:`MIN_ARTICLES` articles;
+weights (codes are rare among sentences), fitted on at most :data:`.fitting.MAX_ROWS` units. A
+head is trained when the coder gave its code(s) in at least :data:`MIN_ARTICLES` articles;
 otherwise the code is reported as skipped.
 
-Cross-validation is k-fold over ARTICLES (never sentences: the sentences of one article are
-alike), seeded. Its held-out decisions give:
-
-- the threshold: the decision value that maximises Krippendorff's α (nominal) between the
-  coder's units and the model's — for a binary head a sentence is coded when its score
-  reaches it, for a multiclass head when its best code's probability does. The held-out
-  figures use *cross-fitted* thresholds: fold k's threshold is chosen on the other folds'
-  held-out decisions only, so its labels never choose the threshold it is judged with;
-- the calibration of the confidence a coding carries: Platt scaling of a binary head's
-  score, temperature scaling of a multiclass head's, fitted on the held-out decisions. The
-  balanced weights make raw probabilities too high for rare codes: on a synthetic corpus
-  (30 % of the codings missed) calibration halved the expected calibration error of binary
-  heads (0.030 → 0.015) and cut that of a multiclass head from 0.29 to 0.03;
-- Krippendorff's α of the held-out codings against the coder's, computed by the project's
-  agreement engine (:func:`annotator.agreement.report.measure_agreement`): at the character
-  level for codes learned on sentences, at the article level for codes learned on articles,
-  pooled over all folds; precision, recall and F1 over units beside it.
+Cross-validation over ARTICLES (:mod:`.cross_validation`) gives each head its threshold and
+the calibration of its confidence, and the report its figures: Krippendorff's α of the
+held-out codings against the coder's, precision, recall and F1.
 
 The final heads are fitted on every article. The vocabulary and idf come from every training
 sentence (no labels enter them).
@@ -45,22 +31,19 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from annotator.agreement.report import Measure, Options, measure_agreement
-from annotator.agreement.study import Dimension, Study
+from annotator.agreement.study import Dimension
 from annotator.domain.errors import UserError
 from annotator.services.machine import sentences as units_of
+from annotator.services.machine.cross_validation import Score, agreement_scores, cross_validate
 from annotator.services.machine.features import FeatureSpec, Vectorizer, require_sklearn
 from annotator.services.machine.fitting import (
-    BoolArray,
     FloatArray,
     IntArray,
     _best_code,
-    _best_cut,
     _fit,
-    _platt,
+    _sample,
     _sigmoid,
     _softmax,
-    _temperature,
 )
 
 __all__ = [
@@ -84,9 +67,6 @@ SENTENCE = "sentence"
 ARTICLE = "article"
 #: A code (or an exclusive dimension) is learned when the coder gave it in this many articles.
 MIN_ARTICLES = 3
-#: The most units one regression is fitted on: beyond it, the commonest classes (sentences
-#: without the code, mostly) are sampled down, every class keeping at least an equal share.
-MAX_ROWS = 20_000
 
 
 @dataclass(frozen=True)
@@ -250,45 +230,6 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
-class Score:
-    """The cross-validated figures of a code (``code_id``) or of an exclusive dimension as
-    a whole (``code_id`` None): α against the coder at ``level`` over ``n_units`` units of
-    the engine, precision/recall/F1 over the model's units (``n_positive`` coded by the
-    coder, in ``n_articles`` articles), the threshold; ``skipped`` says why a code was not
-    learned."""
-
-    path: str
-    code_id: int | None
-    unit: str
-    level: str
-    alpha: float | None = None
-    n_units: int = 0
-    n_positive: int = 0
-    n_articles: int = 0
-    precision: float | None = None
-    recall: float | None = None
-    f1: float | None = None
-    threshold: float | None = None
-    skipped: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "code_path": self.path,
-            "unit": self.unit,
-            "level": self.level,
-            "alpha": self.alpha,
-            "n_units": self.n_units,
-            "n_positive": self.n_positive,
-            "n_articles": self.n_articles,
-            "precision": self.precision,
-            "recall": self.recall,
-            "f1": self.f1,
-            "threshold": self.threshold,
-            "skipped": self.skipped,
-        }
-
-
-@dataclass(frozen=True)
 class TrainReport:
     model: Model
     scores: tuple[Score, ...]
@@ -301,7 +242,9 @@ class TrainReport:
 
 
 @dataclass
-class _Target:
+class Target:
+    """What one head learns: a code, or an exclusive dimension's codes; each unit's class."""
+
     name: str
     dimension: int
     codes: tuple[int, ...]
@@ -310,8 +253,17 @@ class _Target:
     labels: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     articles: int = 0
 
+    @property
+    def classes(self) -> int:
+        return len(self.codes) + 1 if self.multiclass else 1
 
-class _Units:
+    @property
+    def level(self) -> str:
+        """The agreement level its codings are judged at."""
+        return _level(self.unit)
+
+
+class Units:
     """The corpus cut into sentences, with features for sentences and for articles."""
 
     def __init__(self, documents: Sequence[Document], vectorizer: Vectorizer | None, spec: Any):
@@ -348,14 +300,14 @@ class _Units:
         return self.owner if unit == SENTENCE else np.arange(len(self.documents), dtype=np.int64)
 
 
-def _targets(corpus: Corpus, found: _Units) -> tuple[list[_Target], list[Score]]:
+def _targets(corpus: Corpus, found: Units) -> tuple[list[Target], list[Score]]:
     """What to learn, with the labels of its units; and the codes skipped, with why."""
     index = {d.id: k for k, d in enumerate(found.documents)}
     by_code: dict[int, list[tuple[int, int | None, int | None]]] = {}
     for document, code, start, end in corpus.codings:
         if document in index:
             by_code.setdefault(code, []).append((index[document], start, end))
-    targets: list[_Target] = []
+    targets: list[Target] = []
     skipped: list[Score] = []
 
     def unit_of(codes: Sequence[int]) -> str:
@@ -374,7 +326,7 @@ def _targets(corpus: Corpus, found: _Units) -> tuple[list[_Target], list[Score]]
                 if code not in used:
                     skipped.append(_skip(corpus, code, unit, articles_of([code])))
             if used:
-                target = _Target(dimension.name, dimension.id, used, True, unit)
+                target = Target(dimension.name, dimension.id, used, True, unit)
                 target.labels = _class_labels(found, by_code, used, unit)
                 target.articles = articles_of(used)
                 targets.append(target)
@@ -385,7 +337,7 @@ def _targets(corpus: Corpus, found: _Units) -> tuple[list[_Target], list[Score]]
             if count < MIN_ARTICLES:
                 skipped.append(_skip(corpus, code, unit, count))
                 continue
-            target = _Target(corpus.paths[code], dimension.id, (code,), False, unit)
+            target = Target(corpus.paths[code], dimension.id, (code,), False, unit)
             target.labels = _class_labels(found, by_code, (code,), unit)
             target.articles = count
             targets.append(target)
@@ -393,7 +345,7 @@ def _targets(corpus: Corpus, found: _Units) -> tuple[list[_Target], list[Score]]
 
 
 def _skip(corpus: Corpus, code: int, unit: str, articles: int) -> Score:
-    level = "character" if unit == SENTENCE else "document"
+    level = _level(unit)
     why = "never given" if not articles else f"given in {articles} article{'s' * (articles != 1)}"
     return Score(
         corpus.paths[code],
@@ -406,7 +358,7 @@ def _skip(corpus: Corpus, code: int, unit: str, articles: int) -> Score:
 
 
 def _class_labels(
-    found: _Units,
+    found: Units,
     by_code: Mapping[int, list[tuple[int, int | None, int | None]]],
     codes: tuple[int, ...],
     unit: str,
@@ -450,7 +402,7 @@ def train(
     require_sklearn()
     if len(corpus.documents) < 2:
         raise UserError("training needs at least two coded articles")
-    found = _Units(corpus.documents, None, settings.features)
+    found = Units(corpus.documents, None, settings.features)
     targets, skipped = _targets(corpus, found)
     if not targets:
         raise UserError(
@@ -472,54 +424,27 @@ def train(
         heads.append(head)
         unit_scores.update(figures)
         _collect(found, head, predicted, held_out)
-    scores = _agreement(corpus, found, targets, heads, held_out, unit_scores) + skipped
+    scores = agreement_scores(corpus, found, targets, heads, held_out, unit_scores) + skipped
     model = Model(settings, found.vectorizer, tuple(heads))
     return TrainReport(model, tuple(scores), len(found.documents), len(found.owner), folds)
 
 
 def _learn(
-    found: _Units,
-    target: _Target,
+    found: Units,
+    target: Target,
     paths: tuple[str, ...],
     fold_of: IntArray,
     folds: int,
     settings: Settings,
 ) -> tuple[Head, tuple[IntArray, FloatArray], dict[str, tuple[Any, Any, Any, int]]]:
-    """A target's head (fitted on everything) and its held-out classes and confidences."""
+    """A target's head (fitted on everything, with the threshold and calibration its
+    cross-validation chose) and its held-out classes and confidences."""
     rows, y = found.rows(target.unit), target.labels
-    fold = fold_of[found.owners(target.unit)]
-    classes = len(target.codes) + 1 if target.multiclass else 1
-    logits = np.zeros((len(y), classes))
     rng = np.random.default_rng([settings.seed, target.dimension, *target.codes])
-    for k in range(folds):
-        test = fold == k
-        if not test.any():
-            continue
-        fitted = _sample(np.flatnonzero(~test), y, rng)
-        coef, intercept = _fit(rows[fitted], y[fitted], classes, settings.c)
-        logits[test] = np.asarray(rows[test] @ coef.T).reshape(-1, classes) + intercept
-    positives = int((y > 0).sum())
-    if target.multiclass:
-        best, score = _best_code(_softmax(logits))
-    else:
-        best, score = np.ones(len(y), dtype=np.int64), logits[:, 0]
-    size = len(target.codes) + 1
-    # Held out: each fold judged with the threshold chosen on the other folds.
-    chosen = np.zeros(len(y), dtype=np.int64)
-    for k in range(folds):
-        test = fold == k
-        others = ~test
-        cut = _best_cut(score[others], best[others], y[others], size)
-        chosen[test] = np.where(score[test] >= cut, best[test], 0)
-    cut = _best_cut(score, best, y, size)
-    if target.multiclass:
-        scale, shift = _temperature(logits, y), 0.0
-        confidence = _softmax(scale * logits)[np.arange(len(y)), np.maximum(chosen, 1)]
-    else:
-        scale, shift = _platt(score, y > 0)
-        confidence = _sigmoid(scale * score + shift)
+    fold = fold_of[found.owners(target.unit)]
+    held = cross_validate(rows, target, fold, folds, settings.c, rng)
     fitted = _sample(np.arange(len(y)), y, rng)
-    coef, intercept = _fit(rows[fitted], y[fitted], classes, settings.c)
+    coef, intercept = _fit(rows[fitted], y[fitted], target.classes, settings.c)
     head = Head(
         name=target.name,
         dimension=target.dimension,
@@ -529,62 +454,15 @@ def _learn(
         unit=target.unit,
         coef=coef.astype(np.float32),
         intercept=intercept.astype(np.float32),
-        cut=cut,
-        scale=scale,
-        shift=shift,
+        cut=held.cut,
+        scale=held.scale,
+        shift=held.shift,
     )
-    figures = {}
-    for k, code in enumerate(target.codes, start=1):
-        predicted_k = chosen == (k if target.multiclass else 1)
-        actual_k = y == (k if target.multiclass else 1)
-        figures[f"{code}"] = (*_prf(predicted_k, actual_k), int(actual_k.sum()))
-    if target.multiclass:
-        figures[f"d{target.dimension}"] = (*_prf_multi(chosen, y), positives)
-    return head, (chosen, confidence), figures
-
-
-def _sample(candidates: IntArray, y: IntArray, rng: np.random.Generator) -> IntArray:
-    """At most :data:`MAX_ROWS` of the ``candidates`` (row numbers), sorted: classes from
-    the rarest up keep all their rows while they fit an equal share of what is left, the
-    others an equal share drawn at random. Balanced class weights then weigh every class
-    alike, as on all rows; the thresholds and the calibration still come from every
-    held-out unit."""
-    if len(candidates) <= MAX_ROWS:
-        return candidates
-    labels = y[candidates]
-    values, counts = np.unique(labels, return_counts=True)
-    kept, left = [], MAX_ROWS
-    for rank, at in enumerate(np.argsort(counts, kind="stable")):
-        share = left // (len(values) - rank)
-        rows = candidates[labels == values[at]]
-        if len(rows) > share:
-            rows = rng.choice(rows, share, replace=False)
-        kept.append(rows)
-        left -= len(rows)
-    return np.sort(np.concatenate(kept))
-
-
-def _prf(predicted: BoolArray, actual: BoolArray) -> tuple[float | None, float | None, float]:
-    true = int((predicted & actual).sum())
-    chosen, given = int(predicted.sum()), int(actual.sum())
-    precision = true / chosen if chosen else None
-    recall = true / given if given else None
-    f1 = 2 * true / (chosen + given) if chosen + given else 0.0
-    return precision, recall, f1
-
-
-def _prf_multi(chosen: IntArray, y: IntArray) -> tuple[float | None, float | None, float]:
-    """Micro-averaged over the codes (a unit chosen with the wrong code is a miss twice)."""
-    true = int(((chosen == y) & (y > 0)).sum())
-    picked, given = int((chosen > 0).sum()), int((y > 0).sum())
-    precision = true / picked if picked else None
-    recall = true / given if given else None
-    f1 = 2 * true / (picked + given) if picked + given else 0.0
-    return precision, recall, f1
+    return head, (held.chosen, held.confidence), held.figures
 
 
 def _collect(
-    found: _Units,
+    found: Units,
     head: Head,
     predicted: tuple[IntArray, FloatArray],
     into: dict[int, list[Suggestion]],
@@ -620,82 +498,6 @@ def _passages(
     return found
 
 
-def _agreement(
-    corpus: Corpus,
-    found: _Units,
-    targets: Sequence[_Target],
-    heads: Sequence[Head],
-    held_out: Mapping[int, Sequence[Suggestion]],
-    figures: Mapping[str, tuple[Any, Any, Any, int]],
-) -> list[Score]:
-    """α of the held-out codings against the coder's, by the agreement engine."""
-    learned = {code for target in targets for code in target.codes}
-    dimensions = [d for d in corpus.dimensions if any(code in learned for code in d.codes)]
-    ids = [d.id for d in found.documents]
-    codings = [(d, 0, code, start, end) for d, code, start, end in corpus.codings]
-    codings += [
-        (ids[document], 1, s.code_id, s.start, s.end)
-        for document, suggestions in held_out.items()
-        for s in suggestions
-    ]
-    study = Study.of(
-        coders=("coder", "machine"),
-        lengths={d.id: len(d.text) for d in found.documents},
-        counted=[ids, ids],
-        dimensions=dimensions,
-        paths=corpus.paths,
-        codings=codings,
-        parts=corpus.parts,
-    )
-    levels = sorted({_level(t.unit) for t in targets})
-    report = measure_agreement(study, Options(levels=tuple(levels), bootstrap=False))
-    rows: dict[tuple[str, str, str], Measure] = {
-        (m.level, m.scope, m.name): m for m in report.measures
-    }
-    scores = []
-    for target, head in zip(targets, heads, strict=True):
-        level = _level(target.unit)
-        if target.multiclass:
-            row = rows.get((level, "dimension", target.name))
-            p, r, f1, n = figures[f"d{target.dimension}"]
-            scores.append(
-                Score(
-                    target.name,
-                    None,
-                    target.unit,
-                    level,
-                    row.krippendorff_alpha if row else None,
-                    row.units if row else 0,
-                    n,
-                    target.articles,
-                    p,
-                    r,
-                    f1,
-                    head.threshold(),
-                )
-            )
-        for code in target.codes:
-            row = rows.get((level, "code", corpus.paths[code]))
-            p, r, f1, n = figures[f"{code}"]
-            scores.append(
-                Score(
-                    corpus.paths[code],
-                    code,
-                    target.unit,
-                    level,
-                    row.krippendorff_alpha if row else None,
-                    row.units if row else 0,
-                    n,
-                    len({d for d, c, _, _ in corpus.codings if c == code}),
-                    p,
-                    r,
-                    f1,
-                    head.threshold(),
-                )
-            )
-    return scores
-
-
 def _level(unit: str) -> str:
     return "character" if unit == SENTENCE else "document"
 
@@ -707,7 +509,7 @@ def predict(model: Model, documents: Sequence[Document]) -> dict[int, list[Sugge
     """What the model codes in each article (by id): passages of sentences, or whole
     articles, with their confidence. An exclusive dimension gives at most one code to a
     sentence (or an article)."""
-    found = _Units(documents, model.vectorizer, None)
+    found = Units(documents, model.vectorizer, None)
     into: dict[int, list[Suggestion]] = {}
     for head in model.heads:
         chosen, confidence = head.decide(found.rows(head.unit))
@@ -719,7 +521,7 @@ def uncertainty(model: Model, documents: Sequence[Document]) -> dict[int, float]
     """How unsure the model is about each article (by id), between 0 and 1: over its heads,
     the mean of the most uncertain unit's uncertainty (a sentence near a threshold makes the
     article worth coding by hand next)."""
-    found = _Units(documents, model.vectorizer, None)
+    found = Units(documents, model.vectorizer, None)
     total = np.zeros(len(found.documents))
     for head in model.heads:
         values = head.uncertainty(found.rows(head.unit))
