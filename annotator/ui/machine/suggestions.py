@@ -14,56 +14,49 @@ Alt+Up go to the next / previous one (selecting its passage). Select another pas
 accepting to accept it *edited* (on the passage selected). Each accept or reject is one step
 of Edit → Undo. A suggestion under the mouse shows its code, the machine's confidence and
 its reason in a tooltip; the current one shows them in the status bar.
+
+Here: the controller (actions, keys, the current suggestion, accepting and rejecting); the
+bar is :mod:`.suggestion_bar`, what the menu offers :mod:`.suggestion_choices`, the undoable
+steps :mod:`.suggestion_commands`.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, QPoint
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QLabel, QMenu, QWidget
+from PySide6.QtWidgets import QMenu
 
 from annotator.domain.errors import UserError
 from annotator.domain.model import Coder
 from annotator.services.agreement import CONSENSUS
 from annotator.services.changes import Changes
 from annotator.services.machine import suggestions as sg
-from annotator.storage.machine import RunRecord
 from annotator.ui import settings
 from annotator.ui.controller import Command
 from annotator.ui.machine.accept_all import AcceptAllDialog, at_or_above
+from annotator.ui.machine.suggestion_bar import (
+    LABEL_REASON,
+    SuggestionBar,
+    confidence_text,
+    short_line,
+)
+from annotator.ui.machine.suggestion_choices import (
+    Choice,
+    machine_choices,
+    remembered_runs,
+    remembered_setting,
+    run_choices,
+)
 from annotator.ui.machine.suggestion_commands import RejectSuggestion, accept_all, accept_one
 
-#: Runs offered in the menu, newest first.
-RUNS_LISTED = 30
 ACCEPT_KEY = "Ctrl+Return"
 REJECT_KEY = "Ctrl+Backspace"
 NEXT_KEY = "Alt+Down"
 PREVIOUS_KEY = "Alt+Up"
 MESSAGE_MS = 12_000
-#: A model's reason is one sentence by contract, but nothing holds a model to it: the bar
-#: shows this many characters of it, the tooltip and the status line a few more.
-BAR_REASON = 120
-LABEL_REASON = 500
-#: Suggestions for the whole article named in the bar (the rest counted).
-BAR_WHOLE = 4
-
-
-@dataclass(frozen=True)
-class Choice:
-    """What the menu offers: a machine coder or one run, by name, and how it is remembered."""
-
-    source: sg.Source
-    label: str
-    remembered: str
-
-
-def _setting(project_guid: str, coder_guid: str) -> settings.Setting[str]:
-    return settings.Setting(f"machine_suggestions/{project_guid}/{coder_guid}", "")
 
 
 #: The keys the reader answers for suggestions (listed by Help → Keyboard shortcuts).
@@ -77,32 +70,6 @@ SUGGESTION_KEYS = (
 
 def _native(key: str) -> str:
     return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText)
-
-
-def _short(text: str, limit: int) -> str:
-    """``text`` on one line, cut to ``limit`` characters (an ellipsis marks the cut)."""
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
-
-
-def _confidence(value: float | None) -> str:
-    return "no confidence given" if value is None else f"confidence {value:.2f}"
-
-
-class SuggestionBar(QLabel):
-    """The line above the text naming whose suggestions are shown, how many, those for the
-    whole article and the current one; hidden while suggestions are off."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("suggestionBar")
-        self.setWordWrap(True)
-        self.setContentsMargins(6, 2, 6, 2)
-        self.setStyleSheet(
-            "QLabel#suggestionBar { background: #F3F0FA; border-top: 1px dashed #8069B8; "
-            "border-bottom: 1px dashed #8069B8; }"
-        )
-        self.hide()
 
 
 class MachineSuggestions(QObject):
@@ -189,35 +156,11 @@ class MachineSuggestions(QObject):
 
     def choices(self) -> list[Choice]:
         """Every machine coder of the project, by name."""
-        project = self.controller.project
-        found = []
-        for coder in project.coders.all():
-            if not coder.is_machine:
-                continue
-            backend = project.machine.backend_of_coder(coder.id)
-            kind = backend.kind if backend is not None else "replicate"
-            found.append(
-                Choice(sg.Source(coder.id), f"{coder.name} ({kind})", f"coder:{coder.guid}")
-            )
-        return found
+        return machine_choices(self.controller.project)
 
     def run_choices(self) -> list[Choice]:
-        """The latest runs (:data:`RUNS_LISTED`), newest first, that still have codings."""
-        project = self.controller.project
-        names = {c.id: c.name for c in project.coders.all()}
-        now = project.machine.run_coding_counts()
-        runs = [r for r in reversed(project.machine.runs()) if now.get(r.guid)]
-        return [self._run_choice(run, names, now) for run in runs[:RUNS_LISTED]]
-
-    @staticmethod
-    def _run_choice(run: RunRecord, names: dict[int, str], now: dict[str, int]) -> Choice:
-        started = run.started_at[:16].replace("T", " ")
-        count = now.get(run.guid, 0)
-        label = (
-            f"{run.guid[:8]} — {names.get(run.coder_id, '?')}, {started}, {run.status}, "
-            f"{count} coding{'s' * (count != 1)}"
-        )
-        return Choice(sg.source_of_run(run), label, f"run:{run.guid}")
+        """The latest runs that still have codings, newest first."""
+        return run_choices(self.controller.project)
 
     def _fill_menu(self) -> None:
         menu = self.menu
@@ -267,7 +210,7 @@ class MachineSuggestions(QObject):
     # -- which suggestions ------------------------------------------------------------------
 
     def _remembered(self) -> settings.Setting[str]:
-        return _setting(self.controller.project.guid, self.controller.coder.guid)
+        return remembered_setting(self.controller.project.guid, self.controller.coder.guid)
 
     def restore(self) -> None:
         """Show what this coder last chose for this project (off unless they chose)."""
@@ -275,19 +218,14 @@ class MachineSuggestions(QObject):
         found = None
         if wanted:
             found = next(
-                (c for c in [*self.choices(), *self._run_by(wanted)] if c.remembered == wanted),
+                (
+                    c
+                    for c in [*self.choices(), *remembered_runs(self.controller.project, wanted)]
+                    if c.remembered == wanted
+                ),
                 None,
             )
         self._set(found)
-
-    def _run_by(self, remembered: str) -> list[Choice]:
-        if not remembered.startswith("run:"):
-            return []
-        guid = remembered[4:]
-        project = self.controller.project
-        runs = [r for r in project.machine.runs_by_guid_prefix(guid) if r.guid == guid]
-        names = {c.id: c.name for c in project.coders.all()}
-        return [self._run_choice(run, names, project.machine.run_coding_counts()) for run in runs]
 
     def choose(self, choice: Choice | None) -> None:
         """Show this machine's (or run's) suggestions, or none; remembered for this project
@@ -357,9 +295,9 @@ class MachineSuggestions(QObject):
         codebook = self.controller.codebook
         path = codebook.path(suggestion.code_id) if suggestion.code_id in codebook else "?"
         machine = self._machine_name()
-        text = f"Suggested by {machine}: {path} ({_confidence(suggestion.confidence)})"
+        text = f"Suggested by {machine}: {path} ({confidence_text(suggestion.confidence)})"
         if suggestion.reason:
-            text += f"\n{_short(suggestion.reason, LABEL_REASON)}"
+            text += f"\n{short_line(suggestion.reason, LABEL_REASON)}"
         return text
 
     def _machine(self) -> Coder | None:
@@ -406,49 +344,16 @@ class MachineSuggestions(QObject):
         if self.choice is None:
             self.bar.hide()
             return
-        codebook = self.controller.codebook
-        count = len(self.items)
-        parts = [
-            f"<b>Suggestions from {html.escape(self.choice.label)}</b>: "
-            f"{count if count else 'none'} in this article"
-        ]
-        whole = [s for s in self.items if s.coding.start is None]
-        if whole:
-            named = whole[:BAR_WHOLE]
-            current_whole = next((s for s in whole if s.coding.id == self.current), None)
-            if current_whole is not None and current_whole not in named:
-                named[-1] = current_whole
-            names = ", ".join(
-                ("▶ " if s.coding.id == self.current else "")
-                + html.escape(codebook.path(s.code_id) if s.code_id in codebook else "?")
-                + (f" {s.confidence:.2f}" if s.confidence is not None else "")
-                for s in named
-            )
-            if len(whole) > len(named):
-                names += f" and {len(whole) - len(named)} more"
-            parts.append(f"for the whole article: {names}")
-        current = self.current_suggestion()
-        if current is not None:
-            index = self.items.index(current) + 1
-            path = codebook.path(current.code_id) if current.code_id in codebook else "?"
-            reason = _short(current.reason or "", BAR_REASON)
-            parts.append(
-                f"now {index} of {count}: <b>{html.escape(path)}</b>"
-                f" ({_confidence(current.confidence)})"
-                + (f" — “{html.escape(reason)}”" if reason else "")
-            )
-        text = " · ".join(parts)
         learned = self.learned_from if not self.controller.show_all_coders else []
-        if learned:
-            who = ", ".join(f"{c.name}'s" for c in learned)
-            text += (
-                f"<br><b>⚠ {html.escape(self._machine_name())} was trained on "
-                f"{html.escape(who, quote=False)} codings of this article</b>: here its "
-                "suggestions repeat them, which blind mode otherwise hides."
-            )
-        text += f"<br><span style='color:#555'>{html.escape(self._keys_hint())}.</span>"
-        self.bar.setText(text)
-        self.bar.show()
+        self.bar.show_suggestions(
+            self.choice.label,
+            self.items,
+            self.current,
+            self.controller.codebook,
+            learned,
+            self._machine_name() if learned else "",
+            self._keys_hint(),
+        )
 
     # -- the current suggestion ---------------------------------------------------------------
 
