@@ -16,7 +16,6 @@ from typing import NamedTuple
 
 from PySide6.QtCore import (
     QEvent,
-    QKeyCombination,
     QMimeData,
     QPoint,
     QRect,
@@ -30,7 +29,6 @@ from PySide6.QtGui import (
     QFont,
     QHelpEvent,
     QKeyEvent,
-    QKeySequence,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -52,6 +50,7 @@ from annotator.ui.coder_lanes import (
 from annotator.ui.highlights import Span, SpanIndex, SpanRow, blend, segments
 from annotator.ui.offsets import OffsetMap
 from annotator.ui.outlines import OutlineLayer
+from annotator.ui.reader_outlines import SuggestionHooks
 
 SPAN_MIME = "application/x-annotator-span"
 # Spans are read for the screen's text plus this much on either side (UTF-16 units), so that
@@ -71,8 +70,9 @@ class BlockDrawing(NamedTuple):
     stripes: list[tuple[int, float, float, QColor, QColor | None]]
 
 
-class Reader(QPlainTextEdit):
-    """Shows one article. Offsets in and out of this class are code points."""
+class Reader(QPlainTextEdit, SuggestionHooks):
+    """Shows one article. Offsets in and out of this class are code points. A machine's
+    suggestions are outlined over it (:class:`~annotator.ui.reader_outlines.SuggestionHooks`)."""
 
     #: A code shortcut key was pressed (the key's text, lower case).
     shortcutPressed = Signal(str)
@@ -256,36 +256,6 @@ class Reader(QPlainTextEdit):
             spans = [(to_units(s), to_units(e), i, c, k) for s, e, i, c, k in spans]
         return spans
 
-    def set_outlines(
-        self,
-        spans: Sequence[tuple[int, int, int, str]],
-        label: Callable[[int], str],
-        current: int | None = None,
-    ) -> None:
-        """Outline these ``(start, end, key, '#RRGGBB')`` passages (code points) with a dashed
-        line, ``current`` solid; ``label(key)`` is an outline's tooltip."""
-        self.outlines.set(self._offsets, spans, label, current)
-        self.viewport().update()
-
-    def set_current_outline(self, key: int | None) -> None:
-        if key != self.outlines.current:
-            self.outlines.current = key
-            self.viewport().update()
-
-    def outline_span(self, key: int) -> tuple[int, int] | None:
-        """An outline's passage in code points (None: it is not outlined)."""
-        span = self.outlines.span_of(key)
-        if span is None:
-            return None
-        return self._offsets.to_code_points(span[0]), self._offsets.to_code_points(span[1])
-
-    def outline_rectangles(self) -> list[tuple[int, QRectF]]:
-        """The outlines on screen: each one's key and rectangle on each of its lines, in
-        viewport coordinates."""
-        blocks = list(self.visible_blocks())
-        height = self.viewport().height()
-        return [(o.key, r) for o, r in self.outlines.rectangles(blocks, height)]
-
     def span_count(self) -> int:
         """How many passages (span codings) the article has for the coders shown."""
         return self._count
@@ -340,12 +310,6 @@ class Reader(QPlainTextEdit):
         position = self._position_at(point)
         return self._spans_near(position, position + 1).at(position)
 
-    def outlines_at(self, point: QPoint) -> list[int]:
-        """The keys of the outlines covering the character under a viewport point."""
-        if not len(self.outlines):
-            return []
-        return self.outlines.keys_at(self._position_at(point))
-
     def codings_at(self, point: QPoint) -> list[int]:
         """Ids of the codings covering the character under a viewport point."""
         return [span.coding_id for span in self.spans_at(point)]
@@ -357,15 +321,8 @@ class Reader(QPlainTextEdit):
 
     # -- events ------------------------------------------------------------------------------
 
-    def bind_key(self, key: str, handler: Callable[[], object]) -> None:
-        """Answer a key (``"Ctrl+Return"``) typed in the reader with ``handler``. Keys taken
-        here, not as the window's shortcuts, leave the same keys to every other field (Ctrl+
-        Backspace deletes a word in the filter box) and to windows not yet active."""
-        self._bound[QKeySequence(key)[0].toCombined()] = handler
-
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        handler = self._bound.get(QKeyCombination(modifiers, Qt.Key(event.key())).toCombined())
+        handler = self._bound_handler(event)  # a suggestion's key (bind_key)
         if handler is not None:
             event.accept()
             handler()
