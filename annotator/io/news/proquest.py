@@ -142,14 +142,21 @@ def _record(
     in_body = False
     body_closed = False
     blank = True
+    # A record written without blank lines between its fields (a download passed through a
+    # tool that drops them): there a known label closes the full text and starts a field.
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    compact = end > 2 and all(line.strip() for line in lines[:end])
     for line in lines[1 if title else 0 :]:
         stripped = line.strip()
         if not stripped:
             blank = True
             continue
         found = _label(stripped)
+        fresh = blank or compact
         if in_body:
-            if found is None or not (blank or fold(found[0]) in _CLOSING):
+            if found is None or not (fresh or fold(found[0]) in _CLOSING):
                 body.append(stripped)
                 blank = False
                 continue
@@ -157,7 +164,7 @@ def _record(
         if found is not None and fold(found[0]) == "fulltext":
             in_body = True
             body.append(found[1])
-        elif found is not None and (blank or not labelled or fold(found[0]) in _CLOSING):
+        elif found is not None and (fresh or not labelled or fold(found[0]) in _CLOSING):
             labelled.append(found)
         elif labelled and not blank:
             label, value = labelled[-1]
