@@ -3,6 +3,10 @@ crafted variants of our own fixtures, each a defect found and mended."""
 
 from __future__ import annotations
 
+import email
+import email.policy
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from pathlib import Path
 
 from annotator.io.news import NewsFile, recognise
@@ -29,3 +33,34 @@ def test_proquest_text_without_blank_lines_between_fields_reads_as_with_them() -
         (a.title, a.body, a.fields) for a in want.articles
     ]
     assert got.problems == ()
+
+
+# -- ProQuest e-mail ----------------------------------------------------------------------
+
+
+def _email_html() -> str:
+    message = email.message_from_bytes(
+        (FIXTURES / "proquest_email.eml").read_bytes(), policy=email.policy.default
+    )
+    part = next(p for p in message.walk() if p.get_content_type() == "text/html")
+    html = part.get_content()
+    assert isinstance(html, str)
+    return html
+
+
+def test_an_email_with_two_html_parts_of_results_gives_the_articles_of_both() -> None:
+    html = _email_html()
+    message = MIMEMultipart("mixed")
+    message["From"] = "noreply@proquest.com"
+    message["Subject"] = "Your ProQuest Research - harbour"
+    message.attach(MIMEText("<p>Forwarded results below</p>", "html", "utf-8"))  # no records
+    message.attach(MIMEText(html, "html", "utf-8"))  # base64
+    second = html.replace("Lighthouse keeper", "Lamp keeper").replace("3300000001", "3300000009")
+    message.attach(MIMEText(second, "html", "utf-8"))
+    found = read_bytes(message.as_bytes(), "two.eml", "ProQuest e-mail")
+    one = read_bytes((FIXTURES / "proquest_email.eml").read_bytes(), "one.eml", "ProQuest e-mail")
+    assert len(found.articles) == 2 * len(one.articles)
+    assert [a.position for a in found.articles] == list(range(1, len(found.articles) + 1))
+    assert found.articles[len(one.articles)].title.startswith("Lamp keeper")
+    # The second part repeats the first's other record: said once, by its id.
+    assert sum("3300000002" in line for line in found.problems) == 1
