@@ -102,18 +102,7 @@ def _has_class(element: Any, name: str) -> bool:
 
 def _records(marks: list[Any]) -> list[Any]:
     """Each document's element: the largest holding one publication name."""
-    marked = set(marks)
-    records: list[Any] = []
-    for mark in marks:
-        element = mark
-        for parent in mark.iterancestors():
-            if parent.tag in ("body", "html"):
-                break
-            if sum(1 for e in parent.iter() if e in marked) > 1:
-                break
-            element = parent
-        records.append(element)
-    return records
+    return checks.largest_holding_one(marks, stop=frozenset(["body", "html"]))
 
 
 def _closed(record: Any) -> bool:

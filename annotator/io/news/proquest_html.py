@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from annotator.domain.errors import BadFileError
-from annotator.io.news import NewsArticle, NewsFile
+from annotator.io.news import NewsArticle, NewsFile, checks
 from annotator.io.news.cutoff import cut_off, html_complete, stops_after
 from annotator.io.news.proquest_fields import DATABASE, article, fold, repeated_ids
 from annotator.io.news.text_bytes import decoded_markup, html_document
@@ -183,17 +183,7 @@ def _records(root: Any) -> list[Any]:
     marks = max(kinds, key=len)  # the first of the longest: a label, as before
     if not marks:
         return []
-    marked, tags = set(marks), {mark.tag for mark in marks}
-    records: list[Any] = []
-    for mark in marks:
-        element = mark
-        for parent in mark.iterancestors():
-            if sum(1 for e in parent.iter(*tags) if e in marked) > 1:
-                break
-            element = parent
-        if not records or records[-1] is not element:
-            records.append(element)
-    return records
+    return checks.largest_holding_one(marks)
 
 
 def _blocks(record: Any) -> list[tuple[str | None, str, bool]]:

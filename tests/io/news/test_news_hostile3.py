@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import time
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from pathlib import Path
@@ -64,3 +65,41 @@ def test_an_email_with_two_html_parts_of_results_gives_the_articles_of_both() ->
     assert found.articles[len(one.articles)].title.startswith("Lamp keeper")
     # The second part repeats the first's other record: said once, by its id.
     assert sum("3300000002" in line for line in found.problems) == 1
+
+
+# -- pages of many records ----------------------------------------------------------------
+
+
+def _repeated(page: str, start: str, end: str, times: int, key: str) -> str:
+    """The page with its first record (``start`` … ``end``) repeated ``times`` times inside
+    one container, each copy's ``key`` numbered."""
+    first = page.index(start)
+    last = page.index(end, first) + len(end)
+    record = page[first:last]
+    copies = "".join(record.replace(key, f"{key}{i:05d}") for i in range(times))
+    return page[:first] + "<div>" + copies + "</div>" + page[last:]
+
+
+def test_a_europresse_page_of_two_thousand_articles_in_one_container_reads_quickly() -> None:
+    page = (FIXTURES / "europresse_current.html").read_text(encoding="utf-8")
+    many = _repeated(page, "<article>", "</article>", 2000, "0416a_001")
+    began = time.perf_counter()
+    found = read_bytes(many.encode(), "many.html", "Europresse HTML")
+    took = time.perf_counter() - began
+    assert len(found.articles) == 2001  # and the fixture's second
+    assert found.articles[1999].fields["document_id"].endswith("0416a_00101999")
+    assert took < 5, f"{took:.1f} s (counting the whole page again for each article)"
+
+
+def test_a_proquest_page_of_two_thousand_records_in_one_container_reads_quickly() -> None:
+    page = _email_html()
+    mark = '<div style="margin-bottom:20pt'
+    start = page.index(mark)
+    record = page[start : page.index(mark, start + 1)]  # the first record's element
+    copies = "".join(record.replace("3300000001", f"44{i:08d}") for i in range(2000))
+    many = f"{page[:start]}<div>{copies}</div></body></html>"
+    began = time.perf_counter()
+    found = read_bytes(many.encode(), "many.html", "ProQuest HTML")
+    took = time.perf_counter() - began
+    assert len(found.articles) == 2000
+    assert took < 5, f"{took:.1f} s (counting the whole page again for each record)"
