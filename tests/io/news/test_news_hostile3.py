@@ -103,3 +103,15 @@ def test_a_proquest_page_of_two_thousand_records_in_one_container_reads_quickly(
     took = time.perf_counter() - began
     assert len(found.articles) == 2000
     assert took < 5, f"{took:.1f} s (counting the whole page again for each record)"
+
+
+# -- Europresse ---------------------------------------------------------------------------
+
+
+def test_a_europresse_header_from_the_english_interface_gives_section_date_and_page() -> None:
+    page = (FIXTURES / "europresse_current.html").read_text(encoding="utf-8")
+    english = page.replace("Port, mardi 16 avril 2019, p. 4", "Port, Tuesday, April 15, 2019, p. 4")
+    found = read_bytes(english.encode(), "english.html", "Europresse HTML")
+    fields = found.articles[0].fields
+    # The header's date, not the document number's (20190416), and no date in the section.
+    assert (fields["section"], fields["date"], fields["page"]) == ("Port", "2019-04-15", "4")
