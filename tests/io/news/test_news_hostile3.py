@@ -115,3 +115,23 @@ def test_a_europresse_header_from_the_english_interface_gives_section_date_and_p
     fields = found.articles[0].fields
     # The header's date, not the document number's (20190416), and no date in the section.
     assert (fields["section"], fields["date"], fields["page"]) == ("Port", "2019-04-15", "4")
+
+
+# -- APA RTF ------------------------------------------------------------------------------
+
+
+def test_apa_rtf_with_escapes_and_raw_code_page_bytes_reads_every_character() -> None:
+    rtf = (FIXTURES / "apa_onlinemanager.rtf").read_bytes()
+    want = read_bytes(rtf, "apa.rtf", "APA RTF").articles
+    # \'hh bytes for the \uN escapes, in the default code page and in one declared.
+    hexed = rtf.replace(b"\\u252?", b"\\'fc").replace(b"\\u228?", b"\\'e4")
+    hexed = hexed.replace(b"\\u223?", b"\\'df")
+    got = read_bytes(hexed, "hex.rtf", "APA RTF").articles
+    assert [(a.title, a.body) for a in got] == [(a.title, a.body) for a in want]
+    declared = rtf.replace(b"{\\rtf1", b"{\\rtf1\\ansi\\ansicpg1250", 1)
+    declared = declared.replace(b"S\\u252?dkai", b"S\\'9a\\'e8kai")
+    assert read_bytes(declared, "cp1250.rtf", "APA RTF").articles[0].title.endswith("Sščkai")
+    # Raw Windows-1252 bytes (quotes and the euro sign), as a word processor may save them.
+    raw = rtf.replace(b"Fischmarkt zieht", b"\x84Fischmarkt\x93 zieht \x80 1")
+    title = read_bytes(raw, "raw.rtf", "APA RTF").articles[0].title
+    assert title == "„Fischmarkt“ zieht € 1 an den Südkai"
