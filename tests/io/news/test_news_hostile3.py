@@ -11,6 +11,7 @@ from email.mime.text import MIMEText
 from pathlib import Path
 
 from annotator.io.news import NewsFile, recognise
+from tests.io.news.factiva_pdfs import ARTICLES, factiva_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -135,3 +136,14 @@ def test_apa_rtf_with_escapes_and_raw_code_page_bytes_reads_every_character() ->
     raw = rtf.replace(b"Fischmarkt zieht", b"\x84Fischmarkt\x93 zieht \x80 1")
     title = read_bytes(raw, "raw.rtf", "APA RTF").articles[0].title
     assert title == "„Fischmarkt“ zieht € 1 an den Südkai"
+
+
+# -- Factiva PDF --------------------------------------------------------------------------
+
+
+def test_a_pdf_citing_factiva_is_an_ordinary_pdf_and_factivas_footer_still_tells() -> None:
+    citing = {**ARTICLES[0], "document": "Sources: Dow Jones Factiva, Inc., 2019."}
+    paper = factiva_pdf([citing], footer=False)
+    assert recognise(paper, "paper.pdf") is None  # was refused: "a Factiva PDF but holds no …"
+    footed = recognise(factiva_pdf([citing], footer=True), "f.pdf")
+    assert footed is not None and footed.name == "Factiva PDF"
