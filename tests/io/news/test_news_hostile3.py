@@ -147,3 +147,21 @@ def test_a_pdf_citing_factiva_is_an_ordinary_pdf_and_factivas_footer_still_tells
     assert recognise(paper, "paper.pdf") is None  # was refused: "a Factiva PDF but holds no …"
     footed = recognise(factiva_pdf([citing], footer=True), "f.pdf")
     assert footed is not None and footed.name == "Factiva PDF"
+
+
+# -- dates --------------------------------------------------------------------------------
+
+
+def test_a_sheets_dates_with_times_are_read_in_the_columns_order_of_day_and_month() -> None:
+    sheet = (
+        "title,text,date\n"
+        "Quay reopens,The quay reopened after repairs.,01/05/2019 10:00\n"
+        "Ferry sails,The ferry sailed again on Monday.,13/05/2019 09:30\n"
+        "Board meets,The board met in the evening.,2019-13-01\n"
+    )
+    found = read_bytes(sheet.encode(), "dated.csv", "article sheet")
+    dates = [a.fields.get("date", a.fields.get("date_text")) for a in found.articles]
+    # Day first, as the 13th shows (was 5 January: the time hid the date from the column's
+    # order); a month 13 is no date (was read as 13 January).
+    assert dates == ["2019-05-01", "2019-05-13", "2019-13-01"]
+    assert "date" not in found.articles[2].fields
