@@ -97,7 +97,10 @@ def _shortfall(numbers: list[tuple[int, int]], name: str) -> str | None:
 
 
 def _records(lines: list[str]) -> list[tuple[list[str], bool]]:
-    """The records between rows of underscores, each with whether a row closed it."""
+    """The records between rows of underscores, each with whether a row closed it. A row
+    inside a full text (an article's own separator) parts no record: what follows it, up to
+    the next row, belongs to the record whose full text is still open when it has no full
+    text of its own and opens with no "Document N of M"."""
     records: list[tuple[list[str], bool]] = []
     current: list[str] = []
     for line in lines:
@@ -107,7 +110,29 @@ def _records(lines: list[str]) -> list[tuple[list[str], bool]]:
         else:
             current.append(line.rstrip())
     records.append((current, False))
-    return records
+    joined: list[tuple[list[str], bool]] = []
+    for record, closed in records:
+        if joined and _text_open(joined[-1][0]) and _continues(record):
+            joined[-1] = ([*joined[-1][0], "", *record], closed)
+        else:
+            joined.append((record, closed))
+    return joined
+
+
+def _text_open(lines: list[str]) -> bool:
+    """Whether the record's full text runs to its end: no field comes after it."""
+    labels = [fold(found[0]) for found in map(_label, lines) if found is not None]
+    return "fulltext" in labels and labels[-1] == "fulltext"
+
+
+def _continues(lines: list[str]) -> bool:
+    """Whether these lines go on a full text: some have a label, none is a full text's or
+    the "Document N of M" that opens a record."""
+    first = next((line.strip() for line in lines if line.strip()), "")
+    if _DOCUMENT.fullmatch(first):
+        return False
+    labels = [fold(found[0]) for found in map(_label, lines) if found is not None]
+    return bool(labels) and "fulltext" not in labels
 
 
 def _numbered(lines: list[str]) -> tuple[tuple[int, int] | None, list[str]]:

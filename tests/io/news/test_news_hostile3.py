@@ -165,3 +165,16 @@ def test_a_sheets_dates_with_times_are_read_in_the_columns_order_of_day_and_mont
     # order); a month 13 is no date (was read as 13 January).
     assert dates == ["2019-05-01", "2019-05-13", "2019-13-01"]
     assert "date" not in found.articles[2].fields
+
+
+def test_a_row_of_underscores_inside_a_proquest_full_text_parts_no_record() -> None:
+    page = (FIXTURES / "proquest_numbered.txt").read_text(encoding="utf-8")
+    want = read_bytes(page.encode(), "want.txt", "ProQuest text")
+    ruled = page.replace("Passengers waited", "_" * 30 + "\nPassengers waited", 1)
+    got = read_bytes(ruled.encode(), "ruled.txt", "ProQuest text")
+    # Was the first record cut at the row: its text's half without outlet, date or id, and
+    # its second paragraph and fields left out as "an article without text".
+    assert [(a.title, a.body, a.fields) for a in got.articles] == [
+        (a.title, a.body, a.fields) for a in want.articles
+    ]
+    assert got.problems == tuple(p.replace("want", "ruled") for p in want.problems)
