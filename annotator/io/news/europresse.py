@@ -47,9 +47,7 @@ _MONTHS = {
 }
 _DATE = re.compile(r"\b(\d{1,2})(?:er)?\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
 # The English interface's "April 16, 2019" (its commas would split it into parts).
-_DATE_EN = re.compile(
-    r"\b(" + "|".join(_MONTHS) + r")\s+(\d{1,2}),?\s+(\d{4})\b", re.IGNORECASE
-)
+_DATE_EN = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(\d{1,2}),?\s+(\d{4})\b", re.IGNORECASE)
 _PAGE = re.compile(r"^p\.\s*(\S+)$", re.IGNORECASE)
 _WORDS = re.compile(r"^(\d[\d\s.]*)\s+(?:mots|words|Wörter|palabras)$", re.IGNORECASE)
 _WEEKDAY = re.compile(

@@ -146,7 +146,8 @@ def test_a_pdf_citing_factiva_is_an_ordinary_pdf_and_factivas_footer_still_tells
     paper = factiva_pdf([citing], footer=False)
     assert recognise(paper, "paper.pdf") is None  # was refused: "a Factiva PDF but holds no …"
     footed = recognise(factiva_pdf([citing], footer=True), "f.pdf")
-    assert footed is not None and footed.name == "Factiva PDF"
+    assert footed is not None
+    assert footed.name == "Factiva PDF"
 
 
 # -- dates --------------------------------------------------------------------------------
