@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from annotator.io.news import NewsArticle
 
@@ -60,3 +61,24 @@ def repeated_ids(articles: Iterable[NewsArticle], name: str, label: str) -> list
         else:
             first[document_id] = article.position
     return lines
+
+
+def largest_holding_one(marks: list[Any], stop: frozenset[str] = frozenset()) -> list[Any]:
+    """For each mark of a parsed page (in document order), the largest element above it that
+    holds no other mark, not going into an element of a ``stop`` tag; one element for marks
+    sharing it. Each element's marks are counted once (a page of thousands of records is read
+    in linear time, not by counting the whole page again for each)."""
+    held: dict[Any, int] = {}
+    for mark in marks:
+        for parent in mark.iterancestors():
+            held[parent] = held.get(parent, 0) + 1
+    records: list[Any] = []
+    for mark in marks:
+        element = mark
+        for parent in mark.iterancestors():
+            if parent.tag in stop or held[parent] > 1:
+                break
+            element = parent
+        if not records or records[-1] is not element:
+            records.append(element)
+    return records

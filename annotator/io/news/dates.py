@@ -22,8 +22,10 @@ EARLIEST_YEAR = 1800
 _ISO = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\s*")
 # Day, month and year in digits: 03.04.2020, 3/4/2020, 03-04-20. A year first (2020/04/03)
 # is read year-month-day in any order.
-_NUMERIC = re.compile(r"\s*(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})\.?\s*")
-_YEAR_FIRST = re.compile(r"\s*(\d{4})([./])(\d{1,2})\2(\d{1,2})\.?\s*")
+# Either may be followed by a time of day ("03/04/2020 10:15", "3.4.2020, 10:15 Uhr").
+_TIME = r"(?:,?[ T]\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*(?:[AaPp]\.?[Mm]\.?|Uhr|h))?)?"
+_NUMERIC = re.compile(r"\s*(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})\.?" + _TIME + r"\s*")
+_YEAR_FIRST = re.compile(r"\s*(\d{4})([./])(\d{1,2})\2(\d{1,2})\.?" + _TIME + r"\s*")
 _FAST_FORMATS = ("%B %d, %Y", "%d %B %Y", "%b %d, %Y", "%d %b %Y", "%B %d, %Y %A", "%d %B %Y %A")
 
 
@@ -67,6 +69,9 @@ def _numeric(text: str, order: Order | None) -> tuple[dt.date | None] | None:
     """A numeric date read in a known order (given, or day first for dots; year first is
     always year-month-day), as a 1-tuple whose date is None when no such day exists; None
     when the text is not numeric or its order is not known (then dateparser reads it)."""
+    match = _ISO.fullmatch(text)
+    if match:  # "2019-13-01" is no date, not the 13th of January
+        return (_date(*map(int, match.groups())),)
     match = _YEAR_FIRST.fullmatch(text)
     if match:
         return (_date(int(match.group(1)), int(match.group(3)), int(match.group(4))),)

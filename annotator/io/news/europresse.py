@@ -46,11 +46,13 @@ _MONTHS = {
     for name in names.split()
 }
 _DATE = re.compile(r"\b(\d{1,2})(?:er)?\s+(" + "|".join(_MONTHS) + r")\s+(\d{4})\b", re.IGNORECASE)
+# The English interface's "April 16, 2019" (its commas would split it into parts).
+_DATE_EN = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(\d{1,2}),?\s+(\d{4})\b", re.IGNORECASE)
 _PAGE = re.compile(r"^p\.\s*(\S+)$", re.IGNORECASE)
 _WORDS = re.compile(r"^(\d[\d\s.]*)\s+(?:mots|words|Wörter|palabras)$", re.IGNORECASE)
 _WEEKDAY = re.compile(
     r"^(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|"
-    r"thursday|friday|saturday|sunday)\s+",
+    r"thursday|friday|saturday|sunday)\b",
     re.IGNORECASE,
 )
 # "news·20060314·LM·0q1403_1255263": the document number, whose second part is the date.
@@ -102,18 +104,7 @@ def _has_class(element: Any, name: str) -> bool:
 
 def _records(marks: list[Any]) -> list[Any]:
     """Each document's element: the largest holding one publication name."""
-    marked = set(marks)
-    records: list[Any] = []
-    for mark in marks:
-        element = mark
-        for parent in mark.iterancestors():
-            if parent.tag in ("body", "html"):
-                break
-            if sum(1 for e in parent.iter() if e in marked) > 1:
-                break
-            element = parent
-        records.append(element)
-    return records
+    return checks.largest_holding_one(marks, stop=frozenset(["body", "html"]))
 
 
 def _closed(record: Any) -> bool:
@@ -178,15 +169,29 @@ def _article(record: Any, position: int, name: str, problems: list[str]) -> News
 
 
 def _header(draft: Draft, header: str) -> None:
-    """ "Politique, mardi 14 mars 2006, p. 12" (or "…, 812 mots"): section, date, page."""
+    """ "Politique, mardi 14 mars 2006, p. 12" (or "…, 812 mots"; in English "Politics,
+    Tuesday, March 14, 2006, p. 12"): section, date, page."""
+    english = _DATE_EN.search(header)
+    found = None
+    if english is not None:
+        month, day, year = english.groups()
+        found = parse_date(f"{year}-{_MONTHS[month.lower()]:02d}-{int(day):02d}")
+        if found is not None:  # its place kept by a mark no page's text holds
+            header = f"{header[: english.start()]}\x00{header[english.end() :]}"
     sections: list[str] = []
+    dated = False
     for part in (p.strip() for p in header.split(",")):
         date = _DATE.search(part)
-        if date is not None and "date" not in draft.fields:
+        if found is not None and "\x00" in part:
+            draft.put("date", found)
+            dated = True
+            continue
+        if date is not None and not dated:
             day, month, year = date.groups()
             iso = parse_date(f"{year}-{_MONTHS[month.lower()]:02d}-{int(day):02d}")
             if iso is not None:
                 draft.put("date", iso)
+                dated = True
                 continue
         page = _PAGE.match(part)
         words = _WORDS.match(part)
@@ -194,7 +199,7 @@ def _header(draft: Draft, header: str) -> None:
             draft.put("page", page.group(1))
         elif words is not None:
             draft.put("words", words.group(1))
-        elif part and not _WEEKDAY.match(part) and "date" not in draft.fields:
+        elif part and not _WEEKDAY.match(part) and not dated:
             sections.append(part)
     draft.put("section", ", ".join(sections))
 

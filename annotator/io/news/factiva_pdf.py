@@ -43,7 +43,8 @@ class _Line:
 
 
 def recognises(data: bytes, name: str) -> bool:
-    """A PDF whose first pages carry Factiva's footer or an accession number line."""
+    """A PDF whose first pages carry Factiva's footer ("© 2019 Factiva, Inc. All rights
+    reserved.") or an accession number line."""
     if not data.startswith(b"%PDF"):
         return False
     try:
@@ -52,7 +53,7 @@ def recognises(data: bytes, name: str) -> bool:
         text = "\n".join(page.extract_text() or "" for page in pages)
     except Exception:  # a damaged PDF is not this reader's to refuse
         return False
-    if "Factiva, Inc." in text:
+    if _FOOTER.search(text) is not None:  # not "Factiva, Inc." alone: a paper may cite it
         return True
     return any(accession(match.group()) for match in _ACCESSION_LINE.finditer(text))
 

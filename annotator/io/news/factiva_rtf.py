@@ -4,8 +4,9 @@ A paragraph (``\\par``, a table row) ends a line, a table cell ends with a tab, 
 row of two cells "HD | headline" reads ``HD\\theadline``; lines whose every letter is bold
 are marked (Factiva sets its headlines in bold). One pass over the file, no recursion and
 no regular expression that can backtrack: a hostile file costs time in proportion to its
-size. Hidden groups (font tables, pictures, ``{\\*…}``) are left out; ``\\'hh`` bytes are
-decoded in the document's code page (``\\ansicpg``), ``\\uN`` as Unicode.
+size. Hidden groups (font tables, pictures, ``{\\*…}``) are left out; ``\\'hh`` bytes
+and raw bytes above ASCII decoded in the document's code page (``\\ansicpg``), ``\\uN`` as
+Unicode.
 """
 
 from __future__ import annotations
@@ -118,7 +119,8 @@ class _Reader:
                 continue
             self._flush_bytes()
             if text is not None:
-                self._text(text.decode("latin-1"))
+                # Raw bytes above ASCII are in the document's code page, as \'hh ones are.
+                self._text(text.decode(self.codec, errors="replace"))
             elif word is not None:
                 pos = self._word(word, number, pos)
             elif symbol is not None:

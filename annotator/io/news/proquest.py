@@ -97,7 +97,10 @@ def _shortfall(numbers: list[tuple[int, int]], name: str) -> str | None:
 
 
 def _records(lines: list[str]) -> list[tuple[list[str], bool]]:
-    """The records between rows of underscores, each with whether a row closed it."""
+    """The records between rows of underscores, each with whether a row closed it. A row
+    inside a full text (an article's own separator) parts no record: what follows it, up to
+    the next row, belongs to the record whose full text is still open when it has no full
+    text of its own and opens with no "Document N of M"."""
     records: list[tuple[list[str], bool]] = []
     current: list[str] = []
     for line in lines:
@@ -107,7 +110,29 @@ def _records(lines: list[str]) -> list[tuple[list[str], bool]]:
         else:
             current.append(line.rstrip())
     records.append((current, False))
-    return records
+    joined: list[tuple[list[str], bool]] = []
+    for record, closed in records:
+        if joined and _text_open(joined[-1][0]) and _continues(record):
+            joined[-1] = ([*joined[-1][0], "", *record], closed)
+        else:
+            joined.append((record, closed))
+    return joined
+
+
+def _text_open(lines: list[str]) -> bool:
+    """Whether the record's full text runs to its end: no field comes after it."""
+    labels = [fold(found[0]) for found in map(_label, lines) if found is not None]
+    return "fulltext" in labels and labels[-1] == "fulltext"
+
+
+def _continues(lines: list[str]) -> bool:
+    """Whether these lines go on a full text: some have a label, none is a full text's or
+    the "Document N of M" that opens a record."""
+    first = next((line.strip() for line in lines if line.strip()), "")
+    if _DOCUMENT.fullmatch(first):
+        return False
+    labels = [fold(found[0]) for found in map(_label, lines) if found is not None]
+    return bool(labels) and "fulltext" not in labels
 
 
 def _numbered(lines: list[str]) -> tuple[tuple[int, int] | None, list[str]]:
@@ -142,14 +167,21 @@ def _record(
     in_body = False
     body_closed = False
     blank = True
+    # A record written without blank lines between its fields (a download passed through a
+    # tool that drops them): there a known label closes the full text and starts a field.
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    compact = end > 2 and all(line.strip() for line in lines[:end])
     for line in lines[1 if title else 0 :]:
         stripped = line.strip()
         if not stripped:
             blank = True
             continue
         found = _label(stripped)
+        fresh = blank or compact
         if in_body:
-            if found is None or not (blank or fold(found[0]) in _CLOSING):
+            if found is None or not (fresh or fold(found[0]) in _CLOSING):
                 body.append(stripped)
                 blank = False
                 continue
@@ -157,7 +189,7 @@ def _record(
         if found is not None and fold(found[0]) == "fulltext":
             in_body = True
             body.append(found[1])
-        elif found is not None and (blank or not labelled or fold(found[0]) in _CLOSING):
+        elif found is not None and (fresh or not labelled or fold(found[0]) in _CLOSING):
             labelled.append(found)
         elif labelled and not blank:
             label, value = labelled[-1]

@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from annotator.domain.errors import BadFileError
-from annotator.io.news import NewsArticle, NewsFile
+from annotator.io.news import NewsArticle, NewsFile, checks
 from annotator.io.news.cutoff import cut_off, html_complete, stops_after
 from annotator.io.news.proquest_fields import DATABASE, article, fold, repeated_ids
 from annotator.io.news.text_bytes import decoded_markup, html_document
@@ -76,15 +76,22 @@ def recognises_html(data: bytes, name: str) -> bool:
 
 
 def read_email(data: bytes, name: str) -> NewsFile:
-    """The articles of the HTML part of a ProQuest e-mail."""
-    html = ""
-    for part in _html_parts(data, name):
-        html = part
-        if _HTML_LABEL.search(html.encode("utf-8", "replace")):
-            break
-    if not html:
+    """The articles of the HTML parts of a ProQuest e-mail: each part holding records (an
+    e-mail may carry more than one, a forwarded one as an attachment), in order."""
+    parts = _html_parts(data, name)
+    if not parts:
         raise BadFileError(name, "is an e-mail without an HTML part of ProQuest results")
-    return _read(html, name, "ProQuest e-mail")
+    results = [part for part in parts if _HTML_LABEL.search(part.encode("utf-8", "replace"))]
+    if len(results) < 2:
+        return _read(results[0] if results else parts[-1], name, "ProQuest e-mail")
+    articles: list[NewsArticle] = []
+    problems: list[str] = []
+    for part in results:
+        found = _read(part, name, "ProQuest e-mail", start=len(articles) + 1)
+        articles.extend(found.articles)
+        problems.extend(found.problems)
+    problems.extend(repeated_ids(articles, name))
+    return NewsFile(DATABASE, "ProQuest e-mail", tuple(articles), tuple(dict.fromkeys(problems)))
 
 
 def _html_parts(data: bytes, name: str) -> list[str]:
@@ -112,7 +119,9 @@ def read_html(data: bytes, name: str) -> NewsFile:
     return _read(decoded_markup(data), name, "ProQuest HTML")
 
 
-def _read(html: str, name: str, layout: str) -> NewsFile:
+def _read(html: str, name: str, layout: str, start: int = 1) -> NewsFile:
+    """The page's articles, numbered from ``start`` (the articles of an e-mail's earlier
+    parts before them)."""
     if not html.strip():
         raise BadFileError(name, "is an empty ProQuest page")
     root = html_document(html, name, "ProQuest page")
@@ -120,9 +129,9 @@ def _read(html: str, name: str, layout: str) -> NewsFile:
     articles: list[NewsArticle] = []
     records = _records(root)
     complete, cut = html_complete(html), False
-    for position, record in enumerate(records, start=1):
+    for position, record in enumerate(records, start=start):
         blocks = _blocks(record)
-        if not complete and position == len(records) and not _closed(blocks):
+        if not complete and position == start + len(records) - 1 and not _closed(blocks):
             # The page stops inside this record's full text: the download stopped in it.
             problems.append(cut_off(position, name))
             cut = True
@@ -174,17 +183,7 @@ def _records(root: Any) -> list[Any]:
     marks = max(kinds, key=len)  # the first of the longest: a label, as before
     if not marks:
         return []
-    marked, tags = set(marks), {mark.tag for mark in marks}
-    records: list[Any] = []
-    for mark in marks:
-        element = mark
-        for parent in mark.iterancestors():
-            if sum(1 for e in parent.iter(*tags) if e in marked) > 1:
-                break
-            element = parent
-        if not records or records[-1] is not element:
-            records.append(element)
-    return records
+    return checks.largest_holding_one(marks)
 
 
 def _blocks(record: Any) -> list[tuple[str | None, str, bool]]:

@@ -97,9 +97,10 @@ def decoded_markup(data: bytes, declared: str | None = None) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        if error.reason == "unexpected end of data":
+        if error.reason == "unexpected end of data" and not data[: error.start].isascii():
             # A download that stopped inside a character: UTF-8 up to it (the readers
-            # report the cut), not the whole page read as another encoding.
+            # report the cut), not the whole page read as another encoding. (Without a
+            # character of UTF-8 before, a last byte above ASCII is one of another encoding.)
             return data[: error.start].decode("utf-8")
     meta = _META_CHARSET.search(data[:_HEAD])
     for name in (declared, meta.group(1).decode("ascii") if meta else None):
