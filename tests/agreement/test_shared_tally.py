@@ -107,7 +107,11 @@ def test_each_rows_interval_is_the_bootstrap_run_on_its_ratings_alone(coders: in
         code = next(k for k in study.codes if study.paths[k] == measure.name)
         ratings = (article if measure.level == "document" else character).code(code)
         interval = alpha_interval(ratings)
-        assert measure.alpha_ci95 == interval.bounds
+        # The same resamples; the sums may be taken in another order (to the last bit).
+        if interval.bounds is None:
+            assert measure.alpha_ci95 is None
+        else:
+            assert measure.alpha_ci95 == pytest.approx(interval.bounds, rel=1e-12, abs=1e-15)
         checked += interval.bounds is not None
     assert checked >= 5
 
