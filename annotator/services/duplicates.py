@@ -26,6 +26,7 @@ import numpy as np
 from annotator.domain import minhash
 from annotator.domain.errors import UserError
 from annotator.domain.shingles import U64, ShingleSets, exact_jaccard, shingle_sets
+from annotator.io.news import MAX_ARTICLES_PER_FILE
 from annotator.storage import Project
 from annotator.storage.near_duplicates import IndexEntry, NearDuplicateStore
 
@@ -36,6 +37,13 @@ MIN_THRESHOLD, MAX_THRESHOLD = 0.5, 1.0
 #: Candidates kept per text, those sharing the most band keys (bounds the work when a project
 #: holds many copies of one story).
 _CANDIDATES = 64
+#: Holders of one band key counted per text: the latest (highest id, latest in the batch).
+#: In a crowd of texts alike but not copies — thousands of automated reports from one
+#: template — every key is held by thousands, and counting them all made a check quadratic
+#: (10,000 such rows: 274 million holders counted, 21 s; 100,000: hours). A copy is still
+#: found through any key it shares that fewer hold, or when it follows its original by less
+#: than this many texts of the crowd (exports and sheets come in date order).
+HOLDERS_PER_KEY = 64
 #: Candidates whose exact index is computed per text, the best estimates first.
 _CONFIRMED = 8
 #: A candidate whose estimate is this far below the threshold is set aside unread: over five
@@ -117,6 +125,9 @@ class _Pool:
                 self.loose[document] = (fingerprint.sizes[row], fingerprint.signatures[row])
                 for key in fingerprint.keys[row][shared[row]].tolist():
                     self.by_key.setdefault(key, []).append(document)
+        if self.loose:  # each key's holders in import order: the latest count (_most_shared)
+            for holders in self.by_key.values():
+                holders.sort()
 
     def candidates(self, keys: Sequence[int]) -> list[int]:
         """The documents sharing a band key with ``keys``, those sharing the most first."""
@@ -132,8 +143,9 @@ class _Pool:
 
 
 def _most_shared(keys: Sequence[int], holders: dict[int, list[int]]) -> list[int]:
-    """Those holding any of ``keys``, those holding the most first (at most _CANDIDATES)."""
-    found = [holder for key in keys if key in holders for holder in holders[key]]
+    """Those holding any of ``keys``, those holding the most first (at most _CANDIDATES);
+    of a key's holders (in the order they came), the latest HOLDERS_PER_KEY."""
+    found = [holder for key in keys if key in holders for holder in holders[key][-HOLDERS_PER_KEY:]]
     if not found:
         return []
     return [holder for holder, _ in Counter(found).most_common(_CANDIDATES)]
@@ -158,6 +170,22 @@ def _shortlist(
     ]
     kept.sort(key=lambda pair: (-pair[0], pair[1]))
     return [candidate for _, candidate in kept[:_CONFIRMED]]
+
+
+def _earlier_shortlist(
+    batch: _Batch, sizes: minhash.I64, index: int, earlier: list[int], threshold: float
+) -> list[int]:
+    """:func:`_shortlist` of the earlier texts of the batch, on its arrays (a crowd of texts
+    alike gives each its full 64 candidates: one comparison of arrays, not 64 lookups)."""
+    if not earlier:
+        return []
+    rows = np.array(earlier, dtype=np.int64)
+    estimates = minhash.agreement(batch.signatures[index], batch.signatures[rows])
+    kept = (estimates >= threshold - _MARGIN) | (np.minimum(sizes[index], sizes[rows]) < _SMALL)
+    rows, estimates = rows[kept], estimates[kept]
+    # The best estimates first, then the earliest: as _shortlist orders them.
+    chosen: list[int] = rows[np.lexsort((rows, -estimates))[:_CONFIRMED]].tolist()
+    return chosen
 
 
 def find_near_duplicates(
@@ -191,13 +219,13 @@ def find_near_duplicates(
     if stop(0):
         return []
     worded = batch.keys[np.array(batch.sizes) > 0]
-    pool = _Pool(NearDuplicateStore(project.db), np.unique(worded))
+    unique, counts = minhash.distinct_keys(worded)
+    pool = _Pool(NearDuplicateStore(project.db), unique)
     if stop(0):
         return []
     # Only a band key two texts of the batch share can make one a duplicate of the other:
     # the others are not kept for the comparison within the batch (one list per key and text
     # took most of the memory of a sheet of many short rows).
-    unique, counts = np.unique(worded, return_counts=True)
     in_batch = np.isin(batch.keys, unique[counts > 1])
     del worded, unique, counts
     shortlists: dict[int, list[int]] = {}
@@ -221,6 +249,7 @@ def find_near_duplicates(
     existing_sets = _sets_of(pool.store, {d for found in shortlists.values() for d in found})
     found: list[NearDuplicate] = []
     roots: dict[int, list[int]] = {}  # band key -> earlier texts that are not duplicates
+    sizes = np.array(batch.sizes, dtype=np.int64)
     for index in range(len(texts)):
         if stop(index + 1):
             return found
@@ -231,9 +260,7 @@ def find_near_duplicates(
             found.append(NearDuplicate(index, best[1], None, best[0]))
             continue
         keys = batch.keys[index][in_batch[index]].tolist()
-        earlier = _most_shared(keys, roots)
-        local = {i: (batch.sizes[i], batch.signatures[i]) for i in earlier}
-        chosen = _shortlist(batch.signatures[index], batch.sizes[index], earlier, local, threshold)
+        chosen = _earlier_shortlist(batch, sizes, index, _most_shared(keys, roots), threshold)
         best = _best(batch.sets[index], chosen, {i: batch.sets[i] for i in chosen}, threshold)
         if best is not None:
             found.append(NearDuplicate(index, None, best[1], best[0]))
@@ -345,9 +372,11 @@ def _band_rows(
 
 # -- signatures of texts just checked --------------------------------------------------------
 # An import checks a batch, then stores and indexes the same texts: remember their signatures
-# (a pure function of the text) for a while instead of computing them twice.
+# (a pure function of the text) for a while instead of computing them twice. As many as a
+# file may hold (a signature and its entry take some 800 bytes: 80 MB for 100,000 texts),
+# each forgotten once indexed: 20,000 made a file of 100,000 compute 80,000 twice (8 s).
 
-_REMEMBERED = 20_000
+_REMEMBERED = MAX_ARTICLES_PER_FILE
 _remembered: OrderedDict[bytes, tuple[int, minhash.U32]] = OrderedDict()
 _remembered_lock = threading.Lock()
 
@@ -367,8 +396,8 @@ def _remember(texts: Sequence[str], signatures: minhash.U32, sizes: minhash.I64)
 def _signatures(texts: Sequence[str]) -> tuple[minhash.U32, list[int]]:
     """Signatures and shingle counts of ``texts``, from memory where they were just made."""
     digests = [_digest(text) for text in texts]
-    with _remembered_lock:
-        known = {d: _remembered[d] for d in digests if d in _remembered}
+    with _remembered_lock:  # taken out: a text is indexed once
+        known = {d: _remembered.pop(d) for d in digests if d in _remembered}
     missing = [row for row, digest in enumerate(digests) if digest not in known]
     result = np.empty((len(texts), minhash.BINS), dtype=np.uint32)
     sizes = [0] * len(texts)
