@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import math
 import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -26,7 +26,6 @@ import numpy as np
 from annotator.domain import minhash
 from annotator.domain.errors import UserError
 from annotator.domain.shingles import U64, ShingleSets, exact_jaccard, shingle_sets
-from annotator.io.news import MAX_ARTICLES_PER_FILE
 from annotator.storage import Project
 from annotator.storage.near_duplicates import IndexEntry, NearDuplicateStore
 
@@ -100,7 +99,6 @@ class _Batch:
 def _batch(texts: Sequence[str]) -> _Batch:
     sets = shingle_sets(texts)
     signatures = minhash.signatures(sets)
-    _remember(texts, signatures, sets.sizes())
     return _Batch(sets, signatures, minhash.band_keys(signatures), sets.sizes().tolist())
 
 
@@ -216,18 +214,19 @@ def find_near_duplicates(
         return cancelled is not None and row % _ASK_EVERY == 0 and cancelled()
 
     batch = _batch(texts)
+    _remember(texts, batch.signatures, batch.sizes)
     if stop(0):
         return []
-    worded = batch.keys[np.array(batch.sizes) > 0]
-    unique, counts = minhash.distinct_keys(worded)
+    unique, shared = minhash.distinct_keys(batch.keys[np.array(batch.sizes) > 0])
     pool = _Pool(NearDuplicateStore(project.db), unique)
+    del unique
     if stop(0):
         return []
     # Only a band key two texts of the batch share can make one a duplicate of the other:
     # the others are not kept for the comparison within the batch (one list per key and text
     # took most of the memory of a sheet of many short rows).
-    in_batch = np.isin(batch.keys, unique[counts > 1])
-    del worded, unique, counts
+    in_batch = minhash.is_in(batch.keys, shared)
+    del shared
     shortlists: dict[int, list[int]] = {}
     per_text: dict[int, list[int]] = {}
     for i, n in enumerate(batch.sizes):
@@ -370,37 +369,56 @@ def _band_rows(
     return list(zip(flat[order].tolist(), owners[order].tolist(), strict=True))
 
 
-# -- signatures of texts just checked --------------------------------------------------------
-# An import checks a batch, then stores and indexes the same texts: remember their signatures
-# (a pure function of the text) for a while instead of computing them twice. As many as a
-# file may hold (a signature and its entry take some 800 bytes: 80 MB for 100,000 texts),
-# each forgotten once indexed: 20,000 made a file of 100,000 compute 80,000 twice (8 s).
+# -- signatures of the batch just checked ----------------------------------------------------
+# An import checks a batch, then stores and indexes the same texts: the signatures of the last
+# batch checked (a pure function of each text) are kept until it is indexed, not computed
+# twice. The batch's own array is kept, and a 16-byte digest of each text: some 130 bytes a
+# text besides its signature. (Keeping a copy of the latest 20,000 signatures made a file of
+# 100,000 compute 80,000 again, 8 s.)
 
-_REMEMBERED = MAX_ARTICLES_PER_FILE
-_remembered: OrderedDict[bytes, tuple[int, minhash.U32]] = OrderedDict()
-_remembered_lock = threading.Lock()
+
+@dataclass(frozen=True)
+class _Checked:
+    rows: dict[bytes, int]  # digest of a text -> its row
+    signatures: minhash.U32
+    sizes: list[int]
+
+
+_checked: _Checked | None = None
+_checked_lock = threading.Lock()
 
 
 def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def _remember(texts: Sequence[str], signatures: minhash.U32, sizes: minhash.I64) -> None:
-    with _remembered_lock:
-        for row, text in enumerate(texts):
-            _remembered[_digest(text)] = (int(sizes[row]), signatures[row].copy())
-        while len(_remembered) > _REMEMBERED:
-            _remembered.popitem(last=False)
+def _remember(texts: Sequence[str], signatures: minhash.U32, sizes: list[int]) -> None:
+    global _checked
+    checked = _Checked({_digest(text): row for row, text in enumerate(texts)}, signatures, sizes)
+    with _checked_lock:
+        _checked = checked
+
+
+def forget_checked() -> None:
+    """Let go of the signatures of the last batch checked (an import calls it once stored)."""
+    global _checked
+    with _checked_lock:
+        _checked = None
 
 
 def _signatures(texts: Sequence[str]) -> tuple[minhash.U32, list[int]]:
-    """Signatures and shingle counts of ``texts``, from memory where they were just made."""
-    digests = [_digest(text) for text in texts]
-    with _remembered_lock:  # taken out: a text is indexed once
-        known = {d: _remembered.pop(d) for d in digests if d in _remembered}
-    missing = [row for row, digest in enumerate(digests) if digest not in known]
+    """Signatures and shingle counts of ``texts``, from the batch just checked where it holds
+    them."""
+    with _checked_lock:
+        checked = _checked
+    found = (
+        [-1] * len(texts)
+        if checked is None
+        else [checked.rows.get(_digest(text), -1) for text in texts]
+    )
     result = np.empty((len(texts), minhash.BINS), dtype=np.uint32)
     sizes = [0] * len(texts)
+    missing = [row for row, at in enumerate(found) if at < 0]
     if missing:
         sets = shingle_sets([texts[row] for row in missing])
         computed = minhash.signatures(sets)
@@ -408,7 +426,10 @@ def _signatures(texts: Sequence[str]) -> tuple[minhash.U32, list[int]]:
         for position, row in enumerate(missing):
             result[row] = computed[position]
             sizes[row] = counts[position]
-    for row, digest in enumerate(digests):
-        if digest in known:
-            sizes[row], result[row] = known[digest]
+    if checked is not None and len(missing) < len(texts):
+        rows = [row for row, at in enumerate(found) if at >= 0]
+        at = [found[row] for row in rows]
+        result[rows] = checked.signatures[at]
+        for row, where in zip(rows, at, strict=True):
+            sizes[row] = checked.sizes[where]
     return result, sizes

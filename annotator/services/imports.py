@@ -30,6 +30,7 @@ from annotator.services.changes import Changes
 from annotator.services.duplicates import (
     NearDuplicate,
     find_near_duplicates,
+    forget_checked,
     index_documents,
     index_missing,
 )
@@ -235,11 +236,14 @@ def store_articles(
     snapshot = None
     if len(new) > 1 or (table is not None and shas):
         snapshot = backups.before_bulk_change(project, f"importing {len(new)} articles")
-    with backups.discarded_on_failure(snapshot), project.transaction():
-        for file in files:
-            indices = [i for i in file.indices if i in shas]
-            run.store_file(file, indices, shas, held)
-        run.finish()
+    try:
+        with backups.discarded_on_failure(snapshot), project.transaction():
+            for file in files:
+                indices = [i for i in file.indices if i in shas]
+                run.store_file(file, indices, shas, held)
+            run.finish()
+    finally:
+        forget_checked()  # the signatures of the last file checked, kept to index it
     return run.report
 
 

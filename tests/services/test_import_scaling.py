@@ -144,14 +144,21 @@ def test_the_signatures_of_a_large_batch_checked_are_not_computed_again_to_index
         return real(batch)
 
     monkeypatch.setattr(duplicates, "shingle_sets", counting)
-    signatures, sizes = duplicates._signatures(texts)
-    # All 25,000 remembered from the check (20,000 were, and 5,000 were computed again).
-    assert shingled == []
-    # Forgotten once indexed: what the check remembers does not outlive the import.
-    assert duplicates._digest(texts[0]) not in duplicates._remembered
-    again = duplicates._batch(texts[-500:])
-    assert sizes[-500:] == again.sizes
-    assert signatures[-500:].tolist() == again.signatures.tolist()
+    signatures, sizes = duplicates._signatures([*texts[::-1], "a text not checked"])
+    # All 25,000 kept from the check (the latest 20,000 were: 5,000 were computed again).
+    assert shingled == [1]
+    monkeypatch.undo()
+    first = duplicates._batch(texts[:500])  # the last 500 asked for, in reverse
+    assert sizes[24_500:25_000][::-1] == first.sizes
+    assert signatures[24_500:25_000][::-1].tolist() == first.signatures.tolist()
+    other = duplicates._batch(["a text not checked"])
+    assert (sizes[-1], signatures[-1].tolist()) == (other.sizes[0], other.signatures[0].tolist())
+
+
+def test_an_import_lets_go_of_the_signatures_it_checked(project: Project, tmp_path: Path) -> None:
+    _letters_sheet(tmp_path / "letters.csv", 20)
+    import_files(project, [tmp_path / "letters.csv"])
+    assert duplicates._checked is None
 
 
 def test_a_document_added_in_an_import_is_the_one_stored_with_no_savepoint_of_its_own(
