@@ -104,13 +104,20 @@ def _signatures(sets: ShingleSets) -> U32:
     result = flat.reshape(rows, BINS)
     filled = filled_flat.reshape(rows, BINS)
     # Each empty bin of a text with shingles takes the value of the first filled bin in that
-    # bin's own order.
+    # bin's own order: looked for one step of the orders at a time, for the bins still
+    # looking (most find one in two or three steps; reading each bin's whole order took most
+    # of the time of a short text's signature, whose bins are mostly empty).
     rows_of, bins_of = np.nonzero(~filled & (sets.sizes() > 0)[:, None])
-    for start in range(0, rows_of.size, 65536):  # bounded memory: 65536 x 128 booleans
-        row, empty = rows_of[start : start + 65536], bins_of[start : start + 65536]
-        order = _ORDER[empty]  # (pairs, BINS)
-        source = order[np.arange(row.size), filled[row[:, None], order].argmax(axis=1)]
-        result[row, empty] = result[row, source]
+    source = np.empty_like(bins_of)
+    looking = np.arange(rows_of.size)
+    for step in range(BINS):
+        if looking.size == 0:
+            break
+        candidate = _ORDER[bins_of[looking], step]
+        found = filled[rows_of[looking], candidate]
+        source[looking[found]] = candidate[found]
+        looking = looking[~found]
+    result[rows_of, bins_of] = result[rows_of, source]
     return result
 
 
@@ -146,3 +153,28 @@ def signature_from_bytes(data: bytes) -> U32:
     if len(data) != SIGNATURE_BYTES:
         raise ValueError(f"a signature has {SIGNATURE_BYTES} bytes, not {len(data)}")
     return np.frombuffer(data, dtype="<u4").astype(np.uint32)
+
+
+def distinct_keys(keys: I64) -> tuple[I64, I64]:
+    """The distinct values of ``keys`` (any shape), sorted, and those of them that occur more
+    than once, sorted. By a sort: NumPy 2's ``np.unique`` hashes instead, and took 5.5 s for
+    the 4.2 million band keys of 100,000 texts, where this takes 0.05 s."""
+    ordered = np.sort(keys, axis=None)
+    if ordered.size == 0:
+        return ordered, ordered
+    repeated = ordered[1:] == ordered[:-1]
+    shared = ordered[1:][repeated]  # a value as often as it repeats
+    if shared.size:
+        shared = shared[np.concatenate(([True], shared[1:] != shared[:-1]))]
+    return ordered[np.concatenate(([True], ~repeated))], shared
+
+
+def is_in(keys: I64, values: I64) -> npt.NDArray[np.bool_]:
+    """For each of ``keys``, whether it is among the sorted ``values`` (``np.isin`` sorts
+    both together, some 30 bytes a key more)."""
+    if values.size == 0:
+        return np.zeros(keys.shape, dtype=bool)
+    at = np.searchsorted(values, keys)
+    np.minimum(at, values.size - 1, out=at)
+    found: npt.NDArray[np.bool_] = values[at] == keys
+    return found

@@ -318,7 +318,16 @@ def shingle_sets(texts: Sequence[str]) -> ShingleSets:
         [groups[0].starts[:1]]
         + [group.starts[1:] + offset for group, offset in zip(groups, offsets, strict=True)]
     ).astype(np.int64)
-    return ShingleSets(np.concatenate([group.hashes for group in groups]), starts)
+    # Copied into place a group at a time, each let go once copied: concatenated, every
+    # group's hashes were held twice at once (100 MB more for 100,000 texts).
+    hashes = np.empty(int(starts[-1]), dtype=np.uint64)
+    groups.reverse()
+    at = 0
+    while groups:
+        group = groups.pop().hashes
+        hashes[at : at + group.size] = group
+        at += group.size
+    return ShingleSets(hashes, starts)
 
 
 def _group_sets(texts: Sequence[str]) -> ShingleSets:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import math
 import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -36,6 +36,13 @@ MIN_THRESHOLD, MAX_THRESHOLD = 0.5, 1.0
 #: Candidates kept per text, those sharing the most band keys (bounds the work when a project
 #: holds many copies of one story).
 _CANDIDATES = 64
+#: Holders of one band key counted per text: the latest (highest id, latest in the batch).
+#: In a crowd of texts alike but not copies — thousands of automated reports from one
+#: template — every key is held by thousands, and counting them all made a check quadratic
+#: (10,000 such rows: 274 million holders counted, 21 s; 100,000: hours). A copy is still
+#: found through any key it shares that fewer hold, or when it follows its original by less
+#: than this many texts of the crowd (exports and sheets come in date order).
+HOLDERS_PER_KEY = 64
 #: Candidates whose exact index is computed per text, the best estimates first.
 _CONFIRMED = 8
 #: A candidate whose estimate is this far below the threshold is set aside unread: over five
@@ -92,7 +99,6 @@ class _Batch:
 def _batch(texts: Sequence[str]) -> _Batch:
     sets = shingle_sets(texts)
     signatures = minhash.signatures(sets)
-    _remember(texts, signatures, sets.sizes())
     return _Batch(sets, signatures, minhash.band_keys(signatures), sets.sizes().tolist())
 
 
@@ -117,6 +123,9 @@ class _Pool:
                 self.loose[document] = (fingerprint.sizes[row], fingerprint.signatures[row])
                 for key in fingerprint.keys[row][shared[row]].tolist():
                     self.by_key.setdefault(key, []).append(document)
+        if self.loose:  # each key's holders in import order: the latest count (_most_shared)
+            for holders in self.by_key.values():
+                holders.sort()
 
     def candidates(self, keys: Sequence[int]) -> list[int]:
         """The documents sharing a band key with ``keys``, those sharing the most first."""
@@ -132,8 +141,9 @@ class _Pool:
 
 
 def _most_shared(keys: Sequence[int], holders: dict[int, list[int]]) -> list[int]:
-    """Those holding any of ``keys``, those holding the most first (at most _CANDIDATES)."""
-    found = [holder for key in keys if key in holders for holder in holders[key]]
+    """Those holding any of ``keys``, those holding the most first (at most _CANDIDATES);
+    of a key's holders (in the order they came), the latest HOLDERS_PER_KEY."""
+    found = [holder for key in keys if key in holders for holder in holders[key][-HOLDERS_PER_KEY:]]
     if not found:
         return []
     return [holder for holder, _ in Counter(found).most_common(_CANDIDATES)]
@@ -158,6 +168,22 @@ def _shortlist(
     ]
     kept.sort(key=lambda pair: (-pair[0], pair[1]))
     return [candidate for _, candidate in kept[:_CONFIRMED]]
+
+
+def _earlier_shortlist(
+    batch: _Batch, sizes: minhash.I64, index: int, earlier: list[int], threshold: float
+) -> list[int]:
+    """:func:`_shortlist` of the earlier texts of the batch, on its arrays (a crowd of texts
+    alike gives each its full 64 candidates: one comparison of arrays, not 64 lookups)."""
+    if not earlier:
+        return []
+    rows = np.array(earlier, dtype=np.int64)
+    estimates = minhash.agreement(batch.signatures[index], batch.signatures[rows])
+    kept = (estimates >= threshold - _MARGIN) | (np.minimum(sizes[index], sizes[rows]) < _SMALL)
+    rows, estimates = rows[kept], estimates[kept]
+    # The best estimates first, then the earliest: as _shortlist orders them.
+    chosen: list[int] = rows[np.lexsort((rows, -estimates))[:_CONFIRMED]].tolist()
+    return chosen
 
 
 def find_near_duplicates(
@@ -188,18 +214,19 @@ def find_near_duplicates(
         return cancelled is not None and row % _ASK_EVERY == 0 and cancelled()
 
     batch = _batch(texts)
+    _remember(texts, batch.signatures, batch.sizes)
     if stop(0):
         return []
-    worded = batch.keys[np.array(batch.sizes) > 0]
-    pool = _Pool(NearDuplicateStore(project.db), np.unique(worded))
+    unique, shared = minhash.distinct_keys(batch.keys[np.array(batch.sizes) > 0])
+    pool = _Pool(NearDuplicateStore(project.db), unique)
+    del unique
     if stop(0):
         return []
     # Only a band key two texts of the batch share can make one a duplicate of the other:
     # the others are not kept for the comparison within the batch (one list per key and text
     # took most of the memory of a sheet of many short rows).
-    unique, counts = np.unique(worded, return_counts=True)
-    in_batch = np.isin(batch.keys, unique[counts > 1])
-    del worded, unique, counts
+    in_batch = minhash.is_in(batch.keys, shared)
+    del shared
     shortlists: dict[int, list[int]] = {}
     per_text: dict[int, list[int]] = {}
     for i, n in enumerate(batch.sizes):
@@ -221,6 +248,7 @@ def find_near_duplicates(
     existing_sets = _sets_of(pool.store, {d for found in shortlists.values() for d in found})
     found: list[NearDuplicate] = []
     roots: dict[int, list[int]] = {}  # band key -> earlier texts that are not duplicates
+    sizes = np.array(batch.sizes, dtype=np.int64)
     for index in range(len(texts)):
         if stop(index + 1):
             return found
@@ -231,9 +259,7 @@ def find_near_duplicates(
             found.append(NearDuplicate(index, best[1], None, best[0]))
             continue
         keys = batch.keys[index][in_batch[index]].tolist()
-        earlier = _most_shared(keys, roots)
-        local = {i: (batch.sizes[i], batch.signatures[i]) for i in earlier}
-        chosen = _shortlist(batch.signatures[index], batch.sizes[index], earlier, local, threshold)
+        chosen = _earlier_shortlist(batch, sizes, index, _most_shared(keys, roots), threshold)
         best = _best(batch.sets[index], chosen, {i: batch.sets[i] for i in chosen}, threshold)
         if best is not None:
             found.append(NearDuplicate(index, None, best[1], best[0]))
@@ -343,35 +369,56 @@ def _band_rows(
     return list(zip(flat[order].tolist(), owners[order].tolist(), strict=True))
 
 
-# -- signatures of texts just checked --------------------------------------------------------
-# An import checks a batch, then stores and indexes the same texts: remember their signatures
-# (a pure function of the text) for a while instead of computing them twice.
+# -- signatures of the batch just checked ----------------------------------------------------
+# An import checks a batch, then stores and indexes the same texts: the signatures of the last
+# batch checked (a pure function of each text) are kept until it is indexed, not computed
+# twice. The batch's own array is kept, and a 16-byte digest of each text: some 130 bytes a
+# text besides its signature. (Keeping a copy of the latest 20,000 signatures made a file of
+# 100,000 compute 80,000 again, 8 s.)
 
-_REMEMBERED = 20_000
-_remembered: OrderedDict[bytes, tuple[int, minhash.U32]] = OrderedDict()
-_remembered_lock = threading.Lock()
+
+@dataclass(frozen=True)
+class _Checked:
+    rows: dict[bytes, int]  # digest of a text -> its row
+    signatures: minhash.U32
+    sizes: list[int]
+
+
+_checked: _Checked | None = None
+_checked_lock = threading.Lock()
 
 
 def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-def _remember(texts: Sequence[str], signatures: minhash.U32, sizes: minhash.I64) -> None:
-    with _remembered_lock:
-        for row, text in enumerate(texts):
-            _remembered[_digest(text)] = (int(sizes[row]), signatures[row].copy())
-        while len(_remembered) > _REMEMBERED:
-            _remembered.popitem(last=False)
+def _remember(texts: Sequence[str], signatures: minhash.U32, sizes: list[int]) -> None:
+    global _checked
+    checked = _Checked({_digest(text): row for row, text in enumerate(texts)}, signatures, sizes)
+    with _checked_lock:
+        _checked = checked
+
+
+def forget_checked() -> None:
+    """Let go of the signatures of the last batch checked (an import calls it once stored)."""
+    global _checked
+    with _checked_lock:
+        _checked = None
 
 
 def _signatures(texts: Sequence[str]) -> tuple[minhash.U32, list[int]]:
-    """Signatures and shingle counts of ``texts``, from memory where they were just made."""
-    digests = [_digest(text) for text in texts]
-    with _remembered_lock:
-        known = {d: _remembered[d] for d in digests if d in _remembered}
-    missing = [row for row, digest in enumerate(digests) if digest not in known]
+    """Signatures and shingle counts of ``texts``, from the batch just checked where it holds
+    them."""
+    with _checked_lock:
+        checked = _checked
+    found = (
+        [-1] * len(texts)
+        if checked is None
+        else [checked.rows.get(_digest(text), -1) for text in texts]
+    )
     result = np.empty((len(texts), minhash.BINS), dtype=np.uint32)
     sizes = [0] * len(texts)
+    missing = [row for row, at in enumerate(found) if at < 0]
     if missing:
         sets = shingle_sets([texts[row] for row in missing])
         computed = minhash.signatures(sets)
@@ -379,7 +426,10 @@ def _signatures(texts: Sequence[str]) -> tuple[minhash.U32, list[int]]:
         for position, row in enumerate(missing):
             result[row] = computed[position]
             sizes[row] = counts[position]
-    for row, digest in enumerate(digests):
-        if digest in known:
-            sizes[row], result[row] = known[digest]
+    if checked is not None and len(missing) < len(texts):
+        rows = [row for row, at in enumerate(found) if at >= 0]
+        at = [found[row] for row in rows]
+        result[rows] = checked.signatures[at]
+        for row, where in zip(rows, at, strict=True):
+            sizes[row] = checked.sizes[where]
     return result, sizes

@@ -24,8 +24,6 @@ class DocumentStore:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        # name -> the suffix number to try first for it (see unique_name).
-        self._next_number: dict[str, int] = {}
 
     # -- documents -------------------------------------------------------------------
 
@@ -37,10 +35,12 @@ class DocumentStore:
         *,
         guid: str | None = None,
         imported_at: str | None = None,
+        numbers: dict[str, int] | None = None,
     ) -> Document:
         """Store a new document. ``text`` must already be normalised (see domain.text).
 
-        The name is made unique with a numbered suffix; the same text twice is refused.
+        The name is made unique with a numbered suffix (``numbers``: see
+        :meth:`unique_name`); the same text twice is refused.
         """
         if "\x00" in text:  # SQLite's length() and LIKE stop at a NUL: offsets would lie
             raise UserError(f"{source}: the text holds a NUL character; it is not a text")
@@ -51,42 +51,44 @@ class DocumentStore:
             raise ConflictError(
                 f"{source}: the project already holds this text as '{existing.name}'"
             )
-        with self.db.atomic():
-            cursor = self.db.execute(
-                "INSERT INTO documents (guid, name, source, text, length, sha256, imported_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    guid or new_guid(),
-                    self.unique_name(name),
-                    source,
-                    text,
-                    len(text),
-                    sha256,
-                    imported_at or utc_now(),
-                ],
-            )
-            # The search index learns of the article through a trigger, and is brought up to
-            # date here, in the same transaction — or, inside a caller's transaction (an
-            # import), once at its end by Project.transaction: FTS5 writes out what it holds
-            # at every savepoint, and one per article would cost more than the words.
-            if outermost:
+        guid = guid or new_guid()
+        name = self.unique_name(name, numbers)
+        imported_at = imported_at or utc_now()
+        insert = (
+            "INSERT INTO documents (guid, name, source, text, length, sha256, imported_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)"
+        )
+        row = [guid, name, source, text, len(text), sha256, imported_at]
+        # The search index learns of the article through a trigger, and is brought up to date
+        # here, in the same transaction — or, inside a caller's transaction (an import), once
+        # at its end by Project.transaction: FTS5 writes out what it holds at every savepoint,
+        # and one per article would cost more than the words. There the insert is one
+        # statement, atomic by itself: no savepoint of its own (an import of 100,000 articles
+        # spent 2 s making and releasing them).
+        if outermost:
+            with self.db.atomic():
+                cursor = self.db.execute(insert, row)
                 search_index.catch_up(self.db)
-        return self.get(int(cursor.lastrowid or 0))
+        else:
+            cursor = self.db.execute(insert, row)
+        return Document(
+            int(cursor.lastrowid or 0), guid, name, source, sha256, len(text), imported_at
+        )
 
-    def unique_name(self, name: str) -> str:
-        """``name``, or ``name (2)``, ``name (3)``… the first not yet taken. The search goes
-        on from the number given last (thousands of articles of one headline, "Letters",
-        cost one look-up each, not one for every article before them), from 2 again where
-        the number before it is free (given in a transaction undone since)."""
-        if self.by_name(name) is None:
-            return name
-        number = self._next_number.get(name, 2)
-        if number > 2 and self.by_name(f"{name} ({number - 1})") is None:
-            number = 2
-        while self.by_name(f"{name} ({number})") is not None:
+    def unique_name(self, name: str, numbers: dict[str, int] | None = None) -> str:
+        """``name``, or ``name (2)``, ``name (3)``… whichever is not yet taken.
+
+        ``numbers`` (kept by the caller over many calls in which names are only added, as an
+        import's) remembers the number each name reached, to go on from there: the 3,000th
+        "Letters" of an import would otherwise try the 2,999 names taken before it."""
+        number = numbers.get(name, 1) if numbers is not None else 1
+        candidate = name if number == 1 else f"{name} ({number})"
+        while self.by_name(candidate) is not None:
             number += 1
-        self._next_number[name] = number + 1
-        return f"{name} ({number})"
+            candidate = f"{name} ({number})"
+        if numbers is not None:
+            numbers[name] = number
+        return candidate
 
     def get(self, document_id: int) -> Document:
         row = self.db.execute(

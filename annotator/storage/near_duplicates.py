@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 from sqlite_utils import Database
 
+from annotator.domain import minhash
+
 # SQLite's default limit on the parameters of one statement is 999 (before 3.32).
 _CHUNK = 900
 
@@ -91,13 +93,13 @@ class NearDuplicateStore:
             yield from ((int(i), str(t)) for i, t in rows)
 
     def documents_with_keys(self, keys: Iterable[int]) -> list[tuple[int, int]]:
-        """``(band key, document id)`` of every stored band key among ``keys``."""
+        """``(band key, document id)`` of every stored band key among ``keys``, in that
+        order."""
         # Sorted and each once, as NumPy integers: a few bytes a key, not a Python int's 32
         # (the keys of 100,000 texts are millions); .tolist() makes them Python ints, which
         # bind as integers (NumPy's would bind as BLOBs).
-        wanted = np.unique(
-            np.fromiter(keys, dtype=np.int64) if not isinstance(keys, np.ndarray) else keys
-        )
+        wanted = np.fromiter(keys, dtype=np.int64) if not isinstance(keys, np.ndarray) else keys
+        wanted = minhash.distinct_keys(wanted)[0]  # np.unique: seconds for millions
         found: list[tuple[int, int]] = []
         if not self.db.execute("SELECT 1 FROM near_duplicate_bands LIMIT 1").fetchone():
             return found
@@ -105,7 +107,8 @@ class NearDuplicateStore:
             chunk = wanted[start : start + _CHUNK].tolist()
             rows = self.db.execute(
                 "SELECT band_key, document_id FROM near_duplicate_bands "
-                f"WHERE band_key IN ({', '.join('?' * len(chunk))})",
+                f"WHERE band_key IN ({', '.join('?' * len(chunk))}) "
+                "ORDER BY band_key, document_id",
                 chunk,
             )
             found.extend((int(key), int(document)) for key, document in rows)

@@ -212,28 +212,48 @@ def catch_up(db: Database) -> int:
     second, a regular expression at hundreds."""
     if not db.execute("SELECT EXISTS (SELECT 1 FROM search_pending)").fetchone()[0]:
         return 0
+    done, last = 0, None
     with db.atomic():
-        rows = db.execute(
-            "SELECT p.document_id, p.indexed_text, d.text FROM search_pending p "
-            "LEFT JOIN documents d ON d.id = p.document_id ORDER BY p.document_id"
-        ).fetchall()
-        gone = [(i, old) for i, old, _ in rows if old is not None]
-        new = [(i, text) for i, _, text in rows if text is not None]
-        connection = db.conn
-        connection.executemany(
-            f"INSERT INTO {WORDS} ({WORDS}, rowid, text) VALUES ('delete', ?, ?)", gone
-        )
-        connection.executemany(
-            f"INSERT INTO {UNSPACED} ({UNSPACED}, rowid, text) VALUES ('delete', ?, ?)",
-            [(i, old) for i, old in gone if has_unspaced(old)],
-        )
-        connection.executemany(f"INSERT INTO {WORDS} (rowid, text) VALUES (?, ?)", new)
-        connection.executemany(
-            f"INSERT INTO {UNSPACED} (rowid, text) VALUES (?, ?)",
-            [(i, text) for i, text in new if has_unspaced(text)],
-        )
+        # The texts a chunk at a time: an import of 100,000 articles fetched them all at once
+        # (130 MB more, at the end of its transaction).
+        while True:
+            after = "" if last is None else "WHERE p.document_id > ? "
+            rows = db.execute(
+                "SELECT p.document_id, p.indexed_text, d.text FROM search_pending p "
+                f"LEFT JOIN documents d ON d.id = p.document_id {after}"
+                "ORDER BY p.document_id LIMIT ?",
+                [_CATCH_UP_CHUNK] if last is None else [last, _CATCH_UP_CHUNK],
+            ).fetchall()
+            if not rows:
+                break
+            _catch_up_rows(db.conn, rows)
+            done += len(rows)
+            last = rows[-1][0]
         db.execute("DELETE FROM search_pending")
-    return len(rows)
+    return done
+
+
+#: Pending articles indexed at a time by :func:`catch_up`.
+_CATCH_UP_CHUNK = 1000
+
+
+def _catch_up_rows(
+    connection: sqlite3.Connection, rows: list[tuple[int, str | None, str | None]]
+) -> None:
+    gone = [(i, old) for i, old, _ in rows if old is not None]
+    new = [(i, text) for i, _, text in rows if text is not None]
+    connection.executemany(
+        f"INSERT INTO {WORDS} ({WORDS}, rowid, text) VALUES ('delete', ?, ?)", gone
+    )
+    connection.executemany(
+        f"INSERT INTO {UNSPACED} ({UNSPACED}, rowid, text) VALUES ('delete', ?, ?)",
+        [(i, old) for i, old in gone if has_unspaced(old)],
+    )
+    connection.executemany(f"INSERT INTO {WORDS} (rowid, text) VALUES (?, ?)", new)
+    connection.executemany(
+        f"INSERT INTO {UNSPACED} (rowid, text) VALUES (?, ?)",
+        [(i, text) for i, text in new if has_unspaced(text)],
+    )
 
 
 def rebuild(db: Database) -> int:

@@ -40,6 +40,13 @@ from import_preview_bench import IMPORT_PREVIEW_KEYS, bench_import_preview
 from machine_bench import MACHINE_KEYS, bench_machine
 from machine_llm_bench import MACHINE_LLM_KEYS, bench_machine_llm
 from machine_suggestions_bench import MACHINE_SUGGESTIONS_KEYS, bench_machine_suggestions
+from news_imports_bench import (
+    BIGKINDS_KEYS,
+    NEW_FORMATS,
+    PROQUEST_CLI_KEYS,
+    bench_bigkinds,
+    bench_proquest_cli,
+)
 from reliability_pairs_bench import PAIRS_KEYS, bench_pairs
 from retrieval_bench import RETRIEVAL_KEYS, bench_retrieval
 from search_bench import SEARCH_KEYS, bench_search
@@ -72,6 +79,7 @@ FULL = {
     "near_duplicate_index": 10_000,
     "import_articles": 10_000,
     "import_sheet_mb": 127,
+    "import_bigkinds_rows": 100_000,
     "search_articles": 10_000,
     "machine_trained": 2_000,
     "machine_coded": 1_000,
@@ -91,6 +99,7 @@ QUICK = {
     "near_duplicate_index": 500,
     "import_articles": 1_000,
     "import_sheet_mb": 8,
+    "import_bigkinds_rows": 5_000,
     "search_articles": 500,
     "machine_trained": 200,
     "machine_coded": 100,
@@ -666,7 +675,9 @@ def _lexis_academic_text(stories: list[tuple[int, str]]) -> str:
 
 def build_article_exports(folder: Path, count: int) -> Path:
     """``count`` articles in database exports of 100 each, as the readers on main recognise
-    them: half Factiva "Article Format" pages (HTML), half LexisNexis Academic text; one story
+    them, the formats in turn: Factiva "Article Format" pages (HTML), LexisNexis Academic
+    text, and those of issue 19 (news_imports_bench.NEW_FORMATS: ProQuest text and e-mail,
+    Europresse HTML, Factiva tagged text and XML, APA RTF, a BIGKinds-shaped sheet); one story
     in a hundred is downloaded a second time (duplicates are checked). Also the same articles
     as one article sheet (.xlsx), for ``import_xlsx_10k_s``."""
     from tests.io.news.workbooks import ExcelDate, workbook
@@ -677,13 +688,17 @@ def build_article_exports(folder: Path, count: int) -> Path:
     for number in range(count):
         source = number - 1 if number % 100 == 99 else number  # a repeated story
         stories.append((source, article_text(2_500, seed=1_000 + source)))
+    formats = (
+        ("factiva-{:05d}.html", lambda path, batch: path.write_text(_factiva_html(batch), "utf-8")),
+        (
+            "lexis-{:05d}.TXT",
+            lambda path, batch: path.write_bytes(_lexis_academic_text(batch).encode("utf-8")),
+        ),
+        *NEW_FORMATS,
+    )
     for start in range(0, count, 100):
-        batch = stories[start : start + 100]
-        if (start // 100) % 2 == 0:
-            (exports / f"factiva-{start:05d}.html").write_text(_factiva_html(batch), "utf-8")
-        else:
-            data = _lexis_academic_text(batch).encode("utf-8")
-            (exports / f"lexis-{start:05d}.TXT").write_bytes(data)
+        name, write = formats[(start // 100) % len(formats)]
+        write(exports / name.format(start), stories[start : start + 100])
     header = ["title", "text", "publish_date", "media_name", "author", "words"]
     rows: list[list[object]] = [header]
     for number, text in stories:
@@ -723,6 +738,19 @@ def import_child(files: str, target: str) -> None:
     )
 
 
+def import_in_child(files: str, target: Path) -> dict[str, float]:
+    """``import_child`` run in a fresh process: its time, counts and peak memory."""
+    child = subprocess.run(
+        [sys.executable, __file__, "--child-import", files, "--target", str(target)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "ANNOTATOR_HOME": str(target.parent / "home")},
+    )
+    result: dict[str, float] = json.loads(child.stdout.strip().splitlines()[-1])
+    return result
+
+
 def bench_imports(folder: Path, sizes: dict[str, int]) -> dict[str, float]:
     """10,000 articles from database exports into a fresh project, duplicates checked; the
     time includes creating the project and reading the files (in a fresh process each run,
@@ -736,15 +764,7 @@ def bench_imports(folder: Path, sizes: dict[str, int]) -> dict[str, float]:
     ):
         runs = []
         for attempt in range(3):
-            target = folder / f"{key}-{attempt}.annotator"
-            child = subprocess.run(
-                [sys.executable, __file__, "--child-import", files, "--target", str(target)],
-                capture_output=True,
-                text=True,
-                check=True,
-                env={**os.environ, "ANNOTATOR_HOME": str(folder / "home")},
-            )
-            runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
+            runs.append(import_in_child(files, folder / f"{key}-{attempt}.annotator"))
         expected = count - count // 100
         assert all(run["imported"] == expected for run in runs), runs
         results[f"{key}_s"] = statistics.median(run["seconds"] for run in runs)
@@ -764,15 +784,7 @@ def bench_largest_sheet(folder: Path, megabytes: int) -> dict[str, float]:
             text = article_text(3_500, seed=5_000 + rows)  # each its own: no duplicates
             handle.write(f'Story {rows},"{text}",2020-01-{rows % 28 + 1:02d}\n')
             rows += 1
-    target = folder / "largest.annotator"
-    child = subprocess.run(
-        [sys.executable, __file__, "--child-import", str(path), "--target", str(target)],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "ANNOTATOR_HOME": str(folder / "home")},
-    )
-    run = json.loads(child.stdout.strip().splitlines()[-1])
+    run = import_in_child(str(path), folder / "largest.annotator")
     assert run["imported"] + run["duplicates"] == rows, (run, rows)
     return {
         "import_largest_sheet_s": run["seconds"],
@@ -1011,6 +1023,8 @@ MEASURED_KEYS = (
     | BACKUP_KEYS
     | IMPORT_KEYS
     | LARGEST_SHEET_KEYS
+    | PROQUEST_CLI_KEYS
+    | BIGKINDS_KEYS
     | ARTICLE_LIST_KEYS
     | IMPORT_PREVIEW_KEYS
     | LEGACY_KEYS
@@ -1092,6 +1106,10 @@ def main() -> None:
             results.update(bench_imports(folder, sizes))
         if only is None or only & LARGEST_SHEET_KEYS:
             results.update(bench_largest_sheet(folder, sizes["import_sheet_mb"]))
+        if only is None or only & PROQUEST_CLI_KEYS:
+            results.update(bench_proquest_cli(folder))
+        if only is None or only & BIGKINDS_KEYS:
+            results.update(bench_bigkinds(folder, sizes["import_bigkinds_rows"], import_in_child))
         if only is None or only & ARTICLE_LIST_KEYS:
             results.update(bench_article_list(folder, sizes["documents"]))
         if only is None or only & IMPORT_PREVIEW_KEYS:

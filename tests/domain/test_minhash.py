@@ -143,3 +143,45 @@ def test_texts_fingerprinted_in_groups_and_parts_give_what_one_pass_gives(
     assert np.array_equal(grouped.starts, whole.starts)
     assert np.array_equal(grouped.hashes, whole.hashes)
     assert np.array_equal(minhash.signatures(grouped), signatures)
+
+
+@pytest.mark.parametrize("shape", [(0,), (1,), (7, 3), (500, 42)])
+def test_distinct_keys_are_numpys_unique_values_and_those_repeated(
+    shape: tuple[int, ...],
+) -> None:
+    rng = np.random.default_rng(3)
+    keys = rng.integers(0, 50, size=shape).astype(np.int64)  # many repeated
+    values, shared = minhash.distinct_keys(keys)
+    expected, counts = np.unique(keys, return_counts=True)
+    assert values.tolist() == expected.tolist()
+    assert shared.tolist() == expected[counts > 1].tolist()
+    assert minhash.is_in(keys, shared).tolist() == np.isin(keys, shared).tolist()
+    assert minhash.is_in(keys, values[:0]).tolist() == np.isin(keys, values[:0]).tolist()
+
+
+def test_distinct_keys_of_millions_take_a_sort_not_a_hash_table() -> None:
+    import time
+
+    keys = np.random.default_rng(4).integers(0, 2**47, size=(100_000, minhash.BANDS))
+    started = time.process_time()
+    values, shared = minhash.distinct_keys(keys.astype(np.int64))
+    # NumPy 2's np.unique took 5.5 s of CPU for these; a sort takes well under a second.
+    assert time.process_time() - started < 2.0
+    assert values.size > 4_190_000  # as good as all distinct
+    assert shared.size < 100
+
+
+def test_each_empty_bin_takes_the_first_filled_bin_in_its_own_order() -> None:
+    """Densification checked bin by bin in plain Python, on texts of 1 to 300 shingles."""
+    rng = random.Random(8)
+    texts = [" ".join(rng.choices(VOCABULARY, k=rng.randrange(1, 300))) for _ in range(300)]
+    sets = shingle_sets(texts)
+    signatures = minhash.signatures(sets)
+    order = minhash._ORDER.tolist()
+    for row in range(len(texts)):
+        bins: dict[int, int] = {}
+        for value in sets[row].tolist():
+            cell, low = value >> (64 - 7), value & 0xFFFFFFFF
+            bins[cell] = min(bins.get(cell, low), low)
+        expected = [bins.get(b, bins[next(c for c in order[b] if c in bins)]) for b in range(128)]
+        assert signatures[row].tolist() == expected

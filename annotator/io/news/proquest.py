@@ -9,6 +9,7 @@ both are registered here.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from annotator.domain.errors import BadFileError
@@ -18,6 +19,10 @@ from annotator.io.news.cutoff import cut_off, stops_after
 from annotator.io.news.proquest_fields import DATABASE, article, fold, known, repeated_ids
 
 _RULE = re.compile(r"_{20,}")
+
+# Where str.splitlines() cuts lines, and the other white space str.strip() takes off.
+_BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+_BLANKS = frozenset(c for c in map(chr, range(0x3001)) if c.isspace()) - _BREAKS
 _DOCUMENT = re.compile(r"Document (\d+) of (\d+)")
 _LABELLED = re.compile(r"([^:\s][^:]{0,40}):(?:\s+(.*)|)")
 _HEAD = 200_000
@@ -58,10 +63,9 @@ def read(data: bytes, name: str) -> NewsFile:
     text, _ = decode_text(data, Path(name))
     problems: list[str] = []
     articles: list[NewsArticle] = []
-    records = _records(text.splitlines())
     seen = 0
     numbers: list[tuple[int, int]] = []  # each "Document N of M": (N, M)
-    for index, (lines, closed) in enumerate(records):
+    for lines, closed in _records(text):
         numbered, lines = _numbered(lines)
         if not any(_label(line) for line in lines):
             continue  # the search's heading, or the "Contact us" footer
@@ -69,8 +73,8 @@ def read(data: bytes, name: str) -> NewsFile:
         position = numbered[0] if numbered else seen
         if numbered:
             numbers.append(numbered)
-        last = index == len(records) - 1 and not closed
-        made = _record(lines, position, name, problems, last=last)
+        # Only the last record can lack the row closing it.
+        made = _record(lines, position, name, problems, last=not closed)
         if made is not None:
             articles.append(made)
     if not articles:
@@ -96,27 +100,44 @@ def _shortfall(numbers: list[tuple[int, int]], name: str) -> str | None:
     )
 
 
-def _records(lines: list[str]) -> list[tuple[list[str], bool]]:
+def _records(text: str) -> Iterator[tuple[list[str], bool]]:
     """The records between rows of underscores, each with whether a row closed it. A row
     inside a full text (an article's own separator) parts no record: what follows it, up to
     the next row, belongs to the record whose full text is still open when it has no full
     text of its own and opens with no "Document N of M"."""
-    records: list[tuple[list[str], bool]] = []
-    current: list[str] = []
-    for line in lines:
-        if _RULE.fullmatch(line.strip()):
-            records.append((current, True))
-            current = []
-        else:
-            current.append(line.rstrip())
-    records.append((current, False))
-    joined: list[tuple[list[str], bool]] = []
-    for record, closed in records:
-        if joined and _text_open(joined[-1][0]) and _continues(record):
-            joined[-1] = ([*joined[-1][0], "", *record], closed)
-        else:
-            joined.append((record, closed))
-    return joined
+    pending: tuple[list[str], bool] | None = None
+    for record, closed in _split(text):
+        if pending is not None and _text_open(pending[0]) and _continues(record):
+            pending = ([*pending[0], "", *record], closed)
+            continue
+        if pending is not None:
+            yield pending
+        pending = (record, closed)
+    if pending is not None:
+        yield pending
+
+
+def _split(text: str) -> Iterator[tuple[list[str], bool]]:
+    """The records between rows of underscores (lines holding only a row of 20 or more),
+    each as its lines (right-stripped) and whether a row closed it; lines as
+    ``str.splitlines`` cuts them. One record's lines at a time: a download of 100,000 records
+    split into its millions of lines at once took 300 MB more."""
+    start = 0  # where the record being read begins
+    end = len(text)
+    for match in _RULE.finditer(text):
+        before = match.start()
+        while before > start and text[before - 1] in _BLANKS:
+            before -= 1
+        if before > start and text[before - 1] not in _BREAKS:
+            continue  # other text before the underscores on their line
+        after = match.end()
+        while after < end and text[after] in _BLANKS:
+            after += 1
+        if after < end and text[after] not in _BREAKS:
+            continue  # other text after them
+        yield [line.rstrip() for line in text[start:before].splitlines()], True
+        start = after + (2 if text.startswith("\r\n", after) else 1)
+    yield [line.rstrip() for line in text[min(start, end) :].splitlines()], False
 
 
 def _text_open(lines: list[str]) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from annotator.io.news import NewsArticle, checks
 from annotator.io.news.factiva_fields import Draft, finish
@@ -71,6 +72,7 @@ _NOTHING = frozenset(["none available.", "none available"])
 _DATE = re.compile(r"([A-Za-z][A-Za-z ]{1,12}?)\s*(\d{1,2}),?\s*(\d{4})")
 
 
+@lru_cache(maxsize=4096)  # a download repeats a few dozen labels in every record
 def fold(label: str) -> str:
     """A label as looked up: lower case, without spaces (ProQuest loses some: "Place
     ofpublication", "ProQuestdocument ID")."""

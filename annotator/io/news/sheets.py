@@ -266,7 +266,11 @@ def _articles(
     }
     articles: list[NewsArticle] = []
     sourced = [v for v in ("outlet", "date") if v in plan.variables.values()]
-    for position, (where, body, values) in enumerate(fields_list, start=1):
+    # Each row let go once it is an article (100,000 rows of values: 100 MB held twice).
+    fields_list.reverse()
+    while fields_list:
+        where, body, values = fields_list.pop()
+        position = len(articles) + 1
         fields = _typed(values, types, orders, where, problems)
         unsourced = checks.unsourced(fields, where, sourced) if sourced else None
         if unsourced is not None:
