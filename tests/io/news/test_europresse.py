@@ -179,3 +179,14 @@ def test_a_page_cut_inside_a_character_stays_utf8() -> None:
     assert cut.articles
     assert "Ã" not in "".join(a.text for a in cut.articles)
     assert any("cut.html" in line and "stop" in line for line in cut.problems), cut.problems
+
+
+def test_a_page_too_large_to_read_in_memory_is_refused_in_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from annotator.io.news import text_bytes
+
+    data = (FIXTURES / "europresse_current.html").read_bytes()
+    monkeypatch.setattr(text_bytes, "MAX_PAGE_CHARACTERS", len(data) // 2)
+    with pytest.raises(BadFileError, match=r"^huge\.html: is a Europresse page of .* refused"):
+        europresse.read(data, "huge.html")
