@@ -147,3 +147,16 @@ def test_a_new_article_with_variables_still_counts_as_imported(
     result = run("import", project_path, tmp_path / "d.txt", "--variables", table)
     assert "imported 1 articles" in result.stdout
     assert "already in the project" not in result.stdout
+
+
+def test_a_file_named_with_a_line_break_keeps_the_report_one_line_each(
+    project_path: Path, tmp_path: Path
+) -> None:
+    fixture = Path(__file__).parent / "io" / "news" / "fixtures" / "proquest_numbered.txt"
+    odd = tmp_path / "two\nlines\x1b[31m.txt"
+    odd.write_bytes(fixture.read_bytes())
+    result = run("import", project_path, odd, "--duplicates", "mark")
+    assert result.exit_code == 0, result.output
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("two\\x0alines\\x1b[31m.txt: ProQuest text, ")  # the name in one line
+    assert "\x1b" not in result.output

@@ -16,6 +16,7 @@ from annotator.cli.support import (
     print_json,
     progress_bar,
     project_argument,
+    shown,
 )
 from annotator.domain.errors import UserError
 from annotator.io.encoding import check_encoding
@@ -191,15 +192,19 @@ def _report_json(report: ImportReport) -> dict[str, Any]:
 
 
 def _print_report(report: ImportReport) -> None:
+    """The report, a line each: names and texts from the files go through :func:`shown`, so
+    a file named with a line break or a terminal escape cannot break a line or the terminal."""
     characters = sum(i.characters for i in report.imported)
     for entry in report.files:
         if entry.refused is None and entry.format != ARTICLE_FORMAT:
             click.echo(
-                f"{entry.source}: {entry.format}, {entry.articles} articles, "
-                f"{entry.imported} imported, {entry.duplicates} duplicates"
+                shown(
+                    f"{entry.source}: {entry.format}, {entry.articles} articles, "
+                    f"{entry.imported} imported, {entry.duplicates} duplicates"
+                )
             )
             for problem in entry.problems[:PROBLEMS_SHOWN]:
-                click.echo(f"  {problem}", err=True)
+                click.echo(f"  {shown(problem)}", err=True)
             if len(entry.problems) > PROBLEMS_SHOWN:
                 more = len(entry.problems) - PROBLEMS_SHOWN
                 click.echo(f"  … {more} more (see --json or 'annotator imports')", err=True)
@@ -213,13 +218,13 @@ def _print_report(report: ImportReport) -> None:
         )
     for imported in report.imported:
         if imported.encoding not in (None, "utf-8", "utf-16", "utf-32"):
-            click.echo(f"read as {encoding_label(imported.encoding)}: {imported.source}")
+            click.echo(f"read as {encoding_label(imported.encoding)}: {shown(imported.source)}")
     for duplicate in report.duplicates:
-        click.echo(f"duplicate: {duplicate}")
+        click.echo(f"duplicate: {shown(duplicate)}")
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {shown(warning)}", err=True)
     for refusal in report.refused:
-        click.echo(f"refused: {refusal}", err=True)
+        click.echo(f"refused: {shown(refusal)}", err=True)
 
 
 @click.command()
