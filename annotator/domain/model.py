@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -102,6 +102,9 @@ class Coding:
     created_at: str
     updated_at: str
     origin: str | None = None
+    #: The codebook version it was made under (migration 0015), where it was read with it: a
+    #: deleted coding carries it, so that undoing the deletion gives it back unchanged.
+    codebook_version: int | None = field(default=None, compare=False)
 
     @property
     def is_article_level(self) -> bool:

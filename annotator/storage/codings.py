@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from sqlite_utils import Database
 
@@ -223,6 +224,10 @@ class CodingStore(CodingQueries):
         ``tombstone=False`` leaves none: undo taking back a coding it made, which nobody
         else can have seen deleted."""
         coding = self.get(coding_id)
+        version = self.db.execute(
+            "SELECT codebook_version FROM codings WHERE id = ?", [coding_id]
+        ).fetchone()[0]
+        coding = replace(coding, codebook_version=version)
         with self.db.atomic():
             self.db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
             if tombstone:
@@ -262,8 +267,10 @@ class CodingStore(CodingQueries):
         self._check(coding.document_id, coding.code_id, coding.start, coding.end)
         with self.db.atomic():
             self._deletions.clear([coding.guid])
+            # Its codebook version, where known, as it was (else the insert trigger's: now).
             self.db.execute(
-                f"INSERT INTO codings ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO codings ({COLUMNS}, codebook_version) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     coding.id,
                     coding.guid,
@@ -276,6 +283,7 @@ class CodingStore(CodingQueries):
                     coding.created_at,
                     coding.updated_at,
                     coding.origin,
+                    coding.codebook_version,
                 ],
             )
         return self.get(coding.id)

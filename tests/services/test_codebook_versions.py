@@ -25,6 +25,7 @@ from annotator.services.codebook_versions import (
     version_range,
     versions_of_codings,
 )
+from annotator.services.editing import remove_codings, restore_codings
 from annotator.services.export_job import ExportJob, run_export
 from annotator.services.exports import Selection
 from annotator.services.merge import MergeChoices, export_package, merge_file
@@ -227,6 +228,21 @@ def test_each_coding_records_the_version_it_was_made_under(project: Project) -> 
     assert (
         counts.as_dict()["sentence"] == "Codings by codebook version: 8 under 'v1'; 8 under 'v2'."
     )
+
+
+def test_undoing_a_deletion_gives_the_coding_back_its_version(project: Project) -> None:
+    first, _ = _two_versions(project)
+    v1 = version_range(project, "v1")
+    (coding_id,) = project.db.execute(
+        "SELECT id FROM codings WHERE document_id = ? LIMIT 1", [sorted(first)[0]]
+    ).fetchone()
+    removed = remove_codings(project, [coding_id])
+    assert _latest(project) > v1.first  # the codebook changed since it was made
+    restore_codings(project, removed)
+    (version,) = project.db.execute(
+        "SELECT codebook_version FROM codings WHERE id = ?", [coding_id]
+    ).fetchone()
+    assert version == v1.first
 
 
 def test_agreement_limited_to_a_version_equals_the_engine_on_that_versions_articles(
