@@ -71,6 +71,21 @@ class DriftPlan:
     undated: int
 
 
+#: How the methods sentence names windows and levels.
+_PERIOD_WORDS = {
+    "month": "monthly",
+    "quarter": "quarterly",
+    "week": "weekly (ISO week)",
+    "batch": "batch",
+}
+_LEVEL_WORDS = {
+    "document": "at article level",
+    "character": "at character level",
+    "unitizing": "for unitizing (α_U)",
+    "segment": "for matched segments",
+}
+
+
 @dataclass(frozen=True)
 class Drift:
     """Agreement window by window. ``undated`` counts the articles compared that have no
@@ -118,11 +133,48 @@ class Drift:
             for (scope, path, name), line in found.items()
         ]
 
+    @property
+    def methods(self) -> str:
+        """The sentences a methods section states of the drift: how many windows of what, and
+        at each level the range of the overall α over the windows that have one."""
+        if not self.windows:
+            return ""
+        kind = _PERIOD_WORDS.get(self.period, self.period)
+        first, last = self.windows[0].window.label, self.windows[-1].window.label
+        span = first if first == last else f"{first} to {last}"
+        parts = [
+            f"Agreement over time was measured in {len(self.windows)} {kind} windows ({span}); "
+            f"{self.time_basis}."
+        ]
+        for level in self.levels:
+            figures = [
+                (m.krippendorff_alpha, w.window.label)
+                for w in self.windows
+                for m in w.report.measures
+                if m.level == level
+                and m.scope == "overall"
+                and m.applied
+                and m.krippendorff_alpha is not None
+            ]
+            if not figures:
+                continue
+            low, high = min(figures), max(figures)
+            name = _LEVEL_WORDS.get(level, level)
+            if len(figures) == 1:
+                parts.append(f"Overall α {name} was {low[0]:.3f} in the one window with a figure.")
+            else:
+                parts.append(
+                    f"Overall α {name} ranged from {low[0]:.3f} ({low[1]}) to {high[0]:.3f} "
+                    f"({high[1]}) over the {len(figures)} windows with a figure."
+                )
+        return " ".join(parts)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "period": self.period,
             "dated_by": self.dated_by,
             "time": self.time_basis,
+            "methods": self.methods,
             "coders": list(self.coders),
             "undated_articles": self.undated,
             "windows": [w.as_dict() for w in self.windows],

@@ -149,6 +149,7 @@ def drift_html(drift: Drift, *, title: str = "Agreement over time") -> str:
         f"<h1>{html.escape(title)}</h1>",
         f"<p>{html.escape(heading(drift))} Made "
         f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')} by annotator.</p>",
+        f"<p class='methods'><b>For the methods section:</b> {html.escape(drift.methods)}</p>",
     ]
     windows = "".join(
         f"<th>{html.escape(w.window.label)}<br><small>{_articles(len(w.window.documents))}"

@@ -231,3 +231,26 @@ def test_bad_choices_are_refused(
 ) -> None:
     with pytest.raises(UserError, match=message):
         drift(project, Request(), period, **options)  # type: ignore[arg-type]
+
+
+def test_the_methods_sentence_states_the_windows_and_the_range_of_alpha(
+    project: Project,
+) -> None:
+    result = drift(project, Request(levels=("document",)), "month")
+    overall = [
+        (m.krippendorff_alpha, w.window.label)
+        for w in result.windows
+        for m in w.report.measures
+        if m.scope == "overall" and m.applied and m.krippendorff_alpha is not None
+    ]
+    assert len(overall) >= 2
+    (low, low_at), (high, high_at) = min(overall), max(overall)
+    text = result.methods
+    assert text.startswith(
+        "Agreement over time was measured in 7 monthly windows (2024-01 to 2024-07)"
+    )
+    assert (
+        f"Overall α at article level ranged from {low:.3f} ({low_at}) to {high:.3f} ({high_at}) "
+        f"over the {len(overall)} windows with a figure."
+    ) in text
+    assert result.as_dict()["methods"] == text
