@@ -92,6 +92,24 @@ def test_trainee_report_json_html_csv(three: Path, tmp_path: Path) -> None:
     assert len(rows) == len(data["missed"]) + len(data["added"])
 
 
+def test_trainee_report_terminal_matrix_names_every_category_whole(three: Path) -> None:
+    data = json.loads(
+        run("trainee-report", three, "--coder", "Cleo", "--reference", "Ana", "--json").stdout
+    )
+    text = run("trainee-report", three, "--coder", "Cleo", "--reference", "Ana").stdout
+    matrix = data["article_confusion_matrices"][0]
+    assert any(len(label) > 12 for label in matrix["labels"])  # long enough to have been cut
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith(f"{matrix['dimension']}:"))
+    header, rows = lines[at + 1], lines[at + 2 : at + 2 + len(matrix["labels"])]
+    assert header.split() == [f"({i})" for i in range(1, len(matrix["labels"]) + 1)]
+    for number, (label, counts, row) in enumerate(
+        zip(matrix["labels"], matrix["counts"], rows, strict=True), start=1
+    ):
+        assert row.startswith(f"({number}) {label}")  # the whole name
+        assert [int(n) for n in row[len(f"({number}) {label}") :].split()] == counts
+
+
 def test_trainee_report_escapes_names_and_text(tmp_path: Path) -> None:
     path = tmp_path / "x.annotator"
     with Project.create(path) as project:

@@ -275,11 +275,14 @@ def training_text(data: dict[str, Any]) -> str:
             f"(N {m['units']:,})"
         )
     for c in data["article_confusion_matrices"]:
-        width = max(len(label) for label in c["labels"]) + 2
+        # Columns by number, rows by number and name: no name is cut short.
+        names = [f"({i}) {label}" for i, label in enumerate(c["labels"], start=1)]
+        width = max(len(name) for name in names) + 2
+        cell = max(len(f"({len(names)})"), *(len(str(n)) for row in c["counts"] for n in row)) + 2
         lines += ["", f"{c['dimension']}: articles, {reference} (rows) × {trainee} (columns)"]
-        lines.append(" " * width + "".join(f"{label[:12]:>13}" for label in c["labels"]))
-        for label, counts in zip(c["labels"], c["counts"], strict=True):
-            lines.append(f"{label:<{width}}" + "".join(f"{n:>13}" for n in counts))
+        lines.append(" " * width + "".join(f"{f'({i})':>{cell}}" for i in range(1, len(names) + 1)))
+        for name, counts in zip(names, c["counts"], strict=True):
+            lines.append(f"{name:<{width}}" + "".join(f"{n:>{cell}}" for n in counts))
     for kind, title in (("missed", "Missed"), ("added", "Added")):
         lines += ["", f"{title} ({len(data[kind])}):"]
         for p in data[kind]:
