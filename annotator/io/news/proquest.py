@@ -89,10 +89,13 @@ def read(data: bytes, name: str) -> NewsFile:
 def _shortfall(numbers: list[tuple[int, int]], name: str) -> str | None:
     """The line for a download whose records ("Document 247 of 500") stop before the count
     they announce; one whose first record is not "Document 1" is a part of the results, said
-    as such (it may have been downloaded so)."""
-    if not numbers or numbers[-1][0] >= numbers[-1][1]:
+    as such (it may have been downloaded so). The lowest and highest numbers count, not the
+    first and last records: records re-ordered (3, 1, 2 of 3) are all there."""
+    if not numbers:
         return None
-    (first, _), (last, total) = numbers[0], numbers[-1]
+    first, last, total = min(n for n, _ in numbers), max(n for n, _ in numbers), numbers[-1][1]
+    if last >= total:
+        return None
     if first == 1:
         return stops_after(name, last, total)
     return (
