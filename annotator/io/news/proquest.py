@@ -26,6 +26,7 @@ _BLANKS = frozenset(c for c in map(chr, range(0x3001)) if c.isspace()) - _BREAKS
 _DOCUMENT = re.compile(r"Document (\d+) of (\d+)")
 _LABELLED = re.compile(r"([^:\s][^:]{0,40}):(?:\s+(.*)|)")
 _HEAD = 200_000
+_LINK = re.compile(r"https?://\S+")
 # How far into the file the labels after a long first record are looked for.
 _FAR = 16_000_000
 # A row of underscores, ProQuest's separator of records, on a line of its own.
@@ -151,9 +152,12 @@ def _text_open(lines: list[str]) -> bool:
 
 def _continues(lines: list[str]) -> bool:
     """Whether these lines go on a full text: some have a label, none is a full text's or
-    the "Document N of M" that opens a record."""
-    first = next((line.strip() for line in lines if line.strip()), "")
-    if _DOCUMENT.fullmatch(first):
+    the "Document N of M" that opens a record, and they do not open as a record does, with a
+    headline and its link (a record without full text after one whose text ends it)."""
+    opening = [line.strip() for line in lines if line.strip()][:2]
+    if opening and _DOCUMENT.fullmatch(opening[0]):
+        return False
+    if len(opening) == 2 and _label(opening[0]) is None and _LINK.fullmatch(opening[1]):
         return False
     labels = [fold(found[0]) for found in map(_label, lines) if found is not None]
     return bool(labels) and "fulltext" not in labels
