@@ -26,6 +26,7 @@ _BLANKS = frozenset(c for c in map(chr, range(0x3001)) if c.isspace()) - _BREAKS
 _DOCUMENT = re.compile(r"Document (\d+) of (\d+)")
 _LABELLED = re.compile(r"([^:\s][^:]{0,40}):(?:\s+(.*)|)")
 _HEAD = 200_000
+_LINK = re.compile(r"https?://\S+")
 # How far into the file the labels after a long first record are looked for.
 _FAR = 16_000_000
 # A row of underscores, ProQuest's separator of records, on a line of its own.
@@ -89,10 +90,13 @@ def read(data: bytes, name: str) -> NewsFile:
 def _shortfall(numbers: list[tuple[int, int]], name: str) -> str | None:
     """The line for a download whose records ("Document 247 of 500") stop before the count
     they announce; one whose first record is not "Document 1" is a part of the results, said
-    as such (it may have been downloaded so)."""
-    if not numbers or numbers[-1][0] >= numbers[-1][1]:
+    as such (it may have been downloaded so). The lowest and highest numbers count, not the
+    first and last records: records re-ordered (3, 1, 2 of 3) are all there."""
+    if not numbers:
         return None
-    (first, _), (last, total) = numbers[0], numbers[-1]
+    first, last, total = min(n for n, _ in numbers), max(n for n, _ in numbers), numbers[-1][1]
+    if last >= total:
+        return None
     if first == 1:
         return stops_after(name, last, total)
     return (
@@ -148,9 +152,12 @@ def _text_open(lines: list[str]) -> bool:
 
 def _continues(lines: list[str]) -> bool:
     """Whether these lines go on a full text: some have a label, none is a full text's or
-    the "Document N of M" that opens a record."""
-    first = next((line.strip() for line in lines if line.strip()), "")
-    if _DOCUMENT.fullmatch(first):
+    the "Document N of M" that opens a record, and they do not open as a record does, with a
+    headline and its link (a record without full text after one whose text ends it)."""
+    opening = [line.strip() for line in lines if line.strip()][:2]
+    if opening and _DOCUMENT.fullmatch(opening[0]):
+        return False
+    if len(opening) == 2 and _label(opening[0]) is None and _LINK.fullmatch(opening[1]):
         return False
     labels = [fold(found[0]) for found in map(_label, lines) if found is not None]
     return bool(labels) and "fulltext" not in labels

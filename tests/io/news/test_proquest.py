@@ -112,6 +112,37 @@ def test_a_record_without_outlet_or_date_is_imported_and_reported() -> None:
     )
 
 
+def test_a_record_without_full_text_after_one_whose_full_text_ends_it_stays_a_record() -> None:
+    # No "Document N of M", the first record's fields all before its full text, the second
+    # (an abstract only) without a full text: the second is a record (its headline and its
+    # link), not the rest of the first one's text.
+    rule = "_" * 60
+    first = (
+        "Ferry crew walks off in Port Velmar\n\n"
+        "https://www.proquest.com/newspapers/x/docview/2210000001/se-2\n\n"
+        "Publication title: The Coastal Ledger; Port Velmar\n\n"
+        "Publication date: Apr 16, 2019\n\nProQuest document ID: 2210000001\n\n"
+        "Full text: The crew of the morning ferry left the vessel at the eastern quay.\n"
+    )
+    second = (
+        "Night ferry cancelled after storm warning\n\n"
+        "https://www.proquest.com/newspapers/x/docview/2210000002/se-2\n\n"
+        "Abstract: The night ferry did not sail on Friday.\n\n"
+        "Publication title: The Coastal Ledger; Port Velmar\n\n"
+        "Publication date: Apr 19, 2019\n\nProQuest document ID: 2210000002\n"
+    )
+    data = f"{rule}\n\n{first}\n{rule}\n\n{second}\n{rule}\n".encode()
+    found = proquest.read(data, "abstract.txt")
+    assert [(a.title, a.body, a.fields["document_id"]) for a in found.articles] == [
+        (
+            "Ferry crew walks off in Port Velmar",
+            "The crew of the morning ferry left the vessel at the eastern quay.",
+            "2210000001",
+        )
+    ]
+    assert found.problems == ("article 2 of abstract.txt has no text: left out",)
+
+
 def test_a_document_id_given_twice_in_one_file_is_reported() -> None:
     data = (FIXTURES / "proquest_plain.txt").read_bytes()
     twice = data.replace(b"ProQuest document ID: 2210000002", b"ProQuest document ID: 2210000001")

@@ -192,6 +192,22 @@ def test_proquest_text_stopped_between_records_says_how_many_of_those_announced_
     )
 
 
+def test_proquest_records_out_of_order_are_no_shortfall() -> None:
+    data = (FIXTURES / "proquest_numbered.txt").read_bytes()
+    rule = b"_" * 60
+    head, first, second, third, footer = data.split(rule)  # the last rule, then a footer
+    # The records sorted another way (a tool re-ordered them): all three of 3 are there.
+    reordered = rule.join([head, third, first, second, footer])
+    found = proquest.read(reordered, "sorted.txt")
+    assert sorted(a.position for a in found.articles) == [1, 2, 3]
+    assert not any("incomplete" in p or "holds documents" in p for p in found.problems)
+    # Two of 3, out of order, starting at 1: it stops after document 2 of 3.
+    two = rule.join([head, second, first, footer])
+    assert proquest.read(two, "two.txt").problems[-1] == (
+        "two.txt: the download is incomplete: it stops after document 2 of 3"
+    )
+
+
 @pytest.mark.parametrize(
     "before",
     [b"ninety kilometres", b"Night ferry cancelled after storm warning\r\n\r\nPublication"],
