@@ -15,6 +15,7 @@ near-duplicates too, of similarity 1.0.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
 import threading
 from collections import Counter
@@ -113,6 +114,7 @@ class _Pool:
         self.by_key: dict[int, list[int]] = {}
         for key, document in store.documents_with_keys(keys):
             self.by_key.setdefault(key, []).append(document)
+        self.spread: _Spread | None = None  # made at the first candidates asked
         self.loose: dict[int, tuple[int, minhash.U32]] = {}  # id -> shingles, signature
         for ids, texts in _chunks(store.texts(store.unindexed())):
             fingerprint = _batch(texts)
@@ -129,7 +131,9 @@ class _Pool:
 
     def candidates(self, keys: Sequence[int]) -> list[int]:
         """The documents sharing a band key with ``keys``, those sharing the most first."""
-        return _most_shared(keys, self.by_key)
+        if self.spread is None:
+            self.spread = _Spread.of(self.by_key)
+        return _most_shared(keys, self.by_key, self.spread.samples)
 
     def signatures(self, documents: Iterable[int]) -> dict[int, tuple[int, minhash.U32]]:
         wanted = set(documents)
@@ -140,13 +144,71 @@ class _Pool:
         return found
 
 
-def _most_shared(keys: Sequence[int], holders: dict[int, list[int]]) -> list[int]:
+def _most_shared(
+    keys: Sequence[int],
+    holders: dict[int, list[int]],
+    spread: dict[int, list[int]] | None = None,
+) -> list[int]:
     """Those holding any of ``keys``, those holding the most first (at most _CANDIDATES);
-    of a key's holders (in the order they came), the latest HOLDERS_PER_KEY."""
-    found = [holder for key in keys if key in holders for holder in holders[key][-HOLDERS_PER_KEY:]]
+    of a crowded key's holders (in the order they came), the latest HOLDERS_PER_KEY / 2 and
+    the key's ``spread`` (its sample of the earlier ones, see :class:`_Spread`)."""
+    recent = HOLDERS_PER_KEY // 2
+    found: list[int] = []
+    for key in keys:
+        held = holders.get(key)
+        if not held:
+            continue
+        if len(held) <= HOLDERS_PER_KEY:
+            found += held
+            continue
+        found += held[-recent:]
+        if spread is not None:
+            found += spread.get(key, ())
     if not found:
         return []
     return [holder for holder, _ in Counter(found).most_common(_CANDIDATES)]
+
+
+_SAMPLE = HOLDERS_PER_KEY // 2
+
+
+class _Spread:
+    """For each crowded band key, a fixed-size sample of its earlier holders (the
+    HOLDERS_PER_KEY / 2 of lowest hash of key and holder), kept as holders are added.
+    Counting only the latest holders of a crowd of texts alike missed a copy of one that
+    came long before; counting all of them made the check quadratic. Each key samples
+    differently, so an old text is counted through some of its keys."""
+
+    def __init__(self) -> None:
+        self.samples: dict[int, list[int]] = {}
+        self._heaps: dict[int, list[tuple[int, int]]] = {}
+
+    def add(self, key: int, holder: int) -> None:
+        """Offer ``holder`` (once it is no longer among the key's latest) to the sample. Its
+        rank is the hash of (key, holder): for integers Python's hash is the same on every
+        run (no hash seed), and each key orders the texts differently."""
+        heap = self._heaps.get(key)
+        if heap is None:
+            heap = self._heaps[key] = []
+        rank = -hash((key, holder))  # a max-heap of the lowest hashes kept
+        if len(heap) < _SAMPLE:
+            heapq.heappush(heap, (rank, holder))
+        elif rank > heap[0][0]:
+            heapq.heapreplace(heap, (rank, holder))
+        else:
+            return
+        self.samples[key] = [h for _, h in heap]
+
+    @classmethod
+    def of(cls, holders: dict[int, list[int]]) -> _Spread:
+        """The samples of every crowded key of ``holders`` (each list in the order they came)."""
+        spread = cls()
+        recent = HOLDERS_PER_KEY // 2
+        for key, held in holders.items():
+            if len(held) > HOLDERS_PER_KEY:
+                for holder in held[:-recent]:
+                    spread.add(key, holder)
+        return spread
 
 
 def _shortlist(
@@ -248,6 +310,7 @@ def find_near_duplicates(
     existing_sets = _sets_of(pool.store, {d for found in shortlists.values() for d in found})
     found: list[NearDuplicate] = []
     roots: dict[int, list[int]] = {}  # band key -> earlier texts that are not duplicates
+    spread = _Spread()  # of roots' crowded keys
     sizes = np.array(batch.sizes, dtype=np.int64)
     for index in range(len(texts)):
         if stop(index + 1):
@@ -259,13 +322,18 @@ def find_near_duplicates(
             found.append(NearDuplicate(index, best[1], None, best[0]))
             continue
         keys = batch.keys[index][in_batch[index]].tolist()
-        chosen = _earlier_shortlist(batch, sizes, index, _most_shared(keys, roots), threshold)
+        chosen = _earlier_shortlist(
+            batch, sizes, index, _most_shared(keys, roots, spread.samples), threshold
+        )
         best = _best(batch.sets[index], chosen, {i: batch.sets[i] for i in chosen}, threshold)
         if best is not None:
             found.append(NearDuplicate(index, None, best[1], best[0]))
             continue
         for key in keys:
-            roots.setdefault(key, []).append(index)
+            held = roots.setdefault(key, [])
+            held.append(index)
+            if len(held) > HOLDERS_PER_KEY // 2:  # the one leaving the key's latest
+                spread.add(key, held[-HOLDERS_PER_KEY // 2 - 1])
     return found
 
 
