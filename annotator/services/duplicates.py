@@ -37,12 +37,13 @@ MIN_THRESHOLD, MAX_THRESHOLD = 0.5, 1.0
 #: Candidates kept per text, those sharing the most band keys (bounds the work when a project
 #: holds many copies of one story).
 _CANDIDATES = 64
-#: Holders of one band key counted per text: the latest (highest id, latest in the batch).
+#: Holders of one band key counted per text: all of them up to this many; beyond, the latest
+#: half (highest id, latest in the batch) and a sample of the earlier ones (:class:`_Spread`).
 #: In a crowd of texts alike but not copies — thousands of automated reports from one
 #: template — every key is held by thousands, and counting them all made a check quadratic
-#: (10,000 such rows: 274 million holders counted, 21 s; 100,000: hours). A copy is still
-#: found through any key it shares that fewer hold, or when it follows its original by less
-#: than this many texts of the crowd (exports and sheets come in date order).
+#: (10,000 such rows: 274 million holders counted, 21 s; 100,000: hours). A copy is found
+#: through any key it shares that fewer hold, when it follows its original closely (exports
+#: and sheets come in date order), or through the keys whose sample holds its original.
 HOLDERS_PER_KEY = 64
 #: Candidates whose exact index is computed per text, the best estimates first.
 _CONFIRMED = 8
