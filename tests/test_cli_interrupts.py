@@ -27,9 +27,18 @@ from tests.test_cli import run
 
 ROOT = Path(__file__).resolve().parents[1]
 
-#: The console script's entry point, after ``PATCH`` (which stalls the command).
+#: The console script's entry point, after ``PATCH`` (which stalls the command). A stall
+#: waits for the test's signal (``signalled``, set by every signal the command's handler
+#: gets), not for a time: at most a minute when none comes.
 DRIVER = """
-import sys, time
+import sys, threading
+from annotator import interrupts
+signalled = threading.Event()
+_handler = interrupts._handler
+def _noting(signum, frame):
+    signalled.set()
+    _handler(signum, frame)
+interrupts._handler = _noting
 {patch}
 from annotator.cli.main import main
 sys.argv[0] = "annotator"
@@ -44,7 +53,7 @@ def store_file(self, *args, **kwargs):
     _store(self, *args, **kwargs)
     if self.stored == 2:
         print("stalled", flush=True)
-        time.sleep(120)
+        signalled.wait(60)
 imports._Run.store_file = store_file
 """
 
@@ -54,18 +63,20 @@ from annotator.storage import documents
 _all = documents.DocumentStore.all
 def all_documents(self, *args, **kwargs):
     print("stalled", flush=True)
-    time.sleep(120)
+    signalled.wait(60)
     return _all(self, *args, **kwargs)
 documents.DocumentStore.all = all_documents
 """
 
-#: Slow closing (folding the log into the file), announced, after the import stall.
+#: Closing (folding the log into the file) held until a signal comes while it is under way,
+#: announced; after the import stall.
 SLOW_CLOSE = """
 from annotator.storage import project as _project
 _checkpoint = _project.Project.checkpoint
 def checkpoint(self, *args, **kwargs):
+    signalled.clear()
     print("closing", flush=True)
-    time.sleep(1.0)
+    signalled.wait(60)
     return _checkpoint(self, *args, **kwargs)
 _project.Project.checkpoint = checkpoint
 """

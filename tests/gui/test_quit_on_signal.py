@@ -11,13 +11,13 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.exceptions import TimeoutError as WaitTimeout
 from pytestqt.qtbot import QtBot
 
 from annotator.services import backups
@@ -76,33 +76,37 @@ def start() -> Iterator[Callable[[Path], subprocess.Popen[str]]]:
         process.communicate()
 
 
-def _wait_until_open(window: subprocess.Popen[str], path: Path, timeout: float = 90) -> None:
+def _wait_until_open(
+    qtbot: QtBot, window: subprocess.Popen[str], path: Path, timeout: float = 90
+) -> None:
     """Until the window is up on the project: its lock names this process, and the opening
     snapshot (taken once the window shows) is written."""
     lock = path.with_name(path.name + ".lock")
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+
+    def opened() -> bool:
         if window.poll() is not None:
             pytest.fail(f"the window ended early: {window.communicate()[1]}")
         try:
             holder = json.loads(lock.read_text(encoding="utf-8")).get("pid")
         except (OSError, ValueError):
             holder = None
-        if holder == window.pid and backups.list_snapshots(path):
-            return
-        time.sleep(0.05)
-    window.kill()
-    pytest.fail(f"the window did not open the project: {window.communicate()[1]}")
+        return holder == window.pid and bool(backups.list_snapshots(path))
+
+    try:
+        qtbot.waitUntil(opened, timeout=int(timeout * 1000))
+    except WaitTimeout:
+        window.kill()
+        pytest.fail(f"the window did not open the project: {window.communicate()[1]}")
 
 
 @pytest.mark.parametrize(
     "signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP], ids=["TERM", "INT", "HUP"]
 )
 def test_a_signal_closes_the_project_and_leaves_one_file(
-    start: Starter, demo_path: Path, signum: int
+    qtbot: QtBot, start: Starter, demo_path: Path, signum: int
 ) -> None:
     window = start(demo_path)
-    _wait_until_open(window, demo_path)
+    _wait_until_open(qtbot, window, demo_path)
     assert "demo.annotator-wal" in _left(demo_path)
     window.send_signal(signum)
     _, stderr = window.communicate(timeout=30)
@@ -114,9 +118,11 @@ def test_a_signal_closes_the_project_and_leaves_one_file(
     _sound(demo_path)
 
 
-def test_after_kill_9_the_next_start_opens_the_project(start: Starter, demo_path: Path) -> None:
+def test_after_kill_9_the_next_start_opens_the_project(
+    qtbot: QtBot, start: Starter, demo_path: Path
+) -> None:
     first = start(demo_path)
-    _wait_until_open(first, demo_path)
+    _wait_until_open(qtbot, first, demo_path)
     first.kill()
     first.communicate(timeout=30)
     assert "demo.annotator.lock" in _left(demo_path)  # stale: its process is gone
@@ -124,7 +130,7 @@ def test_after_kill_9_the_next_start_opens_the_project(start: Starter, demo_path
         snapshot.path.unlink()
         snapshot.path.with_suffix(backups.META_SUFFIX).unlink()
     second = start(demo_path)
-    _wait_until_open(second, demo_path)  # the lock is the second's now
+    _wait_until_open(qtbot, second, demo_path)  # the lock is the second's now
     second.send_signal(signal.SIGTERM)
     _, stderr = second.communicate(timeout=30)
     assert second.returncode == 0, stderr
