@@ -135,6 +135,7 @@ class LLMServer:
         self.count = 0
         self._scripts: list[tuple[str, deque[Reply]]] = []
         self._lock = threading.Lock()
+        self._counted = threading.Condition(self._lock)  # notified at every request
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.port = 0
@@ -151,6 +152,11 @@ class LLMServer:
         """Drop every script: all articles get the default answer."""
         with self._lock:
             self._scripts.clear()
+
+    def wait_for_requests(self, count: int, timeout: float = 30) -> bool:
+        """Until the server has had ``count`` requests (False: not within ``timeout``)."""
+        with self._counted:
+            return self._counted.wait_for(lambda: self.count >= count, timeout)
 
     def requests_for(self, needle: str) -> list[Request]:
         return [r for r in self.requests if r.article is not None and needle in r.article]
@@ -198,6 +204,7 @@ class LLMServer:
                     body, article = None, None
                 with owner._lock:
                     owner.count += 1
+                    owner._counted.notify_all()
                     if owner.keep:
                         owner.requests.append(
                             Request(self.path, dict(self.headers.items()), body, article)
