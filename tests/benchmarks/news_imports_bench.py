@@ -22,6 +22,8 @@ from email.message import EmailMessage
 from html import escape
 from pathlib import Path
 
+from tests.io.news.bigkinds import HEADERS as BIGKINDS_HEADERS
+
 Stories = Sequence[tuple[int, str]]
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -219,28 +221,6 @@ def apa_rtf(stories: Stories) -> str:
     return "".join(parts)
 
 
-#: The headers of BIGKinds' Excel download, in their order (as tests/io/news/bigkinds.py).
-BIGKINDS_HEADERS = (
-    "뉴스 식별자",
-    "일자",
-    "언론사",
-    "기고자",
-    "제목",
-    "통합 분류1",
-    "통합 분류2",
-    "통합 분류3",
-    "사건/사고 분류1",
-    "사건/사고 분류2",
-    "사건/사고 분류3",
-    "인물",
-    "위치",
-    "기관",
-    "키워드",
-    "특성추출(가중치순 상위 50개)",
-    "본문",
-    "URL",
-    "분석제외 여부",
-)
 _KOREAN_PROSE = (
     "벨마 항구의 동쪽 부두가 일주일 동안의 보수 공사를 마치고 수요일 아침 다시 문을 열었다 "
     "항만 관리청은 삼월 폭풍으로 무너진 방파제 두 곳을 고쳤으며 섬으로 가는 여객선이 금요일부터 "

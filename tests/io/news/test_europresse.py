@@ -7,27 +7,11 @@ databases write; the real downloads in ../shared/news_exports are read when pres
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 
 from annotator.domain.errors import BadFileError
-from annotator.io.news import NewsFile, europresse, recognise
-from tests.conftest import SHARED_CORPUS
-
-FIXTURES = Path(__file__).parent / "fixtures"
-SHARED_EXPORTS = SHARED_CORPUS.parent / "news_exports"
-ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def read(name: str, expected_reader: str) -> NewsFile:
-    data = (FIXTURES / name).read_bytes()
-    reader = recognise(data, name)
-    assert reader is not None, f"{name} not recognised"
-    assert reader.name == expected_reader
-    return reader.read(data, name)
-
+from annotator.io.news import europresse, recognise
+from tests.io.news.fixture_files import FIXTURES, ISO, SHARED_EXPORTS, read
 
 # -- Europresse -----------------------------------------------------------------------------
 
