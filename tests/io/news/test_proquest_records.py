@@ -55,7 +55,7 @@ _PIECES = st.sampled_from(
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_PIECES, max_size=30).map("".join))
 def test_records_are_those_the_lines_give(text: str) -> None:
-    assert list(proquest._records(text)) == _by_lines(text)
+    assert list(proquest._split(text)) == _by_lines(text)
 
 
 def test_a_row_with_text_beside_it_cuts_nothing() -> None:
