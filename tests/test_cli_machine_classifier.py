@@ -109,6 +109,28 @@ def test_unvalidated_coding_is_recorded(path: Path) -> None:
     assert "has not been validated" in shown
 
 
+def test_a_cancelled_run_is_resumed(path: Path) -> None:
+    from annotator.services.machine import classifier
+    from annotator.services.machine.coders import backend
+    from annotator.storage import Project
+
+    assert run("machine", "train", path, "--name", "Clf", "--from", "Ana").exit_code == 0
+    with Project.open(path) as opened:  # as a cancel before the first commit leaves it
+        machine = backend(opened, "Clf")
+        ids = [document for document, _ in opened.documents.names()]
+        stopped = classifier.code_articles(opened, machine, ids, cancel=lambda: True)
+    assert (stopped.status, stopped.counts.get("articles_done", 0)) == ("cancelled", 0)
+    resumed = run("machine", "code", path, "--name", "Clf", "--resume", stopped.guid[:8], "--json")
+    assert resumed.exit_code == 0, resumed.output
+    (record,) = json.loads(resumed.stdout)
+    assert (record["guid"], record["status"]) == (stopped.guid, "done")
+    assert record["counts"]["articles_done"] == 240
+    assert_one_line_error(
+        run("machine", "code", path, "--name", "Clf", "--resume", stopped.guid[:8]),
+        "has coded all its articles",
+    )
+
+
 def test_one_line_errors(path: Path, tmp_path: Path) -> None:
     assert_one_line_error(
         run("machine", "train", path, "--name", "Clf", "--from", "Nobody"), "no coder 'Nobody'"

@@ -1,8 +1,8 @@
 """``annotator machine add`` and ``machine code``: a language model as a machine coder (issue
 18, point 3). ``add`` registers a server speaking the OpenAI chat-completions protocol;
-``code`` codes articles with a machine of either kind — a language model here, with
-replicates, resume, a progress bar and Ctrl+C; a trained classifier through
-``services/machine/validate.code_with``.
+``code`` codes articles with a machine of either kind (services/machine/coding_job.code, as
+the window's dialog does), with a progress bar; Ctrl+C stops a run as cancelled and
+``--resume`` goes on with it (a language model's runs also with replicates).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any
 
 import click
 
@@ -237,6 +236,7 @@ def code(
               annotator machine code study.annotator --name Llama --resume 3f2a9c1e
     """
     from annotator.services.article_sets import chosen_documents
+    from annotator.services.machine import coding_job
     from annotator.services.machine.coders import backend
 
     with open_project(project, write=True) as opened:
@@ -254,10 +254,19 @@ def code(
             ids = [document for document, _ in opened.documents.names()]
             if not ids:
                 raise UserError("the project has no articles to code")
-        if machine.kind != "llm":
-            runs = _code_classifier(opened, machine, ids, replicates, resume, unvalidated)
-        else:
-            runs = _code_llm(opened, machine, ids, replicates, resume, unvalidated)
+        if machine.allow_remote:
+            click.echo(shown(_where_text_goes(machine)), err=True)
+        with _cancel_on_ctrl_c() as cancel, progress_bar("coding") as progress:
+            runs = coding_job.code(
+                opened,
+                machine,
+                ids,
+                replicates=replicates,
+                resume=resume,
+                unvalidated=unvalidated,
+                progress=progress,
+                cancel=cancel,
+            )
     if as_json:
         print_json([run.as_dict() for run in runs])
     else:
@@ -271,62 +280,6 @@ def code(
             err=True,
         )
         sys.exit(130)
-
-
-def _code_llm(
-    opened: Any,
-    machine: Backend,
-    ids: list[int],
-    replicates: int,
-    resume: str | None,
-    unvalidated: bool,
-) -> list[RunRecord]:
-    from annotator.services.machine.llm.coder import code_articles
-
-    if machine.allow_remote:
-        click.echo(shown(_where_text_goes(machine)), err=True)
-    with _cancel_on_ctrl_c() as cancel, progress_bar("coding") as progress:
-        return code_articles(
-            opened,
-            machine,
-            ids,
-            replicates=replicates,
-            resume=resume,
-            progress=progress,
-            cancel=cancel,
-            unvalidated=unvalidated,
-        )
-
-
-def _code_classifier(
-    opened: Any,
-    machine: Backend,
-    ids: list[int],
-    replicates: int,
-    resume: str | None,
-    unvalidated: bool,
-) -> list[RunRecord]:
-    """A trained classifier codes through its own service (issue 18, point 2)."""
-    from annotator.services.machine import validate
-
-    validation = validate.latest_validation(opened, machine)
-    if validation is None and not unvalidated:
-        raise UserError(
-            f"machine '{machine.name}' has no validation of its current settings: validate "
-            f"it first (annotator machine validate PROJECT --name {machine.name} --against "
-            "CODERS), or give --unvalidated, which the run records"
-        )
-    with progress_bar("coding") as progress:
-        return validate.code_with(
-            opened,
-            machine,
-            ids,
-            unvalidated=validation is None,
-            validated_by=None if validation is None else validation.id,
-            replicates=replicates,
-            resume=resume,
-            progress=progress,
-        )
 
 
 COMMANDS = (add, code)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from annotator.services.machine import add_machine
+from annotator.services.machine import add_machine, classifier
 from annotator.services.machine import suggestions as sg
 from annotator.services.machine.classifier import train
 from annotator.storage import Project
@@ -92,6 +93,42 @@ def test_a_classifier_codes_the_articles_it_has_not_coded(
     # Coded now: nothing is left "not yet coded".
     dialog.choose_articles("new")
     assert dialog.chosen_ids() == []
+
+
+def test_a_cancelled_classifier_run_is_resumed_from_the_window(
+    qtbot: QtBot, synthetic: MachineProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(classifier, "COMMIT", 10)
+    project = synthetic.project
+    train(project, "Classifier", "Ana")
+    window = open_window(qtbot, project)
+    dialog = window.machine_menu.show_code_dialog()
+    qtbot.addWidget(dialog)
+    dialog.choose_articles("all")
+    dialog.unvalidated.setChecked(True)
+    written: list[int] = []
+    write = classifier._write
+
+    def write_then_cancel(*args: Any) -> None:  # Cancel pressed once 10 articles are in
+        write(*args)
+        written.append(1)
+        if len(written) == 10:
+            job = dialog.background.worker
+            assert job is not None
+            job.cancel()
+
+    monkeypatch.setattr(classifier, "_write", write_then_cancel)
+    _coded(dialog, qtbot)
+    (run,) = dialog.runs
+    assert (run.status, run.counts["articles_done"]) == ("cancelled", 10)
+    assert "a cancelled run resumes where it stopped" in dialog.summary_text
+    assert dialog.resume_button.isVisible()
+    with qtbot.waitSignal(dialog.coded, timeout=WAIT):
+        dialog.resume_button.click()
+    (resumed,) = dialog.runs
+    assert (resumed.guid, resumed.status, resumed.counts["articles_done"]) == (run.guid, "done", 60)
+    assert len(written) == 60  # each article coded once
+    assert not dialog.resume_button.isVisible()
 
 
 def test_training_from_the_window_shows_the_cross_validated_alpha(

@@ -303,3 +303,65 @@ def test_the_most_uncertain_articles_come_first(built: MachineProject) -> None:
     queued = [built.ids[n] for n in (205, 206, 207)]
     project.statuses.assign_many(ana.id, queued)
     assert {c.document for c in next_articles.uncertain_first(project, "Clf", "Ana")} == set(queued)
+
+
+def _codings_of(project: object, coder_id: int) -> set[tuple[int, int, int | None, int | None]]:
+    rows = project.db.execute(  # type: ignore[attr-defined]
+        "SELECT document_id, code_id, start, end FROM codings WHERE coder_id = ?", [coder_id]
+    )
+    return set(rows)
+
+
+def test_a_cancelled_run_resumes_with_the_articles_it_had_not_coded(
+    built: MachineProject,
+) -> None:
+    trained = classifier.train(built.project, "Clf", "Ana")
+    project, machine = built.project, trained.machine
+    every = list(built.ids.values())
+    assert len(every) > classifier.COMMIT  # the cancel comes between two commits
+    seen: list[int] = []
+
+    def progress(done: int, total: int, name: str) -> None:
+        seen.append(done)
+
+    stopped = classifier.code_articles(
+        project, machine, every, unvalidated=True, progress=progress, cancel=lambda: bool(seen)
+    )
+    assert stopped.status == "cancelled"
+    assert stopped.counts["articles_done"] == seen[-1] == classifier.COMMIT
+    asked: list[int] = []
+    resumed = classifier.code_articles(
+        project,
+        machine,
+        [],
+        resume=stopped.guid[:8],
+        progress=lambda done, total, name: asked.append(total),
+    )
+    assert (resumed.guid, resumed.status) == (stopped.guid, "done")
+    assert resumed.counts["articles_done"] == len(every)
+    assert set(asked) == {len(every) - classifier.COMMIT}  # only the articles not done
+    assert len(project.machine.runs(machine.id)) == 1
+    after_resume = _codings_of(project, machine.coder_id)
+    # The same codings as one uninterrupted run of the model.
+    whole = classifier.code_articles(project, machine, every, unvalidated=True)
+    assert whole.status == "done"
+    assert after_resume == _codings_of(project, machine.coder_id) != set()
+
+
+def test_resuming_refuses_in_one_line(built: MachineProject) -> None:
+    trained = classifier.train(built.project, "Clf", "Ana")
+    project, machine = built.project, trained.machine
+    every = list(built.ids.values())
+    done = classifier.code_articles(project, machine, every[:5], unvalidated=True)
+    with pytest.raises(UserError, match="has coded all its articles"):
+        classifier.code_articles(project, machine, [], resume=done.guid)
+    stopped = classifier.code_articles(project, machine, every, cancel=lambda: True)
+    assert stopped.status == "cancelled"
+    other = classifier.train(project, "Other", "Ana").machine
+    with pytest.raises(UserError, match="is not a run of machine 'Other'"):
+        classifier.code_articles(project, other, [], resume=stopped.guid)
+    built.code("Ana", range(201, 261), miss=0.05, seed=3)
+    assert classifier.train(project, "Clf", "Ana").sha256 != trained.sha256  # a new model
+    with pytest.raises(UserError, match=r"trained again since\): start a new run"):
+        classifier.code_articles(project, machine, [], resume=stopped.guid)
+    assert project.machine.run(stopped.id).status == "cancelled"  # untouched

@@ -30,7 +30,16 @@ from annotator.services.machine.coders import add_machine, backend
 from annotator.services.machine.features import require_sklearn
 from annotator.services.machine.learner import Corpus, Document, Model, Settings, TrainReport
 from annotator.services.machine.model_file import FORMAT, dump, load, sha256
-from annotator.services.machine.runs import MachineCoding, finish_run, start_run, write_article
+from annotator.services.machine.runs import (
+    SHORT_GUID,
+    MachineCoding,
+    finish_run,
+    pending_documents,
+    resume_run,
+    start_run,
+    stopped_run,
+    write_article,
+)
 from annotator.storage import Project
 from annotator.storage.machine import Backend, ModelRow, RunRecord
 
@@ -272,30 +281,36 @@ def code_articles(
     unvalidated: bool = False,
     validated_by: int | None = None,
     purpose: str = "",
+    resume: str | None = None,
     progress: Progress | None = None,
     cancel: Callable[[], bool] | None = None,
 ) -> RunRecord:
     """Code the articles as the machine's coder, as one run: passages of sentences that
     pass a code's threshold (exclusive dimensions: one code per sentence), whole articles
     for codes learned at article level. Codes deleted from the codebook since training are
-    dropped and counted. Returns the finished run (``cancelled`` when ``cancel`` said so;
-    ``failed``, re-raised, on an error)."""
+    dropped and counted. ``resume`` (a run's GUID or its start) goes on with a stopped run
+    of the same model instead: the articles it had not coded. Returns the finished run
+    (``cancelled`` when ``cancel`` said so; ``failed``, re-raised, on an error)."""
     model, row = current_model(project, machine)
-    ids = list(dict.fromkeys(document_ids))
-    settings = run_settings(model, row)
-    if purpose:
-        settings["purpose"] = purpose
-    run = start_run(
-        project,
-        machine,
-        document_ids=ids,
-        prompt_template=model.describe(),
-        settings=settings,
-        unvalidated=unvalidated,
-        validated_by=validated_by,
-        model_version=row.sha256,
-        model=MODEL_NAME,
-    )
+    if resume is not None:
+        run = resume_run(project, _resumable(project, machine, row, resume))
+        ids = pending_documents(project, run)
+    else:
+        ids = list(dict.fromkeys(document_ids))
+        settings = run_settings(model, row)
+        if purpose:
+            settings["purpose"] = purpose
+        run = start_run(
+            project,
+            machine,
+            document_ids=ids,
+            prompt_template=model.describe(),
+            settings=settings,
+            unvalidated=unvalidated,
+            validated_by=validated_by,
+            model_version=row.sha256,
+            model=MODEL_NAME,
+        )
     tree = project.codebook.tree()
     names = dict(project.documents.names())
     done = 0
@@ -318,6 +333,17 @@ def code_articles(
         finish_run(project, run, "failed")
         raise
     return finish_run(project, run, "done")
+
+
+def _resumable(project: Project, machine: Backend, row: ModelRow, guid: str) -> RunRecord:
+    """The stopped run ``guid`` of this machine's current model, with articles left."""
+    run = stopped_run(project, machine, guid)
+    if run.model_version != row.sha256:
+        raise UserError(
+            f"run {run.guid[:SHORT_GUID]} was coded by an earlier model of machine "
+            f"'{machine.name}' (it was trained again since): start a new run instead"
+        )
+    return run
 
 
 def _write(

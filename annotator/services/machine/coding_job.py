@@ -4,10 +4,11 @@ its current settings are validated, where a remote machine sends the text (and w
 coding with either kind of machine with progress and a cancel :class:`threading.Event`, and the
 one-line summary of the runs.
 
-The dispatch is :func:`annotator.services.machine.validate.code_with`'s, with a cancel: a
+:func:`code` is where ``machine code`` and the window's dialog code, with a cancel: a
 classifier codes as one run and needs a validation of its current model or ``unvalidated``
-(refused in one line otherwise, as ``machine code`` refuses it); a language model codes as
-``replicates`` runs and refuses likewise (its own :func:`code_articles` checks)."""
+(refused in one line otherwise); a language model codes as ``replicates`` runs and refuses
+likewise (its own :func:`code_articles` checks). A run of either kind stopped by the cancel
+(or by a crash) resumes with the articles it had not coded."""
 
 from __future__ import annotations
 
@@ -85,17 +86,31 @@ def code(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
 ) -> list[RunRecord]:
-    """Code ``document_ids`` (or resume the run ``resume``, a language model's) with
-    ``machine``; the runs as they ended (``cancelled`` after ``cancel`` was set)."""
+    """Code ``document_ids`` with ``machine`` (or resume its stopped run ``resume``: the
+    articles it had not coded); the runs as they ended (``cancelled`` after ``cancel`` was
+    set, and resumable)."""
     from annotator.services.machine.validate import latest_validation
 
     cancel = cancel or threading.Event()
-    if machine.kind == classifier.CLASSIFIER:
-        if replicates != 1 or resume is not None:
-            raise UserError(
-                "a classifier gives the same codings every time: replicates and resuming are "
-                "for language models"
-            )
+    if machine.kind != classifier.CLASSIFIER:
+        from annotator.services.machine.llm.coder import code_articles
+
+        return code_articles(
+            project,
+            machine,
+            document_ids,
+            replicates=replicates,
+            resume=resume,
+            progress=progress,
+            cancel=cancel,
+            unvalidated=unvalidated,
+        )
+    if replicates != 1:
+        raise UserError(
+            "a classifier gives the same codings every time: --replicates is for language models"
+        )
+    validated_by = None
+    if resume is None:  # a resumed run keeps what it was started with
         if not document_ids:
             raise UserError("no articles to code")
         validation = latest_validation(project, machine)
@@ -103,31 +118,22 @@ def code(
             raise UserError(
                 f"machine '{machine.name}' has no validation of its current settings: validate "
                 "it first (annotator machine validate PROJECT --name "
-                f"{machine.name} --against CODERS), or code it unvalidated, which the run records"
+                f"{machine.name} --against CODERS), or code it unvalidated (--unvalidated), "
+                "which the run records"
             )
-        return [
-            classifier.code_articles(
-                project,
-                machine,
-                document_ids,
-                unvalidated=validation is None,
-                validated_by=None if validation is None else validation.id,
-                progress=progress,
-                cancel=cancel.is_set,
-            )
-        ]
-    from annotator.services.machine.llm.coder import code_articles
-
-    return code_articles(
-        project,
-        machine,
-        document_ids,
-        replicates=replicates,
-        resume=resume,
-        progress=progress,
-        cancel=cancel,
-        unvalidated=unvalidated,
-    )
+        validated_by = None if validation is None else validation.id
+    return [
+        classifier.code_articles(
+            project,
+            machine,
+            document_ids,
+            unvalidated=validated_by is None,
+            validated_by=validated_by,
+            resume=resume,
+            progress=progress,
+            cancel=cancel.is_set,
+        )
+    ]
 
 
 def summary(runs: Sequence[RunRecord], machine: str) -> str:

@@ -347,6 +347,18 @@ def resume_run(project: Project, run: RunRecord) -> RunRecord:
     return project.machine.run(run.id)
 
 
+def stopped_run(project: Project, backend: Backend, guid: str) -> RunRecord:
+    """The run ``guid`` (or its start) of ``backend`` with articles it has not coded: what
+    resuming goes on with; one line when it is another machine's or has none left."""
+    run = find_run(project, guid)
+    shown = run.guid[:SHORT_GUID]
+    if run.backend_id != backend.id:
+        raise UserError(f"run {shown} is not a run of machine '{backend.name}'")
+    if not pending_documents(project, run):
+        raise UserError(f"run {shown} has coded all its articles: there is nothing to resume")
+    return run
+
+
 def find_run(project: Project, guid: str) -> RunRecord:
     """The run whose GUID is ``guid`` or starts with it (as ``machine runs`` shows it); one
     line when no run or several runs match."""
@@ -422,5 +434,6 @@ __all__ = [
     "resume_run",
     "runs_listing",
     "start_run",
+    "stopped_run",
     "write_article",
 ]

@@ -177,47 +177,17 @@ def code_with(
     document_ids: Sequence[int],
     *,
     purpose: str = "",
-    unvalidated: bool = False,
-    validated_by: int | None = None,
-    replicates: int = 1,
-    resume: str | None = None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> list[RunRecord]:
-    """Code articles with a machine of either kind: the dispatch point of ``machine code``
-    and of validation. A classifier codes here (one run; it gives the same codings every
-    time, so replicates and resuming are for language models); a language model through its
-    backend's own ``code_articles`` (``replicates`` runs, or ``resume`` a stopped one)."""
+    """Code the articles a validation compares with a machine of either kind, as runs of
+    ``purpose`` (``machine code`` codes through services/machine/coding_job.code)."""
     if machine.kind == classifier.CLASSIFIER:
-        if replicates != 1:
-            raise UserError(
-                "a classifier gives the same codings every time: --replicates is for "
-                "language models"
-            )
-        if resume is not None:
-            raise UserError(
-                "a classifier's run is not resumed: code the articles again (it takes seconds)"
-            )
         return [
             classifier.code_articles(
-                project,
-                machine,
-                document_ids,
-                purpose=purpose,
-                unvalidated=unvalidated,
-                validated_by=validated_by,
-                progress=progress,
+                project, machine, document_ids, purpose=purpose, progress=progress
             )
         ]
-    llm = _llm()
-    return llm.code_articles(
-        project,
-        machine,
-        document_ids,
-        replicates=replicates,
-        resume=resume,
-        unvalidated=unvalidated or validated_by is None,
-        progress=progress,
-    )
+    return _llm().code_articles(project, machine, document_ids, unvalidated=True, progress=progress)
 
 
 def latest_validation(project: Project, machine: Backend) -> ValidationRow | None:

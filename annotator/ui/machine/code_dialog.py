@@ -6,8 +6,8 @@ run records. A machine whose URL is not this computer says where the articles' t
 who consented to it.
 
 The coding runs in a worker thread on a connection of its own, with a progress bar (articles
-done / total) and Cancel: a cancelled run is recorded as such and a language model's resumes
-where it stopped (Resume). When it ends, the window's status bar says what was coded and the
+done / total) and Cancel: a cancelled run is recorded as such and resumes where it stopped
+(Resume). When it ends, the window's status bar says what was coded and the
 suggestions view reads the machine's codings again.
 """
 
@@ -244,7 +244,7 @@ class CodeDialog(QDialog):
         self._run(work, f"Coding {len(ids):,} articles with {machine.name}")
 
     def resume(self) -> None:
-        """Go on with the cancelled runs (a language model's) where they stopped."""
+        """Go on with the cancelled runs where they stopped."""
         machine = self.chosen_machine()
         cancelled = [run.guid for run in self.runs if run.status == "cancelled"]
         if machine is None or not cancelled or self.background.busy:
@@ -324,8 +324,7 @@ class CodeDialog(QDialog):
         self.runs = runs
         self.summary_text = coding_job.summary(runs, name)
         self.status.setText(self.summary_text)
-        resumable = machine is not None and machine.kind == "llm"
-        self.resume_button.setVisible(resumable and any(run.status == "cancelled" for run in runs))
+        self.resume_button.setVisible(any(run.status == "cancelled" for run in runs))
         self._refresh_window()
         self._machine_changed_keep_runs()
         self.coded.emit(runs, self.summary_text)

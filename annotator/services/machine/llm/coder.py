@@ -44,11 +44,11 @@ from annotator.services.machine.llm.schema import Reply, read_reply
 from annotator.services.machine.runs import (
     SHORT_GUID,
     MachineCoding,
-    find_run,
     finish_run,
     pending_documents,
     resume_run,
     start_run,
+    stopped_run,
     write_article,
 )
 from annotator.storage import Project
@@ -242,17 +242,12 @@ def code_articles(
 
 
 def _resumable(project: Project, backend: Backend, prompt: Prompt, guid: str) -> RunRecord:
-    run = find_run(project, guid)
-    shown = run.guid[:SHORT_GUID]
-    if run.backend_id != backend.id:
-        raise UserError(f"run {shown} is not a run of machine '{backend.name}'")
+    run = stopped_run(project, backend, guid)
     if run.prompt_sha256 != prompt.sha256:
         raise UserError(
-            f"run {shown} was made with another prompt (the codebook changed since): start a "
-            "new run instead"
+            f"run {run.guid[:SHORT_GUID]} was made with another prompt (the codebook changed "
+            "since): start a new run instead"
         )
-    if not pending_documents(project, run):
-        raise UserError(f"run {shown} has coded all its articles: there is nothing to resume")
     return run
 
 
