@@ -24,8 +24,8 @@ from annotator.domain.model import Coder, DocumentStatus
 from annotator.services.changes import Changes
 from annotator.services.codebook_versions import counted_under, version_range
 from annotator.storage import Project
+from annotator.storage.coders import CONSENSUS as CONSENSUS  # the window imports it from here
 
-CONSENSUS = "consensus"
 COUNTED_BY = ("done", "assigned")
 #: Which codings enter: all of them, all but those a search made, or only those.
 SEARCH_CODINGS = ("with", "without", "only")

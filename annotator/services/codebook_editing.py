@@ -53,6 +53,7 @@ def merge_code(
         brought = _coding_ids(project, source_id)
         moved = project.codings.reassign(source_id, target_id)
         SavedSearchStore(project.db).move_code(source_id, target_id)  # its rules follow it
+        project.memos.move_to_code(source_id, target_id)  # and its memos
         for child in tree.children(source_id):
             project.codebook.move(child.id, target_id, len(tree.children(target_id)))
         project.codebook.delete(source_id)

@@ -14,6 +14,7 @@ from annotator.domain.text import check_span
 from annotator.io.segments_csv import SegmentRow, read_segments
 from annotator.services.changes import Changes
 from annotator.storage import Project
+from annotator.storage.coders import consensus_spelling
 
 MAX_PROBLEMS_SHOWN = 20
 
@@ -145,6 +146,9 @@ def _resolve(project: Project, path: Path, rows: list[SegmentRow]) -> list[_Reso
                 exact = project.coders.by_name(row.coder)
                 twins[row.coder] = None if exact else project.coders.similar(row.coder)
             twin = twins[row.coder]
+            spelling = consensus_spelling(row.coder)
+            if spelling is not None:  # "Consensus": agreement would count it as a coder
+                raise UserError(f"coder {spelling}")
             if twin is not None:  # "ANA" beside Ana: one name, and not a new coder
                 raise UserError(
                     f"coder '{row.coder}' is too like the project's coder '{twin.name}' "

@@ -43,6 +43,7 @@ from annotator.services.coder_packages import export_package, package_of
 from annotator.services.merge_deletions import DELETION_CHOICES, apply_deletions, plan_deletions
 from annotator.services.merge_records import merge_codings, merge_memo, merge_statuses
 from annotator.storage import Project
+from annotator.storage.coders import consensus_spelling
 from annotator.storage.project import reading_error
 
 if TYPE_CHECKING:
@@ -244,6 +245,14 @@ class _Plan:
                     self.conflicts.append(
                         f"the master's coder '{clash.name}' is someone else (another "
                         "GUID): choose 'rename' or 'same'"
+                    )
+            elif consensus_spelling(package.coder_name) is not None:
+                # "Consensus" beside the review's 'consensus': agreement would count it.
+                if choices.coder == "rename":
+                    self.coder_name = _free_name(project, package.coder_name)
+                else:
+                    self.conflicts.append(
+                        f"{consensus_spelling(package.coder_name)}: choose 'rename'"
                     )
         if self.coder is not None:  # filed under the master's name (perhaps "Ana (2)")
             self.coder_name = self.coder.name

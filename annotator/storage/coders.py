@@ -12,6 +12,10 @@ from annotator.domain.codebook import check_name
 from annotator.domain.errors import ConflictError, NotFoundError
 from annotator.domain.model import Coder, new_guid, utc_now
 
+#: The coder the disagreement review writes its decisions as. It is found by this exact name:
+#: agreement leaves it out of the coders compared, and the review writes into it.
+CONSENSUS = "consensus"
+
 
 def name_key(name: str) -> str:
     """What two coder names must not share: the name after NFKC, case folding and trimmed
@@ -21,6 +25,17 @@ def name_key(name: str) -> str:
     visible = "".join(c for c in name if unicodedata.category(c) != "Cf")
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", visible).casefold())
     return " ".join(folded.split())
+
+
+def consensus_spelling(name: str) -> str | None:
+    """Why ``name`` cannot be a coder's: another spelling of :data:`CONSENSUS` ("Consensus"),
+    which agreement would count as one more coder while the review took it for its own."""
+    if name.strip() == CONSENSUS or name_key(name) != name_key(CONSENSUS):
+        return None
+    return (
+        f"'{name.strip()}' is another spelling of '{CONSENSUS}', the coder the disagreement "
+        "review writes its decisions as (agreement leaves only it out): use another name"
+    )
 
 
 def join_texts(*texts: str) -> str:
@@ -89,6 +104,9 @@ class CoderStore:
         return None
 
     def _refuse_twin(self, name: str, coder_id: int | None) -> None:
+        problem = consensus_spelling(name)
+        if problem is not None:
+            raise ConflictError(problem)
         other = self.similar(name, other_than=coder_id)
         if other is None:
             return

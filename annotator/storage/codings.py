@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from annotator.domain.errors import NotFoundError, UserError
 from annotator.domain.model import Coding, new_guid, utc_now
 from annotator.domain.text import check_span
+from annotator.storage.coders import join_texts
 from annotator.storage.coding_queries import COLUMNS, CodingQueries, as_coding
 from annotator.storage.deletions import DeletionStore
 
@@ -303,7 +304,8 @@ class CodingStore(CodingQueries):
 
     def reassign(self, source_id: int, target_id: int) -> int:
         """Move every coding of one code to another, dropping those that become exact duplicates
-        of a coding the target already has. Returns how many codings were moved."""
+        of a coding the target already has (whose memo takes theirs). Returns how many codings
+        were moved."""
         duplicate = (
             "code_id = ? AND EXISTS (SELECT 1 FROM codings t "
             "WHERE t.code_id = ? AND t.document_id = codings.document_id "
@@ -311,6 +313,22 @@ class CodingStore(CodingQueries):
             'AND t."end" IS codings."end")'
         )
         with self.db.atomic():
+            # A duplicate's memo is not dropped with it: the target's coding takes its text.
+            memos: dict[int, list[str]] = {}
+            for target, kept, dropped in self.db.execute(
+                "SELECT t.id, t.memo, codings.memo FROM codings JOIN codings t "
+                "ON t.code_id = ? AND t.document_id = codings.document_id "
+                "AND t.coder_id = codings.coder_id AND t.start IS codings.start "
+                'AND t."end" IS codings."end" WHERE codings.code_id = ? ORDER BY codings.id',
+                [target_id, source_id],
+            ).fetchall():
+                memos.setdefault(int(target), [str(kept)]).append(str(dropped))
+            for target, texts in memos.items():
+                if join_texts(*texts) != texts[0]:
+                    self.db.execute(
+                        "UPDATE codings SET memo = ?, updated_at = ? WHERE id = ?",
+                        [join_texts(*texts), utc_now(), target],
+                    )
             gone = self.db.execute(
                 f"SELECT guid, coder_id, document_id FROM codings WHERE {duplicate}",
                 [source_id, target_id],

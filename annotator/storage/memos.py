@@ -8,6 +8,7 @@ from sqlite_utils import Database
 
 from annotator.domain.errors import NotFoundError
 from annotator.domain.model import Memo, new_guid, utc_now
+from annotator.storage.coders import join_texts
 from annotator.storage.deletions import DeletionStore
 
 _COLUMNS = "id, guid, target, document_id, code_id, coder_id, text, created_at, updated_at"
@@ -100,6 +101,29 @@ class MemoStore:
                 [(memo.guid, memo.coder_id, memo.document_id)], "memo", deleted_at
             )
         return memo
+
+    def move_to_code(self, source_id: int, target_id: int) -> None:
+        """The memos on the code ``source_id`` go to ``target_id`` (a code merged into
+        another); where a coder wrote one on both, the target's takes the source's text (each
+        distinct text once) and the source's goes."""
+        rows = self.db.execute(
+            "SELECT s.id, t.id, s.text, t.text FROM memos s LEFT JOIN memos t "
+            "ON t.target = 'code' AND t.code_id = ? AND t.coder_id IS s.coder_id "
+            "WHERE s.target = 'code' AND s.code_id = ? ORDER BY s.id",
+            [target_id, source_id],
+        ).fetchall()
+        with self.db.atomic():
+            for source, target, source_text, target_text in rows:
+                if target is None:
+                    self.db.execute(
+                        "UPDATE memos SET code_id = ? WHERE id = ?", [target_id, source]
+                    )
+                    continue
+                self.db.execute(
+                    "UPDATE memos SET text = ?, updated_at = ? WHERE id = ?",
+                    [join_texts(str(target_text), str(source_text)), utc_now(), target],
+                )
+                self.db.execute("DELETE FROM memos WHERE id = ?", [source])
 
     def all(self) -> list[Memo]:
         return [_memo(r) for r in self.db.execute(f"SELECT {_COLUMNS} FROM memos ORDER BY id")]

@@ -63,3 +63,23 @@ def test_moves_that_break_the_tree_are_refused(demo: Project) -> None:
         editing.move_code(demo, political, None, 0)
     with pytest.raises(UserError, match="dimensions"):
         editing.merge_code(demo, political, motive)
+
+
+def test_merge_keeps_the_memos_of_what_it_folds_in(project: Project) -> None:
+    # Merging Diplomat into Returnee drops Ana's Diplomat coding where she coded the same
+    # passage Returnee too, and deletes the code Diplomat: her memo on that coding, and the
+    # memos on the code, must not go with them.
+    document = project.documents.add("d", "d.txt", "Some text about a defector who fled.")
+    ana = project.coders.add("Ana")
+    diplomat = _code(project, "Actor type > Diplomat")
+    returnee = _code(project, "Actor type > Returnee")
+    project.codings.add(document.id, ana.id, diplomat, 0, 9, memo="quoted by name")
+    kept = project.codings.add(document.id, ana.id, returnee, 0, 9, memo="went back")
+    project.memos.add("use for embassy staff", code_id=diplomat, coder_id=ana.id)
+    project.memos.add("those shown on TV", code_id=returnee, coder_id=ana.id)
+    editing.merge_code(project, diplomat, returnee)
+    [coding] = project.codings.for_document(document.id)
+    assert coding.id == kept.id
+    assert coding.memo == "went back\n\nquoted by name"
+    [memo] = project.memos.for_code(returnee)
+    assert memo.text == "those shown on TV\n\nuse for embassy staff"

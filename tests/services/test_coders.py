@@ -8,6 +8,7 @@ from annotator.domain.errors import ConflictError, NotFoundError, UserError
 from annotator.domain.model import Choice, DocumentStatus
 from annotator.services import backups
 from annotator.services.coders import add_coder, coder_progress, merge_coders, rename_coder
+from annotator.services.codings import set_status
 from annotator.storage import Project
 
 # Demo code ids: 2 Motive > Subsistence, 3 Motive > Political (Motive is exclusive);
@@ -147,4 +148,15 @@ def test_the_consensus_coder_stays_apart(demo: Project) -> None:
     ):
         with pytest.raises(UserError, match="'consensus' is the coder the disagreement review"):
             attempt()
+    assert [c.name for c in demo.coders.all()] == ["Ana", "Ben"]
+
+
+@pytest.mark.parametrize("name", ["Consensus", "CONSENSUS"])
+def test_a_status_cannot_make_a_second_spelling_of_the_consensus_coder(
+    demo: Project, name: str
+) -> None:
+    # Agreement leaves out the coder named 'consensus' only: a "Consensus" made here would be
+    # counted as one more coder, and the review would write its decisions into it.
+    with pytest.raises(UserError, match="'consensus'"):
+        set_status(demo, name, DocumentStatus.DONE, ["1"])
     assert [c.name for c in demo.coders.all()] == ["Ana", "Ben"]

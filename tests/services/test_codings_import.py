@@ -231,3 +231,26 @@ def test_a_coder_name_the_project_refuses_is_reported_with_its_line(
     )
     assert project.codings.count() == 0
     assert project.coders.all() == []
+
+
+@pytest.mark.parametrize("name", ["Consensus", "CONSENSUS", " CONSENSUS "])
+def test_a_coder_spelled_like_the_consensus_coder_is_refused(
+    demo: Project, tmp_path: Path, name: str
+) -> None:
+    # "Consensus" in a sheet of codings would become a coder that agreement counts as one
+    # more independent coder (it leaves out only 'consensus'), while the review would take it
+    # for its consensus coder and write its decisions there.
+    source = tmp_path / "consensus.csv"
+    export_segments(demo, source, Selection(coders=("Ana",)))
+    rows = _rows(source)
+    for row in rows:
+        row["coder"] = name
+    with open(source, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    before = demo.codings.count()
+    with pytest.raises(CodingsFileError, match=r"consensus.csv, line 2: .*'consensus'"):
+        import_codings(demo, source, mark_done=True)
+    assert demo.codings.count() == before
+    assert [c.name for c in demo.coders.all()] == ["Ana", "Ben"]

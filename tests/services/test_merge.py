@@ -334,3 +334,21 @@ def test_a_merge_takes_a_snapshot_first_and_a_refused_one_leaves_none(lead: Path
     assert snapshot.reason == "before merging Ana.annpkg"
     assert snapshot.counts.codings == 0
     assert _count(lead) == {"Ana": 1}
+
+
+def test_a_package_of_a_coder_spelled_like_the_consensus_coder_needs_a_new_name(
+    lead: Path,
+) -> None:
+    # Taken in as "Consensus", the coder would count in agreement as one more independent
+    # coder (only 'consensus' is left out), and the review would write its decisions there.
+    package = _machine(lead, "Cy", [("one", "Motive > Subsistence", 0, 30)])
+    data = json.loads(package.read_text(encoding="utf-8"))
+    data["coder_name"] = "Consensus"
+    package.write_text(json.dumps(data), encoding="utf-8")
+    with Project.open(lead) as project:
+        with pytest.raises(MergeConflictError, match="'consensus'"):
+            merge_file(project, package)
+        assert _count(lead) == {}
+        [report] = merge_file(project, package, MergeChoices(coder="rename"))
+        assert report.coder == "Consensus (2)"
+    assert _count(lead) == {"Consensus (2)": 1}
