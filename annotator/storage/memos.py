@@ -123,7 +123,7 @@ class MemoStore:
                     "UPDATE memos SET text = ?, updated_at = ? WHERE id = ?",
                     [join_texts(str(target_text), str(source_text)), utc_now(), target],
                 )
-                self.db.execute("DELETE FROM memos WHERE id = ?", [source])
+                self.delete(source)  # with its tombstone, as any memo deleted
 
     def all(self) -> list[Memo]:
         return [_memo(r) for r in self.db.execute(f"SELECT {_COLUMNS} FROM memos ORDER BY id")]

@@ -75,9 +75,11 @@ def test_merge_keeps_the_memos_of_what_it_folds_in(project: Project) -> None:
     returnee = _code(project, "Actor type > Returnee")
     project.codings.add(document.id, ana.id, diplomat, 0, 9, memo="quoted by name")
     kept = project.codings.add(document.id, ana.id, returnee, 0, 9, memo="went back")
-    project.memos.add("use for embassy staff", code_id=diplomat, coder_id=ana.id)
+    folded = project.memos.add("use for embassy staff", code_id=diplomat, coder_id=ana.id)
     project.memos.add("those shown on TV", code_id=returnee, coder_id=ana.id)
     editing.merge_code(project, diplomat, returnee)
+    # The memo folded into Returnee's leaves a tombstone, so a merge does not bring it back.
+    assert project.deletions.by_guids([folded.guid])[folded.guid].kind == "memo"
     [coding] = project.codings.for_document(document.id)
     assert coding.id == kept.id
     assert coding.memo == "went back\n\nquoted by name"
