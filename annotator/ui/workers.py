@@ -120,6 +120,14 @@ class Background(Generic[W]):
         self._thread = self.worker = None
         return True
 
+    def wait(self) -> None:
+        """Let the work under way finish here (the caller waits for it), and forget it: its
+        result, already queued, still arrives, and :meth:`end` answers False to it."""
+        if self._thread is not None:
+            self._thread.quit()
+            self._thread.wait()
+        self._thread = self.worker = None
+
     def let_go(self) -> bool:
         """Disconnect the worker under way from the window and let it finish on its own
         (:func:`let_go`); whether one was under way."""
