@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from annotator.domain.errors import UserError
 from annotator.services import backups
 from annotator.services.backups import Snapshot
 from annotator.ui.controller import Controller
+from annotator.ui.workers import Background
 
 #: Milliseconds without an edit after which the log is folded into the file.
 IDLE_MS = 2000
@@ -29,8 +30,9 @@ IDLE_MS = 2000
 class SnapshotWorker(QObject):
     """Takes one snapshot of a project file away from the window's thread."""
 
-    finished = Signal(object)  # the Snapshot
-    failed = Signal(str)
+    #: The worker (itself) and the Snapshot, or the reason it could not be taken.
+    finished = Signal(object, object)
+    failed = Signal(object, str)
 
     def __init__(self, project_path: Path, reason: str, schema: str) -> None:
         super().__init__()
@@ -40,9 +42,9 @@ class SnapshotWorker(QObject):
         try:
             snapshot = backups.snapshot_file(self.project_path, self.reason, schema=self.schema)
         except (UserError, OSError) as error:
-            self.failed.emit(str(error))
+            self.failed.emit(self, str(error))
             return
-        self.finished.emit(snapshot)
+        self.finished.emit(self, snapshot)
 
 
 class ProjectKeeper(QObject):
@@ -63,8 +65,7 @@ class ProjectKeeper(QObject):
         self.idle.timeout.connect(self.checkpoint)
         controller.changed.connect(lambda _changes: self._edited())
         self.moved = False
-        self._thread: QThread | None = None
-        self._worker: SnapshotWorker | None = None
+        self.background: Background[SnapshotWorker] = Background(self)
         self._baseline = self._total_changes()
 
     def _edited(self) -> None:
@@ -91,7 +92,7 @@ class ProjectKeeper(QObject):
     def start(self) -> bool:
         """Take the opening snapshot in the background if one is due; true if it started."""
         project = self.controller.project
-        if project.read_only or project.path is None or self._thread is not None:
+        if project.read_only or project.path is None or self.background.busy:
             return False
         settings = backups.load_settings()
         if not backups.is_due(project.path, settings):
@@ -101,26 +102,22 @@ class ProjectKeeper(QObject):
 
     def _run(self, path: Path, reason: str) -> None:
         schema = (self.controller.project.schema_version() or [""])[-1]
-        self._worker = SnapshotWorker(path, reason, schema)
-        self._thread = QThread(self)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.finished.connect(self._finished)
-        self._worker.failed.connect(self._failed)
-        self._thread.start()
+        worker = SnapshotWorker(path, reason, schema)
+        self.background.start(
+            worker, (worker.finished, self._finished), (worker.failed, self._refused)
+        )
 
-    def _stop(self) -> None:
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-        self._thread = self._worker = None
+    # A result that arrives after wait() is said all the same: the snapshot was taken (or not).
 
-    def _finished(self, snapshot: Snapshot) -> None:
-        self._stop()
+    def _finished(self, worker: SnapshotWorker, snapshot: Snapshot) -> None:
+        self.background.end(worker)
         self.snapshotTaken.emit(snapshot)
 
+    def _refused(self, worker: SnapshotWorker, message: str) -> None:
+        self.background.end(worker)
+        self._failed(message)
+
     def _failed(self, message: str) -> None:
-        self._stop()
         self.snapshotFailed.emit(self._why(message))
 
     def _why(self, message: str) -> str:
@@ -136,14 +133,11 @@ class ProjectKeeper(QObject):
 
     def wait(self) -> None:
         """Let a snapshot under way finish (before the window closes or the project goes)."""
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-            self._thread = self._worker = None
+        self.background.wait()
 
     @property
     def busy(self) -> bool:
-        return self._thread is not None
+        return self.background.busy
 
     def checkpoint(self) -> None:
         project = self.controller.project

@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -30,6 +30,7 @@ from annotator.domain.errors import DamagedProjectError
 from annotator.services.backups import Snapshot
 from annotator.storage.snapshots import describe_counts
 from annotator.storage.verify import Problem, damage_of_file
+from annotator.ui.workers import Background
 
 #: Problems listed in the banner (all of them in its tooltip).
 SHOWN = 3
@@ -148,14 +149,15 @@ class DamagedProjectDialog(QDialog):
 
 
 class _PageCheckWorker(QObject):
-    finished = Signal(list)
+    #: The worker (itself) and the problems found.
+    finished = Signal(object, list)
 
     def __init__(self, path: Path) -> None:
         super().__init__()
         self.path = path
 
     def run(self) -> None:
-        self.finished.emit(damage_of_file(self.path))
+        self.finished.emit(self, damage_of_file(self.path))
 
 
 class PageCheck(QObject):
@@ -167,28 +169,20 @@ class PageCheck(QObject):
     def __init__(self, path: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.path = path
-        self._thread: QThread | None = None
-        self._worker: _PageCheckWorker | None = None
+        self.background: Background[_PageCheckWorker] = Background(self)
 
     def start(self) -> None:
-        self._worker = _PageCheckWorker(self.path)
-        self._thread = QThread(self)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.finished.connect(self._done)
-        self._thread.start()
+        worker = _PageCheckWorker(self.path)
+        self.background.start(worker, (worker.finished, self._done))
 
     @property
     def busy(self) -> bool:
-        return self._thread is not None
+        return self.background.busy
 
-    def _done(self, problems: list[Problem]) -> None:
-        self.wait()
+    def _done(self, worker: _PageCheckWorker, problems: list[Problem]) -> None:
+        self.background.end(worker)  # after wait() too, what was found is said
         self.finished.emit(problems)
 
     def wait(self) -> None:
         """Let a check under way finish (before its project is closed or replaced)."""
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-        self._thread = self._worker = None
+        self.background.wait()

@@ -114,20 +114,33 @@ class Background(Generic[W]):
         joined and forgotten. A worker let go meanwhile is not: its result is to be dropped."""
         if worker is None or worker is not self.worker:
             return False
+        self._join()
+        return True
+
+    def wait(self) -> None:
+        """Let the work under way finish here (the caller waits for it), and forget it: its
+        result, already queued, still arrives, and :meth:`end` answers False to it."""
+        self._join()
+
+    def _join(self) -> None:
+        """Join the thread under way (deleted then: a window that runs many pieces of work,
+        a search a keystroke, keeps no thread for each) and forget its worker."""
         if self._thread is not None:
             self._thread.quit()
             self._thread.wait()
+            self._thread.deleteLater()
         self._thread = self.worker = None
-        return True
 
     def let_go(self) -> bool:
         """Disconnect the worker under way from the window and let it finish on its own
-        (:func:`let_go`); whether one was under way."""
+        (:func:`let_go`); whether one was under way. One running here and now (``threaded``
+        False: a slot of its own signals lets it go) is disconnected, and returns to it."""
         worker, thread = self.worker, self._thread
-        if worker is None or thread is None:
+        if worker is None:
             return False
         for signal in self._signals:
             signal.disconnect()
-        let_go(thread, worker)
+        if thread is not None:
+            let_go(thread, worker)
         self._thread = self.worker = None
         return True

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QObject, QThread, QUrl, Signal
+from PySide6.QtCore import QDate, QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -34,6 +34,7 @@ from annotator.storage import Project
 from annotator.ui.controller import Controller
 from annotator.ui.dialogs.agreement import CoderChecklist
 from annotator.ui.reliability.version_chooser import VersionChooser
+from annotator.ui.workers import Background
 
 # (label, kind, file suffix, file filter)
 FORMATS = (
@@ -62,8 +63,9 @@ CSV_KINDS = ("segments", "matrix", "documents", "agreement", "memos")
 
 class _Worker(QObject):
     progressed = Signal(int, int)
-    finished = Signal(int)
-    failed = Signal(str)
+    #: The worker (itself) and the rows written, or the reason none were.
+    finished = Signal(object, int)
+    failed = Signal(object, str)
 
     def __init__(self, project_path: Path, job: ExportJob) -> None:
         super().__init__()
@@ -75,9 +77,9 @@ class _Worker(QObject):
             with Project.open(self.project_path, read_only=True) as project:
                 count = run_export(project, self.job, self.progressed.emit)
         except (UserError, OSError) as error:
-            self.failed.emit(str(error))
+            self.failed.emit(self, str(error))
             return
-        self.finished.emit(count)
+        self.finished.emit(self, count)
 
 
 class ExportDialog(QDialog):
@@ -91,8 +93,7 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export")
         self.resize(620, 520)
         self.controller = controller
-        self._thread: QThread | None = None
-        self._worker: _Worker | None = None
+        self.background: Background[_Worker] = Background(self)
         project = controller.project
 
         self.format = QComboBox()
@@ -237,7 +238,7 @@ class ExportDialog(QDialog):
     # -- exporting -----------------------------------------------------------------------------
 
     def start(self) -> None:
-        if self._thread is not None:
+        if self.background.busy:
             return
         try:
             job = self.job()
@@ -255,39 +256,38 @@ class ExportDialog(QDialog):
         project_path = self.controller.project.path
         if project_path is None:  # an in-memory project: no second connection possible
             try:
-                self._done(run_export(self.controller.project, job))
+                self._done(None, run_export(self.controller.project, job))
             except (UserError, OSError) as error:
-                self._failed(str(error))
+                self._failed(None, str(error))
             return
-        self._worker = _Worker(Path(project_path), job)
-        self._thread = QThread(self)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.progressed.connect(self._progressed)
-        self._worker.finished.connect(self._done)
-        self._worker.failed.connect(self._failed)
-        self._thread.start()
+        worker = _Worker(Path(project_path), job)
+        self.background.start(
+            worker,
+            (worker.progressed, self._progressed),
+            (worker.finished, self._done),
+            (worker.failed, self._failed),
+        )
 
     def _progressed(self, done: int, total: int) -> None:
         if total:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
 
-    def _stop(self) -> None:
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-        self._thread = self._worker = None
+    # The worker is None for an export run here (a project in memory). A result that arrives
+    # after closeEvent waited for it is shown all the same: the file was written (or not).
+
+    def _stop(self, worker: _Worker | None) -> None:
+        self.background.end(worker)
         self.buttons.setEnabled(True)
         self.progress.setVisible(False)
 
-    def _failed(self, message: str) -> None:
-        self._stop()
+    def _failed(self, worker: _Worker | None, message: str) -> None:
+        self._stop(worker)
         self.status.setText("")
         QMessageBox.warning(self, "Export", message)
 
-    def _done(self, count: int) -> None:
-        self._stop()
+    def _done(self, worker: _Worker | None, count: int) -> None:
+        self._stop(worker)
         path = self._job.path
         assert path is not None
         notes = "".join(f"\n• not carried: {n}" for n in self._job.notes)
@@ -298,9 +298,7 @@ class ExportDialog(QDialog):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
+        self.background.wait()
         super().closeEvent(event)
 
 

@@ -248,6 +248,11 @@ class ImportDialog(QDialog):
 
     # -- running a job ---------------------------------------------------------------------
 
+    # Not ui.workers.Background: a job's signals do not carry the job (what Background.end
+    # tells results apart by), :attr:`working` is emitted between connecting and running (a
+    # watcher's connection comes after the dialog's own), and a job is cancelled and waited
+    # for, never let go.
+
     def _run(self, job: Job, done: Callable[[object], None], what: str) -> None:
         self._job, self._done = job, done
         self.status.setText(f"{what}…")

@@ -15,13 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Signal
 
 from annotator.domain.errors import UserError
 from annotator.services import search
 from annotator.storage import Project
 from annotator.ui.intake.jobs import CancellableJob, Connect, connector
-from annotator.ui.workers import let_go
+from annotator.ui.workers import Background
 
 #: Hits in the first page: shown as soon as they are found.
 FIRST_PAGE = 100
@@ -143,15 +143,19 @@ class Runner(QObject):
     def __init__(self, project: Project, parent: QObject) -> None:
         super().__init__(parent)
         self.connect_project, self.threaded = connector(project)
-        self.job: Job | None = None
-        self._thread: QThread | None = None
+        self.background: Background[Job] = Background(self)
         self._page: Callable[[Any], None] | None = None
         self._done: Callable[[Any], None] = lambda _: None
         self._failed: Callable[[str], None] = lambda _: None
 
     @property
+    def job(self) -> Job | None:
+        """The job under way (None: none)."""
+        return self.background.worker
+
+    @property
     def busy(self) -> bool:
-        return self.job is not None
+        return self.background.busy
 
     def start(
         self,
@@ -163,20 +167,16 @@ class Runner(QObject):
         """Run ``job``; ``page``, ``done`` and ``failed`` are called in the window's thread
         with what it sends, unless it was let go meanwhile."""
         self.release()
-        self.job = job
         self._page, self._done, self._failed = page, done, failed
-        job.page.connect(self._on_page)
-        job.done.connect(self._on_done)
-        job.failed.connect(self._on_failed)
-        job.crashed.connect(self._on_crashed)
-        if not self.threaded:  # a project in memory: its one connection is this thread's
-            job.run()
-            return job
-        thread = QThread(self)
-        self._thread = thread
-        job.moveToThread(thread)
-        thread.started.connect(job.run)
-        thread.start()
+        # A project in memory: the job runs here and now (its one connection is this thread's).
+        self.background.start(
+            job,
+            (job.page, self._on_page),
+            (job.done, self._on_done),
+            (job.failed, self._on_failed),
+            (job.crashed, self._on_crashed),
+            threaded=self.threaded,
+        )
         return job
 
     def _on_page(self, sender: Job, payload: object) -> None:
@@ -184,41 +184,28 @@ class Runner(QObject):
             self._page(payload)
 
     def _on_done(self, sender: Job, result: object) -> None:
-        if sender is self.job:
-            done = self._done
-            self._finish()
-            done(result)
+        if self._end(sender):
+            self._done(result)
 
     def _on_failed(self, sender: Job, message: str) -> None:
-        if sender is self.job:
-            failed = self._failed
-            self._finish()
-            failed(message)
+        if self._end(sender):
+            self._failed(message)
 
     def _on_crashed(self, sender: Job, error: object) -> None:
-        if sender is self.job:
-            self._finish()
+        if self._end(sender):
             assert isinstance(error, BaseException)
             raise error
 
-    def _finish(self) -> None:
-        thread, self._thread = self._thread, None
-        job, self.job = self.job, None
-        self._disconnect(job)
-        if thread is not None:
-            thread.quit()
-            thread.wait()
-            thread.deleteLater()
-        if job is not None:
-            job.deleteLater()
-
-    def _disconnect(self, job: Job | None) -> None:
-        if job is None:
-            return
-        job.page.disconnect(self._on_page)
-        job.done.disconnect(self._on_done)
-        job.failed.disconnect(self._on_failed)
-        job.crashed.disconnect(self._on_crashed)
+    def _end(self, sender: Job) -> bool:
+        """Whether ``sender`` is the job under way; if so it is done with: disconnected, its
+        thread joined, both deleted."""
+        if sender is not self.job:
+            return False
+        for signal in (sender.page, sender.done, sender.failed, sender.crashed):
+            signal.disconnect()
+        self.background.end(sender)
+        sender.deleteLater()
+        return True
 
     def cancel(self) -> None:
         """Stop the job under way: the window is free at once; the job stops at its next
@@ -227,11 +214,6 @@ class Runner(QObject):
 
     def release(self) -> None:
         """Let the job under way go (cancelled, its results dropped)."""
-        job, thread = self.job, self._thread
-        self.job, self._thread = None, None
-        if job is None:
-            return
-        job.cancel()
-        self._disconnect(job)
-        if thread is not None:
-            let_go(thread, job)
+        if self.job is not None:
+            self.job.cancel()
+            self.background.let_go()

@@ -15,11 +15,17 @@ SHARED_EXPORTS = SHARED_CORPUS.parent / "news_exports"
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def read(name: str, expected_reader: str) -> NewsFile:
+def read(name: str, expected_reader: str | None = None) -> NewsFile:
     """The fixture ``name`` as the reader recognising it reads it (that reader's name
-    checked)."""
-    data = (FIXTURES / name).read_bytes()
+    checked, when one is expected)."""
+    return read_bytes((FIXTURES / name).read_bytes(), name, expected_reader)
+
+
+def read_bytes(data: bytes, name: str, expected_reader: str | None = None) -> NewsFile:
+    """``data`` (named ``name``) as the reader recognising it reads it (that reader's name
+    checked, when one is expected)."""
     reader = recognise(data, name)
     assert reader is not None, f"{name} not recognised"
-    assert reader.name == expected_reader
+    if expected_reader is not None:
+        assert reader.name == expected_reader
     return reader.read(data, name)

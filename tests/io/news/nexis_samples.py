@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 import docx
 
-FIXTURES = Path(__file__).parent / "fixtures"
+from tests.io.news.fixture_files import FIXTURES
 
 
 def uni_paragraphs() -> list[str]:

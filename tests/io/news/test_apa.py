@@ -7,14 +7,13 @@ articles parted by section breaks or a row of underscores; page header and foote
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from annotator.domain.errors import BadFileError
 from annotator.io.news import apa, recognise
+from tests.io.news.fixture_files import FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
 DATA = (FIXTURES / "apa_onlinemanager.rtf").read_bytes()
 
 

@@ -7,26 +7,13 @@ Factiva writes; the real downloads in ../shared/news_exports are read when prese
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from annotator.domain.errors import BadFileError
-from annotator.io.news import NewsFile, factiva, readers, recognise
-from tests.conftest import SHARED_CORPUS
+from annotator.io.news import factiva, readers, recognise
 from tests.fuzz.conftest import NEWS_PAGE, PLAIN_TEXT
 from tests.io.news.factiva_pdfs import ARTICLES, factiva_pdf
-
-FIXTURES = Path(__file__).parent / "fixtures"
-SHARED_EXPORTS = SHARED_CORPUS.parent / "news_exports"
-
-
-def read(name: str) -> NewsFile:
-    data = (FIXTURES / name).read_bytes()
-    reader = recognise(data, name)
-    assert reader is not None, f"{name} not recognised"
-    return reader.read(data, name)
-
+from tests.io.news.fixture_files import FIXTURES, SHARED_EXPORTS, read
 
 # -- HTML, Article Format ------------------------------------------------------------------
 

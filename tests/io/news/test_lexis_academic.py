@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from annotator.domain.errors import BadFileError
 from annotator.io.news import factiva, lexis_academic, recognise
-from tests.conftest import SHARED_CORPUS
 from tests.fuzz.conftest import PLAIN_TEXT
+from tests.io.news.fixture_files import FIXTURES, SHARED_EXPORTS
 
-FIXTURE = Path(__file__).parent / "fixtures" / "lexis_academic.txt"
-SHARED_EXPORTS = SHARED_CORPUS.parent / "news_exports"
+FIXTURE = FIXTURES / "lexis_academic.txt"
 
 
 def test_documents_give_headline_body_and_fields_never_field_blocks_in_the_body() -> None:

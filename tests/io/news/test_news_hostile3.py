@@ -8,20 +8,10 @@ import email.policy
 import time
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from pathlib import Path
 
-from annotator.io.news import NewsFile, recognise
+from annotator.io.news import recognise
 from tests.io.news.factiva_pdfs import ARTICLES, factiva_pdf
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def read_bytes(data: bytes, name: str, expected_reader: str) -> NewsFile:
-    reader = recognise(data, name)
-    assert reader is not None, f"{name} not recognised"
-    assert reader.name == expected_reader
-    return reader.read(data, name)
-
+from tests.io.news.fixture_files import FIXTURES, read_bytes
 
 # -- ProQuest text ------------------------------------------------------------------------
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -13,9 +12,8 @@ from annotator.domain.errors import BadFileError
 from annotator.domain.model import VariableType
 from annotator.io.news import recognise, sheets
 from annotator.io.news.sheets import SheetOptions, read_sheet, recognises
+from tests.io.news.fixture_files import FIXTURES
 from tests.io.news.workbooks import ExcelDate, workbook
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def _csv(text: str) -> bytes:

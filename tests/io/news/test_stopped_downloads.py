@@ -7,7 +7,6 @@ from __future__ import annotations
 import email
 import email.policy
 import re
-from pathlib import Path
 
 import pytest
 
@@ -22,11 +21,8 @@ from annotator.io.news import (
     recognise,
 )
 from annotator.io.news.nexis import NEXIS_DOCX, NEXIS_HTML, NEXIS_RTF
-from tests.conftest import SHARED_CORPUS
+from tests.io.news.fixture_files import FIXTURES, SHARED_EXPORTS
 from tests.io.news.nexis_samples import uni_paragraphs, word_file
-
-FIXTURES = Path(__file__).parent / "fixtures"
-SHARED_EXPORTS = SHARED_CORPUS.parent / "news_exports"
 
 
 def _cut(name: str, before: bytes) -> bytes:

@@ -9,17 +9,14 @@ The fixtures are the project's own (invented text), re-encoded here; the real do
 from __future__ import annotations
 
 import codecs
-from pathlib import Path
 
 import pytest
 
 from annotator.domain.errors import BadFileError
 from annotator.io.news import NewsFile, recognise
 from annotator.io.news.text_bytes import decoded_markup, html_document, plain_bytes
-from tests.conftest import SHARED_CORPUS
+from tests.io.news.fixture_files import FIXTURES, SHARED_EXPORTS
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SHARED_EXPORTS = SHARED_CORPUS.parent / "news_exports"
 # Every fixture a news reader claims (the sheets' too), whatever it is named.
 DOWNLOADS = (
     "apa_onlinemanager.rtf",
