@@ -14,11 +14,10 @@ import pytest
 
 from annotator.services.imports import import_files
 from annotator.storage import Project
-from tests.conftest import SHARED_CORPUS
 from tests.io.news.bigkinds import bigkinds_xlsx
 from tests.io.news.factiva_pdfs import ARTICLES, factiva_pdf
+from tests.io.news.fixture_files import FIXTURES, SHARED_EXPORTS
 
-SHARED_EXPORTS = SHARED_CORPUS.parent / "news_exports"
 COUNTS = {"nk_factiva.txt": 55, "tmf_factiva_pps.xml": 3}
 
 
@@ -90,9 +89,7 @@ def test_a_bigkinds_download_imports_with_its_columns_as_variables(
 
 def test_an_apa_download_imports_one_document_per_article(project: Project, tmp_path: Path) -> None:
     path = tmp_path / "apa.rtf"
-    shutil.copy(
-        Path(__file__).parents[1] / "io" / "news" / "fixtures" / "apa_onlinemanager.rtf", path
-    )
+    shutil.copy(FIXTURES / "apa_onlinemanager.rtf", path)
     report = import_files(project, [path])
     assert report.refused == []
     assert [(f.articles, f.imported) for f in report.files] == [(3, 3)]

@@ -8,8 +8,7 @@ from pathlib import Path
 
 from annotator.services.imports import import_files
 from annotator.storage import Project
-
-FIXTURES = Path(__file__).parents[1] / "io" / "news" / "fixtures"
+from tests.io.news.fixture_files import FIXTURES
 
 
 def test_json_nested_past_the_recursion_limit_is_refused_and_the_batch_goes_on(

@@ -19,10 +19,8 @@ from annotator.services.imports import (
 from annotator.storage import Project
 from annotator.storage.documents import DocumentStore
 from annotator.storage.near_duplicates import NearDuplicateStore
-from tests.conftest import SHARED_CORPUS
+from tests.io.news.fixture_files import FIXTURES, SHARED_EXPORTS
 from tests.io.news.workbooks import workbook
-
-FIXTURES = Path(__file__).parents[1] / "io" / "news" / "fixtures"
 
 
 @pytest.fixture
@@ -357,7 +355,6 @@ def test_the_second_print_of_a_wire_story_is_marked(project: Project, wire: Path
 
 # -- the real downloads (../shared/news_exports), when they are there -------------------------
 
-SHARED_EXPORTS = SHARED_CORPUS.parent / "news_exports"
 REAL_COUNTS = {
     "kw_factiva_irish-independence_1_2017-11-14.html": 44,
     "kw_nexis_spiegel_2012-02-01_0001.html": 49,

@@ -17,8 +17,8 @@ from annotator.services.imports import (
     store_articles,
 )
 from annotator.storage import Project
+from tests.io.news.fixture_files import FIXTURES
 
-FIXTURES = Path(__file__).parents[1] / "io" / "news" / "fixtures"
 STORY = " ".join(f"word{i}" for i in range(200))
 
 

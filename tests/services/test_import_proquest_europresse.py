@@ -11,10 +11,8 @@ import pytest
 
 from annotator.services.imports import import_files
 from annotator.storage import Project
-from tests.conftest import SHARED_CORPUS
+from tests.io.news.fixture_files import FIXTURES, SHARED_EXPORTS
 
-FIXTURES = Path(__file__).parents[1] / "io" / "news" / "fixtures"
-SHARED_EXPORTS = SHARED_CORPUS.parent / "news_exports"
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 OURS = {
     "proquest_numbered.txt": 3,
