@@ -170,12 +170,13 @@ class _MoveCode(Command):
         code = controller.project.codebook.get(code_id)
         super().__init__(controller, f"move {code.name}")
         self.code_id = code_id
-        self.target = (parent_id, position)
+        # Not "target": Command.target is the undo stack's index it keeps for a refusal.
+        self.destination = (parent_id, position)
         self.origin = (code.parent_id, code.position)
         self.left: Code | None = None
 
     def do(self) -> None:
-        self._move(self.target)
+        self._move(self.destination)
 
     def undo(self) -> None:
         self._move(self.origin)

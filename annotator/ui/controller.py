@@ -366,6 +366,11 @@ class Command(QUndoCommand):
                         self._guard(lambda: _own(self))
 
             cls.undo = undo  # type: ignore[method-assign]
+            cls.undo_unguarded = own  # a step taken inside another
+
+    def undo_unguarded(self) -> None:
+        """The undo of this class, raising its refusal (a subclass's own undo)."""
+        raise NotImplementedError
 
     def _guard(self, step: Callable[[], None]) -> None:
         """Take an undo or redo step; when the project refuses it (changed since by a merge,

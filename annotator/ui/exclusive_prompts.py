@@ -1,6 +1,7 @@
 """The window's side of an exclusive dimension's rule on routes other than applying a code:
-moving a coding's passage (Ctrl+B) asks before replacing the codings it would contradict, and a
-codebook change refused by the rule is shown with every clash listed.
+moving a coding's passage (Ctrl+B) asks before replacing the codings it would contradict (their
+removal and the move one step), and a codebook change refused by the rule is shown with every
+clash listed.
 
 The services refuse whatever breaks the rule (:mod:`annotator.services.exclusive_rule`); here
 the window asks first, so that the user can choose what keeps it.
@@ -8,13 +9,16 @@ the window asks first, so that the user can choose what keeps it.
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
+
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.domain.errors import UserError
 from annotator.domain.exclusive import ExclusiveClashError, ExclusiveRuleError
 from annotator.domain.model import Coding
 from annotator.services import editing
-from annotator.ui.controller import Controller
+from annotator.ui.controller import Command, Controller, _ChangeSpan, _RemoveCodings
 
 #: Clashes listed in a message; the rest are counted.
 LISTED = 25
@@ -80,15 +84,43 @@ def change_span_asking(controller: Controller, coding: Coding, start: int, end: 
         return True
     if not controller.confirm_replace(conflicts):
         return False
-    stack = controller.undo_stack
     name = controller.codebook.get(coding.code_id).name
-    stack.beginMacro(f"move {name}, replacing {len(conflicts)}")
-    try:
-        controller.remove_codings([c.id for c in conflicts])
-        controller.change_span(coding.id, start, end)
-    except UserError:
-        stack.endMacro()
-        stack.undo()  # the removal goes back: nothing changed
-        raise
-    stack.endMacro()
+    steps = [
+        _RemoveCodings(controller, [c.id for c in conflicts]),
+        _ChangeSpan(controller, coding.id, start, end),
+    ]
+    text = f"move {name}, replacing {len(conflicts)}"
+    controller.run(_Together(controller, text, coding.document_id, steps))
     return True
+
+
+class _Together(Command):
+    """Steps taken as one, in one transaction each way: a refusal of any of them (a
+    coding changed since) leaves every one as it was. (A QUndoStack macro undoes its parts
+    one by one: one refused, the others went ahead, and the stack moved on as if all had.)"""
+
+    def __init__(
+        self, controller: Controller, text: str, document_id: int, steps: list[Command]
+    ) -> None:
+        super().__init__(controller, text)
+        self.document_id, self.steps = document_id, steps
+
+    def _all(self, take: Callable[[Command], None], steps: list[Command]) -> None:
+        try:
+            with self.project.transaction():
+                for step in steps:
+                    take(step)
+        except (UserError, sqlite3.IntegrityError):
+            # The steps before the refused one told the views what they wrote, which was
+            # rolled back: the views read the article again.
+            self.controller.changed_elsewhere(self.document_id)
+            raise
+
+    def do(self) -> None:
+        self._all(lambda step: step.do(), self.steps)
+
+    def again(self) -> None:
+        self._all(lambda step: step.again(), self.steps)
+
+    def undo(self) -> None:
+        self._all(lambda step: step.undo_unguarded(), self.steps[::-1])

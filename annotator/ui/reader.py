@@ -132,7 +132,10 @@ class Reader(QPlainTextEdit, SuggestionHooks):
         self._source = None
         self._forget_window()
         self.outlines.clear()
-        self.setPlainText(text)
+        # Qt makes one line break of a CR LF pair, which would move every position after it
+        # by one: each CR is shown as a line break of its own (normalised texts have none,
+        # but one merged from another project file is kept as it is stored there).
+        self.setPlainText(text.replace("\r", "\n") if "\r" in text else text)
 
     @property
     def text(self) -> str:
