@@ -28,7 +28,7 @@ from annotator.domain.codebook import (
 from annotator.domain.errors import BadFileError, UserError
 from annotator.domain.exclusive import ExclusiveClashError, refuse_exclusive_clashes
 from annotator.domain.model import Coder, utc_now
-from annotator.domain.text import text_sha256
+from annotator.domain.text import normalise_text, text_sha256
 from annotator.io.packages import (
     Package,
     PackageCode,
@@ -456,6 +456,12 @@ def _read_project(
                                 other_path,
                                 f"the text of article '{document.name}' does not match its "
                                 "SHA-256 (changed outside annotator)",
+                            )
+                        if normalise_text(text) != text:  # imports never store such text
+                            raise BadFileError(
+                                other_path,
+                                f"the text of article '{document.name}' holds a BOM or CR line "
+                                "endings (not stored by annotator; 'annotator check' names it)",
                             )
                         text_limit -= _size(text)
                         if text_limit < 0:

@@ -133,8 +133,8 @@ class Reader(QPlainTextEdit, SuggestionHooks):
         self._forget_window()
         self.outlines.clear()
         # Qt makes one line break of a CR LF pair, which would move every position after it
-        # by one: each CR is shown as a line break of its own (normalised texts have none,
-        # but one merged from another project file is kept as it is stored there).
+        # by one: each CR is shown as a line break of its own (imports and merges store none,
+        # but a project file written by another program is read as it is).
         self.setPlainText(text.replace("\r", "\n") if "\r" in text else text)
 
     @property

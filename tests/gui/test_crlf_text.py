@@ -1,5 +1,5 @@
-"""An article whose stored text holds CRLF line endings (merged in from another project file,
-which keeps each text as it is stored there): the reader counts every character as the project
+"""An article whose stored text holds CRLF line endings (a project file written by another
+program; imports and merges refuse such text): the reader counts every character as the project
 does, so that what is selected and coded is what is stored."""
 
 from __future__ import annotations
@@ -10,8 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor
 from pytestqt.qtbot import QtBot
 
-from annotator.services import create_project
-from annotator.services.merge import MergeChoices, merge_project
 from annotator.storage import Project
 from tests.gui.conftest import open_window
 
@@ -19,13 +17,9 @@ CRLF_TEXT = "First line\r\nSecond line\r\nThird line names the minders.\r\n"
 
 
 def _merged_crlf_article(tmp_path: Path, project: Project) -> int:
-    other_path = tmp_path / "other.annotator"
-    other = create_project(other_path)
-    other.documents.add("crlf", "crlf", CRLF_TEXT)  # as another program might store it
-    other.close()
-    merge_project(project, other_path, MergeChoices(articles="import"))
-    document = project.documents.by_name("crlf")
-    assert document is not None
+    """The article as a project file written by another program holds it (imports and merges
+    never store CR, but a file opened is read as it is)."""
+    document = project.documents.add("crlf", "crlf", CRLF_TEXT)
     assert project.documents.text(document.id) == CRLF_TEXT
     return document.id
 

@@ -144,3 +144,20 @@ def test_a_source_whose_header_hides_its_size_is_refused(tmp_path: Path) -> None
         with pytest.raises(BadFileError, match=r"^lying\.qdpx: entry 'sources/huge\.txt' is"):
             merge_file(project, archive)
         assert project.documents.count() == 0
+
+
+@pytest.mark.parametrize("text", ["one\r\ntwo", "one\rtwo", "\ufeffone"])
+def test_an_article_text_annotator_would_not_have_stored_is_refused(
+    tmp_path: Path, text: str
+) -> None:
+    # Imports turn line endings into \n and drop a BOM; a project file holding other text was
+    # written by something else, and its codings' offsets cannot be trusted to match.
+    other = tmp_path / "other.annotator"
+    with create_project(other, with_default_codebook=False) as project:
+        project.documents.add("c", "c.txt", text)
+    with create_project(tmp_path / "lead.annotator", with_default_codebook=False) as lead:
+        with pytest.raises(
+            BadFileError, match=r"^other\.annotator: the text of article 'c' holds a BOM or CR"
+        ):
+            merge_file(lead, other, MergeChoices(articles="import"))
+        assert lead.documents.count() == 0
