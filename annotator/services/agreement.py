@@ -220,7 +220,7 @@ def _counted(
 ) -> tuple[dict[int, set[int]], dict[int, int]]:
     """For each coder id: the articles that count for them, and (counting assigned articles)
     how many assigned articles were left out as not done; only ``documents`` when given.
-    The consensus coder's articles are those :func:`_consensus_articles` finds, either way."""
+    The consensus coder's articles are those :func:`consensus_articles` finds, either way."""
     done: dict[int, set[int]] = {}
     for (document, coder), status in project.statuses.all().items():
         if status is DocumentStatus.DONE and (documents is None or document in documents):
@@ -238,7 +238,7 @@ def _counted(
                 left_out[coder] = left_out.get(coder, 0) + 1
     consensus = project.coders.lookup(CONSENSUS)
     if consensus is not None:
-        held = _consensus_articles(project, consensus.id) | done.get(consensus.id, set())
+        held = consensus_articles(project, consensus.id) | done.get(consensus.id, set())
         if documents is not None:
             held &= documents
         if held:
@@ -246,9 +246,10 @@ def _counted(
     return result, left_out
 
 
-def _consensus_articles(project: Project, consensus: int) -> set[int]:
+def consensus_articles(project: Project, consensus: int) -> set[int]:
     """The articles holding a consensus coding or a decision of a review between coders
-    (a review that decided "neither" leaves a decision and no coding: still counted)."""
+    (a review that decided "neither" leaves a decision and no coding: still counted; the
+    wide matrix gives such an article its consensus row, of zeros)."""
     held = {document for document, *_ in project.codings.rows([consensus])}
     others = [c.id for c in project.coders.all() if c.id != consensus]
     held |= {decision.document_id for decision in project.decisions.among(others)}
