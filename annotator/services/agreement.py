@@ -22,7 +22,7 @@ from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
 from annotator.domain.model import Coder, DocumentStatus
 from annotator.services.changes import Changes
-from annotator.services.codebook_versions import counted_under, version_range
+from annotator.services.codebook_versions import counted_under, removed_since, version_range
 from annotator.storage import Project
 from annotator.storage.coders import CONSENSUS as CONSENSUS  # the window imports it from here
 
@@ -113,7 +113,17 @@ def version_note(project: Project, request: Request) -> tuple[str, ...]:
     note = f"limited to {span.description}"
     if other:
         note += f": {other} coder-article pairs coded under another version are left out"
-    return (note,)
+    removed = removed_since(project, request.codebook_version)
+    if not removed:
+        return (note,)
+    named = ", ".join(f"'{path}'" for path in removed[:5])
+    more = f" and {len(removed) - 5} more" if len(removed) > 5 else ""
+    return (
+        note,
+        f"{len(removed)} code(s) of '{span.tag.name}' merged into another or deleted since: "
+        f"{named}{more} — their codings made under it are compared as the code they were "
+        "merged into, or are gone, not as that version's codebook had them",
+    )
 
 
 def nothing_compared(project: Project, study: Study, request: Request) -> str:
