@@ -325,15 +325,16 @@ def removed_since(project: Project, name: str) -> list[str]:
             deleted.append(guid)
 
     def path(guid: str) -> str:
-        names, seen, node = [], set(), guid
+        names: list[str] = []
+        seen: set[str] = set()
+        node: str | None = guid
         while node is not None and node in nodes and node not in seen:
             seen.add(node)
             names.append(nodes[node][0])
             node = nodes[node][1]
         return " > ".join(reversed(names))
 
-    deleted_paths = [path(guid) for guid in deleted]
-    return list(dict.fromkeys(deleted_paths))
+    return list(dict.fromkeys(path(guid) for guid in deleted))
 
 
 def coding_versions(
