@@ -22,7 +22,7 @@ from annotator.domain.codebook import Codebook
 from annotator.domain.errors import UserError
 from annotator.domain.model import Coder, DocumentStatus
 from annotator.services.changes import Changes
-from annotator.services.codebook_versions import counted_under, version_range
+from annotator.services.codebook_versions import counted_under, removed_since, version_range
 from annotator.storage import Project
 from annotator.storage.coders import CONSENSUS as CONSENSUS  # the window imports it from here
 
@@ -113,7 +113,17 @@ def version_note(project: Project, request: Request) -> tuple[str, ...]:
     note = f"limited to {span.description}"
     if other:
         note += f": {other} coder-article pairs coded under another version are left out"
-    return (note,)
+    removed = removed_since(project, request.codebook_version)
+    if not removed:
+        return (note,)
+    named = ", ".join(f"'{path}'" for path in removed[:5])
+    more = f" and {len(removed) - 5} more" if len(removed) > 5 else ""
+    return (
+        note,
+        f"{len(removed)} code(s) of '{span.tag.name}' merged into another or deleted since: "
+        f"{named}{more} — their codings made under it are compared as the code they were "
+        "merged into, or are gone, not as that version's codebook had them",
+    )
 
 
 def nothing_compared(project: Project, study: Study, request: Request) -> str:
@@ -220,7 +230,7 @@ def _counted(
 ) -> tuple[dict[int, set[int]], dict[int, int]]:
     """For each coder id: the articles that count for them, and (counting assigned articles)
     how many assigned articles were left out as not done; only ``documents`` when given.
-    The consensus coder's articles are those :func:`_consensus_articles` finds, either way."""
+    The consensus coder's articles are those :func:`consensus_articles` finds, either way."""
     done: dict[int, set[int]] = {}
     for (document, coder), status in project.statuses.all().items():
         if status is DocumentStatus.DONE and (documents is None or document in documents):
@@ -238,7 +248,7 @@ def _counted(
                 left_out[coder] = left_out.get(coder, 0) + 1
     consensus = project.coders.lookup(CONSENSUS)
     if consensus is not None:
-        held = _consensus_articles(project, consensus.id) | done.get(consensus.id, set())
+        held = consensus_articles(project, consensus.id) | done.get(consensus.id, set())
         if documents is not None:
             held &= documents
         if held:
@@ -246,9 +256,10 @@ def _counted(
     return result, left_out
 
 
-def _consensus_articles(project: Project, consensus: int) -> set[int]:
+def consensus_articles(project: Project, consensus: int) -> set[int]:
     """The articles holding a consensus coding or a decision of a review between coders
-    (a review that decided "neither" leaves a decision and no coding: still counted)."""
+    (a review that decided "neither" leaves a decision and no coding: still counted; the
+    wide matrix gives such an article its consensus row, of zeros)."""
     held = {document for document, *_ in project.codings.rows([consensus])}
     others = [c.id for c in project.coders.all() if c.id != consensus]
     held |= {decision.document_id for decision in project.decisions.among(others)}

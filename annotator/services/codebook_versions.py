@@ -303,6 +303,40 @@ def version_range(project: Project, name: str) -> VersionRange:
     return VersionRange(tag, tag.change_id, min(later) if later else None)
 
 
+def removed_since(project: Project, name: str) -> list[str]:
+    """The paths of the codes of the tag ``name``'s codebook deleted since — by a merge into
+    another code (their codings moved there, keeping their version) or a deletion (their
+    codings gone): a comparison limited to the version no longer sees them as it coded them."""
+    tag = version_range(project, name).tag
+    rows = project.db.execute(
+        "SELECT id, action, code_guid, code_name, parent_guid FROM codebook_changes "
+        "WHERE code_guid IS NOT NULL ORDER BY id"
+    ).fetchall()
+    nodes: dict[str, tuple[str, str | None]] = {}  # guid -> (name, parent guid), latest
+    added_after: set[str] = set()
+    deleted: list[str] = []
+    for change, action, guid, code_name, parent in rows:
+        nodes[guid] = (str(code_name or ""), parent)
+        if change <= tag.change_id:
+            continue
+        if action == "add":
+            added_after.add(guid)
+        elif action == "delete" and parent is not None and guid not in added_after:
+            deleted.append(guid)
+
+    def path(guid: str) -> str:
+        names: list[str] = []
+        seen: set[str] = set()
+        node: str | None = guid
+        while node is not None and node in nodes and node not in seen:
+            seen.add(node)
+            names.append(nodes[node][0])
+            node = nodes[node][1]
+        return " > ".join(reversed(names))
+
+    return list(dict.fromkeys(path(guid) for guid in deleted))
+
+
 def coding_versions(
     project: Project, coder_ids: Collection[int] | None = None
 ) -> list[tuple[int, int, int | None]]:

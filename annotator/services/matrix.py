@@ -17,6 +17,8 @@ from annotator.domain.matrix import Column, Matrix
 from annotator.domain.model import DocumentStatus, VariableType
 from annotator.io.csvfiles import atomic_output, write_csv
 from annotator.io.output import check_output
+from annotator.services.agreement import CONSENSUS, consensus_articles
+from annotator.services.codebook_versions import counted_under
 from annotator.services.exports import (
     PLAIN,
     Format,
@@ -27,6 +29,7 @@ from annotator.services.exports import (
     typed,
 )
 from annotator.storage import Project
+from annotator.storage.coding_times import latest_coding_times
 
 # Stata allows 32 characters, but pyreadstat names a column's value labels after the column
 # with a running number added (up to four digits here), and Stata's 32 hold for those too.
@@ -91,9 +94,17 @@ def build_matrix(
         counts[(document, coder)][code_id] = n
     statuses = project.statuses.all()
     assigned = project.statuses.assigned()
-    pairs = set(counts) | set(statuses) | assigned
-    if chosen.versions is not None:  # a pair coded under another version is not a zero row
-        pairs = set(counts)
+    held = _consensus_pairs(project)
+    coded = set(latest_coding_times(project.db))  # pairs with a coding of any code
+    pairs = set(counts) | set(statuses) | assigned | held
+    if options.selection.codebook_version:
+        # As agreement counts under a version: a pair whose codings are all of it, or (coded
+        # with nothing) whose status was set while it held; coded under another: no row.
+        by_coder: dict[int, set[int]] = defaultdict(set)
+        for document, coder in pairs:
+            by_coder[coder].add(document)
+        kept, _ = counted_under(project, options.selection.codebook_version, by_coder)
+        pairs = set(counts) | {(d, c) for c, docs in kept.items() for d in docs}
     if chosen.coder_ids is not None:
         pairs = {p for p in pairs if p[1] in chosen.coder_ids}
     if chosen.document_ids is not None:
@@ -176,6 +187,12 @@ def build_matrix(
                 row.append(date.fromisoformat(value) if value else None)
             else:
                 row.append(typed(value, variable.name in numeric) if value != "" else None)
+        if status is not DocumentStatus.DONE and (document, coder) not in coded | held:
+            # Assigned or opened, nothing coded, not done: not coded by this coder (missing),
+            # not "coded with nothing" (0) — agreement leaves it out the same way.
+            row += [None] * (len(codes) + len(dimensions))
+            rows.append(row)
+            continue
         for code in codes:
             n = found.get(code.id, 0)
             row.append(n if options.counts else int(n > 0))
@@ -186,6 +203,16 @@ def build_matrix(
         if progress and number % 5000 == 0:
             progress(number, len(ordered))
     return Matrix(columns, rows)
+
+
+def _consensus_pairs(project: Project) -> set[tuple[int, int]]:
+    """``(article, consensus coder)`` for each article the consensus holds a coding or a
+    review decision in: agreement counts it for the consensus, so it has a row (of zeros
+    where the review decided "neither")."""
+    consensus = project.coders.lookup(CONSENSUS)
+    if consensus is None:
+        return set()
+    return {(d, consensus.id) for d in consensus_articles(project, consensus.id)}
 
 
 def codebook_rows(matrix: Matrix) -> list[list[object]]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from annotator import __version__
 from annotator.agreement.results import Measure, Report
-from annotator.services.agreement import Request, study_of
+from annotator.services.agreement import CONSENSUS, Request, study_of
 from annotator.services.codebook_versions import versions_of_codings
 from annotator.services.machine.report import machine_sentences
 from annotator.services.sample_design import current_design
@@ -143,15 +143,38 @@ def _codings_sentences(project: Project, request: Request, coder_ids: list[int])
 
 
 def _compared(report: Report) -> str:
-    coders = list(report.coders)
-    named = coders[0] if len(coders) == 1 else ", ".join(coders[:-1]) + " and " + coders[-1]
+    """Who was compared on how many articles. The consensus coder is named apart: it is made
+    from the coders' own codings by the review, not an independent coding, and an article
+    counts for it once it holds a consensus coding or a review decision."""
+    coders = [c for c in report.coders if c != CONSENSUS]
+    named = _names(coders)
     counted = "marked done" if report.counted_by == "done" else "assigned to them and marked done"
     article = "article" if report.documents == 1 else "articles"
-    return (
-        f"Inter-coder reliability was assessed on {report.documents} {article} coded "
-        f"independently by {len(coders)} coders ({named}); an article counted for a coder once "
-        f"{counted}."
+    if len(coders) == len(report.coders):
+        return (
+            f"Inter-coder reliability was assessed on {report.documents} {article} coded "
+            f"independently by {len(coders)} coders ({named}); an article counted for a coder "
+            f"once {counted}."
+        )
+    consensus = (
+        "the consensus coding (coder 'consensus', decided in a review of the coders' "
+        "disagreements: not an independent coding)"
     )
+    if len(coders) == 1:
+        who = f"{named}'s codings were compared with {consensus}"
+        each = named
+    else:
+        who = f"coded independently by {len(coders)} coders ({named}) and compared with {consensus}"
+        each = "a coder"
+    return (
+        f"Agreement was assessed on {report.documents} {article}"
+        f"{': ' if len(coders) == 1 else ' '}{who}; an article counted for {each} once "
+        f"{counted}, and for the consensus once it held a consensus coding or a review decision."
+    )
+
+
+def _names(coders: list[str]) -> str:
+    return coders[0] if len(coders) == 1 else ", ".join(coders[:-1]) + " and " + coders[-1]
 
 
 def _number(value: float) -> str:

@@ -98,3 +98,28 @@ def test_the_paragraph_is_escaped_in_html(demo: Project) -> None:
     page = report_html(report, methods="<script>x</script> & more")
     assert "<script>x" not in page
     assert "&lt;script&gt;x&lt;/script&gt; &amp; more" in page
+
+
+def test_a_comparison_with_the_consensus_is_not_called_independent_coding(
+    demo: Project,
+) -> None:
+    """The consensus is made from the coders' own codings: the paragraph may not say it coded
+    the articles independently, nor that it counts an article once marked done."""
+    from annotator.domain.model import Choice
+    from annotator.services.consensus import review
+    from annotator.services.consensus_decide import decide
+
+    ana, ben = demo.coders.lookup("Ana"), demo.coders.lookup("Ben")
+    assert ana is not None
+    assert ben is not None
+    for difference in review(demo, "Ana", "Ben").differences[:3]:
+        decide(demo, ana, ben, difference, Choice.FIRST)
+    request = Request(coders=["Ana", "consensus"], levels=("document",), interval=False)
+    text = methods_of(demo, request, measure(demo, request)).text
+    assert "independently by 2 coders (Ana and consensus)" not in text
+    assert "not an independent coding" in text
+    assert "for the consensus once it held a consensus coding or a review decision" in text
+    both = Request(coders=["Ana", "Ben", "consensus"], levels=("document",), interval=False)
+    text = methods_of(demo, both, measure(demo, both)).text
+    assert "coded independently by 2 coders (Ana and Ben)" in text
+    assert "not an independent coding" in text
