@@ -25,6 +25,7 @@ from annotator.services.changes import Changes
 from annotator.services.codebook_versions import counted_under, removed_since, version_range
 from annotator.storage import Project
 from annotator.storage.coders import CONSENSUS as CONSENSUS  # the window imports it from here
+from annotator.storage.coders import consensus_spellings
 
 COUNTED_BY = ("done", "assigned")
 #: Which codings enter: all of them, all but those a search made, or only those.
@@ -68,7 +69,7 @@ def measure(project: Project, request: Request = Request()) -> Report:
         )
     if request.codebook_version:
         report = replace(report, warnings=(*version_note(project, request), *report.warnings))
-    notes = codings_notes(project, request, report.coders)
+    notes = (*codings_notes(project, request, report.coders), *consensus_spellings(report.coders))
     return replace(report, warnings=(*notes, *report.warnings)) if notes else report
 
 

@@ -12,6 +12,7 @@ from annotator.domain.exclusive import PassageOverlap, WholeArticleClash, exclus
 from annotator.domain.model import Coding, DocumentStatus
 from annotator.domain.text import normalise_text, text_sha256
 from annotator.storage import Project, search_index
+from annotator.storage.coders import consensus_spellings
 
 #: What ``check`` says when the only errors are codings that break an exclusive dimension's rule.
 CLASH_ADVICE = (
@@ -75,6 +76,7 @@ def _check_content(project: Project, report: CheckReport) -> None:
     documents = {d.id: d for d in project.documents.all()}
     tree = project.codebook.tree()
     coders = {c.id: c.name for c in project.coders.all()}
+    report.warnings.extend(consensus_spellings(list(coders.values())))
     for document_id, text in project.documents.texts().items():
         document = documents[document_id]
         if text_sha256(text) != document.sha256:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
 from sqlite_utils import Database
@@ -35,6 +36,19 @@ def consensus_spelling(name: str) -> str | None:
     return (
         f"'{name.strip()}' is another spelling of '{CONSENSUS}', the coder the disagreement "
         "review writes its decisions as (agreement leaves only it out): use another name"
+    )
+
+
+def consensus_spellings(coders: Sequence[str]) -> tuple[str, ...]:
+    """A warning for each coder (compared, or in the project) whose name is another spelling
+    of the consensus coder's ("Consensus"): counted as an independent coder, which it may not
+    be. Such names are refused now; a project from an earlier version may still hold one."""
+    return tuple(
+        f"coder '{name}' is compared as an independent coder: only '{CONSENSUS}' is the "
+        f"review's consensus (if it holds a consensus, rename it: annotator coders PROJECT "
+        f"rename '{name}' NEW)"
+        for name in coders
+        if consensus_spelling(name) is not None
     )
 
 

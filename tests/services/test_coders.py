@@ -160,3 +160,26 @@ def test_a_status_cannot_make_a_second_spelling_of_the_consensus_coder(
     with pytest.raises(UserError, match="'consensus'"):
         set_status(demo, name, DocumentStatus.DONE, ["1"])
     assert [c.name for c in demo.coders.all()] == ["Ana", "Ben"]
+
+
+def test_a_consensus_spelling_from_an_earlier_version_is_warned_of(project: Project) -> None:
+    # Refused now; a project file from before may hold one (written here past the store).
+    from annotator.services.agreement import Request, measure
+    from annotator.services.checks import check_project
+
+    document = project.documents.add("d", "d.txt", "Some text here.")
+    code = next(c.id for c in project.codebook.tree().codes() if not c.is_dimension)
+    ana = project.coders.add("Ana")
+    project.db.execute(
+        "INSERT INTO coders (guid, name) VALUES ('g-cons', 'Consensus')"
+    )
+    spelled = project.coders.by_name("Consensus")
+    assert spelled is not None
+    for coder in (ana, spelled):
+        project.codings.add(document.id, coder.id, code, 0, 4)
+        project.statuses.mark(document.id, coder.id, DocumentStatus.DONE)
+    report = measure(project, Request(coders=("Ana", "Consensus"), levels=("document",)))
+    assert any(
+        "coder 'Consensus' is compared as an independent coder" in w for w in report.warnings
+    )
+    assert any("coder 'Consensus'" in w for w in check_project(project).warnings)
