@@ -170,9 +170,7 @@ def test_a_consensus_spelling_from_an_earlier_version_is_warned_of(project: Proj
     document = project.documents.add("d", "d.txt", "Some text here.")
     code = next(c.id for c in project.codebook.tree().codes() if not c.is_dimension)
     ana = project.coders.add("Ana")
-    project.db.execute(
-        "INSERT INTO coders (guid, name) VALUES ('g-cons', 'Consensus')"
-    )
+    project.db.execute("INSERT INTO coders (guid, name) VALUES ('g-cons', 'Consensus')")
     spelled = project.coders.by_name("Consensus")
     assert spelled is not None
     for coder in (ana, spelled):
