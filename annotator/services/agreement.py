@@ -76,34 +76,76 @@ def measure(project: Project, request: Request = Request()) -> Report:
 def codings_notes(project: Project, request: Request, coders: Sequence[str]) -> tuple[str, ...]:
     """What leaving out (or keeping alone) the codings a search made or those accepted from a
     machine's suggestion left out of the comparison of ``coders`` (names), as warnings."""
-    ids = [c.id for c in project.coders.all() if c.name in coders]
+    counts = compared_codings(project, request, coders)
     notes: list[str] = []
     if request.search_codings != "with":
-        made = project.codings.count_by_search(ids)
+        made, others = counts.search, counts.search_base - counts.search
         if request.search_codings == "without":
             notes.append(
                 f"{made} codings made by a search are left out: only codings made by hand count"
             )
         else:
-            others = len(project.codings.rows(ids)) - made
             notes.append(
                 f"only the {made} codings made by a search count: {others} made by hand are "
                 "left out"
             )
     if request.assisted_codings != "with":
-        assisted = project.codings.count_assisted(ids)
+        assisted, others = counts.assisted, counts.assisted_base - counts.assisted
         if request.assisted_codings == "without":
             notes.append(
                 f"{assisted} codings accepted from a machine's suggestions are left out: only "
                 "codings the coders made themselves count"
             )
         else:
-            others = len(project.codings.rows(ids)) - assisted
             notes.append(
                 f"only the {assisted} codings accepted from a machine's suggestions count: "
                 f"{others} others are left out"
             )
     return tuple(notes)
+
+
+@dataclass(frozen=True)
+class ComparedCodings:
+    """Codings of the comparison, counted for the notes on those left out: of the codings the
+    other filter keeps (``*_base``), how many a search made (``search``) and how many were
+    accepted from a machine's suggestion (``assisted``)."""
+
+    search_base: int
+    search: int
+    assisted_base: int
+    assisted: int
+
+
+def compared_codings(project: Project, request: Request, coders: Sequence[str]) -> ComparedCodings:
+    """Counts of the codings the comparison of ``coders`` reaches: of the codes compared, in
+    articles compared (counting for two or more of the coders), each in an article that counts
+    for its own coder — not every coding the coders have in the project."""
+    scope = study_of(
+        project,
+        replace(request, coders=tuple(coders), search_codings="with", assisted_codings="with"),
+    )
+    ids = {c.name: c.id for c in project.coders.all()}
+    column = {ids[name]: k for k, name in enumerate(scope.coders)}
+    codes = set(scope.codes)
+    compared = {int(d) for d in scope.documents[scope.pairable]}
+
+    def count(by_search: bool | None, assisted: bool | None) -> int:
+        return sum(
+            1
+            for document, coder, code, _, _ in project.codings.rows(
+                list(column), by_search=by_search, assisted=assisted
+            )
+            if code in codes and document in compared and document in scope.counted[column[coder]]
+        )
+
+    search_filter = _by_search(request.search_codings)
+    assisted_filter = _by_search(request.assisted_codings)
+    return ComparedCodings(
+        search_base=count(None, assisted_filter),
+        search=count(True, assisted_filter),
+        assisted_base=count(search_filter, None),
+        assisted=count(search_filter, True),
+    )
 
 
 def version_note(project: Project, request: Request) -> tuple[str, ...]:

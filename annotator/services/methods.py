@@ -14,12 +14,13 @@ design when the articles compared are not the sample's — is left out of the te
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from annotator import __version__
 from annotator.agreement.results import Measure, Report
-from annotator.services.agreement import CONSENSUS, Request, study_of
+from annotator.services.agreement import CONSENSUS, Request, compared_codings, study_of
 from annotator.services.codebook_versions import versions_of_codings
 from annotator.services.machine.report import machine_sentences
 from annotator.services.sample_design import current_design
@@ -95,7 +96,7 @@ def methods_of(project: Project, request: Request, report: Report) -> Methods:
             "Intervals are 95 % bootstrap intervals of α (Hayes & Krippendorff 2007) over the "
             "units compared."
         )
-    parts += _codings_sentences(project, request, coder_ids)
+    parts += _codings_sentences(project, request, report.coders)
     machine = tuple(machine_sentences(project, report.coders))
     parts += machine
     parts.append(f"Computed with annotator {__version__}.")
@@ -110,20 +111,22 @@ def methods_of(project: Project, request: Request, report: Report) -> Methods:
     )
 
 
-def _codings_sentences(project: Project, request: Request, coder_ids: list[int]) -> list[str]:
+def _codings_sentences(project: Project, request: Request, coders: Sequence[str]) -> list[str]:
     """Which codings were compared, when some were left out: those a search made, those the
     coders accepted from a machine's suggestions (named even when they count, as assisted
-    coding is not independent coding)."""
+    coding is not independent coding) — counted among the codings of the codes and articles
+    compared (:func:`~annotator.services.agreement.compared_codings`)."""
     sentences = []
+    counts = compared_codings(project, request, coders)
     if request.search_codings != "with":
-        made = project.codings.count_by_search(coder_ids)
+        made = counts.search
         sentences.append(
             f"The {made} codings made by a search were left out; only codings made by hand "
             "were compared."
             if request.search_codings == "without"
             else f"Only the {made} codings made by a search were compared."
         )
-    assisted = project.codings.count_assisted(coder_ids)
+    assisted = counts.assisted
     if request.assisted_codings == "without":
         sentences.append(
             f"The {assisted} codings the coders accepted from a machine coder's suggestions "
