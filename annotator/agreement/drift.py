@@ -69,6 +69,9 @@ class DriftPlan:
     dated_by: str
     windows: tuple[Window, ...]
     undated: int
+    #: What the request's choices left out (a codebook version, search-made or assisted
+    #: codings), as the agreement report's warnings say it.
+    notes: tuple[str, ...] = ()
 
 
 #: How the methods sentence names windows and levels.
@@ -96,6 +99,8 @@ class Drift:
     coders: tuple[str, ...]
     windows: tuple[WindowReport, ...]
     undated: int = 0
+    #: What the request's choices left out of every window (see :class:`DriftPlan`).
+    notes: tuple[str, ...] = ()
 
     @property
     def time_basis(self) -> str:
@@ -167,6 +172,7 @@ class Drift:
                     f"Overall α {name} ranged from {low[0]:.3f} ({low[1]}) to {high[0]:.3f} "
                     f"({high[1]}) over the {len(figures)} windows with a figure."
                 )
+        parts += [f"{note[0].upper()}{note[1:].rstrip('.')}." for note in self.notes if note]
         return " ".join(parts)
 
     def as_dict(self) -> dict[str, Any]:
@@ -177,6 +183,7 @@ class Drift:
             "methods": self.methods,
             "coders": list(self.coders),
             "undated_articles": self.undated,
+            "warnings": list(self.notes),
             "windows": [w.as_dict() for w in self.windows],
         }
 
@@ -220,7 +227,9 @@ def measure_drift(plan: DriftPlan, progress: Progress | None = None) -> Drift | 
         reports.append(WindowReport(window, measure_agreement(study, plan.options)))
         if progress is not None and not progress(number + 1, len(plan.windows)):
             return None
-    return Drift(plan.period, plan.dated_by, plan.study.coders, tuple(reports), plan.undated)
+    return Drift(
+        plan.period, plan.dated_by, plan.study.coders, tuple(reports), plan.undated, plan.notes
+    )
 
 
 def window_study(study: Study, documents: tuple[int, ...]) -> Study:

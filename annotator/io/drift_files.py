@@ -77,6 +77,7 @@ def heading(drift: Drift) -> str:
         f"Drift by {PERIOD_NAMES.get(drift.period, drift.period)}: coders "
         f"{', '.join(drift.coders)}; {_articles(articles)} compared in {len(drift.windows)} "
         f"windows{undated}. Times are UTC; {drift.time_basis}."
+        + "".join(f" Note: {note.rstrip('.')}." for note in drift.notes)
     )
 
 

@@ -67,10 +67,16 @@ def measure(project: Project, request: Request = Request()) -> Report:
         report = replace(
             report, warnings=(nothing_compared(project, study, request), *report.warnings)
         )
-    if request.codebook_version:
-        report = replace(report, warnings=(*version_note(project, request), *report.warnings))
-    notes = (*codings_notes(project, request, report.coders), *consensus_spellings(report.coders))
+    notes = selection_notes(project, request, report.coders)
     return replace(report, warnings=(*notes, *report.warnings)) if notes else report
+
+
+def selection_notes(project: Project, request: Request, coders: Sequence[str]) -> tuple[str, ...]:
+    """What the request's choices left out of the comparison of ``coders`` (a codebook
+    version; codings made by a search or accepted from a machine), and coders named like the
+    consensus, as warnings: a report of agreement, or of its drift, states them."""
+    notes = version_note(project, request) if request.codebook_version else ()
+    return (*notes, *codings_notes(project, request, coders), *consensus_spellings(coders))
 
 
 def codings_notes(project: Project, request: Request, coders: Sequence[str]) -> tuple[str, ...]:

@@ -51,7 +51,7 @@ from annotator.agreement.drift import (
     window_study,
 )
 from annotator.domain.errors import UserError
-from annotator.services.agreement import Request, options_of, study_of
+from annotator.services.agreement import Request, options_of, selection_notes, study_of
 from annotator.storage import Project
 from annotator.storage.coding_times import done_times, latest_coding_times
 
@@ -142,7 +142,8 @@ def plan_drift(
         windows = cut_batches(dated, batch_size, batches)
     else:
         windows = cut_periods(dated, period)
-    return DriftPlan(study, options_of(request), period, dated_by, tuple(windows), undated)
+    notes = selection_notes(project, request, study.coders)
+    return DriftPlan(study, options_of(request), period, dated_by, tuple(windows), undated, notes)
 
 
 def _time(text: str | None) -> datetime | None:

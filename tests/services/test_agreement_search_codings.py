@@ -109,3 +109,26 @@ def test_notes_count_only_the_codings_compared(tmp_path: Path) -> None:
         "only the 0 codings made by a search count: 0 made by hand are left out",
         "only the 0 codings accepted from a machine's suggestions count: 2 others are left out",
     ), both.warnings
+
+
+def test_drift_states_what_the_choices_left_out(tmp_path: Path) -> None:
+    """A drift of search-made codings only reads as what it is: its heading, methods sentence
+    and JSON carry the note the agreement report carries."""
+    from annotator.io.drift_files import drift_html, heading, text_table
+    from annotator.services.drift import drift
+
+    project = _scoped_project(tmp_path)
+    request = Request(levels=LEVELS, interval=False, codes=("Frame > Risk",), search_codings="only")
+    note = measure(project, request).warnings[0]
+    assert note.startswith("only the 2 codings made by a search count")
+    found = drift(project, request, "batch", batches=1)
+    assert found.notes == (note,)
+    assert note in heading(found)
+    assert note in text_table(found).splitlines()[0]
+    assert "Only the 2 codings made by a search count" in found.methods
+    assert found.as_dict()["warnings"] == [note]
+    assert "Only the 2 codings made by a search count" in drift_html(found)
+    # With every coding compared, nothing is said.
+    plain = drift(project, replace(request, search_codings="with"), "batch", batches=1)
+    assert plain.notes == ()
+    assert "Note:" not in heading(plain)
