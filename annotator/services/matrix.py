@@ -178,7 +178,10 @@ def build_matrix(
         status = statuses.get((document, coder), DocumentStatus.NOT_STARTED)
         own = values.get(document, {})
         found = counts.get((document, coder), {})
-        row: list[object] = [document, names[document], coders[coder], status.value]
+        shown = status.value
+        if (document, coder) in held and (document, coder) not in statuses:
+            shown = DECIDED  # the consensus has no progress of its own: the review decided
+        row: list[object] = [document, names[document], coders[coder], shown]
         for variable in variables:
             value = own.get(variable.name, "")
             if variable.type is VariableType.CATEGORY:
@@ -203,6 +206,10 @@ def build_matrix(
         if progress and number % 5000 == 0:
             progress(number, len(ordered))
     return Matrix(columns, rows)
+
+
+#: The status column of a consensus row the review made (the consensus marks nothing done).
+DECIDED = "decided"
 
 
 def _consensus_pairs(project: Project) -> set[tuple[int, int]]:

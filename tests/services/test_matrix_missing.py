@@ -81,6 +81,7 @@ def test_an_article_the_consensus_decided_neither_on_is_a_row_of_zeros(project: 
             "0",
             "none",
         )
+        assert row["status"] == "decided"  # not "not_started": the review decided it
     assert ("art0", "consensus") not in rows
     assert ("art3", "consensus") not in rows
 
