@@ -62,27 +62,26 @@ def _term_words(term: Term, divergences: index.Divergences) -> index.Plan:
     last = len(term.words) - 1
     for number, word in enumerate(term.words):
         choices = _spellings(word, term.prefix and number == last, divergences)
-        expressions = [_fts_expression(form, prefix) for form, prefix in choices]
+        cut = index.index_tokens(tuple(form for form, _prefix in choices))
+        expressions = [
+            _fts_expression(pieces, prefix)
+            for pieces, (_form, prefix) in zip(cut, choices, strict=True)
+        ]
         if expressions and all(expressions):  # else a word the index cannot narrow
             parts.append(index.Words(" OR ".join(expressions)))
     return index.both(parts)
 
 
-def _fts_expression(form: str, prefix: bool) -> str:
-    """A spelling of a word as the index holds it: the tokens ``unicode61`` cuts it into (a
-    mark ends one: a letter written with a nukta as two code points ends a token where the
-    same letter as one code point does not), all of them; empty when it has none."""
-    pieces = _FTS_TOKEN.findall(form)
+def _fts_expression(pieces: tuple[str, ...], prefix: bool) -> str:
+    """A spelling of a word as the index holds it: the tokens its ``unicode61`` cuts it into
+    (:func:`index.index_tokens`: a nukta written as a code point of its own ends a token, the
+    dot of a casefolded İ is taken away), all of them; empty when it has none."""
     if not pieces:
         return ""
     tokens = [index.quoted(piece) for piece in pieces]
     if prefix:
         tokens[-1] += "*"
     return tokens[0] if len(tokens) == 1 else "(" + " AND ".join(tokens) + ")"
-
-
-#: What ``unicode61`` takes for one token: letters, digits and private-use characters.
-_FTS_TOKEN = regex.compile(r"[\p{L}\p{N}\p{Co}]+")
 
 
 def _spellings(word: str, prefix: bool, divergences: index.Divergences) -> list[tuple[str, bool]]:

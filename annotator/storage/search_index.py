@@ -132,6 +132,31 @@ def quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+#: How migration 0013 tokenizes the word index.
+WORDS_TOKENIZER = "unicode61 remove_diacritics 2"
+
+
+@functools.lru_cache(maxsize=1024)
+def index_tokens(forms: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The tokens the word index makes of each of ``forms``, asked of its own tokenizer: a
+    mark ``unicode61`` takes away (the dot of i̇, as İ casefolds) or keeps in a token (one
+    newer than its Unicode 6.1 tables) does not end a token there, one it knows as no
+    letter does (a nukta); a regular expression cannot tell them apart."""
+    connection = sqlite3.connect(":memory:")
+    try:
+        connection.execute(f"CREATE VIRTUAL TABLE t USING fts5(x, tokenize='{WORDS_TOKENIZER}')")
+        connection.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+        connection.executemany(
+            "INSERT INTO t (rowid, x) VALUES (?, ?)", list(enumerate(forms, start=1))
+        )
+        found: dict[int, list[str]] = {}
+        for document, term in connection.execute("SELECT doc, term FROM v ORDER BY doc, offset"):
+            found.setdefault(int(document), []).append(str(term))
+    finally:
+        connection.close()
+    return tuple(tuple(found.get(number, ())) for number in range(1, len(forms) + 1))
+
+
 # -- asking the index --------------------------------------------------------------------------
 
 
