@@ -39,3 +39,14 @@ def run_sql(path: Path, *statements: str) -> None:
         connection.execute(statement)
     connection.commit()
     connection.close()
+
+
+def undo_search_separators(connection: sqlite3.Connection) -> None:
+    """Take a project back to before migration 0019: the word index as 0013 made it (empty;
+    0019 fills it again when the project is opened)."""
+    connection.execute("DROP TABLE search_words")
+    connection.execute(
+        "CREATE VIRTUAL TABLE search_words USING fts5(text, content='documents', "
+        "content_rowid='id', tokenize='unicode61 remove_diacritics 2', detail=none)"
+    )
+    connection.execute("DELETE FROM _sqlite_migrations WHERE name = '0019_search_separators'")

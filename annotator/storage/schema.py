@@ -18,6 +18,7 @@ from annotator.storage.schema_steps import (
     machine,
     rule_marks,
     search,
+    search_separators,
     versions,
 )
 
@@ -34,6 +35,7 @@ _STEPS = [
     *versions.STEPS,
     *rule_marks.STEPS,
     *machine.STEPS,
+    *search_separators.STEPS,
 ]
 
 migrations = Migrations(MIGRATION_SET)

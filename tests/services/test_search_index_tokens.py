@@ -36,3 +36,25 @@ def test_a_word_with_a_mark_is_asked_of_the_index_as_it_tokenizes_it(
     index.catch_up(memory.db)
     hits = search.search(memory, Request(query, **options)).hits  # type: ignore[arg-type]
     assert sorted({hit.document_id for hit in hits}) == [ids[n] for n in articles]
+
+
+GLUED = [
+    "Цена 500₽ за литр, 100₺ за кило.",
+    "We closed the deal🤝 today; ₿coin rose.",
+    "\u2067Haifa\u2069 port, and \u061cword.",
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "articles"),
+    [("500", [0]), ("100", [0]), ("deal", [1]), ("coin", [1]), ("haifa", [2]), ("word", [2])],
+)
+def test_a_word_glued_to_a_symbol_newer_than_the_index_tables_is_found(
+    memory: Project, query: str, articles: list[int]
+) -> None:
+    """``unicode61`` (Unicode 6.1) kept ₽, 🤝, ₿ and the bidirectional isolates inside a
+    token: "500₽" was indexed as one word, and ``500`` never reached the article."""
+    ids = [memory.documents.add(f"d{n}", "s", text).id for n, text in enumerate(GLUED)]
+    index.catch_up(memory.db)
+    hits = search.search(memory, Request(query)).hits
+    assert sorted({hit.document_id for hit in hits}) == [ids[n] for n in articles]

@@ -11,6 +11,7 @@ from annotator.services import saved_searches as rules
 from annotator.services import search
 from annotator.storage import Project
 from annotator.storage.schema import known_migrations
+from tests.helpers import undo_search_separators
 
 #: Migration 0017's tables, children first.
 MACHINE_TABLES = (
@@ -40,6 +41,7 @@ def test_the_old_mark_goes_to_the_coders_who_ran_the_rule(tmp_path: Path) -> Non
     # later migrations' tables: 0017's made empty).
     connection = sqlite3.connect(path)
     with connection:
+        undo_search_separators(connection)
         for table in MACHINE_TABLES:
             connection.execute(f"DROP TABLE {table}")
         connection.execute("ALTER TABLE coders DROP COLUMN kind")

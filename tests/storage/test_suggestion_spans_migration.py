@@ -10,6 +10,7 @@ from annotator.services.machine import MachineCoding, add_machine, start_run, wr
 from annotator.services.machine.runs import finish_run
 from annotator.storage import Project
 from annotator.storage.schema import known_migrations
+from tests.helpers import undo_search_separators
 
 SPAN_COLUMNS = ("document_id", "machine_coder_id", "code_id", "start", '"end"')
 
@@ -30,6 +31,7 @@ def test_decisions_taken_before_name_their_suggestion_after(tmp_path: Path) -> N
     # The project as 0017 left it: decisions by GUID only.
     connection = sqlite3.connect(path)
     with connection:
+        undo_search_separators(connection)
         connection.execute("DROP INDEX machine_suggestion_decisions_by_article")
         for column in SPAN_COLUMNS:
             connection.execute(f"ALTER TABLE machine_suggestion_decisions DROP COLUMN {column}")

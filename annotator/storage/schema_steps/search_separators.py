@@ -1,0 +1,225 @@
+"""Migration 0019: the word index cuts words at the symbols it took for letters.
+
+SQLite's ``unicode61`` knows Unicode 6.1: a character assigned since (the ruble sign ₽, the
+lira sign ₺, the bitcoin sign ₿, most emoji, 🤝 among them) or made no letter since (the
+bidirectional isolates U+2066–U+2069, the Arabic letter mark U+061C) it keeps in a token,
+where search sees no word: "500₽" was indexed as one token "500₽", so ``500`` never found
+the article, nor ``deal`` a "deal🤝". The index is made again with those characters as
+separators (``separators``: the code points below, which search, on this Unicode, takes for
+no part of a word and ``unicode61`` for part of one; unassigned code points are left as they
+were, for a later Unicode may make them letters).
+
+Shipped once released: never edit it; add a new migration at the end of the set
+(``storage/schema.py``).
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from annotator.storage.schema_steps.run import run as _run
+
+#: The code points (ranges, both ends in) ``unicode61`` keeps in a token and search takes for
+#: no part of a word, frozen with 0019.
+SEPARATOR_RANGES_0019: tuple[tuple[int, int], ...] = (
+    (0x58D, 0x58E),
+    (0x605, 0x605),
+    (0x61C, 0x61D),
+    (0x7FE, 0x7FF),
+    (0x888, 0x888),
+    (0x890, 0x891),
+    (0x8E2, 0x8E2),
+    (0x9FD, 0x9FD),
+    (0xA76, 0xA76),
+    (0xC77, 0xC77),
+    (0xC84, 0xC84),
+    (0xD4F, 0xD4F),
+    (0x1B4E, 0x1B4F),
+    (0x1B7D, 0x1B7F),
+    (0x2066, 0x2069),
+    (0x20BA, 0x20C4),
+    (0x218A, 0x218B),
+    (0x23F4, 0x23FF),
+    (0x2427, 0x2429),
+    (0x2700, 0x2700),
+    (0x2B4D, 0x2B4F),
+    (0x2B5A, 0x2B73),
+    (0x2B76, 0x2BFF),
+    (0x2E3C, 0x2E5D),
+    (0x2E60, 0x2E63),
+    (0x2FFC, 0x2FFF),
+    (0x31E4, 0x31E5),
+    (0x31EF, 0x31EF),
+    (0x32FF, 0x32FF),
+    (0xA8FC, 0xA8FC),
+    (0xAB5B, 0xAB5B),
+    (0xAB6A, 0xAB6B),
+    (0xFBC2, 0xFBD2),
+    (0xFD40, 0xFD4F),
+    (0xFD90, 0xFD91),
+    (0xFDC8, 0xFDCF),
+    (0xFDFE, 0xFDFF),
+    (0x1018C, 0x1018E),
+    (0x1019C, 0x1019C),
+    (0x101A0, 0x101A0),
+    (0x1056F, 0x1056F),
+    (0x10877, 0x10878),
+    (0x10AC8, 0x10AC8),
+    (0x10AF0, 0x10AF6),
+    (0x10B99, 0x10B9C),
+    (0x10D6E, 0x10D6E),
+    (0x10D8E, 0x10D8F),
+    (0x10EAD, 0x10EAD),
+    (0x10EC9, 0x10ECA),
+    (0x10ED0, 0x10ED8),
+    (0x10F55, 0x10F59),
+    (0x10F86, 0x10F89),
+    (0x110CD, 0x110CD),
+    (0x11174, 0x11175),
+    (0x111CD, 0x111CD),
+    (0x111DB, 0x111DB),
+    (0x111DD, 0x111DF),
+    (0x11238, 0x1123D),
+    (0x112A9, 0x112A9),
+    (0x113D4, 0x113D5),
+    (0x113D7, 0x113D8),
+    (0x1144B, 0x1144F),
+    (0x1145A, 0x1145B),
+    (0x1145D, 0x1145D),
+    (0x114C6, 0x114C6),
+    (0x115C1, 0x115D7),
+    (0x11641, 0x11643),
+    (0x11660, 0x1166C),
+    (0x116B9, 0x116B9),
+    (0x1173C, 0x1173F),
+    (0x1183B, 0x1183B),
+    (0x11944, 0x11946),
+    (0x119E2, 0x119E2),
+    (0x11A3F, 0x11A46),
+    (0x11A9A, 0x11A9C),
+    (0x11A9E, 0x11AA2),
+    (0x11B00, 0x11B09),
+    (0x11BE1, 0x11BE1),
+    (0x11C41, 0x11C45),
+    (0x11C70, 0x11C71),
+    (0x11EF7, 0x11EF8),
+    (0x11F43, 0x11F4F),
+    (0x11FD5, 0x11FF1),
+    (0x11FFF, 0x11FFF),
+    (0x12474, 0x12474),
+    (0x12FF1, 0x12FF2),
+    (0x13430, 0x1343F),
+    (0x16A6E, 0x16A6F),
+    (0x16AF5, 0x16AF5),
+    (0x16B37, 0x16B3F),
+    (0x16B44, 0x16B45),
+    (0x16D6D, 0x16D6F),
+    (0x16E97, 0x16E9A),
+    (0x16FE2, 0x16FE2),
+    (0x1BC9C, 0x1BC9C),
+    (0x1BC9F, 0x1BCA3),
+    (0x1CC00, 0x1CCEF),
+    (0x1CCFA, 0x1CCFC),
+    (0x1CD00, 0x1CEB3),
+    (0x1CEBA, 0x1CED0),
+    (0x1CED2, 0x1CED4),
+    (0x1CEDD, 0x1CEFD),
+    (0x1CF50, 0x1CFC3),
+    (0x1D1DE, 0x1D1FF),
+    (0x1D253, 0x1D25A),
+    (0x1D25D, 0x1D25E),
+    (0x1D260, 0x1D27F),
+    (0x1D800, 0x1D9FF),
+    (0x1DA37, 0x1DA3A),
+    (0x1DA6D, 0x1DA74),
+    (0x1DA76, 0x1DA83),
+    (0x1DA85, 0x1DA8B),
+    (0x1DB00, 0x1DB1C),
+    (0x1E14F, 0x1E14F),
+    (0x1E2FF, 0x1E2FF),
+    (0x1E5FF, 0x1E5FF),
+    (0x1E95E, 0x1E95F),
+    (0x1ECAC, 0x1ECAC),
+    (0x1ECB0, 0x1ECB0),
+    (0x1ED2E, 0x1ED2E),
+    (0x1F0BF, 0x1F0BF),
+    (0x1F0E0, 0x1F0F5),
+    (0x1F10D, 0x1F10F),
+    (0x1F12F, 0x1F12F),
+    (0x1F16C, 0x1F16F),
+    (0x1F19B, 0x1F1AE),
+    (0x1F23B, 0x1F23B),
+    (0x1F260, 0x1F265),
+    (0x1F321, 0x1F32F),
+    (0x1F336, 0x1F336),
+    (0x1F37D, 0x1F37F),
+    (0x1F394, 0x1F39F),
+    (0x1F3C5, 0x1F3C5),
+    (0x1F3CB, 0x1F3DF),
+    (0x1F3F1, 0x1F3FF),
+    (0x1F43F, 0x1F43F),
+    (0x1F441, 0x1F441),
+    (0x1F4F8, 0x1F4F8),
+    (0x1F4FD, 0x1F4FF),
+    (0x1F53E, 0x1F53F),
+    (0x1F544, 0x1F54F),
+    (0x1F568, 0x1F5FA),
+    (0x1F641, 0x1F644),
+    (0x1F650, 0x1F67F),
+    (0x1F6C6, 0x1F6D9),
+    (0x1F6DC, 0x1F6EC),
+    (0x1F6F0, 0x1F6FC),
+    (0x1F774, 0x1F7DB),
+    (0x1F7E0, 0x1F7EB),
+    (0x1F7F0, 0x1F80B),
+    (0x1F810, 0x1F847),
+    (0x1F850, 0x1F859),
+    (0x1F860, 0x1F887),
+    (0x1F890, 0x1F8AD),
+    (0x1F8B0, 0x1F8BB),
+    (0x1F8C0, 0x1F8C1),
+    (0x1F8D0, 0x1F8D8),
+    (0x1F900, 0x1FA57),
+    (0x1FA60, 0x1FA6D),
+    (0x1FA70, 0x1FA7C),
+    (0x1FA80, 0x1FAC6),
+    (0x1FAC8, 0x1FAC8),
+    (0x1FACC, 0x1FADD),
+    (0x1FADF, 0x1FAEB),
+    (0x1FAEF, 0x1FAFA),
+    (0x1FB00, 0x1FB92),
+    (0x1FB94, 0x1FBEF),
+    (0x1FBFA, 0x1FBFA),
+)
+
+#: The same as one string, as the tokenizer's ``separators`` option takes them.
+SEPARATORS_0019 = "".join(
+    chr(code) for low, high in SEPARATOR_RANGES_0019 for code in range(low, high + 1)
+)
+
+
+def search_separators(db: Database) -> None:
+    """``search_words`` made again with :data:`SEPARATORS_0019` as separators, holding what
+    the old one held: the text of each article, but for articles still waiting in
+    ``search_pending``, the text the index held for them then (``indexed_text``; none when
+    NULL), which catching up takes out again."""
+    _run(
+        db,
+        [
+            "DROP TABLE search_words",
+            "CREATE VIRTUAL TABLE search_words USING fts5(text, content='documents', "
+            "content_rowid='id', tokenize='unicode61 remove_diacritics 2 separators "
+            f"''{SEPARATORS_0019}''', detail=none)",
+            "INSERT INTO search_words (search_words, rank) VALUES ('hashsize', 16777216)",
+            "INSERT INTO search_words (rowid, text) SELECT id, text FROM documents "
+            "WHERE id NOT IN (SELECT document_id FROM search_pending) ORDER BY id",
+            "INSERT INTO search_words (rowid, text) SELECT document_id, indexed_text "
+            "FROM search_pending WHERE indexed_text IS NOT NULL ORDER BY document_id",
+        ],
+    )
+
+
+#: The migrations of this module, in the order they run.
+STEPS = [
+    ("0019_search_separators", search_separators),
+]
