@@ -11,6 +11,7 @@ from pathlib import Path
 
 from annotator.domain.codebook import CodeSpec
 from annotator.domain.errors import BadFileError, UserError
+from annotator.domain.text import normalise_text
 from annotator.io.articles import MAX_FILE_BYTES
 from annotator.io.packages import Package, PackageMemo
 from annotator.io.refi.archive import Archive
@@ -65,6 +66,7 @@ def read_qdpx(path: Path, *, validate: bool = True, text_limit: int = MAX_MERGE_
             raw = _source_text(archive, source, refi, budget)
             if raw is not None:
                 sources.append((source, raw))
+        _note_texts(archive, refi, budget)
     converter = Converter(refi, sources)
     keys = {
         guid: name[len(KEY_SET) :]
@@ -103,9 +105,9 @@ class _Budget:
             )
 
 
-def _too_large(name: str) -> str:
+def _too_large(label: str) -> str:
     return (
-        f"'{name}': its text is more than {MAX_FILE_BYTES / 2**20:.0f} MB, the most an article "
+        f"{label}: its text is more than {MAX_FILE_BYTES / 2**20:.0f} MB, the most an article "
         "may hold (import refuses such files)"
     )
 
@@ -116,38 +118,56 @@ def _shown(reference: str) -> str:
     return shown if len(shown) <= 80 else shown[:79] + "…"
 
 
+def _file_text(
+    archive: Archive, label: str, reference: str, refi: RefiProject, budget: _Budget
+) -> str | None:
+    """The text of the archive's file ``reference`` (a source's or a note's, ``label`` in
+    messages: ``'name'`` or ``note 'name'``) as it is, or None with the loss noted."""
+    if not reference.startswith("internal://"):
+        if "://" in reference:
+            refi.skipped.append(
+                f"{label}: its text is outside the archive ({_shown(reference)}); "
+                "only the texts a .qdpx holds are read"
+            )
+            return None
+        refi.warnings.append(f"{label}: a plain file name, {reference!r}")
+    info = archive.find_source(reference)
+    if info is None:
+        refi.skipped.append(f"{label}: its text file is missing from the archive")
+        return None
+    if info.file_size > MAX_FILE_BYTES:  # as its header says: nothing read
+        refi.skipped.append(_too_large(label))
+        return None
+    budget.spend(info.file_size)
+    # A header that says less than the member holds is refused as it is read.
+    data = archive.read(info, MAX_FILE_BYTES)
+    budget.spend(len(data) - info.file_size)
+    raw, problems = decode_source(data)
+    refi.warnings.extend(f"{label} {p}" for p in problems)
+    return raw
+
+
+def _note_texts(archive: Archive, refi: RefiProject, budget: _Budget) -> None:
+    """Give the notes whose text is a file of the archive (NVivo) that text."""
+    for guid, (name, reference) in refi.note_files.items():
+        text = _file_text(archive, f"note '{name}'", reference, refi, budget)
+        if text is None:  # named as not carried: not an empty note as well
+            del refi.notes[guid]
+        else:
+            _, user, created, modified = refi.notes[guid]
+            refi.notes[guid] = (normalise_text(text), user, created, modified)
+
+
 def _source_text(
     archive: Archive, source: RefiSource, refi: RefiProject, budget: _Budget
 ) -> str | None:
     """A source's text as it is in the archive (or inline), or None with the loss noted."""
     if source.text_path:
-        reference = source.text_path
-        if not reference.startswith("internal://"):
-            if "://" in reference:
-                refi.skipped.append(
-                    f"'{source.name}': its text is outside the archive ({_shown(reference)}); "
-                    "only the texts a .qdpx holds are read"
-                )
-                return None
-            refi.warnings.append(f"'{source.name}': a plain file name, {reference!r}")
-        info = archive.find_source(reference)
-        if info is None:
-            refi.skipped.append(f"'{source.name}': its text file is missing from the archive")
-            return None
-        if info.file_size > MAX_FILE_BYTES:  # as its header says: nothing read
-            refi.skipped.append(_too_large(source.name))
-            return None
-        budget.spend(info.file_size)
-        # A header that says less than the member holds is refused as it is read.
-        data = archive.read(info, MAX_FILE_BYTES)
-        budget.spend(len(data) - info.file_size)
-        raw, problems = decode_source(data)
-        refi.warnings.extend(f"'{source.name}' {p}" for p in problems)
-        return raw
+        return _file_text(archive, f"'{source.name}'", source.text_path, refi, budget)
     if source.content is not None:
         size = len(source.content) if source.content.isascii() else len(source.content.encode())
         if size > MAX_FILE_BYTES:
-            refi.skipped.append(_too_large(source.name))
+            refi.skipped.append(_too_large(f"'{source.name}'"))
             return None
         budget.spend(size)
         return source.content

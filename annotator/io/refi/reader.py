@@ -107,6 +107,8 @@ class RefiProject:
     description: str = ""
     identity: str = ""
     modified: str | None = None
+    #: Notes whose text is a file of the archive (NVivo): GUID → its name and reference.
+    note_files: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def guid_of(text: str | None) -> str:
@@ -392,8 +394,14 @@ def read_project(root: Any, warnings: list[str], where: Any = "project.qde") -> 
         else:
             skipped.append(f"case '{case.get('name', '')}' (cases are not kept)")
     notes = {}
+    note_files = {}
     for note in root.iterfind(f"{_q('Notes')}/{_q('Note')}"):
         content = note.find(_q("PlainTextContent"))
+        if content is None and note.get("plainTextPath"):  # the text is a file (NVivo)
+            note_files[guid_of(note.get("guid"))] = (
+                (note.get("name") or "").strip() or "note",
+                note.get("plainTextPath") or "",
+            )
         notes[guid_of(note.get("guid"))] = (
             (content.text or "") if content is not None else "",
             guid_of(note.get("creatingUser")) or None,
@@ -426,6 +434,7 @@ def read_project(root: Any, warnings: list[str], where: Any = "project.qde") -> 
         description=_child_text(root, "Description"),
         identity=f"{root.get('name') or ''}/{root.get('creationDateTime') or ''}",
         modified=root.get("modifiedDateTime") or root.get("creationDateTime"),
+        note_files=note_files,
     )
 
 

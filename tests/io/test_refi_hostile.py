@@ -1,0 +1,96 @@
+"""REFI-QDA files as other tools write them, found wanting by a hostile pass: a note whose
+text sits in a file of the archive (NVivo), a source text in UTF-16 with a byte-order mark,
+and variable values that do not fit their type."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from annotator.services import create_project, memos
+from annotator.services.merge import merge_file
+
+NS = "urn:QDA-XML:project:1.0"
+ANA = "6a0f4c1e-2b3d-4e5f-8a9b-0c1d2e3f4a51"
+DIMENSION = "1b8e0c2a-7d4f-4c3b-9a1e-5f6d7c8b9a01"
+CODE = "1b8e0c2a-7d4f-4c3b-9a1e-5f6d7c8b9a02"
+SOURCE = "4ebf3f5d-a07c-4f8e-b2c3-8d9e0f1a2b01"
+NOTE = "5fc04a6e-b18d-4a9f-83d4-9e0f1a2b3c01"
+
+
+def _project(sources: str, extra: str = "", variables: str = "") -> str:
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="{NS}" name="t" origin="Test">
+  <Users><User guid="{ANA}" name="Ana"/></Users>
+  <CodeBook><Codes>
+    <Code guid="{DIMENSION}" name="Motive" isCodable="false">
+      <Code guid="{CODE}" name="Hunger" isCodable="true"/>
+    </Code>
+  </Codes></CodeBook>{variables}
+  <Sources>{sources}</Sources>{extra}
+</Project>
+"""
+
+
+def _selection(start: int, end: int, name: str) -> str:
+    return f"""<PlainTextSelection guid="7a1c5b8e-0d2f-4a3b-9c4d-1e2f3a4b5c01" name="{name}"
+        startPosition="{start}" endPosition="{end}" creatingUser="{ANA}">
+      <Coding guid="8b2d6c9f-1e3a-4b4c-8d5e-2f3a4b5c6d01" creatingUser="{ANA}">
+        <CodeRef targetGUID="{CODE}"/>
+      </Coding>
+    </PlainTextSelection>"""
+
+
+def _archive(path: Path, qde: str, files: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project.qde", qde)
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_a_note_whose_text_is_a_file_of_the_archive_comes_in_with_that_text(
+    tmp_path: Path,
+) -> None:
+    # NVivo keeps a memo's text in sources/<guid>.txt (BOM, CRLF), not in PlainTextContent.
+    source = (
+        f'<TextSource guid="{SOURCE}" name="Interview" plainTextPath="internal://{SOURCE}.txt">'
+        f'<NoteRef targetGUID="{NOTE}"/></TextSource>'
+    )
+    notes = (
+        f'<Notes><Note guid="{NOTE}" name="Memo" creatingUser="{ANA}" '
+        f'creationDateTime="2024-05-02T16:06:00Z" plainTextPath="internal://{NOTE}.txt"/></Notes>'
+    )
+    archive = _archive(
+        tmp_path / "nvivo.qdpx",
+        _project(source, notes),
+        {
+            f"sources/{SOURCE}.txt": b"We were hungry, that is all.",
+            f"sources/{NOTE}.txt": "\ufeffNoise at night.\r\nCheck the others.".encode(),
+        },
+    )
+    with create_project(tmp_path / "p.annotator", with_default_codebook=False) as project:
+        reports = merge_file(project, archive)
+        assert [m.text for m in project.memos.all()] == ["Noise at night.\nCheck the others."]
+        assert [m.target for m in project.memos.all()] == ["document"]
+        assert reports[0].memos_skipped_empty == 0
+        merge_file(project, archive)  # a second import adds nothing
+        assert len(project.memos.all()) == 1
+        assert memos.project_log(project) == []
+
+
+def test_a_note_file_missing_from_the_archive_is_named_not_taken_for_an_empty_note(
+    tmp_path: Path,
+) -> None:
+    notes = (
+        f'<Notes><Note guid="{NOTE}" name="Memo" creatingUser="{ANA}" '
+        f'plainTextPath="internal://{NOTE}.txt"/></Notes>'
+    )
+    archive = _archive(tmp_path / "nvivo.qdpx", _project("", notes), {})
+    with create_project(tmp_path / "p.annotator", with_default_codebook=False) as project:
+        reports = merge_file(project, archive)
+        assert project.memos.all() == []
+        assert "not carried: note 'Memo': its text file is missing from the archive" in (
+            reports[0].notes
+        )
+        assert reports[0].memos_skipped_empty == 0
