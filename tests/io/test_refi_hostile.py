@@ -7,6 +7,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from annotator.services import create_project, memos
 from annotator.services.merge import merge_file
 
@@ -94,3 +96,26 @@ def test_a_note_file_missing_from_the_archive_is_named_not_taken_for_an_empty_no
             reports[0].notes
         )
         assert reports[0].memos_skipped_empty == 0
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_source_text_in_utf16_with_a_byte_order_mark_is_read(
+    tmp_path: Path, encoding: str
+) -> None:
+    text = "Café 😀: we were hungry.\r\nEnd."
+    start = len(text[: text.index("hungry")].encode("utf-16-le")) // 2  # NVivo's units
+    source = (
+        f'<TextSource guid="{SOURCE}" name="Interview" plainTextPath="internal://{SOURCE}.txt">'
+        f"{_selection(start, start + 6, 'hungry')}</TextSource>"
+    )
+    archive = _archive(
+        tmp_path / "utf16.qdpx",
+        _project(source),
+        {f"sources/{SOURCE}.txt": "\ufeff".encode(encoding) + text.encode(encoding)},
+    )
+    with create_project(tmp_path / "p.annotator", with_default_codebook=False) as project:
+        merge_file(project, archive)
+        [document] = project.documents.all()
+        assert project.documents.text(document.id) == "Café 😀: we were hungry.\nEnd."
+        [coding] = project.codings.all()
+        assert project.documents.text(document.id)[coding.start : coding.end] == "hungry"

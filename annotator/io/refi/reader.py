@@ -441,11 +441,25 @@ def read_project(root: Any, warnings: list[str], where: Any = "project.qde") -> 
 # -- text and offsets ------------------------------------------------------------------------
 
 
+# UTF-32 first: its little-endian mark begins with UTF-16's.
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
 def decode_source(data: bytes) -> tuple[str, list[str]]:
-    """A source file's text as it is (line ends untouched), without one leading BOM."""
+    """A source file's text as it is (line ends untouched), without one leading BOM; UTF-8
+    (else Windows-1252), or UTF-16/UTF-32 where a byte-order mark says so."""
     warnings = []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    for bom, encoding in _WIDE_BOMS:  # the standard says UTF-8; a byte-order mark says not
+        if data.startswith(bom):
+            warnings.append(f"is {encoding.upper()[:6]}, not UTF-8; read as such")
+            return data[len(bom) :].decode(encoding, errors="replace"), warnings
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
