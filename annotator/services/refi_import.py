@@ -4,6 +4,7 @@ transaction), and a .qdc codebook into codebook specs."""
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from annotator.domain.codebook import CodeSpec
 from annotator.domain.errors import BadFileError, UserError
+from annotator.domain.model import VariableType
 from annotator.domain.text import normalise_text
 from annotator.io.articles import MAX_FILE_BYTES
 from annotator.io.packages import Package, PackageMemo
@@ -27,6 +29,7 @@ from annotator.io.refi.reader import (
 )
 from annotator.io.refi.schema import CODEBOOK_NS
 from annotator.io.refi.writer import EXCLUSIVE_SET, KEY_SET
+from annotator.io.variables_csv import check_value
 from annotator.services.merge import MAX_MERGE_TEXT, MergeChoices, MergeReport, merge_package
 from annotator.services.refi_convert import FLAT_DIMENSION, FLAT_GUID, Converter
 from annotator.storage import Project
@@ -231,26 +234,67 @@ def merge_read_qdpx(
 
 
 def _set_variables(project: Project, found: RefiImport) -> None:
-    from annotator.domain.model import VariableType
-
+    """Give the articles the file's variable values they lack, each checked as any import
+    checks it: a new variable whose values do not all fit the file's type (an Integer
+    holding 'many') comes in as text; a value the project's own variable cannot hold is
+    left out, and each is named."""
+    names = {document.sha256: document.name for document in project.documents.all()}
+    kinds: dict[str, VariableType] = {}
+    for values in found.variables.values():
+        for name, (kind, value) in values.items():
+            if project.documents.variable(name) is not None or kinds.get(name) is VariableType.TEXT:
+                continue
+            kinds[name] = VariableType(kind)
+            if _checked(value, kinds[name]) is None:
+                kinds[name] = VariableType.TEXT
+                found.losses.append(
+                    f"variable '{name}' is a {kind} variable in the file but holds "
+                    f"'{_shown(value)}': it comes in as text"
+                )
     for sha, values in found.variables.items():
         document = project.documents.by_sha256(sha)
         if document is None or not values:
             continue
         have = project.documents.values(document.id)
         new: dict[int, str | None] = {}
-        for name, (kind, value) in values.items():
+        for name, (_, value) in values.items():
             if name in have:
                 continue
             variable = project.documents.variable(name) or project.documents.define_variable(
-                name, VariableType(kind)
+                name, kinds[name]
             )
-            new[variable.id] = value
+            checked = _checked(value, variable.type)
+            if checked is None:
+                found.losses.append(
+                    f"'{names.get(sha, document.name)}': variable '{name}' "
+                    f"({variable.type.value}): {_why(value, variable.type)}"
+                )
+                continue
+            new[variable.id] = checked
         if new:
-            try:
-                project.documents.set_values(document.id, new)
-            except UserError:
-                project.documents.set_values(document.id, dict.fromkeys(new))
+            project.documents.set_values(document.id, new)
+
+
+# A zone xsd:date allows and a date of ours does not hold: 2024-05-01Z, 2024-05-01+02:00.
+_DATE_ZONE = re.compile(r"^(\d{4}-\d{2}-\d{2})(Z|[+-]\d{2}:\d{2})$")
+
+
+def _checked(value: str, kind: VariableType) -> str | None:
+    """The value as a variable of ``kind`` stores it, or None if it does not fit."""
+    if kind is VariableType.DATE:
+        value = _DATE_ZONE.sub(r"\1", value.strip())
+    try:
+        return check_value(value, kind)
+    except UserError:
+        return None
+
+
+def _why(value: str, kind: VariableType) -> str:
+    try:
+        check_value(value, kind)
+    except UserError as error:
+        return str(error)
+    return "does not fit"
 
 
 def _set_keys(project: Project, keys: dict[str, str]) -> None:

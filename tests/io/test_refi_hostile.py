@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from annotator.domain.model import VariableType
 from annotator.services import create_project, memos
 from annotator.services.merge import merge_file
 
@@ -119,3 +120,69 @@ def test_a_source_text_in_utf16_with_a_byte_order_mark_is_read(
         assert project.documents.text(document.id) == "Café 😀: we were hungry.\nEnd."
         [coding] = project.codings.all()
         assert project.documents.text(document.id)[coding.start : coding.end] == "hungry"
+
+
+def _value(guid: str, element: str, value: str) -> str:
+    return (
+        f'<VariableValue><VariableRef targetGUID="{guid}"/><{element}>{value}</{element}>'
+        "</VariableValue>"
+    )
+
+
+def test_variable_values_are_checked_against_their_type(tmp_path: Path) -> None:
+    count, day, wave, other = (f"9c3e7da0-2f4b-4c5d-9e6f-3a4b5c6d7e0{n}" for n in range(4))
+    variables = f"""
+  <Variables>
+    <Variable guid="{count}" name="count" typeOfVariable="Integer"/>
+    <Variable guid="{day}" name="day" typeOfVariable="Date"/>
+    <Variable guid="{wave}" name="wave" typeOfVariable="Float"/>
+    <Variable guid="{other}" name="other" typeOfVariable="Integer"/>
+  </Variables>"""
+
+    def source(n: int, *values: str) -> str:
+        guid = f"4ebf3f5d-a07c-4f8e-b2c3-8d9e0f1a2b0{n}"
+        return (
+            f'<TextSource guid="{guid}" name="Article {n}">'
+            f"<PlainTextContent>Article number {n}.</PlainTextContent>{''.join(values)}"
+            "</TextSource>"
+        )
+
+    sources = source(
+        1,
+        _value(count, "IntegerValue", "12"),
+        _value(day, "DateValue", "2024-05-01Z"),  # xsd:date may carry a zone
+        _value(wave, "FloatValue", "2"),
+        _value(other, "IntegerValue", "7"),
+    ) + source(
+        2,
+        _value(count, "IntegerValue", "many"),  # not a number: the file is not valid
+        _value(day, "DateValue", "2024-05-02+02:00"),
+        _value(wave, "FloatValue", "late"),
+        _value(other, "IntegerValue", "8"),
+    )
+    archive = _archive(tmp_path / "v.qdpx", _project(sources, variables=variables), {})
+    with create_project(tmp_path / "p.annotator", with_default_codebook=False) as project:
+        wave_variable = project.documents.define_variable("wave", VariableType.NUMBER)
+        reports = merge_file(project, archive)
+        types = {v.name: v.type for v in project.documents.variables()}
+        # A new variable whose values are not all numbers comes in as text, whole.
+        assert types == {
+            "wave": VariableType.NUMBER,
+            "count": VariableType.TEXT,
+            "day": VariableType.DATE,
+            "other": VariableType.NUMBER,
+        }
+        names = {d.id: d.name for d in project.documents.all()}
+        values = {names[d]: dict(v) for d, v in project.documents.all_values().items()}
+        assert values == {
+            "Article 1": {"count": "12", "day": "2024-05-01", "wave": "2", "other": "7"},
+            # The project's number variable cannot hold 'late': left out, and said so.
+            "Article 2": {"count": "many", "day": "2024-05-02", "other": "8"},
+        }
+        assert wave_variable.type is VariableType.NUMBER
+        notes = "\n".join(reports[0].notes)
+        assert "'Article 2': variable 'wave' (number): 'late' is not a number" in notes
+        assert (
+            "variable 'count' is a number variable in the file but holds 'many': it comes in "
+            "as text"
+        ) in notes
