@@ -12,6 +12,7 @@ import pytest
 from annotator.domain.model import VariableType
 from annotator.services import create_project, memos
 from annotator.services.merge import merge_file
+from annotator.services.refi import export_qdpx
 
 NS = "urn:QDA-XML:project:1.0"
 ANA = "6a0f4c1e-2b3d-4e5f-8a9b-0c1d2e3f4a51"
@@ -186,3 +187,19 @@ def test_variable_values_are_checked_against_their_type(tmp_path: Path) -> None:
             "variable 'count' is a number variable in the file but holds 'many': it comes in "
             "as text"
         ) in notes
+
+
+def test_the_export_names_a_machine_coder_as_what_refi_cannot_carry(tmp_path: Path) -> None:
+    with create_project(tmp_path / "demo.annotator", demo=True) as demo:
+        machine = demo.coders.add("Classifier", kind="machine")
+        code = demo.codebook.tree().find("Actor type > Diplomat")
+        assert code is not None
+        demo.codings.add(demo.documents.names()[0][0], machine.id, code.id, 0, 4)
+        exported = export_qdpx(demo, tmp_path / "out.qdpx")
+    assert any("'Classifier'" in loss and "machine" in loss for loss in exported.losses), (
+        exported.losses
+    )
+    with create_project(tmp_path / "fresh.annotator", with_default_codebook=False) as fresh:
+        merge_file(fresh, tmp_path / "out.qdpx")
+        # What the loss says: it comes back as a person (REFI's User has no kind).
+        assert not fresh.coders.find("Classifier").is_machine
