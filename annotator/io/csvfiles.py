@@ -27,6 +27,10 @@ def read_csv_text(path: Path, *, max_bytes: int = MAX_CSV_BYTES) -> str:
         data = path.read_bytes()
     except OSError as error:
         raise BadFileError(path, f"cannot be read ({error.strerror or error})") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
+        raise BadFileError(
+            path, "is UTF-16 text (as Excel's 'Unicode text'); save it as UTF-8 ('CSV UTF-8')"
+        )
     if b"\x00" in data:
         raise BadFileError(path, "is a binary file, not CSV")
     try:

@@ -4,6 +4,7 @@ transaction), and a .qdc codebook into codebook specs."""
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -11,6 +12,8 @@ from pathlib import Path
 
 from annotator.domain.codebook import CodeSpec
 from annotator.domain.errors import BadFileError, UserError
+from annotator.domain.model import VariableType
+from annotator.domain.text import normalise_text
 from annotator.io.articles import MAX_FILE_BYTES
 from annotator.io.packages import Package, PackageMemo
 from annotator.io.refi.archive import Archive
@@ -26,6 +29,7 @@ from annotator.io.refi.reader import (
 )
 from annotator.io.refi.schema import CODEBOOK_NS
 from annotator.io.refi.writer import EXCLUSIVE_SET, KEY_SET
+from annotator.io.variables_csv import check_value
 from annotator.services.merge import MAX_MERGE_TEXT, MergeChoices, MergeReport, merge_package
 from annotator.services.refi_convert import FLAT_DIMENSION, FLAT_GUID, Converter
 from annotator.storage import Project
@@ -65,6 +69,7 @@ def read_qdpx(path: Path, *, validate: bool = True, text_limit: int = MAX_MERGE_
             raw = _source_text(archive, source, refi, budget)
             if raw is not None:
                 sources.append((source, raw))
+        _note_texts(archive, refi, budget)
     converter = Converter(refi, sources)
     keys = {
         guid: name[len(KEY_SET) :]
@@ -103,9 +108,9 @@ class _Budget:
             )
 
 
-def _too_large(name: str) -> str:
+def _too_large(label: str) -> str:
     return (
-        f"'{name}': its text is more than {MAX_FILE_BYTES / 2**20:.0f} MB, the most an article "
+        f"{label}: its text is more than {MAX_FILE_BYTES / 2**20:.0f} MB, the most an article "
         "may hold (import refuses such files)"
     )
 
@@ -116,38 +121,56 @@ def _shown(reference: str) -> str:
     return shown if len(shown) <= 80 else shown[:79] + "…"
 
 
+def _file_text(
+    archive: Archive, label: str, reference: str, refi: RefiProject, budget: _Budget
+) -> str | None:
+    """The text of the archive's file ``reference`` (a source's or a note's, ``label`` in
+    messages: ``'name'`` or ``note 'name'``) as it is, or None with the loss noted."""
+    if not reference.startswith("internal://"):
+        if "://" in reference:
+            refi.skipped.append(
+                f"{label}: its text is outside the archive ({_shown(reference)}); "
+                "only the texts a .qdpx holds are read"
+            )
+            return None
+        refi.warnings.append(f"{label}: a plain file name, {reference!r}")
+    info = archive.find_source(reference)
+    if info is None:
+        refi.skipped.append(f"{label}: its text file is missing from the archive")
+        return None
+    if info.file_size > MAX_FILE_BYTES:  # as its header says: nothing read
+        refi.skipped.append(_too_large(label))
+        return None
+    budget.spend(info.file_size)
+    # A header that says less than the member holds is refused as it is read.
+    data = archive.read(info, MAX_FILE_BYTES)
+    budget.spend(len(data) - info.file_size)
+    raw, problems = decode_source(data)
+    refi.warnings.extend(f"{label} {p}" for p in problems)
+    return raw
+
+
+def _note_texts(archive: Archive, refi: RefiProject, budget: _Budget) -> None:
+    """Give the notes whose text is a file of the archive (NVivo) that text."""
+    for guid, (name, reference) in refi.note_files.items():
+        text = _file_text(archive, f"note '{name}'", reference, refi, budget)
+        if text is None:  # named as not carried: not an empty note as well
+            del refi.notes[guid]
+        else:
+            _, user, created, modified = refi.notes[guid]
+            refi.notes[guid] = (normalise_text(text), user, created, modified)
+
+
 def _source_text(
     archive: Archive, source: RefiSource, refi: RefiProject, budget: _Budget
 ) -> str | None:
     """A source's text as it is in the archive (or inline), or None with the loss noted."""
     if source.text_path:
-        reference = source.text_path
-        if not reference.startswith("internal://"):
-            if "://" in reference:
-                refi.skipped.append(
-                    f"'{source.name}': its text is outside the archive ({_shown(reference)}); "
-                    "only the texts a .qdpx holds are read"
-                )
-                return None
-            refi.warnings.append(f"'{source.name}': a plain file name, {reference!r}")
-        info = archive.find_source(reference)
-        if info is None:
-            refi.skipped.append(f"'{source.name}': its text file is missing from the archive")
-            return None
-        if info.file_size > MAX_FILE_BYTES:  # as its header says: nothing read
-            refi.skipped.append(_too_large(source.name))
-            return None
-        budget.spend(info.file_size)
-        # A header that says less than the member holds is refused as it is read.
-        data = archive.read(info, MAX_FILE_BYTES)
-        budget.spend(len(data) - info.file_size)
-        raw, problems = decode_source(data)
-        refi.warnings.extend(f"'{source.name}' {p}" for p in problems)
-        return raw
+        return _file_text(archive, f"'{source.name}'", source.text_path, refi, budget)
     if source.content is not None:
         size = len(source.content) if source.content.isascii() else len(source.content.encode())
         if size > MAX_FILE_BYTES:
-            refi.skipped.append(_too_large(source.name))
+            refi.skipped.append(_too_large(f"'{source.name}'"))
             return None
         budget.spend(size)
         return source.content
@@ -211,26 +234,67 @@ def merge_read_qdpx(
 
 
 def _set_variables(project: Project, found: RefiImport) -> None:
-    from annotator.domain.model import VariableType
-
+    """Give the articles the file's variable values they lack, each checked as any import
+    checks it: a new variable whose values do not all fit the file's type (an Integer
+    holding 'many') comes in as text; a value the project's own variable cannot hold is
+    left out, and each is named."""
+    names = {document.sha256: document.name for document in project.documents.all()}
+    kinds: dict[str, VariableType] = {}
+    for values in found.variables.values():
+        for name, (kind, value) in values.items():
+            if project.documents.variable(name) is not None or kinds.get(name) is VariableType.TEXT:
+                continue
+            kinds[name] = VariableType(kind)
+            if _checked(value, kinds[name]) is None:
+                kinds[name] = VariableType.TEXT
+                found.losses.append(
+                    f"variable '{name}' is a {kind} variable in the file but holds "
+                    f"'{_shown(value)}': it comes in as text"
+                )
     for sha, values in found.variables.items():
         document = project.documents.by_sha256(sha)
         if document is None or not values:
             continue
         have = project.documents.values(document.id)
         new: dict[int, str | None] = {}
-        for name, (kind, value) in values.items():
+        for name, (_, value) in values.items():
             if name in have:
                 continue
             variable = project.documents.variable(name) or project.documents.define_variable(
-                name, VariableType(kind)
+                name, kinds[name]
             )
-            new[variable.id] = value
+            checked = _checked(value, variable.type)
+            if checked is None:
+                found.losses.append(
+                    f"'{names.get(sha, document.name)}': variable '{name}' "
+                    f"({variable.type.value}): {_why(value, variable.type)}"
+                )
+                continue
+            new[variable.id] = checked
         if new:
-            try:
-                project.documents.set_values(document.id, new)
-            except UserError:
-                project.documents.set_values(document.id, dict.fromkeys(new))
+            project.documents.set_values(document.id, new)
+
+
+# A zone xsd:date allows and a date of ours does not hold: 2024-05-01Z, 2024-05-01+02:00.
+_DATE_ZONE = re.compile(r"^(\d{4}-\d{2}-\d{2})(Z|[+-]\d{2}:\d{2})$")
+
+
+def _checked(value: str, kind: VariableType) -> str | None:
+    """The value as a variable of ``kind`` stores it, or None if it does not fit."""
+    if kind is VariableType.DATE:
+        value = _DATE_ZONE.sub(r"\1", value.strip())
+    try:
+        return check_value(value, kind)
+    except UserError:
+        return None
+
+
+def _why(value: str, kind: VariableType) -> str:
+    try:
+        check_value(value, kind)
+    except UserError as error:
+        return str(error)
+    return "does not fit"
 
 
 def _set_keys(project: Project, keys: dict[str, str]) -> None:

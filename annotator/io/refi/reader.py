@@ -107,6 +107,8 @@ class RefiProject:
     description: str = ""
     identity: str = ""
     modified: str | None = None
+    #: Notes whose text is a file of the archive (NVivo): GUID → its name and reference.
+    note_files: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def guid_of(text: str | None) -> str:
@@ -392,8 +394,14 @@ def read_project(root: Any, warnings: list[str], where: Any = "project.qde") -> 
         else:
             skipped.append(f"case '{case.get('name', '')}' (cases are not kept)")
     notes = {}
+    note_files = {}
     for note in root.iterfind(f"{_q('Notes')}/{_q('Note')}"):
         content = note.find(_q("PlainTextContent"))
+        if content is None and note.get("plainTextPath"):  # the text is a file (NVivo)
+            note_files[guid_of(note.get("guid"))] = (
+                (note.get("name") or "").strip() or "note",
+                note.get("plainTextPath") or "",
+            )
         notes[guid_of(note.get("guid"))] = (
             (content.text or "") if content is not None else "",
             guid_of(note.get("creatingUser")) or None,
@@ -426,17 +434,32 @@ def read_project(root: Any, warnings: list[str], where: Any = "project.qde") -> 
         description=_child_text(root, "Description"),
         identity=f"{root.get('name') or ''}/{root.get('creationDateTime') or ''}",
         modified=root.get("modifiedDateTime") or root.get("creationDateTime"),
+        note_files=note_files,
     )
 
 
 # -- text and offsets ------------------------------------------------------------------------
 
 
+# UTF-32 first: its little-endian mark begins with UTF-16's.
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
 def decode_source(data: bytes) -> tuple[str, list[str]]:
-    """A source file's text as it is (line ends untouched), without one leading BOM."""
+    """A source file's text as it is (line ends untouched), without one leading BOM; UTF-8
+    (else Windows-1252), or UTF-16/UTF-32 where a byte-order mark says so."""
     warnings = []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    for bom, encoding in _WIDE_BOMS:  # the standard says UTF-8; a byte-order mark says not
+        if data.startswith(bom):
+            warnings.append(f"is {encoding.upper()[:6]}, not UTF-8; read as such")
+            return data[len(bom) :].decode(encoding, errors="replace"), warnings
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

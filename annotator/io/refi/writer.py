@@ -318,6 +318,12 @@ def build_project(content: ProjectContent) -> Exported:
     # The standard has no field for where a coding came from, and a file must validate: a
     # search-made coding goes out as any other, and the loss is named.
     searched = sum(1 for group in codings.values() for c in group if c.origin is not None)
+    for coder in coders.values():
+        if coder.is_machine:  # a User has a name and nothing more
+            losses.append(
+                f"coder '{coder.name}' is a machine coder: REFI-QDA has no field for it, so "
+                "it goes out as a user like any other (and comes back as a person)"
+            )
     if searched:
         losses.append(
             f"which codings a search made ({searched}): REFI-QDA has no field for it, so they "
