@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from annotator.services import editing
 from annotator.ui.main_window import MainWindow
 from tests.gui.conftest import Dialogs
+from tests.gui.test_undo import two_motive_passages
 
 
 def test_a_replacing_move_changed_since_is_refused_whole(
@@ -17,19 +18,7 @@ def test_a_replacing_move_changed_since_is_refused_whole(
 ) -> None:
     controller = window.controller
     project, coder = controller.project, controller.coder
-    document = controller.document_id
-    assert document is not None
-    tree = project.codebook.tree()
-    subsistence, political = tree.find("Motive > Subsistence"), tree.find("Motive > Political")
-    assert subsistence is not None
-    assert political is not None
-    motive = [c.id for c in tree.walk(tree.dimension_of(subsistence.id).id)]
-    editing.remove_codings(
-        project,
-        [c.id for c in project.codings.for_document(document, coder.id) if c.code_id in motive],
-    )
-    first = editing.apply_code(project, document, coder.id, subsistence.id, 0, 10).coding
-    second = editing.apply_code(project, document, coder.id, political.id, 20, 30).coding
+    document, first, second = two_motive_passages(window)
     controller.notify(editing.coding_changes(after=(first, second)))
     # Ctrl+B: the first passage onto the second's; replacing it is confirmed
     window.reader.select_span(15, 30)

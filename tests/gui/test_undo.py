@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from annotator.domain.errors import UserError
-from annotator.domain.model import DocumentStatus
+from annotator.domain.model import Coding, DocumentStatus
 from annotator.services import editing
 from annotator.storage import Project
 from annotator.ui.main_window import MainWindow
@@ -93,18 +93,15 @@ def test_codings_survive_a_killed_process(window: MainWindow, qtbot: QtBot) -> N
     assert "Other / unclear" in codes
 
 
-def test_exclusive_rule_on_moving_a_passage_and_on_undo(
-    window: MainWindow, qtbot: QtBot, dialogs: Dialogs
-) -> None:
-    """Ctrl+B keeps the exclusive rule; an undo step that would break it (a coding came in by
-    another route meanwhile) tells the user, writes nothing and stays on the stack."""
+def two_motive_passages(window: MainWindow) -> tuple[int, Coding, Coding]:
+    """The open article with the coder's Motive codings replaced by two passages: 0–10
+    Subsistence and 20–30 Political (a Ctrl+B of one onto the other clashes)."""
     controller = window.controller
     project, coder = controller.project, controller.coder
     document = controller.document_id
     assert document is not None
     tree = project.codebook.tree()
-    subsistence = tree.find("Motive > Subsistence")
-    political = tree.find("Motive > Political")
+    subsistence, political = tree.find("Motive > Subsistence"), tree.find("Motive > Political")
     assert subsistence is not None
     assert political is not None
     motive = [c.id for c in tree.walk(tree.dimension_of(subsistence.id).id)]
@@ -114,6 +111,22 @@ def test_exclusive_rule_on_moving_a_passage_and_on_undo(
     )
     first = editing.apply_code(project, document, coder.id, subsistence.id, 0, 10).coding
     second = editing.apply_code(project, document, coder.id, political.id, 20, 30).coding
+    return document, first, second
+
+
+def test_exclusive_rule_on_moving_a_passage_and_on_undo(
+    window: MainWindow, qtbot: QtBot, dialogs: Dialogs
+) -> None:
+    """Ctrl+B keeps the exclusive rule; an undo step that would break it (a coding came in by
+    another route meanwhile) tells the user, writes nothing and stays on the stack."""
+    controller = window.controller
+    project, coder = controller.project, controller.coder
+    document, first, second = two_motive_passages(window)
+    tree = project.codebook.tree()
+    subsistence = tree.find("Motive > Subsistence")
+    political = tree.find("Motive > Political")
+    assert subsistence is not None
+    assert political is not None
     # Ctrl+B onto the other passage: refused, nothing moved
     with pytest.raises(UserError, match="Motive"):
         controller.change_span(second.id, 5, 30)
