@@ -319,7 +319,9 @@ def removed_since(project: Project, name: str) -> list[str]:
         nodes[guid] = (str(code_name or ""), parent)
         if change <= tag.change_id:
             continue
-        if action == "add":
+        if action == "add" and guid in deleted:  # put back (redo of its adding)
+            deleted.remove(guid)
+        elif action == "add":
             added_after.add(guid)
         elif action == "delete" and parent is not None and guid not in added_after:
             deleted.append(guid)

@@ -153,7 +153,11 @@ def _file_text(
 def _note_texts(archive: Archive, refi: RefiProject, budget: _Budget) -> None:
     """Give the notes whose text is a file of the archive (NVivo) that text."""
     for guid, (name, reference) in refi.note_files.items():
-        text = _file_text(archive, f"note '{name}'", reference, refi, budget)
+        label = f"note '{name}'"
+        text = _file_text(archive, label, reference, refi, budget)
+        if text is not None and "\x00" in text:  # UTF-16 without a byte-order mark, a binary
+            refi.skipped.append(f"{label} holds NUL characters: not a text")
+            text = None
         if text is None:  # named as not carried: not an empty note as well
             del refi.notes[guid]
         else:

@@ -203,3 +203,22 @@ def test_the_export_names_a_machine_coder_as_what_refi_cannot_carry(tmp_path: Pa
         merge_file(fresh, tmp_path / "out.qdpx")
         # What the loss says: it comes back as a person (REFI's User has no kind).
         assert not fresh.coders.find("Classifier").is_machine
+
+
+def test_a_note_file_holding_nul_characters_is_named_not_stored_garbled(
+    tmp_path: Path,
+) -> None:
+    # UTF-16 without a byte-order mark reads as UTF-8 with a NUL after each letter.
+    notes = (
+        f'<Notes><Note guid="{NOTE}" name="Memo" creatingUser="{ANA}" '
+        f'plainTextPath="internal://{NOTE}.txt"/></Notes>'
+    )
+    archive = _archive(
+        tmp_path / "nvivo.qdpx",
+        _project("", notes),
+        {f"sources/{NOTE}.txt": "Noise at night.".encode("utf-16-le")},
+    )
+    with create_project(tmp_path / "p.annotator", with_default_codebook=False) as project:
+        reports = merge_file(project, archive)
+        assert project.memos.all() == []
+        assert "not carried: note 'Memo' holds NUL characters: not a text" in reports[0].notes

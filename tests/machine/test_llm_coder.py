@@ -384,3 +384,22 @@ def test_remote_servers_need_consent(project: Project) -> None:
     assert cloud.allow_remote
     assert cloud.remote_consent is not None
     assert cloud.remote_consent["url"] == "https://api.example.com/v1"
+
+
+def test_a_run_whose_article_was_deleted_since_resumes_with_the_others(
+    project: Project, documents: dict[str, int], server: LLMServer
+) -> None:
+    llama = machine(project, server.url)
+    cancel = threading.Event()
+    cancel.set()
+    (run,) = code_articles(
+        project, llama, list(documents.values()), unvalidated=True, cancel=cancel
+    )
+    assert run.status == "cancelled"
+    with project.transaction():
+        project.db.execute("DELETE FROM documents WHERE id = ?", [documents["gamma"]])
+    (resumed,) = code_articles(project, llama, [], resume=run.guid)
+    assert resumed.status == "done"
+    assert resumed.counts["articles_done"] == 3
+    with pytest.raises(UserError, match="nothing to resume"):
+        code_articles(project, llama, [], resume=run.guid)

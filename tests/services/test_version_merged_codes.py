@@ -46,3 +46,15 @@ def test_a_code_merged_after_the_version_is_named_in_a_warning(tmp_path: Path) -
     assert "'Motive > Other'" in found[0]
     assert "'Motive > Political'" not in found[0]
     project.close()
+
+
+def test_a_code_deleted_and_put_back_since_is_not_named(tmp_path: Path) -> None:
+    # Undo of adding a code, then redo: the code is deleted, then restored (same id, GUID).
+    project, codes = _project(tmp_path / "study.annotator")
+    tag_version(project, "v1")
+    other = project.codebook.get(codes["Other"])
+    delete_code(project, codes["Other"])
+    project.codebook.restore(other)
+    request = Request(levels=("document",), interval=False, codebook_version="v1")
+    assert not any("merged" in w for w in measure(project, request).warnings)
+    project.close()

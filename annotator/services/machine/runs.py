@@ -325,10 +325,18 @@ def write_article(
 
 
 def pending_documents(project: Project, run: RunRecord) -> list[int]:
-    """The articles ``run`` was asked to code that it has not done (failed ones included),
-    in the order asked: what resuming it codes."""
+    """The articles ``run`` was asked to code that it has not done (failed ones included)
+    and the project still holds, in the order asked: what resuming it codes (an article
+    deleted since can be coded no more)."""
     done = {d for d, a in project.machine.run_articles(run.id).items() if a.status == "done"}
-    return [d for d in run.document_ids if d not in done]
+    held = {
+        int(d)
+        for (d,) in project.db.execute(
+            "SELECT id FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+            [json.dumps(run.document_ids)],
+        )
+    }
+    return [d for d in run.document_ids if d not in done and d in held]
 
 
 def finish_run(project: Project, run: RunRecord, status: str) -> RunRecord:
