@@ -360,6 +360,10 @@ def test_resuming_refuses_in_one_line(built: MachineProject) -> None:
     other = classifier.train(project, "Other", "Ana").machine
     with pytest.raises(UserError, match="is not a run of machine 'Other'"):
         classifier.code_articles(project, other, [], resume=stopped.guid)
+    code = next(c for c in project.codebook.tree().codes() if not c.is_dimension)
+    project.codebook.update(code.id, description="a definition added since")
+    with pytest.raises(UserError, match=r"started under another codebook \(it changed since\)"):
+        classifier.code_articles(project, machine, [], resume=stopped.guid)
     built.code("Ana", range(201, 261), miss=0.05, seed=3)
     assert classifier.train(project, "Clf", "Ana").sha256 != trained.sha256  # a new model
     with pytest.raises(UserError, match=r"trained again since\): start a new run"):

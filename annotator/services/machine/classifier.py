@@ -33,6 +33,7 @@ from annotator.services.machine.model_file import FORMAT, dump, load, sha256
 from annotator.services.machine.runs import (
     SHORT_GUID,
     MachineCoding,
+    codebook_hash,
     finish_run,
     pending_documents,
     resume_run,
@@ -342,6 +343,12 @@ def _resumable(project: Project, machine: Backend, row: ModelRow, guid: str) -> 
         raise UserError(
             f"run {run.guid[:SHORT_GUID]} was coded by an earlier model of machine "
             f"'{machine.name}' (it was trained again since): start a new run instead"
+        )
+    if run.codebook_hash != codebook_hash(project.codebook.tree()):
+        # Its codings carry the codebook version it started under: one run, one codebook.
+        raise UserError(
+            f"run {run.guid[:SHORT_GUID]} was started under another codebook (it changed "
+            "since): start a new run instead"
         )
     return run
 
