@@ -235,13 +235,15 @@ def documents_since_import(project: Project, import_id: int) -> frozenset[int]:
 
 @dataclass(frozen=True)
 class RuleRun:
-    """A rule's run: the articles it searched (None: all), the preview, and what it coded
-    (None for a preview only)."""
+    """A rule's run: the articles it searched (None: all), the preview, what it coded (None
+    for a preview only), and for a run on every article the highest article id there was
+    when it searched (``reach``; None: the highest when it is applied)."""
 
     saved: SavedSearch
     documents: frozenset[int] | None
     preview: Preview
     coded: AutoCoded | None = None
+    reach: int | None = None
 
 
 def _documents(
@@ -276,15 +278,37 @@ def rule_preview(
     if code is None:
         raise UserError(f"saved search '{saved.name}' is tied to no code: say which code to apply")
     documents = _documents(project, saved, coder_id, since)
+    reach = _highest(project) if documents is None else None
     request = request_of(project, saved, documents=documents)
     hits = search.hit_spans(project, request)
     chosen_unit = unit or Unit(saved.unit)
-    return RuleRun(saved, documents, autocode.preview(project, hits, code, coder_id, chosen_unit))
+    preview = autocode.preview(project, hits, code, coder_id, chosen_unit)
+    return RuleRun(saved, documents, preview, reach=reach)
+
+
+def _highest(project: Project) -> int:
+    return int(project.db.execute("SELECT ifnull(max(id), 0) FROM documents").fetchone()[0])
+
+
+def _reached(project: Project, run: RuleRun, before: int) -> int:
+    """The coder's new mark after ``run``: past every article it searched that follows the
+    mark ``before`` without a gap — an article it did not search (added after the preview,
+    or of an earlier import than the one it ran after) stays new."""
+    if run.documents is None:
+        return max(before, _highest(project) if run.reach is None else run.reach)
+    reached = before
+    for (document_id,) in project.db.execute(
+        "SELECT id FROM documents WHERE id > ? ORDER BY id", [before]
+    ):
+        if document_id not in run.documents:
+            break
+        reached = int(document_id)
+    return reached
 
 
 def rule_apply(project: Project, run: RuleRun) -> RuleRun:
-    """Code what :func:`rule_preview` found, in one transaction that also records the highest
-    article id the rule has now run on for the preview's coder."""
+    """Code what :func:`rule_preview` found, in one transaction that also moves the
+    preview's coder's mark past the articles the run searched (see :func:`_reached`)."""
     saved = run.saved
     origin = Origin(
         query=saved.query,
@@ -296,12 +320,11 @@ def rule_apply(project: Project, run: RuleRun) -> RuleRun:
     coder_id = run.preview.coder_id
     with project.transaction():
         coded = autocode.apply(project, run.preview, origin)
-        highest = project.db.execute("SELECT ifnull(max(id), 0) FROM documents").fetchone()[0]
         saved_searches = store(project)
         before = saved_searches.mark(saved.id, coder_id)
-        saved_searches.set_mark(saved.id, coder_id, max(int(highest), before))
+        saved_searches.set_mark(saved.id, coder_id, _reached(project, run, before))
         updated = saved_searches.get(saved.id)
-    return RuleRun(updated, run.documents, run.preview, coded)
+    return RuleRun(updated, run.documents, run.preview, coded, run.reach)
 
 
 def run_rule(
