@@ -226,3 +226,41 @@ def test_the_issues_path_search_sort_code_undo_import_run_again(
     assert len(coded) == 4
     assert all(c.coder_id == controller.coder.id and c.code_id == secondary for c in coded)
     assert rule_mark(demo_project, controller) == max(new_ids)
+
+
+def test_a_run_on_a_later_import_leaves_the_earlier_import_new(
+    qtbot: QtBot, window: MainWindow, demo_project: Project, tmp_path: Path
+) -> None:
+    """Running a saved search on the articles imported after import 1 moves its mark of new
+    articles only past what it searched: import 1's article stays new for the next run."""
+    controller = window.controller
+    search_window = open_search(qtbot, window)
+    page = search_window.search
+    run_search(qtbot, page, '"state media"')
+    save_as(qtbot, window, "state media", code_id(window, SECONDARY), "sentence")
+    qtbot.mouseClick(page.tick_all, Qt.MouseButton.LeftButton)
+    preview(qtbot, page)
+    qtbot.mouseClick(page.apply_button, Qt.MouseButton.LeftButton)
+    demo_top = max(d for d, _ in demo_project.documents.names())
+    assert rule_mark(demo_project, controller) == demo_top
+    imported = []
+    for name, text in NEW_ARTICLES.items():  # two imports, one article each
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        import_files(demo_project, [path])
+        imported.append(max(d for d, _ in demo_project.documents.names()))
+    controller.notify(Changes(documents=frozenset(imported)))
+    first_import = sorted(run.id for run in demo_project.imports.all())[-2]  # ours: the first
+    search_window.tabs.setCurrentIndex(SAVED_TAB)
+    listed = search_window.saved
+    listed.select("state media")
+    listed.articles.setCurrentIndex(listed.articles.findData(first_import))
+    with qtbot.waitSignal(page.searched):
+        qtbot.mouseClick(listed.run_button, Qt.MouseButton.LeftButton)
+    assert {h.document_id for h in shown_hits(page)} == {imported[1]}
+    qtbot.mouseClick(page.tick_all, Qt.MouseButton.LeftButton)
+    preview(qtbot, page)
+    qtbot.mouseClick(page.apply_button, Qt.MouseButton.LeftButton)
+    assert {c.document_id for c in made_by_search(demo_project)} >= {imported[1]}
+    # Import 1's article was not searched: it is still after the mark, new.
+    assert rule_mark(demo_project, controller) == demo_top

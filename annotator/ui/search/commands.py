@@ -34,15 +34,20 @@ def refuse_coding(controller: Controller) -> None:
 
 
 def code_hits(
-    controller: Controller, preview: Preview, origin: Origin, saved: SavedSearch | None = None
+    controller: Controller,
+    preview: Preview,
+    origin: Origin,
+    saved: SavedSearch | None = None,
+    documents: frozenset[int] | None = None,
 ) -> CodeHits:
     """Write what ``preview`` plans as one undoable step (through ``saved``'s rule when the
-    search is a saved one); returns the step (its codings, and how many passages it dropped
-    because their article was deleted since the preview)."""
+    search is a saved one, run on ``documents``: its "new articles" mark moves only past
+    those); returns the step (its codings, and how many passages it dropped because their
+    article was deleted since the preview)."""
     refuse_coding(controller)
     if preview.coder_id != controller.coder.id:
         raise UserError("the preview was made for another coder: preview again")
-    command = CodeHits(controller, preview, origin, saved)
+    command = CodeHits(controller, preview, origin, saved, documents)
     controller.run(command)
     return command
 
@@ -56,11 +61,13 @@ class CodeHits(Command):
         preview: Preview,
         origin: Origin,
         saved: SavedSearch | None = None,
+        documents: frozenset[int] | None = None,
     ) -> None:
         code = controller.codebook.get(preview.code_id).name
         count = len(preview.planned)
         super().__init__(controller, f"code {count} passage{'s' * (count != 1)} as {code}")
         self.preview, self.origin, self.saved = preview, origin, saved
+        self.documents = documents  # what the saved search ran on (None: every article)
         self.codings: tuple[Coding, ...] = ()
         #: Passages of the preview left out: their article was deleted since.
         self.dropped = 0
@@ -74,7 +81,7 @@ class CodeHits(Command):
         else:
             coder = self.preview.coder_id
             before = saved_searches.mark(project, self.saved, coder)
-            run = saved_searches.RuleRun(self.saved, None, self.preview)
+            run = saved_searches.RuleRun(self.saved, self.documents, self.preview)
             applied = saved_searches.rule_apply(project, run)
             assert applied.coded is not None
             coded = applied.coded

@@ -427,7 +427,13 @@ class SearchPage(QWidget):
         self.refresh_saved()  # renamed or deleted since it was loaded
         try:
             refuse_coding(self.controller)
-            step = code_hits(self.controller, preview, self._origin(preview.unit), self.saved)
+            step = code_hits(
+                self.controller,
+                preview,
+                self._origin(preview.unit),
+                self.saved,
+                self.saved_documents if self.saved is not None else None,
+            )
         except UserError as error:
             self.summary.setStyleSheet(ERROR_STYLE)
             self.summary.setText(str(error)[:1].upper() + str(error)[1:])
