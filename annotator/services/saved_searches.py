@@ -43,6 +43,7 @@ __all__ = [
     "delete",
     "documents_since_import",
     "find",
+    "highest_document",
     "list_searches",
     "mark",
     "rename",
@@ -278,7 +279,7 @@ def rule_preview(
     if code is None:
         raise UserError(f"saved search '{saved.name}' is tied to no code: say which code to apply")
     documents = _documents(project, saved, coder_id, since)
-    reach = _highest(project) if documents is None else None
+    reach = highest_document(project) if documents is None else None
     request = request_of(project, saved, documents=documents)
     hits = search.hit_spans(project, request)
     chosen_unit = unit or Unit(saved.unit)
@@ -286,7 +287,7 @@ def rule_preview(
     return RuleRun(saved, documents, preview, reach=reach)
 
 
-def _highest(project: Project) -> int:
+def highest_document(project: Project) -> int:
     return int(project.db.execute("SELECT ifnull(max(id), 0) FROM documents").fetchone()[0])
 
 
@@ -295,7 +296,7 @@ def _reached(project: Project, run: RuleRun, before: int) -> int:
     mark ``before`` without a gap — an article it did not search (added after the preview,
     or of an earlier import than the one it ran after) stays new."""
     if run.documents is None:
-        return max(before, _highest(project) if run.reach is None else run.reach)
+        return max(before, highest_document(project) if run.reach is None else run.reach)
     reached = before
     for (document_id,) in project.db.execute(
         "SELECT id FROM documents WHERE id > ? ORDER BY id", [before]

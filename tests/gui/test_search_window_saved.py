@@ -264,3 +264,25 @@ def test_a_run_on_a_later_import_leaves_the_earlier_import_new(
     assert {c.document_id for c in made_by_search(demo_project)} >= {imported[1]}
     # Import 1's article was not searched: it is still after the mark, new.
     assert rule_mark(demo_project, controller) == demo_top
+
+
+def test_an_article_added_after_the_search_stays_new(
+    qtbot: QtBot, window: MainWindow, demo_project: Project, tmp_path: Path
+) -> None:
+    """A saved search on every article, coded from the window: an article another program
+    added after the search ran (before Apply) was not searched, and stays new."""
+    controller = window.controller
+    search_window = open_search(qtbot, window)
+    page = search_window.search
+    run_search(qtbot, page, '"state media"')
+    save_as(qtbot, window, "state media", code_id(window, SECONDARY), "sentence")
+    qtbot.mouseClick(page.tick_all, Qt.MouseButton.LeftButton)
+    preview(qtbot, page)
+    demo_top = max(d for d, _ in demo_project.documents.names())
+    name, text = next(iter(NEW_ARTICLES.items()))
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    import_files(demo_project, [path])  # after the search, before Apply
+    qtbot.mouseClick(page.apply_button, Qt.MouseButton.LeftButton)
+    assert made_by_search(demo_project)
+    assert rule_mark(demo_project, controller) == demo_top

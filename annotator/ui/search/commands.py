@@ -39,15 +39,16 @@ def code_hits(
     origin: Origin,
     saved: SavedSearch | None = None,
     documents: frozenset[int] | None = None,
+    reach: int | None = None,
 ) -> CodeHits:
     """Write what ``preview`` plans as one undoable step (through ``saved``'s rule when the
-    search is a saved one, run on ``documents``: its "new articles" mark moves only past
-    those); returns the step (its codings, and how many passages it dropped because their
-    article was deleted since the preview)."""
+    search is a saved one, run on ``documents``, or on every article up to ``reach`` when
+    none: its "new articles" mark moves only past those); returns the step (its codings,
+    and how many passages it dropped because their article was deleted since the preview)."""
     refuse_coding(controller)
     if preview.coder_id != controller.coder.id:
         raise UserError("the preview was made for another coder: preview again")
-    command = CodeHits(controller, preview, origin, saved, documents)
+    command = CodeHits(controller, preview, origin, saved, documents, reach)
     controller.run(command)
     return command
 
@@ -62,12 +63,14 @@ class CodeHits(Command):
         origin: Origin,
         saved: SavedSearch | None = None,
         documents: frozenset[int] | None = None,
+        reach: int | None = None,
     ) -> None:
         code = controller.codebook.get(preview.code_id).name
         count = len(preview.planned)
         super().__init__(controller, f"code {count} passage{'s' * (count != 1)} as {code}")
         self.preview, self.origin, self.saved = preview, origin, saved
         self.documents = documents  # what the saved search ran on (None: every article)
+        self.reach = reach  # on every article: the highest one when it searched
         self.codings: tuple[Coding, ...] = ()
         #: Passages of the preview left out: their article was deleted since.
         self.dropped = 0
@@ -81,7 +84,7 @@ class CodeHits(Command):
         else:
             coder = self.preview.coder_id
             before = saved_searches.mark(project, self.saved, coder)
-            run = saved_searches.RuleRun(self.saved, self.documents, self.preview)
+            run = saved_searches.RuleRun(self.saved, self.documents, self.preview, reach=self.reach)
             applied = saved_searches.rule_apply(project, run)
             assert applied.coded is not None
             coded = applied.coded

@@ -72,6 +72,9 @@ class SearchPage(QWidget):
         #: it is run on (None: every one in its scope).
         self.saved: SavedSearch | None = None
         self.saved_documents: frozenset[int] | None = None
+        #: The highest article when the search ran: what a saved search on every article
+        #: searched (its mark of new articles moves no further).
+        self.searched_up_to: int | None = None
         self._loading = False
         self.request: search.Request | None = None
         self.query_bar = QueryBar()
@@ -215,6 +218,7 @@ class SearchPage(QWidget):
             )
         request = self.query_bar.request(scope)
         self.request = request
+        self.searched_up_to = saved_searches.highest_document(self.controller.project)
         self.forget_preview()
         self.model.clear(self.controller.project.documents.variables())
         self.query_bar.set_running(True)
@@ -433,6 +437,7 @@ class SearchPage(QWidget):
                 self._origin(preview.unit),
                 self.saved,
                 self.saved_documents if self.saved is not None else None,
+                self.searched_up_to,
             )
         except UserError as error:
             self.summary.setStyleSheet(ERROR_STYLE)
