@@ -240,15 +240,23 @@ def merge_read_qdpx(
 def _set_variables(project: Project, found: RefiImport) -> None:
     """Give the articles the file's variable values they lack, each checked as any import
     checks it: a new variable whose values do not all fit the file's type (an Integer
-    holding 'many') comes in as text; a value the project's own variable cannot hold is
-    left out, and each is named."""
+    holding 'many', or two variables of one name and two types) comes in as text; a value the
+    project's own variable cannot hold is left out, and each is named."""
     names = {document.sha256: document.name for document in project.documents.all()}
     kinds: dict[str, VariableType] = {}
     for values in found.variables.values():
         for name, (kind, value) in values.items():
             if project.documents.variable(name) is not None or kinds.get(name) is VariableType.TEXT:
                 continue
-            kinds[name] = VariableType(kind)
+            declared = VariableType(kind)
+            if name in kinds and kinds[name] is not declared:  # two variables of one name
+                found.losses.append(
+                    f"variable '{name}' is of two types in the file ({kinds[name].value} and "
+                    f"{declared.value}): it comes in as text"
+                )
+                kinds[name] = VariableType.TEXT
+                continue
+            kinds[name] = declared
             if _checked(value, kinds[name]) is None:
                 kinds[name] = VariableType.TEXT
                 found.losses.append(

@@ -222,3 +222,32 @@ def test_a_note_file_holding_nul_characters_is_named_not_stored_garbled(
         reports = merge_file(project, archive)
         assert project.memos.all() == []
         assert "not carried: note 'Memo' holds NUL characters: not a text" in reports[0].notes
+
+
+def test_two_variables_of_one_name_and_two_types_come_in_as_text(tmp_path: Path) -> None:
+    year_number, year_date = (f"9c3e7da0-2f4b-4c5d-9e6f-3a4b5c6d7e1{n}" for n in range(2))
+    variables = f"""
+  <Variables>
+    <Variable guid="{year_number}" name="year" typeOfVariable="Integer"/>
+    <Variable guid="{year_date}" name="year" typeOfVariable="Date"/>
+  </Variables>"""
+    sources = "".join(
+        f'<TextSource guid="4ebf3f5d-a07c-4f8e-b2c3-8d9e0f1a2b1{n}" name="Article {n}">'
+        f"<PlainTextContent>Article number {n}.</PlainTextContent>{value}</TextSource>"
+        for n, value in (
+            (1, _value(year_number, "IntegerValue", "2024")),
+            (2, _value(year_date, "DateValue", "2024-05-01")),
+        )
+    )
+    archive = _archive(tmp_path / "y.qdpx", _project(sources, variables=variables), {})
+    with create_project(tmp_path / "p.annotator", with_default_codebook=False) as project:
+        reports = merge_file(project, archive)
+        assert {v.name: v.type for v in project.documents.variables()} == {
+            "year": VariableType.TEXT
+        }
+        names = {d.id: d.name for d in project.documents.all()}
+        values = {names[d]: dict(v) for d, v in project.documents.all_values().items()}
+        # Both values kept as written; neither left out for the other's type.
+        assert values == {"Article 1": {"year": "2024"}, "Article 2": {"year": "2024-05-01"}}
+        notes = "\n".join(reports[0].notes)
+        assert "variable 'year' is of two types in the file" in notes
