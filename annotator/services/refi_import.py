@@ -30,7 +30,8 @@ from annotator.io.refi.reader import (
 from annotator.io.refi.schema import CODEBOOK_NS
 from annotator.io.refi.writer import EXCLUSIVE_SET, KEY_SET
 from annotator.io.variables_csv import check_value
-from annotator.services.merge import MAX_MERGE_TEXT, MergeChoices, MergeReport, merge_package
+from annotator.services.merge import MergeChoices, MergeReport, merge_package
+from annotator.services.merge_sources import MAX_MERGE_TEXT
 from annotator.services.refi_convert import FLAT_DIMENSION, FLAT_GUID, Converter
 from annotator.storage import Project
 
