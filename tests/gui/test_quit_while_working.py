@@ -20,9 +20,10 @@ from annotator.services import search
 from annotator.services.checks import check_project
 from annotator.services.machine import add_machine
 from annotator.storage import Project
-from annotator.ui import settings
+from annotator.ui import main_window, settings
 from annotator.ui.app import Session
 from annotator.ui.dialogs import export as export_dialog
+from annotator.ui.intake.jobs import CancellableJob
 from annotator.ui.machine import train_dialog
 from annotator.ui.workers import join_let_go
 from tests.gui.conftest import Dialogs
@@ -97,16 +98,22 @@ def test_quitting_while_an_export_is_written(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The export is waited for (it is a second of work here): its file whole, or none."""
-    started = threading.Event()
-    real = export_dialog.run_export
+    """The export is waited for: held until the closing window stops its work, it then
+    finishes, its file whole."""
+    started, stopping = threading.Event(), threading.Event()
+    real, real_stop = export_dialog.run_export, main_window.stop_workers
 
-    def slowed(project: Project, job: Any, progress: Any = None) -> int:
+    def held(project: Project, job: Any, progress: Any = None) -> int:
         started.set()
-        time.sleep(1)
+        assert stopping.wait(BOUND)  # under way until the quit stops the window's work
         return real(project, job, progress)
 
-    monkeypatch.setattr(export_dialog, "run_export", slowed)
+    def stop_workers(window: Any) -> None:
+        stopping.set()
+        real_stop(window)
+
+    monkeypatch.setattr(export_dialog, "run_export", held)
+    monkeypatch.setattr(main_window, "stop_workers", stop_workers)
     assert session.open(demo_path)
     window = session.window
     assert window is not None
@@ -151,16 +158,21 @@ def test_quitting_while_a_search_runs(
 ) -> None:
     """The search is let go (its own read-only connection): the quit does not wait for it
     beyond its next look at the cancel, and the project is one file after."""
-    held = threading.Event()
-    real = search.iter_hits
+    held, told = threading.Event(), threading.Event()
+    real, real_cancel = search.iter_hits, CancellableJob.cancel
 
-    def slow_hits(project: Project, request: Any, cancelled: Any) -> Iterator[Any]:
+    def held_hits(project: Project, request: Any, cancelled: Any) -> Iterator[Any]:
         for hit in real(project, request, cancelled):
             held.set()
-            time.sleep(0.05)
+            assert told.wait(BOUND)  # still searching when the quit comes, until cancelled
             yield hit
 
-    monkeypatch.setattr(search, "iter_hits", slow_hits)
+    def cancel(self: CancellableJob) -> None:
+        real_cancel(self)
+        told.set()
+
+    monkeypatch.setattr(search, "iter_hits", held_hits)
+    monkeypatch.setattr(CancellableJob, "cancel", cancel)
     assert session.open(demo_path)
     window = session.window
     assert window is not None
