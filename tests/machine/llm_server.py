@@ -18,7 +18,6 @@ import json
 import re
 import socket
 import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -138,6 +137,8 @@ class LLMServer:
         self._counted = threading.Condition(self._lock)  # notified at every request
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        #: Set when the server stops: a scripted delay under way ends then, not later.
+        self._stopping = threading.Event()
         self.port = 0
 
     # -- scripting -------------------------------------------------------------------------
@@ -178,6 +179,7 @@ class LLMServer:
 
     def start(self) -> LLMServer:
         owner = self
+        self._stopping.clear()
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -210,8 +212,8 @@ class LLMServer:
                             Request(self.path, dict(self.headers.items()), body, article)
                         )
                 reply = owner._reply(article) if body is not None else status(400, "bad JSON")
-                if reply.delay:
-                    time.sleep(reply.delay)
+                if reply.delay and owner._stopping.wait(reply.delay):
+                    return  # the server stopped during the answer's scripted latency
                 if reply.hang_up:
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)
@@ -243,6 +245,7 @@ class LLMServer:
 
     def stop(self) -> None:
         """Stop serving: connections to the port are refused from now on."""
+        self._stopping.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()

@@ -16,12 +16,15 @@ def test_every_result_is_written_in_the_calling_thread_with_several_in_flight() 
     writers: set[int] = set()
     written: dict[int, int] = {}
 
+    together = threading.Barrier(4)  # the first four are in flight at once, or this breaks
+
     def work(item: int) -> int:
         nonlocal in_flight, peak
         with lock:
             in_flight += 1
             peak = max(peak, in_flight)
-        time.sleep(0.02)
+        if item < 4:
+            together.wait(timeout=10)
         with lock:
             in_flight -= 1
         return item * item
