@@ -24,7 +24,8 @@ from annotator.ui.controller import Controller
 from annotator.ui.main_window import MainWindow
 from annotator.ui.search.hits_model import RIGHT
 from annotator.ui.search.save_dialog import SaveSearchDialog
-from annotator.ui.search.window import SAVED_TAB, SEARCH_TAB
+from annotator.ui.search.search_page import SearchPage
+from annotator.ui.search.window import SAVED_TAB, SEARCH_TAB, SearchWindow
 from tests.gui.conftest import Dialogs
 from tests.gui.search_window_support import open_search, press, preview, run_search, shown_hits
 
@@ -228,18 +229,25 @@ def test_the_issues_path_search_sort_code_undo_import_run_again(
     assert rule_mark(demo_project, controller) == max(new_ids)
 
 
-def test_a_run_on_a_later_import_leaves_the_earlier_import_new(
-    qtbot: QtBot, window: MainWindow, demo_project: Project, tmp_path: Path
-) -> None:
-    """Running a saved search on the articles imported after import 1 moves its mark of new
-    articles only past what it searched: import 1's article stays new for the next run."""
-    controller = window.controller
+def _saved_and_previewed(qtbot: QtBot, window: MainWindow) -> tuple[SearchWindow, SearchPage]:
+    """ "state media" searched on every article, saved as a rule for Secondary media report by
+    sentence, and its hits previewed (not applied yet)."""
     search_window = open_search(qtbot, window)
     page = search_window.search
     run_search(qtbot, page, '"state media"')
     save_as(qtbot, window, "state media", code_id(window, SECONDARY), "sentence")
     qtbot.mouseClick(page.tick_all, Qt.MouseButton.LeftButton)
     preview(qtbot, page)
+    return search_window, page
+
+
+def test_a_run_on_a_later_import_leaves_the_earlier_import_new(
+    qtbot: QtBot, window: MainWindow, demo_project: Project, tmp_path: Path
+) -> None:
+    """Running a saved search on the articles imported after import 1 moves its mark of new
+    articles only past what it searched: import 1's article stays new for the next run."""
+    controller = window.controller
+    search_window, page = _saved_and_previewed(qtbot, window)
     qtbot.mouseClick(page.apply_button, Qt.MouseButton.LeftButton)
     demo_top = max(d for d, _ in demo_project.documents.names())
     assert rule_mark(demo_project, controller) == demo_top
@@ -272,12 +280,7 @@ def test_an_article_added_after_the_search_stays_new(
     """A saved search on every article, coded from the window: an article another program
     added after the search ran (before Apply) was not searched, and stays new."""
     controller = window.controller
-    search_window = open_search(qtbot, window)
-    page = search_window.search
-    run_search(qtbot, page, '"state media"')
-    save_as(qtbot, window, "state media", code_id(window, SECONDARY), "sentence")
-    qtbot.mouseClick(page.tick_all, Qt.MouseButton.LeftButton)
-    preview(qtbot, page)
+    _, page = _saved_and_previewed(qtbot, window)
     demo_top = max(d for d, _ in demo_project.documents.names())
     name, text = next(iter(NEW_ARTICLES.items()))
     path = tmp_path / name

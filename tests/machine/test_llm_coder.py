@@ -22,7 +22,7 @@ from annotator.services.machine.llm.coder import (
 )
 from annotator.services.machine.llm.prompt import build_prompt
 from annotator.storage import Project
-from annotator.storage.machine import Backend
+from annotator.storage.machine import Backend, RunRecord
 from tests.machine.llm_server import (
     LLMServer,
     answer,
@@ -286,9 +286,10 @@ def test_cancel_then_resume_gives_the_codings_of_an_uninterrupted_run(
     broken.close()
 
 
-def test_a_changed_codebook_cannot_resume(
+def cancelled_at_once(
     project: Project, documents: dict[str, int], server: LLMServer
-) -> None:
+) -> tuple[Backend, RunRecord]:
+    """The machine and its run over every article, cancelled before any was coded."""
     llama = machine(project, server.url)
     cancel = threading.Event()
     cancel.set()
@@ -296,6 +297,13 @@ def test_a_changed_codebook_cannot_resume(
         project, llama, list(documents.values()), unvalidated=True, cancel=cancel
     )
     assert run.status == "cancelled"
+    return llama, run
+
+
+def test_a_changed_codebook_cannot_resume(
+    project: Project, documents: dict[str, int], server: LLMServer
+) -> None:
+    llama, run = cancelled_at_once(project, documents, server)
     tree = project.codebook.tree()
     motive = tree.find("Motive")
     assert motive is not None
@@ -389,13 +397,7 @@ def test_remote_servers_need_consent(project: Project) -> None:
 def test_a_run_whose_article_was_deleted_since_resumes_with_the_others(
     project: Project, documents: dict[str, int], server: LLMServer
 ) -> None:
-    llama = machine(project, server.url)
-    cancel = threading.Event()
-    cancel.set()
-    (run,) = code_articles(
-        project, llama, list(documents.values()), unvalidated=True, cancel=cancel
-    )
-    assert run.status == "cancelled"
+    llama, run = cancelled_at_once(project, documents, server)
     with project.transaction():
         project.db.execute("DELETE FROM documents WHERE id = ?", [documents["gamma"]])
     (resumed,) = code_articles(project, llama, [], resume=run.guid)
