@@ -95,7 +95,8 @@ def build_matrix(
     statuses = project.statuses.all()
     assigned = project.statuses.assigned()
     held = _consensus_pairs(project)
-    coded = set(latest_coding_times(project.db))  # pairs with a coding of any code
+    # Pairs with a coding of any code, or the consensus's: the others not done are missing.
+    touched = set(latest_coding_times(project.db)) | held
     pairs = set(counts) | set(statuses) | assigned | held
     if options.selection.codebook_version:
         # As agreement counts under a version: a pair whose codings are all of it, or (coded
@@ -190,7 +191,7 @@ def build_matrix(
                 row.append(date.fromisoformat(value) if value else None)
             else:
                 row.append(typed(value, variable.name in numeric) if value != "" else None)
-        if status is not DocumentStatus.DONE and (document, coder) not in coded | held:
+        if status is not DocumentStatus.DONE and (document, coder) not in touched:
             # Assigned or opened, nothing coded, not done: not coded by this coder (missing),
             # not "coded with nothing" (0) — agreement leaves it out the same way.
             row += [None] * (len(codes) + len(dimensions))
